@@ -1,0 +1,1 @@
+"""Encours KPI engine: canonical receivables ledger in DuckDB and every KPI of KPI-SPEC.md."""
