@@ -1,0 +1,143 @@
+"""Numbers, money, days, percentages and dates written the way a French (or English) reader expects.
+
+French follows CLDR "fr" and the Imprimerie nationale rule that INSEE publications use:
+digits grouped by three with a NARROW no-break space (U+202F), a decimal comma, and a
+no-break space (U+00A0) between a number and its unit (`1 234,56 €`, `33,0 j`, `12,7 %`),
+so a figure never wraps across lines. Minus is the ASCII hyphen-minus, as French Excel
+writes it, so a copied figure pastes back as a number. English uses `€1,234.56`,
+`33.0 d`, `12.7%`. Undefined values (None: a ratio whose denominator is 0) show as "—".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+GROUP_FR = "\u202f"  # espace fine insécable
+UNIT_SPACE_FR = "\u00a0"  # espace insécable
+MISSING = "—"
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+
+
+def _to_decimal(value) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    # str() of a float is its shortest round-tripping form: 0.1 stays 0.1, not 0.1000000000000000055…
+    return Decimal(str(value))
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return value != value  # NaN, pd.NA compare unequal to themselves
+    except TypeError:  # pd.NA raises on bool()
+        return True
+
+
+def format_number(value, lang: str = "fr", decimals: int = 0) -> str:
+    """A plain number with grouped thousands: `1 234,5` (fr) or `1,234.5` (en)."""
+    if _is_missing(value):
+        return MISSING
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = _to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # never "-0,0"
+    text = f"{rounded:,.{decimals}f}"  # en form: 1,234.56
+    if lang == "fr":
+        text = text.replace(",", GROUP_FR).replace(".", ",")
+    return text
+
+
+def format_money(value, lang: str = "fr", currency: str = "EUR", decimals: int = 2) -> str:
+    """An amount with its currency: `1 234,56 €` (fr) or `€1,234.56` (en)."""
+    if _is_missing(value):
+        return MISSING
+    number = format_number(value, lang, decimals)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    if lang == "fr":
+        return f"{number}{UNIT_SPACE_FR}{symbol}"
+    sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+    if len(symbol) > 1:
+        return f"{sign}{symbol}{UNIT_SPACE_FR}{digits}"
+    return f"{sign}{symbol}{digits}"
+
+
+def format_days(value, lang: str = "fr", decimals: int = 1) -> str:
+    """A number of days: `33,0 j` (fr) or `33.0 d` (en)."""
+    if _is_missing(value):
+        return MISSING
+    unit = "j" if lang == "fr" else "d"
+    return f"{format_number(value, lang, decimals)}{UNIT_SPACE_FR}{unit}"
+
+
+def format_percent(value, lang: str = "fr", decimals: int = 1) -> str:
+    """A percentage already multiplied by 100: `12,7 %` (fr) or `12.7%` (en)."""
+    if _is_missing(value):
+        return MISSING
+    space = UNIT_SPACE_FR if lang == "fr" else ""
+    return f"{format_number(value, lang, decimals)}{space}%"
+
+
+def format_ratio(value, lang: str = "fr", decimals: int = 2) -> str:
+    """A dimensionless ratio such as AR turnover: `0,96` (fr) or `0.96` (en)."""
+    return format_number(value, lang, decimals)
+
+
+def format_date(value, lang: str = "fr") -> str:
+    """A date: `31/03/2026` in both languages (dd/mm/yyyy is what French and British readers use)."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if hasattr(value, "date") and not isinstance(value, date):  # pandas Timestamp
+        value = value.date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_month(value, lang: str = "fr") -> str:
+    """A month as `03/2026`."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%m/%Y")
+
+
+UNIT_FORMATTERS = {
+    "money": format_money,
+    "days": format_days,
+    "percent": format_percent,
+    "ratio": format_ratio,
+}
+
+
+def format_value(value, unit: str, lang: str = "fr", currency: str = "EUR") -> str:
+    """Format a KPI value by its unit: 'money', 'days', 'percent' or 'ratio'."""
+    if unit == "money":
+        return format_money(value, lang, currency)
+    return UNIT_FORMATTERS[unit](value, lang)
+
+
+def format_change(value, unit: str, lang: str = "fr", currency: str = "EUR") -> str:
+    """A change between two periods, with "+" in front of a rise so the direction reads at a glance."""
+    text = format_value(value, unit, lang, currency)
+    if text == MISSING or text.startswith("-"):
+        return text
+    if not any(ch in "123456789" for ch in text.replace(CURRENCY_SYMBOLS.get(currency, ""), "")):
+        return text  # rounds to zero: no direction to show
+    return "+" + text
+
+
+def csv_decimal(value, decimals: int = 2) -> str:
+    """An amount for a French Excel CSV cell: decimal comma, no grouping, so Excel reads a number."""
+    if _is_missing(value):
+        return ""
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = _to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)
+    return f"{rounded:.{decimals}f}".replace(".", ",")
