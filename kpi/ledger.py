@@ -1,0 +1,127 @@
+"""The ledger: one DuckDB connection holding the canonical tables and the KPI macros."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from kpi.canonical import CanonicalLedger
+from kpi.filters import Filters
+from kpi.registry import create_schema, install_macros
+
+
+CANONICAL_TABLES = ("documents", "settlements", "imports", "settings")
+
+
+class Ledger:
+    """An in-memory DuckDB connection where the canonical tables and the KPI macros live.
+
+    The tables are either its own (files passed directly, a session's snapshot of a
+    workspace) or views over a workspace file attached read-only. Queries go through
+    `query`, which binds every value as a parameter and runs on a fresh cursor, so that
+    one ledger can serve a Streamlit session's reruns safely.
+    """
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection):
+        self.connection = connection
+        install_macros(connection)
+
+    @classmethod
+    def in_memory(cls, canonical: CanonicalLedger | None = None) -> Ledger:
+        connection = duckdb.connect(":memory:")
+        create_schema(connection)
+        ledger = cls(connection)
+        if canonical is not None:
+            ledger.append(canonical, import_id=0)
+        return ledger
+
+    @classmethod
+    def attach(cls, database: Path, *, snapshot: bool = False) -> Ledger:
+        """Read a workspace's DuckDB file without ever writing to it.
+
+        With `snapshot`, the tables are copied into memory and the file is let go at once,
+        so a writer (an import in another session) is never blocked by this reader.
+        """
+        connection = duckdb.connect(":memory:")
+        connection.execute("ATTACH $path AS workspace (READ_ONLY)", {"path": str(database)})
+        for table in CANONICAL_TABLES:
+            kind = "TABLE" if snapshot else "VIEW"
+            connection.execute(f"CREATE {kind} {table} AS SELECT * FROM workspace.{table}")
+        if snapshot:
+            connection.execute("DETACH workspace")
+        return cls(connection)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def append(self, canonical: CanonicalLedger, *, import_id: int) -> None:
+        """Insert the canonical tables (the caller owns the transaction)."""
+        cursor = self.connection.cursor()
+        documents = canonical.documents
+        settlements = canonical.settlements
+        cursor.register("incoming_documents", documents)
+        cursor.register("incoming_settlements", settlements)
+        cursor.execute(
+            "INSERT INTO documents BY NAME SELECT *, $import_id AS import_id FROM incoming_documents",
+            {"import_id": import_id},
+        )
+        cursor.execute(
+            "INSERT INTO settlements BY NAME SELECT *, $import_id AS import_id FROM incoming_settlements",
+            {"import_id": import_id},
+        )
+        cursor.unregister("incoming_documents")
+        cursor.unregister("incoming_settlements")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+        cursor = self.connection.cursor()
+        return cursor.execute(sql, params or {})
+
+    def arrow(self, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
+        return self.query(sql, params).to_arrow_table()
+
+    def frame(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """A pandas frame whose DECIMAL money columns hold exact `Decimal` values."""
+        return self.arrow(sql, params).to_pandas()
+
+    def date_range(self) -> tuple[date, date] | None:
+        first, last = self.query(
+            "SELECT least(min(issue_date), (SELECT min(date) FROM settlements)),"
+            " greatest(max(issue_date), (SELECT max(date) FROM settlements)) FROM documents"
+        ).fetchone()
+        return None if first is None else (first, last)
+
+    def customers(self, filters: Filters = Filters()) -> pd.DataFrame:
+        """Customers of the kept documents (and of unapplied cash), with their display name."""
+        return self.frame(
+            "SELECT customer_id, any_value(customer_name ORDER BY issue_date DESC) AS customer_name"
+            " FROM ledger_documents($customers, $activities) GROUP BY customer_id"
+            " UNION ALL SELECT DISTINCT customer_id, customer_id FROM settlements"
+            " WHERE document_id IS NULL AND customer_id NOT IN (SELECT customer_id FROM documents)"
+            "   AND ($activities = [] ) AND (len($customers::VARCHAR[]) = 0 OR list_contains($customers::VARCHAR[], customer_id))"
+            " ORDER BY customer_name, customer_id",
+            filters.params(),
+        )
+
+    def activities(self) -> list[str]:
+        return [row[0] for row in self.query("SELECT DISTINCT activity FROM documents ORDER BY activity").fetchall()]
+
+    def counts(self) -> dict[str, int]:
+        documents, settlements = self.query(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements)"
+        ).fetchone()
+        return {"documents": documents, "settlements": settlements}

@@ -1,0 +1,99 @@
+"""The period report: every KPI of KPI-SPEC §3 for one period, as in the JSON contract of §5."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from kpi.filters import Filters
+from kpi.ledger import Ledger
+from kpi.periods import Period
+
+CENT = Decimal("0.01")
+AGING_KEYS = ("not_due", "1_30", "31_60", "61_90", "91_120", "over_120")
+AMOUNT_KEYS = (
+    "sales", "collected", "written_off", "opening_ar", "closing_ar",
+    "closing_current_ar", "closing_overdue_ar", "unapplied_credits",
+)
+RATIO_KEYS = (
+    "dso", "bpdso", "add", "countback_dso", "cei", "collection_rate", "overdue_rate", "unpaid_rate",
+    "avg_days_to_collect", "avg_days_late", "activation_rate", "ar_turnover", "bad_debt_rate",
+)
+
+PERIOD_KPIS_SQL = "SELECT * FROM period_kpis($starts, $ends, $customers, $activities)"
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """The KPIs of one period: money as exact Decimal, ratios and days as float, None when undefined."""
+
+    period: Period
+    sales: Decimal
+    collected: Decimal
+    written_off: Decimal
+    opening_ar: Decimal
+    closing_ar: Decimal
+    closing_current_ar: Decimal
+    closing_overdue_ar: Decimal
+    unapplied_credits: Decimal
+    aging: dict[str, Decimal]
+    dso: float | None
+    bpdso: float | None
+    add: float | None
+    countback_dso: float | None
+    cei: float | None
+    collection_rate: float | None
+    overdue_rate: float | None
+    unpaid_rate: float | None
+    avg_days_to_collect: float | None
+    avg_days_late: float | None
+    activation_rate: float | None
+    ar_turnover: float | None
+    bad_debt_rate: float | None
+    # Parts of the formulas the report does not print but an explanation needs.
+    invoiced: Decimal = Decimal(0)
+    unpaid_amount: Decimal = Decimal(0)
+    closing_gross_ar: Decimal = Decimal(0)
+
+    @classmethod
+    def from_row(cls, row: dict) -> PeriodReport:
+        period = Period(row["period_start"], row["period_end"])
+        money = {key: Decimal(row[key]).quantize(CENT) for key in AMOUNT_KEYS + ("invoiced", "unpaid_amount", "closing_gross_ar")}
+        ratios = {key: _finite(row[key]) for key in RATIO_KEYS}
+        aging = {key: Decimal(row[key]).quantize(CENT) for key in AGING_KEYS}
+        return cls(period=period, aging=aging, **money, **ratios)
+
+    def to_json_dict(self) -> dict:
+        """The object of KPI-SPEC §5: amounts rounded to cents, ratios as numbers, None → null."""
+        values = asdict(self)
+        result = {"period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(), "days": self.period.days}}
+        for key in AMOUNT_KEYS:
+            result[key] = float(values[key])
+        result["aging"] = {key: float(self.aging[key]) for key in AGING_KEYS}
+        for key in RATIO_KEYS:
+            result[key] = values[key]
+        return result
+
+
+def _finite(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
+
+
+def period_reports(ledger: Ledger, periods: list[Period], filters: Filters = Filters()) -> list[PeriodReport]:
+    """The report of each period, computed in one query."""
+    if not periods:
+        return []
+    cursor = ledger.query(
+        PERIOD_KPIS_SQL,
+        {"starts": [p.start for p in periods], "ends": [p.end for p in periods], **filters.params()},
+    )
+    names = [column[0] for column in cursor.description]
+    rows = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    return [PeriodReport.from_row(rows[p.start]) for p in periods]
+
+
+def period_report(ledger: Ledger, period: Period, filters: Filters = Filters()) -> PeriodReport:
+    return period_reports(ledger, [period], filters)[0]

@@ -1,0 +1,26 @@
+"""Where a command's ledger comes from: a workspace directory, or files read into memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kpi.importers import read_files
+from kpi.ledger import Ledger
+from kpi.workspace import Workspace, is_workspace
+
+
+def open_sources(paths: list[Path], **import_options) -> Ledger:
+    """A workspace directory (read without re-importing) or any supported files (read into memory)."""
+    paths = [Path(p) for p in paths]
+    workspaces = [p for p in paths if is_workspace(p)]
+    if workspaces:
+        if len(paths) > 1:
+            raise ValueError("give either one workspace directory or files, not both")
+        return Workspace(workspaces[0]).open(snapshot=False)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"file not found: {', '.join(missing)}")
+    directories = [str(p) for p in paths if p.is_dir()]
+    if directories:
+        raise ValueError(f"{', '.join(directories)} is a directory but not a workspace (it has no ledger.duckdb)")
+    return Ledger.in_memory(read_files(paths, **import_options).ledger)

@@ -1,0 +1,23 @@
+-- label: Taux d'activation / Activation rate
+-- formula: KPI-SPEC §3 — customers with an overdue invoice still outstanding at S − 1; share of them with ≥ 1 cash settlement in [S, E], × 100
+-- unit: %
+CREATE OR REPLACE MACRO activation(starts, ends, customers, activities) AS TABLE
+WITH periods AS (SELECT * FROM periods_of(starts, ends)),
+late_customers AS (
+    SELECT DISTINCT p.period_start, p.period_end, o.customer_id
+    FROM periods AS p
+    JOIN open_items_at(list_transform(starts::DATE[], lambda s: s - 1), customers, activities) AS o
+      ON o.as_of = p.period_start - 1
+    WHERE o.item_kind = 'invoice' AND o.outstanding > 0 AND o.days_past_due >= 1
+),
+paying_customers AS (
+    SELECT DISTINCT p.period_start, s.customer_id
+    FROM periods AS p JOIN ledger_settlements(customers, activities) AS s
+      ON s.kind = 'cash' AND s.date >= p.period_start AND s.date <= p.period_end
+)
+SELECT l.period_start,
+       count(*) AS late_customers,
+       count(c.customer_id) AS activated_customers,
+       100.0 * count(c.customer_id) / count(*) AS activation_rate
+FROM late_customers AS l LEFT JOIN paying_customers AS c USING (period_start, customer_id)
+GROUP BY l.period_start;

@@ -1,0 +1,5 @@
+-- label: Best Possible DSO (meilleur DSO possible)
+-- formula: current AR(E) / sales × N
+-- unit: days
+CREATE OR REPLACE MACRO kpi_bpdso(current_ar, sales, days) AS
+    current_ar / nullif(sales, 0) * days;

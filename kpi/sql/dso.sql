@@ -1,0 +1,5 @@
+-- label: DSO / délai moyen de paiement clients
+-- formula: closing AR / sales × N
+-- unit: days
+CREATE OR REPLACE MACRO kpi_dso(closing_ar, sales, days) AS
+    closing_ar / nullif(sales, 0) * days;

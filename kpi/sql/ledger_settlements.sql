@@ -1,0 +1,11 @@
+-- label: Règlements retenus par les filtres / Filtered settlements
+-- formula: KPI-SPEC §4 — settlements of the kept documents; unapplied cash follows the customer filter and is dropped by an activity filter
+-- unit: —
+CREATE OR REPLACE MACRO ledger_settlements(customers, activities) AS TABLE
+SELECT s.*
+FROM settlements AS s
+WHERE (len(customers::VARCHAR[]) = 0 AND len(activities::VARCHAR[]) = 0)
+   OR (s.document_id IS NULL
+       AND len(activities::VARCHAR[]) = 0
+       AND list_contains(customers::VARCHAR[], s.customer_id))
+   OR s.document_id IN (SELECT document_id FROM ledger_documents(customers, activities));

@@ -1,0 +1,47 @@
+-- label: Indicateurs d'une période / Period KPIs
+-- formula: KPI-SPEC §3 — opening AR = AR(S − 1), closing AR = AR(E), flows of [S, E], then every KPI of its own file
+-- unit: one row per period
+CREATE OR REPLACE MACRO period_kpis(starts, ends, customers, activities) AS TABLE
+WITH positions AS (
+    SELECT * FROM ar_position_at(list_concat(list_transform(starts::DATE[], lambda s: s - 1), ends::DATE[]),
+                                 customers, activities)
+),
+base AS (
+    SELECT f.*,
+           o.ar AS opening_ar,
+           c.ar AS closing_ar,
+           c.current_ar AS closing_current_ar,
+           c.overdue_ar AS closing_overdue_ar,
+           c.gross_ar AS closing_gross_ar,
+           c.unapplied_credits,
+           c.not_due, c."1_30", c."31_60", c."61_90", c."91_120", c.over_120,
+           coalesce(u.unpaid_amount, 0) AS unpaid_amount,
+           d.avg_days_to_collect, d.avg_days_late,
+           a.activation_rate
+    FROM period_flows(starts, ends, customers, activities) AS f
+    JOIN positions AS o ON o.as_of = f.period_start - 1
+    JOIN positions AS c ON c.as_of = f.period_end
+    LEFT JOIN unpaid(starts, ends, customers, activities) AS u USING (period_start)
+    LEFT JOIN payment_delays(starts, ends, customers, activities) AS d USING (period_start)
+    LEFT JOIN activation(starts, ends, customers, activities) AS a USING (period_start)
+),
+with_ratios AS (
+    SELECT *,
+           kpi_dso(closing_ar, sales, days) AS dso,
+           kpi_bpdso(closing_current_ar, sales, days) AS bpdso
+    FROM base
+)
+SELECT r.*,
+       kpi_add(dso, bpdso) AS add,
+       cb.countback_dso,
+       kpi_cei(opening_ar, sales, closing_ar, closing_current_ar) AS cei,
+       kpi_collection_rate(collected, opening_ar, sales) AS collection_rate,
+       kpi_overdue_rate(closing_overdue_ar, closing_gross_ar) AS overdue_rate,
+       kpi_unpaid_rate(unpaid_amount, invoiced) AS unpaid_rate,
+       kpi_ar_turnover(sales, opening_ar, closing_ar) AS ar_turnover,
+       kpi_bad_debt_rate(written_off, sales) AS bad_debt_rate
+FROM with_ratios AS r
+JOIN countback_dso((SELECT list({'period_end': period_end, 'closing_ar': closing_ar}) FROM base),
+                   customers, activities) AS cb
+  ON cb.period_end = r.period_end
+ORDER BY r.period_start;

@@ -1,0 +1,259 @@
+"""Workspaces: a directory per client holding one DuckDB file, written by imports in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from kpi.canonical import CanonicalLedger
+from kpi.importers import ImportFailed, ImportIssue, ImportReport, read_files
+from kpi.ledger import Ledger
+from kpi.registry import create_schema
+
+DATABASE_NAME = "ledger.duckdb"
+DEMO_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_WORKSPACE = "demo"
+# A writer in another process holds DuckDB's file lock only for the few seconds of an import.
+LOCK_RETRIES = 20
+LOCK_WAIT_SECONDS = 0.25
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("ENCOURS_HOME") or Path.home() / ".encours")
+
+
+def is_workspace(path: Path) -> bool:
+    return (Path(path) / DATABASE_NAME).is_file()
+
+
+def list_workspaces(home: Path | None = None) -> list[str]:
+    home = Path(home or default_home())
+    if not home.is_dir():
+        return []
+    return sorted(child.name for child in home.iterdir() if is_workspace(child))
+
+
+@dataclass(frozen=True)
+class StoredImport:
+    """What one call to `Workspace.import_files` stored, or found already stored."""
+
+    import_id: int
+    already_imported: bool
+    report: ImportReport
+    documents: int
+    settlements: int
+    skipped_identical: int
+
+
+class WorkspaceBusy(Exception):
+    """Another process is writing to the workspace."""
+
+
+class Workspace:
+    """A directory with `ledger.duckdb`; readers take in-memory snapshots, imports write atomically."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def database(self) -> Path:
+        return self.path / DATABASE_NAME
+
+    @property
+    def mappings_dir(self) -> Path:
+        return self.path / "mappings"
+
+    def exists(self) -> bool:
+        return is_workspace(self.path)
+
+    def version(self) -> str:
+        """Changes whenever the stored ledger changes: a cache key for the app."""
+        stat = self.database.stat()
+        return f"{self.database}:{stat.st_mtime_ns}:{stat.st_size}"
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def open(self, *, snapshot: bool = True) -> Ledger:
+        if not self.exists():
+            raise FileNotFoundError(f"no workspace at {self.path} (create it with `python -m kpi import {self.path} FILES…`)")
+        return _retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
+
+    def imports(self) -> pd.DataFrame:
+        with self._read() as connection:
+            return connection.execute(
+                "SELECT import_id, imported_at, sources, documents, settlements, documents_total, settlements_total"
+                " FROM imports ORDER BY import_id"
+            ).to_arrow_table().to_pandas()
+
+    def settings(self) -> dict:
+        with self._read() as connection:
+            return {key: json.loads(value) for key, value in connection.execute("SELECT key, value FROM settings").fetchall()}
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create(self) -> Workspace:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with self._write() as connection:
+            create_schema(connection)
+        return self
+
+    def save_settings(self, values: dict) -> None:
+        with self._write() as connection:
+            for key, value in values.items():
+                connection.execute(
+                    "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": json.dumps(value)}
+                )
+
+    def import_files(self, paths: list[Path], **options) -> StoredImport:
+        """Read files and store them in one transaction: all of them, or nothing."""
+        if not self.exists():
+            self.create()
+        paths = [Path(p) for p in paths]
+        fingerprint = _fingerprint(paths)
+        # Parse before taking the write lock: reading a large file must not block other imports.
+        with self._read() as connection:
+            previous = connection.execute(
+                "SELECT import_id FROM imports WHERE fingerprint = $f", {"f": fingerprint}
+            ).fetchone()
+            known = connection.execute("SELECT document_id, issue_date FROM documents").to_arrow_table()
+        result = read_files(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
+        if previous:
+            return StoredImport(previous[0], True, result.report, 0, 0, 0)
+        with self._write() as connection:
+            connection.execute("BEGIN TRANSACTION")
+            try:
+                stored = _store(connection, result.ledger, result.report, fingerprint)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            return stored
+
+    def remove_import(self, import_id: int) -> None:
+        with self._write() as connection:
+            connection.execute("BEGIN TRANSACTION")
+            try:
+                found = connection.execute("SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}).fetchone()[0]
+                if not found:
+                    raise ValueError(f"no import #{import_id} in workspace {self.name}")
+                for table in ("settlements", "documents", "imports"):
+                    connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    def _write(self) -> duckdb.DuckDBPyConnection:
+        return _retry_on_lock(lambda: duckdb.connect(str(self.database)))
+
+    def _read(self) -> duckdb.DuckDBPyConnection:
+        return _retry_on_lock(lambda: duckdb.connect(str(self.database), read_only=True))
+
+
+def _retry_on_lock(open_connection):
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return open_connection()
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or attempt == LOCK_RETRIES - 1:
+                raise WorkspaceBusy(
+                    "l'espace de travail est en cours d'écriture par un autre programme ; réessayez dans un instant"
+                ) from error
+            time.sleep(LOCK_WAIT_SECONDS)
+    raise AssertionError("unreachable")
+
+
+def _fingerprint(paths: list[Path]) -> str:
+    digests = sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in paths)
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, report: ImportReport, fingerprint: str) -> StoredImport:
+    """Insert the rows that are new; identical rows already stored are skipped, differing ones refused."""
+    import_id = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+    connection.register("incoming_documents", canonical.documents)
+    connection.register("incoming_settlements", canonical.settlements)
+    try:
+        conflicts = connection.execute(
+            "SELECT i.document_id, d.import_id FROM incoming_documents i JOIN documents d USING (document_id)"
+            " WHERE (i.customer_id, i.customer_name, i.activity, i.issue_date, i.due_date, i.amount)"
+            "   IS DISTINCT FROM (d.customer_id, d.customer_name, d.activity, d.issue_date, d.due_date, d.amount)"
+            " LIMIT 20"
+        ).fetchall()
+        conflicts += connection.execute(
+            "SELECT i.settlement_id, s.import_id FROM incoming_settlements i JOIN settlements s USING (settlement_id)"
+            " WHERE (i.document_id, i.customer_id, i.date, i.amount, i.kind)"
+            "   IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind)"
+            " LIMIT 20"
+        ).fetchall()
+        if conflicts:
+            raise ImportFailed(
+                [
+                    ImportIssue(
+                        ", ".join(canonical.sources) or "import",
+                        f"la pièce {identifier} est déjà enregistrée (import n° {owner}) avec un contenu différent ;"
+                        " supprimez cet import avant de réimporter une version corrigée",
+                        column="document_id",
+                        value=identifier,
+                    )
+                    for identifier, owner in conflicts
+                ]
+            )
+        documents = connection.execute(
+            "INSERT INTO documents BY NAME SELECT *, $id AS import_id FROM incoming_documents"
+            " WHERE document_id NOT IN (SELECT document_id FROM documents)",
+            {"id": import_id},
+        ).fetchone()[0]
+        settlements = connection.execute(
+            "INSERT INTO settlements BY NAME SELECT *, $id AS import_id FROM incoming_settlements"
+            " WHERE settlement_id NOT IN (SELECT settlement_id FROM settlements)",
+            {"id": import_id},
+        ).fetchone()[0]
+        skipped = canonical.documents.num_rows + canonical.settlements.num_rows - documents - settlements
+        connection.execute(
+            "INSERT INTO imports VALUES ($id, $at, $sources, $fingerprint, $documents, $settlements,"
+            " (SELECT coalesce(sum(amount), 0) FROM incoming_documents),"
+            " (SELECT coalesce(sum(amount), 0) FROM incoming_settlements), $report)",
+            {
+                "id": import_id,
+                "at": datetime.now(),
+                "sources": list(canonical.sources),
+                "fingerprint": fingerprint,
+                "documents": documents,
+                "settlements": settlements,
+                "report": json.dumps(_report_dict(report), default=str),
+            },
+        )
+    finally:
+        connection.unregister("incoming_documents")
+        connection.unregister("incoming_settlements")
+    return StoredImport(import_id, False, report, documents, settlements, skipped)
+
+
+def _report_dict(report: ImportReport) -> dict:
+    to_dict = getattr(report, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()
+    return {"files": [vars(f) for f in report.files]}
+
+
+def ensure_demo_workspace(home: Path | None = None) -> Workspace:
+    """The demo workspace, created from data/demo on first use."""
+    workspace = Workspace(Path(home or default_home()) / DEMO_WORKSPACE)
+    if not workspace.exists():
+        workspace.import_files(sorted(DEMO_DIRECTORY.glob("*.csv")))
+    return workspace
