@@ -1,0 +1,243 @@
+"""The command line: `python -m kpi report|aging|series|import|inspect|demo`."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from kpi.aging import DEFAULT_EDGES, aged_balance, parse_edges
+from kpi.filters import Filters
+from kpi.importers import ImportFailed
+from kpi.periods import Period
+from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, period_report
+from kpi.series import aging_history, monthly_reports
+from kpi.sources import open_sources
+
+FILES_HELP = (
+    "a workspace directory (made by `import`), or ledger files: the canonical documents.csv and"
+    " settlements.csv pair (CSV or Parquet) or any export the importers recognise"
+)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _edges(text: str) -> tuple[int, ...]:
+    try:
+        return parse_edges(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_files(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILES", help=FILES_HELP)
+    group = parser.add_argument_group("reading files (ignored for a workspace)")
+    group.add_argument("--layout", help="force a layout instead of detecting it (see `inspect`)")
+    group.add_argument("--mapping", type=Path, help="JSON file mapping the file's columns to canonical columns")
+    group.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
+    group.add_argument("--terms", help="payment terms when a file has no due date: days (30) or end of month (eom45); default 30")
+    order = group.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None, help="read ambiguous dates as DD/MM/YYYY")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="read ambiguous dates as MM/DD/YYYY")
+    group.add_argument("--encoding", help="force the text encoding (utf-8, cp1252, iso-8859-15)")
+    group.add_argument("--delimiter", help="force the CSV separator (, ; tab |)")
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--customer", action="append", default=[], metavar="ID", help="keep this customer id (repeat for several)")
+    parser.add_argument("--activity", action="append", default=[], metavar="A", help="keep this activity (repeat for several)")
+
+
+def _import_options(args: argparse.Namespace) -> dict:
+    names = ("layout", "mapping", "sheet", "terms", "dayfirst", "encoding", "delimiter")
+    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(tuple(args.customer), tuple(args.activity))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m kpi",
+        description="Encours: receivables KPIs (DSO, CEI, aged balance…) from ledger exports, as defined in KPI-SPEC.md.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    report = commands.add_parser("report", help="every KPI of a period", description="Every KPI of the period [--from, --to], both days included.")
+    _add_files(report)
+    report.add_argument("--from", dest="start", type=_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)")
+    report.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="last day of the period, included (YYYY-MM-DD)")
+    _add_filters(report)
+    report.add_argument("--format", choices=("json", "table"), default="table", help="json: the KPI-SPEC §5 object; table: a readable summary (default)")
+    report.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the table format (default fr)")
+
+    aging = commands.add_parser("aging", help="the aged balance (balance âgée) at a date", description="Outstanding amounts by age bucket at the end of a day.")
+    _add_files(aging)
+    aging.add_argument("--as-of", dest="as_of", type=_date, required=True, metavar="D", help="the day whose closing balance is aged (YYYY-MM-DD)")
+    aging.add_argument("--by", choices=("customer", "document"), default="customer", help="one row per customer (default) or per document")
+    aging.add_argument("--buckets", type=_edges, default=DEFAULT_EDGES, metavar="EDGES", help="bucket edges in days, e.g. 30,60,90,120 (default) or 15,30,45,60,90,180,360,720")
+    aging.add_argument("--basis", choices=("due", "issue"), default="due", help="age from the due date (default) or from the issue date")
+    _add_filters(aging)
+    aging.add_argument("--format", choices=("csv", "xlsx", "table"), default="table", help="table (default), csv (for French Excel: ; and decimal comma) or xlsx")
+    aging.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output (required for xlsx)")
+    aging.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels (default fr)")
+
+    series = commands.add_parser("series", help="every KPI month by month", description="Every KPI for each calendar month between two dates, and the aged balance at each month end.")
+    _add_files(series)
+    series.add_argument("--from", dest="start", type=_date, required=True, metavar="S", help="a day in the first month (YYYY-MM-DD)")
+    series.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="a day in the last month (YYYY-MM-DD)")
+    _add_filters(series)
+    series.add_argument("--format", choices=("csv", "json"), default="csv", help="csv: one row per month (default); json: a list of KPI-SPEC §5 objects with aging history")
+
+    store = commands.add_parser("import", help="store files into a workspace", description="Read files and store them into a workspace directory (created if absent), all or nothing.")
+    store.add_argument("workspace", type=Path, metavar="WORKSPACE", help="workspace directory (created if absent)")
+    _add_files(store)
+
+    inspect = commands.add_parser("inspect", help="show how files would be read, without importing")
+    _add_files(inspect)
+    inspect.add_argument("--format", choices=("text", "json"), default="text")
+
+    demo = commands.add_parser("demo", help="write the demo ledger (canonical CSV pair) to a directory")
+    demo.add_argument("directory", type=Path, help="where to write documents.csv and settlements.csv")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--invoices", type=int, default=5000)
+    demo.add_argument("--customers", type=int, default=80)
+    return parser
+
+
+def _report(args: argparse.Namespace, out) -> None:
+    ledger = open_sources(args.files, **_import_options(args))
+    result = period_report(ledger, Period(args.start, args.end), _filters(args))
+    if args.format == "json":
+        json.dump(result.to_json_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    from kpi.formatting import format_value
+    from kpi.i18n import bucket_label, translate
+
+    lang = args.lang
+    lines = [f"{translate('cli.period', lang)} {args.start.isoformat()} → {args.end.isoformat()} ({result.period.days} j)"]
+    units = {"dso": "days", "bpdso": "days", "add": "days", "countback_dso": "days", "avg_days_to_collect": "days",
+             "avg_days_late": "days", "ar_turnover": "ratio"}
+    rows = [(translate(f"kpi.{key}.label", lang), format_value(getattr(result, key), "money", lang)) for key in AMOUNT_KEYS]
+    rows += [(bucket_label(key, lang), format_value(result.aging[key], "money", lang)) for key in AGING_KEYS]
+    rows += [(translate(f"kpi.{key}.label", lang), format_value(getattr(result, key), units.get(key, "percent"), lang)) for key in RATIO_KEYS]
+    width = max(len(label) for label, _ in rows)
+    lines += [f"{label:<{width}}  {value:>18}" for label, value in rows]
+    out.write("\n".join(lines) + "\n")
+
+
+def _aging(args: argparse.Namespace, out) -> None:
+    ledger = open_sources(args.files, **_import_options(args))
+    filters = _filters(args)
+    balance = aged_balance(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
+    from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx
+
+    header = ExportHeader(
+        workspace=", ".join(str(p) for p in args.files),
+        as_of=args.as_of,
+        basis=args.basis,
+        edges=tuple(args.buckets),
+        filters=tuple(f"{k}: {', '.join(v)}" for k, v in (("customers", filters.customers), ("activities", filters.activities)) if v),
+        lang=args.lang,
+    )
+    if args.format == "xlsx":
+        if args.output is None:
+            raise ValueError("--format xlsx needs -o FILE.xlsx")
+        other = "document" if args.by == "customer" else "customer"
+        second = aged_balance(ledger, args.as_of, args.buckets, args.basis, other, filters)
+        by_customer, by_document = (balance, second) if args.by == "customer" else (second, balance)
+        args.output.write_bytes(aged_balance_xlsx(by_customer, by_document, header))
+        return
+    if args.format == "csv":
+        data = aged_balance_csv(balance, header)
+        if args.output:
+            args.output.write_bytes(data)
+        else:
+            out.write(data.decode("utf-8-sig"))
+        return
+    text = balance.with_summary_rows().to_string(index=False)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    else:
+        out.write(text + "\n")
+
+
+def _series(args: argparse.Namespace, out) -> None:
+    ledger = open_sources(args.files, **_import_options(args))
+    filters = _filters(args)
+    reports = monthly_reports(ledger, args.start, args.end, filters)
+    if args.format == "json":
+        json.dump([r.to_json_dict() for r in reports], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    from kpi.series import monthly_series
+
+    monthly_series(ledger, args.start, args.end, filters).to_csv(out, index=False)
+
+
+def _import(args: argparse.Namespace, out) -> None:
+    from kpi.workspace import Workspace
+
+    stored = Workspace(args.workspace).import_files(args.files, **_import_options(args))
+    report_text = getattr(stored.report, "to_text", None)
+    if report_text is not None:
+        out.write(report_text() + "\n")
+    else:
+        for file in stored.report.files:
+            status = "OK" if file.reconciled else "ÉCART"
+            out.write(
+                f"{file.file} [{file.layout}] : {file.rows_imported}/{file.rows_read} lignes,"
+                f" total fichier {file.amount_in_file} = total importé {file.amount_imported} {status}\n"
+            )
+    if stored.already_imported:
+        out.write(f"Déjà importé (import n° {stored.import_id}) : rien n'a été ajouté.\n")
+    else:
+        out.write(
+            f"Import n° {stored.import_id} dans {args.workspace} : {stored.documents} pièces,"
+            f" {stored.settlements} règlements ajoutés ; {stored.skipped_identical} lignes identiques déjà présentes.\n"
+        )
+
+
+def _inspect(args: argparse.Namespace, out) -> None:
+    from kpi.importers import inspect_files
+
+    result = inspect_files(args.files, **_import_options(args))
+    if args.format == "json":
+        json.dump(result.to_dict(), out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+    else:
+        out.write(result.to_text() + "\n")
+
+
+def _demo(args: argparse.Namespace, out) -> None:
+    from kpi.demo import write_demo
+
+    documents, settlements = write_demo(args.directory, seed=args.seed, invoices=args.invoices, customers=args.customers)
+    out.write(f"{documents}\n{settlements}\n")
+
+
+COMMANDS = {"report": _report, "aging": _aging, "series": _series, "import": _import, "inspect": _inspect, "demo": _demo}
+
+
+def main(argv: list[str] | None = None, out=None) -> int:
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args, out)
+    except ImportFailed as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0

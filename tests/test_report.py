@@ -1,0 +1,104 @@
+"""The period report against the worked example of KPI-SPEC, through the API and the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kpi.cli import main
+from kpi.filters import Filters
+from kpi.periods import Period
+from kpi.report import AMOUNT_KEYS, RATIO_KEYS, period_report
+
+from conftest import WORKED, WORKED_FILES
+
+CASES = {
+    "expected-2026-02.json": ([], []),
+    "expected-2026-03.json": ([], []),
+    "expected-2026-03-customer-C2.json": (["--customer", "C2"], []),
+    "expected-2026-03-activity-Services.json": (["--activity", "Services"], []),
+}
+
+
+def assert_matches(actual: dict, expected: dict) -> None:
+    assert actual.keys() == expected.keys()
+    assert actual["period"] == expected["period"]
+    for key in AMOUNT_KEYS:
+        assert actual[key] == pytest.approx(expected[key], abs=0.005), key
+    assert actual["aging"] == pytest.approx(expected["aging"], abs=0.005)
+    for key in RATIO_KEYS:
+        if expected[key] is None:
+            assert actual[key] is None, key
+        else:
+            assert actual[key] is not None and math.isclose(actual[key], expected[key], rel_tol=1e-6, abs_tol=1e-9), key
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cli_reproduces_worked_example(name):
+    expected = json.loads((WORKED / name).read_text())
+    filter_args, _ = CASES[name]
+    out = io.StringIO()
+    argv = ["report", *map(str, WORKED_FILES), "--from", expected["period"]["start"], "--to", expected["period"]["end"], *filter_args, "--format", "json"]
+    assert main(argv, out) == 0
+    assert_matches(json.loads(out.getvalue()), expected)
+
+
+def test_api_returns_exact_money(worked_ledger):
+    report = period_report(worked_ledger, Period.month(2026, 3))
+    assert report.closing_ar == Decimal("6500.00")
+    assert isinstance(report.sales, Decimal)
+    assert report.aging["31_60"] == Decimal("750.00")
+    assert report.invoiced == Decimal("6400.00")
+    assert report.unpaid_amount == Decimal("300.00")
+
+
+def test_empty_period_gives_null_ratios_not_errors(worked_ledger):
+    # No document issued and no settlement in 2024: every ratio over sales is undefined.
+    report = period_report(worked_ledger, Period.month(2024, 6))
+    assert report.sales == 0 and report.closing_ar == 0
+    for key in ("dso", "bpdso", "add", "cei", "collection_rate", "overdue_rate", "unpaid_rate",
+                "avg_days_to_collect", "avg_days_late", "activation_rate", "ar_turnover", "bad_debt_rate"):
+        assert getattr(report, key) is None, key
+    assert report.countback_dso == 0  # closing AR ≤ 0 → 0 by definition
+
+
+def test_documents_after_period_end_do_not_exist_yet(worked_ledger):
+    # F-010 (issued 2026-04-02) and P-09 (2026-04-05) must not touch March.
+    march = period_report(worked_ledger, Period.month(2026, 3))
+    april = period_report(worked_ledger, Period.month(2026, 4))
+    assert march.closing_ar == Decimal("6500.00")
+    assert april.opening_ar == march.closing_ar
+    assert april.sales == Decimal("500.00")
+    assert april.collected == Decimal("3000.00")
+
+
+def test_countback_counts_whole_days_and_the_fraction_of_the_last(worked_ledger):
+    # C4 owes 450 at 2026-01-31, all from its 450 sale on 01-05: 26 whole days after it
+    # (01-06…01-31) plus that day consumed in full.
+    c4 = period_report(worked_ledger, Period(date(2026, 1, 1), date(2026, 1, 31)), Filters(customers=("C4",)))
+    assert c4.countback_dso == pytest.approx(27.0)
+    # C3 owes 1800 + 700 − 250 unapplied = 2250 at 03-31: 03-31 consumes 700, the days back to
+    # 03-16 consume nothing, 03-15 (1 800) supplies the remaining 1 550.
+    c3 = period_report(worked_ledger, Period.month(2026, 3), Filters(customers=("C3",)))
+    assert c3.closing_ar == Decimal("2250.00")
+    assert c3.countback_dso == pytest.approx(16 + 1550 / 1800)
+
+
+def test_countback_can_consume_the_whole_history(worked_ledger):
+    # C1 at 2026-01-14 owes 1 200, exactly its whole history (F-001 on 2025-12-10).
+    c1 = period_report(worked_ledger, Period(date(2026, 1, 1), date(2026, 1, 14)), Filters(customers=("C1",)))
+    assert c1.closing_ar == Decimal("1200.00")
+    assert c1.countback_dso == pytest.approx((date(2026, 1, 14) - date(2025, 12, 10)).days + 1)
+
+
+def test_table_format_is_readable(capsys):
+    out = io.StringIO()
+    assert main(["report", *map(str, WORKED_FILES), "--from", "2026-03-01", "--to", "2026-03-31"], out) == 0
+    text = out.getvalue()
+    assert "6\u202f500,00" in text or "6 500,00" in text or "6\u00a0500,00" in text
+    assert "33,0" in text
