@@ -91,7 +91,7 @@ def aged_balance(
     for customer_id, customer_name, bucket, all_customers, all_buckets, amount in sums:
         column = TOTAL if all_buckets else (UNAPPLIED if bucket is None else keys[bucket])
         if all_customers:
-            totals[column] = amount
+            totals[column] = ZERO if amount is None else amount
         else:
             row = by_customer.setdefault(
                 customer_id,
