@@ -92,7 +92,7 @@ class Ledger:
         return cursor.execute(sql, params or {})
 
     def arrow(self, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
-        return self.query(sql, params).to_arrow_table()
+        return self.connection.cursor().sql(sql, params=params or {}).to_arrow_table()
 
     def frame(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """A pandas frame whose DECIMAL money columns hold exact `Decimal` values."""
@@ -102,7 +102,7 @@ class Ledger:
         first, last = self.query(
             "SELECT least(min(issue_date), (SELECT min(date) FROM settlements)),"
             " greatest(max(issue_date), (SELECT max(date) FROM settlements)) FROM documents"
-        ).fetchone()
+        ).fetchall()[0]
         return None if first is None else (first, last)
 
     def customers(self, filters: Filters = Filters()) -> pd.DataFrame:
@@ -123,5 +123,5 @@ class Ledger:
     def counts(self) -> dict[str, int]:
         documents, settlements = self.query(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements)"
-        ).fetchone()
+        ).fetchall()[0]
         return {"documents": documents, "settlements": settlements}

@@ -94,7 +94,7 @@ class Workspace:
 
     def imports(self) -> pd.DataFrame:
         with self._read() as connection:
-            return connection.execute(
+            return connection.sql(
                 "SELECT import_id, imported_at, sources, documents, settlements, documents_total, settlements_total"
                 " FROM imports ORDER BY import_id"
             ).to_arrow_table().to_pandas()
@@ -128,11 +128,11 @@ class Workspace:
         with self._read() as connection:
             previous = connection.execute(
                 "SELECT import_id FROM imports WHERE fingerprint = $f", {"f": fingerprint}
-            ).fetchone()
-            known = connection.execute("SELECT document_id, issue_date FROM documents").to_arrow_table()
+            ).fetchall()
+            known = connection.sql("SELECT document_id, issue_date FROM documents").to_arrow_table()
         result = read_files(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
         if previous:
-            return StoredImport(previous[0], True, result.report, 0, 0, 0)
+            return StoredImport(previous[0][0], True, result.report, 0, 0, 0)
         with self._write() as connection:
             connection.execute("BEGIN TRANSACTION")
             try:
@@ -147,7 +147,7 @@ class Workspace:
         with self._write() as connection:
             connection.execute("BEGIN TRANSACTION")
             try:
-                found = connection.execute("SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}).fetchone()[0]
+                found = connection.execute("SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}).fetchall()[0][0]
                 if not found:
                     raise ValueError(f"no import #{import_id} in workspace {self.name}")
                 for table in ("settlements", "documents", "imports"):
@@ -184,7 +184,7 @@ def _fingerprint(paths: list[Path]) -> str:
 
 def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, report: ImportReport, fingerprint: str) -> StoredImport:
     """Insert the rows that are new; identical rows already stored are skipped, differing ones refused."""
-    import_id = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+    import_id = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
     connection.register("incoming_documents", canonical.documents)
     connection.register("incoming_settlements", canonical.settlements)
     try:
@@ -217,12 +217,12 @@ def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, re
             "INSERT INTO documents BY NAME SELECT *, $id AS import_id FROM incoming_documents"
             " WHERE document_id NOT IN (SELECT document_id FROM documents)",
             {"id": import_id},
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         settlements = connection.execute(
             "INSERT INTO settlements BY NAME SELECT *, $id AS import_id FROM incoming_settlements"
             " WHERE settlement_id NOT IN (SELECT settlement_id FROM settlements)",
             {"id": import_id},
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         skipped = canonical.documents.num_rows + canonical.settlements.num_rows - documents - settlements
         connection.execute(
             "INSERT INTO imports VALUES ($id, $at, $sources, $fingerprint, $documents, $settlements,"

@@ -1,0 +1,115 @@
+"""Workspaces: import all-or-nothing, idempotent re-import, removing an import, readers never block writers."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from kpi.importers import ImportFailed
+from kpi.periods import Period
+from kpi.report import period_report
+from kpi.workspace import Workspace, ensure_demo_workspace, list_workspaces
+
+from conftest import WORKED_FILES
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return Workspace(tmp_path / "client")
+
+
+def stored_counts(workspace):
+    with duckdb.connect(str(workspace.database), read_only=True) as connection:
+        return connection.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements), (SELECT count(*) FROM imports)").fetchone()
+
+
+def test_import_then_report_from_workspace(workspace):
+    stored = workspace.import_files(WORKED_FILES)
+    assert (stored.documents, stored.settlements, stored.already_imported) == (13, 9, False)
+    ledger = workspace.open()
+    assert period_report(ledger, Period.month(2026, 3)).closing_ar == Decimal("6500.00")
+    imports = workspace.imports()
+    assert imports["documents_total"].tolist() == [Decimal("14050.00")]
+    assert imports["settlements_total"].tolist() == [Decimal("10050.00")]
+
+
+def test_reimporting_the_same_files_adds_nothing(workspace):
+    first = workspace.import_files(WORKED_FILES)
+    again = workspace.import_files(WORKED_FILES)
+    assert again.already_imported and again.import_id == first.import_id
+    assert stored_counts(workspace) == (13, 9, 1)
+
+
+def test_same_rows_in_another_file_are_skipped_not_duplicated(workspace, tmp_path):
+    workspace.import_files(WORKED_FILES)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in WORKED_FILES:
+        # Same rows, different bytes (a trailing blank line): not the same file, same content.
+        (copy / path.name).write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    stored = workspace.import_files(sorted(copy.iterdir()))
+    assert (stored.documents, stored.settlements, stored.skipped_identical) == (0, 0, 22)
+    assert stored_counts(workspace)[:2] == (13, 9)
+
+
+def test_conflicting_document_is_refused_and_nothing_is_written(workspace, tmp_path):
+    workspace.import_files(WORKED_FILES)
+    before = stored_counts(workspace)
+    changed = tmp_path / "documents.csv"
+    text = WORKED_FILES[0].read_text(encoding="utf-8").replace("F-001,C1,Boulangerie Martin,Services,2025-12-10,2026-01-09,1200.00", "F-001,C1,Boulangerie Martin,Services,2025-12-10,2026-01-09,1250.00")
+    changed.write_text(text + "F-099,C9,Nouveau client,Services,2026-04-01,2026-05-01,10.00\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="F-001"):
+        workspace.import_files([changed])
+    assert stored_counts(workspace) == before  # F-099 was not written either
+
+
+def test_bad_file_leaves_workspace_untouched(workspace, tmp_path):
+    workspace.import_files(WORKED_FILES)
+    before = stored_counts(workspace)
+    bad = tmp_path / "documents.csv"
+    bad.write_text("document_id,customer_id,customer_name,activity,issue_date,due_date,amount\nX1,C1,A,S,2026-13-45,2026-01-01,10.00\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as error:
+        workspace.import_files([bad])
+    assert "issue_date" in str(error.value) and "ligne 2" in str(error.value)
+    assert stored_counts(workspace) == before
+
+
+def test_remove_import(workspace, tmp_path):
+    workspace.import_files(WORKED_FILES)
+    extra = tmp_path / "documents.csv"
+    extra.write_text("document_id,customer_id,customer_name,activity,issue_date,due_date,amount\nX1,C9,Client neuf,Services,2026-03-01,2026-03-31,100.00\n", encoding="utf-8")
+    second = workspace.import_files([extra])
+    assert stored_counts(workspace) == (14, 9, 2)
+    workspace.remove_import(second.import_id)
+    assert stored_counts(workspace) == (13, 9, 1)
+    with pytest.raises(ValueError, match="no import"):
+        workspace.remove_import(99)
+
+
+def test_a_snapshot_reader_does_not_block_an_import(workspace, tmp_path):
+    workspace.import_files(WORKED_FILES[:1])
+    reader = workspace.open(snapshot=True)
+    workspace.import_files(WORKED_FILES[1:])  # would fail with a lock error if the reader held the file
+    assert reader.counts() == {"documents": 13, "settlements": 0}
+    assert workspace.open().counts() == {"documents": 13, "settlements": 9}
+    assert workspace.version()
+
+
+def test_settings_round_trip(workspace):
+    workspace.create()
+    workspace.save_settings({"terms": 45, "edges": [15, 30]})
+    assert workspace.settings() == {"terms": 45, "edges": [15, 30]}
+
+
+def test_demo_workspace_is_created_once(tmp_path):
+    home = tmp_path / "home"
+    demo = ensure_demo_workspace(home)
+    assert list_workspaces(home) == ["demo"]
+    counts = demo.open().counts()
+    assert counts["documents"] > 4000
+    ensure_demo_workspace(home)
+    assert len(demo.imports()) == 1
