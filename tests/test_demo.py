@@ -1,0 +1,286 @@
+"""The demo ledger generator: determinism, conformance to the canonical tables, and realistic content."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.demo import ACTIVITIES, _write_csv, generate_chunks, generate_ledger, write_demo
+from kpi.importers import read_files
+
+REPO = Path(__file__).resolve().parents[1]
+COMMITTED = REPO / "data" / "demo"
+WORKED = REPO.parent / "shared" / "examples" / "worked"
+END = date(2026, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return generate_ledger()
+
+
+@pytest.fixture(scope="module")
+def sql(demo):
+    """Run a query over the demo's `documents` and `settlements`, plus `balances`: each document's
+    outstanding at the end date and its days past due then."""
+    connection = duckdb.connect()
+    # Registered Arrow tables are not visible to cursors: copy them into real tables.
+    for name, table in (("documents", demo.documents), ("settlements", demo.settlements)):
+        connection.register(f"{name}_arrow", table)
+        connection.execute(f"create table {name} as select * from {name}_arrow")
+    connection.execute(
+        f"""
+        create view balances as
+        select d.*, d.amount - coalesce(s.settled, 0) as outstanding, date '{END}' - d.due_date as days_past_due
+        from documents d
+        left join (select document_id, sum(amount) as settled from settlements group by 1) s using (document_id)
+        """
+    )
+
+    def query(text: str):
+        return connection.cursor().execute(text).fetchall()
+
+    yield query
+    connection.close()
+
+
+# --- determinism
+
+
+def test_same_seed_gives_identical_tables(demo):
+    again = generate_ledger()
+    assert again.documents.equals(demo.documents)
+    assert again.settlements.equals(demo.settlements)
+
+
+def test_another_seed_gives_another_ledger(demo):
+    other = generate_ledger(seed=7)
+    assert not other.documents.equals(demo.documents)
+    assert not other.settlements.equals(demo.settlements)
+
+
+def test_chunks_hold_exactly_the_rows_of_the_ledger(demo):
+    chunks = list(generate_chunks())
+    assert len(chunks) == 36  # one per month from November 2023 to October 2026
+    assert pa.concat_tables([c.documents for c in chunks]).equals(demo.documents)
+    settlements = pa.concat_tables([c.settlements for c in chunks]).sort_by("settlement_id")
+    assert settlements.equals(demo.settlements.sort_by("settlement_id"))
+
+
+# --- the committed demo
+
+
+def test_committed_csvs_are_what_the_generator_writes(tmp_path):
+    documents, settlements = write_demo(tmp_path)
+    assert documents.read_bytes() == (COMMITTED / "documents.csv").read_bytes()
+    assert settlements.read_bytes() == (COMMITTED / "settlements.csv").read_bytes()
+
+
+def test_committed_csvs_import_back_to_the_generated_tables(demo):
+    result = read_files([COMMITTED / "documents.csv", COMMITTED / "settlements.csv"])
+    assert result.ledger.documents.equals(demo.documents)
+    assert result.ledger.settlements.equals(demo.settlements)
+    assert all(file.reconciled for file in result.report.files)
+
+
+def test_csv_header_is_the_worked_example_header():
+    for name in ("documents.csv", "settlements.csv"):
+        committed = (COMMITTED / name).read_text(encoding="utf-8").splitlines()[0]
+        assert committed == (WORKED / name).read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_csv_writer_reproduces_the_worked_example_byte_for_byte(tmp_path):
+    # The worked example quotes `Café "Le Zinc"` and leaves unapplied cash's document_id empty.
+    ledger = read_files([WORKED / "documents.csv", WORKED / "settlements.csv"]).ledger
+    for name, table in (("documents.csv", ledger.documents), ("settlements.csv", ledger.settlements)):
+        header = tuple((WORKED / name).read_text(encoding="utf-8").splitlines()[0].split(","))
+        _write_csv(table, header, tmp_path / name)
+        assert (tmp_path / name).read_bytes() == (WORKED / name).read_bytes()
+
+
+# --- conformance to the canonical tables
+
+
+def test_tables_have_the_canonical_schemas(demo):
+    assert demo.documents.schema == DOCUMENTS_SCHEMA
+    assert demo.settlements.schema == SETTLEMENTS_SCHEMA
+    assert demo.documents.column("due_date_derived").to_pylist() == [False] * demo.documents.num_rows
+
+
+def test_ids_are_unique_and_shaped_like_french_ledgers(sql):
+    assert sql("select count(*) = count(distinct document_id) from documents") == [(True,)]
+    assert sql("select count(*) = count(distinct settlement_id) from settlements") == [(True,)]
+    assert sql(
+        r"""select count(*) from documents where not (
+              (amount > 0 and regexp_full_match(document_id, 'FA-\d{4}-\d{5}'))
+           or (amount < 0 and regexp_full_match(document_id, 'AV-\d{4}-\d{4}')))"""
+    ) == [(0,)]
+    assert sql(
+        r"""select count(*) from settlements where not (
+              (kind = 'cash' and regexp_full_match(settlement_id, 'RG-\d{4}-\d{5}-[123]'))
+           or (kind = 'writeoff' and regexp_full_match(settlement_id, 'PP-\d{4}-\d{5}')))"""
+    ) == [(0,)]
+    assert sql(r"select count(*) from documents where not regexp_full_match(customer_id, 'CLI\d{4}')") == [(0,)]
+
+
+def test_invoice_numbers_follow_the_issue_year(sql):
+    assert sql(
+        "select count(*) from documents where substr(document_id, 4, 4) <> cast(year(issue_date) as varchar)"
+    ) == [(0,)]
+
+
+def test_every_settlement_belongs_to_an_existing_document_of_its_customer(sql):
+    assert sql(
+        """select count(*) from settlements s left join documents d using (document_id)
+           where s.document_id is not null and (d.document_id is null or d.customer_id <> s.customer_id)"""
+    ) == [(0,)]
+
+
+def test_settlements_are_dated_between_issue_and_end(sql):
+    assert sql(
+        f"""select count(*) from settlements s left join documents d using (document_id)
+            where s.date > date '{END}' or s.date < d.issue_date"""
+    ) == [(0,)]
+
+
+def test_amounts_have_the_expected_signs_and_ranges(sql):
+    assert sql("select count(*) from settlements where amount <= 0 or kind not in ('cash', 'writeoff')") == [(0,)]
+    assert sql("select min(amount) >= 50, max(amount) <= 25000 from documents where amount > 0") == [(True, True)]
+    assert sql("select count(*) from documents where amount = 0 or due_date < issue_date") == [(0,)]
+
+
+def test_demo_has_the_requested_shape(sql):
+    assert sql("select count(*) from documents where amount > 0") == [(5000,)]
+    assert sql("select count(distinct customer_id), count(distinct customer_name) from documents") == [(80, 80)]
+    activities = {row[0] for row in sql("select distinct activity from documents")}
+    assert activities == set(ACTIVITIES)
+    assert sql("select min(issue_date), max(issue_date) from documents") == [(date(2023, 11, 1), END)]
+
+
+def test_customer_names_are_french_with_accents_apostrophes_and_ampersands(sql):
+    names = [row[0] for row in sql("select distinct customer_name from documents")]
+    assert any(re.search("[éèêàâîôûç]", name, re.IGNORECASE) for name in names)
+    assert any("'" in name for name in names)
+    assert any(" & " in name for name in names)
+    assert any(re.match("(SARL|SAS|EURL) ", name) for name in names)
+    assert not any(character in name for name in names for character in '"<>,')
+
+
+# --- realistic content
+
+
+def test_credit_notes_are_about_three_percent_of_documents(sql):
+    [(credit_notes, documents)] = sql("select count(*) filter (where amount < 0), count(*) from documents")
+    assert 0.02 < credit_notes / documents < 0.04
+
+
+def test_some_credit_notes_are_netted_on_the_invoice_payment(sql):
+    # Netted as in the worked example: the invoice is paid minus the credit note, which stays open.
+    [(netted,)] = sql(
+        """select count(*) from documents c join balances i
+             on i.customer_id = c.customer_id and i.amount > 0 and i.outstanding = -c.amount
+           where c.amount < 0"""
+    )
+    assert netted >= 10
+
+
+def test_partial_payments_leave_invoices_paid_or_still_open(sql):
+    rows = sql(
+        """select b.outstanding = 0 as settled, count(*) from balances b
+           join (select document_id from settlements where kind = 'cash' group by 1 having count(*) >= 2)
+             using (document_id)
+           group by 1"""
+    )
+    counts = dict(rows)
+    assert counts[True] >= 50  # instalments that add up to the cent
+    assert counts[False] >= 1
+
+
+def test_unapplied_cash_exists_and_is_recent_for_the_most_part(sql):
+    [(count, recent)] = sql(
+        f"""select count(*), count(*) filter (where date > date '{END}' - 45) from settlements
+            where document_id is null"""
+    )
+    assert count >= 10
+    assert sql("select count(*) from settlements where document_id is null and kind <> 'cash'") == [(0,)]
+    assert recent > count / 3
+
+
+def test_writeoffs_clear_the_remaining_balance_of_defaulting_customers(sql):
+    [(writeoffs, customers)] = sql(
+        "select count(*), count(distinct customer_id) from settlements where kind = 'writeoff'"
+    )
+    assert writeoffs >= 10
+    assert customers >= 2
+    assert sql(
+        """select count(*) from balances where outstanding <> 0
+           and document_id in (select document_id from settlements where kind = 'writeoff')"""
+    ) == [(0,)]
+
+
+def test_some_invoices_are_overpaid(sql):
+    [(overpaid,)] = sql("select count(*) from balances where amount > 0 and outstanding < 0")
+    assert overpaid >= 5
+
+
+def test_late_payments_are_common_but_not_universal(sql):
+    [(late_share,)] = sql(
+        """select avg((s.date > d.due_date)::int) from settlements s join documents d using (document_id)
+           where s.kind = 'cash'"""
+    )
+    assert 0.3 < late_share < 0.85
+
+
+def test_aged_balance_at_the_end_is_mostly_not_due_with_a_tail_over_120_days(sql):
+    [(gross_ar, not_due, over_120, old_invoices)] = sql(
+        """select sum(outstanding), sum(outstanding) filter (where days_past_due <= 0),
+                  sum(outstanding) filter (where days_past_due > 120), count(*) filter (where days_past_due > 120)
+           from balances where outstanding > 0"""
+    )
+    assert not_due / gross_ar > 0.5
+    assert 0.03 < over_120 / gross_ar < 0.3
+    assert old_invoices >= 10
+
+
+def test_recent_invoices_are_mostly_open(sql):
+    [(open_share,)] = sql(
+        f"select avg((outstanding > 0)::int) from balances where amount > 0 and issue_date > date '{END}' - 20"
+    )
+    assert open_share > 0.8
+
+
+def test_invoicing_dips_in_august_and_sales_grow_over_the_years(sql):
+    invoices = dict(sql("select strftime(issue_date, '%Y-%m'), count(*) from documents where amount > 0 group by 1"))
+    for year in (2024, 2025, 2026):
+        months = [invoices[f"{year}-{month:02d}"] for month in range(1, 11)]
+        assert invoices[f"{year}-08"] < 0.7 * sum(months) / len(months)
+    [(first_year, last_year)] = sql(
+        """select sum(amount) filter (where issue_date < date '2024-11-01'),
+                  sum(amount) filter (where issue_date >= date '2025-11-01') from documents"""
+    )
+    assert last_year > Decimal("1.2") * first_year
+
+
+# --- scale and arguments
+
+
+def test_larger_ledgers_keep_about_one_settlement_per_invoice():
+    ledger = generate_ledger(invoices=100_000, seed=1)
+    invoices = pc.sum(pc.greater(ledger.documents.column("amount"), 0)).as_py()
+    assert invoices == 100_000
+    assert 0.9 < ledger.settlements.num_rows / invoices < 1.15
+    assert len(set(ledger.documents.column("document_id").to_pylist())) == ledger.documents.num_rows
+    assert len(set(ledger.settlements.column("settlement_id").to_pylist())) == ledger.settlements.num_rows
+
+
+def test_a_period_without_days_is_refused():
+    with pytest.raises(ValueError):
+        generate_ledger(start=date(2026, 1, 1), end=date(2026, 1, 1))
