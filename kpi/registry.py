@@ -35,6 +35,7 @@ MACRO_FILES = (
     "ar_turnover",
     "bad_debt_rate",
     "period_kpis",
+    "customer_summary",
     "aged_items",
 )
 
