@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` (the app on the demo data) and `make test`.
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test test-fast bench demo
+
+$(VENV)/installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# The browser tests drive Debian's Chromium; a test tool's own browser download is not used.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Debian's chromium: sudo apt-get install chromium (or run make test-fast)"; exit 1; \
+	fi
+
+run: $(VENV)/installed
+	$(VENV)/bin/streamlit run app.py
+
+test: $(VENV)/installed $(CHROMIUM)
+	$(PYTHON) -m pytest --browser
+
+# Everything but the real-browser journeys.
+test-fast: $(VENV)/installed
+	$(PYTHON) -m pytest
+
+bench: $(VENV)/installed
+	$(PYTHON) benchmarks/bench_engine.py
+
+demo: $(VENV)/installed
+	$(PYTHON) -m kpi demo data/demo
