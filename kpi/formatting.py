@@ -50,18 +50,18 @@ def format_number(value, lang: str = "fr", decimals: int = 0) -> str:
     return text
 
 
-def format_money(value, lang: str = "fr", currency: str = "EUR", decimals: int = 2) -> str:
-    """An amount with its currency: `1 234,56 €` (fr) or `€1,234.56` (en)."""
+def format_money(value, lang: str = "fr", currency: str = "EUR", decimals: int = 2, symbol: bool = True) -> str:
+    """An amount with its currency: `1 234,56 €` (fr) or `€1,234.56` (en); with symbol=False, the ISO code."""
     if _is_missing(value):
         return MISSING
     number = format_number(value, lang, decimals)
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    sign = CURRENCY_SYMBOLS.get(currency, currency) if symbol else currency
     if lang == "fr":
-        return f"{number}{UNIT_SPACE_FR}{symbol}"
-    sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
-    if len(symbol) > 1:
-        return f"{sign}{symbol}{UNIT_SPACE_FR}{digits}"
-    return f"{sign}{symbol}{digits}"
+        return f"{number}{UNIT_SPACE_FR}{sign}"
+    minus, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+    if len(sign) > 1:
+        return f"{minus}{sign}{UNIT_SPACE_FR}{digits}"
+    return f"{minus}{sign}{digits}"
 
 
 def format_days(value, lang: str = "fr", decimals: int = 1) -> str:
@@ -122,16 +122,6 @@ def format_value(value, unit: str, lang: str = "fr", currency: str = "EUR") -> s
     return UNIT_FORMATTERS[unit](value, lang)
 
 
-def format_change(value, unit: str, lang: str = "fr", currency: str = "EUR") -> str:
-    """A change between two periods, with "+" in front of a rise so the direction reads at a glance."""
-    text = format_value(value, unit, lang, currency)
-    if text == MISSING or text.startswith("-"):
-        return text
-    if not any(ch in "123456789" for ch in text.replace(CURRENCY_SYMBOLS.get(currency, ""), "")):
-        return text  # rounds to zero: no direction to show
-    return "+" + text
-
-
 def csv_decimal(value, decimals: int = 2) -> str:
     """An amount for a French Excel CSV cell: decimal comma, no grouping, so Excel reads a number."""
     if _is_missing(value):
@@ -141,3 +131,44 @@ def csv_decimal(value, decimals: int = 2) -> str:
     if rounded == 0:
         rounded = abs(rounded)
     return f"{rounded:.{decimals}f}".replace(".", ",")
+
+
+class Formatter:
+    """The formatting functions bound to one language and currency display, for a page to call."""
+
+    def __init__(self, lang: str = "fr", currency: str = "EUR", symbol: bool = True, money_decimals: int = 2):
+        self.lang = lang
+        self.currency = currency
+        self.symbol = symbol
+        self.money_decimals = money_decimals
+
+    def money(self, value) -> str:
+        return format_money(value, self.lang, self.currency, self.money_decimals, self.symbol)
+
+    def days(self, value, decimals: int = 1) -> str:
+        return format_days(value, self.lang, decimals)
+
+    def percent(self, value) -> str:
+        return format_percent(value, self.lang)
+
+    def ratio(self, value) -> str:
+        return format_ratio(value, self.lang)
+
+    def number(self, value, decimals: int = 0) -> str:
+        return format_number(value, self.lang, decimals)
+
+    def date(self, value) -> str:
+        return format_date(value, self.lang)
+
+    def value(self, value, unit: str) -> str:
+        """Format by unit: 'money', 'days', 'percent' or 'ratio'."""
+        if unit == "money":
+            return self.money(value)
+        return format_value(value, unit, self.lang)
+
+    def change(self, value, unit: str) -> str:
+        """A change between two periods, "+" in front of a rise; a change that rounds to zero has no sign."""
+        text = self.value(value, unit)
+        if text == MISSING or text.startswith("-") or not any(ch in "123456789" for ch in text):
+            return text
+        return "+" + text

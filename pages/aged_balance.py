@@ -1,0 +1,130 @@
+"""Balance âgée / Aged balance: any date, any bucket edges, due or issue basis; per customer and per document; downloads."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from kpi.aging import parse_edges
+from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, column_title, describe_filters
+from pages import context
+
+view = context.current_view()
+t, fmt = view.t, view.fmt
+st.title(t("page.aged_balance"))
+if not view.has_data:
+    st.info(t("app.empty_workspace"))
+    st.stop()
+
+prefs = view.preferences
+controls = st.columns([1, 1, 2])
+as_of = controls[0].date_input(t("aging.as_of"), value=view.period.end, format="DD/MM/YYYY", key="aging_as_of")
+basis = controls[1].radio(
+    t("aging.basis"), ("due", "issue"), index=0 if prefs.basis == "due" else 1,
+    format_func=lambda b: t(f"aging.basis.{b}"), key="aging_basis", horizontal=True,
+)
+edges_text = controls[2].text_input(
+    t("aging.edges"), value=", ".join(str(e) for e in prefs.edges), help=t("aging.edges_help"), key="aging_edges",
+)
+try:
+    edges = parse_edges(edges_text)
+except ValueError:
+    st.error(t("aging.edges_invalid", text=edges_text))
+    st.stop()
+
+by_customer = context.balance(view, as_of, edges, basis, "customer")
+by_document = context.balance(view, as_of, edges, basis, "document")
+amounts = [*by_customer.bucket_keys, "unapplied_credits", "total"]
+# Buckets past the second overdue one are "old": shaded, the oldest in red.
+old_buckets = list(by_customer.bucket_keys[3:])
+
+
+def _shade(value, key: str) -> str:
+    if key not in old_buckets or value is None or isinstance(value, str) or not value > 0:
+        return ""
+    oldest = old_buckets.index(key) >= len(old_buckets) - 2
+    return "background-color: #f8d7da; color: #842029" if oldest else "background-color: #fff3cd; color: #664d03"
+
+
+def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) -> "pd.io.formats.style.Styler":
+    table = rows[labels + amounts].copy()
+    if with_summary:
+        total = {labels[0]: t("aging.total_row"), **balance.totals}
+        share = {labels[0]: t("aging.percent_row"), **balance.percentages}
+        table = pd.concat([table, pd.DataFrame([total, share])], ignore_index=True)
+    # Floats only for the grid to sort and serialise (amounts and % share columns); every
+    # figure on screen is the formatted exact value below.
+    table[amounts] = table[amounts].astype("float64")
+    styler = table.style
+    data_rows = list(range(len(rows) + (1 if with_summary else 0)))
+    styler = styler.format(fmt.money, subset=pd.IndexSlice[data_rows, amounts], na_rep="")
+    if with_summary:
+        styler = styler.format(fmt.percent, subset=pd.IndexSlice[[len(rows) + 1], amounts], na_rep="—")
+    for key in old_buckets:
+        styler = styler.map(partial(_shade, key=key), subset=pd.IndexSlice[list(range(len(rows))), [key]])
+    for name in labels:
+        if name.endswith("_date"):
+            styler = styler.format(fmt.date, subset=[name], na_rep="")
+    styler = styler.format_index(lambda name: column_title(name, view.lang), axis=1)
+    return styler.hide(axis="index")
+
+
+st.caption(
+    t("aging.caption", day=fmt.date(as_of), count=len(by_customer.rows), total=fmt.money(by_customer.totals["total"]))
+)
+tab_customers, tab_documents = st.tabs([t("aging.tab_customers"), t("aging.tab_documents")])
+with tab_customers:
+    selection = st.dataframe(
+        _styled(by_customer.rows, ["customer_name", "customer_id"], True, by_customer),
+        hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="aging_customers",
+    )
+    st.caption(t("aging.select_customer_hint"))
+    picked = selection.selection.rows if selection else []
+    if picked and picked[0] < len(by_customer.rows):
+        customer = by_customer.rows.iloc[picked[0]]
+        st.markdown(f"**{t('aging.documents_of', customer=customer['customer_name'])}**")
+        documents = by_document.rows[by_document.rows["customer_id"] == customer["customer_id"]].reset_index(drop=True)
+        st.dataframe(
+            _styled(documents, ["document_id", "issue_date", "due_date", "days_past_due"], False, by_document),
+            hide_index=True, width="stretch",
+        )
+with tab_documents:
+    document_labels = ["customer_name", "document_id", "item_kind", "issue_date", "due_date", "days_past_due"]
+    document_labels = [name for name in document_labels if name in by_document.rows.columns]
+    st.dataframe(_styled(by_document.rows, document_labels, True, by_document), hide_index=True, width="stretch")
+
+names = [view.customer_names.get(c, c) for c in view.filters.customers]
+header = ExportHeader(
+    workspace=view.workspace_label,
+    as_of=as_of,
+    basis=basis,
+    edges=edges,
+    filters=describe_filters(names, view.filters.activities, view.lang),
+    currency=prefs.currency,
+    lang=view.lang,
+)
+slug = re.sub(r"[^A-Za-z0-9_-]+", "-", view.workspace_label).strip("-") or "encours"
+stem = f"{t('export.file_stem')}-{slug}-{as_of.isoformat()}"
+downloads = st.columns(2)
+downloads[0].download_button(
+    t("aging.download_xlsx"),
+    data=partial(aged_balance_xlsx, by_customer, by_document, header),
+    file_name=f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:",
+    on_click="ignore",
+    key="download_xlsx",
+)
+dialect = "fr" if view.lang == "fr" else "en"
+downloads[1].download_button(
+    t(f"aging.download_csv_{dialect}"),
+    data=partial(aged_balance_csv, by_customer, header, dialect),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+    key="download_csv",
+)

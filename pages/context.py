@@ -1,0 +1,224 @@
+"""What every page receives from the router (app.py): the current view, its ledger, and cached engine calls.
+
+Habits this module keeps (STYLE.md, "Streamlit and DuckDB habits"):
+- one read-only ledger per workspace per browser session, kept in st.session_state and
+  reopened only when the workspace's stored version changes (after an import);
+- st.cache_data only on engine calls keyed by that version; the ledger itself is passed
+  as an underscored argument, so a cache key never contains a connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from kpi.aging import DEFAULT_EDGES, AgedBalance, aged_balance
+from kpi.filters import Filters
+from kpi.formatting import Formatter
+from kpi.i18n import Translator
+from kpi.ledger import Ledger
+from kpi.payment_history import payment_history
+from kpi.periods import Period
+from kpi.report import PeriodReport, period_report
+from kpi.series import aging_history, monthly_series
+from kpi.workspace import Workspace, WorkspaceBusy
+
+log = logging.getLogger("encours.app")
+
+VIEW_KEY = "encours_view"
+LEDGERS_KEY = "encours_ledgers"
+SCRATCH_KEY = "encours_scratch_workspace"
+SCRATCH_CHOICE = "__session__"
+PERIOD_REQUEST_KEY = "encours_period_request"
+WORKSPACE_REQUEST_KEY = "encours_workspace_request"
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """A workspace's display settings (Settings page), stored with the workspace."""
+
+    edges: tuple[int, ...] = DEFAULT_EDGES
+    basis: str = "due"
+    payment_terms: int = 30
+    currency: str = "EUR"
+    currency_symbol: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> Preferences:
+        defaults = cls()
+        try:
+            edges = tuple(int(e) for e in settings.get("bucket_edges", defaults.edges))
+        except (TypeError, ValueError):
+            edges = defaults.edges
+        return cls(
+            edges=edges or defaults.edges,
+            basis=settings.get("aging_basis") if settings.get("aging_basis") in ("due", "issue") else "due",
+            payment_terms=int(settings.get("payment_terms", defaults.payment_terms) or defaults.payment_terms),
+            currency=str(settings.get("currency", defaults.currency) or defaults.currency),
+            currency_symbol=bool(settings.get("currency_symbol", defaults.currency_symbol)),
+        )
+
+    def to_settings(self) -> dict:
+        return {
+            "bucket_edges": list(self.edges),
+            "aging_basis": self.basis,
+            "payment_terms": self.payment_terms,
+            "currency": self.currency,
+            "currency_symbol": self.currency_symbol,
+        }
+
+
+@dataclass(frozen=True)
+class View:
+    """The view the sidebar selected, with what a page needs to ask the engine and draw."""
+
+    workspace: Workspace
+    workspace_label: str
+    is_scratch: bool
+    ledger: Ledger
+    version: str
+    period: Period
+    filters: Filters
+    lang: str
+    preferences: Preferences
+    data_range: tuple[date, date] | None
+    customer_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def t(self) -> Translator:
+        return Translator(self.lang)
+
+    @property
+    def fmt(self) -> Formatter:
+        return Formatter(self.lang, self.preferences.currency, self.preferences.currency_symbol)
+
+    @property
+    def has_data(self) -> bool:
+        return self.data_range is not None
+
+
+def current_view() -> View:
+    return st.session_state[VIEW_KEY]
+
+
+def request_period(period: Period) -> None:
+    """Show another period (e.g. the month clicked on a chart): the router applies it on the rerun."""
+    st.session_state[PERIOD_REQUEST_KEY] = period
+    st.rerun()
+
+
+def request_workspace(choice: str) -> None:
+    """Switch the session to a workspace (after an import into it) on the next run."""
+    st.session_state[WORKSPACE_REQUEST_KEY] = choice
+
+
+# -- workspaces and ledgers of this session ---------------------------------------------------
+
+
+def scratch_workspace() -> Workspace:
+    """This browser session's own workspace for trying files without saving them anywhere shared.
+
+    It lives in the system temporary directory under a random name that only this session
+    knows, so no other session can list or open it.
+    """
+    if SCRATCH_KEY not in st.session_state:
+        directory = Path(tempfile.gettempdir()) / "encours-sessions" / uuid.uuid4().hex
+        st.session_state[SCRATCH_KEY] = str(directory)
+    return Workspace(Path(st.session_state[SCRATCH_KEY]))
+
+
+def ledger_for(workspace: Workspace) -> tuple[Ledger, str]:
+    """This session's ledger for a workspace, reopened when the stored data changed."""
+    ledgers: dict = st.session_state.setdefault(LEDGERS_KEY, {})
+    version = workspace.version()
+    key = str(workspace.path)
+    held = ledgers.get(key)
+    if held and held[1] == version:
+        return held[0], version
+    if held:
+        held[0].close()
+    # A snapshot copies the tables into this session's memory and lets the file go, so an
+    # import from another session never waits on this reader.
+    ledger = workspace.open(snapshot=True)
+    ledgers[key] = (ledger, version)
+    return ledger, version
+
+
+def forget_ledger(workspace: Workspace) -> None:
+    ledgers: dict = st.session_state.setdefault(LEDGERS_KEY, {})
+    held = ledgers.pop(str(workspace.path), None)
+    if held:
+        held[0].close()
+
+
+# -- cached engine calls: pure in (version, arguments) -----------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def cached_report(version: str, period: Period, filters: Filters, _ledger: Ledger) -> PeriodReport:
+    return period_report(_ledger, period, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_aged_balance(
+    version: str, as_of: date, edges: tuple[int, ...], basis: str, by: str, filters: Filters, _ledger: Ledger
+) -> AgedBalance:
+    return aged_balance(_ledger, as_of, edges, basis, by, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_monthly_series(version: str, start: date, end: date, filters: Filters, _ledger: Ledger):
+    return monthly_series(_ledger, start, end, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_aging_history(version: str, start: date, end: date, filters: Filters, _ledger: Ledger):
+    return aging_history(_ledger, start, end, filters)
+
+
+def report(view: View, period: Period | None = None, filters: Filters | None = None) -> PeriodReport:
+    return cached_report(view.version, period or view.period, filters or view.filters, view.ledger)
+
+
+def balance(view: View, as_of: date, edges, basis: str, by: str, filters: Filters | None = None) -> AgedBalance:
+    return cached_aged_balance(view.version, as_of, tuple(edges), basis, by, filters or view.filters, view.ledger)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_payment_history(version: str, until: date, filters: Filters, _ledger: Ledger):
+    return payment_history(_ledger, until, filters)
+
+
+def payments(view: View, until: date, filters: Filters):
+    return cached_payment_history(view.version, until, filters, view.ledger)
+
+
+def series(view: View, start: date, end: date):
+    return cached_monthly_series(view.version, start, end, view.filters, view.ledger)
+
+
+def history(view: View, start: date, end: date):
+    return cached_aging_history(view.version, start, end, view.filters, view.ledger)
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+def show_error(error: BaseException, t: Translator) -> None:
+    """A readable message instead of a traceback; the traceback goes to the server log."""
+    if isinstance(error, WorkspaceBusy):
+        st.warning(t("error.workspace_busy"))
+        return
+    issues = getattr(error, "issues", None)
+    if issues:
+        st.error(t("error.import_refused"))
+        st.markdown("\n".join(f"- {issue}" for issue in issues[:50]))
+        return
+    log.exception("page failed", exc_info=error)
+    st.error(t("error.unexpected", message=str(error) or type(error).__name__))

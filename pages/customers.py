@@ -1,0 +1,106 @@
+"""Clients / Customers: every customer's position, searchable and sortable; pick one to see its documents and habits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from kpi.charts import payment_delay_chart
+from kpi.i18n import bucket_label
+from kpi.overdue import overdue_by_customer
+from pages import context
+
+view = context.current_view()
+t, fmt = view.t, view.fmt
+st.title(t("page.customers"))
+if not view.has_data:
+    st.info(t("app.empty_workspace"))
+    st.stop()
+
+period = view.period
+st.caption(t("customers.caption", start=fmt.date(period.start), end=fmt.date(period.end)))
+
+
+def _customer_table():
+    """The engine's per-customer table when it exists; else the aged balance's outstanding and overdue."""
+    try:
+        from kpi.customers import customer_table
+    except ImportError:
+        customer_table = None
+    if customer_table is not None:
+        return customer_table(view.ledger, period, view.filters)
+    balance = context.balance(view, period.end, view.preferences.edges, "due", "customer")
+    overdue = overdue_by_customer(balance, limit=None)[["customer_id", "overdue", "oldest_bucket"]]
+    table = balance.rows[["customer_id", "customer_name", "total"]].rename(columns={"total": "outstanding"})
+    return table.merge(overdue, on="customer_id", how="left")
+
+
+table = _customer_table()
+search = st.text_input(t("customers.search"), key="customer_search", placeholder=t("customers.search_hint"))
+if search:
+    needle = search.strip().lower()
+    keep = table["customer_name"].str.lower().str.contains(needle, regex=False) | table["customer_id"].str.lower().str.contains(
+        needle, regex=False
+    )
+    table = table[keep]
+table = table.reset_index(drop=True)
+
+MONEY = ("outstanding", "overdue", "sales", "collected")
+DAYS = ("dso", "days_outstanding", "avg_days_late", "avg_days_to_collect")
+shown = [c for c in table.columns if c != "customer_id"]
+styler = table[shown].style
+for name in shown:
+    if name in MONEY:
+        styler = styler.format(fmt.money, subset=[name], na_rep="—")
+    elif name in DAYS:
+        styler = styler.format(fmt.days, subset=[name], na_rep="—")
+    elif name == "oldest_bucket":
+        styler = styler.format(lambda k: bucket_label(k, view.lang) if isinstance(k, str) else "", subset=[name])
+styler = styler.format_index(lambda name: t(f"column.{name}"), axis=1).hide(axis="index")
+event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                     key="customers_table")
+st.caption(t("customers.pick_hint"))
+rows = event.selection.rows if event else []
+if not rows or rows[0] >= len(table):
+    st.stop()
+
+customer = table.iloc[rows[0]]
+customer_id, customer_name = customer["customer_id"], customer["customer_name"]
+only_this = replace(view.filters, customers=(customer_id,))
+st.header(customer_name)
+
+own = context.report(view, period, only_this)
+cards = (("closing_ar", "money"), ("dso", "days"), ("avg_days_late", "days"), ("collection_rate", "percent"),
+         ("overdue_rate", "percent"))
+for column, (key, unit) in zip(st.columns(len(cards)), cards):
+    value = getattr(own, key)
+    column.metric(t(f"kpi.{key}.label"), fmt.value(value, unit),
+                  help=None if value is not None else t(f"kpi.{key}.null_hint"), border=True)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("customers.open_documents", day=fmt.date(period.end)))
+    documents = context.balance(view, period.end, view.preferences.edges, "due", "document", only_this).rows
+    if documents.empty:
+        st.success(t("customers.nothing_open"))
+    else:
+        st.dataframe(
+            {
+                t("column.document_id"): documents["document_id"],
+                t("column.issue_date"): [fmt.date(v) for v in documents["issue_date"]],
+                t("column.due_date"): [fmt.date(v) for v in documents["due_date"]],
+                t("column.days_past_due"): documents["days_past_due"],
+                t("column.total"): [fmt.money(v) for v in documents["total"]],
+            },
+            hide_index=True, width="stretch",
+        )
+with right:
+    st.subheader(t("customers.payment_history"))
+    history = context.payments(view, period.end, only_this)
+    if history.empty:
+        st.info(t("customers.no_payment"))
+    else:
+        st.altair_chart(payment_delay_chart(history, view.lang, view.preferences.currency), width="stretch")
+        st.caption(t("customers.payment_history_hint"))

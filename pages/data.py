@@ -1,0 +1,242 @@
+"""Données / Data: upload files, check how they are read, correct the mapping, validate, import; list and remove imports.
+
+Where uploads go: only into the workspace chosen below — this session's own temporary
+workspace ("try without saving", invisible to every other session), a new named workspace,
+or the current one. Nothing is shared between browser sessions except named workspaces.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kpi import importers
+from kpi.importers import ImportFailed
+from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
+from pages import context
+
+view = context.current_view()
+t, fmt = view.t, view.fmt
+st.title(t("page.data"))
+
+UPLOADS_KEY = "data_uploaded_paths"  # file_id -> path on disk, so a rerun does not copy again
+CHUNK = 1 << 20
+TARGET_SESSION, TARGET_NEW, TARGET_CURRENT = "session", "new", "current"
+
+# -- the workspace's imports ----------------------------------------------------------------------
+st.subheader(t("data.imports_of", workspace=view.workspace_label))
+try:
+    imports = view.workspace.imports()
+except Exception as error:
+    context.show_error(error, t)
+    imports = pd.DataFrame()
+if imports.empty:
+    st.caption(t("data.no_imports"))
+else:
+    st.dataframe(
+        {
+            t("data.import_id"): imports["import_id"],
+            t("data.imported_at"): [f"{fmt.date(v)} {pd.Timestamp(v):%H:%M}" for v in imports["imported_at"]],
+            t("data.sources"): [", ".join(v) if v is not None else "" for v in imports["sources"]],
+            t("data.documents"): imports["documents"],
+            t("data.settlements"): imports["settlements"],
+            t("data.documents_total"): [fmt.money(v) for v in imports["documents_total"]],
+            t("data.settlements_total"): [fmt.money(v) for v in imports["settlements_total"]],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    with st.expander(t("data.remove_title")):
+        removable = list(imports["import_id"])
+        chosen = st.selectbox(t("data.remove_which"), removable, format_func=lambda i: f"#{i}", key="remove_choice")
+        confirm = st.checkbox(t("data.remove_confirm", import_id=chosen), key="remove_confirm")
+        if st.button(t("data.remove_button"), disabled=not confirm, type="secondary", key="remove_button"):
+            try:
+                view.workspace.remove_import(int(chosen))
+            except Exception as error:
+                context.show_error(error, t)
+            else:
+                context.forget_ledger(view.workspace)
+                st.session_state.pop("remove_confirm", None)
+                st.toast(t("data.removed", import_id=chosen), icon=":material/delete:")
+                st.rerun()
+
+st.divider()
+
+# -- upload ----------------------------------------------------------------------------------------
+st.subheader(t("data.upload_title"))
+st.caption(t("data.upload_help"))
+uploaded = st.file_uploader(
+    t("data.upload_label"), accept_multiple_files=True, type=["csv", "txt", "xlsx", "xls", "parquet", "tsv"],
+    key=f"data_uploader_{st.session_state.get('data_uploader_round', 0)}",
+)
+if not uploaded:
+    st.stop()
+
+# Save each upload once to this session's own folder: the importers read paths.
+stored: dict = st.session_state.setdefault(UPLOADS_KEY, {})
+folder = Path(st.session_state.setdefault("data_upload_dir", tempfile.mkdtemp(prefix="encours-upload-")))
+new_files = [f for f in uploaded if f.file_id not in stored]
+if new_files:
+    total = sum(f.size for f in new_files) or 1
+    progress = st.progress(0.0, text=t("data.receiving"))
+    done = 0
+    for upload in new_files:
+        target = folder / upload.file_id / Path(upload.name).name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        upload.seek(0)
+        with target.open("wb") as handle:
+            while chunk := upload.read(CHUNK):
+                handle.write(chunk)
+                done += len(chunk)
+                progress.progress(min(done / total, 1.0), text=t("data.receiving_file", file=upload.name))
+        stored[upload.file_id] = str(target)
+    progress.empty()
+paths = [Path(stored[f.file_id]) for f in uploaded]
+
+# -- where the rows will go ---------------------------------------------------------------------------
+targets = [TARGET_SESSION, TARGET_NEW] + ([] if view.workspace.name == DEMO_WORKSPACE or view.is_scratch
+                                         else [TARGET_CURRENT])
+target_choice = st.radio(
+    t("data.target"), targets, horizontal=True, key="data_target",
+    format_func=lambda c: t(f"data.target_{c}", workspace=view.workspace_label),
+)
+home = default_home()
+new_name = ""
+if target_choice == TARGET_NEW:
+    new_name = st.text_input(t("data.new_name"), key="data_new_name", help=t("data.new_name_help")).strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,60}", new_name or ""):
+        st.info(t("data.new_name_needed"))
+        st.stop()
+    if new_name in list_workspaces(home):
+        st.warning(t("data.new_name_exists", name=new_name))
+        st.stop()
+    target = Workspace(home / new_name)
+elif target_choice == TARGET_CURRENT:
+    target = view.workspace
+else:
+    target = context.scratch_workspace()
+
+terms = st.number_input(
+    t("settings.payment_terms"), min_value=0, max_value=365, value=view.preferences.payment_terms, step=1,
+    help=t("settings.payment_terms_help"), key="data_terms",
+)
+options = {"terms": f"{int(terms)}"}
+
+# -- how each file is read: layout and mapping, correctable ------------------------------------------
+inspect_files = getattr(importers, "inspect_files", None)
+if inspect_files is not None:
+    try:
+        with st.spinner(t("data.inspecting")):
+            inspection = inspect_files(paths, mappings_dir=target.mappings_dir, **options)
+    except Exception as error:  # the dry run below still says what is wrong, row by row
+        context.log.warning("inspection failed: %s", error)
+        inspection = None
+    for found in getattr(inspection, "files", ()):
+        name = getattr(found, "file", "?")
+        layout = getattr(found, "layout", None)
+        with st.expander(t("data.file_layout", file=name, layout=t(f"data.layout.{layout}")), expanded=True):
+            preview = getattr(found, "preview", None)
+            if preview is not None:
+                st.dataframe(preview if isinstance(preview, pd.DataFrame) else pd.DataFrame(preview),
+                             hide_index=True, width="stretch", height=180)
+            mapping = getattr(found, "mapping", None)
+            headers = tuple(getattr(found, "headers", ()) or ())
+            if mapping is None or not headers:
+                continue
+            from kpi.importers.mapping import LAYOUT_FIELDS, ColumnChoice, ColumnMapping
+            from kpi.importers.saved_mappings import save_mapping
+
+            st.caption(t("data.mapping_help"))
+            fields = list(LAYOUT_FIELDS.get(mapping.layout, {}))
+            chosen: dict[str, str] = {}
+            columns = st.columns(3)
+            for index, field_name in enumerate(fields):
+                current = mapping.header(field_name)
+                options_list = ["", *headers]
+                picked = columns[index % 3].selectbox(
+                    t(f"field.{field_name}"), options_list,
+                    index=options_list.index(current) if current in options_list else 0,
+                    format_func=lambda h: h or t("data.not_mapped"),
+                    key=f"map_{name}_{field_name}",
+                )
+                if picked:
+                    chosen[field_name] = picked
+            if chosen != mapping.fields:
+                if st.button(t("data.apply_mapping"), key=f"apply_{name}"):
+                    corrected = ColumnMapping(
+                        mapping.layout,
+                        tuple(ColumnChoice(f, h, 1.0, "app") for f, h in chosen.items()),
+                        source="app",
+                        options=dict(mapping.options),
+                    )
+                    # Saved with the target workspace: the next file with these headers reads the same way.
+                    save_mapping(target.mappings_dir, headers, corrected)
+                    st.rerun()
+
+# -- validation: a dry run of the import ----------------------------------------------------------------
+st.subheader(t("data.validation"))
+try:
+    with st.spinner(t("data.validating")):
+        result = importers.read_files(paths, mappings_dir=target.mappings_dir, **options)
+except ImportFailed as error:
+    st.error(t("data.errors_block", count=len(error.issues)))
+    st.dataframe(
+        {
+            t("data.issue_file"): [i.file for i in error.issues],
+            t("data.issue_row"): [i.row for i in error.issues],
+            t("data.issue_column"): [i.column or "" for i in error.issues],
+            t("data.issue_message"): [i.message for i in error.issues],
+            t("data.issue_value"): ["" if i.value is None else str(i.value) for i in error.issues],
+        },
+        hide_index=True, width="stretch",
+    )
+    st.stop()
+except Exception as error:
+    context.show_error(error, t)
+    st.stop()
+
+report = result.report
+st.dataframe(
+    {
+        t("data.file"): [f.file for f in report.files],
+        t("data.layout"): [t(f"data.layout.{f.layout}") for f in report.files],
+        t("data.rows_read"): [f.rows_read for f in report.files],
+        t("data.rows_imported"): [f.rows_imported for f in report.files],
+        t("data.amount_in_file"): [fmt.money(f.amount_in_file) for f in report.files],
+        t("data.amount_imported"): [fmt.money(f.amount_imported) for f in report.files],
+        t("data.reconciled"): ["✓" if f.reconciled else "✗" for f in report.files],
+    },
+    hide_index=True, width="stretch",
+)
+if report.warnings:
+    with st.expander(t("data.warnings", count=len(report.warnings))):
+        st.markdown("\n".join(f"- {w}" for w in report.warnings[:200]))
+else:
+    st.success(t("data.no_warning"))
+
+if st.button(t("data.confirm", workspace=t(f"data.target_{target_choice}", workspace=view.workspace_label)),
+             type="primary", key="data_confirm"):
+    try:
+        with st.spinner(t("data.importing")):
+            if target_choice == TARGET_NEW:
+                target.create()
+            stored_import = target.import_files(paths, **options)
+    except Exception as error:
+        context.show_error(error, t)
+        st.stop()
+    context.forget_ledger(target)
+    st.session_state.pop(UPLOADS_KEY, None)
+    # A fresh uploader (new key) once the files are in: the next visit starts empty.
+    st.session_state["data_uploader_round"] = st.session_state.get("data_uploader_round", 0) + 1
+    if stored_import.already_imported:
+        st.toast(t("data.already_imported", import_id=stored_import.import_id), icon=":material/info:")
+    else:
+        st.toast(t("data.imported", documents=stored_import.documents, settlements=stored_import.settlements),
+                 icon=":material/check:")
+    context.request_workspace(context.SCRATCH_CHOICE if target_choice == TARGET_SESSION else target.name)
+    st.switch_page("pages/overview.py")

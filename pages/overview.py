@@ -1,0 +1,96 @@
+"""Synthèse / Overview: the period's KPI cards with their change, how each is computed, aging and top overdue."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.charts import aging_bar_chart
+from kpi.explain import explain
+from kpi.i18n import bucket_label
+from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS, change
+from kpi.overdue import overdue_by_customer
+from pages import context
+
+view = context.current_view()
+t, fmt = view.t, view.fmt
+
+st.title(t("page.overview"))
+period, previous = view.period, view.period.previous()
+st.caption(
+    t(
+        "overview.subtitle",
+        workspace=view.workspace_label,
+        start=fmt.date(period.start),
+        end=fmt.date(period.end),
+        days=period.days,
+        previous_start=fmt.date(previous.start),
+        previous_end=fmt.date(previous.end),
+    )
+)
+if not view.has_data:
+    st.info(t("app.empty_workspace"))
+    st.stop()
+
+current = context.report(view)
+before = context.report(view, previous)
+
+DELTA_COLOURS = {"lower": "inverse", "higher": "normal", "neutral": "off"}
+COLUMNS = 4
+for start in range(0, len(OVERVIEW_INDICATORS), COLUMNS):
+    columns = st.columns(COLUMNS)
+    for column, indicator in zip(columns, OVERVIEW_INDICATORS[start:start + COLUMNS]):
+        value = getattr(current, indicator.key)
+        delta = change(value, getattr(before, indicator.key))
+        hint = t(f"kpi.{indicator.key}.help")
+        if value is None:
+            hint = f"{hint}\n\n{t('overview.undefined')} {t(f'kpi.{indicator.key}.null_hint')}"
+        column.metric(
+            t(f"kpi.{indicator.key}.label"),
+            fmt.value(value, indicator.unit),
+            delta=None if delta is None else fmt.change(delta, indicator.unit),
+            delta_color=DELTA_COLOURS[indicator.better],
+            delta_description=None if delta is None else t("overview.vs_previous"),
+            help=hint,
+            border=True,
+        )
+
+st.caption(
+    " · ".join(
+        f"{t(f'kpi.{indicator.key}.label')} : {fmt.value(getattr(current, indicator.key), indicator.unit)}"
+        if view.lang == "fr"
+        else f"{t(f'kpi.{indicator.key}.label')}: {fmt.value(getattr(current, indicator.key), indicator.unit)}"
+        for indicator in FLOW_INDICATORS
+    )
+)
+
+st.subheader(t("overview.how_computed"))
+for indicator in OVERVIEW_INDICATORS:
+    explanation = explain(indicator.key, current, view.lang, view.preferences.currency)
+    with st.expander(f"{t(f'kpi.{indicator.key}.label')} — {fmt.value(getattr(current, indicator.key), indicator.unit)}"):
+        st.markdown(f"**{t('overview.formula')}** {explanation.formula}")
+        if explanation.computation:
+            st.code(explanation.computation, language=None)
+        if explanation.note:
+            st.caption(explanation.note)
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(t("overview.aging_at", day=fmt.date(period.end)))
+    st.altair_chart(aging_bar_chart(current.aging, view.lang, view.preferences.currency), width="stretch")
+with right:
+    st.subheader(t("overview.top_overdue"))
+    balance = context.balance(view, period.end, view.preferences.edges, "due", "customer")
+    top = overdue_by_customer(balance, limit=10)
+    if top.empty:
+        st.success(t("overview.no_overdue"))
+    else:
+        st.dataframe(
+            {
+                t("column.customer_name"): top["customer_name"],
+                t("column.overdue"): [fmt.money(v) for v in top["overdue"]],
+                t("column.oldest_bucket"): [bucket_label(k, view.lang) for k in top["oldest_bucket"]],
+                t("column.total"): [fmt.money(v) for v in top["total"]],
+            },
+            hide_index=True,
+            width="stretch",
+        )

@@ -1,0 +1,69 @@
+"""Paramètres / Settings: language, and the workspace's payment terms, bucket edges and currency display."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.aging import parse_edges
+from kpi.formatting import CURRENCY_SYMBOLS, Formatter
+from kpi.i18n import LANGUAGES
+from pages import context
+
+view = context.current_view()
+t = view.t
+st.title(t("page.settings"))
+
+st.subheader(t("settings.language"))
+
+
+def _set_language() -> None:
+    # Runs before the next script run, so the sidebar's language widget may still change.
+    st.session_state["sb_lang"] = st.session_state["settings_lang"]
+
+
+st.radio(
+    t("settings.language"), LANGUAGES, index=LANGUAGES.index(view.lang), horizontal=True,
+    format_func={"fr": "Français", "en": "English"}.get, key="settings_lang", on_change=_set_language,
+    label_visibility="collapsed",
+)
+
+st.subheader(t("settings.workspace_settings", workspace=view.workspace_label))
+st.caption(t("settings.stored_with_workspace"))
+prefs = view.preferences
+with st.form("settings_form"):
+    terms = st.number_input(
+        t("settings.payment_terms"), min_value=0, max_value=365, value=prefs.payment_terms, step=1,
+        help=t("settings.payment_terms_help"),
+    )
+    edges_text = st.text_input(
+        t("settings.edges"), value=", ".join(str(e) for e in prefs.edges), help=t("aging.edges_help"),
+    )
+    basis = st.radio(
+        t("aging.basis"), ("due", "issue"), index=0 if prefs.basis == "due" else 1, horizontal=True,
+        format_func=lambda b: t(f"aging.basis.{b}"),
+    )
+    currencies = list(CURRENCY_SYMBOLS)
+    currency = st.selectbox(
+        t("settings.currency"), currencies,
+        index=currencies.index(prefs.currency) if prefs.currency in currencies else 0,
+        help=t("settings.currency_help"),
+    )
+    symbol = st.toggle(t("settings.currency_symbol"), value=prefs.currency_symbol)
+    example = Formatter(view.lang, currency, symbol).money(1234.56)
+    st.caption(t("settings.example", example=example))
+    submitted = st.form_submit_button(t("settings.save"), type="primary")
+
+if submitted:
+    try:
+        edges = parse_edges(edges_text)
+    except ValueError:
+        st.error(t("aging.edges_invalid", text=edges_text))
+    else:
+        chosen = context.Preferences(edges, basis, int(terms), currency, symbol)
+        try:
+            view.workspace.save_settings(chosen.to_settings())
+        except Exception as error:
+            context.show_error(error, t)
+        else:
+            st.toast(t("settings.saved"), icon=":material/check:")
+            st.rerun()
