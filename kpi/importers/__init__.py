@@ -1,19 +1,15 @@
 """Reading ledger exports into the canonical tables.
 
-`read_files` is the one entry point: it takes any supported files and returns the
-canonical ledger with an import report, or raises ImportFailed naming file, row and column.
+`read_files` is the one entry point: it takes any supported files (canonical pair, invoice lists,
+payments files, FEC; CSV/TXT, XLSX or Parquet) and returns the canonical ledger with an import
+report, or raises ImportFailed naming file, row and column.  `inspect_files` shows how files
+would be read without importing them.
 """
 
 from __future__ import annotations
 
-from kpi.importers.canonical import read_canonical_files
 from kpi.importers.errors import ImportFailed, ImportIssue
+from kpi.importers.reading import read_files
 from kpi.importers.report import FileReport, ImportReport, ImportResult
-
-
-def read_files(paths, **options) -> ImportResult:
-    """Read ledger files (for now: the canonical documents/settlements pair, CSV or Parquet)."""
-    return read_canonical_files(paths)
-
 
 __all__ = ["FileReport", "ImportFailed", "ImportIssue", "ImportReport", "ImportResult", "read_files"]

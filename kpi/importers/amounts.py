@@ -1,0 +1,150 @@
+"""Money written as text (« 1 234,56 € », « (12,50) », « 12.50- ») parsed exactly to decimal128(18,2).
+
+The whole column is parsed with Arrow string kernels; Python only looks at single values
+to name the first one that cannot be read.  No value ever goes through a binary float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi.canonical import MONEY
+
+EXPECTED_AMOUNT = "attendu un nombre comme 1 234,56"
+
+# Characters people put inside numbers to group thousands: spaces of every kind and apostrophes.
+_GROUPING = "[ \u00a0\u202f\u2009'\u2019]"
+_CURRENCY = r"(?i)(€|eur(os?)?|\$|usd|chf|£|gbp)"
+_NEGATIVE_FORMS = (r"^\((.*)\)$", r"^(.*)-$", r"^-(.*)$")
+
+
+class AmountError(ValueError):
+    """A value of the column that is not money; `index` is its position in the column."""
+
+    def __init__(self, index: int, value: str, reason: str):
+        super().__init__(reason)
+        self.index = index
+        self.value = value
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class AmountColumn:
+    """The parsed column and how it was read (shown by `inspect`)."""
+
+    values: pa.Array  # decimal128(18,2), null where the cell was empty
+    decimal_mark: str | None
+
+
+def strip_decoration(text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Remove currency signs, spaces and sign notations; return (digits and marks, is_negative)."""
+    text = pc.utf8_trim_whitespace(text)
+    text = pc.replace_substring_regex(text, _CURRENCY, "")
+    text = pc.utf8_trim_whitespace(text)
+    negative = pa.array([False] * len(text)) if len(text) else pa.array([], pa.bool_())
+    for pattern in _NEGATIVE_FORMS:
+        matches = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+        negative = pc.or_(negative, matches)
+        text = pc.replace_substring_regex(text, pattern, r"\1")
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"^\+", ""))
+    # Grouping spaces become '_' so that the grouping rule below can check where they stand.
+    text = pc.replace_substring_regex(text, _GROUPING, "_")
+    return text, negative
+
+
+def _any(mask: pa.Array) -> bool:
+    return bool(pc.any(pc.fill_null(mask, False)).as_py() or False)
+
+
+def detect_decimal_mark(text: pa.Array) -> str | None:
+    """',' or '.' from the column's own evidence, None when no value tells (integers, '1,234').
+
+    A mark followed by one or two digits at the end, or the last of two different marks,
+    is the decimal mark; a lone mark followed by exactly three digits may be grouping.
+    """
+    evidence = {}
+    for mark, other in ((",", "."), (".", ",")):
+        m, o = "\\" + mark, "\\" + other
+        short_tail = pc.match_substring_regex(text, rf"{m}\d{{1,2}}$")
+        last_of_both = pc.match_substring_regex(text, rf"{o}.*{m}\d*$")
+        long_tail = pc.match_substring_regex(text, rf"^[\d_]*{m}\d{{4,}}$")
+        twice_other = pc.match_substring_regex(text, rf"{o}\d{{3}}{o}")
+        evidence[mark] = _any(short_tail) or _any(last_of_both) or _any(long_tail) or _any(twice_other)
+    if evidence[","] and not evidence["."]:
+        return ","
+    if evidence["."] and not evidence[","]:
+        return "."
+    if evidence[","] and evidence["."]:
+        return "mixed"
+    return None
+
+
+def _first_failing(text: pa.Array, valid: pa.Array) -> int | None:
+    invalid = pc.invert(pc.fill_null(valid, False))
+    indices = pc.indices_nonzero(invalid)
+    return indices[0].as_py() if len(indices) else None
+
+
+def parse_amounts(raw: pa.Array, decimal_mark: str | None = None) -> AmountColumn:
+    """Parse a text column of money; empty cells become null.  Raises AmountError on the first bad value.
+
+    `decimal_mark` forces ',' or '.'; otherwise it is read from the column, and a column whose
+    marks could be either (only values like '1,234') is refused rather than guessed.
+    """
+    raw = pc.cast(raw, pa.string())
+    empty = pc.equal(pc.utf8_trim_whitespace(pc.fill_null(raw, "")), "")
+    text, negative = strip_decoration(pc.fill_null(raw, ""))
+    mark = decimal_mark or detect_decimal_mark(text)
+    if mark == "mixed":
+        index = _first_failing(text, pc.invert(pc.match_substring_regex(text, r",\d{1,2}$")))
+        raise AmountError(index, raw[index].as_py(),
+                          "la colonne mélange la virgule et le point comme séparateur décimal")
+    if mark is None:
+        index = _first_failing(text, pc.invert(pc.match_substring_regex(text, r"^[\d_]*[.,]\d{3}$")))
+        if index is not None:
+            raise AmountError(index, raw[index].as_py(),
+                              "séparateur décimal ambigu (1 234 ou 1,234 ?) : "
+                              "précisez le séparateur décimal (option decimal ',' ou '.')")
+        mark = ","
+    grouping = "." if mark == "," else ","
+    m, g = "\\" + mark, "\\" + grouping
+    well_formed = pc.or_(
+        pc.match_substring_regex(text, rf"^\d{{1,3}}(?:[_{g}]\d{{3}})*(?:{m}\d+)?$"),
+        pc.match_substring_regex(text, rf"^\d*(?:{m}\d+)?$"),
+    )
+    well_formed = pc.and_(well_formed, pc.match_substring_regex(text, r"\d"))
+    index = _first_failing(text, pc.or_(empty, well_formed))
+    if index is not None:
+        raise AmountError(index, raw[index].as_py(), f"montant illisible — {EXPECTED_AMOUNT}")
+    plain = pc.replace_substring_regex(text, rf"[_{g}]", "")
+    plain = pc.replace_substring(plain, mark, ".") if mark != "." else plain
+    plain = pc.if_else(negative, pc.binary_join_element_wise("-", plain, ""), plain)
+    plain = pc.if_else(empty, pa.scalar(None, pa.string()), plain)
+    try:
+        values = pc.cast(plain, MONEY)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        index = _locate_cast_failure(plain)
+        raise AmountError(index, raw[index].as_py(), _cast_reason(plain[index].as_py())) from None
+    return AmountColumn(values, mark)
+
+
+def _cast_reason(plain: str) -> str:
+    if "." in plain and len(plain.split(".")[1].rstrip("0")) > 2:
+        return "plus de deux décimales — un montant s'écrit au centime près, comme 1 234,56"
+    return "montant trop grand — attendu moins de 10 000 000 000 000 000"
+
+
+def _locate_cast_failure(plain: pa.Array) -> int:
+    # Bisect on chunks so that a million-row column costs a few dozen casts, not a million.
+    low, high = 0, len(plain)
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            pc.cast(plain.slice(low, middle - low), MONEY)
+            low = middle
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            high = middle
+    return low

@@ -1,0 +1,88 @@
+"""How a delimited text file is written: its encoding and its separator, guessed from the bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+SEPARATORS = (";", "\t", "|", ",")
+SEPARATOR_NAMES = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale", ",": "virgule"}
+
+# Bytes that cp1252 uses for letters (€, Œ, š, …) but ISO-8859-15 leaves to control codes.
+_CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
+# Bytes where ISO-8859-15 put €, Š, š, Ž, ž, Œ, œ, Ÿ and cp1252 has rarely used signs (¤, ¦, ¨, ´, ¸, ¼, ½, ¾).
+_LATIN9_LETTERS = re.compile(rb"[\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe]")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    replaced_bytes: int  # bytes that were not valid in the chosen encoding (replaced by '�')
+    first_replaced_line: int | None
+
+
+def decode(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode with the given encoding, or the one the bytes show: UTF-8 (BOM or not), cp1252 or ISO-8859-15.
+
+    A file that is UTF-8 except for a few stray bytes (a label typed in another tool) stays UTF-8:
+    the stray bytes are replaced and reported rather than turning every accent into mojibake.
+    """
+    if encoding:
+        text = data.decode(encoding, errors="replace")
+        return _decoded(text, encoding)
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decoded(data[3:].decode("utf-8", errors="replace"), "utf-8-sig")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", 0, None)
+    except UnicodeDecodeError:
+        pass
+    utf8_bytes = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
+    high_bytes = len(_HIGH_BYTE.findall(data))
+    if utf8_bytes and utf8_bytes >= 0.8 * high_bytes:
+        return _decoded(data.decode("utf-8", errors="replace"), "utf-8")
+    if not _CP1252_ONLY.search(data) and _LATIN9_LETTERS.search(data):
+        return Decoded(data.decode("iso-8859-15"), "iso-8859-15", 0, None)
+    return _decoded(data.decode("cp1252", errors="replace"), "cp1252")
+
+
+def _decoded(text: str, encoding: str) -> Decoded:
+    replaced = text.count("\ufffd")
+    first_line = text[: text.index("\ufffd")].count("\n") + 1 if replaced else None
+    return Decoded(text, encoding, replaced, first_line)
+
+
+def _field_counts(sample: str, separator: str) -> list[int]:
+    reader = csv.reader(io.StringIO(sample), delimiter=separator, quotechar='"')
+    counts = []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                counts.append(len(row))
+    except csv.Error:
+        return []
+    return counts
+
+
+def detect_separator(text: str) -> str:
+    """The separator that splits the first lines into the same number (> 1) of fields most consistently."""
+    lines = text.splitlines()[:50]
+    if lines and len(lines) == 50 and text.count("\n") > 50:
+        lines = lines[:-1]  # the last sampled line may be cut inside a quoted field
+    sample = "\n".join(lines)
+    best, best_score = ",", (-1.0, 0)
+    for separator in SEPARATORS:
+        counts = _field_counts(sample, separator)
+        if not counts or counts[0] < 2:
+            continue
+        header = counts[0]
+        # A trailing separator on data lines only adds one empty field: still consistent.
+        consistent = sum(1 for c in counts if c in (header, header + 1)) / len(counts)
+        score = (consistent, header)
+        if score > best_score:
+            best, best_score = separator, score
+    return best

@@ -1,0 +1,118 @@
+"""Typed columns read from a mapped table, each bad value reported with its row, column and what was expected."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi.importers.amounts import AmountError, detect_decimal_mark, parse_amounts, strip_decoration
+from kpi.importers.dates import DateError, DateFormats, decide_day_order, parse_dates
+from kpi.importers.errors import ImportIssue
+from kpi.importers.mapping import ColumnMapping
+from kpi.importers.tables import TextTable
+
+FIELD_LABELS = {
+    "document_id": "numéro de facture",
+    "customer_id": "code client",
+    "customer_name": "nom du client",
+    "activity": "activité",
+    "issue_date": "date de facture",
+    "due_date": "date d'échéance",
+    "amount": "montant TTC",
+    "paid_date": "date de règlement",
+    "paid_amount": "montant réglé",
+    "currency": "devise",
+    "settlement_id": "référence du règlement",
+    "date": "date du règlement",
+    "kind": "type de règlement (cash ou writeoff)",
+}
+
+
+class FieldReader:
+    """Reads the fields of one mapped table; every problem found is appended to `issues`."""
+
+    def __init__(self, table: TextTable, mapping: ColumnMapping, issues: list[ImportIssue], *,
+                 dayfirst: bool | None = None, decimal: str | None = None):
+        self.table = table
+        self.mapping = mapping
+        self.issues = issues
+        self.decimal = decimal or mapping.options.get("decimal") or self._file_decimal_mark()
+        self.date_formats = self._day_order(dayfirst if dayfirst is not None else mapping.options.get("dayfirst"))
+
+    def _issue(self, message: str, index: int | None = None, header: str | None = None, value=None) -> None:
+        row = self.table.row_of(index) if index is not None else None
+        self.issues.append(ImportIssue(self.table.file, message, row, header, value))
+
+    def _file_decimal_mark(self) -> str | None:
+        marks = set()
+        for name in ("amount", "paid_amount"):
+            header = self.mapping.header(name)
+            if header:
+                text, _ = strip_decoration(self.table.column(header))
+                marks.add(detect_decimal_mark(text))
+        marks.discard(None)
+        marks.discard("mixed")
+        return marks.pop() if len(marks) == 1 else None
+
+    def _day_order(self, dayfirst: bool | None) -> DateFormats | None:
+        columns = {h: self.table.column(h) for f in ("issue_date", "due_date", "paid_date", "date")
+                   if (h := self.mapping.header(f))}
+        try:
+            return decide_day_order(columns, dayfirst)
+        except DateError as error:
+            self._issue(error.reason, error.index, error.column, error.value)
+            return None
+
+    def text(self, name: str) -> pa.Array | None:
+        header = self.mapping.header(name)
+        return self.table.column(header) if header else None
+
+    def required_text(self, name: str) -> pa.Array | None:
+        values = self.text(name)
+        if values is not None:
+            self._require_filled(name, values)
+        return values
+
+    def _require_filled(self, name: str, values: pa.Array) -> None:
+        missing = pc.indices_nonzero(pc.equal(values, ""))
+        if len(missing):
+            index = missing[0].as_py()
+            count = len(missing)
+            more = f" ({count} lignes dans ce cas)" if count > 1 else ""
+            self._issue(f"{FIELD_LABELS[name]} manquant(e){more}", index, self.mapping.header(name), "")
+
+    def amounts(self, name: str, required: bool) -> pa.Array | None:
+        header = self.mapping.header(name)
+        if header is None:
+            return None
+        raw = self.table.column(header)
+        try:
+            values = parse_amounts(raw, self.decimal).values
+        except AmountError as error:
+            self._issue(error.reason, error.index, header, error.value)
+            return None
+        if required:
+            self._require_filled(name, raw)
+        return values
+
+    def dates(self, name: str, required: bool) -> pa.Array | None:
+        header = self.mapping.header(name)
+        if header is None or self.date_formats is None:
+            return None
+        raw = self.table.column(header)
+        try:
+            values = parse_dates(header, raw, self.date_formats)
+        except DateError as error:
+            self._issue(error.reason, error.index, header, error.value)
+            return None
+        if required:
+            self._require_filled(name, raw)
+        return values
+
+    def rows(self) -> pa.Array:
+        return pa.array(self.table.rows, pa.int64())
+
+    def first_index(self, mask: pa.Array | np.ndarray) -> int | None:
+        indices = np.flatnonzero(np.asarray(mask))
+        return int(indices[0]) if len(indices) else None

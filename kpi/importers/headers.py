@@ -1,0 +1,119 @@
+"""The header vocabulary: what French and English exports call each canonical field.
+
+Headers are compared in a normal form (lower case, no accents, camelCase split, punctuation
+dropped), so « N° Facture », "invoiceNumber" and "INVOICE_NO" all meet their synonym.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# field -> (strong synonyms, weak synonyms).  A strong synonym names the field without doubt;
+# a weak one is a generic word ("date", "montant") that fits when nothing better is there.
+INVOICE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "document_id": (
+        ("document id", "n facture", "no facture", "numero facture", "num facture", "numero de facture",
+         "facture", "ref facture", "reference facture", "invoice", "invoice number", "invoice no", "invoice id",
+         "invoice num", "invoice ref", "document number", "doc no", "n piece", "numero piece", "num piece"),
+        ("reference", "ref", "piece", "numero", "document", "n document", "id"),
+    ),
+    "customer_id": (
+        ("customer id", "code client", "n client", "no client", "numero client", "num client", "id client",
+         "compte client", "ref client", "reference client", "customer code", "customer number", "customer no",
+         "client id", "account number", "compte auxiliaire", "code tiers", "tiers"),
+        ("code", "compte"),
+    ),
+    "customer_name": (
+        ("customer name", "client", "nom client", "nom du client", "raison sociale", "customer", "nom",
+         "intitule client", "libelle client", "debiteur", "societe"),
+        ("name",),
+    ),
+    "activity": (
+        ("activity", "activite", "secteur", "secteur d activite", "segment", "business line", "ligne de metier",
+         "famille", "division", "departement", "service", "branche", "metier", "business unit", "categorie"),
+        ("pays", "country", "country code", "region", "zone", "agence", "site"),
+    ),
+    "issue_date": (
+        ("issue date", "date facture", "date de facture", "date facturation", "date de facturation", "invoice date",
+         "date emission", "date d emission", "date piece", "date de la facture", "billing date", "document date"),
+        ("date",),
+    ),
+    "due_date": (
+        ("due date", "date echeance", "date d echeance", "echeance", "date limite de paiement", "date limite",
+         "payment due date", "due", "date exigibilite"),
+        (),
+    ),
+    "amount": (
+        ("amount", "montant ttc", "total ttc", "ttc", "montant facture", "montant de la facture", "invoice amount",
+         "net a payer", "montant du", "total amount", "gross amount", "amount incl tax", "montant toutes taxes"),
+        ("montant", "total", "valeur", "somme"),
+    ),
+    "paid_date": (
+        ("date reglement", "date de reglement", "date paiement", "date de paiement", "date encaissement",
+         "date d encaissement", "settled date", "paid date", "payment date", "date paid", "date regle",
+         "regle le", "paye le", "date solde", "date lettrage"),
+        (),
+    ),
+    "paid_amount": (
+        ("montant regle", "montant paye", "montant encaisse", "paid amount", "amount paid", "settled amount",
+         "payment amount", "regle", "paye", "encaisse", "deja regle", "montant reglement"),
+        (),
+    ),
+    "currency": (("currency", "devise", "monnaie", "currency code", "code devise"), ()),
+}
+
+PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "settlement_id": (
+        ("settlement id", "payment id", "n reglement", "no reglement", "numero reglement", "ref reglement",
+         "reference reglement", "n paiement", "numero paiement", "ref paiement", "reference paiement",
+         "payment reference", "payment number", "receipt number", "n encaissement", "id paiement", "id reglement"),
+        ("reference", "ref", "id"),
+    ),
+    "document_id": (
+        ("document id", "n facture", "no facture", "numero facture", "num facture", "numero de facture", "facture",
+         "ref facture", "reference facture", "facture reglee", "invoice", "invoice number", "invoice no",
+         "invoice id", "invoice ref", "applied to"),
+        ("piece", "document"),
+    ),
+    "customer_id": INVOICE_FIELDS["customer_id"],
+    "customer_name": INVOICE_FIELDS["customer_name"],
+    "date": (
+        ("date reglement", "date de reglement", "date paiement", "date de paiement", "date encaissement",
+         "date d encaissement", "payment date", "paid date", "settled date", "date valeur", "value date",
+         "date operation", "date"),
+        (),
+    ),
+    "amount": (
+        ("montant regle", "montant paye", "montant encaisse", "montant reglement", "montant du reglement",
+         "paid amount", "payment amount", "amount paid", "settled amount", "amount", "montant", "encaissement",
+         "credit"),
+        ("total", "somme", "valeur"),
+    ),
+    "kind": (("kind", "type", "nature", "type de reglement", "type reglement"), ()),
+    "currency": INVOICE_FIELDS["currency"],
+}
+
+# Headers that look like an amount but are not the TTC amount a receivable is made of.
+NOT_GROSS_AMOUNT = ("ht", "hors taxe", "hors taxes", "tva", "vat", "tax", "taxe", "excl", "remise",
+                    "discount", "quantite", "qte", "quantity", "prix unitaire", "unit price", "jours", "days")
+AMOUNT_FIELDS = ("amount", "paid_amount")
+# Words that say a file is about payments rather than invoices.
+PAYMENT_WORDS = ("reglement", "paiement", "encaissement", "payment", "receipt", "remise", "versement")
+# Canonical names must keep their meaning even though "amount" and "date" are also generic words.
+CANONICAL_DOCUMENT_HEADERS = ("document_id", "customer_id", "issue_date", "amount")
+CANONICAL_SETTLEMENT_HEADERS = ("settlement_id", "customer_id", "date", "amount", "kind")
+
+
+def normal_form(header: str) -> str:
+    """« N° Facture » -> 'n facture', 'invoiceNumber' -> 'invoice number', 'Date_Échéance' -> 'date echeance'."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header.strip())
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("°", " ").replace("º", " ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def compact(header: str) -> str:
+    return normal_form(header).replace(" ", "")

@@ -1,0 +1,181 @@
+"""An invoice list (one row per invoice, perhaps with a paid date and a paid amount) read as documents and settlements.
+
+A paid date without a paid amount means paid in full on that date; a paid amount below the
+invoice amount is a partial payment; a paid amount above it is an overpayment (see validation).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi.canonical import MONEY, UNASSIGNED_ACTIVITY
+from kpi.importers.errors import ImportIssue
+from kpi.importers.fields import FIELD_LABELS, FieldReader
+from kpi.importers.headers import NOT_GROSS_AMOUNT, normal_form
+from kpi.importers.mapping import ColumnMapping
+from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
+from kpi.importers.payments import settlement_ids
+from kpi.importers.tables import TextTable
+from kpi.importers.terms import PaymentTerms
+
+
+def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIssue]:
+    issues = []
+    present = ", ".join(f"« {h} »" for h in table.headers)
+    for name in ("document_id", "issue_date", "amount"):
+        if mapping.has(name):
+            continue
+        hint = ""
+        if name == "amount":
+            net = [h for h in table.headers if any(set(w.split()) <= set(normal_form(h).split())
+                                                   for w in NOT_GROSS_AMOUNT)]
+            if net:
+                hint = f" (« {net[0]} » n'est pas un montant TTC : les créances s'entendent toutes taxes comprises)"
+        issues.append(ImportIssue(table.file, f"colonne obligatoire absente : {FIELD_LABELS[name]}{hint} — colonnes "
+                                  f"présentes : {present} ; donnez la correspondance avec --mapping"))
+    if not mapping.has("customer_id") and not mapping.has("customer_name"):
+        issues.append(ImportIssue(table.file, f"colonne obligatoire absente : code ou nom du client — colonnes "
+                                  f"présentes : {present} ; donnez la correspondance avec --mapping"))
+    return issues
+
+
+def _currency(reader: FieldReader) -> str | None:
+    values = reader.text("currency")
+    if values is None:
+        return None
+    filled = pc.utf8_upper(values).filter(pc.not_equal(values, ""))
+    distinct = pc.unique(filled).to_pylist()
+    if len(distinct) > 1:
+        first = distinct[0]
+        index = pc.indices_nonzero(pc.and_(pc.not_equal(pc.utf8_upper(values), first), pc.not_equal(values, "")))
+        at = index[0].as_py()
+        reader.issues.append(ImportIssue(
+            reader.table.file, f"devises mélangées ({', '.join(sorted(distinct))}) — un espace de travail se tient "
+            f"dans une seule devise", reader.table.row_of(at), reader.mapping.header("currency"), values[at].as_py()))
+        return None
+    return {"€": "EUR", "EURO": "EUR", "EUROS": "EUR"}.get(distinct[0], distinct[0]) if distinct else None
+
+
+def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldReader,
+                      terms: PaymentTerms) -> ParsedFile | None:
+    issues = reader.issues
+    missing = _missing_columns(table, mapping)
+    if missing:
+        issues.extend(missing)
+        return None
+    before = len(issues)
+    n = table.num_rows
+    document_id = reader.required_text("document_id")
+    customer_id = reader.required_text("customer_id" if mapping.has("customer_id") else "customer_name")
+    customer_name = reader.text("customer_name")
+    issue_date = reader.dates("issue_date", required=True)
+    due_date = reader.dates("due_date", required=False)
+    amount = reader.amounts("amount", required=True)
+    paid_date = reader.dates("paid_date", required=False)
+    paid_amount = reader.amounts("paid_amount", required=False)
+    currency = _currency(reader)
+    if len(issues) > before:
+        return None
+    warnings: list[ImportIssue] = []
+    if customer_name is None:
+        customer_name = customer_id
+    else:
+        customer_name = pc.if_else(pc.equal(customer_name, ""), customer_id, customer_name)
+    activity = reader.text("activity")
+    if activity is None:
+        activity = pa.array([""] * n, pa.string())
+    no_activity = pc.equal(activity, "")
+    if n and pc.any(no_activity).as_py():
+        count = pc.sum(no_activity).as_py()
+        warnings.append(ImportIssue(table.file, f"activité vide sur {count} facture(s) : classées « "
+                                    f"{UNASSIGNED_ACTIVITY} »", severity="warning", column=mapping.header("activity")))
+    activity = pc.if_else(no_activity, UNASSIGNED_ACTIVITY, activity)
+    if due_date is None:
+        due_date = pa.nulls(n, pa.date32())
+    derived = pc.is_null(due_date)
+    if n and pc.any(derived).as_py():
+        count = pc.sum(derived).as_py()
+        warnings.append(ImportIssue(table.file, f"échéance absente sur {count} facture(s) : calculée à date de "
+                                    f"facture + {terms.describe()}", severity="warning"))
+        due_date = pc.coalesce(due_date, terms.due_dates(issue_date))
+    rows = reader.rows()
+    documents = pa.table({
+        "document_id": document_id,
+        "customer_id": customer_id,
+        "customer_name": customer_name,
+        "activity": activity,
+        "issue_date": issue_date,
+        "due_date": due_date,
+        "amount": amount,
+        "due_date_derived": derived,
+        "source_file": pa.array([table.file] * n, pa.string()),
+        "source_row": rows,
+    })
+    settlements = _paid_columns(table, mapping, documents, paid_date, paid_amount, issues, warnings)
+    if len(issues) > before:
+        return None
+    return ParsedFile(
+        table.file, "invoices", with_origin(documents, DOCUMENTS_WITH_ORIGIN),
+        with_origin(settlements, SETTLEMENTS_WITH_ORIGIN), rows_read=n, warnings=tuple(warnings),
+        details={"documents_in_file": _sum(amount),
+                 "settlements_in_file": _sum(settlements.column("amount"))},
+        currency=currency,
+    )
+
+
+def _sum(values) -> Decimal:
+    total = pc.sum(values).as_py() if len(values) else None
+    return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def _paid_columns(table: TextTable, mapping: ColumnMapping, documents: pa.Table, paid_date, paid_amount,
+                  issues: list[ImportIssue], warnings: list[ImportIssue]) -> pa.Table:
+    n = documents.num_rows
+    if paid_date is None and paid_amount is None:
+        return SETTLEMENTS_WITH_ORIGIN.empty_table()
+    amount = documents.column("amount").combine_chunks()
+    if paid_date is None:
+        paid_date = pa.nulls(n, pa.date32())
+    if paid_amount is None:
+        paid_amount = pa.nulls(n, MONEY)
+    zero = pa.scalar(Decimal("0.00"), MONEY)
+    undated = pc.and_(pc.is_null(paid_date), pc.fill_null(pc.not_equal(paid_amount, zero), False))
+    if pc.any(undated).as_py():
+        index = pc.indices_nonzero(undated)[0].as_py()
+        header = mapping.header("paid_date") or mapping.header("paid_amount")
+        issues.append(ImportIssue(table.file, "montant réglé sans date de règlement — attendu la date du paiement "
+                                  "(une colonne « Date règlement »)", table.row_of(index), header,
+                                  str(paid_amount[index].as_py())))
+        return SETTLEMENTS_WITH_ORIGIN.empty_table()
+    negative_paid = pc.fill_null(pc.less(paid_amount, zero), False)
+    if pc.any(negative_paid).as_py():
+        index = pc.indices_nonzero(negative_paid)[0].as_py()
+        issues.append(ImportIssue(table.file, "montant réglé négatif — attendu un montant positif",
+                                  table.row_of(index), mapping.header("paid_amount"),
+                                  str(paid_amount[index].as_py())))
+        return SETTLEMENTS_WITH_ORIGIN.empty_table()
+    paid = pc.coalesce(paid_amount, pc.if_else(pc.is_valid(paid_date), amount, pa.scalar(None, MONEY)))
+    credit_note_paid = pc.and_(pc.less(amount, zero), pc.is_valid(paid_date))
+    if pc.any(credit_note_paid).as_py():
+        count = pc.sum(credit_note_paid).as_py()
+        warnings.append(ImportIssue(table.file, f"{count} avoir(s) marqué(s) réglé(s) : la date de règlement d'un "
+                                    "avoir est ignorée (il reste un crédit du client)", severity="warning"))
+    keep = pc.and_(pc.and_(pc.is_valid(paid_date), pc.greater(pc.fill_null(paid, zero), zero)),
+                   pc.invert(credit_note_paid))
+    chosen = documents.filter(keep)
+    chosen_paid = paid.filter(keep)
+    chosen_date = paid_date.filter(keep)
+    document_id = chosen.column("document_id").combine_chunks()
+    return pa.table({
+        "settlement_id": settlement_ids(document_id, chosen_date, chosen_paid),
+        "document_id": document_id,
+        "customer_id": chosen.column("customer_id"),
+        "date": chosen_date,
+        "amount": chosen_paid,
+        "kind": pa.array(["cash"] * chosen.num_rows, pa.string()),
+        "source_file": chosen.column("source_file"),
+        "source_row": chosen.column("source_row"),
+    })

@@ -1,0 +1,93 @@
+"""Which layout a file is in (FEC, invoice list, payments file, canonical pair) and the mapping to read it with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpi.importers.errors import ImportIssue
+from kpi.importers.fec import is_fec
+from kpi.importers.headers import (
+    CANONICAL_DOCUMENT_HEADERS,
+    CANONICAL_SETTLEMENT_HEADERS,
+    PAYMENT_WORDS,
+    normal_form,
+)
+from kpi.importers.mapping import ColumnMapping, entry_fits, guess_mapping, mapping_from_entry
+from kpi.importers.options import ImportOptions
+from kpi.importers.saved_mappings import saved_entry
+from kpi.importers.tables import TextTable
+
+LAYOUT_LABELS = {
+    "fec": "FEC (écritures comptables)",
+    "invoices": "liste de factures",
+    "payments": "fichier de règlements",
+    "canonical-documents": "documents (format canonique)",
+    "canonical-settlements": "règlements (format canonique)",
+}
+
+
+@dataclass(frozen=True)
+class Detected:
+    layout: str  # 'fec' | 'invoices' | 'payments' | 'canonical-documents' | 'canonical-settlements'
+    mapping: ColumnMapping | None  # None for the FEC, whose columns are fixed by law
+
+
+def _invoice_ready(mapping: ColumnMapping) -> bool:
+    return all(mapping.has(f) for f in ("document_id", "issue_date", "amount")) and (
+        mapping.has("customer_id") or mapping.has("customer_name"))
+
+
+def _payment_ready(mapping: ColumnMapping) -> bool:
+    return mapping.has("date") and mapping.has("amount") and (
+        mapping.has("document_id") or mapping.has("customer_id") or mapping.has("customer_name"))
+
+
+def _sounds_like_payments(table: TextTable, payments: ColumnMapping) -> bool:
+    words = normal_form(table.file).split() + [w for f in ("date", "amount") if (h := payments.header(f))
+                                               for w in normal_form(h).split()]
+    return any(w.startswith(p) for w in words for p in PAYMENT_WORDS)
+
+
+def _canonical_name(table: TextTable, mapping: ColumnMapping) -> str:
+    headers = set(table.headers)
+    if mapping.layout == "payments" and set(CANONICAL_SETTLEMENT_HEADERS) <= headers:
+        return "canonical-settlements"
+    if mapping.layout == "invoices" and set(CANONICAL_DOCUMENT_HEADERS) <= headers:
+        return "canonical-documents"
+    return mapping.layout
+
+
+def detect(table: TextTable, options: ImportOptions, user_entries: list[dict]) -> Detected:
+    """The layout forced by the options, else the one a mapping file or a saved mapping gives, else guessed."""
+    forced = options.layout
+    if forced == "fec" or (forced is None and is_fec(table.headers)):
+        return Detected("fec", None)
+    for entry in user_entries:
+        if entry_fits(table.headers, entry):
+            mapping = mapping_from_entry(table.file, table.headers, entry, "fichier")
+            return Detected(_canonical_name(table, mapping), mapping)
+    saved = saved_entry(options.mappings_dir, table.headers)
+    if saved is not None and forced in (None, "canonical", saved.get("layout")):
+        mapping = mapping_from_entry(table.file, table.headers, saved, "enregistrée")
+        return Detected(_canonical_name(table, mapping), mapping)
+    invoices = guess_mapping(table.headers, "invoices")
+    payments = guess_mapping(table.headers, "payments")
+    if forced == "invoices":
+        return Detected("invoices", invoices)
+    if forced == "payments":
+        return Detected("payments", payments)
+    if "settlement_id" in table.headers or (forced == "canonical" and "settlement_id" in table.headers):
+        return Detected("canonical-settlements", payments)
+    if _invoice_ready(invoices):
+        carries_payment_only = not (invoices.has("due_date") or invoices.has("paid_date") or invoices.has("paid_amount"))
+        if _payment_ready(payments) and carries_payment_only and _sounds_like_payments(table, payments):
+            return Detected("payments", payments)
+        return Detected(_canonical_name(table, invoices), invoices)
+    if _payment_ready(payments):
+        return Detected("payments", payments)
+    return Detected("invoices", invoices)  # reading it as invoices names the missing columns
+
+
+def unknown_layout_issue(table: TextTable) -> ImportIssue:
+    return ImportIssue(table.file, "disposition du fichier non reconnue — attendu une liste de factures, un fichier "
+                       "de règlements ou un FEC ; colonnes présentes : " + ", ".join(table.headers))

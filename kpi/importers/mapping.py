@@ -1,0 +1,160 @@
+"""Which column of a file holds which canonical field, with a confidence per column.
+
+A mapping comes from the headers (synonyms), from a mapping file the user wrote
+(`--mapping FILE.json`), or from a mapping saved for the same header signature.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kpi.importers.errors import ImportIssue
+from kpi.importers.headers import (
+    AMOUNT_FIELDS,
+    INVOICE_FIELDS,
+    NOT_GROSS_AMOUNT,
+    PAYMENT_FIELDS,
+    compact,
+    normal_form,
+)
+
+LAYOUT_FIELDS = {"invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS}
+DATE_FIELDS = ("issue_date", "due_date", "paid_date", "date")
+MINIMUM_CONFIDENCE = 0.5
+
+_DATE_WORDS = {"date", "echeance", "le", "jour", "day", "dated"}
+_AMOUNT_WORDS = {"montant", "amount", "total", "ttc", "somme", "solde", "valeur", "prix", "price"}
+# Keys a mapping file may carry besides the columns, passed on as reading options.
+MAPPING_FILE_OPTIONS = ("dayfirst", "decimal", "terms", "currency")
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    field: str
+    header: str
+    confidence: float  # 1.0 = certain (exact synonym, or given by the user)
+    reason: str
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    layout: str  # 'invoices' | 'payments'
+    choices: tuple[ColumnChoice, ...]
+    source: str = "auto"  # 'auto' | 'fichier' (--mapping) | 'enregistrée' (saved for this header signature)
+    options: dict = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        return next((c.header for c in self.choices if c.field == name), None)
+
+    def has(self, name: str) -> bool:
+        return self.header(name) is not None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {c.field: c.header for c in self.choices}
+
+    def to_dict(self) -> dict:
+        return {
+            "layout": self.layout,
+            "source": self.source,
+            "columns": {c.field: c.header for c in self.choices},
+            "confidence": {c.field: round(c.confidence, 2) for c in self.choices},
+            **{k: v for k, v in self.options.items() if v is not None},
+        }
+
+
+def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[float, str]:
+    strong, weak = synonyms
+    key = compact(header)
+    words = set(normal_form(header).split())
+    if key in {compact(s) for s in strong}:
+        return 1.0, "synonyme exact"
+    if key in {compact(s) for s in weak}:
+        return 0.75, "mot générique"
+    is_date_field = field_name in DATE_FIELDS
+    if is_date_field != bool(words & _DATE_WORDS):
+        return 0.0, ""  # a date field needs a date word; any other field must not have one
+    if field_name not in AMOUNT_FIELDS and field_name != "currency" and words & _AMOUNT_WORDS:
+        return 0.0, ""
+    if field_name in AMOUNT_FIELDS and any(set(n.split()) <= words for n in NOT_GROSS_AMOUNT):
+        return 0.0, ""
+    for synonym in strong:
+        if set(synonym.split()) <= words:
+            return 0.7, f"contient « {synonym} »"
+    for synonym in weak:
+        if set(synonym.split()) <= words:
+            return 0.5, f"contient « {synonym} »"
+    best = max((difflib.SequenceMatcher(None, key, compact(s)).ratio() for s in strong), default=0.0)
+    if best >= 0.85:
+        return round(0.6 * best, 2), "ressemble à un synonyme"
+    return 0.0, ""
+
+
+def guess_mapping(headers: tuple[str, ...], layout: str) -> ColumnMapping:
+    """Each field takes the header that fits it best; each header serves one field only."""
+    fields = LAYOUT_FIELDS[layout]
+    candidates = []
+    for order, (name, synonyms) in enumerate(fields.items()):
+        for position, header in enumerate(headers):
+            confidence, reason = _score(name, header, synonyms)
+            if confidence >= MINIMUM_CONFIDENCE:
+                candidates.append((-confidence, order, position, name, header, confidence, reason))
+    candidates.sort()
+    taken_fields, taken_headers, choices = set(), set(), []
+    for *_, name, header, confidence, reason in candidates:
+        if name in taken_fields or header in taken_headers:
+            continue
+        taken_fields.add(name)
+        taken_headers.add(header)
+        choices.append(ColumnChoice(name, header, confidence, reason))
+    order = list(fields)
+    choices.sort(key=lambda c: order.index(c.field))
+    return ColumnMapping(layout, tuple(choices))
+
+
+def read_mapping_file(path: Path) -> list[dict]:
+    """The mappings a user wrote: one object or a list of objects {"layout", "columns", options…}."""
+    try:
+        content = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as error:
+        raise MappingFileError(ImportIssue(Path(path).name, f"fichier de correspondance illisible : {error}")) from None
+    entries = content if isinstance(content, list) else [content]
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("columns"), dict):
+            raise MappingFileError(ImportIssue(
+                Path(path).name, 'fichier de correspondance : attendu {"layout": "invoices", "columns": '
+                '{"document_id": "N° facture", …}}'))
+    return entries
+
+
+class MappingFileError(Exception):
+    def __init__(self, issue: ImportIssue):
+        super().__init__(str(issue))
+        self.issue = issue
+
+
+def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source: str) -> ColumnMapping:
+    """A user-given mapping checked against the file: unknown fields or absent headers are errors."""
+    layout = entry.get("layout", "invoices")
+    if layout not in LAYOUT_FIELDS:
+        raise MappingFileError(ImportIssue(file, f"disposition « {layout} » inconnue dans la correspondance — "
+                                           "attendu invoices ou payments"))
+    known = LAYOUT_FIELDS[layout]
+    choices = []
+    for name, header in entry["columns"].items():
+        if name not in known:
+            raise MappingFileError(ImportIssue(file, f"champ « {name} » inconnu dans la correspondance — champs "
+                                               f"possibles : {', '.join(known)}"))
+        if header not in headers:
+            raise MappingFileError(ImportIssue(file, f"colonne « {header} » de la correspondance absente du fichier "
+                                               f"— colonnes présentes : {', '.join(headers)}", column=header))
+        choices.append(ColumnChoice(name, header, 1.0, "donné par l'utilisateur"))
+    options = {k: entry.get(k) for k in MAPPING_FILE_OPTIONS if k in entry}
+    return ColumnMapping(layout, tuple(choices), source, options)
+
+
+def entry_fits(headers: tuple[str, ...], entry: dict) -> bool:
+    return all(header in headers for header in entry["columns"].values())

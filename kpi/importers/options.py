@@ -1,0 +1,58 @@
+"""The reading options a user (or the CLI and the app) can give `read_files`, checked once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpi.importers.terms import PaymentTerms
+
+LAYOUTS = ("invoices", "payments", "fec", "canonical")
+LAYOUT_ALIASES = {
+    "invoice-list": "invoices", "invoice_list": "invoices", "factures": "invoices", "liste": "invoices",
+    "reglements": "payments", "règlements": "payments", "paiements": "payments", "settlements": "payments",
+}
+SEPARATOR_ALIASES = {"tab": "\t", "\\t": "\t", "tabulation": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
+# A payment may precede its invoice by this much (order paid, invoice issued a few days later);
+# further back it is almost always a typo (day and month swapped, wrong year).
+SETTLEMENT_BEFORE_ISSUE_TOLERANCE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    layout: str | None = None
+    mapping: Path | None = None
+    sheet: str | int | None = None
+    terms: PaymentTerms = PaymentTerms()
+    dayfirst: bool | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    currency: str | None = None
+    mappings_dir: Path | None = None
+    known_documents: object = None  # see validation.KnownDocuments.from_option
+    tolerance_days: int = SETTLEMENT_BEFORE_ISSUE_TOLERANCE_DAYS
+
+    @classmethod
+    def from_keywords(cls, options: dict) -> ImportOptions:
+        unknown = sorted(set(options) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise TypeError(f"read_files: unknown option(s) {', '.join(unknown)}; "
+                            f"known: {', '.join(cls.__dataclass_fields__)}")
+        values = {k: v for k, v in options.items() if v is not None}
+        layout = values.get("layout")
+        if layout is not None:
+            layout = LAYOUT_ALIASES.get(str(layout).lower(), str(layout).lower())
+            if layout not in LAYOUTS:
+                raise ValueError(f"disposition « {values['layout']} » inconnue — attendu : {', '.join(LAYOUTS)}")
+            values["layout"] = layout
+        if "terms" in values and not isinstance(values["terms"], PaymentTerms):
+            values["terms"] = PaymentTerms.parse(values["terms"])
+        if "delimiter" in values:
+            values["delimiter"] = SEPARATOR_ALIASES.get(str(values["delimiter"]).lower(), values["delimiter"])
+        if values.get("decimal") not in (None, ",", "."):
+            raise ValueError(f"séparateur décimal « {values['decimal']} » inconnu — attendu ',' ou '.'")
+        for key in ("mapping", "mappings_dir"):
+            if key in values:
+                values[key] = Path(values[key])
+        return cls(**values)

@@ -1,0 +1,33 @@
+"""What one file contributes before the whole ledger is checked: rows that remember their file and row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.importers.errors import ImportIssue
+
+# Provenance columns travel with each row until the ledger is built, so that a message about a
+# duplicate or an unknown invoice can name the row the user must fix.
+ORIGIN_FIELDS = [pa.field("source_file", pa.string()), pa.field("source_row", pa.int64())]
+# Nullable while in transit: a payment's customer may only be known once its invoice is found.
+DOCUMENTS_WITH_ORIGIN = pa.schema([f.with_nullable(True) for f in DOCUMENTS_SCHEMA] + ORIGIN_FIELDS)
+SETTLEMENTS_WITH_ORIGIN = pa.schema([f.with_nullable(True) for f in SETTLEMENTS_SCHEMA] + ORIGIN_FIELDS)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    file: str
+    layout: str
+    documents: pa.Table  # DOCUMENTS_WITH_ORIGIN
+    settlements: pa.Table  # SETTLEMENTS_WITH_ORIGIN
+    rows_read: int
+    warnings: tuple[ImportIssue, ...] = ()
+    details: dict = field(default_factory=dict)  # layout-specific figures for the report (FEC 411 balance…)
+    currency: str | None = None
+
+
+def with_origin(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    return table.select(schema.names).cast(schema)

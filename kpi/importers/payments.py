@@ -1,0 +1,115 @@
+"""A payments file (one row per payment, referring to an invoice number and/or a customer) read as settlements."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi.importers.errors import ImportIssue
+from kpi.importers.fields import FIELD_LABELS, FieldReader
+from kpi.importers.mapping import ColumnMapping
+from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
+from kpi.importers.tables import TextTable
+
+KIND_WORDS = {
+    "cash": ("cash", "reglement", "règlement", "paiement", "encaissement", "payment", "virement", "cheque", "chèque",
+             "cb", "carte", "especes", "espèces", "prelevement", "prélèvement", "effet", "lcr", "traite", ""),
+    "writeoff": ("writeoff", "write-off", "write off", "perte", "passage en perte", "pertes", "irrecouvrable",
+                 "irrécouvrable", "creance irrecouvrable", "créance irrécouvrable", "abandon", "abandon de creance",
+                 "abandon de créance", "bad debt"),
+}
+
+
+def settlement_ids(document_id: pa.Array, date: pa.Array, amount: pa.Array) -> pa.Array:
+    """Ids made of what the payment is (invoice/date/amount), so the same payment read twice, from an
+    invoice list or from a payments file, is recognised as one; repeats get '#2', '#3'…"""
+    base = pc.binary_join_element_wise(
+        pc.fill_null(document_id, "non-lettré"), pc.cast(date, pa.string()), pc.cast(amount, pa.string()), "/")
+    frame = pd.Series(base.to_numpy(zero_copy_only=False))
+    occurrence = frame.groupby(frame, sort=False).cumcount().to_numpy() + 1
+    suffix = pa.array(np.where(occurrence > 1, "#" + occurrence.astype(str), ""), pa.string())
+    return pc.binary_join_element_wise(base, suffix, "")
+
+
+def kinds(reader: FieldReader) -> pa.Array | None:
+    values = reader.text("kind")
+    if values is None:
+        return None
+    normal = pc.utf8_lower(values)
+    result = pa.array(np.full(len(values), None, dtype=object), pa.string())
+    for kind, words in KIND_WORDS.items():
+        result = pc.if_else(pc.is_in(normal, pa.array(words)), kind, result)
+    unknown = pc.indices_nonzero(pc.is_null(result))
+    if len(unknown):
+        index = unknown[0].as_py()
+        reader.issues.append(ImportIssue(
+            reader.table.file, "type de règlement inconnu — attendu règlement (cash) ou perte (writeoff)",
+            reader.table.row_of(index), reader.mapping.header("kind"), values[index].as_py()))
+        return None
+    return result
+
+
+def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> ParsedFile | None:
+    issues = reader.issues
+    before = len(issues)
+    for name in ("date", "amount"):
+        if not mapping.has(name):
+            issues.append(ImportIssue(table.file, f"colonne obligatoire absente : {FIELD_LABELS[name]} — colonnes "
+                                      f"présentes : {', '.join(table.headers)}"))
+    if not mapping.has("document_id") and not mapping.has("customer_id") and not mapping.has("customer_name"):
+        issues.append(ImportIssue(table.file, "colonne obligatoire absente : numéro de facture ou code client — "
+                                  f"colonnes présentes : {', '.join(table.headers)}"))
+    if len(issues) > before:
+        return None
+    n = table.num_rows
+    dates = reader.dates("date", required=True)
+    amounts = reader.amounts("amount", required=True)
+    kind = kinds(reader)
+    document = reader.text("document_id")
+    customer = reader.text("customer_id")
+    if customer is None:
+        customer = reader.text("customer_name")
+    if len(issues) > before:
+        return None
+    empty = pa.scalar(None, pa.string())
+    document = pc.if_else(pc.equal(document, ""), empty, document) if document is not None else pa.nulls(n, pa.string())
+    customer = pc.if_else(pc.equal(customer, ""), empty, customer) if customer is not None else pa.nulls(n, pa.string())
+    orphan = pc.indices_nonzero(pc.and_(pc.is_null(document), pc.is_null(customer)))
+    if len(orphan):
+        index = orphan[0].as_py()
+        issues.append(ImportIssue(table.file, "règlement sans numéro de facture ni client : impossible de savoir "
+                                  "qui a payé", table.row_of(index), mapping.header("document_id")))
+    negative = pc.indices_nonzero(pc.less(amounts, pa.scalar(0, amounts.type)))
+    if len(negative):
+        index = negative[0].as_py()
+        issues.append(ImportIssue(table.file, "montant de règlement négatif — attendu un montant positif (un "
+                                  "remboursement ou un avoir n'est pas un règlement)", table.row_of(index),
+                                  mapping.header("amount"), table.column(mapping.header("amount"))[index].as_py()))
+    if len(issues) > before:
+        return None
+    warnings = []
+    zero = pc.equal(amounts, pa.scalar(0, amounts.type))
+    if pc.any(zero).as_py():
+        count = pc.sum(zero).as_py()
+        warnings.append(ImportIssue(table.file, f"{count} règlement(s) de montant nul ignoré(s)", severity="warning"))
+    given_ids = reader.text("settlement_id")
+    ids = settlement_ids(document, dates, amounts)
+    if given_ids is not None:
+        ids = pc.if_else(pc.equal(given_ids, ""), ids, given_ids)
+    settlements = pa.table({
+        "settlement_id": ids,
+        "document_id": document,
+        "customer_id": customer,
+        "date": dates,
+        "amount": amounts,
+        "kind": kind if kind is not None else pa.array(["cash"] * n, pa.string()),
+        "source_file": pa.array([table.file] * n, pa.string()),
+        "source_row": reader.rows(),
+    }).filter(pc.invert(zero))
+    return ParsedFile(
+        table.file, "payments", DOCUMENTS_WITH_ORIGIN.empty_table(), with_origin(settlements, SETTLEMENTS_WITH_ORIGIN),
+        rows_read=n, warnings=tuple(warnings),
+        details={"settlements_in_file": pc.sum(amounts).as_py()},
+    )

@@ -1,0 +1,187 @@
+"""Reading a set of files into one checked canonical ledger: open, detect the layout, map, parse, validate, report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA, CanonicalLedger
+from kpi.importers.dialect import SEPARATOR_NAMES
+from kpi.importers.errors import ImportFailed, ImportIssue
+from kpi.importers.fec import read_fec
+from kpi.importers.fields import FieldReader
+from kpi.importers.invoice_list import read_invoice_list
+from kpi.importers.layout import Detected, detect
+from kpi.importers.mapping import MappingFileError, read_mapping_file
+from kpi.importers.options import ImportOptions
+from kpi.importers.parsed import ParsedFile
+from kpi.importers.payments import read_payments
+from kpi.importers.report import FileReport, ImportReport, ImportResult
+from kpi.importers.saved_mappings import save_mapping
+from kpi.importers.tables import PARQUET_SUFFIXES, SPREADSHEET_SUFFIXES, TextTable, UnreadableFile, open_table
+from kpi.importers.validation import check_ledger, total
+
+READABLE_SUFFIXES = (".csv", ".txt", ".tsv") + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """One file opened and understood, before the ledger-wide checks."""
+
+    table: TextTable
+    detected: Detected
+    reader: FieldReader | None
+    parsed: ParsedFile | None
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files as given; a folder stands for the readable files it holds, in name order."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    expanded = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            expanded.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in READABLE_SUFFIXES))
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def user_mapping_entries(options: ImportOptions, issues: list[ImportIssue]) -> list[dict]:
+    if options.mapping is None:
+        return []
+    try:
+        return read_mapping_file(options.mapping)
+    except MappingFileError as error:
+        issues.append(error.issue)
+        return []
+
+
+def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: list[ImportIssue]) -> OpenedFile | None:
+    """Open, detect and parse one file; problems go to `issues` (and None is returned if it cannot be read)."""
+    if not path.is_file():
+        issues.append(ImportIssue(path.name, f"fichier introuvable : {path}"))
+        return None
+    try:
+        table = open_table(path, encoding=options.encoding, separator=options.delimiter, sheet=options.sheet)
+        detected = detect(table, options, entries)
+    except UnreadableFile as error:
+        issues.append(error.issue)
+        return None
+    except MappingFileError as error:
+        issues.append(error.issue)
+        return None
+    issues.extend(table.notes)
+    if detected.layout == "fec":
+        return OpenedFile(table, detected, None, read_fec(table, options.terms, options.tolerance_days, issues))
+    mapping = detected.mapping
+    terms = options.terms
+    if mapping.options.get("terms") and "terms" not in _given(options):
+        from kpi.importers.terms import PaymentTerms
+
+        terms = PaymentTerms.parse(mapping.options["terms"])
+    reader = FieldReader(table, mapping, issues, dayfirst=options.dayfirst, decimal=options.decimal)
+    if mapping.layout == "payments":
+        parsed = read_payments(table, mapping, reader)
+    else:
+        parsed = read_invoice_list(table, mapping, reader, terms)
+    if parsed is not None and parsed.layout != detected.layout:
+        parsed = ParsedFile(parsed.file, detected.layout, parsed.documents, parsed.settlements, parsed.rows_read,
+                            parsed.warnings, parsed.details, parsed.currency)
+    return OpenedFile(table, detected, reader, parsed)
+
+
+def _given(options: ImportOptions) -> set[str]:
+    defaults = ImportOptions()
+    return {name for name in options.__dataclass_fields__ if getattr(options, name) != getattr(defaults, name)}
+
+
+def describe_source(opened: OpenedFile) -> dict:
+    table = opened.table
+    source = {"format": table.format, "encoding": table.encoding,
+              "separator": SEPARATOR_NAMES.get(table.separator, table.separator) if table.separator else None,
+              "sheet": table.sheet}
+    if opened.detected.mapping is not None:
+        source["mapping"] = opened.detected.mapping.to_dict()
+    if opened.reader is not None:
+        source["decimal"] = opened.reader.decimal
+        if opened.reader.date_formats is not None:
+            source["dates"] = opened.reader.date_formats.description
+    return {k: v for k, v in source.items() if v is not None}
+
+
+def _of_file(table: pa.Table, file: str) -> pa.Table:
+    return table.filter(pc.equal(table.column("source_file"), file))
+
+
+def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
+                 warnings: list[ImportIssue], explanations: list[str]) -> FileReport:
+    parsed = opened.parsed
+    mine_documents = _of_file(documents, parsed.file)
+    mine_settlements = _of_file(settlements, parsed.file)
+    documents_total, settlements_total = total(mine_documents), total(mine_settlements)
+    details = dict(parsed.details)
+    details["documents_imported"] = documents_total
+    details["settlements_imported"] = settlements_total
+    rows = np.union1d(mine_documents.column("source_row").to_numpy(), mine_settlements.column("source_row").to_numpy())
+    if parsed.layout == "fec":
+        in_file, imported = details["balance_411"], documents_total - settlements_total
+        details["imported_ar"] = imported
+    elif parsed.layout in ("payments", "canonical-settlements"):
+        in_file, imported = Decimal(details["settlements_in_file"]).quantize(Decimal("0.01")), settlements_total
+        details["settlements_in_file"] = in_file
+    else:
+        in_file, imported = details["documents_in_file"], documents_total
+    return FileReport(parsed.file, parsed.layout, parsed.rows_read, len(rows), in_file, imported, details,
+                      tuple(warnings), tuple(explanations), describe_source(opened))
+
+
+def read_files(paths, **options) -> ImportResult:
+    """Read ledger files of any supported layout into one canonical ledger, or raise ImportFailed.
+
+    Options (all optional): layout ('invoices'|'payments'|'fec'|'canonical'), mapping (path of a JSON
+    mapping), sheet (XLSX sheet name or 1-based number), terms ('30', 'eom45', '45eom'), dayfirst
+    (True/False), encoding, delimiter, decimal (',' or '.'), currency (the workspace's), mappings_dir
+    (folder of saved mappings), known_documents (documents already stored that payments may settle:
+    an Arrow table with document_id[, issue_date, customer_id], a dict id -> issue date, or a set of ids),
+    tolerance_days (how long before its invoice a payment may be dated; default 7).
+    """
+    opts = ImportOptions.from_keywords(options)
+    issues: list[ImportIssue] = []
+    entries = user_mapping_entries(opts, issues)
+    opened = [o for path in expand_paths(paths) if (o := open_file(path, opts, entries, issues)) is not None]
+    if not opened and not issues:
+        issues.append(ImportIssue("", "aucun fichier à importer"))
+    if any(i.severity == "error" for i in issues):
+        raise ImportFailed(issues)
+    parsed = [o.parsed for o in opened]
+    checked = check_ledger(parsed, known_documents=opts.known_documents, tolerance_days=opts.tolerance_days,
+                           currency=opts.currency)
+    issues.extend(checked.issues)
+    if any(i.severity == "error" for i in issues):
+        raise ImportFailed(issues)
+    for p in parsed:
+        issues.extend(p.warnings)
+    reports = tuple(
+        _file_report(o, checked.documents, checked.settlements,
+                     [i for i in issues if i.file == o.parsed.file and i.severity != "error"],
+                     checked.adjustments.get(o.parsed.file, []))
+        for o in opened
+    )
+    if opts.mappings_dir is not None:
+        for o in opened:
+            if o.detected.mapping is not None and o.detected.mapping.source == "fichier":
+                save_mapping(opts.mappings_dir, o.table.headers, o.detected.mapping)
+    ledger = CanonicalLedger(
+        checked.documents.select(DOCUMENTS_SCHEMA.names),
+        checked.settlements.select(SETTLEMENTS_SCHEMA.names),
+        currency=checked.currency,
+        sources=tuple(o.parsed.file for o in opened),
+    )
+    warnings = tuple(i for i in issues if i.severity != "error")
+    return ImportResult(ledger, ImportReport(reports, warnings, checked.currency))

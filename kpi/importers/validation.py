@@ -1,0 +1,237 @@
+"""Checks that need the whole ledger: duplicates, payments to unknown invoices, dates, currencies, overpayments.
+
+Blocking: a document id repeated with different content, a payment to an invoice found neither in
+the files nor in the workspace, a payment whose customer is not its invoice's, a payment dated more
+than `tolerance_days` (7 by default) before its invoice, several currencies.
+Not blocking (warnings): identical repeated rows (kept once), overpayments (the excess becomes
+unapplied cash), payments applied to a credit note (kept unapplied), payments after the last invoice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
+from kpi.importers.errors import ImportIssue
+from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
+from kpi.importers.report import money
+
+DOCUMENT_CONTENT = [f for f in DOCUMENTS_SCHEMA.names if f != "document_id"]
+SETTLEMENT_CONTENT = [f for f in SETTLEMENTS_SCHEMA.names if f != "settlement_id"]
+
+
+@dataclass(frozen=True)
+class KnownDocuments:
+    """Documents already stored in the workspace that payments of this import may settle."""
+
+    frame: pd.DataFrame  # document_id, issue_date (datetime64[D] or NaT), customer_id (or None)
+
+    @classmethod
+    def from_option(cls, value) -> KnownDocuments:
+        if value is None:
+            return cls(pd.DataFrame({"document_id": [], "issue_date": [], "customer_id": []}))
+        if isinstance(value, pa.Table):
+            frame = pd.DataFrame({
+                "document_id": value.column("document_id").to_pylist(),
+                "issue_date": value.column("issue_date").to_pylist() if "issue_date" in value.column_names
+                else [None] * value.num_rows,
+                "customer_id": value.column("customer_id").to_pylist() if "customer_id" in value.column_names
+                else [None] * value.num_rows,
+            })
+        elif isinstance(value, dict):
+            frame = pd.DataFrame({"document_id": list(value), "issue_date": list(value.values()),
+                                  "customer_id": [None] * len(value)})
+        else:
+            ids = list(value)
+            frame = pd.DataFrame({"document_id": ids, "issue_date": [None] * len(ids), "customer_id": [None] * len(ids)})
+        frame["document_id"] = frame["document_id"].astype(object)
+        frame["issue_date"] = pd.to_datetime(frame["issue_date"]).astype("datetime64[s]")
+        return cls(frame)
+
+
+@dataclass(frozen=True)
+class Checked:
+    documents: pa.Table
+    settlements: pa.Table
+    currency: str
+    issues: list[ImportIssue]
+    # Per file: what was set aside or moved, to explain any difference between file and import totals.
+    adjustments: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _frame(tables: list[pa.Table], schema: pa.Schema) -> pd.DataFrame:
+    table = pa.concat_tables([t.cast(schema) for t in tables]) if tables else schema.empty_table()
+    frame = table.to_pandas(types_mapper=None, date_as_object=False)
+    for name in ("amount",):
+        frame[name + "_cents"] = to_cents(table.column(name).combine_chunks())
+    return frame
+
+
+def _where(row: pd.Series) -> tuple[str, int]:
+    return row["source_file"], int(row["source_row"])
+
+
+def _duplicates(frame: pd.DataFrame, key: str, content: list[str], what: str, issues: list[ImportIssue],
+                adjustments: dict[str, list[str]]) -> pd.DataFrame:
+    repeated = frame.duplicated(key, keep=False)
+    if not repeated.any():
+        return frame
+    same = frame.duplicated([key] + content, keep="first")
+    versions = frame.drop_duplicates([key] + content)
+    conflicting = versions[versions.duplicated(key, keep="first")]
+    first_seen = frame[~frame.duplicated(key, keep="first")].set_index(key)
+    for _, row in conflicting.head(20).iterrows():
+        original = first_seen.loc[row[key]]
+        file, line = _where(row)
+        issues.append(ImportIssue(
+            file, f"{what} « {row[key]} » en double avec un contenu différent (déjà lu ligne "
+            f"{int(original['source_row'])} de {original['source_file']}) — attendu un numéro unique", line,
+            None, row[key]))
+    for file, dropped in frame[same].groupby("source_file"):
+        total = cents_to_decimal(int(dropped["amount_cents"].sum()))
+        adjustments.setdefault(file, []).append(
+            f"{len(dropped)} ligne(s) en double à l'identique ignorée(s) ({what}, Σ {money(total)})")
+        issues.append(ImportIssue(file, f"{len(dropped)} ligne(s) en double à l'identique ignorée(s) ({what})",
+                                  int(dropped["source_row"].iloc[0]), severity="warning"))
+    return frame[~same]
+
+
+def _link_payments(documents: pd.DataFrame, settlements: pd.DataFrame, known: KnownDocuments,
+                   tolerance_days: int, issues: list[ImportIssue]) -> pd.DataFrame:
+    catalogue = pd.concat([
+        documents[["document_id", "issue_date", "customer_id"]].assign(stored=False),
+        known.frame.assign(stored=True),
+    ]).drop_duplicates("document_id", keep="first").set_index("document_id")
+    applied = settlements["document_id"].notna()
+    unknown = applied & ~settlements["document_id"].isin(catalogue.index)
+    if unknown.any():
+        rows = settlements[unknown]
+        first = rows.iloc[0]
+        file, line = _where(first)
+        more = f" ({len(rows)} règlements dans ce cas)" if len(rows) > 1 else ""
+        issues.append(ImportIssue(file, f"règlement d'une facture inconnue « {first['document_id']} » — attendu "
+                                  f"un numéro de facture présent dans les fichiers importés ou dans l'espace de "
+                                  f"travail{more}", line, "document_id", first["document_id"]))
+        return settlements
+    invoice_customer = settlements["document_id"].map(catalogue["customer_id"])
+    no_customer = settlements["customer_id"].isna()
+    settlements = settlements.assign(customer_id=settlements["customer_id"].where(~no_customer, invoice_customer))
+    still_missing = settlements["customer_id"].isna()
+    if still_missing.any():
+        file, line = _where(settlements[still_missing].iloc[0])
+        issues.append(ImportIssue(file, "client du règlement inconnu : la facture est dans l'espace de travail sans "
+                                  "son client — ajoutez une colonne client au fichier de règlements", line))
+    mismatch = applied & ~no_customer & invoice_customer.notna() & (settlements["customer_id"] != invoice_customer)
+    if mismatch.any():
+        row = settlements[mismatch].iloc[0]
+        file, line = _where(row)
+        issues.append(ImportIssue(file, f"le règlement de la facture « {row['document_id']} » est au nom du client "
+                                  f"« {row['customer_id']} » alors que la facture est au client "
+                                  f"« {invoice_customer[mismatch].iloc[0]} »", line, "customer_id", row["customer_id"]))
+    issued = pd.to_datetime(settlements["document_id"].map(catalogue["issue_date"]))
+    limit = issued - pd.Timedelta(days=tolerance_days)
+    early = applied & issued.notna() & (settlements["date"] < limit)
+    if early.any():
+        row = settlements[early].iloc[0]
+        file, line = _where(row)
+        issued_on = issued[early].iloc[0].date()
+        issues.append(ImportIssue(
+            file, f"règlement daté du {row['date'].date():%d/%m/%Y}, plus de {tolerance_days} jours avant la facture "
+            f"« {row['document_id']} » du {issued_on:%d/%m/%Y} — date de règlement ou de facture erronée "
+            f"(jour et mois inversés ?)", line, "date", f"{row['date'].date():%d/%m/%Y}"))
+    return settlements
+
+
+def _overpayments(documents: pd.DataFrame, settlements: pd.DataFrame, issues: list[ImportIssue],
+                  adjustments: dict[str, list[str]]) -> pd.DataFrame:
+    """Settlements beyond their document's amount: the excess is split off as unapplied cash."""
+    amount = settlements["document_id"].map(documents.set_index("document_id")["amount_cents"])
+    local = settlements["document_id"].notna() & amount.notna()
+    if not local.any():
+        return settlements
+    ordered = settlements[local].assign(doc_amount=amount[local].clip(lower=0)).sort_values(["date", "source_row"])
+    settled_before = ordered.groupby("document_id")["amount_cents"].cumsum() - ordered["amount_cents"]
+    applicable = (ordered["doc_amount"] - settled_before).clip(lower=0)
+    excess = (ordered["amount_cents"] - applicable).clip(lower=0).astype(np.int64)
+    over = excess > 0
+    if not over.any():
+        return settlements
+    for file, rows in ordered[over].groupby("source_file"):
+        total = cents_to_decimal(int(excess[over][rows.index].sum()))
+        first = rows.iloc[0]
+        what = "avoir" if amount[first.name] <= 0 else "facture"
+        issues.append(ImportIssue(file, f"{len(rows)} règlement(s) au-delà du montant de leur {what} "
+                                  f"(trop-perçu Σ {money(total)}) : l'excédent devient un encaissement non lettré",
+                                  int(first["source_row"]), severity="warning"))
+        adjustments.setdefault(file, []).append(f"trop-perçu Σ {money(total)} gardé en encaissement non lettré")
+    kept = settlements.copy()
+    kept.loc[ordered.index, "amount_cents"] = (ordered["amount_cents"] - excess).to_numpy()
+    extra = settlements.loc[ordered.index[over.to_numpy()]].copy()
+    extra["amount_cents"] = excess[over].to_numpy()
+    extra["document_id"] = None
+    extra["settlement_id"] = extra["settlement_id"] + "/excédent"
+    return pd.concat([kept[kept["amount_cents"] > 0], extra])
+
+
+def _table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    columns = {}
+    for field_ in schema:
+        if field_.name == "amount":
+            columns["amount"] = from_cents(frame["amount_cents"].to_numpy(dtype=np.int64))
+        elif pa.types.is_date32(field_.type):
+            days = frame[field_.name].to_numpy(dtype="datetime64[D]")
+            columns[field_.name] = pa.array(days, pa.date32())
+        else:
+            columns[field_.name] = pa.array(frame[field_.name], field_.type, from_pandas=True)
+    return pa.table(columns, schema=pa.schema([f.with_nullable(True) for f in schema]))
+
+
+def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_days: int = 7,
+                 currency: str | None = None) -> Checked:
+    issues: list[ImportIssue] = []
+    adjustments: dict[str, list[str]] = {}
+    currencies = {p.currency for p in parsed if p.currency}
+    if currency:
+        wanted = currency.upper()
+        for p in parsed:
+            if p.currency and p.currency != wanted:
+                issues.append(ImportIssue(p.file, f"devise {p.currency} alors que l'espace de travail est en "
+                                          f"{wanted} — un espace de travail se tient dans une seule devise"))
+    elif len(currencies) > 1:
+        for p in parsed:
+            if p.currency:
+                issues.append(ImportIssue(p.file, f"devises mélangées entre fichiers ({', '.join(sorted(currencies))})"
+                                          f" : ce fichier est en {p.currency}"))
+    ledger_currency = (currency or (currencies.pop() if len(currencies) == 1 else None) or "EUR").upper()
+    documents = _frame([p.documents for p in parsed], DOCUMENTS_WITH_ORIGIN)
+    settlements = _frame([p.settlements for p in parsed], SETTLEMENTS_WITH_ORIGIN)
+    documents = _duplicates(documents, "document_id", DOCUMENT_CONTENT, "numéro de facture", issues, adjustments)
+    settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, "règlement", issues, adjustments)
+    if any(i.severity == "error" for i in issues):
+        return Checked(_table(documents, DOCUMENTS_WITH_ORIGIN), _table(settlements, SETTLEMENTS_WITH_ORIGIN),
+                       ledger_currency, issues, adjustments)
+    known = KnownDocuments.from_option(known_documents)
+    settlements = _link_payments(documents, settlements, known, tolerance_days, issues)
+    if not any(i.severity == "error" for i in issues):
+        settlements = _overpayments(documents, settlements, issues, adjustments)
+        if len(documents) and len(settlements):
+            last_invoice = documents["issue_date"].max()
+            late = settlements["date"] > last_invoice
+            if late.any():
+                first = settlements[late].sort_values("source_row").iloc[0]
+                issues.append(ImportIssue(first["source_file"], f"{int(late.sum())} règlement(s) daté(s) après la "
+                                          f"dernière facture ({last_invoice.date():%d/%m/%Y}) : vérifiez que "
+                                          "l'export des factures est complet", int(first["source_row"]),
+                                          severity="warning"))
+    return Checked(_table(documents, DOCUMENTS_WITH_ORIGIN), _table(settlements, SETTLEMENTS_WITH_ORIGIN),
+                   ledger_currency, issues, adjustments)
+
+
+def total(table: pa.Table) -> Decimal:
+    return cents_to_decimal(int(to_cents(table.column("amount").combine_chunks()).sum()))
