@@ -46,10 +46,24 @@ def money_columns(balance) -> list[str]:
     return columns
 
 
+LABEL_ORDER = ("customer_name", "customer_id", "document_id", "item_kind", "activity", "issue_date", "due_date",
+               "amount", "days_past_due")
+
+
 def label_columns(balance) -> list[str]:
-    """The descriptive columns (customer, document, dates…) that come before the amounts."""
+    """The descriptive columns that come before the amounts: who first, then which document and its dates."""
     amounts = set(money_columns(balance))
-    return [name for name in balance.rows.columns if name not in amounts]
+    others = [name for name in balance.rows.columns if name not in amounts]
+    return sorted(others, key=lambda name: LABEL_ORDER.index(name) if name in LABEL_ORDER else len(LABEL_ORDER))
+
+
+def _label_value(name: str, value, lang: str):
+    """Codes the engine uses as values (item kinds) read as words in the file."""
+    if name == "item_kind" and isinstance(value, str):
+        key = f"item_kind.{value}"
+        text = translate(key, lang)
+        return value if text == key else text
+    return value
 
 
 def column_title(name: str, lang: str) -> str:
@@ -120,7 +134,7 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
     for row_index, record in enumerate(rows.itertuples(index=False), start=first_data):
         values = dict(zip(rows.columns, record))
         for index, name in enumerate(labels):
-            value = values[name]
+            value = _label_value(name, values[name], lang)
             as_date = _cell_date(value)
             if as_date is not None and not isinstance(value, str):
                 sheet.write_datetime(row_index, index, datetime.combine(as_date, datetime.min.time()), styles["date"])
@@ -222,7 +236,7 @@ def aged_balance_csv(balance, header: ExportHeader, dialect: str = "fr") -> byte
         values = dict(zip(balance.rows.columns, record))
         row: list[str] = []
         for name in labels:
-            value = values[name]
+            value = _label_value(name, values[name], lang)
             as_date = _cell_date(value)
             if as_date is not None and not isinstance(value, str):
                 row.append(format_date(as_date, lang))

@@ -37,7 +37,7 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
 
 
 class Translator:
-    """`translate` bound to one language, so pages write `t("page.overview.title")`."""
+    """`translate` bound to one language, so pages write `t("page.overview")`."""
 
     def __init__(self, lang: str):
         self.lang = language(lang)

@@ -19,6 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from kpi.aging import DEFAULT_EDGES, AgedBalance, aged_balance
+from kpi.customers import customer_table
 from kpi.filters import Filters
 from kpi.formatting import Formatter
 from kpi.i18n import Translator
@@ -188,6 +189,15 @@ def report(view: View, period: Period | None = None, filters: Filters | None = N
 
 def balance(view: View, as_of: date, edges, basis: str, by: str, filters: Filters | None = None) -> AgedBalance:
     return cached_aged_balance(view.version, as_of, tuple(edges), basis, by, filters or view.filters, view.ledger)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_customer_table(version: str, period: Period, filters: Filters, _ledger: Ledger):
+    return customer_table(_ledger, period, filters)
+
+
+def customers(view: View):
+    return cached_customer_table(view.version, view.period, view.filters, view.ledger)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

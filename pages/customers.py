@@ -8,8 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from kpi.charts import payment_delay_chart
-from kpi.i18n import bucket_label
-from kpi.overdue import overdue_by_customer
 from pages import context
 
 view = context.current_view()
@@ -23,21 +21,7 @@ period = view.period
 st.caption(t("customers.caption", start=fmt.date(period.start), end=fmt.date(period.end)))
 
 
-def _customer_table():
-    """The engine's per-customer table when it exists; else the aged balance's outstanding and overdue."""
-    try:
-        from kpi.customers import customer_table
-    except ImportError:
-        customer_table = None
-    if customer_table is not None:
-        return customer_table(view.ledger, period, view.filters)
-    balance = context.balance(view, period.end, view.preferences.edges, "due", "customer")
-    overdue = overdue_by_customer(balance, limit=None)[["customer_id", "overdue", "oldest_bucket"]]
-    table = balance.rows[["customer_id", "customer_name", "total"]].rename(columns={"total": "outstanding"})
-    return table.merge(overdue, on="customer_id", how="left")
-
-
-table = _customer_table()
+table = context.customers(view)
 search = st.text_input(t("customers.search"), key="customer_search", placeholder=t("customers.search_hint"))
 if search:
     needle = search.strip().lower()
@@ -47,17 +31,20 @@ if search:
     table = table[keep]
 table = table.reset_index(drop=True)
 
-MONEY = ("outstanding", "overdue", "sales", "collected")
-DAYS = ("dso", "days_outstanding", "avg_days_late", "avg_days_to_collect")
+MONEY = ("closing_ar", "overdue_ar", "sales")
+DAYS = ("dso", "avg_days_to_collect", "avg_days_late")
 shown = [c for c in table.columns if c != "customer_id"]
-styler = table[shown].style
+grid = table[shown].copy()
+# Floats only so the grid sorts numerically; what is shown is the formatted exact value.
+for name in MONEY + DAYS:
+    if name in grid.columns:
+        grid[name] = pd.to_numeric(grid[name], errors="coerce").astype("float64")
+styler = grid.style
 for name in shown:
     if name in MONEY:
         styler = styler.format(fmt.money, subset=[name], na_rep="—")
     elif name in DAYS:
         styler = styler.format(fmt.days, subset=[name], na_rep="—")
-    elif name == "oldest_bucket":
-        styler = styler.format(lambda k: bucket_label(k, view.lang) if isinstance(k, str) else "", subset=[name])
 styler = styler.format_index(lambda name: t(f"column.{name}"), axis=1).hide(axis="index")
 event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="customers_table")

@@ -1,0 +1,75 @@
+"""The French and English label catalogues (kpi/i18n.py, kpi/locales/*.json) are complete and consistent."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kpi.explain import EXPLAINED
+from kpi.i18n import LANGUAGES, Translator, bucket_label, catalog, translate
+from kpi.importers.mapping import LAYOUT_FIELDS
+from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
+from kpi.view import PERIOD_CHOICES
+
+ROOT = Path(__file__).resolve().parent.parent
+UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "kpi").glob("*.py"))]
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# t("key"), translate("key", …), t('key') — literal keys only; f-string families are checked below.
+LITERAL_KEY = re.compile(r"""\b(?:t|translate)\(\s*["']([a-z_]+(?:\.[A-Za-z0-9_-]+)+)["']""")
+
+
+def test_both_languages_have_the_same_keys():
+    assert set(catalog("fr")) == set(catalog("en"))
+
+
+@pytest.mark.parametrize("key", sorted(catalog("fr")))
+def test_placeholders_match_between_languages(key):
+    assert set(PLACEHOLDER.findall(catalog("fr")[key])) == set(PLACEHOLDER.findall(catalog("en")[key]))
+
+
+def test_every_literal_key_used_in_the_code_exists():
+    used = {key for path in UI_SOURCES for key in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))}
+    assert len(used) > 100  # the scan really found the pages' labels
+    missing = sorted(key for key in used if key not in catalog("fr"))
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_key_families_built_at_run_time_exist(lang):
+    labels = catalog(lang)
+    for indicator in OVERVIEW_INDICATORS:
+        for part in ("label", "help", "null_hint"):
+            assert f"kpi.{indicator.key}.{part}" in labels
+    for indicator in FLOW_INDICATORS:
+        assert f"kpi.{indicator.key}.label" in labels
+    for key in EXPLAINED:
+        assert f"explain.{key}.formula" in labels and f"explain.{key}.computation" in labels
+    for key in ("dso", "bpdso", "add", "cei", "collection_rate", "sales", "collected"):
+        assert f"kpi.{key}.short" in labels  # the trend charts' legends
+    for choice in PERIOD_CHOICES:
+        assert f"period.{choice}" in labels
+    for layout, fields in LAYOUT_FIELDS.items():
+        assert f"data.layout.{layout}" in labels
+        for field in fields:
+            assert f"field.{field}" in labels, field
+
+
+def test_french_is_the_default_and_english_differs():
+    assert translate("page.aged_balance") == "Balance âgée"
+    assert translate("page.aged_balance", "en") == "Aged balance"
+    assert Translator("de")("page.overview") == "Synthèse"  # unknown language → French
+
+
+def test_placeholders_are_filled():
+    assert translate("aging.documents_of", "fr", customer="Garage Dupont") == "Pièces ouvertes de Garage Dupont"
+
+
+def test_a_missing_key_shows_its_name_rather_than_failing():
+    assert translate("no.such.key", "en") == "no.such.key"
+
+
+def test_bucket_labels():
+    assert bucket_label("not_due") == "Non échu"
+    assert bucket_label("31_60") == "31–60\u00a0j"
+    assert bucket_label("over_120", "en") == ">\u00a0120\u00a0d"
+    assert bucket_label("unapplied_credits", "en") == "Credits & unapplied"

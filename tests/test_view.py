@@ -1,0 +1,45 @@
+"""The dashboard's view state and its query-string form (kpi/view.py)."""
+
+from datetime import date
+
+from kpi.periods import Period
+from kpi.view import CUSTOM, ViewState, last_complete_month, preset_period, resolve_period
+
+
+def test_round_trip_through_the_query_string():
+    state = ViewState("client-a", "en", "custom", date(2026, 3, 1), date(2026, 3, 15), ("C1", "C2"), ("Services",))
+    query = state.to_query()
+    assert query == {"ws": "client-a", "lang": "en", "period": "custom", "from": "2026-03-01", "to": "2026-03-15",
+                     "customer": ["C1", "C2"], "activity": ["Services"]}
+    assert ViewState.from_query(query) == state
+
+
+def test_a_single_customer_parameter_reads_as_a_tuple():
+    assert ViewState.from_query({"customer": "C1"}).customers == ("C1",)
+
+
+def test_bad_values_are_ignored_not_errors():
+    state = ViewState.from_query({"lang": "de", "period": "someday", "from": "2026-13-01", "to": "2026-03-31"})
+    assert state == ViewState()
+    assert ViewState.from_query({"from": "2026-03-31", "to": "2026-03-01"}).start is None  # reversed
+
+
+def test_last_complete_month_of_the_data():
+    assert last_complete_month(date(2026, 4, 5)) == Period.month(2026, 3)
+    assert last_complete_month(date(2026, 3, 31)) == Period.month(2026, 3)
+
+
+def test_default_period_is_the_last_complete_month_of_the_data():
+    assert resolve_period(ViewState(), date(2026, 4, 5)) == (Period.month(2026, 3), "last_month")
+
+
+def test_explicit_dates_win_over_the_preset_name():
+    state = ViewState(preset="last_month", start=date(2026, 1, 1), end=date(2026, 1, 31))
+    assert resolve_period(state, date(2026, 4, 5)) == (Period.month(2026, 1), CUSTOM)
+
+
+def test_presets_count_from_the_data_not_the_clock():
+    assert preset_period("last_quarter", date(2026, 4, 5)) == Period(date(2026, 1, 1), date(2026, 3, 31))
+    assert preset_period("year_to_date", date(2026, 4, 5)) == Period(date(2026, 1, 1), date(2026, 4, 5))
+    state = ViewState(preset="last_12_months")
+    assert resolve_period(state, date(2026, 4, 5)) == (Period(date(2025, 5, 1), date(2026, 4, 30)), "last_12_months")
