@@ -9,7 +9,11 @@ would be read without importing them.
 from __future__ import annotations
 
 from kpi.importers.errors import ImportFailed, ImportIssue
+from kpi.importers.inspection import InspectResult, inspect_files
 from kpi.importers.reading import read_files
 from kpi.importers.report import FileReport, ImportReport, ImportResult
 
-__all__ = ["FileReport", "ImportFailed", "ImportIssue", "ImportReport", "ImportResult", "read_files"]
+__all__ = [
+    "FileReport", "ImportFailed", "ImportIssue", "ImportReport", "ImportResult", "InspectResult", "inspect_files",
+    "read_files",
+]

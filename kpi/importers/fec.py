@@ -155,12 +155,15 @@ def _opening(journal: np.ndarray, journal_label: np.ndarray, line_label: np.ndar
 
 
 def _document_ids(piece: np.ndarray, journal: np.ndarray, number: np.ndarray) -> np.ndarray:
-    """PieceRef when it names one document; repeated references get '-2', '-3'… in file order."""
-    base = np.where(piece != "", piece, np.char.add(np.char.add(journal.astype(str), "-"), number.astype(str)))
+    """PieceRef when it names one document; a reference shared by several entries (a monthly batch
+    « VE 0123 ») gets its journal and entry number; lines of one entry sharing both get '-2', '-3'…"""
+    entry = np.char.add(np.char.add(journal.astype(str), "-"), number.astype(str))
+    base = np.where(piece != "", piece, entry).astype(str)
+    shared = pd.Series(entry).groupby(base).transform("nunique").to_numpy() > 1 if len(base) else np.zeros(0, bool)
+    base = np.where(shared, np.char.add(np.char.add(base, "/"), entry), base)
     series = pd.Series(base)
     occurrence = series.groupby(series, sort=False).cumcount().to_numpy() + 1
-    return np.where(occurrence > 1, np.char.add(np.char.add(base.astype(str), "-"), occurrence.astype(str)),
-                    base).astype(object)
+    return np.where(occurrence > 1, np.char.add(np.char.add(base, "-"), occurrence.astype(str)), base).astype(object)
 
 
 def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues: list[ImportIssue]) -> ParsedFile | None:

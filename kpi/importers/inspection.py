@@ -1,0 +1,137 @@
+"""`python -m kpi inspect`: how each file would be read (layout, encoding, mapping, first rows), without importing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpi.importers.errors import ImportIssue
+from kpi.importers.layout import LAYOUT_LABELS
+from kpi.importers.mapping import ColumnMapping
+from kpi.importers.options import ImportOptions
+from kpi.importers.reading import describe_source, expand_paths, open_file, user_mapping_entries
+from kpi.importers.validation import check_ledger
+
+PREVIEW_ROWS = 5
+_ORIGIN = {"source_row": "ligne"}
+
+
+@dataclass(frozen=True)
+class InspectedFile:
+    file: str
+    layout: str | None
+    headers: tuple[str, ...]
+    mapping: ColumnMapping | None
+    source: dict  # format, encoding, separator, sheet, decimal mark, date order
+    rows: int
+    documents: int
+    settlements: int
+    preview: pd.DataFrame  # first documents as parsed (settlements when the file has none)
+    details: dict = field(default_factory=dict)
+    issues: tuple[ImportIssue, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "layout": self.layout,
+            "headers": list(self.headers),
+            "source": {k: v for k, v in self.source.items() if k != "mapping"},
+            "mapping": self.mapping.to_dict() if self.mapping else None,
+            "rows": self.rows,
+            "documents": self.documents,
+            "settlements": self.settlements,
+            "preview": self.preview.astype(str).to_dict(orient="records"),
+            "details": {k: (str(v) if not isinstance(v, (int, str, list, dict, type(None))) else v)
+                        for k, v in self.details.items()},
+            "issues": [{"row": i.row, "column": i.column, "value": i.value, "message": i.message,
+                        "severity": i.severity, "text": str(i)} for i in self.issues],
+        }
+
+    def to_text(self) -> str:
+        s = self.source
+        lines = [f"Fichier : {self.file}",
+                 f"  disposition : {LAYOUT_LABELS.get(self.layout, self.layout or 'non reconnue')}"]
+        if s.get("format") == "csv":
+            lines.append(f"  encodage : {s.get('encoding')} ; séparateur : {s.get('separator')}")
+        elif s.get("sheet"):
+            lines.append(f"  feuille : {s['sheet']}")
+        if s.get("decimal") or s.get("dates"):
+            lines.append(f"  séparateur décimal : « {s.get('decimal') or ','} » ; dates lues : {s.get('dates', '—')}")
+        lines.append(f"  lignes : {self.rows} ; documents : {self.documents} ; règlements : {self.settlements}")
+        if self.mapping is not None:
+            lines.append(f"  correspondance des colonnes ({self.mapping.source}) :")
+            for choice in self.mapping.choices:
+                lines.append(f"    {choice.field:<14} ← « {choice.header} »  confiance {choice.confidence:.0%} "
+                             f"({choice.reason})")
+            unused = [h for h in self.headers if h not in self.mapping.fields.values()]
+            if unused:
+                lines.append(f"    colonnes ignorées : {', '.join(unused)}")
+        if "balance_411" in self.details:
+            lines.append(f"  solde 411 : {self.details['balance_411']} ; encours importé : "
+                         f"{self.details.get('imported_ar')}")
+        if len(self.preview):
+            lines.append("  premières lignes lues :")
+            lines.extend("    " + line for line in self.preview.to_string(index=False).splitlines())
+        for issue in self.issues:
+            label = "erreur" if issue.severity == "error" else "avertissement"
+            lines.append(f"  {label} : {issue}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class InspectResult:
+    files: tuple[InspectedFile, ...]
+    issues: tuple[ImportIssue, ...] = ()  # problems that concern several files (unknown invoices…)
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.severity == "error" for f in self.files for i in f.issues) and not any(
+            i.severity == "error" for i in self.issues)
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "files": [f.to_dict() for f in self.files],
+                "issues": [{"file": i.file, "row": i.row, "column": i.column, "value": i.value,
+                            "message": i.message, "severity": i.severity, "text": str(i)} for i in self.issues]}
+
+    def to_text(self) -> str:
+        parts = [f.to_text() for f in self.files]
+        parts.extend(f"{'erreur' if i.severity == 'error' else 'avertissement'} : {i}" for i in self.issues)
+        parts.append("Import possible." if self.ok else "Import impossible en l'état : corrigez les erreurs ci-dessus.")
+        return "\n\n".join(parts)
+
+
+def _preview(parsed) -> pd.DataFrame:
+    table = parsed.documents if parsed.documents.num_rows else parsed.settlements
+    frame = table.slice(0, PREVIEW_ROWS).to_pandas()
+    return frame.drop(columns=["source_file"]).rename(columns=_ORIGIN)
+
+
+def inspect_files(paths, **options) -> InspectResult:
+    """Read the files as `read_files` would and describe them; never raises for a bad file."""
+    opts = ImportOptions.from_keywords(options)
+    general: list[ImportIssue] = []
+    entries = user_mapping_entries(opts, general)
+    inspected, parsed_files = [], []
+    for path in expand_paths(paths):
+        issues: list[ImportIssue] = []
+        opened = open_file(path, opts, entries, issues)
+        if opened is None:
+            inspected.append(InspectedFile(path.name, None, (), None, {}, 0, 0, 0, pd.DataFrame(),
+                                           issues=tuple(issues)))
+            continue
+        parsed = opened.parsed
+        if parsed is not None:
+            parsed_files.append(parsed)
+            issues.extend(parsed.warnings)
+        inspected.append(InspectedFile(
+            opened.table.file, opened.detected.layout, opened.table.headers, opened.detected.mapping,
+            describe_source(opened), opened.table.num_rows,
+            parsed.documents.num_rows if parsed else 0, parsed.settlements.num_rows if parsed else 0,
+            _preview(parsed) if parsed else opened.table.cells.slice(0, PREVIEW_ROWS).to_pandas(),
+            dict(parsed.details) if parsed else {}, tuple(issues)))
+    if parsed_files and not any(i.severity == "error" for f in inspected for i in f.issues):
+        checked = check_ledger(parsed_files, known_documents=opts.known_documents,
+                               tolerance_days=opts.tolerance_days, currency=opts.currency)
+        general.extend(checked.issues)
+    return InspectResult(tuple(inspected), tuple(general))
