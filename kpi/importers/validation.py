@@ -3,8 +3,8 @@
 Blocking: a document id repeated with different content, a payment to an invoice found neither in
 the files nor in the workspace, a payment whose customer is not its invoice's, a payment dated more
 than `tolerance_days` (7 by default) before its invoice, several currencies.
-Not blocking (warnings): identical repeated rows (kept once), overpayments (the excess becomes
-unapplied cash), payments applied to a credit note (kept unapplied), payments after the last invoice.
+Not blocking (warnings): identical repeated rows (kept once), overpayments (kept as given: the
+negative outstanding counts in unapplied credits, KPI-SPEC §2), payments after the last invoice.
 """
 
 from __future__ import annotations
@@ -149,34 +149,26 @@ def _link_payments(documents: pd.DataFrame, settlements: pd.DataFrame, known: Kn
 
 
 def _overpayments(documents: pd.DataFrame, settlements: pd.DataFrame, issues: list[ImportIssue],
-                  adjustments: dict[str, list[str]]) -> pd.DataFrame:
-    """Settlements beyond their document's amount: the excess is split off as unapplied cash."""
+                  adjustments: dict[str, list[str]]) -> None:
+    """Settlements beyond their document's amount are kept as given: the document's outstanding turns
+    negative, which KPI-SPEC §2 counts in unapplied credits.  The user is told, per file."""
     amount = settlements["document_id"].map(documents.set_index("document_id")["amount_cents"])
     local = settlements["document_id"].notna() & amount.notna()
     if not local.any():
-        return settlements
+        return
     ordered = settlements[local].assign(doc_amount=amount[local].clip(lower=0)).sort_values(["date", "source_row"])
     settled_before = ordered.groupby("document_id")["amount_cents"].cumsum() - ordered["amount_cents"]
     applicable = (ordered["doc_amount"] - settled_before).clip(lower=0)
     excess = (ordered["amount_cents"] - applicable).clip(lower=0).astype(np.int64)
     over = excess > 0
-    if not over.any():
-        return settlements
     for file, rows in ordered[over].groupby("source_file"):
-        total = cents_to_decimal(int(excess[over][rows.index].sum()))
+        excess_total = money(cents_to_decimal(int(excess[rows.index].sum())))
         first = rows.iloc[0]
         what = "avoir" if amount[first.name] <= 0 else "facture"
         issues.append(ImportIssue(file, f"{len(rows)} règlement(s) au-delà du montant de leur {what} "
-                                  f"(trop-perçu Σ {money(total)}) : l'excédent devient un encaissement non lettré",
-                                  int(first["source_row"]), severity="warning"))
-        adjustments.setdefault(file, []).append(f"trop-perçu Σ {money(total)} gardé en encaissement non lettré")
-    kept = settlements.copy()
-    kept.loc[ordered.index, "amount_cents"] = (ordered["amount_cents"] - excess).to_numpy()
-    extra = settlements.loc[ordered.index[over.to_numpy()]].copy()
-    extra["amount_cents"] = excess[over].to_numpy()
-    extra["document_id"] = None
-    extra["settlement_id"] = extra["settlement_id"] + "/excédent"
-    return pd.concat([kept[kept["amount_cents"] > 0], extra])
+                                  f"(trop-perçu Σ {excess_total}) : l'excédent compte en crédit client non affecté",
+                                  int(first["source_row"]), "document_id", first["document_id"], severity="warning"))
+        adjustments.setdefault(file, []).append(f"trop-perçu Σ {excess_total} compté en crédit non affecté")
 
 
 def _table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
@@ -219,7 +211,7 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     known = KnownDocuments.from_option(known_documents)
     settlements = _link_payments(documents, settlements, known, tolerance_days, issues)
     if not any(i.severity == "error" for i in issues):
-        settlements = _overpayments(documents, settlements, issues, adjustments)
+        _overpayments(documents, settlements, issues, adjustments)
         if len(documents) and len(settlements):
             last_invoice = documents["issue_date"].max()
             late = settlements["date"] > last_invoice
