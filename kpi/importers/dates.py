@@ -27,12 +27,13 @@ MONTHFIRST_LABEL = "MM/JJ/AAAA"
 class DateError(ValueError):
     """A date that cannot be read; `column` and `index` locate it, `reason` says why in French."""
 
-    def __init__(self, column: str, index: int, value: str, reason: str):
+    def __init__(self, column: str, index: int, value: str, reason: str, ambiguous: bool = False):
         super().__init__(reason)
         self.column = column
         self.index = index
         self.value = value
         self.reason = reason
+        self.ambiguous = ambiguous  # readable both ways: the day/month order must come from elsewhere
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
         name, index, value = undecided
         raise DateError(name, index, value,
                         f"date ambiguë : « {value} » peut se lire jour/mois ou mois/jour et aucune date du "
-                        "fichier ne tranche — précisez --dayfirst (JJ/MM/AAAA) ou --monthfirst (MM/JJ/AAAA)")
+                        "fichier ne tranche — précisez --dayfirst (JJ/MM/AAAA) ou --monthfirst (MM/JJ/AAAA)",
+                        ambiguous=True)
     if slashed_seen:
         return DateFormats(True, DAYFIRST_LABEL)
     return DateFormats(None, "AAAA-MM-JJ")

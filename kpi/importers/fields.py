@@ -37,6 +37,8 @@ class FieldReader:
         self.table = table
         self.mapping = mapping
         self.issues = issues
+        self.start = len(issues)  # problems found from here on are this file's
+        self.ambiguous_dates = False  # True when only the other files of the import can tell day from month
         self.decimal = decimal or mapping.options.get("decimal") or self._file_decimal_mark()
         self.date_formats = self._day_order(dayfirst if dayfirst is not None else mapping.options.get("dayfirst"))
 
@@ -53,7 +55,7 @@ class FieldReader:
                 marks.add(detect_decimal_mark(text))
         marks.discard(None)
         marks.discard("mixed")
-        return marks.pop() if len(marks) == 1 else None
+        return marks.pop() if len(marks) == 1 else self.table.default_decimal
 
     def _day_order(self, dayfirst: bool | None) -> DateFormats | None:
         columns = {h: self.table.column(h) for f in ("issue_date", "due_date", "paid_date", "date")
@@ -61,6 +63,7 @@ class FieldReader:
         try:
             return decide_day_order(columns, dayfirst)
         except DateError as error:
+            self.ambiguous_dates = error.ambiguous
             self._issue(error.reason, error.index, error.column, error.value)
             return None
 

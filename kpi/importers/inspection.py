@@ -10,7 +10,7 @@ from kpi.importers.errors import ImportIssue
 from kpi.importers.layout import LAYOUT_LABELS
 from kpi.importers.mapping import ColumnMapping
 from kpi.importers.options import ImportOptions
-from kpi.importers.reading import describe_source, expand_paths, open_file, user_mapping_entries
+from kpi.importers.reading import describe_source, expand_paths, open_files, user_mapping_entries
 from kpi.importers.validation import check_ledger
 
 PREVIEW_ROWS = 5
@@ -113,9 +113,8 @@ def inspect_files(paths, **options) -> InspectResult:
     general: list[ImportIssue] = []
     entries = user_mapping_entries(opts, general)
     inspected, parsed_files = [], []
-    for path in expand_paths(paths):
-        issues: list[ImportIssue] = []
-        opened = open_file(path, opts, entries, issues)
+    for attempt in open_files(expand_paths(paths), opts, entries):
+        path, opened, issues = attempt.path, attempt.opened, list(attempt.issues)
         if opened is None:
             inspected.append(InspectedFile(path.name, None, (), None, {}, 0, 0, 0, pd.DataFrame(),
                                            issues=tuple(issues)))

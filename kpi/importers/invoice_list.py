@@ -66,7 +66,7 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
     if missing:
         issues.extend(missing)
         return None
-    before = len(issues)
+    before = reader.start
     n = table.num_rows
     document_id = reader.required_text("document_id")
     customer_id = reader.required_text("customer_id" if mapping.has("customer_id") else "customer_name")
@@ -122,7 +122,7 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
         with_origin(settlements, SETTLEMENTS_WITH_ORIGIN), rows_read=n, warnings=tuple(warnings),
         details={"documents_in_file": _sum(amount),
                  "settlements_in_file": _sum(settlements.column("amount"))},
-        currency=currency,
+        currency=currency, columns=mapping.fields,
     )
 
 

@@ -62,10 +62,13 @@ def detect(table: TextTable, options: ImportOptions, user_entries: list[dict]) -
     forced = options.layout
     if forced == "fec" or (forced is None and is_fec(table.headers)):
         return Detected("fec", None)
-    for entry in user_entries:
-        if entry_fits(table.headers, entry):
-            mapping = mapping_from_entry(table.file, table.headers, entry, "fichier")
-            return Detected(_canonical_name(table, mapping), mapping)
+    if user_entries:
+        fitting = [entry for entry in user_entries if entry_fits(table.headers, entry)]
+        # With no entry that fits, the closest one is applied so that its absent columns are named.
+        entry = fitting[0] if fitting else max(
+            user_entries, key=lambda e: sum(h in table.headers for h in e["columns"].values()))
+        mapping = mapping_from_entry(table.file, table.headers, entry, "fichier")
+        return Detected(_canonical_name(table, mapping), mapping)
     saved = saved_entry(options.mappings_dir, table.headers)
     if saved is not None and forced in (None, "canonical", saved.get("layout")):
         mapping = mapping_from_entry(table.file, table.headers, saved, "enregistrée")
@@ -78,6 +81,10 @@ def detect(table: TextTable, options: ImportOptions, user_entries: list[dict]) -
         return Detected("payments", payments)
     if "settlement_id" in table.headers or (forced == "canonical" and "settlement_id" in table.headers):
         return Detected("canonical-settlements", payments)
+    issue_date = next((c for c in invoices.choices if c.field == "issue_date"), None)
+    if issue_date is not None and issue_date.confidence == 1.0:
+        # A column named like « Date facture » makes it an invoice list, complete or not.
+        return Detected(_canonical_name(table, invoices), invoices)
     if _invoice_ready(invoices):
         carries_payment_only = not (invoices.has("due_date") or invoices.has("paid_date") or invoices.has("paid_amount"))
         if _payment_ready(payments) and carries_payment_only and _sounds_like_payments(table, payments):

@@ -27,6 +27,7 @@ class ParsedFile:
     warnings: tuple[ImportIssue, ...] = ()
     details: dict = field(default_factory=dict)  # layout-specific figures for the report (FEC 411 balance…)
     currency: str | None = None
+    columns: dict = field(default_factory=dict)  # canonical field -> the file's header, for messages
 
 
 def with_origin(table: pa.Table, schema: pa.Schema) -> pa.Table:

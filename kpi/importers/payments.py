@@ -53,7 +53,7 @@ def kinds(reader: FieldReader) -> pa.Array | None:
 
 def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> ParsedFile | None:
     issues = reader.issues
-    before = len(issues)
+    before = reader.start
     for name in ("date", "amount"):
         if not mapping.has(name):
             issues.append(ImportIssue(table.file, f"colonne obligatoire absente : {FIELD_LABELS[name]} — colonnes "
@@ -111,5 +111,5 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     return ParsedFile(
         table.file, "payments", DOCUMENTS_WITH_ORIGIN.empty_table(), with_origin(settlements, SETTLEMENTS_WITH_ORIGIN),
         rows_read=n, warnings=tuple(warnings),
-        details={"settlements_in_file": pc.sum(amounts).as_py()},
+        details={"settlements_in_file": pc.sum(amounts).as_py()}, columns=mapping.fields,
     )

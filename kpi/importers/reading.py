@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +26,8 @@ from kpi.importers.saved_mappings import save_mapping
 from kpi.importers.tables import PARQUET_SUFFIXES, SPREADSHEET_SUFFIXES, TextTable, UnreadableFile, open_table
 from kpi.importers.validation import check_ledger, total
 
-READABLE_SUFFIXES = (".csv", ".txt", ".tsv") + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
+# In a folder, the files taken: the readable ones, and old workbooks so that they are refused by name.
+READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xls") + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,40 @@ def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: l
     else:
         parsed = read_invoice_list(table, mapping, reader, terms)
     if parsed is not None and parsed.layout != detected.layout:
-        parsed = ParsedFile(parsed.file, detected.layout, parsed.documents, parsed.settlements, parsed.rows_read,
-                            parsed.warnings, parsed.details, parsed.currency)
+        parsed = replace(parsed, layout=detected.layout)
     return OpenedFile(table, detected, reader, parsed)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A file as opened, with the problems that belong to it."""
+
+    path: Path
+    opened: OpenedFile | None
+    issues: list[ImportIssue]
+
+
+def open_files(paths: list[Path], options: ImportOptions, entries: list[dict]) -> list[Attempt]:
+    """Open every file; one whose dates read both ways (03/04/2024) takes the day/month order the
+    other files of the same import show, as they come from the same software."""
+    attempts = []
+    for path in paths:
+        own: list[ImportIssue] = []
+        attempts.append(Attempt(path, open_file(path, options, entries, own), own))
+    orders = {a.opened.reader.date_formats.dayfirst for a in attempts
+              if a.opened is not None and a.opened.reader is not None and a.opened.reader.date_formats is not None}
+    orders.discard(None)
+    if len(orders) != 1 or options.dayfirst is not None:
+        return attempts
+    dayfirst = orders.pop()
+    retried = []
+    for attempt in attempts:
+        if attempt.opened is not None and attempt.opened.reader is not None and attempt.opened.reader.ambiguous_dates:
+            own = []
+            attempt = Attempt(attempt.path, open_file(attempt.path, replace(options, dayfirst=dayfirst), entries, own),
+                              own)
+        retried.append(attempt)
+    return retried
 
 
 def _given(options: ImportOptions) -> set[str]:
@@ -154,7 +186,10 @@ def read_files(paths, **options) -> ImportResult:
     opts = ImportOptions.from_keywords(options)
     issues: list[ImportIssue] = []
     entries = user_mapping_entries(opts, issues)
-    opened = [o for path in expand_paths(paths) if (o := open_file(path, opts, entries, issues)) is not None]
+    attempts = open_files(expand_paths(paths), opts, entries)
+    for attempt in attempts:
+        issues.extend(attempt.issues)
+    opened = [a.opened for a in attempts if a.opened is not None]
     if not opened and not issues:
         issues.append(ImportIssue("", "aucun fichier à importer"))
     if any(i.severity == "error" for i in issues):

@@ -48,6 +48,11 @@ class TextTable:
     notes: tuple[ImportIssue, ...] = ()
 
     @property
+    def default_decimal(self) -> str | None:
+        """Number cells of a workbook or a Parquet file are written here with a decimal point."""
+        return "." if self.format in ("xlsx", "parquet") else None
+
+    @property
     def num_rows(self) -> int:
         return self.cells.num_rows
 
@@ -144,8 +149,7 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
         raise UnreadableFile(ImportIssue(path.name, "une seule colonne trouvée : séparateur non reconnu (attendu "
                                          "« ; », « , », tabulation ou « | »)", 1, value=text.split("\n", 1)[0][:80]))
     names = [str(i) for i in range(len(header))]
-    sample_counts = _data_field_counts(text, separator)
-    if sample_counts and max(sample_counts) == len(header) + 1:
+    if _trailing_separator(text, separator, len(header)):
         names.append(str(len(header)))  # a trailing separator on data lines only
         header.append("")
     quoting = re.search(rf'(^|{re.escape(separator)})"', text[:200_000], re.MULTILINE) is not None
@@ -170,6 +174,8 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
         raise UnreadableFile(ImportIssue(path.name, f"fichier CSV illisible : {error}")) from None
     if bad_rows:
         number, expected, actual, line = bad_rows[0]
+        if number is None and line:
+            number = next((i for i, text_line in enumerate(text.splitlines(), start=1) if text_line == line), None)
         more = f" (et {len(bad_rows) - 1} autre(s) ligne(s) dans ce cas)" if len(bad_rows) > 1 else ""
         raise UnreadableFile(ImportIssue(
             path.name, f"{actual} champs au lieu de {expected} (séparateur « {separator} » dans une valeur non "
@@ -179,9 +185,11 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
                    notes=tuple(notes))
 
 
-def _data_field_counts(text: str, separator: str) -> list[int]:
+def _trailing_separator(text: str, separator: str, width: int) -> bool:
+    """Data lines that all end with one extra, empty field: a separator closing each line."""
     lines = [line for line in text.splitlines()[1:50] if line.strip()]
-    return [len(r) for r in csv.reader(lines, delimiter=separator)]
+    records = list(csv.reader(lines, delimiter=separator))
+    return bool(records) and all(len(r) == width + 1 and r[-1].strip() == "" for r in records)
 
 
 _INTERIOR_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n(?=[\s\S]*\S)")

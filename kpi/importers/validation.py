@@ -77,6 +77,11 @@ def _where(row: pd.Series) -> tuple[str, int]:
     return row["source_file"], int(row["source_row"])
 
 
+def _column(headers: dict[str, dict], file: str, name: str) -> str:
+    """The file's own header for a canonical field, so the message points at a column the user sees."""
+    return headers.get(file, {}).get(name, name)
+
+
 def _duplicates(frame: pd.DataFrame, key: str, content: list[str], what: str, issues: list[ImportIssue],
                 adjustments: dict[str, list[str]]) -> pd.DataFrame:
     repeated = frame.duplicated(key, keep=False)
@@ -103,7 +108,7 @@ def _duplicates(frame: pd.DataFrame, key: str, content: list[str], what: str, is
 
 
 def _link_payments(documents: pd.DataFrame, settlements: pd.DataFrame, known: KnownDocuments,
-                   tolerance_days: int, issues: list[ImportIssue]) -> pd.DataFrame:
+                   tolerance_days: int, issues: list[ImportIssue], headers: dict[str, dict]) -> pd.DataFrame:
     catalogue = pd.concat([
         documents[["document_id", "issue_date", "customer_id"]].assign(stored=False),
         known.frame.assign(stored=True),
@@ -117,7 +122,7 @@ def _link_payments(documents: pd.DataFrame, settlements: pd.DataFrame, known: Kn
         more = f" ({len(rows)} règlements dans ce cas)" if len(rows) > 1 else ""
         issues.append(ImportIssue(file, f"règlement d'une facture inconnue « {first['document_id']} » — attendu "
                                   f"un numéro de facture présent dans les fichiers importés ou dans l'espace de "
-                                  f"travail{more}", line, "document_id", first["document_id"]))
+                                  f"travail{more}", line, _column(headers, file, "document_id"), first["document_id"]))
         return settlements
     invoice_customer = settlements["document_id"].map(catalogue["customer_id"])
     no_customer = settlements["customer_id"].isna()
@@ -133,7 +138,8 @@ def _link_payments(documents: pd.DataFrame, settlements: pd.DataFrame, known: Kn
         file, line = _where(row)
         issues.append(ImportIssue(file, f"le règlement de la facture « {row['document_id']} » est au nom du client "
                                   f"« {row['customer_id']} » alors que la facture est au client "
-                                  f"« {invoice_customer[mismatch].iloc[0]} »", line, "customer_id", row["customer_id"]))
+                                  f"« {invoice_customer[mismatch].iloc[0]} »", line, _column(headers, file, "customer_id"),
+                                  row["customer_id"]))
     issued = pd.to_datetime(settlements["document_id"].map(catalogue["issue_date"]))
     limit = issued - pd.Timedelta(days=tolerance_days)
     early = applied & issued.notna() & (settlements["date"] < limit)
@@ -144,7 +150,7 @@ def _link_payments(documents: pd.DataFrame, settlements: pd.DataFrame, known: Kn
         issues.append(ImportIssue(
             file, f"règlement daté du {row['date'].date():%d/%m/%Y}, plus de {tolerance_days} jours avant la facture "
             f"« {row['document_id']} » du {issued_on:%d/%m/%Y} — date de règlement ou de facture erronée "
-            f"(jour et mois inversés ?)", line, "date", f"{row['date'].date():%d/%m/%Y}"))
+            f"(jour et mois inversés ?)", line, _column(headers, file, "date"), f"{row['date'].date():%d/%m/%Y}"))
     return settlements
 
 
@@ -188,6 +194,7 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
                  currency: str | None = None) -> Checked:
     issues: list[ImportIssue] = []
     adjustments: dict[str, list[str]] = {}
+    headers = {p.file: p.columns for p in parsed}
     currencies = {p.currency for p in parsed if p.currency}
     if currency:
         wanted = currency.upper()
@@ -209,7 +216,7 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
         return Checked(_table(documents, DOCUMENTS_WITH_ORIGIN), _table(settlements, SETTLEMENTS_WITH_ORIGIN),
                        ledger_currency, issues, adjustments)
     known = KnownDocuments.from_option(known_documents)
-    settlements = _link_payments(documents, settlements, known, tolerance_days, issues)
+    settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
     if not any(i.severity == "error" for i in issues):
         _overpayments(documents, settlements, issues, adjustments)
         if len(documents) and len(settlements):
