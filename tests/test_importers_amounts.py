@@ -1,0 +1,90 @@
+"""Money text parsed exactly: every notation French and English exports use."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+
+from kpi.importers.amounts import AmountError, detect_decimal_mark, parse_amounts, strip_decoration
+
+
+def parsed(values, mark=None):
+    return parse_amounts(pa.array(values), mark).values.to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 234,56", "1234.56"),
+        ("1\u00a0234,56 €", "1234.56"),
+        ("1\u202f234,56", "1234.56"),
+        ("1.234,56", "1234.56"),
+        ("1'234,56", "1234.56"),
+        ("EUR 12,5", "12.50"),
+        ("-12,50", "-12.50"),
+        ("12,50-", "-12.50"),
+        ("(12,50)", "-12.50"),
+        ("+7", "7.00"),
+        ("0000000074,70", "74.70"),
+        (",5", "0.50"),
+    ],
+)
+def test_comma_notations(text, expected):
+    assert parsed([text, "1,00"]) == [Decimal(expected), Decimal("1.00")]
+
+
+def test_point_notations_and_thousands_commas():
+    assert parsed(["1,234.56", "$3", "12.5"]) == [Decimal("1234.56"), Decimal("3.00"), Decimal("12.50")]
+
+
+def test_empty_cells_are_null():
+    assert parsed(["", "  ", "1,5"]) == [None, None, Decimal("1.50")]
+
+
+def test_exactness_on_values_binary_floats_cannot_hold():
+    values = ["0,10", "0,20", "9999999999999999,99"]
+    result = parsed(values)
+    assert sum(result) == Decimal("10000000000000000.29")
+
+
+def test_decimal_mark_evidence():
+    text = lambda values: strip_decoration(pa.array(values))[0]  # noqa: E731
+    assert detect_decimal_mark(text(["1 234,5"])) == ","
+    assert detect_decimal_mark(text(["1.234.567"])) == ","
+    assert detect_decimal_mark(text(["1,234.5"])) == "."
+    assert detect_decimal_mark(text(["12", "1,234"])) is None
+    assert detect_decimal_mark(text(["1,5", "2.5"])) == "mixed"
+
+
+def test_forced_mark_reads_three_digit_groups_as_thousands():
+    assert parsed(["1,234"], ".") == [Decimal("1234.00")]
+    assert parsed(["1.234"], ",") == [Decimal("1234.00")]
+
+
+@pytest.mark.parametrize(
+    ("values", "index", "reason"),
+    [
+        (["1,00", "12,5x"], 1, "montant illisible"),
+        (["1,00", "12,345"], 1, "plus de deux décimales"),
+        (["1,234"], 0, "séparateur décimal ambigu"),
+        (["1,5", "2.5"], 0, "mélange"),
+        (["1 2,00"], 0, "montant illisible"),
+        (["--1"], 0, "montant illisible"),
+        (["€"], 0, "montant illisible"),
+    ],
+)
+def test_first_bad_value_is_located(values, index, reason):
+    with pytest.raises(AmountError) as error:
+        parse_amounts(pa.array(values))
+    assert error.value.index == index
+    assert error.value.value == values[index]
+    assert reason in error.value.reason
+
+
+def test_bad_value_located_far_in_a_long_column():
+    values = ["1,00"] * 5000 + ["1,001"] + ["2,00"] * 10
+    with pytest.raises(AmountError) as error:
+        parse_amounts(pa.array(values))
+    assert error.value.index == 5000
