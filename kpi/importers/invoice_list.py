@@ -6,7 +6,10 @@ invoice amount is a partial payment; a paid amount above it is an overpayment (s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+
+import numpy as np
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,6 +23,27 @@ from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN,
 from kpi.importers.payments import settlement_ids
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
+
+
+def without_total_rows(table: TextTable, mapping: ColumnMapping) -> tuple[TextTable, list[ImportIssue], int]:
+    """Rows « Total … » at the foot of an export sum the others: reading them would count twice."""
+    key = mapping.header("document_id") or mapping.header("settlement_id")
+    if key is None or table.num_rows == 0:
+        return table, [], 0
+    no_reference = pc.equal(table.column(key), "")
+    says_total = pa.array([False] * table.num_rows)
+    for name in table.cells.column_names:
+        says_total = pc.or_(says_total, pc.match_substring_regex(table.column(name), r"(?i)^\s*(sous[- ]?)?total"))
+    total_rows = pc.and_(pc.or_(no_reference, pc.match_substring_regex(table.column(key), r"(?i)^\s*total")),
+                         says_total)
+    if not pc.any(total_rows).as_py():
+        return table, [], 0
+    keep = pc.invert(total_rows)
+    rows = table.rows[np.asarray(total_rows.to_numpy(zero_copy_only=False), dtype=bool)]
+    kept = replace(table, cells=table.cells.filter(keep),
+                   rows=table.rows[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)])
+    note = ImportIssue(table.file, f"{len(rows)} ligne(s) de total ignorée(s)", int(rows[0]), severity="warning")
+    return kept, [note], len(rows)
 
 
 def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIssue]:

@@ -15,7 +15,7 @@ from kpi.importers.dialect import SEPARATOR_NAMES
 from kpi.importers.errors import ImportFailed, ImportIssue
 from kpi.importers.fec import read_fec
 from kpi.importers.fields import FieldReader
-from kpi.importers.invoice_list import read_invoice_list
+from kpi.importers.invoice_list import read_invoice_list, without_total_rows
 from kpi.importers.layout import Detected, detect
 from kpi.importers.mapping import MappingFileError, read_mapping_file
 from kpi.importers.options import ImportOptions
@@ -86,13 +86,16 @@ def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: l
         from kpi.importers.terms import PaymentTerms
 
         terms = PaymentTerms.parse(mapping.options["terms"])
+    table, notes, total_rows = without_total_rows(table, mapping)
     reader = FieldReader(table, mapping, issues, dayfirst=options.dayfirst, decimal=options.decimal)
     if mapping.layout == "payments":
         parsed = read_payments(table, mapping, reader)
     else:
         parsed = read_invoice_list(table, mapping, reader, terms)
-    if parsed is not None and parsed.layout != detected.layout:
-        parsed = replace(parsed, layout=detected.layout)
+    if parsed is not None:
+        # Total rows were read, not imported: they count in the rows read.
+        parsed = replace(parsed, layout=detected.layout, warnings=tuple(notes) + parsed.warnings,
+                         rows_read=parsed.rows_read + total_rows)
     return OpenedFile(table, detected, reader, parsed)
 
 
