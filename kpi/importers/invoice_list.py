@@ -146,7 +146,7 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
         with_origin(settlements, SETTLEMENTS_WITH_ORIGIN), rows_read=n, warnings=tuple(warnings),
         details={"documents_in_file": _sum(amount),
                  "settlements_in_file": _sum(settlements.column("amount"))},
-        currency=currency, columns=mapping.fields,
+        currency=currency, columns={**mapping.fields, "date": mapping.header("paid_date")},
     )
 
 

@@ -211,12 +211,14 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     documents = _frame([p.documents for p in parsed], DOCUMENTS_WITH_ORIGIN)
     settlements = _frame([p.settlements for p in parsed], SETTLEMENTS_WITH_ORIGIN)
     documents = _duplicates(documents, "document_id", DOCUMENT_CONTENT, "numéro de facture", issues, adjustments)
-    settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, "règlement", issues, adjustments)
     if any(i.severity == "error" for i in issues):
         return Checked(_table(documents, DOCUMENTS_WITH_ORIGIN), _table(settlements, SETTLEMENTS_WITH_ORIGIN),
                        ledger_currency, issues, adjustments)
     known = KnownDocuments.from_option(known_documents)
     settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
+    # After linking, so that a payment read without its customer compares equal to the same payment
+    # read from an invoice list.
+    settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, "règlement", issues, adjustments)
     if not any(i.severity == "error" for i in issues):
         _overpayments(documents, settlements, issues, adjustments)
         if len(documents) and len(settlements):
