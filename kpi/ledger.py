@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from kpi.canonical import CanonicalLedger
 from kpi.filters import Filters
-from kpi.registry import create_schema, install_macros
+from kpi.registry import create_schema, install_macros, refresh_document_status
 
 
 CANONICAL_TABLES = ("documents", "settlements", "imports", "settings")
@@ -69,21 +69,7 @@ class Ledger:
 
     def append(self, canonical: CanonicalLedger, *, import_id: int) -> None:
         """Insert the canonical tables (the caller owns the transaction)."""
-        cursor = self.connection.cursor()
-        documents = canonical.documents
-        settlements = canonical.settlements
-        cursor.register("incoming_documents", documents)
-        cursor.register("incoming_settlements", settlements)
-        cursor.execute(
-            "INSERT INTO documents BY NAME SELECT *, $import_id AS import_id FROM incoming_documents",
-            {"import_id": import_id},
-        )
-        cursor.execute(
-            "INSERT INTO settlements BY NAME SELECT *, $import_id AS import_id FROM incoming_settlements",
-            {"import_id": import_id},
-        )
-        cursor.unregister("incoming_documents")
-        cursor.unregister("incoming_settlements")
+        insert_canonical(self.connection.cursor(), canonical, import_id)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -125,3 +111,35 @@ class Ledger:
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements)"
         ).fetchall()[0]
         return {"documents": documents, "settlements": settlements}
+
+
+def insert_canonical(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, import_id: int) -> tuple[int, int]:
+    """Insert the documents and settlements whose ids are not stored yet; returns how many of each.
+
+    Settlements go first so that each new document is stored with its open_until already
+    known: one INSERT instead of an UPDATE of every new row.
+    """
+    connection.register("incoming_documents", canonical.documents)
+    connection.register("incoming_settlements", canonical.settlements)
+    try:
+        settlements = connection.execute(
+            "INSERT INTO settlements BY NAME SELECT *, $import_id AS import_id FROM incoming_settlements"
+            " WHERE settlement_id NOT IN (SELECT settlement_id FROM settlements)",
+            {"import_id": import_id},
+        ).fetchall()[0][0]
+        documents = connection.execute(
+            "INSERT INTO documents BY NAME"
+            " SELECT i.*, $import_id AS import_id,"
+            "  CASE WHEN t.settled_total = i.amount THEN t.last_settlement ELSE DATE '9999-12-31' END AS open_until"
+            " FROM incoming_documents AS i"
+            " LEFT JOIN (SELECT document_id, sum(amount) AS settled_total, max(date) AS last_settlement"
+            "            FROM settlements WHERE document_id IN (SELECT document_id FROM incoming_documents)"
+            "            GROUP BY document_id) AS t USING (document_id)"
+            " WHERE i.document_id NOT IN (SELECT document_id FROM documents)",
+            {"import_id": import_id},
+        ).fetchall()[0][0]
+    finally:
+        connection.unregister("incoming_documents")
+        connection.unregister("incoming_settlements")
+    refresh_document_status(connection)
+    return documents, settlements

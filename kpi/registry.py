@@ -78,6 +78,11 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(named_query("schema").sql)
 
 
+def refresh_document_status(connection: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the derived open_until column after documents or settlements changed."""
+    connection.execute(named_query("document_status").sql)
+
+
 def install_macros(connection: duckdb.DuckDBPyConnection) -> None:
     """Create every KPI macro on an in-memory connection: they follow the code, never a stored file."""
     for name in MACRO_FILES:

@@ -14,11 +14,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpi.canonical import CanonicalLedger
 from kpi.importers import ImportFailed, ImportIssue, ImportReport, read_files
-from kpi.ledger import Ledger
-from kpi.registry import create_schema
+from kpi.ledger import Ledger, insert_canonical
+from kpi.registry import create_schema, refresh_document_status
 
 DATABASE_NAME = "ledger.duckdb"
 DEMO_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -152,6 +153,7 @@ class Workspace:
                     raise ValueError(f"no import #{import_id} in workspace {self.name}")
                 for table in ("settlements", "documents", "imports"):
                     connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
+                refresh_document_status(connection)
                 connection.execute("COMMIT")
             except BaseException:
                 connection.execute("ROLLBACK")
@@ -185,6 +187,33 @@ def _fingerprint(paths: list[Path]) -> str:
 def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, report: ImportReport, fingerprint: str) -> StoredImport:
     """Insert the rows that are new; identical rows already stored are skipped, differing ones refused."""
     import_id = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
+    _refuse_conflicts(connection, canonical)
+    documents, settlements = insert_canonical(connection, canonical, import_id)
+    skipped = canonical.documents.num_rows + canonical.settlements.num_rows - documents - settlements
+    connection.execute(
+        "INSERT INTO imports VALUES ($id, $at, $sources, $fingerprint, $documents, $settlements,"
+        " $documents_total, $settlements_total, $report)",
+        {
+            "id": import_id,
+            "at": datetime.now(),
+            "sources": list(canonical.sources),
+            "fingerprint": fingerprint,
+            "documents": documents,
+            "settlements": settlements,
+            "documents_total": _total(canonical.documents),
+            "settlements_total": _total(canonical.settlements),
+            "report": json.dumps(_report_dict(report), default=str),
+        },
+    )
+    return StoredImport(import_id, False, report, documents, settlements, skipped)
+
+
+def _total(table: pa.Table) -> Decimal:
+    return pc.sum(table.column("amount")).as_py() or Decimal("0.00")
+
+
+def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger) -> None:
+    """An id already stored with other content means a corrected export: the user must choose."""
     connection.register("incoming_documents", canonical.documents)
     connection.register("incoming_settlements", canonical.settlements)
     try:
@@ -200,48 +229,22 @@ def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, re
             "   IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind)"
             " LIMIT 20"
         ).fetchall()
-        if conflicts:
-            raise ImportFailed(
-                [
-                    ImportIssue(
-                        ", ".join(canonical.sources) or "import",
-                        f"la pièce {identifier} est déjà enregistrée (import n° {owner}) avec un contenu différent ;"
-                        " supprimez cet import avant de réimporter une version corrigée",
-                        column="document_id",
-                        value=identifier,
-                    )
-                    for identifier, owner in conflicts
-                ]
-            )
-        documents = connection.execute(
-            "INSERT INTO documents BY NAME SELECT *, $id AS import_id FROM incoming_documents"
-            " WHERE document_id NOT IN (SELECT document_id FROM documents)",
-            {"id": import_id},
-        ).fetchall()[0][0]
-        settlements = connection.execute(
-            "INSERT INTO settlements BY NAME SELECT *, $id AS import_id FROM incoming_settlements"
-            " WHERE settlement_id NOT IN (SELECT settlement_id FROM settlements)",
-            {"id": import_id},
-        ).fetchall()[0][0]
-        skipped = canonical.documents.num_rows + canonical.settlements.num_rows - documents - settlements
-        connection.execute(
-            "INSERT INTO imports VALUES ($id, $at, $sources, $fingerprint, $documents, $settlements,"
-            " (SELECT coalesce(sum(amount), 0) FROM incoming_documents),"
-            " (SELECT coalesce(sum(amount), 0) FROM incoming_settlements), $report)",
-            {
-                "id": import_id,
-                "at": datetime.now(),
-                "sources": list(canonical.sources),
-                "fingerprint": fingerprint,
-                "documents": documents,
-                "settlements": settlements,
-                "report": json.dumps(_report_dict(report), default=str),
-            },
-        )
     finally:
         connection.unregister("incoming_documents")
         connection.unregister("incoming_settlements")
-    return StoredImport(import_id, False, report, documents, settlements, skipped)
+    if conflicts:
+        raise ImportFailed(
+            [
+                ImportIssue(
+                    ", ".join(canonical.sources) or "import",
+                    f"la pièce {identifier} est déjà enregistrée (import n° {owner}) avec un contenu différent ;"
+                    " supprimez cet import avant de réimporter une version corrigée",
+                    column="document_id",
+                    value=identifier,
+                )
+                for identifier, owner in conflicts
+            ]
+        )
 
 
 def _report_dict(report: ImportReport) -> dict:

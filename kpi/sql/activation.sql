@@ -1,12 +1,13 @@
 -- label: Taux d'activation / Activation rate
 -- formula: KPI-SPEC §3 — customers with an overdue invoice still outstanding at S − 1; share of them with ≥ 1 cash settlement in [S, E], × 100
 -- unit: %
-CREATE OR REPLACE MACRO activation(starts, ends, customers, activities) AS TABLE
+-- open_items: the name of a relation of open_items_at's shape that holds the items at each S − 1.
+CREATE OR REPLACE MACRO activation_of(open_items, starts, ends, customers, activities) AS TABLE
 WITH periods AS (SELECT * FROM periods_of(starts, ends)),
 late_customers AS (
     SELECT DISTINCT p.period_start, p.period_end, o.customer_id
     FROM periods AS p
-    JOIN open_items_at(list_transform(starts::DATE[], lambda s: s - 1), customers, activities) AS o
+    JOIN query_table(open_items) AS o
       ON o.as_of = p.period_start - 1
     WHERE o.item_kind = 'invoice' AND o.outstanding > 0 AND o.days_past_due >= 1
 ),

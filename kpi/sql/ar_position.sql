@@ -1,12 +1,14 @@
 -- label: Encours clients et balance âgée à une date / AR and aged balance at a date
 -- formula: KPI-SPEC §2 — gross AR = Σ buckets; AR(t) = gross AR + unapplied credits; current AR = not_due bucket; overdue AR = gross AR − current AR
 -- unit: €
-CREATE OR REPLACE MACRO ar_position_at(as_of_dates, customers, activities) AS TABLE
+-- open_items: the name of a relation shaped like open_items_at's result (a CTE of the
+-- caller), so that one computation of the open items serves several KPIs of a query.
+CREATE OR REPLACE MACRO ar_position_of(open_items, as_of_dates) AS TABLE
 WITH items AS (
     SELECT as_of, outstanding,
            CASE WHEN is_aged_receivable(item_kind, outstanding)
                 THEN aging_bucket(days_past_due, [30, 60, 90, 120], 'due') END AS bucket
-    FROM open_items_at(as_of_dates, customers, activities)
+    FROM query_table(open_items)
 ),
 by_date AS (
     SELECT as_of,
@@ -35,3 +37,7 @@ SELECT t.as_of,
        coalesce(gross_ar, 0) + coalesce(unapplied_credits, 0) AS ar
 FROM (SELECT DISTINCT unnest(as_of_dates::DATE[]) AS as_of) AS t
 LEFT JOIN by_date USING (as_of);
+
+CREATE OR REPLACE MACRO ar_position_at(as_of_dates, customers, activities) AS TABLE
+WITH items AS (SELECT * FROM open_items_at(as_of_dates, customers, activities))
+SELECT * FROM ar_position_of('items', as_of_dates);

@@ -8,4 +8,6 @@ WHERE (len(customers::VARCHAR[]) = 0 AND len(activities::VARCHAR[]) = 0)
    OR (s.document_id IS NULL
        AND len(activities::VARCHAR[]) = 0
        AND list_contains(customers::VARCHAR[], s.customer_id))
-   OR s.document_id IN (SELECT document_id FROM ledger_documents(customers, activities));
+   -- The subquery is empty without filters, so that the no-filter case never joins.
+   OR s.document_id IN (SELECT document_id FROM ledger_documents(customers, activities)
+                        WHERE len(customers::VARCHAR[]) > 0 OR len(activities::VARCHAR[]) > 0);

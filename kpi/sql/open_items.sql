@@ -1,36 +1,21 @@
 -- label: Pièces ouvertes à une date / Open items at a date
 -- formula: KPI-SPEC §2 — outstanding(doc, t) = amount − Σ settlements of doc dated ≤ t, for documents issued ≤ t; unapplied cash dated ≤ t counts −amount
 -- unit: € per item, days past due = t − due_date, age = t − issue_date
--- One row per (as_of, item) whose outstanding is not zero. A document whose settlements
--- add up to its amount is skipped from its last settlement on, so that a range join
--- keeps only the items open at each date instead of every document ever issued.
+-- One row per (as_of, item) whose outstanding is not zero. Documents settled for good
+-- before a date are skipped through their open_until column (document_status.sql), so a
+-- range join keeps only the items open at each date instead of every document ever issued.
 CREATE OR REPLACE MACRO open_items_at(as_of_dates, customers, activities) AS TABLE
 WITH as_of AS (
     SELECT DISTINCT unnest(as_of_dates::DATE[]) AS as_of
 ),
-docs AS (
-    SELECT * FROM ledger_documents(customers, activities)
-),
-applied AS (
-    SELECT document_id, date, amount
-    FROM ledger_settlements(customers, activities)
-    WHERE document_id IS NOT NULL
-),
-settled_in_full AS (
-    SELECT d.document_id, max(a.date) AS zero_from
-    FROM docs AS d JOIN applied AS a USING (document_id)
-    GROUP BY d.document_id, d.amount
-    HAVING sum(a.amount) = d.amount
-),
 candidates AS (
     SELECT t.as_of, d.*
-    FROM (SELECT d.*, coalesce(f.zero_from, DATE '9999-12-31') AS open_until
-          FROM docs AS d LEFT JOIN settled_in_full AS f USING (document_id)) AS d
+    FROM ledger_documents(customers, activities) AS d
     JOIN as_of AS t ON d.issue_date <= t.as_of AND d.open_until > t.as_of
 ),
 settled_by_date AS (
-    SELECT c.as_of, c.document_id, sum(a.amount) AS settled
-    FROM candidates AS c JOIN applied AS a ON a.document_id = c.document_id AND a.date <= c.as_of
+    SELECT c.as_of, c.document_id, sum(s.amount) AS settled
+    FROM candidates AS c JOIN settlements AS s ON s.document_id = c.document_id AND s.date <= c.as_of
     GROUP BY ALL
 ),
 document_items AS (
@@ -44,11 +29,13 @@ document_items AS (
 unapplied_cash AS (
     SELECT t.as_of, 'unapplied_cash' AS item_kind,
            s.settlement_id AS document_id, s.customer_id,
-           coalesce((SELECT any_value(customer_name) FROM docs WHERE docs.customer_id = s.customer_id), s.customer_id) AS customer_name,
+           coalesce(names.customer_name, s.customer_id) AS customer_name,
            NULL::VARCHAR AS activity, s.date AS issue_date, s.date AS due_date,
            -s.amount AS amount, -s.amount AS outstanding
     FROM ledger_settlements(customers, activities) AS s
     JOIN as_of AS t ON s.date <= t.as_of
+    LEFT JOIN (SELECT customer_id, any_value(customer_name) AS customer_name
+               FROM documents GROUP BY customer_id) AS names USING (customer_id)
     WHERE s.document_id IS NULL AND s.kind = 'cash'
 )
 SELECT *, as_of - due_date AS days_past_due, as_of - issue_date AS age_days

@@ -2,9 +2,14 @@
 -- formula: KPI-SPEC §3 — opening AR = AR(S − 1), closing AR = AR(E), flows of [S, E], then every KPI of its own file
 -- unit: one row per period
 CREATE OR REPLACE MACRO period_kpis(starts, ends, customers, activities) AS TABLE
-WITH positions AS (
-    SELECT * FROM ar_position_at(list_concat(list_transform(starts::DATE[], lambda s: s - 1), ends::DATE[]),
-                                 customers, activities)
+-- The open items at every S − 1 and E are computed once and read by the position, the
+-- unpaid rate and the activation rate.
+WITH items AS MATERIALIZED (
+    SELECT * FROM open_items_at(list_concat(list_transform(starts::DATE[], lambda s: s - 1), ends::DATE[]),
+                                customers, activities)
+),
+positions AS (
+    SELECT * FROM ar_position_of('items', list_concat(list_transform(starts::DATE[], lambda s: s - 1), ends::DATE[]))
 ),
 base AS (
     SELECT f.*,
@@ -21,9 +26,9 @@ base AS (
     FROM period_flows(starts, ends, customers, activities) AS f
     JOIN positions AS o ON o.as_of = f.period_start - 1
     JOIN positions AS c ON c.as_of = f.period_end
-    LEFT JOIN unpaid(starts, ends, customers, activities) AS u USING (period_start)
+    LEFT JOIN unpaid_of('items', starts, ends) AS u USING (period_start)
     LEFT JOIN payment_delays(starts, ends, customers, activities) AS d USING (period_start)
-    LEFT JOIN activation(starts, ends, customers, activities) AS a USING (period_start)
+    LEFT JOIN activation_of('items', starts, ends, customers, activities) AS a USING (period_start)
 ),
 with_ratios AS (
     SELECT *,

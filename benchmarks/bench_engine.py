@@ -1,0 +1,128 @@
+"""Engine speed on large synthetic ledgers: load, period report, 36-month series, aged balance, peak memory.
+
+    python benchmarks/bench_engine.py            # 1M invoices (+ ~1M settlements)
+    python benchmarks/bench_engine.py --10m      # and 10M invoices
+    python benchmarks/bench_engine.py --invoices 200000
+
+Each phase runs in its own process so that its peak RSS is its own (generation is not counted).
+Targets (2 cores): 1M → load ≤ 15 s, report ≤ 1 s, series ≤ 3 s, aging ≤ 1 s; 10M → report ≤ 10 s, peak RSS ≤ 4 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+START, END = date(2023, 11, 1), date(2026, 10, 31)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(invoices: int, directory: Path) -> dict:
+    """Write the canonical pair as Parquet, month by month so that 10M fits in memory."""
+    import pyarrow.parquet as pq
+
+    from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+    from kpi.demo import generate_chunks
+
+    customers = max(80, invoices // 200)
+    writers = {
+        "documents": pq.ParquetWriter(directory / "documents.parquet", DOCUMENTS_SCHEMA),
+        "settlements": pq.ParquetWriter(directory / "settlements.parquet", SETTLEMENTS_SCHEMA),
+    }
+    counts = {"documents": 0, "settlements": 0}
+    for chunk in generate_chunks(invoices=invoices, customers=customers, start=START, end=END):
+        for name, writer in writers.items():
+            table = getattr(chunk, name)
+            writer.write_table(table)
+            counts[name] += table.num_rows
+    for writer in writers.values():
+        writer.close()
+    return {**counts, "customers": customers}
+
+
+def load(directory: Path) -> dict:
+    from kpi.workspace import Workspace
+
+    began = time.perf_counter()
+    Workspace(directory / "workspace").import_files([directory / "documents.parquet", directory / "settlements.parquet"])
+    return {"load_s": time.perf_counter() - began, "load_peak_rss_mb": peak_rss_mb()}
+
+
+def query(directory: Path) -> dict:
+    from kpi.aging import aged_balance
+    from kpi.periods import Period
+    from kpi.report import period_report
+    from kpi.series import monthly_series
+    from kpi.workspace import Workspace
+
+    ledger = Workspace(directory / "workspace").open(snapshot=False)
+    figures = {}
+
+    def timed(name, action):
+        began = time.perf_counter()
+        action()
+        figures[name] = time.perf_counter() - began
+
+    timed("report_month_s", lambda: period_report(ledger, Period.month(2026, 10)))
+    timed("report_year_s", lambda: period_report(ledger, Period(date(2025, 11, 1), END)))
+    timed("series_36_months_s", lambda: monthly_series(ledger, START, END))
+    timed("aging_by_customer_s", lambda: aged_balance(ledger, END, by="customer"))
+    figures["query_peak_rss_mb"] = peak_rss_mb()
+    return figures
+
+
+def run_phase(phase: str, directory: Path, invoices: int) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--dir", str(directory), "--invoices", str(invoices)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def bench(invoices: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="encours-bench-") as tmp:
+        directory = Path(tmp)
+        figures = {"invoices": invoices}
+        figures.update(run_phase("generate", directory, invoices))
+        figures.update(run_phase("load", directory, invoices))
+        figures.update(run_phase("query", directory, invoices))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--10m", dest="ten_million", action="store_true", help="also run 10M invoices")
+    parser.add_argument("--phase", choices=("generate", "load", "query"), help=argparse.SUPPRESS)
+    parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        action = {"generate": lambda: generate(args.invoices, args.dir), "load": lambda: load(args.dir), "query": lambda: query(args.dir)}
+        print(json.dumps(action[args.phase]()))
+        return
+    sizes = [args.invoices] + ([10_000_000] if args.ten_million else [])
+    for size in sizes:
+        figures = bench(size)
+        print(f"\n{size:,} invoices ({figures['documents']:,} documents, {figures['settlements']:,} settlements, {figures['customers']:,} customers)")
+        for key, value in figures.items():
+            if key.endswith("_s"):
+                print(f"  {key[:-2]:<22} {value:8.2f} s")
+            elif key.endswith("_mb"):
+                print(f"  {key[:-3]:<22} {value:8.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
