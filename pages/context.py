@@ -28,6 +28,7 @@ from kpi.payment_history import payment_history
 from kpi.periods import Period
 from kpi.report import PeriodReport, period_report
 from kpi.series import aging_history, monthly_series
+from kpi.view import ViewState
 from kpi.workspace import Workspace, WorkspaceBusy
 
 log = logging.getLogger("encours.app")
@@ -106,6 +107,84 @@ class View:
 
 def current_view() -> View:
     return st.session_state[VIEW_KEY]
+
+
+# -- the sidebar's state, and its widgets' keys -------------------------------------------------------
+
+SIDEBAR_KEY = "encours_sidebar"
+GENERATIONS_KEY = "encours_widget_generations"
+DRAWN_KEY = "encours_widgets_drawn"
+EVER_DRAWN_KEY = "encours_widgets_ever_drawn"
+RERUN_KEY = "encours_redraw_needed"
+
+
+@dataclass
+class SidebarState:
+    """What the sidebar selects, kept in the session; the widgets only show it."""
+
+    workspace: str | None
+    lang: str
+    preset: str | None
+    period: Period | None
+    customers: tuple[str, ...]
+    activities: tuple[str, ...]
+    from_url: ViewState | None  # the URL's view, until its period has been applied once
+
+    def as_view_state(self) -> ViewState:
+        return ViewState(
+            workspace=None if self.workspace == SCRATCH_CHOICE else self.workspace,
+            lang=self.lang,
+            preset=self.preset,
+            start=self.period.start if self.period else None,
+            end=self.period.end if self.period else None,
+            customers=self.customers,
+            activities=self.activities,
+        )
+
+
+def sidebar_state(query: dict) -> SidebarState:
+    """This session's sidebar state; on the session's first run, the one the URL describes."""
+    if SIDEBAR_KEY not in st.session_state:
+        url = ViewState.from_query(query)
+        st.session_state[SIDEBAR_KEY] = SidebarState(
+            url.workspace, url.lang, None, None, url.customers, url.activities, url
+        )
+    st.session_state[DRAWN_KEY] = set()
+    st.session_state[RERUN_KEY] = False
+    return st.session_state[SIDEBAR_KEY]
+
+
+def current_sidebar() -> SidebarState:
+    return st.session_state[SIDEBAR_KEY]
+
+
+def widget_key(name: str) -> str:
+    """The key of a sidebar widget for this run (`sb_period`, then `sb_period~1` after a redraw)."""
+    st.session_state.setdefault(DRAWN_KEY, set()).add(name)
+    st.session_state.setdefault(EVER_DRAWN_KEY, set()).add(name)
+    return widget_key_of(name)
+
+
+def widget_key_of(name: str) -> str:
+    generation = st.session_state.get(GENERATIONS_KEY, {}).get(name, 0)
+    return name if generation == 0 else f"{name}~{generation}"
+
+
+def redraw(*names: str) -> None:
+    """Draw these widgets afresh from the sidebar state (a new key drops their old widget state)."""
+    generations = st.session_state.setdefault(GENERATIONS_KEY, {})
+    drawn = st.session_state.get(DRAWN_KEY, set())
+    for name in names:
+        if name not in st.session_state.get(EVER_DRAWN_KEY, set()):
+            continue  # never drawn: it has no old state to drop
+        generations[name] = generations.get(name, 0) + 1
+        if name in drawn:
+            st.session_state[RERUN_KEY] = True
+
+
+def consume_redraw() -> bool:
+    """Whether a widget already drawn this run must be drawn again (the router then reruns)."""
+    return st.session_state.pop(RERUN_KEY, False)
 
 
 def request_period(period: Period) -> None:

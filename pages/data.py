@@ -26,6 +26,11 @@ st.title(t("page.data"))
 UPLOADS_KEY = "data_uploaded_paths"  # file_id -> path on disk, so a rerun does not copy again
 CHUNK = 1 << 20
 TARGET_SESSION, TARGET_NEW, TARGET_CURRENT = "session", "new", "current"
+DONE_KEY = "data_import_done"
+
+if done := st.session_state.pop(DONE_KEY, None):
+    st.success(done, icon=":material/check_circle:")
+    st.page_link("pages/overview.py", label=t("data.see_overview"), icon=":material/dashboard:")
 
 # -- the workspace's imports ----------------------------------------------------------------------
 st.subheader(t("data.imports_of", workspace=view.workspace_label))
@@ -234,9 +239,11 @@ if st.button(t("data.confirm", workspace=t(f"data.target_{target_choice}", works
     # A fresh uploader (new key) once the files are in: the next visit starts empty.
     st.session_state["data_uploader_round"] = st.session_state.get("data_uploader_round", 0) + 1
     if stored_import.already_imported:
-        st.toast(t("data.already_imported", import_id=stored_import.import_id), icon=":material/info:")
+        done = t("data.already_imported", import_id=stored_import.import_id)
     else:
-        st.toast(t("data.imported", documents=stored_import.documents, settlements=stored_import.settlements),
-                 icon=":material/check:")
+        done = t("data.imported", documents=stored_import.documents, settlements=stored_import.settlements)
+    st.session_state[DONE_KEY] = done
+    # Stay on this page for the rerun: the router switches the sidebar to the target workspace
+    # (a st.switch_page in the same step would drop that switch on the way).
     context.request_workspace(context.SCRATCH_CHOICE if target_choice == TARGET_SESSION else target.name)
-    st.switch_page("pages/overview.py")
+    st.rerun()

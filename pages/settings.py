@@ -18,7 +18,8 @@ st.subheader(t("settings.language"))
 
 def _set_language() -> None:
     # Runs before the next script run, so the sidebar's language widget may still change.
-    st.session_state["sb_lang"] = st.session_state["settings_lang"]
+    context.current_sidebar().lang = st.session_state["settings_lang"]
+    context.redraw("sb_lang")
 
 
 st.radio(

@@ -1,0 +1,65 @@
+"""Helpers for the AppTest tests: a data home holding the demo workspace, and one simulated browser session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from kpi.workspace import DEMO_WORKSPACE, ensure_demo_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+WORKED = Path(__file__).parent / "data" / "worked"
+# Two cores are shared with other work: a first run that builds the demo or imports takes seconds.
+TIMEOUT = 120
+
+
+def build_demo_home(path: Path) -> Path:
+    ensure_demo_workspace(path)
+    return path
+
+
+def copy_home(template: Path, target: Path) -> Path:
+    """A fresh data home with the demo already built, so a test never waits for it again."""
+    shutil.copytree(template / DEMO_WORKSPACE, target / DEMO_WORKSPACE)
+    return target
+
+
+def session(query_params: dict | None = None) -> AppTest:
+    """One browser session of the app, run once (ENCOURS_HOME must already point at a data home)."""
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if query_params:
+        app.query_params.update(query_params)
+    return app.run()
+
+
+def sidebar(app: AppTest, kind: str, name: str):
+    """A sidebar widget by its base key: the router re-keys a widget (`sb_range~2`) when it redraws it."""
+    found = [w for w in app.get(kind) if w.key == name or (w.key or "").startswith(f"{name}~")]
+    assert len(found) == 1, [w.key for w in app.get(kind)]
+    return found[0]
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def assert_clean(app: AppTest) -> None:
+    """No exception element and no error box on the page."""
+    assert [e.value for e in app.exception] == []
+    assert [e.value for e in app.error] == []
+
+
+def upload_worked_example(app: AppTest) -> AppTest:
+    """On the Data page: drop the worked example's two files and import them into this session's trial workspace."""
+    app.switch_page("pages/data.py").run()
+    files = [(name, (WORKED / name).read_bytes(), "text/csv") for name in ("documents.csv", "settlements.csv")]
+    app.get("file_uploader")[0].set_value(files)
+    app.run()
+    assert_clean(app)
+    app.button(key="data_confirm").click().run()
+    assert_clean(app)
+    assert app.success, "the Data page confirms the import"
+    return app.switch_page("pages/overview.py").run()

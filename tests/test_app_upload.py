@@ -1,0 +1,82 @@
+"""Uploading files through the Data page (AppTest): the worked example gives the expected DSO; sessions stay apart."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app_session import sidebar, assert_clean, build_demo_home, copy_home, metric, session, upload_worked_example
+
+EXPECTED = json.loads((Path(__file__).parent / "data" / "worked" / "expected-2026-03.json").read_text())
+NBSP = "\u00a0"
+EXPECTED_START = date.fromisoformat(EXPECTED["period"]["start"])
+EXPECTED_END = date.fromisoformat(EXPECTED["period"]["end"])
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory):
+    return build_demo_home(tmp_path_factory.mktemp("demo-home"))
+
+
+@pytest.fixture
+def home(demo_template, tmp_path, monkeypatch):
+    path = copy_home(demo_template, tmp_path / "home")
+    monkeypatch.setenv("ENCOURS_HOME", str(path))
+    return path
+
+
+def test_uploading_the_worked_example_gives_its_dso_for_march_2026(home):
+    app = upload_worked_example(session())
+    assert_clean(app)
+    # Back on the overview, in this session's trial workspace, on the data's last complete month.
+    assert app.title[0].value == "Synthèse"
+    assert sidebar(app, "selectbox", "sb_workspace").value == "__session__"
+    sidebar(app, "date_input", "sb_range").set_value((EXPECTED_START, EXPECTED_END)).run()
+    assert_clean(app)
+    assert metric(app, "DSO") == f"{EXPECTED['dso']:.1f}".replace(".", ",") + f"{NBSP}j" == f"33,0{NBSP}j"
+    assert metric(app, "Taux de recouvrement") == f"44,1{NBSP}%"
+
+
+def test_a_trial_upload_is_invisible_to_another_session_and_to_the_disk_home(home):
+    first = upload_worked_example(session())
+    assert metric(first, "DSO") == f"33,0{NBSP}j"
+    second = session()
+    assert_clean(second)
+    assert sidebar(second, "selectbox", "sb_workspace").options == ["Démonstration"]
+    assert "Boulangerie Martin (C1)" not in sidebar(second, "multiselect", "sb_customers").options
+    assert sorted(p.name for p in home.iterdir()) == ["demo"]
+
+
+def test_uploading_into_a_new_named_workspace_saves_it(home):
+    app = session()
+    app.switch_page("pages/data.py").run()
+    files = [(name, (Path(__file__).parent / "data" / "worked" / name).read_bytes(), "text/csv")
+             for name in ("documents.csv", "settlements.csv")]
+    app.get("file_uploader")[0].set_value(files)
+    app.run()
+    app.radio(key="data_target").set_value("new").run()
+    app.text_input(key="data_new_name").set_value("Client Martin").run()
+    assert_clean(app)
+    app.button(key="data_confirm").click().run()
+    assert_clean(app)
+    app.switch_page("pages/overview.py").run()
+    assert (home / "Client Martin" / "ledger.duckdb").is_file()
+    assert app.query_params["ws"] == "Client Martin"
+    assert metric(app, "DSO") == f"33,0{NBSP}j"
+    # Another session sees the saved workspace, but stays on its own until it picks it.
+    other = session()
+    assert "Client Martin" in sidebar(other, "selectbox", "sb_workspace").options
+    assert sidebar(other, "selectbox", "sb_workspace").value == "demo"
+
+
+def test_a_broken_file_is_refused_with_a_readable_message(home):
+    app = session()
+    app.switch_page("pages/data.py").run()
+    broken = b"document_id,customer_id,issue_date,amount\nF-1,C1,le 3 mars,100\n"
+    app.get("file_uploader")[0].set_value([("factures.csv", broken, "text/csv")])
+    app.run()
+    assert [e.value for e in app.exception] == []
+    assert app.error, "the dry run must say why the file is refused"
+    assert "erreur" in app.error[0].value
+    assert not [b for b in app.button if b.key == "data_confirm"]
