@@ -106,6 +106,21 @@ class Ledger:
     def activities(self) -> list[str]:
         return [row[0] for row in self.query("SELECT DISTINCT activity FROM documents ORDER BY activity").fetchall()]
 
+    def canonical(self, filters: Filters = Filters()) -> CanonicalLedger:
+        """The kept documents and settlements as canonical tables: the base of a what-if scenario."""
+        params = filters.params()
+        documents = self.arrow(
+            "SELECT document_id, customer_id, customer_name, activity, issue_date, due_date, amount, due_date_derived"
+            " FROM ledger_documents($customers, $activities) ORDER BY issue_date, document_id",
+            params,
+        )
+        settlements = self.arrow(
+            "SELECT settlement_id, document_id, customer_id, date, amount, kind"
+            " FROM ledger_settlements($customers, $activities) ORDER BY date, settlement_id",
+            params,
+        )
+        return CanonicalLedger(documents, settlements)
+
     def counts(self) -> dict[str, int]:
         documents, settlements = self.query(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements)"

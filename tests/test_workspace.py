@@ -113,3 +113,11 @@ def test_demo_workspace_is_created_once(tmp_path):
     assert counts["documents"] > 4000
     ensure_demo_workspace(home)
     assert len(demo.imports()) == 1
+
+
+def test_ledger_round_trips_through_canonical_tables(worked_ledger):
+    from kpi.ledger import Ledger
+
+    copy = Ledger.in_memory(worked_ledger.canonical())
+    assert period_report(copy, Period.month(2026, 3)) == period_report(worked_ledger, Period.month(2026, 3))
+    assert worked_ledger.canonical().documents.num_rows == 13
