@@ -111,5 +111,5 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     return ParsedFile(
         table.file, "payments", DOCUMENTS_WITH_ORIGIN.empty_table(), with_origin(settlements, SETTLEMENTS_WITH_ORIGIN),
         rows_read=n, warnings=tuple(warnings),
-        details={"settlements_in_file": pc.sum(amounts).as_py()}, columns=mapping.fields,
+        details={"settlements_in_file": pc.sum(amounts).as_py() or 0}, columns=mapping.fields,
     )

@@ -1,0 +1,197 @@
+"""A random canonical ledger written out in every supported layout reads back identical."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.importers import read_files
+
+CUSTOMERS = {"C001": "Boulangerie Émile", "C002": "Garage Dupont & Fils", "0042": "Œuvre Solidaire", "C9": "Zoé SARL"}
+ACTIVITIES = ("Services", "Produits", "Maintenance", "Unassigned")
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def ledgers(draw):
+    count = draw(st.integers(1, 6))
+    documents, settlements = [], []
+    for number in range(count):
+        issue = date(2023, 1, 1) + timedelta(days=draw(st.integers(0, 700)))
+        cents = draw(st.integers(1, 9_999_999))
+        credit_note = draw(st.booleans()) and number % 3 == 2
+        customer = draw(st.sampled_from(sorted(CUSTOMERS)))
+        document_id = f"F-{number:04d}" if number % 2 else f"{number:06d}"
+        documents.append({
+            "document_id": document_id, "customer_id": customer, "customer_name": CUSTOMERS[customer],
+            "activity": draw(st.sampled_from(ACTIVITIES)), "issue_date": issue,
+            "due_date": issue + timedelta(days=draw(st.sampled_from([0, 30, 45, 60]))),
+            "amount": Decimal(-cents if credit_note else cents) / 100, "due_date_derived": False})
+        if credit_note:
+            continue
+        left = cents
+        for part in range(draw(st.integers(0, 2))):
+            paid = draw(st.integers(1, left)) if left > 1 else left
+            if paid <= 0:
+                break
+            left -= paid
+            settlements.append({
+                "settlement_id": f"P-{number}-{part}", "document_id": document_id, "customer_id": customer,
+                "date": issue + timedelta(days=draw(st.integers(0, 120))), "amount": Decimal(paid) / 100,
+                "kind": draw(st.sampled_from(["cash", "cash", "writeoff"]))})
+    return documents, settlements
+
+
+def french(amount: Decimal) -> str:
+    text = f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def comparable(table: pa.Table, drop=()) -> list[dict]:
+    rows = [{k: v for k, v in row.items() if k not in drop} for row in table.to_pylist()]
+    return sorted(rows, key=lambda r: tuple(str(v) for v in r.values()))
+
+
+def expected(documents, settlements, drop_documents=(), drop_settlements=("settlement_id",)):
+    return (comparable(pa.Table.from_pylist(documents, DOCUMENTS_SCHEMA), drop_documents),
+            comparable(pa.Table.from_pylist(settlements, SETTLEMENTS_SCHEMA), drop_settlements))
+
+
+def read_back(paths, drop_documents=(), drop_settlements=("settlement_id",), **options):
+    result = read_files(paths, **options)
+    assert all(f.reconciled for f in result.report.files)
+    return (comparable(result.ledger.documents, drop_documents),
+            comparable(result.ledger.settlements, drop_settlements))
+
+
+@given(ledgers())
+@SETTINGS
+def test_canonical_csv_pair(ledger):
+    documents, settlements = ledger
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / "documents.csv", Path(folder) / "settlements.csv"]
+        pa.csv.write_csv(pa.Table.from_pylist(documents, DOCUMENTS_SCHEMA).drop_columns(["due_date_derived"]), paths[0])
+        pa.csv.write_csv(pa.Table.from_pylist(settlements, SETTLEMENTS_SCHEMA), paths[1])
+        assert read_back(paths, drop_settlements=()) == expected(documents, settlements, drop_settlements=())
+
+
+def write_french_lists(folder: Path, documents, settlements) -> list[Path]:
+    invoices = folder / "factures.csv"
+    lines = ["N° facture;Code client;Client;Activité;Date facture;Date échéance;Montant TTC"]
+    lines += [f"{d['document_id']};{d['customer_id']};{d['customer_name']};{d['activity']};"
+              f"{d['issue_date']:%d/%m/%Y};{d['due_date']:%d/%m/%Y};{french(d['amount'])}" for d in documents]
+    invoices.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    payments = folder / "reglements.csv"
+    lines = ["N° facture;Date règlement;Montant réglé;Type"]
+    lines += [f"{s['document_id']};{s['date']:%d/%m/%Y};{french(s['amount'])} €;"
+              f"{'perte' if s['kind'] == 'writeoff' else 'virement'}" for s in settlements]
+    payments.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return [invoices, payments]
+
+
+@given(ledgers())
+@SETTINGS
+def test_french_invoice_list_and_payments_file_semicolon_cp1252_decimal_comma(ledger):
+    documents, settlements = ledger
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_french_lists(Path(folder), documents, settlements)
+        assert read_back(paths, dayfirst=True) == expected(documents, settlements)
+
+
+@given(ledgers())
+@SETTINGS
+def test_single_invoice_list_with_paid_columns(ledger):
+    documents, settlements = ledger
+    first = {}
+    for s in settlements:
+        if s["kind"] == "cash":
+            first.setdefault(s["document_id"], s)
+    settlements = list(first.values())
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "factures.csv"
+        lines = ["invoiceNumber,customerID,customerName,activity,InvoiceDate,DueDate,InvoiceAmount,SettledDate,"
+                 "PaidAmount"]
+        for d in documents:
+            paid = first.get(d["document_id"])
+            lines.append(f"{d['document_id']},{d['customer_id']},\"{d['customer_name']}\",{d['activity']},"
+                         f"{d['issue_date']:%m/%d/%Y},{d['due_date']:%m/%d/%Y},{d['amount']},"
+                         f"{paid['date'].strftime('%m/%d/%Y') if paid else ''},{paid['amount'] if paid else ''}")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+        assert read_back([path], dayfirst=False) == expected(documents, settlements)
+
+
+@given(ledgers())
+@SETTINGS
+def test_xlsx_lists(ledger):
+    documents, settlements = ledger
+    with tempfile.TemporaryDirectory() as folder:
+        invoices, payments = openpyxl.Workbook(), openpyxl.Workbook()
+        invoices.active.append(["N° facture", "Code client", "Client", "Activité", "Date facture", "Échéance",
+                                "Montant TTC"])
+        for d in documents:
+            invoices.active.append([d["document_id"], d["customer_id"], d["customer_name"], d["activity"],
+                                    d["issue_date"], d["due_date"], float(d["amount"])])
+        payments.active.append(["N° facture", "Date règlement", "Montant réglé", "Type"])
+        for s in settlements:
+            payments.active.append([s["document_id"], s["date"], float(s["amount"]), s["kind"]])
+        paths = [Path(folder) / "factures.xlsx", Path(folder) / "reglements.xlsx"]
+        invoices.save(paths[0])
+        payments.save(paths[1])
+        assert read_back(paths) == expected(documents, settlements)
+
+
+@given(ledgers())
+@SETTINGS
+def test_parquet_pair(ledger):
+    documents, settlements = ledger
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / "documents.parquet", Path(folder) / "settlements.parquet"]
+        pq.write_table(pa.Table.from_pylist(documents, DOCUMENTS_SCHEMA), paths[0])
+        pq.write_table(pa.Table.from_pylist(settlements, SETTLEMENTS_SCHEMA), paths[1])
+        assert read_back(paths, drop_settlements=()) == expected(documents, settlements, drop_settlements=())
+
+
+def fec_amount(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+@given(ledgers())
+@SETTINGS
+def test_fec_with_lettrage(ledger):
+    """The FEC has no due date (derived from terms) and names activities after revenue accounts."""
+    documents, settlements = ledger
+    lines = ["JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
+             "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise"]
+    letters = {d["document_id"]: f"L{i}" for i, d in enumerate(documents)}
+
+    def add(journal, number, day, account, label, aux, piece, debit, credit, letter=""):
+        lines.append(f"{journal}\t{journal}\t{number}\t{day:%Y%m%d}\t{account}\t{label}\t{aux}\t"
+                     f"{CUSTOMERS.get(aux, '')}\t{piece}\t{day:%Y%m%d}\t{piece}\t{fec_amount(debit)}\t"
+                     f"{fec_amount(credit)}\t{letter}\t\t\t\t")
+
+    zero = Decimal("0")
+    for number, d in enumerate(documents, start=1):
+        amount = d["amount"]
+        debit, credit = (amount, zero) if amount > 0 else (zero, -amount)
+        add("VE", number, d["issue_date"], "411000", "Clients", d["customer_id"], d["document_id"], debit, credit,
+            letters[d["document_id"]] if amount > 0 else "")
+        add("VE", number, d["issue_date"], "706000", d["activity"], "", d["document_id"], credit, debit)
+    for number, s in enumerate(settlements, start=1000):
+        counterpart = "654000" if s["kind"] == "writeoff" else "512000"
+        add("BQ", number, s["date"], "411000", "Clients", s["customer_id"], f"R{number}", zero, s["amount"],
+            letters[s["document_id"]])
+        add("BQ", number, s["date"], counterpart, "Contrepartie", "", f"R{number}", s["amount"], zero)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "123456789FEC20251231.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        drop = ("due_date", "due_date_derived")
+        assert read_back([path], drop_documents=drop) == expected(documents, settlements, drop_documents=drop)
