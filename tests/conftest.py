@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kpi.importers import read_files
 from kpi.ledger import Ledger
-
-TESTS = Path(__file__).parent
-WORKED = TESTS / "data" / "worked"
-WORKED_FILES = [WORKED / "documents.csv", WORKED / "settlements.csv"]
+from sample_files import WORKED_FILES
 
 
 def pytest_addoption(parser):

@@ -15,7 +15,7 @@ from kpi.filters import Filters
 from kpi.periods import Period
 from kpi.report import AMOUNT_KEYS, RATIO_KEYS, period_report
 
-from conftest import WORKED, WORKED_FILES
+from sample_files import WORKED, WORKED_FILES
 
 CASES = {
     "expected-2026-02.json": ([], []),

@@ -14,7 +14,7 @@ from kpi.periods import Period
 from kpi.report import period_report
 from kpi.workspace import Workspace, ensure_demo_workspace, list_workspaces
 
-from conftest import WORKED_FILES
+from sample_files import WORKED_FILES
 
 
 @pytest.fixture

@@ -1,0 +1,8 @@
+"""Paths of the files tests read: the worked example of KPI-SPEC and tests/data."""
+
+from pathlib import Path
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+WORKED = DATA / "worked"
+WORKED_FILES = [WORKED / "documents.csv", WORKED / "settlements.csv"]
