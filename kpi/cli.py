@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--invoices", type=int, default=5000)
     demo.add_argument("--customers", type=int, default=80)
+    _add_whatif_command(commands)
     return parser
 
 
@@ -226,7 +227,59 @@ def _demo(args: argparse.Namespace, out) -> None:
     out.write(f"{documents}\n{settlements}\n")
 
 
-COMMANDS = {"report": _report, "aging": _aging, "series": _series, "import": _import, "inspect": _inspect, "demo": _demo}
+def _add_whatif_command(commands) -> None:
+    whatif = commands.add_parser(
+        "whatif", help="every KPI of a period on a what-if scenario, beside the actual",
+        description="Apply a scenario (JSON, see kpi/whatif.py) to a copy of the ledger and compare every KPI of the period.",
+    )
+    _add_files(whatif)
+    whatif.add_argument("--from", dest="start", type=_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)")
+    whatif.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="last day of the period, included (YYYY-MM-DD)")
+    whatif.add_argument("--scenario", required=True, metavar="SCENARIO",
+                        help="a scenario JSON file, or the name of a scenario saved in the workspace")
+    _add_filters(whatif)
+    whatif.add_argument("--format", choices=("json", "table"), default="table", help="json or a readable table (default)")
+    whatif.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the table format (default fr)")
+
+
+def _whatif(args: argparse.Namespace, out) -> None:
+    from kpi.whatif import Scenario, load_scenario, run_scenario
+    from kpi.workspace import is_workspace
+
+    if Path(args.scenario).is_file():
+        scenario = Scenario.from_json(Path(args.scenario).read_text(encoding="utf-8"))
+    elif len(args.files) == 1 and is_workspace(args.files[0]):
+        scenario = load_scenario(args.files[0], args.scenario)
+    else:
+        raise FileNotFoundError(f"scenario file not found: {args.scenario}")
+    ledger = open_sources(args.files, **_import_options(args))
+    result = run_scenario(ledger, scenario, Period(args.start, args.end), _filters(args))
+    if args.format == "json":
+        json.dump(result.to_json_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    from kpi.formatting import format_value
+    from kpi.i18n import bucket_label, translate
+
+    lang = args.lang
+    rows = [("", translate("whatif.actual", lang), translate("whatif.simulated", lang), translate("whatif.change", lang))]
+    for change in result.comparison.changes:
+        key = change.key.removeprefix("aging.")
+        label = bucket_label(key, lang) if change.key.startswith("aging.") else translate(f"kpi.{key}.label", lang)
+        unit = change.unit
+        rows.append((label, *(format_value(v, unit, lang) for v in (change.reference, change.current, change.change))))
+    ccc = result.cash_conversion_cycle
+    if ccc is not None:
+        rows.append((translate("whatif.ccc", lang), format_value(ccc[0], "days", lang), format_value(ccc[1], "days", lang),
+                     format_value(None if None in ccc else ccc[1] - ccc[0], "days", lang)))
+    width = max(len(row[0]) for row in rows)
+    lines = [f"{scenario.name} · {args.start.isoformat()} → {args.end.isoformat()}"]
+    lines += [f"{row[0]:<{width}}  {row[1]:>18}  {row[2]:>18}  {row[3]:>18}" for row in rows]
+    out.write("\n".join(lines) + "\n")
+
+
+COMMANDS = {"report": _report, "aging": _aging, "series": _series, "import": _import, "inspect": _inspect, "demo": _demo,
+            "whatif": _whatif}
 
 
 def main(argv: list[str] | None = None, out=None) -> int:
