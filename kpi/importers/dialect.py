@@ -41,11 +41,12 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", 0, None)
     except UnicodeDecodeError:
         pass
-    utf8_bytes = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
-    high_bytes = len(_HIGH_BYTE.findall(data))
+    sample = data[:4 << 20]  # the first megabytes tell the encoding as well as the whole file
+    utf8_bytes = sum(len(m) for m in _UTF8_SEQUENCE.findall(sample))
+    high_bytes = len(_HIGH_BYTE.findall(sample))
     if utf8_bytes and utf8_bytes >= 0.8 * high_bytes:
         return _decoded(data.decode("utf-8", errors="replace"), "utf-8")
-    if not _CP1252_ONLY.search(data) and _LATIN9_LETTERS.search(data):
+    if not _CP1252_ONLY.search(sample) and _LATIN9_LETTERS.search(sample):
         return Decoded(data.decode("iso-8859-15"), "iso-8859-15", 0, None)
     return _decoded(data.decode("cp1252", errors="replace"), "cp1252")
 
