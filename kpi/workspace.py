@@ -130,7 +130,7 @@ class Workspace:
             previous = connection.execute(
                 "SELECT import_id FROM imports WHERE fingerprint = $f", {"f": fingerprint}
             ).fetchall()
-            known = connection.sql("SELECT document_id, issue_date FROM documents").to_arrow_table()
+            known = connection.sql("SELECT document_id, customer_id, issue_date FROM documents").to_arrow_table()
         result = read_files(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
         if previous:
             return StoredImport(previous[0][0], True, result.report, 0, 0, 0)
