@@ -37,6 +37,7 @@ MACRO_FILES = (
     "period_kpis",
     "customer_summary",
     "aged_items",
+    "risk_score",
 )
 
 _HEADER = re.compile(r"^--\s*(label|formula|unit):\s*(.*)$")
