@@ -58,6 +58,18 @@ def _float(value) -> float | None:
         return None
 
 
+def _amount_ticks(lang: str) -> alt.Axis:
+    """Tick labels that group thousands the French way in French (Vega's own default is English)."""
+    if lang == "fr":
+        return alt.Axis(labelExpr="replace(format(datum.value, ',.0f'), /,/g, '\u202f')")
+    return alt.Axis()
+
+
+def _amount_axis(lang: str, currency: str, stack: str | None = None) -> alt.Y:
+    return alt.Y("amount:Q", stack=stack, title=translate("chart.amount", lang, currency=currency),
+                 axis=_amount_ticks(lang))
+
+
 def _month_axis(lang: str) -> alt.X:
     return alt.X("month:T", title=translate("chart.month", lang), axis=alt.Axis(format="%m/%Y", labelAngle=0))
 
@@ -99,7 +111,8 @@ def aging_bar_chart(aging: Mapping[str, object], lang: str = "fr", currency: str
         .mark_bar()
         .encode(
             y=alt.Y("bucket:N", sort=labels, title=None),
-            x=alt.X("amount:Q", title=translate("chart.amount", lang, currency=currency)),
+            x=alt.X("amount:Q", title=translate("chart.amount", lang, currency=currency),
+                    axis=_amount_ticks(lang)),
             color=alt.Color("bucket:N", scale=alt.Scale(domain=labels, range=bucket_colours(keys)), legend=None),
             tooltip=[
                 alt.Tooltip("bucket:N", title=translate("chart.bucket", lang)),
@@ -167,7 +180,7 @@ def sales_collections_chart(series: pd.DataFrame, lang: str = "fr", currency: st
             x=alt.X("month_text:N", sort=list(months["month_text"]), title=translate("chart.month", lang),
                     axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("flow:N", sort=[translate(f"kpi.{k}.short", lang) for k in flows]),
-            y=alt.Y("amount:Q", title=translate("chart.amount", lang, currency=currency)),
+            y=_amount_axis(lang, currency),
             color=alt.Color(
                 "flow:N",
                 title=None,
@@ -209,7 +222,7 @@ def aging_history_chart(
         .mark_area()
         .encode(
             x=_month_axis(lang),
-            y=alt.Y("amount:Q", stack="zero", title=translate("chart.amount", lang, currency=currency)),
+            y=_amount_axis(lang, currency, stack="zero"),
             color=alt.Color("bucket:N", title=None, scale=alt.Scale(domain=labels, range=bucket_colours(keys)),
                             legend=alt.Legend(orient="bottom")),
             order=alt.Order("order:Q"),

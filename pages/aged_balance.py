@@ -50,7 +50,14 @@ def _shade(value, key: str) -> str:
 
 
 def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) -> "pd.io.formats.style.Styler":
+    """The rows (then the total and %-of-total rows) with formatted amounts, old buckets shaded.
+
+    st.dataframe shows a Styler's cell texts but not its header texts: the columns are renamed
+    to their titles first, and formats refer to those titles.
+    """
     table = rows[labels + amounts].copy()
+    if "item_kind" in table.columns:
+        table["item_kind"] = [t(f"item_kind.{kind}") for kind in table["item_kind"]]
     if with_summary:
         total = {labels[0]: t("aging.total_row"), **balance.totals}
         share = {labels[0]: t("aging.percent_row"), **balance.percentages}
@@ -58,17 +65,20 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
     # Floats only for the grid to sort and serialise (amounts and % share columns); every
     # figure on screen is the formatted exact value below.
     table[amounts] = table[amounts].astype("float64")
-    styler = table.style
+    titles = {name: column_title(name, view.lang) for name in labels + amounts}
+    table = table.rename(columns=titles)
+    money = [titles[name] for name in amounts]
     data_rows = list(range(len(rows) + (1 if with_summary else 0)))
-    styler = styler.format(fmt.money, subset=pd.IndexSlice[data_rows, amounts], na_rep="")
+    styler = table.style.format(fmt.money, subset=pd.IndexSlice[data_rows, money], na_rep="")
     if with_summary:
-        styler = styler.format(fmt.percent, subset=pd.IndexSlice[[len(rows) + 1], amounts], na_rep="—")
+        styler = styler.format(fmt.percent, subset=pd.IndexSlice[[len(rows) + 1], money], na_rep="—")
     for key in old_buckets:
-        styler = styler.map(partial(_shade, key=key), subset=pd.IndexSlice[list(range(len(rows))), [key]])
+        styler = styler.map(partial(_shade, key=key), subset=pd.IndexSlice[list(range(len(rows))), [titles[key]]])
     for name in labels:
         if name.endswith("_date"):
-            styler = styler.format(fmt.date, subset=[name], na_rep="")
-    styler = styler.format_index(lambda name: column_title(name, view.lang), axis=1)
+            styler = styler.format(fmt.date, subset=[titles[name]], na_rep="")
+        elif name != labels[0]:
+            styler = styler.format(na_rep="", subset=[titles[name]])
     return styler.hide(axis="index")
 
 

@@ -39,13 +39,16 @@ grid = table[shown].copy()
 for name in MONEY + DAYS:
     if name in grid.columns:
         grid[name] = pd.to_numeric(grid[name], errors="coerce").astype("float64")
+# st.dataframe shows a Styler's cells but not its headers: rename to the titles first.
+titles = {name: t(f"column.{name}") for name in shown}
+grid = grid.rename(columns=titles)
 styler = grid.style
 for name in shown:
     if name in MONEY:
-        styler = styler.format(fmt.money, subset=[name], na_rep="—")
+        styler = styler.format(fmt.money, subset=[titles[name]], na_rep="—")
     elif name in DAYS:
-        styler = styler.format(fmt.days, subset=[name], na_rep="—")
-styler = styler.format_index(lambda name: t(f"column.{name}"), axis=1).hide(axis="index")
+        styler = styler.format(fmt.days, subset=[titles[name]], na_rep="—")
+styler = styler.hide(axis="index")
 event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="customers_table")
 st.caption(t("customers.pick_hint"))

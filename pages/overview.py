@@ -44,12 +44,15 @@ for start in range(0, len(OVERVIEW_INDICATORS), COLUMNS):
         hint = t(f"kpi.{indicator.key}.help")
         if value is None:
             hint = f"{hint}\n\n{t('overview.undefined')} {t(f'kpi.{indicator.key}.null_hint')}"
+        delta_text = None if delta is None else fmt.change(delta, indicator.unit)
+        # A change that rounds to zero has no direction: grey, no arrow.
+        flat = delta_text is not None and not any(ch in "123456789" for ch in delta_text)
         column.metric(
             t(f"kpi.{indicator.key}.label"),
             fmt.value(value, indicator.unit),
-            delta=None if delta is None else fmt.change(delta, indicator.unit),
-            delta_color=DELTA_COLOURS[indicator.better],
-            delta_description=None if delta is None else t("overview.vs_previous"),
+            delta=delta_text,
+            delta_color="off" if flat else DELTA_COLOURS[indicator.better],
+            delta_arrow="off" if flat else "auto",
             help=hint,
             border=True,
         )

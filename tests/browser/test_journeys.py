@@ -1,0 +1,93 @@
+"""Real-browser journeys through the app (Playwright in Debian's Chromium)."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from journey import go_to, metric_value, open_app, screenshot, set_period, settle, text, upload_worked_example
+
+pytestmark = pytest.mark.browser
+
+
+def test_worked_example_from_upload_to_xlsx_and_english(app_server, new_page, artifacts, tmp_path):
+    page = new_page()
+    open_app(page, app_server)
+    screenshot(page, artifacts, "01-overview-demo")
+
+    upload_worked_example(page)
+    screenshot(page, artifacts, "02-data-after-import")
+
+    go_to(page, "Synthèse")
+    set_period(page, "01/03/2026", "31/03/2026")
+    assert "from=2026-03-01" in page.url and "to=2026-03-31" in page.url
+    assert metric_value(page, "DSO") == "33,0 j"
+    page.get_by_text("DSO — 33,0 j").click()  # the explanation expander
+    expect(page.get_by_text("DSO = 6 500,00 € / 6 100,00 € × 31 j = 33,0 j".replace(" ", "\u202f", 0))).to_have_count(1)
+    screenshot(page, artifacts, "03-overview-worked-march-2026")
+
+    go_to(page, "Balance âgée")
+    screenshot(page, artifacts, "04-aged-balance")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Télécharger (Excel .xlsx)").click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert saved.name == "balance-agee-Essai-cette-session-seulement-2026-03-31.xlsx"
+    rows = list(openpyxl.load_workbook(io.BytesIO(saved.read_bytes()), data_only=True)["Par client"].iter_rows(
+        values_only=True))
+    header = next(row for row in rows if row[0] == "Client")
+    total = next(row for row in rows if row[0] == "Total")
+    assert total[header.index("Total")] == pytest.approx(6500.0)
+    assert total[header.index("Non échu")] == pytest.approx(5500.0)
+
+    go_to(page, "Clients")
+    screenshot(page, artifacts, "05-customers")
+    go_to(page, "Tendances")
+    screenshot(page, artifacts, "06-trends")
+    go_to(page, "Paramètres")
+    screenshot(page, artifacts, "07-settings")
+
+    page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').get_by_text("English", exact=True).click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
+    go_to(page, "Overview")
+    assert metric_value(page, "DSO") == "33.0 d"
+    assert "lang=en" in page.url
+    screenshot(page, artifacts, "08-overview-english")
+
+
+def test_two_browser_sessions_never_see_each_others_uploads(app_server, new_page):
+    first, second = new_page(), new_page()
+    open_app(first, app_server)
+    open_app(second, app_server)
+    demo_dso = metric_value(second, "DSO")
+
+    upload_worked_example(first)
+    go_to(first, "Synthèse")
+    assert metric_value(first, "DSO") == "33,0 j"
+
+    second.reload()
+    open_app(second, app_server)
+    assert metric_value(second, "DSO") == demo_dso
+    assert "Essai" not in second.locator('[data-testid="stSidebar"]').inner_html()
+    second.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    options = [text(o) for o in second.get_by_role("option").all()]
+    assert options == ["Démonstration"]
+    second.keyboard.press("Escape")
+    assert second.get_by_text("Boulangerie Martin").count() == 0
+
+
+def test_a_copied_url_reproduces_the_view(app_server, new_page):
+    first = new_page()
+    open_app(first, app_server)
+    set_period(first, "01/01/2026", "31/03/2026")
+    url, values = first.url, [text(v) for v in first.locator('[data-testid="stMetricValue"]').all()]
+    assert "from=2026-01-01" in url
+    second = new_page()
+    second.goto(url)
+    settle(second)
+    expect(second.locator('[data-testid="stMetric"]').first).to_be_visible()
+    assert [text(v) for v in second.locator('[data-testid="stMetricValue"]').all()] == values
