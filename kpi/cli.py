@@ -9,6 +9,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from kpi.aging import DEFAULT_EDGES, aged_balance, parse_edges
 from kpi.filters import Filters
 from kpi.importers import ImportFailed
@@ -104,13 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     inspect = commands.add_parser("inspect", help="show how files would be read, without importing")
     _add_files(inspect)
-    inspect.add_argument("--format", choices=("text", "json"), default="text")
+    inspect.add_argument("--format", choices=("text", "json"), default="text", help="text: a readable summary (default); json: the same as an object")
 
     demo = commands.add_parser("demo", help="write the demo ledger (canonical CSV pair) to a directory")
     demo.add_argument("directory", type=Path, help="where to write documents.csv and settlements.csv")
-    demo.add_argument("--seed", type=int, default=2026)
-    demo.add_argument("--invoices", type=int, default=5000)
-    demo.add_argument("--customers", type=int, default=80)
+    demo.add_argument("--seed", type=int, default=2026, help="random seed: the same seed writes the same files (default 2026)")
+    demo.add_argument("--invoices", type=int, default=5000, help="number of invoices (default 5000)")
+    demo.add_argument("--customers", type=int, default=80, help="number of customers (default 80)")
     _add_whatif_command(commands)
     return parser
 
@@ -166,11 +168,33 @@ def _aging(args: argparse.Namespace, out) -> None:
         else:
             out.write(data.decode("utf-8-sig"))
         return
-    text = balance.with_summary_rows().to_string(index=False)
+    text = _aging_table(balance, args.lang)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
     else:
         out.write(text + "\n")
+
+
+def _aging_table(balance, lang: str) -> str:
+    """The aged balance as aligned text: amounts formatted for the language, total and % rows last."""
+    from kpi.exports import column_title, label_columns
+    from kpi.formatting import format_percent, format_value
+
+    labels = [c for c in label_columns(balance) if c not in ("customer_id", "item_kind", "amount")][:4]
+    amounts = list(balance.amount_columns)
+    header = [column_title(c, lang) for c in labels + amounts]
+    body = [
+        ["" if pd.isna(row[c]) else str(row[c]) for c in labels] + [format_value(row[c], "money", lang) for c in amounts]
+        for row in balance.rows.to_dict("records")
+    ]
+    padding = [""] * (len(labels) - 1)
+    body.append(["Total", *padding] + [format_value(balance.totals[c], "money", lang) for c in amounts])
+    body.append(["%", *padding] + [format_percent(balance.percentages[c], lang) for c in amounts])
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) if i < len(labels) else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
+        for line in [header, *body]
+    )
 
 
 def _series(args: argparse.Namespace, out) -> None:

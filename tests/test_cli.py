@@ -1,0 +1,129 @@
+"""The command line: every subcommand on the worked example, errors as messages, not tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from kpi.cli import build_parser, main
+
+from sample_files import WORKED_FILES
+
+FILES = [str(p) for p in WORKED_FILES]
+
+
+def run(*argv: str) -> str:
+    out = io.StringIO()
+    assert main(list(argv), out) == 0
+    return out.getvalue()
+
+
+def test_help_explains_every_option():
+    parser = build_parser()
+    for command in ("report", "aging", "series", "import", "inspect", "demo"):
+        sub = parser._subparsers._group_actions[0].choices[command]
+        for action in sub._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help, f"{command} {action.option_strings} has no help"
+
+
+def test_aging_table_in_french_and_english():
+    french = run("aging", *FILES, "--as-of", "2026-03-31")
+    assert "Non échu" in french and "6\u202f500,00\u00a0€" in french and "84,6\u00a0%" in french
+    english = run("aging", *FILES, "--as-of", "2026-03-31", "--lang", "en", "--by", "document")
+    assert "€6,500.00" in english and "nan" not in english
+
+
+def test_aging_csv_for_french_excel(tmp_path):
+    target = tmp_path / "balance.csv"
+    run("aging", *FILES, "--as-of", "2026-03-31", "--format", "csv", "-o", str(target))
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so French Excel reads UTF-8
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    by_customer = {row[0]: row for row in rows}
+    assert by_customer["Boulangerie Martin"][-1] == "3300,00"
+    assert by_customer['Café "Le Zinc"'][-2:] == ["-250,00", "2250,00"]
+    assert sum(Decimal(row[-1].replace(",", ".")) for row in rows[1:]) == Decimal("6500.00")
+
+
+def test_aging_xlsx_totals(tmp_path):
+    target = tmp_path / "balance.xlsx"
+    run("aging", *FILES, "--as-of", "2026-03-31", "--format", "xlsx", "-o", str(target))
+    book = openpyxl.load_workbook(target, data_only=True)  # the totals' cached values
+    assert len(book.sheetnames) == 2
+    values = [cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert 6500 in values  # the total row of each sheet
+
+
+def test_xlsx_needs_an_output_file(capsys):
+    assert main(["aging", *FILES, "--as-of", "2026-03-31", "--format", "xlsx"], io.StringIO()) == 2
+    assert "-o" in capsys.readouterr().err
+
+
+def test_series_csv_and_json():
+    rows = list(csv.DictReader(io.StringIO(run("series", *FILES, "--from", "2026-02-01", "--to", "2026-03-31"))))
+    assert [r["month"] for r in rows] == ["2026-02", "2026-03"]
+    assert float(rows[1]["dso"]) == pytest.approx(33.032786885245905)
+    reports = json.loads(run("series", *FILES, "--from", "2026-02-01", "--to", "2026-03-31", "--format", "json"))
+    assert reports[0]["period"] == {"start": "2026-02-01", "end": "2026-02-28", "days": 28}
+    assert reports[1]["aging"]["31_60"] == 750.0
+
+
+def test_import_then_report_on_the_workspace(tmp_path):
+    workspace = tmp_path / "client"
+    text = run("import", str(workspace), *FILES)
+    assert "13" in text and "9" in text
+    again = run("import", str(workspace), *FILES)
+    assert "rien n'a été ajouté" in again
+    report = json.loads(run("report", str(workspace), "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json"))
+    assert report["closing_ar"] == 6500.0
+
+
+def test_customer_filter_with_quotes_accents_ampersand_and_script(tmp_path):
+    documents = tmp_path / "documents.csv"
+    settlements = tmp_path / "settlements.csv"
+    name = 'O\'Brien & "Fils" <script>alert(1)</script> Ébène'
+    documents.write_text(
+        "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+        f'F1,"{name.replace(chr(34), chr(34) * 2)}","{name.replace(chr(34), chr(34) * 2)}",Négoce & Co,2026-03-01,2026-03-31,120.00\n'
+        "F2,C2,Autre,Services,2026-03-01,2026-03-31,80.00\n",
+        encoding="utf-8",
+    )
+    settlements.write_text("settlement_id,document_id,customer_id,date,amount,kind\n", encoding="utf-8")
+    report = json.loads(run("report", str(documents), str(settlements), "--from", "2026-03-01", "--to", "2026-03-31",
+                            "--customer", name, "--activity", "Négoce & Co", "--format", "json"))
+    assert report["sales"] == 120.0 and report["closing_ar"] == 120.0
+    table = run("aging", str(documents), str(settlements), "--as-of", "2026-04-15", "--customer", name)
+    assert "<script>alert(1)</script>" in table and "120,00" in table
+
+
+def test_credit_note_larger_than_the_invoices(tmp_path):
+    documents = tmp_path / "documents.csv"
+    documents.write_text(
+        "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+        "F1,C1,A,S,2026-03-01,2026-03-31,100.00\n"
+        "A1,C1,A,S,2026-03-10,2026-03-10,-250.00\n",
+        encoding="utf-8",
+    )
+    report = json.loads(run("report", str(documents), "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json"))
+    assert report["sales"] == -150.0 and report["closing_ar"] == -150.0
+    assert report["aging"]["1_30"] == 0.0 and report["aging"]["not_due"] == 100.0
+    assert report["unapplied_credits"] == -250.0
+    assert report["countback_dso"] == 0  # closing AR ≤ 0
+    assert report["dso"] == pytest.approx(-150 / -150 * 31)  # defined: sales are not zero
+
+
+def test_errors_are_messages(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "missing.csv"), "--from", "2026-03-01", "--to", "2026-03-31"], io.StringIO()) == 2
+    assert "missing.csv" in capsys.readouterr().err
+    assert main(["report", str(tmp_path), "--from", "2026-03-01", "--to", "2026-03-31"], io.StringIO()) == 2
+    assert "not a workspace" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["aging", *FILES, "--as-of", "2026-03-31", "--buckets", "60,30"], io.StringIO())
+    assert "30,60,90,120" in capsys.readouterr().err
