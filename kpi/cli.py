@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--invoices", type=int, default=5000, help="number of invoices (default 5000)")
     demo.add_argument("--customers", type=int, default=80, help="number of customers (default 80)")
     _add_whatif_command(commands)
+    _add_forecast_command(commands)
     return parser
 
 
@@ -302,8 +303,48 @@ def _whatif(args: argparse.Namespace, out) -> None:
     out.write("\n".join(lines) + "\n")
 
 
+def _add_forecast_command(commands) -> None:
+    forecast = commands.add_parser(
+        "forecast", help="expected cash-in of the next 13 weeks, and its back-test",
+        description="Expected collections by week after --as-of (see kpi/sql/cash_forecast.sql), then the same"
+                    " forecast made at past dates against what was actually collected.",
+    )
+    _add_files(forecast)
+    forecast.add_argument("--as-of", dest="as_of", type=_date, metavar="D", help="forecast made at the end of this day (default: the ledger's last date)")
+    forecast.add_argument("--backtest-dates", type=int, default=8, metavar="N", help="how many past dates to back-test, 4 weeks apart (default 8; 0: none)")
+    _add_filters(forecast)
+    forecast.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels (default fr)")
+
+
+def _forecast(args: argparse.Namespace, out) -> None:
+    from kpi.forecast import backtest, backtest_dates, cash_forecast
+    from kpi.formatting import format_date, format_money, format_percent
+    from kpi.i18n import translate
+
+    ledger = open_sources(args.files, **_import_options(args))
+    lang, filters = args.lang, _filters(args)
+    as_of = args.as_of or (ledger.date_range() or (date.today(), date.today()))[1]
+    result = cash_forecast(ledger, as_of, filters)
+    money = lambda value: format_money(value, lang)  # noqa: E731
+    lines = [f"{translate('forecast.title', lang)} {format_date(as_of, lang)}"]
+    for week in result.weeks.itertuples(index=False):
+        lines.append(f"{week.week:>3}  {format_date(week.week_start, lang)} – {format_date(week.week_end, lang)}  {money(week.expected):>16}")
+    for key, value in (("forecast.horizon_total", result.expected_in_horizon), ("forecast.beyond", result.beyond),
+                       ("forecast.doubtful", result.doubtful), ("forecast.unapplied_credits", result.unapplied_credits),
+                       ("forecast.ar", result.ar)):
+        lines.append(f"{translate(key, lang):<48} {money(value):>16}")
+    dates = backtest_dates(ledger, args.backtest_dates) if args.backtest_dates > 0 else []
+    if dates:
+        test = backtest(ledger, dates, filters)
+        lines += ["", translate("forecast.backtest", lang)]
+        for row in test.by_date().itertuples(index=False):
+            lines.append(f"{format_date(row.as_of, lang)}  {money(row.forecast):>16}  {money(row.actual):>16}  WAPE {format_percent(row.wape, lang):>8}")
+        lines.append(f"WAPE {format_percent(test.wape, lang)} · {translate('forecast.bias', lang)} {format_percent(test.bias, lang)}")
+    out.write("\n".join(lines) + "\n")
+
+
 COMMANDS = {"report": _report, "aging": _aging, "series": _series, "import": _import, "inspect": _inspect, "demo": _demo,
-            "whatif": _whatif}
+            "whatif": _whatif, "forecast": _forecast}
 
 
 def main(argv: list[str] | None = None, out=None) -> int:

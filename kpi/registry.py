@@ -38,6 +38,7 @@ MACRO_FILES = (
     "customer_summary",
     "aged_items",
     "risk_score",
+    "cash_forecast",
 )
 
 _HEADER = re.compile(r"^--\s*(label|formula|unit):\s*(.*)$")
