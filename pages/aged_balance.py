@@ -62,6 +62,9 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
         total = {labels[0]: t("aging.total_row"), **balance.totals}
         share = {labels[0]: t("aging.percent_row"), **balance.percentages}
         table = pd.concat([table, pd.DataFrame([total, share])], ignore_index=True)
+        # The summary rows name themselves in the first column; the other labels stay blank.
+        for name in labels[1:]:
+            table[name] = table[name].astype(object).where(table[name].notna(), "")
     # Floats only for the grid to sort and serialise (amounts and % share columns); every
     # figure on screen is the formatted exact value below.
     table[amounts] = table[amounts].astype("float64")
@@ -104,7 +107,9 @@ with tab_customers:
 with tab_documents:
     document_labels = ["customer_name", "document_id", "item_kind", "issue_date", "due_date", "days_past_due"]
     document_labels = [name for name in document_labels if name in by_document.rows.columns]
-    st.dataframe(_styled(by_document.rows, document_labels, True, by_document), hide_index=True, width="stretch")
+    # No summary rows here: they would sort in among the documents by date; the totals are
+    # those of the customer tab.
+    st.dataframe(_styled(by_document.rows, document_labels, False, by_document), hide_index=True, width="stretch")
 
 names = [view.customer_names.get(c, c) for c in view.filters.customers]
 header = ExportHeader(
