@@ -34,21 +34,90 @@ SETTLEMENTS_SCHEMA = pa.schema(
     ]
 )
 
+# The optional collection-activity logs (issue 6): disputes, reminders, payment plans, costs.
+DISPUTES_SCHEMA = pa.schema(
+    [
+        pa.field("dispute_id", pa.string(), nullable=False),
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("opened_date", pa.date32(), nullable=False),
+        pa.field("resolved_date", pa.date32(), nullable=True),  # null = still open
+        pa.field("amount", MONEY, nullable=True),  # null = the document's full amount
+        pa.field("reason", pa.string(), nullable=True),
+    ]
+)
+
+REMINDERS_SCHEMA = pa.schema(
+    [
+        pa.field("reminder_id", pa.string(), nullable=False),
+        pa.field("customer_id", pa.string(), nullable=True),  # null when the document gives it
+        pa.field("document_id", pa.string(), nullable=True),  # null = the customer's whole balance
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("channel", pa.string(), nullable=False),  # one of REMINDER_CHANNELS
+        pa.field("stage", pa.string(), nullable=True),  # R1, R2, R3…
+        pa.field("cost", MONEY, nullable=True),
+    ]
+)
+
+PAYMENT_PLANS_SCHEMA = pa.schema(
+    [
+        pa.field("installment_id", pa.string(), nullable=False),
+        pa.field("plan_id", pa.string(), nullable=False),
+        pa.field("customer_id", pa.string(), nullable=False),
+        pa.field("due_date", pa.date32(), nullable=False),
+        pa.field("amount", MONEY, nullable=False),
+    ]
+)
+
+COLLECTION_COSTS_SCHEMA = pa.schema(
+    [
+        pa.field("cost_id", pa.string(), nullable=False),
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("amount", MONEY, nullable=False),
+        pa.field("category", pa.string(), nullable=False),  # staff, agency, legal, insurance, other
+    ]
+)
+
+# Table name -> schema, in the order they are stored.
+ACTIVITY_SCHEMAS = {
+    "disputes": DISPUTES_SCHEMA,
+    "reminders": REMINDERS_SCHEMA,
+    "payment_plans": PAYMENT_PLANS_SCHEMA,
+    "collection_costs": COLLECTION_COSTS_SCHEMA,
+}
+REMINDER_CHANNELS = ("email", "phone", "letter", "formal_notice", "agency", "legal", "other")
+COST_CATEGORIES = ("staff", "agency", "legal", "insurance", "other")
+
 SETTLEMENT_KINDS = ("cash", "writeoff")
 UNASSIGNED_ACTIVITY = "Unassigned"
 
 
 @dataclass(frozen=True)
 class CanonicalLedger:
-    """Documents and settlements ready to be stored, as Arrow tables of the schemas above."""
+    """Documents and settlements ready to be stored, as Arrow tables of the schemas above.
+
+    The collection-activity logs are optional: a ledger read from an invoice list alone has
+    them empty, and the KPIs that need them are then null.
+    """
 
     documents: pa.Table
     settlements: pa.Table
     currency: str = "EUR"
     sources: tuple[str, ...] = field(default_factory=tuple)
+    disputes: pa.Table | None = None
+    reminders: pa.Table | None = None
+    payment_plans: pa.Table | None = None
+    collection_costs: pa.Table | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "documents", self.documents.select(DOCUMENTS_SCHEMA.names).cast(DOCUMENTS_SCHEMA))
         object.__setattr__(
             self, "settlements", self.settlements.select(SETTLEMENTS_SCHEMA.names).cast(SETTLEMENTS_SCHEMA)
         )
+        for name, schema in ACTIVITY_SCHEMAS.items():
+            table = getattr(self, name)
+            table = schema.empty_table() if table is None else table.select(schema.names).cast(schema)
+            object.__setattr__(self, name, table)
+
+    def activity_tables(self) -> dict[str, pa.Table]:
+        """The collection-activity logs by canonical table name."""
+        return {name: getattr(self, name) for name in ACTIVITY_SCHEMAS}

@@ -10,12 +10,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from kpi.canonical import CanonicalLedger
+from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.filters import Filters
 from kpi.registry import create_schema, install_macros, refresh_document_status
 
 
-CANONICAL_TABLES = ("documents", "settlements", "imports", "settings")
+CANONICAL_TABLES = ("documents", "settlements", "imports", "settings") + tuple(ACTIVITY_SCHEMAS)
 
 
 class Ledger:
@@ -49,11 +49,16 @@ class Ledger:
         """
         connection = duckdb.connect(":memory:")
         connection.execute("ATTACH $path AS workspace (READ_ONLY)", {"path": str(database)})
+        stored = {row[0] for row in connection.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'workspace'").fetchall()}
         for table in CANONICAL_TABLES:
+            if table not in stored:
+                continue  # a workspace written before this table existed: created empty below
             kind = "TABLE" if snapshot else "VIEW"
             connection.execute(f"CREATE {kind} {table} AS SELECT * FROM workspace.{table}")
         if snapshot:
             connection.execute("DETACH workspace")
+        create_schema(connection)  # IF NOT EXISTS: only the tables the file lacks
         return cls(connection)
 
     def close(self) -> None:
@@ -156,5 +161,25 @@ def insert_canonical(connection: duckdb.DuckDBPyConnection, canonical: Canonical
     finally:
         connection.unregister("incoming_documents")
         connection.unregister("incoming_settlements")
+    insert_activity(connection, canonical, import_id)
     refresh_document_status(connection)
     return documents, settlements
+
+
+def insert_activity(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, import_id: int) -> int:
+    """Insert the rows of the collection-activity logs whose ids are not stored yet; returns how many."""
+    inserted = 0
+    for table, incoming in canonical.activity_tables().items():
+        if incoming.num_rows == 0:
+            continue
+        key = ACTIVITY_SCHEMAS[table].names[0]
+        connection.register("incoming_activity", incoming)
+        try:
+            inserted += connection.execute(
+                f"INSERT INTO {table} BY NAME SELECT *, $import_id AS import_id FROM incoming_activity"
+                f" WHERE {key} NOT IN (SELECT {key} FROM {table})",
+                {"import_id": import_id},
+            ).fetchall()[0][0]
+        finally:
+            connection.unregister("incoming_activity")
+    return inserted

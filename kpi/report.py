@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
+from kpi.collection import ActivityReport, activity_report
 from kpi.filters import Filters
 from kpi.ledger import Ledger
 from kpi.periods import Period
@@ -54,6 +55,8 @@ class PeriodReport:
     invoiced: Decimal = Decimal(0)
     unpaid_amount: Decimal = Decimal(0)
     closing_gross_ar: Decimal = Decimal(0)
+    # Collection activity (kpi/collection.py): set by period_report, printed as the `activity` object.
+    activity: ActivityReport | None = None
 
     @classmethod
     def from_row(cls, row: dict) -> PeriodReport:
@@ -72,6 +75,8 @@ class PeriodReport:
         result["aging"] = {key: float(self.aging[key]) for key in AGING_KEYS}
         for key in RATIO_KEYS:
             result[key] = values[key]
+        if self.activity is not None:
+            result["activity"] = self.activity.to_json_dict()
         return result
 
 
@@ -96,4 +101,4 @@ def period_reports(ledger: Ledger, periods: list[Period], filters: Filters = Fil
 
 
 def period_report(ledger: Ledger, period: Period, filters: Filters = Filters()) -> PeriodReport:
-    return period_reports(ledger, [period], filters)[0]
+    return replace(period_reports(ledger, [period], filters)[0], activity=activity_report(ledger, period, filters))

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import CanonicalLedger
+from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.importers import ImportFailed, ImportIssue, ImportReport, read_files
 from kpi.ledger import Ledger, insert_canonical
 from kpi.registry import create_schema, refresh_document_status
@@ -54,6 +54,7 @@ class StoredImport:
     documents: int
     settlements: int
     skipped_identical: int
+    activity_rows: int = 0  # disputes, reminders, plan installments and costs stored
 
 
 class WorkspaceBusy(Exception):
@@ -135,6 +136,7 @@ class Workspace:
         if previous:
             return StoredImport(previous[0][0], True, result.report, 0, 0, 0)
         with self._write() as connection:
+            create_schema(connection)  # a workspace made before a canonical table existed gains it
             connection.execute("BEGIN TRANSACTION")
             try:
                 stored = _store(connection, result.ledger, result.report, fingerprint)
@@ -151,7 +153,7 @@ class Workspace:
                 found = connection.execute("SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}).fetchall()[0][0]
                 if not found:
                     raise ValueError(f"no import #{import_id} in workspace {self.name}")
-                for table in ("settlements", "documents", "imports"):
+                for table in ("settlements", "documents", *ACTIVITY_SCHEMAS, "imports"):
                     connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
                 refresh_document_status(connection)
                 connection.execute("COMMIT")
@@ -188,8 +190,12 @@ def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, re
     """Insert the rows that are new; identical rows already stored are skipped, differing ones refused."""
     import_id = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
     _refuse_conflicts(connection, canonical)
+    activity_before = _activity_rows(connection)
     documents, settlements = insert_canonical(connection, canonical, import_id)
-    skipped = canonical.documents.num_rows + canonical.settlements.num_rows - documents - settlements
+    activity = _activity_rows(connection) - activity_before
+    incoming_activity = sum(table.num_rows for table in canonical.activity_tables().values())
+    skipped = (canonical.documents.num_rows + canonical.settlements.num_rows + incoming_activity
+               - documents - settlements - activity)
     connection.execute(
         "INSERT INTO imports VALUES ($id, $at, $sources, $fingerprint, $documents, $settlements,"
         " $documents_total, $settlements_total, $report)",
@@ -205,7 +211,11 @@ def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, re
             "report": json.dumps(_report_dict(report), default=str),
         },
     )
-    return StoredImport(import_id, False, report, documents, settlements, skipped)
+    return StoredImport(import_id, False, report, documents, settlements, skipped, activity)
+
+
+def _activity_rows(connection: duckdb.DuckDBPyConnection) -> int:
+    return sum(connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] for table in ACTIVITY_SCHEMAS)
 
 
 def _total(table: pa.Table) -> Decimal:
@@ -232,6 +242,7 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
     finally:
         connection.unregister("incoming_documents")
         connection.unregister("incoming_settlements")
+    conflicts += _activity_conflicts(connection, canonical)
     if conflicts:
         raise ImportFailed(
             [
@@ -245,6 +256,25 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
                 for identifier, owner in conflicts
             ]
         )
+
+
+def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger) -> list[tuple]:
+    """A dispute stored open and now imported resolved (same id, other content) is a corrected log too."""
+    conflicts = []
+    for table, incoming in canonical.activity_tables().items():
+        if incoming.num_rows == 0:
+            continue
+        key, *content = ACTIVITY_SCHEMAS[table].names
+        connection.register("incoming_activity", incoming)
+        try:
+            conflicts += connection.execute(
+                f"SELECT i.{key}, s.import_id FROM incoming_activity i JOIN {table} s USING ({key})"
+                f" WHERE ({', '.join('i.' + c for c in content)}) IS DISTINCT FROM ({', '.join('s.' + c for c in content)})"
+                " LIMIT 20"
+            ).fetchall()
+        finally:
+            connection.unregister("incoming_activity")
+    return conflicts
 
 
 def _report_dict(report: ImportReport) -> dict:

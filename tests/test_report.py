@@ -26,7 +26,8 @@ CASES = {
 
 
 def assert_matches(actual: dict, expected: dict) -> None:
-    assert actual.keys() == expected.keys()
+    # The `activity` object (issue 6, tests/test_collection.py) is not in the worked example's files.
+    assert actual.keys() - {"activity"} == expected.keys()
     assert actual["period"] == expected["period"]
     for key in AMOUNT_KEYS:
         assert actual[key] == pytest.approx(expected[key], abs=0.005), key

@@ -39,3 +39,40 @@ CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,
     value JSON NOT NULL
 );
+-- Optional collection-activity inputs (issue 6). Each is empty until its log is imported, and the
+-- KPIs built on an empty one are null, never 0. Ids are made of the row's content by the
+-- importers, so importing the same log twice adds nothing.
+CREATE TABLE IF NOT EXISTS disputes (
+    dispute_id    VARCHAR PRIMARY KEY,
+    document_id   VARCHAR NOT NULL,
+    opened_date   DATE NOT NULL,
+    resolved_date DATE,                -- null = still open
+    amount        DECIMAL(18,2),       -- null = the document's full amount
+    reason        VARCHAR,
+    import_id     INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS reminders (
+    reminder_id VARCHAR PRIMARY KEY,
+    customer_id VARCHAR,               -- null when the document gives it
+    document_id VARCHAR,               -- null = a reminder about the customer's whole balance
+    date        DATE NOT NULL,
+    channel     VARCHAR NOT NULL CHECK (channel IN ('email', 'phone', 'letter', 'formal_notice', 'agency', 'legal', 'other')),
+    stage       VARCHAR,               -- R1, R2, R3… as the log names it
+    cost        DECIMAL(18,2),
+    import_id   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS payment_plans (
+    installment_id VARCHAR PRIMARY KEY,
+    plan_id        VARCHAR NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    due_date       DATE NOT NULL,
+    amount         DECIMAL(18,2) NOT NULL CHECK (amount > 0),
+    import_id      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS collection_costs (
+    cost_id   VARCHAR PRIMARY KEY,
+    date      DATE NOT NULL,
+    amount    DECIMAL(18,2) NOT NULL,
+    category  VARCHAR NOT NULL,        -- staff, agency, legal, insurance, other
+    import_id INTEGER NOT NULL DEFAULT 0
+);

@@ -1,0 +1,269 @@
+"""Collection activity: disputes, reminders, payment plans, collection costs, write-offs and what each bucket yields.
+
+The logs behind these KPIs are optional. When one was never imported its KPIs are None
+(null in JSON, "—, aucun journal … importé" in the app), never 0; `ActivityReport.missing`
+says which log a KPI waits for. The collection rate per ageing bucket and the write-off
+analysis need only the ledger. Each number comes from a `.sql` file of kpi/sql named in
+its docstring.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+
+from kpi.aging import DEFAULT_EDGES, bucket_keys
+from kpi.canonical import ACTIVITY_SCHEMAS
+from kpi.filters import Filters
+from kpi.ledger import Ledger
+from kpi.periods import Period
+
+CENT = Decimal("0.01")
+BUCKET_KEYS = bucket_keys(DEFAULT_EDGES)  # the keys of the report's `aging` object
+
+# Settings stored in the workspace's `settings` table (Workspace.save_settings), with their defaults.
+REMINDER_WINDOW_SETTING = "reminder_success_window_days"
+PLAN_GRACE_SETTING = "plan_grace_days"
+DEFAULT_REMINDER_WINDOW_DAYS = 15  # issue 6: "followed within 15 days (configurable)"
+DEFAULT_PLAN_GRACE_DAYS = 0  # an installment is kept when paid in full by its due date itself
+
+# Which log each KPI of the `activity` object needs (None: the ledger is enough).
+NEEDS = {
+    "dispute_rate": "disputes",
+    "disputed_amount": "disputes",
+    "open_disputes_count": "disputes",
+    "open_disputes_amount": "disputes",
+    "avg_dispute_resolution_days": "disputes",
+    "reminders_count": "reminders",
+    "reminder_success_rate": "reminders",
+    "cost_per_reminder": "reminders",
+    "plan_compliance_rate": "payment_plans",
+    "amount_in_plans": "payment_plans",
+    "cost_per_euro_collected": "collection_costs",
+    "collection_rate_by_bucket": None,
+}
+MONEY_KEYS = ("disputed_amount", "open_disputes_amount", "cost_per_reminder", "amount_in_plans")
+
+
+@dataclass(frozen=True)
+class ActivitySettings:
+    """How long after a reminder a payment counts as its success, and how late an installment may be paid."""
+
+    reminder_window_days: int = DEFAULT_REMINDER_WINDOW_DAYS
+    plan_grace_days: int = DEFAULT_PLAN_GRACE_DAYS
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> ActivitySettings:
+        return cls(
+            _days(settings.get(REMINDER_WINDOW_SETTING), DEFAULT_REMINDER_WINDOW_DAYS),
+            _days(settings.get(PLAN_GRACE_SETTING), DEFAULT_PLAN_GRACE_DAYS),
+        )
+
+    def to_settings(self) -> dict:
+        return {REMINDER_WINDOW_SETTING: self.reminder_window_days, PLAN_GRACE_SETTING: self.plan_grace_days}
+
+
+def _days(value, default: int) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return default
+    return days if days >= 0 else default
+
+
+def activity_settings(ledger: Ledger) -> ActivitySettings:
+    """The settings stored with the ledger's workspace (defaults for files read in memory)."""
+    rows = ledger.query("SELECT key, value FROM settings WHERE key IN ($window, $grace)",
+                        {"window": REMINDER_WINDOW_SETTING, "grace": PLAN_GRACE_SETTING}).fetchall()
+    return ActivitySettings.from_settings({key: json.loads(value) for key, value in rows})
+
+
+def imported_logs(ledger: Ledger) -> frozenset[str]:
+    """The collection-activity logs that hold at least one row: 'disputes', 'reminders', 'payment_plans', 'collection_costs'."""
+    counts = ledger.query(
+        "SELECT " + ", ".join(f"(SELECT count(*) > 0 FROM {table})" for table in ACTIVITY_SCHEMAS)
+    ).fetchall()[0]
+    return frozenset(table for table, present in zip(ACTIVITY_SCHEMAS, counts) if present)
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    """The `activity` object of the period report: money as Decimal, ratios and days as float, None when undefined."""
+
+    period: Period
+    logs: frozenset[str]
+    settings: ActivitySettings
+    dispute_rate: float | None = None
+    disputed_amount: Decimal | None = None
+    open_disputes_count: int | None = None
+    open_disputes_amount: Decimal | None = None
+    avg_dispute_resolution_days: float | None = None
+    reminders_count: int | None = None
+    reminder_success_rate: float | None = None
+    cost_per_reminder: Decimal | None = None
+    plan_compliance_rate: float | None = None
+    amount_in_plans: Decimal | None = None
+    cost_per_euro_collected: float | None = None
+    collection_rate_by_bucket: dict[str, float | None] = field(default_factory=dict)
+    # Parts of the formulas the JSON does not print but the page shows.
+    collection_costs: Decimal | None = None
+    paid_reminders: int | None = None
+    installments_due: int | None = None
+    installments_kept: int | None = None
+
+    def missing(self, key: str) -> str | None:
+        """The log a KPI needs and that was never imported, else None."""
+        needed = NEEDS.get(key)
+        return needed if needed is not None and needed not in self.logs else None
+
+    @property
+    def cost_exceeds_collected(self) -> bool:
+        """Spending more than one euro to collect one: the page shows it in red."""
+        return self.cost_per_euro_collected is not None and self.cost_per_euro_collected > 1
+
+    def to_json_dict(self) -> dict:
+        result = {}
+        for key in NEEDS:
+            value = getattr(self, key)
+            if key in MONEY_KEYS and value is not None:
+                value = float(value)
+            result[key] = value
+        result["collection_rate_by_bucket"] = dict(self.collection_rate_by_bucket)
+        return result
+
+
+def activity_report(ledger: Ledger, period: Period, filters: Filters = Filters(),
+                    settings: ActivitySettings | None = None) -> ActivityReport:
+    """Every collection-activity KPI of the period; those whose log is absent stay None."""
+    settings = settings or activity_settings(ledger)
+    logs = imported_logs(ledger)
+    params = {"start": period.start, "end": period.end, **filters.params()}
+    values: dict = {}
+    if "disputes" in logs:
+        disputed, rate = _row(ledger, "SELECT d.disputed_amount, kpi_dispute_rate(d.disputed_amount, f.sales)"
+                              " FROM disputed_sales($start, $end, $customers, $activities) AS d,"
+                              " period_flows([$start::DATE], [$end::DATE], $customers, $activities) AS f", params)
+        count, amount = _row(ledger, "SELECT * FROM open_disputes_at($end, $customers, $activities)", params)
+        resolution, _ = _row(ledger, "SELECT * FROM dispute_resolution($start, $end, $customers, $activities)", params)
+        values.update(disputed_amount=_money(disputed), dispute_rate=_float(rate), open_disputes_count=count,
+                      open_disputes_amount=_money(amount), avg_dispute_resolution_days=_float(resolution))
+    if "reminders" in logs:
+        count, paid, rate = _row(ledger, "SELECT * FROM reminder_success($start, $end, $window, $customers, $activities)",
+                                 {**params, "window": settings.reminder_window_days})
+        cost, _ = _row(ledger, "SELECT * FROM cost_per_reminder($start, $end, $customers, $activities)", params)
+        values.update(reminders_count=count, paid_reminders=paid, reminder_success_rate=_float(rate),
+                      cost_per_reminder=_money(cost))
+    if "payment_plans" in logs:
+        due, kept, rate = _row(ledger, "SELECT * FROM plan_compliance($start, $end, $grace, $customers, $activities)",
+                               {**params, "grace": settings.plan_grace_days})
+        amount, _ = _row(ledger, "SELECT * FROM amount_in_plans($end, $customers, $activities)", params)
+        values.update(installments_due=due, installments_kept=kept, plan_compliance_rate=_float(rate),
+                      amount_in_plans=_money(amount))
+    if "collection_costs" in logs:
+        costs, _, ratio = _row(ledger, "SELECT * FROM collection_cost_ratio($start, $end, $customers, $activities)",
+                               params)
+        values.update(collection_costs=_money(costs), cost_per_euro_collected=_float(ratio))
+    values["collection_rate_by_bucket"] = {key: rate for key, (_, _, rate) in _bucket_rows(ledger, period, filters).items()}
+    return ActivityReport(period, logs, settings, **values)
+
+
+def bucket_collection(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
+    """Per bucket of the aged balance at S − 1: its amount, what was collected of it by E, the rate (bucket_collection_rate.sql)."""
+    rows = _bucket_rows(ledger, period, filters)
+    return pd.DataFrame([(key, *values) for key, values in rows.items()],
+                        columns=["bucket", "opening_amount", "collected_amount", "collection_rate"])
+
+
+def _bucket_rows(ledger: Ledger, period: Period, filters: Filters) -> dict[str, tuple]:
+    rows = ledger.query(
+        "SELECT bucket, opening_amount, collected_amount, collection_rate"
+        " FROM bucket_collection_rate($start, $end, $edges, $customers, $activities)",
+        {"start": period.start, "end": period.end, "edges": list(DEFAULT_EDGES), **filters.params()},
+    ).fetchall()
+    found = {bucket: (opening, collected, _float(rate)) for bucket, opening, collected, rate in rows}
+    zero = Decimal("0.00")
+    return {key: found.get(index, (zero, zero, None)) for index, key in enumerate(BUCKET_KEYS)}
+
+
+def reminder_funnel(ledger: Ledger, period: Period, filters: Filters = Filters(),
+                    settings: ActivitySettings | None = None) -> pd.DataFrame:
+    """Escalation steps R1 → R2 → … → formal_notice → agency_legal: reminders, those paid, paid share (reminder_funnel.sql)."""
+    settings = settings or activity_settings(ledger)
+    return ledger.frame(
+        "SELECT step, reminders, paid_reminders, paid_share, cost"
+        " FROM reminder_funnel($start, $end, $window, $customers, $activities)",
+        {"start": period.start, "end": period.end, "window": settings.reminder_window_days, **filters.params()},
+    )
+
+
+def reminders_by_channel(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
+    """Reminders of the period by channel and stage (reminder_funnel.sql)."""
+    return ledger.frame("SELECT * FROM reminders_by_channel($start, $end, $customers, $activities)",
+                        {"start": period.start, "end": period.end, **filters.params()})
+
+
+def dispute_list(ledger: Ledger, as_of: date, filters: Filters = Filters()) -> pd.DataFrame:
+    """Disputes opened by `as_of`, open ones first, with their state at that date (ledger_disputes.sql)."""
+    return ledger.frame(
+        "SELECT document_id, customer_id, customer_name, activity, opened_date, resolved_date, amount, reason,"
+        " resolved_date IS NULL OR resolved_date > $as_of AS open,"
+        " CASE WHEN resolved_date <= $as_of THEN resolved_date - opened_date ELSE $as_of - opened_date END AS days"
+        " FROM ledger_disputes($customers, $activities) WHERE opened_date <= $as_of"
+        " ORDER BY open DESC, opened_date, document_id",
+        {"as_of": as_of, **filters.params()},
+    )
+
+
+def plan_list(ledger: Ledger, as_of: date, filters: Filters = Filters()) -> pd.DataFrame:
+    """Per customer with a payment plan started by `as_of`: planned, paid, remaining (amount_in_plans.sql)."""
+    return ledger.frame(
+        "SELECT customer_id, array_to_string(plans, ', ') AS plans, installments, installments_due,"
+        " first_due, last_due, planned, paid, remaining"
+        " FROM plans_at($as_of, $customers, $activities) ORDER BY remaining DESC, customer_id",
+        {"as_of": as_of, **filters.params()},
+    )
+
+
+def plan_installments(ledger: Ledger, period: Period, filters: Filters = Filters(),
+                      settings: ActivitySettings | None = None) -> pd.DataFrame:
+    """The installments due in the period and whether each was paid in full in time (plan_installments.sql)."""
+    settings = settings or activity_settings(ledger)
+    return ledger.frame(
+        "SELECT plan_id, customer_id, due_date, amount, cumulative_due, cash_by_deadline, paid_in_full"
+        " FROM plan_installments($grace, $customers, $activities)"
+        " WHERE due_date BETWEEN $start AND $end ORDER BY due_date, plan_id, installment_id",
+        {"start": period.start, "end": period.end, "grace": settings.plan_grace_days, **filters.params()},
+    )
+
+
+def write_offs_by_customer(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
+    """Written off in the period by customer and activity (write_offs.sql)."""
+    return ledger.frame("SELECT * FROM write_offs_by_customer($start, $end, $customers, $activities)",
+                        {"start": period.start, "end": period.end, **filters.params()})
+
+
+def write_offs_by_activity(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
+    """Written off, sales and bad-debt rate per activity (write_offs.sql)."""
+    frame = ledger.frame("SELECT * FROM write_offs_by_activity($start, $end, $customers, $activities)",
+                         {"start": period.start, "end": period.end, **filters.params()})
+    frame["bad_debt_rate"] = [_float(v) for v in frame["bad_debt_rate"]]
+    return frame
+
+
+def _row(ledger: Ledger, sql: str, params: dict) -> tuple:
+    return ledger.query(sql, params).fetchall()[0]
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+def _float(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
