@@ -9,7 +9,8 @@ import pyarrow.compute as pc
 from kpi.importers.amounts import AmountError, detect_decimal_mark, parse_amounts, strip_decoration
 from kpi.importers.dates import DateError, DateFormats, decide_day_order, parse_dates
 from kpi.importers.errors import ImportIssue
-from kpi.importers.mapping import ColumnMapping
+from kpi.importers.headers import AMOUNT_FIELDS
+from kpi.importers.mapping import DATE_FIELDS, ColumnMapping
 from kpi.importers.tables import TextTable
 
 FIELD_LABELS = {
@@ -26,6 +27,12 @@ FIELD_LABELS = {
     "settlement_id": "référence du règlement",
     "date": "date du règlement",
     "kind": "type de règlement (cash ou writeoff)",
+    # Collection-activity logs (kpi/importers/activity.py).
+    "disputed": "litige (oui/non)", "opened_date": "date d'ouverture du litige",
+    "resolved_date": "date de résolution du litige", "disputed_amount": "montant en litige", "reason": "motif",
+    "reminder_date": "date de la relance", "channel": "canal de relance", "stage": "niveau de relance",
+    "cost": "coût", "plan_id": "numéro d'échéancier", "installment_amount": "montant de l'échéance",
+    "cost_date": "date du frais", "cost_amount": "montant du frais", "category": "catégorie de frais",
 }
 
 
@@ -48,7 +55,7 @@ class FieldReader:
 
     def _file_decimal_mark(self) -> str | None:
         marks = set()
-        for name in ("amount", "paid_amount"):
+        for name in AMOUNT_FIELDS:
             header = self.mapping.header(name)
             if header:
                 text, _ = strip_decoration(self.table.column(header))
@@ -58,8 +65,7 @@ class FieldReader:
         return marks.pop() if len(marks) == 1 else self.table.default_decimal
 
     def _day_order(self, dayfirst: bool | None) -> DateFormats | None:
-        columns = {h: self.table.column(h) for f in ("issue_date", "due_date", "paid_date", "date")
-                   if (h := self.mapping.header(f))}
+        columns = {h: self.table.column(h) for f in DATE_FIELDS if (h := self.mapping.header(f))}
         try:
             return decide_day_order(columns, dayfirst)
         except DateError as error:

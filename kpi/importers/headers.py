@@ -97,7 +97,7 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Headers that look like an amount but are not the TTC amount a receivable is made of.
 NOT_GROSS_AMOUNT = ("ht", "hors taxe", "hors taxes", "tva", "vat", "tax", "taxe", "excl", "remise",
                     "discount", "quantite", "qte", "quantity", "prix unitaire", "unit price", "jours", "days")
-AMOUNT_FIELDS = ("amount", "paid_amount")
+AMOUNT_FIELDS = ("amount", "paid_amount", "disputed_amount", "installment_amount", "cost", "cost_amount")
 # Words that say a file is about payments rather than invoices.
 PAYMENT_WORDS = ("reglement", "paiement", "encaissement", "payment", "receipt", "remise", "versement")
 # Canonical names must keep their meaning even though "amount" and "date" are also generic words.

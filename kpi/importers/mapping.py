@@ -22,7 +22,7 @@ from kpi.importers.headers import (
 )
 
 LAYOUT_FIELDS = {"invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS}
-DATE_FIELDS = ("issue_date", "due_date", "paid_date", "date")
+DATE_FIELDS = ("issue_date", "due_date", "paid_date", "date", "opened_date", "resolved_date", "reminder_date", "cost_date")
 MINIMUM_CONFIDENCE = 0.5
 
 _DATE_WORDS = {"date", "echeance", "le", "jour", "day", "dated"}
