@@ -109,7 +109,8 @@ with tab_documents:
     document_labels = [name for name in document_labels if name in by_document.rows.columns]
     # No summary rows here: they would sort in among the documents by date; the totals are
     # those of the customer tab.
-    st.dataframe(_styled(by_document.rows, document_labels, False, by_document), hide_index=True, width="stretch")
+    st.dataframe(_styled(by_document.rows, document_labels, False, by_document), hide_index=True, width="stretch",
+                 placeholder="—")
 
 names = [view.customer_names.get(c, c) for c in view.filters.customers]
 header = ExportHeader(

@@ -50,7 +50,7 @@ for name in shown:
         styler = styler.format(fmt.days, subset=[titles[name]], na_rep="—")
 styler = styler.hide(axis="index")
 event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                     key="customers_table")
+                     key="customers_table", placeholder="—")
 st.caption(t("customers.pick_hint"))
 rows = event.selection.rows if event else []
 if not rows or rows[0] >= len(table):
@@ -64,7 +64,7 @@ st.header(customer_name)
 own = context.report(view, period, only_this)
 cards = (("closing_ar", "money"), ("dso", "days"), ("avg_days_late", "days"), ("collection_rate", "percent"),
          ("overdue_rate", "percent"))
-for column, (key, unit) in zip(st.columns(len(cards)), cards):
+for column, (key, unit) in zip(st.columns([2, 1, 1, 1, 1]), cards):  # amounts need the room
     value = getattr(own, key)
     column.metric(t(f"kpi.{key}.label"), fmt.value(value, unit),
                   help=None if value is not None else t(f"kpi.{key}.null_hint"), border=True)
