@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=80, help="number of customers (default 80)")
     _add_whatif_command(commands)
     _add_forecast_command(commands)
+    _add_audit_command(commands)
     return parser
 
 
@@ -343,8 +344,38 @@ def _forecast(args: argparse.Namespace, out) -> None:
     out.write("\n".join(lines) + "\n")
 
 
+def _add_audit_command(commands) -> None:
+    audit = commands.add_parser(
+        "audit", help="the client audit report (XLSX, HTML or PDF)",
+        description="Cover, headline KPIs with formulas and trend, aged balance, top 20 overdue customers with their"
+                    " rating, findings, data quality and KPI definitions, for the period [--from, --to].",
+    )
+    _add_files(audit)
+    audit.add_argument("--from", dest="start", type=_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)")
+    audit.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="last day of the period, included (YYYY-MM-DD)")
+    audit.add_argument("-o", "--output", type=Path, required=True, help="report.xlsx, report.html or report.pdf (the suffix picks the format)")
+    audit.add_argument("--company", help="the company named on the cover (default: the workspace's name)")
+    _add_filters(audit)
+    audit.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the report (default fr)")
+
+
+def _audit(args: argparse.Namespace, out) -> None:
+    from kpi.audit import build_audit
+    from kpi.audit_export import FORMATS, write_audit
+    from kpi.workspace import is_workspace
+
+    fmt = args.output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"the report's file name must end in one of {', '.join(FORMATS)} (got {args.output.name})")
+    ledger = open_sources(args.files, **_import_options(args))
+    company = args.company or (args.files[0].resolve().name if len(args.files) == 1 and is_workspace(args.files[0]) else "")
+    report = build_audit(ledger, Period(args.start, args.end), _filters(args), company=company, lang=args.lang)
+    args.output.write_bytes(write_audit(report, fmt))
+    out.write(f"{args.output}\n")
+
+
 COMMANDS = {"report": _report, "aging": _aging, "series": _series, "import": _import, "inspect": _inspect, "demo": _demo,
-            "whatif": _whatif, "forecast": _forecast}
+            "whatif": _whatif, "forecast": _forecast, "audit": _audit}
 
 
 def main(argv: list[str] | None = None, out=None) -> int:

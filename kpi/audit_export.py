@@ -1,0 +1,436 @@
+"""The audit report written out: XLSX (one sheet per section), HTML and PDF (with the charts as images).
+
+The XLSX keeps numbers as numbers (money with two decimals) so the client can recompute;
+HTML and PDF show the French (or English) formatted text of kpi.formatting. Charts are the
+dashboard's Altair charts rendered to PNG by vl-convert, so no browser is needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from decimal import Decimal
+
+import xlsxwriter
+
+from kpi.audit import AuditReport
+from kpi.charts import aging_bar_chart, kpi_trend_chart
+from kpi.findings import findings_frame
+from kpi.formatting import format_date, format_money, format_value
+from kpi.i18n import bucket_label
+
+FORMATS = ("xlsx", "html", "pdf")
+SHEETS = ("cover", "kpis", "aged_balance", "top_overdue", "findings", "data_quality", "definitions")
+
+
+# -- shared layout ---------------------------------------------------------------------------------
+
+
+def _cover_rows(audit: AuditReport) -> list[tuple[str, str]]:
+    t, lang = audit.t, audit.lang
+    period = f"{format_date(audit.period.start, lang)} – {format_date(audit.period.end, lang)} ({audit.period.days} j)" \
+        if lang == "fr" else f"{format_date(audit.period.start, lang)} – {format_date(audit.period.end, lang)} ({audit.period.days} d)"
+    previous = audit.previous.period
+    filters = [*audit.filters.customers, *audit.filters.activities]
+    return [
+        (t("audit.company"), audit.company or "—"),
+        (t("audit.period"), period),
+        (t("audit.previous_period"), f"{format_date(previous.start, lang)} – {format_date(previous.end, lang)}"),
+        (t("audit.filters"), ", ".join(filters) if filters else t("audit.no_filter")),
+        (t("audit.sources"), ", ".join(audit.sources) if audit.sources else t("audit.no_imports")),
+        (t("audit.generated_on"), format_date(audit.generated_on, lang)),
+    ]
+
+
+def _text(value, unit: str, audit: AuditReport) -> str:
+    return format_value(value, unit, audit.lang, audit.currency)
+
+
+def _aged_columns(audit: AuditReport) -> list[str]:
+    return [*audit.aged.bucket_keys, "unapplied_credits", "total"]
+
+
+def _section_tables(audit: AuditReport) -> dict[str, list[tuple[str | None, list[str], list[list[str]]]]]:
+    """Each section as (subtitle, header, formatted rows) tables, for HTML and PDF."""
+    t = audit.t
+    headline = audit.headline()
+    kpis = [[row.label, _text(row.value, row.unit, audit), _text(row.previous, row.unit, audit),
+             _text(row.change, row.unit, audit), row.formula] for row in headline.itertuples()]
+    aged_keys = _aged_columns(audit)
+    aged_rows = [[row["customer_name"], *(_text(row[k], "money", audit) for k in aged_keys)]
+                 for _, row in audit.aged.rows.iterrows()]
+    aged_rows.append([t("bucket.total"), *(_text(audit.aged.totals[k], "money", audit) for k in aged_keys)])
+    top = audit.top_overdue()
+    top_rows = [[row.customer_name, _text(row.overdue, "money", audit), _text(row.over_120, "money", audit),
+                 _text(row.total, "money", audit), row.rating or "—", row.factors] for row in top.itertuples()]
+    findings = findings_frame(audit.findings, audit.lang)
+    imports = [[str(row.import_id), format_date(row.imported_at, audit.lang), ", ".join(row.sources), str(row.documents),
+                str(row.settlements), _text(row.documents_total, "money", audit), _text(row.settlements_total, "money", audit)]
+               for row in audit.imports.itertuples()]
+    files = [[str(row.import_id), row.file, row.layout or "", str(row.rows_read), str(row.rows_imported),
+              _text(row.amount_in_file, "money", audit), _text(row.amount_imported, "money", audit),
+              t("audit.yes") if row.reconciled else t("audit.no"), row.notes] for row in audit.import_files.itertuples()]
+    definitions = [[row.name, row.label, row.formula, row.unit] for row in audit.definitions().itertuples()]
+    return {
+        "kpis": [(None, [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.previous"), t("audit.col.change"),
+                         t("audit.col.formula")], kpis)],
+        "aged_balance": [(t("audit.as_of", day=format_date(audit.period.end, audit.lang)),
+                          [t("audit.col.customer"), *(bucket_label(k, audit.lang) for k in aged_keys)], aged_rows)],
+        "top_overdue": [(None, [t("audit.col.customer"), t("audit.col.overdue"), bucket_label(audit.aged.bucket_keys[-1], audit.lang),
+                                t("bucket.total"), t("risk.rating"), t("risk.factors")], top_rows)],
+        "findings": [(None, [t("audit.col.severity"), t("audit.col.finding"), t("audit.col.numbers")],
+                      findings.values.tolist())],
+        "data_quality": [
+            (None, [t("audit.col.import"), t("audit.col.imported_at"), t("audit.col.files"), t("audit.col.documents"),
+                    t("audit.col.settlements"), t("audit.col.documents_total"), t("audit.col.settlements_total")], imports),
+            (None, [t("audit.col.import"), t("audit.col.file"), t("audit.col.layout"), t("audit.col.rows_read"),
+                    t("audit.col.rows_imported"), t("audit.col.amount_in_file"), t("audit.col.amount_imported"),
+                    t("audit.col.reconciled"), t("audit.col.notes")], files),
+        ],
+        "definitions": [(None, [t("audit.col.name"), t("audit.col.label"), t("audit.col.formula"), t("audit.col.unit")], definitions)],
+    }
+
+
+def chart_images(audit: AuditReport) -> dict[str, bytes]:
+    """PNG images of the charts: the aged balance and the DSO / BPDSO trend."""
+    import vl_convert
+
+    charts = {
+        "aged_balance": aging_bar_chart(audit.report.aging, audit.lang, audit.currency).properties(width=520),
+        "trend": kpi_trend_chart(audit.series, ["dso", "bpdso"], "days", audit.lang).properties(width=520),
+    }
+    return {name: vl_convert.vegalite_to_png(chart.to_json(), scale=2) for name, chart in charts.items()}
+
+
+# -- XLSX ------------------------------------------------------------------------------------------
+
+
+def audit_xlsx(audit: AuditReport) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    header = workbook.add_format({"bold": True, "bg_color": "#e8eef4", "text_wrap": True, "valign": "top"})
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
+    number = workbook.add_format({"num_format": "0.0"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    t = audit.t
+
+    def sheet(key: str):
+        worksheet = workbook.add_worksheet(t(f"audit.sheet.{key}")[:31])
+        worksheet.write(0, 0, t(f"audit.section.{key}"), title)
+        return worksheet
+
+    def cell(worksheet, row: int, column: int, value, unit: str = "text", emphasis: bool = False) -> None:
+        if value is None:
+            worksheet.write_blank(row, column, None)
+        elif unit == "money":
+            worksheet.write_number(row, column, float(value), money_bold if emphasis else money)
+        elif unit in ("days", "percent", "ratio"):
+            worksheet.write_number(row, column, float(value), number)
+        else:
+            worksheet.write(row, column, value)
+
+    cover = sheet("cover")
+    cover.write(1, 0, t("audit.title"), bold)
+    for index, (label, value) in enumerate(_cover_rows(audit), start=3):
+        cover.write(index, 0, label, bold)
+        cover.write(index, 1, value)
+    cover.set_column(0, 0, 24)
+    cover.set_column(1, 1, 70)
+
+    kpis = sheet("kpis")
+    columns = [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.previous"), t("audit.col.change"),
+               t("audit.col.unit"), t("audit.col.formula")]
+    kpis.write_row(2, 0, columns, header)
+    headline = audit.headline()
+    for index, row in enumerate(headline.itertuples(), start=3):
+        kpis.write(index, 0, row.label)
+        for column, value in ((1, row.value), (2, row.previous), (3, row.change)):
+            cell(kpis, index, column, value, row.unit)
+        kpis.write(index, 4, {"money": audit.currency, "days": "j" if audit.lang == "fr" else "d", "percent": "%", "ratio": "×"}[row.unit])
+        kpis.write(index, 5, row.formula, wrap)
+    trend_row = 3 + len(headline) + 2
+    kpis.write(trend_row, 0, t("audit.section.trend"), bold)
+    trend_keys = ["dso", "bpdso", "add", "cei", "overdue_rate", "closing_ar"]
+    kpis.write_row(trend_row + 1, 0, [t("chart.month"), *(t(f"kpi.{k}.label") for k in trend_keys)], header)
+    for offset, (_, month) in enumerate(audit.series.iterrows(), start=trend_row + 2):
+        kpis.write(offset, 0, month["month"])
+        for column, key in enumerate(trend_keys, start=1):
+            cell(kpis, offset, column, month[key], "money" if key == "closing_ar" else "days")
+    kpis.set_column(0, 0, 34)
+    kpis.set_column(1, 4, 16)
+    kpis.set_column(5, 5, 90)
+
+    aged = sheet("aged_balance")
+    aged.write(1, 0, t("audit.as_of", day=format_date(audit.period.end, audit.lang)))
+    keys = _aged_columns(audit)
+    aged.write_row(2, 0, [t("audit.col.customer_id"), t("audit.col.customer"), *(bucket_label(k, audit.lang) for k in keys)], header)
+    last = 3
+    for last, (_, row) in enumerate(audit.aged.rows.iterrows(), start=3):
+        aged.write(last, 0, row["customer_id"])
+        aged.write(last, 1, row["customer_name"])
+        for column, key in enumerate(keys, start=2):
+            cell(aged, last, column, row[key], "money")
+    total_row = last + 1 if len(audit.aged.rows) else 3
+    aged.write(total_row, 1, t("bucket.total"), bold)
+    for column, key in enumerate(keys, start=2):
+        cell(aged, total_row, column, audit.aged.totals[key], "money", emphasis=True)
+    aged.set_column(0, 0, 12)
+    aged.set_column(1, 1, 34)
+    aged.set_column(2, 2 + len(keys), 15)
+
+    top = sheet("top_overdue")
+    top.write_row(2, 0, [t("audit.col.customer_id"), t("audit.col.customer"), t("audit.col.overdue"),
+                         bucket_label(audit.aged.bucket_keys[-1], audit.lang), t("bucket.total"), t("risk.rating"),
+                         t("risk.points"), t("risk.factors")], header)
+    for index, row in enumerate(audit.top_overdue().itertuples(), start=3):
+        top.write(index, 0, row.customer_id)
+        top.write(index, 1, row.customer_name)
+        for column, value in ((2, row.overdue), (3, row.over_120), (4, row.total)):
+            cell(top, index, column, value, "money")
+        cell(top, index, 5, row.rating)
+        cell(top, index, 6, row.points)
+        top.write(index, 7, row.factors)
+    top.set_column(1, 1, 34)
+    top.set_column(2, 4, 15)
+    top.set_column(7, 7, 60)
+
+    _write_text_tables(sheet("findings"), _section_tables(audit)["findings"], header, wrap, widths=(14, 90, 90))
+    quality = sheet("data_quality")
+    row = 2
+    quality.write_row(row, 0, [t("audit.col.import"), t("audit.col.imported_at"), t("audit.col.files"), t("audit.col.documents"),
+                               t("audit.col.settlements"), t("audit.col.documents_total"), t("audit.col.settlements_total")], header)
+    if audit.imports.empty:
+        quality.write(row + 1, 0, t("audit.no_imports"))
+        row += 1
+    for item in audit.imports.itertuples():
+        row += 1
+        quality.write_row(row, 0, [item.import_id, format_date(item.imported_at, audit.lang), ", ".join(item.sources),
+                                   item.documents, item.settlements])
+        cell(quality, row, 5, item.documents_total, "money")
+        cell(quality, row, 6, item.settlements_total, "money")
+    row += 2
+    quality.write_row(row, 0, [t("audit.col.import"), t("audit.col.file"), t("audit.col.layout"), t("audit.col.rows_read"),
+                               t("audit.col.rows_imported"), t("audit.col.amount_in_file"), t("audit.col.amount_imported"),
+                               t("audit.col.reconciled"), t("audit.col.notes")], header)
+    for item in audit.import_files.itertuples():
+        row += 1
+        quality.write_row(row, 0, [item.import_id, item.file, item.layout or "", item.rows_read, item.rows_imported])
+        cell(quality, row, 5, item.amount_in_file, "money")
+        cell(quality, row, 6, item.amount_imported, "money")
+        quality.write(row, 7, t("audit.yes") if item.reconciled else t("audit.no"))
+        quality.write(row, 8, item.notes, wrap)
+    quality.set_column(0, 7, 16)
+    quality.set_column(8, 8, 90)
+
+    _write_text_tables(sheet("definitions"), _section_tables(audit)["definitions"], header, wrap, widths=(22, 40, 100, 12))
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _write_text_tables(worksheet, tables, header_format, wrap_format, widths=()) -> None:
+    row = 2
+    for _, columns, rows in tables:
+        worksheet.write_row(row, 0, columns, header_format)
+        for values in rows:
+            row += 1
+            for column, value in enumerate(values):
+                worksheet.write(row, column, value, wrap_format)
+        row += 2
+    for column, width in enumerate(widths):
+        worksheet.set_column(column, column, width)
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2733}
+h1{font-size:1.8rem} h2{border-bottom:2px solid #1e88e5;padding-bottom:.2rem;margin-top:2.5rem}
+table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0 1rem}
+th,td{border:1px solid #d5dde5;padding:.25rem .4rem;vertical-align:top;text-align:left}
+th{background:#e8eef4} td.n{text-align:right;white-space:nowrap}
+.alert{color:#b71c1c;font-weight:600} .warning{color:#e65100;font-weight:600}
+img{max-width:100%} dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}
+"""
+
+
+def _html_table(columns: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row)) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def audit_html(audit: AuditReport, images: dict[str, bytes] | None = None) -> str:
+    images = chart_images(audit) if images is None else images
+    t = audit.t
+    tables = _section_tables(audit)
+
+    def image(name: str) -> str:
+        if name not in images:
+            return ""
+        return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{base64.b64encode(images[name]).decode()}">'
+
+    parts = [f"<!DOCTYPE html><html lang=\"{audit.lang}\"><head><meta charset=\"utf-8\">"
+             f"<title>{html.escape(t('audit.title'))} — {html.escape(audit.company)}</title><style>{_CSS}</style></head><body>",
+             f"<h1>{html.escape(t('audit.title'))}</h1><dl>"]
+    parts += [f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>" for label, value in _cover_rows(audit)]
+    parts.append("</dl>")
+    numeric = {"kpis": {1, 2, 3}, "aged_balance": set(range(1, 10)), "top_overdue": {1, 2, 3}}
+    for key in SHEETS[1:]:
+        parts.append(f"<h2>{html.escape(t(f'audit.section.{key}'))}</h2>")
+        if key == "kpis":
+            parts.append(f"<h3>{html.escape(t('audit.section.trend'))}</h3>{image('trend')}")
+        if key == "aged_balance":
+            parts.append(image("aged_balance"))
+        if key == "findings":
+            if not audit.findings:
+                parts.append(f"<p>{html.escape(t('audit.no_findings'))}</p>")
+            for finding in audit.findings:
+                numbers = " · ".join(f"{what} : {value}" for what, value in finding.numbers)
+                parts.append(f'<p><span class="{finding.severity}">{html.escape(t(f"finding.severity.{finding.severity}"))}</span> — '
+                             f"{html.escape(finding.text)}<br><small>{html.escape(numbers)}</small></p>")
+            continue
+        if key == "data_quality" and audit.imports.empty:
+            parts.append(f"<p>{html.escape(t('audit.no_imports'))}</p>")
+            continue
+        for subtitle, columns, rows in tables[key]:
+            if subtitle:
+                parts.append(f"<p>{html.escape(subtitle)}</p>")
+            parts.append(_html_table(columns, rows, numeric.get(key, set())))
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+# Bitstream Vera ships with reportlab, so the PDF looks the same on every machine; the few
+# characters it lacks are replaced by their nearest equivalent.
+_PDF_REPLACEMENTS = {"\u202f": "\u00a0", "Σ": "Somme ", "→": "->", "∑": "Somme ", "\u2011": "-"}
+
+
+def _pdf_font() -> str:
+    from reportlab import __file__ as reportlab_file
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "EncoursVera" not in pdfmetrics.getRegisteredFontNames():
+        fonts = os.path.join(os.path.dirname(reportlab_file), "fonts")
+        pdfmetrics.registerFont(TTFont("EncoursVera", os.path.join(fonts, "Vera.ttf")))
+        pdfmetrics.registerFont(TTFont("EncoursVera-Bold", os.path.join(fonts, "VeraBd.ttf")))
+    return "EncoursVera"
+
+
+def _pdf_text(value) -> str:
+    text = str(value)
+    for old, new in _PDF_REPLACEMENTS.items():
+        text = text.replace(old, new)
+    return html.escape(text)
+
+
+def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    images = chart_images(audit) if images is None else images
+    font = _pdf_font()
+    t = audit.t
+    body = ParagraphStyle("body", fontName=font, fontSize=8, leading=10)
+    small = ParagraphStyle("small", parent=body, fontSize=7, leading=8.5)
+    h1 = ParagraphStyle("h1", fontName=f"{font}-Bold", fontSize=20, leading=24, spaceAfter=12)
+    h2 = ParagraphStyle("h2", fontName=f"{font}-Bold", fontSize=13, leading=16, spaceBefore=6, spaceAfter=6)
+    page_width = landscape(A4)[0] - 3 * cm
+
+    def table(columns, rows, widths=None, style=small):
+        data = [[Paragraph(_pdf_text(c), style) for c in columns]] + [[Paragraph(_pdf_text(v), style) for v in row] for row in rows]
+        result = Table(data, colWidths=widths, repeatRows=1)
+        result.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5ced8")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        return result
+
+    def picture(name: str, width: float):
+        reader = io.BytesIO(images[name])
+        from reportlab.lib.utils import ImageReader
+
+        pixels_wide, pixels_high = ImageReader(io.BytesIO(images[name])).getSize()
+        return Image(reader, width=width, height=width * pixels_high / pixels_wide)
+
+    tables = _section_tables(audit)
+    story = [Paragraph(_pdf_text(t("audit.title")), h1)]
+    story.append(table(["", ""], _cover_rows(audit), widths=[6 * cm, page_width - 6 * cm], style=body))
+    story.append(PageBreak())
+
+    story.append(Paragraph(_pdf_text(t("audit.section.kpis")), h2))
+    _, columns, rows = tables["kpis"][0]
+    story.append(table(columns, rows, widths=[5 * cm, 3.2 * cm, 3.2 * cm, 3.2 * cm, page_width - 14.6 * cm]))
+    if "trend" in images:
+        story += [Spacer(1, 8), Paragraph(_pdf_text(t("audit.section.trend")), h2), picture("trend", 16 * cm)]
+    story.append(PageBreak())
+
+    story.append(Paragraph(_pdf_text(t("audit.section.aged_balance")), h2))
+    subtitle, columns, rows = tables["aged_balance"][0]
+    story.append(Paragraph(_pdf_text(subtitle), body))
+    if "aged_balance" in images:
+        story.append(picture("aged_balance", 13 * cm))
+    story.append(table(columns, rows, widths=[6 * cm] + [(page_width - 6 * cm) / (len(columns) - 1)] * (len(columns) - 1)))
+    story.append(PageBreak())
+
+    story.append(Paragraph(_pdf_text(t("audit.section.top_overdue")), h2))
+    _, columns, rows = tables["top_overdue"][0]
+    story.append(table(columns, rows, widths=[6 * cm, 3 * cm, 3 * cm, 3 * cm, 2 * cm, page_width - 17 * cm]))
+
+    story.append(Paragraph(_pdf_text(t("audit.section.findings")), h2))
+    if not audit.findings:
+        story.append(Paragraph(_pdf_text(t("audit.no_findings")), body))
+    _, columns, rows = tables["findings"][0]
+    if rows:
+        story.append(table(columns, rows, widths=[2.5 * cm, (page_width - 2.5 * cm) / 2, (page_width - 2.5 * cm) / 2], style=body))
+    story.append(PageBreak())
+
+    story.append(Paragraph(_pdf_text(t("audit.section.data_quality")), h2))
+    if audit.imports.empty:
+        story.append(Paragraph(_pdf_text(t("audit.no_imports")), body))
+    else:
+        for _, columns, rows in tables["data_quality"]:
+            story += [table(columns, rows), Spacer(1, 8)]
+    story.append(PageBreak())
+
+    story.append(Paragraph(_pdf_text(t("audit.section.definitions")), h2))
+    _, columns, rows = tables["definitions"][0]
+    story.append(table(columns, rows, widths=[3.5 * cm, 6 * cm, page_width - 11.5 * cm, 2 * cm]))
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
+                                 topMargin=1.5 * cm, bottomMargin=1.5 * cm,
+                                 title=f"{t('audit.title')} — {audit.company}", author="Encours")
+    document.build(story)
+    return buffer.getvalue()
+
+
+def write_audit(audit: AuditReport, fmt: str) -> bytes:
+    """The report as bytes in one of FORMATS."""
+    if fmt == "xlsx":
+        return audit_xlsx(audit)
+    if fmt == "html":
+        return audit_html(audit).encode("utf-8")
+    if fmt == "pdf":
+        return audit_pdf(audit)
+    raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def money_text(value: Decimal, audit: AuditReport) -> str:
+    """An amount as the HTML and PDF print it."""
+    return format_money(value, audit.lang, audit.currency)
+
