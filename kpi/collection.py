@@ -255,7 +255,8 @@ def write_offs_by_activity(ledger: Ledger, period: Period, filters: Filters = Fi
 
 
 def _row(ledger: Ledger, sql: str, params: dict) -> tuple:
-    return ledger.query(sql, params).fetchall()[0]
+    # DuckDB refuses parameters a statement does not use: pass only those it names.
+    return ledger.query(sql, {key: value for key, value in params.items() if f"${key}" in sql}).fetchall()[0]
 
 
 def _money(value) -> Decimal | None:

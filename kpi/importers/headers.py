@@ -61,6 +61,9 @@ INVOICE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     "currency": (("currency", "devise", "monnaie", "currency code", "code devise"), ()),
+    # A yes/no column: the invoice is disputed (a dispute on its full amount, opened at its issue date).
+    "disputed": (("disputed", "en litige", "litige", "litigieux", "litigieuse", "contestee", "contestation",
+                  "in dispute", "dispute", "is disputed", "facture contestee"), ()),
 }
 
 PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -92,6 +95,97 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "kind": (("kind", "type", "nature", "type de reglement", "type reglement"), ()),
     "currency": INVOICE_FIELDS["currency"],
+}
+
+# The collection-activity logs (kpi/importers/activity.py). Each has a "signature" field whose
+# strong synonyms name the log without doubt (see SIGNATURE_FIELDS).
+DISPUTE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "document_id": INVOICE_FIELDS["document_id"],
+    "opened_date": (
+        ("date litige", "date du litige", "date ouverture", "date d ouverture", "date ouverture litige",
+         "date d ouverture du litige", "ouvert le", "opened", "opened date", "opened on", "dispute date",
+         "date opened", "date contestation", "date de contestation", "date signalement"),
+        ("date",),
+    ),
+    "resolved_date": (
+        ("date resolution", "date de resolution", "resolu le", "resolved", "resolved date", "resolved on",
+         "date resolved", "date cloture", "date de cloture", "clos le", "closed date", "closed on", "date closed"),
+        (),
+    ),
+    "disputed_amount": (
+        ("montant litige", "montant en litige", "montant du litige", "montant conteste", "disputed amount",
+         "dispute amount", "amount disputed", "amount in dispute"),
+        ("montant", "amount", "total", "somme"),
+    ),
+    "reason": (
+        ("motif", "motif du litige", "motif litige", "raison", "reason", "dispute reason", "cause",
+         "nature du litige", "type de litige", "categorie de litige", "dispute category", "dispute type"),
+        ("categorie", "category", "nature", "type"),
+    ),
+}
+
+REMINDER_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "customer_id": INVOICE_FIELDS["customer_id"],
+    "customer_name": INVOICE_FIELDS["customer_name"],
+    "document_id": INVOICE_FIELDS["document_id"],
+    "reminder_date": (
+        ("date relance", "date de relance", "date de la relance", "relance le", "reminder date", "date reminder",
+         "dunning date", "date envoi", "date d envoi", "sent on", "date action", "date de l action"),
+        ("date",),
+    ),
+    "channel": (
+        ("canal", "canal de relance", "moyen", "mode de relance", "type de relance", "channel", "reminder channel",
+         "media", "action", "type d action", "reminder type", "dunning type"),
+        ("type", "mode"),
+    ),
+    "stage": (
+        ("niveau", "niveau de relance", "niveau relance", "etape", "stade", "relance", "n relance", "numero relance",
+         "stage", "reminder level", "dunning level", "level", "step", "reminder stage"),
+        (),
+    ),
+    "cost": (
+        ("cout", "cout relance", "cout de la relance", "frais", "frais de relance", "cost", "reminder cost",
+         "dunning fee", "montant frais"),
+        (),
+    ),
+}
+
+PLAN_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "plan_id": (
+        ("plan", "plan id", "n plan", "numero plan", "plan de paiement", "n echeancier", "numero echeancier",
+         "echeancier", "id echeancier", "ref echeancier", "payment plan", "payment plan id", "plan number",
+         "instalment plan", "installment plan"),
+        (),
+    ),
+    "customer_id": INVOICE_FIELDS["customer_id"],
+    "customer_name": INVOICE_FIELDS["customer_name"],
+    "due_date": (
+        ("date echeance", "date d echeance", "echeance", "due date", "installment date", "instalment date",
+         "installment due date", "date mensualite", "date de l echeance", "date prevue"),
+        ("date",),
+    ),
+    "installment_amount": (
+        ("montant echeance", "montant de l echeance", "mensualite", "montant mensualite", "installment amount",
+         "instalment amount", "installment", "instalment", "amount due"),
+        ("montant", "amount", "total", "somme"),
+    ),
+}
+
+COST_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "cost_date": (
+        ("date frais", "date du frais", "date de la depense", "date depense", "cost date", "expense date"),
+        ("date", "periode", "mois", "period", "month"),
+    ),
+    "cost_amount": (
+        ("cout", "cout recouvrement", "cout de recouvrement", "frais", "frais de recouvrement", "montant frais",
+         "depense", "collection cost", "collection costs", "cost", "costs", "expense"),
+        ("montant", "amount", "total", "somme"),
+    ),
+    "category": (
+        ("categorie", "categorie de frais", "type de frais", "nature du frais", "nature", "poste", "category",
+         "cost category", "cost type", "expense type"),
+        ("type",),
+    ),
 }
 
 # Headers that look like an amount but are not the TTC amount a receivable is made of.

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.canonical import MONEY, UNASSIGNED_ACTIVITY
+from kpi.importers.activity import disputes_from_flags
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import FIELD_LABELS, FieldReader
 from kpi.importers.headers import NOT_GROSS_AMOUNT, normal_form
@@ -139,6 +140,7 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
         "source_row": rows,
     })
     settlements = _paid_columns(table, mapping, documents, paid_date, paid_amount, issues, warnings)
+    disputes = disputes_from_flags(reader, documents, paid_date)
     if len(issues) > before:
         return None
     return ParsedFile(
@@ -147,6 +149,7 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
         details={"documents_in_file": _sum(amount),
                  "settlements_in_file": _sum(settlements.column("amount"))},
         currency=currency, columns={**mapping.fields, "date": mapping.header("paid_date")},
+        activity={"disputes": disputes} if disputes.num_rows else {},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kpi.importers.errors import ImportIssue
+from kpi.importers.activity import ACTIVITY_LAYOUTS, detect_activity
 from kpi.importers.fec import is_fec
 from kpi.importers.headers import (
     CANONICAL_DOCUMENT_HEADERS,
@@ -23,6 +24,10 @@ LAYOUT_LABELS = {
     "payments": "fichier de règlements",
     "canonical-documents": "documents (format canonique)",
     "canonical-settlements": "règlements (format canonique)",
+    "disputes": "journal des litiges",
+    "reminders": "journal des relances",
+    "payment_plans": "échéanciers (plans de paiement)",
+    "collection_costs": "frais de recouvrement",
 }
 
 
@@ -73,6 +78,11 @@ def detect(table: TextTable, options: ImportOptions, user_entries: list[dict]) -
     if saved is not None and forced in (None, "canonical", saved.get("layout")):
         mapping = mapping_from_entry(table.file, table.headers, saved, "enregistrée")
         return Detected(_canonical_name(table, mapping), mapping)
+    if forced in ACTIVITY_LAYOUTS:
+        return Detected(forced, guess_mapping(table.headers, forced))
+    activity = detect_activity(table) if forced is None else None
+    if activity is not None:
+        return Detected(activity.layout, activity)
     invoices = guess_mapping(table.headers, "invoices")
     payments = guess_mapping(table.headers, "payments")
     if forced == "invoices":

@@ -14,14 +14,23 @@ from pathlib import Path
 from kpi.importers.errors import ImportIssue
 from kpi.importers.headers import (
     AMOUNT_FIELDS,
+    COST_FIELDS,
+    DISPUTE_FIELDS,
     INVOICE_FIELDS,
     NOT_GROSS_AMOUNT,
     PAYMENT_FIELDS,
+    PLAN_FIELDS,
+    REMINDER_FIELDS,
     compact,
     normal_form,
 )
 
-LAYOUT_FIELDS = {"invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS}
+LAYOUT_FIELDS = {
+    "invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS,
+    # Collection-activity logs (kpi/importers/activity.py).
+    "disputes": DISPUTE_FIELDS, "reminders": REMINDER_FIELDS, "payment_plans": PLAN_FIELDS,
+    "collection_costs": COST_FIELDS,
+}
 DATE_FIELDS = ("issue_date", "due_date", "paid_date", "date", "opened_date", "resolved_date", "reminder_date", "cost_date")
 MINIMUM_CONFIDENCE = 0.5
 
@@ -141,7 +150,7 @@ def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source:
     layout = entry.get("layout", "invoices")
     if layout not in LAYOUT_FIELDS:
         raise MappingFileError(ImportIssue(file, f"disposition « {layout} » inconnue dans la correspondance — "
-                                           "attendu invoices ou payments"))
+                                           f"attendu {', '.join(LAYOUT_FIELDS)}"))
     known = LAYOUT_FIELDS[layout]
     choices = []
     for name, header in entry["columns"].items():

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from kpi.importers.terms import PaymentTerms
 
-LAYOUTS = ("invoices", "payments", "fec", "canonical")
+LAYOUTS = ("invoices", "payments", "fec", "canonical", "disputes", "reminders", "payment_plans", "collection_costs")
 LAYOUT_ALIASES = {
+    "litiges": "disputes", "relances": "reminders", "echeanciers": "payment_plans", "échéanciers": "payment_plans",
+    "plans": "payment_plans", "frais": "collection_costs", "costs": "collection_costs",
     "invoice-list": "invoices", "invoice_list": "invoices", "factures": "invoices", "liste": "invoices",
     "reglements": "payments", "règlements": "payments", "paiements": "payments", "settlements": "payments",
 }

@@ -28,6 +28,8 @@ class ParsedFile:
     details: dict = field(default_factory=dict)  # layout-specific figures for the report (FEC 411 balance…)
     currency: str | None = None
     columns: dict = field(default_factory=dict)  # canonical field -> the file's header, for messages
+    # Collection-activity rows by canonical table ('disputes', 'reminders'…), with source_file/source_row.
+    activity: dict = field(default_factory=dict)
 
 
 def with_origin(table: pa.Table, schema: pa.Schema) -> pa.Table:

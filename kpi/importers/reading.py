@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA, CanonicalLedger
+from kpi.importers.activity import ACTIVITY_LAYOUTS, activity_total, check_activity, read_activity
 from kpi.importers.dialect import SEPARATOR_NAMES
 from kpi.importers.errors import ImportFailed, ImportIssue
 from kpi.importers.fec import read_fec
@@ -24,7 +25,7 @@ from kpi.importers.payments import read_payments
 from kpi.importers.report import FileReport, ImportReport, ImportResult
 from kpi.importers.saved_mappings import save_mapping
 from kpi.importers.tables import PARQUET_SUFFIXES, SPREADSHEET_SUFFIXES, TextTable, UnreadableFile, open_table
-from kpi.importers.validation import check_ledger, total
+from kpi.importers.validation import KnownDocuments, check_ledger, total
 
 # In a folder, the files taken: the readable ones, and old workbooks so that they are refused by name.
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xls") + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
@@ -88,7 +89,9 @@ def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: l
         terms = PaymentTerms.parse(mapping.options["terms"])
     table, notes, total_rows = without_total_rows(table, mapping)
     reader = FieldReader(table, mapping, issues, dayfirst=options.dayfirst, decimal=options.decimal)
-    if mapping.layout == "payments":
+    if mapping.layout in ACTIVITY_LAYOUTS:
+        parsed = read_activity(table, mapping, reader)
+    elif mapping.layout == "payments":
         parsed = read_payments(table, mapping, reader)
     else:
         parsed = read_invoice_list(table, mapping, reader, terms)
@@ -157,6 +160,11 @@ def _of_file(table: pa.Table, file: str) -> pa.Table:
 def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
                  warnings: list[ImportIssue], explanations: list[str]) -> FileReport:
     parsed = opened.parsed
+    if parsed.layout in ACTIVITY_LAYOUTS:
+        rows = parsed.activity[parsed.layout]
+        return FileReport(parsed.file, parsed.layout, parsed.rows_read, rows.num_rows,
+                          parsed.details["activity_in_file"], activity_total(rows), dict(parsed.details),
+                          tuple(warnings), tuple(explanations), describe_source(opened))
     mine_documents = _of_file(documents, parsed.file)
     mine_settlements = _of_file(settlements, parsed.file)
     documents_total, settlements_total = total(mine_documents), total(mine_settlements)
@@ -201,6 +209,9 @@ def read_files(paths, **options) -> ImportResult:
     checked = check_ledger(parsed, known_documents=opts.known_documents, tolerance_days=opts.tolerance_days,
                            currency=opts.currency)
     issues.extend(checked.issues)
+    known_ids = set(KnownDocuments.from_option(opts.known_documents).frame["document_id"].dropna())
+    activity, activity_issues = check_activity(parsed, checked.documents, known_ids)
+    issues.extend(activity_issues)
     if any(i.severity == "error" for i in issues):
         raise ImportFailed(issues)
     for p in parsed:
@@ -220,6 +231,7 @@ def read_files(paths, **options) -> ImportResult:
         checked.settlements.select(SETTLEMENTS_SCHEMA.names),
         currency=checked.currency,
         sources=tuple(o.parsed.file for o in opened),
+        **activity,
     )
     warnings = tuple(i for i in issues if i.severity != "error")
     return ImportResult(ledger, ImportReport(reports, warnings, checked.currency))

@@ -27,7 +27,9 @@ LABELS = {
         "mapping": "correspondance des colonnes",
         "layouts": {"fec": "FEC", "invoices": "liste de factures", "payments": "fichier de règlements",
                     "canonical-documents": "documents (format canonique)",
-                    "canonical-settlements": "règlements (format canonique)"},
+                    "canonical-settlements": "règlements (format canonique)",
+                    "disputes": "journal des litiges", "reminders": "journal des relances",
+                    "payment_plans": "échéanciers", "collection_costs": "frais de recouvrement"},
     },
     "en": {
         "title": "Import: {files} file(s), currency {currency}",
@@ -47,7 +49,9 @@ LABELS = {
         "mapping": "column mapping",
         "layouts": {"fec": "FEC", "invoices": "invoice list", "payments": "payments file",
                     "canonical-documents": "documents (canonical layout)",
-                    "canonical-settlements": "settlements (canonical layout)"},
+                    "canonical-settlements": "settlements (canonical layout)",
+                    "disputes": "dispute log", "reminders": "reminder log",
+                    "payment_plans": "payment plans", "collection_costs": "collection costs"},
     },
 }
 
