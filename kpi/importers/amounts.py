@@ -2,6 +2,8 @@
 
 The whole column is parsed with Arrow string kernels; Python only looks at single values
 to name the first one that cannot be read.  No value ever goes through a binary float.
+A column already written the way programs write money (-1234.5, as Parquet decimals and most
+large exports are) is recognised in one pass and cast; any other goes through the full rules.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ EXPECTED_AMOUNT = "attendu un nombre comme 1 234,56"
 _GROUPING = "[ \u00a0\u202f\u2009'\u2019]"
 _CURRENCY = r"(?i)(€|eur(os?)?|\$|usd|chf|£|gbp)"
 _NEGATIVE_FORMS = (r"^\((.*)\)$", r"^(.*)-$", r"^-(.*)$")
+_PLAIN = r"^-?\d+(?:\.\d{1,2})?$"
 
 
 class AmountError(ValueError):
@@ -82,6 +85,42 @@ def detect_decimal_mark(text: pa.Array) -> str | None:
     return None
 
 
+def _plain_column(raw: pa.Array) -> tuple[pa.Array, bool] | None:
+    """(empty cells, whether any value has a decimal point) when every cell is empty or plain, else None."""
+    raw = pc.fill_null(raw, "")
+    empty = pc.equal(raw, "")
+    if not pc.all(pc.or_(empty, pc.match_substring_regex(raw, _PLAIN))).as_py():
+        return None
+    return empty, bool(pc.any(pc.match_substring(raw, ".")).as_py())
+
+
+def column_decimal_mark(raw: pa.Array) -> str | None:
+    """`detect_decimal_mark` of a raw text column, without the decoration passes when it is plain."""
+    raw = pc.cast(raw, pa.string())
+    plain = _plain_column(raw)
+    if plain is not None:
+        # Plain values show only '.' followed by one or two digits: the evidence of a decimal point.
+        return "." if plain[1] else None
+    text, _ = strip_decoration(raw)
+    return detect_decimal_mark(text)
+
+
+def _parse_plain(raw: pa.Array, decimal_mark: str | None) -> AmountColumn | None:
+    """The column cast at once when the full rules would read it the same way, else None."""
+    plain = _plain_column(raw)
+    if plain is None:
+        return None
+    empty, has_point = plain
+    if has_point and decimal_mark not in (None, "."):
+        return None  # '12.50' under a decimal comma: the full rules name the value they refuse
+    try:
+        values = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), raw), MONEY)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # too big: the full rules locate it
+    # Without a decimal point the full rules settle on ',' (no value says otherwise).
+    return AmountColumn(values, decimal_mark or ("." if has_point else ","))
+
+
 def _first_failing(text: pa.Array, valid: pa.Array) -> int | None:
     invalid = pc.invert(pc.fill_null(valid, False))
     indices = pc.indices_nonzero(invalid)
@@ -95,6 +134,9 @@ def parse_amounts(raw: pa.Array, decimal_mark: str | None = None) -> AmountColum
     marks could be either (only values like '1,234') is refused rather than guessed.
     """
     raw = pc.cast(raw, pa.string())
+    plain = _parse_plain(raw, decimal_mark)
+    if plain is not None:
+        return plain
     empty = pc.equal(pc.utf8_trim_whitespace(pc.fill_null(raw, "")), "")
     text, negative = strip_decoration(pc.fill_null(raw, ""))
     mark = decimal_mark or detect_decimal_mark(text)

@@ -3,7 +3,8 @@
 Day/month order is decided once for a file from all its date columns: a value such as
 25/12/2023 settles it; when every value could be read both ways the user must say which.
 Components are extracted with Arrow regex kernels and checked with numpy, so 30/02 is refused
-instead of silently rolled over to March.
+instead of silently rolled over to March.  A column written only as AAAA-MM-JJ (Parquet dates,
+most large exports) is recognised in one pass and cast; any other goes through the full rules.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ EXPECTED_DATE = "attendu une date comme 31/12/2024 ou 2024-12-31"
 _YEAR_FIRST = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ].*)?$"
 _COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
 _SLASHED = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?:[T ].*)?$"
+_ISO = r"^\d{4}-\d{2}-\d{2}$"
 
 DAYFIRST_LABEL = "JJ/MM/AAAA"
 MONTHFIRST_LABEL = "MM/JJ/AAAA"
@@ -42,6 +44,31 @@ class DateFormats:
 
     dayfirst: bool | None  # None when no value was written day/month or month/day
     description: str
+
+
+def _iso_column(raw: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+    """(text, empty cells) when every cell is empty or AAAA-MM-JJ, else None."""
+    text = pc.fill_null(pc.cast(raw, pa.string()), "")
+    empty = pc.equal(text, "")
+    if not pc.all(pc.or_(empty, pc.match_substring_regex(text, _ISO))).as_py():
+        return None
+    return text, empty
+
+
+def _parse_iso(raw: pa.Array) -> pa.Array | None:
+    """The column cast at once when it is plain AAAA-MM-JJ and every date is valid and plausible, else None."""
+    iso = _iso_column(raw)
+    if iso is None:
+        return None
+    text, empty = iso
+    try:
+        days = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), text), pa.date32())
+    except pa.ArrowInvalid:
+        return None  # 2024-02-30: the full rules name it
+    years = pc.min_max(pc.year(days)).as_py()
+    if years["min"] is not None and (years["min"] < 1900 or years["max"] > 2199):
+        return None
+    return days
 
 
 def _extract(text: pa.Array, pattern: str, names: tuple[str, ...]) -> dict[str, np.ndarray] | None:
@@ -102,6 +129,8 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
     undecided = None
     slashed_seen = False
     for name, raw in columns.items():
+        if _iso_column(raw) is not None:
+            continue  # year first: says nothing about day/month order
         pieces = _pieces(raw)
         if pieces.slashed is None:
             continue
@@ -142,6 +171,9 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
 
 def parse_dates(name: str, raw: pa.Array, formats: DateFormats) -> pa.Array:
     """Parse one column to date32 (null where empty); raise DateError on the first unreadable value."""
+    days = _parse_iso(raw)
+    if days is not None:
+        return days
     pieces = _pieces(raw)
     n = len(pieces.text)
     year = np.zeros(n, dtype=np.int64)

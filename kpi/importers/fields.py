@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.importers.amounts import AmountError, detect_decimal_mark, parse_amounts, strip_decoration
+from kpi.importers.amounts import AmountError, column_decimal_mark, parse_amounts
 from kpi.importers.dates import DateError, DateFormats, decide_day_order, parse_dates
 from kpi.importers.errors import ImportIssue
 from kpi.importers.headers import AMOUNT_FIELDS
@@ -58,8 +58,7 @@ class FieldReader:
         for name in AMOUNT_FIELDS:
             header = self.mapping.header(name)
             if header:
-                text, _ = strip_decoration(self.table.column(header))
-                marks.add(detect_decimal_mark(text))
+                marks.add(column_decimal_mark(self.table.column(header)))
         marks.discard(None)
         marks.discard("mixed")
         return marks.pop() if len(marks) == 1 else self.table.default_decimal
