@@ -51,7 +51,7 @@ def generate_findings(
     """Every finding the data supports, alerts first."""
 
     def t(key: str, **values) -> str:
-        return translate(f"finding.{key}", lang, **values)
+        return translate(key, lang, **values)
 
     def money(value) -> str:
         return format_money(value, lang, currency)
@@ -70,9 +70,9 @@ def generate_findings(
         share = float(sum(top["overdue"], Decimal(0)) / total_overdue * 100)
         found.append(Finding(
             "overdue_concentration", "warning" if share >= 50 else "info",
-            t("overdue_concentration", share=format_percent(share, lang, 0), count=len(top),
+            t("finding.overdue_concentration", share=format_percent(share, lang, 0), count=len(top),
               names=", ".join(top["customer_name"])),
-            ((t("n.overdue_total"), money(total_overdue)),
+            ((t("finding.n.overdue_total"), money(total_overdue)),
              *((name, money(amount)) for name, amount in zip(top["customer_name"], top["overdue"]))),
         ))
 
@@ -83,17 +83,17 @@ def generate_findings(
                    (translate("kpi.add.label", lang), format_days(report.add, lang)))
         if report.add >= ADD_WARNING_DAYS:
             found.append(Finding("late_payment_drives_dso", "alert" if report.add >= ADD_ALERT_DAYS else "warning",
-                                 t("late_payment_drives_dso", days=format_number(report.add, lang, 0)), numbers))
+                                 t("finding.late_payment_drives_dso", days=format_number(report.add, lang, 0)), numbers))
         else:
-            found.append(Finding("terms_drive_dso", "info", t("terms_drive_dso", days=format_number(report.add, lang, 0)), numbers))
+            found.append(Finding("terms_drive_dso", "info", t("finding.terms_drive_dso", days=format_number(report.add, lang, 0)), numbers))
 
     # DSO trend against the previous period.
     if report.dso is not None and previous.dso is not None and abs(report.dso - previous.dso) >= DSO_CHANGE_DAYS:
         change = report.dso - previous.dso
         found.append(Finding(
             "dso_rose" if change > 0 else "dso_fell", "warning" if change > 0 else "info",
-            t("dso_rose" if change > 0 else "dso_fell", days=format_number(abs(change), lang, 0)),
-            ((t("n.previous_dso"), format_days(previous.dso, lang)), (translate("kpi.dso.label", lang), format_days(report.dso, lang))),
+            t("finding.dso_rose" if change > 0 else "finding.dso_fell", days=format_number(abs(change), lang, 0)),
+            ((t("finding.n.previous_dso"), format_days(previous.dso, lang)), (translate("kpi.dso.label", lang), format_days(report.dso, lang))),
         ))
 
     # Old debt still carried.
@@ -106,15 +106,15 @@ def generate_findings(
     if old[0]:
         found.append(Finding(
             "old_overdue_not_written_off", "alert",
-            t("old_overdue_not_written_off", count=old[0], amount=money(old[1]), customers=old[2]),
-            ((t("n.invoices"), str(old[0])), (t("n.amount"), money(old[1])), (t("n.customers"), str(old[2]))),
+            t("finding.old_overdue_not_written_off", count=old[0], amount=money(old[1]), customers=old[2]),
+            ((t("finding.n.invoices"), str(old[0])), (t("finding.n.amount"), money(old[1])), (t("finding.n.customers"), str(old[2]))),
         ))
 
     # Credits waiting to be applied.
     if report.unapplied_credits < 0:
         found.append(Finding(
             "unapplied_credits", "warning",
-            t("unapplied_credits", amount=money(-report.unapplied_credits)),
+            t("finding.unapplied_credits", amount=money(-report.unapplied_credits)),
             ((translate("kpi.unapplied_credits.label", lang), money(report.unapplied_credits)),
              (translate("kpi.closing_ar.label", lang), money(report.closing_ar))),
         ))
@@ -125,9 +125,9 @@ def generate_findings(
         uncollected = report.closing_ar - report.closing_current_ar
         found.append(Finding(
             "low_cei", "warning",
-            t("low_cei", cei=format_percent(report.cei, lang), collectible=money(collectible), uncollected=money(uncollected)),
+            t("finding.low_cei", cei=format_percent(report.cei, lang), collectible=money(collectible), uncollected=money(uncollected)),
             ((translate("kpi.cei.label", lang), format_percent(report.cei, lang)),
-             (t("n.collectible"), money(collectible)), (t("n.uncollected"), money(uncollected))),
+             (t("finding.n.collectible"), money(collectible)), (t("finding.n.uncollected"), money(uncollected))),
         ))
 
     # Customers rated D.
@@ -138,8 +138,8 @@ def generate_findings(
         share = float(amount / gross * 100) if gross else None
         found.append(Finding(
             "rated_d", "alert",
-            t("rated_d", count=len(rated_d), amount=money(amount), share=format_percent(share, lang)),
-            ((t("n.customers"), str(len(rated_d))), (t("n.amount"), money(amount)),
+            t("finding.rated_d", count=len(rated_d), amount=money(amount), share=format_percent(share, lang)),
+            ((t("finding.n.customers"), str(len(rated_d))), (t("finding.n.amount"), money(amount)),
              *((name, money(ar)) for name, ar in zip(rated_d["customer_name"].head(5), rated_d["gross_ar"].head(5)))),
         ))
 
@@ -152,8 +152,8 @@ def generate_findings(
     if lme[0]:
         found.append(Finding(
             "terms_beyond_lme", "warning",
-            t("terms_beyond_lme", count=lme[0], amount=money(lme[1]), cap=LME_CAP_DAYS),
-            ((t("n.invoices"), str(lme[0])), (t("n.amount"), money(lme[1]))),
+            t("finding.terms_beyond_lme", count=lme[0], amount=money(lme[1]), cap=LME_CAP_DAYS),
+            ((t("finding.n.invoices"), str(lme[0])), (t("finding.n.amount"), money(lme[1]))),
         ))
 
     # Data quality: due dates the import had to derive.
@@ -164,8 +164,8 @@ def generate_findings(
     if derived[0]:
         found.append(Finding(
             "derived_due_dates", "info",
-            t("derived_due_dates", count=derived[0], share=format_percent(derived[0] / derived[1] * 100, lang)),
-            ((t("n.documents"), str(derived[1])), (t("n.derived"), str(derived[0]))),
+            t("finding.derived_due_dates", count=derived[0], share=format_percent(derived[0] / derived[1] * 100, lang)),
+            ((t("finding.n.documents"), str(derived[1])), (t("finding.n.derived"), str(derived[0]))),
         ))
 
     return tuple(sorted(found, key=lambda f: SEVERITIES.index(f.severity)))
