@@ -1,0 +1,246 @@
+"""kpi/collection.py: the collection-activity KPIs on the hand-computed example of tests/data/activity.
+
+The example (March 2026, S = 2026-03-01, E = 2026-03-31), French files:
+
+factures.csv   F1 C1 Produits 15/01 due 14/02 1 000, paid 10/03        F5 C3 Services 10/03 due 09/04   800
+               F2 C1 Produits 01/12/25 due 31/12/25 2 000, 500 on 20/03 F6 C3 Produits 15/03 due 14/04 2 000
+               F3 C2 Services 20/02 due 22/03 600                      F7 C4 Produits 01/10/25 due 31/10/25 3 000
+               F4 C2 Services 05/03 due 04/04 1 200, paid 15/03        F8 C5 Services 01/11/25 due 01/12/25 1 000
+reglements.csv F7: 1 000 on 05/02, 600 on 12/03, 400 on 25/03; F8: 500 on 09/03, 500 on 30/03; F3: 100 written off 31/03
+  → sales(March) = F4 + F5 + F6 = 1 200 + 800 + 2 000 = 4 000
+  → collected(March) = 1 000 + 500 + 1 200 + 600 + 400 + 500 + 500 = 4 700
+litiges.csv    F4 opened 10/03 resolved 20/03, 300 | F6 opened 20/03, open, no amount (= 2 000)
+               F2 opened 15/01 resolved 10/03, 2 000 | F5 opened 05/04 (after E)
+relances.csv   25/02 C2 F3 e-mail R1 (before S) | 02/03 C1 F2 e-mail R1 0,50 | 05/03 C1 phone R2 5,00
+               12/03 C3 F5 letter R1 1,20 | 20/03 C3 mise en demeure R3 8,30 | 25/03 C5 agency, no cost
+echeanciers.csv E1 C4: 1 000 due 05/02, 05/03, 05/04 | E2 C5: 500 due 10/03 and 25/03
+frais.csv      2 000 staff 28/02 (before S) | 350 agency 15/03 | 2 000 staff 31/03
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kpi.collection import (
+    ActivitySettings,
+    activity_report,
+    activity_settings,
+    bucket_collection,
+    dispute_list,
+    plan_installments,
+    reminder_funnel,
+    write_offs_by_activity,
+    write_offs_by_customer,
+)
+from kpi.filters import Filters
+from kpi.importers import read_files
+from kpi.ledger import Ledger
+from kpi.periods import Period
+from kpi.report import period_report
+from kpi.workspace import Workspace
+
+ACTIVITY = Path(__file__).parent / "data" / "activity"
+IBM = Path(__file__).parent / "data" / "importers" / "real" / "ibm_ar.csv"
+MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
+
+
+@pytest.fixture(scope="module")
+def ledger() -> Ledger:
+    return Ledger.in_memory(read_files(sorted(ACTIVITY.glob("*.csv"))).ledger)
+
+
+@pytest.fixture(scope="module")
+def march(ledger):
+    return activity_report(ledger, MARCH, settings=ActivitySettings())
+
+
+def test_the_example_has_the_flows_the_arithmetic_starts_from(ledger):
+    report = period_report(ledger, MARCH)
+    assert (report.sales, report.collected, report.written_off) == (Decimal("4000.00"), Decimal("4700.00"),
+                                                                    Decimal("100.00"))
+
+
+def test_dispute_kpis(march):
+    # Disputes on documents issued in March and opened ≤ E: F4 300 + F6 full 2 000 = 2 300 (F5's opens after E,
+    # F2 was issued in December); 2 300 / 4 000 × 100 = 57.5 %.
+    assert march.disputed_amount == Decimal("2300.00")
+    assert march.dispute_rate == pytest.approx(57.5)
+    # Open at 31/03: F6 only (F4 resolved 20/03, F2 resolved 10/03, F5 not opened yet).
+    assert (march.open_disputes_count, march.open_disputes_amount) == (1, Decimal("2000.00"))
+    # Resolved in March: F4 in 20 − 10 = 10 days, F2 in 16 (rest of January) + 28 + 10 = 54 days; mean 32.
+    assert march.avg_dispute_resolution_days == pytest.approx(32.0)
+
+
+def test_reminder_kpis_with_the_default_fifteen_day_window(march):
+    # Five reminders in March. Paid within [date, date + 15]: 05/03 C1 (F1 paid 10/03) and 25/03 C5 (F8 on 30/03).
+    # 02/03 F2: F2's payment comes on 20/03, 18 days later; F5 and C3 never pay: 2 / 5 = 40 %.
+    assert march.reminders_count == 5
+    assert march.paid_reminders == 2
+    assert march.reminder_success_rate == pytest.approx(40.0)
+    # Costs given on four of them: (0,50 + 5,00 + 1,20 + 8,30) / 4 = 3,75.
+    assert march.cost_per_reminder == Decimal("3.75")
+
+
+def test_a_longer_window_counts_the_late_payment(ledger):
+    report = activity_report(ledger, MARCH, settings=ActivitySettings(reminder_window_days=20))
+    assert report.reminder_success_rate == pytest.approx(60.0)  # + F2 paid 18 days after its R1: 3 / 5
+
+
+def test_escalation_funnel(ledger):
+    funnel = reminder_funnel(ledger, MARCH, settings=ActivitySettings())
+    rows = [(r.step, r.reminders, r.paid_reminders, r.paid_share) for r in funnel.itertuples()]
+    # The R3 sent as a « mise en demeure » is the formal-notice step; the agency the last step.
+    assert rows == [("R1", 2, 0, 0.0), ("R2", 1, 1, 100.0), ("formal_notice", 1, 0, 0.0),
+                    ("agency_legal", 1, 1, 100.0)]
+
+
+def test_payment_plan_compliance_and_amount(march, ledger):
+    # Due in March: E1 05/03 (C4's cash by 05/03 = 1 000 < cumulative 2 000: missed), E2 10/03 (C5 paid 500 on
+    # 09/03: kept), E2 25/03 (cumulative 1 000, C5's cash by 25/03 = 500: missed) → 1 / 3.
+    assert (march.installments_due, march.installments_kept) == (3, 1)
+    assert march.plan_compliance_rate == pytest.approx(100 / 3)
+    # At 31/03, C4: 3 000 planned − 2 000 paid = 1 000; C5: 1 000 − 1 000 = 0.
+    assert march.amount_in_plans == Decimal("1000.00")
+    kept = plan_installments(ledger, MARCH, settings=ActivitySettings())["paid_in_full"].tolist()
+    assert kept == [False, True, False]
+
+
+def test_grace_period_lets_a_late_installment_count(ledger):
+    # Five days of grace: C5's 500 of 30/03 pays the 25/03 installment in time; C4 still short → 2 / 3.
+    report = activity_report(ledger, MARCH, settings=ActivitySettings(plan_grace_days=5))
+    assert report.plan_compliance_rate == pytest.approx(200 / 3)
+
+
+def test_cost_per_euro_collected(march):
+    # March costs 350 + 2 000 = 2 350 (28/02 is February's) / collected 4 700 = 0,5.
+    assert march.collection_costs == Decimal("2350.00")
+    assert march.cost_per_euro_collected == pytest.approx(0.5)
+    assert not march.cost_exceeds_collected
+
+
+def test_collection_rate_per_bucket_of_the_opening_balance(ledger, march):
+    # Aged balance at 28/02: not due F3 600; 1_30 F1 1 000 (14 days late); 31_60 F2 2 000 (59 days);
+    # 61_90 F8 1 000 (89 days); 91_120 F7 2 000 (120 days). Collected in March of each: 0, 1 000, 500, 1 000, 1 000.
+    assert march.collection_rate_by_bucket == {"not_due": 0.0, "1_30": 100.0, "31_60": 25.0, "61_90": 100.0,
+                                               "91_120": 50.0, "over_120": None}
+    frame = bucket_collection(ledger, MARCH)
+    assert frame["opening_amount"].tolist() == [Decimal(v) for v in ("600.00", "1000.00", "2000.00", "1000.00",
+                                                                     "2000.00", "0.00")]
+
+
+def test_write_off_analysis(ledger):
+    by_customer = write_offs_by_customer(ledger, MARCH)
+    assert by_customer[["customer_id", "activity", "written_off"]].values.tolist() == [["C2", "Services",
+                                                                                        Decimal("100.00")]]
+    by_activity = {r.activity: (r.written_off, r.bad_debt_rate) for r in write_offs_by_activity(ledger, MARCH).itertuples()}
+    # Services: 100 / (1 200 + 800) × 100 = 5 %; Produits: 0 / 2 000 = 0 %.
+    assert by_activity == {"Services": (Decimal("100.00"), 5.0), "Produits": (Decimal("0.00"), 0.0)}
+
+
+def test_filters_follow_the_documents_and_drop_customer_level_rows_under_an_activity(ledger):
+    c1 = activity_report(ledger, MARCH, Filters(customers=("C1",)), ActivitySettings())
+    assert (c1.reminders_count, c1.reminder_success_rate) == (2, 50.0)  # F2 R1 unpaid, phone R2 paid
+    assert c1.cost_per_euro_collected is None  # company-wide costs over one customer's cash: not a ratio
+    services = activity_report(ledger, MARCH, Filters(activities=("Services",)), ActivitySettings())
+    assert services.reminders_count == 1  # only the letter about F5; customer-level reminders have no activity
+    assert services.disputed_amount == Decimal("300.00")  # F4; F6 is Produits
+    assert services.dispute_rate == pytest.approx(300 / 2000 * 100)
+    assert services.plan_compliance_rate is None  # plans belong to customers, dropped by an activity filter
+
+
+def test_json_activity_object_has_the_issue_keys(ledger):
+    activity = period_report(ledger, MARCH).to_json_dict()["activity"]
+    assert list(activity) == ["dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount",
+                              "avg_dispute_resolution_days", "reminders_count", "reminder_success_rate",
+                              "cost_per_reminder", "plan_compliance_rate", "amount_in_plans",
+                              "cost_per_euro_collected", "collection_rate_by_bucket"]
+    assert activity["disputed_amount"] == 2300.0 and activity["amount_in_plans"] == 1000.0
+    json.dumps(activity)  # plain JSON values
+
+
+def test_absent_logs_give_null_not_zero():
+    ledger = Ledger.in_memory(read_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"]).ledger)
+    report = activity_report(ledger, MARCH)
+    activity = period_report(ledger, MARCH).to_json_dict()["activity"]
+    for key in ("dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount",
+                "avg_dispute_resolution_days", "reminders_count", "reminder_success_rate", "cost_per_reminder",
+                "plan_compliance_rate", "amount_in_plans", "cost_per_euro_collected"):
+        assert activity[key] is None, key
+        assert report.missing(key) is not None, key
+    assert report.missing("reminders_count") == "reminders"
+    # The ledger alone is enough for the collection rate per bucket.
+    assert activity["collection_rate_by_bucket"]["1_30"] == 100.0
+    assert report.missing("collection_rate_by_bucket") is None
+
+
+def test_a_present_log_with_nothing_in_the_period_gives_real_zeros(ledger):
+    january = activity_report(ledger, Period(date(2025, 1, 1), date(2025, 1, 31)), settings=ActivitySettings())
+    assert january.reminders_count == 0
+    assert january.reminder_success_rate is None  # 0 / 0
+    assert january.open_disputes_count == 0
+
+
+def test_settings_are_stored_in_the_workspace(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    stored = workspace.import_files(sorted(ACTIVITY.glob("*.csv")))
+    assert stored.activity_rows == 4 + 6 + 5 + 3
+    with workspace.open() as ledger:
+        assert activity_settings(ledger) == ActivitySettings(15, 0)
+    workspace.save_settings(ActivitySettings(reminder_window_days=20, plan_grace_days=5).to_settings())
+    with workspace.open() as ledger:
+        assert activity_settings(ledger) == ActivitySettings(20, 5)
+        report = activity_report(ledger, MARCH)
+        assert report.reminder_success_rate == pytest.approx(60.0)
+        assert report.plan_compliance_rate == pytest.approx(200 / 3)
+
+
+def test_workspace_import_is_idempotent_and_removable(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"])
+    logs = workspace.import_files([ACTIVITY / "litiges.csv", ACTIVITY / "relances.csv"])
+    assert logs.activity_rows == 10
+    again = workspace.import_files([ACTIVITY / "relances.csv", ACTIVITY / "litiges.csv", ACTIVITY / "frais.csv"])
+    assert again.activity_rows == 3  # only the costs are new
+    assert again.skipped_identical == 10
+    with workspace.open(snapshot=False) as ledger:  # views over the file
+        assert activity_report(ledger, MARCH).reminders_count == 5
+    workspace.remove_import(logs.import_id)
+    with workspace.open() as ledger:
+        report = activity_report(ledger, MARCH)
+        # The rows belong to the import that stored them first: the reminder log is gone, the costs stay.
+        assert report.reminders_count is None and report.missing("reminders_count") == "reminders"
+        assert report.collection_costs == Decimal("2350.00")
+
+
+def test_dispute_list_shows_open_ones_first(ledger):
+    disputes = dispute_list(ledger, MARCH.end)
+    assert disputes["document_id"].tolist() == ["F6", "F2", "F4"]
+    assert disputes["open"].tolist() == [True, False, False]
+
+
+def _ibm_rows():
+    with IBM.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_ibm_disputed_flags_give_the_dispute_rate_of_its_invoices():
+    rows = _ibm_rows()
+    issued = [datetime.strptime(r["InvoiceDate"], "%m/%d/%Y").date() for r in rows]
+    total = sum(Decimal(r["InvoiceAmount"]) for r in rows)
+    disputed = sum(Decimal(r["InvoiceAmount"]) for r in rows if r["Disputed"] == "Yes")
+    expected = disputed / total * 100
+    assert 0 < disputed < total
+    ledger = Ledger.in_memory(read_files([IBM]).ledger)
+    report = activity_report(ledger, Period(min(issued), max(issued)))
+    assert report.disputed_amount == disputed
+    assert report.dispute_rate == pytest.approx(float(expected), abs=1e-9)
+    # A flagged invoice's dispute is resolved on its SettledDate: open at the end are those settled after it.
+    end = max(issued)
+    assert report.open_disputes_count == sum(
+        1 for r in rows if r["Disputed"] == "Yes" and datetime.strptime(r["SettledDate"], "%m/%d/%Y").date() > end)
