@@ -103,3 +103,15 @@ def test_table_format_is_readable(capsys):
     text = out.getvalue()
     assert "6\u202f500,00" in text or "6 500,00" in text or "6\u00a0500,00" in text
     assert "33,0" in text
+
+
+def test_periods_sharing_a_start_are_reported_apart(worked_ledger):
+    from dataclasses import replace
+
+    from kpi.report import period_reports
+
+    march, first_half = Period.month(2026, 3), Period(date(2026, 3, 1), date(2026, 3, 15))
+    both = period_reports(worked_ledger, [march, first_half])
+    alone = [replace(period_report(worked_ledger, p), activity=None) for p in (march, first_half)]
+    assert both == alone
+    assert both[0].closing_ar != both[1].closing_ar

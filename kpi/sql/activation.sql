@@ -12,13 +12,13 @@ late_customers AS (
     WHERE o.item_kind = 'invoice' AND o.outstanding > 0 AND o.days_past_due >= 1
 ),
 paying_customers AS (
-    SELECT DISTINCT p.period_start, s.customer_id
+    SELECT DISTINCT p.period_start, p.period_end, s.customer_id
     FROM periods AS p JOIN ledger_settlements(customers, activities) AS s
       ON s.kind = 'cash' AND s.date >= p.period_start AND s.date <= p.period_end
 )
-SELECT l.period_start,
+SELECT l.period_start, l.period_end,
        count(*) AS late_customers,
        count(c.customer_id) AS activated_customers,
        100.0 * count(c.customer_id) / count(*) AS activation_rate
-FROM late_customers AS l LEFT JOIN paying_customers AS c USING (period_start, customer_id)
-GROUP BY l.period_start;
+FROM late_customers AS l LEFT JOIN paying_customers AS c USING (period_start, period_end, customer_id)
+GROUP BY l.period_start, l.period_end;

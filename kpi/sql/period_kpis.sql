@@ -26,9 +26,9 @@ base AS (
     FROM period_flows(starts, ends, customers, activities) AS f
     JOIN positions AS o ON o.as_of = f.period_start - 1
     JOIN positions AS c ON c.as_of = f.period_end
-    LEFT JOIN unpaid_of('items', starts, ends) AS u USING (period_start)
-    LEFT JOIN payment_delays(starts, ends, customers, activities) AS d USING (period_start)
-    LEFT JOIN activation_of('items', starts, ends, customers, activities) AS a USING (period_start)
+    LEFT JOIN unpaid_of('items', starts, ends) AS u USING (period_start, period_end)
+    LEFT JOIN payment_delays(starts, ends, customers, activities) AS d USING (period_start, period_end)
+    LEFT JOIN activation_of('items', starts, ends, customers, activities) AS a USING (period_start, period_end)
 ),
 with_ratios AS (
     SELECT *,
@@ -49,4 +49,4 @@ FROM with_ratios AS r
 JOIN countback_dso((SELECT list({'period_end': period_end, 'closing_ar': closing_ar}) FROM base),
                    customers, activities) AS cb
   ON cb.period_end = r.period_end
-ORDER BY r.period_start;
+ORDER BY r.period_start, r.period_end;
