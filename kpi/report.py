@@ -96,8 +96,8 @@ def period_reports(ledger: Ledger, periods: list[Period], filters: Filters = Fil
         {"starts": [p.start for p in periods], "ends": [p.end for p in periods], **filters.params()},
     )
     names = [column[0] for column in cursor.description]
-    rows = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-    return [PeriodReport.from_row(rows[p.start]) for p in periods]
+    rows = {(row["period_start"], row["period_end"]): row for row in (dict(zip(names, values)) for values in cursor.fetchall())}
+    return [PeriodReport.from_row(rows[(p.start, p.end)]) for p in periods]
 
 
 def period_report(ledger: Ledger, period: Period, filters: Filters = Filters()) -> PeriodReport:
