@@ -47,6 +47,15 @@ NEEDS = {
     "collection_rate_by_bucket": None,
 }
 MONEY_KEYS = ("disputed_amount", "open_disputes_amount", "cost_per_reminder", "amount_in_plans")
+# How the app shows each KPI ('money', 'percent', 'days', 'ratio', 'count'); the overview's headline ones.
+UNITS = {
+    "dispute_rate": "percent", "disputed_amount": "money", "open_disputes_count": "count",
+    "open_disputes_amount": "money", "avg_dispute_resolution_days": "days", "reminders_count": "count",
+    "reminder_success_rate": "percent", "cost_per_reminder": "money", "plan_compliance_rate": "percent",
+    "amount_in_plans": "money", "cost_per_euro_collected": "ratio",
+}
+HEADLINE_KEYS = ("dispute_rate", "open_disputes_amount", "reminder_success_rate", "plan_compliance_rate",
+                 "cost_per_euro_collected")
 
 
 @dataclass(frozen=True)

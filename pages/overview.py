@@ -10,6 +10,7 @@ from kpi.i18n import bucket_label
 from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS, change
 from kpi.overdue import overdue_by_customer
 from pages import context
+from pages.activity_headlines import show_headlines
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -65,6 +66,8 @@ st.caption(
         for indicator in FLOW_INDICATORS
     )
 )
+
+show_headlines(view, current)  # collection-activity cards, when a log was imported
 
 st.subheader(t("overview.how_computed"))
 for indicator in OVERVIEW_INDICATORS:
