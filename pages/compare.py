@@ -1,0 +1,86 @@
+"""Comparer / Compare: two periods side by side, every KPI's change, and the AR bridge of each period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from kpi.compare import COMPARE_PRESETS, Comparison, compare_periods, preset_pair
+from kpi.compare_charts import VERDICT_COLOURS, bridge_chart, change_table, period_label
+from kpi.filters import Filters
+from kpi.ledger import Ledger
+from kpi.periods import Period
+from pages import context
+
+CUSTOM = "custom"
+
+view = context.current_view()
+t, fmt = view.t, view.fmt
+st.title(t("page.compare"))
+if not view.has_data:
+    st.info(t("app.empty_workspace"))
+    st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _comparison(version: str, reference: Period, current: Period, filters: Filters, _ledger: Ledger) -> Comparison:
+    return compare_periods(_ledger, reference, current, filters)
+
+
+def _range(label: str, default: Period, key: str) -> Period | None:
+    picked = st.date_input(label, value=(default.start, default.end), key=key, format="DD/MM/YYYY",
+                           min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+    if isinstance(picked, (tuple, list)) and len(picked) == 2:
+        return Period(picked[0], picked[1])
+    return None  # the second date of the range is still to be picked
+
+
+anchor = view.period.end
+choice = st.segmented_control(
+    t("compare.choice"), (*COMPARE_PRESETS, CUSTOM), default=COMPARE_PRESETS[0], key="compare_choice",
+    format_func=lambda name: t(f"compare.preset.{name}"), selection_mode="single", required=True,
+) or COMPARE_PRESETS[0]
+if choice == CUSTOM:
+    left, right = st.columns(2)
+    with left:
+        reference = _range(t("compare.reference_dates"), view.period.previous(), "compare_reference")
+    with right:
+        current = _range(t("compare.current_dates"), view.period, "compare_current")
+    if reference is None or current is None:
+        st.info(t("compare.pick_both"))
+        st.stop()
+else:
+    reference, current = preset_pair(choice, anchor)
+    st.caption(t("compare.anchor", day=fmt.date(anchor)))
+
+comparison = _comparison(view.version, reference, current, view.filters, view.ledger)
+reference_label, current_label = (period_label(bridge, view.lang) for bridge in comparison.bridges)
+st.markdown(t("compare.periods", reference=reference_label, current=current_label))
+
+# -- every KPI, with its change coloured in the good or bad sense ----------------------------------
+rows = change_table(comparison, view.lang, view.preferences.currency)
+titles = {
+    "label": t("compare.col.kpi"),
+    "reference": t("compare.col.reference", period=reference_label),
+    "current": t("compare.col.current", period=current_label),
+    "change": t("compare.col.change"),
+    "relative": t("compare.col.relative"),
+}
+verdicts = list(rows["verdict"])
+grid = rows[list(titles)].rename(columns=titles)
+
+
+def _colour(column):
+    return [f"color: {VERDICT_COLOURS[v]}; font-weight: 600" if v in ("good", "bad") else
+            f"color: {VERDICT_COLOURS['flat']}" if v == "flat" else "" for v in verdicts]
+
+
+styler = grid.style.apply(_colour, subset=[titles["change"], titles["relative"]]).hide(axis="index")
+st.dataframe(styler, hide_index=True, width="stretch", height=35 * (len(grid) + 1) + 3, key="compare_table")
+st.caption(t("compare.colour_hint"))
+
+# -- the bridge: how closing AR came about in each period ------------------------------------------
+st.subheader(t("compare.bridge"))
+st.caption(t("compare.bridge_hint"))
+st.altair_chart(bridge_chart(comparison.bridges, view.lang, view.preferences.currency), width="content")
