@@ -181,6 +181,7 @@ pages = [
     st.Page("pages/customers.py", title=t("page.customers"), icon=":material/groups:", url_path="clients"),
     st.Page("pages/trends.py", title=t("page.trends"), icon=":material/show_chart:", url_path="tendances"),
     st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:", url_path="comparer"),
+    st.Page("pages/simulation.py", title=t("page.simulation"), icon=":material/science:", url_path="simulation"),
     st.Page("pages/collections.py", title=t("page.collections"), icon=":material/phone_in_talk:", url_path="recouvrement"),
     st.Page("pages/data.py", title=t("page.data"), icon=":material/upload_file:", url_path="donnees"),
     st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="parametres"),
