@@ -182,6 +182,7 @@ pages = [
     st.Page("pages/trends.py", title=t("page.trends"), icon=":material/show_chart:", url_path="tendances"),
     st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:", url_path="comparer"),
     st.Page("pages/simulation.py", title=t("page.simulation"), icon=":material/science:", url_path="simulation"),
+    st.Page("pages/forecast.py", title=t("page.forecast"), icon=":material/query_stats:", url_path="prevision"),
     st.Page("pages/collections.py", title=t("page.collections"), icon=":material/phone_in_talk:", url_path="recouvrement"),
     st.Page("pages/data.py", title=t("page.data"), icon=":material/upload_file:", url_path="donnees"),
     st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="parametres"),

@@ -1,0 +1,81 @@
+"""Prévision / Forecast: expected cash-in of the next 13 weeks, and its back-test so the reader knows how far to trust it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from kpi.filters import Filters
+from kpi.forecast import WEEKS, Backtest, CashForecast, backtest, cash_forecast
+from kpi.forecast_charts import backtest_chart, forecast_chart
+from kpi.ledger import Ledger
+from pages import context
+
+view = context.current_view()
+t, fmt = view.t, view.fmt
+st.title(t("page.forecast"))
+if not view.has_data:
+    st.info(t("app.empty_workspace"))
+    st.stop()
+currency = view.preferences.currency
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _forecast(version: str, as_of: date, filters: Filters, _ledger: Ledger) -> CashForecast:
+    return cash_forecast(_ledger, as_of, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _backtest(version: str, filters: Filters, _ledger: Ledger) -> Backtest:
+    return backtest(_ledger, filters=filters)
+
+
+as_of = st.date_input(t("forecast.as_of"), value=view.period.end, key="forecast_as_of", format="DD/MM/YYYY",
+                      min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), help=t("forecast.as_of_help"))
+forecast = _forecast(view.version, as_of, view.filters, view.ledger)
+st.caption(t("forecast.caption", day=fmt.date(as_of), weeks=WEEKS))
+
+cards = (
+    ("forecast.horizon_total", forecast.expected_in_horizon),
+    ("forecast.beyond", forecast.beyond),
+    ("forecast.doubtful", forecast.doubtful),
+    ("forecast.unapplied_credits", forecast.unapplied_credits),
+    ("forecast.ar", forecast.ar),
+)
+for column, (key, amount) in zip(st.columns([2, 2, 2, 2, 2]), cards):
+    column.metric(t(key), fmt.money(amount), border=True)
+
+st.subheader(t("forecast.by_week"))
+st.altair_chart(forecast_chart(forecast, view.lang, currency), width="stretch")
+st.caption(t("forecast.apart_hint"))
+
+doubtful = forecast.doubtful_items()
+if not doubtful.empty:
+    with st.expander(t("forecast.doubtful_items", count=len(doubtful))):
+        st.dataframe(
+            {
+                t("column.customer_name"): doubtful["customer_name"],
+                t("column.document_id"): doubtful["document_id"],
+                t("column.due_date"): [fmt.date(v) for v in doubtful["due_date"]],
+                t("column.days_past_due"): doubtful["days_past_due"],
+                t("risk.rating"): doubtful["rating"],
+                t("column.outstanding"): [fmt.money(v) for v in doubtful["outstanding"]],
+            },
+            hide_index=True, width="stretch",
+        )
+
+# -- how far to trust it ------------------------------------------------------------------------------
+st.subheader(t("forecast.backtest_title"))
+with st.spinner(t("forecast.backtesting")):
+    test = _backtest(view.version, view.filters, view.ledger)
+if test.rows.empty:
+    st.info(t("forecast.no_backtest"))
+    st.stop()
+scores = st.columns(3)
+scores[0].metric(t("forecast.wape"), fmt.percent(test.wape), help=t("forecast.wape_help"), border=True)
+scores[1].metric(t("forecast.bias_label"), fmt.change(test.bias, "percent"), help=t("forecast.bias_help"), border=True)
+scores[2].metric(t("forecast.mean_error"), fmt.money(test.mean_absolute_error), help=t("forecast.mean_error_help"),
+                 border=True)
+st.altair_chart(backtest_chart(test, view.lang, currency), width="stretch")
+st.caption(t("forecast.backtest_hint", count=test.rows["as_of"].nunique(), weeks=WEEKS))
