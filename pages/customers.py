@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.charts import payment_delay_chart
+from kpi.risk import RATINGS, RiskTable, customer_risk
 from pages import context
 
 view = context.current_view()
@@ -21,8 +22,22 @@ period = view.period
 st.caption(t("customers.caption", start=fmt.date(period.start), end=fmt.date(period.end)))
 
 
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _risk(version: str, as_of, filters, _ledger) -> RiskTable:
+    return customer_risk(_ledger, as_of, filters)
+
+
 table = context.customers(view)
-search = st.text_input(t("customers.search"), key="customer_search", placeholder=t("customers.search_hint"))
+risk = _risk(view.version, period.end, view.filters, view.ledger)
+table.insert(2, "rating", table["customer_id"].map(risk.ratings()))
+search_column, rating_column = st.columns([3, 1])
+search = search_column.text_input(t("customers.search"), key="customer_search", placeholder=t("customers.search_hint"))
+ratings = rating_column.multiselect(t("risk.filter"), RATINGS, key="customer_ratings", placeholder=t("risk.all_ratings"),
+                                    help=t("risk.filter_help"))
+if ratings:
+    table = table[table["customer_id"].isin(risk.customers_rated(tuple(ratings)))]
 if search:
     needle = search.strip().lower()
     keep = table["customer_name"].str.lower().str.contains(needle, regex=False) | table["customer_id"].str.lower().str.contains(
@@ -48,6 +63,8 @@ for name in shown:
         styler = styler.format(fmt.money, subset=[titles[name]], na_rep="—")
     elif name in DAYS:
         styler = styler.format(fmt.days, subset=[titles[name]], na_rep="—")
+    elif name == "rating":
+        styler = styler.format(na_rep="—", subset=[titles[name]])
 styler = styler.hide(axis="index")
 event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="customers_table", placeholder="—")
@@ -68,6 +85,19 @@ for column, (key, unit) in zip(st.columns([2, 1, 1, 1, 1]), cards):  # amounts n
     value = getattr(own, key)
     column.metric(t(f"kpi.{key}.label"), fmt.value(value, unit),
                   help=None if value is not None else t(f"kpi.{key}.null_hint"), border=True)
+
+if customer_id in set(risk.rows["customer_id"]):
+    scored = risk.rows.set_index("customer_id").loc[customer_id]
+    factors = risk.contributing_factors(customer_id)
+    st.markdown(t("risk.rating_line", rating=scored["rating"], points=int(scored["points"]), day=fmt.date(period.end)))
+    if factors:
+        st.dataframe({
+            t("risk.factors"): [t(f"risk.factor.{f.key}") for f in factors],
+            t("risk.value"): [fmt.value(f.value, f.unit) for f in factors],
+            t("risk.points"): [f.points for f in factors],
+        }, hide_index=True)
+    else:
+        st.caption(t("risk.no_factor"))
 
 left, right = st.columns(2)
 with left:

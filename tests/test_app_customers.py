@@ -1,0 +1,56 @@
+"""The Customers page's risk rating (AppTest): the rating column, the rating filter, the factors of a customer."""
+
+import pytest
+
+from app_session import WORKED, assert_clean, session
+from kpi.workspace import Workspace
+
+MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
+
+
+@pytest.fixture(scope="module")
+def worked_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("customers-home")
+    Workspace(home / "worked").import_files([WORKED / "documents.csv", WORKED / "settlements.csv"])
+    return home
+
+
+@pytest.fixture
+def worked(worked_home, monkeypatch):
+    monkeypatch.setenv("ENCOURS_HOME", str(worked_home))
+    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
+
+
+def _grid(app):
+    return app.dataframe[0].value
+
+
+def test_every_customer_has_its_rating(worked):
+    app = session(MARCH)
+    app.switch_page("pages/customers.py").run()
+    assert_clean(app)
+    grid = _grid(app)
+    ratings = dict(zip(grid["Client"], grid["Note"]))
+    # kpi/sql/risk_score.sql at 31/03/2026: Garage Dupont 8 points (C), the others 4 to 7 (B).
+    assert ratings == {"Garage Dupont": "C", "Boulangerie Martin": "B", 'Café "Le Zinc"': "B", "SARL Ébène & Fils": "B"}
+
+
+def test_the_rating_filter_keeps_the_customers_rated_so(worked):
+    app = session({**MARCH, "lang": "en"})
+    app.switch_page("pages/customers.py").run()
+    app.multiselect(key="customer_ratings").set_value(["C", "D"]).run()
+    assert_clean(app)
+    assert list(_grid(app)["Customer"]) == ["Garage Dupont"]
+
+
+def test_the_selected_customer_shows_its_contributing_factors(worked):
+    app = session(MARCH)
+    app.switch_page("pages/customers.py").run()
+    app.multiselect(key="customer_ratings").set_value(["C"]).run()
+    app.session_state["customers_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert_clean(app)
+    assert any("Note de risque au 31/03/2026 : C" in m.value for m in app.markdown)
+    factors = app.dataframe[1].value
+    assert list(factors["Facteurs"])[:2] == ["part payée en retard", "part échue"]
+    assert list(factors["Points"])[:2] == [3, 3]
