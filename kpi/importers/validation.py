@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
-from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
+from kpi.importers.cents import cents_to_decimal, to_cents
 from kpi.importers.errors import ImportIssue
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
 from kpi.importers.report import money
@@ -31,29 +31,58 @@ SETTLEMENT_CONTENT = [f for f in SETTLEMENTS_SCHEMA.names if f != "settlement_id
 class KnownDocuments:
     """Documents already stored in the workspace that payments of this import may settle."""
 
-    frame: pd.DataFrame  # document_id, issue_date (datetime64[D] or NaT), customer_id (or None)
+    table: pa.Table  # document_id (string), issue_date (date32, null when unknown), customer_id (string or null)
 
     @classmethod
     def from_option(cls, value) -> KnownDocuments:
-        if value is None:
-            return cls(pd.DataFrame({"document_id": [], "issue_date": [], "customer_id": []}))
-        if isinstance(value, pa.Table):
-            frame = pd.DataFrame({
-                "document_id": value.column("document_id").to_pylist(),
-                "issue_date": value.column("issue_date").to_pylist() if "issue_date" in value.column_names
-                else [None] * value.num_rows,
-                "customer_id": value.column("customer_id").to_pylist() if "customer_id" in value.column_names
-                else [None] * value.num_rows,
+        if isinstance(value, pa.Table) and _typed_dates(value):
+            n = value.num_rows
+            table = pa.table({
+                "document_id": pc.cast(value.column("document_id"), pa.string()),
+                "issue_date": pc.cast(value.column("issue_date"), pa.date32()) if "issue_date" in value.column_names
+                else pa.nulls(n, pa.date32()),
+                "customer_id": pc.cast(value.column("customer_id"), pa.string()) if "customer_id" in value.column_names
+                else pa.nulls(n, pa.string()),
             })
-        elif isinstance(value, dict):
-            frame = pd.DataFrame({"document_id": list(value), "issue_date": list(value.values()),
-                                  "customer_id": [None] * len(value)})
-        else:
-            ids = list(value)
-            frame = pd.DataFrame({"document_id": ids, "issue_date": [None] * len(ids), "customer_id": [None] * len(ids)})
-        frame["document_id"] = frame["document_id"].astype(object)
-        frame["issue_date"] = pd.to_datetime(frame["issue_date"]).astype("datetime64[s]")
-        return cls(frame)
+            return cls(table)
+        return cls(_known_from_python(value))
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.table.to_pandas(date_as_object=False)
+
+
+def _typed_dates(value: pa.Table) -> bool:
+    if "issue_date" not in value.column_names:
+        return True
+    kind = value.schema.field("issue_date").type
+    return pa.types.is_date(kind) or pa.types.is_timestamp(kind) or pa.types.is_null(kind)
+
+
+def _known_from_python(value) -> pa.Table:
+    """Ids and dates given as Python values (a dict, a set, a table of text dates): read as pandas reads dates."""
+    if value is None:
+        frame = pd.DataFrame({"document_id": [], "issue_date": [], "customer_id": []})
+    elif isinstance(value, pa.Table):
+        frame = pd.DataFrame({
+            "document_id": value.column("document_id").to_pylist(),
+            "issue_date": value.column("issue_date").to_pylist() if "issue_date" in value.column_names
+            else [None] * value.num_rows,
+            "customer_id": value.column("customer_id").to_pylist() if "customer_id" in value.column_names
+            else [None] * value.num_rows,
+        })
+    elif isinstance(value, dict):
+        frame = pd.DataFrame({"document_id": list(value), "issue_date": list(value.values()),
+                              "customer_id": [None] * len(value)})
+    else:
+        ids = list(value)
+        frame = pd.DataFrame({"document_id": ids, "issue_date": [None] * len(ids), "customer_id": [None] * len(ids)})
+    days = pd.to_datetime(frame["issue_date"]).to_numpy(dtype="datetime64[D]")
+    return pa.table({
+        "document_id": pa.array(frame["document_id"].astype(object), pa.string(), from_pandas=True),
+        "issue_date": pa.array(days, pa.date32()),
+        "customer_id": pa.array(frame["customer_id"].astype(object), pa.string(), from_pandas=True),
+    })
 
 
 @dataclass(frozen=True)
@@ -66,16 +95,29 @@ class Checked:
     adjustments: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _frame(tables: list[pa.Table], schema: pa.Schema) -> pd.DataFrame:
+def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
     table = pa.concat_tables([t.cast(schema) for t in tables]) if tables else schema.empty_table()
-    frame = table.to_pandas(types_mapper=None, date_as_object=False)
-    for name in ("amount",):
-        frame[name + "_cents"] = to_cents(table.column(name).combine_chunks())
-    return frame
+    return table.combine_chunks()
 
 
-def _where(row: pd.Series) -> tuple[str, int]:
-    return row["source_file"], int(row["source_row"])
+def _numpy(table: pa.Table, name: str, dtype=None) -> np.ndarray:
+    values = table.column(name).combine_chunks().to_numpy(zero_copy_only=False)
+    return values if dtype is None else np.asarray(values, dtype=dtype)
+
+
+def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow column as numpy, null counting as False."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _days(values) -> np.ndarray:
+    """date32 as int64 days since 1970 (nulls as the smallest int64: never after, never before by accident)."""
+    days = pc.fill_null(pc.cast(values, pa.int32()), pa.scalar(np.iinfo(np.int32).min, pa.int32()))
+    return np.asarray(days.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _where(table: pa.Table, index: int) -> tuple[str, int]:
+    return table.column("source_file")[index].as_py(), int(table.column("source_row")[index].as_py())
 
 
 def _column(headers: dict[str, dict], file: str, name: str) -> str:
@@ -83,124 +125,164 @@ def _column(headers: dict[str, dict], file: str, name: str) -> str:
     return headers.get(file, {}).get(name, name)
 
 
-def _duplicates(frame: pd.DataFrame, key: str, content: list[str], what: str, issues: list[ImportIssue],
-                adjustments: dict[str, list[str]]) -> pd.DataFrame:
-    repeated = frame.duplicated(key, keep=False)
+def _pandas_rows(table: pa.Table) -> pd.DataFrame:
+    frame = table.to_pandas(types_mapper=None, date_as_object=False)
+    frame["amount_cents"] = to_cents(table.column("amount").combine_chunks())
+    return frame
+
+
+def _duplicates(table: pa.Table, key: str, content: list[str], what: str, issues: list[ImportIssue],
+                adjustments: dict[str, list[str]]) -> pa.Table:
+    """Rows sharing a key: identical ones kept once (a warning), different ones refused.  Only the rows whose
+    key repeats are compared, row by row, so a ledger without repeats costs one hash pass."""
+    codes = np.asarray(pc.dictionary_encode(table.column(key).combine_chunks(), null_encoding="encode")
+                       .indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    repeated = np.bincount(codes, minlength=1)[codes] > 1 if len(codes) else np.zeros(0, dtype=bool)
     if not repeated.any():
-        return frame
+        return table
+    positions = np.flatnonzero(repeated)
+    frame = _pandas_rows(table.take(pa.array(positions)))
     same = frame.duplicated([key] + content, keep="first")
     versions = frame.drop_duplicates([key] + content)
     conflicting = versions[versions.duplicated(key, keep="first")]
     first_seen = frame[~frame.duplicated(key, keep="first")].set_index(key)
     for _, row in conflicting.head(20).iterrows():
         original = first_seen.loc[row[key]]
-        file, line = _where(row)
         issues.append(ImportIssue(
-            file, f"{what} « {row[key]} » en double avec un contenu différent (déjà lu ligne "
-            f"{int(original['source_row'])} de {original['source_file']}) — attendu un numéro unique", line,
-            None, row[key]))
+            row["source_file"], f"{what} « {row[key]} » en double avec un contenu différent (déjà lu ligne "
+            f"{int(original['source_row'])} de {original['source_file']}) — attendu un numéro unique",
+            int(row["source_row"]), None, row[key]))
     for file, dropped in frame[same].groupby("source_file"):
         total = cents_to_decimal(int(dropped["amount_cents"].sum()))
         adjustments.setdefault(file, []).append(
             f"{len(dropped)} ligne(s) en double à l'identique ignorée(s) ({what}, Σ {money(total)})")
         issues.append(ImportIssue(file, f"{len(dropped)} ligne(s) en double à l'identique ignorée(s) ({what})",
                                   int(dropped["source_row"].iloc[0]), severity="warning"))
-    return frame[~same]
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[positions[same.to_numpy()]] = False
+    return table.filter(pa.array(keep))
 
 
-def _link_payments(documents: pd.DataFrame, settlements: pd.DataFrame, known: KnownDocuments,
-                   tolerance_days: int, issues: list[ImportIssue], headers: dict[str, dict]) -> pd.DataFrame:
-    catalogue = pd.concat([
-        documents[["document_id", "issue_date", "customer_id"]].assign(stored=False),
-        known.frame.assign(stored=True),
-    ]).drop_duplicates("document_id", keep="first").set_index("document_id")
-    # Positions looked up with Arrow's hash join: pandas string lookups cost seconds on a million payments.
-    catalogue_ids = pa.array(catalogue.index.to_numpy(dtype=object, na_value=None), pa.string())
-    position = pc.index_in(pa.array(settlements["document_id"].to_numpy(dtype=object, na_value=None), pa.string()),
-                           value_set=catalogue_ids)
-    found = np.asarray(pc.is_valid(position).to_numpy(zero_copy_only=False), dtype=bool)
-    take = np.asarray(pc.fill_null(position, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    applied = pd.Series(settlements["document_id"].notna().to_numpy(), index=settlements.index)
-    unknown = applied & ~found
-    if unknown.any():
-        rows = settlements[unknown]
-        first = rows.iloc[0]
-        file, line = _where(first)
-        more = f" ({len(rows)} règlements dans ce cas)" if len(rows) > 1 else ""
-        issues.append(ImportIssue(file, f"règlement d'une facture inconnue « {first['document_id']} » — attendu "
+def _catalogue(documents: pa.Table, known: KnownDocuments) -> pa.Table:
+    """The invoices payments may settle: this import's documents first, then the stored ones not re-imported."""
+    stored = known.table
+    if stored.num_rows:
+        stored = stored.filter(pc.invert(pc.fill_null(pc.is_in(stored.column("document_id"),
+                                                                value_set=documents.column("document_id")), False)))
+    own = documents.select(["document_id", "issue_date", "customer_id"])
+    return pa.concat_tables([own, stored.select(own.column_names).cast(own.schema)]).combine_chunks()
+
+
+def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocuments,
+                   tolerance_days: int, issues: list[ImportIssue], headers: dict[str, dict]) -> pa.Table:
+    catalogue = _catalogue(documents, known)
+    # index_in answers the first position of an id, as the catalogue keeps the first of repeated ids.
+    document_id = settlements.column("document_id").combine_chunks()
+    position = pc.index_in(document_id, value_set=catalogue.column("document_id"))
+    found = _mask(pc.is_valid(position))
+    applied = _mask(pc.is_valid(document_id))
+    unknown = np.flatnonzero(applied & ~found)
+    if len(unknown):
+        first = int(unknown[0])
+        file, line = _where(settlements, first)
+        value = document_id[first].as_py()
+        more = f" ({len(unknown)} règlements dans ce cas)" if len(unknown) > 1 else ""
+        issues.append(ImportIssue(file, f"règlement d'une facture inconnue « {value} » — attendu "
                                   f"un numéro de facture présent dans les fichiers importés ou dans l'espace de "
-                                  f"travail{more}", line, _column(headers, file, "document_id"), first["document_id"]))
+                                  f"travail{more}", line, _column(headers, file, "document_id"), value))
         return settlements
 
-    def looked_up(column: str) -> pd.Series:
-        values = catalogue[column].to_numpy(dtype=object, na_value=None)[take] if len(catalogue) else np.full(len(take), None)
-        return pd.Series(np.where(found, values, None), index=settlements.index, dtype=object)
-
-    invoice_customer = looked_up("customer_id")
-    no_customer = settlements["customer_id"].isna()
-    settlements = settlements.assign(customer_id=settlements["customer_id"].where(~no_customer, invoice_customer))
-    still_missing = settlements["customer_id"].isna()
-    if still_missing.any():
-        file, line = _where(settlements[still_missing].iloc[0])
+    invoice_customer = pc.take(catalogue.column("customer_id"), position)
+    own_customer = settlements.column("customer_id").combine_chunks()
+    no_customer = _mask(pc.is_null(own_customer))
+    customer = pc.coalesce(own_customer, invoice_customer)
+    settlements = settlements.set_column(settlements.schema.get_field_index("customer_id"), "customer_id", customer)
+    still_missing = np.flatnonzero(_mask(pc.is_null(customer)))
+    if len(still_missing):
+        file, line = _where(settlements, int(still_missing[0]))
         issues.append(ImportIssue(file, "client du règlement inconnu : la facture est dans l'espace de travail sans "
                                   "son client — ajoutez une colonne client au fichier de règlements", line))
-    differs = settlements["customer_id"].to_numpy(dtype=object, na_value=None) != invoice_customer.to_numpy(dtype=object)
-    mismatch = applied & ~no_customer & invoice_customer.notna() & differs
-    if mismatch.any():
-        row = settlements[mismatch].iloc[0]
-        file, line = _where(row)
-        issues.append(ImportIssue(file, f"le règlement de la facture « {row['document_id']} » est au nom du client "
-                                  f"« {row['customer_id']} » alors que la facture est au client "
-                                  f"« {invoice_customer[mismatch].iloc[0]} »", line, _column(headers, file, "customer_id"),
-                                  row["customer_id"]))
-    issued = pd.to_datetime(looked_up("issue_date"))
-    limit = issued - pd.Timedelta(days=tolerance_days)
-    early = applied & issued.notna() & (settlements["date"] < limit)
-    if early.any():
-        row = settlements[early].iloc[0]
-        file, line = _where(row)
-        issued_on = issued[early].iloc[0].date()
+    mismatch = np.flatnonzero(applied & ~no_customer & _mask(pc.not_equal(own_customer, invoice_customer)))
+    if len(mismatch):
+        first = int(mismatch[0])
+        file, line = _where(settlements, first)
+        issues.append(ImportIssue(file, f"le règlement de la facture « {document_id[first].as_py()} » est au nom du "
+                                  f"client « {own_customer[first].as_py()} » alors que la facture est au client "
+                                  f"« {invoice_customer[first].as_py()} »", line, _column(headers, file, "customer_id"),
+                                  own_customer[first].as_py()))
+    issued = pc.take(catalogue.column("issue_date"), position)
+    paid = _days(settlements.column("date"))
+    limit = _days(issued) - tolerance_days
+    early = np.flatnonzero(applied & _mask(pc.is_valid(issued)) & _mask(pc.is_valid(settlements.column("date")))
+                           & (paid < limit))
+    if len(early):
+        first = int(early[0])
+        file, line = _where(settlements, first)
+        paid_on = settlements.column("date")[first].as_py()
+        issued_on = issued[first].as_py()
         issues.append(ImportIssue(
-            file, f"règlement daté du {row['date'].date():%d/%m/%Y}, plus de {tolerance_days} jours avant la facture "
-            f"« {row['document_id']} » du {issued_on:%d/%m/%Y} — date de règlement ou de facture erronée "
-            f"(jour et mois inversés ?)", line, _column(headers, file, "date"), f"{row['date'].date():%d/%m/%Y}"))
+            file, f"règlement daté du {paid_on:%d/%m/%Y}, plus de {tolerance_days} jours avant la facture "
+            f"« {document_id[first].as_py()} » du {issued_on:%d/%m/%Y} — date de règlement ou de facture erronée "
+            f"(jour et mois inversés ?)", line, _column(headers, file, "date"), f"{paid_on:%d/%m/%Y}"))
     return settlements
 
 
-def _overpayments(documents: pd.DataFrame, settlements: pd.DataFrame, issues: list[ImportIssue],
+def _overpayments(documents: pa.Table, settlements: pa.Table, issues: list[ImportIssue],
                   adjustments: dict[str, list[str]]) -> None:
     """Settlements beyond their document's amount are kept as given: the document's outstanding turns
     negative, which KPI-SPEC §2 counts in unapplied credits.  The user is told, per file."""
-    amount = settlements["document_id"].map(documents.set_index("document_id")["amount_cents"])
-    local = settlements["document_id"].notna() & amount.notna()
-    if not local.any():
+    position = pc.index_in(settlements.column("document_id"), value_set=documents.column("document_id"))
+    local = np.flatnonzero(_mask(pc.is_valid(position)) & _mask(pc.is_valid(settlements.column("document_id"))))
+    if not len(local):
         return
-    ordered = settlements[local].assign(doc_amount=amount[local].clip(lower=0)).sort_values(["date", "source_row"])
-    settled_before = ordered.groupby("document_id")["amount_cents"].cumsum() - ordered["amount_cents"]
-    applicable = (ordered["doc_amount"] - settled_before).clip(lower=0)
-    excess = (ordered["amount_cents"] - applicable).clip(lower=0).astype(np.int64)
-    over = excess > 0
-    for file, rows in ordered[over].groupby("source_file"):
-        excess_total = money(cents_to_decimal(int(excess[rows.index].sum())))
-        first = rows.iloc[0]
-        what = "avoir" if amount[first.name] <= 0 else "facture"
-        issues.append(ImportIssue(file, f"{len(rows)} règlement(s) au-delà du montant de leur {what} "
+    document = np.asarray(position.to_numpy(zero_copy_only=False)[local], dtype=np.int64)
+    document_amount = to_cents(documents.column("amount").combine_chunks())[document]
+    amount = to_cents(settlements.column("amount").combine_chunks())[local]
+    source_row = _numpy(settlements, "source_row", np.int64)[local]
+    date = _days(settlements.column("date"))[local]
+    date = np.where(_mask(pc.is_valid(settlements.column("date")))[local], date, np.iinfo(np.int64).max)
+    # Each document's settlements in date order (then row, then reading order), as they were applied.
+    ordered = np.lexsort((source_row, date))
+    by_document = ordered[np.argsort(document[ordered], kind="stable")]
+    running = np.cumsum(amount[by_document])
+    group_start = np.r_[True, document[by_document][1:] != document[by_document][:-1]]
+    opening = np.maximum.accumulate(np.where(group_start, np.arange(len(by_document)), 0))
+    settled_before = running - amount[by_document] - np.where(opening > 0, running[opening - 1], 0)
+    applicable = np.maximum(np.maximum(document_amount[by_document], 0) - settled_before, 0)
+    excess = np.zeros(len(local), dtype=np.int64)
+    excess[by_document] = np.maximum(amount[by_document] - applicable, 0)
+    over = ordered[excess[ordered] > 0]
+    if not len(over):
+        return
+    files = np.asarray(settlements.column("source_file").combine_chunks().take(pa.array(local[over])).to_pylist(),
+                       dtype=object)
+    document_ids = settlements.column("document_id")
+    for file in sorted(set(files)):
+        mine = over[files == file]
+        first = int(mine[0])
+        excess_total = money(cents_to_decimal(int(excess[mine].sum())))
+        what = "avoir" if document_amount[first] <= 0 else "facture"
+        issues.append(ImportIssue(file, f"{len(mine)} règlement(s) au-delà du montant de leur {what} "
                                   f"(trop-perçu Σ {excess_total}) : l'excédent compte en crédit client non affecté",
-                                  int(first["source_row"]), "document_id", first["document_id"], severity="warning"))
+                                  int(source_row[first]), "document_id", document_ids[int(local[first])].as_py(),
+                                  severity="warning"))
         adjustments.setdefault(file, []).append(f"trop-perçu Σ {excess_total} compté en crédit non affecté")
 
 
-def _table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
-    columns = {}
-    for field_ in schema:
-        if field_.name == "amount":
-            columns["amount"] = from_cents(frame["amount_cents"].to_numpy(dtype=np.int64))
-        elif pa.types.is_date32(field_.type):
-            days = frame[field_.name].to_numpy(dtype="datetime64[D]")
-            columns[field_.name] = pa.array(days, pa.date32())
-        else:
-            columns[field_.name] = pa.array(frame[field_.name], field_.type, from_pandas=True)
-    return pa.table(columns, schema=pa.schema([f.with_nullable(True) for f in schema]))
+def _late_payments(documents: pa.Table, settlements: pa.Table, issues: list[ImportIssue]) -> None:
+    last_invoice = pc.max(documents.column("issue_date")).as_py()
+    if last_invoice is None:
+        return
+    late = np.flatnonzero(_mask(pc.greater(settlements.column("date"), pa.scalar(last_invoice, pa.date32()))))
+    if not len(late):
+        return
+    # The same sort pandas' sort_values does, so the row named is the one it always named.
+    rows = _numpy(settlements, "source_row", np.int64)[late]
+    first = int(late[np.argsort(rows, kind="quicksort")[0]])
+    file, line = _where(settlements, first)
+    issues.append(ImportIssue(file, f"{len(late)} règlement(s) daté(s) après la dernière facture "
+                              f"({last_invoice:%d/%m/%Y}) : vérifiez que l'export des factures est complet", line,
+                              severity="warning"))
 
 
 def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_days: int = 7,
@@ -221,12 +303,11 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
                 issues.append(ImportIssue(p.file, f"devises mélangées entre fichiers ({', '.join(sorted(currencies))})"
                                           f" : ce fichier est en {p.currency}"))
     ledger_currency = (currency or (currencies.pop() if len(currencies) == 1 else None) or "EUR").upper()
-    documents = _frame([p.documents for p in parsed], DOCUMENTS_WITH_ORIGIN)
-    settlements = _frame([p.settlements for p in parsed], SETTLEMENTS_WITH_ORIGIN)
+    documents = _concat([p.documents for p in parsed], DOCUMENTS_WITH_ORIGIN)
+    settlements = _concat([p.settlements for p in parsed], SETTLEMENTS_WITH_ORIGIN)
     documents = _duplicates(documents, "document_id", DOCUMENT_CONTENT, "numéro de facture", issues, adjustments)
     if any(i.severity == "error" for i in issues):
-        return Checked(_table(documents, DOCUMENTS_WITH_ORIGIN), _table(settlements, SETTLEMENTS_WITH_ORIGIN),
-                       ledger_currency, issues, adjustments)
+        return Checked(documents, settlements, ledger_currency, issues, adjustments)
     known = KnownDocuments.from_option(known_documents)
     settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
     # After linking, so that a payment read without its customer compares equal to the same payment
@@ -234,17 +315,9 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, "règlement", issues, adjustments)
     if not any(i.severity == "error" for i in issues):
         _overpayments(documents, settlements, issues, adjustments)
-        if len(documents) and len(settlements):
-            last_invoice = documents["issue_date"].max()
-            late = settlements["date"] > last_invoice
-            if late.any():
-                first = settlements[late].sort_values("source_row").iloc[0]
-                issues.append(ImportIssue(first["source_file"], f"{int(late.sum())} règlement(s) daté(s) après la "
-                                          f"dernière facture ({last_invoice.date():%d/%m/%Y}) : vérifiez que "
-                                          "l'export des factures est complet", int(first["source_row"]),
-                                          severity="warning"))
-    return Checked(_table(documents, DOCUMENTS_WITH_ORIGIN), _table(settlements, SETTLEMENTS_WITH_ORIGIN),
-                   ledger_currency, issues, adjustments)
+        if documents.num_rows and settlements.num_rows:
+            _late_payments(documents, settlements, issues)
+    return Checked(documents, settlements, ledger_currency, issues, adjustments)
 
 
 def total(table: pa.Table) -> Decimal:
