@@ -1,11 +1,14 @@
-"""Comparer / Compare: two periods side by side, every KPI's change, and the AR bridge of each period."""
+"""Comparer / Compare: two periods side by side, every KPI's change, the AR bridge of each period; the audit report."""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
+from kpi.audit import AuditReport, build_audit
+from kpi.audit_export import write_audit
 from kpi.compare import COMPARE_PRESETS, Comparison, compare_periods, preset_pair
 from kpi.compare_charts import VERDICT_COLOURS, bridge_chart, change_table, period_label
 from kpi.filters import Filters
@@ -84,3 +87,25 @@ st.caption(t("compare.colour_hint"))
 st.subheader(t("compare.bridge"))
 st.caption(t("compare.bridge_hint"))
 st.altair_chart(bridge_chart(comparison.bridges, view.lang, view.preferences.currency), width="content")
+
+# -- the client audit report of the sidebar's period: one click per format -------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _audit(version: str, period: Period, filters: Filters, company: str, lang: str, currency: str,
+           _ledger: Ledger) -> AuditReport:
+    return build_audit(_ledger, period, filters, company=company, lang=lang, currency=currency)
+
+
+st.subheader(t("overview.audit"))
+st.caption(t("compare.audit_period", start=fmt.date(view.period.start), end=fmt.date(view.period.end)))
+st.caption(t("overview.audit_hint"))
+audit = _audit(view.version, view.period, view.filters, view.workspace_label, view.lang, view.preferences.currency,
+               view.ledger)
+stem = f"{t('overview.audit_file')}-{view.period.start.isoformat()}-{view.period.end.isoformat()}"
+MIMES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
+         "html": "text/html"}
+for column, report_format in zip(st.columns(3), MIMES):
+    column.download_button(t(f"overview.audit_{report_format}"), data=partial(write_audit, audit, report_format),
+                           file_name=f"{stem}.{report_format}", mime=MIMES[report_format], on_click="ignore",
+                           icon=":material/description:", key=f"audit_{report_format}", width="stretch")

@@ -1,13 +1,9 @@
-"""Synthèse / Overview: the period's KPI cards with their change, how each is computed, aging, top overdue, the audit report."""
+"""Synthèse / Overview: the period's KPI cards with their change, how each is computed, aging and top overdue."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import streamlit as st
 
-from kpi.audit import AuditReport, build_audit
-from kpi.audit_export import write_audit
 from kpi.charts import aging_bar_chart
 from kpi.explain import explain
 from kpi.i18n import bucket_label
@@ -104,22 +100,3 @@ with right:
             hide_index=True,
             width="stretch",
         )
-
-
-# -- the client audit report: one click per format, written from the report built here ------------
-@st.cache_data(show_spinner=False, max_entries=16)
-def _audit(version: str, period, filters, company: str, lang: str, currency: str, _ledger) -> AuditReport:
-    return build_audit(_ledger, period, filters, company=company, lang=lang, currency=currency)
-
-
-st.subheader(t("overview.audit"))
-st.caption(t("overview.audit_hint"))
-audit = _audit(view.version, period, view.filters, view.workspace_label, view.lang, view.preferences.currency,
-               view.ledger)
-stem = f"{t('overview.audit_file')}-{period.start.isoformat()}-{period.end.isoformat()}"
-MIMES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
-         "html": "text/html"}
-for column, fmt_name in zip(st.columns(3), MIMES):
-    column.download_button(t(f"overview.audit_{fmt_name}"), data=partial(write_audit, audit, fmt_name),
-                           file_name=f"{stem}.{fmt_name}", mime=MIMES[fmt_name], on_click="ignore",
-                           icon=":material/description:", key=f"audit_{fmt_name}", width="stretch")

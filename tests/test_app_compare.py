@@ -1,8 +1,13 @@
-"""The Compare page (AppTest): two periods side by side on the worked example and on the demo."""
+"""The Compare page (AppTest): two periods side by side on the worked example and on the demo; the audit report downloads."""
 
+import io
+from decimal import Decimal
+
+import openpyxl
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 
-from app_session import WORKED, assert_clean, build_demo_home, copy_home, session
+from app_session import WORKED, assert_clean, build_demo_home, copy_home, metric, session
 from kpi.workspace import Workspace
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
@@ -72,3 +77,88 @@ def test_demo_presets_render(demo, preset):
     _choice(app).set_value(preset).run()
     assert_clean(app)
     assert len(app.dataframe[0].value) > 20
+
+
+# -- the audit report (one click per format) --------------------------------------------------------
+
+
+@pytest.fixture
+def deferred_downloads(worked_home, monkeypatch):
+    """Every st.download_button(data=callable) of a run, by file name: what a click would produce."""
+    monkeypatch.setenv("ENCOURS_HOME", str(worked_home))
+    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
+    captured = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        captured[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    return captured
+
+
+@pytest.fixture
+def demo_downloads(tmp_path_factory, tmp_path, monkeypatch):
+    template = build_demo_home(tmp_path_factory.mktemp("overview-demo"))
+    home = copy_home(template, tmp_path / "home")
+    monkeypatch.setenv("ENCOURS_HOME", str(home))
+    captured = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        captured[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    return captured
+
+
+def _amount(text: str) -> Decimal:
+    """A French money text of the overview (`1 234,56 €`) as a number."""
+    return Decimal(text.replace("\u202f", "").replace("\u00a0€", "").replace(",", "."))
+
+
+def test_demo_audit_xlsx_closing_ar_equals_the_overview_card(demo_downloads):
+    app = session()
+    closing_ar = _amount(metric(app, "Encours clients de clôture"))
+    app.switch_page("pages/compare.py").run()
+    assert_clean(app)
+    name = next(name for name in demo_downloads if name.startswith("audit-encours-") and name.endswith(".xlsx"))
+    data = demo_downloads[name]()
+    assert len(data) > 0
+    kpis = list(openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Indicateurs"].iter_rows(values_only=True))
+    closing = next(row for row in kpis if row[0] == "Encours clients de clôture")
+    assert Decimal(str(closing[1])).quantize(Decimal("0.01")) == closing_ar
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError,
+                   reason="kpi/audit_export.py writes a month whose DSO is undefined (NaN in the trend: the worked "
+                          "example has no sales in 11/2025) with write_number, which xlsxwriter refuses")
+def test_audit_xlsx_closing_ar_equals_the_overview_card(deferred_downloads):
+    app = session(MARCH)
+    assert metric(app, "Encours clients de clôture") == "6\u202f500,00\u00a0€"
+    app.switch_page("pages/compare.py").run()
+    assert_clean(app)
+    name = "audit-encours-2026-03-01-2026-03-31.xlsx"
+    data = deferred_downloads[name]()
+    assert len(data) > 0
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    kpis = list(book["Indicateurs"].iter_rows(values_only=True))
+    closing = next(row for row in kpis if row[0] == "Encours clients de clôture")
+    assert Decimal(str(closing[1])) == Decimal("6500")
+    aged = list(book["Balance âgée"].iter_rows(values_only=True))
+    header = next(row for row in aged if row[1] == "Client")
+    total = next(row for row in aged if row[1] == "Total")
+    # The aged balance's total leaves out the credits apart; with them it is closing AR.
+    assert Decimal(str(total[header.index("Total")])) == Decimal("6500")
+
+
+def test_audit_pdf_and_html_downloads_on_the_worked_example(deferred_downloads):
+    app = session({**MARCH, "lang": "en"})
+    app.switch_page("pages/compare.py").run()
+    assert_clean(app)
+    stems = {name.rsplit(".", 1)[1]: name for name in deferred_downloads if name.startswith("receivables-audit-")}
+    assert set(stems) == {"xlsx", "pdf", "html"}
+    assert deferred_downloads[stems["pdf"]]().startswith(b"%PDF")
+    assert "€6,500.00" in deferred_downloads[stems["html"]]().decode("utf-8")
