@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -27,10 +26,19 @@ def settlement_ids(document_id: pa.Array, date: pa.Array, amount: pa.Array) -> p
     invoice list or from a payments file, is recognised as one; repeats get '#2', '#3'…"""
     base = pc.binary_join_element_wise(
         pc.fill_null(document_id, "non-lettré"), pc.cast(date, pa.string()), pc.cast(amount, pa.string()), "/")
-    frame = pd.Series(base.to_numpy(zero_copy_only=False))
-    occurrence = frame.groupby(frame, sort=False).cumcount().to_numpy() + 1
-    suffix = pa.array(np.where(occurrence > 1, "#" + occurrence.astype(str), ""), pa.string())
-    return pc.binary_join_element_wise(base, suffix, "")
+    codes = np.asarray(pc.dictionary_encode(base).indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if len(codes) == 0 or codes.max() == len(codes) - 1:
+        return base  # as many distinct ids as payments: no repeats to number
+    # Each payment's rank among its repeats, in reading order.
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]
+    first_of_group = np.maximum.accumulate(np.where(starts, np.arange(len(codes)), 0))
+    occurrence = np.empty(len(codes), dtype=np.int64)
+    occurrence[order] = np.arange(len(codes)) - first_of_group + 1
+    repeat = occurrence > 1
+    suffix = pa.array(np.where(repeat, "#" + occurrence.astype(str), ""), pa.string()) if repeat.any() else None
+    return base if suffix is None else pc.binary_join_element_wise(base, suffix, "")
 
 
 def kinds(reader: FieldReader) -> pa.Array | None:
@@ -95,9 +103,13 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
         count = pc.sum(zero).as_py()
         warnings.append(ImportIssue(table.file, f"{count} règlement(s) de montant nul ignoré(s)", severity="warning"))
     given_ids = reader.text("settlement_id")
-    ids = settlement_ids(document, dates, amounts)
-    if given_ids is not None:
-        ids = pc.if_else(pc.equal(given_ids, ""), ids, given_ids)
+    if given_ids is None:
+        ids = settlement_ids(document, dates, amounts)
+    elif pc.any(pc.equal(given_ids, "")).as_py():
+        # Numbered over every payment, given an id or not, so that the ids made stay the same.
+        ids = pc.if_else(pc.equal(given_ids, ""), settlement_ids(document, dates, amounts), given_ids)
+    else:
+        ids = given_ids
     settlements = pa.table({
         "settlement_id": ids,
         "document_id": document,

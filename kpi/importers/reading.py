@@ -157,6 +157,19 @@ def _of_file(table: pa.Table, file: str) -> pa.Table:
     return table.filter(pc.equal(table.column("source_file"), file))
 
 
+def _distinct_rows(*tables: pa.Table) -> int:
+    """How many rows of the file the tables come from (an invoice row may also give a settlement)."""
+    rows = np.concatenate([np.asarray(t.column("source_row").to_numpy(), dtype=np.int64) for t in tables])
+    if not len(rows):
+        return 0
+    if rows.min() >= 0 and rows.max() <= 4 * len(rows):
+        # Row numbers are dense: a bitmap counts them without the sort np.unique does.
+        seen = np.zeros(int(rows.max()) + 1, dtype=bool)
+        seen[rows] = True
+        return int(seen.sum())
+    return len(np.unique(rows))
+
+
 def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
                  warnings: list[ImportIssue], explanations: list[str]) -> FileReport:
     parsed = opened.parsed
@@ -171,7 +184,7 @@ def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
     details = dict(parsed.details)
     details["documents_imported"] = documents_total
     details["settlements_imported"] = settlements_total
-    rows = np.union1d(mine_documents.column("source_row").to_numpy(), mine_settlements.column("source_row").to_numpy())
+    rows = _distinct_rows(mine_documents, mine_settlements)
     if parsed.layout == "fec":
         in_file, imported = details["balance_411"], documents_total - settlements_total
         details["imported_ar"] = imported
@@ -180,7 +193,7 @@ def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
         details["settlements_in_file"] = in_file
     else:
         in_file, imported = details["documents_in_file"], documents_total
-    return FileReport(parsed.file, parsed.layout, parsed.rows_read, len(rows), in_file, imported, details,
+    return FileReport(parsed.file, parsed.layout, parsed.rows_read, rows, in_file, imported, details,
                       tuple(warnings), tuple(explanations), describe_source(opened))
 
 
@@ -209,9 +222,12 @@ def read_files(paths, **options) -> ImportResult:
     checked = check_ledger(parsed, known_documents=opts.known_documents, tolerance_days=opts.tolerance_days,
                            currency=opts.currency)
     issues.extend(checked.issues)
-    known_ids = set(KnownDocuments.from_option(opts.known_documents).frame["document_id"].dropna())
-    activity, activity_issues = check_activity(parsed, checked.documents, known_ids)
-    issues.extend(activity_issues)
+    if any(p.activity for p in parsed):
+        known = KnownDocuments.from_option(opts.known_documents).table.column("document_id")
+        activity, activity_issues = check_activity(parsed, checked.documents, set(known.drop_null().to_pylist()))
+        issues.extend(activity_issues)
+    else:
+        activity = {}  # no log in these files: nothing to check against a million invoice ids
     if any(i.severity == "error" for i in issues):
         raise ImportFailed(issues)
     for p in parsed:

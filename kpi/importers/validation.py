@@ -321,4 +321,5 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
 
 
 def total(table: pa.Table) -> Decimal:
-    return cents_to_decimal(int(to_cents(table.column("amount").combine_chunks()).sum()))
+    # Arrow sums decimal128(18,2) into decimal128(38,2): exact, and no cents array to build.
+    return (pc.sum(table.column("amount")).as_py() or Decimal(0)).quantize(Decimal("0.01"))
