@@ -134,7 +134,7 @@ def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
     amount_title = translate("chart.amount", lang, currency=currency)
     axis = alt.Axis(labelExpr="replace(format(datum.value, ',.0f'), /,/g, '\u202f')") if lang == "fr" else alt.Axis()
     base = alt.Chart().encode(
-        x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=0, labelLimit=110)),
+        x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160, labelOverlap=False)),
     )
     bars = base.mark_bar().encode(
         y=alt.Y("bottom:Q", title=amount_title, axis=axis),
@@ -148,7 +148,7 @@ def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
         ],
     )
     texts = base.mark_text(dy=-7, fontSize=11).encode(y=alt.Y("top:Q"), text="amount_text:N")
-    return alt.layer(bars, texts, data=frame).properties(height=300, width=360).facet(
+    return alt.layer(bars, texts, data=frame).properties(height=320, width=440).facet(
         column=alt.Column("period:N", sort=list(dict.fromkeys(frame["period"])), title=None,
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
     )

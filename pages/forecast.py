@@ -36,15 +36,15 @@ as_of = st.date_input(t("forecast.as_of"), value=view.period.end, key="forecast_
 forecast = _forecast(view.version, as_of, view.filters, view.ledger)
 st.caption(t("forecast.caption", day=fmt.date(as_of), weeks=WEEKS))
 
-cards = (
-    ("forecast.horizon_total", forecast.expected_in_horizon),
-    ("forecast.beyond", forecast.beyond),
-    ("forecast.doubtful", forecast.doubtful),
-    ("forecast.unapplied_credits", forecast.unapplied_credits),
-    ("forecast.ar", forecast.ar),
+# What the weeks hold, then what is set apart: together they make up the receivables.
+rows = (
+    (("forecast.horizon_total", forecast.expected_in_horizon), ("forecast.beyond", forecast.beyond),
+     ("forecast.ar", forecast.ar)),
+    (("forecast.doubtful", forecast.doubtful), ("forecast.unapplied_credits", forecast.unapplied_credits)),
 )
-for column, (key, amount) in zip(st.columns([2, 2, 2, 2, 2]), cards):
-    column.metric(t(key), fmt.money(amount), border=True)
+for cards in rows:
+    for column, (key, amount) in zip(st.columns(3), cards):
+        column.metric(t(key), fmt.money(amount), border=True)
 
 st.subheader(t("forecast.by_week"))
 st.altair_chart(forecast_chart(forecast, view.lang, currency), width="stretch")
@@ -79,3 +79,4 @@ scores[2].metric(t("forecast.mean_error"), fmt.money(test.mean_absolute_error), 
                  border=True)
 st.altair_chart(backtest_chart(test, view.lang, currency), width="stretch")
 st.caption(t("forecast.backtest_hint", count=test.rows["as_of"].nunique(), weeks=WEEKS))
+st.caption(t("forecast.backtest_weekly_hint"))

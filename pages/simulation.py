@@ -266,7 +266,9 @@ rows = change_table(comparison, view.lang, view.preferences.currency)
 
 DELTA_COLOURS = {"lower": "inverse", "higher": "normal", "neutral": "off"}
 by_key = rows.set_index("key")
-for column, key in zip(st.columns(len(HEADLINE)), HEADLINE):
+CARDS_PER_ROW = 3  # the amounts need the room
+columns = [column for _ in range(0, len(HEADLINE), CARDS_PER_ROW) for column in st.columns(CARDS_PER_ROW)]
+for column, key in zip(columns, HEADLINE):
     row = by_key.loc[key]
     flat = row["verdict"] == "flat" or row["change"] == "—"
     column.metric(row["label"], row["current"], delta=None if row["change"] == "—" else row["change"],
