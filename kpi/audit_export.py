@@ -125,7 +125,8 @@ def audit_xlsx(audit: AuditReport) -> bytes:
         return worksheet
 
     def cell(worksheet, row: int, column: int, value, unit: str = "text", emphasis: bool = False) -> None:
-        if value is None:
+        # A month without sales has no DSO: None from the engine, NaN once it went through a frame.
+        if value is None or (isinstance(value, float) and value != value):
             worksheet.write_blank(row, column, None)
         elif unit == "money":
             worksheet.write_number(row, column, float(value), money_bold if emphasis else money)

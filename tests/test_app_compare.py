@@ -132,9 +132,6 @@ def test_demo_audit_xlsx_closing_ar_equals_the_overview_card(demo_downloads):
     assert Decimal(str(closing[1])).quantize(Decimal("0.01")) == closing_ar
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="kpi/audit_export.py writes a month whose DSO is undefined (NaN in the trend: the worked "
-                          "example has no sales in 11/2025) with write_number, which xlsxwriter refuses")
 def test_audit_xlsx_closing_ar_equals_the_overview_card(deferred_downloads):
     app = session(MARCH)
     assert metric(app, "Encours clients de clôture") == "6\u202f500,00\u00a0€"
