@@ -2,8 +2,8 @@
 
 The whole column is parsed with Arrow string kernels; Python only looks at single values
 to name the first one that cannot be read.  No value ever goes through a binary float.
-A column already written the way programs write money (-1234.5, as Parquet decimals and most
-large exports are) is recognised in one pass and cast; any other goes through the full rules.
+A column already written plainly (-1234.5, 1 234,56: Parquet decimals and most large exports) is
+recognised in one pass and cast; any other goes through the full rules.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ EXPECTED_AMOUNT = "attendu un nombre comme 1 234,56"
 _GROUPING = "[ \u00a0\u202f\u2009'\u2019]"
 _CURRENCY = r"(?i)(€|eur(os?)?|\$|usd|chf|£|gbp)"
 _NEGATIVE_FORMS = (r"^\((.*)\)$", r"^(.*)-$", r"^-(.*)$")
-_PLAIN = r"^-?\d+(?:\.\d{1,2})?$"
+_PLAIN = rf"^-?(?:\d{{1,3}}(?:{_GROUPING}\d{{3}})+|\d+)(?:[.,]\d{{1,2}})?$"
 
 
 class AmountError(ValueError):
@@ -85,13 +85,20 @@ def detect_decimal_mark(text: pa.Array) -> str | None:
     return None
 
 
-def _plain_column(raw: pa.Array) -> tuple[pa.Array, bool] | None:
-    """(empty cells, whether any value has a decimal point) when every cell is empty or plain, else None."""
+def _plain_column(raw: pa.Array) -> tuple[pa.Array, str | None] | None:
+    """(empty cells, the decimal mark the values show) when every cell is empty or plain, else None.
+
+    Plain: an optional '-', digits perhaps grouped by three with spaces or apostrophes, and one or two
+    decimals after a ',' or a '.' used alike by the whole column.
+    """
     raw = pc.fill_null(raw, "")
     empty = pc.equal(raw, "")
     if not pc.all(pc.or_(empty, pc.match_substring_regex(raw, _PLAIN))).as_py():
         return None
-    return empty, bool(pc.any(pc.match_substring(raw, ".")).as_py())
+    comma, point = (bool(pc.any(pc.match_substring(raw, mark)).as_py()) for mark in (",", "."))
+    if comma and point:
+        return None  # both marks: the full rules say which value mixes them
+    return empty, "," if comma else "." if point else None
 
 
 def column_decimal_mark(raw: pa.Array) -> str | None:
@@ -99,8 +106,8 @@ def column_decimal_mark(raw: pa.Array) -> str | None:
     raw = pc.cast(raw, pa.string())
     plain = _plain_column(raw)
     if plain is not None:
-        # Plain values show only '.' followed by one or two digits: the evidence of a decimal point.
-        return "." if plain[1] else None
+        # A mark followed by one or two digits at the end is the evidence the full rules look for.
+        return plain[1]
     text, _ = strip_decoration(raw)
     return detect_decimal_mark(text)
 
@@ -110,15 +117,20 @@ def _parse_plain(raw: pa.Array, decimal_mark: str | None) -> AmountColumn | None
     plain = _plain_column(raw)
     if plain is None:
         return None
-    empty, has_point = plain
-    if has_point and decimal_mark not in (None, "."):
+    empty, shown = plain
+    if shown is not None and decimal_mark not in (None, shown):
         return None  # '12.50' under a decimal comma: the full rules name the value they refuse
+    text = pc.if_else(empty, pa.scalar(None, pa.string()), pc.fill_null(raw, ""))
+    if pc.any(pc.match_substring_regex(text, _GROUPING)).as_py():
+        text = pc.replace_substring_regex(text, _GROUPING, "")
+    if shown == ",":
+        text = pc.replace_substring(text, ",", ".")
     try:
-        values = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), raw), MONEY)
+        values = pc.cast(text, MONEY)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # too big: the full rules locate it
-    # Without a decimal point the full rules settle on ',' (no value says otherwise).
-    return AmountColumn(values, decimal_mark or ("." if has_point else ","))
+    # Without a mark in any value the full rules settle on ',' (no value says otherwise).
+    return AmountColumn(values, decimal_mark or shown or ",")
 
 
 def _first_failing(text: pa.Array, valid: pa.Array) -> int | None:

@@ -21,6 +21,8 @@ _YEAR_FIRST = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ].*)?$"
 _COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
 _SLASHED = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?:[T ].*)?$"
 _ISO = r"^\d{4}-\d{2}-\d{2}$"
+# JJ/MM/AAAA or MM/JJ/AAAA written on two digits: sliced by position rather than by regex groups.
+_FIXED_SLASHED = r"^\d{2}[-/.]\d{2}[-/.]\d{4}$"
 
 DAYFIRST_LABEL = "JJ/MM/AAAA"
 MONTHFIRST_LABEL = "MM/JJ/AAAA"
@@ -111,9 +113,29 @@ class _Pieces:
     slashed: dict | None
 
 
+def _fixed_slashed(text: pa.Array, empty: pa.Array) -> dict[str, np.ndarray] | None:
+    """What `_extract(text, _SLASHED, …)` gives, for a column whose every value is empty or 31/12/2024."""
+    matched = pc.invert(empty)
+    if not pc.all(pc.or_(empty, pc.match_substring_regex(text, _FIXED_SLASHED))).as_py():
+        return None
+    filled = pc.if_else(matched, text, pa.scalar("00/00/0000", pa.string()))
+    result = {"matched": np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)}
+    for name, start, stop in (("a", 0, 2), ("b", 3, 5), ("y", 6, 10)):
+        number = pc.cast(pc.utf8_slice_codeunits(filled, start, stop), pa.int64())
+        result[name] = np.asarray(number.to_numpy(zero_copy_only=False), dtype=np.int64)
+        result[name + "_digits"] = np.where(result["matched"], stop - start, 0)
+    return result
+
+
 def _pieces(raw: pa.Array) -> _Pieces:
     text = pc.utf8_trim_whitespace(pc.fill_null(pc.cast(raw, pa.string()), ""))
-    empty = np.asarray(pc.equal(text, "").to_numpy(zero_copy_only=False), dtype=bool)
+    empty_text = pc.equal(text, "")
+    empty = np.asarray(empty_text.to_numpy(zero_copy_only=False), dtype=bool)
+    if not empty.all():
+        slashed = _fixed_slashed(text, empty_text)
+        if slashed is not None:
+            # Two digits first: neither AAAA-MM-JJ nor AAAAMMJJ can match.
+            return _Pieces(text, empty, None, None, slashed)
     return _Pieces(
         text,
         empty,
