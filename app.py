@@ -35,6 +35,24 @@ sidebar = context.sidebar_state({key: st.query_params.get_all(key) for key in st
 sidebar.lang = st.session_state.get(context.widget_key_of("sb_lang")) or sidebar.lang
 t = Translator(sidebar.lang)
 
+# Pages are registered before anything can call st.rerun(): a rerun before st.navigation on
+# a first visit to a page's URL (/clients) makes Streamlit report "Page not found".
+pages = [
+    st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="synthese",
+            default=True),
+    st.Page("pages/aged_balance.py", title=t("page.aged_balance"), icon=":material/stacked_bar_chart:",
+            url_path="balance-agee"),
+    st.Page("pages/customers.py", title=t("page.customers"), icon=":material/groups:", url_path="clients"),
+    st.Page("pages/trends.py", title=t("page.trends"), icon=":material/show_chart:", url_path="tendances"),
+    st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:", url_path="comparer"),
+    st.Page("pages/simulation.py", title=t("page.simulation"), icon=":material/science:", url_path="simulation"),
+    st.Page("pages/forecast.py", title=t("page.forecast"), icon=":material/query_stats:", url_path="prevision"),
+    st.Page("pages/collections.py", title=t("page.collections"), icon=":material/phone_in_talk:", url_path="recouvrement"),
+    st.Page("pages/data.py", title=t("page.data"), icon=":material/upload_file:", url_path="donnees"),
+    st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="parametres"),
+]
+current_page = st.navigation(pages)
+
 # A page (a click on a trend chart, an import) asks for another period or workspace by
 # leaving it in the session before a rerun; the widgets below are not drawn yet.
 requested_period = st.session_state.pop(context.PERIOD_REQUEST_KEY, None)
@@ -172,22 +190,6 @@ if {k: v if isinstance(v, list) else [v] for k, v in wanted.items()} != current:
 if context.consume_redraw():
     st.rerun()  # widgets already drawn this run show an old value: draw them again with the new one
 
-t = Translator(sidebar.lang)
-pages = [
-    st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="synthese",
-            default=True),
-    st.Page("pages/aged_balance.py", title=t("page.aged_balance"), icon=":material/stacked_bar_chart:",
-            url_path="balance-agee"),
-    st.Page("pages/customers.py", title=t("page.customers"), icon=":material/groups:", url_path="clients"),
-    st.Page("pages/trends.py", title=t("page.trends"), icon=":material/show_chart:", url_path="tendances"),
-    st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:", url_path="comparer"),
-    st.Page("pages/simulation.py", title=t("page.simulation"), icon=":material/science:", url_path="simulation"),
-    st.Page("pages/forecast.py", title=t("page.forecast"), icon=":material/query_stats:", url_path="prevision"),
-    st.Page("pages/collections.py", title=t("page.collections"), icon=":material/phone_in_talk:", url_path="recouvrement"),
-    st.Page("pages/data.py", title=t("page.data"), icon=":material/upload_file:", url_path="donnees"),
-    st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="parametres"),
-]
-current_page = st.navigation(pages)
 if view is None:
     st.info(t("app.no_workspace"))
     st.stop()

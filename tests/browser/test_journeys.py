@@ -91,3 +91,12 @@ def test_a_copied_url_reproduces_the_view(app_server, new_page):
     settle(second)
     expect(second.locator('[data-testid="stMetric"]').first).to_be_visible()
     assert [text(v) for v in second.locator('[data-testid="stMetricValue"]').all()] == values
+
+
+def test_a_page_url_opens_that_page_without_a_not_found_dialog(app_server, new_page):
+    # A first visit straight to /clients: the router must register its pages before any rerun.
+    page = new_page()
+    page.goto(f"{app_server}/clients")
+    settle(page)
+    expect(page.locator("h1").first).to_have_text("Clients")
+    assert page.get_by_text("Page not found").count() == 0
