@@ -32,11 +32,13 @@ def without_total_rows(table: TextTable, mapping: ColumnMapping) -> tuple[TextTa
     if key is None or table.num_rows == 0:
         return table, [], 0
     no_reference = pc.equal(table.column(key), "")
+    named_total = pc.match_substring_regex(table.column(key), r"(?i)^\s*total")
+    if not pc.any(pc.or_(no_reference, named_total)).as_py():
+        return table, [], 0  # every row has a reference that is not « Total »: no other column to scan
     says_total = pa.array([False] * table.num_rows)
     for name in table.cells.column_names:
         says_total = pc.or_(says_total, pc.match_substring_regex(table.column(name), r"(?i)^\s*(sous[- ]?)?total"))
-    total_rows = pc.and_(pc.or_(no_reference, pc.match_substring_regex(table.column(key), r"(?i)^\s*total")),
-                         says_total)
+    total_rows = pc.and_(pc.or_(no_reference, named_total), says_total)
     if not pc.any(total_rows).as_py():
         return table, [], 0
     keep = pc.invert(total_rows)

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from kpi.importers.dialect import decode, detect_separator
+from kpi.importers.dialect import decode, detect_separator, head_lines
 from kpi.importers.errors import ImportIssue
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -187,7 +187,7 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
 
 def _trailing_separator(text: str, separator: str, width: int) -> bool:
     """Data lines that all end with one extra, empty field: a separator closing each line."""
-    lines = [line for line in text.splitlines()[1:50] if line.strip()]
+    lines = [line for line in head_lines(text, 50)[1:] if line.strip()]
     records = list(csv.reader(lines, delimiter=separator))
     return bool(records) and all(len(r) == width + 1 and r[-1].strip() == "" for r in records)
 
