@@ -133,6 +133,29 @@ def _parse_plain(raw: pa.Array, decimal_mark: str | None) -> AmountColumn | None
     return AmountColumn(values, decimal_mark or shown or ",")
 
 
+def _typed_point(values: pa.Array) -> bool:
+    """Whether the column's text (as tables.py writes it) shows a decimal point: decimals with places do."""
+    return pa.types.is_decimal(values.type) and values.type.scale > 0 and values.null_count < len(values)
+
+
+def typed_decimal_mark(values: pa.Array) -> str | None:
+    """`column_decimal_mark` of a Parquet integer or decimal column, read from its type."""
+    return "." if _typed_point(values) else None
+
+
+def typed_amounts(values: pa.Array, decimal_mark: str | None) -> AmountColumn | None:
+    """What `parse_amounts` gives the text of a Parquet integer or decimal column (scale ≤ 2), by a cast;
+    None when the text route must speak (a decimal comma forced on decimals, a value too big)."""
+    point = _typed_point(values)
+    if point and decimal_mark not in (None, "."):
+        return None
+    try:
+        money = pc.cast(values, MONEY)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return AmountColumn(money, decimal_mark or ("." if point else ","))
+
+
 def _first_failing(text: pa.Array, valid: pa.Array) -> int | None:
     invalid = pc.invert(pc.fill_null(valid, False))
     indices = pc.indices_nonzero(invalid)

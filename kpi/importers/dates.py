@@ -73,6 +73,15 @@ def _parse_iso(raw: pa.Array) -> pa.Array | None:
     return days
 
 
+def typed_dates(values: pa.Array) -> pa.Array | None:
+    """A Parquet date column as it is, when all its years are plausible; None lets the text route name the first
+    that is not."""
+    years = pc.min_max(pc.year(values)).as_py() if len(values) else {"min": None}
+    if years["min"] is not None and (years["min"] < 1900 or years["max"] > 2199):
+        return None
+    return values
+
+
 def _extract(text: pa.Array, pattern: str, names: tuple[str, ...]) -> dict[str, np.ndarray] | None:
     matched = pc.fill_null(pc.match_substring_regex(text, pattern), False)
     if not pc.any(matched).as_py():

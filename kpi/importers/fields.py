@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.importers.amounts import AmountError, column_decimal_mark, parse_amounts
-from kpi.importers.dates import DateError, DateFormats, decide_day_order, parse_dates
+from kpi.importers.amounts import AmountError, column_decimal_mark, parse_amounts, typed_amounts, typed_decimal_mark
+from kpi.importers.dates import DateError, DateFormats, decide_day_order, parse_dates, typed_dates
 from kpi.importers.errors import ImportIssue
 from kpi.importers.headers import AMOUNT_FIELDS
 from kpi.importers.mapping import DATE_FIELDS, ColumnMapping
@@ -58,19 +58,29 @@ class FieldReader:
         for name in AMOUNT_FIELDS:
             header = self.mapping.header(name)
             if header:
-                marks.add(column_decimal_mark(self.table.column(header)))
+                typed = self._typed(header, dates=False)
+                marks.add(typed_decimal_mark(typed) if typed is not None else column_decimal_mark(self.table.column(header)))
         marks.discard(None)
         marks.discard("mixed")
         return marks.pop() if len(marks) == 1 else self.table.default_decimal
 
     def _day_order(self, dayfirst: bool | None) -> DateFormats | None:
-        columns = {h: self.table.column(h) for f in DATE_FIELDS if (h := self.mapping.header(f))}
+        # Typed date columns are written year first: they say nothing about the day/month order.
+        columns = {h: self.table.column(h) for f in DATE_FIELDS
+                   if (h := self.mapping.header(f)) and self._typed(h, dates=True) is None}
         try:
             return decide_day_order(columns, dayfirst)
         except DateError as error:
             self.ambiguous_dates = error.ambiguous
             self._issue(error.reason, error.index, error.column, error.value)
             return None
+
+    def _typed(self, header: str, *, dates: bool) -> pa.Array | None:
+        """The Parquet column's typed values when they are dates (or numbers) as wanted."""
+        values = self.table.typed_column(header)
+        if values is None or pa.types.is_date32(values.type) != dates:
+            return None
+        return values
 
     def text(self, name: str) -> pa.Array | None:
         header = self.mapping.header(name)
@@ -95,8 +105,10 @@ class FieldReader:
         if header is None:
             return None
         raw = self.table.column(header)
+        typed = self._typed(header, dates=False)
+        read = typed_amounts(typed, self.decimal) if typed is not None else None
         try:
-            values = parse_amounts(raw, self.decimal).values
+            values = read.values if read is not None else parse_amounts(raw, self.decimal).values
         except AmountError as error:
             self._issue(error.reason, error.index, header, error.value)
             return None
@@ -109,8 +121,10 @@ class FieldReader:
         if header is None or self.date_formats is None:
             return None
         raw = self.table.column(header)
+        typed = self._typed(header, dates=True)
+        read = typed_dates(typed) if typed is not None else None
         try:
-            values = parse_dates(header, raw, self.date_formats)
+            values = read if read is not None else parse_dates(header, raw, self.date_formats)
         except DateError as error:
             self._issue(error.reason, error.index, header, error.value)
             return None

@@ -6,7 +6,6 @@ invoice amount is a partial payment; a paid amount above it is an overpayment (s
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 import numpy as np
@@ -43,8 +42,7 @@ def without_total_rows(table: TextTable, mapping: ColumnMapping) -> tuple[TextTa
         return table, [], 0
     keep = pc.invert(total_rows)
     rows = table.rows[np.asarray(total_rows.to_numpy(zero_copy_only=False), dtype=bool)]
-    kept = replace(table, cells=table.cells.filter(keep),
-                   rows=table.rows[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)])
+    kept = table.filter(keep)
     note = ImportIssue(table.file, f"{len(rows)} ligne(s) de total ignorée(s)", int(rows[0]), severity="warning")
     return kept, [note], len(rows)
 

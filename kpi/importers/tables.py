@@ -1,7 +1,9 @@
 """Any supported file (CSV/TXT, XLSX, Parquet) opened as a table of text cells, each record with its spreadsheet row.
 
 Every layout reads from this one shape, so that amounts and dates are parsed by the same exact
-rules whatever the file type, and every message can name the row the user sees.
+rules whatever the file type, and every message can name the row the user sees.  A Parquet file's
+date, integer and decimal columns also keep their typed values, which the readers use when they
+give what the text would (see amounts.typed_amounts, dates.typed_dates).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,6 +48,8 @@ class TextTable:
     separator: str | None = None
     sheet: str | None = None
     notes: tuple[ImportIssue, ...] = ()
+    # Parquet columns as stored (date32, integers, decimals of at most two places), by header, row for row.
+    typed: dict[str, pa.Array] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def default_decimal(self) -> str | None:
@@ -61,6 +65,16 @@ class TextTable:
 
     def row_of(self, index: int) -> int:
         return int(self.rows[index])
+
+    def typed_column(self, name: str) -> pa.Array | None:
+        values = self.typed.get(name)
+        return values if values is not None and len(values) == self.num_rows else None
+
+    def filter(self, keep: pa.Array) -> TextTable:
+        """The records where `keep` is true, with their rows and typed values."""
+        mask = np.asarray(pc.fill_null(keep, False).to_numpy(zero_copy_only=False), dtype=bool)
+        return replace(self, cells=self.cells.filter(keep), rows=self.rows[mask],
+                       typed={name: values.filter(keep) for name, values in self.typed.items()})
 
 
 def open_table(path: Path, *, encoding: str | None = None, separator: str | None = None,
@@ -101,21 +115,25 @@ def _drop_blank_columns(headers: list[str], cells: pa.Table) -> tuple[list[str],
     return [headers[i] for i in keep], cells.select(keep)
 
 
-def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.ndarray, **about) -> TextTable:
+def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.ndarray,
+            typed: dict[int, pa.Array] | None = None, **about) -> TextTable:
     headers = [h.strip() for h in headers]
     cells = pa.table({str(i): pc.utf8_trim_whitespace(pc.fill_null(pc.cast(cells.column(i), pa.string()), ""))
                       for i in range(cells.num_columns)})
     headers, cells = _drop_blank_columns(headers, cells)
-    cells = cells.rename_columns(_unique_names(headers))
+    positions = [int(name) for name in cells.column_names]
+    names = _unique_names(headers)
+    cells = cells.rename_columns(names)
+    table = TextTable(file, fmt, tuple(headers), cells, rows, **about,
+                      typed={name: typed[p] for p, name in zip(positions, names) if typed and p in typed})
     # Rows where every cell is empty (a spreadsheet's trailing lines, ';;;;') hold nothing to import.
     if cells.num_columns and cells.num_rows:
         filled = pc.not_equal(cells.column(0), "")
         for column in cells.columns[1:]:
             filled = pc.or_(filled, pc.not_equal(column, ""))
         if not pc.all(filled).as_py():
-            cells = cells.filter(filled)
-            rows = rows[np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)]
-    return TextTable(file, fmt, tuple(headers), cells, rows, **about)
+            table = table.filter(filled)
+    return table
 
 
 # --- delimited text -------------------------------------------------------------------------------
@@ -278,6 +296,19 @@ def _pick_sheet(file: str, workbook, sheet: str | int | None):
 
 # --- parquet --------------------------------------------------------------------------------------
 
+def _typed_values(column: pa.ChunkedArray) -> pa.Array | None:
+    """The column as the readers may use it without its text: dates as date32, integers, decimals to the cent."""
+    column = column.combine_chunks()
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    kind = column.type
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        return pc.cast(column, pa.date32())
+    if pa.types.is_integer(kind) or (pa.types.is_decimal(kind) and 0 <= kind.scale <= 2):
+        return column
+    return None
+
+
 def _column_text(column: pa.ChunkedArray) -> pa.Array:
     column = column.combine_chunks()
     kind = column.type
@@ -300,4 +331,5 @@ def _open_parquet(path: Path) -> TextTable:
         raise UnreadableFile(ImportIssue(path.name, f"fichier Parquet illisible : {error}")) from None
     cells = pa.table({str(i): _column_text(table.column(i)) for i in range(table.num_columns)})
     rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    return _finish(path.name, "parquet", list(table.column_names), cells, rows)
+    typed = {i: values for i in range(table.num_columns) if (values := _typed_values(table.column(i))) is not None}
+    return _finish(path.name, "parquet", list(table.column_names), cells, rows, typed)
