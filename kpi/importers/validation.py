@@ -96,8 +96,10 @@ class Checked:
 
 
 def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
-    table = pa.concat_tables([t.cast(schema) for t in tables]) if tables else schema.empty_table()
-    return table.combine_chunks()
+    # Files that add no rows are left out: a lone table is then used as it is, not copied.
+    tables = [t.cast(schema) for t in tables if t.num_rows] or [schema.empty_table()]
+    table = pa.concat_tables(tables)
+    return table if all(c.num_chunks <= 1 for c in table.columns) else table.combine_chunks()
 
 
 def _numpy(table: pa.Table, name: str, dtype=None) -> np.ndarray:
