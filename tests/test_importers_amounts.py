@@ -88,3 +88,31 @@ def test_bad_value_located_far_in_a_long_column():
     with pytest.raises(AmountError) as error:
         parse_amounts(pa.array(values))
     assert error.value.index == 5000
+
+
+PLAIN_COLUMNS = [
+    ["12.50", "-3.07", "", "007", "1234567890123456"],
+    ["1 234,56", "1\u00a0234,5", "-9 999,99", "0,07", ""],
+    ["12'345.67", "1 234", "5"],
+    ["1", "2", "-0"],
+    ["", ""],
+    ["12.50", "1,50"],  # both marks: refused as mixed
+    ["12345678901234567"],  # too big
+]
+
+
+@pytest.mark.parametrize("values", PLAIN_COLUMNS)
+@pytest.mark.parametrize("mark", [None, ".", ","])
+def test_plain_columns_read_in_one_pass_as_the_full_rules_read_them(monkeypatch, values, mark):
+    from kpi.importers import amounts
+
+    def outcome():
+        try:
+            column = amounts.parse_amounts(pa.array(values, pa.string()), mark)
+            return column.values.to_pylist(), column.decimal_mark, amounts.column_decimal_mark(pa.array(values))
+        except AmountError as error:
+            return error.index, error.value, error.reason
+
+    fast = outcome()
+    monkeypatch.setattr(amounts, "_plain_column", lambda raw: None)
+    assert fast == outcome()

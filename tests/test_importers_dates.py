@@ -66,3 +66,28 @@ def test_refused_dates(value, reason):
 
 def test_leap_day_is_accepted():
     assert read(["29/02/2024"]) == [date(2024, 2, 29)]
+
+
+@pytest.mark.parametrize("values", [
+    ["2024-01-31", "", "2024-02-29"],
+    ["2023-02-29"],
+    ["1850-01-01", "2024-01-01"],
+    ["31/12/2024", "01/02/2024", ""],
+    ["01.02.2024", "12-25-2024"],
+    ["31/02/2024"],
+    ["03/04/2024"],
+])
+@pytest.mark.parametrize("dayfirst", [None, True, False])
+def test_iso_and_two_digit_columns_read_in_one_pass_as_the_full_rules_read_them(monkeypatch, values, dayfirst):
+    from kpi.importers import dates
+
+    def outcome():
+        try:
+            return read(values, dayfirst)
+        except DateError as error:
+            return error.column, error.index, error.value, error.reason
+
+    fast = outcome()
+    monkeypatch.setattr(dates, "_iso_column", lambda raw: None)
+    monkeypatch.setattr(dates, "_fixed_slashed", lambda text, empty: None)
+    assert fast == outcome()

@@ -114,3 +114,32 @@ def test_parquet_with_typed_columns(tmp_path):
     assert [d["document_id"] for d in documents] == ["0001", "0002"]
     assert [d["amount"] for d in documents] == [Decimal("10.10"), Decimal("-2.50")]
     assert result.ledger.settlements.column("amount").to_pylist() == [Decimal("10.10")]
+
+
+def test_parquet_typed_columns_read_as_their_text_would_be(tmp_path, monkeypatch):
+    from kpi.importers import ImportFailed, tables
+
+    def outcome(path, **options):
+        try:
+            result = read_files([path], **options)
+            return result.ledger.documents.to_pylist(), result.ledger.settlements.to_pylist(), result.report.to_dict()
+        except ImportFailed as error:
+            return [str(issue) for issue in error.issues]
+
+    cases = [
+        (pa.array([date(2024, 1, 15), None]), pa.array([Decimal("10.10"), Decimal("-2.50")], pa.decimal128(12, 2)), {}),
+        (pa.array([date(2024, 1, 15), date(2024, 1, 16)]), pa.array([1010, -250], pa.int32()), {"decimal": ","}),
+        (pa.array([date(2024, 1, 15), date(2024, 1, 16)]), pa.array([Decimal("1.10"), Decimal("2")], pa.decimal128(12, 2)),
+         {"decimal": ","}),
+        (pa.array([date(1850, 1, 15), date(2024, 1, 16)]), pa.array([Decimal(1), Decimal(2)], pa.decimal128(38, 0)), {}),
+        (pa.array([datetime(2024, 1, 15), datetime(2024, 1, 16)], pa.timestamp("ms")),
+         pa.array([Decimal(10) ** 20, Decimal(2)], pa.decimal128(38, 2)), {}),
+    ]
+    for number, (issued, amount, options) in enumerate(cases):
+        path = tmp_path / f"factures{number}.parquet"
+        pq.write_table(pa.table({"invoice_number": ["0001", "0002"], "customer": ["Martin", "Dupont"],
+                                 "invoice_date": issued, "due_date": issued, "amount": amount}), path)
+        typed = outcome(path, **options)
+        with monkeypatch.context() as text_only:
+            text_only.setattr(tables.TextTable, "typed_column", lambda self, name: None)
+            assert typed == outcome(path, **options), number
