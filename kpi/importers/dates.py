@@ -124,15 +124,20 @@ class _Pieces:
 
 def _fixed_slashed(text: pa.Array, empty: pa.Array) -> dict[str, np.ndarray] | None:
     """What `_extract(text, _SLASHED, …)` gives, for a column whose every value is empty or 31/12/2024."""
-    matched = pc.invert(empty)
     if not pc.all(pc.or_(empty, pc.match_substring_regex(text, _FIXED_SLASHED))).as_py():
         return None
-    filled = pc.if_else(matched, text, pa.scalar("00/00/0000", pa.string()))
-    result = {"matched": np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)}
+    matched = np.asarray(pc.invert(empty).to_numpy(zero_copy_only=False), dtype=bool)
+    # Every value is ten ASCII characters at a known offset: the digits are read from the bytes themselves.
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + len(text)]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
+    starts = np.where(matched, offsets, 0)
+    result = {"matched": matched}
     for name, start, stop in (("a", 0, 2), ("b", 3, 5), ("y", 6, 10)):
-        number = pc.cast(pc.utf8_slice_codeunits(filled, start, stop), pa.int64())
-        result[name] = np.asarray(number.to_numpy(zero_copy_only=False), dtype=np.int64)
-        result[name + "_digits"] = np.where(result["matched"], stop - start, 0)
+        number = np.zeros(len(text), dtype=np.int64)
+        for position in range(start, stop):
+            number = number * 10 + (data[starts + position].astype(np.int64) - ord("0"))
+        result[name] = np.where(matched, number, 0)
+        result[name + "_digits"] = np.where(matched, stop - start, 0)
     return result
 
 
@@ -140,7 +145,7 @@ def _pieces(raw: pa.Array) -> _Pieces:
     text = pc.utf8_trim_whitespace(pc.fill_null(pc.cast(raw, pa.string()), ""))
     empty_text = pc.equal(text, "")
     empty = np.asarray(empty_text.to_numpy(zero_copy_only=False), dtype=bool)
-    if not empty.all():
+    if not empty.all() and text.type == pa.string() and isinstance(text, pa.Array):
         slashed = _fixed_slashed(text, empty_text)
         if slashed is not None:
             # Two digits first: neither AAAA-MM-JJ nor AAAAMMJJ can match.
