@@ -58,6 +58,15 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--activity", action="append", default=[], metavar="A", help="keep this activity (repeat for several)")
 
 
+def _add_period(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="start", type=_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="last day of the period, included (YYYY-MM-DD)")
+
+
+def _add_lang(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help=f"language of {what} (default fr)")
+
+
 def _import_options(args: argparse.Namespace) -> dict:
     names = ("layout", "mapping", "sheet", "terms", "dayfirst", "encoding", "delimiter")
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
@@ -76,11 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="every KPI of a period", description="Every KPI of the period [--from, --to], both days included.")
     _add_files(report)
-    report.add_argument("--from", dest="start", type=_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)")
-    report.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="last day of the period, included (YYYY-MM-DD)")
+    _add_period(report)
     _add_filters(report)
     report.add_argument("--format", choices=("json", "table"), default="table", help="json: the KPI-SPEC §5 object; table: a readable summary (default)")
-    report.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the table format (default fr)")
+    _add_lang(report, "the table format")
 
     aging = commands.add_parser("aging", help="the aged balance (balance âgée) at a date", description="Outstanding amounts by age bucket at the end of a day.")
     _add_files(aging)
@@ -91,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(aging)
     aging.add_argument("--format", choices=("csv", "xlsx", "table"), default="table", help="table (default), csv (for French Excel: ; and decimal comma) or xlsx")
     aging.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output (required for xlsx)")
-    aging.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels (default fr)")
+    _add_lang(aging, "labels")
 
     series = commands.add_parser("series", help="every KPI month by month", description="Every KPI for each calendar month between two dates, and the aged balance at each month end.")
     _add_files(series)
@@ -259,13 +267,12 @@ def _add_whatif_command(commands) -> None:
         description="Apply a scenario (JSON, see kpi/whatif.py) to a copy of the ledger and compare every KPI of the period.",
     )
     _add_files(whatif)
-    whatif.add_argument("--from", dest="start", type=_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)")
-    whatif.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="last day of the period, included (YYYY-MM-DD)")
+    _add_period(whatif)
     whatif.add_argument("--scenario", required=True, metavar="SCENARIO",
                         help="a scenario JSON file, or the name of a scenario saved in the workspace")
     _add_filters(whatif)
     whatif.add_argument("--format", choices=("json", "table"), default="table", help="json or a readable table (default)")
-    whatif.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the table format (default fr)")
+    _add_lang(whatif, "the table format")
 
 
 def _whatif(args: argparse.Namespace, out) -> None:
@@ -314,7 +321,7 @@ def _add_forecast_command(commands) -> None:
     forecast.add_argument("--as-of", dest="as_of", type=_date, metavar="D", help="forecast made at the end of this day (default: the ledger's last date)")
     forecast.add_argument("--backtest-dates", type=int, default=8, metavar="N", help="how many past dates to back-test, 4 weeks apart (default 8; 0: none)")
     _add_filters(forecast)
-    forecast.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of labels (default fr)")
+    _add_lang(forecast, "labels")
 
 
 def _forecast(args: argparse.Namespace, out) -> None:
@@ -351,12 +358,11 @@ def _add_audit_command(commands) -> None:
                     " rating, findings, data quality and KPI definitions, for the period [--from, --to].",
     )
     _add_files(audit)
-    audit.add_argument("--from", dest="start", type=_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)")
-    audit.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="last day of the period, included (YYYY-MM-DD)")
+    _add_period(audit)
     audit.add_argument("-o", "--output", type=Path, required=True, help="report.xlsx, report.html or report.pdf (the suffix picks the format)")
     audit.add_argument("--company", help="the company named on the cover (default: the workspace's name)")
     _add_filters(audit)
-    audit.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the report (default fr)")
+    _add_lang(audit, "the report")
 
 
 def _audit(args: argparse.Namespace, out) -> None:
