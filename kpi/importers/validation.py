@@ -5,6 +5,8 @@ the files nor in the workspace, a payment whose customer is not its invoice's, a
 than `tolerance_days` (7 by default) before its invoice, several currencies.
 Not blocking (warnings): identical repeated rows (kept once), overpayments (kept as given: the
 negative outstanding counts in unapplied credits, KPI-SPEC §2), payments after the last invoice.
+The checks run on the Arrow tables (hash lookups, numpy running sums); only rows whose key repeats
+are compared value by value.
 """
 
 from __future__ import annotations
@@ -46,10 +48,6 @@ class KnownDocuments:
             })
             return cls(table)
         return cls(_known_from_python(value))
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        return self.table.to_pandas(date_as_object=False)
 
 
 def _typed_dates(value: pa.Table) -> bool:
