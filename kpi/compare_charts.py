@@ -91,6 +91,18 @@ def change_table(comparison: Comparison, lang: str = "fr", currency: str = "EUR"
     return frame.sort_values("order", kind="stable").drop(columns=["order"]).reset_index(drop=True)
 
 
+def styled_change_table(rows: pd.DataFrame, titles: dict[str, str]):
+    """The change table with readable headers, its change columns coloured by verdict (a pandas Styler)."""
+    verdicts = list(rows["verdict"])
+    grid = rows[list(titles)].rename(columns=titles)
+
+    def colour(_column):
+        return [f"color: {VERDICT_COLOURS[v]}; font-weight: 600" if v in ("good", "bad") else
+                f"color: {VERDICT_COLOURS['flat']}" if v == "flat" else "" for v in verdicts]
+
+    return grid.style.apply(colour, subset=[titles["change"], titles["relative"]]).hide(axis="index")
+
+
 def period_label(bridge: ArBridge, lang: str = "fr") -> str:
     return f"{format_date(bridge.period.start, lang)} – {format_date(bridge.period.end, lang)}"
 

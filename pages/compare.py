@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.audit import AuditReport, build_audit
 from kpi.audit_export import write_audit
 from kpi.compare import COMPARE_PRESETS, Comparison, compare_periods, preset_pair
-from kpi.compare_charts import VERDICT_COLOURS, bridge_chart, change_table, period_label
+from kpi.compare_charts import bridge_chart, change_table, period_label, styled_change_table
 from kpi.filters import Filters
 from kpi.ledger import Ledger
 from kpi.periods import Period
@@ -70,17 +70,8 @@ titles = {
     "change": t("compare.col.change"),
     "relative": t("compare.col.relative"),
 }
-verdicts = list(rows["verdict"])
-grid = rows[list(titles)].rename(columns=titles)
-
-
-def _colour(column):
-    return [f"color: {VERDICT_COLOURS[v]}; font-weight: 600" if v in ("good", "bad") else
-            f"color: {VERDICT_COLOURS['flat']}" if v == "flat" else "" for v in verdicts]
-
-
-styler = grid.style.apply(_colour, subset=[titles["change"], titles["relative"]]).hide(axis="index")
-st.dataframe(styler, hide_index=True, width="stretch", height=35 * (len(grid) + 1) + 3, key="compare_table")
+styler = styled_change_table(rows, titles)
+st.dataframe(styler, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3, key="compare_table")
 st.caption(t("compare.colour_hint"))
 
 # -- the bridge: how closing AR came about in each period ------------------------------------------

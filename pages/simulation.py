@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.compare_charts import VERDICT_COLOURS, change_table
+from kpi.compare_charts import change_table, styled_change_table
 from kpi.filters import Filters
 from kpi.indicators import BY_KEY
 from kpi.ledger import Ledger
@@ -296,17 +296,8 @@ titles = {
     "change": t("whatif.change"),
     "relative": t("compare.col.relative"),
 }
-verdicts = list(rows["verdict"])
-grid = rows[list(titles)].rename(columns=titles)
-
-
-def _colour(column):
-    return [f"color: {VERDICT_COLOURS[v]}; font-weight: 600" if v in ("good", "bad") else
-            f"color: {VERDICT_COLOURS['flat']}" if v == "flat" else "" for v in verdicts]
-
-
-styler = grid.style.apply(_colour, subset=[titles["change"], titles["relative"]]).hide(axis="index")
-st.dataframe(styler, hide_index=True, width="stretch", height=35 * (len(grid) + 1) + 3, key="sim_table")
+styler = styled_change_table(rows, titles)
+st.dataframe(styler, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3, key="sim_table")
 if result.effects:
     st.caption(" · ".join(
         t(f"simulation.effect.{effect.kind}", documents=effect.documents_changed, settlements=effect.settlements_changed,

@@ -76,3 +76,15 @@ def test_bridge_chart_is_one_waterfall_per_period(comparison):
     values = next(iter(spec["datasets"].values()))
     assert {row["period"] for row in values} == {"01/02/2026 – 28/02/2026", "01/03/2026 – 31/03/2026"}
     assert isinstance(comparison.bridges[0], ArBridge)
+
+
+def test_styled_change_table_colours_changes_by_verdict(worked_ledger):
+    from kpi.compare import compare_periods
+    from kpi.compare_charts import VERDICT_COLOURS, change_table, styled_change_table
+    from kpi.periods import Period
+
+    rows = change_table(compare_periods(worked_ledger, Period.month(2026, 2), Period.month(2026, 3)))
+    titles = {"label": "KPI", "reference": "Février", "current": "Mars", "change": "Écart", "relative": "Écart %"}
+    html = styled_change_table(rows, titles).to_html()
+    assert "Écart %" in html and "Février" in html
+    assert VERDICT_COLOURS["good"] in html  # DSO fell from 83,3 j to 33,0 j: a good change
