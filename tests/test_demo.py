@@ -18,7 +18,7 @@ from kpi.importers import read_files
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "data" / "demo"
-WORKED = REPO.parent / "shared" / "examples" / "worked"
+WORKED = REPO / "tests" / "data" / "worked"  # a copy of ../shared/examples/worked
 END = date(2026, 10, 31)
 
 
