@@ -125,41 +125,65 @@ def _column(headers: dict[str, dict], file: str, name: str) -> str:
     return headers.get(file, {}).get(name, name)
 
 
-def _pandas_rows(table: pa.Table) -> pd.DataFrame:
-    frame = table.to_pandas(types_mapper=None, date_as_object=False)
-    frame["amount_cents"] = to_cents(table.column("amount").combine_chunks())
-    return frame
+def _codes(values) -> np.ndarray:
+    """Dense int64 codes of a column, equal values (nulls included) sharing a code, numbered by first appearance."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    return np.asarray(pc.dictionary_encode(values, null_encoding="encode").indices.to_numpy(zero_copy_only=False),
+                      dtype=np.int64)
+
+
+def _row_codes(table: pa.Table, names: list[str]) -> np.ndarray:
+    """One code per distinct combination of the named columns' values."""
+    combined = _codes(table.column(names[0]))
+    for name in names[1:]:
+        codes = _codes(table.column(name))
+        combined = _codes(pa.array(combined * (int(codes.max()) + 1) + codes))
+    return combined
+
+
+def _first_occurrences(codes: np.ndarray) -> np.ndarray:
+    """True where a code appears for the first time."""
+    first = np.zeros(len(codes), dtype=bool)
+    first[np.unique(codes, return_index=True)[1]] = True
+    return first
 
 
 def _duplicates(table: pa.Table, key: str, content: list[str], what: str, issues: list[ImportIssue],
                 adjustments: dict[str, list[str]]) -> pa.Table:
     """Rows sharing a key: identical ones kept once (a warning), different ones refused.  Only the rows whose
-    key repeats are compared, row by row, so a ledger without repeats costs one hash pass."""
-    codes = np.asarray(pc.dictionary_encode(table.column(key).combine_chunks(), null_encoding="encode")
-                       .indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    key repeats are compared, so a ledger without repeats costs one hash pass."""
+    codes = _codes(table.column(key))
     repeated = np.bincount(codes, minlength=1)[codes] > 1 if len(codes) else np.zeros(0, dtype=bool)
     if not repeated.any():
         return table
     positions = np.flatnonzero(repeated)
-    frame = _pandas_rows(table.take(pa.array(positions)))
-    same = frame.duplicated([key] + content, keep="first")
-    versions = frame.drop_duplicates([key] + content)
-    conflicting = versions[versions.duplicated(key, keep="first")]
-    first_seen = frame[~frame.duplicated(key, keep="first")].set_index(key)
-    for _, row in conflicting.head(20).iterrows():
-        original = first_seen.loc[row[key]]
+    rows = table.take(pa.array(positions))
+    key_codes = _codes(rows.column(key))
+    same = ~_first_occurrences(_row_codes(rows, [key] + content))  # an earlier row has the same key and content
+    versions = np.flatnonzero(~same)
+    conflicting = versions[~_first_occurrences(key_codes[versions])]
+    first_seen = np.unique(key_codes, return_index=True)[1]  # codes are 0…k-1: position = code
+    keys, files, lines = rows.column(key), rows.column("source_file"), rows.column("source_row")
+    for index in conflicting[:20]:
+        original = int(first_seen[key_codes[index]])
+        value = keys[int(index)].as_py()
         issues.append(ImportIssue(
-            row["source_file"], f"{what} « {row[key]} » en double avec un contenu différent (déjà lu ligne "
-            f"{int(original['source_row'])} de {original['source_file']}) — attendu un numéro unique",
-            int(row["source_row"]), None, row[key]))
-    for file, dropped in frame[same].groupby("source_file"):
-        total = cents_to_decimal(int(dropped["amount_cents"].sum()))
-        adjustments.setdefault(file, []).append(
-            f"{len(dropped)} ligne(s) en double à l'identique ignorée(s) ({what}, Σ {money(total)})")
-        issues.append(ImportIssue(file, f"{len(dropped)} ligne(s) en double à l'identique ignorée(s) ({what})",
-                                  int(dropped["source_row"].iloc[0]), severity="warning"))
+            files[int(index)].as_py(), f"{what} « {value} » en double avec un contenu différent (déjà lu ligne "
+            f"{lines[original].as_py()} de {files[original].as_py()}) — attendu un numéro unique",
+            lines[int(index)].as_py(), None, value))
+    dropped = np.flatnonzero(same)
+    if len(dropped):
+        dropped_files = np.asarray(files.take(pa.array(dropped)).to_pylist(), dtype=object)
+        cents = to_cents(rows.column("amount").combine_chunks())[dropped]
+        for file in sorted(set(dropped_files)):
+            mine = dropped[dropped_files == file]
+            total = cents_to_decimal(int(cents[dropped_files == file].sum()))
+            adjustments.setdefault(file, []).append(
+                f"{len(mine)} ligne(s) en double à l'identique ignorée(s) ({what}, Σ {money(total)})")
+            issues.append(ImportIssue(file, f"{len(mine)} ligne(s) en double à l'identique ignorée(s) ({what})",
+                                      lines[int(mine[0])].as_py(), severity="warning"))
     keep = np.ones(table.num_rows, dtype=bool)
-    keep[positions[same.to_numpy()]] = False
+    keep[positions[same]] = False
     return table.filter(pa.array(keep))
 
 
