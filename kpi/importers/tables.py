@@ -215,7 +215,10 @@ _INTERIOR_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n(?=[\s\S]*\S)")
 
 def _record_rows(text: str, separator: str, quoting: bool, count: int) -> np.ndarray:
     """Spreadsheet row of each record: header is row 1; blank lines and multi-line cells shift rows."""
-    if not _INTERIOR_BLANK_LINE.search(text) and not (quoting and re.search(r'"[^"\n]*\n', text)):
+    if not _INTERIOR_BLANK_LINE.search(text) and (
+            not (quoting and re.search(r'"[^"\n]*\n', text))
+            # As many lines as records after the header: no cell spans lines, even in a file quoting every field.
+            or text.rstrip().count("\n") == count):
         return np.arange(2, count + 2, dtype=np.int64)
     reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"' if quoting else None,
                         quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE)
