@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -95,8 +96,33 @@ def test_a_copied_url_reproduces_the_view(app_server, new_page):
 
 def test_a_page_url_opens_that_page_without_a_not_found_dialog(app_server, new_page):
     # A first visit straight to /clients: the router must register its pages before any rerun.
+    # (Streamlit still shows the dialog on the very first run after the server starts, when a
+    # pages/ directory exists: that run goes through its pages-directory mode. The app server
+    # of these tests has served other pages by now.)
     page = new_page()
     page.goto(f"{app_server}/clients")
     settle(page)
     expect(page.locator("h1").first).to_have_text("Clients")
     assert page.get_by_text("Page not found").count() == 0
+
+
+def test_clicking_a_month_on_a_trend_chart_sets_the_period(app_server, new_page):
+    page = new_page()
+    open_app(page, app_server)  # the demo, on its last complete month (10/2026)
+    go_to(page, "Tendances")
+    before = page.url
+    assert "from=2026-10-01" in before
+    # Sales vs collections: 12 monthly groups of bars, the easiest marks to hit.
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    flows = next(c for c in charts.all() if "Encaissements" in c.aria_snapshot())
+    flows.scroll_into_view_if_needed()
+    box = flows.bounding_box()
+    # The sales bar of the second month shown (12/2025 at this width), well inside its bar.
+    page.mouse.click(box["x"] + box["width"] * 0.277, box["y"] + box["height"] * 0.38)
+    settle(page)
+    expect(page).not_to_have_url(before, timeout=30_000)
+    match = re.search(r"from=(\d{4})-(\d{2})-01.*to=(\d{4})-(\d{2})-(\d{2})", page.url)
+    assert match, page.url
+    start_year, start_month, end_year, end_month, _ = match.groups()
+    assert (start_year, start_month) == (end_year, end_month)  # a whole calendar month
+    assert (start_year, start_month) != ("2026", "10")
