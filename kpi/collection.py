@@ -28,6 +28,8 @@ BUCKET_KEYS = bucket_keys(DEFAULT_EDGES)  # the keys of the report's `aging` obj
 # Settings stored in the workspace's `settings` table (Workspace.save_settings), with their defaults.
 REMINDER_WINDOW_SETTING = "reminder_success_window_days"
 PLAN_GRACE_SETTING = "plan_grace_days"
+# Collection costs entered on the Settings page when no costs log is kept: a Decimal as a string.
+MONTHLY_COST_SETTING = "monthly_collection_cost"
 DEFAULT_REMINDER_WINDOW_DAYS = 15  # issue 6: "followed within 15 days (configurable)"
 DEFAULT_PLAN_GRACE_DAYS = 0  # an installment is kept when paid in full by its due date itself
 
@@ -60,20 +62,48 @@ HEADLINE_KEYS = ("dispute_rate", "open_disputes_amount", "reminder_success_rate"
 
 @dataclass(frozen=True)
 class ActivitySettings:
-    """How long after a reminder a payment counts as its success, and how late an installment may be paid."""
+    """How long after a reminder a payment counts as its success, how late an installment may be paid,
+    and the monthly collection cost used when no costs log was imported (None: not entered)."""
 
     reminder_window_days: int = DEFAULT_REMINDER_WINDOW_DAYS
     plan_grace_days: int = DEFAULT_PLAN_GRACE_DAYS
+    monthly_collection_cost: Decimal | None = None
 
     @classmethod
     def from_settings(cls, settings: dict) -> ActivitySettings:
         return cls(
             _days(settings.get(REMINDER_WINDOW_SETTING), DEFAULT_REMINDER_WINDOW_DAYS),
             _days(settings.get(PLAN_GRACE_SETTING), DEFAULT_PLAN_GRACE_DAYS),
+            parse_monthly_cost(settings.get(MONTHLY_COST_SETTING)),
         )
 
     def to_settings(self) -> dict:
-        return {REMINDER_WINDOW_SETTING: self.reminder_window_days, PLAN_GRACE_SETTING: self.plan_grace_days}
+        monthly = None if self.monthly_collection_cost is None else str(self.monthly_collection_cost)
+        return {REMINDER_WINDOW_SETTING: self.reminder_window_days, PLAN_GRACE_SETTING: self.plan_grace_days,
+                MONTHLY_COST_SETTING: monthly}
+
+
+def parse_monthly_cost(value) -> Decimal | None:
+    """A monthly collection cost as stored or typed ("1 500,50", "1500.5"): Decimal to the cent, None if blank or invalid.
+
+    Zero is a real amount (collection costs nothing); a negative one is refused.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
+    if not text:
+        return None
+    if "," in text and "." in text:  # grouped: the last mark is the decimal one (1.234,56 or 1,234.56)
+        grouping = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(grouping, "")
+    text = text.replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except ArithmeticError:
+        return None
+    if not amount.is_finite() or amount < 0:
+        return None
+    return amount.quantize(CENT)
 
 
 def _days(value, default: int) -> int:
@@ -86,8 +116,9 @@ def _days(value, default: int) -> int:
 
 def activity_settings(ledger: Ledger) -> ActivitySettings:
     """The settings stored with the ledger's workspace (defaults for files read in memory)."""
-    rows = ledger.query("SELECT key, value FROM settings WHERE key IN ($window, $grace)",
-                        {"window": REMINDER_WINDOW_SETTING, "grace": PLAN_GRACE_SETTING}).fetchall()
+    rows = ledger.query("SELECT key, value FROM settings WHERE key IN ($window, $grace, $monthly)",
+                        {"window": REMINDER_WINDOW_SETTING, "grace": PLAN_GRACE_SETTING,
+                         "monthly": MONTHLY_COST_SETTING}).fetchall()
     return ActivitySettings.from_settings({key: json.loads(value) for key, value in rows})
 
 
@@ -120,6 +151,7 @@ class ActivityReport:
     collection_rate_by_bucket: dict[str, float | None] = field(default_factory=dict)
     # Parts of the formulas the JSON does not print but the page shows.
     collection_costs: Decimal | None = None
+    cost_source: str | None = None  # 'log', 'monthly_setting', or None when neither exists
     paid_reminders: int | None = None
     installments_due: int | None = None
     installments_kept: int | None = None
@@ -127,6 +159,8 @@ class ActivityReport:
     def missing(self, key: str) -> str | None:
         """The log a KPI needs and that was never imported, else None."""
         needed = NEEDS.get(key)
+        if needed == "collection_costs" and self.cost_source is not None:
+            return None  # the Settings page's monthly amount stands in for the log
         return needed if needed is not None and needed not in self.logs else None
 
     @property
@@ -172,10 +206,11 @@ def activity_report(ledger: Ledger, period: Period, filters: Filters = Filters()
         amount, _ = _row(ledger, "SELECT * FROM amount_in_plans($end, $customers, $activities)", params)
         values.update(installments_due=due, installments_kept=kept, plan_compliance_rate=_float(rate),
                       amount_in_plans=_money(amount))
-    if "collection_costs" in logs:
-        costs, _, ratio = _row(ledger, "SELECT * FROM collection_cost_ratio($start, $end, $customers, $activities)",
-                               params)
-        values.update(collection_costs=_money(costs), cost_per_euro_collected=_float(ratio))
+    if "collection_costs" in logs or settings.monthly_collection_cost is not None:
+        costs, _, source, ratio = _row(
+            ledger, "SELECT * FROM collection_cost_ratio($start, $end, $monthly::DECIMAL(18, 2), $customers, $activities)",
+            {**params, "monthly": settings.monthly_collection_cost})
+        values.update(collection_costs=_money(costs), cost_source=source, cost_per_euro_collected=_float(ratio))
     values["collection_rate_by_bucket"] = {key: rate for key, (_, _, rate) in _bucket_rows(ledger, period, filters).items()}
     return ActivityReport(period, logs, settings, **values)
 

@@ -1,10 +1,11 @@
-"""Paramètres / Settings: language, and the workspace's payment terms, bucket edges and currency display."""
+"""Paramètres / Settings: language, and the workspace's payment terms, bucket edges, currency display and monthly collection cost."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from kpi.aging import parse_edges
+from kpi.collection import MONTHLY_COST_SETTING, activity_settings, parse_monthly_cost
 from kpi.formatting import CURRENCY_SYMBOLS, Formatter
 from kpi.i18n import LANGUAGES
 from pages import context
@@ -31,6 +32,7 @@ st.radio(
 st.subheader(t("settings.workspace_settings", workspace=view.workspace_label))
 st.caption(t("settings.stored_with_workspace"))
 prefs = view.preferences
+monthly_cost = activity_settings(view.ledger).monthly_collection_cost
 with st.form("settings_form"):
     terms = st.number_input(
         t("settings.payment_terms"), min_value=0, max_value=365, value=prefs.payment_terms, step=1,
@@ -52,17 +54,27 @@ with st.form("settings_form"):
     symbol = st.toggle(t("settings.currency_symbol"), value=prefs.currency_symbol)
     example = Formatter(view.lang, currency, symbol).money(1234.56)
     st.caption(t("settings.example", example=example))
+    monthly_text = st.text_input(
+        t("settings.monthly_collection_cost"), value="" if monthly_cost is None else view.fmt.number(monthly_cost, 2),
+        placeholder=t("settings.monthly_collection_cost_placeholder"), help=t("settings.monthly_collection_cost_help"),
+        key="settings_monthly_cost",
+    )
     submitted = st.form_submit_button(t("settings.save"), type="primary")
 
 if submitted:
+    chosen_cost = parse_monthly_cost(monthly_text)
     try:
         edges = parse_edges(edges_text)
     except ValueError:
         st.error(t("aging.edges_invalid", text=edges_text))
     else:
         chosen = context.Preferences(edges, basis, int(terms), currency, symbol)
+        if monthly_text.strip() and chosen_cost is None:
+            st.error(t("settings.monthly_collection_cost_invalid", text=monthly_text))
+            st.stop()
         try:
-            view.workspace.save_settings(chosen.to_settings())
+            view.workspace.save_settings({**chosen.to_settings(),
+                                          MONTHLY_COST_SETTING: None if chosen_cost is None else str(chosen_cost)})
         except Exception as error:
             context.show_error(error, t)
         else:

@@ -15,6 +15,9 @@ relances.csv   25/02 C2 F3 e-mail R1 (before S) | 02/03 C1 F2 e-mail R1 0,50 | 0
                12/03 C3 F5 letter R1 1,20 | 20/03 C3 mise en demeure R3 8,30 | 25/03 C5 agency, no cost
 echeanciers.csv E1 C4: 1 000 due 05/02, 05/03, 05/04 | E2 C5: 500 due 10/03 and 25/03
 frais.csv      2 000 staff 28/02 (before S) | 350 agency 15/03 | 2 000 staff 31/03
+
+Without frais.csv, a monthly cost entered on the Settings page stands in for the log, spread over
+the months the period touches pro rata of their days (the arithmetic is beside each test).
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from pathlib import Path
 import pytest
 
 from kpi.collection import (
+    MONTHLY_COST_SETTING,
     ActivitySettings,
     activity_report,
     activity_settings,
     bucket_collection,
     dispute_list,
+    parse_monthly_cost,
     plan_installments,
     reminder_funnel,
     write_offs_by_activity,
@@ -244,3 +249,90 @@ def test_ibm_disputed_flags_give_the_dispute_rate_of_its_invoices():
     end = max(issued)
     assert report.open_disputes_count == sum(
         1 for r in rows if r["Disputed"] == "Yes" and datetime.strptime(r["SettledDate"], "%m/%d/%Y").date() > end)
+
+
+# -- the monthly collection cost of the Settings page, used when no costs log was imported -----------
+
+
+@pytest.fixture(scope="module")
+def without_costs_log() -> Ledger:
+    return Ledger.in_memory(read_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"]).ledger)
+
+
+MONTHLY = ActivitySettings(monthly_collection_cost=Decimal("1500.00"))
+
+
+def test_the_monthly_amount_stands_in_for_a_missing_costs_log(without_costs_log):
+    report = activity_report(without_costs_log, MARCH, settings=MONTHLY)
+    # A whole month costs the monthly amount: 1 500 / collected 4 700 = 0,3191…
+    assert report.collection_costs == Decimal("1500.00")
+    assert report.cost_source == "monthly_setting"
+    assert report.cost_per_euro_collected == pytest.approx(1500 / 4700)
+    assert report.missing("cost_per_euro_collected") is None
+    assert period_report(without_costs_log, MARCH).activity.cost_per_euro_collected is None  # no setting stored
+
+
+@pytest.mark.parametrize(("start", "end", "costs", "collected"), [
+    # 1–15 March: 1 500 × 15 / 31 = 725,806… → 725,81; cash F8 500 (09/03) + F1 1 000 (10/03) + F7 600 (12/03)
+    # + F4 1 200 (15/03) = 3 300.
+    (date(2026, 3, 1), date(2026, 3, 15), "725.81", "3300"),
+    # 15 February–31 March: 1 500 × 14 / 28 + 1 500 = 2 250; cash 4 700 in March, none after 15/02 in February.
+    (date(2026, 2, 15), date(2026, 3, 31), "2250.00", "4700"),
+    # A quarter is three months: 4 500; cash January–March = F7 1 000 (05/02) + March's 4 700 = 5 700.
+    (date(2026, 1, 1), date(2026, 3, 31), "4500.00", "5700"),
+])
+def test_the_monthly_amount_is_spread_pro_rata_of_the_days_of_each_month(without_costs_log, start, end, costs,
+                                                                           collected):
+    report = activity_report(without_costs_log, Period(start, end), settings=MONTHLY)
+    assert report.collection_costs == Decimal(costs)
+    assert report.cost_per_euro_collected == pytest.approx(float(Decimal(costs) / Decimal(collected)))
+    assert period_report(without_costs_log, Period(start, end)).collected == Decimal(collected)
+
+
+def test_an_imported_costs_log_wins_over_the_monthly_amount(ledger):
+    report = activity_report(ledger, MARCH, settings=MONTHLY)
+    assert (report.collection_costs, report.cost_source) == (Decimal("2350.00"), "log")  # as without the setting
+    assert report.cost_per_euro_collected == pytest.approx(0.5)
+
+
+def test_neither_log_nor_monthly_amount_gives_null_and_a_filter_still_nulls_the_ratio(without_costs_log):
+    absent = activity_report(without_costs_log, MARCH, settings=ActivitySettings())
+    assert (absent.collection_costs, absent.cost_source, absent.cost_per_euro_collected) == (None, None, None)
+    assert absent.missing("cost_per_euro_collected") == "collection_costs"
+    filtered = activity_report(without_costs_log, MARCH, Filters(customers=("C1",)), MONTHLY)
+    assert filtered.cost_per_euro_collected is None and filtered.collection_costs == Decimal("1500.00")
+
+
+def test_a_monthly_amount_above_the_cash_is_flagged(without_costs_log):
+    # 5 000 / 4 700 = 1,06: more than one euro spent per euro collected.
+    report = activity_report(without_costs_log, MARCH,
+                             settings=ActivitySettings(monthly_collection_cost=Decimal("5000")))
+    assert report.cost_per_euro_collected == pytest.approx(5000 / 4700)
+    assert report.cost_exceeds_collected
+
+
+def test_a_zero_monthly_amount_is_a_real_zero(without_costs_log):
+    report = activity_report(without_costs_log, MARCH, settings=ActivitySettings(monthly_collection_cost=Decimal("0")))
+    assert report.cost_per_euro_collected == 0.0 and report.cost_source == "monthly_setting"
+
+
+@pytest.mark.parametrize(("typed", "amount"), [
+    ("1500", "1500.00"), ("1 500,5", "1500.50"), ("1\u202f500,50\u00a0€", "1500.50"), ("1,500.50", "1500.50"),
+    ("1.500,50", "1500.50"), ("0", "0.00"), ("", None), ("  ", None), ("-10", None), ("abc", None), (None, None),
+    ("NaN", None), ("Infinity", None),
+])
+def test_monthly_amount_as_typed(typed, amount):
+    assert parse_monthly_cost(typed) == (None if amount is None else Decimal(amount))
+
+
+def test_the_monthly_amount_is_stored_as_a_decimal_string_in_the_workspace(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"])
+    workspace.save_settings(MONTHLY.to_settings())
+    assert workspace.settings()[MONTHLY_COST_SETTING] == "1500.00"
+    with workspace.open() as ledger:
+        assert activity_settings(ledger).monthly_collection_cost == Decimal("1500.00")
+        assert activity_report(ledger, MARCH).cost_per_euro_collected == pytest.approx(1500 / 4700)
+    workspace.save_settings(ActivitySettings().to_settings())  # cleared: back to "no costs known"
+    with workspace.open() as ledger:
+        assert activity_report(ledger, MARCH).cost_per_euro_collected is None
