@@ -13,7 +13,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from kpi.formatting import format_date, format_days, format_money, format_month, format_percent
+from kpi.formatting import format_date, format_days, format_money, format_month, format_number, format_percent
 from kpi.i18n import bucket_label, translate
 
 # The name of the point selection the monthly charts carry; st.altair_chart reports it back.
@@ -287,3 +287,42 @@ def payment_delay_chart(payments: pd.DataFrame, lang: str = "fr", currency: str 
         )
         .properties(height=260)
     )
+
+
+# Escalation steps the funnel names by key (reminder_funnel.sql); the stages R1, R2… keep their own name.
+_NAMED_STEPS = ("formal_notice", "agency_legal", "R?")
+
+
+def reminder_step_label(step: str, lang: str = "fr") -> str:
+    """An escalation step as the reader says it: R1, R2, « Mise en demeure », « Agence / contentieux »."""
+    return translate(f"collections.step.{step}", lang) if step in _NAMED_STEPS else str(step)
+
+
+def reminder_funnel_chart(funnel: pd.DataFrame, lang: str = "fr") -> alt.LayerChart:
+    """One bar per escalation step in the frame's order (R1 → R2 → R3 → mise en demeure → agence / contentieux):
+    the reminders sent, the part followed by a payment drawn over it, and the share that paid written beside it.
+
+    Expects the columns of kpi.collection.reminder_funnel: step, reminders, paid_reminders, paid_share.
+    """
+    frame = pd.DataFrame({
+        "step": [reminder_step_label(s, lang) for s in funnel["step"]],
+        "reminders": [_float(v) or 0.0 for v in funnel["reminders"]],
+        "paid": [_float(v) or 0.0 for v in funnel["paid_reminders"]],
+        "share": [_float(v) for v in funnel["paid_share"]],
+    })
+    frame["reminders_text"] = [format_number(v, lang) for v in frame["reminders"]]
+    frame["paid_text"] = [format_number(v, lang) for v in frame["paid"]]
+    frame["share_text"] = [format_percent(v, lang) for v in frame["share"]]
+    steps = frame["step"].tolist()
+    tooltip = [
+        alt.Tooltip("step:N", title=translate("chart.funnel_step", lang)),
+        alt.Tooltip("reminders_text:N", title=translate("chart.reminders", lang)),
+        alt.Tooltip("paid_text:N", title=translate("chart.paid_reminders", lang)),
+        alt.Tooltip("share_text:N", title=translate("chart.paid_share", lang)),
+    ]
+    base = alt.Chart(frame).encode(y=alt.Y("step:N", sort=steps, title=None), tooltip=tooltip)
+    sent = base.mark_bar(color="#b0bec5").encode(
+        x=alt.X("reminders:Q", title=translate("chart.reminders", lang), axis=alt.Axis(tickMinStep=1)))
+    paid = base.mark_bar(color="#43a047").encode(x="paid:Q")
+    share = base.mark_text(align="left", dx=4).encode(x="reminders:Q", text="share_text:N")
+    return alt.layer(sent, paid, share).properties(height=max(120, 36 * len(frame)))

@@ -14,6 +14,7 @@ from kpi.collection import (
     write_offs_by_activity,
     write_offs_by_customer,
 )
+from kpi.charts import reminder_funnel_chart, reminder_step_label
 from kpi.i18n import bucket_label
 from pages import context
 from pages.activity_headlines import activity_value
@@ -76,9 +77,9 @@ if activity.missing("reminders_count") is None:
     funnel = reminder_funnel(view.ledger, period, view.filters, activity.settings)
     if not funnel.empty:
         st.markdown(f"**{t('collections.funnel')}**")
-        step = lambda s: t(f"collections.step.{s}") if s in ("formal_notice", "agency_legal", "R?") else s  # noqa: E731
+        st.altair_chart(reminder_funnel_chart(funnel, view.lang), width="stretch")
         table(funnel, {
-            "step": (t("collections.col.step"), step),
+            "step": (t("collections.col.step"), lambda s: reminder_step_label(s, view.lang)),
             "reminders": (t("collections.col.reminders"), fmt.number),
             "paid_reminders": (t("collections.col.paid"), fmt.number),
             "paid_share": (t("collections.col.paid_share"), fmt.percent),
@@ -120,6 +121,8 @@ if activity.missing("plan_compliance_rate") is None:
 # -- costs -------------------------------------------------------------------------------------------
 st.subheader(t("collections.costs"))
 cards(("cost_per_euro_collected",))
+if activity.cost_source is not None:
+    st.caption(t(f"collections.cost_source.{activity.cost_source}", costs=fmt.money(activity.collection_costs)))
 if activity.cost_exceeds_collected:
     st.error(t("collections.cost_red"))
 

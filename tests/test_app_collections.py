@@ -64,3 +64,47 @@ def test_overview_shows_the_headline_activity_kpis(home):
     assert_clean(app)
     assert metric(app, "Dispute rate") == "57.5%"
     assert metric(app, "Reminder success rate") == "40.0%"
+
+
+def test_monthly_cost_on_the_settings_page_gives_the_cost_per_euro_collected(home):
+    # The "factures" workspace has no costs log: no ratio until a monthly amount is entered.
+    app = session({**MARCH, "ws": "factures", "lang": "fr"})
+    app.switch_page("pages/collections.py").run()
+    assert_clean(app)
+    assert metric(app, "Coût par euro recouvré") == "—, aucun journal de frais de recouvrement importé"
+    app.switch_page("pages/settings.py").run()
+    assert_clean(app)
+    app.text_input(key="settings_monthly_cost").input("1 500,00")
+    next(button for button in app.button if button.label == "Enregistrer").click().run()
+    assert_clean(app)
+    assert Workspace(home / "factures").settings()["monthly_collection_cost"] == "1500.00"
+    app.switch_page("pages/collections.py").run()
+    assert_clean(app)
+    # March: 1 500 / collected 4 700 = 0,32
+    assert metric(app, "Coût par euro recouvré").startswith("0,32")
+    assert any("1 500,00 €" in c.value.replace("\u202f", " ").replace("\u00a0", " ") for c in app.caption)
+    # 5 000 a month is more than March's cash: the page says so in red.
+    app.switch_page("pages/settings.py").run()
+    app.text_input(key="settings_monthly_cost").input("5000")
+    next(button for button in app.button if button.label == "Enregistrer").click().run()
+    app.switch_page("pages/collections.py").run()
+    assert metric(app, "Coût par euro recouvré").startswith("1,06")
+    assert [e.value for e in app.error] == [
+        "Le recouvrement coûte plus qu'il ne rapporte : plus d'un euro dépensé par euro encaissé."]
+
+
+def test_an_invalid_monthly_cost_is_refused_and_nothing_is_stored(home):
+    app = session({**MARCH, "ws": "factures", "lang": "fr"})
+    app.switch_page("pages/settings.py").run()
+    app.text_input(key="settings_monthly_cost").input("-12")
+    next(button for button in app.button if button.label == "Enregistrer").click().run()
+    assert [e.value for e in app.error] == ["« -12 » n'est pas un montant positif (ex. 1 500,00)."]
+    assert "monthly_collection_cost" not in Workspace(home / "factures").settings()
+
+
+def test_collections_page_draws_the_escalation_funnel(home):
+    app = session({**MARCH, "lang": "fr"})
+    app.switch_page("pages/collections.py").run()
+    assert_clean(app)
+    assert len(app.get("vega_lite_chart")) == 1  # the funnel, above its table which stays
+    assert any("Étape" in frame.value.columns for frame in app.dataframe)

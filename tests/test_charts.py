@@ -12,6 +12,7 @@ from kpi.charts import (
     bucket_colours,
     kpi_trend_chart,
     payment_delay_chart,
+    reminder_funnel_chart,
     sales_collections_chart,
     selected_month,
 )
@@ -101,3 +102,39 @@ def test_a_chart_accepts_a_frame_with_period_start_instead_of_month():
     frame = pd.DataFrame({"period_start": [date(2026, 1, 1)], "sales": [Decimal("10")], "collected": [Decimal("4")]})
     values = _values(sales_collections_chart(frame, "fr"))
     assert sorted(row["amount"] for row in values) == [4.0, 10.0]
+
+
+def test_reminder_funnel_has_one_bar_per_step_in_escalation_order_with_the_share_that_paid():
+    # The frame kpi.collection.reminder_funnel gives on tests/data/activity in March 2026 (test_collection.py).
+    funnel = pd.DataFrame({
+        "step": ["R1", "R2", "formal_notice", "agency_legal"],
+        "reminders": [2, 1, 1, 1],
+        "paid_reminders": [0, 1, 0, 1],
+        "paid_share": [0.0, 100.0, 0.0, 100.0],
+        "cost": [Decimal("1.70"), Decimal("5.00"), Decimal("8.30"), None],
+    })
+    chart = reminder_funnel_chart(funnel, "fr")
+    spec = chart.to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "bar", "text"]
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["R1", "R2", "Mise en demeure", "Agence / contentieux"]
+    values = _values(chart)
+    assert [(row["step"], row["reminders"], row["paid"], row["share_text"]) for row in values] == [
+        ("R1", 2.0, 0.0, f"0,0{NBSP}%"), ("R2", 1.0, 1.0, f"100,0{NBSP}%"),
+        ("Mise en demeure", 1.0, 0.0, f"0,0{NBSP}%"), ("Agence / contentieux", 1.0, 1.0, f"100,0{NBSP}%")]
+    english = _values(reminder_funnel_chart(funnel, "en"))
+    assert english[2]["step"] == "Formal notice" and english[1]["share_text"] == "100.0%"
+
+
+def test_reminder_funnel_on_the_example_and_an_undefined_share():
+    from pathlib import Path
+
+    from kpi.collection import ActivitySettings, reminder_funnel
+    from kpi.importers import read_files
+    from kpi.ledger import Ledger
+
+    activity = Path(__file__).parent / "data" / "activity"
+    ledger = Ledger.in_memory(read_files(sorted(activity.glob("*.csv"))).ledger)
+    funnel = reminder_funnel(ledger, Period.month(2026, 3), settings=ActivitySettings())
+    assert [row["step"] for row in _values(reminder_funnel_chart(funnel))][0] == "R1"
+    empty_share = funnel.assign(paid_share=[None] * len(funnel))
+    assert {row["share_text"] for row in _values(reminder_funnel_chart(empty_share))} == {"—"}
