@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,22 @@ import pyarrow as pa
 from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.filters import Filters
 from kpi.registry import create_schema, install_macros, refresh_document_status
+
+
+# DuckDB takes up to 80 % of the machine's memory by default; a local app shares the machine,
+# so queries past this spill to disk instead (ENCOURS_MEMORY_LIMIT overrides, e.g. "8GB").
+DEFAULT_MEMORY_LIMIT = "3GB"
+
+
+def engine_connection() -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB connection with the engine's memory limit and spill directory."""
+    return duckdb.connect(
+        ":memory:",
+        config={
+            "memory_limit": os.environ.get("ENCOURS_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
+            "temp_directory": str(Path(tempfile.gettempdir()) / "encours-duckdb"),
+        },
+    )
 
 
 CANONICAL_TABLES = ("documents", "settlements", "imports", "settings") + tuple(ACTIVITY_SCHEMAS)
@@ -33,7 +51,7 @@ class Ledger:
 
     @classmethod
     def in_memory(cls, canonical: CanonicalLedger | None = None) -> Ledger:
-        connection = duckdb.connect(":memory:")
+        connection = engine_connection()
         create_schema(connection)
         ledger = cls(connection)
         if canonical is not None:
@@ -47,7 +65,7 @@ class Ledger:
         With `snapshot`, the tables are copied into memory and the file is let go at once,
         so a writer (an import in another session) is never blocked by this reader.
         """
-        connection = duckdb.connect(":memory:")
+        connection = engine_connection()
         connection.execute("ATTACH $path AS workspace (READ_ONLY)", {"path": str(database)})
         stored = {row[0] for row in connection.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'workspace'").fetchall()}

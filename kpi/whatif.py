@@ -26,7 +26,7 @@ import duckdb
 from kpi.canonical import CanonicalLedger
 from kpi.compare import Comparison, compare_reports
 from kpi.filters import Filters
-from kpi.ledger import Ledger
+from kpi.ledger import Ledger, engine_connection
 from kpi.periods import Period
 from kpi.registry import named_query
 from kpi.report import PeriodReport, period_report
@@ -280,7 +280,7 @@ class ChangeEffect:
 
 def apply_scenario(canonical: CanonicalLedger, scenario: Scenario) -> tuple[CanonicalLedger, tuple[ChangeEffect, ...]]:
     """The ledger the scenario describes, and what each change did to it."""
-    connection = duckdb.connect(":memory:")
+    connection = engine_connection()
     try:
         connection.register("base_documents", canonical.documents)
         connection.register("base_settlements", canonical.settlements)
