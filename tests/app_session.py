@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from kpi.workspace import DEMO_WORKSPACE, ensure_demo_workspace
@@ -63,3 +64,16 @@ def upload_worked_example(app: AppTest) -> AppTest:
     assert_clean(app)
     assert app.success, "the Data page confirms the import"
     return app.switch_page("pages/overview.py").run()
+
+
+def capture_downloads(monkeypatch) -> dict:
+    """Every st.download_button(data=callable) of the runs to come, by file name: what a click would produce."""
+    captured = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        captured[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    return captured

@@ -3,22 +3,8 @@
 import pytest
 
 from app_session import WORKED, assert_clean, session
-from kpi.workspace import Workspace
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
-
-
-@pytest.fixture(scope="module")
-def worked_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("customers-home")
-    Workspace(home / "worked").import_files([WORKED / "documents.csv", WORKED / "settlements.csv"])
-    return home
-
-
-@pytest.fixture
-def worked(worked_home, monkeypatch):
-    monkeypatch.setenv("ENCOURS_HOME", str(worked_home))
-    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
 
 
 def _grid(app):

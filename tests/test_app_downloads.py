@@ -5,35 +5,16 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
-from app_session import WORKED, assert_clean, metric, session
-from kpi.workspace import Workspace
+from app_session import capture_downloads, WORKED, assert_clean, metric, session
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 
 
-@pytest.fixture(scope="module")
-def worked_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("downloads-home")
-    Workspace(home / "worked").import_files([WORKED / "documents.csv", WORKED / "settlements.csv"])
-    return home
-
-
 @pytest.fixture
-def deferred_downloads(worked_home, monkeypatch):
+def deferred_downloads(worked, monkeypatch):
     """Every st.download_button(data=callable) of a run, by file name: what a click would produce."""
-    monkeypatch.setenv("ENCOURS_HOME", str(worked_home))
-    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
-    captured = {}
-    original = MediaFileManager.add_deferred
-
-    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        captured[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
-    return captured
+    return capture_downloads(monkeypatch)
 
 
 def _one(captured, suffix):

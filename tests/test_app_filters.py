@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from app_session import sidebar, WORKED, assert_clean, metric, session
-from kpi.workspace import Workspace
 
 EXPECTED = {
     name: json.loads((Path(__file__).parent / "data" / "worked" / f"expected-{name}.json").read_text())
@@ -17,19 +16,9 @@ NBSP = "\u00a0"
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 
 
-@pytest.fixture(scope="module")
-def worked_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("worked-home")
-    Workspace(home / "worked").import_files([WORKED / "documents.csv", WORKED / "settlements.csv"])
-    # A second workspace so the demo is not needed: an empty one is enough.
-    return home
-
-
 @pytest.fixture
-def home(worked_home, monkeypatch):
-    monkeypatch.setenv("ENCOURS_HOME", str(worked_home))
-    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
-    return worked_home
+def home(worked):
+    return worked
 
 
 def test_march_2026_matches_the_expected_report(home):
