@@ -1,10 +1,11 @@
 """The client audit report: what a consultant hands over, as sections of data ready to render.
 
 Sections: cover (company, period, data sources), headline KPIs with their formula, the
-previous period and the month-by-month trend, aged balance by customer, top 20 overdue
-customers with their risk rating, findings, data quality (the workspace's imports and
-their stored reports), and an appendix of every KPI definition read from the `.sql`
-headers. kpi/audit_export.py writes it as XLSX, HTML or PDF.
+previous period and the month-by-month trend, collection activity (only when a dispute,
+reminder, payment-plan or costs log was imported, or a monthly cost entered), aged balance
+by customer, top 20 overdue customers with their risk rating, findings, data quality (the
+workspace's imports and their stored reports), and an appendix of every KPI definition read
+from the `.sql` headers. kpi/audit_export.py writes it as XLSX, HTML or PDF.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from decimal import Decimal
 import pandas as pd
 
 from kpi.aging import AgedBalance, aged_balance
+from kpi.collection import UNITS as ACTIVITY_UNITS
+from kpi.collection import bucket_collection
 from kpi.filters import Filters
 from kpi.findings import Finding, generate_findings
 from kpi.i18n import translate
@@ -37,6 +40,14 @@ DEFINED_IN = {
     "closing_overdue_ar": "ar_position", "unapplied_credits": "open_items",
     "avg_days_to_collect": "payment_delays", "avg_days_late": "payment_delays", "activation_rate": "activation",
 }
+# The collection-activity figures of the report's activity section, with the .sql file defining each.
+ACTIVITY_DEFINED_IN = {
+    "dispute_rate": "dispute_rate", "open_disputes_count": "open_disputes", "open_disputes_amount": "open_disputes",
+    "reminder_success_rate": "reminder_success_rate", "cost_per_reminder": "cost_per_reminder",
+    "plan_compliance_rate": "plan_compliance", "amount_in_plans": "amount_in_plans",
+    "cost_per_euro_collected": "cost_per_euro_collected",
+}
+BUCKET_RATE_QUERY = "bucket_collection_rate"
 HEADLINE_UNITS = {
     "dso": "days", "bpdso": "days", "add": "days", "countback_dso": "days", "avg_days_to_collect": "days",
     "avg_days_late": "days", "ar_turnover": "ratio",
@@ -64,6 +75,13 @@ class AuditReport:
     findings: tuple[Finding, ...]
     imports: pd.DataFrame
     import_files: pd.DataFrame
+    bucket_rates: pd.DataFrame | None = None  # bucket_collection() per bucket of the opening balance; None without activity section
+
+    @property
+    def has_activity(self) -> bool:
+        """Whether the report carries the collection-activity section: some log imported, or a monthly cost entered."""
+        activity = self.report.activity
+        return activity is not None and any(activity.missing(key) is None for key in ACTIVITY_DEFINED_IN)
 
     def t(self, key: str, **values) -> str:
         return translate(key, self.lang, **values)
@@ -83,6 +101,20 @@ class AuditReport:
                 "formula": named_query(DEFINED_IN.get(key, key)).formula,
             })
         return pd.DataFrame(rows)
+
+    def activity_rows(self) -> pd.DataFrame:
+        """key, label, unit, value, missing, formula of the activity section; `missing` names the absent log
+        (the value is then None, shown as "—, no … log imported", never 0)."""
+        activity = self.report.activity
+        rows = [{
+            "key": key,
+            "label": self.t(f"activity.{key}.label"),
+            "unit": ACTIVITY_UNITS[key],
+            "value": getattr(activity, key),
+            "missing": activity.missing(key),
+            "formula": named_query(query).formula,
+        } for key, query in ACTIVITY_DEFINED_IN.items()]
+        return pd.DataFrame(rows, columns=["key", "label", "unit", "value", "missing", "formula"])
 
     def top_overdue(self) -> pd.DataFrame:
         """The TOP_OVERDUE customers with the most overdue AR at the period's end, with their rating."""
@@ -132,11 +164,15 @@ def build_audit(
     risk = customer_risk(ledger, period.end, filters)
     findings = generate_findings(ledger, report, previous, aged, risk, filters.params(), lang, currency)
     imports, files = _imports(ledger)
+    buckets = None
+    if report.activity is not None and any(report.activity.missing(key) is None for key in ACTIVITY_DEFINED_IN):
+        buckets = bucket_collection(ledger, period, filters)
     sources = tuple(dict.fromkeys(source for listed in imports["sources"] for source in listed)) if len(imports) else ()
     return AuditReport(
         company=company, period=period, filters=filters, lang=lang, currency=currency,
         generated_on=generated_on or date.today(), sources=sources, report=report, previous=previous,
         series=series, aged=aged, risk=risk, findings=findings, imports=imports, import_files=files,
+        bucket_rates=buckets,
     )
 
 

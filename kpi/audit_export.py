@@ -15,14 +15,21 @@ from decimal import Decimal
 
 import xlsxwriter
 
-from kpi.audit import AuditReport
+from kpi.audit import BUCKET_RATE_QUERY, AuditReport
 from kpi.charts import aging_bar_chart, kpi_trend_chart
 from kpi.findings import findings_frame
-from kpi.formatting import format_date, format_money, format_value
+from kpi.formatting import format_date, format_money, format_number, format_value
 from kpi.i18n import bucket_label
+from kpi.registry import named_query
 
 FORMATS = ("xlsx", "html", "pdf")
 SHEETS = ("cover", "kpis", "aged_balance", "top_overdue", "findings", "data_quality", "definitions")
+ACTIVITY_SHEET = "activity"  # after "kpis", only when the report has collection activity (AuditReport.has_activity)
+
+
+def sections(audit: AuditReport) -> tuple[str, ...]:
+    """The report's sections in order: SHEETS, with the activity one when there is something to show."""
+    return (*SHEETS[:2], ACTIVITY_SHEET, *SHEETS[2:]) if audit.has_activity else SHEETS
 
 
 # -- shared layout ---------------------------------------------------------------------------------
@@ -50,6 +57,41 @@ def _text(value, unit: str, audit: AuditReport) -> str:
 
 def _aged_columns(audit: AuditReport) -> list[str]:
     return [*audit.aged.bucket_keys, "unapplied_credits", "total"]
+
+
+def _unit_text(unit: str, audit: AuditReport) -> str:
+    return {"money": audit.currency, "days": "j" if audit.lang == "fr" else "d", "percent": "%", "ratio": "×",
+            "count": audit.t("audit.unit.count")}[unit]
+
+
+def _activity_value_text(row, audit: AuditReport) -> str:
+    """A collection-activity figure as printed: the missing log said in words, "—" when undefined, never 0."""
+    if row.missing is not None:
+        return audit.t(f"collections.absent.{row.missing}")
+    if row.unit == "count":
+        return format_number(row.value, audit.lang)
+    return _text(row.value, row.unit, audit)
+
+
+def _activity_tables(audit: AuditReport) -> list[tuple[str | None, list[str], list[list[str]]]]:
+    """The activity section for HTML and PDF: its KPIs with their formula, then what each bucket yielded."""
+    t = audit.t
+    kpis = [[row.label, _activity_value_text(row, audit), row.formula] for row in audit.activity_rows().itertuples()]
+    buckets = [[bucket_label(row.bucket, audit.lang), _text(row.opening_amount, "money", audit),
+                _text(row.collected_amount, "money", audit), _text(_number(row.collection_rate), "percent", audit)]
+               for row in audit.bucket_rates.itertuples()]
+    return [
+        (None, [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.formula")], kpis),
+        (t("audit.activity_buckets", day=format_date(audit.period.start, audit.lang),
+           formula=named_query(BUCKET_RATE_QUERY).formula),
+         [t("collections.col.bucket"), t("collections.col.opening"), t("collections.col.collected"),
+          t("collections.col.rate")], buckets),
+    ]
+
+
+def _number(value):
+    """None for a missing rate (None or NaN once it went through a frame)."""
+    return None if value is None or (isinstance(value, float) and value != value) else value
 
 
 def _section_tables(audit: AuditReport) -> dict[str, list[tuple[str | None, list[str], list[list[str]]]]]:
@@ -152,7 +194,7 @@ def audit_xlsx(audit: AuditReport) -> bytes:
         kpis.write(index, 0, row.label)
         for column, value in ((1, row.value), (2, row.previous), (3, row.change)):
             cell(kpis, index, column, value, row.unit)
-        kpis.write(index, 4, {"money": audit.currency, "days": "j" if audit.lang == "fr" else "d", "percent": "%", "ratio": "×"}[row.unit])
+        kpis.write(index, 4, _unit_text(row.unit, audit))
         kpis.write(index, 5, row.formula, wrap)
     trend_row = 3 + len(headline) + 2
     kpis.write(trend_row, 0, t("audit.section.trend"), bold)
@@ -165,6 +207,9 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     kpis.set_column(0, 0, 34)
     kpis.set_column(1, 4, 16)
     kpis.set_column(5, 5, 90)
+
+    if audit.has_activity:
+        _write_activity_sheet(audit, sheet(ACTIVITY_SHEET), cell, header, bold, wrap)
 
     aged = sheet("aged_balance")
     aged.write(1, 0, t("audit.as_of", day=format_date(audit.period.end, audit.lang)))
@@ -233,6 +278,34 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     return buffer.getvalue()
 
 
+def _write_activity_sheet(audit: AuditReport, worksheet, cell, header, bold, wrap) -> None:
+    """Numbers as numbers; a KPI whose log is absent is a blank cell with the reason beside it, never 0."""
+    t = audit.t
+    worksheet.write_row(2, 0, [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.unit"), t("audit.col.formula"),
+                               t("audit.col.notes")], header)
+    index = 2
+    for index, row in enumerate(audit.activity_rows().itertuples(), start=3):
+        worksheet.write(index, 0, row.label)
+        cell(worksheet, index, 1, row.value, row.unit)
+        worksheet.write(index, 2, _unit_text(row.unit, audit))
+        worksheet.write(index, 3, row.formula, wrap)
+        if row.missing is not None:
+            worksheet.write(index, 4, t(f"collections.absent.{row.missing}"))
+    subtitle, columns, _ = _activity_tables(audit)[1]
+    start = index + 2
+    worksheet.write(start, 0, subtitle, bold)
+    worksheet.write_row(start + 1, 0, columns, header)
+    for offset, row in enumerate(audit.bucket_rates.itertuples(), start=start + 2):
+        worksheet.write(offset, 0, bucket_label(row.bucket, audit.lang))
+        cell(worksheet, offset, 1, row.opening_amount, "money")
+        cell(worksheet, offset, 2, row.collected_amount, "money")
+        cell(worksheet, offset, 3, _number(row.collection_rate), "percent")
+    worksheet.set_column(0, 0, 34)
+    worksheet.set_column(1, 2, 18)
+    worksheet.set_column(3, 3, 90)
+    worksheet.set_column(4, 4, 45)
+
+
 def _write_text_tables(worksheet, tables, header_format, wrap_format, widths=()) -> None:
     row = 2
     for _, columns, rows in tables:
@@ -284,7 +357,10 @@ def audit_html(audit: AuditReport, images: dict[str, bytes] | None = None) -> st
     parts += [f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>" for label, value in _cover_rows(audit)]
     parts.append("</dl>")
     numeric = {"kpis": {1, 2, 3}, "aged_balance": set(range(1, 10)), "top_overdue": {1, 2, 3}}
-    for key in SHEETS[1:]:
+    if audit.has_activity:
+        tables[ACTIVITY_SHEET] = _activity_tables(audit)
+        numeric[ACTIVITY_SHEET] = {1}
+    for key in sections(audit)[1:]:
         parts.append(f"<h2>{html.escape(t(f'audit.section.{key}'))}</h2>")
         if key == "kpis":
             parts.append(f"<h3>{html.escape(t('audit.section.trend'))}</h3>{image('trend')}")
@@ -379,6 +455,13 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
     if "trend" in images:
         story += [Spacer(1, 8), Paragraph(_pdf_text(t("audit.section.trend")), h2), picture("trend", 16 * cm)]
     story.append(PageBreak())
+
+    if audit.has_activity:
+        story.append(Paragraph(_pdf_text(t(f"audit.section.{ACTIVITY_SHEET}")), h2))
+        (_, columns, rows), (subtitle, bucket_columns, bucket_rows) = _activity_tables(audit)
+        story.append(table(columns, rows, widths=[6 * cm, 5 * cm, page_width - 11 * cm]))
+        story += [Spacer(1, 8), Paragraph(_pdf_text(subtitle), body), Spacer(1, 4),
+                  table(bucket_columns, bucket_rows, widths=[4 * cm, 5 * cm, 5 * cm, 4 * cm]), PageBreak()]
 
     story.append(Paragraph(_pdf_text(t("audit.section.aged_balance")), h2))
     subtitle, columns, rows = tables["aged_balance"][0]

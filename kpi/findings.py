@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 
 from kpi.aging import AgedBalance
-from kpi.formatting import format_days, format_money, format_number, format_percent
+from kpi.formatting import format_days, format_money, format_number, format_percent, format_ratio
 from kpi.i18n import translate
 from kpi.ledger import Ledger
 from kpi.report import PeriodReport
@@ -128,6 +128,18 @@ def generate_findings(
             t("finding.low_cei", cei=format_percent(report.cei, lang), collectible=money(collectible), uncollected=money(uncollected)),
             ((translate("kpi.cei.label", lang), format_percent(report.cei, lang)),
              (t("finding.n.collectible"), money(collectible)), (t("finding.n.uncollected"), money(uncollected))),
+        ))
+
+    # Collection costing more than it brings in (the seed's "spending more than you collect").
+    activity = report.activity
+    if activity is not None and activity.cost_exceeds_collected:
+        found.append(Finding(
+            "cost_above_collected", "alert",
+            t("finding.cost_above_collected", ratio=format_ratio(activity.cost_per_euro_collected, lang),
+              costs=money(activity.collection_costs), collected=money(report.collected)),
+            ((translate("activity.cost_per_euro_collected.label", lang), format_ratio(activity.cost_per_euro_collected, lang)),
+             (t("finding.n.collection_costs"), money(activity.collection_costs)),
+             (translate("kpi.collected.label", lang), money(report.collected))),
         ))
 
     # Customers rated D.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,8 +18,9 @@ from kpi.audit import build_audit
 from kpi.audit_export import audit_html, audit_pdf, audit_xlsx, chart_images
 from kpi.formatting import format_days, format_money, format_percent
 from kpi.periods import Period
+from kpi.registry import named_query
 from kpi.report import AGING_KEYS, period_report
-from kpi.workspace import ensure_demo_workspace
+from kpi.workspace import Workspace, ensure_demo_workspace
 
 QUARTER = Period.quarter(2026, 3)
 
@@ -196,3 +200,107 @@ def test_cli_audit_writes_each_format(demo, tmp_path, capsys):
     assert _cents(total[-1]) == period_report(ledger, QUARTER).closing_ar
     assert main(["audit", str(workspace.path), "--from", "2026-07-01", "--to", "2026-09-30", "-o", str(tmp_path / "r.doc")]) == 2
     assert "xlsx, html, pdf" in capsys.readouterr().err
+
+
+# -- the collection-activity section, on tests/data/activity (March 2026, arithmetic in test_collection.py) --
+
+ACTIVITY = Path(__file__).parent / "data" / "activity"
+MARCH = Period.month(2026, 3)
+ACTIVITY_SHEETS = ["Couverture", "Indicateurs", "Recouvrement", "Balance âgée", "Top 20 échus", "Constats",
+                   "Qualité des données", "Définitions"]
+
+
+def _activity_audit(tmp_path, files, settings=None):
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files(files)
+    if settings:
+        workspace.save_settings(settings)
+    with workspace.open() as ledger:
+        return build_audit(ledger, MARCH, company="Activité SARL", generated_on=date(2026, 4, 2))
+
+
+@pytest.fixture(scope="module")
+def activity_audit(tmp_path_factory):
+    return _activity_audit(tmp_path_factory.mktemp("activity"), sorted(ACTIVITY.glob("*.csv")))
+
+
+def _activity_sheet(audit) -> tuple[dict, dict]:
+    book = openpyxl.load_workbook(io.BytesIO(audit_xlsx(audit)), data_only=True)
+    assert book.sheetnames == ACTIVITY_SHEETS
+    rows = _rows(book["Recouvrement"])
+    end = next(index for index, row in enumerate(rows) if index > 3 and row[0] is None)  # the blank row after the KPIs
+    kpis = {row[0]: row for row in rows[3:end]}
+    buckets = {row[0]: row for row in rows if row[0] in ("Non échu", "1–30\u00a0j", ">\u00a0120\u00a0j")}
+    return kpis, buckets
+
+
+def test_activity_sheet_reads_back_the_hand_computed_kpis_with_their_formulas(activity_audit):
+    kpis, buckets = _activity_sheet(activity_audit)
+    # dispute rate (300 + 2 000) / 4 000 = 57,5 %; F6 open at 31/03 for 2 000; reminders 2 paid / 5 = 40 %;
+    # (0,50 + 5,00 + 1,20 + 8,30) / 4 = 3,75 per reminder; installments 1 kept / 3; C4 owes 1 000 of its plan;
+    # costs 350 + 2 000 = 2 350 / collected 4 700 = 0,5.
+    expected = {"Taux de litiges": pytest.approx(57.5), "Litiges en cours": 1, "Montant des litiges en cours": 2000.0,
+                "Taux de succès des relances": pytest.approx(40.0), "Coût moyen d'une relance": 3.75,
+                "Respect des échéanciers": pytest.approx(100 / 3), "Montant sous échéancier": 1000.0,
+                "Coût par euro recouvré": pytest.approx(0.5)}
+    assert {label: row[1] for label, row in kpis.items()} == expected
+    assert kpis["Taux de litiges"][2] == "%" and kpis["Litiges en cours"][2] == "nombre"
+    assert kpis["Coût par euro recouvré"][3] == named_query("cost_per_euro_collected").formula
+    assert kpis["Respect des échéanciers"][3] == named_query("plan_compliance").formula
+    assert all(row[4] is None for row in kpis.values())  # no "missing log" note
+    # Opening balance at 28/02: 1–30 days F1 1 000 collected in full; nothing over 120 days: rate left blank.
+    assert list(buckets["1–30\u00a0j"][1:4]) == [1000, 1000, pytest.approx(100)]
+    assert list(buckets[">\u00a0120\u00a0j"][1:4]) == [0, 0, None]
+
+
+def test_activity_section_in_the_pdf_and_html(activity_audit):
+    text = _pdf_text(audit_pdf(activity_audit, images={}))
+    assert "Activité de recouvrement" in text
+    for value in ("57,5 %", "40,0 %", "3,75 €", "33,3 %", "1 000,00 €", "0,50"):
+        assert value in text, value
+    assert "Taux de recouvrement par tranche" in text
+    page = audit_html(activity_audit, images={})
+    assert "<h2>Activité de recouvrement</h2>" in page
+    assert page.index("Activité de recouvrement") < page.index("<h2>Balance âgée par client")
+    assert html.escape(named_query("reminder_success_rate").formula) in page
+
+
+def test_no_activity_log_means_no_activity_section(tmp_path):
+    audit = _activity_audit(tmp_path, [ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"])
+    assert not audit.has_activity and audit.bucket_rates is None
+    book = openpyxl.load_workbook(io.BytesIO(audit_xlsx(audit)), data_only=True)
+    assert "Recouvrement" not in book.sheetnames
+    assert "Activité de recouvrement" not in audit_html(audit, images={})
+    assert "Activité de recouvrement" not in _pdf_text(audit_pdf(audit, images={}))
+    assert "cost_above_collected" not in {f.key for f in audit.findings}
+
+
+def test_a_partial_set_of_logs_says_which_are_missing_never_zero(tmp_path):
+    audit = _activity_audit(tmp_path, [ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv", ACTIVITY / "relances.csv"])
+    kpis, _ = _activity_sheet(audit)
+    assert kpis["Taux de succès des relances"][1] == pytest.approx(40.0)
+    for label, log in (("Taux de litiges", "litiges"), ("Respect des échéanciers", "échéancier"),
+                       ("Coût par euro recouvré", "frais de recouvrement")):
+        assert kpis[label][1] is None, label  # a blank cell, not 0
+        assert kpis[label][4].startswith("—, aucun") and log in kpis[label][4], label
+    page = audit_html(audit, images={})
+    assert "—, aucun journal de litiges importé" in page
+    pdf = re.sub(r"\s+", " ", _pdf_text(audit_pdf(audit, images={})))  # a table cell wraps its text
+    assert "—, aucun journal de frais de recouvrement importé" in pdf
+
+
+def test_costs_above_the_cash_are_a_finding(tmp_path, activity_audit):
+    # No costs log, 5 000 a month in Settings: 5 000 / collected 4 700 = 1,06 > 1.
+    audit = _activity_audit(tmp_path, [ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"],
+                            {"monthly_collection_cost": "5000.00"})
+    assert audit.has_activity
+    finding = next(f for f in audit.findings if f.key == "cost_above_collected")
+    assert finding.severity == "alert"
+    assert _plain(finding.text) == ("Le recouvrement coûte plus qu'il ne rapporte : 1,06 € dépensé par euro encaissé"
+                                    " (5 000,00 € de frais pour 4 700,00 € encaissés).")
+    kpis, _ = _activity_sheet(audit)
+    assert kpis["Coût par euro recouvré"][1] == pytest.approx(5000 / 4700)
+    assert kpis["Taux de litiges"][1] is None
+    book = openpyxl.load_workbook(io.BytesIO(audit_xlsx(audit)), data_only=True)
+    assert any("Le recouvrement coûte plus" in str(row[1]) for row in _rows(book["Constats"]))
+    assert "cost_above_collected" not in {f.key for f in activity_audit.findings}  # 0,5 with the imported log
