@@ -158,6 +158,7 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     money = workbook.add_format({"num_format": "#,##0.00"})
     money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
     number = workbook.add_format({"num_format": "0.0"})
+    ratio = workbook.add_format({"num_format": "0.00"})  # € per €: 0,32 must not read 0,3
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     t = audit.t
 
@@ -172,7 +173,9 @@ def audit_xlsx(audit: AuditReport) -> bytes:
             worksheet.write_blank(row, column, None)
         elif unit == "money":
             worksheet.write_number(row, column, float(value), money_bold if emphasis else money)
-        elif unit in ("days", "percent", "ratio"):
+        elif unit == "ratio":
+            worksheet.write_number(row, column, float(value), ratio)
+        elif unit in ("days", "percent"):
             worksheet.write_number(row, column, float(value), number)
         else:
             worksheet.write(row, column, value)
