@@ -320,9 +320,15 @@ def reminder_funnel_chart(funnel: pd.DataFrame, lang: str = "fr") -> alt.LayerCh
         alt.Tooltip("paid_text:N", title=translate("chart.paid_reminders", lang)),
         alt.Tooltip("share_text:N", title=translate("chart.paid_share", lang)),
     ]
+    # Reminders are whole: a few of them get one tick each, as Vega would otherwise put ticks at 0.5.
+    most = int(max(frame["reminders"], default=0))
+    ticks = alt.Axis(values=list(range(most + 1)), format="d") if most <= 10 else alt.Axis(tickMinStep=1, format="d")
+
+    def count_axis(field: str) -> alt.X:
+        return alt.X(f"{field}:Q", title=translate("chart.reminders", lang), axis=ticks)
+
     base = alt.Chart(frame).encode(y=alt.Y("step:N", sort=steps, title=None), tooltip=tooltip)
-    sent = base.mark_bar(color="#b0bec5").encode(
-        x=alt.X("reminders:Q", title=translate("chart.reminders", lang), axis=alt.Axis(tickMinStep=1)))
-    paid = base.mark_bar(color="#43a047").encode(x="paid:Q")
-    share = base.mark_text(align="left", dx=4).encode(x="reminders:Q", text="share_text:N")
+    sent = base.mark_bar(color="#b0bec5").encode(x=count_axis("reminders"))
+    paid = base.mark_bar(color="#43a047").encode(x=count_axis("paid"))
+    share = base.mark_text(align="left", dx=4).encode(x=count_axis("reminders"), text="share_text:N")
     return alt.layer(sent, paid, share).properties(height=max(120, 36 * len(frame)))

@@ -78,6 +78,7 @@ if activity.missing("reminders_count") is None:
     if not funnel.empty:
         st.markdown(f"**{t('collections.funnel')}**")
         st.altair_chart(reminder_funnel_chart(funnel, view.lang), width="stretch")
+        st.caption(t("collections.funnel_hint", window=activity.settings.reminder_window_days))
         table(funnel, {
             "step": (t("collections.col.step"), lambda s: reminder_step_label(s, view.lang)),
             "reminders": (t("collections.col.reminders"), fmt.number),
