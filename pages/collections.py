@@ -15,6 +15,7 @@ from kpi.collection import (
     write_offs_by_customer,
 )
 from kpi.charts import reminder_funnel_chart, reminder_step_label
+from kpi.formatting import MISSING
 from kpi.i18n import bucket_label
 from pages import context
 from pages.activity_headlines import activity_value
@@ -36,9 +37,17 @@ st.caption(t("collections.settings", window=activity.settings.reminder_window_da
 
 
 def cards(keys: tuple[str, ...]) -> None:
+    """A card per KPI; a KPI whose log is absent shows "—" and the group says which log is missing
+    (the sentence is too long for a card)."""
+    missing_logs = []
     for column, key in zip(st.columns(len(keys)), keys):
-        column.metric(t(f"activity.{key}.label"), activity_value(view, activity, key),
+        missing = activity.missing(key)
+        if missing is not None and missing not in missing_logs:
+            missing_logs.append(missing)
+        column.metric(t(f"activity.{key}.label"), MISSING if missing else activity_value(view, activity, key),
                       help=t(f"activity.{key}.help"), border=True)
+    for missing in missing_logs:
+        st.caption(t(f"collections.absent.{missing}"))
 
 
 def table(frame, columns: dict) -> None:
