@@ -33,10 +33,10 @@ def test_every_page_renders_without_error(home, lang):
         assert app.title[0].value == title
 
 
-def test_overview_shows_the_fourteen_cards_with_values(home):
+def test_overview_shows_the_nineteen_cards_with_values(home):
     app = session()
     assert_clean(app)
-    assert len(app.metric) == 14
+    assert len(app.metric) == 19  # 14 ledger KPIs + the 5 collection-activity headlines (the demo has the logs)
     dso = metric(app, "DSO")
     assert dso.endswith("\u00a0j") and dso != "—"
     # The URL carries the whole view.

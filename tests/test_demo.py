@@ -13,8 +13,19 @@ import pyarrow.compute as pc
 import pytest
 
 from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
-from kpi.demo import ACTIVITIES, _write_csv, generate_chunks, generate_ledger, write_demo
+from kpi.collection import NEEDS, ActivitySettings, activity_report
+from kpi.demo import (
+    ACTIVITIES,
+    ACTIVITY_CSV_COLUMNS,
+    _write_csv,
+    generate_activity_logs,
+    generate_chunks,
+    generate_ledger,
+    write_demo,
+)
 from kpi.importers import read_files
+from kpi.periods import Period
+from kpi.workspace import ensure_demo_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "data" / "demo"
@@ -82,6 +93,9 @@ def test_committed_csvs_are_what_the_generator_writes(tmp_path):
     documents, settlements = write_demo(tmp_path)
     assert documents.read_bytes() == (COMMITTED / "documents.csv").read_bytes()
     assert settlements.read_bytes() == (COMMITTED / "settlements.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == sorted(p.name for p in COMMITTED.glob("*.csv"))
+    for name in ACTIVITY_CSV_COLUMNS:
+        assert (tmp_path / name).read_bytes() == (COMMITTED / name).read_bytes(), name
 
 
 def test_committed_csvs_import_back_to_the_generated_tables(demo):
@@ -104,6 +118,81 @@ def test_csv_writer_reproduces_the_worked_example_byte_for_byte(tmp_path):
         header = tuple((WORKED / name).read_text(encoding="utf-8").splitlines()[0].split(","))
         _write_csv(table, header, tmp_path / name)
         assert (tmp_path / name).read_bytes() == (WORKED / name).read_bytes()
+
+
+# --- the collection-activity logs
+
+
+@pytest.fixture(scope="module")
+def logs(demo):
+    return generate_activity_logs(demo)
+
+
+def _column(table: pa.Table, index: int) -> list:
+    return table.column(index).to_pylist()
+
+
+def test_same_seed_gives_identical_logs_and_another_seed_other_logs(demo, logs):
+    again = generate_activity_logs(demo)
+    assert all(again[name].equals(logs[name]) for name in ACTIVITY_CSV_COLUMNS)
+    other = generate_activity_logs(generate_ledger(seed=7), seed=7)
+    assert not other["relances.csv"].equals(logs["relances.csv"])
+    assert not other["litiges.csv"].equals(logs["litiges.csv"])
+
+
+def test_logs_have_the_headers_the_activity_importer_recognises():
+    result = read_files(sorted(COMMITTED.glob("*.csv")))
+    layouts = {file.file: file.layout for file in result.report.files}
+    assert layouts == {"documents.csv": "canonical-documents", "settlements.csv": "canonical-settlements",
+                       "litiges.csv": "disputes",
+                       "relances.csv": "reminders", "echeanciers.csv": "payment_plans",
+                       "frais.csv": "collection_costs"}
+    for name, log in (("litiges.csv", "disputes"), ("relances.csv", "reminders"),
+                      ("echeanciers.csv", "payment_plans"), ("frais.csv", "collection_costs")):
+        rows = (COMMITTED / name).read_text(encoding="utf-8").count("\n") - 1
+        assert getattr(result.ledger, log).num_rows == rows, name
+
+
+def test_logs_reference_documents_and_customers_of_the_demo(demo, logs):
+    documents = dict(zip(demo.documents.column("document_id").to_pylist(),
+                         demo.documents.column("customer_id").to_pylist()))
+    amounts = dict(zip(documents, demo.documents.column("amount").to_pylist()))
+    disputes, reminders, plans = logs["litiges.csv"], logs["relances.csv"], logs["echeanciers.csv"]
+    assert all(amounts[d] > 0 for d in _column(disputes, 0))  # invoices only, each known
+    assert len(set(_column(disputes, 0))) == disputes.num_rows
+    assert all(documents[d] == c for d, c in zip(_column(reminders, 2), _column(reminders, 1)))
+    assert set(_column(plans, 1)) <= set(documents.values())
+    assert all(0 < a <= amounts[d] for d, a in zip(_column(disputes, 0), _column(disputes, 3)))
+
+
+def test_logs_look_like_a_collection_department(demo, logs):
+    invoices = pc.sum(pc.greater(demo.documents.column("amount"), 0)).as_py()
+    disputes = logs["litiges.csv"]
+    assert 0.01 < disputes.num_rows / invoices < 0.05
+    resolved = _column(disputes, 2)
+    assert sum(r is None for r in resolved) >= 3 and sum(r is not None for r in resolved) > disputes.num_rows / 2
+    assert all(r is None or o <= r <= END for o, r in zip(_column(disputes, 1), resolved))
+    reminders = logs["relances.csv"]
+    assert set(_column(reminders, 4)) == {"R1", "R2", "R3", "Mise en demeure", "Agence"}
+    costs = _column(reminders, 5)
+    assert any(c is None for c in costs) and any(c is not None and c > 0 for c in costs)
+    assert max(_column(reminders, 0)) <= END
+    plans = logs["echeanciers.csv"]
+    assert 2 <= len(set(_column(plans, 0))) <= 3
+    frais = logs["frais.csv"]
+    assert set(_column(frais, 1)) == {"Personnel", "Agence de recouvrement", "Juridique"}
+    assert len({d for d, c in zip(_column(frais, 0), _column(frais, 1)) if c == "Personnel"}) == 36
+
+
+def test_every_activity_kpi_of_october_2026_has_a_value_on_the_demo_workspace(tmp_path):
+    ledger = ensure_demo_workspace(tmp_path).open()
+    report = activity_report(ledger, Period(date(2026, 10, 1), END), settings=ActivitySettings())
+    assert report.logs == frozenset({"disputes", "reminders", "payment_plans", "collection_costs"})
+    for key in NEEDS:
+        assert getattr(report, key) is not None, key
+    assert report.reminders_count > 0 and report.open_disputes_count > 0 and report.amount_in_plans > 0
+    assert report.disputed_amount > 0 and report.installments_due > 0
+    assert all(value is not None for value in report.collection_rate_by_bucket.values())
 
 
 # --- conformance to the canonical tables
