@@ -45,6 +45,19 @@ def metric_value(page: Page, label: str) -> str:
     return text(card.locator('[data-testid="stMetricValue"]'))
 
 
+def metric_values(page: Page) -> list[str]:
+    """Every card's value once the cards stop changing: a session's first run may still be drawing,
+    and a rerun follow, after settle() saw the script idle for a moment."""
+    shown: list[str] | None = None
+    for _ in range(60):
+        current = [text(v) for v in page.locator('[data-testid="stMetricValue"]').all()]
+        if current and current == shown:
+            return current
+        shown = current
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the cards kept changing: {shown}")
+
+
 def upload_worked_example(page: Page) -> None:
     """Data page: drop the two files, wait for the dry run, import into this session's trial workspace."""
     go_to(page, "Données")

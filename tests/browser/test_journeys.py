@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from journey import go_to, metric_value, open_app, screenshot, set_period, settle, text, upload_worked_example
+from journey import go_to, metric_value, metric_values, open_app, screenshot, set_period, settle, text, upload_worked_example
 
 pytestmark = pytest.mark.browser
 
@@ -85,13 +85,13 @@ def test_a_copied_url_reproduces_the_view(app_server, new_page):
     first = new_page()
     open_app(first, app_server)
     set_period(first, "01/01/2026", "31/03/2026")
-    url, values = first.url, [text(v) for v in first.locator('[data-testid="stMetricValue"]').all()]
+    url, values = first.url, metric_values(first)
     assert "from=2026-01-01" in url
     second = new_page()
     second.goto(url)
     settle(second)
     expect(second.locator('[data-testid="stMetric"]').first).to_be_visible()
-    assert [text(v) for v in second.locator('[data-testid="stMetricValue"]').all()] == values
+    assert metric_values(second) == values
 
 
 def test_a_page_url_opens_that_page_without_a_not_found_dialog(app_server, new_page):
