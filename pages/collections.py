@@ -40,7 +40,9 @@ def cards(keys: tuple[str, ...]) -> None:
     """A card per KPI; a KPI whose log is absent shows "—" and the group says which log is missing
     (the sentence is too long for a card)."""
     missing_logs = []
-    for column, key in zip(st.columns(len(keys)), keys):
+    # Three cards to a row at most, so that an amount such as 55 705,62 € is read whole.
+    columns = [column for start in range(0, len(keys), 3) for column in st.columns(3)]
+    for column, key in zip(columns, keys):
         missing = activity.missing(key)
         if missing is not None and missing not in missing_logs:
             missing_logs.append(missing)
