@@ -1,4 +1,4 @@
-"""Customer risk scoring: seven transparent factors → points → a rating A–D, with the factors behind it.
+"""Customer risk scoring: eight transparent factors → points → a rating A–D, with the factors behind it.
 
 The factors, thresholds and ratings live in kpi/sql/risk_score.sql and are explained in
 docs/risk-score.md; this module only reads them and lays them out.
@@ -25,6 +25,7 @@ FACTORS: tuple[tuple[str, str, tuple[float, ...]], ...] = (
     ("oldest_days_past_due", "days", (30, 60, 120)),
     ("write_off_rate", "percent", (0, 2, 5)),
     ("concentration", "percent", (10, 20)),
+    ("dispute_rate", "percent", (2, 5, 10)),
 )
 FACTOR_KEYS = tuple(name for name, _, _ in FACTORS)
 # Rating thresholds on the total points (risk_rating in risk_score.sql).

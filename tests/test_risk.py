@@ -33,15 +33,15 @@ def test_worked_example_scores(worked_risk):
     #     overdue 300/3 300 = 9 % (0), oldest 45 d (1), 3 300/7 050 = 46.8 % (2) → 7, B
     assert points(worked_risk, "C1") == {
         "late_share": 3, "avg_days_late": 1, "days_late_trend": 0, "overdue_share": 0,
-        "oldest_days_past_due": 1, "write_off_rate": 0, "concentration": 2, "total": 7, "rating": "B"}
+        "oldest_days_past_due": 1, "write_off_rate": 0, "concentration": 2, "dispute_rate": 0, "total": 7, "rating": "B"}
     # C2: three late payments, mean 11.7 d (1), all its AR overdue (3), 11.3 % of AR (1) → 8, C
     assert points(worked_risk, "C2") == {
         "late_share": 3, "avg_days_late": 1, "days_late_trend": 0, "overdue_share": 3,
-        "oldest_days_past_due": 0, "write_off_rate": 0, "concentration": 1, "total": 8, "rating": "C"}
+        "oldest_days_past_due": 0, "write_off_rate": 0, "concentration": 1, "dispute_rate": 0, "total": 8, "rating": "C"}
     # C3: P-05 on time; 400 written off of 3 500 invoiced = 11.4 % (3); 35.5 % of AR (2) → 5, B
     assert points(worked_risk, "C3") == {
         "late_share": 0, "avg_days_late": 0, "days_late_trend": 0, "overdue_share": 0,
-        "oldest_days_past_due": 0, "write_off_rate": 3, "concentration": 2, "total": 5, "rating": "B"}
+        "oldest_days_past_due": 0, "write_off_rate": 3, "concentration": 2, "dispute_rate": 0, "total": 5, "rating": "B"}
     # C4: never paid (unmeasurable → 0), F-011 overdue 55 days: 100 % overdue (3), > 30 d (1) → 4, B
     assert points(worked_risk, "C4")["total"] == 4 and points(worked_risk, "C4")["rating"] == "B"
 
@@ -93,7 +93,7 @@ def test_worsening_trend_and_old_debt():
     assert row["oldest_days_past_due"] == 183
     assert points(table, "C1") == {
         "late_share": 3, "avg_days_late": 1, "days_late_trend": 2, "overdue_share": 3,
-        "oldest_days_past_due": 3, "write_off_rate": 0, "concentration": 2, "total": 14, "rating": "D"}
+        "oldest_days_past_due": 3, "write_off_rate": 0, "concentration": 2, "dispute_rate": 0, "total": 14, "rating": "D"}
     # mean days late: (7 × 2 + 2 × 40) × 1 000 / 9 000 = 10.4 days → 1 point
     assert row["avg_days_late"] == pytest.approx((7 * 2 + 2 * 40) / 9)
 
@@ -122,3 +122,38 @@ def test_the_sql_header_documents_the_formula():
     query = named_query("risk_score")
     assert query.label.startswith("Score de risque client")
     assert "A 0–3, B 4–7, C 8–11, D ≥ 12" in query.formula
+
+
+def test_disputes_are_not_measured_without_a_disputes_log(worked_risk):
+    assert worked_risk.rows["dispute_rate"].isna().all()
+    assert (worked_risk.rows["dispute_rate_points"] == 0).all()
+
+
+def test_dispute_factor_from_the_demo_disputes_log(tmp_path):
+    import csv
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from kpi.workspace import DEMO_DIRECTORY, ensure_demo_workspace
+
+    as_of = date(2026, 10, 31)
+    table = customer_risk(ensure_demo_workspace(tmp_path).open(), as_of)
+    # Recompute one customer's rate from the committed CSVs: disputed amounts (capped at the
+    # invoice) of its invoices issued in the 12 months to D, disputes opened by D.
+    with (DEMO_DIRECTORY / "documents.csv").open(encoding="utf-8") as handle:
+        invoices = {row["document_id"]: row for row in csv.DictReader(handle) if Decimal(row["amount"]) > 0}
+    recent = {k: v for k, v in invoices.items()
+              if as_of - timedelta(days=365) < date.fromisoformat(v["issue_date"]) <= as_of}
+    disputed: dict[str, Decimal] = {}
+    with (DEMO_DIRECTORY / "litiges.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            invoice = recent.get(row["N° facture"])
+            if invoice and date.fromisoformat(row["Date ouverture"]) <= as_of:
+                amount = min(Decimal(row["Montant en litige"]), Decimal(invoice["amount"]))
+                disputed[invoice["customer_id"]] = disputed.get(invoice["customer_id"], Decimal(0)) + amount
+    customer = max(disputed, key=disputed.get)
+    invoiced = sum(Decimal(v["amount"]) for v in recent.values() if v["customer_id"] == customer)
+    row = table.rows.set_index("customer_id").loc[customer]
+    assert row["dispute_rate"] == pytest.approx(float(disputed[customer] / invoiced * 100))
+    expected_points = sum(row["dispute_rate"] > threshold for threshold in (2, 5, 10))
+    assert row["dispute_rate_points"] == expected_points > 0
