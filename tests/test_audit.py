@@ -52,12 +52,13 @@ def _cents(value) -> Decimal:
 
 
 def test_one_sheet_per_section(workbook):
-    assert workbook.sheetnames == ["Couverture", "Indicateurs", "Balance âgée", "Top 20 échus", "Constats",
-                                   "Qualité des données", "Définitions"]
+    # The demo ledger carries collection logs, hence the Recouvrement sheet.
+    assert workbook.sheetnames == ["Couverture", "Indicateurs", "Recouvrement", "Balance âgée", "Top 20 échus",
+                                   "Constats", "Qualité des données", "Définitions"]
     cover = {row[0]: row[1] for row in _rows(workbook["Couverture"]) if row[0]}
     assert cover["Société"] == "Démo SARL"
     assert cover["Période"].startswith("01/07/2026 – 30/09/2026")
-    assert cover["Sources des données"] == "documents.csv, settlements.csv"
+    assert cover["Sources des données"] == "documents.csv, echeanciers.csv, frais.csv, litiges.csv, relances.csv, settlements.csv"
 
 
 def test_aged_balance_totals_read_back_match_the_report(demo, workbook):
