@@ -15,9 +15,7 @@ from pages import context
 view = context.current_view()
 t, fmt = view.t, view.fmt
 st.title(t("page.aged_balance"))
-if not view.has_data:
-    st.info(t("app.empty_workspace"))
-    st.stop()
+context.stop_unless_data(view)
 
 prefs = view.preferences
 controls = st.columns([1, 1, 2])

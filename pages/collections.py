@@ -27,9 +27,7 @@ period = view.period
 st.title(t("page.collections"))
 st.caption(t("collections.subtitle", workspace=view.workspace_label, start=fmt.date(period.start),
              end=fmt.date(period.end)))
-if not view.has_data:
-    st.info(t("app.empty_workspace"))
-    st.stop()
+context.stop_unless_data(view)
 
 activity = context.report(view).activity
 st.caption(t("collections.settings", window=activity.settings.reminder_window_days,

@@ -21,9 +21,7 @@ CUSTOM = "custom"
 view = context.current_view()
 t, fmt = view.t, view.fmt
 st.title(t("page.compare"))
-if not view.has_data:
-    st.info(t("app.empty_workspace"))
-    st.stop()
+context.stop_unless_data(view)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -109,6 +109,13 @@ def current_view() -> View:
     return st.session_state[VIEW_KEY]
 
 
+def stop_unless_data(view: View) -> None:
+    """A page has nothing to draw from an empty workspace: it says where to import, and stops."""
+    if not view.has_data:
+        st.info(view.t("app.empty_workspace"))
+        st.stop()
+
+
 # -- the sidebar's state, and its widgets' keys -------------------------------------------------------
 
 SIDEBAR_KEY = "encours_sidebar"

@@ -14,9 +14,7 @@ from pages import context
 view = context.current_view()
 t, fmt = view.t, view.fmt
 st.title(t("page.customers"))
-if not view.has_data:
-    st.info(t("app.empty_workspace"))
-    st.stop()
+context.stop_unless_data(view)
 
 period = view.period
 st.caption(t("customers.caption", start=fmt.date(period.start), end=fmt.date(period.end)))

@@ -28,9 +28,7 @@ st.caption(
         previous_end=fmt.date(previous.end),
     )
 )
-if not view.has_data:
-    st.info(t("app.empty_workspace"))
-    st.stop()
+context.stop_unless_data(view)
 
 current = context.report(view)
 before = context.report(view, previous)

@@ -36,9 +36,7 @@ from pages import context
 view = context.current_view()
 t, fmt = view.t, view.fmt
 st.title(t("page.simulation"))
-if not view.has_data:
-    st.info(t("app.empty_workspace"))
-    st.stop()
+context.stop_unless_data(view)
 st.caption(t("simulation.caption", start=fmt.date(view.period.start), end=fmt.date(view.period.end)))
 
 activities = view.ledger.activities()

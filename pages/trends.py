@@ -19,9 +19,7 @@ from pages import context
 view = context.current_view()
 t = view.t
 st.title(t("page.trends"))
-if not view.has_data:
-    st.info(t("app.empty_workspace"))
-    st.stop()
+context.stop_unless_data(view)
 
 MONTH_CHOICES = (6, 12, 24, 36)
 months = st.segmented_control(
