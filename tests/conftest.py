@@ -44,3 +44,21 @@ def worked(worked_home, monkeypatch):
     monkeypatch.setenv("ENCOURS_HOME", str(worked_home))
     monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
     return worked_home
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """A data home holding the demo workspace, built once and copied by `demo_home`."""
+    from app_session import build_demo_home
+
+    return build_demo_home(tmp_path_factory.mktemp("demo-home"))
+
+
+@pytest.fixture
+def demo_home(demo_template, tmp_path, monkeypatch):
+    """A fresh copy of the demo data home, which the app runs on."""
+    from app_session import copy_home
+
+    path = copy_home(demo_template, tmp_path / "home")
+    monkeypatch.setenv("ENCOURS_HOME", str(path))
+    return path

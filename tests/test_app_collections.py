@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app_session import assert_clean, build_demo_home, copy_home, session
+from app_session import assert_clean, session
 from app_session import metric as metric_text
 from kpi.workspace import Workspace
 
@@ -18,17 +18,11 @@ def metric(app, label: str) -> str:
     return metric_text(app, label).replace("\u00a0", " ")  # the formatter's non-breaking spaces
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    return build_demo_home(tmp_path_factory.mktemp("demo-home"))
-
-
 @pytest.fixture
-def home(demo_template, tmp_path, monkeypatch):
-    path = copy_home(demo_template, tmp_path / "home")
+def home(demo_home):
+    path = demo_home
     Workspace(path / "activite").import_files(sorted(ACTIVITY.glob("*.csv")))
     Workspace(path / "factures").import_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"])
-    monkeypatch.setenv("ENCOURS_HOME", str(path))
     return path
 
 

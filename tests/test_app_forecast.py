@@ -2,7 +2,7 @@
 
 import pytest
 
-from app_session import WORKED, assert_clean, build_demo_home, copy_home, metric, session
+from app_session import WORKED, assert_clean, metric, session
 from kpi.workspace import Workspace
 
 NBSP, GROUP = "\u00a0", "\u202f"
@@ -16,14 +16,9 @@ def worked(tmp_path, monkeypatch):
     monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    return build_demo_home(tmp_path_factory.mktemp("forecast-demo"))
-
-
 @pytest.fixture
-def demo(demo_template, tmp_path, monkeypatch):
-    monkeypatch.setenv("ENCOURS_HOME", str(copy_home(demo_template, tmp_path / "home")))
+def demo(demo_home):
+    return demo_home
 
 
 def test_worked_example_forecast_at_the_end_of_march(worked):

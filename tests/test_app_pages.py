@@ -2,7 +2,7 @@
 
 import pytest
 
-from app_session import sidebar, assert_clean, build_demo_home, copy_home, metric, session
+from app_session import sidebar, assert_clean, metric, session
 
 PAGES = ["pages/overview.py", "pages/aged_balance.py", "pages/customers.py", "pages/trends.py", "pages/data.py",
          "pages/settings.py"]
@@ -12,20 +12,8 @@ TITLES = {
 }
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    return build_demo_home(tmp_path_factory.mktemp("demo-home"))
-
-
-@pytest.fixture
-def home(demo_template, tmp_path, monkeypatch):
-    path = copy_home(demo_template, tmp_path / "home")
-    monkeypatch.setenv("ENCOURS_HOME", str(path))
-    return path
-
-
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_every_page_renders_without_error(home, lang):
+def test_every_page_renders_without_error(demo_home, lang):
     app = session({"lang": lang})
     for page, title in zip(PAGES, TITLES[lang]):
         app.switch_page(page).run()
@@ -33,7 +21,7 @@ def test_every_page_renders_without_error(home, lang):
         assert app.title[0].value == title
 
 
-def test_overview_shows_the_nineteen_cards_with_values(home):
+def test_overview_shows_the_nineteen_cards_with_values(demo_home):
     app = session()
     assert_clean(app)
     assert len(app.metric) == 19  # 14 ledger KPIs + the 5 collection-activity headlines (the demo has the logs)
@@ -53,14 +41,14 @@ def test_first_start_creates_the_demo_workspace(tmp_path, monkeypatch):
     assert sidebar(app, "selectbox", "sb_workspace").value == "demo"
 
 
-def test_english_labels_and_numbers(home):
+def test_english_labels_and_numbers(demo_home):
     app = session({"lang": "en"})
     assert_clean(app)
     assert metric(app, "Closing receivables").startswith("€")
     assert metric(app, "DSO").endswith("\u00a0d")
 
 
-def test_switching_language_in_the_sidebar_changes_labels(home):
+def test_switching_language_in_the_sidebar_changes_labels(demo_home):
     app = session()
     assert app.title[0].value == "Synthèse"
     app.get("button_group")[0].set_value("en").run()
@@ -69,10 +57,10 @@ def test_switching_language_in_the_sidebar_changes_labels(home):
     assert app.query_params["lang"] == "en"
 
 
-def test_empty_new_workspace_invites_to_import(home):
+def test_empty_new_workspace_invites_to_import(demo_home):
     from kpi.workspace import Workspace
 
-    Workspace(home / "client-vide").create()
+    Workspace(demo_home / "client-vide").create()
     app = session({"ws": "client-vide"})
     assert_clean(app)
     assert sidebar(app, "selectbox", "sb_workspace").value == "client-vide"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app_session import sidebar, assert_clean, build_demo_home, copy_home, metric, session, upload_worked_example
+from app_session import sidebar, assert_clean, metric, session, upload_worked_example
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "worked" / "expected-2026-03.json").read_text())
 NBSP = "\u00a0"
@@ -14,19 +14,7 @@ EXPECTED_START = date.fromisoformat(EXPECTED["period"]["start"])
 EXPECTED_END = date.fromisoformat(EXPECTED["period"]["end"])
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    return build_demo_home(tmp_path_factory.mktemp("demo-home"))
-
-
-@pytest.fixture
-def home(demo_template, tmp_path, monkeypatch):
-    path = copy_home(demo_template, tmp_path / "home")
-    monkeypatch.setenv("ENCOURS_HOME", str(path))
-    return path
-
-
-def test_uploading_the_worked_example_gives_its_dso_for_march_2026(home):
+def test_uploading_the_worked_example_gives_its_dso_for_march_2026(demo_home):
     app = upload_worked_example(session())
     assert_clean(app)
     # Back on the overview, in this session's trial workspace, on the data's last complete month.
@@ -38,17 +26,17 @@ def test_uploading_the_worked_example_gives_its_dso_for_march_2026(home):
     assert metric(app, "Taux de recouvrement") == f"44,1{NBSP}%"
 
 
-def test_a_trial_upload_is_invisible_to_another_session_and_to_the_disk_home(home):
+def test_a_trial_upload_is_invisible_to_another_session_and_to_the_disk_home(demo_home):
     first = upload_worked_example(session())
     assert metric(first, "DSO") == f"33,0{NBSP}j"
     second = session()
     assert_clean(second)
     assert sidebar(second, "selectbox", "sb_workspace").options == ["Démonstration"]
     assert "Boulangerie Martin (C1)" not in sidebar(second, "multiselect", "sb_customers").options
-    assert sorted(p.name for p in home.iterdir()) == ["demo"]
+    assert sorted(p.name for p in demo_home.iterdir()) == ["demo"]
 
 
-def test_uploading_into_a_new_named_workspace_saves_it(home):
+def test_uploading_into_a_new_named_workspace_saves_it(demo_home):
     app = session()
     app.switch_page("pages/data.py").run()
     files = [(name, (Path(__file__).parent / "data" / "worked" / name).read_bytes(), "text/csv")
@@ -61,7 +49,7 @@ def test_uploading_into_a_new_named_workspace_saves_it(home):
     app.button(key="data_confirm").click().run()
     assert_clean(app)
     app.switch_page("pages/overview.py").run()
-    assert (home / "Client Martin" / "ledger.duckdb").is_file()
+    assert (demo_home / "Client Martin" / "ledger.duckdb").is_file()
     assert app.query_params["ws"] == "Client Martin"
     assert metric(app, "DSO") == f"33,0{NBSP}j"
     # Another session sees the saved workspace, but stays on its own until it picks it.
@@ -70,7 +58,7 @@ def test_uploading_into_a_new_named_workspace_saves_it(home):
     assert sidebar(other, "selectbox", "sb_workspace").value == "demo"
 
 
-def test_a_broken_file_is_refused_with_a_readable_message(home):
+def test_a_broken_file_is_refused_with_a_readable_message(demo_home):
     app = session()
     app.switch_page("pages/data.py").run()
     broken = b"document_id,customer_id,issue_date,amount\nF-1,C1,le 3 mars,100\n"
