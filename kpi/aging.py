@@ -83,7 +83,7 @@ def aged_balance(
     params = {"as_of": as_of, "edges": list(edges), "basis": basis, **filters.params()}
     sums = ledger.query(
         "SELECT customer_id, customer_name, bucket, all_customers, all_buckets, amount"
-        " FROM aged_balance_by_customer($as_of, $edges, $basis, $customers, $activities)",
+        " FROM aged_balance_by_customer($as_of, $edges, $basis, $customers, $activities, $matching)",
         params,
     ).fetchall()
     totals = {key: ZERO for key in (*keys, UNAPPLIED, TOTAL)}
@@ -116,7 +116,7 @@ def _document_rows(ledger: Ledger, params: dict, keys: tuple[str, ...]) -> pd.Da
     items = ledger.query(
         "SELECT customer_id, customer_name, document_id, item_kind, activity, issue_date, due_date, amount,"
         "       days_past_due, bucket, outstanding"
-        " FROM aged_items($as_of, $edges, $basis, $customers, $activities)"
+        " FROM aged_items($as_of, $edges, $basis, $customers, $activities, $matching)"
         " ORDER BY customer_name, customer_id, due_date, document_id",
         params,
     )

@@ -25,12 +25,14 @@ DOCUMENTS_SCHEMA = pa.schema(
 SETTLEMENTS_SCHEMA = pa.schema(
     [
         pa.field("settlement_id", pa.string(), nullable=False),
-        # null = unapplied cash (encaissement non lettré)
+        # null = unapplied cash or write-off (non lettré)
         pa.field("document_id", pa.string(), nullable=True),
         pa.field("customer_id", pa.string(), nullable=False),
         pa.field("date", pa.date32(), nullable=False),
         pa.field("amount", MONEY, nullable=False),
-        pa.field("kind", pa.string(), nullable=False),  # 'cash' | 'writeoff'
+        pa.field("kind", pa.string(), nullable=False),  # one of SETTLEMENT_KINDS
+        # For a `credit` only: the credit note applied to document_id (imputation d'avoir).
+        pa.field("source_document_id", pa.string(), nullable=True),
     ]
 )
 
@@ -87,7 +89,8 @@ ACTIVITY_SCHEMAS = {
 REMINDER_CHANNELS = ("email", "phone", "letter", "formal_notice", "agency", "legal", "other")
 COST_CATEGORIES = ("staff", "agency", "legal", "insurance", "other")
 
-SETTLEMENT_KINDS = ("cash", "writeoff")
+# A `credit` moves no money: it cancels part of an invoice with part of a credit note (KPI-SPEC §1).
+SETTLEMENT_KINDS = ("cash", "writeoff", "credit")
 UNASSIGNED_ACTIVITY = "Unassigned"
 
 
@@ -110,9 +113,7 @@ class CanonicalLedger:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "documents", self.documents.select(DOCUMENTS_SCHEMA.names).cast(DOCUMENTS_SCHEMA))
-        object.__setattr__(
-            self, "settlements", self.settlements.select(SETTLEMENTS_SCHEMA.names).cast(SETTLEMENTS_SCHEMA)
-        )
+        object.__setattr__(self, "settlements", canonical_settlements(self.settlements))
         for name, schema in ACTIVITY_SCHEMAS.items():
             table = getattr(self, name)
             table = schema.empty_table() if table is None else table.select(schema.names).cast(schema)
@@ -121,3 +122,11 @@ class CanonicalLedger:
     def activity_tables(self) -> dict[str, pa.Table]:
         """The collection-activity logs by canonical table name."""
         return {name: getattr(self, name) for name in ACTIVITY_SCHEMAS}
+
+
+def canonical_settlements(table: pa.Table) -> pa.Table:
+    """Settlements in SETTLEMENTS_SCHEMA; a table written before credit applications existed (no
+    source_document_id column) reads with it empty."""
+    if "source_document_id" not in table.column_names:
+        table = table.append_column("source_document_id", pa.nulls(table.num_rows, pa.string()))
+    return table.select(SETTLEMENTS_SCHEMA.names).cast(SETTLEMENTS_SCHEMA)

@@ -1,4 +1,4 @@
-"""The command line: `python -m kpi report|aging|series|import|inspect|demo`."""
+"""The command line: `python -m kpi report|aging|series|import|inspect|demo|whatif|forecast|audit`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.aging import DEFAULT_EDGES, aged_balance, parse_edges
-from kpi.filters import Filters
+from kpi.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
 from kpi.importers import ImportFailed
+from kpi.ledger import Ledger
 from kpi.periods import Period
 from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, period_report
 from kpi.series import aging_history, monthly_reports
@@ -56,6 +57,12 @@ def _add_files(parser: argparse.ArgumentParser) -> None:
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--customer", action="append", default=[], metavar="ID", help="keep this customer id (repeat for several)")
     parser.add_argument("--activity", action="append", default=[], metavar="A", help="keep this activity (repeat for several)")
+    parser.add_argument(
+        "--apply-credits", dest="apply_credits", choices=MATCHING_MODES, metavar="MODE",
+        help="how credits meet invoices (KPI-SPEC §2): matched = as the data matched them, piece by piece as lettered;"
+             " oldest = each customer's unapplied credits applied to its oldest invoices (for ledgers that are not"
+             " lettered). Default: the workspace's setting, else matched",
+    )
 
 
 def _add_period(parser: argparse.ArgumentParser) -> None:
@@ -72,8 +79,9 @@ def _import_options(args: argparse.Namespace) -> dict:
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
-def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(tuple(args.customer), tuple(args.activity))
+def _filters(args: argparse.Namespace, ledger: Ledger) -> Filters:
+    matching = args.apply_credits or ledger.settings().get(MATCHING_SETTING) or DEFAULT_MATCHING
+    return Filters(tuple(args.customer), tuple(args.activity), matching)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _report(args: argparse.Namespace, out) -> None:
     ledger = open_sources(args.files, **_import_options(args))
-    result = period_report(ledger, Period(args.start, args.end), _filters(args))
+    result = period_report(ledger, Period(args.start, args.end), _filters(args, ledger))
     if args.format == "json":
         json.dump(result.to_json_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -151,7 +159,7 @@ def _report(args: argparse.Namespace, out) -> None:
 
 def _aging(args: argparse.Namespace, out) -> None:
     ledger = open_sources(args.files, **_import_options(args))
-    filters = _filters(args)
+    filters = _filters(args, ledger)
     balance = aged_balance(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
     from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx
 
@@ -209,7 +217,7 @@ def _aging_table(balance, lang: str) -> str:
 
 def _series(args: argparse.Namespace, out) -> None:
     ledger = open_sources(args.files, **_import_options(args))
-    filters = _filters(args)
+    filters = _filters(args, ledger)
     reports = monthly_reports(ledger, args.start, args.end, filters)
     if args.format == "json":
         json.dump([r.to_json_dict() for r in reports], out, ensure_ascii=False, indent=2)
@@ -286,7 +294,7 @@ def _whatif(args: argparse.Namespace, out) -> None:
     else:
         raise FileNotFoundError(f"scenario file not found: {args.scenario}")
     ledger = open_sources(args.files, **_import_options(args))
-    result = run_scenario(ledger, scenario, Period(args.start, args.end), _filters(args))
+    result = run_scenario(ledger, scenario, Period(args.start, args.end), _filters(args, ledger))
     if args.format == "json":
         json.dump(result.to_json_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -330,7 +338,7 @@ def _forecast(args: argparse.Namespace, out) -> None:
     from kpi.i18n import translate
 
     ledger = open_sources(args.files, **_import_options(args))
-    lang, filters = args.lang, _filters(args)
+    lang, filters = args.lang, _filters(args, ledger)
     as_of = args.as_of or (ledger.date_range() or (date.today(), date.today()))[1]
     result = cash_forecast(ledger, as_of, filters)
     money = lambda value: format_money(value, lang)  # noqa: E731
@@ -375,7 +383,7 @@ def _audit(args: argparse.Namespace, out) -> None:
         raise ValueError(f"the report's file name must end in one of {', '.join(FORMATS)} (got {args.output.name})")
     ledger = open_sources(args.files, **_import_options(args))
     company = args.company or (args.files[0].resolve().name if len(args.files) == 1 and is_workspace(args.files[0]) else "")
-    report = build_audit(ledger, Period(args.start, args.end), _filters(args), company=company, lang=args.lang)
+    report = build_audit(ledger, Period(args.start, args.end), _filters(args, ledger), company=company, lang=args.lang)
     args.output.write_bytes(write_audit(report, fmt))
     out.write(f"{args.output}\n")
 

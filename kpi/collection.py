@@ -225,7 +225,7 @@ def bucket_collection(ledger: Ledger, period: Period, filters: Filters = Filters
 def _bucket_rows(ledger: Ledger, period: Period, filters: Filters) -> dict[str, tuple]:
     rows = ledger.query(
         "SELECT bucket, opening_amount, collected_amount, collection_rate"
-        " FROM bucket_collection_rate($start, $end, $edges, $customers, $activities)",
+        " FROM bucket_collection_rate($start, $end, $edges, $customers, $activities, $matching)",
         {"start": period.start, "end": period.end, "edges": list(DEFAULT_EDGES), **filters.params()},
     ).fetchall()
     found = {bucket: (opening, collected, _float(rate)) for bucket, opening, collected, rate in rows}

@@ -14,7 +14,7 @@ def customer_table(ledger: Ledger, period: Period, filters: Filters = Filters())
     avg_days_to_collect, avg_days_late (None when undefined), invoices issued, open invoices at
     the period end, oldest days past due; largest closing AR first."""
     frame = ledger.frame(
-        "SELECT * FROM customer_summary($start, $end, $customers, $activities)"
+        "SELECT * FROM customer_summary($start, $end, $customers, $activities, $matching)"
         " ORDER BY closing_ar DESC, customer_name, customer_id",
         {"start": period.start, "end": period.end, **filters.params()},
     )

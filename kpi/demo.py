@@ -469,6 +469,7 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
             "date": _dates(settled.day),
             "amount": _money(settled.cents),
             "kind": pa.array(["cash", "writeoff"]).take(settled.writeoff.astype(np.int8)),
+            "source_document_id": pa.nulls(len(settled.day), pa.string()),
         },
         schema=SETTLEMENTS_SCHEMA,
     ).sort_by([("date", "ascending"), ("settlement_id", "ascending")])

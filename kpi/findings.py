@@ -99,7 +99,7 @@ def generate_findings(
     # Old debt still carried.
     old = ledger.query(
         "SELECT count(*), coalesce(sum(outstanding), 0), count(DISTINCT customer_id)"
-        " FROM open_items_at([$end::DATE], $customers, $activities)"
+        " FROM open_items_at([$end::DATE], $customers, $activities, $matching)"
         " WHERE is_aged_receivable(item_kind, outstanding) AND days_past_due > $days",
         {"end": end, "days": DOUBTFUL_DAYS, **filters_params},
     ).fetchall()[0]

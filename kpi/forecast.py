@@ -72,7 +72,7 @@ class CashForecast:
 
 def cash_forecast(ledger: Ledger, as_of: date, filters: Filters = Filters(), weeks: int = WEEKS) -> CashForecast:
     items = ledger.frame(
-        "SELECT * FROM forecast_items($as_of, $customers, $activities) ORDER BY expected_date, document_id",
+        "SELECT * FROM forecast_items($as_of, $customers, $activities, $matching) ORDER BY expected_date, document_id",
         {"as_of": as_of, **filters.params()},
     )
     bounds = week_bounds(as_of, weeks)
@@ -184,7 +184,7 @@ def backtest(ledger: Ledger, dates: list[date] | None = None, filters: Filters =
         categories = dict(zip(forecast.items["document_id"], forecast.items["category"]))
         horizon_end = forecast.weeks["week_end"].iloc[-1]
         actuals = ledger.query(
-            "SELECT document_id, date, amount FROM forecast_actuals($as_of, $until, $customers, $activities)",
+            "SELECT document_id, date, amount FROM forecast_actuals($as_of, $until, $customers, $activities, $matching)",
             {"as_of": as_of, "until": horizon_end, **filters.params()},
         ).fetchall()
         collected = {"expected": [ZERO] * WEEKS, "doubtful": [ZERO] * WEEKS}

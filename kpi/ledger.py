@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -14,7 +16,14 @@ import pyarrow as pa
 
 from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.filters import Filters
-from kpi.registry import create_schema, install_macros, refresh_document_status
+from kpi.registry import (
+    ADDED_COLUMNS,
+    create_schema,
+    install_document_status,
+    install_macros,
+    missing_columns,
+    refresh_document_status,
+)
 
 
 # DuckDB takes up to 80 % of the machine's memory by default; a local app shares the machine,
@@ -31,6 +40,15 @@ def engine_connection() -> duckdb.DuckDBPyConnection:
             "temp_directory": str(Path(tempfile.gettempdir()) / "encours-duckdb"),
         },
     )
+
+
+def bound_parameters(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """The parameters the statement names: DuckDB refuses any other, and the filters always bring
+    $customers, $activities and $matching whether a query reads all three or not."""
+    if not params:
+        return {}
+    named = set(re.findall(r"\$(\w+)", sql))
+    return {name: value for name, value in params.items() if name in named}
 
 
 CANONICAL_TABLES = ("documents", "settlements", "imports", "settings") + tuple(ACTIVITY_SCHEMAS)
@@ -69,11 +87,15 @@ class Ledger:
         connection.execute("ATTACH $path AS workspace (READ_ONLY)", {"path": str(database)})
         stored = {row[0] for row in connection.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'workspace'").fetchall()}
+        # A workspace of an earlier release that could not be migrated (a read-only copy) is read
+        # with the columns added since then empty, which is what they meant before.
+        missing = missing_columns(connection, "workspace")
         for table in CANONICAL_TABLES:
             if table not in stored:
                 continue  # a workspace written before this table existed: created empty below
             kind = "TABLE" if snapshot else "VIEW"
-            connection.execute(f"CREATE {kind} {table} AS SELECT * FROM workspace.{table}")
+            added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
+            connection.execute(f"CREATE {kind} {table} AS SELECT *{added} FROM workspace.{table}")
         if snapshot:
             connection.execute("DETACH workspace")
         create_schema(connection)  # IF NOT EXISTS: only the tables the file lacks
@@ -98,10 +120,10 @@ class Ledger:
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
         cursor = self.connection.cursor()
-        return cursor.execute(sql, params or {})
+        return cursor.execute(sql, bound_parameters(sql, params))
 
     def arrow(self, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
-        return self.connection.cursor().sql(sql, params=params or {}).to_arrow_table()
+        return self.connection.cursor().sql(sql, params=bound_parameters(sql, params)).to_arrow_table()
 
     def frame(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """A pandas frame whose DECIMAL money columns hold exact `Decimal` values."""
@@ -126,6 +148,10 @@ class Ledger:
             filters.params(),
         )
 
+    def settings(self) -> dict[str, Any]:
+        """The workspace settings stored with the ledger (empty for files read in memory)."""
+        return {key: json.loads(value) for key, value in self.query("SELECT key, value FROM settings").fetchall()}
+
     def activities(self) -> list[str]:
         return [row[0] for row in self.query("SELECT DISTINCT activity FROM documents ORDER BY activity").fetchall()]
 
@@ -138,7 +164,7 @@ class Ledger:
             params,
         )
         settlements = self.arrow(
-            "SELECT settlement_id, document_id, customer_id, date, amount, kind"
+            "SELECT settlement_id, document_id, customer_id, date, amount, kind, source_document_id"
             " FROM ledger_settlements($customers, $activities) ORDER BY date, settlement_id",
             params,
         )
@@ -165,14 +191,12 @@ def insert_canonical(connection: duckdb.DuckDBPyConnection, canonical: Canonical
             " WHERE settlement_id NOT IN (SELECT settlement_id FROM settlements)",
             {"import_id": import_id},
         ).fetchall()[0][0]
+        install_document_status(connection)
         documents = connection.execute(
             "INSERT INTO documents BY NAME"
             " SELECT i.*, $import_id AS import_id,"
-            "  CASE WHEN t.settled_total = i.amount THEN t.last_settlement ELSE DATE '9999-12-31' END AS open_until"
-            " FROM incoming_documents AS i"
-            " LEFT JOIN (SELECT document_id, sum(amount) AS settled_total, max(date) AS last_settlement"
-            "            FROM settlements WHERE document_id IN (SELECT document_id FROM incoming_documents)"
-            "            GROUP BY document_id) AS t USING (document_id)"
+            "  document_open_until(i.amount, t.settled_total, t.last_settlement) AS open_until"
+            " FROM incoming_documents AS i LEFT JOIN settled_documents() AS t USING (document_id)"
             " WHERE i.document_id NOT IN (SELECT document_id FROM documents)",
             {"import_id": import_id},
         ).fetchall()[0][0]

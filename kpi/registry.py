@@ -17,8 +17,9 @@ MACRO_FILES = (
     "ledger_documents",
     "ledger_settlements",
     "periods",
-    "open_items",
     "aging_bucket",
+    "matching",
+    "open_items",
     "ar_position",
     "period_flows",
     "payment_delays",
@@ -91,13 +92,62 @@ def all_named_queries() -> list[NamedQuery]:
     return [named_query(path.stem) for path in sorted(SQL_DIR.glob("*.sql"))]
 
 
+# Columns added to the canonical tables since the first release, with their type: a workspace
+# written before gains them by migrate_schema, and a read-only one is read with them empty.
+ADDED_COLUMNS = {"settlements": {"source_document_id": "VARCHAR"}}
+
+
 def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    """The canonical tables (those missing), a stored workspace migrated to the current schema first."""
+    migrate_schema(connection)
     connection.execute(named_query("schema").sql)
+
+
+def missing_columns(connection: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, list[str]]:
+    """Columns of ADDED_COLUMNS that a stored table lacks, by table (tables absent altogether are not listed)."""
+    rows = connection.execute(
+        "SELECT table_name, list(column_name) FROM duckdb_columns()"
+        " WHERE database_name = coalesce($database, current_database()) AND schema_name = 'main'"
+        " GROUP BY table_name",
+        {"database": database},
+    ).fetchall()
+    stored = dict(rows)
+    return {table: [c for c in columns if c not in stored[table]]
+            for table, columns in ADDED_COLUMNS.items()
+            if table in stored and any(c not in stored[table] for c in columns)}
+
+
+def migrate_schema(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Bring a workspace written by an earlier release to the current schema, keeping every row.
+
+    The settlements table gained the `credit` kind and source_document_id: DuckDB cannot change
+    a CHECK constraint, so the table is renamed, created anew from schema.sql and refilled, in one
+    transaction. Returns whether anything was migrated.
+    """
+    if not missing_columns(connection):
+        return False
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        connection.execute("ALTER TABLE settlements RENAME TO settlements_before_credits")
+        connection.execute(named_query("schema").sql)
+        connection.execute("INSERT INTO settlements BY NAME SELECT * FROM settlements_before_credits")
+        connection.execute("DROP TABLE settlements_before_credits")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return True
+
+
+def install_document_status(connection: duckdb.DuckDBPyConnection) -> None:
+    """The TEMP macros that say when a document is settled for good (never stored in a workspace)."""
+    connection.execute(named_query("document_status").sql)
 
 
 def refresh_document_status(connection: duckdb.DuckDBPyConnection) -> None:
     """Recompute the derived open_until column after documents or settlements changed."""
-    connection.execute(named_query("document_status").sql)
+    install_document_status(connection)
+    connection.execute(named_query("document_status_refresh").sql)
 
 
 def install_macros(connection: duckdb.DuckDBPyConnection) -> None:

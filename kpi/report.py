@@ -21,7 +21,7 @@ RATIO_KEYS = (
     "avg_days_to_collect", "avg_days_late", "activation_rate", "ar_turnover", "bad_debt_rate",
 )
 
-PERIOD_KPIS_SQL = "SELECT * FROM period_kpis($starts, $ends, $customers, $activities)"
+PERIOD_KPIS_SQL = "SELECT * FROM period_kpis($starts, $ends, $customers, $activities, $matching)"
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class RiskTable:
 def customer_risk(ledger: Ledger, as_of: date, filters: Filters = Filters()) -> RiskTable:
     """Every customer still trading or owing at `as_of`, worst first (most points, then largest AR)."""
     frame = ledger.frame(
-        "SELECT * FROM risk_scores($as_of, $customers, $activities)"
+        "SELECT * FROM risk_scores($as_of, $customers, $activities, $matching)"
         " ORDER BY points DESC, gross_ar DESC, customer_name, customer_id",
         {"as_of": as_of, **filters.params()},
     )

@@ -46,6 +46,6 @@ def aging_history(ledger: Ledger, start: date, end: date, filters: Filters = Fil
     month_ends = [month.end for month in months_between(start, end)]
     return ledger.frame(
         "SELECT as_of AS month_end, not_due, \"1_30\", \"31_60\", \"61_90\", \"91_120\", over_120,"
-        " unapplied_credits, ar FROM ar_position_at($dates, $customers, $activities) ORDER BY as_of",
+        " unapplied_credits, ar FROM ar_position_at($dates, $customers, $activities, $matching) ORDER BY as_of",
         {"dates": month_ends, **filters.params()},
     )

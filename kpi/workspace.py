@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.importers import ImportFailed, ImportIssue, ImportReport, read_files
 from kpi.ledger import Ledger, insert_canonical
-from kpi.registry import create_schema, refresh_document_status
+from kpi.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
 
 DATABASE_NAME = "ledger.duckdb"
 DEMO_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -92,7 +92,23 @@ class Workspace:
     def open(self, *, snapshot: bool = True) -> Ledger:
         if not self.exists():
             raise FileNotFoundError(f"no workspace at {self.path} (create it with `python -m kpi import {self.path} FILES…`)")
+        self.migrate()
         return _retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
+
+    def migrate(self) -> bool:
+        """Bring a workspace written by an earlier release to the current schema, in place.
+
+        Returns whether it was migrated. A workspace that cannot be written (read-only file or
+        folder) is left as it is: readers see the columns added since then empty.
+        """
+        with self._read() as connection:
+            if not missing_columns(connection):
+                return False
+        try:
+            with self._write():  # every write connection migrates first
+                return True
+        except (duckdb.IOException, duckdb.PermissionException, WorkspaceBusy, OSError):
+            return False
 
     def imports(self) -> pd.DataFrame:
         with self._read() as connection:
@@ -162,7 +178,13 @@ class Workspace:
                 raise
 
     def _write(self) -> duckdb.DuckDBPyConnection:
-        return _retry_on_lock(lambda: duckdb.connect(str(self.database)))
+        connection = _retry_on_lock(lambda: duckdb.connect(str(self.database)))
+        try:
+            migrate_schema(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
 
     def _read(self) -> duckdb.DuckDBPyConnection:
         return _retry_on_lock(lambda: duckdb.connect(str(self.database), read_only=True))

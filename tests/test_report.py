@@ -15,7 +15,9 @@ from kpi.filters import Filters
 from kpi.periods import Period
 from kpi.report import AMOUNT_KEYS, RATIO_KEYS, period_report
 
-from sample_files import WORKED, WORKED_FILES
+from kpi.importers import read_files
+from kpi.ledger import Ledger
+from sample_files import MATCHING, MATCHING_FILES, WORKED, WORKED_FILES
 
 CASES = {
     "expected-2026-02.json": ([], []),
@@ -47,6 +49,61 @@ def test_cli_reproduces_worked_example(name):
     argv = ["report", *map(str, WORKED_FILES), "--from", expected["period"]["start"], "--to", expected["period"]["end"], *filter_args, "--format", "json"]
     assert main(argv, out) == 0
     assert_matches(json.loads(out.getvalue()), expected)
+
+
+def _case_arguments(name: str) -> list[str]:
+    """The options a file name of examples/ stands for: expected-2026-03-customer-M2-oldest.json →
+    --customer M2 --apply-credits oldest (the period is read from the file)."""
+    parts = name.removeprefix("expected-").removesuffix(".json").split("-")[2:]
+    arguments = []
+    if parts and parts[-1] == "oldest":
+        arguments += ["--apply-credits", "oldest"]
+        parts = parts[:-1]
+    for kind, value in zip(parts[::2], parts[1::2]):
+        arguments += [f"--{kind}", value]
+    return arguments
+
+
+MATCHING_CASES = sorted(path.name for path in MATCHING.glob("expected-*.json"))
+
+
+def test_the_matching_example_has_its_six_cases():
+    assert len(MATCHING_CASES) == 6
+    assert _case_arguments("expected-2026-03-activity-Products-oldest.json") == [
+        "--apply-credits", "oldest", "--activity", "Products"]
+
+
+@pytest.mark.parametrize("name", MATCHING_CASES)
+def test_cli_reproduces_matching_example(name):
+    expected = json.loads((MATCHING / name).read_text())
+    out = io.StringIO()
+    argv = ["report", *map(str, MATCHING_FILES), "--from", expected["period"]["start"], "--to", expected["period"]["end"],
+            *_case_arguments(name), "--format", "json"]
+    assert main(argv, out) == 0
+    assert_matches(json.loads(out.getvalue()), expected)
+
+
+def test_matching_modes_by_hand():
+    """examples/matching at 2026-03-31, worked out by hand.
+
+    matched: F-102 600 (24 days late), F-201 1 500 − 1 000 = 500 (76 days), F-301 800 − 300 credit
+    note − 200 = 300 (40 days), F-103 900 and F-202 700 not due; unapplied: A-201 −200, P-102 −300,
+    P-202 −100, W-201 −50 = −650. oldest: M1's −300 nets F-102 (oldest due) to 300; M2's −350 nets
+    F-201 to 150; nothing is left unapplied. AR is 2 350 in both.
+    """
+    ledger = Ledger.in_memory(read_files(MATCHING_FILES).ledger)
+    matched = period_report(ledger, Period.month(2026, 3))
+    oldest = period_report(ledger, Period.month(2026, 3), Filters(matching="oldest"))
+    assert matched.aging == {"not_due": Decimal("1600.00"), "1_30": Decimal("600.00"), "31_60": Decimal("300.00"),
+                             "61_90": Decimal("500.00"), "91_120": 0, "over_120": 0}
+    assert matched.unapplied_credits == Decimal("-650.00")
+    assert oldest.aging == {"not_due": Decimal("1600.00"), "1_30": Decimal("300.00"), "31_60": Decimal("300.00"),
+                            "61_90": Decimal("150.00"), "91_120": 0, "over_120": 0}
+    assert oldest.unapplied_credits == 0
+    assert matched.closing_ar == oldest.closing_ar == Decimal("2350.00")
+    # A credit application is neither collected nor written off: only P-101, P-102, P-202, P-301
+    # (cash) and W-201 (write-off) count in March.
+    assert matched.collected == Decimal("1200.00") and matched.written_off == Decimal("50.00")
 
 
 def test_api_returns_exact_money(worked_ledger):

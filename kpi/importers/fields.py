@@ -26,7 +26,8 @@ FIELD_LABELS = {
     "currency": "devise",
     "settlement_id": "référence du règlement",
     "date": "date du règlement",
-    "kind": "type de règlement (cash ou writeoff)",
+    "kind": "type de règlement (cash, writeoff ou credit)",
+    "source_document_id": "avoir imputé",
     # Collection-activity logs (kpi/importers/activity.py).
     "disputed": "litige (oui/non)", "opened_date": "date d'ouverture du litige",
     "resolved_date": "date de résolution du litige", "disputed_amount": "montant en litige", "reason": "motif",

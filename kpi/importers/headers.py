@@ -94,6 +94,10 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("total", "somme", "valeur"),
     ),
     "kind": (("kind", "type", "nature", "type de reglement", "type reglement"), ()),
+    # For a credit application: the credit note used (KPI-SPEC §1).
+    "source_document_id": (("source document id", "source document", "avoir", "n avoir", "numero avoir",
+                            "numero d avoir", "avoir impute", "credit note", "credit note id", "credit note number"),
+                           ()),
     "currency": INVOICE_FIELDS["currency"],
 }
 

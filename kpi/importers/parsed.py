@@ -33,4 +33,7 @@ class ParsedFile:
 
 
 def with_origin(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table in `schema`; a credit-note column the reader has nothing for is added empty."""
+    if "source_document_id" in schema.names and "source_document_id" not in table.column_names:
+        table = table.append_column("source_document_id", pa.nulls(table.num_rows, pa.string()))
     return table.select(schema.names).cast(schema)

@@ -18,6 +18,9 @@ KIND_WORDS = {
     "writeoff": ("writeoff", "write-off", "write off", "perte", "passage en perte", "pertes", "irrecouvrable",
                  "irrécouvrable", "creance irrecouvrable", "créance irrécouvrable", "abandon", "abandon de creance",
                  "abandon de créance", "bad debt"),
+    # A credit note applied to an invoice (KPI-SPEC §1): moves no money.
+    "credit": ("credit", "crédit", "imputation d'avoir", "imputation avoir", "imputation", "avoir", "avoir impute",
+               "avoir imputé", "credit note", "credit application"),
 }
 
 
@@ -53,10 +56,35 @@ def kinds(reader: FieldReader) -> pa.Array | None:
     if len(unknown):
         index = unknown[0].as_py()
         reader.issues.append(ImportIssue(
-            reader.table.file, "type de règlement inconnu — attendu règlement (cash) ou perte (writeoff)",
+            reader.table.file, "type de règlement inconnu — attendu règlement (cash), perte (writeoff) ou imputation d'avoir (credit)",
             reader.table.row_of(index), reader.mapping.header("kind"), values[index].as_py()))
         return None
     return result
+
+
+def _credit_sources(reader: FieldReader, kind: pa.Array, document: pa.Array) -> pa.Array:
+    """The credit note each `credit` row applies: required on those rows, refused on any other."""
+    n = len(kind)
+    source = reader.text("source_document_id")
+    source = pa.nulls(n, pa.string()) if source is None else pc.if_else(pc.equal(source, ""), pa.scalar(None, pa.string()), source)
+    is_credit = pc.equal(kind, "credit")
+    header = reader.mapping.header("source_document_id") or "source_document_id"
+    without = pc.indices_nonzero(pc.and_(is_credit, pc.or_(pc.is_null(source), pc.is_null(document))))
+    if len(without):
+        index = without[0].as_py()
+        reader.issues.append(ImportIssue(
+            reader.table.file, "imputation d'avoir (credit) sans l'avoir imputé ou sans la facture qu'il solde — "
+            "attendu le numéro de l'avoir dans source_document_id et celui de la facture dans document_id",
+            reader.table.row_of(index), header if source[index].as_py() is None else reader.mapping.header("document_id"),
+            ""))
+    stray = pc.indices_nonzero(pc.and_(pc.invert(is_credit), pc.is_valid(source)))
+    if len(stray):
+        index = stray[0].as_py()
+        reader.issues.append(ImportIssue(
+            reader.table.file, f"avoir « {source[index].as_py()} » sur un règlement de type « {kind[index].as_py()} »"
+            " — seule une imputation d'avoir (credit) désigne un avoir", reader.table.row_of(index), header,
+            source[index].as_py()))
+    return source
 
 
 def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> ParsedFile | None:
@@ -110,13 +138,18 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
         ids = pc.if_else(pc.equal(given_ids, ""), settlement_ids(document, dates, amounts), given_ids)
     else:
         ids = given_ids
+    kind = kind if kind is not None else pa.array(["cash"] * n, pa.string())
+    source = _credit_sources(reader, kind, document)
+    if len(issues) > before:
+        return None
     settlements = pa.table({
         "settlement_id": ids,
         "document_id": document,
         "customer_id": customer,
         "date": dates,
         "amount": amounts,
-        "kind": kind if kind is not None else pa.array(["cash"] * n, pa.string()),
+        "kind": kind,
+        "source_document_id": source,
         "source_file": pa.array([table.file] * n, pa.string()),
         "source_row": reader.rows(),
     }).filter(pc.invert(zero))

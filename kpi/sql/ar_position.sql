@@ -38,6 +38,6 @@ SELECT t.as_of,
 FROM (SELECT DISTINCT unnest(as_of_dates::DATE[]) AS as_of) AS t
 LEFT JOIN by_date USING (as_of);
 
-CREATE OR REPLACE MACRO ar_position_at(as_of_dates, customers, activities) AS TABLE
-WITH items AS (SELECT * FROM open_items_at(as_of_dates, customers, activities))
+CREATE OR REPLACE MACRO ar_position_at(as_of_dates, customers, activities, matching) AS TABLE
+WITH items AS (SELECT * FROM open_items_at(as_of_dates, customers, activities, matching))
 SELECT * FROM ar_position_of('items', as_of_dates);

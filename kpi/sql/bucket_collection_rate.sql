@@ -1,10 +1,10 @@
 -- label: Taux de recouvrement par tranche / Collection rate per ageing bucket
 -- formula: for the aged balance at S − 1, per bucket: Σ min(cash settlements of the document dated in [S, E], its outstanding at S − 1) / Σ outstanding at S − 1 × 100
 -- unit: %
-CREATE OR REPLACE MACRO bucket_collection_rate(period_start, period_end, edges, customers, activities) AS TABLE
+CREATE OR REPLACE MACRO bucket_collection_rate(period_start, period_end, edges, customers, activities, matching) AS TABLE
 WITH opening AS (
     SELECT document_id, bucket, outstanding
-    FROM aged_items(period_start::DATE - 1, edges, 'due', customers, activities)
+    FROM aged_items(period_start::DATE - 1, edges, 'due', customers, activities, matching)
     WHERE bucket IS NOT NULL
 ),
 collected AS (

@@ -1,5 +1,5 @@
 -- label: Prévision d'encaissements / Cash-in forecast
--- formula: open items at D: credit notes, negative outstanding and unapplied cash apart (unapplied credits); invoices of rating-D customers or more than 120 days past due apart (doubtful); every other invoice is expected on due date + the customer's average payment delay (amount-weighted mean of payment date − due date over its cash payments of the 12 months up to D, the ledger's when it has none), spread evenly over ± the delay's standard deviation; never before D + 1
+-- formula: open items at D in the matching mode asked for (a credit note applied to an invoice is not cash to come): credit notes, negative outstanding, unapplied cash and write-offs apart (unapplied credits); invoices of rating-D customers or more than 120 days past due apart (doubtful); every other invoice is expected on due date + the customer's average payment delay (amount-weighted mean of payment date − due date over its cash payments of the 12 months up to D, the ledger's when it has none), spread evenly over ± the delay's standard deviation; never before D + 1
 -- unit: € per week
 -- Only what was known at D is used (payments, ratings), so the same macro back-tests the
 -- forecast at past dates against what was then actually collected.
@@ -27,13 +27,13 @@ FROM overall
 UNION ALL
 SELECT customer_id, payments, avg_delay, delay_spread FROM by_customer;
 
-CREATE OR REPLACE MACRO forecast_items(as_of_date, customers, activities) AS TABLE
+CREATE OR REPLACE MACRO forecast_items(as_of_date, customers, activities, matching) AS TABLE
 WITH items AS (
-    SELECT * FROM open_items_at([as_of_date::DATE], customers, activities)
+    SELECT * FROM open_items_at([as_of_date::DATE], customers, activities, matching)
 ),
 profiles AS (SELECT * FROM payment_delay_profile(as_of_date, customers, activities)),
 overall AS (SELECT * FROM profiles WHERE customer_id IS NULL),
-ratings AS (SELECT customer_id, rating FROM risk_scores(as_of_date, customers, activities)),
+ratings AS (SELECT customer_id, rating FROM risk_scores(as_of_date, customers, activities, matching)),
 placed AS (
     SELECT i.document_id, i.customer_id, i.customer_name, i.item_kind, i.due_date, i.days_past_due, i.outstanding,
            r.rating,
@@ -64,9 +64,9 @@ SELECT * EXCLUDE (habit_date, habit_start, habit_end),
 FROM windows;
 
 -- What was actually collected after D on the documents open at D: the back-test's truth.
-CREATE OR REPLACE MACRO forecast_actuals(as_of_date, until_date, customers, activities) AS TABLE
+CREATE OR REPLACE MACRO forecast_actuals(as_of_date, until_date, customers, activities, matching) AS TABLE
 SELECT s.document_id, s.date, s.amount
 FROM ledger_settlements(customers, activities) AS s
 WHERE s.kind = 'cash' AND s.date > as_of_date::DATE AND s.date <= until_date::DATE
-  AND s.document_id IN (SELECT document_id FROM open_items_at([as_of_date::DATE], customers, activities)
+  AND s.document_id IN (SELECT document_id FROM open_items_at([as_of_date::DATE], customers, activities, matching)
                         WHERE item_kind = 'invoice');

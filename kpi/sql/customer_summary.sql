@@ -1,14 +1,14 @@
 -- label: Synthèse par client / Customer summary
 -- formula: per customer: closing AR = AR(E); overdue AR(E); DSO = closing AR / sales × N; average days late and to collect of its cash settlements in [S, E] (as payment_delays.sql); invoices issued in [S, E]; open invoices at E
 -- unit: € and days per customer
-CREATE OR REPLACE MACRO customer_summary(period_start, period_end, customers, activities) AS TABLE
+CREATE OR REPLACE MACRO customer_summary(period_start, period_end, customers, activities, matching) AS TABLE
 WITH positions AS (
     SELECT customer_id, any_value(customer_name) AS customer_name,
            sum(outstanding) AS closing_ar,
            coalesce(sum(outstanding) FILTER (is_aged_receivable(item_kind, outstanding) AND days_past_due >= 1), 0) AS overdue_ar,
            count(*) FILTER (is_aged_receivable(item_kind, outstanding)) AS open_invoices,
            max(days_past_due) FILTER (is_aged_receivable(item_kind, outstanding)) AS oldest_days_past_due
-    FROM open_items_at([period_end::DATE], customers, activities)
+    FROM open_items_at([period_end::DATE], customers, activities, matching)
     GROUP BY customer_id
 ),
 issued AS (

@@ -1,12 +1,12 @@
 -- label: Indicateurs d'une période / Period KPIs
--- formula: KPI-SPEC §3 — opening AR = AR(S − 1), closing AR = AR(E), flows of [S, E], then every KPI of its own file
+-- formula: KPI-SPEC §3 — opening AR = AR(S − 1), closing AR = AR(E), flows of [S, E], then every KPI of its own file; the open items in the matching mode asked for (KPI-SPEC §2)
 -- unit: one row per period
-CREATE OR REPLACE MACRO period_kpis(starts, ends, customers, activities) AS TABLE
+CREATE OR REPLACE MACRO period_kpis(starts, ends, customers, activities, matching) AS TABLE
 -- The open items at every S − 1 and E are computed once and read by the position, the
 -- unpaid rate and the activation rate.
 WITH items AS MATERIALIZED (
     SELECT * FROM open_items_at(list_concat(list_transform(starts::DATE[], lambda s: s - 1), ends::DATE[]),
-                                customers, activities)
+                                customers, activities, matching)
 ),
 positions AS (
     SELECT * FROM ar_position_of('items', list_concat(list_transform(starts::DATE[], lambda s: s - 1), ends::DATE[]))

@@ -14,7 +14,7 @@ CREATE OR REPLACE MACRO risk_points(value, first, second, third) AS
 CREATE OR REPLACE MACRO risk_rating(points) AS
     CASE WHEN points >= 12 THEN 'D' WHEN points >= 8 THEN 'C' WHEN points >= 4 THEN 'B' ELSE 'A' END;
 
-CREATE OR REPLACE MACRO risk_scores(as_of_date, customers, activities) AS TABLE
+CREATE OR REPLACE MACRO risk_scores(as_of_date, customers, activities, matching) AS TABLE
 WITH payments AS (
     SELECT d.customer_id, s.amount, s.date, greatest(s.date - d.due_date, 0) AS days_late
     FROM ledger_settlements(customers, activities) AS s
@@ -41,7 +41,7 @@ positions AS (
            max(days_past_due) FILTER (is_aged_receivable(item_kind, outstanding) AND days_past_due >= 1) AS oldest_days_past_due,
            coalesce(sum(outstanding) FILTER (is_aged_receivable(item_kind, outstanding) AND days_past_due > 120), 0) AS over_120_ar,
            count(*) FILTER (is_aged_receivable(item_kind, outstanding) AND days_past_due > 120) AS over_120_invoices
-    FROM open_items_at([as_of_date::DATE], customers, activities)
+    FROM open_items_at([as_of_date::DATE], customers, activities, matching)
     GROUP BY customer_id
 ),
 history AS (

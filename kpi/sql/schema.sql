@@ -26,14 +26,20 @@ CREATE TABLE IF NOT EXISTS documents (
     -- outstanding is zero for good. Lets open_items.sql skip settled documents without a join.
     open_until       DATE NOT NULL DEFAULT DATE '9999-12-31'
 );
+-- document_id empty = unapplied (cash or write-off). A `credit` moves no money: it applies part of
+-- the credit note source_document_id to the invoice document_id (registry.migrate_schema adds the
+-- column and the kind to a workspace written before them).
 CREATE TABLE IF NOT EXISTS settlements (
     settlement_id VARCHAR PRIMARY KEY,
     document_id   VARCHAR,
     customer_id   VARCHAR NOT NULL,
     date          DATE NOT NULL,
     amount        DECIMAL(18,2) NOT NULL CHECK (amount > 0),
-    kind          VARCHAR NOT NULL CHECK (kind IN ('cash', 'writeoff')),
-    import_id     INTEGER NOT NULL DEFAULT 0
+    kind          VARCHAR NOT NULL CHECK (kind IN ('cash', 'writeoff', 'credit')),
+    import_id     INTEGER NOT NULL DEFAULT 0,
+    source_document_id VARCHAR,
+    CHECK (CASE WHEN kind = 'credit' THEN source_document_id IS NOT NULL AND document_id IS NOT NULL
+                ELSE source_document_id IS NULL END)
 );
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,
