@@ -8,14 +8,22 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpi.filters import Filters
+from kpi.filters import DEFAULT_MATCHING, Filters
 from kpi.ledger import Ledger
 
 DEFAULT_EDGES = (30, 60, 90, 120)
 BASES = ("due", "issue")
 LEVELS = ("customer", "document")
-UNAPPLIED = "unapplied_credits"
+# The unapplied credits (KPI-SPEC §2) in two columns: credit notes not applied to an invoice, and
+# payments not matched (cash and write-offs without a document, invoices paid beyond their amount).
+CREDIT_NOTES = "credit_notes"
+UNAPPLIED_PAYMENTS = "unapplied_payments"
+UNAPPLIED_COLUMNS = (CREDIT_NOTES, UNAPPLIED_PAYMENTS)
+UNAPPLIED = "unapplied_credits"  # their sum, in `totals` and `percentages`
 TOTAL = "total"
+# Above this share of gross AR, unapplied credits in `matched` mode suggest a ledger that is not
+# lettered, which reads truly in `oldest` mode (issue 9).
+UNAPPLIED_NOTICE_SHARE = Decimal("0.10")
 ZERO = Decimal("0.00")
 
 
@@ -43,7 +51,10 @@ def bucket_keys(edges: tuple[int, ...], basis: str = "due") -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class AgedBalance:
-    """Rows by customer or document; bucket columns then unapplied credits then total (exact Decimal)."""
+    """Rows by customer or document; bucket columns, the two unapplied columns, then total (exact Decimal).
+
+    `totals` and `percentages` also hold UNAPPLIED, the two unapplied columns together.
+    """
 
     as_of: date
     edges: tuple[int, ...]
@@ -53,10 +64,20 @@ class AgedBalance:
     rows: pd.DataFrame
     totals: dict[str, Decimal]
     percentages: dict[str, float | None]
+    matching: str = DEFAULT_MATCHING
 
     @property
     def amount_columns(self) -> tuple[str, ...]:
-        return (*self.bucket_keys, UNAPPLIED, TOTAL)
+        return (*self.bucket_keys, *UNAPPLIED_COLUMNS, TOTAL)
+
+    @property
+    def gross(self) -> Decimal:
+        """Σ of the buckets: what customers owe before their unapplied credits."""
+        return sum((self.totals[key] for key in self.bucket_keys), ZERO)
+
+    @property
+    def suggests_oldest(self) -> bool:
+        return credits_suggest_oldest(self.totals[UNAPPLIED], self.gross, self.matching)
 
     def with_summary_rows(self) -> pd.DataFrame:
         """The rows followed by a total row and a %-of-total row, as a report shows them."""
@@ -64,6 +85,12 @@ class AgedBalance:
         total_row = {label_column: "Total", **self.totals}
         percent_row = {label_column: "%", **self.percentages}
         return pd.concat([self.rows, pd.DataFrame([total_row, percent_row])], ignore_index=True)
+
+
+def credits_suggest_oldest(unapplied_credits: Decimal, gross_ar: Decimal, matching: str) -> bool:
+    """In `matched` mode, unapplied credits above 10 % of gross AR: the ledger is probably not
+    lettered, and reads truly with credits applied to the oldest invoices (KPI-SPEC §2)."""
+    return matching == "matched" and gross_ar > 0 and -unapplied_credits > UNAPPLIED_NOTICE_SHARE * gross_ar
 
 
 def aged_balance(
@@ -82,22 +109,24 @@ def aged_balance(
     keys = bucket_keys(tuple(edges), basis)
     params = {"as_of": as_of, "edges": list(edges), "basis": basis, **filters.params()}
     sums = ledger.query(
-        "SELECT customer_id, customer_name, bucket, all_customers, all_buckets, amount"
+        "SELECT customer_id, customer_name, bucket, unapplied_column, all_customers, all_buckets, amount"
         " FROM aged_balance_by_customer($as_of, $edges, $basis, $customers, $activities, $matching)",
         params,
     ).fetchall()
-    totals = {key: ZERO for key in (*keys, UNAPPLIED, TOTAL)}
+    columns = (*keys, *UNAPPLIED_COLUMNS, TOTAL)
+    totals = {key: ZERO for key in columns}
     by_customer: dict[str, dict] = {}
-    for customer_id, customer_name, bucket, all_customers, all_buckets, amount in sums:
-        column = TOTAL if all_buckets else (UNAPPLIED if bucket is None else keys[bucket])
+    for customer_id, customer_name, bucket, unapplied_column, all_customers, all_buckets, amount in sums:
+        column = TOTAL if all_buckets else (unapplied_column if bucket is None else keys[bucket])
         if all_customers:
             totals[column] = ZERO if amount is None else amount
         else:
             row = by_customer.setdefault(
                 customer_id,
-                {"customer_id": customer_id, "customer_name": customer_name, **{k: ZERO for k in totals}},
+                {"customer_id": customer_id, "customer_name": customer_name, **{k: ZERO for k in columns}},
             )
             row[column] = amount
+    totals[UNAPPLIED] = totals[CREDIT_NOTES] + totals[UNAPPLIED_PAYMENTS]
     grand_total = totals[TOTAL]
     percentages = {
         key: (float(value / grand_total * 100) if grand_total else None) for key, value in totals.items()
@@ -105,29 +134,49 @@ def aged_balance(
     if by == "customer":
         rows = pd.DataFrame(
             sorted(by_customer.values(), key=lambda r: (-r[TOTAL], r["customer_name"], r["customer_id"])),
-            columns=["customer_id", "customer_name", *totals],
+            columns=["customer_id", "customer_name", *columns],
         )
     else:
-        rows = _document_rows(ledger, params, keys)
-    return AgedBalance(as_of, tuple(edges), basis, by, keys, rows, totals, percentages)
+        rows = _document_rows(ledger, params, keys, filters.matching)
+    return AgedBalance(as_of, tuple(edges), basis, by, keys, rows, totals, percentages, filters.matching)
 
 
-def _document_rows(ledger: Ledger, params: dict, keys: tuple[str, ...]) -> pd.DataFrame:
+def _document_rows(ledger: Ledger, params: dict, keys: tuple[str, ...], matching: str) -> pd.DataFrame:
+    """One row per open item; in `oldest` mode with the part of it the oldest-first rule netted."""
     items = ledger.query(
         "SELECT customer_id, customer_name, document_id, item_kind, activity, issue_date, due_date, amount,"
-        "       days_past_due, bucket, outstanding"
+        "       days_past_due, credits_netted, bucket, unapplied_column, outstanding"
         " FROM aged_items($as_of, $edges, $basis, $customers, $activities, $matching)"
         " ORDER BY customer_name, customer_id, due_date, document_id",
         params,
     )
     names = [column[0] for column in items.description]
+    labels = [name for name in names[:-3] if matching == "oldest" or name != "credits_netted"]
     rows = []
     for values in items.fetchall():
         item = dict(zip(names, values))
         outstanding = item.pop("outstanding")
         bucket = item.pop("bucket")
-        placed = {key: ZERO for key in (*keys, UNAPPLIED)}
-        placed[UNAPPLIED if bucket is None else keys[bucket]] = outstanding
-        rows.append({**item, **placed, TOTAL: outstanding})
-    columns = [*names[:-2], *keys, UNAPPLIED, TOTAL]
-    return pd.DataFrame(rows, columns=columns)
+        unapplied_column = item.pop("unapplied_column")
+        placed = {key: ZERO for key in (*keys, *UNAPPLIED_COLUMNS)}
+        placed[unapplied_column if bucket is None else keys[bucket]] = outstanding
+        rows.append({**{name: item[name] for name in labels}, **placed, TOTAL: outstanding})
+    return pd.DataFrame(rows, columns=[*labels, *keys, *UNAPPLIED_COLUMNS, TOTAL])
+
+
+def customer_settlements(ledger: Ledger, customer_id: str, as_of: date) -> pd.DataFrame:
+    """What settled each document of one customer issued ≤ `as_of`, open or settled (the drill-down)."""
+    ids = ledger.query(
+        "SELECT coalesce(list(document_id), []) FROM documents WHERE customer_id = $customer AND issue_date <= $as_of",
+        {"customer": customer_id, "as_of": as_of},
+    ).fetchall()[0][0]
+    return document_settlements(ledger, ids, as_of)
+
+
+def document_settlements(ledger: Ledger, document_ids: list[str], as_of: date) -> pd.DataFrame:
+    """What settled each document up to `as_of` (document_settlements.sql): payments, write-offs and
+    credit notes applied to it, and for a credit note the invoices it was applied to, by date."""
+    return ledger.frame(
+        "SELECT * FROM document_settlements($ids, $as_of) ORDER BY document_id, date, settlement_id",
+        {"ids": list(document_ids), "as_of": as_of},
+    )

@@ -46,6 +46,7 @@ def _cover_rows(audit: AuditReport) -> list[tuple[str, str]]:
         (t("audit.period"), period),
         (t("audit.previous_period"), f"{format_date(previous.start, lang)} – {format_date(previous.end, lang)}"),
         (t("audit.filters"), ", ".join(filters) if filters else t("audit.no_filter")),
+        (t("matching.label"), t(f"matching.{audit.filters.matching}")),
         (t("audit.sources"), ", ".join(audit.sources) if audit.sources else t("audit.no_imports")),
         (t("audit.generated_on"), format_date(audit.generated_on, lang)),
     ]
@@ -56,7 +57,7 @@ def _text(value, unit: str, audit: AuditReport) -> str:
 
 
 def _aged_columns(audit: AuditReport) -> list[str]:
-    return [*audit.aged.bucket_keys, "unapplied_credits", "total"]
+    return list(audit.aged.amount_columns)
 
 
 def _unit_text(unit: str, audit: AuditReport) -> str:

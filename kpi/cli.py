@@ -146,7 +146,9 @@ def _report(args: argparse.Namespace, out) -> None:
     from kpi.i18n import bucket_label, translate
 
     lang = args.lang
-    lines = [f"{translate('cli.period', lang)} {args.start.isoformat()} → {args.end.isoformat()} ({result.period.days} j)"]
+    filters = _filters(args, ledger)
+    lines = [f"{translate('cli.period', lang)} {args.start.isoformat()} → {args.end.isoformat()} ({result.period.days} j)",
+             f"{translate('matching.label', lang)} : {translate(f'matching.{filters.matching}', lang)}"]
     units = {"dso": "days", "bpdso": "days", "add": "days", "countback_dso": "days", "avg_days_to_collect": "days",
              "avg_days_late": "days", "ar_turnover": "ratio"}
     rows = [(translate(f"kpi.{key}.label", lang), format_value(getattr(result, key), "money", lang)) for key in AMOUNT_KEYS]
@@ -170,6 +172,7 @@ def _aging(args: argparse.Namespace, out) -> None:
         edges=tuple(args.buckets),
         filters=tuple(f"{k}: {', '.join(v)}" for k, v in (("customers", filters.customers), ("activities", filters.activities)) if v),
         lang=args.lang,
+        matching=filters.matching,
     )
     if args.format == "xlsx":
         if args.output is None:
@@ -197,6 +200,7 @@ def _aging_table(balance, lang: str) -> str:
     """The aged balance as aligned text: amounts formatted for the language, total and % rows last."""
     from kpi.exports import column_title, label_columns
     from kpi.formatting import format_percent, format_value
+    from kpi.i18n import translate
 
     labels = [c for c in label_columns(balance) if c not in ("customer_id", "item_kind", "amount")][:4]
     amounts = list(balance.amount_columns)
@@ -209,10 +213,11 @@ def _aging_table(balance, lang: str) -> str:
     body.append(["Total", *padding] + [format_value(balance.totals[c], "money", lang) for c in amounts])
     body.append(["%", *padding] + [format_percent(balance.percentages[c], lang) for c in amounts])
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    return "\n".join(
+    mode = f"{translate('matching.label', lang)} : {translate(f'matching.{balance.matching}', lang)}"
+    return "\n".join([mode] + [
         "  ".join(cell.ljust(w) if i < len(labels) else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
         for line in [header, *body]
-    )
+    ])
 
 
 def _series(args: argparse.Namespace, out) -> None:

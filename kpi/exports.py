@@ -33,17 +33,14 @@ class ExportHeader:
     edges: tuple[int, ...]
     filters: tuple[str, ...] = ()  # already readable, e.g. "Clients : Garage Dupont"
     currency: str = "EUR"
+    matching: str = "matched"  # KPI-SPEC §2: how credits meet invoices in this balance
     lang: str = "fr"
     generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
 
 def money_columns(balance) -> list[str]:
-    """The amount columns of an aged balance, in display order: buckets, unapplied credits, total."""
-    columns = list(balance.bucket_keys)
-    for extra in ("unapplied_credits", "total"):
-        if extra in balance.rows.columns:
-            columns.append(extra)
-    return columns
+    """The amount columns of an aged balance, in display order: buckets, the two unapplied columns, total."""
+    return list(balance.amount_columns)
 
 
 LABEL_ORDER = ("customer_name", "customer_id", "document_id", "item_kind", "activity", "issue_date", "due_date",
@@ -68,7 +65,8 @@ def _label_value(name: str, value, lang: str):
 
 def column_title(name: str, lang: str) -> str:
     """The header of a column in the user's language."""
-    if name in ("not_due", "unapplied_credits", "total") or name[:1].isdigit() or name.startswith("over_"):
+    if name in ("not_due", "unapplied_credits", "credit_notes", "unapplied_payments", "total") or name[:1].isdigit() \
+            or name.startswith("over_"):
         return bucket_label(name, lang)
     key = f"column.{name}"
     title = translate(key, lang)
@@ -103,6 +101,7 @@ def header_lines(header: ExportHeader) -> list[tuple[str, str]]:
         (translate("export.basis", lang), translate(f"aging.basis.{header.basis}", lang)),
         (translate("export.edges", lang), edges),
         (translate("export.filters", lang), filters),
+        (translate("export.matching", lang), translate(f"matching.{header.matching}", lang)),
         (translate("export.currency", lang), header.currency),
         (translate("export.generated", lang), header.generated.strftime("%d/%m/%Y %H:%M")),
     ]

@@ -52,7 +52,7 @@ _BUCKET_OVER = re.compile(r"^over_(\d+)$")
 
 def bucket_label(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A readable name for an ageing bucket key: `not_due` → "Non échu", `31_60` → "31–60 j", `over_120` → "> 120 j"."""
-    if key in ("not_due", "unapplied_credits", "total"):
+    if key in ("not_due", "unapplied_credits", "credit_notes", "unapplied_payments", "total"):
         return translate(f"bucket.{key}", lang)
     unit = translate("unit.days_short", lang)
     if match := _BUCKET_RANGE.match(key):

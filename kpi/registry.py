@@ -38,6 +38,7 @@ MACRO_FILES = (
     "period_kpis",
     "customer_summary",
     "aged_items",
+    "document_settlements",
     "ledger_disputes",
     "dispute_rate",
     "open_disputes",

@@ -30,8 +30,10 @@ def test_by_customer_at_march_end(worked_ledger):
     rows = balance.rows.set_index("customer_id")
     assert list(rows.index) == ["C1", "C3", "C2", "C4"]  # largest total first
     assert rows.loc["C1", "not_due"] == D("3000.00") and rows.loc["C1", "31_60"] == D("300.00")
-    assert rows.loc["C2", "1_30"] == D("800.00") and rows.loc["C2", "unapplied_credits"] == D("-300.00")
-    assert rows.loc["C3", "unapplied_credits"] == D("-250.00")  # P-07, unapplied cash
+    assert rows.loc["C2", "1_30"] == D("800.00") and rows.loc["C2", "credit_notes"] == D("-300.00")  # A-001
+    assert rows.loc["C2", "unapplied_payments"] == 0
+    assert rows.loc["C3", "unapplied_payments"] == D("-250.00")  # P-07, unapplied cash
+    assert balance.totals["unapplied_credits"] == D("-550.00")  # the two columns together
     assert rows.loc["C4", "31_60"] == D("450.00")
     assert rows.loc["C3", "customer_name"] == 'Café "Le Zinc"'
     assert balance.totals["total"] == D("6500.00")
@@ -48,7 +50,9 @@ def test_by_document_places_each_item_once(worked_ledger):
     assert rows.loc["F-004", "days_past_due"] == 19
     assert rows.loc["A-001", "item_kind"] == "credit_note"
     assert rows.loc["P-07", "item_kind"] == "unapplied_cash"
-    assert rows.loc["P-07", "unapplied_credits"] == D("-250.00")
+    assert rows.loc["P-07", "unapplied_payments"] == D("-250.00")
+    assert rows.loc["A-001", "credit_notes"] == D("-300.00")
+    assert "credits_netted" not in rows.columns  # only the oldest-first rule nets anything
     assert balance.totals == aged_balance(worked_ledger, date(2026, 3, 31)).totals
 
 
@@ -87,3 +91,49 @@ def test_empty_ledger_date_gives_zero_totals_not_errors(worked_ledger):
     assert balance.rows.empty
     assert balance.totals["total"] == 0
     assert balance.percentages["total"] is None
+
+
+@pytest.fixture(scope="module")
+def matching_ledger():
+    from kpi.importers import read_files
+    from kpi.ledger import Ledger
+    from sample_files import MATCHING_FILES
+
+    return Ledger.in_memory(read_files(MATCHING_FILES).ledger)
+
+
+def test_oldest_mode_nets_credits_document_by_document(matching_ledger):
+    """examples/matching at 31/03/2026: M1's P-102 (−300) nets F-102 (due 07/03, the oldest) from 600
+    to 300; M2's A-201 (−200), P-202 (−100) and W-201 (−50) net F-201 from 500 to 150; the credit items
+    are used up, so they are no longer open."""
+    balance = aged_balance(matching_ledger, date(2026, 3, 31), by="document", filters=Filters(matching="oldest"))
+    rows = balance.rows.set_index("document_id")
+    assert set(rows.index) == {"F-102", "F-103", "F-201", "F-202", "F-301"}
+    assert rows.loc["F-102", "1_30"] == D("300.00") and rows.loc["F-102", "credits_netted"] == D("300.00")
+    assert rows.loc["F-201", "61_90"] == D("150.00") and rows.loc["F-201", "credits_netted"] == D("350.00")
+    assert rows.loc["F-103", "credits_netted"] == 0  # due after F-102: nothing left to net it
+    assert balance.totals["unapplied_credits"] == 0 and balance.totals["total"] == D("2350.00")
+    assert not balance.suggests_oldest
+
+
+def test_matched_mode_suggests_oldest_above_a_tenth_of_gross(matching_ledger):
+    balance = aged_balance(matching_ledger, date(2026, 3, 31))
+    assert balance.gross == D("3000.00") and balance.totals["unapplied_credits"] == D("-650.00")
+    assert balance.suggests_oldest  # 650 > 10 % × 3 000
+    # Before P-102 (28/03), W-201 (31/03) and P-202 (12/03), only A-201's −200 would wait: 200 < 10 % of 3 100.
+    assert not aged_balance(matching_ledger, date(2026, 3, 10)).suggests_oldest
+
+
+def test_what_settled_each_document(matching_ledger):
+    from kpi.aging import customer_settlements
+
+    moves = customer_settlements(matching_ledger, "M1", date(2026, 3, 31))
+    rows = [(r.document_id, r.date.isoformat(), r.kind, r.amount, r.counterpart if isinstance(r.counterpart, str) else None)
+            for r in moves.itertuples()]
+    assert rows == [
+        ("A-101", "2026-02-20", "credit_applied", D("400.00"), "F-101"),  # the credit note, used on F-101
+        ("F-101", "2026-02-20", "credit", D("400.00"), "A-101"),  # F-101 settled by it, then by P-101
+        ("F-101", "2026-03-15", "cash", D("600.00"), None),
+    ]
+    # Before the payment, only the credit note had settled F-101.
+    assert len(customer_settlements(matching_ledger, "M1", date(2026, 3, 1))) == 2

@@ -67,7 +67,8 @@ def test_bucket_editor_changes_the_columns(deferred_downloads):
     assert_clean(app)
     _, data = _one(deferred_downloads, ".csv")
     header = data.decode("utf-8-sig").splitlines()[0].split(";")
-    assert header[2:] == ["Non échu", "1–15\u00a0j", "16–45\u00a0j", ">\u00a045\u00a0j", "Avoirs et non lettré", "Total"]
+    assert header[2:] == ["Non échu", "1–15\u00a0j", "16–45\u00a0j", ">\u00a045\u00a0j", "Avoirs non imputés",
+                          "Règlements non lettrés", "Total"]
 
 
 def test_bad_bucket_edges_are_explained(deferred_downloads):

@@ -66,7 +66,8 @@ def test_total_row_equals_closing_ar_of_the_report(balances, worked_ledger):
         total_row = _find_row(sheet, "Total")
         assert total_row[titles.index("Total")].value == pytest.approx(float(closing_ar))
         assert total_row[titles.index("Non échu")].value == pytest.approx(5500.0)
-        assert total_row[titles.index("Avoirs et non lettré")].value == pytest.approx(-550.0)
+        assert total_row[titles.index("Avoirs non imputés")].value == pytest.approx(-300.0)
+        assert total_row[titles.index("Règlements non lettrés")].value == pytest.approx(-250.0)  # P-07
         # The total is a SUM the user can audit, not a pasted number.
         formula_row = _find_row(formulas[name], "Total")
         assert str(formula_row[titles.index("Total")].value).startswith("=SUM(")
@@ -107,7 +108,8 @@ def test_french_csv_has_bom_semicolons_and_decimal_commas(balances):
     assert rows[0][:3] == ["Client", "Code client", "Non échu"]
     dupont = next(row for row in rows if row[1] == "C2")
     assert dupont[rows[0].index("1–30\u00a0j")] == "800,00"
-    assert dupont[rows[0].index("Avoirs et non lettré")] == "-300,00"
+    assert dupont[rows[0].index("Avoirs non imputés")] == "-300,00"
+    assert dupont[rows[0].index("Règlements non lettrés")] == "0,00"
     totals = [Decimal(row[rows[0].index("Total")].replace(",", ".")) for row in rows[1:]]
     assert sum(totals) == Decimal("6500.00")
 
