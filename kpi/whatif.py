@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -25,10 +24,10 @@ import duckdb
 
 from kpi.canonical import CanonicalLedger
 from kpi.compare import Comparison, compare_reports
-from kpi.filters import Filters
-from kpi.ledger import Ledger, engine_connection
+from kpi.filters import DEFAULT_MATCHING, Filters
+from kpi.ledger import Ledger, bound_parameters
 from kpi.periods import Period
-from kpi.registry import named_query
+from kpi.registry import named_query, refresh_document_status
 from kpi.report import PeriodReport, period_report
 
 WHATIF_SQL = ("whatif_selection", "whatif_payment_terms", "whatif_faster_payment", "whatif_collect_overdue", "whatif_move_sales")
@@ -121,7 +120,7 @@ class CollectOverdue:
         params = {"on": self.on, "older": self.older_than_days, "action": self.action, **_selection(self)}
         return (
             None,
-            "SELECT * FROM whatif_collect_overdue_settlements($on, $older, $action, $customers, $activities)",
+            "SELECT * FROM whatif_collect_overdue_settlements($on, $older, $action, $customers, $activities, $matching)",
             params,
         )
 
@@ -278,26 +277,29 @@ class ChangeEffect:
     amount: Decimal  # Σ amount of the documents changed, or else of the settlements changed or added
 
 
-def apply_scenario(canonical: CanonicalLedger, scenario: Scenario) -> tuple[CanonicalLedger, tuple[ChangeEffect, ...]]:
-    """The ledger the scenario describes, and what each change did to it."""
-    connection = engine_connection()
+def apply_scenario(canonical: CanonicalLedger, scenario: Scenario,
+                   matching: str = DEFAULT_MATCHING) -> tuple[CanonicalLedger, tuple[ChangeEffect, ...]]:
+    """The ledger the scenario describes, and what each change did to it.
+
+    The changes run on a scratch in-memory Ledger, so that a change that needs open items (old
+    overdue collected) reads them with the engine's own macros, in the matching mode of the view.
+    """
+    scratch = Ledger.in_memory(canonical)
+    connection = scratch.connection
     try:
-        connection.register("base_documents", canonical.documents)
-        connection.register("base_settlements", canonical.settlements)
-        connection.execute("CREATE TABLE documents AS SELECT * FROM base_documents")
-        connection.execute("CREATE TABLE settlements AS SELECT * FROM base_settlements")
         for name in WHATIF_SQL:
             connection.execute(named_query(name).sql)
-        effects = tuple(_apply_change(connection, change) for change in scenario.changes)
+        effects = tuple(_apply_change(connection, change, matching) for change in scenario.changes)
         documents = connection.sql("SELECT * FROM documents ORDER BY issue_date, document_id").to_arrow_table()
         settlements = connection.sql("SELECT * FROM settlements ORDER BY date, settlement_id").to_arrow_table()
     finally:
-        connection.close()
+        scratch.close()
     return CanonicalLedger(documents, settlements, canonical.currency, canonical.sources), effects
 
 
-def _apply_change(connection: duckdb.DuckDBPyConnection, change: Change) -> ChangeEffect:
+def _apply_change(connection: duckdb.DuckDBPyConnection, change: Change, matching: str) -> ChangeEffect:
     documents_sql, settlements_sql, params = change.queries()
+    params = {**params, "matching": matching}
     # Both new tables are computed from the old ones before either is replaced.
     new_documents = _run(connection, documents_sql, params) if documents_sql else None
     new_settlements = _run(connection, settlements_sql, params) if settlements_sql else None
@@ -322,18 +324,19 @@ def _apply_change(connection: duckdb.DuckDBPyConnection, change: Change) -> Chan
             amount = changed_amount
         connection.execute("CREATE OR REPLACE TABLE settlements AS SELECT * FROM next_settlements")
         connection.unregister("next_settlements")
+    # The next change reads open items: the day each document is settled for good must follow.
+    refresh_document_status(connection)
     return ChangeEffect(change.kind, documents_changed, settlements_changed, settlements_removed, Decimal(amount))
 
 
 def _run(connection: duckdb.DuckDBPyConnection, sql: str, params: dict):
-    """Bind the parameters the query names (DuckDB refuses unused ones)."""
-    names = set(re.findall(r"\$(\w+)", sql))
-    return connection.sql(sql, params={k: v for k, v in params.items() if k in names}).to_arrow_table()
+    return connection.sql(sql, params=bound_parameters(sql, params)).to_arrow_table()
 
 
-def scenario_ledger(ledger: Ledger, scenario: Scenario) -> tuple[Ledger, tuple[ChangeEffect, ...]]:
+def scenario_ledger(ledger: Ledger, scenario: Scenario,
+                    matching: str = DEFAULT_MATCHING) -> tuple[Ledger, tuple[ChangeEffect, ...]]:
     """An in-memory Ledger of the whole stored ledger with the scenario applied."""
-    canonical, effects = apply_scenario(ledger.canonical(), scenario)
+    canonical, effects = apply_scenario(ledger.canonical(), scenario, matching)
     return Ledger.in_memory(canonical), effects
 
 
@@ -389,7 +392,7 @@ def run_scenario(ledger: Ledger, scenario: Scenario, period: Period, filters: Fi
     The scenario is applied to the whole ledger, not to the filtered part: moving sales
     between activities, or telling late payers apart, needs every customer's history.
     """
-    simulated_ledger, effects = scenario_ledger(ledger, scenario)
+    simulated_ledger, effects = scenario_ledger(ledger, scenario, filters.matching)
     try:
         simulated = period_report(simulated_ledger, period, filters)
     finally:

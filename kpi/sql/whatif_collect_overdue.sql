@@ -1,21 +1,18 @@
 -- label: Simulation : échu ancien encaissé ou passé en perte / What-if: old overdue collected or written off
--- formula: every selected invoice issued ≤ D with days past due at D > X and outstanding(D) > 0 gets one settlement of its outstanding(D), dated D, of the chosen kind (cash or writeoff); its real settlements dated after D are dropped, since the scenario has already settled it
+-- formula: every selected invoice with days past due at D > X and an outstanding(D) > 0 in the matching mode asked for (KPI-SPEC §2: what credit notes cancel is not outstanding) gets one settlement of that outstanding, dated D, of the chosen kind (cash or writeoff); its real cash and write-off settlements dated after D are dropped, since the scenario has already settled it
 -- unit: €
-CREATE OR REPLACE MACRO whatif_overdue_targets(on_date, older_than_days, customers, activities) AS TABLE
-SELECT d.document_id, d.customer_id,
-       d.amount - coalesce(sum(s.amount) FILTER (s.date <= on_date::DATE), 0) AS outstanding
-FROM documents AS d LEFT JOIN settlements AS s ON s.document_id = d.document_id
-WHERE d.amount > 0 AND d.issue_date <= on_date::DATE
-  AND on_date::DATE - d.due_date > older_than_days::INTEGER
-  AND whatif_selects(d.customer_id, d.activity, customers, activities)
-GROUP BY d.document_id, d.customer_id, d.amount
-HAVING outstanding > 0;
+CREATE OR REPLACE MACRO whatif_overdue_targets(on_date, older_than_days, customers, activities, matching) AS TABLE
+SELECT document_id, customer_id, outstanding
+FROM open_items_at([on_date::DATE], [], [], matching)
+WHERE is_aged_receivable(item_kind, outstanding) AND days_past_due > older_than_days::INTEGER
+  AND whatif_selects(customer_id, activity, customers, activities);
 
-CREATE OR REPLACE MACRO whatif_collect_overdue_settlements(on_date, older_than_days, kind, customers, activities) AS TABLE
-WITH targets AS (SELECT * FROM whatif_overdue_targets(on_date, older_than_days, customers, activities))
+CREATE OR REPLACE MACRO whatif_collect_overdue_settlements(on_date, older_than_days, settlement_kind, customers, activities, matching) AS TABLE
+WITH targets AS (SELECT * FROM whatif_overdue_targets(on_date, older_than_days, customers, activities, matching))
 SELECT * FROM settlements
-WHERE document_id IS NULL OR date <= on_date::DATE OR document_id NOT IN (SELECT document_id FROM targets)
+WHERE document_id IS NULL OR date <= on_date::DATE OR kind = 'credit'
+   OR document_id NOT IN (SELECT document_id FROM targets)
 UNION ALL BY NAME
-SELECT 'whatif-' || kind || '-' || document_id AS settlement_id, document_id, customer_id,
-       on_date::DATE AS date, outstanding AS amount, kind::VARCHAR AS kind
+SELECT 'whatif-' || settlement_kind || '-' || document_id AS settlement_id, document_id, customer_id,
+       on_date::DATE AS date, outstanding AS amount, settlement_kind::VARCHAR AS kind
 FROM targets;
