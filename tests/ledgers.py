@@ -40,12 +40,13 @@ cents = st.integers(min_value=1, max_value=2_000_000)
 
 @st.composite
 def random_ledgers(draw) -> CanonicalLedger:
-    """Invoices and credit notes over ~200 days, with partial, full, over- and unapplied payments."""
+    """Invoices and credit notes over ~200 days, with partial, full, over- and unapplied payments, unapplied
+    write-offs, and credit notes applied to their customer's invoices."""
     documents, settlements = [], []
     for index in range(draw(st.integers(min_value=0, max_value=25))):
         issue = DAY0 + timedelta(days=draw(st.integers(0, 200)))
         amount = Decimal(draw(cents)) / 100
-        if draw(st.integers(0, 9)) == 0:
+        if draw(st.integers(0, 5)) == 0:
             amount = -amount  # a credit note, sometimes larger than the customer's invoices
         document_id = f"D{index}"
         documents.append(
@@ -77,6 +78,34 @@ def random_ledgers(draw) -> CanonicalLedger:
                 "customer_id": draw(st.sampled_from(CUSTOMERS)),
                 "date": DAY0 + timedelta(days=draw(st.integers(0, 250))),
                 "amount": Decimal(draw(cents)) / 100,
+                "kind": draw(st.sampled_from(("cash", "cash", "writeoff"))),
             }
         )
+    settlements += draw(credit_applications(documents))
     return ledger_from_rows(documents, settlements)
+
+
+@st.composite
+def credit_applications(draw, documents: list[dict]) -> list[dict]:
+    """Credit notes applied to invoices of their customer (KPI-SPEC §1), never beyond the credit note's
+    amount, whatever the activities, dated on or after the later of the two issue dates."""
+    applications = []
+    for note in (d for d in documents if d["amount"] < 0):
+        invoices = [d for d in documents if d["amount"] > 0 and d["customer_id"] == note["customer_id"]]
+        left = -note["amount"]
+        for part in range(draw(st.integers(0, min(2, len(invoices))))):
+            invoice = draw(st.sampled_from(invoices))
+            amount = min(left, Decimal(draw(st.integers(1, int(invoice["amount"] * 100)))) / 100)
+            if amount <= 0:
+                break
+            left -= amount
+            applications.append({
+                "settlement_id": f"C-{note['document_id']}-{part}",
+                "document_id": invoice["document_id"],
+                "source_document_id": note["document_id"],
+                "customer_id": note["customer_id"],
+                "date": max(note["issue_date"], invoice["issue_date"]) + timedelta(days=draw(st.integers(0, 30))),
+                "amount": amount,
+                "kind": "credit",
+            })
+    return applications
