@@ -17,7 +17,7 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.filters import Filters
+from kpi.filters import MATCHING_MODES, Filters
 from kpi.formatting import Formatter
 from kpi.i18n import LANGUAGES, Translator
 from kpi.periods import Period
@@ -75,8 +75,8 @@ choices = list_workspaces(home) + ([context.SCRATCH_CHOICE] if scratch.exists() 
 def _switch_workspace(choice: str | None, *, by_user: bool = False) -> None:
     # Another client's data: its customers, activities and months are not this one's.
     sidebar.workspace, sidebar.customers, sidebar.activities = choice, (), ()
-    sidebar.period, sidebar.preset = None, None
-    redraw("sb_customers", "sb_activities", "sb_period", "sb_range")
+    sidebar.period, sidebar.preset, sidebar.matching = None, None, None
+    redraw("sb_customers", "sb_activities", "sb_period", "sb_range", "sb_matching")
     if not by_user:  # the selector already shows what the user picked
         redraw("sb_workspace")
 
@@ -167,6 +167,15 @@ if sidebar.workspace is not None:
             key=widget_key("sb_activities"), placeholder=t("sidebar.all_activities"),
         ))
 
+        # -- how credits meet invoices: the workspace's setting, or this view's choice (KPI-SPEC §2) --
+        matching = sidebar.matching or preferences.matching
+        picked_matching = st.selectbox(
+            t("matching.label"), MATCHING_MODES, index=MATCHING_MODES.index(matching), key=widget_key("sb_matching"),
+            format_func=lambda mode: t(f"matching.{mode}"), help=t(f"matching.{matching}.help"),
+        )
+        sidebar.matching = None if picked_matching == preferences.matching else picked_matching
+        matching = picked_matching
+
     view = context.View(
         workspace=workspace,
         workspace_label=_workspace_label(sidebar.workspace),
@@ -174,7 +183,7 @@ if sidebar.workspace is not None:
         ledger=ledger,
         version=version,
         period=sidebar.period,
-        filters=Filters(sidebar.customers, sidebar.activities),
+        filters=Filters(sidebar.customers, sidebar.activities, matching),
         lang=sidebar.lang,
         preferences=preferences,
         data_range=data_range,

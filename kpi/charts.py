@@ -26,10 +26,15 @@ UNAPPLIED_COLOUR = "#78909c"
 _MONTH_COLUMNS = ("month", "period_start", "month_start", "month_end", "as_of", "period_end")
 
 
+UNAPPLIED_KEYS = ("unapplied_credits", "credit_notes", "unapplied_payments")
+
+
 def bucket_colours(bucket_keys: Iterable[str]) -> list[str]:
-    """One colour per bucket, greener for the youngest, redder for the oldest."""
+    """One colour per bucket, greener for the youngest, redder for the oldest; unapplied credits grey."""
     keys = list(bucket_keys)
-    return [BUCKET_COLOURS[min(index, len(BUCKET_COLOURS) - 1)] for index in range(len(keys))]
+    aged = [key for key in keys if key not in UNAPPLIED_KEYS]
+    return [UNAPPLIED_COLOUR if key in UNAPPLIED_KEYS else BUCKET_COLOURS[min(aged.index(key), len(BUCKET_COLOURS) - 1)]
+            for key in keys]
 
 
 def _month_column(frame: pd.DataFrame) -> str:
@@ -94,8 +99,10 @@ def selected_month(selection) -> date | None:
     return date(int(year), int(month), 1)
 
 
-def aging_bar_chart(aging: Mapping[str, object], lang: str = "fr", currency: str = "EUR") -> alt.Chart:
-    """Horizontal bars of the aged balance, one per bucket, coloured from young to old."""
+def aging_bar_chart(aging: Mapping[str, object], lang: str = "fr", currency: str = "EUR") -> alt.LayerChart:
+    """Horizontal bars of the aged balance, one per bucket, coloured from young to old, each labelled
+    with its amount. Unapplied credits (a key of UNAPPLIED_KEYS) are drawn as a negative grey bar, so
+    that the bars add up to the AR card."""
     keys = list(aging)
     frame = pd.DataFrame(
         {
@@ -106,20 +113,29 @@ def aging_bar_chart(aging: Mapping[str, object], lang: str = "fr", currency: str
         }
     )
     labels = frame["bucket"].tolist()
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("bucket:N", sort=labels, title=None),
-            x=alt.X("amount:Q", title=translate("chart.amount", lang, currency=currency),
-                    axis=_amount_ticks(lang)),
-            color=alt.Color("bucket:N", scale=alt.Scale(domain=labels, range=bucket_colours(keys)), legend=None),
-            tooltip=[
-                alt.Tooltip("bucket:N", title=translate("chart.bucket", lang)),
-                alt.Tooltip("amount_text:N", title=translate("chart.amount", lang, currency=currency)),
-            ],
-        )
-        .properties(height=max(120, 32 * len(keys)))
+    # Room beyond the longest bars for their labels, on the side they grow to.
+    low, high = min(0.0, frame["amount"].min()), max(0.0, frame["amount"].max())
+    span = (high - low) or 1.0
+    domain = [low - 0.35 * span if low < 0 else 0.0, high + 0.35 * span if high > 0 or low == 0 else 0.0]
+    base = alt.Chart(frame).encode(
+        y=alt.Y("bucket:N", sort=labels, title=None),
+        x=alt.X("amount:Q", title=translate("chart.amount", lang, currency=currency), axis=_amount_ticks(lang),
+                scale=alt.Scale(domain=domain, nice=False)),
+        tooltip=[
+            alt.Tooltip("bucket:N", title=translate("chart.bucket", lang)),
+            alt.Tooltip("amount_text:N", title=translate("chart.amount", lang, currency=currency)),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("bucket:N", scale=alt.Scale(domain=labels, range=bucket_colours(keys)), legend=None),
+    )
+    # The amount beside each bar, outside it: left of a negative bar, right of a positive one.
+    positive_text = base.mark_text(dx=4, align="left", baseline="middle", fontSize=11).encode(
+        text="amount_text:N").transform_filter("datum.amount >= 0")
+    negative_text = base.mark_text(dx=-4, align="right", baseline="middle", fontSize=11).encode(
+        text="amount_text:N").transform_filter("datum.amount < 0")
+    return alt.layer(bars, positive_text, negative_text).properties(
+        height=max(120, 32 * len(keys))
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from kpi.filters import MATCHING_MODES
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from kpi.periods import PRESETS, Period, preset
 
@@ -29,9 +30,11 @@ class ViewState:
     end: date | None = None
     customers: tuple[str, ...] = ()
     activities: tuple[str, ...] = ()
+    # KPI-SPEC §2 matching mode chosen for this view; None = the workspace's setting.
+    matching: str | None = None
 
     def to_query(self) -> dict[str, str | list[str]]:
-        """The query-string form: `?ws=demo&lang=fr&period=last_month&from=2026-03-01&to=2026-03-31&customer=C1`."""
+        """The query-string form: `?ws=demo&lang=fr&period=last_month&from=2026-03-01&to=2026-03-31&customer=C1&imputation=oldest`."""
         query: dict[str, str | list[str]] = {}
         if self.workspace:
             query["ws"] = self.workspace
@@ -45,6 +48,8 @@ class ViewState:
             query["customer"] = list(self.customers)
         if self.activities:
             query["activity"] = list(self.activities)
+        if self.matching:
+            query["imputation"] = self.matching
         return query
 
     @classmethod
@@ -69,6 +74,7 @@ class ViewState:
             start = end = None
         lang = one("lang")
         period = one("period")
+        matching = one("imputation")
         return cls(
             workspace=one("ws"),
             lang=lang if lang in LANGUAGES else DEFAULT_LANGUAGE,
@@ -77,6 +83,7 @@ class ViewState:
             end=end,
             customers=many("customer"),
             activities=many("activity"),
+            matching=matching if matching in MATCHING_MODES else None,
         )
 
     def with_period(self, period: Period, preset_name: str | None) -> ViewState:

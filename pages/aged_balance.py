@@ -35,7 +35,7 @@ except ValueError:
 
 by_customer = context.balance(view, as_of, edges, basis, "customer")
 by_document = context.balance(view, as_of, edges, basis, "document")
-amounts = [*by_customer.bucket_keys, "unapplied_credits", "total"]
+amounts = list(by_customer.amount_columns)
 # Buckets past the second overdue one are "old": shaded, the oldest in red.
 old_buckets = list(by_customer.bucket_keys[3:])
 
@@ -85,7 +85,9 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
 
 st.caption(
     t("aging.caption", day=fmt.date(as_of), count=len(by_customer.rows), total=fmt.money(by_customer.totals["total"]))
+    + " " + t("matching.caption", mode=t(f"matching.{by_customer.matching}"))
 )
+context.matching_notice(view, by_customer.totals["unapplied_credits"], by_customer.gross, "aging")
 tab_customers, tab_documents = st.tabs([t("aging.tab_customers"), t("aging.tab_documents")])
 with tab_customers:
     selection = st.dataframe(
@@ -98,10 +100,26 @@ with tab_customers:
         customer = by_customer.rows.iloc[picked[0]]
         st.markdown(f"**{t('aging.documents_of', customer=customer['customer_name'])}**")
         documents = by_document.rows[by_document.rows["customer_id"] == customer["customer_id"]].reset_index(drop=True)
-        st.dataframe(
-            _styled(documents, ["document_id", "issue_date", "due_date", "days_past_due"], False, by_document),
-            hide_index=True, width="stretch",
-        )
+        drill_labels = ["document_id", "item_kind", "issue_date", "due_date", "days_past_due"]
+        drill_labels += ["credits_netted"] if "credits_netted" in documents.columns else []
+        st.dataframe(_styled(documents, drill_labels, False, by_document), hide_index=True, width="stretch")
+        # Open or settled, each of the customer's documents with what settled it, as the data says.
+        st.markdown(f"**{t('aging.settlements_of', customer=customer['customer_name'])}**")
+        movements = context.settlements_of(view, customer["customer_id"], as_of)
+        if movements.empty:
+            st.caption(t("aging.settlements_none"))
+        else:
+            st.dataframe(
+                {
+                    t("column.document_id"): movements["document_id"],
+                    t("column.settlement_date"): [fmt.date(d) for d in movements["date"]],
+                    t("column.settlement_kind"): [t(f"settlement_kind.{k}") for k in movements["kind"]],
+                    t("column.amount"): [fmt.money(a) for a in movements["amount"]],
+                    t("column.counterpart"): movements["counterpart"].fillna(""),
+                    t("column.settlement_id"): movements["settlement_id"],
+                },
+                hide_index=True, width="stretch",
+            )
 with tab_documents:
     document_labels = ["customer_name", "document_id", "item_kind", "issue_date", "due_date", "days_past_due"]
     document_labels = [name for name in document_labels if name in by_document.rows.columns]
@@ -119,6 +137,7 @@ header = ExportHeader(
     filters=describe_filters(names, view.filters.activities, view.lang),
     currency=prefs.currency,
     lang=view.lang,
+    matching=view.filters.matching,
 )
 slug = re.sub(r"[^A-Za-z0-9_-]+", "-", view.workspace_label).strip("-") or "encours"
 stem = f"{t('export.file_stem')}-{slug}-{as_of.isoformat()}"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi.aging import DEFAULT_EDGES, AgedBalance, aged_balance
+from kpi.aging import DEFAULT_EDGES, AgedBalance, aged_balance, credits_suggest_oldest, customer_settlements
 from kpi.customers import customer_table
-from kpi.filters import Filters
+from kpi.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
 from kpi.formatting import Formatter
 from kpi.i18n import Translator
 from kpi.ledger import Ledger
@@ -50,6 +50,7 @@ class Preferences:
     payment_terms: int = 30
     currency: str = "EUR"
     currency_symbol: bool = True
+    matching: str = DEFAULT_MATCHING  # KPI-SPEC §2: how credits meet invoices, unless a view says otherwise
 
     @classmethod
     def from_settings(cls, settings: dict) -> Preferences:
@@ -64,6 +65,8 @@ class Preferences:
             payment_terms=int(settings.get("payment_terms", defaults.payment_terms) or defaults.payment_terms),
             currency=str(settings.get("currency", defaults.currency) or defaults.currency),
             currency_symbol=bool(settings.get("currency_symbol", defaults.currency_symbol)),
+            matching=settings.get(MATCHING_SETTING) if settings.get(MATCHING_SETTING) in MATCHING_MODES
+            else DEFAULT_MATCHING,
         )
 
     def to_settings(self) -> dict:
@@ -73,6 +76,7 @@ class Preferences:
             "payment_terms": self.payment_terms,
             "currency": self.currency,
             "currency_symbol": self.currency_symbol,
+            MATCHING_SETTING: self.matching,
         }
 
 
@@ -136,6 +140,7 @@ class SidebarState:
     customers: tuple[str, ...]
     activities: tuple[str, ...]
     from_url: ViewState | None  # the URL's view, until its period has been applied once
+    matching: str | None = None  # this view's matching mode; None = the workspace's setting
 
     def as_view_state(self) -> ViewState:
         return ViewState(
@@ -146,6 +151,7 @@ class SidebarState:
             end=self.period.end if self.period else None,
             customers=self.customers,
             activities=self.activities,
+            matching=self.matching,
         )
 
 
@@ -154,7 +160,7 @@ def sidebar_state(query: dict) -> SidebarState:
     if SIDEBAR_KEY not in st.session_state:
         url = ViewState.from_query(query)
         st.session_state[SIDEBAR_KEY] = SidebarState(
-            url.workspace, url.lang, None, None, url.customers, url.activities, url
+            url.workspace, url.lang, None, None, url.customers, url.activities, url, url.matching
         )
     st.session_state[DRAWN_KEY] = set()
     st.session_state[RERUN_KEY] = False
@@ -197,6 +203,13 @@ def consume_redraw() -> bool:
 def request_period(period: Period) -> None:
     """Show another period (e.g. the month clicked on a chart): the router applies it on the rerun."""
     st.session_state[PERIOD_REQUEST_KEY] = period
+    st.rerun()
+
+
+def request_matching(mode: str) -> None:
+    """Show the view in another matching mode (the notice's one click): applied by the router on the rerun."""
+    current_sidebar().matching = mode
+    redraw("sb_matching")
     st.rerun()
 
 
@@ -295,6 +308,16 @@ def payments(view: View, until: date, filters: Filters):
     return cached_payment_history(view.version, until, filters, view.ledger)
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_customer_settlements(version: str, customer_id: str, as_of: date, _ledger: Ledger):
+    return customer_settlements(_ledger, customer_id, as_of)
+
+
+def settlements_of(view: View, customer_id: str, as_of: date):
+    """What settled each document of a customer up to a date (the aged balance's drill-down)."""
+    return cached_customer_settlements(view.version, customer_id, as_of, view.ledger)
+
+
 def series(view: View, start: date, end: date):
     return cached_monthly_series(view.version, start, end, view.filters, view.ledger)
 
@@ -304,6 +327,19 @@ def history(view: View, start: date, end: date):
 
 
 # -- errors --------------------------------------------------------------------------------------
+
+
+def matching_notice(view: View, unapplied_credits, gross_ar, where: str) -> None:
+    """In `matched` mode, when unapplied credits exceed 10 % of gross AR, say so and offer `oldest` in one click."""
+    if not credits_suggest_oldest(unapplied_credits, gross_ar, view.filters.matching):
+        return
+    t, fmt = view.t, view.fmt
+    share = float(-unapplied_credits / gross_ar * 100)
+    with st.container(border=True):
+        st.warning(t("matching.notice", amount=fmt.money(-unapplied_credits), share=fmt.percent(share)),
+                   icon=":material/info:")
+        if st.button(t("matching.notice_button"), key=f"matching_notice_{where}"):
+            request_matching("oldest")
 
 
 def show_error(error: BaseException, t: Translator) -> None:

@@ -77,10 +77,14 @@ for indicator in OVERVIEW_INDICATORS:
         if explanation.note:
             st.caption(explanation.note)
 
+context.matching_notice(view, current.unapplied_credits, current.closing_gross_ar, "overview")
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("overview.aging_at", day=fmt.date(period.end)))
-    st.altair_chart(aging_bar_chart(current.aging, view.lang, view.preferences.currency), width="stretch")
+    # The unapplied credits as a negative bar: bars and the AR card add up to the same total.
+    bars = {**current.aging, "unapplied_credits": current.unapplied_credits}
+    st.altair_chart(aging_bar_chart(bars, view.lang, view.preferences.currency), width="stretch")
+    st.caption(t("matching.caption", mode=t(f"matching.{view.filters.matching}")))
 with right:
     st.subheader(t("overview.top_overdue"))
     balance = context.balance(view, period.end, view.preferences.edges, "due", "customer")

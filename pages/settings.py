@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi.aging import parse_edges
 from kpi.collection import MONTHLY_COST_SETTING, activity_settings, parse_monthly_cost
+from kpi.filters import MATCHING_MODES
 from kpi.formatting import CURRENCY_SYMBOLS, Formatter
 from kpi.i18n import LANGUAGES
 from pages import context
@@ -54,6 +55,12 @@ with st.form("settings_form"):
     symbol = st.toggle(t("settings.currency_symbol"), value=prefs.currency_symbol)
     example = Formatter(view.lang, currency, symbol).money(1234.56)
     st.caption(t("settings.example", example=example))
+    matching = st.radio(
+        t("matching.label"), MATCHING_MODES, index=MATCHING_MODES.index(prefs.matching), horizontal=True,
+        format_func=lambda mode: t(f"matching.{mode}"), help=t("settings.matching_help"), key="settings_matching",
+    )
+    for mode in MATCHING_MODES:
+        st.caption(f"**{t(f'matching.{mode}')}** — {t(f'matching.{mode}.help')}")
     monthly_text = st.text_input(
         t("settings.monthly_collection_cost"), value="" if monthly_cost is None else view.fmt.number(monthly_cost, 2),
         placeholder=t("settings.monthly_collection_cost_placeholder"), help=t("settings.monthly_collection_cost_help"),
@@ -68,7 +75,7 @@ if submitted:
     except ValueError:
         st.error(t("aging.edges_invalid", text=edges_text))
     else:
-        chosen = context.Preferences(edges, basis, int(terms), currency, symbol)
+        chosen = context.Preferences(edges, basis, int(terms), currency, symbol, matching)
         if monthly_text.strip() and chosen_cost is None:
             st.error(t("settings.monthly_collection_cost_invalid", text=monthly_text))
             st.stop()

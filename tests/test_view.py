@@ -14,6 +14,14 @@ def test_round_trip_through_the_query_string():
     assert ViewState.from_query(query) == state
 
 
+def test_the_matching_mode_round_trips_and_a_bad_one_is_ignored():
+    state = ViewState("client-a", matching="oldest")
+    assert state.to_query()["imputation"] == "oldest"
+    assert ViewState.from_query(state.to_query()) == state
+    assert ViewState.from_query({"imputation": "random"}).matching is None
+    assert "imputation" not in ViewState("client-a").to_query()  # the workspace's setting
+
+
 def test_a_single_customer_parameter_reads_as_a_tuple():
     assert ViewState.from_query({"customer": "C1"}).customers == ("C1",)
 
