@@ -57,8 +57,8 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
     if "item_kind" in table.columns:
         table["item_kind"] = [t(f"item_kind.{kind}") for kind in table["item_kind"]]
     if with_summary:
-        total = {labels[0]: t("aging.total_row"), **balance.totals}
-        share = {labels[0]: t("aging.percent_row"), **balance.percentages}
+        total = {labels[0]: t("aging.total_row"), **{key: balance.totals[key] for key in amounts}}
+        share = {labels[0]: t("aging.percent_row"), **{key: balance.percentages[key] for key in amounts}}
         table = pd.concat([table, pd.DataFrame([total, share])], ignore_index=True)
         # The summary rows name themselves in the first column; the other labels stay blank.
         for name in labels[1:]:

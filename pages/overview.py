@@ -65,6 +65,7 @@ st.caption(
     )
 )
 
+context.matching_notice(view, current.unapplied_credits, current.closing_gross_ar, "overview")
 show_headlines(view, current)  # collection-activity cards, when a log was imported
 
 st.subheader(t("overview.how_computed"))
@@ -77,7 +78,6 @@ for indicator in OVERVIEW_INDICATORS:
         if explanation.note:
             st.caption(explanation.note)
 
-context.matching_notice(view, current.unapplied_credits, current.closing_gross_ar, "overview")
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("overview.aging_at", day=fmt.date(period.end)))

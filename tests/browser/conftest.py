@@ -45,6 +45,11 @@ def _healthy(url: str) -> bool:
 def app_server(tmp_path_factory):
     """The base URL of a running app; its process is stopped (by its own id) after the session."""
     home = tmp_path_factory.mktemp("encours-home")
+    # KPI-SPEC's matching example, as a second workspace: credit notes applied and unapplied credits.
+    from kpi.workspace import Workspace
+
+    Workspace(home / "matching").import_files(
+        [ROOT / "tests" / "data" / "matching" / "documents.csv", ROOT / "tests" / "data" / "matching" / "settlements.csv"])
     port = _free_port()
     log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
     process = subprocess.Popen(

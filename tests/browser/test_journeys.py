@@ -126,3 +126,32 @@ def test_clicking_a_month_on_a_trend_chart_sets_the_period(app_server, new_page)
     start_year, start_month, end_year, end_month, _ = match.groups()
     assert (start_year, start_month) == (end_year, end_month)  # a whole calendar month
     assert (start_year, start_month) != ("2026", "10")
+
+
+def test_the_aged_balance_drill_down_says_what_settled_each_document(app_server, new_page, artifacts):
+    """examples/matching at 31/03/2026: Menuiserie Roux's F-101 was settled by the credit note A-101
+    (400 € on 20/02) then by P-101 (600 € on 15/03); the notice offers the oldest-first reading."""
+    page = new_page()
+    open_app(page, app_server)  # not the server's very first request (Streamlit's pages/ dialog)
+    page.goto(f"{app_server}/balance-agee?ws=matching&from=2026-03-01&to=2026-03-31")
+    settle(page)
+    expect(page.get_by_text("soit 21,7 % de l'encours brut")).to_be_visible()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    # The selection checkbox of the first row (the largest total: Menuiserie Roux), left of its
+    # name: below the header row (35 px), in the narrow first column.
+    box = grid.locator('[data-testid="data-grid-canvas"]').bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the grid's scroller takes the click
+    settle(page)
+    expect(page.get_by_text("Ce qui a soldé les pièces de Menuiserie Roux")).to_be_visible()
+    # The grids draw on a canvas: their cells are checked by the AppTest and engine tests
+    # (tests/test_aging.py::test_what_settled_each_document); here, that the table is drawn.
+    expect(page.get_by_text("Pièces ouvertes de Menuiserie Roux")).to_be_visible()
+    movements = page.locator('[data-testid="stDataFrame"]').nth(2)
+    movements.scroll_into_view_if_needed()
+    expect(movements).to_be_visible()
+    screenshot(page, artifacts, "aged-balance-drill-down")
+    page.get_by_role("button", name="Voir en imputation au plus ancien").click()
+    settle(page)
+    expect(page).to_have_url(re.compile("imputation=oldest"), timeout=30_000)
+    expect(page.get_by_text("Imputation des avoirs : Imputation au plus ancien")).to_be_visible()
