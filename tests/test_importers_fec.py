@@ -19,9 +19,9 @@ HEADER = ("JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|C
 
 
 def line(journal, number, day, account, debit="0,00", credit="0,00", aux="", piece="", label="", letter="",
-         account_label=""):
+         account_label="", piece_day=""):
     return (f"{journal}|{journal}|{number}|{day}|{account}|{account_label or account}|{aux}|{aux and 'Client ' + aux}|"
-            f"{piece}|{day}|{label}|{debit}|{credit}|{letter}||{day}|||")
+            f"{piece}|{piece_day or day}|{label}|{debit}|{credit}|{letter}||{day}|||")
 
 
 def write(tmp_path, *lines, encoding="iso-8859-15"):
@@ -68,7 +68,7 @@ def test_each_411_line_is_classified_by_its_counterparts(tmp_path):
     assert documents["F1"]["amount"] == Decimal("1200.00")
     assert documents["F1"]["activity"] == "Prestations"
     assert documents["AV1"]["amount"] == Decimal("-120.00")  # credit note: revenue on the debit side
-    opening = [d for d in documents.values() if d["issue_date"] == date(2024, 1, 1)]
+    opening = [d for d in documents.values() if d["issue_date"] == date(2023, 12, 31)]  # the day before the file
     assert [d["amount"] for d in opening] == [Decimal("300.00")]
     assert documents["REMB"]["amount"] == Decimal("40.00")  # refund to a customer: a debit against the bank
     assert documents["REGUL"]["amount"] == Decimal("5.00")  # no known counterpart: listed in the report
@@ -199,6 +199,7 @@ def test_a_lettered_credit_note_without_its_invoice_goes_to_unlettered_documents
     ]
     result = read_files([write(tmp_path, *rows)])
     opening = result.ledger.documents.to_pylist()[0]
+    assert (opening["issue_date"], opening["amount"]) == (date(2023, 12, 31), Decimal("300.00"))
     # The opening balance first, then F1; F3 is issued more than 7 days after the credit note.
     assert [(s["settlement_id"], s["document_id"], s["date"], s["amount"]) for s in settlements_of(result)] == [
         ("VE-4-L8/1", opening["document_id"], date(2024, 1, 15), Decimal("300.00")),
@@ -283,6 +284,46 @@ def test_ecarts_and_exceptional_income_are_documents_of_their_sign(tmp_path):
                          "GESTE": (Decimal("-3.00"), "Unassigned")}
     assert result.report.files[0].details["classes"]["adjustment"]["lines"] == 2
     assert result.ledger.settlements.num_rows == 0
+
+
+def test_opening_balances_are_issued_the_day_before_the_first_day(tmp_path):
+    rows = [
+        line("ANO", 1, "20240101", "411000", "300,00", aux="C1", label="Report à nouveau"),
+        line("ANO", 1, "20240101", "411000", "70,00", aux="C2", piece="F2023-9", piece_day="20231115"),
+        line("ANO", 1, "20240101", "411000", credit="40,00", aux="C3", label="Report à nouveau"),
+        line("ANO", 1, "20240101", "890000", credit="330,00", label="Report à nouveau"),
+        line("VE", 2, "20240105", "411000", "50,00", aux="C3", piece="F1"),
+        line("VE", 2, "20240105", "706000", credit="50,00", piece="F1"),
+    ]
+    result = read_files([write(tmp_path, *rows)], terms="30")
+    documents = [(d["customer_id"], d["issue_date"], d["due_date"], d["due_date_derived"], d["amount"])
+                 for d in result.ledger.documents.to_pylist()]
+    assert documents == [
+        ("C1", date(2023, 12, 31), date(2024, 1, 30), True, Decimal("300.00")),
+        ("C2", date(2023, 11, 15), date(2023, 12, 15), True, Decimal("70.00")),  # its own earlier piece date
+        ("C3", date(2023, 12, 31), date(2024, 1, 30), True, Decimal("-40.00")),
+        ("C3", date(2024, 1, 5), date(2024, 2, 4), True, Decimal("50.00")),
+    ]
+    details = result.report.files[0].details
+    assert details["opening_documents"] == {"count": 3, "amount": Decimal("330.00")}
+    report = period_report(Ledger.in_memory(result.ledger), Period(date(2024, 1, 1), date(2024, 1, 31)))
+    assert (report.opening_ar, report.sales, report.closing_ar) == (
+        Decimal("330.00"), Decimal("50.00"), Decimal("380.00"))
+
+
+def test_detailed_opening_balances_keep_their_own_days(tmp_path):
+    """Some software carries each open invoice into the new year on its own day (« à nouveaux détaillés »):
+    the opening entry's day, not the earliest of those, is the file's first day."""
+    rows = [
+        line("AN", 1, "20230920", "411000", "70,00", aux="C1", piece="F2023-9"),
+        line("AN", 1, "20230920", "890000", credit="70,00"),
+        line("AN", 2, "20240101", "512000", "1000,00"),
+        line("AN", 2, "20240101", "101000", credit="1000,00"),
+        line("VE", 3, "20240105", "411000", "50,00", aux="C1", piece="F1"),
+        line("VE", 3, "20240105", "706000", credit="50,00", piece="F1"),
+    ]
+    result = read_files([write(tmp_path, *rows)])
+    assert [d["issue_date"] for d in result.ledger.documents.to_pylist()] == [date(2023, 9, 20), date(2024, 1, 5)]
 
 
 def test_settlement_ids_are_unique_and_the_same_on_every_import(tmp_path):

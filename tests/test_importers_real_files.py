@@ -128,8 +128,9 @@ def test_fec_lettrage_settles_invoices_and_opening_balances():
     assert unapplied[["customer_id", "amount"]].values.tolist() == [["CNOURR", Decimal("8194.19")]]
     paid_per_document = applied.groupby("document_id")["amount"].sum()
     assert (paid_per_document <= documents.loc[paid_per_document.index, "amount"]).all()
-    # LAURENT PRIMEURS: the two lettered transfers of Sept./Oct. 2021 pay its opening balance of 6,135.88.
-    opening = documents[(documents["customer_id"] == "CLAURE") & (documents["issue_date"] == date(2021, 9, 1))]
+    # LAURENT PRIMEURS: the two lettered transfers of Sept./Oct. 2021 pay its opening balance of 6,135.88,
+    # issued the day before the fiscal year's first day.
+    opening = documents[(documents["customer_id"] == "CLAURE") & (documents["issue_date"] == date(2021, 8, 31))]
     assert opening["amount"].tolist() == [Decimal("6135.88")]
     paid = applied[applied["document_id"] == opening.index[0]]["amount"].sum()
     assert paid == Decimal("6135.88")

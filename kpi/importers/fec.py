@@ -3,7 +3,7 @@
 Each 411 line is classified by the other accounts of its entry, journal codes and labels
 being only hints because every software names its journals differently.  In this order:
 
-- opening entry (journal AN/ANO/RAN…, label « à nouveaux ») -> a document of its sign, at its date;
+- opening entry (journal AN/ANO/RAN…, label « à nouveaux ») -> an opening document of its sign;
 - debit: revenue 7… (a sale) -> invoice; bank/cash 51…/53…/54…/58… -> refund; écart or gain
   758…/778… or a loss account -> a document (« écarts et régularisations »);
 - credit: bank/cash -> payment; loss 654…/658…/6714…/6718…/678…/665… (write-off, rounding,
@@ -26,6 +26,13 @@ unapplied write-offs reduce the receivables as unapplied cash does (KPI-SPEC §2
 A credit note applied to an invoice becomes a `credit` settlement (KPI-SPEC §1): the FEC gives
 no date for that application (DateLet is the day the lettrage was done, often months later or
 empty), so it is dated the later of the two documents' issue dates, the first day both exist.
+
+À-nouveaux are the receivables carried from the previous year, not sales of the first day: they
+are issued the day before the file's first day, or on their own earlier piece date when the line
+gives one (detailed à-nouveaux carry each open invoice's date).  The file's first day is its
+earliest entry, except that detailed à-nouveaux dated on their invoices' days do not count: it is
+the earlier of the first entry that is no à-nouveau and the latest à-nouveau date (the day the
+opening entry itself is dated).
 
 The FEC has no due date: every document's is derived from the payment terms, and flagged so.
 """
@@ -193,6 +200,15 @@ def _opening(journal: np.ndarray, journal_label: np.ndarray, line_label: np.ndar
     return by_code | by_label
 
 
+def _first_day(entry_date: np.ndarray, opening: np.ndarray) -> float:
+    """The file's first day (days since 1970, NaN without dates): its earliest entry, where detailed
+    à-nouveaux dated on their invoices' days count only by the latest of them, the opening entry's day."""
+    others, openings = entry_date[~opening], entry_date[opening]
+    candidates = [values for values in (others[~np.isnan(others)].min(initial=np.inf),
+                                         openings[~np.isnan(openings)].max(initial=-np.inf)) if np.isfinite(values)]
+    return min(candidates) if candidates else np.nan
+
+
 def _document_ids(piece: np.ndarray, journal: np.ndarray, number: np.ndarray) -> np.ndarray:
     """PieceRef when it names one document; a reference shared by several entries (a monthly batch
     « VE 0123 ») gets its journal and entry number; lines of one entry sharing both get '-2', '-3'…"""
@@ -252,6 +268,10 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
     issue_day = np.where(np.isnan(piece_date[lines]), entry_date[lines], piece_date[lines]) \
         if piece_date is not None else entry_date[lines]
     issue_day = np.where(np.isnan(issue_day), entry_date[lines], issue_day)
+    first_day = _first_day(entry_date, opening)
+    if not np.isnan(first_day):
+        is_opening = kind == "opening"
+        issue_day = np.where(is_opening, np.minimum(issue_day, first_day - 1), issue_day)
     issue_day = issue_day.astype("int64").astype("M8[D]")
     value_day = entry_date[lines].astype("int64").astype("M8[D]")
     letter = _text(table, columns, "EcritureLet")[lines]
@@ -312,7 +332,7 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
 
     warnings, details = _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry_date, rows,
                                         account, account_label, journal, group, allocation, credits, doc_at,
-                                        zero_lines, documents, settlements, terms)
+                                        first_day, zero_lines, documents, settlements, terms)
     return ParsedFile(table.file, "fec", with_origin(documents, DOCUMENTS_WITH_ORIGIN),
                       with_origin(settlements, SETTLEMENTS_WITH_ORIGIN), rows_read=table.num_rows,
                       warnings=tuple(warnings), details=details, currency="EUR")
@@ -351,7 +371,7 @@ def _cents_by(index: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
 
 
 def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry_date, rows, account,
-                    account_label, journal, group, allocation, credits, doc_at, zero_lines, documents,
+                    account_label, journal, group, allocation, credits, doc_at, first_day, zero_lines, documents,
                     settlements, terms):
     balance_cents = int(debit[customer_line].sum() - credit[customer_line].sum())
     # A credit application moves no money: AR = Σ documents − Σ cash and write-offs (KPI-SPEC §2).
@@ -383,6 +403,7 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
     is_note = document_cents < 0
     left = np.where(is_note, -document_cents - applied, 0)
     lettered_notes_left = int(left[pd.notna(group[doc_at])].sum()) if len(doc_at) else 0
+    is_opening = kind[doc_at] == "opening"
 
     warnings = [ImportIssue(table.file, f"échéances calculées (date de pièce + {terms.describe()}) : le FEC ne "
                             "porte pas d'échéance", severity="warning")]
@@ -390,6 +411,12 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
         warnings.append(ImportIssue(table.file, f"{len(unclassified)} ligne(s) 411 sans contrepartie reconnue "
                                     "(ni vente, ni banque, ni perte) : importées selon leur sens, voir le rapport",
                                     unclassified[0]["row"], severity="warning"))
+    if is_opening.any() and not np.isnan(first_day):
+        opening_day = np.datetime64(int(first_day) - 1, "D").astype(object)
+        warnings.append(ImportIssue(table.file, f"{int(is_opening.sum())} à-nouveau(x) importé(s) comme encours "
+                                    f"d'ouverture, émis au plus tard le {opening_day:%d/%m/%Y} (veille du premier "
+                                    "jour du fichier) : ni ventes ni encaissements de la période",
+                                    severity="warning"))
     if unapplied_lettered:
         warnings.append(ImportIssue(table.file, f"{money(cents_to_decimal(unapplied_lettered))} de règlements lettrés "
                                     "sans facture à solder dans leur lettrage (trop-perçu ou acompte) : gardés en "
@@ -425,5 +452,7 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
         "credit_notes_unapplied": {"count": int(np.sum(left > 0)), "amount": cents_to_decimal(int(left.sum()))},
         "unapplied_writeoffs": {"count": len(np.unique(credit_line[unapplied_writeoff])),
                                 "amount": cents_to_decimal(int(allocation.cents[unapplied_writeoff].sum()))},
+        "opening_documents": {"count": int(is_opening.sum()),
+                              "amount": cents_to_decimal(int(document_cents[is_opening].sum()))},
     }
     return warnings, details
