@@ -1,17 +1,40 @@
 """FEC (Fichier des Écritures Comptables, LPF art. A47 A-1): customer-account (411) lines read as documents and settlements.
 
 Each 411 line is classified by the other accounts of its entry, journal codes and labels
-being only hints because every software names its journals differently:
+being only hints because every software names its journals differently.  In this order:
 
-- opening entry (journal AN/ANO/RAN…, label « à nouveaux ») -> a document of its sign, at its date;
-- revenue 7… in the entry: debit -> invoice, credit -> credit note (negative document);
-- bank/cash 51…/53…/54…/58… in the entry: credit -> payment, debit -> refund (a document);
-- loss 654…/658…/6714…/6718…/678…/665… in the entry: credit -> write-off;
+- opening entry (journal AN/ANO/RAN…, label « à nouveaux ») -> an opening document of its sign;
+- debit: revenue 7… (a sale) -> invoice; bank/cash 51…/53…/54…/58… -> refund; écart or gain
+  758…/778… or a loss account -> a document (« écarts et régularisations »);
+- credit: bank/cash -> payment; loss 654…/658…/6714…/6718…/678…/665… (write-off, rounding,
+  écart de règlement) -> write-off; revenue -> credit note (negative document); 758…/778… ->
+  a negative document (« écarts et régularisations », applied as a credit note is);
 - anything else -> a document (debit) or unapplied cash (credit), listed in the report.
 
-So every 411 line lands somewhere and Σ documents − Σ settlements = Σ debit − Σ credit on 411.
-Lettrage (same letter, same customer) tells which payments settle which invoices; unlettered
-cash stays unapplied.  The FEC has no due date: it is derived from the payment terms.
+A sale decides before an écart: 758/778 are not read as revenue, so an invoice entry with a
+rounding line is still an invoice, and the activity never comes from an écart.  A 411 credit in
+an entry holding both a bank line and a loss line (a payment short by a few cents, the écart
+booked in the same entry) is split: the entry's loss amount is a write-off, taken from its 411
+credit lines in file order, the rest is cash, so collected is what the bank received.  A gain
+758/778 in a bank entry touches no 411 line: the 411 credit there is a payment in full.
+
+So every 411 line lands somewhere and Σ documents − Σ cash and write-offs = Σ debit − Σ credit
+on 411.  Lettrage (same letter, same customer, kpi/importers/lettrage.py) tells which credits —
+payments, write-offs, credit notes — settle which invoices; unlettered ones stay unapplied, and
+unapplied write-offs reduce the receivables as unapplied cash does (KPI-SPEC §2).
+
+A credit note applied to an invoice becomes a `credit` settlement (KPI-SPEC §1): the FEC gives
+no date for that application (DateLet is the day the lettrage was done, often months later or
+empty), so it is dated the later of the two documents' issue dates, the first day both exist.
+
+À-nouveaux are the receivables carried from the previous year, not sales of the first day: they
+are issued the day before the file's first day, or on their own earlier piece date when the line
+gives one (detailed à-nouveaux carry each open invoice's date).  The file's first day is its
+earliest entry, except that detailed à-nouveaux dated on their invoices' days do not count: it is
+the earlier of the first entry that is no à-nouveau and the latest à-nouveau date (the day the
+opening entry itself is dated).
+
+The FEC has no due date: every document's is derived from the payment terms, and flagged so.
 """
 
 from __future__ import annotations
@@ -44,6 +67,8 @@ CUSTOMER_ACCOUNT = "411"
 REVENUE_PREFIXES = ("7",)
 CASH_PREFIXES = ("51", "53", "54", "58")
 WRITEOFF_PREFIXES = ("654", "658", "6714", "6718", "678", "665")
+# Écarts de règlement and exceptional income: in class 7, yet never a sale (see the docstring).
+ADJUSTMENT_PREFIXES = ("758", "778")
 OPENING_JOURNALS = {"AN", "ANO", "RAN", "RANO", "ANOUV", "AND", "OUV", "ANX"}
 _OPENING_LABEL = re.compile(r"(?i)\b(a|à)\s*-?\s*nouveaux?\b|report\s+(a|à)\s+nouveau|\bouverture\b")
 
@@ -54,10 +79,11 @@ CLASS_LABELS = {
     "payment": "règlements",
     "refund": "remboursements / impayés",
     "writeoff": "passages en perte",
+    "adjustment": "écarts et régularisations (documents de leur signe)",
     "other_debit": "débits non classés (importés comme documents)",
     "other_credit": "crédits non classés (importés comme encaissements non lettrés)",
 }
-DOCUMENT_CLASSES = ("invoice", "credit_note", "opening", "refund", "other_debit")
+DOCUMENT_CLASSES = ("invoice", "credit_note", "opening", "refund", "adjustment", "other_debit")
 
 
 def is_fec(headers: tuple[str, ...]) -> bool:
@@ -124,23 +150,43 @@ def _entries(journal: np.ndarray, number: np.ndarray, date: np.ndarray, net: np.
     return pd.DataFrame({"k": key, "c": chunk}).groupby(["k", "c"], sort=False).ngroup().to_numpy()
 
 
-def _entry_flags(entry: np.ndarray, account: np.ndarray, customer_line: np.ndarray) -> dict[str, np.ndarray]:
-    """For each line, whether its entry holds revenue, cash or loss accounts (other than 411 lines)."""
+def _starts_with(account: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
+    found = np.zeros(len(account), dtype=bool)
+    for prefix in prefixes:
+        found |= np.char.startswith(account, prefix)
+    return found
+
+
+def _counterparts(account: np.ndarray, customer_line: np.ndarray) -> dict[str, np.ndarray]:
+    """For each line, whether it is a revenue (sale), cash, loss or écart line (never a 411 line)."""
     account = account.astype(str)
-    flags = {}
-    for name, prefixes in (("revenue", REVENUE_PREFIXES), ("cash", CASH_PREFIXES), ("writeoff", WRITEOFF_PREFIXES)):
-        line_has = np.zeros(len(account), dtype=bool)
-        for prefix in prefixes:
-            line_has |= np.char.startswith(account, prefix)
-        line_has &= ~customer_line
-        per_entry = pd.Series(line_has).groupby(entry).transform("any").to_numpy()
-        flags[name] = per_entry
-    return flags
+    adjustment = _starts_with(account, ADJUSTMENT_PREFIXES) & ~customer_line
+    return {
+        "revenue": _starts_with(account, REVENUE_PREFIXES) & ~adjustment & ~customer_line,
+        "cash": _starts_with(account, CASH_PREFIXES) & ~customer_line,
+        "writeoff": _starts_with(account, WRITEOFF_PREFIXES) & ~customer_line,
+        "adjustment": adjustment,
+    }
 
 
-def _activities(entry: np.ndarray, account: np.ndarray, label: np.ndarray, cents: np.ndarray) -> np.ndarray:
-    """Activity of each entry: the label of its largest revenue (7…) line."""
-    revenue = np.char.startswith(account.astype(str), REVENUE_PREFIXES[0])
+def _entry_flags(entry: np.ndarray, counterparts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """For each line, whether its entry holds revenue, cash, loss or écart lines."""
+    return {name: pd.Series(line_has).groupby(entry).transform("any").to_numpy()
+            for name, line_has in counterparts.items()}
+
+
+def _writeoff_parts(entry: np.ndarray, net: np.ndarray, loss_line: np.ndarray, lines: np.ndarray,
+                    payment: np.ndarray) -> np.ndarray:
+    """Cents of each 411 payment line that its entry books as a loss: the entry's loss amount, taken
+    from its 411 payment lines in file order (a payment short by a few cents, the écart in the entry)."""
+    loss = pd.Series(np.where(loss_line, net, 0)).groupby(entry).transform("sum").to_numpy()[lines]
+    paid = np.where(payment, -net[lines], 0)
+    before = pd.Series(paid).groupby(entry[lines]).cumsum().to_numpy() - paid
+    return np.where(payment, np.clip(np.maximum(loss, 0) - before, 0, paid), 0)
+
+
+def _activities(entry: np.ndarray, revenue: np.ndarray, label: np.ndarray, cents: np.ndarray) -> np.ndarray:
+    """Activity of each entry: the label of its largest revenue (sales) line."""
     frame = pd.DataFrame({"entry": entry[revenue], "label": label[revenue], "size": np.abs(cents[revenue])})
     best = frame.sort_values("size", ascending=False, kind="stable").drop_duplicates("entry")
     lookup = dict(zip(best["entry"], best["label"]))
@@ -152,6 +198,15 @@ def _opening(journal: np.ndarray, journal_label: np.ndarray, line_label: np.ndar
     by_code = np.isin(code, list(OPENING_JOURNALS))
     by_label = np.array([bool(_OPENING_LABEL.search(f"{a} {b}")) for a, b in zip(journal_label, line_label)])
     return by_code | by_label
+
+
+def _first_day(entry_date: np.ndarray, opening: np.ndarray) -> float:
+    """The file's first day (days since 1970, NaN without dates): its earliest entry, where detailed
+    à-nouveaux dated on their invoices' days count only by the latest of them, the opening entry's day."""
+    others, openings = entry_date[~opening], entry_date[opening]
+    candidates = [values for values in (others[~np.isnan(others)].min(initial=np.inf),
+                                         openings[~np.isnan(openings)].max(initial=-np.inf)) if np.isfinite(values)]
+    return min(candidates) if candidates else np.nan
 
 
 def _document_ids(piece: np.ndarray, journal: np.ndarray, number: np.ndarray) -> np.ndarray:
@@ -181,23 +236,29 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
     debit, credit = amounts
     net = debit - credit
     journal = _text(table, columns, "JournalCode")
+    number = _text(table, columns, "EcritureNum")
     account = _text(table, columns, "CompteNum")
     customer_line = np.char.startswith(account.astype(str), CUSTOMER_ACCOUNT)
-    entry = _entries(journal, _text(table, columns, "EcritureNum"), entry_date, net)
-    flags = _entry_flags(entry, account, customer_line)
+    entry = _entries(journal, number, entry_date, net)
+    counterparts = _counterparts(account, customer_line)
+    flags = _entry_flags(entry, counterparts)
     account_label = _text(table, columns, "CompteLib")
-    activity = _activities(entry, account, account_label, net)
+    activity = _activities(entry, counterparts["revenue"], account_label, net)
     opening = _opening(journal, _text(table, columns, "JournalLib"), _text(table, columns, "EcritureLib"))
 
     lines = np.flatnonzero(customer_line & (net != 0))
     zero_lines = int(np.sum(customer_line & (net == 0)))
     is_debit = net[lines] > 0
     revenue, cash, loss = flags["revenue"][lines], flags["cash"][lines], flags["writeoff"][lines]
+    adjustment = flags["adjustment"][lines]
     kind = np.select(
-        [opening[lines], is_debit & revenue, is_debit & cash, is_debit, cash, loss, revenue],
-        ["opening", "invoice", "refund", "other_debit", "payment", "writeoff", "credit_note"],
+        [opening[lines], is_debit & revenue, is_debit & cash, is_debit & (adjustment | loss), is_debit,
+         cash, loss, revenue, adjustment],
+        ["opening", "invoice", "refund", "adjustment", "other_debit",
+         "payment", "writeoff", "credit_note", "adjustment"],
         default="other_credit",
     ).astype(object)
+    writeoff_cents = _writeoff_parts(entry, net, counterparts["writeoff"], lines, (kind == "payment") & loss)
 
     auxiliary = _text(table, columns, "CompAuxNum")[lines]
     customer = np.where(auxiliary != "", auxiliary, account[lines]).astype(object)
@@ -206,17 +267,24 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
                                                                       account_label[lines])).astype(object)
     issue_day = np.where(np.isnan(piece_date[lines]), entry_date[lines], piece_date[lines]) \
         if piece_date is not None else entry_date[lines]
-    issue_day = np.where(np.isnan(issue_day), entry_date[lines], issue_day).astype("int64").astype("M8[D]")
+    issue_day = np.where(np.isnan(issue_day), entry_date[lines], issue_day)
+    first_day = _first_day(entry_date, opening)
+    if not np.isnan(first_day):
+        is_opening = kind == "opening"
+        issue_day = np.where(is_opening, np.minimum(issue_day, first_day - 1), issue_day)
+    issue_day = issue_day.astype("int64").astype("M8[D]")
     value_day = entry_date[lines].astype("int64").astype("M8[D]")
     letter = _text(table, columns, "EcritureLet")[lines]
     group = np.where(letter != "", np.char.add(np.char.add(customer.astype(str), "\x1f"), letter.astype(str)),
                      None).astype(object)
     rows = table.rows[lines]
+    line_ids = np.char.add(np.char.add(np.char.add(journal[lines].astype(str), "-"), number[lines].astype(str)),
+                           np.char.add("-L", rows.astype(str)))
 
-    is_document = np.isin(kind, DOCUMENT_CLASSES + ("credit_note",))
+    is_document = np.isin(kind, DOCUMENT_CLASSES)
     doc_at = np.flatnonzero(is_document)
     doc_ids = _document_ids(_text(table, columns, "PieceRef")[lines][doc_at], journal[lines][doc_at],
-                            _text(table, columns, "EcritureNum")[lines][doc_at])
+                            number[lines][doc_at])
     issue_dates = pa.array(issue_day[doc_at])
     documents = pa.table({
         "document_id": pa.array(doc_ids, pa.string()),
@@ -232,47 +300,84 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
         "source_row": pa.array(rows[doc_at], pa.int64()),
     })
 
-    pay_at = np.flatnonzero(~is_document)
+    credits = _credit_lines(np.flatnonzero(~is_document), kind, -net[lines], writeoff_cents)
+    credit_line = credits["line"].to_numpy()
     allocation = allocate(
         pd.DataFrame({"group": group[doc_at], "customer": customer[doc_at], "issue_date": issue_day[doc_at],
                       "cents": net[lines][doc_at], "order": np.arange(len(doc_at))}),
-        pd.DataFrame({"group": group[pay_at], "customer": customer[pay_at], "date": value_day[pay_at],
-                      "cents": -net[lines][pay_at], "order": np.arange(len(pay_at))}),
+        pd.DataFrame({"group": group[credit_line], "customer": customer[credit_line],
+                      "date": value_day[credit_line], "cents": credits["cents"].to_numpy(),
+                      "order": np.arange(len(credits))}),
         tolerance_days,
     )
-    paying = pay_at[allocation.settlement]
+    paying = credit_line[allocation.settlement]
     applied_to = np.where(allocation.document >= 0, doc_ids[np.maximum(allocation.document, 0)], None) \
         if len(doc_ids) else np.full(len(paying), None, dtype=object)
-    base_ids = np.char.add(np.char.add(journal[lines][paying].astype(str), "-"),
-                           _text(table, columns, "EcritureNum")[lines][paying].astype(str))
-    base_ids = np.char.add(np.char.add(base_ids, "-L"), rows[paying].astype(str))
-    part = pd.Series(base_ids).groupby(base_ids, sort=False).cumcount().to_numpy() + 1
-    split = pd.Series(base_ids).map(pd.Series(base_ids).value_counts()).to_numpy() > 1
-    settlement_ids = np.where(split, np.char.add(np.char.add(base_ids, "/"), part.astype(str)), base_ids)
+    note = doc_at[allocation.credit_note]  # the credit note's line
+    credited = allocation.credited
     settlements = pa.table({
-        "settlement_id": pa.array(settlement_ids.astype(object), pa.string()),
-        "document_id": pa.array(applied_to, pa.string()),
-        "customer_id": pa.array(customer[paying], pa.string()),
-        "date": pa.array(value_day[paying]),
-        "amount": from_cents(allocation.cents),
-        "kind": pa.array(np.where(kind[paying] == "writeoff", "writeoff", "cash").astype(object), pa.string()),
-        "source_file": pa.array([table.file] * len(paying), pa.string()),
-        "source_row": pa.array(rows[paying], pa.int64()),
+        "settlement_id": pa.array(_split_ids(np.concatenate([line_ids[paying], line_ids[note]])), pa.string()),
+        "document_id": pa.array(np.concatenate([applied_to, doc_ids[credited]]), pa.string()),
+        "customer_id": pa.array(np.concatenate([customer[paying], customer[note]]), pa.string()),
+        "date": pa.array(np.concatenate([value_day[paying],
+                                         np.maximum(issue_day[note], issue_day[doc_at][credited])])),
+        "amount": from_cents(np.concatenate([allocation.cents, allocation.credit_cents])),
+        "kind": pa.array(np.concatenate([credits["kind"].to_numpy()[allocation.settlement],
+                                         np.full(len(note), "credit", dtype=object)]), pa.string()),
+        "source_document_id": pa.array(np.concatenate([np.full(len(paying), None, dtype=object),
+                                                       doc_ids[allocation.credit_note]]), pa.string()),
+        "source_file": pa.array([table.file] * (len(paying) + len(note)), pa.string()),
+        "source_row": pa.array(np.concatenate([rows[paying], rows[note]]), pa.int64()),
     })
 
     warnings, details = _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry_date, rows,
-                                        account, account_label, journal, group, allocation, pay_at, zero_lines,
-                                        documents, settlements, terms)
+                                        account, account_label, journal, group, allocation, credits, doc_at,
+                                        first_day, zero_lines, documents, settlements, terms)
     return ParsedFile(table.file, "fec", with_origin(documents, DOCUMENTS_WITH_ORIGIN),
                       with_origin(settlements, SETTLEMENTS_WITH_ORIGIN), rows_read=table.num_rows,
                       warnings=tuple(warnings), details=details, currency="EUR")
 
 
+def _credit_lines(credit_at: np.ndarray, kind: np.ndarray, cents: np.ndarray,
+                  writeoff_cents: np.ndarray) -> pd.DataFrame:
+    """The settlements the lines that are no document make, before lettrage: one per line, two for a
+    payment whose entry books part of it as a loss (cash, then the write-off)."""
+    is_writeoff = kind[credit_at] == "writeoff"
+    written_off = np.where(is_writeoff, cents[credit_at], writeoff_cents[credit_at])
+    parts = pd.DataFrame({
+        "line": np.concatenate([credit_at, credit_at]),
+        "kind": np.concatenate([np.full(len(credit_at), "cash", dtype=object),
+                                np.full(len(credit_at), "writeoff", dtype=object)]),
+        "cents": np.concatenate([cents[credit_at] - written_off, written_off]),
+        "part": np.repeat([0, 1], len(credit_at)),
+    })
+    return parts[parts["cents"] > 0].sort_values(["line", "part"], kind="stable").reset_index(drop=True)
+
+
+def _split_ids(base_ids: np.ndarray) -> np.ndarray:
+    """Settlement ids from their line's id: a line that makes several rows (a payment over several
+    invoices, a credit note over several invoices, cash and write-off) numbers them '/1', '/2'…"""
+    base = pd.Series(base_ids.astype(str))
+    part = base.groupby(base, sort=False).cumcount().to_numpy() + 1
+    split = base.map(base.value_counts()).to_numpy() > 1
+    return np.where(split, np.char.add(np.char.add(base.to_numpy().astype(str), "/"), part.astype(str)),
+                    base.to_numpy().astype(str)).astype(object)
+
+
+def _cents_by(index: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
+    total = np.zeros(size, dtype=np.int64)
+    np.add.at(total, index, cents)
+    return total
+
+
 def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry_date, rows, account,
-                    account_label, journal, group, allocation, pay_at, zero_lines, documents, settlements, terms):
+                    account_label, journal, group, allocation, credits, doc_at, first_day, zero_lines, documents,
+                    settlements, terms):
     balance_cents = int(debit[customer_line].sum() - credit[customer_line].sum())
+    # A credit application moves no money: AR = Σ documents − Σ cash and write-offs (KPI-SPEC §2).
+    moves_money = pc.invert(pc.equal(settlements.column("kind"), "credit"))
     imported_cents = int(to_cents(documents.column("amount").combine_chunks()).sum()
-                         - to_cents(settlements.column("amount").combine_chunks()).sum())
+                         - to_cents(settlements.filter(moves_money).column("amount").combine_chunks()).sum())
     last_day = np.nanmax(entry_date) if len(entry_date) else np.nan
     classes = {}
     for name, label in CLASS_LABELS.items():
@@ -286,14 +391,32 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
          "imported_as": CLASS_LABELS[kind[i]]}
         for i in np.flatnonzero(np.isin(kind, ["other_debit", "other_credit"]))
     ]
-    lettered = pd.notna(group[pay_at][allocation.settlement]) if len(allocation.settlement) else np.zeros(0, bool)
-    unapplied_lettered = int(allocation.cents[(allocation.document < 0) & lettered].sum())
+    credit_line = credits["line"].to_numpy()[allocation.settlement]
+    settled_kind = credits["kind"].to_numpy()[allocation.settlement]
+    unapplied = allocation.document < 0
+    lettered = pd.notna(group[credit_line]) if len(credit_line) else np.zeros(0, bool)
+    unapplied_lettered = int(allocation.cents[unapplied & lettered].sum())
+    unapplied_writeoff = unapplied & (settled_kind == "writeoff")
+
+    document_cents = net[lines][doc_at]
+    applied = _cents_by(allocation.credit_note, allocation.credit_cents, len(doc_at))
+    is_note = document_cents < 0
+    left = np.where(is_note, -document_cents - applied, 0)
+    lettered_notes_left = int(left[pd.notna(group[doc_at])].sum()) if len(doc_at) else 0
+    is_opening = kind[doc_at] == "opening"
+
     warnings = [ImportIssue(table.file, f"échéances calculées (date de pièce + {terms.describe()}) : le FEC ne "
                             "porte pas d'échéance", severity="warning")]
     if unclassified:
         warnings.append(ImportIssue(table.file, f"{len(unclassified)} ligne(s) 411 sans contrepartie reconnue "
                                     "(ni vente, ni banque, ni perte) : importées selon leur sens, voir le rapport",
                                     unclassified[0]["row"], severity="warning"))
+    if is_opening.any() and not np.isnan(first_day):
+        opening_day = np.datetime64(int(first_day) - 1, "D").astype(object)
+        warnings.append(ImportIssue(table.file, f"{int(is_opening.sum())} à-nouveau(x) importé(s) comme encours "
+                                    f"d'ouverture, émis au plus tard le {opening_day:%d/%m/%Y} (veille du premier "
+                                    "jour du fichier) : ni ventes ni encaissements de la période",
+                                    severity="warning"))
     if unapplied_lettered:
         warnings.append(ImportIssue(table.file, f"{money(cents_to_decimal(unapplied_lettered))} de règlements lettrés "
                                     "sans facture à solder dans leur lettrage (trop-perçu ou acompte) : gardés en "
@@ -302,6 +425,15 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
         warnings.append(ImportIssue(table.file, f"{money(cents_to_decimal(allocation.to_unlettered))} de règlements lettrés "
                                     "sans facture dans leur lettrage appliqués aux documents non lettrés du même "
                                     "client (souvent l'à-nouveau)", severity="warning"))
+    if allocation.credits_to_unlettered:
+        credited = money(cents_to_decimal(allocation.credits_to_unlettered))
+        warnings.append(ImportIssue(table.file, f"{credited} d'avoirs lettrés sans facture dans leur lettrage imputés "
+                                    "aux documents non lettrés du même client (souvent l'à-nouveau)",
+                                    severity="warning"))
+    if lettered_notes_left:
+        warnings.append(ImportIssue(table.file, f"{money(cents_to_decimal(lettered_notes_left))} d'avoirs lettrés "
+                                    "sans facture à annuler dans leur lettrage : gardés en avoirs non imputés",
+                                    severity="warning"))
     if zero_lines:
         warnings.append(ImportIssue(table.file, f"{zero_lines} ligne(s) 411 à zéro ignorée(s)", severity="warning"))
     details = {
@@ -315,5 +447,12 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
         "lettered_to_unlettered": cents_to_decimal(allocation.to_unlettered),
         "documents_in_file": cents_to_decimal(int(debit[customer_line].sum())),
         "settlements_in_file": cents_to_decimal(int(credit[customer_line].sum())),
+        "credit_notes_applied": {"count": int(np.sum(is_note & (applied > 0))),
+                                 "amount": cents_to_decimal(int(applied.sum()))},
+        "credit_notes_unapplied": {"count": int(np.sum(left > 0)), "amount": cents_to_decimal(int(left.sum()))},
+        "unapplied_writeoffs": {"count": len(np.unique(credit_line[unapplied_writeoff])),
+                                "amount": cents_to_decimal(int(allocation.cents[unapplied_writeoff].sum()))},
+        "opening_documents": {"count": int(is_opening.sum()),
+                              "amount": cents_to_decimal(int(document_cents[is_opening].sum()))},
     }
     return warnings, details
