@@ -7,7 +7,12 @@ than `tolerance_days` (7 by default) before its invoice, several currencies; a `
 whose source is not a credit note of the same customer, whose target is not an invoice, or that takes
 a credit note beyond its amount (KPI-SPEC §1).
 Not blocking (warnings): identical repeated rows (kept once), overpayments (kept as given: the
-negative outstanding counts in unapplied credits, KPI-SPEC §2), payments after the last invoice.
+negative outstanding counts in unapplied credits, KPI-SPEC §2), payments after the last invoice, a
+credit note of an invoice list whose invoice is unknown or has nothing left open (left unapplied).
+
+An invoice list's « Facture d'origine » column reaches here as undated `credit` rows of the credit
+note's whole amount: only the whole import tells what each invoice has left open, so they are
+capped and dated here (_listed_credit_notes) before being checked like any other application.
 The checks run on the Arrow tables (hash lookups, numpy running sums); only rows whose key repeats
 are compared value by value.
 """
@@ -23,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA
-from kpi.importers.cents import cents_to_decimal, to_cents
+from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.errors import ImportIssue
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
 from kpi.importers.report import money
@@ -293,7 +298,7 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
 
 
 ZERO = pa.scalar(Decimal("0.00"), MONEY)
-LISTED_REPORT_LIMIT = 20  # credit notes named one by one; the others are counted
+LISTED_REPORT_LIMIT = 20  # rows named one by one per file; the others are counted
 
 
 def _cents(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -315,6 +320,148 @@ def _group_running(group: np.ndarray, values: np.ndarray) -> np.ndarray:
     group_start = np.r_[True, group[1:] != group[:-1]] if len(group) else np.zeros(0, dtype=bool)
     opening = np.maximum.accumulate(np.where(group_start, np.arange(len(group)), 0))
     return running - values - np.where(opening > 0, running[opening - 1], 0)
+
+
+def _one_reference_per_credit_note(listed: pa.Table, issues: list[ImportIssue]) -> pa.Table:
+    """A credit note read twice (two overlapping exports) asks once; naming two invoices is refused."""
+    codes = _codes(listed.column("source_document_id"))
+    first = _first_occurrences(codes)
+    if first.all():
+        return listed
+    first_at = np.unique(codes, return_index=True)[1]
+    invoice = listed.column("document_id").combine_chunks()
+    for index in map(int, np.flatnonzero(~first)):
+        original = int(first_at[codes[index]])
+        if invoice[index].as_py() != invoice[original].as_py():
+            file, line = _where(listed, index)
+            original_file, original_line = _where(listed, original)
+            issues.append(ImportIssue(
+                file, f"l'avoir « {listed.column('source_document_id')[index].as_py()} » a pour facture d'origine "
+                f"« {invoice[index].as_py()} » alors qu'il avait « {invoice[original].as_py()} » ligne {original_line} "
+                f"de {original_file} — un avoir désigne une seule facture d'origine", line, None,
+                invoice[index].as_py()))
+            break
+    return listed.filter(pa.array(first))
+
+
+def _listed_credit_notes(listed: pa.Table, documents: pa.Table, settlements: pa.Table, known: KnownDocuments,
+                         issues: list[ImportIssue], headers: dict[str, dict]) -> pa.Table:
+    """The applications invoice lists ask for (undated, for the credit note's whole amount) made real.
+
+    Each takes min(|credit note|, what its invoice has left open): the invoice's amount − every other
+    settlement of it in this import (the list's paid amounts, payments files, canonical applications)
+    − the earlier listed credit notes applied to it, earlier meaning by credit-note issue date, then
+    file, then row.  It is dated the later of the two issue dates (KPI-SPEC §1) and keeps the credit
+    note's customer.  A credit note whose invoice is found nowhere, or has nothing left open, stays
+    unapplied (a warning); one naming a credit note, or another customer's invoice, is refused.
+    """
+    listed = _one_reference_per_credit_note(listed, issues)
+    catalogue = _catalogue(documents, known)
+    invoice_id = listed.column("document_id").combine_chunks()
+    position = pc.index_in(invoice_id, value_set=catalogue.column("document_id"))
+    found = _mask(pc.is_valid(position))
+    if not found.all():
+        _unknown_invoices(listed.filter(pa.array(~found)), issues, headers)
+        listed, position = listed.filter(pa.array(found)), position.filter(pa.array(found))
+    if not listed.num_rows:
+        return listed
+    before = len(issues)
+    target_amount = pc.take(catalogue.column("amount"), position)
+    target_customer = pc.take(catalogue.column("customer_id"), position)
+    invoice_id = listed.column("document_id").combine_chunks()
+    credit_note_id = listed.column("source_document_id").combine_chunks()
+    customer = listed.column("customer_id").combine_chunks()
+    not_invoice = np.flatnonzero(_mask(pc.less_equal(target_amount, ZERO)))
+    if len(not_invoice):
+        first = int(not_invoice[0])
+        file, line = _where(listed, first)
+        more = f" ({len(not_invoice)} avoirs dans ce cas)" if len(not_invoice) > 1 else ""
+        issues.append(ImportIssue(
+            file, f"l'avoir « {credit_note_id[first].as_py()} » a pour facture d'origine « {invoice_id[first].as_py()} »"
+            f", qui est un avoir (montant {money(target_amount[first].as_py())}) — attendu le numéro d'une facture "
+            f"(montant positif){more}", line, _column(headers, file, "applies_to"), invoice_id[first].as_py()))
+    other_customer = np.flatnonzero(_mask(pc.not_equal(target_customer, customer)))
+    if len(other_customer):
+        first = int(other_customer[0])
+        file, line = _where(listed, first)
+        more = f" ({len(other_customer)} avoirs dans ce cas)" if len(other_customer) > 1 else ""
+        issues.append(ImportIssue(
+            file, f"l'avoir « {credit_note_id[first].as_py()} » du client « {customer[first].as_py()} » a pour facture "
+            f"d'origine « {invoice_id[first].as_py()} », du client « {target_customer[first].as_py()} » — un avoir "
+            f"s'impute sur une facture du même client{more}", line, _column(headers, file, "applies_to"),
+            invoice_id[first].as_py()))
+    if len(issues) > before:
+        return listed.schema.empty_table()
+
+    # What each invoice has left open before the listed credit notes: its amount − its other settlements.
+    other_settled = _sum_by(settlements, "document_id", invoice_id)
+    amount_known = _mask(pc.is_valid(target_amount))
+    unbounded = np.iinfo(np.int64).max // 4  # a stored invoice given without its amount: the credit note is applied whole
+    left_open = np.where(amount_known, np.maximum(_cents(target_amount) - other_settled, 0), unbounded)
+
+    own = pc.index_in(credit_note_id, value_set=documents.column("document_id"))
+    credit_issued = pc.take(documents.column("issue_date"), own)
+    files = list(headers)
+    file_rank = np.asarray(pc.index_in(listed.column("source_file"), value_set=pa.array(files, pa.string()))
+                           .to_numpy(zero_copy_only=False), dtype=np.int64)
+    invoice_code = _codes(invoice_id)
+    order = np.lexsort((_numpy(listed, "source_row", np.int64), file_rank, _days(credit_issued), invoice_code))
+    wanted = to_cents(listed.column("amount").combine_chunks())[order]
+    earlier = _group_running(invoice_code[order], wanted)
+    limit = left_open[order]
+    applied = np.empty(listed.num_rows, dtype=np.int64)
+    applied[order] = np.maximum(np.minimum(earlier + wanted, limit) - np.minimum(earlier, limit), 0)
+
+    invoice_issued = pc.take(catalogue.column("issue_date"), position)
+    date = pc.max_element_wise(credit_issued, pc.coalesce(invoice_issued, credit_issued))
+    listed = listed.set_column(listed.schema.get_field_index("date"), "date", pc.cast(date, pa.date32()))
+    listed = listed.set_column(listed.schema.get_field_index("amount"), "amount", from_cents(applied))
+    if not amount_known.all():
+        _applied_whole(listed.filter(pa.array(~amount_known)), issues)
+    nothing_left = applied == 0
+    if nothing_left.any():
+        _nothing_left_open(listed.filter(pa.array(nothing_left)), issues, headers)
+    return listed.filter(pa.array(~nothing_left))
+
+
+def _unknown_invoices(unknown: pa.Table, issues: list[ImportIssue], headers: dict[str, dict]) -> None:
+    """An export often starts after the invoice a credit note cancels: the credit note stays unapplied."""
+    files = np.asarray(unknown.column("source_file").to_pylist(), dtype=object)
+    for file in dict.fromkeys(files):
+        mine = np.flatnonzero(files == file)
+        for index in mine[:LISTED_REPORT_LIMIT]:
+            row = unknown.take([int(index)]).to_pylist()[0]
+            issues.append(ImportIssue(
+                file, f"l'avoir « {row['source_document_id']} » a pour facture d'origine « {row['document_id']} », "
+                "introuvable dans les fichiers importés et dans l'espace de travail : l'avoir reste non imputé "
+                "(l'export commence peut-être après cette facture)", row["source_row"],
+                _column(headers, file, "applies_to"), row["document_id"], severity="warning"))
+        if len(mine) > LISTED_REPORT_LIMIT:
+            issues.append(ImportIssue(
+                file, f"… et {len(mine) - LISTED_REPORT_LIMIT} autre(s) avoir(s) dont la facture d'origine est "
+                "introuvable, non imputé(s)", severity="warning"))
+
+
+def _nothing_left_open(unapplied: pa.Table, issues: list[ImportIssue], headers: dict[str, dict]) -> None:
+    files = np.asarray(unapplied.column("source_file").to_pylist(), dtype=object)
+    for file in dict.fromkeys(files):
+        mine = np.flatnonzero(files == file)
+        first = int(mine[0])
+        file, line = _where(unapplied, first)
+        issues.append(ImportIssue(
+            file, f"{len(mine)} avoir(s) dont la facture d'origine n'a plus rien à régler (réglée ou soldée par "
+            f"d'autres avoirs) : non imputé(s), ils restent un crédit du client", line,
+            _column(headers, file, "applies_to"), unapplied.column("document_id")[first].as_py(), severity="warning"))
+
+
+def _applied_whole(rows: pa.Table, issues: list[ImportIssue]) -> None:
+    files = np.asarray(rows.column("source_file").to_pylist(), dtype=object)
+    for file in dict.fromkeys(files):
+        mine = np.flatnonzero(files == file)
+        file, line = _where(rows, int(mine[0]))
+        issues.append(ImportIssue(
+            file, f"{len(mine)} avoir(s) imputé(s) pour tout leur montant sur une facture de l'espace de travail "
+            "dont le montant n'est pas connu ici : vérifiez qu'elle restait ouverte", line, severity="warning"))
 
 
 def _credit_applications(documents: pa.Table, settlements: pa.Table, known: KnownDocuments, tolerance_days: int,
@@ -514,10 +661,19 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     if any(i.severity == "error" for i in issues):
         return Checked(documents, settlements, ledger_currency, issues, adjustments)
     known = KnownDocuments.from_option(known_documents)
+    # Undated `credit` rows are what an invoice list's « Facture d'origine » column asks for: resolved
+    # once every other settlement is linked and counted once.
+    listed = _mask(pc.and_(pc.equal(settlements.column("kind"), "credit"), pc.is_null(settlements.column("date"))))
+    requested = None
+    if listed.any():
+        requested, settlements = settlements.filter(pa.array(listed)), settlements.filter(pa.array(~listed))
     settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
     # After linking, so that a payment read without its customer compares equal to the same payment
     # read from an invoice list.
     settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, "règlement", issues, adjustments)
+    if requested is not None and not any(i.severity == "error" for i in issues):
+        resolved = _listed_credit_notes(requested, documents, settlements, known, issues, headers)
+        settlements = _concat([settlements, resolved], SETTLEMENTS_WITH_ORIGIN)
     if not any(i.severity == "error" for i in issues):
         _credit_applications(documents, settlements, known, tolerance_days, issues, headers)
     if not any(i.severity == "error" for i in issues):
