@@ -233,7 +233,7 @@ def _credit_references(table: TextTable, mapping: ColumnMapping, documents: pa.T
         more = f" ({len(on_invoice)} lignes dans ce cas)" if len(on_invoice) > 1 else ""
         issues.append(ImportIssue(
             table.file, f"la facture « {documents.column('document_id')[index].as_py()} » (montant "
-            f"{money(amount[index].as_py())}) désigne une {FIELD_LABELS['applies_to']} — seul un avoir (montant "
+            f"{money(amount[index].as_py())}) a une facture d'origine — seul un avoir (montant "
             f"négatif) s'impute sur une facture : videz cette cellule ou corrigez le signe du montant{more}",
             table.row_of(index), header, applies_to[index].as_py()))
         return SETTLEMENTS_WITH_ORIGIN.empty_table()
