@@ -49,6 +49,24 @@ def test_contained_words_and_look_alikes():
     assert 0.5 <= next(c.confidence for c in mapping.choices if c.field == "due_date") < 0.7
 
 
+@pytest.mark.parametrize(("header", "confidence"), [
+    ("Facture d'origine", 1.0), ("Avoir sur facture", 1.0), ("N° facture d'origine", 1.0), ("Facture liée", 1.0),
+    ("Original invoice", 1.0), ("Applies to", 1.0), ("Related invoice", 1.0), ("N° de la facture d'origine", 0.7)])
+def test_the_invoice_a_credit_note_applies_to_never_takes_the_invoice_number(header, confidence):
+    for headers in (FRENCH + (header,), (header,) + FRENCH):
+        mapping = guess_mapping(headers, "invoices")
+        assert mapping.header("applies_to") == header and mapping.header("document_id") == "N° facture"
+        assert next(c.confidence for c in mapping.choices if c.field == "applies_to") == confidence
+    bare = guess_mapping((header, "Facture", "Client", "Date", "Montant"), "invoices")
+    assert (bare.header("document_id"), bare.header("applies_to")) == ("Facture", header)
+
+
+def test_files_without_it_map_as_before():
+    for headers in (("Facture", "Client", "Date", "Montant", "Pièce"), ("invoiceNumber", "customerID", "InvoiceDate",
+                    "InvoiceAmount", "Reference"), ("Numéro", "Client", "Date", "Montant", "Origine")):
+        assert "applies_to" not in guess_mapping(headers, "invoices").fields
+
+
 def test_net_and_tax_columns_are_never_the_amount():
     mapping = guess_mapping(("Facture", "Client", "Date", "Montant HT", "TVA", "Montant TTC"), "invoices")
     assert mapping.header("amount") == "Montant TTC"

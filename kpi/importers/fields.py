@@ -28,6 +28,7 @@ FIELD_LABELS = {
     "date": "date du règlement",
     "kind": "type de règlement (cash, writeoff ou credit)",
     "source_document_id": "avoir imputé",
+    "applies_to": "facture d'origine de l'avoir",
     # Collection-activity logs (kpi/importers/activity.py).
     "disputed": "litige (oui/non)", "opened_date": "date d'ouverture du litige",
     "resolved_date": "date de résolution du litige", "disputed_amount": "montant en litige", "reason": "motif",

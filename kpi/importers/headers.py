@@ -61,6 +61,21 @@ INVOICE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     "currency": (("currency", "devise", "monnaie", "currency code", "code devise"), ()),
+    # On a credit note's row: the invoice it cancels (in whole or in part), which makes a `credit`
+    # application (KPI-SPEC §1). Every synonym names an *other* invoice (origine, liée, original…), so
+    # that the invoice's own number (« N° facture ») never fits it better than document_id.
+    "applies_to": (
+        ("facture d origine", "n facture d origine", "no facture d origine", "numero facture d origine",
+         "numero de facture d origine", "num facture d origine", "ref facture d origine",
+         "reference facture d origine", "facture origine", "n facture origine", "numero facture origine",
+         "avoir sur facture", "facture avoiree", "facture liee", "n facture liee", "facture associee",
+         "facture rattachee", "facture de rattachement", "facture initiale", "facture annulee",
+         "facture corrigee", "facture concernee", "piece d origine", "n piece d origine", "document d origine",
+         "original invoice", "original invoice number", "original invoice no", "original invoice id",
+         "applies to", "applies to invoice", "applied to invoice", "related invoice", "related invoice number",
+         "linked invoice", "credited invoice", "corrected invoice", "invoice credited", "source invoice"),
+        (),
+    ),
     # A yes/no column: the invoice is disputed (a dispute on its full amount, opened at its issue date).
     "disputed": (("disputed", "en litige", "litige", "litigieux", "litigieuse", "contestee", "contestation",
                   "in dispute", "dispute", "is disputed", "facture contestee"), ()),

@@ -2,6 +2,9 @@
 
 A paid date without a paid amount means paid in full on that date; a paid amount below the
 invoice amount is a partial payment; a paid amount above it is an overpayment (see validation).
+A credit note's row may name the invoice it applies to (« Facture d'origine »): the row then asks
+for a `credit` application of the whole credit note, undated, that validation caps at what the
+invoice has left open once every file of the import is read, and dates (KPI-SPEC §1).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from kpi.importers.headers import NOT_GROSS_AMOUNT, normal_form
 from kpi.importers.mapping import ColumnMapping
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
 from kpi.importers.payments import settlement_ids
+from kpi.importers.report import money
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
 
@@ -101,6 +105,7 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
     amount = reader.amounts("amount", required=True)
     paid_date = reader.dates("paid_date", required=False)
     paid_amount = reader.amounts("paid_amount", required=False)
+    applies_to = reader.text("applies_to")
     currency = _currency(reader)
     if len(issues) > before:
         return None
@@ -139,13 +144,16 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
         "source_file": pa.array([table.file] * n, pa.string()),
         "source_row": rows,
     })
-    settlements = _paid_columns(table, mapping, documents, paid_date, paid_amount, issues, warnings)
+    settlements = with_origin(_paid_columns(table, mapping, documents, paid_date, paid_amount, issues, warnings),
+                              SETTLEMENTS_WITH_ORIGIN)
+    requested = _credit_references(table, mapping, documents, applies_to, issues)
     disputes = disputes_from_flags(reader, documents, paid_date)
     if len(issues) > before:
         return None
     return ParsedFile(
         table.file, "invoices", with_origin(documents, DOCUMENTS_WITH_ORIGIN),
-        with_origin(settlements, SETTLEMENTS_WITH_ORIGIN), rows_read=n, warnings=tuple(warnings),
+        pa.concat_tables([settlements, requested]) if requested.num_rows else settlements,
+        rows_read=n, warnings=tuple(warnings),
         details={"documents_in_file": _sum(amount),
                  "settlements_in_file": _sum(settlements.column("amount"))},
         currency=currency, columns={**mapping.fields, "date": mapping.header("paid_date")},
@@ -206,3 +214,41 @@ def _paid_columns(table: TextTable, mapping: ColumnMapping, documents: pa.Table,
         "source_file": chosen.column("source_file"),
         "source_row": chosen.column("source_row"),
     })
+
+
+def _credit_references(table: TextTable, mapping: ColumnMapping, documents: pa.Table, applies_to: pa.Array | None,
+                       issues: list[ImportIssue]) -> pa.Table:
+    """The `credit` applications the « Facture d'origine » column asks for, one per credit note that names
+    an invoice: undated, for the credit note's whole amount (validation caps and dates them, as only the
+    whole import tells what each invoice has left open).  An invoice naming an invoice is refused."""
+    if applies_to is None or documents.num_rows == 0:
+        return SETTLEMENTS_WITH_ORIGIN.empty_table()
+    header = mapping.header("applies_to")
+    named = pc.not_equal(pc.utf8_trim_whitespace(applies_to), "")
+    amount = documents.column("amount").combine_chunks()
+    zero = pa.scalar(Decimal("0.00"), MONEY)
+    on_invoice = pc.indices_nonzero(pc.and_(named, pc.greater(amount, zero)))
+    if len(on_invoice):
+        index = on_invoice[0].as_py()
+        more = f" ({len(on_invoice)} lignes dans ce cas)" if len(on_invoice) > 1 else ""
+        issues.append(ImportIssue(
+            table.file, f"la facture « {documents.column('document_id')[index].as_py()} » (montant "
+            f"{money(amount[index].as_py())}) a une facture d'origine — seul un avoir (montant "
+            f"négatif) s'impute sur une facture : videz cette cellule ou corrigez le signe du montant{more}",
+            table.row_of(index), header, applies_to[index].as_py()))
+        return SETTLEMENTS_WITH_ORIGIN.empty_table()
+    chosen = pc.and_(named, pc.less(amount, zero))
+    credit_notes = documents.filter(chosen)
+    invoice = pc.utf8_trim_whitespace(applies_to.filter(chosen))
+    credit_note = credit_notes.column("document_id").combine_chunks()
+    return with_origin(pa.table({
+        "settlement_id": pc.binary_join_element_wise(credit_note, invoice, "→"),
+        "document_id": invoice,
+        "customer_id": credit_notes.column("customer_id"),
+        "date": pa.nulls(credit_notes.num_rows, pa.date32()),  # the sign of a request: dated once resolved
+        "amount": pc.negate(credit_notes.column("amount")),
+        "kind": pa.array(["credit"] * credit_notes.num_rows, pa.string()),
+        "source_document_id": credit_note,
+        "source_file": credit_notes.column("source_file"),
+        "source_row": credit_notes.column("source_row"),
+    }), SETTLEMENTS_WITH_ORIGIN)

@@ -153,8 +153,12 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
         "source_file": pa.array([table.file] * n, pa.string()),
         "source_row": reader.rows(),
     }).filter(pc.invert(zero))
+    # Money and credit applications are reconciled apart: an application moves no money (KPI-SPEC §1).
+    is_credit = pc.equal(kind, "credit")
+    details = {"settlements_in_file": pc.sum(amounts.filter(pc.invert(is_credit))).as_py() or 0}
+    if pc.any(is_credit).as_py():
+        details["credit_applications_in_file"] = pc.sum(amounts.filter(is_credit)).as_py() or 0
     return ParsedFile(
         table.file, "payments", DOCUMENTS_WITH_ORIGIN.empty_table(), with_origin(settlements, SETTLEMENTS_WITH_ORIGIN),
-        rows_read=n, warnings=tuple(warnings),
-        details={"settlements_in_file": pc.sum(amounts).as_py() or 0}, columns=mapping.fields,
+        rows_read=n, warnings=tuple(warnings), details=details, columns=mapping.fields,
     )

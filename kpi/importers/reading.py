@@ -10,8 +10,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA, CanonicalLedger
+from kpi.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA, CanonicalLedger
 from kpi.importers.activity import ACTIVITY_LAYOUTS, activity_total, check_activity, read_activity
+from kpi.importers.cents import cents_to_decimal, to_cents
 from kpi.importers.dialect import SEPARATOR_NAMES
 from kpi.importers.errors import ImportFailed, ImportIssue
 from kpi.importers.fec import read_fec
@@ -170,6 +171,39 @@ def _distinct_rows(*tables: pa.Table) -> int:
     return len(np.unique(rows))
 
 
+def _cents(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _mask(values) -> np.ndarray:
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _figure(cents: np.ndarray) -> dict:
+    return {"count": int(np.count_nonzero(cents)), "amount": cents_to_decimal(int(cents.sum()))}
+
+
+def credit_note_figures(documents: pa.Table, settlements: pa.Table) -> dict:
+    """The credit notes among `documents`: how many are applied to invoices (Σ applied) and how many keep
+    something unapplied (Σ of what they keep), from the `credit` settlements drawing on them.  A credit note
+    applied in part counts in both."""
+    credit_notes = documents.filter(pc.less(documents.column("amount"), pa.scalar(Decimal("0.00"), MONEY)))
+    size = -to_cents(credit_notes.column("amount").combine_chunks())
+    applied = np.zeros(len(size), dtype=np.int64)
+    credits = settlements.filter(pc.equal(settlements.column("kind"), "credit"))
+    if credits.num_rows and len(size):
+        totals = credits.group_by("source_document_id").aggregate([("amount", "sum")])
+        at = pc.index_in(credit_notes.column("document_id"), value_set=totals.column("source_document_id"))
+        applied = to_cents(pc.cast(pc.take(totals.column("amount_sum"), at), MONEY).combine_chunks())
+    return {"credit_notes_applied": _figure(applied), "credit_notes_unapplied": _figure(np.maximum(size - applied, 0))}
+
+
+def unapplied_writeoffs(settlements: pa.Table) -> dict:
+    """Write-offs matched to no document (a rounding difference booked to 658…): they reduce AR all the same."""
+    alone = pc.and_(pc.equal(settlements.column("kind"), "writeoff"), pc.is_null(settlements.column("document_id")))
+    return _figure(to_cents(settlements.filter(alone).column("amount").combine_chunks()))
+
+
 def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
                  warnings: list[ImportIssue], explanations: list[str]) -> FileReport:
     parsed = opened.parsed
@@ -180,17 +214,30 @@ def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
                           tuple(warnings), tuple(explanations), describe_source(opened))
     mine_documents = _of_file(documents, parsed.file)
     mine_settlements = _of_file(settlements, parsed.file)
-    documents_total, settlements_total = total(mine_documents), total(mine_settlements)
+    applications = _mask(pc.equal(mine_settlements.column("kind"), "credit"))
+    # A credit application moves no money: it is neither in the money settled nor in AR (KPI-SPEC §2).
+    money_settled = mine_settlements.filter(pa.array(~applications)) if applications.any() else mine_settlements
+    documents_total, settlements_total = total(mine_documents), total(money_settled)
     details = dict(parsed.details)
     details["documents_imported"] = documents_total
     details["settlements_imported"] = settlements_total
+    if applications.any() or "credit_applications_in_file" in details:
+        details["credit_applications_imported"] = total(mine_settlements.filter(pa.array(applications)))
+    # Computed here, the same way for every layout, over-riding what a reader may have counted itself.
+    details.update(credit_note_figures(mine_documents, settlements))
+    details["unapplied_writeoffs"] = unapplied_writeoffs(mine_settlements)
     rows = _distinct_rows(mine_documents, mine_settlements)
     if parsed.layout == "fec":
         in_file, imported = details["balance_411"], documents_total - settlements_total
         details["imported_ar"] = imported
     elif parsed.layout in ("payments", "canonical-settlements"):
-        in_file, imported = Decimal(details["settlements_in_file"]).quantize(Decimal("0.01")), settlements_total
-        details["settlements_in_file"] = in_file
+        details["settlements_in_file"] = _cents(details["settlements_in_file"])
+        in_file, imported = details["settlements_in_file"], settlements_total
+        if "credit_applications_in_file" in details:
+            details["credit_applications_in_file"] = _cents(details["credit_applications_in_file"])
+            # Every row of the file counts in its total, so that an application left out shows as a difference.
+            in_file += details["credit_applications_in_file"]
+            imported += details["credit_applications_imported"]
     else:
         in_file, imported = details["documents_in_file"], documents_total
     return FileReport(parsed.file, parsed.layout, parsed.rows_read, rows, in_file, imported, details,

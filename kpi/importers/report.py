@@ -14,6 +14,11 @@ LABELS = {
         "rows": "lignes lues : {read} ; importées : {imported}",
         "documents": "factures et avoirs",
         "settlements": "règlements",
+        "credit_applications": "imputations d'avoirs",
+        "credit_notes": "avoirs : imputés sur leur facture {applied} (Σ {applied_amount}) ; non imputés, en tout ou "
+                        "partie, {unapplied} (reste Σ {unapplied_amount})",
+        "unapplied_writeoffs": "pertes sans facture (non lettrées), qui réduisent l'encours : {count} (Σ {amount})",
+        "opening_documents": "à-nouveaux (soldes d'ouverture, hors ventes de la période) : {count} (Σ {amount})",
         "in_file": "Σ fichier",
         "imported": "Σ importé",
         "equal": "égaux",
@@ -36,6 +41,11 @@ LABELS = {
         "rows": "rows read: {read}; imported: {imported}",
         "documents": "invoices and credit notes",
         "settlements": "settlements",
+        "credit_applications": "credit note applications",
+        "credit_notes": "credit notes: applied to their invoice {applied} (Σ {applied_amount}); not applied, in whole "
+                        "or in part, {unapplied} (Σ left {unapplied_amount})",
+        "unapplied_writeoffs": "write-offs matched to no invoice, reducing AR: {count} (Σ {amount})",
+        "opening_documents": "opening balances (à-nouveaux, not sales of the period): {count} (Σ {amount})",
         "in_file": "Σ in file",
         "imported": "Σ imported",
         "equal": "equal",
@@ -76,6 +86,22 @@ class FileReport:
     explanations: tuple[str, ...] = ()  # why a file total and an imported total differ
     source: dict = field(default_factory=dict)  # format, encoding, separator, sheet, mapping
 
+    def _credit_lines(self, labels: dict, lang: str) -> list[str]:
+        """Credit notes left unapplied, write-offs matched to nothing and opening balances are said, never
+        folded into a ✓: each changes what a reader takes for open."""
+        d, lines = self.details, []
+        applied, unapplied = d.get("credit_notes_applied"), d.get("credit_notes_unapplied")
+        if applied and unapplied and (applied["count"] or unapplied["count"]):
+            lines.append(labels["credit_notes"].format(
+                applied=applied["count"], applied_amount=money(Decimal(str(applied["amount"])), lang),
+                unapplied=unapplied["count"], unapplied_amount=money(Decimal(str(unapplied["amount"])), lang)))
+        for key in ("unapplied_writeoffs", "opening_documents"):
+            figure = d.get(key)
+            # À-nouveaux are said whenever the reader gives them, even none: the user then knows they were looked for.
+            if figure and (figure["count"] or key == "opening_documents"):
+                lines.append(labels[key].format(count=figure["count"], amount=money(Decimal(str(figure["amount"])), lang)))
+        return lines
+
     @property
     def reconciled(self) -> bool:
         return self.amount_in_file == self.amount_imported
@@ -115,13 +141,14 @@ class FileReport:
                              f"compte {line['account']} {line['label']}, {money(Decimal(line['amount']), lang)} → "
                              f"{line['imported_as']}")
         else:
-            for key, name in (("documents", "documents"), ("settlements", "settlements")):
+            for key in ("documents", "settlements", "credit_applications"):
                 in_file, imported = self.details.get(f"{key}_in_file"), self.details.get(f"{key}_imported")
                 if in_file is None or (key == "settlements" and in_file == 0 and imported == 0):
                     continue
                 mark = "✓" if in_file == imported else f"✗ {labels['differ']} {money(imported - in_file, lang)}"
-                lines.append(f"  {labels[name]} : {labels['in_file']} {money(in_file, lang)} ; "
+                lines.append(f"  {labels[key]} : {labels['in_file']} {money(in_file, lang)} ; "
                              f"{labels['imported']} {money(imported, lang)} {mark}")
+        lines.extend(f"  {line}" for line in self._credit_lines(labels, lang))
         for why in self.explanations:
             lines.append(f"  {labels['why']} : {why}")
         mapping = self.source.get("mapping")

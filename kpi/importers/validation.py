@@ -1,10 +1,18 @@
-"""Checks that need the whole ledger: duplicates, payments to unknown invoices, dates, currencies, overpayments.
+"""Checks that need the whole ledger: duplicates, payments to unknown invoices, dates, currencies, overpayments,
+credit notes applied to invoices.
 
 Blocking: a document id repeated with different content, a payment to an invoice found neither in
 the files nor in the workspace, a payment whose customer is not its invoice's, a payment dated more
-than `tolerance_days` (7 by default) before its invoice, several currencies.
+than `tolerance_days` (7 by default) before its invoice, several currencies; a `credit` application
+whose source is not a credit note of the same customer, whose target is not an invoice, or that takes
+a credit note beyond its amount (KPI-SPEC §1).
 Not blocking (warnings): identical repeated rows (kept once), overpayments (kept as given: the
-negative outstanding counts in unapplied credits, KPI-SPEC §2), payments after the last invoice.
+negative outstanding counts in unapplied credits, KPI-SPEC §2), payments after the last invoice, a
+credit note of an invoice list whose invoice is unknown or has nothing left open (left unapplied).
+
+An invoice list's « Facture d'origine » column reaches here as undated `credit` rows of the credit
+note's whole amount: only the whole import tells what each invoice has left open, so they are
+capped and dated here (_listed_credit_notes) before being checked like any other application.
 The checks run on the Arrow tables (hash lookups, numpy running sums); only rows whose key repeats
 are compared value by value.
 """
@@ -19,8 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
-from kpi.importers.cents import cents_to_decimal, to_cents
+from kpi.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA
+from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.errors import ImportIssue
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
 from kpi.importers.report import money
@@ -29,25 +37,59 @@ DOCUMENT_CONTENT = [f for f in DOCUMENTS_SCHEMA.names if f != "document_id"]
 SETTLEMENT_CONTENT = [f for f in SETTLEMENTS_SCHEMA.names if f != "settlement_id"]
 
 
+KNOWN_APPLICATIONS_SCHEMA = pa.schema([("source_document_id", pa.string()), ("settlement_id", pa.string()),
+                                       ("amount", MONEY)])
+
+
 @dataclass(frozen=True)
 class KnownDocuments:
-    """Documents already stored in the workspace that payments of this import may settle."""
+    """Documents already stored in the workspace that payments and credit applications of this import may use.
 
-    table: pa.Table  # document_id (string), issue_date (date32, null when unknown), customer_id (string or null)
+    Given as an Arrow table: document_id[, issue_date, customer_id, amount, credit_applications]. The
+    optional `amount` tells invoices from credit notes; the optional `credit_applications` (a list of
+    {settlement_id, amount} per credit note: its stored applications) lets a credit note be checked
+    against what it already gave.  What is absent is not checked.
+    """
+
+    table: pa.Table  # document_id (string), issue_date (date32), customer_id (string), amount (MONEY); nulls unknown
+    # The stored credit applications: source_document_id, settlement_id, amount (KNOWN_APPLICATIONS_SCHEMA).
+    applications: pa.Table = field(default_factory=KNOWN_APPLICATIONS_SCHEMA.empty_table)
 
     @classmethod
     def from_option(cls, value) -> KnownDocuments:
+        applications = _stored_applications(value) if isinstance(value, pa.Table) else None
+        applications = KNOWN_APPLICATIONS_SCHEMA.empty_table() if applications is None else applications
         if isinstance(value, pa.Table) and _typed_dates(value):
-            n = value.num_rows
             table = pa.table({
                 "document_id": pc.cast(value.column("document_id"), pa.string()),
-                "issue_date": pc.cast(value.column("issue_date"), pa.date32()) if "issue_date" in value.column_names
-                else pa.nulls(n, pa.date32()),
-                "customer_id": pc.cast(value.column("customer_id"), pa.string()) if "customer_id" in value.column_names
-                else pa.nulls(n, pa.string()),
+                "issue_date": _optional(value, "issue_date", pa.date32()),
+                "customer_id": _optional(value, "customer_id", pa.string()),
+                "amount": _optional(value, "amount", MONEY),
             })
-            return cls(table)
-        return cls(_known_from_python(value))
+            return cls(table, applications)
+        return cls(_known_from_python(value), applications)
+
+
+def _optional(table: pa.Table, name: str, kind: pa.DataType) -> pa.ChunkedArray | pa.Array:
+    if name not in table.column_names:
+        return pa.nulls(table.num_rows, kind)
+    return pc.cast(table.column(name), kind)
+
+
+def _stored_applications(table: pa.Table) -> pa.Table | None:
+    """The `credit_applications` lists of a known-documents table, one row per stored application."""
+    if "credit_applications" not in table.column_names or table.num_rows == 0:
+        return None
+    lists = table.column("credit_applications").combine_chunks()
+    owners = pc.list_parent_indices(lists)
+    items = pc.list_flatten(lists)
+    if len(items) == 0:
+        return None
+    return pa.table({
+        "source_document_id": pc.take(pc.cast(table.column("document_id"), pa.string()), owners),
+        "settlement_id": pc.cast(pc.struct_field(items, "settlement_id"), pa.string()),
+        "amount": pc.cast(pc.struct_field(items, "amount"), MONEY),
+    })
 
 
 def _typed_dates(value: pa.Table) -> bool:
@@ -59,6 +101,7 @@ def _typed_dates(value: pa.Table) -> bool:
 
 def _known_from_python(value) -> pa.Table:
     """Ids and dates given as Python values (a dict, a set, a table of text dates): read as pandas reads dates."""
+    amount = None
     if value is None:
         frame = pd.DataFrame({"document_id": [], "issue_date": [], "customer_id": []})
     elif isinstance(value, pa.Table):
@@ -69,6 +112,7 @@ def _known_from_python(value) -> pa.Table:
             "customer_id": value.column("customer_id").to_pylist() if "customer_id" in value.column_names
             else [None] * value.num_rows,
         })
+        amount = _optional(value, "amount", MONEY)
     elif isinstance(value, dict):
         frame = pd.DataFrame({"document_id": list(value), "issue_date": list(value.values()),
                               "customer_id": [None] * len(value)})
@@ -80,6 +124,7 @@ def _known_from_python(value) -> pa.Table:
         "document_id": pa.array(frame["document_id"].astype(object), pa.string(), from_pandas=True),
         "issue_date": pa.array(days, pa.date32()),
         "customer_id": pa.array(frame["customer_id"].astype(object), pa.string(), from_pandas=True),
+        "amount": amount if amount is not None else pa.nulls(len(frame), MONEY),
     })
 
 
@@ -188,12 +233,13 @@ def _duplicates(table: pa.Table, key: str, content: list[str], what: str, issues
 
 
 def _catalogue(documents: pa.Table, known: KnownDocuments) -> pa.Table:
-    """The invoices payments may settle: this import's documents first, then the stored ones not re-imported."""
+    """The documents payments and credit applications may name: this import's documents first, then the
+    stored ones not re-imported."""
     stored = known.table
     if stored.num_rows:
         stored = stored.filter(pc.invert(pc.fill_null(pc.is_in(stored.column("document_id"),
                                                                 value_set=documents.column("document_id")), False)))
-    own = documents.select(["document_id", "issue_date", "customer_id"])
+    own = documents.select(["document_id", "issue_date", "customer_id", "amount"])
     return pa.concat_tables([own, stored.select(own.column_names).cast(own.schema)]).combine_chunks()
 
 
@@ -251,10 +297,278 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
     return settlements
 
 
+ZERO = pa.scalar(Decimal("0.00"), MONEY)
+LISTED_REPORT_LIMIT = 20  # rows named one by one per file; the others are counted
+
+
+def _cents(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return to_cents(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
+
+
+def _sum_by(table: pa.Table, key: str, ids: pa.Array) -> np.ndarray:
+    """Σ of the table's amounts whose `key` is each of `ids`, in cents (0 where none)."""
+    if not table.num_rows:
+        return np.zeros(len(ids), dtype=np.int64)
+    totals = table.group_by(key).aggregate([("amount", "sum")])
+    at = pc.index_in(ids, value_set=totals.column(key))
+    return _cents(pc.cast(pc.take(totals.column("amount_sum"), at), MONEY))
+
+
+def _group_running(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Σ of the values before each one within its group (the rows already sorted by group)."""
+    running = np.cumsum(values)
+    group_start = np.r_[True, group[1:] != group[:-1]] if len(group) else np.zeros(0, dtype=bool)
+    opening = np.maximum.accumulate(np.where(group_start, np.arange(len(group)), 0))
+    return running - values - np.where(opening > 0, running[opening - 1], 0)
+
+
+def _one_reference_per_credit_note(listed: pa.Table, issues: list[ImportIssue]) -> pa.Table:
+    """A credit note read twice (two overlapping exports) asks once; naming two invoices is refused."""
+    codes = _codes(listed.column("source_document_id"))
+    first = _first_occurrences(codes)
+    if first.all():
+        return listed
+    first_at = np.unique(codes, return_index=True)[1]
+    invoice = listed.column("document_id").combine_chunks()
+    for index in map(int, np.flatnonzero(~first)):
+        original = int(first_at[codes[index]])
+        if invoice[index].as_py() != invoice[original].as_py():
+            file, line = _where(listed, index)
+            original_file, original_line = _where(listed, original)
+            issues.append(ImportIssue(
+                file, f"l'avoir « {listed.column('source_document_id')[index].as_py()} » a pour facture d'origine "
+                f"« {invoice[index].as_py()} » alors qu'il avait « {invoice[original].as_py()} » ligne {original_line} "
+                f"de {original_file} — un avoir désigne une seule facture d'origine", line, None,
+                invoice[index].as_py()))
+            break
+    return listed.filter(pa.array(first))
+
+
+def _listed_credit_notes(listed: pa.Table, documents: pa.Table, settlements: pa.Table, known: KnownDocuments,
+                         issues: list[ImportIssue], headers: dict[str, dict]) -> pa.Table:
+    """The applications invoice lists ask for (undated, for the credit note's whole amount) made real.
+
+    Each takes min(|credit note|, what its invoice has left open): the invoice's amount − every other
+    settlement of it in this import (the list's paid amounts, payments files, canonical applications)
+    − the earlier listed credit notes applied to it, earlier meaning by credit-note issue date, then
+    file, then row.  It is dated the later of the two issue dates (KPI-SPEC §1) and keeps the credit
+    note's customer.  A credit note whose invoice is found nowhere, or has nothing left open, stays
+    unapplied (a warning); one naming a credit note, or another customer's invoice, is refused.
+    """
+    listed = _one_reference_per_credit_note(listed, issues)
+    catalogue = _catalogue(documents, known)
+    invoice_id = listed.column("document_id").combine_chunks()
+    position = pc.index_in(invoice_id, value_set=catalogue.column("document_id"))
+    found = _mask(pc.is_valid(position))
+    if not found.all():
+        _unknown_invoices(listed.filter(pa.array(~found)), issues, headers)
+        listed, position = listed.filter(pa.array(found)), position.filter(pa.array(found))
+    if not listed.num_rows:
+        return listed
+    before = len(issues)
+    target_amount = pc.take(catalogue.column("amount"), position)
+    target_customer = pc.take(catalogue.column("customer_id"), position)
+    invoice_id = listed.column("document_id").combine_chunks()
+    credit_note_id = listed.column("source_document_id").combine_chunks()
+    customer = listed.column("customer_id").combine_chunks()
+    not_invoice = np.flatnonzero(_mask(pc.less_equal(target_amount, ZERO)))
+    if len(not_invoice):
+        first = int(not_invoice[0])
+        file, line = _where(listed, first)
+        more = f" ({len(not_invoice)} avoirs dans ce cas)" if len(not_invoice) > 1 else ""
+        issues.append(ImportIssue(
+            file, f"l'avoir « {credit_note_id[first].as_py()} » a pour facture d'origine « {invoice_id[first].as_py()} »"
+            f", qui est un avoir (montant {money(target_amount[first].as_py())}) — attendu le numéro d'une facture "
+            f"(montant positif){more}", line, _column(headers, file, "applies_to"), invoice_id[first].as_py()))
+    other_customer = np.flatnonzero(_mask(pc.not_equal(target_customer, customer)))
+    if len(other_customer):
+        first = int(other_customer[0])
+        file, line = _where(listed, first)
+        more = f" ({len(other_customer)} avoirs dans ce cas)" if len(other_customer) > 1 else ""
+        issues.append(ImportIssue(
+            file, f"l'avoir « {credit_note_id[first].as_py()} » du client « {customer[first].as_py()} » a pour facture "
+            f"d'origine « {invoice_id[first].as_py()} », du client « {target_customer[first].as_py()} » — un avoir "
+            f"s'impute sur une facture du même client{more}", line, _column(headers, file, "applies_to"),
+            invoice_id[first].as_py()))
+    if len(issues) > before:
+        return listed.schema.empty_table()
+
+    # What each invoice has left open before the listed credit notes: its amount − its other settlements.
+    other_settled = _sum_by(settlements, "document_id", invoice_id)
+    amount_known = _mask(pc.is_valid(target_amount))
+    unbounded = np.iinfo(np.int64).max // 4  # a stored invoice given without its amount: the credit note is applied whole
+    left_open = np.where(amount_known, np.maximum(_cents(target_amount) - other_settled, 0), unbounded)
+
+    own = pc.index_in(credit_note_id, value_set=documents.column("document_id"))
+    credit_issued = pc.take(documents.column("issue_date"), own)
+    files = list(headers)
+    file_rank = np.asarray(pc.index_in(listed.column("source_file"), value_set=pa.array(files, pa.string()))
+                           .to_numpy(zero_copy_only=False), dtype=np.int64)
+    invoice_code = _codes(invoice_id)
+    order = np.lexsort((_numpy(listed, "source_row", np.int64), file_rank, _days(credit_issued), invoice_code))
+    wanted = to_cents(listed.column("amount").combine_chunks())[order]
+    earlier = _group_running(invoice_code[order], wanted)
+    limit = left_open[order]
+    applied = np.empty(listed.num_rows, dtype=np.int64)
+    applied[order] = np.maximum(np.minimum(earlier + wanted, limit) - np.minimum(earlier, limit), 0)
+
+    invoice_issued = pc.take(catalogue.column("issue_date"), position)
+    date = pc.max_element_wise(credit_issued, pc.coalesce(invoice_issued, credit_issued))
+    listed = listed.set_column(listed.schema.get_field_index("date"), "date", pc.cast(date, pa.date32()))
+    listed = listed.set_column(listed.schema.get_field_index("amount"), "amount", from_cents(applied))
+    if not amount_known.all():
+        _applied_whole(listed.filter(pa.array(~amount_known)), issues)
+    nothing_left = applied == 0
+    if nothing_left.any():
+        _nothing_left_open(listed.filter(pa.array(nothing_left)), issues, headers)
+    return listed.filter(pa.array(~nothing_left))
+
+
+def _unknown_invoices(unknown: pa.Table, issues: list[ImportIssue], headers: dict[str, dict]) -> None:
+    """An export often starts after the invoice a credit note cancels: the credit note stays unapplied."""
+    files = np.asarray(unknown.column("source_file").to_pylist(), dtype=object)
+    for file in dict.fromkeys(files):
+        mine = np.flatnonzero(files == file)
+        for index in mine[:LISTED_REPORT_LIMIT]:
+            row = unknown.take([int(index)]).to_pylist()[0]
+            issues.append(ImportIssue(
+                file, f"l'avoir « {row['source_document_id']} » a pour facture d'origine « {row['document_id']} », "
+                "introuvable dans les fichiers importés et dans l'espace de travail : l'avoir reste non imputé "
+                "(l'export commence peut-être après cette facture)", row["source_row"],
+                _column(headers, file, "applies_to"), row["document_id"], severity="warning"))
+        if len(mine) > LISTED_REPORT_LIMIT:
+            issues.append(ImportIssue(
+                file, f"… et {len(mine) - LISTED_REPORT_LIMIT} autre(s) avoir(s) dont la facture d'origine est "
+                "introuvable, non imputé(s)", severity="warning"))
+
+
+def _nothing_left_open(unapplied: pa.Table, issues: list[ImportIssue], headers: dict[str, dict]) -> None:
+    files = np.asarray(unapplied.column("source_file").to_pylist(), dtype=object)
+    for file in dict.fromkeys(files):
+        mine = np.flatnonzero(files == file)
+        first = int(mine[0])
+        file, line = _where(unapplied, first)
+        issues.append(ImportIssue(
+            file, f"{len(mine)} avoir(s) dont la facture d'origine n'a plus rien à régler (réglée ou soldée par "
+            f"d'autres avoirs) : non imputé(s), ils restent un crédit du client", line,
+            _column(headers, file, "applies_to"), unapplied.column("document_id")[first].as_py(), severity="warning"))
+
+
+def _applied_whole(rows: pa.Table, issues: list[ImportIssue]) -> None:
+    files = np.asarray(rows.column("source_file").to_pylist(), dtype=object)
+    for file in dict.fromkeys(files):
+        mine = np.flatnonzero(files == file)
+        file, line = _where(rows, int(mine[0]))
+        issues.append(ImportIssue(
+            file, f"{len(mine)} avoir(s) imputé(s) pour tout leur montant sur une facture de l'espace de travail "
+            "dont le montant n'est pas connu ici : vérifiez qu'elle restait ouverte", line, severity="warning"))
+
+
+def _credit_applications(documents: pa.Table, settlements: pa.Table, known: KnownDocuments, tolerance_days: int,
+                         issues: list[ImportIssue], headers: dict[str, dict]) -> None:
+    """Every `credit` row, of any layout: its source a credit note of the settlement's customer, found in the
+    files or the workspace, its target an invoice, and no credit note applied beyond its amount (counting
+    the applications the workspace already holds, when it says which)."""
+    at = np.flatnonzero(_mask(pc.equal(settlements.column("kind"), "credit")))
+    if not len(at):
+        return
+    credits = settlements.take(pa.array(at))
+    catalogue = _catalogue(documents, known)
+    source = credits.column("source_document_id").combine_chunks()
+    target = credits.column("document_id").combine_chunks()
+    customer = credits.column("customer_id").combine_chunks()
+    date = credits.column("date").combine_chunks()
+    before = len(issues)
+
+    def refuse(mask: np.ndarray, column: str, message) -> None:
+        where = np.flatnonzero(mask)
+        if not len(where):
+            return
+        first = int(where[0])
+        file, line = _where(credits, first)
+        more = f" ({len(where)} imputations dans ce cas)" if len(where) > 1 else ""
+        value = {"source_document_id": source, "document_id": target}.get(column)
+        value = value[first].as_py() if value is not None else f"{date[first].as_py():%d/%m/%Y}"
+        issues.append(ImportIssue(file, message(first) + more, line, _column(headers, file, column), value))
+
+    source_at = pc.index_in(source, value_set=catalogue.column("document_id"))
+    found = _mask(pc.is_valid(source_at))
+    refuse(~found, "source_document_id", lambda i: (
+        f"imputation d'un avoir inconnu « {source[i].as_py()} » — attendu le numéro d'un avoir présent dans les "
+        "fichiers importés ou dans l'espace de travail"))
+    source_amount = pc.take(catalogue.column("amount"), source_at)
+    source_customer = pc.take(catalogue.column("customer_id"), source_at)
+    refuse(_mask(pc.greater_equal(source_amount, ZERO)), "source_document_id", lambda i: (
+        f"« {source[i].as_py()} » n'est pas un avoir (montant {money(source_amount[i].as_py())}) — une imputation "
+        "d'avoir (credit) prend sur un avoir, document de montant négatif"))
+    refuse(_mask(pc.not_equal(source_customer, customer)), "source_document_id", lambda i: (
+        f"l'avoir « {source[i].as_py()} » est au client « {source_customer[i].as_py()} » alors que l'imputation est "
+        f"au client « {customer[i].as_py()} » — un avoir s'impute sur une facture du même client"))
+    target_amount = pc.take(catalogue.column("amount"), pc.index_in(target, value_set=catalogue.column("document_id")))
+    refuse(_mask(pc.less_equal(target_amount, ZERO)), "document_id", lambda i: (
+        f"imputation d'avoir sur « {target[i].as_py()} », qui n'est pas une facture (montant "
+        f"{money(target_amount[i].as_py())}) — attendu dans document_id une facture (montant positif)"))
+    source_issued = pc.take(catalogue.column("issue_date"), source_at)
+    early = (_mask(pc.is_valid(source_issued)) & _mask(pc.is_valid(date))
+             & (_days(date) < _days(source_issued) - tolerance_days))
+    refuse(early, "date", lambda i: (
+        f"imputation datée du {date[i].as_py():%d/%m/%Y}, plus de {tolerance_days} jours avant l'avoir "
+        f"« {source[i].as_py()} » du {source_issued[i].as_py():%d/%m/%Y} — un avoir s'impute une fois émis"))
+    if len(issues) > before:
+        return
+    _over_applied(credits, source, pc.take(catalogue.column("amount"), source_at), settlements, known, issues, headers)
+
+
+def _over_applied(credits: pa.Table, source: pa.Array, source_amount: pa.Array, settlements: pa.Table,
+                  known: KnownDocuments, issues: list[ImportIssue], headers: dict[str, dict]) -> None:
+    """Σ of a credit note's applications ≤ its absolute amount (KPI-SPEC §1), applications in date order."""
+    bounded = _mask(pc.is_valid(source_amount))
+    if not bounded.any():
+        return
+    applications = known.applications
+    if applications.num_rows:
+        # An application stored and imported again is skipped when stored: it counts once.
+        again = _mask(pc.is_in(applications.column("settlement_id"), value_set=settlements.column("settlement_id")))
+        applications = applications.filter(pa.array(~again))
+    stored = _sum_by(applications, "source_document_id", source)
+    code = _codes(source)
+    dates = np.where(_mask(pc.is_valid(credits.column("date"))), _days(credits.column("date")), np.iinfo(np.int64).max)
+    order = np.lexsort((_numpy(credits, "source_row", np.int64), dates, code))
+    amount = to_cents(credits.column("amount").combine_chunks())
+    running = np.empty(len(source), dtype=np.int64)
+    running[order] = _group_running(code[order], amount[order]) + amount[order]
+    capacity = -_cents(source_amount)
+    over = bounded & (running + stored > capacity)
+    if not over.any():
+        return
+    over_sorted = order[over[order]]
+    named = set()
+    for index in over_sorted:
+        if code[index] in named:
+            continue
+        named.add(code[index])
+        index = int(index)
+        file, line = _where(credits, index)
+        total_applied = cents_to_decimal(int(running[index] + stored[index]))
+        already = (f", dont {money(cents_to_decimal(int(stored[index])))} déjà imputé dans l'espace de travail,"
+                   if stored[index] else "")
+        issues.append(ImportIssue(
+            file, f"imputations de l'avoir « {source[index].as_py()} » au-delà de son montant : Σ "
+            f"{money(total_applied)} imputé{already} pour un avoir de {money(cents_to_decimal(int(capacity[index])))}"
+            " — la somme des imputations d'un avoir ne peut dépasser son montant", line,
+            _column(headers, file, "source_document_id"), source[index].as_py()))
+        if len(named) >= LISTED_REPORT_LIMIT:
+            break
+
+
 def _overpayments(documents: pa.Table, settlements: pa.Table, issues: list[ImportIssue],
                   adjustments: dict[str, list[str]]) -> None:
     """Settlements beyond their document's amount are kept as given: the document's outstanding turns
-    negative, which KPI-SPEC §2 counts in unapplied credits.  The user is told, per file."""
+    negative, which KPI-SPEC §2 counts in unapplied credits.  The user is told, per file.
+
+    A credit note applied to an invoice settles it as a payment does (an invoice cancelled by a credit
+    note, then paid, is overpaid), but it is no money: beyond what was left it is told apart, not as a
+    « trop-perçu »."""
     position = pc.index_in(settlements.column("document_id"), value_set=documents.column("document_id"))
     local = np.flatnonzero(_mask(pc.is_valid(position)) & _mask(pc.is_valid(settlements.column("document_id"))))
     if not len(local):
@@ -280,24 +594,38 @@ def _overpayments(documents: pa.Table, settlements: pa.Table, issues: list[Impor
         return
     files = np.asarray(settlements.column("source_file").combine_chunks().take(pa.array(local[over])).to_pylist(),
                        dtype=object)
+    is_credit = _mask(pc.equal(settlements.column("kind"), "credit"))[local]
     document_ids = settlements.column("document_id")
     for file in sorted(set(files)):
-        mine = over[files == file]
-        first = int(mine[0])
-        excess_total = money(cents_to_decimal(int(excess[mine].sum())))
-        what = "avoir" if document_amount[first] <= 0 else "facture"
-        issues.append(ImportIssue(file, f"{len(mine)} règlement(s) au-delà du montant de leur {what} "
-                                  f"(trop-perçu Σ {excess_total}) : l'excédent compte en crédit client non affecté",
-                                  int(source_row[first]), "document_id", document_ids[int(local[first])].as_py(),
-                                  severity="warning"))
-        adjustments.setdefault(file, []).append(f"trop-perçu Σ {excess_total} compté en crédit non affecté")
+        paid = over[(files == file) & ~is_credit[over]]
+        if len(paid):
+            first = int(paid[0])
+            excess_total = money(cents_to_decimal(int(excess[paid].sum())))
+            what = "avoir" if document_amount[first] <= 0 else "facture"
+            issues.append(ImportIssue(file, f"{len(paid)} règlement(s) au-delà du montant de leur {what} "
+                                      f"(trop-perçu Σ {excess_total}) : l'excédent compte en crédit client non affecté",
+                                      int(source_row[first]), "document_id", document_ids[int(local[first])].as_py(),
+                                      severity="warning"))
+            adjustments.setdefault(file, []).append(f"trop-perçu Σ {excess_total} compté en crédit non affecté")
+        credited = over[(files == file) & is_credit[over]]
+        if len(credited):
+            first = int(credited[0])
+            excess_total = money(cents_to_decimal(int(excess[credited].sum())))
+            issues.append(ImportIssue(file, f"{len(credited)} imputation(s) d'avoir au-delà de ce qui restait dû sur "
+                                      f"leur facture (Σ {excess_total}) : la facture passe en crédit client non "
+                                      "affecté de ce montant", int(source_row[first]), "document_id",
+                                      document_ids[int(local[first])].as_py(), severity="warning"))
+            adjustments.setdefault(file, []).append(
+                f"imputation d'avoir au-delà du reste dû Σ {excess_total} comptée en crédit non affecté")
 
 
 def _late_payments(documents: pa.Table, settlements: pa.Table, issues: list[ImportIssue]) -> None:
     last_invoice = pc.max(documents.column("issue_date")).as_py()
     if last_invoice is None:
         return
-    late = np.flatnonzero(_mask(pc.greater(settlements.column("date"), pa.scalar(last_invoice, pa.date32()))))
+    # A credit application moves no money: it says nothing about the payments the export may lack.
+    late = np.flatnonzero(_mask(pc.greater(settlements.column("date"), pa.scalar(last_invoice, pa.date32())))
+                          & ~_mask(pc.equal(settlements.column("kind"), "credit")))
     if not len(late):
         return
     # The same sort pandas' sort_values does, so the row named is the one it always named.
@@ -333,10 +661,21 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     if any(i.severity == "error" for i in issues):
         return Checked(documents, settlements, ledger_currency, issues, adjustments)
     known = KnownDocuments.from_option(known_documents)
+    # Undated `credit` rows are what an invoice list's « Facture d'origine » column asks for: resolved
+    # once every other settlement is linked and counted once.
+    listed = _mask(pc.and_(pc.equal(settlements.column("kind"), "credit"), pc.is_null(settlements.column("date"))))
+    requested = None
+    if listed.any():
+        requested, settlements = settlements.filter(pa.array(listed)), settlements.filter(pa.array(~listed))
     settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
     # After linking, so that a payment read without its customer compares equal to the same payment
     # read from an invoice list.
     settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, "règlement", issues, adjustments)
+    if requested is not None and not any(i.severity == "error" for i in issues):
+        resolved = _listed_credit_notes(requested, documents, settlements, known, issues, headers)
+        settlements = _concat([settlements, resolved], SETTLEMENTS_WITH_ORIGIN)
+    if not any(i.severity == "error" for i in issues):
+        _credit_applications(documents, settlements, known, tolerance_days, issues, headers)
     if not any(i.severity == "error" for i in issues):
         _overpayments(documents, settlements, issues, adjustments)
         if documents.num_rows and settlements.num_rows:

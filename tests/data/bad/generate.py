@@ -63,6 +63,14 @@ def zip_bytes() -> bytes:
 PAYMENTS_HEADER = "N° facture;Date règlement;Montant réglé"
 PAYMENTS_WITH_CUSTOMER = "N° facture;Code client;Date règlement;Montant réglé"
 
+CREDIT_DOCUMENTS = (b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+                    b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n"
+                    b"F-002,C1,Martin,Services,2024-01-16,2024-02-15,60.00\n"
+                    b"A-001,C1,Martin,Services,2024-01-20,2024-01-20,-40.00\n"
+                    b"A-002,C2,Dupont,Services,2024-01-20,2024-01-20,-40.00\n"
+                    b"A-003,C1,Martin,Services,2024-01-21,2024-01-21,-10.00\n")
+CREDIT_SETTLEMENTS = b"settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
+
 # case -> (files {name: bytes}, expected {message, row, column, value}, options)
 CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
     "amount_letters": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;12,5x")},
@@ -173,6 +181,49 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
         "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
                            b"P-1,F-001,C1,2024-01-20,100.00,refund\n"},
         {"message": "type de règlement inconnu", "row": 2, "column": "kind", "value": "refund"}, {}),
+    "canonical_credit_source_not_credit_note": ({
+        "documents.csv": CREDIT_DOCUMENTS,
+        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,F-002\n"},
+        {"message": "« F-002 » n'est pas un avoir", "row": 2, "column": "source_document_id", "value": "F-002"}, {}),
+    "canonical_credit_other_customer": ({
+        "documents.csv": CREDIT_DOCUMENTS,
+        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,A-002\n"},
+        {"message": "l'avoir « A-002 » est au client « C2 » alors que l'imputation est au client « C1 »", "row": 2,
+         "column": "source_document_id", "value": "A-002"}, {}),
+    "canonical_credit_target_credit_note": ({
+        "documents.csv": CREDIT_DOCUMENTS,
+        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,A-003,C1,2024-01-25,5.00,credit,A-001\n"},
+        {"message": "imputation d'avoir sur « A-003 », qui n'est pas une facture", "row": 2, "column": "document_id",
+         "value": "A-003"}, {}),
+    "canonical_credit_over_applied": ({
+        "documents.csv": CREDIT_DOCUMENTS,
+        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,30.00,credit,A-001\n"
+                                                b"C-2,F-002,C1,2024-01-26,20.00,credit,A-001\n"},
+        {"message": "Σ 50,00 imputé pour un avoir de 40,00", "row": 3, "column": "source_document_id",
+         "value": "A-001"}, {}),
+    "canonical_credit_unknown_source": ({
+        "documents.csv": CREDIT_DOCUMENTS,
+        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,A-999\n"},
+        {"message": "imputation d'un avoir inconnu « A-999 »", "row": 2, "column": "source_document_id",
+         "value": "A-999"}, {}),
+    "canonical_credit_without_source": ({
+        "documents.csv": CREDIT_DOCUMENTS,
+        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,\n"},
+        {"message": "imputation d'avoir (credit) sans l'avoir imputé", "row": 2, "column": "source_document_id"}, {}),
+    "invoice_list_applies_to_on_invoice": ({"factures.csv": invoices(
+        GOOD_ROW + ";", "F-002;C1;Boulangerie Martin;Services;16/01/2024;15/02/2024;50,00;F-001",
+        header=HEADER + ";Facture d'origine")},
+        {"message": "seul un avoir (montant négatif) s'impute sur une facture", "row": 3,
+         "column": "Facture d'origine", "value": "F-001"}, {}),
+    "invoice_list_credit_note_other_customer": ({"factures.csv": invoices(
+        GOOD_ROW + ";", "AV-001;C2;Dupont;Services;20/01/2024;;-50,00;F-001", header=HEADER + ";Facture d'origine")},
+        {"message": "un avoir s'impute sur une facture du même client", "row": 3, "column": "Facture d'origine",
+         "value": "F-001"}, {}),
+    "invoice_list_credit_note_names_a_credit_note": ({"factures.csv": invoices(
+        GOOD_ROW + ";", "AV-001;C1;Boulangerie Martin;Services;20/01/2024;;-50,00;AV-002",
+        "AV-002;C1;Boulangerie Martin;Services;21/01/2024;;-20,00;", header=HEADER + ";Facture d'origine")},
+        {"message": "qui est un avoir (montant -20,00)", "row": 3, "column": "Facture d'origine", "value": "AV-002"},
+        {}),
     "csv_field_count": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;10;50")},
                         {"message": "8 champs au lieu de 7", "row": 3}, {}),
     "csv_empty": ({"factures.csv": b""}, {"message": "fichier vide"}, {}),
