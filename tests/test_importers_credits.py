@@ -133,7 +133,7 @@ def test_the_engine_no_longer_ages_a_cancelled_invoice(tmp_path):
     by_document = aged_balance(ledger, date(2024, 3, 31), by="document").rows.set_index("document_id")
     # Without its credit note FA-101 (due 09/02) would sit 1 200 in 31_60 at the end of March (51 days late).
     assert "FA-101" not in by_document.index and "FA-102" not in by_document.index
-    assert by_document.loc["AV-105", "unapplied_credits"] == D("-150.00")
+    assert by_document.loc["AV-105", "credit_notes"] == D("-150.00")
     february = period_report(ledger, Period.month(2024, 2))
     # At 29/02: FA-102 800 − 300 paid − 200 − 300 applied = 0; FA-103 paid; FA-101 cancelled since 25/01.
     # Left: AV-105's 150 unapplied.  Σ documents issued ≤ 29/02 (1 200 − 1 200 + 800 − 450 − 200 + 450 = 600)

@@ -82,9 +82,6 @@ def test_each_411_line_is_classified_by_its_counterparts(tmp_path):
     assert file.details["unclassified"][0]["imported_as"].startswith("débits non classés")
 
 
-@pytest.mark.xfail(strict=True, reason="kpi/importers/reading.py (not this importer's file) computes a FEC's "
-                   "imported AR as Σ documents − Σ settlements, credit applications included; it must leave out "
-                   "kind 'credit', which moves no money (KPI-SPEC §2). Remove this mark with that change.")
 def test_the_import_report_reconciles_with_credit_applications(tmp_path):
     file = read_files([write(tmp_path, *entries())]).report.files[0]
     assert file.details["balance_411"] == file.details["imported_ar"] == Decimal("-15.00")

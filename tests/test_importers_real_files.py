@@ -101,9 +101,6 @@ def test_real_fec_imports_and_reconciles_to_the_cent(name, encoding, separator, 
     assert pc.all(ledger.documents.column("due_date_derived")).as_py()
 
 
-@pytest.mark.xfail(strict=True, reason="kpi/importers/reading.py (not the FEC importer's file) computes a FEC's "
-                   "imported AR as Σ documents − Σ settlements, credit applications included; it must leave out "
-                   "kind 'credit', which moves no money (KPI-SPEC §2). Remove this mark with that change.")
 @pytest.mark.parametrize("name", ["0000000001FEC20220831.txt", "111111111FEC20221231.TXT"])
 def test_real_fec_import_report_reconciles_with_credit_applications(name):
     file = read_files([FEC / name]).report.files[0]
