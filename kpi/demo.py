@@ -54,7 +54,11 @@ _YEARLY_GROWTH = 0.08
 
 _CREDIT_NOTE_SHARE = 0.03  # of documents
 _CREDIT_NOTE_PERCENT = (5, 51)  # commercial discounts, never a full cancellation
-_NETTED_CREDIT_NOTE_RATE = 0.6  # the customer deducts the credit note from the invoice's payment
+# Most credit notes are applied to (lettered with) the invoice they reduce, and the customer pays
+# the rest; the others wait unapplied, the invoice paid in full, until the customer uses them.
+_APPLIED_CREDIT_NOTE_RATE = 0.85
+# Of the applied ones: booked under another activity than the invoice's (KPI-SPEC §4).
+_CROSS_ACTIVITY_CREDIT_NOTE_RATE = 0.05
 _DISPUTE_RATE = 0.02  # paid 2 to 8 months late once the dispute is settled
 _LOST_INVOICE_RATE = 0.004  # never paid; small ones are written off at the next year-end closing
 _LOST_WRITEOFF_CAP_CENTS = 100_000
@@ -285,6 +289,7 @@ class _Settlements:
     cents: np.ndarray
     writeoff: np.ndarray
     applied: np.ndarray  # False: unapplied cash, the invoice stays open
+    credited: np.ndarray  # per invoice of the month: True when its credit note is applied to it
 
 
 def _days_late(rng, book, customer, issue, first, last) -> np.ndarray:
@@ -306,7 +311,7 @@ def _days_late(rng, book, customer, issue, first, last) -> np.ndarray:
     return np.rint(late).astype(np.int64)
 
 
-def _settle(rng, book, customer, issue, due, cents, credit_cents, credit_day, first, last) -> _Settlements:
+def _settle(rng, book, customer, issue, due, cents, credit_cents, first, last) -> _Settlements:
     count = len(customer)
     first_payment = np.maximum(due + _days_late(rng, book, customer, issue, first, last), issue)
     # Accounts departments are on holiday in August: payments due then slip by up to three weeks.
@@ -316,9 +321,8 @@ def _settle(rng, book, customer, issue, due, cents, credit_cents, credit_day, fi
     profile = book.profile[customer]
     defaulted = (profile == DEFAULTING) & (issue >= book.trouble_day[customer] - _DEFAULT_UNPAID_FROM)
     lost = ~defaulted & (rng.random(count) < _LOST_INVOICE_RATE)
-    netted = (credit_cents > 0) & (first_payment >= credit_day) & ~defaulted & ~lost
-    netted &= rng.random(count) < _NETTED_CREDIT_NOTE_RATE
-    to_pay = cents - np.where(netted, credit_cents, 0)
+    credited = (credit_cents > 0) & (rng.random(count) < _APPLIED_CREDIT_NOTE_RATE)
+    to_pay = cents - np.where(credited, credit_cents, 0)
 
     draw = rng.random(count)
     rate = np.array(_INSTALMENT_RATE)[profile]
@@ -329,7 +333,8 @@ def _settle(rng, book, customer, issue, due, cents, credit_cents, credit_day, fi
     instalments = np.where(lost, 0, instalments)
     gap = rng.integers(20, 45, count)
     first_share = rng.integers(30, 71, count)
-    overpaid = ~defaulted & (rng.random(count) < _OVERPAYMENT_RATE)
+    # A credit note applied to an invoice is never paid over: the customer knows what is left.
+    overpaid = ~defaulted & ~credited & (rng.random(count) < _OVERPAYMENT_RATE)
     overpayment = rng.integers(100, 5_001, count)
 
     invoice = np.repeat(np.arange(count), instalments)
@@ -360,15 +365,16 @@ def _settle(rng, book, customer, issue, due, cents, credit_cents, credit_day, fi
     writeoff_on = np.where(
         defaulted, writeoff_day, np.where(lost & (cents < _LOST_WRITEOFF_CAP_CENTS), lost_writeoff_day, _NEVER)
     )
-    written_off = np.flatnonzero((writeoff_on <= last) & (cents - paid > 0))
+    written_off = np.flatnonzero((writeoff_on <= last) & (to_pay - paid > 0))
 
     return _Settlements(
         invoice=np.concatenate([invoice, written_off]),
         instalment=np.concatenate([number, np.zeros(len(written_off), dtype=np.int64)]),
         day=np.concatenate([day, writeoff_on[written_off]]),
-        cents=np.concatenate([amount, (cents - paid)[written_off]]),
+        cents=np.concatenate([amount, (to_pay - paid)[written_off]]),
         writeoff=np.concatenate([np.zeros(len(day), dtype=bool), np.ones(len(written_off), dtype=bool)]),
         applied=np.concatenate([applied, np.ones(len(written_off), dtype=bool)]),
+        credited=credited,
     )
 
 
@@ -425,23 +431,28 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
     by_date = np.argsort(credit_day, kind="stable")
     credited, credit_day, credit_cents = credited[by_date], credit_day[by_date], credit_cents[by_date]
     invoice_credit = np.zeros(count, dtype=np.int64)
-    invoice_credit_day = np.full(count, _NEVER, dtype=np.int64)
     invoice_credit[credited] = credit_cents
-    invoice_credit_day[credited] = credit_day
 
-    settled = _settle(rng, book, customer, issue, due, cents, invoice_credit, invoice_credit_day, first, last)
+    settled = _settle(rng, book, customer, issue, due, cents, invoice_credit, first, last)
+
+    # A credit note is booked under its invoice's activity, but for a few applied ones.
+    applied_note = settled.credited[credited]
+    crosses = applied_note & (rng.random(credit_note_count) < _CROSS_ACTIVITY_CREDIT_NOTE_RATE)
+    other_activity = (activity[credited] + rng.integers(1, len(ACTIVITIES), credit_note_count)) % len(ACTIVITIES)
+    credit_activity = np.where(crosses, other_activity, activity[credited])
 
     year = int(_year(np.array([low]))[0])
     invoice_numbers = numbering.take(numbering.invoices, year, count, numbering.invoice_width)
     credit_numbers = numbering.take(numbering.credit_notes, year, credit_note_count, numbering.credit_note_width)
     invoice_ids = pc.binary_join_element_wise("FA", invoice_numbers, "-")
+    credit_note_ids = pc.binary_join_element_wise("AV", credit_numbers, "-")
     document_customer = np.concatenate([customer, customer[credited]])
     documents = pa.table(
         {
-            "document_id": pa.concat_arrays([invoice_ids, pc.binary_join_element_wise("AV", credit_numbers, "-")]),
+            "document_id": pa.concat_arrays([invoice_ids, credit_note_ids]),
             "customer_id": book.ids.take(document_customer),
             "customer_name": book.names.take(document_customer),
-            "activity": pa.array(ACTIVITIES).take(np.concatenate([activity, activity[credited]])),
+            "activity": pa.array(ACTIVITIES).take(np.concatenate([activity, credit_activity])),
             "issue_date": _dates(np.concatenate([issue, credit_day])),
             # A credit note is due at once, as in the worked example.
             "due_date": _dates(np.concatenate([due, credit_day])),
@@ -461,7 +472,7 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
         pc.binary_join_element_wise("RG", settled_numbers, instalment, "-"),
     )
     unapplied = pa.scalar(None, pa.string())
-    settlements = pa.table(
+    payments = pa.table(
         {
             "settlement_id": settlement_id,
             "document_id": pc.if_else(pa.array(settled.applied), invoice_ids.take(settled.invoice), unapplied),
@@ -472,7 +483,25 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
             "source_document_id": pa.nulls(len(settled.day), pa.string()),
         },
         schema=SETTLEMENTS_SCHEMA,
-    ).sort_by([("date", "ascending"), ("settlement_id", "ascending")])
+    )
+    # Each applied credit note settles its invoice the day it is issued, for its whole amount
+    # (imputation d'avoir): ids carry the credit note's number, as the lettrage does.
+    applied_notes = np.flatnonzero(applied_note)
+    applications = pa.table(
+        {
+            "settlement_id": pc.binary_join_element_wise("IM", credit_numbers.take(applied_notes), "-"),
+            "document_id": invoice_ids.take(credited[applied_notes]),
+            "customer_id": book.ids.take(customer[credited[applied_notes]]),
+            "date": _dates(credit_day[applied_notes]),
+            "amount": _money(credit_cents[applied_notes]),
+            "kind": pa.array(["credit"] * len(applied_notes), pa.string()),
+            "source_document_id": credit_note_ids.take(applied_notes),
+        },
+        schema=SETTLEMENTS_SCHEMA,
+    )
+    settlements = pa.concat_tables([payments, applications]).sort_by(
+        [("date", "ascending"), ("settlement_id", "ascending")]
+    )
     return CanonicalLedger(documents, settlements)
 
 
@@ -537,7 +566,7 @@ def generate_ledger(
 
 _CSV_COLUMNS = {
     "documents.csv": ("document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount"),
-    "settlements.csv": ("settlement_id", "document_id", "customer_id", "date", "amount", "kind"),
+    "settlements.csv": ("settlement_id", "document_id", "customer_id", "date", "amount", "kind", "source_document_id"),
 }
 
 
