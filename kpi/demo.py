@@ -639,33 +639,38 @@ def _cents(column) -> np.ndarray:
     return words[2 * array.offset: 2 * (array.offset + len(array)): 2].copy()
 
 
-def _settled_day(documents: pa.Table, settlements: pa.Table) -> np.ndarray:
-    """Per document, the day its applied settlements clear it (or leave only a netted credit note), else _NEVER."""
-    ids = documents.column("document_id").to_pylist()
-    position = {document: index for index, document in enumerate(ids)}
-    amount = _cents(documents.column("amount"))
+def _positions(ids, documents: pa.Table) -> np.ndarray:
+    """Row of each of `ids` (all known) in `documents`."""
+    return pc.index_in(ids, value_set=documents.column("document_id")).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _movements(documents: pa.Table, settlements: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What moves each document's outstanding (KPI-SPEC §2), as (document row, day, signed cents):
+    its applied settlements reduce it (cash, write-offs, credit notes applied to an invoice), and a
+    credit note's applications raise its own towards 0."""
     applied = settlements.filter(pc.is_valid(settlements.column("document_id")))
-    index = np.array([position[d] for d in applied.column("document_id").to_pylist()], dtype=np.int64)
-    day, cents = _day_numbers(applied.column("date")), _cents(applied.column("amount"))
+    used = settlements.filter(pc.equal(settlements.column("kind"), "credit"))
+    index = np.concatenate([_positions(applied.column("document_id"), documents),
+                            _positions(used.column("source_document_id"), documents)])
+    day = np.concatenate([_day_numbers(applied.column("date")), _day_numbers(used.column("date"))])
+    change = np.concatenate([-_cents(applied.column("amount")), _cents(used.column("amount"))])
+    return index, day, change
+
+
+def _settled_day(documents: pa.Table, settlements: pa.Table) -> np.ndarray:
+    """Per document, the day its outstanding reaches 0, else _NEVER: an invoice paid, written off or
+    cancelled by credit notes, a credit note applied in full."""
+    amount = _cents(documents.column("amount"))
+    index, day, change = _movements(documents, settlements)
     order = np.lexsort((day, index))
-    index, day, cents = index[order], day[order], cents[order]
+    index, day, change = index[order], day[order], change[order]
     starts = np.r_[0, np.flatnonzero(np.diff(index)) + 1]
     group_start = np.repeat(starts, np.diff(np.r_[starts, len(index)]))
-    running = np.cumsum(cents)
-    cumulative = running - np.r_[0, running][group_start]
-    settled = np.full(len(ids), _NEVER, dtype=np.int64)
-    cleared = cumulative >= amount[index]
+    running = np.cumsum(change)
+    outstanding = amount[index] + running - np.r_[0, running][group_start]
+    settled = np.full(documents.num_rows, _NEVER, dtype=np.int64)
+    cleared = np.sign(amount[index]) * outstanding <= 0
     np.minimum.at(settled, index[cleared], day[cleared])
-    # An invoice paid minus a credit note of its customer keeps exactly that credit note open: it is settled too.
-    paid = np.zeros(len(ids), dtype=np.int64)
-    np.add.at(paid, index, cents)
-    last_day = np.full(len(ids), _NEVER, dtype=np.int64)
-    np.minimum.at(last_day, index, -day)
-    customers = documents.column("customer_id").to_pylist()
-    credit_notes = {(customers[i], -amount[i]) for i in np.flatnonzero(amount < 0)}
-    for i in np.flatnonzero((amount > 0) & (settled == _NEVER) & (paid > 0)):
-        if (customers[i], amount[i] - paid[i]) in credit_notes:
-            settled[i] = -last_day[i]
     return settled
 
 
@@ -698,16 +703,19 @@ def generate_activity_logs(
     amount = _cents(documents.column("amount"))
     settled = _settled_day(documents, settlements)
     invoices = np.flatnonzero(amount > 0)
-    # The balance still owed by an invoice at a day, from its applied settlements.
-    applied = settlements.filter(pc.is_valid(settlements.column("document_id")))
-    position = {document: index for index, document in enumerate(document_ids)}
-    paid_index = np.array([position[d] for d in applied.column("document_id").to_pylist()], dtype=np.int64)
-    paid_day, paid_cents = _day_numbers(applied.column("date")), _cents(applied.column("amount"))
+    moved_index, moved_day, moved_cents = _movements(documents, settlements)
+    # What the customer owes on each invoice once its credit notes are applied: a reminder's level
+    # is chosen on that.
+    applications = settlements.filter(pc.equal(settlements.column("kind"), "credit"))
+    owed = amount.copy()
+    np.subtract.at(owed, _positions(applications.column("document_id"), documents),
+                   _cents(applications.column("amount")))
 
     def outstanding_at(day: int) -> np.ndarray:
+        """Each document's outstanding at the end of `day` (KPI-SPEC §2; credit notes towards 0)."""
         balance = np.where(issue <= day, amount, 0)
-        before = paid_day <= day
-        np.subtract.at(balance, paid_index[before], paid_cents[before])
+        before = moved_day <= day
+        np.add.at(balance, moved_index[before], moved_cents[before])
         return balance
 
     # --- disputes
@@ -795,7 +803,7 @@ def generate_activity_logs(
         day = _next_business_day(due[late_payers] + after)
         send = (day <= last) & (day < settled[late_payers]) & (day < covered_from[late_payers])
         send &= ~((day >= dispute_from[late_payers]) & (day < dispute_until[late_payers]))
-        send &= amount[late_payers] >= minimum
+        send &= owed[late_payers] >= minimum
         send &= rng.random(len(late_payers)) >= _REMINDER_SKIP_RATE
         chosen = late_payers[send]
         if stage == "Agence":
@@ -823,7 +831,7 @@ def generate_activity_logs(
     staff = np.rint(_STAFF_MONTHLY_CENTS * (1 + _STAFF_YEARLY_RAISE) ** (years - years[0])).astype(np.int64)
     cash = settlements.filter(pc.and_(pc.equal(settlements.column("kind"), "cash"),
                                       pc.is_valid(settlements.column("document_id"))))
-    cash_index = np.array([position[d] for d in cash.column("document_id").to_pylist()], dtype=np.int64)
+    cash_index = _positions(cash.column("document_id"), documents)
     cash_day, cash_cents = _day_numbers(cash.column("date")), _cents(cash.column("amount"))
     by_agency = cash_day >= agency_from[cash_index]
     agency = np.zeros(len(months), dtype=np.int64)

@@ -195,6 +195,29 @@ def test_logs_look_like_a_collection_department(demo, logs):
     assert len({d for d, c in zip(_column(frais, 0), _column(frais, 1)) if c == "Personnel"}) == 36
 
 
+def test_reminders_stop_once_cash_and_credit_notes_clear_the_invoice(logs, sql):
+    cleared = dict(sql(
+        """select document_id, min(date) from (
+             select s.document_id, s.date, d.amount,
+                    sum(s.amount) over (partition by s.document_id order by s.date) as running
+             from settlements s join documents d using (document_id)) where running >= amount group by 1"""
+    ))
+    credited = {row[0] for row in sql("select document_id from settlements where kind = 'credit'")}
+    reminders = logs["relances.csv"]
+    reminded = list(zip(_column(reminders, 2), _column(reminders, 0)))
+    assert all(day < cleared[invoice] for invoice, day in reminded if invoice in cleared)
+    assert len({invoice for invoice, _ in reminded if invoice in credited}) >= 5  # the rule is exercised
+    # A formal notice or the agency is for what the customer still owes once its credit notes are applied.
+    owed = dict(sql(
+        """select d.document_id, d.amount - coalesce(sum(s.amount), 0) from documents d
+           left join settlements s on s.document_id = d.document_id and s.kind = 'credit'
+           group by d.document_id, d.amount"""
+    ))
+    minimum = {"Mise en demeure": 300, "Agence": 1000}
+    stages = zip(_column(reminders, 2), _column(reminders, 4))
+    assert all(owed[invoice] >= minimum.get(stage, 0) for invoice, stage in stages)
+
+
 def test_every_activity_kpi_of_october_2026_has_a_value_on_the_demo_workspace(tmp_path):
     ledger = ensure_demo_workspace(tmp_path).open()
     report = activity_report(ledger, Period(date(2026, 10, 1), END), settings=ActivitySettings())
