@@ -54,7 +54,11 @@ _YEARLY_GROWTH = 0.08
 
 _CREDIT_NOTE_SHARE = 0.03  # of documents
 _CREDIT_NOTE_PERCENT = (5, 51)  # commercial discounts, never a full cancellation
-_NETTED_CREDIT_NOTE_RATE = 0.6  # the customer deducts the credit note from the invoice's payment
+# Most credit notes are applied to (lettered with) the invoice they reduce, and the customer pays
+# the rest; the others wait unapplied, the invoice paid in full, until the customer uses them.
+_APPLIED_CREDIT_NOTE_RATE = 0.85
+# Of the applied ones: booked under another activity than the invoice's (KPI-SPEC §4).
+_CROSS_ACTIVITY_CREDIT_NOTE_RATE = 0.05
 _DISPUTE_RATE = 0.02  # paid 2 to 8 months late once the dispute is settled
 _LOST_INVOICE_RATE = 0.004  # never paid; small ones are written off at the next year-end closing
 _LOST_WRITEOFF_CAP_CENTS = 100_000
@@ -285,6 +289,7 @@ class _Settlements:
     cents: np.ndarray
     writeoff: np.ndarray
     applied: np.ndarray  # False: unapplied cash, the invoice stays open
+    credited: np.ndarray  # per invoice of the month: True when its credit note is applied to it
 
 
 def _days_late(rng, book, customer, issue, first, last) -> np.ndarray:
@@ -306,7 +311,7 @@ def _days_late(rng, book, customer, issue, first, last) -> np.ndarray:
     return np.rint(late).astype(np.int64)
 
 
-def _settle(rng, book, customer, issue, due, cents, credit_cents, credit_day, first, last) -> _Settlements:
+def _settle(rng, book, customer, issue, due, cents, credit_cents, first, last) -> _Settlements:
     count = len(customer)
     first_payment = np.maximum(due + _days_late(rng, book, customer, issue, first, last), issue)
     # Accounts departments are on holiday in August: payments due then slip by up to three weeks.
@@ -316,9 +321,8 @@ def _settle(rng, book, customer, issue, due, cents, credit_cents, credit_day, fi
     profile = book.profile[customer]
     defaulted = (profile == DEFAULTING) & (issue >= book.trouble_day[customer] - _DEFAULT_UNPAID_FROM)
     lost = ~defaulted & (rng.random(count) < _LOST_INVOICE_RATE)
-    netted = (credit_cents > 0) & (first_payment >= credit_day) & ~defaulted & ~lost
-    netted &= rng.random(count) < _NETTED_CREDIT_NOTE_RATE
-    to_pay = cents - np.where(netted, credit_cents, 0)
+    credited = (credit_cents > 0) & (rng.random(count) < _APPLIED_CREDIT_NOTE_RATE)
+    to_pay = cents - np.where(credited, credit_cents, 0)
 
     draw = rng.random(count)
     rate = np.array(_INSTALMENT_RATE)[profile]
@@ -329,7 +333,8 @@ def _settle(rng, book, customer, issue, due, cents, credit_cents, credit_day, fi
     instalments = np.where(lost, 0, instalments)
     gap = rng.integers(20, 45, count)
     first_share = rng.integers(30, 71, count)
-    overpaid = ~defaulted & (rng.random(count) < _OVERPAYMENT_RATE)
+    # A credit note applied to an invoice is never paid over: the customer knows what is left.
+    overpaid = ~defaulted & ~credited & (rng.random(count) < _OVERPAYMENT_RATE)
     overpayment = rng.integers(100, 5_001, count)
 
     invoice = np.repeat(np.arange(count), instalments)
@@ -360,15 +365,16 @@ def _settle(rng, book, customer, issue, due, cents, credit_cents, credit_day, fi
     writeoff_on = np.where(
         defaulted, writeoff_day, np.where(lost & (cents < _LOST_WRITEOFF_CAP_CENTS), lost_writeoff_day, _NEVER)
     )
-    written_off = np.flatnonzero((writeoff_on <= last) & (cents - paid > 0))
+    written_off = np.flatnonzero((writeoff_on <= last) & (to_pay - paid > 0))
 
     return _Settlements(
         invoice=np.concatenate([invoice, written_off]),
         instalment=np.concatenate([number, np.zeros(len(written_off), dtype=np.int64)]),
         day=np.concatenate([day, writeoff_on[written_off]]),
-        cents=np.concatenate([amount, (cents - paid)[written_off]]),
+        cents=np.concatenate([amount, (to_pay - paid)[written_off]]),
         writeoff=np.concatenate([np.zeros(len(day), dtype=bool), np.ones(len(written_off), dtype=bool)]),
         applied=np.concatenate([applied, np.ones(len(written_off), dtype=bool)]),
+        credited=credited,
     )
 
 
@@ -425,23 +431,28 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
     by_date = np.argsort(credit_day, kind="stable")
     credited, credit_day, credit_cents = credited[by_date], credit_day[by_date], credit_cents[by_date]
     invoice_credit = np.zeros(count, dtype=np.int64)
-    invoice_credit_day = np.full(count, _NEVER, dtype=np.int64)
     invoice_credit[credited] = credit_cents
-    invoice_credit_day[credited] = credit_day
 
-    settled = _settle(rng, book, customer, issue, due, cents, invoice_credit, invoice_credit_day, first, last)
+    settled = _settle(rng, book, customer, issue, due, cents, invoice_credit, first, last)
+
+    # A credit note is booked under its invoice's activity, but for a few applied ones.
+    applied_note = settled.credited[credited]
+    crosses = applied_note & (rng.random(credit_note_count) < _CROSS_ACTIVITY_CREDIT_NOTE_RATE)
+    other_activity = (activity[credited] + rng.integers(1, len(ACTIVITIES), credit_note_count)) % len(ACTIVITIES)
+    credit_activity = np.where(crosses, other_activity, activity[credited])
 
     year = int(_year(np.array([low]))[0])
     invoice_numbers = numbering.take(numbering.invoices, year, count, numbering.invoice_width)
     credit_numbers = numbering.take(numbering.credit_notes, year, credit_note_count, numbering.credit_note_width)
     invoice_ids = pc.binary_join_element_wise("FA", invoice_numbers, "-")
+    credit_note_ids = pc.binary_join_element_wise("AV", credit_numbers, "-")
     document_customer = np.concatenate([customer, customer[credited]])
     documents = pa.table(
         {
-            "document_id": pa.concat_arrays([invoice_ids, pc.binary_join_element_wise("AV", credit_numbers, "-")]),
+            "document_id": pa.concat_arrays([invoice_ids, credit_note_ids]),
             "customer_id": book.ids.take(document_customer),
             "customer_name": book.names.take(document_customer),
-            "activity": pa.array(ACTIVITIES).take(np.concatenate([activity, activity[credited]])),
+            "activity": pa.array(ACTIVITIES).take(np.concatenate([activity, credit_activity])),
             "issue_date": _dates(np.concatenate([issue, credit_day])),
             # A credit note is due at once, as in the worked example.
             "due_date": _dates(np.concatenate([due, credit_day])),
@@ -461,7 +472,7 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
         pc.binary_join_element_wise("RG", settled_numbers, instalment, "-"),
     )
     unapplied = pa.scalar(None, pa.string())
-    settlements = pa.table(
+    payments = pa.table(
         {
             "settlement_id": settlement_id,
             "document_id": pc.if_else(pa.array(settled.applied), invoice_ids.take(settled.invoice), unapplied),
@@ -472,7 +483,25 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
             "source_document_id": pa.nulls(len(settled.day), pa.string()),
         },
         schema=SETTLEMENTS_SCHEMA,
-    ).sort_by([("date", "ascending"), ("settlement_id", "ascending")])
+    )
+    # Each applied credit note settles its invoice the day it is issued, for its whole amount
+    # (imputation d'avoir): ids carry the credit note's number, as the lettrage does.
+    applied_notes = np.flatnonzero(applied_note)
+    applications = pa.table(
+        {
+            "settlement_id": pc.binary_join_element_wise("IM", credit_numbers.take(applied_notes), "-"),
+            "document_id": invoice_ids.take(credited[applied_notes]),
+            "customer_id": book.ids.take(customer[credited[applied_notes]]),
+            "date": _dates(credit_day[applied_notes]),
+            "amount": _money(credit_cents[applied_notes]),
+            "kind": pa.array(["credit"] * len(applied_notes), pa.string()),
+            "source_document_id": credit_note_ids.take(applied_notes),
+        },
+        schema=SETTLEMENTS_SCHEMA,
+    )
+    settlements = pa.concat_tables([payments, applications]).sort_by(
+        [("date", "ascending"), ("settlement_id", "ascending")]
+    )
     return CanonicalLedger(documents, settlements)
 
 
@@ -537,7 +566,7 @@ def generate_ledger(
 
 _CSV_COLUMNS = {
     "documents.csv": ("document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount"),
-    "settlements.csv": ("settlement_id", "document_id", "customer_id", "date", "amount", "kind"),
+    "settlements.csv": ("settlement_id", "document_id", "customer_id", "date", "amount", "kind", "source_document_id"),
 }
 
 
@@ -610,33 +639,38 @@ def _cents(column) -> np.ndarray:
     return words[2 * array.offset: 2 * (array.offset + len(array)): 2].copy()
 
 
-def _settled_day(documents: pa.Table, settlements: pa.Table) -> np.ndarray:
-    """Per document, the day its applied settlements clear it (or leave only a netted credit note), else _NEVER."""
-    ids = documents.column("document_id").to_pylist()
-    position = {document: index for index, document in enumerate(ids)}
-    amount = _cents(documents.column("amount"))
+def _positions(ids, documents: pa.Table) -> np.ndarray:
+    """Row of each of `ids` (all known) in `documents`."""
+    return pc.index_in(ids, value_set=documents.column("document_id")).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _movements(documents: pa.Table, settlements: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What moves each document's outstanding (KPI-SPEC §2), as (document row, day, signed cents):
+    its applied settlements reduce it (cash, write-offs, credit notes applied to an invoice), and a
+    credit note's applications raise its own towards 0."""
     applied = settlements.filter(pc.is_valid(settlements.column("document_id")))
-    index = np.array([position[d] for d in applied.column("document_id").to_pylist()], dtype=np.int64)
-    day, cents = _day_numbers(applied.column("date")), _cents(applied.column("amount"))
+    used = settlements.filter(pc.equal(settlements.column("kind"), "credit"))
+    index = np.concatenate([_positions(applied.column("document_id"), documents),
+                            _positions(used.column("source_document_id"), documents)])
+    day = np.concatenate([_day_numbers(applied.column("date")), _day_numbers(used.column("date"))])
+    change = np.concatenate([-_cents(applied.column("amount")), _cents(used.column("amount"))])
+    return index, day, change
+
+
+def _settled_day(documents: pa.Table, settlements: pa.Table) -> np.ndarray:
+    """Per document, the day its outstanding reaches 0, else _NEVER: an invoice paid, written off or
+    cancelled by credit notes, a credit note applied in full."""
+    amount = _cents(documents.column("amount"))
+    index, day, change = _movements(documents, settlements)
     order = np.lexsort((day, index))
-    index, day, cents = index[order], day[order], cents[order]
+    index, day, change = index[order], day[order], change[order]
     starts = np.r_[0, np.flatnonzero(np.diff(index)) + 1]
     group_start = np.repeat(starts, np.diff(np.r_[starts, len(index)]))
-    running = np.cumsum(cents)
-    cumulative = running - np.r_[0, running][group_start]
-    settled = np.full(len(ids), _NEVER, dtype=np.int64)
-    cleared = cumulative >= amount[index]
+    running = np.cumsum(change)
+    outstanding = amount[index] + running - np.r_[0, running][group_start]
+    settled = np.full(documents.num_rows, _NEVER, dtype=np.int64)
+    cleared = np.sign(amount[index]) * outstanding <= 0
     np.minimum.at(settled, index[cleared], day[cleared])
-    # An invoice paid minus a credit note of its customer keeps exactly that credit note open: it is settled too.
-    paid = np.zeros(len(ids), dtype=np.int64)
-    np.add.at(paid, index, cents)
-    last_day = np.full(len(ids), _NEVER, dtype=np.int64)
-    np.minimum.at(last_day, index, -day)
-    customers = documents.column("customer_id").to_pylist()
-    credit_notes = {(customers[i], -amount[i]) for i in np.flatnonzero(amount < 0)}
-    for i in np.flatnonzero((amount > 0) & (settled == _NEVER) & (paid > 0)):
-        if (customers[i], amount[i] - paid[i]) in credit_notes:
-            settled[i] = -last_day[i]
     return settled
 
 
@@ -669,16 +703,19 @@ def generate_activity_logs(
     amount = _cents(documents.column("amount"))
     settled = _settled_day(documents, settlements)
     invoices = np.flatnonzero(amount > 0)
-    # The balance still owed by an invoice at a day, from its applied settlements.
-    applied = settlements.filter(pc.is_valid(settlements.column("document_id")))
-    position = {document: index for index, document in enumerate(document_ids)}
-    paid_index = np.array([position[d] for d in applied.column("document_id").to_pylist()], dtype=np.int64)
-    paid_day, paid_cents = _day_numbers(applied.column("date")), _cents(applied.column("amount"))
+    moved_index, moved_day, moved_cents = _movements(documents, settlements)
+    # What the customer owes on each invoice once its credit notes are applied: a reminder's level
+    # is chosen on that.
+    applications = settlements.filter(pc.equal(settlements.column("kind"), "credit"))
+    owed = amount.copy()
+    np.subtract.at(owed, _positions(applications.column("document_id"), documents),
+                   _cents(applications.column("amount")))
 
     def outstanding_at(day: int) -> np.ndarray:
+        """Each document's outstanding at the end of `day` (KPI-SPEC §2; credit notes towards 0)."""
         balance = np.where(issue <= day, amount, 0)
-        before = paid_day <= day
-        np.subtract.at(balance, paid_index[before], paid_cents[before])
+        before = moved_day <= day
+        np.add.at(balance, moved_index[before], moved_cents[before])
         return balance
 
     # --- disputes
@@ -766,7 +803,7 @@ def generate_activity_logs(
         day = _next_business_day(due[late_payers] + after)
         send = (day <= last) & (day < settled[late_payers]) & (day < covered_from[late_payers])
         send &= ~((day >= dispute_from[late_payers]) & (day < dispute_until[late_payers]))
-        send &= amount[late_payers] >= minimum
+        send &= owed[late_payers] >= minimum
         send &= rng.random(len(late_payers)) >= _REMINDER_SKIP_RATE
         chosen = late_payers[send]
         if stage == "Agence":
@@ -794,7 +831,7 @@ def generate_activity_logs(
     staff = np.rint(_STAFF_MONTHLY_CENTS * (1 + _STAFF_YEARLY_RAISE) ** (years - years[0])).astype(np.int64)
     cash = settlements.filter(pc.and_(pc.equal(settlements.column("kind"), "cash"),
                                       pc.is_valid(settlements.column("document_id"))))
-    cash_index = np.array([position[d] for d in cash.column("document_id").to_pylist()], dtype=np.int64)
+    cash_index = _positions(cash.column("document_id"), documents)
     cash_day, cash_cents = _day_numbers(cash.column("date")), _cents(cash.column("amount"))
     by_agency = cash_day >= agency_from[cash_index]
     agency = np.zeros(len(months), dtype=np.int64)

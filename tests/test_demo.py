@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from kpi.aging import aged_balance
 from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 from kpi.collection import NEEDS, ActivitySettings, activity_report
 from kpi.demo import (
@@ -23,13 +24,16 @@ from kpi.demo import (
     generate_ledger,
     write_demo,
 )
+from kpi.filters import Filters
 from kpi.importers import read_files
+from kpi.ledger import Ledger
 from kpi.periods import Period
 from kpi.workspace import ensure_demo_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "data" / "demo"
 WORKED = REPO / "tests" / "data" / "worked"  # a copy of ../shared/examples/worked
+MATCHING = REPO / "tests" / "data" / "matching"  # a copy of ../shared/examples/matching
 END = date(2026, 10, 31)
 
 
@@ -41,7 +45,8 @@ def demo():
 @pytest.fixture(scope="module")
 def sql(demo):
     """Run a query over the demo's `documents` and `settlements`, plus `balances`: each document's
-    outstanding at the end date and its days past due then."""
+    outstanding at the end date (KPI-SPEC §2: a credit note's rises towards 0 as it is applied) and its
+    days past due then."""
     connection = duckdb.connect()
     # Registered Arrow tables are not visible to cursors: copy them into real tables.
     for name, table in (("documents", demo.documents), ("settlements", demo.settlements)):
@@ -50,9 +55,12 @@ def sql(demo):
     connection.execute(
         f"""
         create view balances as
-        select d.*, d.amount - coalesce(s.settled, 0) as outstanding, date '{END}' - d.due_date as days_past_due
+        select d.*, d.amount - coalesce(s.settled, 0) + coalesce(u.used, 0) as outstanding,
+               date '{END}' - d.due_date as days_past_due
         from documents d
         left join (select document_id, sum(amount) as settled from settlements group by 1) s using (document_id)
+        left join (select source_document_id as document_id, sum(amount) as used from settlements
+                   where kind = 'credit' group by 1) u using (document_id)
         """
     )
 
@@ -105,19 +113,22 @@ def test_committed_csvs_import_back_to_the_generated_tables(demo):
     assert all(file.reconciled for file in result.report.files)
 
 
-def test_csv_header_is_the_worked_example_header():
-    for name in ("documents.csv", "settlements.csv"):
+def test_csv_header_is_the_examples_header():
+    # settlements.csv has the credit applications, hence the matching example's source_document_id.
+    for name, example in (("documents.csv", WORKED), ("documents.csv", MATCHING), ("settlements.csv", MATCHING)):
         committed = (COMMITTED / name).read_text(encoding="utf-8").splitlines()[0]
-        assert committed == (WORKED / name).read_text(encoding="utf-8").splitlines()[0]
+        assert committed == (example / name).read_text(encoding="utf-8").splitlines()[0]
 
 
-def test_csv_writer_reproduces_the_worked_example_byte_for_byte(tmp_path):
-    # The worked example quotes `Café "Le Zinc"` and leaves unapplied cash's document_id empty.
-    ledger = read_files([WORKED / "documents.csv", WORKED / "settlements.csv"]).ledger
+@pytest.mark.parametrize("example", [WORKED, MATCHING], ids=["worked", "matching"])
+def test_csv_writer_reproduces_the_examples_byte_for_byte(tmp_path, example):
+    # The worked example quotes `Café "Le Zinc"` and leaves unapplied cash's document_id empty;
+    # the matching one leaves source_document_id empty on every row but a credit application.
+    ledger = read_files([example / "documents.csv", example / "settlements.csv"]).ledger
     for name, table in (("documents.csv", ledger.documents), ("settlements.csv", ledger.settlements)):
-        header = tuple((WORKED / name).read_text(encoding="utf-8").splitlines()[0].split(","))
+        header = tuple((example / name).read_text(encoding="utf-8").splitlines()[0].split(","))
         _write_csv(table, header, tmp_path / name)
-        assert (tmp_path / name).read_bytes() == (WORKED / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == (example / name).read_bytes()
 
 
 # --- the collection-activity logs
@@ -184,6 +195,29 @@ def test_logs_look_like_a_collection_department(demo, logs):
     assert len({d for d, c in zip(_column(frais, 0), _column(frais, 1)) if c == "Personnel"}) == 36
 
 
+def test_reminders_stop_once_cash_and_credit_notes_clear_the_invoice(logs, sql):
+    cleared = dict(sql(
+        """select document_id, min(date) from (
+             select s.document_id, s.date, d.amount,
+                    sum(s.amount) over (partition by s.document_id order by s.date) as running
+             from settlements s join documents d using (document_id)) where running >= amount group by 1"""
+    ))
+    credited = {row[0] for row in sql("select document_id from settlements where kind = 'credit'")}
+    reminders = logs["relances.csv"]
+    reminded = list(zip(_column(reminders, 2), _column(reminders, 0)))
+    assert all(day < cleared[invoice] for invoice, day in reminded if invoice in cleared)
+    assert len({invoice for invoice, _ in reminded if invoice in credited}) >= 5  # the rule is exercised
+    # A formal notice or the agency is for what the customer still owes once its credit notes are applied.
+    owed = dict(sql(
+        """select d.document_id, d.amount - coalesce(sum(s.amount), 0) from documents d
+           left join settlements s on s.document_id = d.document_id and s.kind = 'credit'
+           group by d.document_id, d.amount"""
+    ))
+    minimum = {"Mise en demeure": 300, "Agence": 1000}
+    stages = zip(_column(reminders, 2), _column(reminders, 4))
+    assert all(owed[invoice] >= minimum.get(stage, 0) for invoice, stage in stages)
+
+
 def test_every_activity_kpi_of_october_2026_has_a_value_on_the_demo_workspace(tmp_path):
     ledger = ensure_demo_workspace(tmp_path).open()
     report = activity_report(ledger, Period(date(2026, 10, 1), END), settings=ActivitySettings())
@@ -215,7 +249,8 @@ def test_ids_are_unique_and_shaped_like_french_ledgers(sql):
     assert sql(
         r"""select count(*) from settlements where not (
               (kind = 'cash' and regexp_full_match(settlement_id, 'RG-\d{4}-\d{5}-[123]'))
-           or (kind = 'writeoff' and regexp_full_match(settlement_id, 'PP-\d{4}-\d{5}')))"""
+           or (kind = 'writeoff' and regexp_full_match(settlement_id, 'PP-\d{4}-\d{5}'))
+           or (kind = 'credit' and settlement_id = 'IM-' || substr(source_document_id, 4)))"""
     ) == [(0,)]
     assert sql(r"select count(*) from documents where not regexp_full_match(customer_id, 'CLI\d{4}')") == [(0,)]
 
@@ -233,15 +268,37 @@ def test_every_settlement_belongs_to_an_existing_document_of_its_customer(sql):
     ) == [(0,)]
 
 
+def test_a_credit_application_uses_a_credit_note_of_the_invoices_customer(sql):
+    # What the canonical importer checks (KPI-SPEC §1): the source a credit note, the target an
+    # invoice, both of the settlement's customer; no other kind names a source.
+    assert sql(
+        "select count(*) from settlements where (kind = 'credit') <> (source_document_id is not null)"
+    ) == [(0,)]
+    assert sql(
+        """select count(*) from settlements s
+           left join documents i on i.document_id = s.document_id
+           left join documents c on c.document_id = s.source_document_id
+           where s.kind = 'credit' and not (i.amount > 0 and c.amount < 0
+                 and i.customer_id = s.customer_id and c.customer_id = s.customer_id)"""
+    ) == [(0,)]
+
+
 def test_settlements_are_dated_between_issue_and_end(sql):
     assert sql(
         f"""select count(*) from settlements s left join documents d using (document_id)
             where s.date > date '{END}' or s.date < d.issue_date"""
     ) == [(0,)]
+    # A credit note is applied the day it is issued.
+    assert sql(
+        """select count(*) from settlements s join documents c on c.document_id = s.source_document_id
+           where s.date <> c.issue_date"""
+    ) == [(0,)]
 
 
 def test_amounts_have_the_expected_signs_and_ranges(sql):
-    assert sql("select count(*) from settlements where amount <= 0 or kind not in ('cash', 'writeoff')") == [(0,)]
+    assert sql(
+        "select count(*) from settlements where amount <= 0 or kind not in ('cash', 'writeoff', 'credit')"
+    ) == [(0,)]
     assert sql("select min(amount) >= 50, max(amount) <= 25000 from documents where amount > 0") == [(True, True)]
     assert sql("select count(*) from documents where amount = 0 or due_date < issue_date") == [(0,)]
 
@@ -271,14 +328,81 @@ def test_credit_notes_are_about_three_percent_of_documents(sql):
     assert 0.02 < credit_notes / documents < 0.04
 
 
-def test_some_credit_notes_are_netted_on_the_invoice_payment(sql):
-    # Netted as in the worked example: the invoice is paid minus the credit note, which stays open.
-    [(netted,)] = sql(
-        """select count(*) from documents c join balances i
-             on i.customer_id = c.customer_id and i.amount > 0 and i.outstanding = -c.amount
+def test_most_credit_notes_are_applied_to_their_invoice_and_some_wait(sql):
+    [(credit_notes, applied, whole, on_issue)] = sql(
+        """select count(*), count(u.document_id), count(*) filter (where u.used = -c.amount),
+                  count(*) filter (where u.first_day = c.issue_date)
+           from documents c
+           left join (select source_document_id as document_id, sum(amount) as used, min(date) as first_day
+                      from settlements where kind = 'credit' group by 1) u using (document_id)
            where c.amount < 0"""
     )
-    assert netted >= 10
+    assert 0.75 < applied / credit_notes < 0.95
+    assert credit_notes - applied >= 5  # left unapplied, for the customer to use later
+    assert whole == on_issue == applied  # each applied in full, the day it is issued
+
+
+def test_a_credit_note_is_never_used_beyond_its_amount(sql):
+    assert sql(
+        """select count(*) from documents c
+           join (select source_document_id as document_id, sum(amount) as used from settlements
+                 where kind = 'credit' group by 1) u using (document_id)
+           where u.used > -c.amount"""
+    ) == [(0,)]
+    assert sql("select count(*) from balances where amount < 0 and outstanding > 0") == [(0,)]
+
+
+def test_a_few_credit_notes_settle_an_invoice_of_another_activity(sql):
+    [(applied, crossing)] = sql(
+        """select count(*), count(*) filter (where c.activity <> i.activity) from settlements s
+           join documents c on c.document_id = s.source_document_id
+           join documents i on i.document_id = s.document_id"""
+    )
+    assert 2 <= crossing <= 0.15 * applied
+
+
+def test_no_invoice_a_credit_note_settles_is_overpaid(sql):
+    # Its cash covers only what the credit note leaves (the deliberate overpayments are elsewhere).
+    [(credited, overpaid)] = sql(
+        """select count(*), count(*) filter (where outstanding < 0) from balances
+           where document_id in (select document_id from settlements where kind = 'credit')"""
+    )
+    assert credited >= 100 and overpaid == 0
+
+
+def test_no_invoice_is_left_open_by_the_credit_note_of_its_customer(sql):
+    # The pairs of issue 9: an invoice paid minus a credit note that nobody applied to it.
+    assert sql(
+        """select count(*) from balances c join balances i
+             on i.customer_id = c.customer_id and i.amount > 0 and i.outstanding = -c.outstanding
+           where c.amount < 0 and c.outstanding < 0"""
+    ) == [(0,)]
+
+
+def _customer_of_issue_9(sql) -> str:
+    """« Couverture Leclerc », whose overdue the issue found made of invoice / credit-note pairs."""
+    [(customer,)] = sql(
+        """select customer_id from documents
+           group by customer_id, customer_name
+           order by customer_name = 'Couverture Leclerc' desc, count(*) filter (where amount < 0) desc, customer_id
+           limit 1"""
+    )
+    return customer
+
+
+def test_the_customer_of_issue_9_has_no_invoice_cancelled_by_a_credit_note_in_its_aged_balance(demo, sql):
+    customer = _customer_of_issue_9(sql)
+    assert customer == "CLI0052"  # Couverture Leclerc, still there with this seed
+    credit_notes = {
+        row[0] for row in sql(f"select document_id from documents where customer_id = '{customer}' and amount < 0")
+    }
+    applied_to = dict(sql(f"select source_document_id, document_id from settlements "
+                          f"where kind = 'credit' and customer_id = '{customer}'"))
+    assert len(credit_notes) >= 3 and set(applied_to) == credit_notes
+    # In matched mode its aged balance held each invoice open by its credit note's amount, over
+    # 120 days, and the credit note apart: now neither is open.
+    aged = aged_balance(Ledger.in_memory(demo), END, by="document", filters=Filters(customers=(customer,))).rows
+    assert not set(aged["document_id"]) & (credit_notes | set(applied_to.values()))
 
 
 def test_partial_payments_leave_invoices_paid_or_still_open(sql):
