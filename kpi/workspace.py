@@ -147,7 +147,15 @@ class Workspace:
             previous = connection.execute(
                 "SELECT import_id FROM imports WHERE fingerprint = $f", {"f": fingerprint}
             ).fetchall()
-            known = connection.sql("SELECT document_id, customer_id, issue_date FROM documents").to_arrow_table()
+            # With each document's amount and the credit applications already drawn on it, so that
+            # a credit note is never applied beyond its amount across imports.
+            known = connection.sql(
+                "SELECT d.document_id, d.customer_id, d.issue_date, d.amount, a.credit_applications"
+                " FROM documents AS d LEFT JOIN ("
+                "   SELECT source_document_id AS document_id,"
+                "          list({'settlement_id': settlement_id, 'amount': amount}) AS credit_applications"
+                "   FROM settlements WHERE kind = 'credit' GROUP BY ALL) AS a USING (document_id)"
+            ).to_arrow_table()
         result = read_files(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
         if previous:
             return StoredImport(previous[0][0], True, result.report, 0, 0, 0)
@@ -257,8 +265,8 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
         ).fetchall()
         conflicts += connection.execute(
             "SELECT i.settlement_id, s.import_id FROM incoming_settlements i JOIN settlements s USING (settlement_id)"
-            " WHERE (i.document_id, i.customer_id, i.date, i.amount, i.kind)"
-            "   IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind)"
+            " WHERE (i.document_id, i.customer_id, i.date, i.amount, i.kind, i.source_document_id)"
+            "   IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind, s.source_document_id)"
             " LIMIT 20"
         ).fetchall()
     finally:

@@ -121,3 +121,21 @@ def test_ledger_round_trips_through_canonical_tables(worked_ledger):
     copy = Ledger.in_memory(worked_ledger.canonical())
     assert period_report(copy, Period.month(2026, 3)) == period_report(worked_ledger, Period.month(2026, 3))
     assert worked_ledger.canonical().documents.num_rows == 13
+
+
+def test_a_credit_note_is_never_applied_beyond_its_amount_across_imports(tmp_path):
+    """examples/matching stores A-101 (−400) applied in full to F-101 (C-101); a later file that
+    applies A-101 again, to F-102, would use 400 + 100 > 400: refused, and nothing written."""
+    from sample_files import MATCHING_FILES
+
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files(MATCHING_FILES)
+    extra = tmp_path / "more-settlements.csv"
+    extra.write_text("settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
+                     "C-102,F-102,M1,2026-03-20,100.00,credit,A-101\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as refused:
+        workspace.import_files([extra])
+    assert "A-101" in str(refused.value)
+    assert len(workspace.imports()) == 1
+    # The same application read again (the same file re-imported) is not counted twice.
+    assert workspace.import_files(MATCHING_FILES).already_imported
