@@ -6,6 +6,11 @@
 -- in order with its running total R (this item included), an item of outstanding o keeps
 -- min(o, max(R − A, 0)): the items before A is used up are netted to 0, the one that straddles
 -- it keeps the part beyond, the rest keep all. The credits are used up in the same order.
+--
+-- Why it is cheap: every overdue invoice (due ≤ t − 1) comes before every invoice not yet due
+-- (due ≥ t) in that order, so when A does not exceed a customer's overdue invoices, its invoices
+-- not yet due keep all they owe and need no running total. Only the credits, the overdue
+-- invoices, and the whole of the few customers whose credits exceed their overdue, are sorted.
 CREATE OR REPLACE MACRO netted_oldest_first(open_items) AS TABLE
 WITH items AS (
     SELECT *, is_aged_receivable(item_kind, outstanding) AS receivable
@@ -14,28 +19,32 @@ WITH items AS (
 pools AS (
     SELECT as_of, customer_id,
            least(coalesce(-sum(outstanding) FILTER (NOT receivable), 0),
-                 coalesce(sum(outstanding) FILTER (receivable), 0)) AS applied
+                 coalesce(sum(outstanding) FILTER (receivable), 0)) AS applied,
+           coalesce(sum(outstanding) FILTER (receivable AND days_past_due >= 1), 0) AS overdue
     FROM items
     GROUP BY as_of, customer_id
+    HAVING applied > 0
+),
+marked AS (
+    SELECT i.*, p.applied,
+           p.applied IS NOT NULL AND (NOT i.receivable OR i.days_past_due >= 1 OR p.applied > p.overdue) AS walked
+    FROM items AS i LEFT JOIN pools AS p USING (as_of, customer_id)
 ),
 netted AS (
-    SELECT i.*,
-           least(abs(i.outstanding),
-                 greatest(sum(abs(i.outstanding)) OVER (PARTITION BY i.as_of, i.customer_id, i.receivable
-                                                        ORDER BY i.due_date, i.issue_date, i.document_id
-                                                        ROWS UNBOUNDED PRECEDING) - p.applied, 0)) AS kept
-    FROM items AS i JOIN pools AS p USING (as_of, customer_id)
-    WHERE p.applied > 0
-),
--- Customers with nothing to net (no credit, or no open invoice) keep their items as they are.
-untouched AS (
-    SELECT i.* EXCLUDE (receivable), 0::DECIMAL(18, 2) AS credits_netted
-    FROM items AS i JOIN pools AS p USING (as_of, customer_id)
-    WHERE p.applied = 0
+    SELECT *,
+           least(abs(outstanding),
+                 greatest(sum(abs(outstanding)) OVER (PARTITION BY as_of, customer_id, receivable
+                                                      ORDER BY due_date, issue_date, document_id
+                                                      ROWS UNBOUNDED PRECEDING) - applied, 0)) AS kept
+    FROM marked
+    WHERE walked
 )
-SELECT * EXCLUDE (receivable, kept) REPLACE (CASE WHEN receivable THEN kept ELSE -kept END AS outstanding),
+SELECT * EXCLUDE (receivable, applied, walked, kept)
+           REPLACE (CASE WHEN receivable THEN kept ELSE -kept END AS outstanding),
        (abs(outstanding) - kept)::DECIMAL(18, 2) AS credits_netted
 FROM netted
 WHERE kept <> 0
 UNION ALL BY NAME
-SELECT * FROM untouched;
+SELECT * EXCLUDE (receivable, applied, walked), 0::DECIMAL(18, 2) AS credits_netted
+FROM marked
+WHERE NOT walked;

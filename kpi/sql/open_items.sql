@@ -60,7 +60,7 @@ FROM (SELECT * FROM document_items WHERE outstanding <> 0
 -- what the 'oldest' rule took off an item (0 in 'matched'). A bound `matching` is a constant
 -- when DuckDB plans the query, so the branch of the other mode is pruned and costs nothing.
 CREATE OR REPLACE MACRO open_items_at(as_of_dates, customers, activities, matching) AS TABLE
-WITH matched AS MATERIALIZED (
+WITH matched AS (
     SELECT * FROM matched_items_at(as_of_dates, customers, activities)
 )
 SELECT *, 0::DECIMAL(18, 2) AS credits_netted FROM matched WHERE matching <> 'oldest'
