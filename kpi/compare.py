@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from kpi.filters import Filters
 from kpi.indicators import BY_KEY
 from kpi.ledger import Ledger
-from kpi.periods import Period, add_months
+from kpi.periods import Period, shift_months
 from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, PeriodReport, period_report, period_reports
 
 # How the page pairs a period with the one it is compared to.
@@ -177,20 +177,21 @@ def compare_periods(ledger: Ledger, reference: Period, current: Period, filters:
 
 def same_period_last_year(period: Period) -> Period:
     """The period one year earlier; a run of whole months maps to the same months."""
-    if period.is_whole_months():
-        return Period(add_months(period.start, -12), add_months(period.end + timedelta(days=1), -12) - timedelta(days=1))
-    return Period(add_months(period.start, -12), add_months(period.end, -12))
+    return shift_months(period, -12)
 
 
 def preset_pair(name: str, anchor: date) -> tuple[Period, Period]:
-    """(reference, current) for a COMPARE_PRESETS name; current is the month, quarter or year of `anchor`."""
+    """(reference, current) for a COMPARE_PRESETS name; current is the month, quarter or year of
+    `anchor` up to `anchor` itself (the data's last day), the reference the same days a month or a
+    year earlier: 1–31 October 2026 against 1–31 October 2025 when the data ends on 31/10/2026,
+    not the whole of a quarter or a year half empty."""
     if name == "month_vs_previous_month":
-        current = Period.month(anchor.year, anchor.month)
-        return current.previous(), current
+        current = Period(date(anchor.year, anchor.month, 1), anchor)
+        return shift_months(current, -1), current
     if name == "quarter_vs_last_year":
-        current = Period.quarter(anchor.year, (anchor.month - 1) // 3 + 1)
+        current = Period(Period.quarter(anchor.year, (anchor.month - 1) // 3 + 1).start, anchor)
         return same_period_last_year(current), current
     if name == "year_vs_previous_year":
-        current = Period(date(anchor.year, 1, 1), date(anchor.year, 12, 31))
+        current = Period(date(anchor.year, 1, 1), anchor)
         return same_period_last_year(current), current
     raise ValueError(f"unknown comparison {name!r}; expected one of {', '.join(COMPARE_PRESETS)}")

@@ -61,19 +61,36 @@ def add_months(day: date, months: int) -> date:
 
 
 def preset(name: str, today: date) -> Period:
-    """A named period relative to `today` (PRESETS)."""
+    """A named period relative to `today` (PRESETS), never past `today`.
+
+    The app passes the data's last day as `today`: a period running past it would divide a full
+    balance by days without sales (a DSO of 159 days for a quarter whose last two months have
+    no data yet), so "this month" and "this quarter" end on it, and "the last 12 months" are the
+    twelve complete months up to it.
+    """
     this_month = Period.month(today.year, today.month)
     quarter = (today.month - 1) // 3 + 1
     if name == "this_month":
-        return this_month
+        return Period(this_month.start, today)
     if name == "last_month":
         return this_month.previous()
     if name == "this_quarter":
-        return Period.quarter(today.year, quarter)
+        return Period(Period.quarter(today.year, quarter).start, today)
     if name == "last_quarter":
         return Period.quarter(today.year, quarter).previous()
     if name == "year_to_date":
         return Period(date(today.year, 1, 1), today)
     if name == "last_12_months":
-        return Period(add_months(this_month.start, -11), this_month.end)
+        # Twelve complete months: a month the data covers only in part would weigh as a full one.
+        last_full = this_month if (today + timedelta(days=1)).day == 1 else this_month.previous()
+        return Period(add_months(last_full.start, -11), last_full.end)
     raise ValueError(f"unknown period preset {name!r}; expected one of {', '.join(PRESETS)}")
+
+
+def shift_months(period: Period, months: int) -> Period:
+    """The same period `months` later (or earlier): a run of whole months maps to whole months, any
+    other period to the same days, clipped to month ends (1–15 March 2026 → 1–15 March 2025)."""
+    if period.is_whole_months():
+        return Period(add_months(period.start, months),
+                      add_months(period.end + timedelta(days=1), months) - timedelta(days=1))
+    return Period(add_months(period.start, months), add_months(period.end, months))

@@ -96,9 +96,15 @@ def test_periods_starting_the_same_day_are_both_computed(worked_ledger):
 
 def test_presets():
     assert preset_pair("month_vs_previous_month", date(2026, 3, 31)) == (FEBRUARY, MARCH)
-    assert preset_pair("quarter_vs_last_year", date(2026, 2, 14)) == (Period.quarter(2025, 1), Period.quarter(2026, 1))
+    # The data ends on 14/02/2026: the quarter so far against the same days a year earlier.
+    assert preset_pair("quarter_vs_last_year", date(2026, 2, 14)) == (
+        Period(date(2025, 1, 1), date(2025, 2, 14)), Period(date(2026, 1, 1), date(2026, 2, 14)))
+    assert preset_pair("quarter_vs_last_year", date(2026, 3, 31)) == (Period.quarter(2025, 1), Period.quarter(2026, 1))
+    # The demo ends on 31/10/2026: January–October, not a year two months of which have no data.
     assert preset_pair("year_vs_previous_year", date(2026, 10, 31)) == (
-        Period(date(2025, 1, 1), date(2025, 12, 31)), Period(date(2026, 1, 1), date(2026, 12, 31)))
+        Period(date(2025, 1, 1), date(2025, 10, 31)), Period(date(2026, 1, 1), date(2026, 10, 31)))
+    assert preset_pair("month_vs_previous_month", date(2026, 3, 15)) == (
+        Period(date(2026, 2, 1), date(2026, 2, 15)), Period(date(2026, 3, 1), date(2026, 3, 15)))
     # February 2024 had 29 days: the same months a year earlier, not the same number of days
     assert same_period_last_year(Period.month(2025, 2)) == Period.month(2024, 2)
     assert same_period_last_year(Period(date(2026, 3, 5), date(2026, 3, 20))) == Period(date(2025, 3, 5), date(2025, 3, 20))

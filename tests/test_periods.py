@@ -32,16 +32,30 @@ def test_add_months_clips_to_month_end():
 @pytest.mark.parametrize(
     "name,expected",
     [
-        ("this_month", Period(date(2026, 11, 1), date(2026, 11, 30))),
+        ("this_month", Period(date(2026, 11, 1), date(2026, 11, 23))),
         ("last_month", Period(date(2026, 10, 1), date(2026, 10, 31))),
-        ("this_quarter", Period(date(2026, 10, 1), date(2026, 12, 31))),
+        ("this_quarter", Period(date(2026, 10, 1), date(2026, 11, 23))),
         ("last_quarter", Period(date(2026, 7, 1), date(2026, 9, 30))),
         ("year_to_date", Period(date(2026, 1, 1), date(2026, 11, 23))),
-        ("last_12_months", Period(date(2025, 12, 1), date(2026, 11, 30))),
+        ("last_12_months", Period(date(2025, 11, 1), date(2026, 10, 31))),
     ],
 )
-def test_presets(name, expected):
+def test_presets_never_run_past_the_last_day(name, expected):
     assert preset(name, date(2026, 11, 23)) == expected
+    assert preset(name, date(2026, 11, 23)).end <= date(2026, 11, 23)
+
+
+def test_the_last_12_months_are_complete_months():
+    assert preset("last_12_months", date(2026, 10, 31)) == Period(date(2025, 11, 1), date(2026, 10, 31))
+    assert preset("last_12_months", date(2026, 4, 5)) == Period(date(2025, 4, 1), date(2026, 3, 31))
+
+
+def test_shift_months_keeps_whole_months_whole():
+    from kpi.periods import shift_months
+
+    assert shift_months(Period.month(2024, 2), 12) == Period.month(2025, 2)  # 29 days → 28
+    assert shift_months(Period(date(2026, 3, 1), date(2026, 3, 31)), -1) == Period.month(2026, 2)
+    assert shift_months(Period(date(2026, 3, 1), date(2026, 3, 30)), -1) == Period(date(2026, 2, 1), date(2026, 2, 28))
 
 
 def test_end_before_start_is_refused():

@@ -50,4 +50,4 @@ def test_presets_count_from_the_data_not_the_clock():
     assert preset_period("last_quarter", date(2026, 4, 5)) == Period(date(2026, 1, 1), date(2026, 3, 31))
     assert preset_period("year_to_date", date(2026, 4, 5)) == Period(date(2026, 1, 1), date(2026, 4, 5))
     state = ViewState(preset="last_12_months")
-    assert resolve_period(state, date(2026, 4, 5)) == (Period(date(2025, 5, 1), date(2026, 4, 30)), "last_12_months")
+    assert resolve_period(state, date(2026, 4, 5)) == (Period(date(2025, 4, 1), date(2026, 3, 31)), "last_12_months")
