@@ -5,10 +5,17 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test test-fast bench demo
 
+# The app's own packages; the test tools come on top, for `make test` only.
 $(VENV)/installed: requirements.txt
+	@echo "Installing the app's packages into $(VENV) (first run only; about a minute)…"
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/test-installed: $(VENV)/installed requirements-test.txt
+	@echo "Installing the test tools into $(VENV)…"
+	$(PYTHON) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
 # The browser tests drive Debian's Chromium; a test tool's own browser download is not used.
@@ -22,11 +29,11 @@ $(CHROMIUM):
 run: $(VENV)/installed
 	$(VENV)/bin/streamlit run app.py
 
-test: $(VENV)/installed $(CHROMIUM)
+test: $(VENV)/test-installed $(CHROMIUM)
 	$(PYTHON) -m pytest --browser
 
 # Everything but the real-browser journeys.
-test-fast: $(VENV)/installed
+test-fast: $(VENV)/test-installed
 	$(PYTHON) -m pytest
 
 bench: $(VENV)/installed
