@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,10 @@ class Ledger:
             " ORDER BY customer_name, customer_id",
             filters.params(),
         )
+
+    def monthly_activity(self) -> list[tuple[date, Decimal, Decimal]]:
+        """(first day of the month, sales, collected) of every month with either (monthly_activity.sql)."""
+        return [tuple(row) for row in self.query("SELECT month, sales, collected FROM monthly_activity()").fetchall()]
 
     def settings(self) -> dict[str, Any]:
         """The workspace settings stored with the ledger (empty for files read in memory)."""

@@ -17,6 +17,7 @@ MACRO_FILES = (
     "ledger_documents",
     "ledger_settlements",
     "periods",
+    "monthly_activity",
     "aging_bucket",
     "matching",
     "open_items",

@@ -10,12 +10,14 @@ wall clock, so an export received months later still opens on its own last month
 from __future__ import annotations
 
 from collections.abc import Mapping
+import statistics
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 from kpi.filters import MATCHING_MODES
 from kpi.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from kpi.periods import PRESETS, Period, preset
+from kpi.periods import PRESETS, Period, add_months, preset
 
 CUSTOM = "custom"
 PERIOD_CHOICES = (*PRESETS, CUSTOM)
@@ -111,6 +113,31 @@ def preset_period(name: str, last_day: date) -> Period:
     if name == "last_month":
         return last_complete_month(last_day)
     return preset(name, last_day)
+
+
+# A last month whose sales are under this share of the usual month's (the median of the twelve
+# before) is a run-off (the export stopped mid-way, the business wound down): a view of it alone
+# would show a DSO of months; the app opens on the last twelve months instead, and says so.
+RUN_OFF_SHARE = Decimal("0.25")
+OPENING_LAST_MONTH = "last_month"
+OPENING_RUN_OFF = "run_off"
+
+
+def opening_period(last_day: date, activity: list[tuple[date, Decimal, Decimal]]) -> tuple[Period, str]:
+    """The period a workspace opens on: the last complete month holding activity (sales or cash),
+    or the twelve complete months up to it when that month is a run-off; and which of the two
+    (OPENING_LAST_MONTH or OPENING_RUN_OFF). `activity` is Ledger.monthly_activity()."""
+    last = last_complete_month(last_day)
+    active = [(month, sales) for month, sales, collected in activity
+              if month <= last.start and (sales != 0 or collected != 0)]
+    if not active:
+        return last, OPENING_LAST_MONTH
+    month, sales = active[-1]
+    chosen = Period.month(month.year, month.month)
+    before = [s for m, s in active[:-1] if m >= add_months(month, -12) and s > 0]
+    if len(before) >= 3 and sales < RUN_OFF_SHARE * Decimal(statistics.median(before)):
+        return Period(add_months(chosen.start, -11), chosen.end), OPENING_RUN_OFF
+    return chosen, OPENING_LAST_MONTH
 
 
 def resolve_period(state: ViewState, last_day: date | None) -> tuple[Period, str]:

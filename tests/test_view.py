@@ -51,3 +51,37 @@ def test_presets_count_from_the_data_not_the_clock():
     assert preset_period("year_to_date", date(2026, 4, 5)) == Period(date(2026, 1, 1), date(2026, 4, 5))
     state = ViewState(preset="last_12_months")
     assert resolve_period(state, date(2026, 4, 5)) == (Period(date(2025, 4, 1), date(2026, 3, 31)), "last_12_months")
+
+
+def test_a_workspace_opens_on_its_last_complete_month_with_activity():
+    from decimal import Decimal as D
+
+    from kpi.view import OPENING_LAST_MONTH, OPENING_RUN_OFF, opening_period
+
+    steady = [(date(2026, m, 1), D("1000"), D("900")) for m in range(1, 11)]
+    assert opening_period(date(2026, 10, 31), steady) == (Period.month(2026, 10), OPENING_LAST_MONTH)
+    # Data ending mid-November: October is the last complete month.
+    assert opening_period(date(2026, 11, 12), steady + [(date(2026, 11, 1), D("300"), D("0"))]) == (
+        Period.month(2026, 10), OPENING_LAST_MONTH)
+    # A last month with 5 % of the usual sales (the IBM file's December 2013: 436 €): a run-off,
+    # the last twelve months instead.
+    run_off = steady + [(date(2026, 11, 1), D("50"), D("4000"))]
+    assert opening_period(date(2026, 11, 30), run_off) == (
+        Period(date(2025, 12, 1), date(2026, 11, 30)), OPENING_RUN_OFF)
+    # Months without any activity at the end are skipped.
+    assert opening_period(date(2026, 12, 31), steady) == (Period.month(2026, 10), OPENING_LAST_MONTH)
+    assert opening_period(date(2026, 3, 31), []) == (Period.month(2026, 3), OPENING_LAST_MONTH)
+
+
+def test_the_ibm_invoice_list_opens_on_its_last_twelve_months():
+    from pathlib import Path
+
+    from kpi.importers import read_files
+    from kpi.ledger import Ledger
+    from kpi.view import OPENING_RUN_OFF, opening_period
+
+    ledger = Ledger.in_memory(read_files([Path(__file__).parent / "data/importers/real/ibm_ar.csv"]).ledger)
+    last_day = ledger.date_range()[1]
+    period, why = opening_period(last_day, ledger.monthly_activity())
+    assert why == OPENING_RUN_OFF, (last_day, ledger.monthly_activity()[-3:])
+    assert period.days >= 365
