@@ -4,7 +4,11 @@ Habits this module keeps (STYLE.md, "Streamlit and DuckDB habits"):
 - one read-only ledger per workspace per browser session, kept in st.session_state and
   reopened only when the workspace's stored version changes (after an import);
 - st.cache_data only on engine calls keyed by that version; the ledger itself is passed
-  as an underscored argument, so a cache key never contains a connection.
+  as an underscored argument, so a cache key never contains a connection;
+- a value from the data (a name, an id, a file name, an import message) is text: it goes
+  into Markdown (titles, captions, labels, messages) through `markdown_text`, and into a
+  table's text columns through `spreadsheet_text`, since a table's own CSV download and
+  copy know nothing of formulas (kpi/untrusted.py).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from kpi.payment_history import payment_history
 from kpi.periods import Period
 from kpi.report import PeriodReport, period_report
 from kpi.series import aging_history, monthly_series
+from kpi.untrusted import markdown_text
 from kpi.view import ViewState
 from kpi.workspace import Workspace, WorkspaceBusy
 
@@ -350,7 +355,7 @@ def show_error(error: BaseException, t: Translator) -> None:
     issues = getattr(error, "issues", None)
     if issues:
         st.error(t("error.import_refused"))
-        st.markdown("\n".join(f"- {issue}" for issue in issues[:50]))
+        st.markdown("\n".join(f"- {markdown_text(issue)}" for issue in issues[:50]))
         return
     log.exception("page failed", exc_info=error)
-    st.error(t("error.unexpected", message=str(error) or type(error).__name__))
+    st.error(t("error.unexpected", message=markdown_text(str(error) or type(error).__name__)))

@@ -3,6 +3,9 @@
 Where uploads go: only into the workspace chosen below — this session's own temporary
 workspace ("try without saving", invisible to every other session), a new named workspace,
 or the current one. Nothing is shared between browser sessions except named workspaces.
+
+File names, headers, cells and import messages are the data's text: Markdown gets them
+escaped, tables get them as text cells (pages/context.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import streamlit as st
 
 from kpi import importers
 from kpi.importers import ImportFailed
+from kpi.untrusted import markdown_text, spreadsheet_text
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
 from pages import context
 
@@ -28,12 +32,18 @@ CHUNK = 1 << 20
 TARGET_SESSION, TARGET_NEW, TARGET_CURRENT = "session", "new", "current"
 DONE_KEY = "data_import_done"
 
+
+def _texts(values) -> list:
+    """A column of the data's text for a table: never a formula in the table's CSV download."""
+    return [spreadsheet_text("" if value is None else str(value)) for value in values]
+
+
 if done := st.session_state.pop(DONE_KEY, None):
     st.success(done, icon=":material/check_circle:")
     st.page_link("pages/overview.py", label=t("data.see_overview"), icon=":material/dashboard:")
 
 # -- the workspace's imports ----------------------------------------------------------------------
-st.subheader(t("data.imports_of", workspace=view.workspace_label))
+st.subheader(t("data.imports_of", workspace=markdown_text(view.workspace_label)))
 try:
     imports = view.workspace.imports()
 except Exception as error:
@@ -46,7 +56,7 @@ else:
         {
             t("data.import_id"): imports["import_id"],
             t("data.imported_at"): [f"{fmt.date(v)} {pd.Timestamp(v):%H:%M}" for v in imports["imported_at"]],
-            t("data.sources"): [", ".join(v) if v is not None else "" for v in imports["sources"]],
+            t("data.sources"): _texts(", ".join(v) if v is not None else "" for v in imports["sources"]),
             t("data.documents"): imports["documents"],
             t("data.settlements"): imports["settlements"],
             t("data.documents_total"): [fmt.money(v) for v in imports["documents_total"]],
@@ -98,7 +108,7 @@ if new_files:
             while chunk := upload.read(CHUNK):
                 handle.write(chunk)
                 done += len(chunk)
-                progress.progress(min(done / total, 1.0), text=t("data.receiving_file", file=upload.name))
+                progress.progress(min(done / total, 1.0), text=t("data.receiving_file", file=markdown_text(upload.name)))
         stored[upload.file_id] = str(target)
     progress.empty()
 paths = [Path(stored[f.file_id]) for f in uploaded]
@@ -108,7 +118,7 @@ targets = [TARGET_SESSION, TARGET_NEW] + ([] if view.workspace.name == DEMO_WORK
                                          else [TARGET_CURRENT])
 target_choice = st.radio(
     t("data.target"), targets, horizontal=True, key="data_target",
-    format_func=lambda c: t(f"data.target_{c}", workspace=view.workspace_label),
+    format_func=lambda c: t(f"data.target_{c}", workspace=markdown_text(view.workspace_label)),
 )
 home = default_home()
 new_name = ""
@@ -118,7 +128,7 @@ if target_choice == TARGET_NEW:
         st.info(t("data.new_name_needed"))
         st.stop()
     if new_name in list_workspaces(home):
-        st.warning(t("data.new_name_exists", name=new_name))
+        st.warning(t("data.new_name_exists", name=markdown_text(new_name)))
         st.stop()
     target = Workspace(home / new_name)
 elif target_choice == TARGET_CURRENT:
@@ -144,11 +154,13 @@ if inspect_files is not None:
     for found in getattr(inspection, "files", ()):
         name = getattr(found, "file", "?")
         layout = getattr(found, "layout", None)
-        with st.expander(t("data.file_layout", file=name, layout=t(f"data.layout.{layout}")), expanded=True):
+        with st.expander(t("data.file_layout", file=markdown_text(name), layout=t(f"data.layout.{layout}")),
+                         expanded=True):
             preview = getattr(found, "preview", None)
             if preview is not None:
-                st.dataframe(preview if isinstance(preview, pd.DataFrame) else pd.DataFrame(preview),
-                             hide_index=True, width="stretch", height=180)
+                preview = preview if isinstance(preview, pd.DataFrame) else pd.DataFrame(preview)
+                # Cells as read: text stays text in the table's download; parsed amounts stay numbers.
+                st.dataframe(preview.map(spreadsheet_text), hide_index=True, width="stretch", height=180)
             mapping = getattr(found, "mapping", None)
             headers = tuple(getattr(found, "headers", ()) or ())
             if mapping is None or not headers:
@@ -192,11 +204,11 @@ except ImportFailed as error:
     st.error(t("data.errors_block", count=len(error.issues)))
     st.dataframe(
         {
-            t("data.issue_file"): [i.file for i in error.issues],
+            t("data.issue_file"): _texts(i.file for i in error.issues),
             t("data.issue_row"): [i.row for i in error.issues],
-            t("data.issue_column"): [i.column or "" for i in error.issues],
-            t("data.issue_message"): [i.message for i in error.issues],
-            t("data.issue_value"): ["" if i.value is None else str(i.value) for i in error.issues],
+            t("data.issue_column"): _texts(i.column or "" for i in error.issues),
+            t("data.issue_message"): _texts(i.message for i in error.issues),
+            t("data.issue_value"): _texts(i.value for i in error.issues),
         },
         hide_index=True, width="stretch",
     )
@@ -208,7 +220,7 @@ except Exception as error:
 report = result.report
 st.dataframe(
     {
-        t("data.file"): [f.file for f in report.files],
+        t("data.file"): _texts(f.file for f in report.files),
         t("data.layout"): [t(f"data.layout.{f.layout}") for f in report.files],
         t("data.rows_read"): [f.rows_read for f in report.files],
         t("data.rows_imported"): [f.rows_imported for f in report.files],
@@ -220,11 +232,11 @@ st.dataframe(
 )
 if report.warnings:
     with st.expander(t("data.warnings", count=len(report.warnings))):
-        st.markdown("\n".join(f"- {w}" for w in report.warnings[:200]))
+        st.markdown("\n".join(f"- {markdown_text(w)}" for w in report.warnings[:200]))
 else:
     st.success(t("data.no_warning"))
 
-if st.button(t("data.confirm", workspace=t(f"data.target_{target_choice}", workspace=view.workspace_label)),
+if st.button(t("data.confirm", workspace=t(f"data.target_{target_choice}", workspace=markdown_text(view.workspace_label))),
              type="primary", key="data_confirm"):
     try:
         with st.spinner(t("data.importing")):
