@@ -14,11 +14,8 @@ Habits this module keeps (STYLE.md, "Streamlit and DuckDB habits"):
 from __future__ import annotations
 
 import logging
-import tempfile
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
@@ -35,12 +32,12 @@ from kpi.series import aging_history, monthly_series
 from kpi.untrusted import markdown_text
 from kpi.view import ViewState
 from kpi.workspace import Workspace, WorkspaceBusy
+from pages import session_files
 
 log = logging.getLogger("encours.app")
 
 VIEW_KEY = "encours_view"
 LEDGERS_KEY = "encours_ledgers"
-SCRATCH_KEY = "encours_scratch_workspace"
 SCRATCH_CHOICE = "__session__"
 PERIOD_REQUEST_KEY = "encours_period_request"
 WORKSPACE_REQUEST_KEY = "encours_workspace_request"
@@ -229,13 +226,11 @@ def request_workspace(choice: str) -> None:
 def scratch_workspace() -> Workspace:
     """This browser session's own workspace for trying files without saving them anywhere shared.
 
-    It lives in the system temporary directory under a random name that only this session
-    knows, so no other session can list or open it.
+    It lives in this session's folder of the system temporary directory, under a random name
+    that only this session knows, so no other session can list or open it; it goes when the
+    session ends (pages/session_files.py).
     """
-    if SCRATCH_KEY not in st.session_state:
-        directory = Path(tempfile.gettempdir()) / "encours-sessions" / uuid.uuid4().hex
-        st.session_state[SCRATCH_KEY] = str(directory)
-    return Workspace(Path(st.session_state[SCRATCH_KEY]))
+    return Workspace(session_files.trial_workspace_path())
 
 
 def ledger_for(workspace: Workspace) -> tuple[Ledger, str]:

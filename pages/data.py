@@ -3,6 +3,8 @@
 Where uploads go: only into the workspace chosen below — this session's own temporary
 workspace ("try without saving", invisible to every other session), a new named workspace,
 or the current one. Nothing is shared between browser sessions except named workspaces.
+The uploaded files are copied once into this session's folder (pages/session_files.py),
+removed after the import and, at the latest, when the session ends.
 
 File names, headers, cells and import messages are the data's text: Markdown gets them
 escaped, tables get them as text cells (pages/context.py).
@@ -11,7 +13,6 @@ escaped, tables get them as text cells (pages/context.py).
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ from kpi import importers
 from kpi.importers import ImportFailed
 from kpi.untrusted import markdown_text, spreadsheet_text
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
-from pages import context
+from pages import context, session_files
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -36,6 +37,26 @@ DONE_KEY = "data_import_done"
 def _texts(values) -> list:
     """A column of the data's text for a table: never a formula in the table's CSV download."""
     return [spreadsheet_text("" if value is None else str(value)) for value in values]
+
+
+def _discard_if_unused(workspace: Workspace) -> None:
+    """A workspace made for an import that was then refused holds nothing: it must not stay in the list.
+
+    Only its database goes: a mapping corrected for these files (mappings/) is kept for the next try.
+    """
+    try:
+        if not workspace.exists() or not workspace.imports().empty:
+            return
+    except Exception as error:  # unreadable: not ours to remove
+        context.log.warning("could not check %s after a refused import: %s", workspace.path, error)
+        return
+    context.forget_ledger(workspace)
+    for leftover in (workspace.database, workspace.database.with_name(workspace.database.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        workspace.path.rmdir()  # only when nothing else is in it
+    except OSError:
+        pass
 
 
 if done := st.session_state.pop(DONE_KEY, None):
@@ -94,11 +115,11 @@ if not uploaded:
 
 # Save each upload once to this session's own folder: the importers read paths.
 stored: dict = st.session_state.setdefault(UPLOADS_KEY, {})
-folder = Path(st.session_state.setdefault("data_upload_dir", tempfile.mkdtemp(prefix="encours-upload-")))
-new_files = [f for f in uploaded if f.file_id not in stored]
+new_files = [f for f in uploaded if f.file_id not in stored or not Path(stored[f.file_id]).is_file()]
 if new_files:
     total = sum(f.size for f in new_files) or 1
     progress = st.progress(0.0, text=t("data.receiving"))
+    folder = session_files.upload_folder()
     done = 0
     for upload in new_files:
         target = folder / upload.file_id / Path(upload.name).name
@@ -238,16 +259,20 @@ else:
 
 if st.button(t("data.confirm", workspace=t(f"data.target_{target_choice}", workspace=markdown_text(view.workspace_label))),
              type="primary", key="data_confirm"):
+    existed = target.exists()
     try:
         with st.spinner(t("data.importing")):
             if target_choice == TARGET_NEW:
                 target.create()
             stored_import = target.import_files(paths, **options)
     except Exception as error:
+        if not existed:
+            _discard_if_unused(target)
         context.show_error(error, t)
         st.stop()
     context.forget_ledger(target)
     st.session_state.pop(UPLOADS_KEY, None)
+    session_files.clear_uploads()
     # A fresh uploader (new key) once the files are in: the next visit starts empty.
     st.session_state["data_uploader_round"] = st.session_state.get("data_uploader_round", 0) + 1
     if stored_import.already_imported:
