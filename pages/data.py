@@ -32,6 +32,9 @@ UPLOADS_KEY = "data_uploaded_paths"  # file_id -> path on disk, so a rerun does 
 CHUNK = 1 << 20
 TARGET_SESSION, TARGET_NEW, TARGET_CURRENT = "session", "new", "current"
 DONE_KEY = "data_import_done"
+DAY_ORDERS = {"detect": None, "day": True, "month": False}  # the importers' `dayfirst` option
+# An engine message asking for the day/month order names the CLI's flags: the app says where its choice is.
+DAY_ORDER_MESSAGE = re.compile(r"--(day|month)first|jour/mois|day/month", re.IGNORECASE)
 
 
 def _texts(values) -> list:
@@ -57,7 +60,6 @@ def _discard_if_unused(workspace: Workspace) -> None:
         workspace.path.rmdir()  # only when nothing else is in it
     except OSError:
         pass
-
 
 if done := st.session_state.pop(DONE_KEY, None):
     st.success(done, icon=":material/check_circle:")
@@ -157,11 +159,16 @@ elif target_choice == TARGET_CURRENT:
 else:
     target = context.scratch_workspace()
 
-terms = st.number_input(
+terms_column, order_column = st.columns([1, 2])
+terms = terms_column.number_input(
     t("settings.payment_terms"), min_value=0, max_value=365, value=view.preferences.payment_terms, step=1,
     help=t("settings.payment_terms_help"), key="data_terms",
 )
-options = {"terms": f"{int(terms)}"}
+day_order = order_column.radio(
+    t("data.day_order"), tuple(DAY_ORDERS), horizontal=True, key="data_day_order",
+    format_func=lambda order: t(f"data.day_order.{order}"), help=t("data.day_order_help"),
+)
+options = {"terms": f"{int(terms)}", "dayfirst": DAY_ORDERS[day_order]}
 
 # -- how each file is read: layout and mapping, correctable ------------------------------------------
 inspect_files = getattr(importers, "inspect_files", None)
@@ -223,6 +230,8 @@ try:
         result = importers.read_files(paths, mappings_dir=target.mappings_dir, **options)
 except ImportFailed as error:
     st.error(t("data.errors_block", count=len(error.issues)))
+    if any(DAY_ORDER_MESSAGE.search(issue.message) for issue in error.issues):
+        st.info(t("data.day_order_hint", choice=t("data.day_order")), icon=":material/calendar_month:")
     st.dataframe(
         {
             t("data.issue_file"): _texts(i.file for i in error.issues),
