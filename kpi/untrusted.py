@@ -14,6 +14,10 @@ the app's Markdown must never read them as a link, an image or HTML.
 - Markdown (Streamlit's titles, captions, labels, messages): `markdown_text` escapes every
   ASCII punctuation character, which CommonMark reads back as itself, and folds line breaks,
   so no value can open a link, an image, HTML, emphasis, a heading, a list or a directive.
+  Escapes do not stop GFM's autolinks, which Streamlit finds in the text once escapes are
+  read (`http://…`, `www.…`, `name@host.tld`), nor its `:emoji:` and `:material/…:` codes:
+  an invisible WORD JOINER (U+2060) goes before every `:` and `@` and inside `www.`, so
+  the text reads the same and no link or icon is made of it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "str
 
 _MARKDOWN_SIGNIFICANT = re.compile("([" + re.escape(string.punctuation) + "])")
 _LINE_BREAKS_AND_CONTROLS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+_AUTOLINK_JOINTS = re.compile(r"[:@]|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def reads_as_formula(text: str) -> bool:
@@ -55,6 +61,7 @@ def spreadsheet_text(value):
 def markdown_text(value) -> str:
     """A value written into Streamlit Markdown so that it reads exactly as itself, on one line."""
     text = _LINE_BREAKS_AND_CONTROLS.sub(" ", str(value))
+    text = _AUTOLINK_JOINTS.sub(lambda joint: WORD_JOINER + joint.group(0), text)
     return _MARKDOWN_SIGNIFICANT.sub(r"\\\1", text)
 
 

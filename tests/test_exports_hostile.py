@@ -111,7 +111,8 @@ def test_the_helper_neutralises_text_only():
     assert spreadsheet_text("\tx") == "'\tx" and spreadsheet_text("\rx") == "'\rx"
     assert spreadsheet_text("Garage Dupont") == "Garage Dupont"
     assert spreadsheet_text(-300) == -300  # a number is never made text
-    assert markdown_text("![x](http://a/b.png)\n# T") == r"\!\[x\]\(http\:\/\/a\/b\.png\) \# T"
+    assert markdown_text("![x](http://a/b.png)\n# T") == "\\!\\[x\\]\\(http\u2060\\:\\/\\/a\\/b\\.png\\) \\# T"
+    assert markdown_text("www.a.fr x@y.fr :smile:") == "www\u2060\\.a\\.fr x\u2060\\@y\\.fr \u2060\\:smile\u2060\\:"
 
 
 def test_aged_balance_workbook_has_no_formula_but_its_totals(balances):
