@@ -1,4 +1,5 @@
-"""A small ledger whose customers, ids, documents and activities are hostile: formulas, markup, Markdown, control characters.
+"""A small ledger whose customers, ids, documents and activities are hostile (formulas, markup, Markdown, control
+characters), and how a test reads an export back to find code in it.
 
 Every value is a plausible export of a careless or malicious sender; the exports and the app
 must write and show each one as the text it is. The dates put everything open and overdue at
@@ -8,9 +9,15 @@ AS_OF, the last day of the data.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from datetime import date, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
+import openpyxl
+
+from kpi.untrusted import reads_as_formula
 from ledgers import ledger_from_rows
 
 AS_OF = date(2026, 3, 31)
@@ -78,3 +85,60 @@ def write_hostile_files(directory: Path, names=PRINTABLE_NAMES) -> list[Path]:
             for row in rows:
                 writer.writerow([row[c].isoformat() if isinstance(row[c], date) else row[c] for c in columns])
     return paths
+
+
+# -- what an export holds, read back ---------------------------------------------------------------
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+([.,]\d+)?")
+APP_SUMS = re.compile(r"=SUM\([A-Z]+\d+:[A-Z]+\d+\)")
+NO_FORMULA = re.compile("(?!)")
+
+
+def excel_text(value: str) -> str:
+    """A string as Excel reads it: control characters are stored escaped as _xHHHH_ (openpyxl keeps the escape)."""
+    return re.sub(r"_x([0-9A-F]{4})_", lambda found: chr(int(found.group(1), 16)), value)
+
+
+def assert_no_formula_from_data(data: bytes, allowed=APP_SUMS) -> list:
+    """Every cell read back: formulas only the app's own SUM totals, every text that reads as a formula quoted."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    texts = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert allowed.fullmatch(str(cell.value)), (sheet.title, cell.coordinate, cell.value)
+                elif isinstance(cell.value, str):
+                    texts.append(excel_text(cell.value))
+                    if reads_as_formula(texts[-1]):
+                        assert cell.quotePrefix, (sheet.title, cell.coordinate, cell.value)
+                assert cell.hyperlink is None, (sheet.title, cell.coordinate)
+    return texts
+
+
+def csv_rows(data: bytes, delimiter: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+def assert_csv_inert(rows: list[list[str]]) -> None:
+    for row in rows:
+        for field in row:
+            if field.startswith(TRIGGERS):
+                # Only numbers may start with "-": an amount or a number of days, never text.
+                assert NUMBER.fullmatch(field), field
+
+
+class TagsAndText(HTMLParser):
+    """The tags of an HTML page, and its text."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)

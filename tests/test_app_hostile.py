@@ -6,22 +6,37 @@ as Markdown (titles, captions, messages, labels, radio options, expanders) is re
 protobuf: once its backslash escapes are taken out, no link, image or tag syntax is left, and
 the text it reads as holds no address GFM would turn into a link by itself. Tables show the
 names as they are, text cells that a spreadsheet would evaluate quoted.
-tests/browser/test_hostile_names.py checks the same in a real browser.
+Every download (aged balance XLSX and CSV, audit XLSX, HTML, PDF) holds data, not code, under
+a file name that is no formula either. tests/browser/test_hostile_names.py checks the rendering
+in a real browser.
 """
 
 from __future__ import annotations
 
+import io
 import re
 
+import pypdf
 import pytest
 from google.protobuf.message import Message
 
-from app_session import assert_clean, session
-from hostile_names import FORMULA_LINK, MARKDOWN_IMAGE, MARKDOWN_LINK, MARKUP, write_hostile_files
+from app_session import assert_clean, capture_downloads, session
+from hostile_names import (
+    FORMULA_LINK,
+    MARKDOWN_IMAGE,
+    MARKDOWN_LINK,
+    MARKUP,
+    NO_FORMULA,
+    TagsAndText,
+    assert_csv_inert,
+    assert_no_formula_from_data,
+    csv_rows,
+    write_hostile_files,
+)
 from kpi.untrusted import markdown_text
 from kpi.workspace import Workspace
 
-WORKSPACE = "![ws](x.png) [ws](x.html) _w_"
+WORKSPACE = "![ws](x.png) [ws](x.html) _w_ =1+2"
 MARCH = {"ws": WORKSPACE, "from": "2026-03-01", "to": "2026-03-31"}
 PAGES = ("overview", "aged_balance", "customers", "trends", "compare", "simulation", "forecast", "collections", "data",
          "settings")
@@ -134,3 +149,32 @@ def test_uploaded_file_names_and_import_messages_are_text(hostile_home, tmp_path
     assert_clean(app)
     assert_no_markup_from_data(app)
     assert list(app.dataframe[0].value["Fichiers"]) == ["![f](x.png) [pay](x.html).csv, <img src=x.png>.csv"]
+
+
+def test_every_download_of_the_app_holds_data_not_code(hostile_home, monkeypatch):
+    downloads = capture_downloads(monkeypatch)
+    app = session(MARCH)
+    for page in ("aged_balance", "compare"):
+        app.switch_page(f"pages/{page}.py").run()
+        assert_clean(app)
+    assert sorted(name.rsplit(".", 1)[1] for name in downloads) == ["csv", "html", "pdf", "xlsx", "xlsx"]
+    for name, make in downloads.items():
+        # A file name from the workspace's name: letters, digits and dashes only, never a formula.
+        assert re.fullmatch(r"[a-z][A-Za-z0-9._-]*", name), name
+        data = make()
+        if name.endswith(".xlsx"):
+            allowed = NO_FORMULA if name.startswith("audit") else re.compile(r"=SUM\([A-Z]+\d+:[A-Z]+\d+\)")
+            assert FORMULA_LINK in assert_no_formula_from_data(data, allowed)
+        elif name.endswith(".csv"):
+            rows = csv_rows(data, ";")
+            assert_csv_inert(rows)
+            assert "'" + FORMULA_LINK in {field for row in rows for field in row}
+        elif name.endswith(".html"):
+            page = TagsAndText()
+            page.feed(data.decode("utf-8"))
+            assert not {tag for tag, _ in page.tags} & {"a", "b", "script"}
+            assert all(attrs.get("src", "data:").startswith("data:") for tag, attrs in page.tags if tag == "img")
+            assert MARKUP in "".join(page.text)
+        else:
+            text = re.sub(r"\s+", "", "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages))
+            assert "<b>gras</b>" in text

@@ -3,11 +3,9 @@ XLSX, no CSV text field a spreadsheet would evaluate, no markup in HTML or PDF (
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import datetime
-from html.parser import HTMLParser
 
 import openpyxl
 import pypdf
@@ -15,6 +13,7 @@ import pytest
 
 from hostile_names import (
     AS_OF,
+    NUMBER,
     DOCUMENTS_FILE,
     FORMULA_DDE,
     FORMULA_LINK,
@@ -22,8 +21,14 @@ from hostile_names import (
     IMAGE_URL,
     LINK_URL,
     MARKUP,
+    NO_FORMULA,
     SETTLEMENTS_FILE,
+    TagsAndText,
+    assert_csv_inert,
+    assert_no_formula_from_data,
+    csv_rows,
     customer_id,
+    excel_text,
     hostile_ledger,
     write_hostile_files,
 )
@@ -33,11 +38,9 @@ from kpi.audit_export import audit_html, audit_pdf, audit_xlsx
 from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
 from kpi.ledger import Ledger
 from kpi.periods import Period
-from kpi.untrusted import markdown_text, reads_as_formula, spreadsheet_text
+from kpi.untrusted import markdown_text, spreadsheet_text
 from kpi.workspace import Workspace
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 
 
 @pytest.fixture(scope="module")
@@ -72,40 +75,6 @@ def _header(lang="fr"):
                         generated=datetime(2026, 4, 2, 9, 30))
 
 
-def _excel_text(value: str) -> str:
-    """A string as Excel reads it: control characters are stored escaped as _xHHHH_ (openpyxl keeps the escape)."""
-    return re.sub(r"_x([0-9A-F]{4})_", lambda found: chr(int(found.group(1), 16)), value)
-
-
-def _assert_no_formula_from_data(data: bytes, allowed=re.compile(r"=SUM\([A-Z]+\d+:[A-Z]+\d+\)")) -> list:
-    """Every cell read back: formulas only the app's own SUM totals, every text that reads as a formula quoted."""
-    workbook = openpyxl.load_workbook(io.BytesIO(data))
-    texts = []
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    assert allowed.fullmatch(str(cell.value)), (sheet.title, cell.coordinate, cell.value)
-                elif isinstance(cell.value, str):
-                    texts.append(_excel_text(cell.value))
-                    if reads_as_formula(texts[-1]):
-                        assert cell.quotePrefix, (sheet.title, cell.coordinate, cell.value)
-                assert cell.hyperlink is None, (sheet.title, cell.coordinate)
-    return texts
-
-
-def _csv_rows(data: bytes, delimiter: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
-
-
-def _assert_csv_inert(rows: list[list[str]]) -> None:
-    for row in rows:
-        for field in row:
-            if field.startswith(TRIGGERS):
-                # Only numbers may start with "-": an amount or a number of days, never text.
-                assert NUMBER.fullmatch(field), field
-
-
 def test_the_helper_neutralises_text_only():
     assert spreadsheet_text(FORMULA_LINK) == "'" + FORMULA_LINK
     assert spreadsheet_text("\tx") == "'\tx" and spreadsheet_text("\rx") == "'\rx"
@@ -116,7 +85,7 @@ def test_the_helper_neutralises_text_only():
 
 
 def test_aged_balance_workbook_has_no_formula_but_its_totals(balances):
-    texts = _assert_no_formula_from_data(aged_balance_xlsx(*balances, _header()))
+    texts = assert_no_formula_from_data(aged_balance_xlsx(*balances, _header()))
     for name in HOSTILE_NAMES:
         assert name in texts, name  # written as it is, as text
     assert customer_id(0) in texts and "=F0" in texts
@@ -134,8 +103,8 @@ def test_aged_balance_workbook_keeps_amounts_as_numbers(balances):
 @pytest.mark.parametrize("by", (0, 1), ids=("by_customer", "by_document"))
 @pytest.mark.parametrize("dialect", ("fr", "en"))
 def test_aged_balance_csv_has_no_field_a_spreadsheet_would_evaluate(balances, by, dialect):
-    rows = _csv_rows(aged_balance_csv(balances[by], _header(dialect), dialect), ";" if dialect == "fr" else ",")
-    _assert_csv_inert(rows)
+    rows = csv_rows(aged_balance_csv(balances[by], _header(dialect), dialect), ";" if dialect == "fr" else ",")
+    assert_csv_inert(rows)
     fields = {field for row in rows for field in row}
     for name in HOSTILE_NAMES:
         assert spreadsheet_text(name) in fields, name  # the apostrophe, then the name unchanged
@@ -143,7 +112,7 @@ def test_aged_balance_csv_has_no_field_a_spreadsheet_would_evaluate(balances, by
 
 
 def test_csv_negative_amounts_stay_numbers(balances):
-    rows = _csv_rows(aged_balance_csv(balances[1], _header()), ";")
+    rows = csv_rows(aged_balance_csv(balances[1], _header()), ";")
     amounts = [row[rows[0].index("Montant TTC")] for row in rows[1:]]
     assert "-300,00" in amounts and all(not a.startswith("'") for a in amounts)
     days = [row[rows[0].index("Jours de retard")] for row in rows[1:]]
@@ -153,43 +122,30 @@ def test_csv_negative_amounts_stay_numbers(balances):
 
 def test_audit_workbook_has_no_formula_from_names_or_file_names(audits):
     for audit in audits:
-        texts = _assert_no_formula_from_data(audit_xlsx(audit), allowed=re.compile("(?!)"))
+        texts = assert_no_formula_from_data(audit_xlsx(audit), allowed=NO_FORMULA)
         assert audit.company in texts
-    texts = _assert_no_formula_from_data(audit_xlsx(audits[1]), allowed=re.compile("(?!)"))
+    texts = assert_no_formula_from_data(audit_xlsx(audits[1]), allowed=NO_FORMULA)
     assert DOCUMENTS_FILE in texts and SETTLEMENTS_FILE in texts  # the data-quality sheet
     assert any(FORMULA_LINK == text for text in texts)  # aged balance and top overdue
 
 
 def test_audit_workbook_writes_every_sheet_of_hostile_names(audits):
     workbook = openpyxl.load_workbook(io.BytesIO(audit_xlsx(audits[0])))
-    texts = {_excel_text(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+    texts = {excel_text(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
              if isinstance(cell.value, str)}
     for name in HOSTILE_NAMES:
         assert name in texts, name
 
 
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
 def test_audit_html_escapes_every_name(audits):
     for audit in audits:
-        parser = _Tags()
+        parser = TagsAndText()
         parser.feed(audit_html(audit, images={}))
         tags = {tag for tag, _ in parser.tags}
         assert not tags & {"a", "img", "b", "script", "iframe"}, tags
         assert all(not any(v and ("127.0.0.1" in v or "evil" in v) for v in attrs.values()) for _, attrs in parser.tags)
         assert MARKUP in "".join(parser.text)  # shown as the text it is
-    parser = _Tags()
+    parser = TagsAndText()
     parser.feed(audit_html(audits[1], images={}))
     assert DOCUMENTS_FILE in "".join(parser.text)
 
