@@ -13,6 +13,7 @@ escaped, tables get them as text cells (pages/context.py).
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -112,11 +113,14 @@ uploaded = st.file_uploader(
     t("data.upload_label"), accept_multiple_files=True, type=["csv", "txt", "xlsx", "xls", "parquet", "tsv"],
     key=f"data_uploader_{st.session_state.get('data_uploader_round', 0)}",
 )
+# Save each upload once to this session's own folder: the importers read paths. A file taken
+# out of the uploader loses its copy.
+stored: dict = st.session_state.setdefault(UPLOADS_KEY, {})
+for dropped in set(stored) - {f.file_id for f in uploaded or ()}:
+    shutil.rmtree(Path(stored.pop(dropped)).parent, ignore_errors=True)
 if not uploaded:
     st.stop()
 
-# Save each upload once to this session's own folder: the importers read paths.
-stored: dict = st.session_state.setdefault(UPLOADS_KEY, {})
 new_files = [f for f in uploaded if f.file_id not in stored or not Path(stored[f.file_id]).is_file()]
 if new_files:
     total = sum(f.size for f in new_files) or 1
@@ -131,7 +135,8 @@ if new_files:
             while chunk := upload.read(CHUNK):
                 handle.write(chunk)
                 done += len(chunk)
-                progress.progress(min(done / total, 1.0), text=t("data.receiving_file", file=markdown_text(upload.name)))
+                progress.progress(min(done / total, 1.0),
+                                  text=t("data.receiving_file", file=markdown_text(upload.name)))
         stored[upload.file_id] = str(target)
     progress.empty()
 paths = [Path(stored[f.file_id]) for f in uploaded]
@@ -266,8 +271,8 @@ if report.warnings:
 else:
     st.success(t("data.no_warning"))
 
-if st.button(t("data.confirm", workspace=t(f"data.target_{target_choice}", workspace=markdown_text(view.workspace_label))),
-             type="primary", key="data_confirm"):
+target_label = t(f"data.target_{target_choice}", workspace=markdown_text(view.workspace_label))
+if st.button(t("data.confirm", workspace=target_label), type="primary", key="data_confirm"):
     existed = target.exists()
     try:
         with st.spinner(t("data.importing")):

@@ -76,7 +76,8 @@ def write_hostile_files(directory: Path, names=PRINTABLE_NAMES) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / DOCUMENTS_FILE, directory / SETTLEMENTS_FILE]
     for path, rows, columns in (
-        (paths[0], documents, ("document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount")),
+        (paths[0], documents,
+         ("document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount")),
         (paths[1], settlements, ("settlement_id", "document_id", "customer_id", "date", "amount", "kind")),
     ):
         with path.open("w", newline="", encoding="utf-8") as handle:

@@ -158,3 +158,13 @@ def test_a_refused_first_import_leaves_no_workspace(worked, temp, monkeypatch):
     assert not Workspace(folder / "workspace").exists()  # nor a trial workspace to pick in the sidebar
     app.run()
     assert "__session__" not in app.selectbox(key="sb_workspace").options
+
+
+def test_a_file_taken_out_of_the_uploader_loses_its_copy(worked, temp):
+    app = _data_page(session(MARCH))
+    app.get("file_uploader")[0].set_value(WORKED_UPLOAD).run()
+    [folder] = _folders(temp)
+    assert len(list((folder / "uploads").iterdir())) == 2
+    app.get("file_uploader")[0].set_value(WORKED_UPLOAD[:1]).run()
+    copies = [path.name for path in (folder / "uploads").rglob("*.csv")]
+    assert copies == ["documents.csv"]

@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from hostile_names import IMAGE_URL, LINK_URL, MARKDOWN_IMAGE, MARKDOWN_LINK, MARKUP, PRINTABLE_NAMES, write_hostile_files
+from hostile_names import MARKDOWN_IMAGE, MARKDOWN_LINK, MARKUP, PRINTABLE_NAMES, write_hostile_files
 from journey import go_to, screenshot, settle, upload_worked_example
 from server import running_app
 
