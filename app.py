@@ -23,7 +23,7 @@ from kpi.i18n import LANGUAGES, Translator
 from kpi.periods import Period
 from kpi.view import CUSTOM, PERIOD_CHOICES, ViewState, preset_period, resolve_period
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, ensure_demo_workspace, list_workspaces
-from pages import context
+from pages import context, session_files
 from pages.context import redraw, widget_key
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -60,6 +60,7 @@ if requested_period is not None:
     sidebar.period, sidebar.preset = requested_period, CUSTOM
     redraw("sb_period", "sb_range")
 
+session_files.sweep_at_start_up(str(session_files.sessions_root()))
 home = default_home()
 try:
     with st.spinner(t("app.preparing_demo")):

@@ -3,6 +3,10 @@
 The XLSX keeps numbers as numbers (money with two decimals) so the client can recompute;
 HTML and PDF show the French (or English) formatted text of kpi.formatting. Charts are the
 dashboard's Altair charts rendered to PNG by vl-convert, so no browser is needed.
+
+Everything from the data (names, ids, file names, import notes) stays text: strings in the
+XLSX never become formulas or links (kpi/untrusted.py), and HTML and PDF escape every value,
+the PDF included since reportlab's Paragraph reads its text as markup.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import numbers
 import os
 from decimal import Decimal
 
@@ -21,6 +26,7 @@ from kpi.findings import findings_frame
 from kpi.formatting import format_date, format_money, format_number, format_value
 from kpi.i18n import bucket_label
 from kpi.registry import named_query
+from kpi.untrusted import WORKBOOK_OPTIONS, TextCells
 
 FORMATS = ("xlsx", "html", "pdf")
 SHEETS = ("cover", "kpis", "aged_balance", "top_overdue", "findings", "data_quality", "definitions")
@@ -152,23 +158,24 @@ def chart_images(audit: AuditReport) -> dict[str, bytes]:
 
 def audit_xlsx(audit: AuditReport) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = workbook.add_format({"bold": True})
-    title = workbook.add_format({"bold": True, "font_size": 14})
-    header = workbook.add_format({"bold": True, "bg_color": "#e8eef4", "text_wrap": True, "valign": "top"})
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, **WORKBOOK_OPTIONS})
+    cells = TextCells(workbook)
+    bold = cells.format({"bold": True})
+    title = cells.format({"bold": True, "font_size": 14})
+    header = cells.format({"bold": True, "bg_color": "#e8eef4", "text_wrap": True, "valign": "top"})
     money = workbook.add_format({"num_format": "#,##0.00"})
     money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
     number = workbook.add_format({"num_format": "0.0"})
     ratio = workbook.add_format({"num_format": "0.00"})  # € per €: 0,32 must not read 0,3
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    wrap = cells.format({"text_wrap": True, "valign": "top"})
     t = audit.t
 
     def sheet(key: str):
         worksheet = workbook.add_worksheet(t(f"audit.sheet.{key}")[:31])
-        worksheet.write(0, 0, t(f"audit.section.{key}"), title)
+        cells.write(worksheet, 0, 0, t(f"audit.section.{key}"), title)
         return worksheet
 
-    def cell(worksheet, row: int, column: int, value, unit: str = "text", emphasis: bool = False) -> None:
+    def cell(worksheet, row: int, column: int, value, unit: str = "text", emphasis: bool = False, text_format=None) -> None:
         # A month without sales has no DSO: None from the engine, NaN once it went through a frame.
         if value is None or (isinstance(value, float) and value != value):
             worksheet.write_blank(row, column, None)
@@ -178,34 +185,36 @@ def audit_xlsx(audit: AuditReport) -> bytes:
             worksheet.write_number(row, column, float(value), ratio)
         elif unit in ("days", "percent"):
             worksheet.write_number(row, column, float(value), number)
+        elif isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool):
+            worksheet.write_number(row, column, float(value))
         else:
-            worksheet.write(row, column, value)
+            cells.write(worksheet, row, column, value, text_format)
 
     cover = sheet("cover")
-    cover.write(1, 0, t("audit.title"), bold)
+    cells.write(cover, 1, 0, t("audit.title"), bold)
     for index, (label, value) in enumerate(_cover_rows(audit), start=3):
-        cover.write(index, 0, label, bold)
-        cover.write(index, 1, value)
+        cells.write(cover, index, 0, label, bold)
+        cells.write(cover, index, 1, value)
     cover.set_column(0, 0, 24)
     cover.set_column(1, 1, 70)
 
     kpis = sheet("kpis")
     columns = [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.previous"), t("audit.col.change"),
                t("audit.col.unit"), t("audit.col.formula")]
-    kpis.write_row(2, 0, columns, header)
+    cells.write_row(kpis, 2, 0, columns, header)
     headline = audit.headline()
     for index, row in enumerate(headline.itertuples(), start=3):
-        kpis.write(index, 0, row.label)
+        cells.write(kpis, index, 0, row.label)
         for column, value in ((1, row.value), (2, row.previous), (3, row.change)):
             cell(kpis, index, column, value, row.unit)
-        kpis.write(index, 4, _unit_text(row.unit, audit))
-        kpis.write(index, 5, row.formula, wrap)
+        cells.write(kpis, index, 4, _unit_text(row.unit, audit))
+        cells.write(kpis, index, 5, row.formula, wrap)
     trend_row = 3 + len(headline) + 2
-    kpis.write(trend_row, 0, t("audit.section.trend"), bold)
+    cells.write(kpis, trend_row, 0, t("audit.section.trend"), bold)
     trend_keys = ["dso", "bpdso", "add", "cei", "overdue_rate", "closing_ar"]
-    kpis.write_row(trend_row + 1, 0, [t("chart.month"), *(t(f"kpi.{k}.label") for k in trend_keys)], header)
+    cells.write_row(kpis, trend_row + 1, 0, [t("chart.month"), *(t(f"kpi.{k}.label") for k in trend_keys)], header)
     for offset, (_, month) in enumerate(audit.series.iterrows(), start=trend_row + 2):
-        kpis.write(offset, 0, month["month"])
+        cells.write(kpis, offset, 0, month["month"])
         for column, key in enumerate(trend_keys, start=1):
             cell(kpis, offset, column, month[key], "money" if key == "closing_ar" else "days")
     kpis.set_column(0, 0, 34)
@@ -213,20 +222,21 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     kpis.set_column(5, 5, 90)
 
     if audit.has_activity:
-        _write_activity_sheet(audit, sheet(ACTIVITY_SHEET), cell, header, bold, wrap)
+        _write_activity_sheet(audit, sheet(ACTIVITY_SHEET), cell, cells, header, bold, wrap)
 
     aged = sheet("aged_balance")
-    aged.write(1, 0, t("audit.as_of", day=format_date(audit.period.end, audit.lang)))
+    cells.write(aged, 1, 0, t("audit.as_of", day=format_date(audit.period.end, audit.lang)))
     keys = _aged_columns(audit)
-    aged.write_row(2, 0, [t("audit.col.customer_id"), t("audit.col.customer"), *(bucket_label(k, audit.lang) for k in keys)], header)
+    cells.write_row(aged, 2, 0, [t("audit.col.customer_id"), t("audit.col.customer"),
+                                 *(bucket_label(k, audit.lang) for k in keys)], header)
     last = 3
     for last, (_, row) in enumerate(audit.aged.rows.iterrows(), start=3):
-        aged.write(last, 0, row["customer_id"])
-        aged.write(last, 1, row["customer_name"])
+        cells.write(aged, last, 0, row["customer_id"])
+        cells.write(aged, last, 1, row["customer_name"])
         for column, key in enumerate(keys, start=2):
             cell(aged, last, column, row[key], "money")
     total_row = last + 1 if len(audit.aged.rows) else 3
-    aged.write(total_row, 1, t("bucket.total"), bold)
+    cells.write(aged, total_row, 1, t("bucket.total"), bold)
     for column, key in enumerate(keys, start=2):
         cell(aged, total_row, column, audit.aged.totals[key], "money", emphasis=True)
     aged.set_column(0, 0, 12)
@@ -234,73 +244,77 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     aged.set_column(2, 2 + len(keys), 15)
 
     top = sheet("top_overdue")
-    top.write_row(2, 0, [t("audit.col.customer_id"), t("audit.col.customer"), t("audit.col.overdue"),
-                         bucket_label(audit.aged.bucket_keys[-1], audit.lang), t("bucket.total"), t("risk.rating"),
-                         t("risk.points"), t("risk.factors")], header)
+    cells.write_row(top, 2, 0, [t("audit.col.customer_id"), t("audit.col.customer"), t("audit.col.overdue"),
+                                bucket_label(audit.aged.bucket_keys[-1], audit.lang), t("bucket.total"), t("risk.rating"),
+                                t("risk.points"), t("risk.factors")], header)
     for index, row in enumerate(audit.top_overdue().itertuples(), start=3):
-        top.write(index, 0, row.customer_id)
-        top.write(index, 1, row.customer_name)
+        cells.write(top, index, 0, row.customer_id)
+        cells.write(top, index, 1, row.customer_name)
         for column, value in ((2, row.overdue), (3, row.over_120), (4, row.total)):
             cell(top, index, column, value, "money")
         cell(top, index, 5, row.rating)
         cell(top, index, 6, row.points)
-        top.write(index, 7, row.factors)
+        cells.write(top, index, 7, row.factors)
     top.set_column(1, 1, 34)
     top.set_column(2, 4, 15)
     top.set_column(7, 7, 60)
 
-    _write_text_tables(sheet("findings"), _section_tables(audit)["findings"], header, wrap, widths=(14, 90, 90))
+    _write_text_tables(sheet("findings"), _section_tables(audit)["findings"], cells, header, wrap, widths=(14, 90, 90))
     quality = sheet("data_quality")
     row = 2
-    quality.write_row(row, 0, [t("audit.col.import"), t("audit.col.imported_at"), t("audit.col.files"), t("audit.col.documents"),
-                               t("audit.col.settlements"), t("audit.col.documents_total"), t("audit.col.settlements_total")], header)
+    cells.write_row(quality, row, 0, [t("audit.col.import"), t("audit.col.imported_at"), t("audit.col.files"),
+                                      t("audit.col.documents"), t("audit.col.settlements"), t("audit.col.documents_total"),
+                                      t("audit.col.settlements_total")], header)
     if audit.imports.empty:
-        quality.write(row + 1, 0, t("audit.no_imports"))
+        cells.write(quality, row + 1, 0, t("audit.no_imports"))
         row += 1
     for item in audit.imports.itertuples():
         row += 1
-        quality.write_row(row, 0, [item.import_id, format_date(item.imported_at, audit.lang), ", ".join(item.sources),
-                                   item.documents, item.settlements])
+        for column, value in enumerate([item.import_id, format_date(item.imported_at, audit.lang), ", ".join(item.sources),
+                                        item.documents, item.settlements]):
+            cell(quality, row, column, value)
         cell(quality, row, 5, item.documents_total, "money")
         cell(quality, row, 6, item.settlements_total, "money")
     row += 2
-    quality.write_row(row, 0, [t("audit.col.import"), t("audit.col.file"), t("audit.col.layout"), t("audit.col.rows_read"),
-                               t("audit.col.rows_imported"), t("audit.col.amount_in_file"), t("audit.col.amount_imported"),
-                               t("audit.col.reconciled"), t("audit.col.notes")], header)
+    cells.write_row(quality, row, 0, [t("audit.col.import"), t("audit.col.file"), t("audit.col.layout"),
+                                      t("audit.col.rows_read"), t("audit.col.rows_imported"), t("audit.col.amount_in_file"),
+                                      t("audit.col.amount_imported"), t("audit.col.reconciled"), t("audit.col.notes")], header)
     for item in audit.import_files.itertuples():
         row += 1
-        quality.write_row(row, 0, [item.import_id, item.file, item.layout or "", item.rows_read, item.rows_imported])
+        for column, value in enumerate([item.import_id, item.file, item.layout or "", item.rows_read, item.rows_imported]):
+            cell(quality, row, column, value)
         cell(quality, row, 5, item.amount_in_file, "money")
         cell(quality, row, 6, item.amount_imported, "money")
-        quality.write(row, 7, t("audit.yes") if item.reconciled else t("audit.no"))
-        quality.write(row, 8, item.notes, wrap)
+        cells.write(quality, row, 7, t("audit.yes") if item.reconciled else t("audit.no"))
+        cells.write(quality, row, 8, item.notes, wrap)
     quality.set_column(0, 7, 16)
     quality.set_column(8, 8, 90)
 
-    _write_text_tables(sheet("definitions"), _section_tables(audit)["definitions"], header, wrap, widths=(22, 40, 100, 12))
+    _write_text_tables(sheet("definitions"), _section_tables(audit)["definitions"], cells, header, wrap,
+                       widths=(22, 40, 100, 12))
     workbook.close()
     return buffer.getvalue()
 
 
-def _write_activity_sheet(audit: AuditReport, worksheet, cell, header, bold, wrap) -> None:
+def _write_activity_sheet(audit: AuditReport, worksheet, cell, cells: TextCells, header, bold, wrap) -> None:
     """Numbers as numbers; a KPI whose log is absent is a blank cell with the reason beside it, never 0."""
     t = audit.t
-    worksheet.write_row(2, 0, [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.unit"), t("audit.col.formula"),
-                               t("audit.col.notes")], header)
+    cells.write_row(worksheet, 2, 0, [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.unit"), t("audit.col.formula"),
+                                      t("audit.col.notes")], header)
     index = 2
     for index, row in enumerate(audit.activity_rows().itertuples(), start=3):
-        worksheet.write(index, 0, row.label)
+        cells.write(worksheet, index, 0, row.label)
         cell(worksheet, index, 1, row.value, row.unit)
-        worksheet.write(index, 2, _unit_text(row.unit, audit))
-        worksheet.write(index, 3, row.formula, wrap)
+        cells.write(worksheet, index, 2, _unit_text(row.unit, audit))
+        cells.write(worksheet, index, 3, row.formula, wrap)
         if row.missing is not None:
-            worksheet.write(index, 4, t(f"collections.absent.{row.missing}"))
+            cells.write(worksheet, index, 4, t(f"collections.absent.{row.missing}"))
     subtitle, columns, _ = _activity_tables(audit)[1]
     start = index + 2
-    worksheet.write(start, 0, subtitle, bold)
-    worksheet.write_row(start + 1, 0, columns, header)
+    cells.write(worksheet, start, 0, subtitle, bold)
+    cells.write_row(worksheet, start + 1, 0, columns, header)
     for offset, row in enumerate(audit.bucket_rates.itertuples(), start=start + 2):
-        worksheet.write(offset, 0, bucket_label(row.bucket, audit.lang))
+        cells.write(worksheet, offset, 0, bucket_label(row.bucket, audit.lang))
         cell(worksheet, offset, 1, row.opening_amount, "money")
         cell(worksheet, offset, 2, row.collected_amount, "money")
         cell(worksheet, offset, 3, _number(row.collection_rate), "percent")
@@ -310,14 +324,13 @@ def _write_activity_sheet(audit: AuditReport, worksheet, cell, header, bold, wra
     worksheet.set_column(4, 4, 45)
 
 
-def _write_text_tables(worksheet, tables, header_format, wrap_format, widths=()) -> None:
+def _write_text_tables(worksheet, tables, cells: TextCells, header_format, wrap_format, widths=()) -> None:
     row = 2
     for _, columns, rows in tables:
-        worksheet.write_row(row, 0, columns, header_format)
+        cells.write_row(worksheet, row, 0, columns, header_format)
         for values in rows:
             row += 1
-            for column, value in enumerate(values):
-                worksheet.write(row, column, value, wrap_format)
+            cells.write_row(worksheet, row, 0, values, wrap_format)
         row += 2
     for column, width in enumerate(widths):
         worksheet.set_column(column, column, width)

@@ -2,13 +2,15 @@
 
 Both are built from values passed in (the engine's AgedBalance objects and a header
 describing the view), never from a Streamlit session, so `st.download_button(data=...)`
-can call them lazily and a test can call them directly.
+can call them lazily and a test can call them directly. Names, ids and every other text
+from the data are written inert (kpi/untrusted.py): never a formula, never a link.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +21,7 @@ import xlsxwriter
 
 from kpi.formatting import CURRENCY_SYMBOLS, csv_decimal, format_date
 from kpi.i18n import bucket_label, translate
+from kpi.untrusted import WORKBOOK_OPTIONS, TextCells, spreadsheet_text
 
 UTF8_BOM = "\ufeff"
 
@@ -113,21 +116,21 @@ def _excel_money_format(currency: str) -> str:
     return f'#,##0.00\\ "{symbol}";-#,##0.00\\ "{symbol}";0.00\\ "{symbol}"'
 
 
-def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dict) -> None:
+def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dict, cells: TextCells) -> None:
     lang = header.lang
     sheet = workbook.add_worksheet(name[:31])
-    sheet.write(0, 0, translate("export.title", lang), styles["title"])
+    cells.write(sheet, 0, 0, translate("export.title", lang), styles["title"])
     lines = header_lines(header)
     for offset, (label, value) in enumerate(lines, start=1):
-        sheet.write(offset, 0, label, styles["header_label"])
-        sheet.write(offset, 1, value)
+        cells.write(sheet, offset, 0, label, styles["header_label"])
+        cells.write(sheet, offset, 1, value)
     top = len(lines) + 2  # a blank line between the header block and the table
 
     labels = label_columns(balance)
     amounts = money_columns(balance)
     columns = labels + amounts
     for index, name in enumerate(columns):
-        sheet.write(top, index, column_title(name, lang), styles["column"])
+        cells.write(sheet, top, index, column_title(name, lang), styles["column"])
     rows = balance.rows.reset_index(drop=True)
     first_data = top + 1
     for row_index, record in enumerate(rows.itertuples(index=False), start=first_data):
@@ -139,10 +142,10 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
                 sheet.write_datetime(row_index, index, datetime.combine(as_date, datetime.min.time()), styles["date"])
             elif value is None or value is pd.NA or (isinstance(value, float) and value != value):
                 sheet.write_blank(row_index, index, None)
-            elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            elif isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool):
                 sheet.write_number(row_index, index, float(value))
             else:
-                sheet.write_string(row_index, index, str(value))
+                cells.write(sheet, row_index, index, value)
         for offset, name in enumerate(amounts):
             number = _number(values[name])
             column = len(labels) + offset
@@ -154,8 +157,8 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
 
     total_row = last_data + 1
     percent_row = total_row + 1
-    sheet.write(total_row, 0, translate("aging.total_row", lang), styles["total_label"])
-    sheet.write(percent_row, 0, translate("aging.percent_row", lang), styles["percent_label"])
+    cells.write(sheet, total_row, 0, translate("aging.total_row", lang), styles["total_label"])
+    cells.write(sheet, percent_row, 0, translate("aging.percent_row", lang), styles["percent_label"])
     for index in range(1, len(labels)):
         sheet.write_blank(total_row, index, None, styles["total_label"])
         sheet.write_blank(percent_row, index, None, styles["percent_label"])
@@ -195,26 +198,50 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
 def aged_balance_xlsx(by_customer, by_document, header: ExportHeader) -> bytes:
     """A workbook with one sheet per customer row and one per document row, header block on each."""
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True, **WORKBOOK_OPTIONS})
+    cells = TextCells(workbook)
     money = _excel_money_format(header.currency)
     styles = {
-        "title": workbook.add_format({"bold": True, "font_size": 14}),
-        "header_label": workbook.add_format({"bold": True, "font_color": "#555555"}),
-        "column": workbook.add_format({"bold": True, "bg_color": "#e8eef7", "bottom": 1, "text_wrap": True,
-                                       "valign": "top"}),
+        "title": cells.format({"bold": True, "font_size": 14}),
+        "header_label": cells.format({"bold": True, "font_color": "#555555"}),
+        "column": cells.format({"bold": True, "bg_color": "#e8eef7", "bottom": 1, "text_wrap": True, "valign": "top"}),
         "money": workbook.add_format({"num_format": money}),
         "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
-        "total_label": workbook.add_format({"bold": True, "top": 1}),
+        "total_label": cells.format({"bold": True, "top": 1}),
         "total": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
-        "percent_label": workbook.add_format({"italic": True}),
+        "percent_label": cells.format({"italic": True}),
         "percent": workbook.add_format({"italic": True, "num_format": "0.0%"}),
         "old": workbook.add_format({"bg_color": "#f8d7da", "font_color": "#842029"}),
     }
     workbook.set_properties({"title": translate("export.title", header.lang), "comments": header.workspace})
-    _write_sheet(workbook, translate("export.sheet_customers", header.lang), by_customer, header, styles)
-    _write_sheet(workbook, translate("export.sheet_documents", header.lang), by_document, header, styles)
+    _write_sheet(workbook, translate("export.sheet_customers", header.lang), by_customer, header, styles, cells)
+    _write_sheet(workbook, translate("export.sheet_documents", header.lang), by_document, header, styles, cells)
     workbook.close()
     return output.getvalue()
+
+
+def _csv_number(value, dialect: str) -> str:
+    text = csv_decimal(value)
+    return text if dialect == "fr" else text.replace(",", ".")
+
+
+def _csv_cell(value, lang: str, dialect: str) -> str:
+    """One label cell of the CSV, told apart by its Python type, since CSV itself has none.
+
+    Dates are written dd/mm/yyyy, numbers by the number formatter (a negative amount keeps
+    its `-` and stays a number for Excel), and only text — what came from the data as a
+    str — goes through spreadsheet_text, which neutralises what would read as a formula.
+    """
+    as_date = _cell_date(value)
+    if as_date is not None and not isinstance(value, str):
+        return format_date(as_date, lang)
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, numbers.Integral):  # days past due, counts: negative ones stay numbers
+        return str(int(value))
+    if isinstance(value, (numbers.Real, Decimal)):
+        return _csv_number(value, dialect)
+    return spreadsheet_text(str(value))
 
 
 def aged_balance_csv(balance, header: ExportHeader, dialect: str = "fr") -> bytes:
@@ -223,6 +250,7 @@ def aged_balance_csv(balance, header: ExportHeader, dialect: str = "fr") -> byte
     dialect "fr" is for French Excel: `;` between fields, decimal comma, dates dd/mm/yyyy.
     dialect "en" uses `,` and a decimal point. Only data rows are written, so the file
     re-imports or pivots cleanly; the XLSX carries the totals and the header block.
+    A text cell that a spreadsheet would read as a formula starts with an apostrophe.
     """
     lang = header.lang
     labels = label_columns(balance)
@@ -230,22 +258,11 @@ def aged_balance_csv(balance, header: ExportHeader, dialect: str = "fr") -> byte
     delimiter = ";" if dialect == "fr" else ","
     text = io.StringIO()
     writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([column_title(name, lang) for name in labels + amounts])
+    writer.writerow([spreadsheet_text(column_title(name, lang)) for name in labels + amounts])
     for record in balance.rows.itertuples(index=False):
         values = dict(zip(balance.rows.columns, record))
-        row: list[str] = []
-        for name in labels:
-            value = _label_value(name, values[name], lang)
-            as_date = _cell_date(value)
-            if as_date is not None and not isinstance(value, str):
-                row.append(format_date(as_date, lang))
-            elif value is None or value is pd.NA or (isinstance(value, float) and value != value):
-                row.append("")
-            else:
-                row.append(str(value))
-        for name in amounts:
-            amount = csv_decimal(values[name])
-            row.append(amount if dialect == "fr" else amount.replace(",", "."))
+        row = [_csv_cell(_label_value(name, values[name], lang), lang, dialect) for name in labels]
+        row += [_csv_number(values[name], dialect) for name in amounts]
         writer.writerow(row)
     return (UTF8_BOM + text.getvalue()).encode("utf-8")
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi.aging import parse_edges
 from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, column_title, describe_filters
+from kpi.untrusted import markdown_text, spreadsheet_text
 from pages import context
 
 view = context.current_view()
@@ -30,7 +31,7 @@ edges_text = controls[2].text_input(
 try:
     edges = parse_edges(edges_text)
 except ValueError:
-    st.error(t("aging.edges_invalid", text=edges_text))
+    st.error(t("aging.edges_invalid", text=markdown_text(edges_text)))
     st.stop()
 
 by_customer = context.balance(view, as_of, edges, basis, "customer")
@@ -38,6 +39,10 @@ by_document = context.balance(view, as_of, edges, basis, "document")
 amounts = list(by_customer.amount_columns)
 # Buckets past the second overdue one are "old": shaded, the oldest in red.
 old_buckets = list(by_customer.bucket_keys[3:])
+
+
+# Columns holding the data's own text: never a formula in the grid's CSV download or copy.
+DATA_TEXT = ("customer_name", "customer_id", "document_id", "activity")
 
 
 def _shade(value, key: str) -> str:
@@ -54,6 +59,9 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
     to their titles first, and formats refer to those titles.
     """
     table = rows[labels + amounts].copy()
+    for name in DATA_TEXT:
+        if name in table.columns:
+            table[name] = [spreadsheet_text(value) for value in table[name]]
     if "item_kind" in table.columns:
         table["item_kind"] = [t(f"item_kind.{kind}") for kind in table["item_kind"]]
     if with_summary:
@@ -98,25 +106,25 @@ with tab_customers:
     picked = selection.selection.rows if selection else []
     if picked and picked[0] < len(by_customer.rows):
         customer = by_customer.rows.iloc[picked[0]]
-        st.markdown(f"**{t('aging.documents_of', customer=customer['customer_name'])}**")
+        st.markdown(f"**{t('aging.documents_of', customer=markdown_text(customer['customer_name']))}**")
         documents = by_document.rows[by_document.rows["customer_id"] == customer["customer_id"]].reset_index(drop=True)
         drill_labels = ["document_id", "item_kind", "issue_date", "due_date", "days_past_due"]
         drill_labels += ["credits_netted"] if "credits_netted" in documents.columns else []
         st.dataframe(_styled(documents, drill_labels, False, by_document), hide_index=True, width="stretch")
         # Open or settled, each of the customer's documents with what settled it, as the data says.
-        st.markdown(f"**{t('aging.settlements_of', customer=customer['customer_name'])}**")
+        st.markdown(f"**{t('aging.settlements_of', customer=markdown_text(customer['customer_name']))}**")
         movements = context.settlements_of(view, customer["customer_id"], as_of)
         if movements.empty:
             st.caption(t("aging.settlements_none"))
         else:
             st.dataframe(
                 {
-                    t("column.document_id"): movements["document_id"],
+                    t("column.document_id"): [spreadsheet_text(v) for v in movements["document_id"]],
                     t("column.settlement_date"): [fmt.date(d) for d in movements["date"]],
                     t("column.settlement_kind"): [t(f"settlement_kind.{k}") for k in movements["kind"]],
                     t("column.amount"): [fmt.money(a) for a in movements["amount"]],
-                    t("column.counterpart"): movements["counterpart"].fillna(""),
-                    t("column.settlement_id"): movements["settlement_id"],
+                    t("column.counterpart"): [spreadsheet_text(v) for v in movements["counterpart"].fillna("")],
+                    t("column.settlement_id"): [spreadsheet_text(v) for v in movements["settlement_id"]],
                 },
                 hide_index=True, width="stretch",
             )

@@ -17,6 +17,7 @@ from kpi.collection import (
 from kpi.charts import reminder_funnel_chart, reminder_step_label
 from kpi.formatting import MISSING
 from kpi.i18n import bucket_label
+from kpi.untrusted import markdown_text, spreadsheet_text
 from pages import context
 from pages.activity_headlines import activity_value
 
@@ -25,7 +26,7 @@ t, fmt = view.t, view.fmt
 period = view.period
 
 st.title(t("page.collections"))
-st.caption(t("collections.subtitle", workspace=view.workspace_label, start=fmt.date(period.start),
+st.caption(t("collections.subtitle", workspace=markdown_text(view.workspace_label), start=fmt.date(period.start),
              end=fmt.date(period.end)))
 context.stop_unless_data(view)
 
@@ -57,7 +58,8 @@ def table(frame, columns: dict) -> None:
 
 
 def text(value) -> str:
-    return "" if value is None or value != value else str(value)
+    """A text cell from the data (a name, an id, a reason): never a formula in the table's CSV download."""
+    return "" if value is None or value != value else spreadsheet_text(str(value))
 
 
 # -- disputes ----------------------------------------------------------------------------------

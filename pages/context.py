@@ -4,17 +4,18 @@ Habits this module keeps (STYLE.md, "Streamlit and DuckDB habits"):
 - one read-only ledger per workspace per browser session, kept in st.session_state and
   reopened only when the workspace's stored version changes (after an import);
 - st.cache_data only on engine calls keyed by that version; the ledger itself is passed
-  as an underscored argument, so a cache key never contains a connection.
+  as an underscored argument, so a cache key never contains a connection;
+- a value from the data (a name, an id, a file name, an import message) is text: it goes
+  into Markdown (titles, captions, labels, messages) through `markdown_text`, and into a
+  table's text columns through `spreadsheet_text`, since a table's own CSV download and
+  copy know nothing of formulas (kpi/untrusted.py).
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
@@ -28,14 +29,15 @@ from kpi.payment_history import payment_history
 from kpi.periods import Period
 from kpi.report import PeriodReport, period_report
 from kpi.series import aging_history, monthly_series
+from kpi.untrusted import markdown_text
 from kpi.view import ViewState
 from kpi.workspace import Workspace, WorkspaceBusy
+from pages import session_files
 
 log = logging.getLogger("encours.app")
 
 VIEW_KEY = "encours_view"
 LEDGERS_KEY = "encours_ledgers"
-SCRATCH_KEY = "encours_scratch_workspace"
 SCRATCH_CHOICE = "__session__"
 PERIOD_REQUEST_KEY = "encours_period_request"
 WORKSPACE_REQUEST_KEY = "encours_workspace_request"
@@ -224,13 +226,11 @@ def request_workspace(choice: str) -> None:
 def scratch_workspace() -> Workspace:
     """This browser session's own workspace for trying files without saving them anywhere shared.
 
-    It lives in the system temporary directory under a random name that only this session
-    knows, so no other session can list or open it.
+    It lives in this session's folder of the system temporary directory, under a random name
+    that only this session knows, so no other session can list or open it; it goes when the
+    session ends (pages/session_files.py).
     """
-    if SCRATCH_KEY not in st.session_state:
-        directory = Path(tempfile.gettempdir()) / "encours-sessions" / uuid.uuid4().hex
-        st.session_state[SCRATCH_KEY] = str(directory)
-    return Workspace(Path(st.session_state[SCRATCH_KEY]))
+    return Workspace(session_files.trial_workspace_path())
 
 
 def ledger_for(workspace: Workspace) -> tuple[Ledger, str]:
@@ -350,7 +350,7 @@ def show_error(error: BaseException, t: Translator) -> None:
     issues = getattr(error, "issues", None)
     if issues:
         st.error(t("error.import_refused"))
-        st.markdown("\n".join(f"- {issue}" for issue in issues[:50]))
+        st.markdown("\n".join(f"- {markdown_text(issue)}" for issue in issues[:50]))
         return
     log.exception("page failed", exc_info=error)
-    st.error(t("error.unexpected", message=str(error) or type(error).__name__))
+    st.error(t("error.unexpected", message=markdown_text(str(error) or type(error).__name__)))

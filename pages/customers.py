@@ -9,6 +9,7 @@ import streamlit as st
 
 from kpi.charts import payment_delay_chart
 from kpi.risk import RATINGS, RiskTable, customer_risk
+from kpi.untrusted import markdown_text, spreadsheet_text
 from pages import context
 
 view = context.current_view()
@@ -18,8 +19,6 @@ context.stop_unless_data(view)
 
 period = view.period
 st.caption(t("customers.caption", start=fmt.date(period.start), end=fmt.date(period.end)))
-
-
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -52,6 +51,7 @@ grid = table[shown].copy()
 for name in MONEY + DAYS:
     if name in grid.columns:
         grid[name] = pd.to_numeric(grid[name], errors="coerce").astype("float64")
+grid["customer_name"] = [spreadsheet_text(name) for name in grid["customer_name"]]
 # st.dataframe shows a Styler's cells but not its headers: rename to the titles first.
 titles = {name: t(f"column.{name}") for name in shown}
 grid = grid.rename(columns=titles)
@@ -74,7 +74,7 @@ if not rows or rows[0] >= len(table):
 customer = table.iloc[rows[0]]
 customer_id, customer_name = customer["customer_id"], customer["customer_name"]
 only_this = replace(view.filters, customers=(customer_id,))
-st.header(customer_name)
+st.header(markdown_text(customer_name))
 
 own = context.report(view, period, only_this)
 cards = (("closing_ar", "money"), ("dso", "days"), ("avg_days_late", "days"), ("collection_rate", "percent"),
@@ -106,7 +106,7 @@ with left:
     else:
         st.dataframe(
             {
-                t("column.document_id"): documents["document_id"],
+                t("column.document_id"): [spreadsheet_text(v) for v in documents["document_id"]],
                 t("column.issue_date"): [fmt.date(v) for v in documents["issue_date"]],
                 t("column.due_date"): [fmt.date(v) for v in documents["due_date"]],
                 t("column.days_past_due"): documents["days_past_due"],

@@ -3,12 +3,17 @@
 Where uploads go: only into the workspace chosen below — this session's own temporary
 workspace ("try without saving", invisible to every other session), a new named workspace,
 or the current one. Nothing is shared between browser sessions except named workspaces.
+The uploaded files are copied once into this session's folder (pages/session_files.py),
+removed after the import and, at the latest, when the session ends.
+
+File names, headers, cells and import messages are the data's text: Markdown gets them
+escaped, tables get them as text cells (pages/context.py).
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +21,9 @@ import streamlit as st
 
 from kpi import importers
 from kpi.importers import ImportFailed
+from kpi.untrusted import markdown_text, spreadsheet_text
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
-from pages import context
+from pages import context, session_files
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -27,13 +33,41 @@ UPLOADS_KEY = "data_uploaded_paths"  # file_id -> path on disk, so a rerun does 
 CHUNK = 1 << 20
 TARGET_SESSION, TARGET_NEW, TARGET_CURRENT = "session", "new", "current"
 DONE_KEY = "data_import_done"
+DAY_ORDERS = {"detect": None, "day": True, "month": False}  # the importers' `dayfirst` option
+# An engine message asking for the day/month order names the CLI's flags: the app says where its choice is.
+DAY_ORDER_MESSAGE = re.compile(r"--(day|month)first|jour/mois|day/month", re.IGNORECASE)
+
+
+def _texts(values) -> list:
+    """A column of the data's text for a table: never a formula in the table's CSV download."""
+    return [spreadsheet_text("" if value is None else str(value)) for value in values]
+
+
+def _discard_if_unused(workspace: Workspace) -> None:
+    """A workspace made for an import that was then refused holds nothing: it must not stay in the list.
+
+    Only its database goes: a mapping corrected for these files (mappings/) is kept for the next try.
+    """
+    try:
+        if not workspace.exists() or not workspace.imports().empty:
+            return
+    except Exception as error:  # unreadable: not ours to remove
+        context.log.warning("could not check %s after a refused import: %s", workspace.path, error)
+        return
+    context.forget_ledger(workspace)
+    for leftover in (workspace.database, workspace.database.with_name(workspace.database.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        workspace.path.rmdir()  # only when nothing else is in it
+    except OSError:
+        pass
 
 if done := st.session_state.pop(DONE_KEY, None):
     st.success(done, icon=":material/check_circle:")
     st.page_link("pages/overview.py", label=t("data.see_overview"), icon=":material/dashboard:")
 
 # -- the workspace's imports ----------------------------------------------------------------------
-st.subheader(t("data.imports_of", workspace=view.workspace_label))
+st.subheader(t("data.imports_of", workspace=markdown_text(view.workspace_label)))
 try:
     imports = view.workspace.imports()
 except Exception as error:
@@ -46,7 +80,7 @@ else:
         {
             t("data.import_id"): imports["import_id"],
             t("data.imported_at"): [f"{fmt.date(v)} {pd.Timestamp(v):%H:%M}" for v in imports["imported_at"]],
-            t("data.sources"): [", ".join(v) if v is not None else "" for v in imports["sources"]],
+            t("data.sources"): _texts(", ".join(v) if v is not None else "" for v in imports["sources"]),
             t("data.documents"): imports["documents"],
             t("data.settlements"): imports["settlements"],
             t("data.documents_total"): [fmt.money(v) for v in imports["documents_total"]],
@@ -79,16 +113,19 @@ uploaded = st.file_uploader(
     t("data.upload_label"), accept_multiple_files=True, type=["csv", "txt", "xlsx", "xls", "parquet", "tsv"],
     key=f"data_uploader_{st.session_state.get('data_uploader_round', 0)}",
 )
+# Save each upload once to this session's own folder: the importers read paths. A file taken
+# out of the uploader loses its copy.
+stored: dict = st.session_state.setdefault(UPLOADS_KEY, {})
+for dropped in set(stored) - {f.file_id for f in uploaded or ()}:
+    shutil.rmtree(Path(stored.pop(dropped)).parent, ignore_errors=True)
 if not uploaded:
     st.stop()
 
-# Save each upload once to this session's own folder: the importers read paths.
-stored: dict = st.session_state.setdefault(UPLOADS_KEY, {})
-folder = Path(st.session_state.setdefault("data_upload_dir", tempfile.mkdtemp(prefix="encours-upload-")))
-new_files = [f for f in uploaded if f.file_id not in stored]
+new_files = [f for f in uploaded if f.file_id not in stored or not Path(stored[f.file_id]).is_file()]
 if new_files:
     total = sum(f.size for f in new_files) or 1
     progress = st.progress(0.0, text=t("data.receiving"))
+    folder = session_files.upload_folder()
     done = 0
     for upload in new_files:
         target = folder / upload.file_id / Path(upload.name).name
@@ -98,7 +135,8 @@ if new_files:
             while chunk := upload.read(CHUNK):
                 handle.write(chunk)
                 done += len(chunk)
-                progress.progress(min(done / total, 1.0), text=t("data.receiving_file", file=upload.name))
+                progress.progress(min(done / total, 1.0),
+                                  text=t("data.receiving_file", file=markdown_text(upload.name)))
         stored[upload.file_id] = str(target)
     progress.empty()
 paths = [Path(stored[f.file_id]) for f in uploaded]
@@ -108,7 +146,7 @@ targets = [TARGET_SESSION, TARGET_NEW] + ([] if view.workspace.name == DEMO_WORK
                                          else [TARGET_CURRENT])
 target_choice = st.radio(
     t("data.target"), targets, horizontal=True, key="data_target",
-    format_func=lambda c: t(f"data.target_{c}", workspace=view.workspace_label),
+    format_func=lambda c: t(f"data.target_{c}", workspace=markdown_text(view.workspace_label)),
 )
 home = default_home()
 new_name = ""
@@ -118,7 +156,7 @@ if target_choice == TARGET_NEW:
         st.info(t("data.new_name_needed"))
         st.stop()
     if new_name in list_workspaces(home):
-        st.warning(t("data.new_name_exists", name=new_name))
+        st.warning(t("data.new_name_exists", name=markdown_text(new_name)))
         st.stop()
     target = Workspace(home / new_name)
 elif target_choice == TARGET_CURRENT:
@@ -126,11 +164,16 @@ elif target_choice == TARGET_CURRENT:
 else:
     target = context.scratch_workspace()
 
-terms = st.number_input(
+terms_column, order_column = st.columns([1, 2])
+terms = terms_column.number_input(
     t("settings.payment_terms"), min_value=0, max_value=365, value=view.preferences.payment_terms, step=1,
     help=t("settings.payment_terms_help"), key="data_terms",
 )
-options = {"terms": f"{int(terms)}"}
+day_order = order_column.radio(
+    t("data.day_order"), tuple(DAY_ORDERS), horizontal=True, key="data_day_order",
+    format_func=lambda order: t(f"data.day_order.{order}"), help=t("data.day_order_help"),
+)
+options = {"terms": f"{int(terms)}", "dayfirst": DAY_ORDERS[day_order]}
 
 # -- how each file is read: layout and mapping, correctable ------------------------------------------
 inspect_files = getattr(importers, "inspect_files", None)
@@ -144,11 +187,13 @@ if inspect_files is not None:
     for found in getattr(inspection, "files", ()):
         name = getattr(found, "file", "?")
         layout = getattr(found, "layout", None)
-        with st.expander(t("data.file_layout", file=name, layout=t(f"data.layout.{layout}")), expanded=True):
+        with st.expander(t("data.file_layout", file=markdown_text(name), layout=t(f"data.layout.{layout}")),
+                         expanded=True):
             preview = getattr(found, "preview", None)
             if preview is not None:
-                st.dataframe(preview if isinstance(preview, pd.DataFrame) else pd.DataFrame(preview),
-                             hide_index=True, width="stretch", height=180)
+                preview = preview if isinstance(preview, pd.DataFrame) else pd.DataFrame(preview)
+                # Cells as read: text stays text in the table's download; parsed amounts stay numbers.
+                st.dataframe(preview.map(spreadsheet_text), hide_index=True, width="stretch", height=180)
             mapping = getattr(found, "mapping", None)
             headers = tuple(getattr(found, "headers", ()) or ())
             if mapping is None or not headers:
@@ -190,13 +235,15 @@ try:
         result = importers.read_files(paths, mappings_dir=target.mappings_dir, **options)
 except ImportFailed as error:
     st.error(t("data.errors_block", count=len(error.issues)))
+    if any(DAY_ORDER_MESSAGE.search(issue.message) for issue in error.issues):
+        st.info(t("data.day_order_hint", choice=t("data.day_order")), icon=":material/calendar_month:")
     st.dataframe(
         {
-            t("data.issue_file"): [i.file for i in error.issues],
+            t("data.issue_file"): _texts(i.file for i in error.issues),
             t("data.issue_row"): [i.row for i in error.issues],
-            t("data.issue_column"): [i.column or "" for i in error.issues],
-            t("data.issue_message"): [i.message for i in error.issues],
-            t("data.issue_value"): ["" if i.value is None else str(i.value) for i in error.issues],
+            t("data.issue_column"): _texts(i.column or "" for i in error.issues),
+            t("data.issue_message"): _texts(i.message for i in error.issues),
+            t("data.issue_value"): _texts(i.value for i in error.issues),
         },
         hide_index=True, width="stretch",
     )
@@ -208,7 +255,7 @@ except Exception as error:
 report = result.report
 st.dataframe(
     {
-        t("data.file"): [f.file for f in report.files],
+        t("data.file"): _texts(f.file for f in report.files),
         t("data.layout"): [t(f"data.layout.{f.layout}") for f in report.files],
         t("data.rows_read"): [f.rows_read for f in report.files],
         t("data.rows_imported"): [f.rows_imported for f in report.files],
@@ -220,22 +267,26 @@ st.dataframe(
 )
 if report.warnings:
     with st.expander(t("data.warnings", count=len(report.warnings))):
-        st.markdown("\n".join(f"- {w}" for w in report.warnings[:200]))
+        st.markdown("\n".join(f"- {markdown_text(w)}" for w in report.warnings[:200]))
 else:
     st.success(t("data.no_warning"))
 
-if st.button(t("data.confirm", workspace=t(f"data.target_{target_choice}", workspace=view.workspace_label)),
-             type="primary", key="data_confirm"):
+target_label = t(f"data.target_{target_choice}", workspace=markdown_text(view.workspace_label))
+if st.button(t("data.confirm", workspace=target_label), type="primary", key="data_confirm"):
+    existed = target.exists()
     try:
         with st.spinner(t("data.importing")):
             if target_choice == TARGET_NEW:
                 target.create()
             stored_import = target.import_files(paths, **options)
     except Exception as error:
+        if not existed:
+            _discard_if_unused(target)
         context.show_error(error, t)
         st.stop()
     context.forget_ledger(target)
     st.session_state.pop(UPLOADS_KEY, None)
+    session_files.clear_uploads()
     # A fresh uploader (new key) once the files are in: the next visit starts empty.
     st.session_state["data_uploader_round"] = st.session_state.get("data_uploader_round", 0) + 1
     if stored_import.already_imported:

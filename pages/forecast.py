@@ -10,6 +10,7 @@ from kpi.filters import Filters
 from kpi.forecast import WEEKS, Backtest, CashForecast, backtest, cash_forecast
 from kpi.forecast_charts import backtest_chart, forecast_chart
 from kpi.ledger import Ledger
+from kpi.untrusted import spreadsheet_text
 from pages import context
 
 view = context.current_view()
@@ -53,8 +54,8 @@ if not doubtful.empty:
     with st.expander(t("forecast.doubtful_items", count=len(doubtful))):
         st.dataframe(
             {
-                t("column.customer_name"): doubtful["customer_name"],
-                t("column.document_id"): doubtful["document_id"],
+                t("column.customer_name"): [spreadsheet_text(v) for v in doubtful["customer_name"]],
+                t("column.document_id"): [spreadsheet_text(v) for v in doubtful["document_id"]],
                 t("column.due_date"): [fmt.date(v) for v in doubtful["due_date"]],
                 t("column.days_past_due"): doubtful["days_past_due"],
                 t("risk.rating"): doubtful["rating"],

@@ -9,6 +9,7 @@ from kpi.explain import explain
 from kpi.i18n import bucket_label
 from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS, change
 from kpi.overdue import overdue_by_customer
+from kpi.untrusted import markdown_text, spreadsheet_text
 from pages import context
 from pages.activity_headlines import show_headlines
 
@@ -20,7 +21,7 @@ period, previous = view.period, view.period.previous()
 st.caption(
     t(
         "overview.subtitle",
-        workspace=view.workspace_label,
+        workspace=markdown_text(view.workspace_label),
         start=fmt.date(period.start),
         end=fmt.date(period.end),
         days=period.days,
@@ -94,7 +95,7 @@ with right:
     else:
         st.dataframe(
             {
-                t("column.customer_name"): top["customer_name"],
+                t("column.customer_name"): [spreadsheet_text(name) for name in top["customer_name"]],
                 t("column.overdue"): [fmt.money(v) for v in top["overdue"]],
                 t("column.oldest_bucket"): [bucket_label(k, view.lang) for k in top["oldest_bucket"]],
                 t("column.total"): [fmt.money(v) for v in top["total"]],

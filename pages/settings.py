@@ -9,6 +9,7 @@ from kpi.collection import MONTHLY_COST_SETTING, activity_settings, parse_monthl
 from kpi.filters import MATCHING_MODES
 from kpi.formatting import CURRENCY_SYMBOLS, Formatter
 from kpi.i18n import LANGUAGES
+from kpi.untrusted import markdown_text
 from pages import context
 
 view = context.current_view()
@@ -30,7 +31,7 @@ st.radio(
     label_visibility="collapsed",
 )
 
-st.subheader(t("settings.workspace_settings", workspace=view.workspace_label))
+st.subheader(t("settings.workspace_settings", workspace=markdown_text(view.workspace_label)))
 st.caption(t("settings.stored_with_workspace"))
 prefs = view.preferences
 monthly_cost = activity_settings(view.ledger).monthly_collection_cost
@@ -73,11 +74,11 @@ if submitted:
     try:
         edges = parse_edges(edges_text)
     except ValueError:
-        st.error(t("aging.edges_invalid", text=edges_text))
+        st.error(t("aging.edges_invalid", text=markdown_text(edges_text)))
     else:
         chosen = context.Preferences(edges, basis, int(terms), currency, symbol, matching)
         if monthly_text.strip() and chosen_cost is None:
-            st.error(t("settings.monthly_collection_cost_invalid", text=monthly_text))
+            st.error(t("settings.monthly_collection_cost_invalid", text=markdown_text(monthly_text)))
             st.stop()
         try:
             view.workspace.save_settings({**chosen.to_settings(),

@@ -17,6 +17,7 @@ from kpi.filters import Filters
 from kpi.indicators import BY_KEY
 from kpi.ledger import Ledger
 from kpi.periods import Period
+from kpi.untrusted import markdown_text
 from kpi.whatif import (
     CollectOverdue,
     FasterPayment,
@@ -99,19 +100,20 @@ def _fill_form(scenario: Scenario) -> None:
 def _open(name: str) -> None:
     try:
         _fill_form(load_scenario(workspace_path, name))
-        st.session_state[MESSAGE_KEY] = t("simulation.opened", name=name)
+        st.session_state[MESSAGE_KEY] = t("simulation.opened", name=markdown_text(name))
     except (OSError, ValueError) as error:
-        st.session_state[MESSAGE_KEY] = t("simulation.cannot_open", name=name, reason=str(error))
+        st.session_state[MESSAGE_KEY] = t("simulation.cannot_open", name=markdown_text(name),
+                                          reason=markdown_text(error))
 
 
 def _delete(name: str) -> None:
     delete_scenario(workspace_path, name)
-    st.session_state[MESSAGE_KEY] = t("simulation.deleted", name=name)
+    st.session_state[MESSAGE_KEY] = t("simulation.deleted", name=markdown_text(name))
 
 
 def _save(scenario: Scenario) -> None:
     save_scenario(workspace_path, scenario)
-    st.session_state[MESSAGE_KEY] = t("simulation.saved", name=scenario.name)
+    st.session_state[MESSAGE_KEY] = t("simulation.saved", name=markdown_text(scenario.name))
 
 
 def _customer_label(customer_id: str) -> str:
@@ -249,7 +251,7 @@ def _scenario_from_form(name: str) -> Scenario:
 try:
     scenario = _scenario_from_form(st.session_state["sim_name"].strip())
 except ValueError as error:
-    st.warning(str(error))
+    st.warning(markdown_text(error))
     st.stop()
 
 # -- actual vs scenario -----------------------------------------------------------------------------------
@@ -312,4 +314,4 @@ name = st.session_state["sim_name"].strip()
 cols[2].button(t("simulation.save"), key="sim_save", disabled=not name, on_click=_save,
                args=(replace(scenario, name=name or scenario.name),), icon=":material/save:", width="stretch")
 if name in saved:
-    st.caption(t("simulation.overwrites", name=name))
+    st.caption(t("simulation.overwrites", name=markdown_text(name)))

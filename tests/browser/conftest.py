@@ -7,38 +7,18 @@ ENCOURS_BROWSER_TESTS=1 (tests/conftest.py). Screenshots go to test-artifacts/ (
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from server import ROOT, running_app
+
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("ENCOURS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-# The first page builds the demo workspace; two cores are shared with other work.
-STARTUP_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -50,28 +30,8 @@ def app_server(tmp_path_factory):
 
     Workspace(home / "matching").import_files(
         [ROOT / "tests" / "data" / "matching" / "documents.csv", ROOT / "tests" / "data" / "matching" / "settlements.csv"])
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "ENCOURS_HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not _healthy(url):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"streamlit did not start; see {log.name}")
-        time.sleep(0.5)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with running_app(home, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
