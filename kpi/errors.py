@@ -134,18 +134,20 @@ class ImportNotFound(WorkspaceError, LookupError):
 class ImportAborted(EncoursError):
     """A read or an import run in a child process (kpi.sandbox) ran out of memory or time, or died."""
 
-    def __init__(self, files: tuple[str, ...], reason: str, limit: int | None = None):
+    def __init__(self, files: tuple[str, ...], reason: str, limit: float | None = None):
         self.files, self.reason, self.limit = tuple(files), reason, limit
         names = ", ".join(self.files) or "l'import"
-        what = {
-            "memory": f"demandait plus de {limit} Mo de mémoire",
-            "time": f"durait plus de {limit} s",
-        }.get(reason, f"s'est arrêté brutalement ({reason})")
+        if reason == "memory":
+            what = f"elle demandait plus de {limit:g} Mo de mémoire"
+        elif reason == "time":
+            what = f"elle durait plus de {limit:g} s".replace(".", ",")
+        else:
+            what = f"le processus de lecture s'est arrêté brutalement ({reason})"
         super().__init__(
-            f"{names} : la lecture a été arrêtée car elle {what} ; rien n'a été enregistré. Le fichier est"
-            " peut-être malformé ou démesuré (un classeur qui déclare des millions de cellules, une ligne ou un"
-            " en-tête géant) : ouvrez-le pour le vérifier, exportez-le à nouveau (CSV de préférence) ou"
-            " découpez-le en fichiers plus petits"
+            f"{names} : lecture arrêtée, {what} ; rien n'a été enregistré. Le fichier est peut-être malformé ou"
+            " démesuré (un classeur qui déclare des millions de cellules, une ligne ou un en-tête géant) :"
+            " ouvrez-le pour le vérifier, exportez-le à nouveau (CSV de préférence) ou découpez-le en fichiers"
+            " plus petits"
         )
 
     def __reduce__(self):

@@ -215,7 +215,7 @@ class Workspace:
         """
         paths = [Path(p) for p in paths]
         self._check_writable()
-        unborn = _missing_ancestor(self.path)
+        unborn = first_missing_folder(self.path)
         try:
             for _ in range(STALE_RETRIES):
                 stored = self._import_once(paths, options)
@@ -313,6 +313,13 @@ class Workspace:
                 return stored if _publish(unborn, self.database) else None
         finally:
             _remove_database_files(unborn)
+
+    def discard_remains(self, pid: int, created_from: Path | None) -> None:
+        """What an import killed in process `pid` left: its database built aside, and the folders it made
+        (from `created_from` down, as `first_missing_folder` gave before the import) unless a workspace lives there."""
+        _remove_database_files(self.path / f".{DATABASE_NAME}.{pid}{UNBORN_SUFFIX}")
+        if created_from is not None:
+            self._remove_unborn(created_from)
 
     def _remove_unborn(self, top: Path) -> None:
         """Undo the folders a failed first import made, unless a workspace now lives there."""
@@ -468,7 +475,7 @@ def _remove_database_files(database: Path) -> None:
             path.unlink()
 
 
-def _missing_ancestor(path: Path) -> Path | None:
+def first_missing_folder(path: Path) -> Path | None:
     """The highest folder of `path` that does not exist yet (path itself, or a parent), or None."""
     path = path.absolute()
     if path.exists():
