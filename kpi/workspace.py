@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -34,7 +36,7 @@ from kpi.errors import (
 )
 from kpi.importers import ImportFailed, ImportIssue, ImportReport, ImportResult, read_files
 from kpi.importers.reading import expand_paths
-from kpi.ledger import Ledger, insert_canonical
+from kpi.ledger import Ledger, insert_canonical, registered
 from kpi.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
 
 __all__ = ["DATABASE_NAME", "StoredImport", "Workspace", "WorkspaceBusy", "default_home", "ensure_demo_workspace",
@@ -67,6 +69,10 @@ CORRUPTION_SIGNS = {
 LOCK_SIGNS = ("could not set lock", "conflicting lock")
 
 T = TypeVar("T")
+# Write connections open in this process, by database: DuckDB shares one instance between them, so
+# a failed import gives space back only when it was the only one (see _SpaceGuard).
+_WRITERS: dict[str, int] = {}
+_WRITERS_LOCK = threading.Lock()
 
 
 def default_home() -> Path:
@@ -128,7 +134,22 @@ class Workspace:
         return f"{self.database}:{stat.st_mtime_ns}:{stat.st_size}"
 
     def explain(self, error: BaseException) -> WorkspaceError | None:
-        """What a storage error raised while using this workspace means for the user; None if it is a bug."""
+        """What a storage error raised while using this workspace means for the user; None if it is a bug.
+
+        The first error of a chain is the cause: after a failed write DuckDB refuses everything else
+        (« Current transaction is aborted »), and that refusal may be what surfaces.
+        """
+        causes = []
+        while error is not None and len(causes) < 8:
+            causes.append(error)
+            error = error.__cause__ or error.__context__
+        for cause in reversed(causes):
+            explained = self._explain_one(cause)
+            if explained is not None:
+                return explained
+        return None
+
+    def _explain_one(self, error: BaseException) -> WorkspaceError | None:
         text = str(error).lower()
         number = getattr(error, "errno", None)
         if number in DISK_FULL_ERRNOS or any(sign in text for sign in DISK_FULL_SIGNS):
@@ -266,7 +287,7 @@ class Workspace:
             return self._create_with(result, fingerprint)
         with _SpaceGuard(self.database) as guard, self._write() as connection:
             create_schema(connection)  # a workspace made before a canonical table existed gains it
-            guard.remember()
+            guard.remember()  # given back once the connection is closed, if the import fails
             connection.execute("BEGIN TRANSACTION")
             try:
                 # Checked under the lock: the same files imported at the same time by another process.
@@ -281,10 +302,8 @@ class Workspace:
                     return None  # validated against rows that have changed: read the files again
                 stored = _store(connection, result.ledger, result.report, fingerprint)
                 connection.execute("COMMIT")
-            except BaseException as error:
+            except BaseException:
                 _rollback_quietly(connection)
-                if isinstance(error, duckdb.FatalException):
-                    guard.give_back()
                 raise
         return stored
 
@@ -352,14 +371,21 @@ class Workspace:
 
     @contextmanager
     def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        connection = self._retry_on_lock(lambda: duckdb.connect(str(self.database)))
+        key = str(self.database)
+        with _WRITERS_LOCK:
+            _WRITERS[key] = _WRITERS.get(key, 0) + 1
         try:
-            with self._explained():
-                migrate_schema(connection)
-                yield connection
+            connection = self._retry_on_lock(lambda: duckdb.connect(str(self.database)))
+            try:
+                with self._explained():
+                    migrate_schema(connection)
+                    yield connection
+            finally:
+                with suppress(duckdb.Error):
+                    connection.close()
         finally:
-            with suppress(duckdb.Error):
-                connection.close()
+            with _WRITERS_LOCK:
+                _WRITERS[key] -= 1
 
     @contextmanager
     def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -401,14 +427,13 @@ class Workspace:
 
 
 class _SpaceGuard:
-    """Gives back the space a failed write claimed in the database file.
+    """Gives back the space a failed import claimed in the database file.
 
-    A large import writes its rows into the file before it commits; when the disk fills up during
-    the commit's checkpoint, DuckDB invalidates the database and the file keeps what was written,
-    leaving the disk full. The file is cut back to its size before the import, but only if its
-    headers (which say which blocks hold data) are still those from before, and while this process
-    still holds DuckDB's lock: this descriptor stays open until DuckDB's connection is closed,
-    since closing any descriptor of a file drops the process's POSIX locks on it.
+    A large import writes its rows into the file before it commits; when the disk fills up, the
+    rollback leaves the file as large as it had grown, and the disk full. Once DuckDB's connection
+    is closed, the file is cut back to its size before the import, but only when its headers (which
+    say which blocks hold data) are still those from before and no one else has it open: no other
+    process (DuckDB's own POSIX lock is taken, without waiting) and no other writer of this process.
     """
 
     HEADERS = 3 * 4096  # DuckDB's main header and its two database headers; data blocks follow
@@ -424,22 +449,37 @@ class _SpaceGuard:
             self.descriptor = os.open(self.database, os.O_RDWR)
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.descriptor is not None:
+    def __exit__(self, failure: type | None, *exc: object) -> None:
+        if self.descriptor is None:
+            return
+        try:
+            if failure is not None and self.size is not None:
+                self._give_back()
+        finally:
             os.close(self.descriptor)
 
     def remember(self) -> None:
+        """Called once the import holds the write lock, before it writes."""
         if self.descriptor is not None:
             self.size = os.fstat(self.descriptor).st_size
             self.headers = os.pread(self.descriptor, self.HEADERS, 0)
 
-    def give_back(self) -> None:
-        if self.descriptor is None or self.size is None:
-            return
-        with suppress(OSError):
-            if (os.pread(self.descriptor, self.HEADERS, 0) == self.headers
-                    and os.fstat(self.descriptor).st_size > self.size):
-                os.ftruncate(self.descriptor, self.size)
+    def _give_back(self) -> None:
+        with _WRITERS_LOCK:
+            if _WRITERS.get(str(self.database)):
+                return
+            try:
+                fcntl.lockf(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # another process has the database open
+            try:
+                if (os.fstat(self.descriptor).st_size > self.size
+                        and os.pread(self.descriptor, self.HEADERS, 0) == self.headers):
+                    os.ftruncate(self.descriptor, self.size)
+            except OSError:
+                pass  # the space stays taken; the data is as it was all the same
+            finally:
+                fcntl.lockf(self.descriptor, fcntl.LOCK_UN)
 
 
 def _import_state(connection: duckdb.DuckDBPyConnection) -> list:
@@ -538,9 +578,7 @@ def _total(table: pa.Table) -> Decimal:
 
 def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger) -> None:
     """An id already stored with other content means a corrected export: the user must choose."""
-    connection.register("incoming_documents", canonical.documents)
-    connection.register("incoming_settlements", canonical.settlements)
-    try:
+    with registered(connection, incoming_documents=canonical.documents, incoming_settlements=canonical.settlements):
         conflicts = connection.execute(
             "SELECT i.document_id, d.import_id FROM incoming_documents i JOIN documents d USING (document_id)"
             " WHERE (i.customer_id, i.customer_name, i.activity, i.issue_date, i.due_date, i.amount)"
@@ -553,9 +591,6 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
             "   IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind, s.source_document_id)"
             " LIMIT 20"
         ).fetchall()
-    finally:
-        connection.unregister("incoming_documents")
-        connection.unregister("incoming_settlements")
     conflicts += _activity_conflicts(connection, canonical)
     if conflicts:
         raise ImportFailed(
@@ -579,15 +614,12 @@ def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canoni
         if incoming.num_rows == 0:
             continue
         key, *content = ACTIVITY_SCHEMAS[table].names
-        connection.register("incoming_activity", incoming)
-        try:
+        with registered(connection, incoming_activity=incoming):
             conflicts += connection.execute(
                 f"SELECT i.{key}, s.import_id FROM incoming_activity i JOIN {table} s USING ({key})"
                 f" WHERE ({', '.join('i.' + c for c in content)}) IS DISTINCT FROM ({', '.join('s.' + c for c in content)})"
                 " LIMIT 20"
             ).fetchall()
-        finally:
-            connection.unregister("incoming_activity")
     return conflicts
 
 
