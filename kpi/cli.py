@@ -503,7 +503,7 @@ def _audit(args: argparse.Namespace, out) -> None:
 
     fmt = args.output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise UsageError(f"le nom du rapport doit finir par {', '.join('.' + f for f in FORMATS)} (reçu : {args.output.name})")
+        raise UsageError(f"le nom du rapport doit avoir l'une des extensions {', '.join(FORMATS)} (reçu : {args.output.name})")
     ledger = open_sources(args.files, **_import_options(args))
     company = args.company or (args.files[0].resolve().name if len(args.files) == 1 and is_workspace(args.files[0]) else "")
     report = build_audit(ledger, Period(args.start, args.end), _filters(args, ledger), company=company, lang=args.lang)
