@@ -2,6 +2,9 @@
 
 import sys
 
-from kpi.cli import main
+try:
+    from kpi.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the libraries load (about a second): nothing was started
+    sys.exit(130)
 
 sys.exit(main())

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import io
 import json
+import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from kpi.aging import DEFAULT_EDGES, aged_balance, parse_edges
+from kpi.errors import EncoursError, OutputNotWritable, UsageError
 from kpi.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
 from kpi.importers import ImportFailed
+from kpi.importers.options import LAYOUT_ALIASES, LAYOUTS
+from kpi.importers.terms import PaymentTerms
 from kpi.ledger import Ledger
 from kpi.periods import Period
 from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, period_report
@@ -22,8 +29,55 @@ from kpi.sources import open_sources
 
 FILES_HELP = (
     "a workspace directory (made by `import`), or ledger files: the canonical documents.csv and"
-    " settlements.csv pair (CSV or Parquet) or any export the importers recognise"
+    " settlements.csv pair (CSV or Parquet) or any export the importers recognise. A file whose name starts"
+    " with - is read as an option: write ./-name.csv, or put -- before the files, after every option"
 )
+DASHED_NAMES = (
+    "A file whose name starts with a dash (-rf.csv) looks like an option: write it ./-rf.csv, or end the options"
+    " with -- and give the files after it (python -m kpi import WORKSPACE -- -rf.csv)."
+)
+# What a data file may hold that a terminal would obey: C0 and C1 controls (ESC starts the ANSI
+# sequences that clear or colour the screen), DEL, and the bidirectional overrides that reorder text.
+TERMINAL_CONTROLS = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CELL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq", ".json")
+
+
+def _visible(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    """Text safe to print: every control character shown as its escape (\\x1b), so that a name holding
+    ANSI escapes cannot clear or colour the terminal; line ends and tabs kept."""
+    return TERMINAL_CONTROLS.sub(lambda m: _visible(m.group()), text)
+
+
+def terminal_cell(value: object) -> str:
+    """One cell of a printed table: line ends and tabs escaped too, so that the table keeps its rows."""
+    return CELL_CONTROLS.sub(lambda m: _visible(m.group()), "" if value is None else str(value))
+
+
+class TerminalStream:
+    """A text stream that escapes control characters from the data before they reach the terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(terminal_text(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _json(value, out) -> None:
+    """JSON on the terminal: json escapes C0 controls itself; C1 and bidi overrides are escaped as \\u too,
+    so the text stays valid JSON holding exactly the data."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    out.write(JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def _date(text: str) -> date:
@@ -40,17 +94,49 @@ def _edges(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _terms(text: str) -> str:
+    try:
+        PaymentTerms.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _layout(text: str) -> str:
+    if LAYOUT_ALIASES.get(text.lower(), text.lower()) not in LAYOUTS:
+        raise argparse.ArgumentTypeError(f"unknown layout {text!r}; expected one of {', '.join(LAYOUTS)}")
+    return text
+
+
+def _encoding(text: str) -> str:
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {text!r}; expected e.g. utf-8, cp1252, iso-8859-15") from None
+    return text
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {value}")
+    return value
+
+
 def _add_files(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILES", help=FILES_HELP)
     group = parser.add_argument_group("reading files (ignored for a workspace)")
-    group.add_argument("--layout", help="force a layout instead of detecting it (see `inspect`)")
+    group.add_argument("--layout", type=_layout, help="force a layout instead of detecting it (see `inspect`)")
     group.add_argument("--mapping", type=Path, help="JSON file mapping the file's columns to canonical columns")
     group.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
-    group.add_argument("--terms", help="payment terms when a file has no due date: days (30) or end of month (eom45); default 30")
+    group.add_argument("--terms", type=_terms, help="payment terms when a file has no due date: days (30) or end of month (eom45); default 30")
     order = group.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None, help="read ambiguous dates as DD/MM/YYYY")
     order.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="read ambiguous dates as MM/DD/YYYY")
-    group.add_argument("--encoding", help="force the text encoding (utf-8, cp1252, iso-8859-15)")
+    group.add_argument("--encoding", type=_encoding, help="force the text encoding (utf-8, cp1252, iso-8859-15)")
     group.add_argument("--delimiter", help="force the CSV separator (, ; tab |)")
 
 
@@ -74,6 +160,21 @@ def _add_lang(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--lang", choices=("fr", "en"), default="fr", help=f"language of {what} (default fr)")
 
 
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "limits (default: none; with either, the files are read in a child process stopped at its limit,"
+        " about 1 s slower, as the app does)")
+    group.add_argument("--memory-limit", dest="memory_limit", type=_count, metavar="MB",
+                       help="stop, storing nothing, when reading needs more than MB megabytes of address space"
+                            " (with --time-limit alone: 2048 MB + 4 × the files' size)")
+    group.add_argument("--time-limit", dest="time_limit", type=_count, metavar="S",
+                       help="stop, storing nothing, when reading and storing take more than S seconds")
+
+
+def _limited(args: argparse.Namespace) -> bool:
+    return bool(args.memory_limit or args.time_limit)
+
+
 def _import_options(args: argparse.Namespace) -> dict:
     names = ("layout", "mapping", "sheet", "terms", "dayfirst", "encoding", "delimiter")
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
@@ -88,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m kpi",
         description="Encours: receivables KPIs (DSO, CEI, aged balance…) from ledger exports, as defined in KPI-SPEC.md.",
+        epilog=DASHED_NAMES + " A problem with a file or a workspace is said in one message, exit status 2.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -119,16 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     store = commands.add_parser("import", help="store files into a workspace", description="Read files and store them into a workspace directory (created if absent), all or nothing.")
     store.add_argument("workspace", type=Path, metavar="WORKSPACE", help="workspace directory (created if absent)")
     _add_files(store)
+    _add_limits(store)
 
     inspect = commands.add_parser("inspect", help="show how files would be read, without importing")
     _add_files(inspect)
+    _add_limits(inspect)
     inspect.add_argument("--format", choices=("text", "json"), default="text", help="text: a readable summary (default); json: the same as an object")
 
     demo = commands.add_parser("demo", help="write the demo ledger (canonical CSV pair) to a directory")
     demo.add_argument("directory", type=Path, help="where to write documents.csv and settlements.csv")
     demo.add_argument("--seed", type=int, default=2026, help="random seed: the same seed writes the same files (default 2026)")
-    demo.add_argument("--invoices", type=int, default=5000, help="number of invoices (default 5000)")
-    demo.add_argument("--customers", type=int, default=80, help="number of customers (default 80)")
+    demo.add_argument("--invoices", type=_count, default=5000, help="number of invoices (default 5000)")
+    demo.add_argument("--customers", type=_count, default=80, help="number of customers (default 80)")
     _add_whatif_command(commands)
     _add_forecast_command(commands)
     _add_audit_command(commands)
@@ -139,8 +243,7 @@ def _report(args: argparse.Namespace, out) -> None:
     ledger = open_sources(args.files, **_import_options(args))
     result = period_report(ledger, Period(args.start, args.end), _filters(args, ledger))
     if args.format == "json":
-        json.dump(result.to_json_dict(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        _json(result.to_json_dict(), out)
         return
     from kpi.formatting import format_value
     from kpi.i18n import bucket_label, translate
@@ -160,6 +263,8 @@ def _report(args: argparse.Namespace, out) -> None:
 
 
 def _aging(args: argparse.Namespace, out) -> None:
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError("--format xlsx demande un fichier : ajoutez -o BALANCE.xlsx")
     ledger = open_sources(args.files, **_import_options(args))
     filters = _filters(args, ledger)
     balance = aged_balance(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
@@ -175,23 +280,21 @@ def _aging(args: argparse.Namespace, out) -> None:
         matching=filters.matching,
     )
     if args.format == "xlsx":
-        if args.output is None:
-            raise ValueError("--format xlsx needs -o FILE.xlsx")
         other = "document" if args.by == "customer" else "customer"
         second = aged_balance(ledger, args.as_of, args.buckets, args.basis, other, filters)
         by_customer, by_document = (balance, second) if args.by == "customer" else (second, balance)
-        args.output.write_bytes(aged_balance_xlsx(by_customer, by_document, header))
+        _write_output(args.output, aged_balance_xlsx(by_customer, by_document, header))
         return
     if args.format == "csv":
         data = aged_balance_csv(balance, header)
         if args.output:
-            args.output.write_bytes(data)
+            _write_output(args.output, data)
         else:
             out.write(data.decode("utf-8-sig"))
         return
     text = _aging_table(balance, args.lang)
     if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
+        _write_output(args.output, (text + "\n").encode("utf-8"))
     else:
         out.write(text + "\n")
 
@@ -206,7 +309,7 @@ def _aging_table(balance, lang: str) -> str:
     amounts = list(balance.amount_columns)
     header = [column_title(c, lang) for c in labels + amounts]
     body = [
-        ["" if pd.isna(row[c]) else str(row[c]) for c in labels] + [format_value(row[c], "money", lang) for c in amounts]
+        ["" if pd.isna(row[c]) else terminal_cell(row[c]) for c in labels] + [format_value(row[c], "money", lang) for c in amounts]
         for row in balance.rows.to_dict("records")
     ]
     padding = [""] * (len(labels) - 1)
@@ -225,8 +328,7 @@ def _series(args: argparse.Namespace, out) -> None:
     filters = _filters(args, ledger)
     reports = monthly_reports(ledger, args.start, args.end, filters)
     if args.format == "json":
-        json.dump([r.to_json_dict() for r in reports], out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        _json([r.to_json_dict() for r in reports], out)
         return
     from kpi.series import monthly_series
 
@@ -236,7 +338,13 @@ def _series(args: argparse.Namespace, out) -> None:
 def _import(args: argparse.Namespace, out) -> None:
     from kpi.workspace import Workspace
 
-    stored = Workspace(args.workspace).import_files(args.files, **_import_options(args))
+    if _limited(args):
+        from kpi.sandbox import run_import
+
+        stored = run_import(args.workspace, args.files, _import_options(args), memory_mb=args.memory_limit or None,
+                            seconds=args.time_limit or None)
+    else:
+        stored = Workspace(args.workspace).import_files(args.files, **_import_options(args))
     report_text = getattr(stored.report, "to_text", None)
     if report_text is not None:
         out.write(report_text() + "\n")
@@ -259,10 +367,15 @@ def _import(args: argparse.Namespace, out) -> None:
 def _inspect(args: argparse.Namespace, out) -> None:
     from kpi.importers import inspect_files
 
-    result = inspect_files(args.files, **_import_options(args))
+    if _limited(args):
+        from kpi.sandbox import run_inspect
+
+        result = run_inspect(args.files, _import_options(args), memory_mb=args.memory_limit or None,
+                             seconds=args.time_limit or None)
+    else:
+        result = inspect_files(args.files, **_import_options(args))
     if args.format == "json":
-        json.dump(result.to_dict(), out, ensure_ascii=False, indent=2, default=str)
-        out.write("\n")
+        _json(result.to_dict(), out)
     else:
         out.write(result.to_text() + "\n")
 
@@ -292,17 +405,22 @@ def _whatif(args: argparse.Namespace, out) -> None:
     from kpi.whatif import Scenario, load_scenario, run_scenario
     from kpi.workspace import is_workspace
 
-    if Path(args.scenario).is_file():
-        scenario = Scenario.from_json(Path(args.scenario).read_text(encoding="utf-8"))
-    elif len(args.files) == 1 and is_workspace(args.files[0]):
-        scenario = load_scenario(args.files[0], args.scenario)
-    else:
-        raise FileNotFoundError(f"scenario file not found: {args.scenario}")
+    try:
+        if Path(args.scenario).is_file():
+            scenario = Scenario.from_json(Path(args.scenario).read_text(encoding="utf-8"))
+        elif len(args.files) == 1 and is_workspace(args.files[0]):
+            scenario = load_scenario(args.files[0], args.scenario)
+        else:
+            raise UsageError(f"scénario introuvable : {args.scenario} n'est pas un fichier JSON"
+                             " (ni le nom d'un scénario enregistré dans l'espace de travail)")
+    except FileNotFoundError as error:  # a name no scenario of the workspace has
+        raise UsageError(f"scénario introuvable : {error}") from None
+    except (ValueError, UnicodeDecodeError) as error:  # the scenario file's JSON or one of its changes
+        raise UsageError(f"scénario {args.scenario} illisible : {error}") from None
     ledger = open_sources(args.files, **_import_options(args))
     result = run_scenario(ledger, scenario, Period(args.start, args.end), _filters(args, ledger))
     if args.format == "json":
-        json.dump(result.to_json_dict(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        _json(result.to_json_dict(), out)
         return
     from kpi.formatting import format_value
     from kpi.i18n import bucket_label, translate
@@ -319,7 +437,7 @@ def _whatif(args: argparse.Namespace, out) -> None:
         rows.append((translate("whatif.ccc", lang), format_value(ccc[0], "days", lang), format_value(ccc[1], "days", lang),
                      format_value(None if None in ccc else ccc[1] - ccc[0], "days", lang)))
     width = max(len(row[0]) for row in rows)
-    lines = [f"{scenario.name} · {args.start.isoformat()} → {args.end.isoformat()}"]
+    lines = [f"{terminal_cell(scenario.name)} · {args.start.isoformat()} → {args.end.isoformat()}"]
     lines += [f"{row[0]:<{width}}  {row[1]:>18}  {row[2]:>18}  {row[3]:>18}" for row in rows]
     out.write("\n".join(lines) + "\n")
 
@@ -385,27 +503,109 @@ def _audit(args: argparse.Namespace, out) -> None:
 
     fmt = args.output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError(f"the report's file name must end in one of {', '.join(FORMATS)} (got {args.output.name})")
+        raise UsageError(f"le nom du rapport doit avoir l'une des extensions {', '.join(FORMATS)} (reçu : {args.output.name})")
     ledger = open_sources(args.files, **_import_options(args))
     company = args.company or (args.files[0].resolve().name if len(args.files) == 1 and is_workspace(args.files[0]) else "")
     report = build_audit(ledger, Period(args.start, args.end), _filters(args, ledger), company=company, lang=args.lang)
-    args.output.write_bytes(write_audit(report, fmt))
+    _write_output(args.output, write_audit(report, fmt))
     out.write(f"{args.output}\n")
 
 
 COMMANDS = {"report": _report, "aging": _aging, "series": _series, "import": _import, "inspect": _inspect, "demo": _demo,
             "whatif": _whatif, "forecast": _forecast, "audit": _audit}
+BUG = ("erreur interne d'Encours : ce n'est pas un problème de vos fichiers mais un défaut du programme ; merci de le"
+       " signaler avec la commande lancée et le détail ci-dessous")
+
+
+def _write_output(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise OutputNotWritable(path, error.strerror or type(error).__name__) from None
+
+
+def _say(text: str) -> None:
+    print(terminal_text(text), file=sys.stderr)
+
+
+def _dashed_names(argv: list[str]) -> list[str]:
+    """Arguments that argparse took for options but that look like files: -rf.csv."""
+    if "--" in argv:
+        argv = argv[:argv.index("--")]
+    return [a for a in argv if a.startswith("-") and not a.startswith("--")
+            and (Path(a).exists() or a.lower().endswith(SUFFIXES))]
+
+
+def _workspaces_of(args: argparse.Namespace) -> list[Path]:
+    from kpi.workspace import is_workspace
+
+    given = [getattr(args, "workspace", None), *getattr(args, "files", ())]
+    return [Path(p) for p in given if p is not None and is_workspace(p)]
+
+
+def _storage_error(args: argparse.Namespace, error: BaseException) -> EncoursError | None:
+    """A DuckDB or system error met while a command read a workspace (a damaged block found by a query)."""
+    from kpi.workspace import Workspace
+
+    for path in _workspaces_of(args):
+        explained = Workspace(path).explain(error)
+        if explained is not None:
+            return explained
+    return None
+
+
+def _named_files(args: argparse.Namespace) -> str:
+    names = [Path(p).name for p in getattr(args, "files", ())]
+    return ", ".join(names) or "les fichiers"
 
 
 def main(argv: list[str] | None = None, out=None) -> int:
-    out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    """Run one command; what a user can cause is one message on stderr and exit status 2.
+
+    A bug keeps its traceback, after a line saying it is one.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:
+        if stop.code and _dashed_names(argv):
+            _say(DASHED_NAMES)
+        raise
+    out = TerminalStream(out or sys.stdout)
+    try:
+        if getattr(args, "start", None) and getattr(args, "end", None) and args.end < args.start:
+            raise UsageError(f"la période finit (--to {args.end.isoformat()}) avant de commencer"
+                             f" (--from {args.start.isoformat()})")
         COMMANDS[args.command](args, out)
     except ImportFailed as error:
-        print(str(error), file=sys.stderr)
+        _say(str(error))
         return 2
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except EncoursError as error:
+        _say(f"erreur : {error}")
         return 2
+    except (MemoryError, duckdb.OutOfMemoryException):
+        _say(f"erreur : {_named_files(args)} : la mémoire de la machine n'a pas suffi ; rien n'a été enregistré."
+             " Vérifiez le fichier (un classeur qui déclare des millions de cellules, une ligne géante), exportez-le"
+             " à nouveau ou découpez-le")
+        return 2
+    except KeyboardInterrupt:
+        _say("interrompu : rien n'a été enregistré par la commande en cours")
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): nothing more to say, and nowhere to say it.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 — silences the flush at exit
+        return 1
+    except (duckdb.Error, OSError) as error:
+        explained = _storage_error(args, error)
+        if explained is not None:
+            _say(f"erreur : {explained}")
+            return 2
+        if isinstance(error, OSError) and error.filename:
+            _say(f"erreur : {error.filename} : {error.strerror or error} ; vérifiez le chemin et les droits")
+            return 2
+        _say(BUG)
+        raise
+    except Exception:
+        _say(BUG)
+        raise
     return 0

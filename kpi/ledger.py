@@ -6,6 +6,8 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -50,6 +52,26 @@ def bound_parameters(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
         return {}
     named = set(re.findall(r"\$(\w+)", sql))
     return {name: value for name, value in params.items() if name in named}
+
+
+@contextmanager
+def registered(connection: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
+    """Arrow tables visible to SQL under these names for the block's duration.
+
+    When the block fails (a full disk aborts the transaction), DuckDB refuses even to unregister:
+    that refusal must not hide the failure that caused it.
+    """
+    for name, table in tables.items():
+        connection.register(name, table)
+    try:
+        yield
+    except BaseException:
+        for name in tables:
+            with suppress(duckdb.Error):
+                connection.unregister(name)
+        raise
+    for name in tables:
+        connection.unregister(name)
 
 
 CANONICAL_TABLES = ("documents", "settlements", "imports", "settings") + tuple(ACTIVITY_SCHEMAS)
@@ -188,9 +210,7 @@ def insert_canonical(connection: duckdb.DuckDBPyConnection, canonical: Canonical
     Settlements go first so that each new document is stored with its open_until already
     known: one INSERT instead of an UPDATE of every new row.
     """
-    connection.register("incoming_documents", canonical.documents)
-    connection.register("incoming_settlements", canonical.settlements)
-    try:
+    with registered(connection, incoming_documents=canonical.documents, incoming_settlements=canonical.settlements):
         settlements = connection.execute(
             "INSERT INTO settlements BY NAME SELECT *, $import_id AS import_id FROM incoming_settlements"
             " WHERE settlement_id NOT IN (SELECT settlement_id FROM settlements)",
@@ -205,9 +225,6 @@ def insert_canonical(connection: duckdb.DuckDBPyConnection, canonical: Canonical
             " WHERE i.document_id NOT IN (SELECT document_id FROM documents)",
             {"import_id": import_id},
         ).fetchall()[0][0]
-    finally:
-        connection.unregister("incoming_documents")
-        connection.unregister("incoming_settlements")
     insert_activity(connection, canonical, import_id)
     refresh_document_status(connection)
     return documents, settlements
@@ -220,13 +237,10 @@ def insert_activity(connection: duckdb.DuckDBPyConnection, canonical: CanonicalL
         if incoming.num_rows == 0:
             continue
         key = ACTIVITY_SCHEMAS[table].names[0]
-        connection.register("incoming_activity", incoming)
-        try:
+        with registered(connection, incoming_activity=incoming):
             inserted += connection.execute(
                 f"INSERT INTO {table} BY NAME SELECT *, $import_id AS import_id FROM incoming_activity"
                 f" WHERE {key} NOT IN (SELECT {key} FROM {table})",
                 {"import_id": import_id},
             ).fetchall()[0][0]
-        finally:
-            connection.unregister("incoming_activity")
     return inserted

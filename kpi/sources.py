@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kpi.errors import NotAWorkspace, SourceNotFound, UsageError
 from kpi.importers import read_files
 from kpi.ledger import Ledger
 from kpi.workspace import Workspace, is_workspace
@@ -15,12 +16,13 @@ def open_sources(paths: list[Path], **import_options) -> Ledger:
     workspaces = [p for p in paths if is_workspace(p)]
     if workspaces:
         if len(paths) > 1:
-            raise ValueError("give either one workspace directory or files, not both")
+            raise UsageError("donnez soit un seul dossier d'espace de travail, soit des fichiers, pas les deux"
+                             f" ({', '.join(str(p) for p in workspaces)} est un espace de travail)")
         return Workspace(workspaces[0]).open(snapshot=False)
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists()]
     if missing:
-        raise FileNotFoundError(f"file not found: {', '.join(missing)}")
-    directories = [str(p) for p in paths if p.is_dir()]
+        raise SourceNotFound(missing)
+    directories = [p for p in paths if p.is_dir()]
     if directories:
-        raise ValueError(f"{', '.join(directories)} is a directory but not a workspace (it has no ledger.duckdb)")
+        raise NotAWorkspace(directories[0])
     return Ledger.in_memory(read_files(paths, **import_options).ledger)

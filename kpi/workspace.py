@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import shutil
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -17,9 +24,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
-from kpi.importers import ImportFailed, ImportIssue, ImportReport, read_files
-from kpi.ledger import Ledger, insert_canonical
+from kpi.errors import (
+    DiskFull,
+    EncoursError,
+    ImportNotFound,
+    WorkspaceBusy,
+    WorkspaceCorrupted,
+    WorkspaceError,
+    WorkspaceNotFound,
+    WorkspaceReadOnly,
+)
+from kpi.importers import ImportFailed, ImportIssue, ImportReport, ImportResult, read_files
+from kpi.importers.reading import expand_paths
+from kpi.ledger import Ledger, insert_canonical, registered
 from kpi.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
+
+__all__ = ["DATABASE_NAME", "StoredImport", "Workspace", "WorkspaceBusy", "default_home", "ensure_demo_workspace",
+           "is_workspace", "list_workspaces"]
 
 DATABASE_NAME = "ledger.duckdb"
 DEMO_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -27,6 +48,31 @@ DEMO_WORKSPACE = "demo"
 # A writer in another process holds DuckDB's file lock only for the few seconds of an import.
 LOCK_RETRIES = 20
 LOCK_WAIT_SECONDS = 0.25
+# An import parses its files before taking the write lock; if another import commits meanwhile,
+# the files are read again against what it stored (at most this many times, then "busy").
+STALE_RETRIES = 3
+# A first import builds its database under this name, then links it into place: a workspace
+# appears whole, with its first import, or not at all.
+UNBORN_SUFFIX = ".new"
+
+# How DuckDB 2.0 and the system word each fault (each checked in tests/test_workspace_faults.py).
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+DISK_FULL_SIGNS = {"no space left on device": "", "disk quota exceeded": "quota de disque atteint",
+                   "file too large": "taille de fichier maximale atteinte"}
+READ_ONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+READ_ONLY_SIGNS = ("permission denied", "read-only file system", "operation not permitted")
+CORRUPTION_SIGNS = {
+    "not a valid duckdb database file": "ce n'est pas une base DuckDB",
+    "could not read enough bytes": "fichier tronqué",
+    "corrupt database file": "contenu altéré : somme de contrôle invalide",
+}
+LOCK_SIGNS = ("could not set lock", "conflicting lock")
+
+T = TypeVar("T")
+# Write connections open in this process, by database: DuckDB shares one instance between them, so
+# a failed import gives space back only when it was the only one (see _SpaceGuard).
+_WRITERS: dict[str, int] = {}
+_WRITERS_LOCK = threading.Lock()
 
 
 def default_home() -> Path:
@@ -57,12 +103,12 @@ class StoredImport:
     activity_rows: int = 0  # disputes, reminders, plan installments and costs stored
 
 
-class WorkspaceBusy(Exception):
-    """Another process is writing to the workspace."""
-
-
 class Workspace:
-    """A directory with `ledger.duckdb`; readers take in-memory snapshots, imports write atomically."""
+    """A directory with `ledger.duckdb`; readers take in-memory snapshots, imports write atomically.
+
+    Storage faults come out as `kpi.errors` classes that say what happened and what to do:
+    WorkspaceBusy (another process writes), WorkspaceReadOnly, WorkspaceCorrupted, DiskFull.
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -87,19 +133,57 @@ class Workspace:
         stat = self.database.stat()
         return f"{self.database}:{stat.st_mtime_ns}:{stat.st_size}"
 
+    def explain(self, error: BaseException) -> WorkspaceError | None:
+        """What a storage error raised while using this workspace means for the user; None if it is a bug.
+
+        The first error of a chain is the cause: after a failed write DuckDB refuses everything else
+        (« Current transaction is aborted »), and that refusal may be what surfaces.
+        """
+        causes = []
+        while error is not None and len(causes) < 8:
+            causes.append(error)
+            error = error.__cause__ or error.__context__
+        for cause in reversed(causes):
+            explained = self._explain_one(cause)
+            if explained is not None:
+                return explained
+        return None
+
+    def _explain_one(self, error: BaseException) -> WorkspaceError | None:
+        text = str(error).lower()
+        number = getattr(error, "errno", None)
+        if number in DISK_FULL_ERRNOS or any(sign in text for sign in DISK_FULL_SIGNS):
+            reason = next((why for sign, why in DISK_FULL_SIGNS.items() if sign in text), "")
+            if number == errno.EFBIG:
+                reason = DISK_FULL_SIGNS["file too large"]
+            return DiskFull(self.path, reason or _free_space(self.path))
+        for sign, reason in CORRUPTION_SIGNS.items():
+            if sign in text:
+                return WorkspaceCorrupted(self.path, reason)
+        if any(sign in text for sign in LOCK_SIGNS):
+            return WorkspaceBusy(self.path)
+        if number in READ_ONLY_ERRNOS or any(sign in text for sign in READ_ONLY_SIGNS):
+            if number == errno.EROFS or "read-only file system" in text:
+                return WorkspaceReadOnly(self.path, "système de fichiers monté en lecture seule")
+            if ".wal" in text or Path(getattr(error, "filename", None) or "") == self.path:
+                return WorkspaceReadOnly(self.path, "le dossier n'accepte pas de nouveau fichier")
+            return WorkspaceReadOnly(self.path, "droits insuffisants")
+        return None
+
     # -- reading ---------------------------------------------------------------------------
 
     def open(self, *, snapshot: bool = True) -> Ledger:
         if not self.exists():
-            raise FileNotFoundError(f"no workspace at {self.path} (create it with `python -m kpi import {self.path} FILES…`)")
+            raise WorkspaceNotFound(self.path)
         self.migrate()
-        return _retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
+        return self._retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
 
     def migrate(self) -> bool:
         """Bring a workspace written by an earlier release to the current schema, in place.
 
         Returns whether it was migrated. A workspace that cannot be written (read-only file or
-        folder) is left as it is: readers see the columns added since then empty.
+        folder, full disk, another writer) is left as it is: readers see the columns added since
+        then empty.
         """
         with self._read() as connection:
             if not missing_columns(connection):
@@ -107,7 +191,7 @@ class Workspace:
         try:
             with self._write():  # every write connection migrates first
                 return True
-        except (duckdb.IOException, duckdb.PermissionException, WorkspaceBusy, OSError):
+        except (WorkspaceReadOnly, WorkspaceBusy, DiskFull, duckdb.IOException, duckdb.PermissionException, OSError):
             return False
 
     def imports(self) -> pd.DataFrame:
@@ -124,51 +208,45 @@ class Workspace:
     # -- writing ---------------------------------------------------------------------------
 
     def create(self) -> Workspace:
-        self.path.mkdir(parents=True, exist_ok=True)
+        with self._explained():
+            self.path.mkdir(parents=True, exist_ok=True)
         with self._write() as connection:
             create_schema(connection)
         return self
 
     def save_settings(self, values: dict) -> None:
         with self._write() as connection:
-            for key, value in values.items():
-                connection.execute(
-                    "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": json.dumps(value)}
-                )
-
-    def import_files(self, paths: list[Path], **options) -> StoredImport:
-        """Read files and store them in one transaction: all of them, or nothing."""
-        if not self.exists():
-            self.create()
-        paths = [Path(p) for p in paths]
-        fingerprint = _fingerprint(paths)
-        # Parse before taking the write lock: reading a large file must not block other imports.
-        with self._read() as connection:
-            previous = connection.execute(
-                "SELECT import_id FROM imports WHERE fingerprint = $f", {"f": fingerprint}
-            ).fetchall()
-            # With each document's amount and the credit applications already drawn on it, so that
-            # a credit note is never applied beyond its amount across imports.
-            known = connection.sql(
-                "SELECT d.document_id, d.customer_id, d.issue_date, d.amount, a.credit_applications"
-                " FROM documents AS d LEFT JOIN ("
-                "   SELECT source_document_id AS document_id,"
-                "          list({'settlement_id': settlement_id, 'amount': amount}) AS credit_applications"
-                "   FROM settlements WHERE kind = 'credit' GROUP BY ALL) AS a USING (document_id)"
-            ).to_arrow_table()
-        result = read_files(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
-        if previous:
-            return StoredImport(previous[0][0], True, result.report, 0, 0, 0)
-        with self._write() as connection:
-            create_schema(connection)  # a workspace made before a canonical table existed gains it
             connection.execute("BEGIN TRANSACTION")
             try:
-                stored = _store(connection, result.ledger, result.report, fingerprint)
+                for key, value in values.items():
+                    connection.execute(
+                        "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": json.dumps(value)}
+                    )
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                _rollback_quietly(connection)
                 raise
-            return stored
+
+    def import_files(self, paths: list[Path], **options) -> StoredImport:
+        """Read files and store them in one transaction: all of them, or nothing.
+
+        The same files imported twice, even at the same time from two processes, are stored once
+        (the second finds them already imported). A refused or failed first import leaves no
+        workspace behind.
+        """
+        paths = [Path(p) for p in paths]
+        self._check_writable()
+        unborn = first_missing_folder(self.path)
+        try:
+            for _ in range(STALE_RETRIES):
+                stored = self._import_once(paths, options)
+                if stored is not None:
+                    return stored
+            raise WorkspaceBusy(self.path)
+        except BaseException:
+            if unborn is not None:
+                self._remove_unborn(unborn)
+            raise
 
     def remove_import(self, import_id: int) -> None:
         with self._write() as connection:
@@ -176,39 +254,285 @@ class Workspace:
             try:
                 found = connection.execute("SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}).fetchall()[0][0]
                 if not found:
-                    raise ValueError(f"no import #{import_id} in workspace {self.name}")
+                    raise ImportNotFound(self.path, import_id)
                 for table in ("settlements", "documents", *ACTIVITY_SCHEMAS, "imports"):
                     connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
                 refresh_document_status(connection)
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                _rollback_quietly(connection)
                 raise
 
-    def _write(self) -> duckdb.DuckDBPyConnection:
-        connection = _retry_on_lock(lambda: duckdb.connect(str(self.database)))
+    # -- inside an import --------------------------------------------------------------------
+
+    def _import_once(self, paths: list[Path], options: dict) -> StoredImport | None:
+        """Parse, then store unless another import changed the workspace meanwhile (then None)."""
+        state, known = None, None
+        if self.exists():
+            # With each document's amount and the credit applications already drawn on it, so that
+            # a credit note is never applied beyond its amount across imports.
+            with self._read() as connection:
+                state = _import_state(connection)
+                known = connection.sql(
+                    "SELECT d.document_id, d.customer_id, d.issue_date, d.amount, a.credit_applications"
+                    " FROM documents AS d LEFT JOIN ("
+                    "   SELECT source_document_id AS document_id,"
+                    "          list({'settlement_id': settlement_id, 'amount': amount}) AS credit_applications"
+                    "   FROM settlements WHERE kind = 'credit' GROUP BY ALL) AS a USING (document_id)"
+                ).to_arrow_table()
+        # Parse before taking the write lock: reading a large file must not block other imports.
+        result = read_files(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
+        fingerprint = _fingerprint(expand_paths(paths))
+        if state is None:
+            return self._create_with(result, fingerprint)
+        with _SpaceGuard(self.database) as guard, self._write() as connection:
+            create_schema(connection)  # a workspace made before a canonical table existed gains it
+            guard.remember()  # given back once the connection is closed, if the import fails
+            connection.execute("BEGIN TRANSACTION")
+            try:
+                # Checked under the lock: the same files imported at the same time by another process.
+                previous = connection.execute(
+                    "SELECT import_id FROM imports WHERE fingerprint = $f", {"f": fingerprint}
+                ).fetchall()
+                if previous:
+                    connection.execute("ROLLBACK")
+                    return StoredImport(previous[0][0], True, result.report, 0, 0, 0)
+                if _import_state(connection) != state:
+                    connection.execute("ROLLBACK")
+                    return None  # validated against rows that have changed: read the files again
+                stored = _store(connection, result.ledger, result.report, fingerprint)
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback_quietly(connection)
+                raise
+        return stored
+
+    def _create_with(self, result: ImportResult, fingerprint: str) -> StoredImport | None:
+        """The first import: a database built aside, then linked into place unless another process was first."""
+        with self._explained():
+            self.path.mkdir(parents=True, exist_ok=True)
+        unborn = self.path / f".{DATABASE_NAME}.{os.getpid()}{UNBORN_SUFFIX}"
+        _remove_database_files(unborn)
         try:
-            migrate_schema(connection)
-        except BaseException:
-            connection.close()
-            raise
-        return connection
+            with self._explained():
+                connection = duckdb.connect(str(unborn))
+                try:
+                    create_schema(connection)
+                    connection.execute("BEGIN TRANSACTION")
+                    try:
+                        stored = _store(connection, result.ledger, result.report, fingerprint)
+                        connection.execute("COMMIT")
+                    except BaseException:
+                        _rollback_quietly(connection)
+                        raise
+                    connection.execute("CHECKPOINT")  # everything in the one file that is linked
+                finally:
+                    with suppress(duckdb.Error):
+                        connection.close()
+                return stored if _publish(unborn, self.database) else None
+        finally:
+            _remove_database_files(unborn)
 
-    def _read(self) -> duckdb.DuckDBPyConnection:
-        return _retry_on_lock(lambda: duckdb.connect(str(self.database), read_only=True))
+    def discard_remains(self, pid: int, created_from: Path | None) -> None:
+        """What an import killed in process `pid` left: its database built aside, and the folders it made
+        (from `created_from` down, as `first_missing_folder` gave before the import) unless a workspace lives there."""
+        _remove_database_files(self.path / f".{DATABASE_NAME}.{pid}{UNBORN_SUFFIX}")
+        if created_from is not None:
+            self._remove_unborn(created_from)
 
+    def _remove_unborn(self, top: Path) -> None:
+        """Undo the folders a failed first import made, unless a workspace now lives there."""
+        if self.exists():
+            return
+        shutil.rmtree(self.mappings_dir, ignore_errors=True)  # saved while reading: a cache, never data
+        folder = self.path
+        while True:
+            with suppress(OSError):
+                folder.rmdir()  # only when empty: another import's files keep it
+            if folder == top or folder.parent == folder:
+                return
+            folder = folder.parent
 
-def _retry_on_lock(open_connection):
-    for attempt in range(LOCK_RETRIES):
+    def _check_writable(self) -> None:
+        """Refuse at once, before a long parse, what cannot be written (the real errors are classified too)."""
+        if self.exists():
+            if not os.access(self.database, os.W_OK):
+                raise WorkspaceReadOnly(self.path, "le fichier ledger.duckdb n'est pas modifiable")
+            if not os.access(self.path, os.W_OK):
+                raise WorkspaceReadOnly(self.path, "le dossier n'accepte pas de nouveau fichier")
+            return
+        existing = self.path
+        while not existing.exists() and existing.parent != existing:
+            existing = existing.parent
+        if not os.access(existing, os.W_OK):
+            raise WorkspaceReadOnly(self.path, f"impossible de créer un dossier dans {existing}")
+
+    # -- connections -------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        key = str(self.database)
+        with _WRITERS_LOCK:
+            _WRITERS[key] = _WRITERS.get(key, 0) + 1
         try:
-            return open_connection()
-        except duckdb.IOException as error:
-            if "lock" not in str(error).lower() or attempt == LOCK_RETRIES - 1:
-                raise WorkspaceBusy(
-                    "l'espace de travail est en cours d'écriture par un autre programme ; réessayez dans un instant"
-                ) from error
+            connection = self._retry_on_lock(lambda: duckdb.connect(str(self.database)))
+            try:
+                with self._explained():
+                    migrate_schema(connection)
+                    yield connection
+            finally:
+                with suppress(duckdb.Error):
+                    connection.close()
+        finally:
+            with _WRITERS_LOCK:
+                _WRITERS[key] -= 1
+
+    @contextmanager
+    def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not self.exists():
+            raise WorkspaceNotFound(self.path)
+        connection = self._retry_on_lock(lambda: duckdb.connect(str(self.database), read_only=True))
+        try:
+            with self._explained():
+                yield connection
+        finally:
+            with suppress(duckdb.Error):
+                connection.close()
+
+    @contextmanager
+    def _explained(self) -> Iterator[None]:
+        try:
+            yield
+        except (duckdb.Error, OSError) as error:
+            if isinstance(error, EncoursError):
+                raise
+            explained = self.explain(error)
+            if explained is None:
+                raise
+            raise explained from error
+
+    def _retry_on_lock(self, open_connection: Callable[[], T]) -> T:
+        """Open, waiting a little while another process holds the write lock; other faults are said at once."""
+        for attempt in range(LOCK_RETRIES):
+            try:
+                return open_connection()
+            except duckdb.Error as error:
+                explained = self.explain(error)
+                if explained is None:
+                    raise
+                if not isinstance(explained, WorkspaceBusy) or attempt == LOCK_RETRIES - 1:
+                    raise explained from error
             time.sleep(LOCK_WAIT_SECONDS)
-    raise AssertionError("unreachable")
+        raise AssertionError("unreachable")
+
+
+class _SpaceGuard:
+    """Gives back the space a failed import claimed in the database file.
+
+    A large import writes its rows into the file before it commits; when the disk fills up, the
+    rollback leaves the file as large as it had grown, and the disk full. Once DuckDB's connection
+    is closed, the file is cut back to its size before the import, but only when its headers (which
+    say which blocks hold data) are still those from before and no one else has it open: no other
+    process (DuckDB's own POSIX lock is taken, without waiting) and no other writer of this process.
+    """
+
+    HEADERS = 3 * 4096  # DuckDB's main header and its two database headers; data blocks follow
+
+    def __init__(self, database: Path):
+        self.database = database
+        self.descriptor: int | None = None
+        self.size: int | None = None
+        self.headers = b""
+
+    def __enter__(self) -> _SpaceGuard:
+        with suppress(OSError):
+            self.descriptor = os.open(self.database, os.O_RDWR)
+        return self
+
+    def __exit__(self, failure: type | None, *exc: object) -> None:
+        if self.descriptor is None:
+            return
+        try:
+            if failure is not None and self.size is not None:
+                self._give_back()
+        finally:
+            os.close(self.descriptor)
+
+    def remember(self) -> None:
+        """Called once the import holds the write lock, before it writes."""
+        if self.descriptor is not None:
+            self.size = os.fstat(self.descriptor).st_size
+            self.headers = os.pread(self.descriptor, self.HEADERS, 0)
+
+    def _give_back(self) -> None:
+        with _WRITERS_LOCK:
+            if _WRITERS.get(str(self.database)):
+                return
+            try:
+                fcntl.lockf(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # another process has the database open
+            try:
+                if (os.fstat(self.descriptor).st_size > self.size
+                        and os.pread(self.descriptor, self.HEADERS, 0) == self.headers):
+                    os.ftruncate(self.descriptor, self.size)
+            except OSError:
+                pass  # the space stays taken; the data is as it was all the same
+            finally:
+                fcntl.lockf(self.descriptor, fcntl.LOCK_UN)
+
+
+def _import_state(connection: duckdb.DuckDBPyConnection) -> list:
+    """Which imports the workspace holds: an import validated against another state must read its files again."""
+    return connection.execute("SELECT list((import_id, fingerprint) ORDER BY import_id) FROM imports").fetchall()[0][0] or []
+
+
+def _rollback_quietly(connection: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open: DuckDB ends it itself when a COMMIT fails, and a fatal
+    error (a full disk during a checkpoint) invalidates the connection; the first error is the one to say."""
+    with suppress(duckdb.Error):
+        connection.execute("ROLLBACK")
+
+
+def _publish(unborn: Path, database: Path) -> bool:
+    """Put a newly built database in place unless one is already there (then False)."""
+    try:
+        os.link(unborn, database)  # atomic, and fails if another process published first
+    except FileExistsError:
+        return False
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+            raise
+        if database.exists():  # a file system without hard links: a small race remains
+            return False
+        os.replace(unborn, database)
+    return True
+
+
+def _remove_database_files(database: Path) -> None:
+    for path in (database, database.with_name(database.name + ".wal")):
+        with suppress(FileNotFoundError):
+            path.unlink()
+
+
+def first_missing_folder(path: Path) -> Path | None:
+    """The highest folder of `path` that does not exist yet (path itself, or a parent), or None."""
+    path = path.absolute()
+    if path.exists():
+        return None
+    while not path.parent.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def _free_space(path: Path) -> str:
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    try:
+        free = shutil.disk_usage(path).free
+    except OSError:
+        return ""
+    return f"il reste {free / 1_000_000:.1f} Mo libres".replace(".", ",")
 
 
 def _fingerprint(paths: list[Path]) -> str:
@@ -254,9 +578,7 @@ def _total(table: pa.Table) -> Decimal:
 
 def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger) -> None:
     """An id already stored with other content means a corrected export: the user must choose."""
-    connection.register("incoming_documents", canonical.documents)
-    connection.register("incoming_settlements", canonical.settlements)
-    try:
+    with registered(connection, incoming_documents=canonical.documents, incoming_settlements=canonical.settlements):
         conflicts = connection.execute(
             "SELECT i.document_id, d.import_id FROM incoming_documents i JOIN documents d USING (document_id)"
             " WHERE (i.customer_id, i.customer_name, i.activity, i.issue_date, i.due_date, i.amount)"
@@ -269,9 +591,6 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
             "   IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind, s.source_document_id)"
             " LIMIT 20"
         ).fetchall()
-    finally:
-        connection.unregister("incoming_documents")
-        connection.unregister("incoming_settlements")
     conflicts += _activity_conflicts(connection, canonical)
     if conflicts:
         raise ImportFailed(
@@ -295,15 +614,12 @@ def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canoni
         if incoming.num_rows == 0:
             continue
         key, *content = ACTIVITY_SCHEMAS[table].names
-        connection.register("incoming_activity", incoming)
-        try:
+        with registered(connection, incoming_activity=incoming):
             conflicts += connection.execute(
                 f"SELECT i.{key}, s.import_id FROM incoming_activity i JOIN {table} s USING ({key})"
                 f" WHERE ({', '.join('i.' + c for c in content)}) IS DISTINCT FROM ({', '.join('s.' + c for c in content)})"
                 " LIMIT 20"
             ).fetchall()
-        finally:
-            connection.unregister("incoming_activity")
     return conflicts
 
 

@@ -123,7 +123,7 @@ def test_errors_are_messages(tmp_path, capsys):
     assert main(["report", str(tmp_path / "missing.csv"), "--from", "2026-03-01", "--to", "2026-03-31"], io.StringIO()) == 2
     assert "missing.csv" in capsys.readouterr().err
     assert main(["report", str(tmp_path), "--from", "2026-03-01", "--to", "2026-03-31"], io.StringIO()) == 2
-    assert "not a workspace" in capsys.readouterr().err
+    assert "pas un espace de travail" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["aging", *FILES, "--as-of", "2026-03-31", "--buckets", "60,30"], io.StringIO())
     assert "30,60,90,120" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from kpi.errors import ImportNotFound
 from kpi.importers import ImportFailed
 from kpi.periods import Period
 from kpi.report import period_report
@@ -86,7 +87,7 @@ def test_remove_import(workspace, tmp_path):
     assert stored_counts(workspace) == (14, 9, 2)
     workspace.remove_import(second.import_id)
     assert stored_counts(workspace) == (13, 9, 1)
-    with pytest.raises(ValueError, match="no import"):
+    with pytest.raises(ImportNotFound, match="pas d.import n° 99"):
         workspace.remove_import(99)
 
 

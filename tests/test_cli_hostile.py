@@ -1,0 +1,304 @@
+"""The command line facing hostile names and broken situations: a message and exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kpi.cli
+import kpi.workspace
+from kpi.cli import BUG, main
+from kpi.workspace import DATABASE_NAME, Workspace
+
+from sample_files import MATCHING_FILES, WORKED_FILES
+
+ROOT = Path(__file__).resolve().parent.parent
+MARCH = ("--from", "2026-03-01", "--to", "2026-03-31")
+# ESC sequences that clear the screen and turn text red, a C1 CSI, a right-to-left override.
+HOSTILE = "ACME\x1b[2J\x1b[31mRouge\u009b2J\u202eEvil"
+RAW_CONTROLS = ("\x1b", "\u009b", "\u202e")
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    out = io.StringIO()
+    status = main([str(a) for a in argv], out)
+    return status, out.getvalue(), capsys.readouterr().err
+
+
+def refused(capsys, *argv) -> str:
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and "Traceback" not in err, err
+    return err
+
+
+def in_a_process(*argv, code: str | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", code, *map(str, argv)] if code else [sys.executable, "-m", "kpi", *map(str, argv)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.fixture
+def hostile_files(tmp_path) -> list[Path]:
+    documents = tmp_path / "documents.csv"
+    documents.write_text(
+        "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+        f'F1,C1,"{HOSTILE}",Services,2026-03-01,2026-03-31,120.00\n'
+        "F2,C2,Sage,Services,2026-03-01,2026-03-31,80.00\n", encoding="utf-8")
+    settlements = tmp_path / "settlements.csv"
+    settlements.write_text("settlement_id,document_id,customer_id,date,amount,kind\n", encoding="utf-8")
+    return [documents, settlements]
+
+
+def assert_no_raw_controls(text: str) -> None:
+    for control in RAW_CONTROLS:
+        assert control not in text, repr(text)
+
+
+# -- names that would drive the terminal ----------------------------------------------------------
+
+
+def test_a_name_with_ansi_escapes_is_printed_escaped_in_every_table(capsys, hostile_files, tmp_path):
+    status, table, _ = run(capsys, "aging", *hostile_files, "--as-of", "2026-04-15")
+    assert status == 0
+    assert_no_raw_controls(table)
+    assert "ACME\\x1b[2J\\x1b[31mRouge\\x9b2J\\u202eEvil" in table and "120,00" in table
+    lines = table.splitlines()
+    assert len({len(line) for line in lines[1:]}) == 1  # escaped before the columns are aligned
+    for argv in (("aging", *hostile_files, "--as-of", "2026-04-15", "--by", "document"),
+                 ("aging", *hostile_files, "--as-of", "2026-04-15", "--format", "csv"),
+                 ("inspect", *hostile_files),
+                 ("import", tmp_path / "ws", *hostile_files),
+                 ("report", tmp_path / "ws", *MARCH),
+                 ("forecast", tmp_path / "ws", "--as-of", "2026-03-31"),
+                 ("series", tmp_path / "ws", *MARCH)):
+        status, out, err = run(capsys, *argv)
+        assert status == 0, err
+        assert_no_raw_controls(out + err)
+
+
+def test_json_keeps_the_data_exact_and_the_terminal_safe(capsys, hostile_files):
+    status, out, _ = run(capsys, "inspect", *hostile_files, "--format", "json")
+    assert status == 0
+    assert_no_raw_controls(out)
+    # The escapes are JSON's own: read back, the name is the file's.
+    assert json.loads(out)["files"][0]["preview"][0]["customer_name"] == HOSTILE
+
+
+def test_a_file_name_with_escapes_is_escaped_in_the_error(capsys, tmp_path):
+    evil = tmp_path / "facture\x1b[2J\x1b]0;titre\x07.csv"
+    evil.write_text("document_id,customer_id\nX,Y\n", encoding="utf-8")
+    err = refused(capsys, "report", evil, *MARCH)
+    assert_no_raw_controls(err)
+    assert "\x07" not in err and "facture\\x1b[2J\\x1b]0;titre\\x07.csv" in err
+
+
+def test_a_scenario_name_with_escapes_is_escaped(capsys, tmp_path):
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps({"name": HOSTILE, "changes": [{"kind": "faster_payment", "days": 5}]}), encoding="utf-8")
+    status, out, err = run(capsys, "whatif", *WORKED_FILES, *MARCH, "--scenario", scenario)
+    assert status == 0, err
+    assert_no_raw_controls(out)
+    assert "ACME\\x1b[2J" in out.splitlines()[0]
+
+
+# -- a file named like an option ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def dashed(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-rf.csv").write_bytes(WORKED_FILES[0].read_bytes())
+    (tmp_path / "-o.csv").write_bytes(WORKED_FILES[1].read_bytes())
+    return tmp_path
+
+
+def test_a_file_named_like_an_option_is_read_after_double_dash_or_as_dot_slash(capsys, dashed):
+    status, out, err = run(capsys, "report", *MARCH, "--format", "json", "--", "-rf.csv", "-o.csv")
+    assert status == 0, err
+    assert json.loads(out)["closing_ar"] == 6500.0
+    status, out, err = run(capsys, "report", "./-rf.csv", "./-o.csv", *MARCH, "--format", "json")
+    assert status == 0 and json.loads(out)["closing_ar"] == 6500.0
+    status, out, err = run(capsys, "import", "client", "--", "-rf.csv", "-o.csv")
+    assert status == 0 and "Import n° 1" in out
+    status, out, err = run(capsys, "import", "client", "./-rf.csv", "./-o.csv")
+    assert status == 0 and "Déjà importé" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ("report", "-rf.csv", *MARCH),
+    ("import", "client", "-rf.csv"),
+    ("aging", "-o.csv", "--as-of", "2026-03-31"),  # -o would take ".csv" as its value
+])
+def test_argparse_failing_on_such_a_name_gives_the_way_out(capsys, dashed, argv):
+    with pytest.raises(SystemExit) as stop:
+        main(list(argv), io.StringIO())
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "./-rf.csv" in err and "--" in err and "Traceback" not in err
+
+
+def test_help_documents_double_dash(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "-- -rf.csv" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    assert "./-name.csv" in capsys.readouterr().out.replace("\n", " ").replace("  ", " ")
+
+
+# -- errors a user can cause: one message, exit status 2 ---------------------------------------------
+
+
+def test_missing_and_misplaced_sources_name_the_path(capsys, tmp_path):
+    err = refused(capsys, "report", tmp_path / "absent.csv", *MARCH)
+    assert "absent.csv" in err and "introuvable" in err
+    err = refused(capsys, "report", tmp_path, *MARCH)
+    assert str(tmp_path) in err and "pas un espace de travail" in err
+    Workspace(tmp_path / "ws").import_files(WORKED_FILES)
+    err = refused(capsys, "report", tmp_path / "ws", WORKED_FILES[0], *MARCH)
+    assert "soit un seul dossier" in err
+
+
+def test_a_damaged_workspace(capsys, tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files(WORKED_FILES)
+    workspace.database.write_bytes(workspace.database.read_bytes()[:5000])
+    for argv in (("report", workspace.path, *MARCH), ("import", workspace.path, *MATCHING_FILES),
+                 ("aging", workspace.path, "--as-of", "2026-03-31")):
+        err = refused(capsys, *argv)
+        assert str(workspace.database) in err and "endommagé" in err and "en cours d'écriture" not in err
+
+
+def test_a_read_only_workspace_reports_but_does_not_import(capsys, tmp_path, monkeypatch):
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files(WORKED_FILES)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if mode & os.W_OK and Path(path) == workspace.path
+                        else real_access(path, mode, *a, **k))
+    err = refused(capsys, "import", workspace.path, *MATCHING_FILES)
+    assert "lecture seule" in err and str(workspace.path) in err
+    status, out, err = run(capsys, "report", workspace.path, *MARCH, "--format", "json")
+    assert status == 0 and json.loads(out)["closing_ar"] == 6500.0
+
+
+def test_a_busy_workspace(capsys, tmp_path, monkeypatch):
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files(WORKED_FILES)
+    monkeypatch.setattr(kpi.workspace, "LOCK_RETRIES", 2)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
+                               " print('held', flush=True); sys.stdin.read()", str(workspace.database)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for argv in (("report", workspace.path, *MARCH), ("import", workspace.path, *MATCHING_FILES)):
+            err = refused(capsys, *argv)
+            assert "« ws » est en cours d'écriture par un autre programme" in err and "réessayez" in err
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+def test_a_refused_first_import_leaves_no_workspace(capsys, tmp_path):
+    bad = tmp_path / "factures.csv"
+    bad.write_text("document_id,customer_id\nX,Y\n", encoding="utf-8")
+    err = refused(capsys, "import", tmp_path / "home" / "client", bad)
+    assert "factures.csv" in err and not (tmp_path / "home").exists()
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (("aging", *WORKED_FILES, "--as-of", "2026-03-31", "--format", "xlsx"), "-o BALANCE.xlsx"),
+    (("audit", *WORKED_FILES, *MARCH, "-o", "rapport.docx"), "rapport.docx"),
+    (("report", *WORKED_FILES, "--from", "2026-03-31", "--to", "2026-03-01"), "avant de commencer"),
+    (("whatif", *WORKED_FILES, *MARCH, "--scenario", "absent.json"), "absent.json"),
+])
+def test_options_that_cannot_work_are_said(capsys, argv, said):
+    assert said in refused(capsys, *argv)
+
+
+def test_an_output_that_cannot_be_written_names_it(capsys, tmp_path):
+    target = tmp_path / "no-such-folder" / "balance.csv"
+    err = refused(capsys, "aging", *WORKED_FILES, "--as-of", "2026-03-31", "--format", "csv", "-o", target)
+    assert str(target) in err and "impossible d'écrire" in err
+
+
+def test_an_unreadable_scenario_names_it(capsys, tmp_path):
+    scenario = tmp_path / "scénario.json"
+    scenario.write_text("{ pas du json", encoding="utf-8")
+    err = refused(capsys, "whatif", *WORKED_FILES, *MARCH, "--scenario", scenario)
+    assert "scénario.json" in err and "illisible" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ("report", *WORKED_FILES, *MARCH, "--layout", "tableur"),
+    ("report", *WORKED_FILES, *MARCH, "--terms", "quarante"),
+    ("report", *WORKED_FILES, *MARCH, "--encoding", "klingon"),
+    ("demo", "out", "--invoices", "-5"),
+])
+def test_bad_option_values_are_refused_by_the_parser(capsys, argv):
+    with pytest.raises(SystemExit) as stop:
+        main([str(a) for a in argv], io.StringIO())
+    assert stop.value.code == 2 and "Traceback" not in capsys.readouterr().err
+
+
+def test_running_out_of_memory_or_being_interrupted_is_a_message(capsys, monkeypatch):
+    def exhausted(args, out):
+        raise MemoryError
+
+    def interrupted(args, out):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(kpi.cli.COMMANDS, "report", exhausted)
+    err = refused(capsys, "report", *WORKED_FILES, *MARCH)
+    assert "documents.csv, settlements.csv" in err and "mémoire" in err
+    monkeypatch.setitem(kpi.cli.COMMANDS, "report", interrupted)
+    status, _, err = run(capsys, "report", *WORKED_FILES, *MARCH)
+    assert status == 130 and "interrompu" in err
+
+
+def test_a_bug_says_so_in_one_line_then_keeps_its_traceback(capsys, monkeypatch):
+    def broken(args, out):
+        raise RuntimeError("a genuine bug")
+
+    monkeypatch.setitem(kpi.cli.COMMANDS, "report", broken)
+    with pytest.raises(RuntimeError, match="a genuine bug"):
+        main(["report", *map(str, WORKED_FILES), *MARCH], io.StringIO())
+    assert BUG in capsys.readouterr().err
+    code = ("import sys, kpi.cli\n"
+            "def broken(args, out):\n    raise RuntimeError('a genuine bug')\n"
+            "kpi.cli.COMMANDS['report'] = broken\n"
+            "sys.exit(kpi.cli.main(sys.argv[1:]))")
+    result = in_a_process("report", *WORKED_FILES, *MARCH, code=code)
+    assert result.returncode == 1
+    assert result.stderr.index(BUG) < result.stderr.index("Traceback") < result.stderr.index("a genuine bug")
+
+
+def test_in_a_real_process_messages_come_without_traceback(tmp_path):
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / DATABASE_NAME).write_bytes(os.urandom(20_000))
+    for argv, said in ((("report", tmp_path / "absent.csv", *MARCH), "absent.csv"),
+                       (("report", tmp_path / "ws", *MARCH), "endommagé"),
+                       (("import", tmp_path / "ws", *WORKED_FILES), "endommagé")):
+        result = in_a_process(*argv)
+        assert result.returncode == 2 and "Traceback" not in result.stderr and said in result.stderr, result.stderr
+
+
+# -- limits: the reading in a child process ------------------------------------------------------------
+
+
+def test_import_and_inspect_under_limits(capsys, tmp_path):
+    status, out, err = run(capsys, "import", tmp_path / "ws", *WORKED_FILES, "--time-limit", "120")
+    assert status == 0 and "Import n° 1" in out and "13 pièces" in out, err
+    status, out, err = run(capsys, "inspect", *WORKED_FILES, "--memory-limit", "3000", "--format", "json")
+    assert status == 0 and json.loads(out)["files"][0]["file"] == "documents.csv", err
+    huge = tmp_path / "énorme.csv"
+    with huge.open("w", encoding="utf-8") as handle:
+        handle.write("document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n")
+        handle.writelines(f"F{i},C{i % 500},Client,S,2026-01-01,2026-01-31,1.00\n" for i in range(600_000))
+    err = refused(capsys, "import", tmp_path / "new", huge, "--memory-limit", "600")
+    assert "énorme.csv" in err and "600 Mo" in err and not (tmp_path / "new").exists()
