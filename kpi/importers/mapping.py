@@ -16,6 +16,7 @@ from kpi.importers.headers import (
     AMOUNT_FIELDS,
     COST_FIELDS,
     DISPUTE_FIELDS,
+    FIELD_LABELS,
     INVOICE_FIELDS,
     NOT_GROSS_AMOUNT,
     PAYMENT_FIELDS,
@@ -49,11 +50,23 @@ class ColumnChoice:
 
 
 @dataclass(frozen=True)
+class Rival:
+    """A column that fits a field exactly as well as the one chosen: which to read is the user's call."""
+
+    field: str
+    chosen: str  # the header chosen
+    chosen_position: int  # 1-based column numbers, to tell two columns of the same name apart
+    other: str
+    other_position: int
+
+
+@dataclass(frozen=True)
 class ColumnMapping:
     layout: str  # 'invoices' | 'payments'
     choices: tuple[ColumnChoice, ...]
     source: str = "auto"  # 'auto' | 'fichier' (--mapping) | 'enregistrée' (saved for this header signature)
     options: dict = field(default_factory=dict)
+    rivals: tuple[Rival, ...] = ()
 
     def header(self, name: str) -> str | None:
         return next((c.header for c in self.choices if c.field == name), None)
@@ -112,16 +125,63 @@ def guess_mapping(headers: tuple[str, ...], layout: str) -> ColumnMapping:
             if confidence >= MINIMUM_CONFIDENCE:
                 candidates.append((-confidence, order, position, name, header, confidence, reason))
     candidates.sort()
-    taken_fields, taken_headers, choices = set(), set(), []
-    for *_, name, header, confidence, reason in candidates:
+    taken_fields, taken_headers, choices, positions = set(), set(), [], {}
+    for _, _, position, name, header, confidence, reason in candidates:
         if name in taken_fields or header in taken_headers:
             continue
         taken_fields.add(name)
         taken_headers.add(header)
         choices.append(ColumnChoice(name, header, confidence, reason))
+        positions[name] = position
     order = list(fields)
     choices.sort(key=lambda c: order.index(c.field))
-    return ColumnMapping(layout, tuple(choices))
+    return ColumnMapping(layout, tuple(choices), rivals=_rivals(choices, positions, candidates))
+
+
+def _rivals(choices: list[ColumnChoice], positions: dict[str, int], candidates: list[tuple]) -> tuple[Rival, ...]:
+    """Columns as fit for a chosen field as the chosen one and used by no other field: two « Montant TTC »,
+    or two exact synonyms of it (« Montant TTC » and « Total TTC »).  Reading the first would be a guess."""
+    owner = {c.header: c.field for c in choices}
+    found = []
+    for choice in choices:
+        for _, _, position, name, header, confidence, _ in candidates:
+            if name != choice.field or confidence != choice.confidence or position == positions[name]:
+                continue
+            if owner.get(header, name) != name:
+                continue  # that column is another field's
+            if header == choice.header or confidence == 1.0:
+                found.append(Rival(name, choice.header, positions[name] + 1, header, position + 1))
+                break
+    return tuple(found)
+
+
+def mapping_ambiguities(file: str, headers: tuple[str, ...], mapping: ColumnMapping) -> list[ImportIssue]:
+    """Refusals for fields two columns could hold (see `_rivals`), and for a user's mapping naming a header
+    the file has twice."""
+    issues = []
+    for rival in mapping.rivals:
+        what = FIELD_LABELS.get(rival.field, rival.field)
+        if rival.chosen == rival.other:
+            columns = f"deux colonnes « {rival.chosen} » (colonnes {rival.chosen_position} et {rival.other_position})"
+            names = f"« {rival.chosen} » ou « {rival.chosen} (2) »"
+        else:
+            columns = (f"les colonnes « {rival.chosen} » (colonne {rival.chosen_position}) et « {rival.other} » "
+                       f"(colonne {rival.other_position})")
+            names = f"« {rival.chosen} » ou « {rival.other} »"
+        issues.append(ImportIssue(
+            file, f"colonnes ambiguës : {columns} peuvent toutes deux être le champ {what} — supprimez ou renommez "
+            f"celle qui ne l'est pas, ou donnez la correspondance des colonnes (--mapping, ou la correction des "
+            f"colonnes sur la page Données) en nommant {names}", column=rival.other))
+    if mapping.source != "auto":
+        for choice in mapping.choices:
+            at = [i + 1 for i, h in enumerate(headers) if h == choice.header]
+            if len(at) > 1:
+                issues.append(ImportIssue(
+                    file, f"colonnes ambiguës : la correspondance nomme « {choice.header} » pour le champ "
+                    f"{FIELD_LABELS.get(choice.field, choice.field)}, et le fichier a {len(at)} colonnes de ce nom "
+                    f"(colonnes {', '.join(map(str, at))}) — nommez « {choice.header} » pour la première, "
+                    f"« {choice.header} (2) » pour la deuxième", column=choice.header))
+    return issues
 
 
 def read_mapping_file(path: Path) -> list[dict]:
@@ -145,8 +205,10 @@ class MappingFileError(Exception):
         self.issue = issue
 
 
-def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source: str) -> ColumnMapping:
-    """A user-given mapping checked against the file: unknown fields or absent headers are errors."""
+def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source: str,
+                       names: tuple[str, ...] = ()) -> ColumnMapping:
+    """A user-given mapping checked against the file: unknown fields or absent headers are errors.  `names` are
+    the file's columns as read (« Montant TTC (2) » for a second « Montant TTC »), which a mapping may use."""
     layout = entry.get("layout", "invoices")
     if layout not in LAYOUT_FIELDS:
         raise MappingFileError(ImportIssue(file, f"disposition « {layout} » inconnue dans la correspondance — "
@@ -157,7 +219,7 @@ def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source:
         if name not in known:
             raise MappingFileError(ImportIssue(file, f"champ « {name} » inconnu dans la correspondance — champs "
                                                f"possibles : {', '.join(known)}"))
-        if header not in headers:
+        if header not in headers and header not in names:
             raise MappingFileError(ImportIssue(file, f"colonne « {header} » de la correspondance absente du fichier "
                                                f"— colonnes présentes : {', '.join(headers)}", column=header))
         choices.append(ColumnChoice(name, header, 1.0, "donné par l'utilisateur"))
@@ -165,5 +227,5 @@ def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source:
     return ColumnMapping(layout, tuple(choices), source, options)
 
 
-def entry_fits(headers: tuple[str, ...], entry: dict) -> bool:
-    return all(header in headers for header in entry["columns"].values())
+def entry_fits(headers: tuple[str, ...], entry: dict, names: tuple[str, ...] = ()) -> bool:
+    return all(header in headers or header in names for header in entry["columns"].values())
