@@ -6,6 +6,7 @@ dropped), so « N° Facture », "invoiceNumber" and "INVOICE_NO" all meet their 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -243,6 +244,7 @@ CANONICAL_DOCUMENT_HEADERS = ("document_id", "customer_id", "issue_date", "amoun
 CANONICAL_SETTLEMENT_HEADERS = ("settlement_id", "customer_id", "date", "amount", "kind")
 
 
+@functools.lru_cache(maxsize=8192)  # every file's headers meet the same few hundred synonyms
 def normal_form(header: str) -> str:
     """« N° Facture » -> 'n facture', 'invoiceNumber' -> 'invoice number', 'Date_Échéance' -> 'date echeance'."""
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header.strip())
@@ -253,5 +255,6 @@ def normal_form(header: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=8192)
 def compact(header: str) -> str:
     return normal_form(header).replace(" ", "")

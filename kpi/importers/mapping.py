@@ -7,6 +7,7 @@ A mapping comes from the headers (synonyms), from a mapping file the user wrote
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,13 +89,23 @@ class ColumnMapping:
         }
 
 
+@functools.lru_cache(maxsize=256)
+def _compacts(synonyms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(compact(s) for s in synonyms)
+
+
+@functools.lru_cache(maxsize=8192)
+def _resemblance(key: str, strong: tuple[str, ...]) -> float:
+    return max((difflib.SequenceMatcher(None, key, compact(s)).ratio() for s in strong), default=0.0)
+
+
 def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[float, str]:
     strong, weak = synonyms
     key = compact(header)
     words = set(normal_form(header).split())
-    if key in {compact(s) for s in strong}:
+    if key in _compacts(strong):
         return 1.0, "synonyme exact"
-    if key in {compact(s) for s in weak}:
+    if key in _compacts(weak):
         return 0.75, "mot générique"
     is_date_field = field_name in DATE_FIELDS
     if is_date_field != bool(words & _DATE_WORDS):
@@ -109,7 +120,7 @@ def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[
     for synonym in weak:
         if set(synonym.split()) <= words:
             return 0.5, f"contient « {synonym} »"
-    best = max((difflib.SequenceMatcher(None, key, compact(s)).ratio() for s in strong), default=0.0)
+    best = _resemblance(key, strong)
     if best >= 0.85:
         return round(0.6 * best, 2), "ressemble à un synonyme"
     return 0.0, ""
@@ -138,6 +149,11 @@ def guess_mapping(headers: tuple[str, ...], layout: str) -> ColumnMapping:
     return ColumnMapping(layout, tuple(choices), rivals=_rivals(choices, positions, candidates))
 
 
+# Fields that only describe (a name, a label): two exact synonyms of one (« Client » and « Raison sociale »)
+# are common and the first is read; for the others, ids, dates and money, a second exact synonym is a rival.
+DESCRIPTIVE_FIELDS = ("customer_name", "activity", "reason", "channel", "stage", "category")
+
+
 def _rivals(choices: list[ColumnChoice], positions: dict[str, int], candidates: list[tuple]) -> tuple[Rival, ...]:
     """Columns as fit for a chosen field as the chosen one and used by no other field: two « Montant TTC »,
     or two exact synonyms of it (« Montant TTC » and « Total TTC »).  Reading the first would be a guess."""
@@ -149,7 +165,7 @@ def _rivals(choices: list[ColumnChoice], positions: dict[str, int], candidates: 
                 continue
             if owner.get(header, name) != name:
                 continue  # that column is another field's
-            if header == choice.header or confidence == 1.0:
+            if header == choice.header or (confidence == 1.0 and name not in DESCRIPTIVE_FIELDS):
                 found.append(Rival(name, choice.header, positions[name] + 1, header, position + 1))
                 break
     return tuple(found)
