@@ -84,6 +84,7 @@ class Form:
     currency: str  # '', ' €', 'EUR '…
     date_forms: tuple[str, str, str]  # issue, due, paid columns
     short_decimals: bool  # 12,5 and 12 rather than 12,50 and 12,00
+    total_row: str  # '' or where a « Total » row at the foot writes its label: 'id' or 'customer'
 
 
 @st.composite
@@ -103,6 +104,7 @@ def forms(draw) -> Form:
         currency=draw(st.sampled_from(["", " €", "€", "EUR ", " EUR", " euros"])),
         date_forms=tuple(draw(st.sampled_from(pool)) for _ in range(3)),
         short_decimals=draw(st.booleans()),
+        total_row=draw(st.sampled_from(["", "", "id", "customer"])),
     )
 
 
@@ -152,6 +154,9 @@ def _write(folder: Path, invoices: list[Invoice], form: Form, garbage_cells: dic
             if row == index:
                 cells[column] = text
         writer.writerow(cells)
+    if form.total_row:
+        label = ["Total", ""] if form.total_row == "id" else ["", "TOTAL :"]
+        writer.writerow([*label, "", "", _amount(sum(i.cents for i in invoices), form), "", ""])
     try:
         data = buffer.getvalue().encode(form.encoding)
     except UnicodeEncodeError:
@@ -169,6 +174,7 @@ def _check_exact(result, invoices: list[Invoice], mutated_rows: set[int]) -> Non
         paid.setdefault(row["document_id"], []).append((row["date"], row["amount"]))
     expected_ids = {invoice.document_id for index, invoice in enumerate(invoices) if index not in mutated_rows}
     assert expected_ids <= set(documents), (expected_ids - set(documents))
+    assert len(documents) <= len(invoices)  # a total row is never an invoice
     for index, invoice in enumerate(invoices):
         if index in mutated_rows:
             continue
