@@ -227,7 +227,7 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
         slashed_seen = True
         day, month, both_ways = evidence
         if day and month:
-            later, earlier = (month, day) if month[1] > day[1] else (day, month)
+            later = month if month[1] > day[1] else day
             raise DateError(name, later[1], later[2],
                             f"ordre jour/mois incohérent dans la colonne (« {day[2]} » se lit jour/mois, "
                             f"« {month[2]} » mois/jour) — une des deux dates est mal saisie")
