@@ -321,9 +321,10 @@ def read_dates(name: str, raw: pa.Array, formats: DateFormats) -> DateColumn:
     return DateColumn(pa.array(days, pa.int32(), mask=~readable).cast(pa.date32()), short)
 
 
-def implausible_short_years(columns: dict[str, tuple[pa.Array, DateColumn]]) -> DateError | None:
+def implausible_short_years(columns: dict[str, tuple[pa.Array | None, DateColumn]]) -> DateError | None:
     """The first two-digit-year date lying more than SHORT_YEAR_SPREAD_YEARS from the median of every date of
-    the file, as a DateError (None when there is none).  `columns`: header -> (raw text, parsed column)."""
+    the file, as a DateError (None when there is none).  `columns`: header -> (raw text, at least where a
+    year has two digits; parsed column)."""
     if not any(parsed.short_year is not None for _, parsed in columns.values()):
         return None
     every_day = np.concatenate([

@@ -65,7 +65,8 @@ class FieldReader:
         self.decimal = decimal or mapping.options.get("decimal") or self._file_decimal_mark()
         self.date_formats = self._day_order(dayfirst if dayfirst is not None else mapping.options.get("dayfirst"))
         self.currency = self._amount_currency(currency or mapping.options.get("currency"))
-        self.read_dates: dict[str, tuple[pa.Array, DateColumn]] = {}  # header -> (raw, parsed), for year checks
+        # header -> (text when a year has two digits, parsed), for the year check once every date is read
+        self.read_dates: dict[str, tuple[pa.Array | None, DateColumn]] = {}
 
     def _issue(self, message: str, index: int | None = None, header: str | None = None, value=None,
                remedy: str | None = None) -> None:
@@ -176,7 +177,8 @@ class FieldReader:
         except DateError as error:
             self._issue(error.reason, error.index, header, error.value, error.remedy)
             return None
-        self.read_dates[header] = (raw, parsed)
+        # The text is kept only to name a two-digit year: a million-row column is not held for nothing.
+        self.read_dates[header] = (raw if parsed.short_year is not None else None, parsed)
         if required:
             self._require_filled(name, raw)
         return parsed.values
