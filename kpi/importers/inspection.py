@@ -45,7 +45,7 @@ class InspectedFile:
             "details": {k: (str(v) if not isinstance(v, (int, str, list, dict, type(None))) else v)
                         for k, v in self.details.items()},
             "issues": [{"row": i.row, "column": i.column, "value": i.value, "message": i.message,
-                        "severity": i.severity, "text": str(i)} for i in self.issues],
+                        "severity": i.severity, "remedy": i.remedy, "text": str(i)} for i in self.issues],
         }
 
     def to_text(self) -> str:
@@ -92,7 +92,7 @@ class InspectResult:
     def to_dict(self) -> dict:
         return {"ok": self.ok, "files": [f.to_dict() for f in self.files],
                 "issues": [{"file": i.file, "row": i.row, "column": i.column, "value": i.value,
-                            "message": i.message, "severity": i.severity, "text": str(i)} for i in self.issues]}
+                            "message": i.message, "severity": i.severity, "remedy": i.remedy, "text": str(i)} for i in self.issues]}
 
     def to_text(self) -> str:
         parts = [f.to_text() for f in self.files]

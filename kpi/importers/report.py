@@ -190,7 +190,7 @@ class ImportResult:
 
 def _issue_dict(issue: ImportIssue) -> dict:
     return {"file": issue.file, "row": issue.row, "column": issue.column, "value": issue.value,
-            "message": issue.message, "severity": issue.severity, "text": str(issue)}
+            "message": issue.message, "severity": issue.severity, "remedy": issue.remedy, "text": str(issue)}
 
 
 def _plain(value):
