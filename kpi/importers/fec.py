@@ -147,15 +147,25 @@ def _decimal_mark(table: TextTable, headers: list[str], issues: list[ImportIssue
             value = cells[index].as_py()
             more = f" ({len(ambiguous)} montants dans ce cas)" if len(ambiguous) > 1 else ""
             issues.append(ImportIssue(
-                table.file, f"montant FEC ambigu : « {value} » vaut-il {value.replace('.', ',')} € ou "
-                f"{value.replace('.', ' ')} € ? La norme du FEC (A47 A-1) veut une virgule décimale et aucun "
-                f"séparateur de milliers — réexportez le FEC ou écrivez ce montant avec sa virgule{more}",
-                table.row_of(index), header, value))
+                table.file, f"montant FEC ambigu : « {value} » vaut-il {_two_readings(value)} ? La norme du FEC "
+                f"(A47 A-1) veut une virgule décimale et aucun séparateur de milliers — réexportez le FEC ou écrivez "
+                f"ce montant avec sa virgule{more}", table.row_of(index), header, value))
             return None
         has_comma = has_comma or bool(pc.any(pc.match_substring(cells, ",")).as_py())
     if has_comma:
         return ","
     return "." if any(pc.any(pc.match_substring(table.column(h), ".")).as_py() for h in headers) else ","
+
+
+def _two_readings(value: str) -> str:
+    """« 1,5 € ou 1 500 € » for « 1.500 »: the point read as a decimal mark, then as a thousands separator."""
+    digits = re.sub(r"[^\d.]", "", value)
+    sign = "-" if re.search(r"^-|-$|^\(", value) else ""
+    grouped = f"{sign}{int(digits.replace('.', '')):,}".replace(",", " ") + " €"
+    if digits.count(".") != 1:
+        return f"{grouped} (un point n'est pas un séparateur du FEC)"
+    decimal = format(Decimal(digits).normalize(), "f").replace(".", ",")
+    return f"{sign}{decimal} € ou {grouped}"
 
 
 def _senses(table: TextTable, header: str, amount: np.ndarray, issues: list[ImportIssue]) -> np.ndarray | None:

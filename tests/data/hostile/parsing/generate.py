@@ -326,7 +326,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
         {"outcome": "refused", "message": "sens illisible", "row": 2, "column": "Sens", "value": ""}, {}),
     "fec_point_followed_by_three_digits": (
         {"FEC.txt": fec(*sale(1, "20260115", "1.500", net="1.250", vat="250.00", zero="0.00"))},
-        {"outcome": "refused", "message": "montant FEC ambigu : « 1.500 » vaut-il 1,500 € ou 1 500 € ?", "row": 2,
+        {"outcome": "refused", "message": "montant FEC ambigu : « 1.500 » vaut-il 1,5 € ou 1 500 € ?", "row": 2,
          "column": "Debit", "value": "1.500"}, {}),
     "fec_decimal_point_throughout": (
         {"FEC.txt": fec(*sale(1, "20260115", "1200.00", net="1000.00", vat="200.00", zero="0.00"),
