@@ -40,6 +40,8 @@ _DATE_WORDS = {"date", "echeance", "le", "jour", "day", "dated"}
 _AMOUNT_WORDS = {"montant", "amount", "total", "ttc", "somme", "solde", "valeur", "prix", "price"}
 # Keys a mapping file may carry besides the columns, passed on as reading options.
 MAPPING_FILE_OPTIONS = ("dayfirst", "decimal", "terms", "currency")
+# The reason of a choice a mapping file made as « Montant TTC (1) »: the first of two columns of that name.
+FIRST_OF_TWINS = "donné par l'utilisateur : la première des colonnes de ce nom"
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def mapping_ambiguities(file: str, headers: tuple[str, ...], mapping: ColumnMapp
         what = FIELD_LABELS.get(rival.field, rival.field)
         if rival.chosen == rival.other:
             columns = f"deux colonnes « {rival.chosen} » (colonnes {rival.chosen_position} et {rival.other_position})"
-            names = f"« {rival.chosen} » ou « {rival.chosen} (2) »"
+            names = f"« {rival.chosen} (1) » ou « {rival.chosen} (2) »"
         else:
             columns = (f"les colonnes « {rival.chosen} » (colonne {rival.chosen_position}) et « {rival.other} » "
                        f"(colonne {rival.other_position})")
@@ -188,14 +190,16 @@ def mapping_ambiguities(file: str, headers: tuple[str, ...], mapping: ColumnMapp
             file, f"colonnes ambiguës : {columns} peuvent toutes deux être le champ {what} — supprimez ou renommez "
             f"celle qui ne l'est pas, ou donnez la correspondance des colonnes (--mapping, ou la correction des "
             f"colonnes sur la page Données) en nommant {names}", column=rival.other))
-    if mapping.source != "auto":
+    # A mapping file (--mapping) may have been written without knowing the file has two columns of the name;
+    # one the app saved was picked among the columns as read, where the first keeps the plain name.
+    if mapping.source == "fichier":
         for choice in mapping.choices:
             at = [i + 1 for i, h in enumerate(headers) if h == choice.header]
-            if len(at) > 1:
+            if len(at) > 1 and choice.reason != FIRST_OF_TWINS:
                 issues.append(ImportIssue(
                     file, f"colonnes ambiguës : la correspondance nomme « {choice.header} » pour le champ "
                     f"{FIELD_LABELS.get(choice.field, choice.field)}, et le fichier a {len(at)} colonnes de ce nom "
-                    f"(colonnes {', '.join(map(str, at))}) — nommez « {choice.header} » pour la première, "
+                    f"(colonnes {', '.join(map(str, at))}) — nommez « {choice.header} (1) » pour la première, "
                     f"« {choice.header} (2) » pour la deuxième", column=choice.header))
     return issues
 
@@ -231,17 +235,27 @@ def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source:
                                            f"attendu {', '.join(LAYOUT_FIELDS)}"))
     known = LAYOUT_FIELDS[layout]
     choices = []
-    for name, header in entry["columns"].items():
+    for name, given in entry["columns"].items():
+        header = _first_of_twins(given, headers)
         if name not in known:
             raise MappingFileError(ImportIssue(file, f"champ « {name} » inconnu dans la correspondance — champs "
                                                f"possibles : {', '.join(known)}"))
         if header not in headers and header not in names:
             raise MappingFileError(ImportIssue(file, f"colonne « {header} » de la correspondance absente du fichier "
                                                f"— colonnes présentes : {', '.join(headers)}", column=header))
-        choices.append(ColumnChoice(name, header, 1.0, "donné par l'utilisateur"))
+        reason = FIRST_OF_TWINS if header != given else "donné par l'utilisateur"
+        choices.append(ColumnChoice(name, header, 1.0, reason))
     options = {k: entry.get(k) for k in MAPPING_FILE_OPTIONS if k in entry}
     return ColumnMapping(layout, tuple(choices), source, options)
 
 
+def _first_of_twins(header: str, headers: tuple[str, ...]) -> str:
+    """« Montant TTC (1) » names the first of two « Montant TTC » (the second is « Montant TTC (2) »)."""
+    if header.endswith(" (1)") and headers.count(header[:-4]) > 1:
+        return header[:-4]
+    return header
+
+
 def entry_fits(headers: tuple[str, ...], entry: dict, names: tuple[str, ...] = ()) -> bool:
-    return all(header in headers or header in names for header in entry["columns"].values())
+    return all(_first_of_twins(header, headers) in headers or header in names
+               for header in entry["columns"].values())

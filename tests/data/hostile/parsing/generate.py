@@ -290,8 +290,16 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
          "correspondance.json": json.dumps({"layout": "invoices", "columns": {
              "document_id": "N° facture", "customer_id": "Code client", "issue_date": "Date facture",
              "amount": "Montant TTC"}}, ensure_ascii=False).encode("utf-8")},
-        {"outcome": "refused", "message": "le fichier a 2 colonnes de ce nom (colonnes 7, 8)",
-         "column": "Montant TTC"}, {"mapping": "correspondance.json"}),
+        {"outcome": "refused", "message": "le fichier a 2 colonnes de ce nom (colonnes 7, 8) — nommez « Montant TTC (1) » "
+                                          "pour la première", "column": "Montant TTC"},
+        {"mapping": "correspondance.json"}),
+    "mapping_first_of_two_columns_chosen_by_the_user": (
+        {"factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC"),
+         "correspondance.json": json.dumps({"layout": "invoices", "columns": {
+             "document_id": "N° facture", "customer_id": "Code client", "issue_date": "Date facture",
+             "amount": "Montant TTC (1)"}}, ensure_ascii=False).encode("utf-8")},
+        {"outcome": "accepted", "documents": 1, "documents_total": "100.00"},
+        {"mapping": "correspondance.json"}),
     "fec_two_debit_columns": (
         {"FEC.txt": fec(*(line + "\t0,00" for line in sale(1, "20260115", "1200,00", net="1000,00", vat="200,00")),
                         header=FEC_HEADER + "\tDebit")},
