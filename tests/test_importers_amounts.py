@@ -10,8 +10,8 @@ import pytest
 from kpi.importers.amounts import AmountError, detect_decimal_mark, parse_amounts, strip_decoration
 
 
-def parsed(values, mark=None):
-    return parse_amounts(pa.array(values), mark).values.to_pylist()
+def parsed(values, mark=None, currency=None):
+    return parse_amounts(pa.array(values), mark, currency).values.to_pylist()
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,29 @@ def test_comma_notations(text, expected):
 
 
 def test_point_notations_and_thousands_commas():
-    assert parsed(["1,234.56", "$3", "12.5"]) == [Decimal("1234.56"), Decimal("3.00"), Decimal("12.50")]
+    assert parsed(["1,234.56", "$3", "12.5"], currency="USD") == [Decimal("1234.56"), Decimal("3.00"), Decimal("12.50")]
+
+
+@pytest.mark.parametrize(("value", "token"), [("1 000,00 $", "$"), ("£500,00", "£"), ("250,00 CHF", "CHF"),
+                                              ("USD 12,00", "USD"), ("(12,50 ¥)", "¥")])
+def test_another_currency_than_the_imports_is_refused(value, token):
+    with pytest.raises(AmountError) as error:
+        parse_amounts(pa.array(["1,00", value]))
+    assert error.value.index == 1 and error.value.value == value
+    assert f"devise « {token} » alors que l'import est en EUR" in error.value.reason
+
+
+@pytest.mark.parametrize(("value", "inside"), [("12EUR34,00", "EUR"), ("1€2€3,45", "€"), ("12$50", "$")])
+def test_letters_or_signs_between_digits_are_unreadable(value, inside):
+    with pytest.raises(AmountError) as error:
+        parse_amounts(pa.array([value]), None, "USD")
+    assert f"montant illisible : « {inside} » entre les chiffres" in error.value.reason
+
+
+def test_the_imports_own_currency_is_read_at_either_end():
+    assert parsed(["€ 12,50", "-€3,00", "4,00 EUR", "(5,00 euros)", "6,00 €-"]) == [
+        Decimal("12.50"), Decimal("-3.00"), Decimal("4.00"), Decimal("-5.00"), Decimal("-6.00")]
+    assert parsed(["CHF 1'250.00", "3.00 chf"], currency="CHF") == [Decimal("1250.00"), Decimal("3.00")]
 
 
 def test_empty_cells_are_null():

@@ -74,7 +74,9 @@ def test_total_and_blank_rows_do_not_become_invoices(tmp_path):
     assert result.ledger.documents.num_rows == 1
     file = result.report.files[0]
     assert (file.rows_read, file.rows_imported, file.reconciled) == (2, 1, True)
-    assert any(w.message == "1 ligne(s) de total ignorée(s)" and w.row == 4 for w in file.warnings)
+    assert any(w.message == "1 ligne(s) de total mise(s) de côté (Σ 100,00) : chacune vaut la somme des lignes "
+               "au-dessus" and w.row == 4 for w in file.warnings)
+    assert file.details["total_rows"] == {"count": 1, "amount": Decimal("100.00")}
 
 
 def test_xlsx_with_a_title_row_dates_and_float_amounts(tmp_path):

@@ -105,3 +105,17 @@ def test_saved_mapping_round_trip(tmp_path):
     assert entry["layout"] == "payments" and entry["columns"] == {"date": "Le"} and entry["dayfirst"] is True
     assert saved_entry(tmp_path, ("autre",)) is None
     assert saved_entry(None, ("Le",)) is None
+
+
+def test_two_columns_that_fit_a_field_equally_are_rivals():
+    twice = guess_mapping(("N° facture", "Client", "Date facture", "Montant TTC", "Montant TTC"), "invoices")
+    assert [(r.field, r.chosen_position, r.other_position) for r in twice.rivals] == [("amount", 4, 5)]
+    synonyms = guess_mapping(("N° facture", "Client", "Date facture", "Montant TTC", "Net à payer"), "invoices")
+    assert [(r.field, r.chosen, r.other) for r in synonyms.rivals] == [("amount", "Montant TTC", "Net à payer")]
+    # A name or a label read from the first of two synonyms changes no figure: not a rival.
+    described = guess_mapping(("N° facture", "Client", "Raison sociale", "Activité", "Service", "Date facture",
+                               "Montant TTC"), "invoices")
+    assert described.rivals == ()
+    # A column another field takes is no rival: « Montant réglé » is the paid amount.
+    assert guess_mapping(("N° facture", "Client", "Date facture", "Montant TTC", "Montant réglé"),
+                         "invoices").rivals == ()

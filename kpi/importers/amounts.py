@@ -4,10 +4,16 @@ The whole column is parsed with Arrow string kernels; Python only looks at singl
 to name the first one that cannot be read.  No value ever goes through a binary float.
 A column already written plainly (-1234.5, 1 234,56: Parquet decimals and most large exports) is
 recognised in one pass and cast; any other goes through the full rules.
+
+A currency sign or code (€, EUR, $, CHF…) is read only at either end of a value, and only when it is
+the currency of the import (the file's currency column, else the workspace's, else EUR): « 250,00 CHF »
+in a euro import is refused, never stored as euros.  Letters or signs between digits (« 12EUR34,00 »,
+« 1€2€3,45 ») make the value unreadable: nothing inside a number is ever dropped.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -19,7 +25,21 @@ EXPECTED_AMOUNT = "attendu un nombre comme 1 234,56"
 
 # Characters people put inside numbers to group thousands: spaces of every kind and apostrophes.
 _GROUPING = "[ \u00a0\u202f\u2009'\u2019]"
-_CURRENCY = r"(?i)(€|eur(os?)?|\$|usd|chf|£|gbp)"
+# ISO codes people write next to amounts; a code not listed here is just letters (« montant illisible »).
+_CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY", "CAD", "AUD", "NZD", "HKD", "SGD", "SEK", "NOK", "DKK", "ISK",
+          "PLN", "CZK", "HUF", "RON", "BGN", "RUB", "UAH", "TRY", "ILS", "INR", "BRL", "ARS", "MXN", "ZAR", "MAD",
+          "TND", "DZD", "XOF", "XAF", "XPF", "AED", "SAR", "QAR", "KRW", "THB")
+# A currency token: any currency sign (Unicode category Sc: € $ £ ¥ ₣…), « US$ », « euro(s) » or a code.
+_TOKEN = r"(?:(?i:us\$|c\$|a\$|euros?|" + "|".join(_CODES) + r")\b|\p{Sc})"
+_LEADING_TOKEN = rf"^[(+\-\s]*(?P<currency>{_TOKEN})"
+_TRAILING_TOKEN = rf"(?P<currency>{_TOKEN})[)\-\s]*$"
+# What each sign stands for; a code stands for itself.
+_SIGN_CURRENCIES = {
+    "€": {"EUR"}, "EURO": {"EUR"}, "EUROS": {"EUR"}, "$": {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "ARS"},
+    "US$": {"USD"}, "C$": {"CAD"}, "A$": {"AUD"}, "£": {"GBP"}, "¥": {"JPY", "CNY"}, "₣": {"CHF"}, "₹": {"INR"},
+    "₽": {"RUB"}, "₺": {"TRY"}, "₪": {"ILS"}, "₩": {"KRW"}, "฿": {"THB"}, "₴": {"UAH"},
+}
+DEFAULT_CURRENCY = "EUR"
 _NEGATIVE_FORMS = (r"^\((.*)\)$", r"^(.*)-$", r"^-(.*)$")
 _PLAIN = rf"^-?(?:\d{{1,3}}(?:{_GROUPING}\d{{3}})+|\d+)(?:[.,]\d{{1,2}})?$"
 
@@ -42,11 +62,27 @@ class AmountColumn:
     decimal_mark: str | None
 
 
+def _currency_tokens(text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """The currency token at the start and at the end of each value (null where none)."""
+    return tuple(pc.struct_field(pc.extract_regex(text, pattern), "currency")
+                 for pattern in (_LEADING_TOKEN, _TRAILING_TOKEN))
+
+
+def _strip_tokens(text: pa.Array) -> pa.Array:
+    text = pc.replace_substring_regex(text, rf"^([(+\-\s]*){_TOKEN}\s*", r"\1")
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(text, rf"\s*{_TOKEN}([)\-\s]*)$", r"\1"))
+
+
+def currency_of_token(token: str) -> set[str]:
+    """The currencies a sign or code may stand for (« $ » is any dollar)."""
+    key = token.strip().upper()
+    return _SIGN_CURRENCIES.get(key) or _SIGN_CURRENCIES.get(token.strip()) or {key}
+
+
 def strip_decoration(text: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Remove currency signs, spaces and sign notations; return (digits and marks, is_negative)."""
+    """Remove currency tokens at either end, spaces and sign notations; return (digits and marks, is_negative)."""
     text = pc.utf8_trim_whitespace(text)
-    text = pc.replace_substring_regex(text, _CURRENCY, "")
-    text = pc.utf8_trim_whitespace(text)
+    text = _strip_tokens(text)
     negative = pa.array([False] * len(text)) if len(text) else pa.array([], pa.bool_())
     for pattern in _NEGATIVE_FORMS:
         matches = pc.fill_null(pc.match_substring_regex(text, pattern), False)
@@ -162,17 +198,42 @@ def _first_failing(text: pa.Array, valid: pa.Array) -> int | None:
     return indices[0].as_py() if len(indices) else None
 
 
-def parse_amounts(raw: pa.Array, decimal_mark: str | None = None) -> AmountColumn:
+def _check_currency(raw: pa.Array, trimmed: pa.Array, currency: str) -> None:
+    """Raise AmountError on the first value whose currency sign or code is not `currency`."""
+    for tokens in _currency_tokens(trimmed):
+        if tokens.null_count == len(tokens):
+            continue
+        foreign = [t for t in pc.unique(tokens.drop_null()).to_pylist() if currency not in currency_of_token(t)]
+        if foreign:
+            index = _first_failing(tokens, pc.invert(pc.is_in(tokens, value_set=pa.array(foreign, pa.string()))))
+            token = tokens[index].as_py()
+            raise AmountError(index, raw[index].as_py(),
+                              f"devise « {token} » alors que l'import est en {currency} — un espace de travail se "
+                              f"tient dans une seule devise : convertissez ce montant en {currency}")
+
+
+def _unreadable_reason(value: str) -> str:
+    """Why a value is not money, naming what stands between its digits when something does."""
+    inside = re.search(r"\d([^\d\s.,'’\u00a0\u202f\u2009_]+)\d", value)
+    if inside:
+        return f"montant illisible : « {inside.group(1)} » entre les chiffres — {EXPECTED_AMOUNT}"
+    return f"montant illisible — {EXPECTED_AMOUNT}"
+
+
+def parse_amounts(raw: pa.Array, decimal_mark: str | None = None, currency: str | None = None) -> AmountColumn:
     """Parse a text column of money; empty cells become null.  Raises AmountError on the first bad value.
 
     `decimal_mark` forces ',' or '.'; otherwise it is read from the column, and a column whose
-    marks could be either (only values like '1,234') is refused rather than guessed.
+    marks could be either (only values like '1,234') is refused rather than guessed.  `currency`
+    (default EUR) is the only currency a sign or code in a value may name.
     """
     raw = pc.cast(raw, pa.string())
     plain = _parse_plain(raw, decimal_mark)
     if plain is not None:
         return plain
-    empty = pc.equal(pc.utf8_trim_whitespace(pc.fill_null(raw, "")), "")
+    trimmed = pc.utf8_trim_whitespace(pc.fill_null(raw, ""))
+    _check_currency(raw, trimmed, (currency or DEFAULT_CURRENCY).upper())
+    empty = pc.equal(trimmed, "")
     text, negative = strip_decoration(pc.fill_null(raw, ""))
     mark = decimal_mark or detect_decimal_mark(text)
     if mark == "mixed":
@@ -195,7 +256,7 @@ def parse_amounts(raw: pa.Array, decimal_mark: str | None = None) -> AmountColum
     well_formed = pc.and_(well_formed, pc.match_substring_regex(text, r"\d"))
     index = _first_failing(text, pc.or_(empty, well_formed))
     if index is not None:
-        raise AmountError(index, raw[index].as_py(), f"montant illisible — {EXPECTED_AMOUNT}")
+        raise AmountError(index, raw[index].as_py(), _unreadable_reason(raw[index].as_py()))
     plain = pc.replace_substring_regex(text, rf"[_{g}]", "")
     plain = pc.replace_substring(plain, mark, ".") if mark != "." else plain
     plain = pc.if_else(negative, pc.binary_join_element_wise("-", plain, ""), plain)

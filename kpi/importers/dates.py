@@ -1,14 +1,23 @@
 """Dates written as text (JJ/MM/AAAA, AAAA-MM-JJ, AAAAMMJJ, M/D/YYYY) parsed to date32, column by column.
 
-Day/month order is decided once for a file from all its date columns: a value such as
-25/12/2023 settles it; when every value could be read both ways the user must say which.
-Components are extracted with Arrow regex kernels and checked with numpy, so 30/02 is refused
-instead of silently rolled over to March.  A column written only as AAAA-MM-JJ (Parquet dates,
-most large exports) is recognised in one pass and cast; any other goes through the full rules.
+Day/month order is decided for each column from its own values (25/12/2023 is day first,
+12/25/2023 month first); a column whose values could be read both ways takes the order of the
+file's other date columns; columns that disagree (« Date facture » day first, « Date règlement »
+month first) are refused with both named, as is a file where no value tells — the user then
+chooses the order of the whole file (`dayfirst`).  Components are extracted with Arrow regex
+kernels and checked with numpy, so 30/02 is refused instead of silently rolled over to March.
+A date may carry a time (« 2024-01-31 00:00:00 », « 31/01/2024 10:30 »), never other text.
+A column written only as AAAA-MM-JJ (Parquet dates, most large exports) is recognised in one pass
+and cast; any other goes through the full rules.
+
+Two-digit years are read in the window 1970–2069 (« 31/12/99 » is 1999, « 05/03/26 » 2026), and
+a date so read is refused when it lies more than 20 years from the median of every date of its
+file: « 15/03/69 » among 2026 invoices would be 2069, a typo rather than a date.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,27 +26,51 @@ import pyarrow.compute as pc
 
 EXPECTED_DATE = "attendu une date comme 31/12/2024 ou 2024-12-31"
 
-_YEAR_FIRST = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ].*)?$"
+# A time after the date (what spreadsheets and databases add), never any other text.
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?(?:Z|UTC|[+-]\d{2}:?\d{2}))?)?"
+_YEAR_FIRST = rf"^(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_TIME}$"
 _COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
-_SLASHED = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?:[T ].*)?$"
+_SLASHED = rf"^(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>\d{{4}}|\d{{2}}){_TIME}$"
+# A date followed by something else, to say so rather than « illisible ».
+_DATE_THEN_TEXT = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{8})(\D.*)$")
 _ISO = r"^\d{4}-\d{2}-\d{2}$"
 # JJ/MM/AAAA or MM/JJ/AAAA written on two digits: sliced by position rather than by regex groups.
 _FIXED_SLASHED = r"^\d{2}[-/.]\d{2}[-/.]\d{4}$"
 
 DAYFIRST_LABEL = "JJ/MM/AAAA"
 MONTHFIRST_LABEL = "MM/JJ/AAAA"
+# What the user can do when the day/month order is in doubt, in words that fit the command line and the app.
+DAY_ORDER_CHOICE = ("choisissez l'ordre des dates du fichier : jour/mois (JJ/MM/AAAA) ou mois/jour (MM/JJ/AAAA) — "
+                    "--dayfirst ou --monthfirst en ligne de commande, « Ordre des dates » sur la page Données")
+DAY_ORDER = "day_order"  # the remedy of such an issue: a choice of order for the file
+
+# Two-digit years: 70–99 are 1970–1999, 00–69 are 2000–2069.
+SHORT_YEAR_PIVOT = 70
+SHORT_YEAR_WINDOW = "1970–2069"
+# A two-digit year this far from the median of its file's dates is a typo, not a date.
+SHORT_YEAR_SPREAD_YEARS = 20
 
 
 class DateError(ValueError):
     """A date that cannot be read; `column` and `index` locate it, `reason` says why in French."""
 
-    def __init__(self, column: str, index: int, value: str, reason: str, ambiguous: bool = False):
+    def __init__(self, column: str, index: int, value: str, reason: str, ambiguous: bool = False,
+                 remedy: str | None = None):
         super().__init__(reason)
         self.column = column
         self.index = index
         self.value = value
         self.reason = reason
         self.ambiguous = ambiguous  # readable both ways: the day/month order must come from elsewhere
+        self.remedy = remedy  # DAY_ORDER when choosing the file's day/month order settles it
+
+
+@dataclass(frozen=True)
+class DateColumn:
+    """A parsed column and where its year was written on two digits (None: nowhere)."""
+
+    values: pa.Array  # date32
+    short_year: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -159,47 +192,70 @@ def _pieces(raw: pa.Array) -> _Pieces:
     )
 
 
+def _column_evidence(name: str, raw: pa.Array) -> tuple[tuple | None, tuple | None, tuple | None] | None:
+    """(day-first evidence, month-first evidence, a value readable both ways) of one column, each as
+    (column, index, value) or None; None when no value is written day and month first."""
+    if _iso_column(raw) is not None:
+        return None  # year first: says nothing about day/month order
+    pieces = _pieces(raw)
+    if pieces.slashed is None:
+        return None
+    s = pieces.slashed
+    found = []
+    for index in (np.flatnonzero(s["matched"] & (s["a"] > 12) & (s["b"] <= 12)),
+                  np.flatnonzero(s["matched"] & (s["b"] > 12) & (s["a"] <= 12)),
+                  np.flatnonzero(s["matched"] & (s["a"] != s["b"]) & (s["a"] <= 12) & (s["b"] <= 12))):
+        found.append((name, int(index[0]), pieces.text[int(index[0])].as_py()) if len(index) else None)
+    return found[0], found[1], found[2]
+
+
 def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> DateFormats:
-    """Read the day/month order from every date column of a file, or raise DateError asking for it."""
-    evidence_dayfirst = evidence_monthfirst = None
+    """The day/month order of a file's date columns, each read from its own values, or raise DateError.
+
+    `dayfirst` given by the user wins.  Otherwise every column that tells must tell the same; a
+    column that tells nothing takes the others' order; if none tells and a value reads both ways,
+    the user is asked."""
+    if dayfirst is not None:
+        return DateFormats(dayfirst, DAYFIRST_LABEL if dayfirst else MONTHFIRST_LABEL)
+    day_columns, month_columns = [], []
     undecided = None
     slashed_seen = False
     for name, raw in columns.items():
-        if _iso_column(raw) is not None:
-            continue  # year first: says nothing about day/month order
-        pieces = _pieces(raw)
-        if pieces.slashed is None:
+        evidence = _column_evidence(name, raw)
+        if evidence is None:
             continue
         slashed_seen = True
-        s = pieces.slashed
-        for flag, index in (("day", np.flatnonzero(s["matched"] & (s["a"] > 12) & (s["b"] <= 12))),
-                            ("month", np.flatnonzero(s["matched"] & (s["b"] > 12) & (s["a"] <= 12)))):
-            if len(index):
-                found = (name, int(index[0]), pieces.text[int(index[0])].as_py())
-                if flag == "day" and evidence_dayfirst is None:
-                    evidence_dayfirst = found
-                if flag == "month" and evidence_monthfirst is None:
-                    evidence_monthfirst = found
-        swappable = np.flatnonzero(s["matched"] & (s["a"] != s["b"]) & (s["a"] <= 12) & (s["b"] <= 12))
-        if len(swappable) and undecided is None:
-            undecided = (name, int(swappable[0]), pieces.text[int(swappable[0])].as_py())
-    if dayfirst is not None:
-        return DateFormats(dayfirst, DAYFIRST_LABEL if dayfirst else MONTHFIRST_LABEL)
-    if evidence_dayfirst and evidence_monthfirst:
-        name, index, value = evidence_monthfirst
+        day, month, both_ways = evidence
+        if day and month:
+            later = month if month[1] > day[1] else day
+            raise DateError(name, later[1], later[2],
+                            f"ordre jour/mois incohérent dans la colonne (« {day[2]} » se lit jour/mois, "
+                            f"« {month[2]} » mois/jour) — une des deux dates est mal saisie")
+        if day:
+            day_columns.append(day)
+        if month:
+            month_columns.append(month)
+        if both_ways and undecided is None:
+            undecided = both_ways
+    if day_columns and month_columns:
+        # The odd one out is named (the month-first side on a tie, as exports are mostly French).
+        odd, usual = (month_columns, day_columns) if len(month_columns) <= len(day_columns) \
+            else (day_columns, month_columns)
+        name, index, value = odd[0]
+        odd_order, usual_order = ("mois/jour", "jour/mois") if odd is month_columns else ("jour/mois", "mois/jour")
         raise DateError(name, index, value,
-                        f"ordre jour/mois incohérent dans le fichier (« {evidence_dayfirst[2]} » est au format "
-                        f"JJ/MM, « {value} » au format MM/JJ)")
-    if evidence_dayfirst:
+                        f"ordre jour/mois différent selon les colonnes : « {usual[0][0]} » se lit {usual_order} "
+                        f"(« {usual[0][2]} ») mais « {name} » se lit {odd_order} (« {value} ») — corrigez la colonne "
+                        f"mal saisie, ou {DAY_ORDER_CHOICE}", remedy=DAY_ORDER)
+    if day_columns:
         return DateFormats(True, DAYFIRST_LABEL)
-    if evidence_monthfirst:
+    if month_columns:
         return DateFormats(False, MONTHFIRST_LABEL)
     if undecided:
         name, index, value = undecided
         raise DateError(name, index, value,
                         f"date ambiguë : « {value} » peut se lire jour/mois ou mois/jour et aucune date du "
-                        "fichier ne tranche — précisez --dayfirst (JJ/MM/AAAA) ou --monthfirst (MM/JJ/AAAA)",
-                        ambiguous=True)
+                        f"fichier ne tranche — {DAY_ORDER_CHOICE}", ambiguous=True, remedy=DAY_ORDER)
     if slashed_seen:
         return DateFormats(True, DAYFIRST_LABEL)
     return DateFormats(None, "AAAA-MM-JJ")
@@ -207,9 +263,22 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
 
 def parse_dates(name: str, raw: pa.Array, formats: DateFormats) -> pa.Array:
     """Parse one column to date32 (null where empty); raise DateError on the first unreadable value."""
+    return read_dates(name, raw, formats).values
+
+
+def _unreadable_reason(value: str) -> str:
+    trailing = _DATE_THEN_TEXT.match(value)
+    if trailing:
+        return (f"date suivie d'un texte (« {trailing.group(2).strip()} ») — attendu une date seule, comme "
+                "31/12/2024 ou 2024-12-31, éventuellement suivie d'une heure")
+    return f"date illisible — {EXPECTED_DATE}"
+
+
+def read_dates(name: str, raw: pa.Array, formats: DateFormats) -> DateColumn:
+    """`parse_dates`, telling also which values had a two-digit year (see `implausible_short_years`)."""
     days = _parse_iso(raw)
     if days is not None:
-        return days
+        return DateColumn(days)
     pieces = _pieces(raw)
     n = len(pieces.text)
     year = np.zeros(n, dtype=np.int64)
@@ -221,18 +290,22 @@ def parse_dates(name: str, raw: pa.Array, formats: DateFormats) -> pa.Array:
             take = found["matched"] & ~readable
             year[take], month[take], day[take] = found["y"][take], found["m"][take], found["d"][take]
             readable |= take
+    short = None
     if pieces.slashed is not None:
         s = pieces.slashed
         take = s["matched"] & ~readable
         first, second = (s["a"], s["b"]) if formats.dayfirst in (True, None) else (s["b"], s["a"])
         short_year = s["y_digits"] == 2
-        full_year = np.where(short_year, np.where(s["y"] < 70, 2000 + s["y"], 1900 + s["y"]), s["y"])
+        full_year = np.where(short_year, np.where(s["y"] < SHORT_YEAR_PIVOT, 2000 + s["y"], 1900 + s["y"]), s["y"])
         year[take], month[take], day[take] = full_year[take], second[take], first[take]
         readable |= take
+        short = take & short_year
+        short = short if short.any() else None
     unreadable = np.flatnonzero(~readable & ~pieces.empty)
     if len(unreadable):
         index = int(unreadable[0])
-        raise DateError(name, index, pieces.text[index].as_py(), f"date illisible — {EXPECTED_DATE}")
+        value = pieces.text[index].as_py()
+        raise DateError(name, index, value, _unreadable_reason(value))
     bad_month = readable & ((month < 1) | (month > 12))
     bad_day = readable & ((day < 1) | (day > _days_in_month(year, month)))
     invalid = np.flatnonzero(bad_month | bad_day)
@@ -245,4 +318,34 @@ def parse_dates(name: str, raw: pa.Array, formats: DateFormats) -> pa.Array:
         index = int(implausible[0])
         raise DateError(name, index, pieces.text[index].as_py(), "année invraisemblable — attendu entre 1900 et 2199")
     days = _days_from_civil(year, month, day).astype(np.int32)
-    return pa.array(days, pa.int32(), mask=~readable).cast(pa.date32())
+    return DateColumn(pa.array(days, pa.int32(), mask=~readable).cast(pa.date32()), short)
+
+
+def implausible_short_years(columns: dict[str, tuple[pa.Array | None, DateColumn]]) -> DateError | None:
+    """The first two-digit-year date lying more than SHORT_YEAR_SPREAD_YEARS from the median of every date of
+    the file, as a DateError (None when there is none).  `columns`: header -> (raw text, at least where a
+    year has two digits; parsed column)."""
+    if not any(parsed.short_year is not None for _, parsed in columns.values()):
+        return None
+    every_day = np.concatenate([
+        np.asarray(parsed.values.cast(pa.int32()).drop_null().to_numpy(zero_copy_only=False), dtype=np.int64)
+        for _, parsed in columns.values()])
+    if not len(every_day):
+        return None
+    median = int(np.median(every_day))
+    spread = SHORT_YEAR_SPREAD_YEARS * 36525 // 100
+    for name, (raw, parsed) in columns.items():
+        if parsed.short_year is None:
+            continue
+        days = np.asarray(parsed.values.cast(pa.int32()).fill_null(median).to_numpy(zero_copy_only=False),
+                          dtype=np.int64)
+        far = np.flatnonzero(parsed.short_year & (np.abs(days - median) > spread))
+        if len(far):
+            index = int(far[0])
+            read_as = parsed.values[index].as_py()
+            typical = (np.datetime64(median, "D").astype(object)).year
+            return DateError(name, index, pc.utf8_trim_whitespace(raw[index:index + 1])[0].as_py(),
+                             f"année sur deux chiffres invraisemblable : lue {read_as.year} (fenêtre "
+                             f"{SHORT_YEAR_WINDOW}), à {abs(read_as.year - typical)} ans des autres dates du fichier "
+                             f"(autour de {typical}) — écrivez l'année sur quatre chiffres")
+    return None

@@ -13,6 +13,9 @@ class ImportIssue:
     column: str | None = None
     value: str | None = None
     severity: str = "error"  # 'error' blocks the import, 'warning' does not
+    # What the user can choose to settle it, for the CLI and the app to offer their own control:
+    # 'day_order' = the file's day/month order (CLI --dayfirst/--monthfirst, option dayfirst=True/False).
+    remedy: str | None = None
 
     def __str__(self) -> str:
         where = self.file

@@ -35,6 +35,16 @@ the earlier of the first entry that is no à-nouveau and the latest à-nouveau d
 opening entry itself is dated).
 
 The FEC has no due date: every document's is derived from the payment terms, and flagged so.
+
+Amounts: the norm wants a decimal comma and no thousands separator.  A value such as « 1.500 » (a
+point followed by three digits, no comma) could be 1,50 € or 1 500 €: it is refused.  A file none of
+whose amounts has a comma is read with a decimal point (« 1500.00 », « 12.5 »), and the report says
+so; a file mixing both marks is refused at the first value that does not fit.  In the « Montant +
+Sens » variant, Sens is D or C, Débit or Crédit, DEBIT or CREDIT, +1 (or 1) or -1, in any case and
+with or without accents; anything else is refused.  Entries whose debits and credits differ (by
+JournalCode and EcritureNum) and lines carrying both a debit and a credit happen in real files: they
+are read as they are (a line for its debit − credit) and named in the report's warnings.  A file
+whose debits or credits add up beyond what DECIMAL(18,2) holds is refused before anything is summed.
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ from kpi.importers.amounts import AmountError, parse_amounts
 from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.dates import DateError, DateFormats, parse_dates
 from kpi.importers.errors import ImportIssue
+from kpi.importers.fields import money_total_issue
 from kpi.importers.headers import compact
 from kpi.importers.lettrage import allocate
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
@@ -92,11 +103,31 @@ def is_fec(headers: tuple[str, ...]) -> bool:
         {"debit", "credit"} <= names or {"montant", "sens"} <= names)
 
 
+# The « Montant + Sens » variant: what Sens may say, once upper-cased and without accents.
+DEBIT_SENSES = ("D", "DEBIT", "+1", "1")
+CREDIT_SENSES = ("C", "CREDIT", "-1")
+# A point followed by three digits and no comma: 1,50 € or 1 500 €?
+_POINT_THOUSANDS = r"^[^,]*\.\d{3}[)\-]?$"
+NAMED_ENTRIES = 5  # EcritureNum named one by one in a warning; the others are counted
+
+
 def _columns(table: TextTable) -> dict[str, str]:
     """Standard FEC name -> header in the file (case varies: Montantdevise / MontantDevise)."""
     by_key = {compact(h): h for h in table.headers}
     wanted = FEC_COLUMNS + ("Montant", "Sens", "DateRglt")
     return {name: by_key[compact(name)] for name in wanted if compact(name) in by_key}
+
+
+def _twice(table: TextTable) -> list[ImportIssue]:
+    """A standard column present twice (« Debit » and « DEBIT »): which one holds the amounts is a guess."""
+    wanted = {compact(name): name for name in FEC_COLUMNS + ("Montant", "Sens")}
+    seen: dict[str, list[int]] = {}
+    for position, header in enumerate(table.headers, start=1):
+        if compact(header) in wanted:
+            seen.setdefault(compact(header), []).append(position)
+    return [ImportIssue(table.file, f"colonnes ambiguës : {len(at)} colonnes « {wanted[key]} » (colonnes "
+                        f"{', '.join(map(str, at))}) — un FEC n'en a qu'une ; supprimez celle qui est de trop",
+                        column=wanted[key]) for key, at in seen.items() if len(at) > 1]
 
 
 def _text(table: TextTable, columns: dict[str, str], name: str) -> np.ndarray:
@@ -105,25 +136,129 @@ def _text(table: TextTable, columns: dict[str, str], name: str) -> np.ndarray:
     return np.asarray(table.column(columns[name]).to_numpy(zero_copy_only=False), dtype=object)
 
 
-def _amounts(table: TextTable, columns: dict[str, str], issues: list[ImportIssue]) -> tuple | None:
-    """Debit and credit of every line in cents (the « Montant + Sens » variant included)."""
-    try:
-        if "Debit" in columns:
-            debit = parse_amounts(table.column(columns["Debit"]), ",").values
-            credit = parse_amounts(table.column(columns["Credit"]), ",").values
-            return to_cents(debit), to_cents(credit)
-        amount = to_cents(parse_amounts(table.column(columns["Montant"]), ",").values)
-        sense = np.char.upper(_text(table, columns, "Sens").astype(str))
-        is_debit = np.isin(sense, ["D", "+1", "1", "DEBIT"])
-        return np.where(is_debit, amount, 0), np.where(is_debit, 0, amount)
-    except AmountError as error:
-        header = columns.get("Debit") or columns.get("Montant")
-        for name in ("Debit", "Credit", "Montant"):
-            if name in columns and table.column(columns[name])[error.index].as_py() == error.value:
-                header = columns[name]
-        issues.append(ImportIssue(table.file, f"{error.reason} — attendu un montant FEC comme 1234,56",
-                                  table.row_of(error.index), header, error.value))
+def _decimal_mark(table: TextTable, headers: list[str], issues: list[ImportIssue]) -> str | None:
+    """',' (the norm), or '.' when no amount of the file has a comma; None after refusing « 1.500 »."""
+    has_comma = False
+    for header in headers:
+        cells = pc.utf8_trim_whitespace(table.column(header))
+        ambiguous = pc.indices_nonzero(pc.fill_null(pc.match_substring_regex(cells, _POINT_THOUSANDS), False))
+        if len(ambiguous):
+            index = ambiguous[0].as_py()
+            value = cells[index].as_py()
+            more = f" ({len(ambiguous)} montants dans ce cas)" if len(ambiguous) > 1 else ""
+            issues.append(ImportIssue(
+                table.file, f"montant FEC ambigu : « {value} » vaut-il {_two_readings(value)} ? La norme du FEC "
+                f"(A47 A-1) veut une virgule décimale et aucun séparateur de milliers — réexportez le FEC ou écrivez "
+                f"ce montant avec sa virgule{more}", table.row_of(index), header, value))
+            return None
+        has_comma = has_comma or bool(pc.any(pc.match_substring(cells, ",")).as_py())
+    if has_comma:
+        return ","
+    return "." if any(pc.any(pc.match_substring(table.column(h), ".")).as_py() for h in headers) else ","
+
+
+def _two_readings(value: str) -> str:
+    """« 1,5 € ou 1 500 € » for « 1.500 »: the point read as a decimal mark, then as a thousands separator."""
+    digits = re.sub(r"[^\d.]", "", value)
+    sign = "-" if re.search(r"^-|-$|^\(", value) else ""
+    grouped = f"{sign}{int(digits.replace('.', '')):,}".replace(",", " ") + " €"
+    if digits.count(".") != 1:
+        return f"{grouped} (un point n'est pas un séparateur du FEC)"
+    decimal = format(Decimal(digits).normalize(), "f").replace(".", ",")
+    return f"{sign}{decimal} € ou {grouped}"
+
+
+def _senses(table: TextTable, header: str, amount: np.ndarray, issues: list[ImportIssue]) -> np.ndarray | None:
+    """True where Sens says debit, False where it says credit; None after refusing a Sens that says neither."""
+    raw = table.column(header)
+    sense = pc.utf8_upper(pc.utf8_trim_whitespace(raw))
+    sense = pc.replace_substring_regex(sense, "[ÉÈÊË]", "E")
+    sense = pc.replace_substring_regex(sense, "[\u2212\u2013\u2014]", "-")  # typographic minus signs
+    is_debit = _array(pc.is_in(sense, value_set=pa.array(DEBIT_SENSES)))
+    is_credit = _array(pc.is_in(sense, value_set=pa.array(CREDIT_SENSES)))
+    unknown = np.flatnonzero(~is_debit & ~is_credit & (amount != 0))
+    if len(unknown):
+        index = int(unknown[0])
+        more = f" ({len(unknown)} lignes dans ce cas)" if len(unknown) > 1 else ""
+        issues.append(ImportIssue(table.file, "sens illisible — attendu D (débit) ou C (crédit) ; sont lus aussi "
+                                  f"Débit/Crédit, DEBIT/CREDIT et +1/-1, en majuscules ou minuscules{more}",
+                                  table.row_of(index), header, raw[index].as_py()))
         return None
+    return is_debit
+
+
+def _array(values) -> np.ndarray:
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _amounts(table: TextTable, columns: dict[str, str], issues: list[ImportIssue]) -> tuple | None:
+    """Debit and credit of every line in cents (the « Montant + Sens » variant included), and the decimal mark
+    the file was read with."""
+    if "Debit" in columns and "Credit" in columns:
+        names = ["Debit", "Credit"]
+    elif "Montant" in columns and "Sens" in columns:
+        names = ["Montant"]
+    else:
+        issues.append(ImportIssue(table.file, "colonnes FEC Debit et Credit (ou Montant et Sens) absentes — colonnes "
+                                  f"présentes : {', '.join(table.headers)}"))
+        return None
+    headers = [columns[name] for name in names]
+    mark = _decimal_mark(table, headers, issues)
+    if mark is None:
+        return None
+    parsed = []
+    for header in headers:
+        try:
+            values = parse_amounts(table.column(header), mark, "EUR").values
+        except AmountError as error:
+            expected = "1234,56" if mark == "," else "1234.56 (aucun montant du fichier n'a de virgule)"
+            issues.append(ImportIssue(table.file, f"{error.reason} — attendu un montant FEC comme {expected}",
+                                      table.row_of(error.index), header, error.value))
+            return None
+        beyond = money_total_issue(values, f"de la colonne « {header} »")
+        if beyond is not None:
+            index = pc.index(pc.abs(values), pc.max(pc.abs(values))).as_py()
+            issues.append(ImportIssue(table.file, beyond + " ; la valeur citée est la plus grande de la colonne",
+                                      table.row_of(index), header, table.column(header)[index].as_py()))
+            return None
+        parsed.append(to_cents(values))
+    if len(parsed) == 2:
+        return parsed[0], parsed[1], mark
+    amount = parsed[0]
+    is_debit = _senses(table, columns["Sens"], amount, issues)
+    if is_debit is None:
+        return None
+    # A negative amount keeps its sign: its sense says which column it would stand in.
+    return np.where(is_debit, amount, 0), np.where(is_debit, 0, amount), mark
+
+
+def _entry_warnings(table: TextTable, journal: np.ndarray, number: np.ndarray, debit: np.ndarray,
+                    credit: np.ndarray, customer_line: np.ndarray) -> list[ImportIssue]:
+    """Warnings naming the EcritureNum of customer entries whose debits and credits differ, and of customer
+    lines carrying both a debit and a credit: read as they are, but a reader of the report should know."""
+    warnings = []
+    both = np.flatnonzero((debit != 0) & (credit != 0) & customer_line)
+    if len(both):
+        named = ", ".join(f"{journal[i]} {number[i]} (ligne {table.row_of(int(i))})" for i in both[:NAMED_ENTRIES])
+        more = f" et {len(both) - NAMED_ENTRIES} autre(s)" if len(both) > NAMED_ENTRIES else ""
+        warnings.append(ImportIssue(table.file, f"{len(both)} ligne(s) 411 portent à la fois un débit et un crédit "
+                                    f"(écriture {named}{more}) : lues pour leur solde, débit − crédit",
+                                    table.row_of(int(both[0])), severity="warning", value=str(number[both[0]])))
+    frame = pd.DataFrame({"journal": journal, "number": number, "net": debit - credit, "customer": customer_line,
+                          "line": np.arange(len(journal))})
+    entries = frame.groupby(["journal", "number"], sort=False).agg(
+        net=("net", "sum"), customer=("customer", "any"), line=("line", "first"))
+    unbalanced = entries[(entries["net"] != 0) & entries["customer"]]
+    if len(unbalanced):
+        named = ", ".join(f"{j} {n} (écart {money(cents_to_decimal(int(gap)))})"
+                          for (j, n), gap in unbalanced["net"].head(NAMED_ENTRIES).items())
+        more = f" et {len(unbalanced) - NAMED_ENTRIES} autre(s)" if len(unbalanced) > NAMED_ENTRIES else ""
+        first = int(unbalanced["line"].iloc[0])
+        warnings.append(ImportIssue(table.file, f"{len(unbalanced)} écriture(s) client déséquilibrée(s), Σ débit ≠ Σ "
+                                    f"crédit (écriture {named}{more}) : lues telles quelles, leurs lignes 411 comptent "
+                                    "pour leur montant", table.row_of(first), severity="warning",
+                                    value=str(number[first])))
+    return warnings
 
 
 def _dates(table: TextTable, columns: dict[str, str], name: str, issues: list[ImportIssue]) -> np.ndarray | None:
@@ -228,12 +363,15 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
         issues.append(ImportIssue(table.file, f"colonne(s) FEC obligatoire(s) absente(s) : {', '.join(missing)}"))
         return None
     before = len(issues)
+    issues.extend(_twice(table))
+    if len(issues) > before:
+        return None
     amounts = _amounts(table, columns, issues)
     entry_date = _dates(table, columns, "EcritureDate", issues)
     piece_date = _dates(table, columns, "PieceDate", issues)
     if len(issues) > before:
         return None
-    debit, credit = amounts
+    debit, credit, decimal_mark = amounts
     net = debit - credit
     journal = _text(table, columns, "JournalCode")
     number = _text(table, columns, "EcritureNum")
@@ -333,6 +471,12 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
     warnings, details = _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry_date, rows,
                                         account, account_label, journal, group, allocation, credits, doc_at,
                                         first_day, zero_lines, documents, settlements, terms)
+    warnings.extend(_entry_warnings(table, journal, number, debit, credit, customer_line))
+    if decimal_mark == ".":
+        warnings.append(ImportIssue(table.file, "montants lus avec un point décimal (« 1500.00 » = 1 500,00 €) : aucun "
+                                    "montant du fichier n'a de virgule, alors que la norme du FEC en veut une",
+                                    severity="warning"))
+    details["decimal_mark"] = decimal_mark
     return ParsedFile(table.file, "fec", with_origin(documents, DOCUMENTS_WITH_ORIGIN),
                       with_origin(settlements, SETTLEMENTS_WITH_ORIGIN), rows_read=table.num_rows,
                       warnings=tuple(warnings), details=details, currency="EUR")

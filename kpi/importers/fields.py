@@ -2,47 +2,61 @@
 
 from __future__ import annotations
 
+import copy
+from decimal import Decimal
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.importers.amounts import AmountError, column_decimal_mark, parse_amounts, typed_amounts, typed_decimal_mark
-from kpi.importers.dates import DateError, DateFormats, decide_day_order, parse_dates, typed_dates
+from kpi.importers.amounts import (
+    DEFAULT_CURRENCY,
+    AmountError,
+    column_decimal_mark,
+    parse_amounts,
+    typed_amounts,
+    typed_decimal_mark,
+)
+from kpi.importers.dates import (
+    DateColumn,
+    DateError,
+    DateFormats,
+    decide_day_order,
+    implausible_short_years,
+    read_dates,
+    typed_dates,
+)
 from kpi.importers.errors import ImportIssue
-from kpi.importers.headers import AMOUNT_FIELDS
+from kpi.importers.headers import AMOUNT_FIELDS, FIELD_LABELS
 from kpi.importers.mapping import DATE_FIELDS, ColumnMapping
+from kpi.importers.report import money
 from kpi.importers.tables import TextTable
 
-FIELD_LABELS = {
-    "document_id": "numéro de facture",
-    "customer_id": "code client",
-    "customer_name": "nom du client",
-    "activity": "activité",
-    "issue_date": "date de facture",
-    "due_date": "date d'échéance",
-    "amount": "montant TTC",
-    "paid_date": "date de règlement",
-    "paid_amount": "montant réglé",
-    "currency": "devise",
-    "settlement_id": "référence du règlement",
-    "date": "date du règlement",
-    "kind": "type de règlement (cash, writeoff ou credit)",
-    "source_document_id": "avoir imputé",
-    "applies_to": "facture d'origine de l'avoir",
-    # Collection-activity logs (kpi/importers/activity.py).
-    "disputed": "litige (oui/non)", "opened_date": "date d'ouverture du litige",
-    "resolved_date": "date de résolution du litige", "disputed_amount": "montant en litige", "reason": "motif",
-    "reminder_date": "date de la relance", "channel": "canal de relance", "stage": "niveau de relance",
-    "cost": "coût", "plan_id": "numéro d'échéancier", "installment_amount": "montant de l'échéance",
-    "cost_date": "date du frais", "cost_amount": "montant du frais", "category": "catégorie de frais",
-}
+
+
+# The largest sum the ledger's money type DECIMAL(18,2) holds: a file whose amounts add up beyond it
+# (in absolute value) could not be summed by any report, so it is refused when read.
+MAX_TOTAL = Decimal("9999999999999999.99")
+CURRENCY_NAMES = {"€": "EUR", "EURO": "EUR", "EUROS": "EUR"}
+
+
+def money_total_issue(values: pa.Array, what: str) -> str | None:
+    """The message when Σ |values| exceeds MAX_TOTAL, else None."""
+    if not len(values) or values.null_count == len(values):
+        return None
+    total = pc.sum(pc.abs(values)).as_py()
+    if total is None or total <= MAX_TOTAL:
+        return None
+    return (f"montants hors de portée : Σ {what} en valeur absolue = {money(total)}, au-delà de "
+            f"{money(MAX_TOTAL)}, la plus grande somme que l'espace de travail sait tenir (DECIMAL(18,2)) — un "
+            "montant est sans doute erroné")
 
 
 class FieldReader:
     """Reads the fields of one mapped table; every problem found is appended to `issues`."""
 
     def __init__(self, table: TextTable, mapping: ColumnMapping, issues: list[ImportIssue], *,
-                 dayfirst: bool | None = None, decimal: str | None = None):
+                 dayfirst: bool | None = None, decimal: str | None = None, currency: str | None = None):
         self.table = table
         self.mapping = mapping
         self.issues = issues
@@ -50,10 +64,32 @@ class FieldReader:
         self.ambiguous_dates = False  # True when only the other files of the import can tell day from month
         self.decimal = decimal or mapping.options.get("decimal") or self._file_decimal_mark()
         self.date_formats = self._day_order(dayfirst if dayfirst is not None else mapping.options.get("dayfirst"))
+        self.currency = self._amount_currency(currency or mapping.options.get("currency"))
+        # header -> (text when a year has two digits, parsed), for the year check once every date is read
+        self.read_dates: dict[str, tuple[pa.Array | None, DateColumn]] = {}
 
-    def _issue(self, message: str, index: int | None = None, header: str | None = None, value=None) -> None:
+    def _issue(self, message: str, index: int | None = None, header: str | None = None, value=None,
+               remedy: str | None = None) -> None:
         row = self.table.row_of(index) if index is not None else None
-        self.issues.append(ImportIssue(self.table.file, message, row, header, value))
+        self.issues.append(ImportIssue(self.table.file, message, row, header, value, remedy=remedy))
+
+    def _amount_currency(self, workspace: str | None) -> str:
+        """The currency a sign in an amount may name: the file's own currency column when it holds one
+        currency, else the workspace's, else EUR."""
+        header = self.mapping.header("currency")
+        if header is not None:
+            values = self.table.column(header)
+            named = pc.unique(pc.utf8_upper(values.filter(pc.not_equal(values, "")))).to_pylist()
+            if len(named) == 1:
+                return CURRENCY_NAMES.get(named[0], named[0])
+        return (workspace or DEFAULT_CURRENCY).upper()
+
+    def filtered(self, keep: np.ndarray) -> FieldReader:
+        """The same reader over the rows where `keep` is true (the day order and decimal mark stay the file's)."""
+        reader = copy.copy(self)  # sharing `issues`: what it finds is this file's
+        reader.table = self.table.filter(pa.array(keep))
+        reader.read_dates = {}
+        return reader
 
     def _file_decimal_mark(self) -> str | None:
         marks = set()
@@ -74,7 +110,7 @@ class FieldReader:
             return decide_day_order(columns, dayfirst)
         except DateError as error:
             self.ambiguous_dates = error.ambiguous
-            self._issue(error.reason, error.index, error.column, error.value)
+            self._issue(error.reason, error.index, error.column, error.value, error.remedy)
             return None
 
     def _typed(self, header: str, *, dates: bool) -> pa.Array | None:
@@ -102,17 +138,28 @@ class FieldReader:
             more = f" ({count} lignes dans ce cas)" if count > 1 else ""
             self._issue(f"{FIELD_LABELS[name]} manquant(e){more}", index, self.mapping.header(name), "")
 
+    def money(self, header: str) -> pa.Array:
+        """The column's amounts as decimal128(18,2); raises AmountError on the first that is not money."""
+        typed = self._typed(header, dates=False)
+        read = typed_amounts(typed, self.decimal) if typed is not None else None
+        return read.values if read is not None else parse_amounts(self.table.column(header), self.decimal,
+                                                                  self.currency).values
+
     def amounts(self, name: str, required: bool) -> pa.Array | None:
         header = self.mapping.header(name)
         if header is None:
             return None
         raw = self.table.column(header)
-        typed = self._typed(header, dates=False)
-        read = typed_amounts(typed, self.decimal) if typed is not None else None
         try:
-            values = read.values if read is not None else parse_amounts(raw, self.decimal).values
+            values = self.money(header)
         except AmountError as error:
             self._issue(error.reason, error.index, header, error.value)
+            return None
+        beyond = money_total_issue(values, f"de la colonne « {header} »")
+        if beyond is not None:
+            index = pc.index(pc.abs(values), pc.max(pc.abs(values))).as_py()
+            self._issue(beyond + " ; la valeur citée est la plus grande de la colonne", index, header,
+                        raw[index].as_py())
             return None
         if required:
             self._require_filled(name, raw)
@@ -126,13 +173,21 @@ class FieldReader:
         typed = self._typed(header, dates=True)
         read = typed_dates(typed) if typed is not None else None
         try:
-            values = read if read is not None else parse_dates(header, raw, self.date_formats)
+            parsed = DateColumn(read) if read is not None else read_dates(header, raw, self.date_formats)
         except DateError as error:
-            self._issue(error.reason, error.index, header, error.value)
+            self._issue(error.reason, error.index, header, error.value, error.remedy)
             return None
+        # The text is kept only to name a two-digit year: a million-row column is not held for nothing.
+        self.read_dates[header] = (raw if parsed.short_year is not None else None, parsed)
         if required:
             self._require_filled(name, raw)
-        return values
+        return parsed.values
+
+    def check_years(self) -> None:
+        """Refuse a two-digit year far from the file's other dates (once every date column is read)."""
+        error = implausible_short_years(self.read_dates)
+        if error is not None:
+            self._issue(error.reason, error.index, error.column, error.value)
 
     def rows(self) -> pa.Array:
         return pa.array(self.table.rows, pa.int64())

@@ -6,6 +6,7 @@ dropped), so « N° Facture », "invoiceNumber" and "INVOICE_NO" all meet their 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -207,6 +208,31 @@ COST_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
+# What each canonical field is called in messages.
+FIELD_LABELS = {
+    "document_id": "numéro de facture",
+    "customer_id": "code client",
+    "customer_name": "nom du client",
+    "activity": "activité",
+    "issue_date": "date de facture",
+    "due_date": "date d'échéance",
+    "amount": "montant TTC",
+    "paid_date": "date de règlement",
+    "paid_amount": "montant réglé",
+    "currency": "devise",
+    "settlement_id": "référence du règlement",
+    "date": "date du règlement",
+    "kind": "type de règlement (cash, writeoff ou credit)",
+    "source_document_id": "avoir imputé",
+    "applies_to": "facture d'origine de l'avoir",
+    # Collection-activity logs (kpi/importers/activity.py).
+    "disputed": "litige (oui/non)", "opened_date": "date d'ouverture du litige",
+    "resolved_date": "date de résolution du litige", "disputed_amount": "montant en litige", "reason": "motif",
+    "reminder_date": "date de la relance", "channel": "canal de relance", "stage": "niveau de relance",
+    "cost": "coût", "plan_id": "numéro d'échéancier", "installment_amount": "montant de l'échéance",
+    "cost_date": "date du frais", "cost_amount": "montant du frais", "category": "catégorie de frais",
+}
+
 # Headers that look like an amount but are not the TTC amount a receivable is made of.
 NOT_GROSS_AMOUNT = ("ht", "hors taxe", "hors taxes", "tva", "vat", "tax", "taxe", "excl", "remise",
                     "discount", "quantite", "qte", "quantity", "prix unitaire", "unit price", "jours", "days")
@@ -218,6 +244,7 @@ CANONICAL_DOCUMENT_HEADERS = ("document_id", "customer_id", "issue_date", "amoun
 CANONICAL_SETTLEMENT_HEADERS = ("settlement_id", "customer_id", "date", "amount", "kind")
 
 
+@functools.lru_cache(maxsize=8192)  # every file's headers meet the same few hundred synonyms
 def normal_form(header: str) -> str:
     """« N° Facture » -> 'n facture', 'invoiceNumber' -> 'invoice number', 'Date_Échéance' -> 'date echeance'."""
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header.strip())
@@ -228,5 +255,6 @@ def normal_form(header: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=8192)
 def compact(header: str) -> str:
     return normal_form(header).replace(" ", "")

@@ -30,12 +30,15 @@ class InspectedFile:
     preview: pd.DataFrame  # first documents as parsed (settlements when the file has none)
     details: dict = field(default_factory=dict)
     issues: tuple[ImportIssue, ...] = ()
+    # The columns as read, for a mapping to name: a second « Montant TTC » is « Montant TTC (2) ».
+    columns: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
             "file": self.file,
             "layout": self.layout,
             "headers": list(self.headers),
+            "columns": list(self.columns),
             "source": {k: v for k, v in self.source.items() if k != "mapping"},
             "mapping": self.mapping.to_dict() if self.mapping else None,
             "rows": self.rows,
@@ -45,7 +48,7 @@ class InspectedFile:
             "details": {k: (str(v) if not isinstance(v, (int, str, list, dict, type(None))) else v)
                         for k, v in self.details.items()},
             "issues": [{"row": i.row, "column": i.column, "value": i.value, "message": i.message,
-                        "severity": i.severity, "text": str(i)} for i in self.issues],
+                        "severity": i.severity, "remedy": i.remedy, "text": str(i)} for i in self.issues],
         }
 
     def to_text(self) -> str:
@@ -92,7 +95,7 @@ class InspectResult:
     def to_dict(self) -> dict:
         return {"ok": self.ok, "files": [f.to_dict() for f in self.files],
                 "issues": [{"file": i.file, "row": i.row, "column": i.column, "value": i.value,
-                            "message": i.message, "severity": i.severity, "text": str(i)} for i in self.issues]}
+                            "message": i.message, "severity": i.severity, "remedy": i.remedy, "text": str(i)} for i in self.issues]}
 
     def to_text(self) -> str:
         parts = [f.to_text() for f in self.files]
@@ -128,7 +131,7 @@ def inspect_files(paths, **options) -> InspectResult:
             describe_source(opened), opened.table.num_rows,
             parsed.documents.num_rows if parsed else 0, parsed.settlements.num_rows if parsed else 0,
             _preview(parsed) if parsed else opened.table.cells.slice(0, PREVIEW_ROWS).to_pandas(),
-            dict(parsed.details) if parsed else {}, tuple(issues)))
+            dict(parsed.details) if parsed else {}, tuple(issues), tuple(opened.table.cells.column_names)))
     if parsed_files and not any(i.severity == "error" for f in inspected for i in f.issues):
         checked = check_ledger(parsed_files, known_documents=opts.known_documents,
                                tolerance_days=opts.tolerance_days, currency=opts.currency)

@@ -5,6 +5,10 @@ invoice amount is a partial payment; a paid amount above it is an overpayment (s
 A credit note's row may name the invoice it applies to (« Facture d'origine »): the row then asks
 for a `credit` application of the whole credit note, undated, that validation caps at what the
 invoice has left open once every file of the import is read, and dates (KPI-SPEC §1).
+
+An invoice due before its issue date is refused (the message says by how many days: a typo, or day and
+month swapped); a credit note may be, as some software gives it its invoice's due date, and is kept so.
+Total rows (« Total », « Sous-total ») are set aside before, by total_rows.py.
 """
 
 from __future__ import annotations
@@ -27,28 +31,6 @@ from kpi.importers.payments import settlement_ids
 from kpi.importers.report import money
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
-
-
-def without_total_rows(table: TextTable, mapping: ColumnMapping) -> tuple[TextTable, list[ImportIssue], int]:
-    """Rows « Total … » at the foot of an export sum the others: reading them would count twice."""
-    key = mapping.header("document_id") or mapping.header("settlement_id")
-    if key is None or table.num_rows == 0:
-        return table, [], 0
-    no_reference = pc.equal(table.column(key), "")
-    named_total = pc.match_substring_regex(table.column(key), r"(?i)^\s*total")
-    if not pc.any(pc.or_(no_reference, named_total)).as_py():
-        return table, [], 0  # every row has a reference that is not « Total »: no other column to scan
-    says_total = pa.array([False] * table.num_rows)
-    for name in table.cells.column_names:
-        says_total = pc.or_(says_total, pc.match_substring_regex(table.column(name), r"(?i)^\s*(sous[- ]?)?total"))
-    total_rows = pc.and_(pc.or_(no_reference, named_total), says_total)
-    if not pc.any(total_rows).as_py():
-        return table, [], 0
-    keep = pc.invert(total_rows)
-    rows = table.rows[np.asarray(total_rows.to_numpy(zero_copy_only=False), dtype=bool)]
-    kept = table.filter(keep)
-    note = ImportIssue(table.file, f"{len(rows)} ligne(s) de total ignorée(s)", int(rows[0]), severity="warning")
-    return kept, [note], len(rows)
 
 
 def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIssue]:
@@ -110,6 +92,10 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
     if len(issues) > before:
         return None
     warnings: list[ImportIssue] = []
+    if due_date is not None:
+        _due_before_issue(table, mapping, issue_date, due_date, amount, issues, warnings)
+        if len(issues) > before:
+            return None
     if customer_name is None:
         customer_name = customer_id
     else:
@@ -159,6 +145,31 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
         currency=currency, columns={**mapping.fields, "date": mapping.header("paid_date")},
         activity={"disputes": disputes} if disputes.num_rows else {},
     )
+
+
+def _due_before_issue(table: TextTable, mapping: ColumnMapping, issue_date: pa.Array, due_date: pa.Array,
+                      amount: pa.Array, issues: list[ImportIssue], warnings: list[ImportIssue]) -> None:
+    early = np.asarray(pc.fill_null(pc.less(due_date, issue_date), False).to_numpy(zero_copy_only=False), dtype=bool)
+    if not early.any():
+        return
+    credit_note = np.asarray(pc.fill_null(pc.less(amount, pa.scalar(Decimal("0.00"), MONEY)), False)
+                             .to_numpy(zero_copy_only=False), dtype=bool)
+    invoices = np.flatnonzero(early & ~credit_note)
+    header = mapping.header("due_date")
+    if len(invoices):
+        index = int(invoices[0])
+        due, issued = due_date[index].as_py(), issue_date[index].as_py()
+        days = f"{(issued - due).days:,}".replace(",", " ")
+        more = f" ({len(invoices)} factures dans ce cas)" if len(invoices) > 1 else ""
+        issues.append(ImportIssue(
+            table.file, f"échéance du {due:%d/%m/%Y} antérieure de {days} jour(s) à la date de facture "
+            f"({issued:%d/%m/%Y}) — attendu une échéance le jour de la facture ou après (date mal saisie, jour et "
+            f"mois inversés ?){more}", table.row_of(index), header, table.column(header)[index].as_py()))
+        return
+    notes = np.flatnonzero(early)
+    warnings.append(ImportIssue(table.file, f"{len(notes)} avoir(s) à échéance antérieure à leur date (celle de leur "
+                                "facture, sans doute) : échéance gardée telle quelle", table.row_of(int(notes[0])),
+                                header, severity="warning"))
 
 
 def _sum(values) -> Decimal:

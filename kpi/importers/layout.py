@@ -67,16 +67,17 @@ def detect(table: TextTable, options: ImportOptions, user_entries: list[dict]) -
     forced = options.layout
     if forced == "fec" or (forced is None and is_fec(table.headers)):
         return Detected("fec", None)
+    names = tuple(table.cells.column_names)  # a second « Montant TTC » is « Montant TTC (2) »
     if user_entries:
-        fitting = [entry for entry in user_entries if entry_fits(table.headers, entry)]
+        fitting = [entry for entry in user_entries if entry_fits(table.headers, entry, names)]
         # With no entry that fits, the closest one is applied so that its absent columns are named.
         entry = fitting[0] if fitting else max(
             user_entries, key=lambda e: sum(h in table.headers for h in e["columns"].values()))
-        mapping = mapping_from_entry(table.file, table.headers, entry, "fichier")
+        mapping = mapping_from_entry(table.file, table.headers, entry, "fichier", names)
         return Detected(_canonical_name(table, mapping), mapping)
     saved = saved_entry(options.mappings_dir, table.headers)
     if saved is not None and forced in (None, "canonical", saved.get("layout")):
-        mapping = mapping_from_entry(table.file, table.headers, saved, "enregistrée")
+        mapping = mapping_from_entry(table.file, table.headers, saved, "enregistrée", names)
         return Detected(_canonical_name(table, mapping), mapping)
     if forced in ACTIVITY_LAYOUTS:
         return Detected(forced, guess_mapping(table.headers, forced))

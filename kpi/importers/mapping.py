@@ -7,6 +7,7 @@ A mapping comes from the headers (synonyms), from a mapping file the user wrote
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from kpi.importers.headers import (
     AMOUNT_FIELDS,
     COST_FIELDS,
     DISPUTE_FIELDS,
+    FIELD_LABELS,
     INVOICE_FIELDS,
     NOT_GROSS_AMOUNT,
     PAYMENT_FIELDS,
@@ -38,6 +40,8 @@ _DATE_WORDS = {"date", "echeance", "le", "jour", "day", "dated"}
 _AMOUNT_WORDS = {"montant", "amount", "total", "ttc", "somme", "solde", "valeur", "prix", "price"}
 # Keys a mapping file may carry besides the columns, passed on as reading options.
 MAPPING_FILE_OPTIONS = ("dayfirst", "decimal", "terms", "currency")
+# The reason of a choice a mapping file made as « Montant TTC (1) »: the first of two columns of that name.
+FIRST_OF_TWINS = "donné par l'utilisateur : la première des colonnes de ce nom"
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,23 @@ class ColumnChoice:
 
 
 @dataclass(frozen=True)
+class Rival:
+    """A column that fits a field exactly as well as the one chosen: which to read is the user's call."""
+
+    field: str
+    chosen: str  # the header chosen
+    chosen_position: int  # 1-based column numbers, to tell two columns of the same name apart
+    other: str
+    other_position: int
+
+
+@dataclass(frozen=True)
 class ColumnMapping:
     layout: str  # 'invoices' | 'payments'
     choices: tuple[ColumnChoice, ...]
     source: str = "auto"  # 'auto' | 'fichier' (--mapping) | 'enregistrée' (saved for this header signature)
     options: dict = field(default_factory=dict)
+    rivals: tuple[Rival, ...] = ()
 
     def header(self, name: str) -> str | None:
         return next((c.header for c in self.choices if c.field == name), None)
@@ -75,13 +91,23 @@ class ColumnMapping:
         }
 
 
+@functools.lru_cache(maxsize=256)
+def _compacts(synonyms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(compact(s) for s in synonyms)
+
+
+@functools.lru_cache(maxsize=8192)
+def _resemblance(key: str, strong: tuple[str, ...]) -> float:
+    return max((difflib.SequenceMatcher(None, key, compact(s)).ratio() for s in strong), default=0.0)
+
+
 def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[float, str]:
     strong, weak = synonyms
     key = compact(header)
     words = set(normal_form(header).split())
-    if key in {compact(s) for s in strong}:
+    if key in _compacts(strong):
         return 1.0, "synonyme exact"
-    if key in {compact(s) for s in weak}:
+    if key in _compacts(weak):
         return 0.75, "mot générique"
     is_date_field = field_name in DATE_FIELDS
     if is_date_field != bool(words & _DATE_WORDS):
@@ -96,7 +122,7 @@ def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[
     for synonym in weak:
         if set(synonym.split()) <= words:
             return 0.5, f"contient « {synonym} »"
-    best = max((difflib.SequenceMatcher(None, key, compact(s)).ratio() for s in strong), default=0.0)
+    best = _resemblance(key, strong)
     if best >= 0.85:
         return round(0.6 * best, 2), "ressemble à un synonyme"
     return 0.0, ""
@@ -112,16 +138,70 @@ def guess_mapping(headers: tuple[str, ...], layout: str) -> ColumnMapping:
             if confidence >= MINIMUM_CONFIDENCE:
                 candidates.append((-confidence, order, position, name, header, confidence, reason))
     candidates.sort()
-    taken_fields, taken_headers, choices = set(), set(), []
-    for *_, name, header, confidence, reason in candidates:
+    taken_fields, taken_headers, choices, positions = set(), set(), [], {}
+    for _, _, position, name, header, confidence, reason in candidates:
         if name in taken_fields or header in taken_headers:
             continue
         taken_fields.add(name)
         taken_headers.add(header)
         choices.append(ColumnChoice(name, header, confidence, reason))
+        positions[name] = position
     order = list(fields)
     choices.sort(key=lambda c: order.index(c.field))
-    return ColumnMapping(layout, tuple(choices))
+    return ColumnMapping(layout, tuple(choices), rivals=_rivals(choices, positions, candidates))
+
+
+# Fields that only describe (a name, a label): two exact synonyms of one (« Client » and « Raison sociale »)
+# are common and the first is read; for the others, ids, dates and money, a second exact synonym is a rival.
+DESCRIPTIVE_FIELDS = ("customer_name", "activity", "reason", "channel", "stage", "category")
+
+
+def _rivals(choices: list[ColumnChoice], positions: dict[str, int], candidates: list[tuple]) -> tuple[Rival, ...]:
+    """Columns as fit for a chosen field as the chosen one and used by no other field: two « Montant TTC »,
+    or two exact synonyms of it (« Montant TTC » and « Total TTC »).  Reading the first would be a guess."""
+    owner = {c.header: c.field for c in choices}
+    found = []
+    for choice in choices:
+        for _, _, position, name, header, confidence, _ in candidates:
+            if name != choice.field or confidence != choice.confidence or position == positions[name]:
+                continue
+            if owner.get(header, name) != name:
+                continue  # that column is another field's
+            if header == choice.header or (confidence == 1.0 and name not in DESCRIPTIVE_FIELDS):
+                found.append(Rival(name, choice.header, positions[name] + 1, header, position + 1))
+                break
+    return tuple(found)
+
+
+def mapping_ambiguities(file: str, headers: tuple[str, ...], mapping: ColumnMapping) -> list[ImportIssue]:
+    """Refusals for fields two columns could hold (see `_rivals`), and for a user's mapping naming a header
+    the file has twice."""
+    issues = []
+    for rival in mapping.rivals:
+        what = FIELD_LABELS.get(rival.field, rival.field)
+        if rival.chosen == rival.other:
+            columns = f"deux colonnes « {rival.chosen} » (colonnes {rival.chosen_position} et {rival.other_position})"
+            names = f"« {rival.chosen} (1) » ou « {rival.chosen} (2) »"
+        else:
+            columns = (f"les colonnes « {rival.chosen} » (colonne {rival.chosen_position}) et « {rival.other} » "
+                       f"(colonne {rival.other_position})")
+            names = f"« {rival.chosen} » ou « {rival.other} »"
+        issues.append(ImportIssue(
+            file, f"colonnes ambiguës : {columns} peuvent toutes deux être le champ {what} — supprimez ou renommez "
+            f"celle qui ne l'est pas, ou donnez la correspondance des colonnes (--mapping, ou la correction des "
+            f"colonnes sur la page Données) en nommant {names}", column=rival.other))
+    # A mapping file (--mapping) may have been written without knowing the file has two columns of the name;
+    # one the app saved was picked among the columns as read, where the first keeps the plain name.
+    if mapping.source == "fichier":
+        for choice in mapping.choices:
+            at = [i + 1 for i, h in enumerate(headers) if h == choice.header]
+            if len(at) > 1 and choice.reason != FIRST_OF_TWINS:
+                issues.append(ImportIssue(
+                    file, f"colonnes ambiguës : la correspondance nomme « {choice.header} » pour le champ "
+                    f"{FIELD_LABELS.get(choice.field, choice.field)}, et le fichier a {len(at)} colonnes de ce nom "
+                    f"(colonnes {', '.join(map(str, at))}) — nommez « {choice.header} (1) » pour la première, "
+                    f"« {choice.header} (2) » pour la deuxième", column=choice.header))
+    return issues
 
 
 def read_mapping_file(path: Path) -> list[dict]:
@@ -145,25 +225,37 @@ class MappingFileError(Exception):
         self.issue = issue
 
 
-def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source: str) -> ColumnMapping:
-    """A user-given mapping checked against the file: unknown fields or absent headers are errors."""
+def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source: str,
+                       names: tuple[str, ...] = ()) -> ColumnMapping:
+    """A user-given mapping checked against the file: unknown fields or absent headers are errors.  `names` are
+    the file's columns as read (« Montant TTC (2) » for a second « Montant TTC »), which a mapping may use."""
     layout = entry.get("layout", "invoices")
     if layout not in LAYOUT_FIELDS:
         raise MappingFileError(ImportIssue(file, f"disposition « {layout} » inconnue dans la correspondance — "
                                            f"attendu {', '.join(LAYOUT_FIELDS)}"))
     known = LAYOUT_FIELDS[layout]
     choices = []
-    for name, header in entry["columns"].items():
+    for name, given in entry["columns"].items():
+        header = _first_of_twins(given, headers)
         if name not in known:
             raise MappingFileError(ImportIssue(file, f"champ « {name} » inconnu dans la correspondance — champs "
                                                f"possibles : {', '.join(known)}"))
-        if header not in headers:
+        if header not in headers and header not in names:
             raise MappingFileError(ImportIssue(file, f"colonne « {header} » de la correspondance absente du fichier "
                                                f"— colonnes présentes : {', '.join(headers)}", column=header))
-        choices.append(ColumnChoice(name, header, 1.0, "donné par l'utilisateur"))
+        reason = FIRST_OF_TWINS if header != given else "donné par l'utilisateur"
+        choices.append(ColumnChoice(name, header, 1.0, reason))
     options = {k: entry.get(k) for k in MAPPING_FILE_OPTIONS if k in entry}
     return ColumnMapping(layout, tuple(choices), source, options)
 
 
-def entry_fits(headers: tuple[str, ...], entry: dict) -> bool:
-    return all(header in headers for header in entry["columns"].values())
+def _first_of_twins(header: str, headers: tuple[str, ...]) -> str:
+    """« Montant TTC (1) » names the first of two « Montant TTC » (the second is « Montant TTC (2) »)."""
+    if header.endswith(" (1)") and headers.count(header[:-4]) > 1:
+        return header[:-4]
+    return header
+
+
+def entry_fits(headers: tuple[str, ...], entry: dict, names: tuple[str, ...] = ()) -> bool:
+    return all(_first_of_twins(header, headers) in headers or header in names
+               for header in entry["columns"].values())

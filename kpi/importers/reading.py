@@ -17,15 +17,16 @@ from kpi.importers.dialect import SEPARATOR_NAMES
 from kpi.importers.errors import ImportFailed, ImportIssue
 from kpi.importers.fec import read_fec
 from kpi.importers.fields import FieldReader
-from kpi.importers.invoice_list import read_invoice_list, without_total_rows
+from kpi.importers.invoice_list import read_invoice_list
 from kpi.importers.layout import Detected, detect
-from kpi.importers.mapping import MappingFileError, read_mapping_file
+from kpi.importers.mapping import MappingFileError, mapping_ambiguities, read_mapping_file
 from kpi.importers.options import ImportOptions
 from kpi.importers.parsed import ParsedFile
 from kpi.importers.payments import read_payments
 from kpi.importers.report import FileReport, ImportReport, ImportResult
 from kpi.importers.saved_mappings import save_mapping
 from kpi.importers.tables import PARQUET_SUFFIXES, SPREADSHEET_SUFFIXES, TextTable, UnreadableFile, open_table
+from kpi.importers.total_rows import set_aside_total_rows
 from kpi.importers.validation import KnownDocuments, check_ledger, total
 
 # In a folder, the files taken: the readable ones, and old workbooks so that they are refused by name.
@@ -88,18 +89,28 @@ def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: l
         from kpi.importers.terms import PaymentTerms
 
         terms = PaymentTerms.parse(mapping.options["terms"])
-    table, notes, total_rows = without_total_rows(table, mapping)
-    reader = FieldReader(table, mapping, issues, dayfirst=options.dayfirst, decimal=options.decimal)
+    ambiguous = mapping_ambiguities(table.file, table.headers, mapping)
+    if ambiguous:
+        issues.extend(ambiguous)
+        return OpenedFile(table, detected, None, None)
+    reader = FieldReader(table, mapping, issues, dayfirst=options.dayfirst, decimal=options.decimal,
+                         currency=options.currency)
+    reader, totals = set_aside_total_rows(reader)
+    table = reader.table
     if mapping.layout in ACTIVITY_LAYOUTS:
         parsed = read_activity(table, mapping, reader)
     elif mapping.layout == "payments":
         parsed = read_payments(table, mapping, reader)
     else:
         parsed = read_invoice_list(table, mapping, reader, terms)
+    reader.check_years()
+    if parsed is not None and totals.count:
+        # Total rows were read, not imported: they count in the rows read, and the report says what they held.
+        parsed = replace(parsed, warnings=(totals.note(table.file),) + parsed.warnings,
+                         rows_read=parsed.rows_read + totals.count,
+                         details={**parsed.details, "total_rows": {"count": totals.count, "amount": totals.amount}})
     if parsed is not None:
-        # Total rows were read, not imported: they count in the rows read.
-        parsed = replace(parsed, layout=detected.layout, warnings=tuple(notes) + parsed.warnings,
-                         rows_read=parsed.rows_read + total_rows)
+        parsed = replace(parsed, layout=detected.layout)
     return OpenedFile(table, detected, reader, parsed)
 
 

@@ -19,6 +19,8 @@ LABELS = {
                         "partie, {unapplied} (reste Σ {unapplied_amount})",
         "unapplied_writeoffs": "pertes sans facture (non lettrées), qui réduisent l'encours : {count} (Σ {amount})",
         "opening_documents": "à-nouveaux (soldes d'ouverture, hors ventes de la période) : {count} (Σ {amount})",
+        "total_rows": "lignes de total mises de côté (chacune vaut la somme des lignes au-dessus) : {count} "
+                      "(Σ {amount})",
         "in_file": "Σ fichier",
         "imported": "Σ importé",
         "equal": "égaux",
@@ -46,6 +48,7 @@ LABELS = {
                         "or in part, {unapplied} (Σ left {unapplied_amount})",
         "unapplied_writeoffs": "write-offs matched to no invoice, reducing AR: {count} (Σ {amount})",
         "opening_documents": "opening balances (à-nouveaux, not sales of the period): {count} (Σ {amount})",
+        "total_rows": "total rows set aside (each the sum of the rows above it): {count} (Σ {amount})",
         "in_file": "Σ in file",
         "imported": "Σ imported",
         "equal": "equal",
@@ -87,15 +90,15 @@ class FileReport:
     source: dict = field(default_factory=dict)  # format, encoding, separator, sheet, mapping
 
     def _credit_lines(self, labels: dict, lang: str) -> list[str]:
-        """Credit notes left unapplied, write-offs matched to nothing and opening balances are said, never
-        folded into a ✓: each changes what a reader takes for open."""
+        """Credit notes left unapplied, write-offs matched to nothing, opening balances and total rows set aside
+        are said, never folded into a ✓: each changes what a reader takes for open or for the file's sum."""
         d, lines = self.details, []
         applied, unapplied = d.get("credit_notes_applied"), d.get("credit_notes_unapplied")
         if applied and unapplied and (applied["count"] or unapplied["count"]):
             lines.append(labels["credit_notes"].format(
                 applied=applied["count"], applied_amount=money(Decimal(str(applied["amount"])), lang),
                 unapplied=unapplied["count"], unapplied_amount=money(Decimal(str(unapplied["amount"])), lang)))
-        for key in ("unapplied_writeoffs", "opening_documents"):
+        for key in ("total_rows", "unapplied_writeoffs", "opening_documents"):
             figure = d.get(key)
             # À-nouveaux are said whenever the reader gives them, even none: the user then knows they were looked for.
             if figure and (figure["count"] or key == "opening_documents"):
@@ -187,7 +190,7 @@ class ImportResult:
 
 def _issue_dict(issue: ImportIssue) -> dict:
     return {"file": issue.file, "row": issue.row, "column": issue.column, "value": issue.value,
-            "message": issue.message, "severity": issue.severity, "text": str(issue)}
+            "message": issue.message, "severity": issue.severity, "remedy": issue.remedy, "text": str(issue)}
 
 
 def _plain(value):

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from kpi.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA
 from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.errors import ImportIssue
+from kpi.importers.fields import money_total_issue
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
 from kpi.importers.report import money
 
@@ -637,6 +638,25 @@ def _late_payments(documents: pa.Table, settlements: pa.Table, issues: list[Impo
                               severity="warning"))
 
 
+def _beyond_money(documents: pa.Table, settlements: pa.Table, known: KnownDocuments,
+                  issues: list[ImportIssue]) -> None:
+    """Σ |amounts| of the documents (with those the workspace holds, when given) and of the settlements must fit
+    DECIMAL(18,2), or no report could add them up: each file may fit and the import not.  Checked before any
+    sum in cents (int64) is taken; the row named holds the import's largest amount."""
+    stored = known.table.column("amount").combine_chunks().cast(MONEY).drop_null()
+    for table, what, also in ((documents, "des factures et avoirs", stored), (settlements, "des règlements", None)):
+        if not table.num_rows:
+            continue
+        amounts = table.column("amount").combine_chunks().cast(MONEY)
+        with_stored = also is not None and len(also) > 0
+        beyond = money_total_issue(pa.concat_arrays([amounts, also]) if with_stored else amounts,
+                                   what + (" de l'import et de l'espace de travail" if with_stored else " de l'import"))
+        if beyond is None:
+            continue
+        file, line = _where(table, pc.index(pc.abs(amounts), pc.max(pc.abs(amounts))).as_py())
+        issues.append(ImportIssue(file, beyond + " ; la ligne citée porte le plus grand montant de l'import", line))
+
+
 def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_days: int = 7,
                  currency: str | None = None) -> Checked:
     issues: list[ImportIssue] = []
@@ -657,10 +677,13 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     ledger_currency = (currency or (currencies.pop() if len(currencies) == 1 else None) or "EUR").upper()
     documents = _concat([p.documents for p in parsed], DOCUMENTS_WITH_ORIGIN)
     settlements = _concat([p.settlements for p in parsed], SETTLEMENTS_WITH_ORIGIN)
+    known = KnownDocuments.from_option(known_documents)
+    _beyond_money(documents, settlements, known, issues)
+    if any(i.severity == "error" for i in issues):
+        return Checked(documents, settlements, ledger_currency, issues, adjustments)
     documents = _duplicates(documents, "document_id", DOCUMENT_CONTENT, "numéro de facture", issues, adjustments)
     if any(i.severity == "error" for i in issues):
         return Checked(documents, settlements, ledger_currency, issues, adjustments)
-    known = KnownDocuments.from_option(known_documents)
     # Undated `credit` rows are what an invoice list's « Facture d'origine » column asks for: resolved
     # once every other settlement is linked and counted once.
     listed = _mask(pc.and_(pc.equal(settlements.column("kind"), "credit"), pc.is_null(settlements.column("date"))))
