@@ -31,6 +31,7 @@ from kpi.report import PeriodReport, period_report
 from kpi.series import aging_history, monthly_series
 from kpi.untrusted import markdown_text
 from kpi.view import ViewState
+from kpi.errors import EncoursError
 from kpi.workspace import Workspace, WorkspaceBusy
 from pages import session_files
 
@@ -346,6 +347,9 @@ def show_error(error: BaseException, t: Translator) -> None:
     """A readable message instead of a traceback; the traceback goes to the server log."""
     if isinstance(error, WorkspaceBusy):
         st.warning(t("error.workspace_busy"))
+        return
+    if isinstance(error, EncoursError):  # read-only, corrupted, full disk, a file stopped at its limit…
+        st.error(markdown_text(str(error)))
         return
     issues = getattr(error, "issues", None)
     if issues:

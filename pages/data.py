@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi import importers
+from kpi import sandbox
 from kpi.importers import ImportFailed
 from kpi.untrusted import markdown_text, spreadsheet_text
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
@@ -43,24 +43,30 @@ def _texts(values) -> list:
     return [spreadsheet_text("" if value is None else str(value)) for value in values]
 
 
-def _discard_if_unused(workspace: Workspace) -> None:
-    """A workspace made for an import that was then refused holds nothing: it must not stay in the list.
+def _signature(paths: list[Path], options: dict, target: Workspace) -> tuple:
+    """What a dry run depends on: the files as they are, the options, and the mappings saved so far."""
+    mappings = sorted((p.name, p.stat().st_mtime_ns) for p in target.mappings_dir.glob("*")) \
+        if target.mappings_dir.is_dir() else []
+    files = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    return files, tuple(sorted(options.items())), str(target.path), tuple(mappings)
 
-    Only its database goes: a mapping corrected for these files (mappings/) is kept for the next try.
-    """
-    try:
-        if not workspace.exists() or not workspace.imports().empty:
-            return
-    except Exception as error:  # unreadable: not ours to remove
-        context.log.warning("could not check %s after a refused import: %s", workspace.path, error)
-        return
-    context.forget_ledger(workspace)
-    for leftover in (workspace.database, workspace.database.with_name(workspace.database.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    try:
-        workspace.path.rmdir()  # only when nothing else is in it
-    except OSError:
-        pass
+
+def _in_child(task: str, paths: list[Path], options: dict, target: Workspace):
+    """An inspection or a dry run, read in a child process under a memory and time limit (kpi.sandbox),
+    so that no file can take the server down; kept for this session until the files or options change."""
+    key = (task, _signature(paths, options, target))
+    held = st.session_state.setdefault("data_dry_runs", {})
+    if key not in held:
+        run = sandbox.run_inspect if task == "inspect" else sandbox.run_check
+        held.clear()  # one set of files at a time
+        try:
+            held[key] = ("ok", run(paths, {"mappings_dir": target.mappings_dir, **options}))
+        except Exception as error:
+            held[key] = ("error", error)
+    outcome, value = held[key]
+    if outcome == "error":
+        raise value
+    return value
 
 if done := st.session_state.pop(DONE_KEY, None):
     st.success(done, icon=":material/check_circle:")
@@ -176,63 +182,61 @@ day_order = order_column.radio(
 options = {"terms": f"{int(terms)}", "dayfirst": DAY_ORDERS[day_order]}
 
 # -- how each file is read: layout and mapping, correctable ------------------------------------------
-inspect_files = getattr(importers, "inspect_files", None)
-if inspect_files is not None:
-    try:
-        with st.spinner(t("data.inspecting")):
-            inspection = inspect_files(paths, mappings_dir=target.mappings_dir, **options)
-    except Exception as error:  # the dry run below still says what is wrong, row by row
-        context.log.warning("inspection failed: %s", error)
-        inspection = None
-    for found in getattr(inspection, "files", ()):
-        name = getattr(found, "file", "?")
-        layout = getattr(found, "layout", None)
-        with st.expander(t("data.file_layout", file=markdown_text(name), layout=t(f"data.layout.{layout}")),
-                         expanded=True):
-            preview = getattr(found, "preview", None)
-            if preview is not None:
-                preview = preview if isinstance(preview, pd.DataFrame) else pd.DataFrame(preview)
-                # Cells as read: text stays text in the table's download; parsed amounts stay numbers.
-                st.dataframe(preview.map(spreadsheet_text), hide_index=True, width="stretch", height=180)
-            mapping = getattr(found, "mapping", None)
-            headers = tuple(getattr(found, "headers", ()) or ())
-            if mapping is None or not headers:
-                continue
-            from kpi.importers.mapping import LAYOUT_FIELDS, ColumnChoice, ColumnMapping
-            from kpi.importers.saved_mappings import save_mapping
+try:
+    with st.spinner(t("data.inspecting")):
+        inspection = _in_child("inspect", paths, options, target)
+except Exception as error:  # the dry run below still says what is wrong, row by row
+    context.log.warning("inspection failed: %s", error)
+    inspection = None
+for found in getattr(inspection, "files", ()):
+    name = getattr(found, "file", "?")
+    layout = getattr(found, "layout", None)
+    with st.expander(t("data.file_layout", file=markdown_text(name), layout=t(f"data.layout.{layout}")),
+                     expanded=True):
+        preview = getattr(found, "preview", None)
+        if preview is not None:
+            preview = preview if isinstance(preview, pd.DataFrame) else pd.DataFrame(preview)
+            # Cells as read: text stays text in the table's download; parsed amounts stay numbers.
+            st.dataframe(preview.map(spreadsheet_text), hide_index=True, width="stretch", height=180)
+        mapping = getattr(found, "mapping", None)
+        headers = tuple(getattr(found, "headers", ()) or ())
+        if mapping is None or not headers:
+            continue
+        from kpi.importers.mapping import LAYOUT_FIELDS, ColumnChoice, ColumnMapping
+        from kpi.importers.saved_mappings import save_mapping
 
-            st.caption(t("data.mapping_help"))
-            fields = list(LAYOUT_FIELDS.get(mapping.layout, {}))
-            chosen: dict[str, str] = {}
-            columns = st.columns(3)
-            for index, field_name in enumerate(fields):
-                current = mapping.header(field_name)
-                options_list = ["", *headers]
-                picked = columns[index % 3].selectbox(
-                    t(f"field.{field_name}"), options_list,
-                    index=options_list.index(current) if current in options_list else 0,
-                    format_func=lambda h: h or t("data.not_mapped"),
-                    key=f"map_{name}_{field_name}",
+        st.caption(t("data.mapping_help"))
+        fields = list(LAYOUT_FIELDS.get(mapping.layout, {}))
+        chosen: dict[str, str] = {}
+        columns = st.columns(3)
+        for index, field_name in enumerate(fields):
+            current = mapping.header(field_name)
+            options_list = ["", *headers]
+            picked = columns[index % 3].selectbox(
+                t(f"field.{field_name}"), options_list,
+                index=options_list.index(current) if current in options_list else 0,
+                format_func=lambda h: h or t("data.not_mapped"),
+                key=f"map_{name}_{field_name}",
+            )
+            if picked:
+                chosen[field_name] = picked
+        if chosen != mapping.fields:
+            if st.button(t("data.apply_mapping"), key=f"apply_{name}"):
+                corrected = ColumnMapping(
+                    mapping.layout,
+                    tuple(ColumnChoice(f, h, 1.0, "app") for f, h in chosen.items()),
+                    source="app",
+                    options=dict(mapping.options),
                 )
-                if picked:
-                    chosen[field_name] = picked
-            if chosen != mapping.fields:
-                if st.button(t("data.apply_mapping"), key=f"apply_{name}"):
-                    corrected = ColumnMapping(
-                        mapping.layout,
-                        tuple(ColumnChoice(f, h, 1.0, "app") for f, h in chosen.items()),
-                        source="app",
-                        options=dict(mapping.options),
-                    )
-                    # Saved with the target workspace: the next file with these headers reads the same way.
-                    save_mapping(target.mappings_dir, headers, corrected)
-                    st.rerun()
+                # Saved with the target workspace: the next file with these headers reads the same way.
+                save_mapping(target.mappings_dir, headers, corrected)
+                st.rerun()
 
 # -- validation: a dry run of the import ----------------------------------------------------------------
 st.subheader(t("data.validation"))
 try:
     with st.spinner(t("data.validating")):
-        result = importers.read_files(paths, mappings_dir=target.mappings_dir, **options)
+        report = _in_child("check", paths, options, target)
 except ImportFailed as error:
     st.error(t("data.errors_block", count=len(error.issues)))
     if any(DAY_ORDER_MESSAGE.search(issue.message) for issue in error.issues):
@@ -252,7 +256,6 @@ except Exception as error:
     context.show_error(error, t)
     st.stop()
 
-report = result.report
 st.dataframe(
     {
         t("data.file"): _texts(f.file for f in report.files),
@@ -273,15 +276,11 @@ else:
 
 target_label = t(f"data.target_{target_choice}", workspace=markdown_text(view.workspace_label))
 if st.button(t("data.confirm", workspace=target_label), type="primary", key="data_confirm"):
-    existed = target.exists()
     try:
         with st.spinner(t("data.importing")):
-            if target_choice == TARGET_NEW:
-                target.create()
-            stored_import = target.import_files(paths, **options)
+            # In a child process under a memory limit; a refused or stopped first import leaves no workspace.
+            stored_import = sandbox.run_import(target.path, paths, options)
     except Exception as error:
-        if not existed:
-            _discard_if_unused(target)
         context.show_error(error, t)
         st.stop()
     context.forget_ledger(target)

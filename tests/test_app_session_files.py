@@ -139,11 +139,13 @@ def test_a_stopping_server_removes_the_folder_at_once(tmp_path):
 
 
 def test_a_refused_first_import_leaves_no_workspace(worked, temp, monkeypatch):
-    def refused(self, paths, **options):  # stored nothing, as an import refused at the last step
-        self.create()
+    # The page imports through kpi.sandbox, whose child builds a first workspace aside and leaves
+    # nothing when refused (tests/test_workspace_faults.py, tests/test_sandbox.py): the page must not
+    # create anything itself either.
+    def refused(workspace_path, paths, options=None, **limits):
         raise ImportFailed([ImportIssue("documents.csv", "refusé pour le test")])
 
-    monkeypatch.setattr(Workspace, "import_files", refused)
+    monkeypatch.setattr("kpi.sandbox.run_import", refused)
     app = _data_page(session(MARCH))
     app.get("file_uploader")[0].set_value(WORKED_UPLOAD).run()
     app.radio(key="data_target").set_value("new").run()
