@@ -126,6 +126,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _currency(text: str) -> str:
+    code = text.strip().upper()
+    if not (len(code) == 3 and code.isalpha()):
+        raise argparse.ArgumentTypeError(f"expected a three-letter currency code such as EUR, USD or CHF, got {text!r}")
+    return code
+
+
 def _add_files(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILES", help=FILES_HELP)
     group = parser.add_argument_group("reading files (ignored for a workspace)")
@@ -138,6 +145,9 @@ def _add_files(parser: argparse.ArgumentParser) -> None:
     order.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="read ambiguous dates as MM/DD/YYYY")
     group.add_argument("--encoding", type=_encoding, help="force the text encoding (utf-8, cp1252, iso-8859-15)")
     group.add_argument("--delimiter", help="force the CSV separator (, ; tab |)")
+    group.add_argument("--currency", type=_currency, metavar="CODE",
+                       help="the files' currency as an ISO code (EUR, USD, CHF…): amounts marked with another are"
+                            " refused; default: the files' own currency column, else EUR (a workspace keeps its own)")
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -176,7 +186,7 @@ def _limited(args: argparse.Namespace) -> bool:
 
 
 def _import_options(args: argparse.Namespace) -> dict:
-    names = ("layout", "mapping", "sheet", "terms", "dayfirst", "encoding", "delimiter")
+    names = ("layout", "mapping", "sheet", "terms", "dayfirst", "encoding", "delimiter", "currency")
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 

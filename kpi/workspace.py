@@ -269,6 +269,10 @@ class Workspace:
         """Parse, then store unless another import changed the workspace meanwhile (then None)."""
         state, known = None, None
         if self.exists():
+            # A workspace holds one currency: amounts in another are refused, not stored as euros.
+            stored_currency = self.settings().get("currency")
+            if stored_currency and "currency" not in options:
+                options = {**options, "currency": stored_currency}
             # With each document's amount and the credit applications already drawn on it, so that
             # a credit note is never applied beyond its amount across imports.
             with self._read() as connection:

@@ -199,7 +199,8 @@ for found in getattr(inspection, "files", ()):
             # Cells as read: text stays text in the table's download; parsed amounts stay numbers.
             st.dataframe(preview.map(spreadsheet_text), hide_index=True, width="stretch", height=180)
         mapping = getattr(found, "mapping", None)
-        headers = tuple(getattr(found, "headers", ()) or ())
+        # The columns as read: a second « Montant TTC » is offered as « Montant TTC (2) ».
+        headers = tuple(getattr(found, "columns", ()) or getattr(found, "headers", ()) or ())
         if mapping is None or not headers:
             continue
         from kpi.importers.mapping import LAYOUT_FIELDS, ColumnChoice, ColumnMapping

@@ -140,3 +140,17 @@ def test_a_credit_note_is_never_applied_beyond_its_amount_across_imports(tmp_pat
     assert len(workspace.imports()) == 1
     # The same application read again (the same file re-imported) is not counted twice.
     assert workspace.import_files(MATCHING_FILES).already_imported
+
+
+def test_a_workspace_in_euros_refuses_amounts_in_another_currency(tmp_path):
+    """The workspace's currency (Paramètres) is the import's: « 250,00 CHF » is not stored as euros."""
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files(WORKED_FILES)
+    workspace.save_settings({"currency": "EUR"})
+    francs = tmp_path / "factures.csv"
+    francs.write_text("N° facture;Code client;Client;Date facture;Montant TTC\n"
+                      "CH-1;C9;Horlogerie Suisse;15/03/2026;250,00 CHF\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as refused:
+        workspace.import_files([francs])
+    assert "CHF" in str(refused.value) and "EUR" in str(refused.value)
+    assert len(workspace.imports()) == 1

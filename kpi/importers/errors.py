@@ -37,3 +37,7 @@ class ImportFailed(Exception):
         if len(self.issues) > 20:
             lines.append(f"… et {len(self.issues) - 20} autres erreurs")
         super().__init__("Import refusé :\n" + "\n".join(lines))
+
+    def __reduce__(self):
+        # Rebuilt from its issues, so it crosses a process boundary (kpi.sandbox) intact.
+        return type(self), ([*self.issues, *self.warnings],)
