@@ -2,9 +2,9 @@
 
 Run with `streamlit run app.py`. The sidebar state round-trips through st.query_params
 (see kpi/view.py), so a copied URL reproduces the view. Pages only draw: they read the
-View this file builds (pages/context.py) and ask kpi/ for numbers.
+View this file builds (ui/context.py) and ask kpi/ for numbers.
 
-The sidebar's state lives in plain session keys (pages/context.py, SidebarState); widgets
+The sidebar's state lives in plain session keys (ui/context.py, SidebarState); widgets
 only show it and report the user's changes. When the app itself changes the state (a month
 clicked on a chart, the workspace an import went into, a new workspace's default period),
 the widget concerned gets a new key and is drawn afresh, rather than having its widget
@@ -23,8 +23,8 @@ from kpi.i18n import LANGUAGES, Translator
 from kpi.periods import Period
 from kpi.view import CUSTOM, PERIOD_CHOICES, ViewState, preset_period, resolve_period
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, ensure_demo_workspace, list_workspaces
-from pages import context, session_files
-from pages.context import redraw, widget_key
+from ui import context, session_files
+from ui.context import redraw, widget_key
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -38,18 +38,18 @@ t = Translator(sidebar.lang)
 # Pages are registered before anything can call st.rerun(): a rerun before st.navigation on
 # a first visit to a page's URL (/clients) makes Streamlit report "Page not found".
 pages = [
-    st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="synthese",
+    st.Page("app_pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="synthese",
             default=True),
-    st.Page("pages/aged_balance.py", title=t("page.aged_balance"), icon=":material/stacked_bar_chart:",
+    st.Page("app_pages/aged_balance.py", title=t("page.aged_balance"), icon=":material/stacked_bar_chart:",
             url_path="balance-agee"),
-    st.Page("pages/customers.py", title=t("page.customers"), icon=":material/groups:", url_path="clients"),
-    st.Page("pages/trends.py", title=t("page.trends"), icon=":material/show_chart:", url_path="tendances"),
-    st.Page("pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:", url_path="comparer"),
-    st.Page("pages/simulation.py", title=t("page.simulation"), icon=":material/science:", url_path="simulation"),
-    st.Page("pages/forecast.py", title=t("page.forecast"), icon=":material/query_stats:", url_path="prevision"),
-    st.Page("pages/collections.py", title=t("page.collections"), icon=":material/phone_in_talk:", url_path="recouvrement"),
-    st.Page("pages/data.py", title=t("page.data"), icon=":material/upload_file:", url_path="donnees"),
-    st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="parametres"),
+    st.Page("app_pages/customers.py", title=t("page.customers"), icon=":material/groups:", url_path="clients"),
+    st.Page("app_pages/trends.py", title=t("page.trends"), icon=":material/show_chart:", url_path="tendances"),
+    st.Page("app_pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:", url_path="comparer"),
+    st.Page("app_pages/simulation.py", title=t("page.simulation"), icon=":material/science:", url_path="simulation"),
+    st.Page("app_pages/forecast.py", title=t("page.forecast"), icon=":material/query_stats:", url_path="prevision"),
+    st.Page("app_pages/collections.py", title=t("page.collections"), icon=":material/phone_in_talk:", url_path="recouvrement"),
+    st.Page("app_pages/data.py", title=t("page.data"), icon=":material/upload_file:", url_path="donnees"),
+    st.Page("app_pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="parametres"),
 ]
 current_page = st.navigation(pages)
 

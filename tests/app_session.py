@@ -55,7 +55,7 @@ def assert_clean(app: AppTest) -> None:
 
 def upload_worked_example(app: AppTest) -> AppTest:
     """On the Data page: drop the worked example's two files and import them into this session's trial workspace."""
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     files = [(name, (WORKED / name).read_bytes(), "text/csv") for name in ("documents.csv", "settlements.csv")]
     app.get("file_uploader")[0].set_value(files)
     app.run()
@@ -63,7 +63,7 @@ def upload_worked_example(app: AppTest) -> AppTest:
     app.button(key="data_confirm").click().run()
     assert_clean(app)
     assert app.success, "the Data page confirms the import"
-    return app.switch_page("pages/overview.py").run()
+    return app.switch_page("app_pages/overview.py").run()
 
 
 def capture_downloads(monkeypatch) -> dict:

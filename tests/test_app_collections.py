@@ -29,7 +29,7 @@ def home(demo_home):
 
 def test_collections_page_shows_the_example_kpis(home):
     app = session({**MARCH, "lang": "fr"})
-    app.switch_page("pages/collections.py").run()
+    app.switch_page("app_pages/collections.py").run()
     assert_clean(app)
     assert app.title[0].value == "Recouvrement"
     assert metric(app, "Taux de litiges") == "57,5 %"
@@ -44,7 +44,7 @@ def test_collections_page_shows_the_example_kpis(home):
 
 def test_absent_logs_say_so_instead_of_zero(home):
     app = session({**MARCH, "ws": "factures", "lang": "fr"})
-    app.switch_page("pages/collections.py").run()
+    app.switch_page("app_pages/collections.py").run()
     assert_clean(app)
     assert metric(app, "Taux de succès des relances") == "—"
     assert metric(app, "Taux de litiges") == "—"
@@ -67,26 +67,26 @@ def test_overview_shows_the_headline_activity_kpis(home):
 def test_monthly_cost_on_the_settings_page_gives_the_cost_per_euro_collected(home):
     # The "factures" workspace has no costs log: no ratio until a monthly amount is entered.
     app = session({**MARCH, "ws": "factures", "lang": "fr"})
-    app.switch_page("pages/collections.py").run()
+    app.switch_page("app_pages/collections.py").run()
     assert_clean(app)
     assert metric(app, "Coût par euro recouvré") == "—"
     assert "—, aucun journal de frais de recouvrement importé" in [c.value for c in app.caption]
-    app.switch_page("pages/settings.py").run()
+    app.switch_page("app_pages/settings.py").run()
     assert_clean(app)
     app.text_input(key="settings_monthly_cost").input("1 500,00")
     next(button for button in app.button if button.label == "Enregistrer").click().run()
     assert_clean(app)
     assert Workspace(home / "factures").settings()["monthly_collection_cost"] == "1500.00"
-    app.switch_page("pages/collections.py").run()
+    app.switch_page("app_pages/collections.py").run()
     assert_clean(app)
     # March: 1 500 / collected 4 700 = 0,32
     assert metric(app, "Coût par euro recouvré").startswith("0,32")
     assert any("1 500,00 €" in c.value.replace("\u202f", " ").replace("\u00a0", " ") for c in app.caption)
     # 5 000 a month is more than March's cash: the page says so in red.
-    app.switch_page("pages/settings.py").run()
+    app.switch_page("app_pages/settings.py").run()
     app.text_input(key="settings_monthly_cost").input("5000")
     next(button for button in app.button if button.label == "Enregistrer").click().run()
-    app.switch_page("pages/collections.py").run()
+    app.switch_page("app_pages/collections.py").run()
     assert metric(app, "Coût par euro recouvré").startswith("1,06")
     assert [e.value for e in app.error] == [
         "Le recouvrement coûte plus qu'il ne rapporte : plus d'un euro dépensé par euro encaissé."]
@@ -94,7 +94,7 @@ def test_monthly_cost_on_the_settings_page_gives_the_cost_per_euro_collected(hom
 
 def test_an_invalid_monthly_cost_is_refused_and_nothing_is_stored(home):
     app = session({**MARCH, "ws": "factures", "lang": "fr"})
-    app.switch_page("pages/settings.py").run()
+    app.switch_page("app_pages/settings.py").run()
     app.text_input(key="settings_monthly_cost").input("-12")
     next(button for button in app.button if button.label == "Enregistrer").click().run()
     # What the user typed is shown as text: Markdown-escaped in the message, read as it was.
@@ -105,7 +105,7 @@ def test_an_invalid_monthly_cost_is_refused_and_nothing_is_stored(home):
 
 def test_collections_page_draws_the_escalation_funnel(home):
     app = session({**MARCH, "lang": "fr"})
-    app.switch_page("pages/collections.py").run()
+    app.switch_page("app_pages/collections.py").run()
     assert_clean(app)
     assert len(app.get("vega_lite_chart")) == 1  # the funnel, above its table which stays
     assert any("Étape" in frame.value.columns for frame in app.dataframe)

@@ -27,7 +27,7 @@ def _row(table, label):
 
 def test_march_against_february_on_the_worked_example(worked):
     app = session(MARCH)
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("app_pages/compare.py").run()
     assert_clean(app)
     assert app.title[0].value == "Comparer"
     table = app.dataframe[0].value
@@ -47,7 +47,7 @@ def test_march_against_february_on_the_worked_example(worked):
 
 def test_custom_periods_and_english(worked):
     app = session({**MARCH, "lang": "en"})
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("app_pages/compare.py").run()
     _choice(app).set_value("custom").run()
     assert_clean(app)
     table = app.dataframe[0].value
@@ -58,7 +58,7 @@ def test_custom_periods_and_english(worked):
 @pytest.mark.parametrize("preset", ["quarter_vs_last_year", "year_vs_previous_year"])
 def test_demo_presets_render(demo, preset):
     app = session()
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("app_pages/compare.py").run()
     _choice(app).set_value(preset).run()
     assert_clean(app)
     assert len(app.dataframe[0].value) > 20
@@ -89,7 +89,7 @@ def _amount(text: str) -> Decimal:
 def test_demo_audit_xlsx_closing_ar_equals_the_overview_card(demo_downloads):
     app = session()
     closing_ar = _amount(metric(app, "Encours clients de clôture"))
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("app_pages/compare.py").run()
     assert_clean(app)
     name = next(name for name in demo_downloads if name.startswith("audit-encours-") and name.endswith(".xlsx"))
     data = demo_downloads[name]()
@@ -102,7 +102,7 @@ def test_demo_audit_xlsx_closing_ar_equals_the_overview_card(demo_downloads):
 def test_audit_xlsx_closing_ar_equals_the_overview_card(deferred_downloads):
     app = session(MARCH)
     assert metric(app, "Encours clients de clôture") == "6\u202f500,00\u00a0€"
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("app_pages/compare.py").run()
     assert_clean(app)
     name = "audit-encours-2026-03-01-2026-03-31.xlsx"
     data = deferred_downloads[name]()
@@ -120,7 +120,7 @@ def test_audit_xlsx_closing_ar_equals_the_overview_card(deferred_downloads):
 
 def test_audit_pdf_and_html_downloads_on_the_worked_example(deferred_downloads):
     app = session({**MARCH, "lang": "en"})
-    app.switch_page("pages/compare.py").run()
+    app.switch_page("app_pages/compare.py").run()
     assert_clean(app)
     stems = {name.rsplit(".", 1)[1]: name for name in deferred_downloads if name.startswith("receivables-audit-")}
     assert set(stems) == {"xlsx", "pdf", "html"}

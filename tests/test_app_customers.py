@@ -13,7 +13,7 @@ def _grid(app):
 
 def test_every_customer_has_its_rating(worked):
     app = session(MARCH)
-    app.switch_page("pages/customers.py").run()
+    app.switch_page("app_pages/customers.py").run()
     assert_clean(app)
     grid = _grid(app)
     ratings = dict(zip(grid["Client"], grid["Note"]))
@@ -23,7 +23,7 @@ def test_every_customer_has_its_rating(worked):
 
 def test_the_rating_filter_keeps_the_customers_rated_so(worked):
     app = session({**MARCH, "lang": "en"})
-    app.switch_page("pages/customers.py").run()
+    app.switch_page("app_pages/customers.py").run()
     app.multiselect(key="customer_ratings").set_value(["C", "D"]).run()
     assert_clean(app)
     assert list(_grid(app)["Customer"]) == ["Garage Dupont"]
@@ -31,7 +31,7 @@ def test_the_rating_filter_keeps_the_customers_rated_so(worked):
 
 def test_the_selected_customer_shows_its_contributing_factors(worked):
     app = session(MARCH)
-    app.switch_page("pages/customers.py").run()
+    app.switch_page("app_pages/customers.py").run()
     app.multiselect(key="customer_ratings").set_value(["C"]).run()
     app.session_state["customers_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()

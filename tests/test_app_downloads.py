@@ -27,7 +27,7 @@ def test_xlsx_total_equals_closing_ar_on_the_overview(deferred_downloads):
     app = session(MARCH)
     closing_ar = metric(app, "Encours clients de clôture")
     assert closing_ar == "6\u202f500,00\u00a0€"
-    app.switch_page("pages/aged_balance.py").run()
+    app.switch_page("app_pages/aged_balance.py").run()
     assert_clean(app)
     name, data = _one(deferred_downloads, ".xlsx")
     assert name == "balance-agee-worked-2026-03-31.xlsx"
@@ -41,7 +41,7 @@ def test_xlsx_total_equals_closing_ar_on_the_overview(deferred_downloads):
 
 def test_xlsx_follows_the_filters(deferred_downloads):
     app = session({**MARCH, "customer": "C2"})
-    app.switch_page("pages/aged_balance.py").run()
+    app.switch_page("app_pages/aged_balance.py").run()
     _, data = _one(deferred_downloads, ".xlsx")
     values = list(openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Par client"].iter_rows(values_only=True))
     header = next(row for row in values if row[0] == "Client")
@@ -53,7 +53,7 @@ def test_xlsx_follows_the_filters(deferred_downloads):
 
 def test_french_csv_download(deferred_downloads):
     app = session(MARCH)
-    app.switch_page("pages/aged_balance.py").run()
+    app.switch_page("app_pages/aged_balance.py").run()
     name, data = _one(deferred_downloads, ".csv")
     text = data.decode("utf-8")
     assert text.startswith("\ufeffClient;Code client;Non échu;")
@@ -62,7 +62,7 @@ def test_french_csv_download(deferred_downloads):
 
 def test_bucket_editor_changes_the_columns(deferred_downloads):
     app = session(MARCH)
-    app.switch_page("pages/aged_balance.py").run()
+    app.switch_page("app_pages/aged_balance.py").run()
     app.text_input(key="aging_edges").set_value("15, 45").run()
     assert_clean(app)
     _, data = _one(deferred_downloads, ".csv")
@@ -73,7 +73,7 @@ def test_bucket_editor_changes_the_columns(deferred_downloads):
 
 def test_bad_bucket_edges_are_explained(deferred_downloads):
     app = session(MARCH)
-    app.switch_page("pages/aged_balance.py").run()
+    app.switch_page("app_pages/aged_balance.py").run()
     app.text_input(key="aging_edges").set_value("60, 30").run()
     assert [e.value for e in app.exception] == []
     assert "n'est pas une liste de limites valable" in app.error[0].value

@@ -23,7 +23,7 @@ def demo(demo_home):
 
 def test_worked_example_forecast_at_the_end_of_march(worked):
     app = session({"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"})
-    app.switch_page("pages/forecast.py").run()
+    app.switch_page("app_pages/forecast.py").run()
     assert_clean(app)
     assert app.title[0].value == "Prévision"
     # Σ weeks + beyond + doubtful + unapplied credits = AR at 31/03 (6 500 €), the credits set apart.
@@ -37,7 +37,7 @@ def test_worked_example_forecast_at_the_end_of_march(worked):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_demo_shows_the_backtest_with_its_error(demo, lang):
     app = session({"lang": lang})
-    app.switch_page("pages/forecast.py").run()
+    app.switch_page("app_pages/forecast.py").run()
     assert_clean(app)
     assert len(app.get("vega_lite_chart")) == 2
     wape = metric(app, "Erreur (WAPE)" if lang == "fr" else "Error (WAPE)")

@@ -98,7 +98,7 @@ def _select(app, key: str, grid_index: int, column: str, name: str) -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_no_page_renders_a_name_as_markdown(hostile_home, page):
     app = session(MARCH)
-    app.switch_page(f"pages/{page}.py").run()
+    app.switch_page(f"app_pages/{page}.py").run()
     assert_clean(app)
     assert_no_markup_from_data(app)
 
@@ -114,7 +114,7 @@ def test_the_overview_names_the_workspace_and_lists_names_as_text(hostile_home):
 
 def test_the_customers_header_is_the_name_as_text(hostile_home):
     app = session(MARCH)
-    app.switch_page("pages/customers.py").run()
+    app.switch_page("app_pages/customers.py").run()
     for name in (MARKDOWN_IMAGE, MARKDOWN_LINK):
         _select(app, "customers_table", 0, "Client", name)
         assert_clean(app)
@@ -124,7 +124,7 @@ def test_the_customers_header_is_the_name_as_text(hostile_home):
 
 def test_the_aged_balance_drill_down_headings_are_the_name_as_text(hostile_home):
     app = session(MARCH)
-    app.switch_page("pages/aged_balance.py").run()
+    app.switch_page("app_pages/aged_balance.py").run()
     _select(app, "aging_customers", 0, "Client", MARKDOWN_IMAGE)
     assert_clean(app)
     bold = [m.value for m in app.markdown if m.value.startswith("**")]
@@ -135,7 +135,7 @@ def test_the_aged_balance_drill_down_headings_are_the_name_as_text(hostile_home)
 
 def test_uploaded_file_names_and_import_messages_are_text(hostile_home, tmp_path):
     app = session(MARCH)
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     # The workspace's import, from files named `=1+2;HYPERLINK.csv` and `@règlements.csv`.
     assert list(app.dataframe[0].value["Fichiers"]) == ["'=1+2;HYPERLINK.csv, @règlements.csv"]
     documents, settlements = write_hostile_files(tmp_path / "upload")
@@ -155,7 +155,7 @@ def test_every_download_of_the_app_holds_data_not_code(hostile_home, monkeypatch
     downloads = capture_downloads(monkeypatch)
     app = session(MARCH)
     for page in ("aged_balance", "compare"):
-        app.switch_page(f"pages/{page}.py").run()
+        app.switch_page(f"app_pages/{page}.py").run()
         assert_clean(app)
     assert sorted(name.rsplit(".", 1)[1] for name in downloads) == ["csv", "html", "pdf", "xlsx", "xlsx"]
     for name, make in downloads.items():

@@ -49,7 +49,7 @@ def test_the_url_sets_the_mode(home):
 
 def test_the_workspace_setting_is_the_default_of_every_view(home):
     app = session(MARCH)
-    app.switch_page("pages/settings.py").run()
+    app.switch_page("app_pages/settings.py").run()
     app.radio(key="settings_matching").set_value("oldest")
     app.get("button")  # the form's submit button
     next(b for b in app.button if "Enregistrer" in b.label).click().run()
@@ -64,7 +64,7 @@ def test_the_workspace_setting_is_the_default_of_every_view(home):
 
 def test_aged_balance_splits_credit_notes_from_unapplied_payments(home):
     app = session(MARCH)
-    app.switch_page("pages/aged_balance.py").run()
+    app.switch_page("app_pages/aged_balance.py").run()
     assert_clean(app)
     grid = app.dataframe[0].value
     columns = list(grid.columns)

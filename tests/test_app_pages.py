@@ -4,8 +4,8 @@ import pytest
 
 from app_session import sidebar, assert_clean, metric, session
 
-PAGES = ["pages/overview.py", "pages/aged_balance.py", "pages/customers.py", "pages/trends.py", "pages/data.py",
-         "pages/settings.py"]
+PAGES = ["app_pages/overview.py", "app_pages/aged_balance.py", "app_pages/customers.py", "app_pages/trends.py", "app_pages/data.py",
+         "app_pages/settings.py"]
 TITLES = {
     "fr": ["Synthèse", "Balance âgée", "Clients", "Tendances", "Données", "Paramètres"],
     "en": ["Overview", "Aged balance", "Customers", "Trends", "Data", "Settings"],

@@ -1,4 +1,4 @@
-"""Housekeeping of the app (pages/session_files.py, pages/data.py): one folder per session, removed when the session
+"""Housekeeping of the app (ui/session_files.py, app_pages/data.py): one folder per session, removed when the session
 ends and at start-up beyond a day; a refused first import leaves no workspace."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from app_session import WORKED, assert_clean, session
 from kpi.importers import ImportFailed
 from kpi.importers.errors import ImportIssue
 from kpi.workspace import Workspace, list_workspaces
-from pages import session_files
-from pages.session_files import Lease
+from ui import session_files
+from ui.session_files import Lease
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 WORKED_UPLOAD = [(name, (WORKED / name).read_bytes(), "text/csv") for name in ("documents.csv", "settlements.csv")]
@@ -35,7 +35,7 @@ def _folders(temp):
 
 
 def _data_page(app):
-    return app.switch_page("pages/data.py").run()
+    return app.switch_page("app_pages/data.py").run()
 
 
 def test_one_folder_per_session_whatever_the_reruns(worked, temp):

@@ -31,7 +31,7 @@ def _row(app, label):
 
 def _open_page(query=MARCH):
     app = session(query)
-    app.switch_page("pages/simulation.py").run()
+    app.switch_page("app_pages/simulation.py").run()
     assert_clean(app)
     return app
 
@@ -105,7 +105,7 @@ def demo(tmp_path_factory, tmp_path, monkeypatch):
 
 def test_every_change_at_once_on_the_demo(demo):
     app = session()
-    app.switch_page("pages/simulation.py").run()
+    app.switch_page("app_pages/simulation.py").run()
     for key in ("sim_terms_on", "sim_faster_on", "sim_collect_on", "sim_move_on", "sim_wc_on"):
         app.toggle(key=key).set_value(True)
     app.run()

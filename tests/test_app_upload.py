@@ -40,7 +40,7 @@ def test_a_trial_upload_is_invisible_to_another_session_and_to_the_disk_home(dem
 
 def test_uploading_into_a_new_named_workspace_saves_it(demo_home):
     app = session()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     files = [(name, (Path(__file__).parent / "data" / "worked" / name).read_bytes(), "text/csv")
              for name in ("documents.csv", "settlements.csv")]
     app.get("file_uploader")[0].set_value(files)
@@ -50,7 +50,7 @@ def test_uploading_into_a_new_named_workspace_saves_it(demo_home):
     assert_clean(app)
     app.button(key="data_confirm").click().run()
     assert_clean(app)
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("app_pages/overview.py").run()
     assert (demo_home / "Client Martin" / "ledger.duckdb").is_file()
     assert app.query_params["ws"] == "Client Martin"
     assert metric(app, "DSO") == f"33,0{NBSP}j"
@@ -62,7 +62,7 @@ def test_uploading_into_a_new_named_workspace_saves_it(demo_home):
 
 def test_a_broken_file_is_refused_with_a_readable_message(demo_home):
     app = session()
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     broken = b"document_id,customer_id,issue_date,amount\nF-1,C1,le 3 mars,100\n"
     app.get("file_uploader")[0].set_value([("factures.csv", broken, "text/csv")])
     app.run()
@@ -80,7 +80,7 @@ AMBIGUOUS = ("N° facture;Code client;Client;Date facture;Date échéance;Montan
 def _issue_dates_after_import(app) -> list:
     app.button(key="data_confirm").click().run()
     assert_clean(app)
-    from pages.session_files import FOLDER_KEY
+    from ui.session_files import FOLDER_KEY
 
     trial = Workspace(Path(app.session_state[FOLDER_KEY]) / "workspace")
     return list(trial.open().frame("SELECT issue_date FROM documents ORDER BY document_id")["issue_date"])
@@ -88,7 +88,7 @@ def _issue_dates_after_import(app) -> list:
 
 def test_an_ambiguous_day_month_order_is_chosen_on_the_data_page(worked):
     app = session({"ws": "worked"})
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     app.get("file_uploader")[0].set_value([("factures.csv", AMBIGUOUS, "text/csv")]).run()
     assert app.error, "detected: refused, the order is asked for"
     # The engine's message names the CLI's flags; the app says where its own choice is.
@@ -101,7 +101,7 @@ def test_an_ambiguous_day_month_order_is_chosen_on_the_data_page(worked):
 
 def test_month_first_reads_the_dates_the_other_way(worked):
     app = session({"ws": "worked", "lang": "en"})
-    app.switch_page("pages/data.py").run()
+    app.switch_page("app_pages/data.py").run()
     app.get("file_uploader")[0].set_value([("factures.csv", AMBIGUOUS, "text/csv")]).run()
     assert any(i.value.startswith("In the app, pick the order") for i in app.info)
     app.radio(key="data_day_order").set_value("month").run()

@@ -12,7 +12,7 @@ from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
 from kpi.view import PERIOD_CHOICES
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "kpi").glob("*.py"))]
+UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "kpi").glob("*.py"))]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # t("key"), translate("key", …), t('key') — literal keys only; f-string families are checked below.
 LITERAL_KEY = re.compile(r"""\b(?:t|translate)\(\s*["']([a-z_]+(?:\.[A-Za-z0-9_-]+)+)["']""")

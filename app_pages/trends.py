@@ -14,7 +14,7 @@ from kpi.charts import (
     selected_month,
 )
 from kpi.periods import Period, add_months
-from pages import context
+from ui import context
 
 view = context.current_view()
 t = view.t

@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.charts import payment_delay_chart
 from kpi.risk import RATINGS, RiskTable, customer_risk
 from kpi.untrusted import markdown_text, spreadsheet_text
-from pages import context
+from ui import context
 
 view = context.current_view()
 t, fmt = view.t, view.fmt

@@ -32,7 +32,7 @@ from kpi.whatif import (
     run_scenario,
     save_scenario,
 )
-from pages import context
+from ui import context
 
 view = context.current_view()
 t, fmt = view.t, view.fmt

@@ -11,7 +11,7 @@ import streamlit as st
 from kpi.aging import parse_edges
 from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, column_title, describe_filters
 from kpi.untrusted import markdown_text, spreadsheet_text
-from pages import context
+from ui import context
 
 view = context.current_view()
 t, fmt = view.t, view.fmt

@@ -18,8 +18,8 @@ from kpi.charts import reminder_funnel_chart, reminder_step_label
 from kpi.formatting import MISSING
 from kpi.i18n import bucket_label
 from kpi.untrusted import markdown_text, spreadsheet_text
-from pages import context
-from pages.activity_headlines import activity_value
+from ui import context
+from ui.activity_headlines import activity_value
 
 view = context.current_view()
 t, fmt = view.t, view.fmt

@@ -23,7 +23,7 @@ from kpi import sandbox
 from kpi.importers import ImportFailed
 from kpi.untrusted import markdown_text, spreadsheet_text
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
-from pages import context, session_files
+from ui import context, session_files
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -70,7 +70,7 @@ def _in_child(task: str, paths: list[Path], options: dict, target: Workspace):
 
 if done := st.session_state.pop(DONE_KEY, None):
     st.success(done, icon=":material/check_circle:")
-    st.page_link("pages/overview.py", label=t("data.see_overview"), icon=":material/dashboard:")
+    st.page_link("app_pages/overview.py", label=t("data.see_overview"), icon=":material/dashboard:")
 
 # -- the workspace's imports ----------------------------------------------------------------------
 st.subheader(t("data.imports_of", workspace=markdown_text(view.workspace_label)))

@@ -10,8 +10,8 @@ from kpi.i18n import bucket_label
 from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS, change
 from kpi.overdue import overdue_by_customer
 from kpi.untrusted import markdown_text, spreadsheet_text
-from pages import context
-from pages.activity_headlines import show_headlines
+from ui import context
+from ui.activity_headlines import show_headlines
 
 view = context.current_view()
 t, fmt = view.t, view.fmt

@@ -33,7 +33,7 @@ from kpi.untrusted import markdown_text
 from kpi.view import ViewState
 from kpi.errors import EncoursError
 from kpi.workspace import Workspace, WorkspaceBusy
-from pages import session_files
+from ui import session_files
 
 log = logging.getLogger("encours.app")
 
@@ -229,7 +229,7 @@ def scratch_workspace() -> Workspace:
 
     It lives in this session's folder of the system temporary directory, under a random name
     that only this session knows, so no other session can list or open it; it goes when the
-    session ends (pages/session_files.py).
+    session ends (ui/session_files.py).
     """
     return Workspace(session_files.trial_workspace_path())
 

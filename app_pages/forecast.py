@@ -11,7 +11,7 @@ from kpi.forecast import WEEKS, Backtest, CashForecast, backtest, cash_forecast
 from kpi.forecast_charts import backtest_chart, forecast_chart
 from kpi.ledger import Ledger
 from kpi.untrusted import spreadsheet_text
-from pages import context
+from ui import context
 
 view = context.current_view()
 t, fmt = view.t, view.fmt

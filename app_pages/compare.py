@@ -14,7 +14,7 @@ from kpi.compare_charts import bridge_chart, change_table, period_label, styled_
 from kpi.filters import Filters
 from kpi.ledger import Ledger
 from kpi.periods import Period
-from pages import context
+from ui import context
 
 CUSTOM = "custom"
 

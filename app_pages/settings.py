@@ -10,7 +10,7 @@ from kpi.filters import MATCHING_MODES
 from kpi.formatting import CURRENCY_SYMBOLS, Formatter
 from kpi.i18n import LANGUAGES
 from kpi.untrusted import markdown_text
-from pages import context
+from ui import context
 
 view = context.current_view()
 t = view.t
