@@ -321,3 +321,24 @@ def test_zip_entries_inflating_beyond_what_they_declare_are_cut_and_refused(tmp_
     path.write_bytes(data)
     with pytest.raises(ImportFailed, match="fichier abîmé"):
         read_files([path])
+
+
+def test_a_machine_short_of_memory_gets_a_message_not_a_memory_error(large_files):
+    """Within the limits a file fits in memory; when the machine has less, the refusal says so."""
+    child = textwrap.dedent("""
+        import resource, sys
+        from pathlib import Path
+        from kpi.importers import ImportFailed, read_files
+        read_files([Path(sys.argv[1]) / "csv_cr_only.csv"])
+        status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+        held = int(status["VmPeak"].split()[0]) * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (held + (16 << 20), resource.RLIM_INFINITY))
+        try:
+            read_files([Path(sys.argv[2])])
+        except ImportFailed as failed:
+            print(failed.issues[0])
+    """)
+    run = subprocess.run([sys.executable, "-c", child, str(CORPUS), str(large_files["csv_too_many_rows.csv"])],
+                         cwd=ROOT, capture_output=True, text=True, timeout=SECONDS)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert run.stdout.startswith("csv_too_many_rows.csv : mémoire insuffisante pour lire ce fichier")

@@ -117,7 +117,16 @@ def open_table(path: Path, *, encoding: str | None = None, separator: str | None
     if size > MAX_FILE_BYTES:
         raise _refuse(path.name, f"fichier de {size_text(size)} : au plus {size_text(MAX_FILE_BYTES)} par fichier — "
                       f"{SHORTER_EXPORT}")
-    kind = sniff(head)
+    try:
+        return _open_by_kind(path, sniff(head), encoding, separator, sheet)
+    except (MemoryError, pa.ArrowMemoryError):
+        # Within the limits a file fits; this is a machine short of memory, said as such rather than as a crash.
+        raise _refuse(path.name, f"mémoire insuffisante pour lire ce fichier de {size_text(size)} — "
+                      f"{SHORTER_EXPORT}") from None
+
+
+def _open_by_kind(path: Path, kind: str, encoding: str | None, separator: str | None,
+                  sheet: str | int | None) -> TextTable:
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         if kind != "zip":
