@@ -42,6 +42,9 @@ def _generate():
 
 generate = _generate()
 SMALL = sorted(name for name, case in EXPECTED.items() if not case.get("generated"))
+# A case whose fix belongs to a module other than the readers says which and why, and fails until it lands.
+SMALL_CASES = [pytest.param(name, marks=pytest.mark.xfail(reason=EXPECTED[name]["pending"], strict=False))
+               if EXPECTED[name].get("pending") else name for name in SMALL]
 LARGE = sorted(name for name, case in EXPECTED.items() if case.get("generated"))
 CLI = sorted(name for name, case in EXPECTED.items() if case.get("cli"))
 
@@ -82,7 +85,7 @@ def _check_accepted(case: dict, documents, warnings: list[str]) -> None:
         assert any(case["note"] in warning for warning in warnings), warnings
 
 
-@pytest.mark.parametrize("name", SMALL)
+@pytest.mark.parametrize("name", SMALL_CASES)
 def test_small_file_is_refused_with_its_message_or_read_exactly(name):
     case = EXPECTED[name]
     if case["outcome"] == "accepted":

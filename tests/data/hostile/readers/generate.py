@@ -285,6 +285,9 @@ COMMITTED: dict[str, Callable[[], bytes]] = {
     "csv_control_characters.csv": lambda: invoices_text(
         "F-001\x1b;C1;Boulangerie\x07 Martin\x7f;15/01/2026;14/02/2026;1 200,00",
         "F-002;C2\u0085;Café\u200b du Port;20/01/2026;19/02/2026;350,50").encode("utf-8"),
+    # 309 digits: Arrow's cast reads more digits than 128 bits hold as 0, silently (amounts.py must refuse it).
+    "csv_amount_309_digits.csv": lambda: invoices_text(ROWS[0], "F-002;C2;Café du Port;20/01/2026;19/02/2026;1"
+                                                       + "0" * 308 + ",00").encode("cp1252"),
     "xls_old_excel.xls": _old_excel,
     "xls_is_html.xls": lambda: b"<html><body><table><tr><td>N\xb0 facture</td></tr></table></body></html>",
     "xls_is_text.xls": lambda: invoices_text(*(r.replace(";", "\t") for r in ROWS),
