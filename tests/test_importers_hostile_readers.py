@@ -19,6 +19,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from kpi.importers import ImportFailed, read_files
@@ -344,4 +345,18 @@ def test_a_machine_short_of_memory_gets_a_message_not_a_memory_error(large_files
     run = subprocess.run([sys.executable, "-c", child, str(CORPUS), str(large_files["csv_too_many_rows.csv"])],
                          cwd=ROOT, capture_output=True, text=True, timeout=SECONDS)
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
-    assert run.stdout.startswith("csv_too_many_rows.csv : mémoire insuffisante pour lire ce fichier")
+    # Memory freed by the warm-up may be enough for Arrow to read on, up to the rows' limit: a refusal either way.
+    assert run.stdout.startswith(("csv_too_many_rows.csv : mémoire insuffisante pour lire ce fichier",
+                                  "csv_too_many_rows.csv : 2 000 001 lignes")), run.stdout
+
+
+@pytest.mark.parametrize("error", [MemoryError, pa.ArrowMemoryError])
+def test_memory_running_out_while_reading_is_a_refusal(error, monkeypatch):
+    from kpi.importers import tables
+
+    def short_of_memory(*_):
+        raise error("malloc failed")
+
+    monkeypatch.setattr(tables, "_open_delimited", short_of_memory)
+    with pytest.raises(ImportFailed, match="mémoire insuffisante pour lire ce fichier de"):
+        read_files([CORPUS / "csv_cr_only.csv"])

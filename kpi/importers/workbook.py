@@ -156,6 +156,7 @@ def _parse_part(archive: zipfile.ZipFile, part: str, start=None, end=None, text=
         start = _counting(part, start)
     parser = expat.ParserCreate()
     parser.buffer_text = True
+    parser.buffer_size = 4 * MAX_CELL_CHARACTERS + 1024  # a cell's text in one piece, whatever its characters
     parser.StartDoctypeDeclHandler = _no_doctype
     if start is not None:
         parser.StartElementHandler = start
@@ -363,109 +364,113 @@ def _unescaped(match: re.Match) -> str:
 class _SheetParser:
     """One pass of expat over a sheet's XML, keeping the cells that hold a value.
 
-    The handlers run for every element of a sheet that may hold millions: they compare names
-    already stripped of their prefix (cached) and do nothing else for the elements they skip.
+    The handlers run for every element of a sheet that may hold millions, so only two are set — the
+    start of an element and its text — and they keep their state in local variables.  A cell ends
+    where the next cell or row starts (or the sheet ends), since cells never nest; the text kept is
+    that of a cell's <v>, or of its inline string's <t> before any phonetic <rPh>; whitespace between
+    elements is no cell's text (cells are trimmed anyway).
     """
 
     def __init__(self, book: _Book):
         self.book = book
         self.numbers: list[int] = []
         self.rows: list[list[str]] = []
-        self.names: dict[str, str] = {}  # element name → local name
         self.columns: dict[str, int] = {}  # column letters → number
         self.dates: dict[str, str] = {}  # "style:serial" → text: a sheet repeats the same few hundred days
-        self.cells = 0
-        self.elements = 0
         self.text_size = 0
-        self.row_number = 0
         self.row: dict[int, str] = {}
-        self.column = 0
-        # The cell being read: its type, style and reference, and the text of its <v> or inline <t>.
-        self.kind = "n"
-        self.style: str | None = None
-        self.reference: str | None = None
-        self.raw: str | None = None
-        self.collecting = False
-        self.inline = False
-        self.phonetic = 0
 
-    def read(self, name: str, part: str) -> Sheet:
+    def read(self, name: str, part: str) -> Sheet:  # noqa: C901 — one pass, its state kept local for speed
         self.name = name
-        _parse_part(self.book.archive, part, self.start, self.end, self.text, counted=True)
+        names: dict[str, str] = {}  # element name → local name
+        columns = self.columns
+        elements = cells = row_number = column = 0
+        kind, style, reference, raw = "n", None, None, None
+        collecting = inline = False
+
+        def close_cell():
+            nonlocal raw
+            text = _unescape(raw) if kind == "inlineStr" else self.value(raw, kind, style)
+            raw = None
+            if text != "":
+                self.keep(text, column, reference or f"colonne {column}, ligne {row_number}")
+
+        def start(tag, attributes):
+            nonlocal elements, cells, row_number, column, kind, style, reference, collecting, inline
+            local = names.get(tag)
+            if local is None:
+                local = names[tag] = tag.rpartition(":")[2]
+            elements += 1
+            if elements > MAX_PART_ELEMENTS:
+                raise WorkbookRefused(_too_many_elements(f"la feuille « {name} »"))
+            if local == "c":
+                if raw is not None:
+                    close_cell()
+                cells += 1
+                if cells > MAX_SHEET_CELLS:
+                    raise WorkbookRefused(f"la feuille « {name} » compte plus de {count_text(MAX_SHEET_CELLS)} "
+                                          f"cellules, vides mises en forme comprises — {TO_CSV}")
+                reference = attributes.get("r")
+                if reference:
+                    letters = reference.rstrip("0123456789")
+                    number = columns.get(letters)
+                    column = number if number is not None else self.column_number(letters)
+                else:
+                    column += 1
+                kind = attributes.get("t", "n")
+                style = attributes.get("s")
+                collecting = inline = False
+            elif local == "v":
+                collecting = not inline
+            elif local == "t":
+                collecting = inline
+            elif local == "is":
+                inline = True
+            elif local == "row":
+                if raw is not None:
+                    close_cell()
+                self.close_row(row_number)
+                number = attributes.get("r")
+                row_number = int(number) if number else row_number + 1
+                if row_number > EXCEL_ROWS:
+                    raise WorkbookRefused(f"la feuille « {name} » a une ligne {count_text(row_number)}, au-delà de la "
+                                          f"dernière d'Excel ({count_text(EXCEL_ROWS)}) : classeur abîmé ou fabriqué")
+                column = 0
+                collecting = False
+            else:
+                # <f> (a formula: its cached result is in <v>), <rPh> (a reading aid, not the text), anything else.
+                collecting = False
+
+        def text(data):
+            nonlocal raw
+            if collecting and not data.isspace():
+                raw = data if raw is None else raw + data
+                if len(raw) > MAX_CELL_CHARACTERS:
+                    raise WorkbookRefused(_too_long(f"la feuille « {name} »"))
+
+        _parse_part(self.book.archive, part, start, None, text, counted=True)
+        if raw is not None:
+            close_cell()
+        self.close_row(row_number)
         return Sheet(name, self.numbers, self.rows)
 
-    def local(self, name: str) -> str:
-        tag = self.names[name] = name.rpartition(":")[2]
-        return tag
+    def keep(self, text: str, column: int, where: str) -> None:
+        if column > MAX_COLUMNS:
+            raise WorkbookRefused(f"la feuille « {self.name} » a une valeur en {where}, au-delà de la colonne "
+                                  f"{MAX_COLUMNS} (valeur : {text[:40]!r}) — supprimez les colonnes en trop ou "
+                                  f"{TO_CSV}")
+        self.text_size += len(text)
+        if self.text_size > MAX_TEXT_BYTES:
+            raise WorkbookRefused(f"la feuille « {self.name} » contient plus de {size_text(MAX_TEXT_BYTES)} de texte "
+                                  f"— {TO_CSV}")
+        self.row[column] = text
 
-    def start(self, name, attributes):
-        tag = self.names.get(name) or self.local(name)
-        self.elements += 1
-        if self.elements > MAX_PART_ELEMENTS:
-            raise WorkbookRefused(_too_many_elements(f"la feuille « {self.name} »"))
-        if tag == "c":
-            self.cells += 1
-            if self.cells > MAX_SHEET_CELLS:
-                raise WorkbookRefused(f"la feuille « {self.name} » compte plus de {count_text(MAX_SHEET_CELLS)} "
-                                      f"cellules, vides mises en forme comprises — {TO_CSV}")
-            reference = self.reference = attributes.get("r")
-            if reference:
-                letters = reference.rstrip("0123456789")
-                column = self.columns.get(letters)
-                self.column = column if column is not None else self.column_number(letters)
-            else:
-                self.column += 1
-            self.kind = attributes.get("t", "n")
-            self.style = attributes.get("s")
-            self.raw = None
-        elif tag == "v":
-            self.collecting = not self.inline
-        elif tag == "row":
-            number = attributes.get("r")
-            self.row_number = int(number) if number else self.row_number + 1
-            if self.row_number > EXCEL_ROWS:
-                raise WorkbookRefused(f"la feuille « {self.name} » a une ligne {count_text(self.row_number)}, au-delà "
-                                      f"de la dernière d'Excel ({count_text(EXCEL_ROWS)}) : classeur abîmé ou fabriqué")
-            self.column = 0
-        elif tag == "t":
-            self.collecting = self.inline and not self.phonetic
-        elif tag == "is":
-            self.inline = True
-        elif tag == "rPh":
-            self.phonetic += 1
-
-    def end(self, name):
-        tag = self.names[name]
-        if tag == "c":
-            if self.raw:
-                text = _unescape(self.raw) if self.kind == "inlineStr" else self.value(self.raw)
-                if text != "":
-                    if self.column > MAX_COLUMNS:
-                        self.beyond(text)
-                    self.text_size += len(text)
-                    if self.text_size > MAX_TEXT_BYTES:
-                        raise WorkbookRefused(f"la feuille « {self.name} » contient plus de "
-                                              f"{size_text(MAX_TEXT_BYTES)} de texte — {TO_CSV}")
-                    self.row[self.column] = text
-            self.collecting = False
-        elif tag == "v" or tag == "t":
-            self.collecting = False
-        elif tag == "row":
-            if self.row:
-                row = self.row
-                self.numbers.append(self.row_number)
-                self.rows.append([row.get(c, "") for c in range(1, max(row) + 1)])
-                self.row = {}
-        elif tag == "is":
-            self.inline = False
-        elif tag == "rPh":
-            self.phonetic -= 1
-
-    def text(self, data):
-        if self.collecting:
-            self.raw = data if self.raw is None else self.raw + data
-            if len(self.raw) > MAX_CELL_CHARACTERS:
-                raise WorkbookRefused(_too_long(f"la feuille « {self.name} »"))
+    def close_row(self, number: int) -> None:
+        if self.row:
+            row = self.row
+            self.numbers.append(number)
+            self.rows.append([row.get(c, "") for c in range(1, max(row) + 1)])
+            self.row = {}
 
     def column_number(self, letters: str) -> int:
         number = 0
@@ -476,15 +481,8 @@ class _SheetParser:
         self.columns[letters] = number
         return number
 
-    def beyond(self, text: str) -> None:
-        where = self.reference or f"colonne {self.column}, ligne {self.row_number}"
-        raise WorkbookRefused(f"la feuille « {self.name} » a une valeur en {where}, au-delà de la colonne "
-                              f"{MAX_COLUMNS} (valeur : {text[:40]!r}) — supprimez les colonnes en trop ou {TO_CSV}")
-
-    def value(self, raw: str) -> str:
-        kind = self.kind
+    def value(self, raw: str, kind: str, style: str | None) -> str:
         if kind == "n":
-            style = self.style
             if style and style != "0":
                 dates, durations = self.book.styles
                 index = int(style)
