@@ -360,3 +360,28 @@ def test_memory_running_out_while_reading_is_a_refusal(error, monkeypatch):
     monkeypatch.setattr(tables, "_open_delimited", short_of_memory)
     with pytest.raises(ImportFailed, match="mémoire insuffisante pour lire ce fichier de"):
         read_files([CORPUS / "csv_cr_only.csv"])
+
+
+def test_an_indented_sheet_with_rich_text_phonetics_and_formulas_reads_as_excel_shows_it(tmp_path):
+    sheet = (generate.SHEET_OPEN.format(dimension="") + """
+      <row r="1">
+        <c r="A1" t="inlineStr"><is><t>N° facture</t></is></c>
+        <c r="B1" t="inlineStr"><is><r><t>Cl</t></r><r><t xml:space="preserve"> </t></r><r><t>ient</t></r></is></c>
+        <c r="C1" t="inlineStr"><is><t>Date facture</t></is></c>
+        <c r="D1" t="inlineStr"><is><t>Montant TTC</t></is></c>
+      </row>
+      <row r="2">
+        <c r="A2"><v>1001</v></c>
+        <c r="B2" t="inlineStr"><is><t>Martin</t><rPh sb="0" eb="1"><t>マ</t></rPh></is></c>
+        <c r="C2" s="1">
+          <v>46037</v>
+        </c>
+        <c r="D2"><f>SUM(10,2.5)</f><v>12.5</v></c>
+      </row>
+    """ + generate.SHEET_CLOSE).encode()
+    path = tmp_path / "indented.xlsx"
+    path.write_bytes(generate.raw_zip(generate.workbook_parts([sheet])))
+    table = open_table(path)
+    assert table.headers == ("N° facture", "Cl ient", "Date facture", "Montant TTC")
+    assert table.cells.to_pylist() == [{"N° facture": "1001", "Cl ient": "Martin", "Date facture": "2026-01-15",
+                                        "Montant TTC": "12.50"}]

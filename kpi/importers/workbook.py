@@ -367,8 +367,8 @@ class _SheetParser:
     The handlers run for every element of a sheet that may hold millions, so only two are set — the
     start of an element and its text — and they keep their state in local variables.  A cell ends
     where the next cell or row starts (or the sheet ends), since cells never nest; the text kept is
-    that of a cell's <v>, or of its inline string's <t> before any phonetic <rPh>; whitespace between
-    elements is no cell's text (cells are trimmed anyway).
+    that of a cell's <v>, or of its inline string's <t> before any phonetic <rPh> (with the line breaks
+    of an indented sheet up to the next element, which trimming removes).
     """
 
     def __init__(self, book: _Book):
@@ -386,17 +386,22 @@ class _SheetParser:
         columns = self.columns
         elements = cells = row_number = column = 0
         kind, style, reference, raw = "n", None, None, None
-        collecting = inline = False
+        collecting = inline = phonetic = False
 
         def close_cell():
             nonlocal raw
-            text = _unescape(raw) if kind == "inlineStr" else self.value(raw, kind, style)
+            if kind == "inlineStr":
+                text = _unescape(raw)
+            else:
+                # What follows a value up to the next element (an indented sheet's line breaks) comes with it.
+                value = raw.strip()
+                text = self.value(value, kind, style) if value else ""
             raw = None
             if text != "":
                 self.keep(text, column, reference or f"colonne {column}, ligne {row_number}")
 
         def start(tag, attributes):
-            nonlocal elements, cells, row_number, column, kind, style, reference, collecting, inline
+            nonlocal elements, cells, row_number, column, kind, style, reference, collecting, inline, phonetic
             local = names.get(tag)
             if local is None:
                 local = names[tag] = tag.rpartition(":")[2]
@@ -419,13 +424,16 @@ class _SheetParser:
                     column += 1
                 kind = attributes.get("t", "n")
                 style = attributes.get("s")
-                collecting = inline = False
+                collecting = inline = phonetic = False
             elif local == "v":
                 collecting = not inline
             elif local == "t":
-                collecting = inline
+                collecting = inline and not phonetic
             elif local == "is":
                 inline = True
+            elif local == "rPh":
+                # The reading aid of Japanese text comes after the text itself, up to the cell's end.
+                phonetic, collecting = True, False
             elif local == "row":
                 if raw is not None:
                     close_cell()
@@ -443,7 +451,7 @@ class _SheetParser:
 
         def text(data):
             nonlocal raw
-            if collecting and not data.isspace():
+            if collecting:
                 raw = data if raw is None else raw + data
                 if len(raw) > MAX_CELL_CHARACTERS:
                     raise WorkbookRefused(_too_long(f"la feuille « {name} »"))
