@@ -44,7 +44,8 @@ from kpi.importers.workbook import WorkbookRefused, float_text, read_sheet
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 OLD_EXCEL = "format Excel 97-2003 (.xls) non pris en charge — enregistrez le classeur en .xlsx ou en CSV"
-SHORTER_EXPORT = "exportez une période plus courte (une année, un trimestre) et importez les fichiers l'un après l'autre"
+SHORTER_EXPORT = ("exportez une période plus courte (une année, un trimestre) et importez les fichiers l'un après "
+                  "l'autre")
 TEXT_EXPECTED = "attendu un fichier texte (CSV ou TXT en UTF-8, cp1252 ou ISO-8859-15)"
 
 # What no ledger cell means and no user sees: C0 controls but tab and line breaks, DEL, C1 controls,
@@ -356,16 +357,16 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
     except pa.ArrowInvalid as error:
         raise _refuse(path.name, f"fichier CSV illisible : {error}") from None
     if cells.num_rows > MAX_ROWS:
-        raise _refuse(path.name, f"{count_text(cells.num_rows)} lignes : au plus {count_text(MAX_ROWS)} par fichier — "
-                      f"{SHORTER_EXPORT}")
+        raise _refuse(path.name, f"{count_text(cells.num_rows)} lignes : au plus {count_text(MAX_ROWS)} par "
+                      f"fichier — {SHORTER_EXPORT}")
     if bad_rows:
         number, expected, actual, line = bad_rows[0]
         if number is None and line:
             number = next((i for i, text_line in enumerate(text.splitlines(), start=1) if text_line.startswith(line)),
                           None)
         more = f" (et {len(bad_rows) - 1} autre(s) ligne(s) dans ce cas)" if len(bad_rows) > 1 else ""
-        raise _refuse(path.name, f"{actual} champs au lieu de {expected} (séparateur « {separator} » dans une valeur "
-                      f"non entourée de guillemets ?){more}", number, value=(line or "")[:120])
+        raise _refuse(path.name, f"{actual} champs au lieu de {expected} (séparateur « {separator} » dans une "
+                      f"valeur non entourée de guillemets ?){more}", number, value=(line or "")[:120])
     try:
         rows = _record_rows(text, separator, quoting, cells.num_rows)
     except csv.Error as error:  # a quoted field running over many lines: a quote never closed

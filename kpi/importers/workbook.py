@@ -185,7 +185,8 @@ def _counting(part: str, start):
 
 
 def _too_many_elements(what: str) -> str:
-    return f"{what} compte plus de {count_text(MAX_PART_ELEMENTS)} éléments (cellules, lignes, mises en forme…) — {TO_CSV}"
+    return (f"{what} compte plus de {count_text(MAX_PART_ELEMENTS)} éléments (cellules, lignes, mises en "
+            f"forme…) — {TO_CSV}")
 
 
 def _too_long(what: str) -> str:
@@ -208,7 +209,10 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     def start(tag, attributes):
         if _local(tag) == "Relationship" and attributes.get("TargetMode") != "External":
             target = attributes.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            if target.startswith("/"):
+                target = target.lstrip("/")
+            else:
+                target = posixpath.normpath(posixpath.join(folder, target))
             found[attributes.get("Id")] = (attributes.get("Type", ""), target)
 
     if rels in archive.NameToInfo:
@@ -293,7 +297,8 @@ class _Book:
             tag = _local(tag)
             if tag == "si":
                 if len(strings) >= MAX_SHEET_CELLS:
-                    raise WorkbookRefused(f"le classeur compte plus de {count_text(MAX_SHEET_CELLS)} textes — {TO_CSV}")
+                    raise WorkbookRefused(f"le classeur compte plus de {count_text(MAX_SHEET_CELLS)} textes — "
+                                          f"{TO_CSV}")
                 strings.append(_unescape("".join(pieces)))
             elif tag == "rPh":
                 state["phonetic"] -= 1
@@ -441,8 +446,9 @@ class _SheetParser:
                 number = attributes.get("r")
                 row_number = int(number) if number else row_number + 1
                 if row_number > EXCEL_ROWS:
-                    raise WorkbookRefused(f"la feuille « {name} » a une ligne {count_text(row_number)}, au-delà de la "
-                                          f"dernière d'Excel ({count_text(EXCEL_ROWS)}) : classeur abîmé ou fabriqué")
+                    raise WorkbookRefused(f"la feuille « {name} » a une ligne {count_text(row_number)}, au-delà "
+                                          f"de la dernière d'Excel ({count_text(EXCEL_ROWS)}) : classeur abîmé ou "
+                                          f"fabriqué")
                 column = 0
                 collecting = False
             else:
