@@ -1,4 +1,5 @@
-"""How a delimited text file is written: its encoding and its separator, guessed from the bytes."""
+"""How a file is written, guessed from its bytes: what it is (text, workbook, Parquet…), its encoding, its lines
+and its separator."""
 
 from __future__ import annotations
 
@@ -17,6 +18,15 @@ _LATIN9_LETTERS = re.compile(rb"[\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe]")
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
+# The first bytes read to tell what a file is.
+SAMPLE_BYTES = 1 << 16
+_SIGNATURES = ((b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"PAR1", "parquet"),
+               (bytes.fromhex("d0cf11e0"), "ole2"), (b"%PDF", "pdf"),
+               (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_HTML = re.compile(rb"^\s*(<!doctype html|<html|<table|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+# Bytes no text file holds: C0 controls but tab, line feed, form feed, carriage return and Ctrl-Z (an old end mark).
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1A))
+
 
 @dataclass(frozen=True)
 class Decoded:
@@ -24,6 +34,50 @@ class Decoded:
     encoding: str
     replaced_bytes: int  # bytes that were not valid in the chosen encoding (replaced by '�')
     first_replaced_line: int | None
+
+
+def sniff(head: bytes) -> str:
+    """What the first bytes of a file show: 'zip' (XLSX), 'parquet', 'ole2' (Excel 97-2003, or an XLSX with a
+    password), 'pdf', 'html', 'utf-16', 'binary', or 'text'."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "text"
+    for signature, kind in _SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    if not head:
+        return "text"
+    nuls = head.count(b"\x00")
+    if nuls * 4 >= len(head):
+        # UTF-16 without a BOM: every other byte of Latin text is a NUL, on the same side.
+        even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
+        return "utf-16" if max(even, odd) >= 0.8 * (len(head) // 2) and min(even, odd) == 0 else "binary"
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > max(16, len(head) // 100):
+        return "binary"  # more than 1 % of control bytes: an image, an archive, a program
+    if _HTML.match(head):
+        return "html"
+    return "text"
+
+
+def first_long_line(data: bytes, limit: int) -> tuple[int, int] | None:
+    """(line number, length in bytes) of the first line longer than `limit`, or None.
+
+    Costs next to nothing on a file of short lines: a line longer than `limit` covers a whole block of
+    `limit // 2` aligned bytes, so only blocks without a line feed are looked at more closely.
+    """
+    block = max(1, limit // 2)
+    start = 0
+    while start + block <= len(data):
+        if data.find(b"\n", start, start + block) >= 0:
+            start += block
+            continue
+        begin = data.rfind(b"\n", 0, start) + 1
+        end = data.find(b"\n", start + block)
+        end = len(data) if end < 0 else end
+        if end - begin > limit:
+            return data.count(b"\n", 0, begin) + 1, end - begin
+        start = (end // block + 1) * block
+    return None
 
 
 def decode(data: bytes, encoding: str | None = None) -> Decoded:

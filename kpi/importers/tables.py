@@ -4,16 +4,21 @@ Every layout reads from this one shape, so that amounts and dates are parsed by 
 rules whatever the file type, and every message can name the row the user sees.  A Parquet file's
 date, integer and decimal columns also keep their typed values, which the readers use when they
 give what the text would (see amounts.typed_amounts, dates.typed_dates).
+
+A file is checked against the limits of limits.py before it is read, and refused at once, by name,
+beyond them.  What a file is comes from its first bytes, not only its name: a workbook named .csv,
+a text file named .xls, a PDF named .csv each get their own message.  Every text cell is cleaned
+of what no ledger means and a user cannot see — BOMs, NULs, control characters, zero-width
+spaces — so that `\ufeffX-001` is X-001; a note counts the cells cleaned.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import itertools
 import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -22,11 +27,31 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from kpi.importers.dialect import decode, detect_separator, head_lines
+from kpi.importers.dialect import SAMPLE_BYTES, decode, detect_separator, first_long_line, head_lines, sniff
 from kpi.importers.errors import ImportIssue
+from kpi.importers.limits import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_INFLATED_BYTES,
+    MAX_LINE_BYTES,
+    MAX_ROWS,
+    MAX_TEXT_BYTES,
+    count_text,
+    size_text,
+)
+from kpi.importers.workbook import WorkbookRefused, float_text, read_sheet
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+OLD_EXCEL = "format Excel 97-2003 (.xls) non pris en charge — enregistrez le classeur en .xlsx ou en CSV"
+SHORTER_EXPORT = ("exportez une période plus courte (une année, un trimestre) et importez les fichiers l'un après "
+                  "l'autre")
+TEXT_EXPECTED = "attendu un fichier texte (CSV ou TXT en UTF-8, cp1252 ou ISO-8859-15)"
+
+# What no ledger cell means and no user sees: C0 controls but tab and line breaks, DEL, C1 controls,
+# the BOM (U+FEFF, also the old zero-width no-break space), the zero-width space and the word joiner.
+_UNSEEN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\x{FEFF}\x{200B}\x{2060}]"  # RE2, for Arrow
+_UNSEEN_IN_HEADER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b\u2060]")
 
 
 class UnreadableFile(Exception):
@@ -35,6 +60,10 @@ class UnreadableFile(Exception):
     def __init__(self, issue: ImportIssue):
         super().__init__(str(issue))
         self.issue = issue
+
+
+def _refuse(file: str, message: str, row: int | None = None, value: str | None = None) -> UnreadableFile:
+    return UnreadableFile(ImportIssue(file, message, row, value=value))
 
 
 @dataclass(frozen=True)
@@ -79,15 +108,75 @@ class TextTable:
 
 def open_table(path: Path, *, encoding: str | None = None, separator: str | None = None,
                sheet: str | int | None = None) -> TextTable:
+    """The file as a table of text cells, or UnreadableFile saying why not (a limit passed, a wrong format)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(SAMPLE_BYTES)
+    except OSError as error:
+        raise _refuse(path.name, f"fichier illisible : {error.strerror or error}") from None
+    if size > MAX_FILE_BYTES:
+        raise _refuse(path.name, f"fichier de {size_text(size)} : au plus {size_text(MAX_FILE_BYTES)} par fichier — "
+                      f"{SHORTER_EXPORT}")
+    try:
+        return _open_by_kind(path, sniff(head), encoding, separator, sheet)
+    except (MemoryError, pa.ArrowMemoryError):
+        # Within the limits a file fits; this is a machine short of memory, said as such rather than as a crash.
+        raise _refuse(path.name, f"mémoire insuffisante pour lire ce fichier de {size_text(size)} — "
+                      f"{SHORTER_EXPORT}") from None
+
+
+def _open_by_kind(path: Path, kind: str, encoding: str | None, separator: str | None,
+                  sheet: str | int | None) -> TextTable:
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
+        if kind != "zip":
+            raise _refuse(path.name, _not_a_workbook(kind))
         return _open_spreadsheet(path, sheet)
     if suffix in PARQUET_SUFFIXES:
+        if kind != "parquet":
+            raise _refuse(path.name, "fichier Parquet illisible : " + _is_rather(kind, "n'est pas un fichier Parquet"))
         return _open_parquet(path)
     if suffix == ".xls":
-        raise UnreadableFile(ImportIssue(path.name, "format Excel 97-2003 (.xls) non pris en charge — "
-                                         "enregistrez le classeur en .xlsx ou en CSV"))
+        # Software that keeps the old name writes a workbook of today, or text: read them as what they are.
+        if kind == "zip":
+            return _open_spreadsheet(path, sheet)
+        if kind not in ("text", "html", "utf-16"):
+            raise _refuse(path.name, OLD_EXCEL)
+    if kind == "zip":
+        raise _refuse(path.name, "ce fichier est un classeur Excel : donnez-lui l'extension .xlsx")
+    if kind == "parquet":
+        raise _refuse(path.name, "ce fichier est au format Parquet : donnez-lui l'extension .parquet")
+    if kind == "ole2":
+        raise _refuse(path.name, OLD_EXCEL)
+    if kind == "html":
+        raise _refuse(path.name, "ce fichier est une page HTML (un export web, souvent nommé .xls) — ouvrez-le dans "
+                      "Excel et enregistrez-le en .xlsx ou en CSV")
+    if kind == "utf-16":
+        raise _refuse(path.name, "fichier encodé en UTF-16 (« Texte Unicode » d'Excel) — enregistrez-le en "
+                      "« CSV UTF-8 » ou en CSV, puis importez ce fichier")
+    if kind == "pdf":
+        raise _refuse(path.name, "ce fichier est un PDF — exportez les données en CSV ou en XLSX depuis le logiciel "
+                      "d'origine")
+    if kind == "binary":
+        raise _refuse(path.name, f"fichier binaire, pas un fichier texte — {TEXT_EXPECTED}")
     return _open_delimited(path, encoding, separator)
+
+
+def _is_rather(kind: str, otherwise: str) -> str:
+    return {"text": "c'est un fichier texte — s'il s'agit d'un CSV, donnez-lui l'extension .csv",
+            "html": "c'est une page HTML — ouvrez-la dans Excel et enregistrez-la en .xlsx ou en CSV",
+            "zip": "c'est un classeur Excel — donnez-lui l'extension .xlsx",
+            "parquet": "c'est un fichier Parquet — donnez-lui l'extension .parquet",
+            "pdf": "c'est un PDF — exportez les données en CSV ou en XLSX"}.get(kind, otherwise)
+
+
+def _not_a_workbook(kind: str) -> str:
+    if kind == "ole2":
+        return ("classeur protégé par un mot de passe ou au format Excel 97-2003 — ouvrez-le dans Excel et "
+                "enregistrez-le en .xlsx, sans mot de passe")
+    return "classeur XLSX illisible : " + _is_rather(kind, "ce n'est pas un classeur XLSX (fichier abîmé ou "
+                                                           "d'un autre format)")
 
 
 def _unique_names(headers: list[str]) -> list[str]:
@@ -115,16 +204,78 @@ def _drop_blank_columns(headers: list[str], cells: pa.Table) -> tuple[list[str],
     return [headers[i] for i in keep], cells.select(keep)
 
 
+def _may_hold_unseen(column: pa.ChunkedArray) -> bool:
+    """Whether the column's UTF-8 bytes may hold an _UNSEEN character: a few vector passes over the bytes,
+    so that the exact (and slower) regular expression only runs where there is something to find."""
+    for chunk in column.chunks:
+        data = chunk.buffers()[2] if len(chunk) else None
+        if data is None or data.size == 0:
+            continue
+        octets = np.frombuffer(data, dtype=np.uint8)
+        low, high = int(octets.min()), int(octets.max())
+        if low < 0x20 and np.any((octets < 0x20) & (octets != 0x09) & (octets != 0x0A) & (octets != 0x0D)):
+            return True
+        if high < 0x7F:
+            continue
+        if np.any(octets == 0x7F) or np.any(octets == 0xEF):  # DEL; U+FEFF starts with EF (as do a few rare signs)
+            return True
+        if high >= 0xC2 and _followed(octets, 0xC2, lambda after: (after[0] >= 0x80) & (after[0] <= 0x9F)):
+            return True  # C1 controls: C2 80 … C2 9F
+        if high >= 0xE2 and _followed(octets, 0xE2, lambda after: ((after[0] == 0x80) & (after[1] == 0x8B))
+                                      | ((after[0] == 0x81) & (after[1] == 0xA0))):
+            return True  # U+200B: E2 80 8B; U+2060: E2 81 A0
+    return False
+
+
+def _followed(octets: np.ndarray, lead: int, test) -> bool:
+    at = np.flatnonzero(octets[:-2] == lead) if len(octets) > 2 else np.zeros(0, dtype=np.int64)
+    return bool(len(at)) and bool(np.any(test((octets[at + 1], octets[at + 2]))))
+
+
+def _clean(file: str, headers: list[str], cells: pa.Table, rows: np.ndarray) -> tuple[pa.Table, ImportIssue | None]:
+    """Strip _UNSEEN characters from every cell; the note counts the cells cleaned and shows the first."""
+    cleaned, first = 0, None
+    columns = []
+    for position, column in enumerate(cells.columns):
+        if _may_hold_unseen(column):
+            column = column.combine_chunks()
+            found = pc.fill_null(pc.match_substring_regex(column, _UNSEEN), False)
+            count = pc.sum(found).as_py() or 0
+            if count:
+                index = pc.indices_nonzero(found)[0].as_py()
+                if first is None or int(rows[index]) < first[0]:
+                    first = (int(rows[index]), headers[position] or None, column[index].as_py())
+                cleaned += count
+                column = pc.utf8_trim_whitespace(pc.replace_substring_regex(column, _UNSEEN, ""))
+        columns.append(column)
+    if not cleaned:
+        return cells, None
+    row, header, value = first
+    note = ImportIssue(file, f"{cleaned} cellule(s) nettoyée(s) : caractères invisibles ou de contrôle retirés "
+                             f"(BOM, NUL, espace de largeur nulle…)", row, header, value, severity="warning")
+    return pa.table(columns, names=cells.column_names), note
+
+
+def _text_column(file: str, header: str, column) -> pa.ChunkedArray:
+    try:
+        return pc.utf8_trim_whitespace(pc.fill_null(pc.cast(column, pa.string()), ""))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+        raise _refuse(file, f"colonne « {header} » : texte illisible ({error}) — réenregistrez le fichier en "
+                      f"UTF-8") from None
+
+
 def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.ndarray,
-            typed: dict[int, pa.Array] | None = None, **about) -> TextTable:
-    headers = [h.strip() for h in headers]
-    cells = pa.table({str(i): pc.utf8_trim_whitespace(pc.fill_null(pc.cast(cells.column(i), pa.string()), ""))
-                      for i in range(cells.num_columns)})
+            typed: dict[int, pa.Array] | None = None, notes: tuple[ImportIssue, ...] = (), **about) -> TextTable:
+    headers = [_UNSEEN_IN_HEADER.sub("", h).strip() for h in headers]
+    cells = pa.table({str(i): _text_column(file, headers[i], cells.column(i)) for i in range(cells.num_columns)})
+    cells, note = _clean(file, headers, cells, rows)
+    if note is not None:
+        notes = (*notes, note)
     headers, cells = _drop_blank_columns(headers, cells)
     positions = [int(name) for name in cells.column_names]
     names = _unique_names(headers)
     cells = cells.rename_columns(names)
-    table = TextTable(file, fmt, tuple(headers), cells, rows, **about,
+    table = TextTable(file, fmt, tuple(headers), cells, rows, notes=notes, **about,
                       typed={name: typed[p] for p, name in zip(positions, names) if typed and p in typed})
     # Rows where every cell is empty (a spreadsheet's trailing lines, ';;;;') hold nothing to import.
     if cells.num_columns and cells.num_rows:
@@ -133,27 +284,36 @@ def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.n
             filled = pc.or_(filled, pc.not_equal(column, ""))
         if not pc.all(filled).as_py():
             table = table.filter(filled)
+    if table.num_rows == 0:
+        table = replace(table, notes=(*table.notes, ImportIssue(
+            file, "aucune ligne de données sous la ligne d'en-têtes : rien à importer de ce fichier",
+            severity="warning")))
     return table
 
 
 # --- delimited text -------------------------------------------------------------------------------
 
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+# Python's csv module refuses fields over 128 KB; a line may hold up to MAX_LINE_BYTES.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
+
+
 def _first_record(text: str, separator: str) -> list[str]:
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    first_line = _LINE_BREAK.split(text[:MAX_LINE_BYTES + 2], maxsplit=1)[0]
     return next(csv.reader([first_line], delimiter=separator), [])
 
 
 def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> TextTable:
     data = path.read_bytes()
-    if not data.strip():
-        raise UnreadableFile(ImportIssue(path.name, "fichier vide"))
-    if data[:4] == b"PK\x03\x04":
-        raise UnreadableFile(ImportIssue(path.name, "ce fichier est un classeur Excel : donnez-lui l'extension .xlsx"))
-    if data[:4] == b"PAR1":
-        raise UnreadableFile(ImportIssue(path.name, "ce fichier est au format Parquet : donnez-lui l'extension .parquet"))
-    if b"\x00" in data[:4096]:
-        raise UnreadableFile(ImportIssue(path.name, "fichier binaire ou encodé en UTF-16 — attendu un fichier texte "
-                                         "(CSV ou TXT en UTF-8, cp1252 ou ISO-8859-15)"))
+    if not data or data.isspace():
+        raise _refuse(path.name, "fichier vide")
+    if b"\n" not in data and b"\r" in data:
+        data = data.replace(b"\r", b"\n")  # an old Mac export: lines end with CR alone
+    long_line = first_long_line(data, MAX_LINE_BYTES)
+    if long_line is not None:
+        number, length = long_line
+        raise _refuse(path.name, f"ligne de {size_text(length)} : au plus {size_text(MAX_LINE_BYTES)} par ligne — ce "
+                      f"n'est pas un export en lignes et colonnes ; vérifiez qu'il s'agit du bon fichier", number)
     decoded = decode(data, encoding)
     text = decoded.text
     notes = []
@@ -163,9 +323,12 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
                                  severity="warning"))
     separator = separator or detect_separator(text)
     header = [h.strip() for h in _first_record(text, separator)]
+    if len(header) > MAX_COLUMNS:
+        raise _refuse(path.name, f"{count_text(len(header))} colonnes dans la ligne d'en-têtes : au plus "
+                      f"{MAX_COLUMNS} — supprimez les colonnes inutiles de l'export", 1)
     if len(header) < 2:
-        raise UnreadableFile(ImportIssue(path.name, "une seule colonne trouvée : séparateur non reconnu (attendu "
-                                         "« ; », « , », tabulation ou « | »)", 1, value=text.split("\n", 1)[0][:80]))
+        raise _refuse(path.name, "une seule colonne trouvée : séparateur non reconnu (attendu « ; », « , », "
+                      "tabulation ou « | »)", 1, value=text.split("\n", 1)[0][:80])
     names = [str(i) for i in range(len(header))]
     if _trailing_separator(text, separator, len(header)):
         names.append(str(len(header)))  # a trailing separator on data lines only
@@ -174,7 +337,10 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
     bad_rows: list[tuple[int | None, int, int, str]] = []
 
     def note_bad_row(row):
-        bad_rows.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        if len(bad_rows) < 100:
+            bad_rows.append((row.number, row.expected_columns, row.actual_columns, row.text[:200]))
+        else:
+            bad_rows.append((None, 0, 0, ""))
         return "skip"
 
     # Arrow reads UTF-8 only: the original bytes when they already are, the decoded text otherwise.
@@ -189,24 +355,34 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as error:
-        raise UnreadableFile(ImportIssue(path.name, f"fichier CSV illisible : {error}")) from None
+        raise _refuse(path.name, f"fichier CSV illisible : {error}") from None
+    if cells.num_rows > MAX_ROWS:
+        raise _refuse(path.name, f"{count_text(cells.num_rows)} lignes : au plus {count_text(MAX_ROWS)} par "
+                      f"fichier — {SHORTER_EXPORT}")
     if bad_rows:
         number, expected, actual, line = bad_rows[0]
         if number is None and line:
-            number = next((i for i, text_line in enumerate(text.splitlines(), start=1) if text_line == line), None)
+            number = next((i for i, text_line in enumerate(text.splitlines(), start=1) if text_line.startswith(line)),
+                          None)
         more = f" (et {len(bad_rows) - 1} autre(s) ligne(s) dans ce cas)" if len(bad_rows) > 1 else ""
-        raise UnreadableFile(ImportIssue(
-            path.name, f"{actual} champs au lieu de {expected} (séparateur « {separator} » dans une valeur non "
-            f"entourée de guillemets ?){more}", number, value=(line or "")[:120]))
-    rows = _record_rows(text, separator, quoting, cells.num_rows)
-    return _finish(path.name, "csv", header, cells, rows, encoding=decoded.encoding, separator=separator,
-                   notes=tuple(notes))
+        raise _refuse(path.name, f"{actual} champs au lieu de {expected} (séparateur « {separator} » dans une "
+                      f"valeur non entourée de guillemets ?){more}", number, value=(line or "")[:120])
+    try:
+        rows = _record_rows(text, separator, quoting, cells.num_rows)
+    except csv.Error as error:  # a quoted field running over many lines: a quote never closed
+        raise _refuse(path.name, f"fichier CSV illisible : {error} — un guillemet ouvert n'est-il jamais fermé ?") \
+            from None
+    return _finish(path.name, "csv", header, cells, rows, notes=tuple(notes), encoding=decoded.encoding,
+                   separator=separator)
 
 
 def _trailing_separator(text: str, separator: str, width: int) -> bool:
     """Data lines that all end with one extra, empty field: a separator closing each line."""
     lines = [line for line in head_lines(text, 50)[1:] if line.strip()]
-    records = list(csv.reader(lines, delimiter=separator))
+    try:
+        records = list(csv.reader(lines, delimiter=separator))
+    except csv.Error:
+        return False
     return bool(records) and all(len(r) == width + 1 and r[-1].strip() == "" for r in records)
 
 
@@ -233,68 +409,25 @@ def _record_rows(text: str, separator: str, quoting: bool, count: int) -> np.nda
 
 # --- spreadsheets ---------------------------------------------------------------------------------
 
-def float_text(value: float) -> str:
-    """A float cell as the text a user typed: integers without decimals, money to the cent when it is one."""
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    cents = round(value * 100)
-    if abs(value * 100 - cents) <= 1e-6 * max(1.0, abs(value)):
-        return f"{Decimal(cents) / 100:.2f}"
-    return format(Decimal(repr(value)), "f")
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "VRAI" if value else "FAUX"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return float_text(value)
-    return str(value)
-
-
 def _open_spreadsheet(path: Path, sheet: str | int | None) -> TextTable:
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged or mislabelled file
-        raise UnreadableFile(ImportIssue(path.name, f"classeur XLSX illisible ({type(error).__name__})")) from None
-    try:
-        worksheet = _pick_sheet(path.name, workbook, sheet)
-        records = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(min_row=1, values_only=True)]
-        sheet_name = worksheet.title
-    finally:
-        workbook.close()
-    header_index = next((i for i, r in enumerate(records[:30]) if sum(1 for c in r if c.strip()) >= 2), None)
+        read = read_sheet(path, sheet)
+    except WorkbookRefused as refused:
+        raise _refuse(path.name, refused.message) from None
+    numbers, records = read.numbers, read.rows
+    # The header is the first row, among a sheet's first 30, with two cells or more: a title may come before.
+    header_index = next((i for i, (number, record) in enumerate(zip(numbers, records))
+                         if number <= 30 and sum(1 for c in record if c.strip()) >= 2), None)
     if header_index is None:
-        raise UnreadableFile(ImportIssue(path.name, f"feuille « {sheet_name} » vide ou sans ligne d'en-têtes"))
-    width = max(len(r) for r in records)
+        raise _refuse(path.name, f"feuille « {read.name} » vide ou sans ligne d'en-têtes")
+    body = records[header_index + 1:]
+    width = max(len(r) for r in records[header_index:])
     header = records[header_index] + [""] * (width - len(records[header_index]))
-    body = [r + [""] * (width - len(r)) for r in records[header_index + 1:]]
-    cells = pa.table({str(i): pa.array([r[i] for r in body], pa.string()) for i in range(width)})
-    rows = np.arange(header_index + 2, header_index + 2 + len(body), dtype=np.int64)
-    return _finish(path.name, "xlsx", header, cells, rows, sheet=sheet_name)
-
-
-def _pick_sheet(file: str, workbook, sheet: str | int | None):
-    if sheet is None or sheet == "":
-        return workbook.worksheets[0]
-    names = workbook.sheetnames
-    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
-        index = int(sheet) - 1
-        if 0 <= index < len(names):
-            return workbook.worksheets[index]
-    elif sheet in names:
-        return workbook[sheet]
-    raise UnreadableFile(ImportIssue(file, f"feuille « {sheet} » introuvable — feuilles du classeur : "
-                                     + ", ".join(f"« {n} »" for n in names)))
+    columns = list(itertools.zip_longest(*body, fillvalue="")) if body else []
+    empty = ("",) * len(body)  # a column of the header that no row fills
+    cells = pa.table({str(i): pa.array(columns[i] if i < len(columns) else empty, pa.string()) for i in range(width)})
+    rows = np.array(numbers[header_index + 1:], dtype=np.int64)
+    return _finish(path.name, "xlsx", header, cells, rows, sheet=read.name)
 
 
 # --- parquet --------------------------------------------------------------------------------------
@@ -324,15 +457,120 @@ def _column_text(column: pa.ChunkedArray) -> pa.Array:
         column = pa.array([None if v is None else float_text(v) for v in column.to_pylist()], pa.string())
     elif not pa.types.is_string(kind) and not pa.types.is_large_string(kind):
         column = pc.cast(column, pa.string())
+    else:
+        column.validate(full=True)  # Parquet does not check that its text is UTF-8; Arrow's kernels assume it
     return pc.fill_null(pc.cast(column, pa.string()), "")
+
+
+def _first_invalid_utf8(column: pa.ChunkedArray) -> tuple[int, bytes] | None:
+    """(index, bytes) of the first value of a text column that is not UTF-8."""
+    values = column.combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    for index, value in enumerate(values.view(pa.large_binary() if pa.types.is_large_string(values.type)
+                                              else pa.binary()).to_pylist()):
+        if value is not None:
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                return index, value
+    return None
+
+
+def _nested(kind: pa.DataType) -> bool:
+    return pa.types.is_nested(kind) or pa.types.is_union(kind)
+
+
+def _textual(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind) \
+        or pa.types.is_large_binary(kind)
 
 
 def _open_parquet(path: Path) -> TextTable:
     try:
-        table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as error:
-        raise UnreadableFile(ImportIssue(path.name, f"fichier Parquet illisible : {error}")) from None
-    cells = pa.table({str(i): _column_text(table.column(i)) for i in range(table.num_columns)})
+        parquet = pq.ParquetFile(path)
+        metadata, schema = parquet.metadata, parquet.schema_arrow
+    except (pa.ArrowException, OSError) as error:
+        raise _refuse(path.name, f"fichier Parquet illisible : {error}") from None
+    _check_parquet_metadata(path.name, metadata, schema)
+    skipped = [f.name for f in schema if _nested(f.type)]
+    # Dictionary-encoded text is read as it is stored, so that its size once expanded is known before it is.
+    stored_as_dictionary = [name for name in _dictionary_columns(metadata) if _textual(schema.field(name).type)] \
+        if len(set(schema.names)) == len(schema.names) else []
+    try:
+        table = pq.read_table(path, columns=[f.name for f in schema if not _nested(f.type)] if skipped else None,
+                              read_dictionary=stored_as_dictionary or None)
+    except (pa.ArrowException, OSError) as error:
+        raise _refuse(path.name, f"fichier Parquet illisible : {error}") from None
+    table = _expand_dictionaries(path.name, table)
+    texts, typed = {}, {}
+    for i, column in enumerate(table.columns):
+        name = table.column_names[i]
+        try:
+            texts[i] = _column_text(column)
+            if (values := _typed_values(column)) is not None:
+                typed[i] = values
+        except pa.ArrowNotImplementedError:
+            skipped.append(name)  # a type with no text (a time interval…): read like a nested column
+        except pa.ArrowInvalid as error:
+            found = _first_invalid_utf8(column) if _textual(column.type) else None
+            if found is None:
+                raise _refuse(path.name, f"colonne « {name} » : valeurs illisibles ({error})") from None
+            index, value = found
+            raise UnreadableFile(ImportIssue(path.name, "texte qui n'est pas de l'UTF-8 valide — réenregistrez le "
+                                             "fichier avec un texte en UTF-8", index + 1, name,
+                                             value.decode("utf-8", errors="replace")))\
+                from None
+    notes = ()
+    if skipped:
+        notes = (ImportIssue(path.name, "colonne(s) ignorée(s), de listes ou de structures que l'import ne lit pas : "
+                             + ", ".join(f"« {name} »" for name in skipped), severity="warning"),)
+    kept = list(texts)
+    cells = pa.table({str(position): texts[i] for position, i in enumerate(kept)}) if kept else pa.table({})
     rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    typed = {i: values for i in range(table.num_columns) if (values := _typed_values(table.column(i))) is not None}
-    return _finish(path.name, "parquet", list(table.column_names), cells, rows, typed)
+    return _finish(path.name, "parquet", [table.column_names[i] for i in kept], cells, rows,
+                   {position: typed[i] for position, i in enumerate(kept) if i in typed}, notes)
+
+
+def _check_parquet_metadata(file: str, metadata, schema: pa.Schema) -> None:
+    if metadata.num_rows > MAX_ROWS:
+        raise _refuse(file, f"{count_text(metadata.num_rows)} lignes : au plus {count_text(MAX_ROWS)} par fichier — "
+                      f"{SHORTER_EXPORT}")
+    if len(schema) > MAX_COLUMNS:
+        raise _refuse(file, f"{count_text(len(schema))} colonnes : au plus {MAX_COLUMNS} — supprimez les colonnes "
+                      f"inutiles de l'export")
+    inflated = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    if inflated > MAX_INFLATED_BYTES:
+        raise _refuse(file, f"données de {size_text(inflated)} une fois décompressées : au plus "
+                      f"{size_text(MAX_INFLATED_BYTES)} — {SHORTER_EXPORT}")
+
+
+def _dictionary_columns(metadata) -> list[str]:
+    """Top-level columns stored with a dictionary in some row group."""
+    names = set()
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        for position in range(row_group.num_columns):
+            chunk = row_group.column(position)
+            if chunk.has_dictionary_page and "." not in chunk.path_in_schema:
+                names.add(chunk.path_in_schema)
+    return sorted(names)
+
+
+def _expand_dictionaries(file: str, table: pa.Table) -> pa.Table:
+    """Dictionary columns expanded, once their text is known to fit within MAX_TEXT_BYTES."""
+    expanded = 0
+    for position, kind in enumerate(table.schema.types):
+        if not pa.types.is_dictionary(kind):
+            continue
+        column = table.column(position)
+        if _textual(kind.value_type):
+            for chunk in column.chunks:
+                expanded += pc.sum(pc.take(pc.binary_length(chunk.dictionary), chunk.indices)).as_py() or 0
+            if expanded > MAX_TEXT_BYTES:
+                raise _refuse(file, f"texte de plus de {size_text(MAX_TEXT_BYTES)} une fois développé (colonne "
+                              f"« {table.column_names[position]} » : une même valeur répétée sur de nombreuses "
+                              f"lignes) — vérifiez qu'il s'agit du bon fichier")
+        table = table.set_column(position, table.column_names[position],
+                                 pa.chunked_array([c.dictionary_decode() for c in column.chunks], kind.value_type))
+    return table
