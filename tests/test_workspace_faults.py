@@ -539,11 +539,11 @@ def test_an_interrupted_first_import_leaves_no_folder(tmp_path):
                              cwd=ROOT, env=child_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "ready"
     go.touch()
-    time.sleep(0.5)  # reading the demo files takes longer
+    time.sleep(0.1)  # reading the demo files takes longer
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=120)
     assert "Traceback" not in err
     if child.returncode == 130:
         assert "interrompu" in err and not (tmp_path / "ws").exists()
-    else:  # it had finished
-        assert child.returncode == 0 and Workspace(tmp_path / "ws").exists()
+    else:  # it had finished: exit 0, or the signal came while Python was shutting down (its default action)
+        assert child.returncode in (0, -signal.SIGINT) and Workspace(tmp_path / "ws").exists()

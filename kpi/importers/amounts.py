@@ -41,6 +41,8 @@ _SIGN_CURRENCIES = {
 }
 DEFAULT_CURRENCY = "EUR"
 _NEGATIVE_FORMS = (r"^\((.*)\)$", r"^(.*)-$", r"^-(.*)$")
+# More whole digits than MONEY holds: Arrow's cast refuses some such values but reads others (300 digits) as 0.00.
+_TOO_BIG = r"^-?0*[1-9]\d{16,}"
 _PLAIN = rf"^-?(?:\d{{1,3}}(?:{_GROUPING}\d{{3}})+|\d+)(?:[.,]\d{{1,2}})?$"
 
 
@@ -161,6 +163,8 @@ def _parse_plain(raw: pa.Array, decimal_mark: str | None) -> AmountColumn | None
         text = pc.replace_substring_regex(text, _GROUPING, "")
     if shown == ",":
         text = pc.replace_substring(text, ",", ".")
+    if pc.any(pc.match_substring_regex(text, _TOO_BIG)).as_py():
+        return None  # the full rules name it
     try:
         values = pc.cast(text, MONEY)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -261,6 +265,9 @@ def parse_amounts(raw: pa.Array, decimal_mark: str | None = None, currency: str 
     plain = pc.replace_substring(plain, mark, ".") if mark != "." else plain
     plain = pc.if_else(negative, pc.binary_join_element_wise("-", plain, ""), plain)
     plain = pc.if_else(empty, pa.scalar(None, pa.string()), plain)
+    index = _first_failing(plain, pc.invert(pc.match_substring_regex(pc.fill_null(plain, ""), _TOO_BIG)))
+    if index is not None:
+        raise AmountError(index, raw[index].as_py(), _cast_reason(plain[index].as_py()))
     try:
         values = pc.cast(plain, MONEY)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
