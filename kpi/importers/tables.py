@@ -40,6 +40,7 @@ from kpi.importers.limits import (
     size_text,
 )
 from kpi.importers.workbook import WorkbookRefused, float_text, read_sheet
+from kpi.importers.legacy_workbook import read_legacy_sheet
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -83,7 +84,7 @@ class TextTable:
     @property
     def default_decimal(self) -> str | None:
         """Number cells of a workbook or a Parquet file are written here with a decimal point."""
-        return "." if self.format in ("xlsx", "parquet") else None
+        return "." if self.format in ("xlsx", "xls", "parquet") else None
 
     @property
     def num_rows(self) -> int:
@@ -141,6 +142,8 @@ def _open_by_kind(path: Path, kind: str, encoding: str | None, separator: str | 
         # Software that keeps the old name writes a workbook of today, or text: read them as what they are.
         if kind == "zip":
             return _open_spreadsheet(path, sheet)
+        if kind == "ole2":
+            return _open_spreadsheet(path, sheet, read_legacy_sheet)
         if kind not in ("text", "html", "utf-16"):
             raise _refuse(path.name, OLD_EXCEL)
     if kind == "zip":
@@ -409,9 +412,9 @@ def _record_rows(text: str, separator: str, quoting: bool, count: int) -> np.nda
 
 # --- spreadsheets ---------------------------------------------------------------------------------
 
-def _open_spreadsheet(path: Path, sheet: str | int | None) -> TextTable:
+def _open_spreadsheet(path: Path, sheet: str | int | None, reader=read_sheet) -> TextTable:
     try:
-        read = read_sheet(path, sheet)
+        read = reader(path, sheet)
     except WorkbookRefused as refused:
         raise _refuse(path.name, refused.message) from None
     numbers, records = read.numbers, read.rows
@@ -427,7 +430,7 @@ def _open_spreadsheet(path: Path, sheet: str | int | None) -> TextTable:
     empty = ("",) * len(body)  # a column of the header that no row fills
     cells = pa.table({str(i): pa.array(columns[i] if i < len(columns) else empty, pa.string()) for i in range(width)})
     rows = np.array(numbers[header_index + 1:], dtype=np.int64)
-    return _finish(path.name, "xlsx", header, cells, rows, sheet=read.name)
+    return _finish(path.name, "xls" if reader is read_legacy_sheet else "xlsx", header, cells, rows, sheet=read.name)
 
 
 # --- parquet --------------------------------------------------------------------------------------

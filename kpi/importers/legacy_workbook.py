@@ -1,0 +1,78 @@
+"""An Excel 97-2003 (.xls, BIFF8) sheet read as rows of cell texts, like an XLSX sheet (workbook.py).
+
+Old accounting packages still export .xls.  python-calamine reads the format; its rows are streamed
+and counted against the same limits as an XLSX sheet, and values come out as the text a user sees
+(workbook.value_text): dates as ISO dates, numbers as typed.  The format itself bounds a sheet to
+65 536 rows and 256 columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from kpi.importers.limits import MAX_COLUMNS, MAX_SHEET_CELLS, count_text
+from kpi.importers.workbook import TO_CSV, Sheet, WorkbookRefused, value_text
+
+PROTECTED = ("classeur protégé par un mot de passe ou abîmé — ouvrez-le dans Excel et enregistrez-le en .xlsx, "
+             "sans mot de passe")
+
+
+def read_legacy_sheet(path: Path, sheet: str | int | None) -> Sheet:
+    """The sheet named or numbered (1-based) `sheet` of an .xls workbook, the first by default."""
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        name = _pick(book.sheet_names, sheet)
+        rows = book.get_sheet_by_name(name).iter_rows()
+        return _read(name, rows)
+    except WorkbookRefused:
+        raise
+    except (CalamineError, OSError, ValueError, IndexError, KeyError) as error:
+        # A workbook encrypted by a password is an OLE2 file too, and calamine cannot open it.
+        raise WorkbookRefused(f"{PROTECTED} ({type(error).__name__})") from None
+
+
+def _pick(names: list[str], sheet: str | int | None) -> str:
+    if not names:
+        raise WorkbookRefused("le classeur ne contient aucune feuille de calcul")
+    if sheet is None or sheet == "":
+        return names[0]
+    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
+        index = int(sheet) - 1
+        if 0 <= index < len(names):
+            return names[index]
+    elif sheet in names:
+        return sheet
+    raise WorkbookRefused(f"feuille « {sheet} » introuvable — feuilles du classeur : "
+                          + ", ".join(f"« {n} »" for n in names))
+
+
+def _read(name: str, rows) -> Sheet:
+    numbers, kept, cells = [], [], 0
+    for number, row in enumerate(rows, start=1):
+        texts = [_text(value) for value in row]
+        while texts and not texts[-1]:
+            texts.pop()
+        if not texts:
+            continue  # rows without a value are not kept, as in an XLSX sheet
+        if len(texts) > MAX_COLUMNS:
+            raise WorkbookRefused(f"ligne {number} : {len(texts)} colonnes remplies (au plus {MAX_COLUMNS}) — {TO_CSV}")
+        cells += len(texts)
+        if cells > MAX_SHEET_CELLS:
+            raise WorkbookRefused(f"la feuille « {name} » dépasse {count_text(MAX_SHEET_CELLS)} cellules remplies — "
+                                  f"{TO_CSV}")
+        numbers.append(number)
+        kept.append(texts)
+    return Sheet(name, numbers, kept)
+
+
+def _text(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # calamine gives a whole float as an int
+    if isinstance(value, dt.timedelta):  # a duration cell: as Excel shows it
+        return str(value)
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return value_text(value)
