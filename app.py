@@ -18,15 +18,18 @@ from datetime import date
 import streamlit as st
 
 from kpi.filters import MATCHING_MODES, Filters
-from kpi.formatting import Formatter
-from kpi.i18n import LANGUAGES, Translator
+from kpi.formatting import Formatter, format_month
+from kpi.i18n import LANGUAGES, Translator, activity_label
 from kpi.periods import Period
-from kpi.view import CUSTOM, PERIOD_CHOICES, ViewState, preset_period, resolve_period
+from kpi.view import (
+    CUSTOM, OPENING_RUN_OFF, PERIOD_CHOICES, ViewState, opening_period, past_the_data, preset_period, resolve_period,
+)
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, ensure_demo_workspace, list_workspaces
 from ui import context, session_files
 from ui.context import redraw, widget_key
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+PAGES_WITHOUT_PERIOD = ("donnees", "parametres")  # their content does not depend on the period
 
 st.set_page_config(page_title="Encours", page_icon=":material/account_balance_wallet:", layout="wide")
 
@@ -117,7 +120,6 @@ if sidebar.workspace is not None:
         ledger, version = context.ledger_for(workspace)
         data_range = ledger.date_range()
         customers_frame = ledger.customers()
-        activities = ledger.activities()
         preferences = context.Preferences.from_settings(workspace.settings())
     except Exception as error:
         context.show_error(error, t)
@@ -127,7 +129,11 @@ if sidebar.workspace is not None:
     # -- period: a preset, or dates; each follows the other -----------------------------------------
     if sidebar.period is None:
         url = sidebar.from_url or ViewState()
-        sidebar.period, sidebar.preset = resolve_period(url, data_range[1] if data_range else None)
+        last_day = data_range[1] if data_range else None
+        activity = context.cached_monthly_activity(version, ledger) if last_day else None
+        sidebar.period, sidebar.preset = resolve_period(url, last_day, activity)
+        opened, kind = opening_period(last_day, activity) if last_day else (None, None)
+        sidebar.run_off = opened if kind == OPENING_RUN_OFF and opened == sidebar.period else None
         sidebar.from_url = None  # the URL's dates count once: a new workspace opens on its own last month
         redraw("sb_period", "sb_range")
     with st.sidebar:
@@ -155,6 +161,8 @@ if sidebar.workspace is not None:
                 redraw("sb_period")
         if data_range:
             st.caption(t("sidebar.presets_anchor", day=Formatter(sidebar.lang).date(anchor)))
+        if sidebar.run_off is not None and sidebar.run_off == sidebar.period:
+            st.caption(t("sidebar.opened_run_off", month=format_month(sidebar.run_off.end)))
 
         # -- customers and activities ------------------------------------------------------------
         names = dict(zip(customers_frame["customer_id"], customers_frame["customer_name"]))
@@ -163,9 +171,12 @@ if sidebar.workspace is not None:
             key=widget_key("sb_customers"), placeholder=t("sidebar.all_customers"),
             format_func=lambda cid: f"{names[cid]} ({cid})" if names[cid] != cid else cid,
         ))
+        # The chosen customers' activities only: a pair that selects nothing is not offered.
+        activities = ledger.activities(sidebar.customers)
         sidebar.activities = tuple(st.multiselect(
             t("sidebar.activities"), activities, default=[a for a in sidebar.activities if a in activities],
             key=widget_key("sb_activities"), placeholder=t("sidebar.all_activities"),
+            format_func=lambda name: activity_label(name, sidebar.lang),
         ))
 
         # -- how credits meet invoices: the workspace's setting, or this view's choice (KPI-SPEC §2) --
@@ -203,6 +214,13 @@ if context.consume_redraw():
 if view is None:
     st.info(t("app.no_workspace"))
     st.stop()
+if current_page.url_path not in PAGES_WITHOUT_PERIOD and not view.filters.is_empty and view.ledger.customers(
+        view.filters).empty:
+    st.info(t("filters.no_data"))
+    st.stop()
+if current_page.url_path not in PAGES_WITHOUT_PERIOD and past_the_data(view.period, view.data_range and view.data_range[1]):
+    st.warning(t("period.past_data", start=view.fmt.date(view.period.start), end=view.fmt.date(view.period.end),
+                 last=view.fmt.date(view.data_range[1])))
 try:
     current_page.run()
 except Exception as error:  # never a traceback on screen; control-flow exceptions are not Exceptions

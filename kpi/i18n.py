@@ -7,6 +7,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from kpi.canonical import UNASSIGNED_ACTIVITY
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 LOCALES_DIR = Path(__file__).with_name("locales")
@@ -44,6 +46,11 @@ class Translator:
 
     def __call__(self, key: str, **values) -> str:
         return translate(key, self.lang, **values)
+
+
+def activity_label(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An activity as users read it: the stored « Unassigned » (KPI-SPEC §1) in the user's language."""
+    return translate("activity.unassigned", lang) if name == UNASSIGNED_ACTIVITY else name
 
 
 _BUCKET_RANGE = re.compile(r"^(\d+)_(\d+)$")

@@ -179,8 +179,12 @@ class Ledger:
         """The workspace settings stored with the ledger (empty for files read in memory)."""
         return {key: json.loads(value) for key, value in self.query("SELECT key, value FROM settings").fetchall()}
 
-    def activities(self) -> list[str]:
-        return [row[0] for row in self.query("SELECT DISTINCT activity FROM documents ORDER BY activity").fetchall()]
+    def activities(self, customers: tuple[str, ...] = ()) -> list[str]:
+        """The activities of the documents, of the listed customers only when some are listed."""
+        return [row[0] for row in self.query(
+            "SELECT DISTINCT activity FROM ledger_documents($customers, []) ORDER BY activity",
+            {"customers": list(customers)},
+        ).fetchall()]
 
     def canonical(self, filters: Filters = Filters()) -> CanonicalLedger:
         """The kept documents and settlements as canonical tables: the base of a what-if scenario."""

@@ -140,11 +140,13 @@ def opening_period(last_day: date, activity: list[tuple[date, Decimal, Decimal]]
     return chosen, OPENING_LAST_MONTH
 
 
-def resolve_period(state: ViewState, last_day: date | None) -> tuple[Period, str]:
+def resolve_period(state: ViewState, last_day: date | None,
+                   activity: list[tuple[date, Decimal, Decimal]] | None = None) -> tuple[Period, str]:
     """The period a view shows and the choice the period selector should display.
 
-    Explicit dates win (they are what a shared URL carries); then a preset; then the default,
-    the last complete month of the data (the current month when there is no data).
+    Explicit dates win (they are what a shared URL carries); then a preset; then the period the
+    workspace opens on (`opening_period` of its monthly `activity`, or the last complete month of
+    the data when no activity is given; the current month when there is no data).
     """
     anchor = last_day or date.today()
     if state.start and state.end:
@@ -154,8 +156,13 @@ def resolve_period(state: ViewState, last_day: date | None) -> tuple[Period, str
         return period, _matching_preset(period, anchor)
     if state.preset and state.preset != CUSTOM:
         return preset_period(state.preset, anchor), state.preset
-    period = last_complete_month(anchor)
+    period = opening_period(anchor, activity)[0] if activity is not None and last_day else last_complete_month(anchor)
     return period, _matching_preset(period, anchor)
+
+
+def past_the_data(period: Period, last_day: date | None) -> bool:
+    """Whether a period runs past the data's last day: its figures then count days with no data."""
+    return last_day is not None and period.end > last_day
 
 
 def _matching_preset(period: Period, anchor: date) -> str:

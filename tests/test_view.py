@@ -85,3 +85,21 @@ def test_the_ibm_invoice_list_opens_on_its_last_twelve_months():
     period, why = opening_period(last_day, ledger.monthly_activity())
     assert why == OPENING_RUN_OFF, (last_day, ledger.monthly_activity()[-3:])
     assert period.days >= 365
+
+
+def test_the_default_period_follows_the_activity_and_explicit_choices_still_win():
+    from decimal import Decimal as D
+
+    from kpi.view import past_the_data
+
+    run_off = [(date(2026, m, 1), D("1000"), D("900")) for m in range(1, 11)] + [(date(2026, 11, 1), D("50"), D("0"))]
+    assert resolve_period(ViewState(), date(2026, 11, 30), run_off) == (
+        Period(date(2025, 12, 1), date(2026, 11, 30)), "last_12_months")
+    # Quiet last months: the last month holding activity, shown as a custom period.
+    quiet = run_off[:10]
+    assert resolve_period(ViewState(), date(2026, 12, 31), quiet) == (Period.month(2026, 10), CUSTOM)
+    assert resolve_period(ViewState(preset="last_month"), date(2026, 11, 30), run_off) == (
+        Period.month(2026, 11), "last_month")
+    assert past_the_data(Period(date(2026, 10, 1), date(2026, 12, 31)), date(2026, 10, 31))
+    assert not past_the_data(Period.month(2026, 10), date(2026, 10, 31))
+    assert not past_the_data(Period.month(2026, 10), None)

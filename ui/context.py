@@ -144,6 +144,7 @@ class SidebarState:
     activities: tuple[str, ...]
     from_url: ViewState | None  # the URL's view, until its period has been applied once
     matching: str | None = None  # this view's matching mode; None = the workspace's setting
+    run_off: Period | None = None  # the twelve months opened on because the last month is a run-off
 
     def as_view_state(self) -> ViewState:
         return ViewState(
@@ -271,6 +272,11 @@ def cached_aged_balance(
     version: str, as_of: date, edges: tuple[int, ...], basis: str, by: str, filters: Filters, _ledger: Ledger
 ) -> AgedBalance:
     return aged_balance(_ledger, as_of, edges, basis, by, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_monthly_activity(version: str, _ledger: Ledger):
+    return _ledger.monthly_activity()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
