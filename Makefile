@@ -26,7 +26,9 @@ $(CHROMIUM):
 		echo "The browser tests need Debian's chromium: sudo apt-get install chromium (or run make test-fast)"; exit 1; \
 	fi
 
+# The demo workspace is made before the server starts, so the first page is drawn at once.
 run: $(VENV)/installed
+	@$(PYTHON) -c "from kpi.workspace import ensure_demo_workspace; ensure_demo_workspace()"
 	$(VENV)/bin/streamlit run app.py
 
 test: $(VENV)/test-installed $(CHROMIUM)

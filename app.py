@@ -25,18 +25,20 @@ from kpi.view import (
     CUSTOM, OPENING_RUN_OFF, PERIOD_CHOICES, ViewState, opening_period, past_the_data, preset_period, resolve_period,
 )
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, ensure_demo_workspace, list_workspaces
-from ui import context, session_files
+from ui import context, session_files, style
 from ui.context import redraw, widget_key
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 PAGES_WITHOUT_PERIOD = ("donnees", "parametres")  # their content does not depend on the period
 
-st.set_page_config(page_title="Encours", page_icon=":material/account_balance_wallet:", layout="wide")
+# A local icon: no request leaves the machine.
+st.set_page_config(page_title="Encours", page_icon=str(style.FAVICON), layout="wide")
 
 sidebar = context.sidebar_state({key: st.query_params.get_all(key) for key in st.query_params})
 # The language widget reports a click before this run starts: read it first, every label depends on it.
 sidebar.lang = st.session_state.get(context.widget_key_of("sb_lang")) or sidebar.lang
 t = Translator(sidebar.lang)
+st.html(style.style_sheet(t))
 
 # Pages are registered before anything can call st.rerun(): a rerun before st.navigation on
 # a first visit to a page's URL (/clients) makes Streamlit report "Page not found".

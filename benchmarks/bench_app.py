@@ -88,8 +88,8 @@ def _timed(action, page) -> float:
 
 
 def measure(home: Path, runs: int, workspace: str | None, *, fresh_home: bool = False) -> dict[str, list[float]]:
-    """With `fresh_home`, each first page is served from an empty data home, as on a new machine
-    (the demo workspace is then made on that start); otherwise from `home` as it is."""
+    """With `fresh_home`, each first page is served from a new data home, as on a new machine after
+    `make run` (which makes the demo workspace before it starts the server); otherwise from `home` as it is."""
     from playwright.sync_api import sync_playwright
 
     query = f"?ws={workspace}" if workspace else ""
@@ -98,6 +98,10 @@ def measure(home: Path, runs: int, workspace: str | None, *, fresh_home: bool = 
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for _ in range(runs):
             with tempfile.TemporaryDirectory(prefix="encours-bench-fresh-") as fresh:
+                if fresh_home:  # a new machine after `make run`, which makes the demo before starting the server
+                    from kpi.workspace import ensure_demo_workspace
+
+                    ensure_demo_workspace(Path(fresh))
                 with app_server(Path(fresh) if fresh_home else home) as url:
                     page = browser.new_page(viewport={"width": 1440, "height": 900})
                     figures["first_page"].append(_timed(lambda: page.goto(url + "/" + query), page))

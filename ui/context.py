@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
@@ -236,23 +237,36 @@ def scratch_workspace() -> Workspace:
 
 
 def ledger_for(workspace: Workspace) -> tuple[Ledger, str]:
-    """This session's ledger for a workspace, reopened when the stored data changed."""
-    ledgers: dict = st.session_state.setdefault(LEDGERS_KEY, {})
+    """The ledger of a workspace at its stored version, reopened when the stored data changed.
+
+    A named workspace's ledger is shared by every session (a new browser session draws at once);
+    the session-only workspace's stays with its session.
+    """
     version = workspace.version()
+    if workspace.path != scratch_workspace().path:
+        return _shared_ledger(str(workspace.path), version), version
+    ledgers: dict = st.session_state.setdefault(LEDGERS_KEY, {})
     key = str(workspace.path)
     held = ledgers.get(key)
     if held and held[1] == version:
         return held[0], version
     if held:
         held[0].close()
-    # A snapshot copies the tables into this session's memory and lets the file go, so an
-    # import from another session never waits on this reader.
     ledger = workspace.open(snapshot=True)
     ledgers[key] = (ledger, version)
     return ledger, version
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _shared_ledger(path: str, version: str) -> Ledger:
+    # A snapshot copies the tables into memory and lets the file go, so an import from any session
+    # never waits on a reader; queries take a cursor each, which DuckDB allows across threads.
+    # A version no session asks for any more leaves the cache after four others.
+    return Workspace(Path(path)).open(snapshot=True)
+
+
 def forget_ledger(workspace: Workspace) -> None:
+    """Let the session's own ledger of a workspace go (shared ones follow the stored version by themselves)."""
     ledgers: dict = st.session_state.setdefault(LEDGERS_KEY, {})
     held = ledgers.pop(str(workspace.path), None)
     if held:

@@ -37,7 +37,7 @@ def app_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,0 +1,88 @@
+"""The app as people first meet it: the right page on a fresh server's first request, periods that stop at the
+data's last day, KPI cards whose values are never cut, and no request that leaves the machine."""
+
+from __future__ import annotations
+
+import pytest
+from journey import settle
+from playwright.sync_api import expect
+from server import running_app
+
+from kpi.workspace import ensure_demo_workspace
+
+pytestmark = pytest.mark.browser
+
+LEGACY_PAGE_NAMES = ("activity headlines", "context", "session files", "app")
+# Every card's label and value, and whether its text is wider than the box that shows it.
+CUT_TEXT = """() => [...document.querySelectorAll(
+    '[data-testid="stMetricValue"] p, [data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] p')]
+  .map(e => ({text: e.innerText, cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 2}))"""
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server started for this test only, with the demo made as `make run` makes it, before the start."""
+    home = tmp_path / "home"
+    ensure_demo_workspace(home)
+
+    def start():
+        return running_app(home, tmp_path / "streamlit.log")
+
+    return start
+
+
+@pytest.mark.parametrize(("path", "title"), [("/", "Synthèse"), ("/balance-agee?lang=en", "Aged balance")])
+def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_server, new_page, path, title):
+    with fresh_server() as url:
+        page = new_page()
+        outside = []
+        page.on("request", lambda request: outside.append(request.url)
+                if not request.url.startswith((url, "data:", "blob:")) else None)
+        page.goto(url + path)
+        settle(page)
+        expect(page.locator("h1").first).to_have_text(title)
+        assert page.get_by_text("Page not found").count() == 0
+        navigation = page.locator('[data-testid="stSidebarNav"]').inner_text().lower()
+        assert not any(name in navigation.splitlines() for name in LEGACY_PAGE_NAMES), navigation
+        assert page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() > 0
+        assert outside == []  # the favicon and every font and script are the server's own
+
+
+@pytest.mark.parametrize("preset", ["this_quarter", "year_vs_previous_year", "this_year"])
+def test_a_preset_never_runs_past_the_data(app_server, new_page, preset):
+    page = new_page()
+    page.goto(f"{app_server}/?period={preset}")
+    settle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "Données jusqu'au 31/10/2026" in sidebar
+    ends = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input[type="date"]')
+    assert ends.nth(1).input_value() == "2026-10-31"
+    assert page.get_by_text("dépasse la fin des données").count() == 0
+
+
+def test_a_custom_period_past_the_data_is_warned_on_the_pages_using_it(app_server, new_page):
+    page = new_page()
+    page.goto(f"{app_server}/?period=custom&from=2026-10-01&to=2026-12-31")
+    settle(page)
+    expect(page.get_by_text("dépasse la fin des données (31/10/2026)")).to_be_visible()
+    page.goto(f"{app_server}/tendances?period=custom&from=2026-10-01&to=2026-12-31")
+    settle(page)
+    expect(page.get_by_text("dépasse la fin des données (31/10/2026)")).to_be_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
+def test_no_card_label_or_value_is_cut(app_server, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        for path in ("/", "/?period=last_12_months", "/?lang=en"):
+            page.goto(app_server + path)
+            settle(page)
+            page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 14")
+            cards = page.evaluate(CUT_TEXT)
+            assert len(cards) >= 14 * 2, cards
+            assert [card["text"] for card in cards if card["cut"]] == [], path
+            assert not any(card["text"].endswith("…") for card in cards)
+    finally:
+        context.close()
