@@ -550,8 +550,8 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
     if audit.client:
         story.append(paragraph(audit.client, cover_client))
     story += [Spacer(1, 0.4 * cm), HRFlowable(width="100%", thickness=1.2, color=accent), Spacer(1, 0.6 * cm)]
-    cover = Table([[paragraph(label, cover_label), paragraph(value, cover_value)] for label, value in cover_rows(audit)],
-                  colWidths=[6 * cm, page_width - 6 * cm])
+    cover = Table([[paragraph(label, cover_label), paragraph(value, cover_value)]
+                   for label, value in cover_rows(audit)], colWidths=[6 * cm, page_width - 6 * cm])
     cover.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
     story += [cover, PageBreak()]
 
@@ -563,7 +563,8 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
         severity = ParagraphStyle(f"severity_{finding.severity}", parent=reading, fontName=f"{font}-Bold",
                                   textColor=colors.HexColor(_SEVERITY_COLOURS[finding.severity]))
         story.append(KeepTogether([
-            Table([[paragraph(row.severity, severity), [paragraph(row.finding, reading), paragraph(row.numbers, muted)]]],
+            Table([[paragraph(row.severity, severity),
+                    [paragraph(row.finding, reading), paragraph(row.numbers, muted)]]],
                   colWidths=[3 * cm, page_width - 3 * cm],
                   style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3,
                                                                             colors.HexColor("#d5dde5"))])),
@@ -592,7 +593,8 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
     story.append(paragraph(subtitle, body))
     if "aged_balance" in images:
         story.append(picture("aged_balance", 13 * cm))
-    story.append(table(columns, rows, widths=[6 * cm] + [(page_width - 6 * cm) / (len(columns) - 1)] * (len(columns) - 1),
+    bucket_width = (page_width - 6 * cm) / (len(columns) - 1)
+    story.append(table(columns, rows, widths=[6 * cm] + [bucket_width] * (len(columns) - 1),
                        numeric=range(1, len(columns))))
     story.append(PageBreak())
 
@@ -609,8 +611,9 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
         (_, columns, rows), (_, file_columns, file_rows) = tables["data_quality"]
         story += [table(columns, rows, widths=[1.8 * cm, 2.4 * cm, page_width - 17.4 * cm, 2.4 * cm, 2.4 * cm, 4.2 * cm,
                                                4.2 * cm], numeric=(3, 4, 5, 6)), Spacer(1, 8),
-                  table(file_columns, file_rows, widths=[1.8 * cm, 3.4 * cm, 3.4 * cm, 2 * cm, 2 * cm, 3.2 * cm, 3.2 * cm,
-                                                         1.8 * cm, page_width - 20.8 * cm], numeric=(3, 4, 5, 6))]
+                  table(file_columns, file_rows, widths=[1.8 * cm, 3.4 * cm, 3.4 * cm, 2 * cm, 2 * cm, 3.2 * cm,
+                                                         3.2 * cm, 1.8 * cm, page_width - 20.8 * cm],
+                        numeric=(3, 4, 5, 6))]
     story.append(PageBreak())
 
     story.append(paragraph(t("audit.section.definitions"), h2))

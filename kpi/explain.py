@@ -59,8 +59,7 @@ class Explanation:
 
 def _period_field(report, name: str):
     period = report.get("period") if isinstance(report, dict) else getattr(report, "period", None)
-    value = period.get(name) if isinstance(period, dict) else getattr(period, name, None)
-    return value
+    return period.get(name) if isinstance(period, dict) else getattr(period, name, None)
 
 
 def _field(report, name: str):

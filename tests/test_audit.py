@@ -1,4 +1,5 @@
-"""The client audit report on the demo workspace: XLSX totals read back, PDF and HTML text, findings, cover, file name."""
+"""The client audit report on the demo workspace: XLSX totals read back, PDF and HTML text, findings, cover, file
+name."""
 
 from __future__ import annotations
 
@@ -128,7 +129,8 @@ def test_a_rate_change_is_in_points(demo, workbook):
     _, ledger, audit = demo
     report, previous = period_report(ledger, QUARTER), period_report(ledger, QUARTER.previous())
     change = report.cei - previous.cei  # 86,4 % against 80,1 %
-    row = next(row for row in workbook["Indicateurs"].iter_rows() if row[0].value == "Efficacité du recouvrement (CEI)")
+    rows = workbook["Indicateurs"].iter_rows()
+    row = next(row for row in rows if row[0].value == "Efficacité du recouvrement (CEI)")
     assert row[3].value == pytest.approx(change)
     assert row[3].number_format == '+0.0" pt";-0.0" pt";0.0" pt"'
     days = next(row for row in workbook["Indicateurs"].iter_rows() if row[0].value == "DSO")
@@ -266,7 +268,8 @@ def test_french_pdf_holds_no_english_unit(pdf_texts):
 
 @pytest.mark.parametrize("lang, expected", [
     ("fr", ["Audit du poste clients", "Client Démo SARL", "Période du 01/07/2026 au 30/09/2026 (92 jours)",
-            "Imputation des avoirs Pièce à pièce, comme lettré", "Auteur Claire Martin", "Date du rapport 05/10/2026"]),
+            "Imputation des avoirs Pièce à pièce, comme lettré", "Auteur Claire Martin",
+            "Date du rapport 05/10/2026"]),
     ("en", ["Accounts receivable audit", "Client Démo SARL", "Period 01/07/2026 to 30/09/2026 (92 days)",
             "Credit matching Item by item, as matched", "Author Claire Martin", "Report date 05/10/2026"]),
 ])
@@ -300,7 +303,8 @@ def test_file_name_carries_client_and_period():
     assert client_slug("../../etc/passwd") == "etc-passwd"
     assert client_slug("=HYPERLINK(\"x\")") == "hyperlink-x"
     assert client_slug("株式会社") == ""
-    assert client_slug("Garnier & Fils — Société Générale d'Électricité " * 3) == "garnier-fils-societe-generale-d-electric"
+    long_name = "Garnier & Fils — Société Générale d'Électricité " * 3
+    assert client_slug(long_name) == "garnier-fils-societe-generale-d-electric"
 
 
 def test_client_and_author_from_the_workspace_settings(tmp_path):

@@ -88,7 +88,8 @@ def test_sales_split_into_invoices_and_credit_notes(march):
 
 
 def test_opening_balance_is_dated_the_day_before(march):
-    assert explain("opening_ar", march, "en").computation == "Opening receivables = receivables on 28/02/2026 = €6,250.00"
+    assert explain("opening_ar", march, "en").computation == (
+        "Opening receivables = receivables on 28/02/2026 = €6,250.00")
 
 
 def test_no_spec_jargon_in_any_text(march):
