@@ -1,11 +1,12 @@
 """The client audit report: what a consultant hands over, as sections of data ready to render.
 
-Sections: cover (company, period, data sources), headline KPIs with their formula, the
-previous period and the month-by-month trend, collection activity (only when a dispute,
-reminder, payment-plan or costs log was imported, or a monthly cost entered), aged balance
-by customer, top 20 overdue customers with their risk rating, findings, data quality (the
-workspace's imports and their stored reports), and an appendix of every KPI definition read
-from the `.sql` headers. kpi/audit_export.py writes it as XLSX, HTML or PDF.
+Sections: cover (client, period, matching mode, author, date), findings (what the reader must
+act on), headline KPIs each with its computation in words and this period's numbers (kpi/explain),
+the previous period and the month-by-month trend, collection activity (only when a dispute,
+reminder, payment-plan or costs log was imported, or a monthly cost entered), aged balance by
+customer, top 20 overdue customers with their risk rating, data quality (the workspace's imports
+and their stored reports) and an appendix defining every KPI in words. Nothing a reader sees
+names a spec section, an SQL file or a field. kpi/audit_export.py writes it as XLSX, HTML or PDF.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ import pandas as pd
 from kpi.aging import AgedBalance, aged_balance
 from kpi.collection import UNITS as ACTIVITY_UNITS
 from kpi.collection import bucket_collection
+from kpi.explain import explain
 from kpi.filters import Filters
 from kpi.findings import Finding, generate_findings
-from kpi.i18n import translate
+from kpi.i18n import catalog, translate
 from kpi.ledger import Ledger
 from kpi.periods import Period, add_months
-from kpi.registry import all_named_queries, named_query
 from kpi.report import AMOUNT_KEYS, RATIO_KEYS, PeriodReport, period_report
 from kpi.risk import RiskTable, customer_risk
 from kpi.series import monthly_series
@@ -33,21 +34,14 @@ from kpi.series import monthly_series
 TOP_OVERDUE = 20
 TREND_MONTHS = 12
 
-# The .sql file whose header defines each headline figure.
-DEFINED_IN = {
-    "sales": "period_flows", "collected": "period_flows", "written_off": "period_flows",
-    "opening_ar": "ar_position", "closing_ar": "ar_position", "closing_current_ar": "ar_position",
-    "closing_overdue_ar": "ar_position", "unapplied_credits": "open_items",
-    "avg_days_to_collect": "payment_delays", "avg_days_late": "payment_delays", "activation_rate": "activation",
-}
-# The collection-activity figures of the report's activity section, with the .sql file defining each.
-ACTIVITY_DEFINED_IN = {
-    "dispute_rate": "dispute_rate", "open_disputes_count": "open_disputes", "open_disputes_amount": "open_disputes",
-    "reminder_success_rate": "reminder_success_rate", "cost_per_reminder": "cost_per_reminder",
-    "plan_compliance_rate": "plan_compliance", "amount_in_plans": "amount_in_plans",
-    "cost_per_euro_collected": "cost_per_euro_collected",
-}
-BUCKET_RATE_QUERY = "bucket_collection_rate"
+# The collection-activity figures of the report's activity section, in reading order.
+ACTIVITY_KEYS = (
+    "dispute_rate", "open_disputes_count", "open_disputes_amount", "reminder_success_rate", "cost_per_reminder",
+    "plan_compliance_rate", "amount_in_plans", "cost_per_euro_collected",
+)
+# Workspace settings (Workspace.save_settings) naming who the report is for and who wrote it.
+CLIENT_SETTING = "client_name"
+AUTHOR_SETTING = "report_author"
 HEADLINE_UNITS = {
     "dso": "days", "bpdso": "days", "add": "days", "countback_dso": "days", "avg_days_to_collect": "days",
     "avg_days_late": "days", "ar_turnover": "ratio",
@@ -58,9 +52,20 @@ def kpi_unit(key: str) -> str:
     return "money" if key in AMOUNT_KEYS else HEADLINE_UNITS.get(key, "percent")
 
 
+def report_identity(ledger: Ledger, default_client: str = "", client: str | None = None,
+                    author: str | None = None) -> tuple[str, str]:
+    """The client and author of the cover: those given, else the workspace's settings, else the default client
+    (the workspace's name) and no author."""
+    settings = ledger.settings()
+    chosen_client = (client or "").strip() or str(settings.get(CLIENT_SETTING) or "").strip() or default_client
+    chosen_author = (author or "").strip() or str(settings.get(AUTHOR_SETTING) or "").strip()
+    return chosen_client, chosen_author
+
+
 @dataclass(frozen=True)
 class AuditReport:
-    company: str
+    client: str
+    author: str
     period: Period
     filters: Filters
     lang: str
@@ -81,16 +86,18 @@ class AuditReport:
     def has_activity(self) -> bool:
         """Whether the report carries the collection-activity section: some log imported, or a monthly cost entered."""
         activity = self.report.activity
-        return activity is not None and any(activity.missing(key) is None for key in ACTIVITY_DEFINED_IN)
+        return activity is not None and any(activity.missing(key) is None for key in ACTIVITY_KEYS)
 
     def t(self, key: str, **values) -> str:
         return translate(key, self.lang, **values)
 
     def headline(self) -> pd.DataFrame:
-        """key, label, unit, value, previous, change, formula: the period's figures then its ratios."""
+        """key, label, unit, value, previous, change, computation: the period's figures then its ratios; the
+        computation is the KPI's definition in words with this period's numbers, or why it is undefined."""
         rows = []
-        for key in (*AMOUNT_KEYS, *RATIO_KEYS):
+        for key in (*RATIO_KEYS, *AMOUNT_KEYS):  # the delay and efficiency ratios first, as Comparer reads them
             value, before = getattr(self.report, key), getattr(self.previous, key)
+            explanation = explain(key, self.report, self.lang, self.currency)
             rows.append({
                 "key": key,
                 "label": self.t(f"kpi.{key}.label"),
@@ -98,7 +105,7 @@ class AuditReport:
                 "value": value,
                 "previous": before,
                 "change": None if value is None or before is None else value - before,
-                "formula": named_query(DEFINED_IN.get(key, key)).formula,
+                "computation": explanation.computation or self.t("audit.undefined", reason=explanation.note),
             })
         return pd.DataFrame(rows)
 
@@ -112,8 +119,8 @@ class AuditReport:
             "unit": ACTIVITY_UNITS[key],
             "value": getattr(activity, key),
             "missing": activity.missing(key),
-            "formula": named_query(query).formula,
-        } for key, query in ACTIVITY_DEFINED_IN.items()]
+            "formula": self.t(f"activity.{key}.help"),
+        } for key in ACTIVITY_KEYS]
         return pd.DataFrame(rows, columns=["key", "label", "unit", "value", "missing", "formula"])
 
     def top_overdue(self) -> pd.DataFrame:
@@ -138,12 +145,18 @@ class AuditReport:
         }).reset_index(drop=True)
 
     def definitions(self) -> pd.DataFrame:
-        """Every named query's label, formula and unit; the what-if mechanics are not KPIs."""
-        return pd.DataFrame(
-            [{"name": q.name, "label": q.label, "formula": q.formula, "unit": q.unit}
-             for q in all_named_queries() if not q.name.startswith("whatif_")],
-            columns=["name", "label", "formula", "unit"],
-        )
+        """label, definition, unit of every KPI the report shows, in words: the appendix."""
+        rows = [{"label": self.t(f"kpi.{key}.label"), "definition": explain(key, self.report, self.lang).formula,
+                 "unit": kpi_unit(key)} for key in (*RATIO_KEYS, *AMOUNT_KEYS)]
+        if self.has_activity:
+            rows += [{"label": self.t(f"activity.{key}.label"), "definition": self.t(f"activity.{key}.help"),
+                      "unit": ACTIVITY_UNITS[key]} for key in ACTIVITY_KEYS]
+        return pd.DataFrame(rows, columns=["label", "definition", "unit"])
+
+    def layout_label(self, layout: str | None) -> str:
+        """The product's name for a file kind, as the Data page shows it; never the internal layout name."""
+        key = f"data.layout.{layout}"
+        return self.t(key) if key in catalog(self.lang) else self.t("data.layout.None")
 
 
 def build_audit(
@@ -151,7 +164,8 @@ def build_audit(
     period: Period,
     filters: Filters = Filters(),
     *,
-    company: str = "",
+    client: str = "",
+    author: str = "",
     lang: str = "fr",
     currency: str = "EUR",
     generated_on: date | None = None,
@@ -163,21 +177,26 @@ def build_audit(
     aged = aged_balance(ledger, period.end, filters=filters)
     risk = customer_risk(ledger, period.end, filters)
     findings = generate_findings(ledger, report, previous, aged, risk, filters.params(), lang, currency)
-    imports, files = _imports(ledger)
+    imports, files = _imports(ledger, lang)
     buckets = None
-    if report.activity is not None and any(report.activity.missing(key) is None for key in ACTIVITY_DEFINED_IN):
+    if report.activity is not None and any(report.activity.missing(key) is None for key in ACTIVITY_KEYS):
         buckets = bucket_collection(ledger, period, filters)
     sources = tuple(dict.fromkeys(source for listed in imports["sources"] for source in listed)) if len(imports) else ()
     return AuditReport(
-        company=company, period=period, filters=filters, lang=lang, currency=currency,
+        client=client, author=author, period=period, filters=filters, lang=lang, currency=currency,
         generated_on=generated_on or date.today(), sources=sources, report=report, previous=previous,
         series=series, aged=aged, risk=risk, findings=findings, imports=imports, import_files=files,
         bucket_rates=buckets,
     )
 
 
-def _imports(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The imports table, and one row per file of each stored import report (JSON)."""
+def _imports(ledger: Ledger, lang: str = "fr") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The imports table, and one row per file of each stored import report (JSON).
+
+    A file's notes are its report's explanations and warnings as the import wrote them (French text
+    today); a warning is its message and its row, not the column, which in the product's own layout
+    is an internal name. An English report says that the notes are quoted as recorded.
+    """
     imports = ledger.frame(
         "SELECT import_id, imported_at, sources, documents, settlements, documents_total, settlements_total, report"
         " FROM imports ORDER BY import_id"
@@ -186,7 +205,10 @@ def _imports(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame]:
     for import_id, report in zip(imports["import_id"], imports["report"]):
         data = json.loads(report) if isinstance(report, str) and report else {}
         for entry in data.get("files", []):
-            warnings = [w.get("text") or w.get("message", "") for w in entry.get("warnings", [])]
+            warnings = [_warning_text(w, lang) for w in entry.get("warnings", [])]
+            notes = " ; ".join(note for note in [*entry.get("explanations", []), *warnings] if note)
+            if notes and lang != "fr":
+                notes = translate("audit.notes_as_recorded", lang, notes=notes)
             files.append({
                 "import_id": import_id,
                 "file": entry.get("file"),
@@ -196,10 +218,16 @@ def _imports(ledger: Ledger) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "amount_in_file": _decimal(entry.get("amount_in_file")),
                 "amount_imported": _decimal(entry.get("amount_imported")),
                 "reconciled": entry.get("reconciled"),
-                "notes": " ; ".join([*entry.get("explanations", []), *warnings]),
+                "notes": notes,
             })
     columns = ["import_id", "file", "layout", "rows_read", "rows_imported", "amount_in_file", "amount_imported", "reconciled", "notes"]
     return imports.drop(columns=["report"]), pd.DataFrame(files, columns=columns)
+
+
+def _warning_text(warning: dict, lang: str) -> str:
+    message = warning.get("message") or warning.get("text") or ""
+    row = warning.get("row")
+    return message if row is None else f"{message} ({translate('audit.at_row', lang, row=row)})"
 
 
 def _decimal(value) -> Decimal | None:

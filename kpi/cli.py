@@ -495,30 +495,42 @@ def _forecast(args: argparse.Namespace, out) -> None:
 def _add_audit_command(commands) -> None:
     audit = commands.add_parser(
         "audit", help="the client audit report (XLSX, HTML or PDF)",
-        description="Cover, headline KPIs with formulas and trend, aged balance, top 20 overdue customers with their"
-                    " rating, findings, data quality and KPI definitions, for the period [--from, --to].",
+        description="Cover (client, period, matching mode, author, date), findings, headline KPIs each computed in"
+                    " words with the period's numbers, trend, aged balance, top 20 overdue customers with their"
+                    " rating, data quality and KPI definitions, for the period [--from, --to].",
     )
     _add_files(audit)
     _add_period(audit)
-    audit.add_argument("-o", "--output", type=Path, required=True, help="report.xlsx, report.html or report.pdf (the suffix picks the format)")
-    audit.add_argument("--company", help="the company named on the cover (default: the workspace's name)")
+    audit.add_argument("-o", "--output", type=Path, default=Path("."),
+                       help="report.xlsx, report.html or report.pdf (the suffix picks the format), or a folder to write"
+                            " audit-<client>-<period>.<format> into (default: the current folder)")
+    audit.add_argument("--format", dest="report_format", choices=("pdf", "html", "xlsx"), default="pdf",
+                       help="the format when --output is a folder (default pdf)")
+    audit.add_argument("--client", "--company", dest="client",
+                       help="the client named on the cover and in the file name (default: the workspace's client"
+                            " setting, else the workspace's name)")
+    audit.add_argument("--author", help="the author named on the cover (default: the workspace's setting, else none)")
     _add_filters(audit)
     _add_lang(audit, "the report")
 
 
 def _audit(args: argparse.Namespace, out) -> None:
-    from kpi.audit import build_audit
-    from kpi.audit_export import FORMATS, write_audit
+    from kpi.audit import build_audit, report_identity
+    from kpi.audit_export import FORMATS, audit_file_name, write_audit
     from kpi.workspace import is_workspace
 
-    fmt = args.output.suffix.lower().lstrip(".")
+    folder = args.output.is_dir()
+    fmt = args.report_format if folder else args.output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(f"le nom du rapport doit avoir l'une des extensions {', '.join(FORMATS)} (reçu : {args.output.name})")
     ledger = open_sources(args.files, **_import_options(args))
-    company = args.company or (args.files[0].resolve().name if len(args.files) == 1 and is_workspace(args.files[0]) else "")
-    report = build_audit(ledger, Period(args.start, args.end), _filters(args, ledger), company=company, lang=args.lang)
-    _write_output(args.output, write_audit(report, fmt))
-    out.write(f"{args.output}\n")
+    period = Period(args.start, args.end)
+    workspace_name = args.files[0].resolve().name if len(args.files) == 1 and is_workspace(args.files[0]) else ""
+    client, author = report_identity(ledger, workspace_name, args.client, args.author)
+    report = build_audit(ledger, period, _filters(args, ledger), client=client, author=author, lang=args.lang)
+    output = args.output / audit_file_name(client, period, fmt) if folder else args.output
+    _write_output(output, write_audit(report, fmt))
+    out.write(f"{output}\n")
 
 
 COMMANDS = {"report": _report, "aging": _aging, "series": _series, "import": _import, "inspect": _inspect, "demo": _demo,

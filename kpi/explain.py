@@ -1,20 +1,28 @@
-""""How is this computed": each KPI's KPI-SPEC formula, then the same formula with the period's numbers."""
+""""How is this computed": each KPI's definition in words, then the same sentence with the period's numbers.
+
+The overview's « Comment sont-ils calculés ? » and the audit report read these, so a KPI is
+explained to a reader in one way only: the product's words (kpi/locales), never a spec
+section, an SQL file or a field name.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
-from kpi.formatting import format_days, format_money, format_percent, format_ratio
+from kpi.formatting import format_date, format_days, format_money, format_number, format_percent, format_ratio
 from kpi.i18n import translate
 
 # The report fields each KPI's worked line plugs in, with their unit. KPIs whose inputs are
-# per-payment or per-customer (countback, payment delays, activation) show the formula and
-# the result only: their intermediate sums are not part of the report.
+# per-payment or per-customer (countback, payment delays, activation) name what they average
+# or count over, with the period's dates, and give the result: their intermediate sums are
+# not part of the report.
 _INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "dso": (("closing_ar", "money"), ("sales", "money"), ("days", "days_int"), ("dso", "days")),
-    "bpdso": (("closing_current_ar", "money"), ("sales", "money"), ("days", "days_int"), ("bpdso", "days")),
+    "dso": (("closing_ar", "money"), ("sales", "money"), ("days", "count"), ("dso", "days")),
+    "bpdso": (("closing_current_ar", "money"), ("sales", "money"), ("days", "count"), ("bpdso", "days")),
     "add": (("dso", "days"), ("bpdso", "days"), ("add", "days")),
-    "countback_dso": (("closing_ar", "money"), ("countback_dso", "days")),
+    "countback_dso": (("closing_ar", "money"), ("end", "date"), ("countback_dso", "days")),
     "cei": (
         ("opening_ar", "money"), ("sales", "money"), ("closing_ar", "money"),
         ("closing_current_ar", "money"), ("cei", "percent"),
@@ -22,13 +30,21 @@ _INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
     "collection_rate": (("collected", "money"), ("opening_ar", "money"), ("sales", "money"),
                         ("collection_rate", "percent")),
     "overdue_rate": (("closing_overdue_ar", "money"), ("closing_gross_ar", "money"), ("overdue_rate", "percent")),
-    "unpaid_rate": (("unpaid_amount", "money"), ("invoiced", "money"), ("unpaid_rate", "percent")),
-    "avg_days_to_collect": (("avg_days_to_collect", "days"),),
+    "unpaid_rate": (("unpaid_amount", "money"), ("invoiced", "money"), ("end", "date"), ("unpaid_rate", "percent")),
+    "avg_days_to_collect": (("start", "date"), ("end", "date"), ("avg_days_to_collect", "days")),
     "avg_days_late": (("avg_days_late", "days"),),
-    "activation_rate": (("activation_rate", "percent"),),
+    "activation_rate": (("opening_day", "date"), ("start", "date"), ("end", "date"), ("activation_rate", "percent")),
     "ar_turnover": (("sales", "money"), ("opening_ar", "money"), ("closing_ar", "money"), ("ar_turnover", "ratio")),
     "bad_debt_rate": (("written_off", "money"), ("sales", "money"), ("bad_debt_rate", "percent")),
     "closing_ar": (("closing_gross_ar", "money"), ("unapplied_credits", "money"), ("closing_ar", "money")),
+    "sales": (("start", "date"), ("end", "date"), ("invoiced", "money"), ("credit_notes", "money"), ("sales", "money")),
+    "collected": (("start", "date"), ("end", "date"), ("collected", "money")),
+    "written_off": (("start", "date"), ("end", "date"), ("written_off", "money")),
+    "opening_ar": (("opening_day", "date"), ("opening_ar", "money")),
+    "closing_current_ar": (("end", "date"), ("closing_current_ar", "money")),
+    "closing_overdue_ar": (("closing_gross_ar", "money"), ("closing_current_ar", "money"),
+                           ("closing_overdue_ar", "money")),
+    "unapplied_credits": (("end", "date"), ("unapplied_credits", "money")),
 }
 
 EXPLAINED = tuple(_INPUTS)
@@ -36,18 +52,31 @@ EXPLAINED = tuple(_INPUTS)
 
 @dataclass(frozen=True)
 class Explanation:
-    formula: str  # the KPI-SPEC definition in words
-    computation: str | None  # the same with this period's numbers; None when the KPI is undefined
+    formula: str  # the definition in words
+    computation: str | None  # the same words with this period's numbers; None when the KPI is undefined
     note: str | None  # why the KPI is undefined, or a remark on how it is read
 
 
+def _period_field(report, name: str):
+    period = report.get("period") if isinstance(report, dict) else getattr(report, "period", None)
+    return period.get(name) if isinstance(period, dict) else getattr(period, name, None)
+
+
 def _field(report, name: str):
-    if name == "days":
-        period = getattr(report, "period", None) if not isinstance(report, dict) else report.get("period")
-        if isinstance(period, dict):
-            return period.get("days")
-        return getattr(period, "days", None)
+    if name in ("days", "start", "end"):
+        return _period_field(report, name)
+    if name == "opening_day":  # the opening balance is the closing one of the day before the period
+        start = _period_field(report, "start")
+        return None if start is None else _day_before(start)
+    if name == "credit_notes":  # sales count credit notes negative; invoiced counts invoices only
+        invoiced, sales = _field(report, "invoiced"), _field(report, "sales")
+        return None if invoiced is None or sales is None else Decimal(str(invoiced)) - Decimal(str(sales))
     return report.get(name) if isinstance(report, dict) else getattr(report, name, None)
+
+
+def _day_before(start) -> date:
+    day = date.fromisoformat(start[:10]) if isinstance(start, str) else start
+    return day - timedelta(days=1)
 
 
 def _format(value, unit: str, lang: str, currency: str) -> str:
@@ -55,8 +84,10 @@ def _format(value, unit: str, lang: str, currency: str) -> str:
         return format_money(value, lang, currency)
     if unit == "days":
         return format_days(value, lang)
-    if unit == "days_int":
-        return format_days(value, lang, decimals=0)
+    if unit == "count":
+        return format_number(value, lang, 0)
+    if unit == "date":
+        return format_date(value, lang)
     if unit == "percent":
         return format_percent(value, lang)
     return format_ratio(value, lang)

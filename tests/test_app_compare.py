@@ -91,7 +91,7 @@ def test_demo_audit_xlsx_closing_ar_equals_the_overview_card(demo_downloads):
     closing_ar = _amount(metric(app, "Encours clients de clôture"))
     app.switch_page("app_pages/compare.py").run()
     assert_clean(app)
-    name = next(name for name in demo_downloads if name.startswith("audit-encours-") and name.endswith(".xlsx"))
+    name = next(name for name in demo_downloads if name.startswith("audit-demonstration-") and name.endswith(".xlsx"))
     data = demo_downloads[name]()
     assert len(data) > 0
     kpis = list(openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Indicateurs"].iter_rows(values_only=True))
@@ -104,7 +104,7 @@ def test_audit_xlsx_closing_ar_equals_the_overview_card(deferred_downloads):
     assert metric(app, "Encours clients de clôture") == "6\u202f500,00\u00a0€"
     app.switch_page("app_pages/compare.py").run()
     assert_clean(app)
-    name = "audit-encours-2026-03-01-2026-03-31.xlsx"
+    name = "audit-worked-2026-03-01_2026-03-31.xlsx"  # the workspace's name stands for the client
     data = deferred_downloads[name]()
     assert len(data) > 0
     book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -122,7 +122,7 @@ def test_audit_pdf_and_html_downloads_on_the_worked_example(deferred_downloads):
     app = session({**MARCH, "lang": "en"})
     app.switch_page("app_pages/compare.py").run()
     assert_clean(app)
-    stems = {name.rsplit(".", 1)[1]: name for name in deferred_downloads if name.startswith("receivables-audit-")}
+    stems = {name.rsplit(".", 1)[1]: name for name in deferred_downloads if name.startswith("audit-worked-")}
     assert set(stems) == {"xlsx", "pdf", "html"}
     assert deferred_downloads[stems["pdf"]]().startswith(b"%PDF")
     assert "€6,500.00" in deferred_downloads[stems["html"]]().decode("utf-8")

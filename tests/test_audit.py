@@ -1,4 +1,5 @@
-"""The client audit report on the demo workspace: XLSX totals read back, PDF and HTML text, findings."""
+"""The client audit report on the demo workspace: XLSX totals read back, PDF and HTML text, findings, cover, file
+name."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import pytest
 from pypdf import PdfReader
 
 from kpi.aging import aged_balance
-from kpi.audit import build_audit
-from kpi.audit_export import audit_html, audit_pdf, audit_xlsx, chart_images
-from kpi.formatting import format_days, format_money, format_percent
+from kpi.audit import AUTHOR_SETTING, CLIENT_SETTING, build_audit, report_identity
+from kpi.audit_export import audit_file_name, audit_html, audit_pdf, audit_xlsx, chart_images, client_slug
+from kpi.explain import explain
+from kpi.formatting import format_days, format_money, format_number, format_percent
+from kpi.i18n import translate
 from kpi.periods import Period
-from kpi.registry import named_query
 from kpi.report import AGING_KEYS, period_report
 from kpi.workspace import Workspace, ensure_demo_workspace
 
@@ -29,7 +31,7 @@ QUARTER = Period.quarter(2026, 3)
 def demo(tmp_path_factory):
     workspace = ensure_demo_workspace(tmp_path_factory.mktemp("home"))
     ledger = workspace.open()
-    audit = build_audit(ledger, QUARTER, company="Démo SARL")
+    audit = build_audit(ledger, QUARTER, client="Démo SARL", author="Claire Martin", generated_on=date(2026, 10, 5))
     return workspace, ledger, audit
 
 
@@ -53,11 +55,15 @@ def _cents(value) -> Decimal:
 
 def test_one_sheet_per_section(workbook):
     # The demo ledger carries collection logs, hence the Recouvrement sheet.
-    assert workbook.sheetnames == ["Couverture", "Indicateurs", "Recouvrement", "Balance âgée", "Top 20 échus",
-                                   "Constats", "Qualité des données", "Définitions"]
+    # Findings first: what the reader must act on, before the KPIs.
+    assert workbook.sheetnames == ["Couverture", "Constats", "Indicateurs", "Recouvrement", "Balance âgée",
+                                   "Top 20 échus", "Qualité des données", "Définitions"]
     cover = {row[0]: row[1] for row in _rows(workbook["Couverture"]) if row[0]}
-    assert cover["Société"] == "Démo SARL"
-    assert cover["Période"].startswith("01/07/2026 – 30/09/2026")
+    assert cover["Client"] == "Démo SARL"
+    assert cover["Période"] == "du 01/07/2026 au 30/09/2026 (92 jours)"
+    assert cover["Imputation des avoirs"] == "Pièce à pièce, comme lettré"
+    assert cover["Auteur"] == "Claire Martin"
+    assert cover["Date du rapport"] == "05/10/2026"
     assert cover["Sources des données"] == "documents.csv, echeanciers.csv, frais.csv, litiges.csv, relances.csv, settlements.csv"
 
 
@@ -86,7 +92,10 @@ def test_kpi_sheet_values_match_the_report(demo, workbook):
     rows = {row[0]: row for row in _rows(workbook["Indicateurs"]) if row[0]}
     assert rows["DSO"][1] == pytest.approx(report.dso) and rows["DSO"][2] == pytest.approx(previous.dso)
     assert rows["DSO"][3] == pytest.approx(report.dso - previous.dso)
-    assert rows["DSO"][5] == "closing AR / sales × N"
+    assert rows["DSO"][5] == explain("dso", report).computation
+    assert _plain(rows["DSO"][5]) == _plain(
+        f"DSO = encours clients de clôture {format_money(report.closing_ar)} ÷ chiffre d'affaires de la période"
+        f" {format_money(report.sales)} × 92 jours = {format_days(report.dso)}")
     assert _cents(rows["Encours clients de clôture"][1]) == report.closing_ar
     assert _cents(rows["Chiffre d'affaires TTC"][1]) == report.sales
     assert rows["Efficacité du recouvrement (CEI)"][1] == pytest.approx(report.cei)
@@ -106,6 +115,30 @@ def test_top_overdue_sheet(demo, workbook):
     assert _cents(overdue[0]) == biggest
     ratings = audit.risk.ratings()
     assert all(row[5] == ratings[row[0]] for row in rows)
+
+
+def test_each_kpi_has_its_own_computation_once(demo, workbook):
+    _, _, audit = demo
+    computations = list(audit.headline()["computation"])
+    assert len(computations) == len(set(computations)) == 21
+    rows = [row for row in _rows(workbook["Indicateurs"])[3:24]]
+    assert [row[5] for row in rows] == computations
+
+
+def test_a_rate_change_is_in_points(demo, workbook):
+    _, ledger, audit = demo
+    report, previous = period_report(ledger, QUARTER), period_report(ledger, QUARTER.previous())
+    change = report.cei - previous.cei  # 86,4 % against 80,1 %
+    rows = workbook["Indicateurs"].iter_rows()
+    row = next(row for row in rows if row[0].value == "Efficacité du recouvrement (CEI)")
+    assert row[3].value == pytest.approx(change)
+    assert row[3].number_format == '+0.0" pt";-0.0" pt";0.0" pt"'
+    days = next(row for row in workbook["Indicateurs"].iter_rows() if row[0].value == "DSO")
+    assert "pt" not in days[3].number_format
+    text = _pdf_text(audit_pdf(audit, images={}))
+    assert f"+{format_number(change, 'fr', 1)} pt" in text
+    assert f"+{format_number(change, 'fr', 1)} %" not in text
+    assert f"+{_plain(format_days(report.dso - previous.dso))}" in text  # days stay days
 
 
 def test_findings_carry_their_numbers(demo, workbook):
@@ -145,13 +178,22 @@ def test_data_quality_and_definitions(demo, workbook):
     stored = workspace.imports()
     imports = [row for row in rows if row[0] == 1 and isinstance(row[3], int)]
     assert imports[0][3] == stored["documents"][0] and imports[0][4] == stored["settlements"][0]
-    files = {row[1]: row for row in rows if row[1] in ("documents.csv", "settlements.csv")}
+    files = {row[1]: row for row in rows if row[1] in ("documents.csv", "settlements.csv", "echeanciers.csv")}
     assert files["documents.csv"][3] == files["documents.csv"][4] == stored["documents"][0]
+    # The file kinds as the Data page names them, never the layout's internal name.
+    assert files["documents.csv"][2] == "format Encours : pièces"
+    assert files["echeanciers.csv"][2] == "échéanciers (plans de paiement)"
     assert files["settlements.csv"][7] == "oui"
     assert "trop-perçu" in files["settlements.csv"][8]  # the import report's own explanation
-    definitions = {row[0]: row for row in _rows(workbook["Définitions"])[3:] if row[0]}
-    assert definitions["cei"][2].startswith("(opening AR + sales − closing AR)")
-    assert "risk_score" in definitions and not any(name.startswith("whatif_") for name in definitions)
+    assert "ligne 264" in files["settlements.csv"][8] and "document_id" not in files["settlements.csv"][8]
+    header, *definitions = [row for row in _rows(workbook["Définitions"])[2:] if row[0]]
+    assert header == ["Indicateur", "Définition", "Unité"]
+    by_label = {row[0]: row for row in definitions}
+    assert by_label["Efficacité du recouvrement (CEI)"][1] == translate("explain.cei.formula")
+    assert by_label["DSO"][2] == "jours" and by_label["Taux d'échu"][2] == "%"
+    assert by_label["Encours clients de clôture"][2] == "€" and by_label["Rotation du poste clients"][2] == "fois"
+    assert by_label["Coût par euro recouvré"][1] == translate("activity.cost_per_euro_collected.help")
+    assert len(definitions) == 21 + 8  # every headline KPI, then the activity ones
 
 
 def _pdf_text(data: bytes) -> str:
@@ -178,6 +220,104 @@ def test_pdf_holds_the_kpi_values(demo, images):
     assert b"/Subtype /Image" in data  # the two charts
 
 
+# -- what a reader sees: no spec, no SQL file, no field name; one language; cover; file name -----------
+
+# Names a reader must never meet: the spec's, the SQL files', the canonical tables' and the importers' layouts.
+INTERNAL_NAMES = ("KPI-SPEC", "document_id", "due_date", "issue_date", "settled_amount", "customer_id", "customer_name",
+                  "settlement_id", "source_document_id", "canonical-", "payment_plans", "collection_costs",
+                  "closing_ar", "opening_ar", "unapplied_credits", "not_due", "over_120", "[S, E]", "AR(E)")
+# Give-away words of the French catalogue that an English report must not hold (« Encours », the product, may).
+FRENCH_WORDS = ("Somme", "somme", "créances", "échu", "jours", "ventes", "encours", "Période", "période",
+                "Indicateur", "Constats", "Chiffre d'affaires", "Délai", "Taux", "Imputation", "Rapproché", "Pièce",
+                "Annexe", "Auteur", "Établi", "non lettré", "fois", "nombre")
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(demo):
+    _, ledger, audit = demo
+    english = build_audit(ledger, QUARTER, client="Démo SARL", author="Claire Martin", lang="en",
+                          generated_on=date(2026, 10, 5))
+    return {"fr": _pdf_text(audit_pdf(audit, images={})), "en": _pdf_text(audit_pdf(english, images={}))}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_pdf_names_no_spec_no_sql_file_no_field(pdf_texts, lang):
+    text = pdf_texts[lang]
+    for name in INTERNAL_NAMES:
+        assert name not in text, name
+    assert not re.search(r"\b\w+\.sql\b", text)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.search(r"\b[a-z]+_[a-z_]+\b", text)  # no snake_case name
+    assert "Fichier SQL" not in text and "SQL file" not in text
+
+
+def test_english_pdf_holds_no_french_word_of_the_catalogue(pdf_texts):
+    # The import notes are quoted as the import recorded them (in French today) and say so.
+    english, notes = pdf_texts["en"].split("As recorded at import, in French:", 1)
+    notes = notes.split("Appendix: KPI definitions", 1)[1]  # the appendix follows the data-quality page
+    for word in FRENCH_WORDS:
+        assert word not in english + notes, word
+    assert not re.search(r"\d j\b", english)  # French days
+    assert "€940,446.86" in english and "pp" in english
+
+
+def test_french_pdf_holds_no_english_unit(pdf_texts):
+    text = pdf_texts["fr"]
+    assert not re.search(r"\d d\b", text) and " pp" not in text and "€9" not in text
+    assert "940 446,86 €" in text
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fr", ["Audit du poste clients", "Client Démo SARL", "Période du 01/07/2026 au 30/09/2026 (92 jours)",
+            "Imputation des avoirs Pièce à pièce, comme lettré", "Auteur Claire Martin",
+            "Date du rapport 05/10/2026"]),
+    ("en", ["Accounts receivable audit", "Client Démo SARL", "Period 01/07/2026 to 30/09/2026 (92 days)",
+            "Credit matching Item by item, as matched", "Author Claire Martin", "Report date 05/10/2026"]),
+])
+def test_cover_names_client_period_mode_author_and_date(pdf_texts, lang, expected):
+    cover = re.sub(r"\s+", " ", pdf_texts[lang].split("\n" + ("Constats" if lang == "fr" else "Findings"), 1)[0])
+    for line in expected:
+        assert line in cover, line
+
+
+def test_findings_come_before_the_kpis(pdf_texts):
+    text = pdf_texts["fr"]
+    assert text.index("\nConstats") < text.index("Indicateurs clés") < text.index("Balance âgée par client")
+    assert text.index("Le DSO dépasse le meilleur DSO possible") < text.index("Indicateurs clés")
+
+
+def test_oldest_mode_is_named_on_the_cover(demo):
+    from kpi.filters import Filters
+
+    _, ledger, _ = demo
+    audit = build_audit(ledger, QUARTER, Filters(matching="oldest"), client="Démo SARL", lang="en")
+    cover = dict(row for row in __import__("kpi.audit_export", fromlist=["cover_rows"]).cover_rows(audit))
+    assert cover["Credit matching"] == "Applied to the oldest invoices"
+    assert cover["Author"] == "—"
+
+
+def test_file_name_carries_client_and_period():
+    assert audit_file_name("Démo SARL", QUARTER, "pdf") == "audit-demo-sarl-2026-07-01_2026-09-30.pdf"
+    assert audit_file_name("Démo SARL", QUARTER, "xlsx") == "audit-demo-sarl-2026-07-01_2026-09-30.xlsx"
+    assert audit_file_name("", Period.month(2026, 3), "html") == "audit-2026-03-01_2026-03-31.html"
+    # a name from the data never makes a path, a hidden file or a command
+    assert client_slug("../../etc/passwd") == "etc-passwd"
+    assert client_slug("=HYPERLINK(\"x\")") == "hyperlink-x"
+    assert client_slug("株式会社") == ""
+    long_name = "Garnier & Fils — Société Générale d'Électricité " * 3
+    assert client_slug(long_name) == "garnier-fils-societe-generale-d-electric"
+
+
+def test_client_and_author_from_the_workspace_settings(tmp_path):
+    workspace = Workspace(tmp_path / "acme")
+    workspace.import_files(sorted(ACTIVITY.glob("*.csv"))[:2])
+    with workspace.open() as ledger:
+        assert report_identity(ledger, "acme") == ("acme", "")
+    workspace.save_settings({CLIENT_SETTING: "Acme Industrie", AUTHOR_SETTING: "Cabinet Durand"})
+    with workspace.open() as ledger:
+        assert report_identity(ledger, "acme") == ("Acme Industrie", "Cabinet Durand")
+        assert report_identity(ledger, "acme", client=" Autre client ", author="") == ("Autre client", "Cabinet Durand")
+
+
 def test_html_report(demo, images):
     _, ledger, audit = demo
     page = audit_html(audit, images)
@@ -197,6 +337,17 @@ def test_cli_audit_writes_each_format(demo, tmp_path, capsys):
         output = tmp_path / f"report.{suffix}"
         assert main(["audit", str(workspace.path), "--from", "2026-07-01", "--to", "2026-09-30", "-o", str(output)]) == 0
         assert output.stat().st_size > 1000
+    # Into a folder: the file is named for the client and the period; the same stem for every format.
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for report_format in ("html", "xlsx"):
+        assert main(["audit", str(workspace.path), "--from", "2026-07-01", "--to", "2026-09-30", "-o", str(folder),
+                     "--format", report_format, "--client", "Démo SARL", "--author", "Claire Martin"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["audit-demo-sarl-2026-07-01_2026-09-30.html",
+                                                         "audit-demo-sarl-2026-07-01_2026-09-30.xlsx"]
+    page = (folder / "audit-demo-sarl-2026-07-01_2026-09-30.html").read_text(encoding="utf-8")
+    assert "<dd>Démo SARL</dd>" in page and "<dd>Claire Martin</dd>" in page
+    capsys.readouterr()
     book = openpyxl.load_workbook(tmp_path / "report.xlsx", data_only=True)
     total = next(row for row in _rows(book["Balance âgée"]) if row[1] == "Total")
     assert _cents(total[-1]) == period_report(ledger, QUARTER).closing_ar
@@ -208,7 +359,7 @@ def test_cli_audit_writes_each_format(demo, tmp_path, capsys):
 
 ACTIVITY = Path(__file__).parent / "data" / "activity"
 MARCH = Period.month(2026, 3)
-ACTIVITY_SHEETS = ["Couverture", "Indicateurs", "Recouvrement", "Balance âgée", "Top 20 échus", "Constats",
+ACTIVITY_SHEETS = ["Couverture", "Constats", "Indicateurs", "Recouvrement", "Balance âgée", "Top 20 échus",
                    "Qualité des données", "Définitions"]
 
 
@@ -218,7 +369,7 @@ def _activity_audit(tmp_path, files, settings=None):
     if settings:
         workspace.save_settings(settings)
     with workspace.open() as ledger:
-        return build_audit(ledger, MARCH, company="Activité SARL", generated_on=date(2026, 4, 2))
+        return build_audit(ledger, MARCH, client="Activité SARL", generated_on=date(2026, 4, 2))
 
 
 @pytest.fixture(scope="module")
@@ -247,8 +398,8 @@ def test_activity_sheet_reads_back_the_hand_computed_kpis_with_their_formulas(ac
                 "Coût par euro recouvré": pytest.approx(0.5)}
     assert {label: row[1] for label, row in kpis.items()} == expected
     assert kpis["Taux de litiges"][2] == "%" and kpis["Litiges en cours"][2] == "nombre"
-    assert kpis["Coût par euro recouvré"][3] == named_query("cost_per_euro_collected").formula
-    assert kpis["Respect des échéanciers"][3] == named_query("plan_compliance").formula
+    assert kpis["Coût par euro recouvré"][3] == translate("activity.cost_per_euro_collected.help")
+    assert kpis["Respect des échéanciers"][3] == translate("activity.plan_compliance_rate.help")
     assert all(row[4] is None for row in kpis.values())  # no "missing log" note
     # Opening balance at 28/02: 1–30 days F1 1 000 collected in full; nothing over 120 days: rate left blank.
     assert list(buckets["1–30\u00a0j"][1:4]) == [1000, 1000, pytest.approx(100)]
@@ -264,7 +415,7 @@ def test_activity_section_in_the_pdf_and_html(activity_audit):
     page = audit_html(activity_audit, images={})
     assert "<h2>Activité de recouvrement</h2>" in page
     assert page.index("Activité de recouvrement") < page.index("<h2>Balance âgée par client")
-    assert html.escape(named_query("reminder_success_rate").formula) in page
+    assert html.escape(translate("activity.reminder_success_rate.help")) in page
 
 
 def test_no_activity_log_means_no_activity_section(tmp_path):

@@ -1,14 +1,17 @@
-"""'How is this computed' texts (kpi/explain.py): the KPI-SPEC formula with the period's numbers plugged in."""
+"""'How is this computed' texts (kpi/explain.py): each KPI's definition in words, then the same words with the period's
+numbers plugged in; never a spec section, an SQL file or a field name."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from kpi.explain import EXPLAINED, explain
+from kpi.formatting import format_money
 from kpi.indicators import OVERVIEW_INDICATORS
 from kpi.periods import Period
-from kpi.report import period_report
+from kpi.report import AMOUNT_KEYS, RATIO_KEYS, period_report
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 EXPECTED = json.loads((Path(__file__).parent / "data" / "worked" / "expected-2026-03.json").read_text())
@@ -21,18 +24,21 @@ def march(worked_ledger):
 
 def test_dso_of_the_worked_example(march):
     text = explain("dso", march, "fr").computation
-    assert text == f"DSO = 6{NNBSP}500,00{NBSP}€ / 6{NNBSP}100,00{NBSP}€ × 31{NBSP}j = 33,0{NBSP}j"
+    assert text == (f"DSO = encours clients de clôture 6{NNBSP}500,00{NBSP}€ ÷ chiffre d'affaires de la période"
+                    f" 6{NNBSP}100,00{NBSP}€ × 31 jours = 33,0{NBSP}j")
 
 
 def test_dso_in_english(march):
-    assert explain("dso", march, "en").computation == f"DSO = €6,500.00 / €6,100.00 × 31{NBSP}d = 33.0{NBSP}d"
+    assert explain("dso", march, "en").computation == (
+        f"DSO = closing receivables €6,500.00 ÷ the period's sales €6,100.00 × 31 days = 33.0{NBSP}d")
 
 
 def test_cei_plugs_in_all_four_amounts(march):
     text = explain("cei", march, "fr").computation
     assert text == (
-        f"CEI = (6{NNBSP}250,00{NBSP}€ + 6{NNBSP}100,00{NBSP}€ − 6{NNBSP}500,00{NBSP}€) / "
-        f"(6{NNBSP}250,00{NBSP}€ + 6{NNBSP}100,00{NBSP}€ − 5{NNBSP}500,00{NBSP}€) × 100 = 85,4{NBSP}%"
+        f"CEI = (encours d'ouverture 6{NNBSP}250,00{NBSP}€ + ventes 6{NNBSP}100,00{NBSP}€ − encours de clôture"
+        f" 6{NNBSP}500,00{NBSP}€) ÷ (encours d'ouverture 6{NNBSP}250,00{NBSP}€ + ventes 6{NNBSP}100,00{NBSP}€"
+        f" − encours non échu de clôture 5{NNBSP}500,00{NBSP}€) × 100 = 85,4{NBSP}%"
     )
     assert round(EXPECTED["cei"], 1) == 85.4
 
@@ -40,12 +46,14 @@ def test_cei_plugs_in_all_four_amounts(march):
 def test_overdue_rate_uses_gross_ar(march):
     # gross AR = Σ buckets = 7 050; 1 550 / 7 050 = 21,99 %
     assert explain("overdue_rate", march, "fr").computation == (
-        f"1{NNBSP}550,00{NBSP}€ / 7{NNBSP}050,00{NBSP}€ × 100 = 22,0{NBSP}%"
+        f"Taux d'échu = encours échu de clôture 1{NNBSP}550,00{NBSP}€ ÷ encours brut de clôture"
+        f" 7{NNBSP}050,00{NBSP}€ × 100 = 22,0{NBSP}%"
     )
 
 
 def test_closing_ar_is_gross_plus_unapplied_credits(march):
-    assert explain("closing_ar", march, "en").computation == "€7,050.00 + (-€550.00) = €6,500.00"
+    assert explain("closing_ar", march, "en").computation == (
+        "Closing receivables = gross AR €7,050.00 + credit notes and unapplied cash (-€550.00) = €6,500.00")
 
 
 def test_an_undefined_kpi_gets_the_formula_and_the_reason(worked_ledger):
@@ -56,8 +64,9 @@ def test_an_undefined_kpi_gets_the_formula_and_the_reason(worked_ledger):
     assert explanation.formula.startswith("DSO = ")
 
 
-def test_every_card_has_an_explanation_in_both_languages(march):
-    assert {indicator.key for indicator in OVERVIEW_INDICATORS} == set(EXPLAINED)
+def test_every_card_and_every_audit_figure_has_an_explanation_in_both_languages(march):
+    assert {indicator.key for indicator in OVERVIEW_INDICATORS} <= set(EXPLAINED)
+    assert set(EXPLAINED) == {*AMOUNT_KEYS, *RATIO_KEYS}
     for key in EXPLAINED:
         for lang in ("fr", "en"):
             explanation = explain(key, march, lang)
@@ -66,3 +75,27 @@ def test_every_card_has_an_explanation_in_both_languages(march):
 
 def test_works_on_the_json_dict_too(march):
     assert explain("dso", march.to_json_dict(), "fr").computation.endswith(f"= 33,0{NBSP}j")
+
+
+def test_sales_split_into_invoices_and_credit_notes(march):
+    # the worked example's March: invoices 6 100, no credit note issued in the month
+    report = march
+    text = explain("sales", report, "fr").computation
+    assert text == (f"Chiffre d'affaires TTC = factures {format_money(report.invoiced)} − avoirs"
+                    f" {format_money(report.invoiced - report.sales)} émis du 01/03/2026 au 31/03/2026"
+                    f" = {format_money(report.sales)}")
+    assert report.sales == Decimal(str(EXPECTED["sales"])).quantize(Decimal("0.01"))
+
+
+def test_opening_balance_is_dated_the_day_before(march):
+    assert explain("opening_ar", march, "en").computation == (
+        "Opening receivables = receivables on 28/02/2026 = €6,250.00")
+
+
+def test_no_spec_jargon_in_any_text(march):
+    jargon = ("KPI-SPEC", ".sql", "closing_ar", "document_id", "due_date", "[S, E]", "Σ", "Somme")
+    for key in EXPLAINED:
+        for lang in ("fr", "en"):
+            explanation = explain(key, march, lang)
+            for text in (explanation.formula, explanation.computation):
+                assert not any(word in text for word in jargon), (key, lang, text)

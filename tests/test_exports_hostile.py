@@ -65,8 +65,8 @@ def imported(tmp_path_factory):
 @pytest.fixture(scope="module")
 def audits(ledger, imported):
     period = Period.month(AS_OF.year, AS_OF.month)
-    return [build_audit(ledger, period, company=FORMULA_LINK),
-            build_audit(imported, period, company="@company", lang="en")]
+    return [build_audit(ledger, period, client=FORMULA_LINK, author=FORMULA_LINK),
+            build_audit(imported, period, client="@company", author="-author", lang="en")]
 
 
 def _header(lang="fr"):
@@ -123,7 +123,7 @@ def test_csv_negative_amounts_stay_numbers(balances):
 def test_audit_workbook_has_no_formula_from_names_or_file_names(audits):
     for audit in audits:
         texts = assert_no_formula_from_data(audit_xlsx(audit), allowed=NO_FORMULA)
-        assert audit.company in texts
+        assert audit.client in texts and audit.author in texts  # the cover's client and author stay text
     texts = assert_no_formula_from_data(audit_xlsx(audits[1]), allowed=NO_FORMULA)
     assert DOCUMENTS_FILE in texts and SETTLEMENTS_FILE in texts  # the data-quality sheet
     assert any(FORMULA_LINK == text for text in texts)  # aged balance and top overdue
