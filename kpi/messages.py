@@ -168,4 +168,6 @@ def render(text: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     """Any message the engine gives (a Message, an error or an issue with `render`, or plain text) in `lang`."""
     if hasattr(text, "render"):
         return text.render(lang)
+    if isinstance(text, BaseException) and len(text.args) == 1 and isinstance(text.args[0], Message):
+        return text.args[0].render(lang)  # a ValueError raised with a Message (payment terms, options)
     return str(text)

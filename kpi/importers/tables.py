@@ -294,7 +294,7 @@ def _first_record(text: str, separator: str) -> list[str]:
 def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> TextTable:
     data = path.read_bytes()
     if not data or data.isspace():
-        raise _refuse(path.name, "fichier vide")
+        raise _refuse(path.name, Message("table.empty_file"))
     if b"\n" not in data and b"\r" in data:
         data = data.replace(b"\r", b"\n")  # an old Mac export: lines end with CR alone
     long_line = first_long_line(data, MAX_LINE_BYTES)
