@@ -106,7 +106,8 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
     if n and pc.any(no_activity).as_py():
         count = pc.sum(no_activity).as_py()
         warnings.append(ImportIssue(table.file, Message("invoices.no_activity", count=count,
-                                                        activity=UNASSIGNED_ACTIVITY), severity="warning", column=mapping.header("activity")))
+                                                        activity=UNASSIGNED_ACTIVITY),
+                                    severity="warning", column=mapping.header("activity")))
     activity = pc.if_else(no_activity, UNASSIGNED_ACTIVITY, activity)
     if due_date is None:
         due_date = pa.nulls(n, pa.date32())

@@ -258,7 +258,8 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
         file, line = _where(settlements, first)
         value = document_id[first].as_py()
         more = Message("ledger.settlements_in_this_case", count=len(unknown)) if len(unknown) > 1 else ""
-        issues.append(ImportIssue(file, Message("ledger.unknown_invoice", value=value, more=more), line, _column(headers, file, "document_id"), value))
+        issues.append(ImportIssue(file, Message("ledger.unknown_invoice", value=value, more=more), line,
+                                  _column(headers, file, "document_id"), value))
         return settlements
 
     invoice_customer = pc.take(catalogue.column("customer_id"), position)
@@ -276,7 +277,8 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
         file, line = _where(settlements, first)
         issues.append(ImportIssue(file, Message("ledger.customer_mismatch", document=document_id[first].as_py(),
                                                 customer=own_customer[first].as_py(),
-                                                invoice_customer=invoice_customer[first].as_py()), line, _column(headers, file, "customer_id"),
+                                                invoice_customer=invoice_customer[first].as_py()), line,
+                                  _column(headers, file, "customer_id"),
                                   own_customer[first].as_py()))
     issued = pc.take(catalogue.column("issue_date"), position)
     paid = _days(settlements.column("date"))
@@ -290,7 +292,8 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
         issued_on = issued[first].as_py()
         issues.append(ImportIssue(
             file, Message("ledger.paid_before_issue", paid_on=paid_on, count=tolerance_days,
-                          document=document_id[first].as_py(), issued_on=issued_on), line, _column(headers, file, "date"), f"{paid_on:%d/%m/%Y}"))
+                          document=document_id[first].as_py(), issued_on=issued_on), line,
+            _column(headers, file, "date"), f"{paid_on:%d/%m/%Y}"))
     return settlements
 
 
@@ -375,7 +378,8 @@ def _listed_credit_notes(listed: pa.Table, documents: pa.Table, settlements: pa.
         more = Message("ledger.notes_in_this_case", count=len(not_invoice)) if len(not_invoice) > 1 else ""
         issues.append(ImportIssue(
             file, Message("ledger.origin_is_credit_note", note=credit_note_id[first].as_py(),
-                          invoice=invoice_id[first].as_py(), amount=target_amount[first].as_py(), more=more), line, _column(headers, file, "applies_to"), invoice_id[first].as_py()))
+                          invoice=invoice_id[first].as_py(), amount=target_amount[first].as_py(), more=more), line,
+            _column(headers, file, "applies_to"), invoice_id[first].as_py()))
     other_customer = np.flatnonzero(_mask(pc.not_equal(target_customer, customer)))
     if len(other_customer):
         first = int(other_customer[0])
@@ -384,7 +388,8 @@ def _listed_credit_notes(listed: pa.Table, documents: pa.Table, settlements: pa.
         issues.append(ImportIssue(
             file, Message("ledger.origin_other_customer", note=credit_note_id[first].as_py(),
                           customer=customer[first].as_py(), invoice=invoice_id[first].as_py(),
-                          invoice_customer=target_customer[first].as_py(), more=more), line, _column(headers, file, "applies_to"),
+                          invoice_customer=target_customer[first].as_py(), more=more), line,
+            _column(headers, file, "applies_to"),
             invoice_id[first].as_py()))
     if len(issues) > before:
         return listed.schema.empty_table()
