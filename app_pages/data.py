@@ -21,6 +21,7 @@ import streamlit as st
 
 from kpi import sandbox
 from kpi.importers import ImportFailed
+from kpi.messages import render as render_message
 from kpi.untrusted import markdown_text, spreadsheet_text
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
 from ui import context, session_files
@@ -240,14 +241,14 @@ try:
         report = _in_child("check", paths, options, target)
 except ImportFailed as error:
     st.error(t("data.errors_block", count=len(error.issues)))
-    if any(DAY_ORDER_MESSAGE.search(issue.message) for issue in error.issues):
+    if any(issue.remedy == "day_order" or DAY_ORDER_MESSAGE.search(issue.render(t.lang)) for issue in error.issues):
         st.info(t("data.day_order_hint", choice=t("data.day_order")), icon=":material/calendar_month:")
     st.dataframe(
         {
             t("data.issue_file"): _texts(i.file for i in error.issues),
             t("data.issue_row"): [i.row for i in error.issues],
             t("data.issue_column"): _texts(i.column or "" for i in error.issues),
-            t("data.issue_message"): _texts(i.message for i in error.issues),
+            t("data.issue_message"): _texts(render_message(i.message, t.lang) for i in error.issues),
             t("data.issue_value"): _texts(i.value for i in error.issues),
         },
         hide_index=True, width="stretch",
@@ -271,7 +272,7 @@ st.dataframe(
 )
 if report.warnings:
     with st.expander(t("data.warnings", count=len(report.warnings))):
-        st.markdown("\n".join(f"- {markdown_text(w)}" for w in report.warnings[:200]))
+        st.markdown("\n".join(f"- {markdown_text(w.render(t.lang))}" for w in report.warnings[:200]))
 else:
     st.success(t("data.no_warning"))
 

@@ -22,6 +22,7 @@ from kpi.importers import ImportFailed
 from kpi.importers.options import LAYOUT_ALIASES, LAYOUTS
 from kpi.importers.terms import PaymentTerms
 from kpi.ledger import Ledger
+from kpi.messages import Message, message_text
 from kpi.periods import Period
 from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, period_report
 from kpi.series import aging_history, monthly_reports
@@ -166,8 +167,18 @@ def _add_period(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="last day of the period, included (YYYY-MM-DD)")
 
 
-def _add_lang(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help=f"language of {what} (default fr)")
+def default_language(environ=None) -> str:
+    """The language of the user's locale, as gettext reads it: LC_ALL, then LC_MESSAGES, then LANG; `en…` gives
+    English, anything else French (Encours's first language)."""
+    environ = os.environ if environ is None else environ
+    setting = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    return "en" if setting.lower().startswith("en") else "fr"
+
+
+def _add_lang(parser: argparse.ArgumentParser, what: str = "messages") -> None:
+    parser.add_argument("--lang", choices=("fr", "en"), default=default_language(),
+                        help=f"language of {what} and of every message (default: from LC_ALL, LC_MESSAGES or LANG,"
+                             " en_* giving en; else fr)")
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
@@ -227,22 +238,26 @@ def build_parser() -> argparse.ArgumentParser:
     series.add_argument("--to", dest="end", type=_date, required=True, metavar="E", help="a day in the last month (YYYY-MM-DD)")
     _add_filters(series)
     series.add_argument("--format", choices=("csv", "json"), default="csv", help="csv: one row per month (default); json: a list of KPI-SPEC §5 objects with aging history")
+    _add_lang(series)
 
     store = commands.add_parser("import", help="store files into a workspace", description="Read files and store them into a workspace directory (created if absent), all or nothing.")
     store.add_argument("workspace", type=Path, metavar="WORKSPACE", help="workspace directory (created if absent)")
     _add_files(store)
     _add_limits(store)
+    _add_lang(store, "the import report")
 
     inspect = commands.add_parser("inspect", help="show how files would be read, without importing")
     _add_files(inspect)
     _add_limits(inspect)
     inspect.add_argument("--format", choices=("text", "json"), default="text", help="text: a readable summary (default); json: the same as an object")
+    _add_lang(inspect, "the summary")
 
     demo = commands.add_parser("demo", help="write the demo ledger (canonical CSV pair) to a directory")
     demo.add_argument("directory", type=Path, help="where to write documents.csv and settlements.csv")
     demo.add_argument("--seed", type=int, default=2026, help="random seed: the same seed writes the same files (default 2026)")
     demo.add_argument("--invoices", type=_count, default=5000, help="number of invoices (default 5000)")
     demo.add_argument("--customers", type=_count, default=80, help="number of customers (default 80)")
+    _add_lang(demo)
     _add_whatif_command(commands)
     _add_forecast_command(commands)
     _add_audit_command(commands)
@@ -260,7 +275,8 @@ def _report(args: argparse.Namespace, out) -> None:
 
     lang = args.lang
     filters = _filters(args, ledger)
-    lines = [f"{translate('cli.period', lang)} {args.start.isoformat()} → {args.end.isoformat()} ({result.period.days} j)",
+    lines = [f"{translate('cli.period', lang)} {args.start.isoformat()} → {args.end.isoformat()}"
+             f" ({message_text('cli.days', lang, count=result.period.days)})",
              f"{translate('matching.label', lang)} : {translate(f'matching.{filters.matching}', lang)}"]
     units = {"dso": "days", "bpdso": "days", "add": "days", "countback_dso": "days", "avg_days_to_collect": "days",
              "avg_days_late": "days", "ar_turnover": "ratio"}
@@ -274,7 +290,7 @@ def _report(args: argparse.Namespace, out) -> None:
 
 def _aging(args: argparse.Namespace, out) -> None:
     if args.format == "xlsx" and args.output is None:
-        raise UsageError("--format xlsx demande un fichier : ajoutez -o BALANCE.xlsx")
+        raise UsageError(Message("cli.xlsx_needs_output"))
     ledger = open_sources(args.files, **_import_options(args))
     filters = _filters(args, ledger)
     balance = aged_balance(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
@@ -357,21 +373,19 @@ def _import(args: argparse.Namespace, out) -> None:
         stored = Workspace(args.workspace).import_files(args.files, **_import_options(args))
     report_text = getattr(stored.report, "to_text", None)
     if report_text is not None:
-        out.write(report_text() + "\n")
+        out.write(report_text(args.lang) + "\n")
     else:
         for file in stored.report.files:
-            status = "OK" if file.reconciled else "ÉCART"
-            out.write(
-                f"{file.file} [{file.layout}] : {file.rows_imported}/{file.rows_read} lignes,"
-                f" total fichier {file.amount_in_file} = total importé {file.amount_imported} {status}\n"
-            )
+            out.write(message_text("cli.import_file", args.lang, file=file.file, layout=file.layout,
+                                   imported=file.rows_imported, read=file.rows_read, in_file=file.amount_in_file,
+                                   stored=file.amount_imported,
+                                   status=message_text("cli.ok" if file.reconciled else "cli.gap", args.lang)) + "\n")
     if stored.already_imported:
-        out.write(f"Déjà importé (import n° {stored.import_id}) : rien n'a été ajouté.\n")
+        out.write(message_text("cli.already_imported", args.lang, import_id=stored.import_id) + "\n")
     else:
-        out.write(
-            f"Import n° {stored.import_id} dans {args.workspace} : {stored.documents} pièces,"
-            f" {stored.settlements} règlements ajoutés ; {stored.skipped_identical} lignes identiques déjà présentes.\n"
-        )
+        out.write(message_text("cli.imported", args.lang, import_id=stored.import_id, workspace=str(args.workspace),
+                               count=stored.documents, settlements=stored.settlements,
+                               identical=stored.skipped_identical) + "\n")
 
 
 def _inspect(args: argparse.Namespace, out) -> None:
@@ -387,7 +401,7 @@ def _inspect(args: argparse.Namespace, out) -> None:
     if args.format == "json":
         _json(result.to_dict(), out)
     else:
-        out.write(result.to_text() + "\n")
+        out.write(result.to_text(args.lang) + "\n")
 
 
 def _demo(args: argparse.Namespace, out) -> None:
@@ -421,12 +435,11 @@ def _whatif(args: argparse.Namespace, out) -> None:
         elif len(args.files) == 1 and is_workspace(args.files[0]):
             scenario = load_scenario(args.files[0], args.scenario)
         else:
-            raise UsageError(f"scénario introuvable : {args.scenario} n'est pas un fichier JSON"
-                             " (ni le nom d'un scénario enregistré dans l'espace de travail)")
+            raise UsageError(Message("cli.scenario_not_found", scenario=args.scenario))
     except FileNotFoundError as error:  # a name no scenario of the workspace has
-        raise UsageError(f"scénario introuvable : {error}") from None
+        raise UsageError(Message("cli.scenario_missing", detail=_detail(error))) from None
     except (ValueError, UnicodeDecodeError) as error:  # the scenario file's JSON or one of its changes
-        raise UsageError(f"scénario {args.scenario} illisible : {error}") from None
+        raise UsageError(Message("cli.scenario_unreadable", scenario=args.scenario, detail=_detail(error))) from None
     ledger = open_sources(args.files, **_import_options(args))
     result = run_scenario(ledger, scenario, Period(args.start, args.end), _filters(args, ledger))
     if args.format == "json":
@@ -522,7 +535,7 @@ def _audit(args: argparse.Namespace, out) -> None:
     folder = args.output.is_dir()
     fmt = args.report_format if folder else args.output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise UsageError(f"le nom du rapport doit avoir l'une des extensions {', '.join(FORMATS)} (reçu : {args.output.name})")
+        raise UsageError(Message("cli.audit_suffix", suffixes=", ".join(FORMATS), name=args.output.name))
     ledger = open_sources(args.files, **_import_options(args))
     period = Period(args.start, args.end)
     workspace_name = args.files[0].resolve().name if len(args.files) == 1 and is_workspace(args.files[0]) else ""
@@ -535,8 +548,13 @@ def _audit(args: argparse.Namespace, out) -> None:
 
 COMMANDS = {"report": _report, "aging": _aging, "series": _series, "import": _import, "inspect": _inspect, "demo": _demo,
             "whatif": _whatif, "forecast": _forecast, "audit": _audit}
-BUG = ("erreur interne d'Encours : ce n'est pas un problème de vos fichiers mais un défaut du programme ; merci de le"
-       " signaler avec la commande lancée et le détail ci-dessous")
+BUG = Message("cli.bug")  # in French; main() says it in --lang
+
+
+def _detail(error: BaseException) -> Message | str:
+    """An error's own words: its Message when the engine raised one, else its text (Python's, in English)."""
+    said = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Message) else None
+    return said or str(error)
 
 
 def _write_output(path: Path, data: bytes) -> None:
@@ -576,9 +594,9 @@ def _storage_error(args: argparse.Namespace, error: BaseException) -> EncoursErr
     return None
 
 
-def _named_files(args: argparse.Namespace) -> str:
+def _named_files(args: argparse.Namespace) -> Message | str:
     names = [Path(p).name for p in getattr(args, "files", ())]
-    return ", ".join(names) or "les fichiers"
+    return ", ".join(names) or Message("cli.the_files")
 
 
 def main(argv: list[str] | None = None, out=None) -> int:
@@ -594,24 +612,26 @@ def main(argv: list[str] | None = None, out=None) -> int:
             _say(DASHED_NAMES)
         raise
     out = TerminalStream(out or sys.stdout)
+    lang = getattr(args, "lang", None) or default_language()
+
+    def error_line(message: Message | str) -> str:
+        return message_text("cli.error", lang, message=message)
+
     try:
         if getattr(args, "start", None) and getattr(args, "end", None) and args.end < args.start:
-            raise UsageError(f"la période finit (--to {args.end.isoformat()}) avant de commencer"
-                             f" (--from {args.start.isoformat()})")
+            raise UsageError(Message("cli.period_reversed", end=args.end.isoformat(), start=args.start.isoformat()))
         COMMANDS[args.command](args, out)
     except ImportFailed as error:
-        _say(str(error))
+        _say(error.render(lang))
         return 2
     except EncoursError as error:
-        _say(f"erreur : {error}")
+        _say(error_line(error.render(lang)))
         return 2
     except (MemoryError, duckdb.OutOfMemoryException):
-        _say(f"erreur : {_named_files(args)} : la mémoire de la machine n'a pas suffi ; rien n'a été enregistré."
-             " Vérifiez le fichier (un classeur qui déclare des millions de cellules, une ligne géante), exportez-le"
-             " à nouveau ou découpez-le")
+        _say(error_line(Message("cli.out_of_memory", files=_named_files(args))))
         return 2
     except KeyboardInterrupt:
-        _say("interrompu : rien n'a été enregistré par la commande en cours")
+        _say(message_text("cli.interrupted", lang))
         return 130
     except BrokenPipeError:
         # The reader of our output went away (`| head`): nothing more to say, and nowhere to say it.
@@ -620,14 +640,14 @@ def main(argv: list[str] | None = None, out=None) -> int:
     except (duckdb.Error, OSError) as error:
         explained = _storage_error(args, error)
         if explained is not None:
-            _say(f"erreur : {explained}")
+            _say(error_line(explained.render(lang)))
             return 2
         if isinstance(error, OSError) and error.filename:
-            _say(f"erreur : {error.filename} : {error.strerror or error} ; vérifiez le chemin et les droits")
+            _say(error_line(Message("cli.os_error", file=str(error.filename), detail=str(error.strerror or error))))
             return 2
-        _say(BUG)
+        _say(message_text("cli.bug", lang))
         raise
     except Exception:
-        _say(BUG)
+        _say(message_text("cli.bug", lang))
         raise
     return 0

@@ -3,15 +3,28 @@
 The command line prints them as one message (exit status 2) and the app as a notice; anything
 else that escapes is a bug and keeps its traceback. Import refusals keep their own class,
 `kpi.importers.ImportFailed`, which carries one issue per file, row and column.
+
+Each error carries a `kpi.messages.Message` (a catalogue key and its parameters): `str(error)` is its
+French text, `error.render("en")` its English one, and both survive the sandbox's pickling.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from kpi.messages import DEFAULT_LANGUAGE, Message, render
+
 
 class EncoursError(Exception):
     """Something the user can act on (a file, a workspace, an option), said in words."""
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in `lang`; an error raised with plain text says it as it is."""
+        return render(self.args[0], lang) if self.args else ""
+
+    @property
+    def message(self) -> Message | str:
+        return self.args[0] if self.args else ""
 
 
 class UsageError(EncoursError):
@@ -23,8 +36,7 @@ class SourceNotFound(EncoursError, FileNotFoundError):
 
     def __init__(self, paths: list[Path] | tuple[Path, ...]):
         self.paths = tuple(Path(p) for p in paths)
-        names = ", ".join(str(p) for p in self.paths)
-        super().__init__(f"fichier introuvable : {names} ; vérifiez le chemin et le nom")
+        super().__init__(Message("error.source_not_found", names=", ".join(str(p) for p in self.paths)))
 
     def __reduce__(self):
         return type(self), (self.paths,)
@@ -35,7 +47,7 @@ class OutputNotWritable(EncoursError):
 
     def __init__(self, path: Path, reason: str):
         self.path, self.reason = Path(path), reason
-        super().__init__(f"impossible d'écrire {self.path} ({reason}) ; choisissez un autre nom ou un autre dossier")
+        super().__init__(Message("error.output_not_writable", path=str(self.path), reason=reason))
 
     def __reduce__(self):
         return type(self), (self.path, self.reason)
@@ -44,7 +56,7 @@ class OutputNotWritable(EncoursError):
 class WorkspaceError(EncoursError):
     """A workspace that cannot be used as asked; `path` is its directory."""
 
-    def __init__(self, path: Path, message: str):
+    def __init__(self, path: Path, message: Message | str):
         self.path = Path(path)
         super().__init__(message)
 
@@ -52,7 +64,7 @@ class WorkspaceError(EncoursError):
         return _rebuild, (type(self), self.path, self.args[0])
 
 
-def _rebuild(kind: type, path: Path, message: str) -> WorkspaceError:
+def _rebuild(kind: type, path: Path, message: Message | str) -> WorkspaceError:
     error = kind.__new__(kind)
     WorkspaceError.__init__(error, path, message)
     return error
@@ -60,72 +72,53 @@ def _rebuild(kind: type, path: Path, message: str) -> WorkspaceError:
 
 class WorkspaceNotFound(WorkspaceError, FileNotFoundError):
     def __init__(self, path: Path):
-        super().__init__(path, f"aucun espace de travail dans {path} : créez-le avec `python -m kpi import {path} FICHIERS…`")
+        super().__init__(path, Message("workspace.not_found", path=str(path)))
 
 
 class NotAWorkspace(WorkspaceError):
     def __init__(self, path: Path):
-        super().__init__(
-            path,
-            f"{path} est un dossier mais pas un espace de travail (il n'a pas de ledger.duckdb) : donnez les fichiers"
-            f" eux-mêmes, ou importez-les d'abord avec `python -m kpi import {path} FICHIERS…`",
-        )
+        super().__init__(path, Message("workspace.not_a_workspace", path=str(path)))
 
 
 class WorkspaceBusy(WorkspaceError):
     """Another process is writing to the workspace (an import holds DuckDB's file lock)."""
 
     def __init__(self, path: Path):
-        super().__init__(
-            path,
-            f"l'espace de travail « {Path(path).name} » est en cours d'écriture par un autre programme (un import"
-            " en cours) ; réessayez dans un instant",
-        )
+        super().__init__(path, Message("workspace.busy", name=Path(path).name))
+
+
+def _because(reason: Message | str) -> Message | str:
+    return Message("workspace.because", reason=reason) if reason else ""
 
 
 class WorkspaceReadOnly(WorkspaceError):
     """The workspace's folder or ledger file cannot be written: it can still be read."""
 
-    def __init__(self, path: Path, reason: str = ""):
-        because = f" ({reason})" if reason else ""
-        super().__init__(
-            path,
-            f"l'espace de travail « {Path(path).name} » ({path}) est en lecture seule{because} : rien n'y a été"
-            " écrit. Ses rapports restent lisibles ; pour y importer, rendez le dossier et son fichier"
-            " ledger.duckdb modifiables, ou copiez le dossier à un endroit où vous pouvez écrire",
-        )
+    def __init__(self, path: Path, reason: Message | str = ""):
+        super().__init__(path, Message("workspace.read_only", name=Path(path).name, path=str(path),
+                                       because=_because(reason)))
 
 
 class WorkspaceCorrupted(WorkspaceError):
     """`ledger.duckdb` is damaged (truncated, overwritten) or is not a DuckDB database at all."""
 
-    def __init__(self, path: Path, reason: str = ""):
-        because = f" ({reason})" if reason else ""
-        super().__init__(
-            path,
-            f"le fichier {Path(path) / 'ledger.duckdb'} de l'espace de travail « {Path(path).name} » est endommagé"
-            f"{because} : il ne peut pas être lu. Restaurez-le depuis une sauvegarde, ou créez un autre espace de"
-            " travail et réimportez-y vos fichiers ; ne le modifiez pas, il peut encore servir à une récupération",
-        )
+    def __init__(self, path: Path, reason: Message | str = ""):
+        super().__init__(path, Message("workspace.corrupted", database=str(Path(path) / "ledger.duckdb"),
+                                       name=Path(path).name, because=_because(reason)))
 
 
 class DiskFull(WorkspaceError):
     """The disk (or a file-size limit) refused a write: the transaction was rolled back."""
 
-    def __init__(self, path: Path, detail: str = ""):
-        detail = f" ; {detail}" if detail else ""
-        super().__init__(
-            path,
-            f"plus de place pour écrire dans l'espace de travail « {Path(path).name} » ({path}{detail}) : rien n'a"
-            " été enregistré et l'espace de travail est resté tel qu'il était. Libérez de la place sur ce disque,"
-            " puis recommencez",
-        )
+    def __init__(self, path: Path, detail: Message | str = ""):
+        detail = Message("workspace.detail", detail=detail) if detail else ""
+        super().__init__(path, Message("workspace.disk_full", name=Path(path).name, path=str(path), detail=detail))
 
 
 class ImportNotFound(WorkspaceError, LookupError):
     def __init__(self, path: Path, import_id: int):
         self.import_id = import_id
-        super().__init__(path, f"pas d'import n° {import_id} dans l'espace de travail « {Path(path).name} »")
+        super().__init__(path, Message("workspace.import_not_found", import_id=import_id, name=Path(path).name))
 
     def __reduce__(self):
         return type(self), (self.path, self.import_id)
@@ -136,19 +129,14 @@ class ImportAborted(EncoursError):
 
     def __init__(self, files: tuple[str, ...], reason: str, limit: float | None = None):
         self.files, self.reason, self.limit = tuple(files), reason, limit
-        names = ", ".join(self.files) or "l'import"
+        names = ", ".join(self.files) or Message("aborted.the_import")
         if reason == "memory":
-            what = f"elle demandait plus de {limit:g} Mo de mémoire"
+            what = Message("aborted.memory", limit=limit)
         elif reason == "time":
-            what = f"elle durait plus de {limit:g} s".replace(".", ",")
+            what = Message("aborted.time", limit=limit)
         else:
-            what = f"le processus de lecture s'est arrêté brutalement ({reason})"
-        super().__init__(
-            f"{names} : lecture arrêtée, {what} ; rien n'a été enregistré. Le fichier est peut-être malformé ou"
-            " démesuré (un classeur qui déclare des millions de cellules, une ligne ou un en-tête géant) :"
-            " ouvrez-le pour le vérifier, exportez-le à nouveau (CSV de préférence) ou découpez-le en fichiers"
-            " plus petits"
-        )
+            what = Message("aborted.crashed", reason=reason)
+        super().__init__(Message("aborted.message", names=names, what=what))
 
     def __reduce__(self):
         return type(self), (self.files, self.reason, self.limit)

@@ -149,7 +149,7 @@ def _run(task: str, arguments: tuple, paths, memory_mb: int | None, seconds: flo
         if kind == "error":
             raise value
         if kind == "memory":
-            raise ImportAborted(_culprits(folder, files), "memory", memory_mb)
+            raise ImportAborted(tuple(value or ()) or _culprits(folder, files), "memory", memory_mb)
         raise ChildCrashed(value)
 
 
@@ -211,6 +211,9 @@ def _perform(folder: Path) -> tuple[str, Any]:
     try:
         return "ok", TASKS[task](*arguments)
     except ImportFailed as refused:
+        if any(issue.key == "table.out_of_memory" for issue in refused.issues):
+            # A reader short of memory under our own limit: the limit is what the user should hear of.
+            return "memory", tuple(i.file for i in refused.issues if i.key == "table.out_of_memory")
         return "refused", [*refused.issues, *refused.warnings]
     except EncoursError as error:
         return "error", error

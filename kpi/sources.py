@@ -7,6 +7,7 @@ from pathlib import Path
 from kpi.errors import NotAWorkspace, SourceNotFound, UsageError
 from kpi.importers import read_files
 from kpi.ledger import Ledger
+from kpi.messages import Message
 from kpi.workspace import Workspace, is_workspace
 
 
@@ -16,8 +17,7 @@ def open_sources(paths: list[Path], **import_options) -> Ledger:
     workspaces = [p for p in paths if is_workspace(p)]
     if workspaces:
         if len(paths) > 1:
-            raise UsageError("donnez soit un seul dossier d'espace de travail, soit des fichiers, pas les deux"
-                             f" ({', '.join(str(p) for p in workspaces)} est un espace de travail)")
+            raise UsageError(Message("sources.workspace_and_files", workspaces=", ".join(str(p) for p in workspaces)))
         return Workspace(workspaces[0]).open(snapshot=False)
     missing = [p for p in paths if not p.exists()]
     if missing:

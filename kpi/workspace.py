@@ -37,6 +37,7 @@ from kpi.errors import (
 from kpi.importers import ImportFailed, ImportIssue, ImportReport, ImportResult, read_files
 from kpi.importers.reading import expand_paths
 from kpi.ledger import Ledger, insert_canonical, registered
+from kpi.messages import Message
 from kpi.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
 
 __all__ = ["DATABASE_NAME", "StoredImport", "Workspace", "WorkspaceBusy", "default_home", "ensure_demo_workspace",
@@ -57,14 +58,14 @@ UNBORN_SUFFIX = ".new"
 
 # How DuckDB 2.0 and the system word each fault (each checked in tests/test_workspace_faults.py).
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-DISK_FULL_SIGNS = {"no space left on device": "", "disk quota exceeded": "quota de disque atteint",
-                   "file too large": "taille de fichier maximale atteinte"}
+DISK_FULL_SIGNS = {"no space left on device": "", "disk quota exceeded": Message("workspace.reason.quota"),
+                   "file too large": Message("workspace.reason.file_too_large")}
 READ_ONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
 READ_ONLY_SIGNS = ("permission denied", "read-only file system", "operation not permitted")
 CORRUPTION_SIGNS = {
-    "not a valid duckdb database file": "ce n'est pas une base DuckDB",
-    "could not read enough bytes": "fichier tronqué",
-    "corrupt database file": "contenu altéré : somme de contrôle invalide",
+    "not a valid duckdb database file": Message("workspace.reason.not_duckdb"),
+    "could not read enough bytes": Message("workspace.reason.truncated"),
+    "corrupt database file": Message("workspace.reason.checksum"),
 }
 LOCK_SIGNS = ("could not set lock", "conflicting lock")
 
@@ -164,10 +165,10 @@ class Workspace:
             return WorkspaceBusy(self.path)
         if number in READ_ONLY_ERRNOS or any(sign in text for sign in READ_ONLY_SIGNS):
             if number == errno.EROFS or "read-only file system" in text:
-                return WorkspaceReadOnly(self.path, "système de fichiers monté en lecture seule")
+                return WorkspaceReadOnly(self.path, Message("workspace.reason.read_only_fs"))
             if ".wal" in text or Path(getattr(error, "filename", None) or "") == self.path:
-                return WorkspaceReadOnly(self.path, "le dossier n'accepte pas de nouveau fichier")
-            return WorkspaceReadOnly(self.path, "droits insuffisants")
+                return WorkspaceReadOnly(self.path, Message("workspace.reason.folder_closed"))
+            return WorkspaceReadOnly(self.path, Message("workspace.reason.permissions"))
         return None
 
     # -- reading ---------------------------------------------------------------------------
@@ -361,15 +362,15 @@ class Workspace:
         """Refuse at once, before a long parse, what cannot be written (the real errors are classified too)."""
         if self.exists():
             if not os.access(self.database, os.W_OK):
-                raise WorkspaceReadOnly(self.path, "le fichier ledger.duckdb n'est pas modifiable")
+                raise WorkspaceReadOnly(self.path, Message("workspace.reason.ledger_read_only"))
             if not os.access(self.path, os.W_OK):
-                raise WorkspaceReadOnly(self.path, "le dossier n'accepte pas de nouveau fichier")
+                raise WorkspaceReadOnly(self.path, Message("workspace.reason.folder_closed"))
             return
         existing = self.path
         while not existing.exists() and existing.parent != existing:
             existing = existing.parent
         if not os.access(existing, os.W_OK):
-            raise WorkspaceReadOnly(self.path, f"impossible de créer un dossier dans {existing}")
+            raise WorkspaceReadOnly(self.path, Message("workspace.reason.cannot_create", folder=str(existing)))
 
     # -- connections -------------------------------------------------------------------------
 
@@ -529,14 +530,14 @@ def first_missing_folder(path: Path) -> Path | None:
     return path
 
 
-def _free_space(path: Path) -> str:
+def _free_space(path: Path) -> Message | str:
     while not path.exists() and path.parent != path:
         path = path.parent
     try:
         free = shutil.disk_usage(path).free
     except OSError:
         return ""
-    return f"il reste {free / 1_000_000:.1f} Mo libres".replace(".", ",")
+    return Message("workspace.reason.free_space", megabytes=round(free / 1_000_000, 1))
 
 
 def _fingerprint(paths: list[Path]) -> str:
@@ -601,8 +602,7 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
             [
                 ImportIssue(
                     ", ".join(canonical.sources) or "import",
-                    f"la pièce {identifier} est déjà enregistrée (import n° {owner}) avec un contenu différent ;"
-                    " supprimez cet import avant de réimporter une version corrigée",
+                    Message("workspace.conflict", identifier=identifier, import_id=owner),
                     column="document_id",
                     value=identifier,
                 )

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kpi.importers import read_files
 from kpi.ledger import Ledger
 from kpi.workspace import Workspace
 from sample_files import WORKED_FILES
+
+# The command line speaks the locale's language (kpi.cli.default_language): tests read it in French unless
+# they ask for English with --lang or their own environment, whatever the machine's locale.
+for _name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    if os.environ.get(_name, "").lower().startswith("en"):
+        os.environ[_name] = "C.UTF-8"
 
 
 def pytest_addoption(parser):

@@ -222,7 +222,7 @@ def test_a_fec_report_keeps_its_411_line_and_says_opening_balances_and_unapplied
     file = FileReport("FEC.txt", "fec", 20, 12, D("14416.52"), D("14416.52"),
                       {"balance_date": "2022-12-31", "balance_411": D("14416.52"), "classes": {}, **figures})
     lines = file.to_text().splitlines()
-    assert lines[2:4] == ["  solde des comptes 411 du fichier au 2022-12-31 (Σ débit − Σ crédit) : 14 416,52",
+    assert lines[2:4] == ["  solde des comptes 411 du fichier au 31/12/2022 (Σ débit − Σ crédit) : 14 416,52",
                           "  encours importé (Σ documents − Σ règlements) : 14 416,52 ✓"]
     assert lines[5:] == [
         "  avoirs : imputés sur leur facture 2 (Σ 4 303,52) ; non imputés, en tout ou partie, 1 (reste Σ 95,00)",

@@ -26,6 +26,7 @@ from kpi.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filt
 from kpi.formatting import Formatter
 from kpi.i18n import Translator
 from kpi.ledger import Ledger
+from kpi.messages import render as render_message
 from kpi.payment_history import payment_history
 from kpi.periods import Period
 from kpi.report import PeriodReport, period_report
@@ -368,13 +369,14 @@ def show_error(error: BaseException, t: Translator) -> None:
     if isinstance(error, WorkspaceBusy):
         st.warning(t("error.workspace_busy"))
         return
+    # Engine messages are data (kpi.messages): worded here in the session's language.
     if isinstance(error, EncoursError):  # read-only, corrupted, full disk, a file stopped at its limit…
-        st.error(markdown_text(str(error)))
+        st.error(markdown_text(error.render(t.lang)))
         return
     issues = getattr(error, "issues", None)
     if issues:
         st.error(t("error.import_refused"))
-        st.markdown("\n".join(f"- {markdown_text(issue)}" for issue in issues[:50]))
+        st.markdown("\n".join(f"- {markdown_text(render_message(issue, t.lang))}" for issue in issues[:50]))
         return
     log.exception("page failed", exc_info=error)
-    st.error(t("error.unexpected", message=markdown_text(str(error) or type(error).__name__)))
+    st.error(t("error.unexpected", message=markdown_text(render_message(error, t.lang) or type(error).__name__)))

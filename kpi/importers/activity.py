@@ -23,6 +23,7 @@ from kpi.importers.headers import normal_form
 from kpi.importers.mapping import ColumnMapping, guess_mapping
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
 from kpi.importers.tables import TextTable
+from kpi.messages import Message
 
 ACTIVITY_LAYOUTS = ("disputes", "reminders", "payment_plans", "collection_costs")
 ORIGIN = [pa.field("source_file", pa.string()), pa.field("source_row", pa.int64())]
@@ -103,10 +104,10 @@ def _has_required(mapping: ColumnMapping, layout: str) -> bool:
 
 
 def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIssue]:
-    present = ", ".join(f"« {h} »" for h in table.headers)
+    present = [Message("quoted", text=h) for h in table.headers]
     return [
-        ImportIssue(table.file, f"colonne obligatoire absente : {' ou '.join(FIELD_LABELS[f] for f in alternatives)} "
-                    f"— colonnes présentes : {present} ; donnez la correspondance avec --mapping")
+        ImportIssue(table.file, Message("invoices.missing_column", hint="", present=present,
+                                        field=Message("either", items=[FIELD_LABELS[f] for f in alternatives])))
         for alternatives in REQUIRED[mapping.layout] if not any(mapping.has(f) for f in alternatives)
     ]
 
@@ -156,7 +157,7 @@ def _ids(*parts: pa.Array) -> pa.Array:
     return pc.binary_join_element_wise(base, suffix, "")
 
 
-def _first(reader: FieldReader, mask: pa.Array, name: str, message: str, values: pa.Array) -> bool:
+def _first(reader: FieldReader, mask: pa.Array, name: str, message: Message, values: pa.Array) -> bool:
     index = reader.first_index(pc.fill_null(mask, False))
     if index is None:
         return False
@@ -166,13 +167,13 @@ def _first(reader: FieldReader, mask: pa.Array, name: str, message: str, values:
     return True
 
 
-def _not_negative(reader: FieldReader, name: str, values: pa.Array | None, message: str) -> None:
+def _not_negative(reader: FieldReader, name: str, values: pa.Array | None, message: Message) -> None:
     if values is not None:
         _first(reader, pc.less(values, pa.scalar(Decimal(0), values.type)), name, message, values)
 
 
 def _words(reader: FieldReader, name: str, vocabulary, default: str | None, strict: bool,
-           expected: str) -> pa.Array | None:
+           expected: Message | str) -> pa.Array | None:
     """Free text (« Lettre recommandée », "phone call") read as one of the vocabulary's keys."""
     values = reader.text(name)
     if values is None:
@@ -183,8 +184,8 @@ def _words(reader: FieldReader, name: str, vocabulary, default: str | None, stri
         key = next((key for key, synonyms in vocabulary if key == words.strip()
                     or any(f" {synonym} " in words for synonym in synonyms)), None)
         if key is None and words.strip() and strict:
-            reader.issues.append(ImportIssue(reader.table.file, f"{FIELD_LABELS[name]} inconnu(e) — attendu "
-                                             f"{expected}", reader.table.row_of(position),
+            reader.issues.append(ImportIssue(reader.table.file, Message("activity.unknown_word", field=FIELD_LABELS[name],
+                                                                        expected=expected), reader.table.row_of(position),
                                              reader.mapping.header(name), text))
             return None
         result.append(key or default)
@@ -202,10 +203,10 @@ def _disputes(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> 
     resolved = resolved if resolved is not None else pa.nulls(n, pa.date32())
     amount = amount if amount is not None else pa.nulls(n, MONEY)
     if _first(reader, pc.less(resolved, opened), "resolved_date",
-              "litige résolu avant d'être ouvert — la date de résolution doit suivre la date d'ouverture",
+              Message("activity.resolved_before_opened"),
               pc.cast(resolved, pa.string())):
         return None
-    _not_negative(reader, "disputed_amount", amount, "montant en litige négatif — attendu un montant positif")
+    _not_negative(reader, "disputed_amount", amount, Message("activity.negative_disputed_amount"))
     return pa.table({
         "dispute_id": _ids(document, opened), "document_id": document, "opened_date": opened,
         "resolved_date": resolved, "amount": amount, "reason": _text_or_null(reader.text("reason"), n),
@@ -217,15 +218,15 @@ def _reminders(table: TextTable, mapping: ColumnMapping, reader: FieldReader) ->
     when = reader.dates("reminder_date", required=True)
     cost = reader.amounts("cost", required=False)
     channel = _words(reader, "channel", CHANNEL_WORDS, "other", True,
-                     "e-mail, téléphone, courrier, mise en demeure, agence de recouvrement ou contentieux")
+                     Message("activity.channels_expected"))
     if when is None or (mapping.has("channel") and channel is None):
         return None
     customer = _text_or_null(reader.text("customer_id") if mapping.has("customer_id") else reader.text("customer_name"), n)
     document = _text_or_null(reader.text("document_id"), n)
     if _first(reader, pc.and_(pc.is_null(customer), pc.is_null(document)), "customer_id",
-              "relance sans client ni facture : impossible de savoir qui a été relancé", pa.nulls(n, pa.string())):
+              Message("activity.reminder_orphan"), pa.nulls(n, pa.string())):
         return None
-    _not_negative(reader, "cost", cost, "coût de relance négatif — attendu un montant positif")
+    _not_negative(reader, "cost", cost, Message("activity.negative_cost"))
     stage = _text_or_null(reader.text("stage"), n)
     return pa.table({
         "reminder_id": _ids(customer, document, when, channel, stage), "customer_id": customer,
@@ -242,7 +243,7 @@ def _plans(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.
     if plan is None or customer is None or due is None or amount is None:
         return None
     if _first(reader, pc.less_equal(amount, pa.scalar(Decimal(0), amount.type)), "installment_amount",
-              "montant d'échéance nul ou négatif — attendu un montant positif", amount):
+              Message("activity.installment_not_positive"), amount):
         return None
     return pa.table({"installment_id": _ids(plan, due), "plan_id": plan, "customer_id": customer,
                      "due_date": due, "amount": amount})
@@ -266,7 +267,7 @@ def disputes_from_flags(reader: FieldReader, documents: pa.Table, paid_date: pa.
         return WITH_ORIGIN["disputes"].empty_table()
     normal = pc.utf8_lower(pc.utf8_trim_whitespace(flags))
     unknown = pc.invert(pc.is_in(normal, pa.array(YES + NO)))
-    if _first(reader, unknown, "disputed", "valeur de litige inconnue — attendu oui/non (yes/no)", flags):
+    if _first(reader, unknown, "disputed", Message("activity.unknown_dispute_flag"), flags):
         return None
     flagged = documents.filter(pc.is_in(normal, pa.array(YES)))
     resolved = (paid_date.filter(pc.is_in(normal, pa.array(YES))) if paid_date is not None
@@ -297,9 +298,8 @@ def check_activity(parsed: list[ParsedFile], documents: pa.Table, known_ids: set
             for document, file, row in zip(rows.column("document_id").to_pylist(), rows.column("source_file").to_pylist(),
                                            rows.column("source_row").to_pylist()):
                 if document is not None and document not in ids:
-                    what = "litige" if name == "disputes" else "relance"
-                    issues.append(ImportIssue(file, f"{what} sur la facture {document}, introuvable dans les fichiers "
-                                              "et dans l'espace de travail — importez d'abord la liste de factures",
+                    what = "activity.dispute_unknown_invoice" if name == "disputes" else "activity.reminder_unknown_invoice"
+                    issues.append(ImportIssue(file, Message(what, document=document),
                                               row, "document_id", document))
                     break
         if name == "reminders":

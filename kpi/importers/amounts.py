@@ -20,8 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.canonical import MONEY
-
-EXPECTED_AMOUNT = "attendu un nombre comme 1 234,56"
+from kpi.messages import Message
 
 # Characters people put inside numbers to group thousands: spaces of every kind and apostrophes.
 _GROUPING = "[ \u00a0\u202f\u2009'\u2019]"
@@ -49,7 +48,7 @@ _PLAIN = rf"^-?(?:\d{{1,3}}(?:{_GROUPING}\d{{3}})+|\d+)(?:[.,]\d{{1,2}})?$"
 class AmountError(ValueError):
     """A value of the column that is not money; `index` is its position in the column."""
 
-    def __init__(self, index: int, value: str, reason: str):
+    def __init__(self, index: int, value: str, reason: Message):
         super().__init__(reason)
         self.index = index
         self.value = value
@@ -211,17 +210,16 @@ def _check_currency(raw: pa.Array, trimmed: pa.Array, currency: str) -> None:
         if foreign:
             index = _first_failing(tokens, pc.invert(pc.is_in(tokens, value_set=pa.array(foreign, pa.string()))))
             token = tokens[index].as_py()
-            raise AmountError(index, raw[index].as_py(),
-                              f"devise « {token} » alors que l'import est en {currency} — un espace de travail se "
-                              f"tient dans une seule devise : convertissez ce montant en {currency}")
+            raise AmountError(index, raw[index].as_py(), Message("amount.foreign_currency", token=token,
+                                                                 currency=currency))
 
 
-def _unreadable_reason(value: str) -> str:
+def _unreadable_reason(value: str) -> Message:
     """Why a value is not money, naming what stands between its digits when something does."""
     inside = re.search(r"\d([^\d\s.,'’\u00a0\u202f\u2009_]+)\d", value)
     if inside:
-        return f"montant illisible : « {inside.group(1)} » entre les chiffres — {EXPECTED_AMOUNT}"
-    return f"montant illisible — {EXPECTED_AMOUNT}"
+        return Message("amount.unreadable_inside", inside=inside.group(1))
+    return Message("amount.unreadable")
 
 
 def parse_amounts(raw: pa.Array, decimal_mark: str | None = None, currency: str | None = None) -> AmountColumn:
@@ -242,14 +240,11 @@ def parse_amounts(raw: pa.Array, decimal_mark: str | None = None, currency: str 
     mark = decimal_mark or detect_decimal_mark(text)
     if mark == "mixed":
         index = _first_failing(text, pc.invert(pc.match_substring_regex(text, r",\d{1,2}$")))
-        raise AmountError(index, raw[index].as_py(),
-                          "la colonne mélange la virgule et le point comme séparateur décimal")
+        raise AmountError(index, raw[index].as_py(), Message("amount.mixed_marks"))
     if mark is None:
         index = _first_failing(text, pc.invert(pc.match_substring_regex(text, r"^[\d_]*[.,]\d{3}$")))
         if index is not None:
-            raise AmountError(index, raw[index].as_py(),
-                              "séparateur décimal ambigu (1 234 ou 1,234 ?) : "
-                              "précisez le séparateur décimal (option decimal ',' ou '.')")
+            raise AmountError(index, raw[index].as_py(), Message("amount.ambiguous_mark"))
         mark = ","
     grouping = "." if mark == "," else ","
     m, g = "\\" + mark, "\\" + grouping
@@ -276,10 +271,10 @@ def parse_amounts(raw: pa.Array, decimal_mark: str | None = None, currency: str 
     return AmountColumn(values, mark)
 
 
-def _cast_reason(plain: str) -> str:
+def _cast_reason(plain: str) -> Message:
     if "." in plain and len(plain.split(".")[1].rstrip("0")) > 2:
-        return "plus de deux décimales — un montant s'écrit au centime près, comme 1 234,56"
-    return "montant trop grand — attendu moins de 10 000 000 000 000 000"
+        return Message("amount.too_many_decimals")
+    return Message("amount.too_big")
 
 
 def _locate_cast_failure(plain: pa.Array) -> int:

@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-EXPECTED_DATE = "attendu une date comme 31/12/2024 ou 2024-12-31"
+from kpi.messages import Message
 
 # A time after the date (what spreadsheets and databases add), never any other text.
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?(?:Z|UTC|[+-]\d{2}:?\d{2}))?)?"
@@ -37,11 +37,11 @@ _ISO = r"^\d{4}-\d{2}-\d{2}$"
 # JJ/MM/AAAA or MM/JJ/AAAA written on two digits: sliced by position rather than by regex groups.
 _FIXED_SLASHED = r"^\d{2}[-/.]\d{2}[-/.]\d{4}$"
 
-DAYFIRST_LABEL = "JJ/MM/AAAA"
-MONTHFIRST_LABEL = "MM/JJ/AAAA"
-# What the user can do when the day/month order is in doubt, in words that fit the command line and the app.
-DAY_ORDER_CHOICE = ("choisissez l'ordre des dates du fichier : jour/mois (JJ/MM/AAAA) ou mois/jour (MM/JJ/AAAA) — "
-                    "--dayfirst ou --monthfirst en ligne de commande, « Ordre des dates » sur la page Données")
+DAYFIRST_LABEL = Message("dates.format.dayfirst")
+MONTHFIRST_LABEL = Message("dates.format.monthfirst")
+YEAR_FIRST_LABEL = Message("dates.format.year_first")
+# What the user can do when the day/month order is in doubt (message `dates.day_order_choice`) is said in
+# words that fit the command line and the app.
 DAY_ORDER = "day_order"  # the remedy of such an issue: a choice of order for the file
 
 # Two-digit years: 70–99 are 1970–1999, 00–69 are 2000–2069.
@@ -52,9 +52,9 @@ SHORT_YEAR_SPREAD_YEARS = 20
 
 
 class DateError(ValueError):
-    """A date that cannot be read; `column` and `index` locate it, `reason` says why in French."""
+    """A date that cannot be read; `column` and `index` locate it, `reason` (a Message) says why."""
 
-    def __init__(self, column: str, index: int, value: str, reason: str, ambiguous: bool = False,
+    def __init__(self, column: str, index: int, value: str, reason: Message, ambiguous: bool = False,
                  remedy: str | None = None):
         super().__init__(reason)
         self.column = column
@@ -229,8 +229,7 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
         if day and month:
             later = month if month[1] > day[1] else day
             raise DateError(name, later[1], later[2],
-                            f"ordre jour/mois incohérent dans la colonne (« {day[2]} » se lit jour/mois, "
-                            f"« {month[2]} » mois/jour) — une des deux dates est mal saisie")
+                            Message("dates.inconsistent_order", day_value=day[2], month_value=month[2]))
         if day:
             day_columns.append(day)
         if month:
@@ -242,11 +241,12 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
         odd, usual = (month_columns, day_columns) if len(month_columns) <= len(day_columns) \
             else (day_columns, month_columns)
         name, index, value = odd[0]
-        odd_order, usual_order = ("mois/jour", "jour/mois") if odd is month_columns else ("jour/mois", "mois/jour")
+        month_day, day_month = Message("dates.order.month_day"), Message("dates.order.day_month")
+        odd_order, usual_order = (month_day, day_month) if odd is month_columns else (day_month, month_day)
         raise DateError(name, index, value,
-                        f"ordre jour/mois différent selon les colonnes : « {usual[0][0]} » se lit {usual_order} "
-                        f"(« {usual[0][2]} ») mais « {name} » se lit {odd_order} (« {value} ») — corrigez la colonne "
-                        f"mal saisie, ou {DAY_ORDER_CHOICE}", remedy=DAY_ORDER)
+                        Message("dates.orders_differ", usual_column=usual[0][0], usual_order=usual_order,
+                                usual_value=usual[0][2], column=name, odd_order=odd_order, value=value,
+                                choice=Message("dates.day_order_choice")), remedy=DAY_ORDER)
     if day_columns:
         return DateFormats(True, DAYFIRST_LABEL)
     if month_columns:
@@ -254,11 +254,11 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
     if undecided:
         name, index, value = undecided
         raise DateError(name, index, value,
-                        f"date ambiguë : « {value} » peut se lire jour/mois ou mois/jour et aucune date du "
-                        f"fichier ne tranche — {DAY_ORDER_CHOICE}", ambiguous=True, remedy=DAY_ORDER)
+                        Message("dates.ambiguous", value=value, choice=Message("dates.day_order_choice")),
+                        ambiguous=True, remedy=DAY_ORDER)
     if slashed_seen:
         return DateFormats(True, DAYFIRST_LABEL)
-    return DateFormats(None, "AAAA-MM-JJ")
+    return DateFormats(None, YEAR_FIRST_LABEL)
 
 
 def parse_dates(name: str, raw: pa.Array, formats: DateFormats) -> pa.Array:
@@ -266,12 +266,11 @@ def parse_dates(name: str, raw: pa.Array, formats: DateFormats) -> pa.Array:
     return read_dates(name, raw, formats).values
 
 
-def _unreadable_reason(value: str) -> str:
+def _unreadable_reason(value: str) -> Message:
     trailing = _DATE_THEN_TEXT.match(value)
     if trailing:
-        return (f"date suivie d'un texte (« {trailing.group(2).strip()} ») — attendu une date seule, comme "
-                "31/12/2024 ou 2024-12-31, éventuellement suivie d'une heure")
-    return f"date illisible — {EXPECTED_DATE}"
+        return Message("dates.followed_by_text", text=trailing.group(2).strip())
+    return Message("dates.unreadable")
 
 
 def read_dates(name: str, raw: pa.Array, formats: DateFormats) -> DateColumn:
@@ -312,11 +311,11 @@ def read_dates(name: str, raw: pa.Array, formats: DateFormats) -> DateColumn:
     if len(invalid):
         index = int(invalid[0])
         raise DateError(name, index, pieces.text[index].as_py(),
-                        f"date impossible (jour ou mois hors calendrier, lu comme {formats.description})")
+                        Message("dates.impossible", formats=formats.description))
     implausible = np.flatnonzero(readable & ((year < 1900) | (year > 2199)))
     if len(implausible):
         index = int(implausible[0])
-        raise DateError(name, index, pieces.text[index].as_py(), "année invraisemblable — attendu entre 1900 et 2199")
+        raise DateError(name, index, pieces.text[index].as_py(), Message("dates.implausible_year"))
     days = _days_from_civil(year, month, day).astype(np.int32)
     return DateColumn(pa.array(days, pa.int32(), mask=~readable).cast(pa.date32()), short)
 
@@ -345,7 +344,6 @@ def implausible_short_years(columns: dict[str, tuple[pa.Array | None, DateColumn
             read_as = parsed.values[index].as_py()
             typical = (np.datetime64(median, "D").astype(object)).year
             return DateError(name, index, pc.utf8_trim_whitespace(raw[index:index + 1])[0].as_py(),
-                             f"année sur deux chiffres invraisemblable : lue {read_as.year} (fenêtre "
-                             f"{SHORT_YEAR_WINDOW}), à {abs(read_as.year - typical)} ans des autres dates du fichier "
-                             f"(autour de {typical}) — écrivez l'année sur quatre chiffres")
+                             Message("dates.implausible_short_year", year=read_as.year, window=SHORT_YEAR_WINDOW,
+                                     count=abs(read_as.year - typical), typical=typical))
     return None

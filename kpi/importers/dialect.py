@@ -8,8 +8,11 @@ import io
 import re
 from dataclasses import dataclass
 
+from kpi.messages import Message
+
 SEPARATORS = (";", "\t", "|", ",")
-SEPARATOR_NAMES = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale", ",": "virgule"}
+SEPARATOR_NAMES = {";": Message("separator.semicolon"), "\t": Message("separator.tab"), "|": Message("separator.pipe"),
+                   ",": Message("separator.comma")}
 
 # Bytes that cp1252 uses for letters (€, Œ, š, …) but ISO-8859-15 leaves to control codes.
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")

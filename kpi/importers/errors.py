@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi.messages import DEFAULT_LANGUAGE, Message, message_text, render
+
+MAX_LISTED = 20  # issues a refusal lists before saying how many more there are
+
 
 @dataclass(frozen=True)
 class ImportIssue:
     file: str
-    message: str
+    message: str  # a Message (its key and parameters); plain text is shown as is in every language
     row: int | None = None  # 1-based data row as a spreadsheet shows it (header = row 1)
     column: str | None = None
     value: str | None = None
@@ -17,14 +21,23 @@ class ImportIssue:
     # 'day_order' = the file's day/month order (CLI --dayfirst/--monthfirst, option dayfirst=True/False).
     remedy: str | None = None
 
-    def __str__(self) -> str:
+    @property
+    def key(self) -> str | None:
+        """The message's catalogue key (None for plain text)."""
+        return getattr(self.message, "key", None)
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """File, row, column, message and value, in `lang`."""
         where = self.file
         if self.row is not None:
-            where += f", ligne {self.row}"
+            where += message_text("issue.row", lang, row=self.row)
         if self.column:
-            where += f", colonne « {self.column} »"
-        value = f" (valeur : {self.value!r})" if self.value is not None else ""
-        return f"{where} : {self.message}{value}"
+            where += message_text("issue.column", lang, column=self.column)
+        value = message_text("issue.value", lang, value=self.value) if self.value is not None else ""
+        return message_text("issue.line", lang, where=where, message=render(self.message, lang), value=value)
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT_LANGUAGE)
 
 
 class ImportFailed(Exception):
@@ -33,11 +46,18 @@ class ImportFailed(Exception):
     def __init__(self, issues: list[ImportIssue]):
         self.issues = [i for i in issues if i.severity == "error"]
         self.warnings = [i for i in issues if i.severity != "error"]
-        lines = [str(i) for i in self.issues[:20]]
-        if len(self.issues) > 20:
-            lines.append(f"… et {len(self.issues) - 20} autres erreurs")
-        super().__init__("Import refusé :\n" + "\n".join(lines))
+        super().__init__(self.render(DEFAULT_LANGUAGE))
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """« Import refusé » and the first issues, each on its line, in `lang`."""
+        lines = [i.render(lang) for i in self.issues[:MAX_LISTED]]
+        if len(self.issues) > MAX_LISTED:
+            lines.append(message_text("import.more_errors", lang, count=len(self.issues) - MAX_LISTED))
+        return message_text("import.refused", lang) + "\n" + "\n".join(lines)
 
     def __reduce__(self):
         # Rebuilt from its issues, so it crosses a process boundary (kpi.sandbox) intact.
         return type(self), ([*self.issues, *self.warnings],)
+
+
+__all__ = ["ImportFailed", "ImportIssue", "Message"]

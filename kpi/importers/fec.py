@@ -66,9 +66,9 @@ from kpi.importers.fields import money_total_issue
 from kpi.importers.headers import compact
 from kpi.importers.lettrage import allocate
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
-from kpi.importers.report import money
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
+from kpi.messages import Message
 
 FEC_COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
                "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
@@ -83,17 +83,8 @@ ADJUSTMENT_PREFIXES = ("758", "778")
 OPENING_JOURNALS = {"AN", "ANO", "RAN", "RANO", "ANOUV", "AND", "OUV", "ANX"}
 _OPENING_LABEL = re.compile(r"(?i)\b(a|à)\s*-?\s*nouveaux?\b|report\s+(a|à)\s+nouveau|\bouverture\b")
 
-CLASS_LABELS = {
-    "invoice": "factures",
-    "credit_note": "avoirs",
-    "opening": "à-nouveaux (soldes d'ouverture)",
-    "payment": "règlements",
-    "refund": "remboursements / impayés",
-    "writeoff": "passages en perte",
-    "adjustment": "écarts et régularisations (documents de leur signe)",
-    "other_debit": "débits non classés (importés comme documents)",
-    "other_credit": "crédits non classés (importés comme encaissements non lettrés)",
-}
+CLASS_LABELS = {name: Message(f"fec.class.{name}") for name in (
+    "invoice", "credit_note", "opening", "payment", "refund", "writeoff", "adjustment", "other_debit", "other_credit")}
 DOCUMENT_CLASSES = ("invoice", "credit_note", "opening", "refund", "adjustment", "other_debit")
 
 
@@ -125,8 +116,8 @@ def _twice(table: TextTable) -> list[ImportIssue]:
     for position, header in enumerate(table.headers, start=1):
         if compact(header) in wanted:
             seen.setdefault(compact(header), []).append(position)
-    return [ImportIssue(table.file, f"colonnes ambiguës : {len(at)} colonnes « {wanted[key]} » (colonnes "
-                        f"{', '.join(map(str, at))}) — un FEC n'en a qu'une ; supprimez celle qui est de trop",
+    return [ImportIssue(table.file, Message("fec.column_twice", count=len(at), column=wanted[key],
+                                            positions=", ".join(map(str, at))),
                         column=wanted[key]) for key, at in seen.items() if len(at) > 1]
 
 
@@ -145,11 +136,10 @@ def _decimal_mark(table: TextTable, headers: list[str], issues: list[ImportIssue
         if len(ambiguous):
             index = ambiguous[0].as_py()
             value = cells[index].as_py()
-            more = f" ({len(ambiguous)} montants dans ce cas)" if len(ambiguous) > 1 else ""
+            more = Message("fec.amounts_in_this_case", count=len(ambiguous)) if len(ambiguous) > 1 else ""
             issues.append(ImportIssue(
-                table.file, f"montant FEC ambigu : « {value} » vaut-il {_two_readings(value)} ? La norme du FEC "
-                f"(A47 A-1) veut une virgule décimale et aucun séparateur de milliers — réexportez le FEC ou écrivez "
-                f"ce montant avec sa virgule{more}", table.row_of(index), header, value))
+                table.file, Message("fec.ambiguous_amount", value=value, readings=_two_readings(value), more=more),
+                table.row_of(index), header, value))
             return None
         has_comma = has_comma or bool(pc.any(pc.match_substring(cells, ",")).as_py())
     if has_comma:
@@ -157,15 +147,14 @@ def _decimal_mark(table: TextTable, headers: list[str], issues: list[ImportIssue
     return "." if any(pc.any(pc.match_substring(table.column(h), ".")).as_py() for h in headers) else ","
 
 
-def _two_readings(value: str) -> str:
+def _two_readings(value: str) -> Message:
     """« 1,5 € ou 1 500 € » for « 1.500 »: the point read as a decimal mark, then as a thousands separator."""
     digits = re.sub(r"[^\d.]", "", value)
     sign = "-" if re.search(r"^-|-$|^\(", value) else ""
-    grouped = f"{sign}{int(digits.replace('.', '')):,}".replace(",", " ") + " €"
+    grouped = int(f"{sign}{digits.replace('.', '')}")
     if digits.count(".") != 1:
-        return f"{grouped} (un point n'est pas un séparateur du FEC)"
-    decimal = format(Decimal(digits).normalize(), "f").replace(".", ",")
-    return f"{sign}{decimal} € ou {grouped}"
+        return Message("fec.point_not_separator", grouped=grouped)
+    return Message("fec.two_readings", decimal=sign + format(Decimal(digits).normalize(), "f"), grouped=grouped)
 
 
 def _senses(table: TextTable, header: str, amount: np.ndarray, issues: list[ImportIssue]) -> np.ndarray | None:
@@ -179,9 +168,8 @@ def _senses(table: TextTable, header: str, amount: np.ndarray, issues: list[Impo
     unknown = np.flatnonzero(~is_debit & ~is_credit & (amount != 0))
     if len(unknown):
         index = int(unknown[0])
-        more = f" ({len(unknown)} lignes dans ce cas)" if len(unknown) > 1 else ""
-        issues.append(ImportIssue(table.file, "sens illisible — attendu D (débit) ou C (crédit) ; sont lus aussi "
-                                  f"Débit/Crédit, DEBIT/CREDIT et +1/-1, en majuscules ou minuscules{more}",
+        more = Message("rows.in_this_case", count=len(unknown)) if len(unknown) > 1 else ""
+        issues.append(ImportIssue(table.file, Message("fec.unreadable_sense", more=more),
                                   table.row_of(index), header, raw[index].as_py()))
         return None
     return is_debit
@@ -199,8 +187,7 @@ def _amounts(table: TextTable, columns: dict[str, str], issues: list[ImportIssue
     elif "Montant" in columns and "Sens" in columns:
         names = ["Montant"]
     else:
-        issues.append(ImportIssue(table.file, "colonnes FEC Debit et Credit (ou Montant et Sens) absentes — colonnes "
-                                  f"présentes : {', '.join(table.headers)}"))
+        issues.append(ImportIssue(table.file, Message("fec.no_amount_columns", headers=", ".join(table.headers))))
         return None
     headers = [columns[name] for name in names]
     mark = _decimal_mark(table, headers, issues)
@@ -211,14 +198,15 @@ def _amounts(table: TextTable, columns: dict[str, str], issues: list[ImportIssue
         try:
             values = parse_amounts(table.column(header), mark, "EUR").values
         except AmountError as error:
-            expected = "1234,56" if mark == "," else "1234.56 (aucun montant du fichier n'a de virgule)"
-            issues.append(ImportIssue(table.file, f"{error.reason} — attendu un montant FEC comme {expected}",
+            expected = "fec.expected_comma" if mark == "," else "fec.expected_point"
+            issues.append(ImportIssue(table.file, Message(expected, reason=error.reason),
                                       table.row_of(error.index), header, error.value))
             return None
-        beyond = money_total_issue(values, f"de la colonne « {header} »")
+        beyond = money_total_issue(values, Message("amount.of_column", column=header),
+                                   Message("amount.cited_largest_value"))
         if beyond is not None:
             index = pc.index(pc.abs(values), pc.max(pc.abs(values))).as_py()
-            issues.append(ImportIssue(table.file, beyond + " ; la valeur citée est la plus grande de la colonne",
+            issues.append(ImportIssue(table.file, beyond,
                                       table.row_of(index), header, table.column(header)[index].as_py()))
             return None
         parsed.append(to_cents(values))
@@ -239,10 +227,11 @@ def _entry_warnings(table: TextTable, journal: np.ndarray, number: np.ndarray, d
     warnings = []
     both = np.flatnonzero((debit != 0) & (credit != 0) & customer_line)
     if len(both):
-        named = ", ".join(f"{journal[i]} {number[i]} (ligne {table.row_of(int(i))})" for i in both[:NAMED_ENTRIES])
-        more = f" et {len(both) - NAMED_ENTRIES} autre(s)" if len(both) > NAMED_ENTRIES else ""
-        warnings.append(ImportIssue(table.file, f"{len(both)} ligne(s) 411 portent à la fois un débit et un crédit "
-                                    f"(écriture {named}{more}) : lues pour leur solde, débit − crédit",
+        named = [Message("fec.entry_at_row", journal=str(journal[i]), number=str(number[i]),
+                         row=table.row_of(int(i))) for i in both[:NAMED_ENTRIES]]
+        more = Message("fec.and_others", count=len(both) - NAMED_ENTRIES) if len(both) > NAMED_ENTRIES else ""
+        warnings.append(ImportIssue(table.file, Message("fec.debit_and_credit", count=len(both), named=named,
+                                                        more=more),
                                     table.row_of(int(both[0])), severity="warning", value=str(number[both[0]])))
     frame = pd.DataFrame({"journal": journal, "number": number, "net": debit - credit, "customer": customer_line,
                           "line": np.arange(len(journal))})
@@ -250,13 +239,13 @@ def _entry_warnings(table: TextTable, journal: np.ndarray, number: np.ndarray, d
         net=("net", "sum"), customer=("customer", "any"), line=("line", "first"))
     unbalanced = entries[(entries["net"] != 0) & entries["customer"]]
     if len(unbalanced):
-        named = ", ".join(f"{j} {n} (écart {money(cents_to_decimal(int(gap)))})"
-                          for (j, n), gap in unbalanced["net"].head(NAMED_ENTRIES).items())
-        more = f" et {len(unbalanced) - NAMED_ENTRIES} autre(s)" if len(unbalanced) > NAMED_ENTRIES else ""
+        named = [Message("fec.entry_gap", journal=str(j), number=str(n), gap=cents_to_decimal(int(gap)))
+                 for (j, n), gap in unbalanced["net"].head(NAMED_ENTRIES).items()]
+        more = Message("fec.and_others", count=len(unbalanced) - NAMED_ENTRIES) \
+            if len(unbalanced) > NAMED_ENTRIES else ""
         first = int(unbalanced["line"].iloc[0])
-        warnings.append(ImportIssue(table.file, f"{len(unbalanced)} écriture(s) client déséquilibrée(s), Σ débit ≠ Σ "
-                                    f"crédit (écriture {named}{more}) : lues telles quelles, leurs lignes 411 comptent "
-                                    "pour leur montant", table.row_of(first), severity="warning",
+        warnings.append(ImportIssue(table.file, Message("fec.unbalanced", count=len(unbalanced), named=named,
+                                                        more=more), table.row_of(first), severity="warning",
                                     value=str(number[first])))
     return warnings
 
@@ -265,9 +254,9 @@ def _dates(table: TextTable, columns: dict[str, str], name: str, issues: list[Im
     if name not in columns:
         return None
     try:
-        values = parse_dates(columns[name], table.column(columns[name]), DateFormats(True, "AAAAMMJJ"))
+        values = parse_dates(columns[name], table.column(columns[name]), DateFormats(True, Message("dates.format.compact")))
     except DateError as error:
-        issues.append(ImportIssue(table.file, f"{error.reason} — attendu une date FEC AAAAMMJJ",
+        issues.append(ImportIssue(table.file, Message("fec.expected_date", reason=error.reason),
                                   table.row_of(error.index), error.column, error.value))
         return None
     return np.asarray(values.cast(pa.int32()).to_numpy(zero_copy_only=False).astype("float64"))
@@ -360,7 +349,8 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
     columns = _columns(table)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        issues.append(ImportIssue(table.file, f"colonne(s) FEC obligatoire(s) absente(s) : {', '.join(missing)}"))
+        issues.append(ImportIssue(table.file, Message("fec.missing_columns", count=len(missing),
+                                                      columns=", ".join(missing))))
         return None
     before = len(issues)
     issues.extend(_twice(table))
@@ -473,8 +463,7 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
                                         first_day, zero_lines, documents, settlements, terms)
     warnings.extend(_entry_warnings(table, journal, number, debit, credit, customer_line))
     if decimal_mark == ".":
-        warnings.append(ImportIssue(table.file, "montants lus avec un point décimal (« 1500.00 » = 1 500,00 €) : aucun "
-                                    "montant du fichier n'a de virgule, alors que la norme du FEC en veut une",
+        warnings.append(ImportIssue(table.file, Message("fec.decimal_point"),
                                     severity="warning"))
     details["decimal_mark"] = decimal_mark
     return ParsedFile(table.file, "fec", with_origin(documents, DOCUMENTS_WITH_ORIGIN),
@@ -549,37 +538,34 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
     lettered_notes_left = int(left[pd.notna(group[doc_at])].sum()) if len(doc_at) else 0
     is_opening = kind[doc_at] == "opening"
 
-    warnings = [ImportIssue(table.file, f"échéances calculées (date de pièce + {terms.describe()}) : le FEC ne "
-                            "porte pas d'échéance", severity="warning")]
+    warnings = [ImportIssue(table.file, Message("fec.due_dates_computed", terms=terms.describe()),
+                            severity="warning")]
     if unclassified:
-        warnings.append(ImportIssue(table.file, f"{len(unclassified)} ligne(s) 411 sans contrepartie reconnue "
-                                    "(ni vente, ni banque, ni perte) : importées selon leur sens, voir le rapport",
+        warnings.append(ImportIssue(table.file, Message("fec.unclassified", count=len(unclassified)),
                                     unclassified[0]["row"], severity="warning"))
     if is_opening.any() and not np.isnan(first_day):
         opening_day = np.datetime64(int(first_day) - 1, "D").astype(object)
-        warnings.append(ImportIssue(table.file, f"{int(is_opening.sum())} à-nouveau(x) importé(s) comme encours "
-                                    f"d'ouverture, émis au plus tard le {opening_day:%d/%m/%Y} (veille du premier "
-                                    "jour du fichier) : ni ventes ni encaissements de la période",
+        warnings.append(ImportIssue(table.file, Message("fec.openings", count=int(is_opening.sum()),
+                                                        day=opening_day),
                                     severity="warning"))
     if unapplied_lettered:
-        warnings.append(ImportIssue(table.file, f"{money(cents_to_decimal(unapplied_lettered))} de règlements lettrés "
-                                    "sans facture à solder dans leur lettrage (trop-perçu ou acompte) : gardés en "
-                                    "encaissements non lettrés", severity="warning"))
+        warnings.append(ImportIssue(table.file, Message("fec.lettered_payments_kept",
+                                                        amount=cents_to_decimal(unapplied_lettered)),
+                                    severity="warning"))
     if allocation.to_unlettered:
-        warnings.append(ImportIssue(table.file, f"{money(cents_to_decimal(allocation.to_unlettered))} de règlements lettrés "
-                                    "sans facture dans leur lettrage appliqués aux documents non lettrés du même "
-                                    "client (souvent l'à-nouveau)", severity="warning"))
+        warnings.append(ImportIssue(table.file, Message("fec.lettered_payments_applied",
+                                                        amount=cents_to_decimal(allocation.to_unlettered)),
+                                    severity="warning"))
     if allocation.credits_to_unlettered:
-        credited = money(cents_to_decimal(allocation.credits_to_unlettered))
-        warnings.append(ImportIssue(table.file, f"{credited} d'avoirs lettrés sans facture dans leur lettrage imputés "
-                                    "aux documents non lettrés du même client (souvent l'à-nouveau)",
+        warnings.append(ImportIssue(table.file, Message("fec.lettered_notes_applied",
+                                                        amount=cents_to_decimal(allocation.credits_to_unlettered)),
                                     severity="warning"))
     if lettered_notes_left:
-        warnings.append(ImportIssue(table.file, f"{money(cents_to_decimal(lettered_notes_left))} d'avoirs lettrés "
-                                    "sans facture à annuler dans leur lettrage : gardés en avoirs non imputés",
+        warnings.append(ImportIssue(table.file, Message("fec.lettered_notes_kept",
+                                                        amount=cents_to_decimal(lettered_notes_left)),
                                     severity="warning"))
     if zero_lines:
-        warnings.append(ImportIssue(table.file, f"{zero_lines} ligne(s) 411 à zéro ignorée(s)", severity="warning"))
+        warnings.append(ImportIssue(table.file, Message("fec.zero_lines", count=zero_lines), severity="warning"))
     details = {
         "balance_411": cents_to_decimal(balance_cents),
         "imported_ar": cents_to_decimal(imported_cents),

@@ -29,10 +29,8 @@ from kpi.importers.dates import (
 from kpi.importers.errors import ImportIssue
 from kpi.importers.headers import AMOUNT_FIELDS, FIELD_LABELS
 from kpi.importers.mapping import DATE_FIELDS, ColumnMapping
-from kpi.importers.report import money
 from kpi.importers.tables import TextTable
-
-
+from kpi.messages import Message
 
 # The largest sum the ledger's money type DECIMAL(18,2) holds: a file whose amounts add up beyond it
 # (in absolute value) could not be summed by any report, so it is refused when read.
@@ -40,16 +38,14 @@ MAX_TOTAL = Decimal("9999999999999999.99")
 CURRENCY_NAMES = {"€": "EUR", "EURO": "EUR", "EUROS": "EUR"}
 
 
-def money_total_issue(values: pa.Array, what: str) -> str | None:
-    """The message when Σ |values| exceeds MAX_TOTAL, else None."""
+def money_total_issue(values: pa.Array, what: Message | str, cited: Message | str = "") -> Message | None:
+    """The message when Σ |values| exceeds MAX_TOTAL, else None; `what` names the values, `cited` the row named."""
     if not len(values) or values.null_count == len(values):
         return None
     total = pc.sum(pc.abs(values)).as_py()
     if total is None or total <= MAX_TOTAL:
         return None
-    return (f"montants hors de portée : Σ {what} en valeur absolue = {money(total)}, au-delà de "
-            f"{money(MAX_TOTAL)}, la plus grande somme que l'espace de travail sait tenir (DECIMAL(18,2)) — un "
-            "montant est sans doute erroné")
+    return Message("amount.total_out_of_range", what=what, total=total, limit=MAX_TOTAL, cited=cited)
 
 
 class FieldReader:
@@ -68,7 +64,7 @@ class FieldReader:
         # header -> (text when a year has two digits, parsed), for the year check once every date is read
         self.read_dates: dict[str, tuple[pa.Array | None, DateColumn]] = {}
 
-    def _issue(self, message: str, index: int | None = None, header: str | None = None, value=None,
+    def _issue(self, message: Message, index: int | None = None, header: str | None = None, value=None,
                remedy: str | None = None) -> None:
         row = self.table.row_of(index) if index is not None else None
         self.issues.append(ImportIssue(self.table.file, message, row, header, value, remedy=remedy))
@@ -135,8 +131,9 @@ class FieldReader:
         if len(missing):
             index = missing[0].as_py()
             count = len(missing)
-            more = f" ({count} lignes dans ce cas)" if count > 1 else ""
-            self._issue(f"{FIELD_LABELS[name]} manquant(e){more}", index, self.mapping.header(name), "")
+            more = Message("rows.in_this_case", count=count) if count > 1 else ""
+            self._issue(Message("field.missing", field=FIELD_LABELS[name], more=more), index,
+                        self.mapping.header(name), "")
 
     def money(self, header: str) -> pa.Array:
         """The column's amounts as decimal128(18,2); raises AmountError on the first that is not money."""
@@ -155,11 +152,11 @@ class FieldReader:
         except AmountError as error:
             self._issue(error.reason, error.index, header, error.value)
             return None
-        beyond = money_total_issue(values, f"de la colonne « {header} »")
+        beyond = money_total_issue(values, Message("amount.of_column", column=header),
+                                   Message("amount.cited_largest_value"))
         if beyond is not None:
             index = pc.index(pc.abs(values), pc.max(pc.abs(values))).as_py()
-            self._issue(beyond + " ; la valeur citée est la plus grande de la colonne", index, header,
-                        raw[index].as_py())
+            self._issue(beyond, index, header, raw[index].as_py())
             return None
         if required:
             self._require_filled(name, raw)

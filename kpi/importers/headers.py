@@ -10,6 +10,8 @@ import functools
 import re
 import unicodedata
 
+from kpi.messages import Message
+
 # field -> (strong synonyms, weak synonyms).  A strong synonym names the field without doubt;
 # a weak one is a generic word ("date", "montant") that fits when nothing better is there.
 INVOICE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -208,30 +210,14 @@ COST_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
-# What each canonical field is called in messages.
-FIELD_LABELS = {
-    "document_id": "numéro de facture",
-    "customer_id": "code client",
-    "customer_name": "nom du client",
-    "activity": "activité",
-    "issue_date": "date de facture",
-    "due_date": "date d'échéance",
-    "amount": "montant TTC",
-    "paid_date": "date de règlement",
-    "paid_amount": "montant réglé",
-    "currency": "devise",
-    "settlement_id": "référence du règlement",
-    "date": "date du règlement",
-    "kind": "type de règlement (cash, writeoff ou credit)",
-    "source_document_id": "avoir imputé",
-    "applies_to": "facture d'origine de l'avoir",
+# What each canonical field is called in messages (kpi/locales/messages.*.json, `field_label.<field>`).
+FIELD_LABELS = {name: Message(f"field_label.{name}") for name in (
+    "document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount", "paid_date",
+    "paid_amount", "currency", "settlement_id", "date", "kind", "source_document_id", "applies_to",
     # Collection-activity logs (kpi/importers/activity.py).
-    "disputed": "litige (oui/non)", "opened_date": "date d'ouverture du litige",
-    "resolved_date": "date de résolution du litige", "disputed_amount": "montant en litige", "reason": "motif",
-    "reminder_date": "date de la relance", "channel": "canal de relance", "stage": "niveau de relance",
-    "cost": "coût", "plan_id": "numéro d'échéancier", "installment_amount": "montant de l'échéance",
-    "cost_date": "date du frais", "cost_amount": "montant du frais", "category": "catégorie de frais",
-}
+    "disputed", "opened_date", "resolved_date", "disputed_amount", "reason", "reminder_date", "channel", "stage",
+    "cost", "plan_id", "installment_amount", "cost_date", "cost_amount", "category",
+)}
 
 # Headers that look like an amount but are not the TTC amount a receivable is made of.
 NOT_GROSS_AMOUNT = ("ht", "hors taxe", "hors taxes", "tva", "vat", "tax", "taxe", "excl", "remise",

@@ -11,7 +11,9 @@ from kpi.importers.layout import LAYOUT_LABELS
 from kpi.importers.mapping import ColumnMapping
 from kpi.importers.options import ImportOptions
 from kpi.importers.reading import describe_source, expand_paths, open_files, user_mapping_entries
+from kpi.importers.report import MAPPING_SOURCES
 from kpi.importers.validation import check_ledger
+from kpi.messages import message_text, render
 
 PREVIEW_ROWS = 5
 _ORIGIN = {"source_row": "ligne"}
@@ -51,34 +53,39 @@ class InspectedFile:
                         "severity": i.severity, "remedy": i.remedy, "text": str(i)} for i in self.issues],
         }
 
-    def to_text(self) -> str:
+    def to_text(self, lang: str = "fr") -> str:
+        def say(key: str, **params) -> str:
+            return message_text(f"inspect.{key}", lang, **params)
+
         s = self.source
-        lines = [f"Fichier : {self.file}",
-                 f"  disposition : {LAYOUT_LABELS.get(self.layout, self.layout or 'non reconnue')}"]
+        layout = LAYOUT_LABELS.get(self.layout) or self.layout or say("unknown_layout")
+        lines = [say("file", file=self.file), "  " + say("layout", layout=render(layout, lang))]
         if s.get("format") == "csv":
-            lines.append(f"  encodage : {s.get('encoding')} ; séparateur : {s.get('separator')}")
+            lines.append("  " + say("csv", encoding=s.get("encoding"), separator=render(s.get("separator"), lang)))
         elif s.get("sheet"):
-            lines.append(f"  feuille : {s['sheet']}")
+            lines.append("  " + say("sheet", sheet=s["sheet"]))
         if s.get("decimal") or s.get("dates"):
-            lines.append(f"  séparateur décimal : « {s.get('decimal') or ','} » ; dates lues : {s.get('dates', '—')}")
-        lines.append(f"  lignes : {self.rows} ; documents : {self.documents} ; règlements : {self.settlements}")
+            lines.append("  " + say("reading", decimal=s.get("decimal") or ",", dates=render(s.get("dates", "—"), lang)))
+        lines.append("  " + say("rows", rows=self.rows, documents=self.documents, settlements=self.settlements))
         if self.mapping is not None:
-            lines.append(f"  correspondance des colonnes ({self.mapping.source}) :")
+            source = self.mapping.source
+            source = message_text(f"report.mapping_source.{source}", lang) if source in MAPPING_SOURCES else source
+            lines.append("  " + say("mapping", source=source))
             for choice in self.mapping.choices:
-                lines.append(f"    {choice.field:<14} ← « {choice.header} »  confiance {choice.confidence:.0%} "
-                             f"({choice.reason})")
+                lines.append(f"    {choice.field:<14} ← " + say("choice", header=choice.header,
+                                                                confidence=f"{choice.confidence:.0%}",
+                                                                reason=render(choice.reason, lang)))
             unused = [h for h in self.headers if h not in self.mapping.fields.values()]
             if unused:
-                lines.append(f"    colonnes ignorées : {', '.join(unused)}")
+                lines.append("    " + say("unused", columns=", ".join(unused)))
         if "balance_411" in self.details:
-            lines.append(f"  solde 411 : {self.details['balance_411']} ; encours importé : "
-                         f"{self.details.get('imported_ar')}")
+            lines.append("  " + say("balance", balance=self.details["balance_411"],
+                                    imported=self.details.get("imported_ar")))
         if len(self.preview):
-            lines.append("  premières lignes lues :")
+            lines.append("  " + say("preview"))
             lines.extend("    " + line for line in self.preview.to_string(index=False).splitlines())
         for issue in self.issues:
-            label = "erreur" if issue.severity == "error" else "avertissement"
-            lines.append(f"  {label} : {issue}")
+            lines.append("  " + say(issue.severity, issue=issue.render(lang)))
         return "\n".join(lines)
 
 
@@ -97,10 +104,10 @@ class InspectResult:
                 "issues": [{"file": i.file, "row": i.row, "column": i.column, "value": i.value,
                             "message": i.message, "severity": i.severity, "remedy": i.remedy, "text": str(i)} for i in self.issues]}
 
-    def to_text(self) -> str:
-        parts = [f.to_text() for f in self.files]
-        parts.extend(f"{'erreur' if i.severity == 'error' else 'avertissement'} : {i}" for i in self.issues)
-        parts.append("Import possible." if self.ok else "Import impossible en l'état : corrigez les erreurs ci-dessus.")
+    def to_text(self, lang: str = "fr") -> str:
+        parts = [f.to_text(lang) for f in self.files]
+        parts.extend(message_text(f"inspect.{i.severity}", lang, issue=i.render(lang)) for i in self.issues)
+        parts.append(message_text("inspect.possible" if self.ok else "inspect.impossible", lang))
         return "\n\n".join(parts)
 
 

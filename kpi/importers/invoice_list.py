@@ -28,14 +28,14 @@ from kpi.importers.headers import NOT_GROSS_AMOUNT, normal_form
 from kpi.importers.mapping import ColumnMapping
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
 from kpi.importers.payments import settlement_ids
-from kpi.importers.report import money
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
+from kpi.messages import Message
 
 
 def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIssue]:
     issues = []
-    present = ", ".join(f"« {h} »" for h in table.headers)
+    present = [Message("quoted", text=h) for h in table.headers]
     for name in ("document_id", "issue_date", "amount"):
         if mapping.has(name):
             continue
@@ -44,12 +44,11 @@ def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIss
             net = [h for h in table.headers if any(set(w.split()) <= set(normal_form(h).split())
                                                    for w in NOT_GROSS_AMOUNT)]
             if net:
-                hint = f" (« {net[0]} » n'est pas un montant TTC : les créances s'entendent toutes taxes comprises)"
-        issues.append(ImportIssue(table.file, f"colonne obligatoire absente : {FIELD_LABELS[name]}{hint} — colonnes "
-                                  f"présentes : {present} ; donnez la correspondance avec --mapping"))
+                hint = Message("invoices.not_gross", header=net[0])
+        issues.append(ImportIssue(table.file, Message("invoices.missing_column", field=FIELD_LABELS[name], hint=hint,
+                                                      present=present)))
     if not mapping.has("customer_id") and not mapping.has("customer_name"):
-        issues.append(ImportIssue(table.file, f"colonne obligatoire absente : code ou nom du client — colonnes "
-                                  f"présentes : {present} ; donnez la correspondance avec --mapping"))
+        issues.append(ImportIssue(table.file, Message("invoices.missing_customer", present=present)))
     return issues
 
 
@@ -64,8 +63,8 @@ def _currency(reader: FieldReader) -> str | None:
         index = pc.indices_nonzero(pc.and_(pc.not_equal(pc.utf8_upper(values), first), pc.not_equal(values, "")))
         at = index[0].as_py()
         reader.issues.append(ImportIssue(
-            reader.table.file, f"devises mélangées ({', '.join(sorted(distinct))}) — un espace de travail se tient "
-            f"dans une seule devise", reader.table.row_of(at), reader.mapping.header("currency"), values[at].as_py()))
+            reader.table.file, Message("invoices.mixed_currencies", currencies=", ".join(sorted(distinct))),
+            reader.table.row_of(at), reader.mapping.header("currency"), values[at].as_py()))
         return None
     return {"€": "EUR", "EURO": "EUR", "EUROS": "EUR"}.get(distinct[0], distinct[0]) if distinct else None
 
@@ -106,16 +105,17 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
     no_activity = pc.equal(activity, "")
     if n and pc.any(no_activity).as_py():
         count = pc.sum(no_activity).as_py()
-        warnings.append(ImportIssue(table.file, f"activité vide sur {count} facture(s) : classées « "
-                                    f"{UNASSIGNED_ACTIVITY} »", severity="warning", column=mapping.header("activity")))
+        warnings.append(ImportIssue(table.file, Message("invoices.no_activity", count=count,
+                                                        activity=UNASSIGNED_ACTIVITY),
+                                    severity="warning", column=mapping.header("activity")))
     activity = pc.if_else(no_activity, UNASSIGNED_ACTIVITY, activity)
     if due_date is None:
         due_date = pa.nulls(n, pa.date32())
     derived = pc.is_null(due_date)
     if n and pc.any(derived).as_py():
         count = pc.sum(derived).as_py()
-        warnings.append(ImportIssue(table.file, f"échéance absente sur {count} facture(s) : calculée à date de "
-                                    f"facture + {terms.describe()}", severity="warning"))
+        warnings.append(ImportIssue(table.file, Message("invoices.no_due_date", count=count, terms=terms.describe()),
+                                    severity="warning"))
         due_date = pc.coalesce(due_date, terms.due_dates(issue_date))
     rows = reader.rows()
     documents = pa.table({
@@ -159,16 +159,14 @@ def _due_before_issue(table: TextTable, mapping: ColumnMapping, issue_date: pa.A
     if len(invoices):
         index = int(invoices[0])
         due, issued = due_date[index].as_py(), issue_date[index].as_py()
-        days = f"{(issued - due).days:,}".replace(",", " ")
-        more = f" ({len(invoices)} factures dans ce cas)" if len(invoices) > 1 else ""
+        more = Message("invoices.in_this_case", count=len(invoices)) if len(invoices) > 1 else ""
         issues.append(ImportIssue(
-            table.file, f"échéance du {due:%d/%m/%Y} antérieure de {days} jour(s) à la date de facture "
-            f"({issued:%d/%m/%Y}) — attendu une échéance le jour de la facture ou après (date mal saisie, jour et "
-            f"mois inversés ?){more}", table.row_of(index), header, table.column(header)[index].as_py()))
+            table.file, Message("invoices.due_before_issue", due=due, count=(issued - due).days, issued=issued,
+                                more=more), table.row_of(index), header, table.column(header)[index].as_py()))
         return
     notes = np.flatnonzero(early)
-    warnings.append(ImportIssue(table.file, f"{len(notes)} avoir(s) à échéance antérieure à leur date (celle de leur "
-                                "facture, sans doute) : échéance gardée telle quelle", table.row_of(int(notes[0])),
+    warnings.append(ImportIssue(table.file, Message("invoices.credit_notes_due_early", count=len(notes)),
+                                table.row_of(int(notes[0])),
                                 header, severity="warning"))
 
 
@@ -192,14 +190,13 @@ def _paid_columns(table: TextTable, mapping: ColumnMapping, documents: pa.Table,
     if pc.any(undated).as_py():
         index = pc.indices_nonzero(undated)[0].as_py()
         header = mapping.header("paid_date") or mapping.header("paid_amount")
-        issues.append(ImportIssue(table.file, "montant réglé sans date de règlement — attendu la date du paiement "
-                                  "(une colonne « Date règlement »)", table.row_of(index), header,
+        issues.append(ImportIssue(table.file, Message("invoices.paid_without_date"), table.row_of(index), header,
                                   str(paid_amount[index].as_py())))
         return SETTLEMENTS_WITH_ORIGIN.empty_table()
     negative_paid = pc.fill_null(pc.less(paid_amount, zero), False)
     if pc.any(negative_paid).as_py():
         index = pc.indices_nonzero(negative_paid)[0].as_py()
-        issues.append(ImportIssue(table.file, "montant réglé négatif — attendu un montant positif",
+        issues.append(ImportIssue(table.file, Message("invoices.negative_paid"),
                                   table.row_of(index), mapping.header("paid_amount"),
                                   str(paid_amount[index].as_py())))
         return SETTLEMENTS_WITH_ORIGIN.empty_table()
@@ -207,8 +204,8 @@ def _paid_columns(table: TextTable, mapping: ColumnMapping, documents: pa.Table,
     credit_note_paid = pc.and_(pc.less(amount, zero), pc.is_valid(paid_date))
     if pc.any(credit_note_paid).as_py():
         count = pc.sum(credit_note_paid).as_py()
-        warnings.append(ImportIssue(table.file, f"{count} avoir(s) marqué(s) réglé(s) : la date de règlement d'un "
-                                    "avoir est ignorée (il reste un crédit du client)", severity="warning"))
+        warnings.append(ImportIssue(table.file, Message("invoices.credit_notes_paid", count=count),
+                                    severity="warning"))
     keep = pc.and_(pc.and_(pc.is_valid(paid_date), pc.greater(pc.fill_null(paid, zero), zero)),
                    pc.invert(credit_note_paid))
     chosen = documents.filter(keep)
@@ -241,11 +238,10 @@ def _credit_references(table: TextTable, mapping: ColumnMapping, documents: pa.T
     on_invoice = pc.indices_nonzero(pc.and_(named, pc.greater(amount, zero)))
     if len(on_invoice):
         index = on_invoice[0].as_py()
-        more = f" ({len(on_invoice)} lignes dans ce cas)" if len(on_invoice) > 1 else ""
+        more = Message("rows.in_this_case", count=len(on_invoice)) if len(on_invoice) > 1 else ""
         issues.append(ImportIssue(
-            table.file, f"la facture « {documents.column('document_id')[index].as_py()} » (montant "
-            f"{money(amount[index].as_py())}) a une facture d'origine — seul un avoir (montant "
-            f"négatif) s'impute sur une facture : videz cette cellule ou corrigez le signe du montant{more}",
+            table.file, Message("invoices.invoice_with_origin", document=documents.column("document_id")[index].as_py(),
+                                amount=amount[index].as_py(), more=more),
             table.row_of(index), header, applies_to[index].as_py()))
         return SETTLEMENTS_WITH_ORIGIN.empty_table()
     chosen = pc.and_(named, pc.less(amount, zero))

@@ -17,18 +17,11 @@ from kpi.importers.mapping import ColumnMapping, entry_fits, guess_mapping, mapp
 from kpi.importers.options import ImportOptions
 from kpi.importers.saved_mappings import saved_entry
 from kpi.importers.tables import TextTable
+from kpi.messages import Message
 
-LAYOUT_LABELS = {
-    "fec": "FEC (écritures comptables)",
-    "invoices": "liste de factures",
-    "payments": "fichier de règlements",
-    "canonical-documents": "documents (format canonique)",
-    "canonical-settlements": "règlements (format canonique)",
-    "disputes": "journal des litiges",
-    "reminders": "journal des relances",
-    "payment_plans": "échéanciers (plans de paiement)",
-    "collection_costs": "frais de recouvrement",
-}
+LAYOUT_LABELS = {name: Message(f"layout.{name}") for name in (
+    "fec", "invoices", "payments", "canonical-documents", "canonical-settlements", "disputes", "reminders",
+    "payment_plans", "collection_costs")}
 
 
 @dataclass(frozen=True)
@@ -107,5 +100,4 @@ def detect(table: TextTable, options: ImportOptions, user_entries: list[dict]) -
 
 
 def unknown_layout_issue(table: TextTable) -> ImportIssue:
-    return ImportIssue(table.file, "disposition du fichier non reconnue — attendu une liste de factures, un fichier "
-                       "de règlements ou un FEC ; colonnes présentes : " + ", ".join(table.headers))
+    return ImportIssue(table.file, Message("layout.unknown", headers=", ".join(table.headers)))

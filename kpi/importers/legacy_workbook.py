@@ -13,11 +13,9 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from kpi.importers.limits import MAX_COLUMNS, MAX_SHEET_CELLS, count_text
+from kpi.importers.limits import MAX_COLUMNS, MAX_SHEET_CELLS
 from kpi.importers.workbook import TO_CSV, Sheet, WorkbookRefused, value_text
-
-PROTECTED = ("classeur protégé par un mot de passe ou abîmé — ouvrez-le dans Excel et enregistrez-le en .xlsx, "
-             "sans mot de passe")
+from kpi.messages import Message
 
 
 def read_legacy_sheet(path: Path, sheet: str | int | None) -> Sheet:
@@ -31,12 +29,12 @@ def read_legacy_sheet(path: Path, sheet: str | int | None) -> Sheet:
         raise
     except (CalamineError, OSError, ValueError, IndexError, KeyError) as error:
         # A workbook encrypted by a password is an OLE2 file too, and calamine cannot open it.
-        raise WorkbookRefused(f"{PROTECTED} ({type(error).__name__})") from None
+        raise WorkbookRefused(Message("legacy_workbook.unreadable", reason=type(error).__name__)) from None
 
 
 def _pick(names: list[str], sheet: str | int | None) -> str:
     if not names:
-        raise WorkbookRefused("le classeur ne contient aucune feuille de calcul")
+        raise WorkbookRefused(Message("workbook.no_sheet"))
     if sheet is None or sheet == "":
         return names[0]
     if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
@@ -45,8 +43,8 @@ def _pick(names: list[str], sheet: str | int | None) -> str:
             return names[index]
     elif sheet in names:
         return sheet
-    raise WorkbookRefused(f"feuille « {sheet} » introuvable — feuilles du classeur : "
-                          + ", ".join(f"« {n} »" for n in names))
+    raise WorkbookRefused(Message("workbook.sheet_not_found", sheet=str(sheet),
+                                  sheets=[Message("quoted", text=n) for n in names]))
 
 
 def _read(name: str, rows) -> Sheet:
@@ -58,11 +56,12 @@ def _read(name: str, rows) -> Sheet:
         if not texts:
             continue  # rows without a value are not kept, as in an XLSX sheet
         if len(texts) > MAX_COLUMNS:
-            raise WorkbookRefused(f"ligne {number} : {len(texts)} colonnes remplies (au plus {MAX_COLUMNS}) — {TO_CSV}")
+            raise WorkbookRefused(Message("legacy_workbook.too_many_columns", row=number, count=len(texts),
+                                          limit=MAX_COLUMNS, then=TO_CSV))
         cells += len(texts)
         if cells > MAX_SHEET_CELLS:
-            raise WorkbookRefused(f"la feuille « {name} » dépasse {count_text(MAX_SHEET_CELLS)} cellules remplies — "
-                                  f"{TO_CSV}")
+            raise WorkbookRefused(Message("legacy_workbook.too_many_cells", sheet=name, limit=MAX_SHEET_CELLS,
+                                          then=TO_CSV))
         numbers.append(number)
         kept.append(texts)
     return Sheet(name, numbers, kept)

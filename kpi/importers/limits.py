@@ -61,16 +61,3 @@ EXCEL_ROWS = 1_048_576  # Excel's last row
 # (a 1 MB name on a million rows).  The 1M-invoice benchmark holds 57 MB.
 MAX_TEXT_BYTES = 512 * MEGABYTE
 
-
-def size_text(size: int) -> str:
-    """A size as a French reader writes it: « 200 Mo », « 1,5 Go »."""
-    if size >= 1 << 30:
-        return f"{size / (1 << 30):.1f} Go".replace(".", ",").replace(",0 Go", " Go")
-    if size >= MEGABYTE:
-        return f"{size / MEGABYTE:.1f} Mo".replace(".", ",").replace(",0 Mo", " Mo")
-    return f"{size / 1024:.0f} Ko"
-
-
-def count_text(count: int) -> str:
-    """A count with French thousands separators: « 2 000 000 »."""
-    return f"{count:,}".replace(",", " ")

@@ -26,6 +26,7 @@ from kpi.importers.headers import (
     compact,
     normal_form,
 )
+from kpi.messages import Message
 
 LAYOUT_FIELDS = {
     "invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS,
@@ -41,7 +42,8 @@ _AMOUNT_WORDS = {"montant", "amount", "total", "ttc", "somme", "solde", "valeur"
 # Keys a mapping file may carry besides the columns, passed on as reading options.
 MAPPING_FILE_OPTIONS = ("dayfirst", "decimal", "terms", "currency")
 # The reason of a choice a mapping file made as « Montant TTC (1) »: the first of two columns of that name.
-FIRST_OF_TWINS = "donné par l'utilisateur : la première des colonnes de ce nom"
+FIRST_OF_TWINS = Message("mapping.reason.first_of_twins")
+GIVEN = Message("mapping.reason.given")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class ColumnChoice:
     field: str
     header: str
     confidence: float  # 1.0 = certain (exact synonym, or given by the user)
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[
     if key in _compacts(strong):
         return 1.0, "synonyme exact"
     if key in _compacts(weak):
-        return 0.75, "mot générique"
+        return 0.75, Message("mapping.reason.generic_word")
     is_date_field = field_name in DATE_FIELDS
     if is_date_field != bool(words & _DATE_WORDS):
         return 0.0, ""  # a date field needs a date word; any other field must not have one
@@ -118,13 +120,13 @@ def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[
         return 0.0, ""
     for synonym in strong:
         if set(synonym.split()) <= words:
-            return 0.7, f"contient « {synonym} »"
+            return 0.7, Message("mapping.reason.contains", synonym=synonym)
     for synonym in weak:
         if set(synonym.split()) <= words:
-            return 0.5, f"contient « {synonym} »"
+            return 0.5, Message("mapping.reason.contains", synonym=synonym)
     best = _resemblance(key, strong)
     if best >= 0.85:
-        return round(0.6 * best, 2), "ressemble à un synonyme"
+        return round(0.6 * best, 2), Message("mapping.reason.looks_like")
     return 0.0, ""
 
 
@@ -180,16 +182,16 @@ def mapping_ambiguities(file: str, headers: tuple[str, ...], mapping: ColumnMapp
     for rival in mapping.rivals:
         what = FIELD_LABELS.get(rival.field, rival.field)
         if rival.chosen == rival.other:
-            columns = f"deux colonnes « {rival.chosen} » (colonnes {rival.chosen_position} et {rival.other_position})"
-            names = f"« {rival.chosen} (1) » ou « {rival.chosen} (2) »"
+            columns = Message("mapping.two_columns_same_name", header=rival.chosen, first=rival.chosen_position,
+                              second=rival.other_position)
+            names = Message("either", items=[Message("quoted", text=f"{rival.chosen} (1)"),
+                                             Message("quoted", text=f"{rival.chosen} (2)")])
         else:
-            columns = (f"les colonnes « {rival.chosen} » (colonne {rival.chosen_position}) et « {rival.other} » "
-                       f"(colonne {rival.other_position})")
-            names = f"« {rival.chosen} » ou « {rival.other} »"
-        issues.append(ImportIssue(
-            file, f"colonnes ambiguës : {columns} peuvent toutes deux être le champ {what} — supprimez ou renommez "
-            f"celle qui ne l'est pas, ou donnez la correspondance des colonnes (--mapping, ou la correction des "
-            f"colonnes sur la page Données) en nommant {names}", column=rival.other))
+            columns = Message("mapping.two_columns", header=rival.chosen, first=rival.chosen_position,
+                              other=rival.other, second=rival.other_position)
+            names = Message("either", items=[Message("quoted", text=rival.chosen), Message("quoted", text=rival.other)])
+        issues.append(ImportIssue(file, Message("mapping.rivals", columns=columns, field=what, names=names),
+                                  column=rival.other))
     # A mapping file (--mapping) may have been written without knowing the file has two columns of the name;
     # one the app saved was picked among the columns as read, where the first keeps the plain name.
     if mapping.source == "fichier":
@@ -197,10 +199,9 @@ def mapping_ambiguities(file: str, headers: tuple[str, ...], mapping: ColumnMapp
             at = [i + 1 for i, h in enumerate(headers) if h == choice.header]
             if len(at) > 1 and choice.reason != FIRST_OF_TWINS:
                 issues.append(ImportIssue(
-                    file, f"colonnes ambiguës : la correspondance nomme « {choice.header} » pour le champ "
-                    f"{FIELD_LABELS.get(choice.field, choice.field)}, et le fichier a {len(at)} colonnes de ce nom "
-                    f"(colonnes {', '.join(map(str, at))}) — nommez « {choice.header} (1) » pour la première, "
-                    f"« {choice.header} (2) » pour la deuxième", column=choice.header))
+                    file, Message("mapping.header_twice", header=choice.header, count=len(at),
+                                  field=FIELD_LABELS.get(choice.field, choice.field),
+                                  positions=", ".join(map(str, at))), column=choice.header))
     return issues
 
 
@@ -209,13 +210,12 @@ def read_mapping_file(path: Path) -> list[dict]:
     try:
         content = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as error:
-        raise MappingFileError(ImportIssue(Path(path).name, f"fichier de correspondance illisible : {error}")) from None
+        raise MappingFileError(ImportIssue(Path(path).name, Message("mapping.file_unreadable",
+                                                                    detail=str(error)))) from None
     entries = content if isinstance(content, list) else [content]
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("columns"), dict):
-            raise MappingFileError(ImportIssue(
-                Path(path).name, 'fichier de correspondance : attendu {"layout": "invoices", "columns": '
-                '{"document_id": "N° facture", …}}'))
+            raise MappingFileError(ImportIssue(Path(path).name, Message("mapping.file_shape")))
     return entries
 
 
@@ -231,19 +231,19 @@ def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source:
     the file's columns as read (« Montant TTC (2) » for a second « Montant TTC »), which a mapping may use."""
     layout = entry.get("layout", "invoices")
     if layout not in LAYOUT_FIELDS:
-        raise MappingFileError(ImportIssue(file, f"disposition « {layout} » inconnue dans la correspondance — "
-                                           f"attendu {', '.join(LAYOUT_FIELDS)}"))
+        raise MappingFileError(ImportIssue(file, Message("mapping.unknown_layout", layout=str(layout),
+                                                         layouts=", ".join(LAYOUT_FIELDS))))
     known = LAYOUT_FIELDS[layout]
     choices = []
     for name, given in entry["columns"].items():
         header = _first_of_twins(given, headers)
         if name not in known:
-            raise MappingFileError(ImportIssue(file, f"champ « {name} » inconnu dans la correspondance — champs "
-                                               f"possibles : {', '.join(known)}"))
+            raise MappingFileError(ImportIssue(file, Message("mapping.unknown_field", field=name,
+                                                             fields=", ".join(known))))
         if header not in headers and header not in names:
-            raise MappingFileError(ImportIssue(file, f"colonne « {header} » de la correspondance absente du fichier "
-                                               f"— colonnes présentes : {', '.join(headers)}", column=header))
-        reason = FIRST_OF_TWINS if header != given else "donné par l'utilisateur"
+            raise MappingFileError(ImportIssue(file, Message("mapping.header_absent", header=header,
+                                                             headers=", ".join(headers)), column=header))
+        reason = FIRST_OF_TWINS if header != given else GIVEN
         choices.append(ColumnChoice(name, header, 1.0, reason))
     options = {k: entry.get(k) for k in MAPPING_FILE_OPTIONS if k in entry}
     return ColumnMapping(layout, tuple(choices), source, options)

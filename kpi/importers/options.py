@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi.importers.terms import PaymentTerms
+from kpi.messages import Message
 
 LAYOUTS = ("invoices", "payments", "fec", "canonical", "disputes", "reminders", "payment_plans", "collection_costs")
 LAYOUT_ALIASES = {
@@ -46,14 +47,15 @@ class ImportOptions:
         if layout is not None:
             layout = LAYOUT_ALIASES.get(str(layout).lower(), str(layout).lower())
             if layout not in LAYOUTS:
-                raise ValueError(f"disposition « {values['layout']} » inconnue — attendu : {', '.join(LAYOUTS)}")
+                raise ValueError(Message("options.unknown_layout", layout=str(values["layout"]),
+                                         layouts=", ".join(LAYOUTS)))
             values["layout"] = layout
         if "terms" in values and not isinstance(values["terms"], PaymentTerms):
             values["terms"] = PaymentTerms.parse(values["terms"])
         if "delimiter" in values:
             values["delimiter"] = SEPARATOR_ALIASES.get(str(values["delimiter"]).lower(), values["delimiter"])
         if values.get("decimal") not in (None, ",", "."):
-            raise ValueError(f"séparateur décimal « {values['decimal']} » inconnu — attendu ',' ou '.'")
+            raise ValueError(Message("options.unknown_decimal", decimal=str(values["decimal"])))
         for key in ("mapping", "mappings_dir"):
             if key in values:
                 values[key] = Path(values[key])

@@ -11,6 +11,7 @@ from kpi.importers.fields import FIELD_LABELS, FieldReader
 from kpi.importers.mapping import ColumnMapping
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
 from kpi.importers.tables import TextTable
+from kpi.messages import Message
 
 KIND_WORDS = {
     "cash": ("cash", "reglement", "règlement", "paiement", "encaissement", "payment", "virement", "cheque", "chèque",
@@ -56,7 +57,7 @@ def kinds(reader: FieldReader) -> pa.Array | None:
     if len(unknown):
         index = unknown[0].as_py()
         reader.issues.append(ImportIssue(
-            reader.table.file, "type de règlement inconnu — attendu règlement (cash), perte (writeoff) ou imputation d'avoir (credit)",
+            reader.table.file, Message("payments.unknown_kind"),
             reader.table.row_of(index), reader.mapping.header("kind"), values[index].as_py()))
         return None
     return result
@@ -73,16 +74,15 @@ def _credit_sources(reader: FieldReader, kind: pa.Array, document: pa.Array) -> 
     if len(without):
         index = without[0].as_py()
         reader.issues.append(ImportIssue(
-            reader.table.file, "imputation d'avoir (credit) sans l'avoir imputé ou sans la facture qu'il solde — "
-            "attendu le numéro de l'avoir dans source_document_id et celui de la facture dans document_id",
+            reader.table.file, Message("payments.credit_without_documents"),
             reader.table.row_of(index), header if source[index].as_py() is None else reader.mapping.header("document_id"),
             ""))
     stray = pc.indices_nonzero(pc.and_(pc.invert(is_credit), pc.is_valid(source)))
     if len(stray):
         index = stray[0].as_py()
         reader.issues.append(ImportIssue(
-            reader.table.file, f"avoir « {source[index].as_py()} » sur un règlement de type « {kind[index].as_py()} »"
-            " — seule une imputation d'avoir (credit) désigne un avoir", reader.table.row_of(index), header,
+            reader.table.file, Message("payments.stray_credit_note", note=source[index].as_py(),
+                                       kind=kind[index].as_py()), reader.table.row_of(index), header,
             source[index].as_py()))
     return source
 
@@ -92,11 +92,10 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     before = reader.start
     for name in ("date", "amount"):
         if not mapping.has(name):
-            issues.append(ImportIssue(table.file, f"colonne obligatoire absente : {FIELD_LABELS[name]} — colonnes "
-                                      f"présentes : {', '.join(table.headers)}"))
+            issues.append(ImportIssue(table.file, Message("payments.missing_column", field=FIELD_LABELS[name],
+                                                          present=", ".join(table.headers))))
     if not mapping.has("document_id") and not mapping.has("customer_id") and not mapping.has("customer_name"):
-        issues.append(ImportIssue(table.file, "colonne obligatoire absente : numéro de facture ou code client — "
-                                  f"colonnes présentes : {', '.join(table.headers)}"))
+        issues.append(ImportIssue(table.file, Message("payments.missing_target", present=", ".join(table.headers))))
     if len(issues) > before:
         return None
     n = table.num_rows
@@ -115,13 +114,12 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     orphan = pc.indices_nonzero(pc.and_(pc.is_null(document), pc.is_null(customer)))
     if len(orphan):
         index = orphan[0].as_py()
-        issues.append(ImportIssue(table.file, "règlement sans numéro de facture ni client : impossible de savoir "
-                                  "qui a payé", table.row_of(index), mapping.header("document_id")))
+        issues.append(ImportIssue(table.file, Message("payments.orphan"), table.row_of(index),
+                                  mapping.header("document_id")))
     negative = pc.indices_nonzero(pc.less(amounts, pa.scalar(0, amounts.type)))
     if len(negative):
         index = negative[0].as_py()
-        issues.append(ImportIssue(table.file, "montant de règlement négatif — attendu un montant positif (un "
-                                  "remboursement ou un avoir n'est pas un règlement)", table.row_of(index),
+        issues.append(ImportIssue(table.file, Message("payments.negative"), table.row_of(index),
                                   mapping.header("amount"), table.column(mapping.header("amount"))[index].as_py()))
     if len(issues) > before:
         return None
@@ -129,7 +127,7 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     zero = pc.equal(amounts, pa.scalar(0, amounts.type))
     if pc.any(zero).as_py():
         count = pc.sum(zero).as_py()
-        warnings.append(ImportIssue(table.file, f"{count} règlement(s) de montant nul ignoré(s)", severity="warning"))
+        warnings.append(ImportIssue(table.file, Message("payments.zero_ignored", count=count), severity="warning"))
     given_ids = reader.text("settlement_id")
     if given_ids is None:
         ids = settlement_ids(document, dates, amounts)

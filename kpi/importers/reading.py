@@ -28,6 +28,7 @@ from kpi.importers.saved_mappings import save_mapping
 from kpi.importers.tables import PARQUET_SUFFIXES, SPREADSHEET_SUFFIXES, TextTable, UnreadableFile, open_table
 from kpi.importers.total_rows import set_aside_total_rows
 from kpi.importers.validation import KnownDocuments, check_ledger, total
+from kpi.messages import Message
 
 # In a folder, the files taken: the readable ones, and old workbooks so that they are refused by name.
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xls") + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
@@ -69,7 +70,7 @@ def user_mapping_entries(options: ImportOptions, issues: list[ImportIssue]) -> l
 def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: list[ImportIssue]) -> OpenedFile | None:
     """Open, detect and parse one file; problems go to `issues` (and None is returned if it cannot be read)."""
     if not path.is_file():
-        issues.append(ImportIssue(path.name, f"fichier introuvable : {path}"))
+        issues.append(ImportIssue(path.name, Message("reading.file_not_found", path=str(path))))
         return None
     try:
         table = open_table(path, encoding=options.encoding, separator=options.delimiter, sheet=options.sheet)
@@ -273,7 +274,7 @@ def read_files(paths, **options) -> ImportResult:
         issues.extend(attempt.issues)
     opened = [a.opened for a in attempts if a.opened is not None]
     if not opened and not issues:
-        issues.append(ImportIssue("", "aucun fichier à importer"))
+        issues.append(ImportIssue("", Message("reading.no_file")))
     if any(i.severity == "error" for i in issues):
         raise ImportFailed(issues)
     parsed = [o.parsed for o in opened]

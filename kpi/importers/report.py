@@ -7,73 +7,21 @@ from decimal import Decimal
 
 from kpi.canonical import CanonicalLedger
 from kpi.importers.errors import ImportIssue
+from kpi.messages import message_text, money_text, render
 
-LABELS = {
-    "fr": {
-        "title": "Import : {files} fichier(s), devise {currency}",
-        "rows": "lignes lues : {read} ; importées : {imported}",
-        "documents": "factures et avoirs",
-        "settlements": "règlements",
-        "credit_applications": "imputations d'avoirs",
-        "credit_notes": "avoirs : imputés sur leur facture {applied} (Σ {applied_amount}) ; non imputés, en tout ou "
-                        "partie, {unapplied} (reste Σ {unapplied_amount})",
-        "unapplied_writeoffs": "pertes sans facture (non lettrées), qui réduisent l'encours : {count} (Σ {amount})",
-        "opening_documents": "à-nouveaux (soldes d'ouverture, hors ventes de la période) : {count} (Σ {amount})",
-        "total_rows": "lignes de total mises de côté (chacune vaut la somme des lignes au-dessus) : {count} "
-                      "(Σ {amount})",
-        "in_file": "Σ fichier",
-        "imported": "Σ importé",
-        "equal": "égaux",
-        "differ": "écart",
-        "why": "pourquoi",
-        "balance": "solde des comptes 411 du fichier au {date} (Σ débit − Σ crédit)",
-        "closing_ar": "encours importé (Σ documents − Σ règlements)",
-        "classes": "lignes 411 classées",
-        "unclassified": "lignes 411 sans contrepartie reconnue",
-        "warnings": "avertissements",
-        "mapping": "correspondance des colonnes",
-        "layouts": {"fec": "FEC", "invoices": "liste de factures", "payments": "fichier de règlements",
-                    "canonical-documents": "documents (format canonique)",
-                    "canonical-settlements": "règlements (format canonique)",
-                    "disputes": "journal des litiges", "reminders": "journal des relances",
-                    "payment_plans": "échéanciers", "collection_costs": "frais de recouvrement"},
-    },
-    "en": {
-        "title": "Import: {files} file(s), currency {currency}",
-        "rows": "rows read: {read}; imported: {imported}",
-        "documents": "invoices and credit notes",
-        "settlements": "settlements",
-        "credit_applications": "credit note applications",
-        "credit_notes": "credit notes: applied to their invoice {applied} (Σ {applied_amount}); not applied, in whole "
-                        "or in part, {unapplied} (Σ left {unapplied_amount})",
-        "unapplied_writeoffs": "write-offs matched to no invoice, reducing AR: {count} (Σ {amount})",
-        "opening_documents": "opening balances (à-nouveaux, not sales of the period): {count} (Σ {amount})",
-        "total_rows": "total rows set aside (each the sum of the rows above it): {count} (Σ {amount})",
-        "in_file": "Σ in file",
-        "imported": "Σ imported",
-        "equal": "equal",
-        "differ": "difference",
-        "why": "why",
-        "balance": "balance of 411 accounts in the file at {date} (Σ debit − Σ credit)",
-        "closing_ar": "imported AR (Σ documents − Σ settlements)",
-        "classes": "411 lines classified",
-        "unclassified": "411 lines without a recognised counterpart",
-        "warnings": "warnings",
-        "mapping": "column mapping",
-        "layouts": {"fec": "FEC", "invoices": "invoice list", "payments": "payments file",
-                    "canonical-documents": "documents (canonical layout)",
-                    "canonical-settlements": "settlements (canonical layout)",
-                    "disputes": "dispute log", "reminders": "reminder log",
-                    "payment_plans": "payment plans", "collection_costs": "collection costs"},
-    },
-}
+# The report's words are engine messages (kpi/locales/messages.*.json, `report.*`): the CLI prints the
+# report in --lang, the app in the session's language.
+MAPPING_SOURCES = ("auto", "fichier", "enregistrée")
+LAYOUTS = ("fec", "invoices", "payments", "canonical-documents", "canonical-settlements", "disputes", "reminders",
+           "payment_plans", "collection_costs")
 
 
 def money(value: Decimal | None, lang: str = "fr") -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.2f}"
-    return text.replace(",", " ").replace(".", ",") if lang == "fr" else text
+    return money_text(value, lang)
+
+
+def _layout_label(layout: str, lang: str) -> str:
+    return message_text(f"report.layout.{layout}", lang) if layout in LAYOUTS else layout
 
 
 @dataclass(frozen=True)
@@ -86,23 +34,24 @@ class FileReport:
     amount_imported: Decimal  # FEC: imported closing AR; otherwise the same sum over what was imported
     details: dict = field(default_factory=dict)
     warnings: tuple[ImportIssue, ...] = ()
-    explanations: tuple[str, ...] = ()  # why a file total and an imported total differ
+    explanations: tuple[str, ...] = ()  # why a file total and an imported total differ (Messages)
     source: dict = field(default_factory=dict)  # format, encoding, separator, sheet, mapping
 
-    def _credit_lines(self, labels: dict, lang: str) -> list[str]:
+    def _credit_lines(self, lang: str) -> list[str]:
         """Credit notes left unapplied, write-offs matched to nothing, opening balances and total rows set aside
         are said, never folded into a ✓: each changes what a reader takes for open or for the file's sum."""
         d, lines = self.details, []
         applied, unapplied = d.get("credit_notes_applied"), d.get("credit_notes_unapplied")
         if applied and unapplied and (applied["count"] or unapplied["count"]):
-            lines.append(labels["credit_notes"].format(
-                applied=applied["count"], applied_amount=money(Decimal(str(applied["amount"])), lang),
-                unapplied=unapplied["count"], unapplied_amount=money(Decimal(str(unapplied["amount"])), lang)))
+            lines.append(message_text(
+                "report.credit_notes", lang, applied=applied["count"], applied_amount=Decimal(str(applied["amount"])),
+                unapplied=unapplied["count"], unapplied_amount=Decimal(str(unapplied["amount"]))))
         for key in ("total_rows", "unapplied_writeoffs", "opening_documents"):
             figure = d.get(key)
             # À-nouveaux are said whenever the reader gives them, even none: the user then knows they were looked for.
             if figure and (figure["count"] or key == "opening_documents"):
-                lines.append(labels[key].format(count=figure["count"], amount=money(Decimal(str(figure["amount"])), lang)))
+                lines.append(message_text(f"report.{key}", lang, count=figure["count"],
+                                          amount=Decimal(str(figure["amount"]))))
         return lines
 
     @property
@@ -125,43 +74,51 @@ class FileReport:
         }
 
     def to_text(self, lang: str = "fr") -> str:
-        labels = LABELS.get(lang, LABELS["fr"])
-        about = ", ".join(str(v) for k, v in self.source.items() if k in ("format", "encoding", "sheet") and v)
-        if self.source.get("separator"):
-            about += f", « {self.source['separator']!s} »".replace("«\t»", "tab").replace("« \t »", "« tab »")
-        lines = [f"• {self.file} — {labels['layouts'].get(self.layout, self.layout)} ({about})",
-                 "  " + labels["rows"].format(read=self.rows_read, imported=self.rows_imported)]
+        def say(key: str, **params) -> str:
+            return message_text(f"report.{key}", lang, **params)
+
+        def differ(amount: Decimal) -> str:
+            return "✓" if amount == 0 else say("differ", amount=amount)
+
+        about = ", ".join(render(v, lang) for k, v in self.source.items() if k in ("format", "encoding", "sheet") and v)
+        separator = self.source.get("separator")
+        if separator:
+            about += say("separator", separator=render(separator, lang).replace("\t", "tab"))
+        lines = [say("file", file=self.file, layout=_layout_label(self.layout, lang), about=about),
+                 "  " + say("rows", read=self.rows_read, imported=self.rows_imported)]
         if self.layout == "fec":
             d = self.details
-            lines.append(f"  {labels['balance'].format(date=d.get('balance_date'))} : {money(d['balance_411'], lang)}")
-            mark = "✓" if self.reconciled else f"✗ {labels['differ']} {money(self.amount_imported - self.amount_in_file, lang)}"
-            lines.append(f"  {labels['closing_ar']} : {money(self.amount_imported, lang)} {mark}")
-            classes = "; ".join(f"{c['label']} {c['lines']} (Σ {money(Decimal(c['amount']), lang)})"
-                                for c in d.get("classes", {}).values())
-            lines.append(f"  {labels['classes']} : {classes}")
+            lines.append("  " + say("balance", date=d.get("balance_date"), amount=d["balance_411"]))
+            lines.append("  " + say("closing_ar", amount=self.amount_imported,
+                                    mark=differ(self.amount_imported - self.amount_in_file)))
+            classes = [say("class", label=render(c["label"], lang), lines=c["lines"], amount=Decimal(c["amount"]))
+                       for c in d.get("classes", {}).values()]
+            lines.append("  " + say("classes", classes="; ".join(classes)))
             for line in d.get("unclassified", [])[:20]:
-                lines.append(f"    - {labels['unclassified']} : ligne {line['row']}, journal {line['journal']}, "
-                             f"compte {line['account']} {line['label']}, {money(Decimal(line['amount']), lang)} → "
-                             f"{line['imported_as']}")
+                lines.append("    - " + say("unclassified", row=line["row"], journal=line["journal"],
+                                            account=line["account"], label=line["label"],
+                                            amount=Decimal(line["amount"]),
+                                            imported_as=render(line["imported_as"], lang)))
         else:
             for key in ("documents", "settlements", "credit_applications"):
                 in_file, imported = self.details.get(f"{key}_in_file"), self.details.get(f"{key}_imported")
                 if in_file is None or (key == "settlements" and in_file == 0 and imported == 0):
                     continue
-                mark = "✓" if in_file == imported else f"✗ {labels['differ']} {money(imported - in_file, lang)}"
-                lines.append(f"  {labels[key]} : {labels['in_file']} {money(in_file, lang)} ; "
-                             f"{labels['imported']} {money(imported, lang)} {mark}")
-        lines.extend(f"  {line}" for line in self._credit_lines(labels, lang))
+                lines.append("  " + say("totals", what=say(key), in_file=in_file, imported=imported,
+                                        mark=differ(imported - in_file)))
+        lines.extend(f"  {line}" for line in self._credit_lines(lang))
         for why in self.explanations:
-            lines.append(f"  {labels['why']} : {why}")
+            lines.append("  " + say("why", why=render(why, lang)))
         mapping = self.source.get("mapping")
         if mapping:
-            columns = ", ".join(f"{f} ← « {h} » ({mapping['confidence'].get(f, 1):.0%})"
+            columns = ", ".join(f"{f} ← {message_text('quoted', lang, text=h)} ({mapping['confidence'].get(f, 1):.0%})"
                                 for f, h in mapping["columns"].items())
-            lines.append(f"  {labels['mapping']} ({mapping['source']}) : {columns}")
+            source = mapping["source"]
+            source = say(f"mapping_source.{source}") if source in MAPPING_SOURCES else source
+            lines.append("  " + say("mapping", source=source, columns=columns))
         if self.warnings:
-            lines.append(f"  {labels['warnings']} :")
-            lines.extend(f"    - {w}" for w in self.warnings)
+            lines.append("  " + say("warnings"))
+            lines.extend(f"    - {w.render(lang)}" for w in self.warnings)
         return "\n".join(lines)
 
 
@@ -176,8 +133,7 @@ class ImportReport:
                 "warnings": [_issue_dict(w) for w in self.warnings]}
 
     def to_text(self, lang: str = "fr") -> str:
-        labels = LABELS.get(lang, LABELS["fr"])
-        lines = [labels["title"].format(files=len(self.files), currency=self.currency)]
+        lines = [message_text("report.title", lang, count=len(self.files), currency=self.currency)]
         lines.extend(f.to_text(lang) for f in self.files)
         return "\n".join(lines)
 

@@ -36,18 +36,15 @@ from kpi.importers.limits import (
     MAX_LINE_BYTES,
     MAX_ROWS,
     MAX_TEXT_BYTES,
-    count_text,
-    size_text,
 )
 from kpi.importers.workbook import WorkbookRefused, float_text, read_sheet
 from kpi.importers.legacy_workbook import read_legacy_sheet
+from kpi.messages import Message
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
-OLD_EXCEL = "format Excel 97-2003 (.xls) non pris en charge — enregistrez le classeur en .xlsx ou en CSV"
-SHORTER_EXPORT = ("exportez une période plus courte (une année, un trimestre) et importez les fichiers l'un après "
-                  "l'autre")
-TEXT_EXPECTED = "attendu un fichier texte (CSV ou TXT en UTF-8, cp1252 ou ISO-8859-15)"
+OLD_EXCEL = Message("table.old_excel")
+SHORTER_EXPORT = Message("table.shorter_export")
 
 # What no ledger cell means and no user sees: C0 controls but tab and line breaks, DEL, C1 controls,
 # the BOM (U+FEFF, also the old zero-width no-break space), the zero-width space and the word joiner.
@@ -63,7 +60,7 @@ class UnreadableFile(Exception):
         self.issue = issue
 
 
-def _refuse(file: str, message: str, row: int | None = None, value: str | None = None) -> UnreadableFile:
+def _refuse(file: str, message: Message, row: int | None = None, value: str | None = None) -> UnreadableFile:
     return UnreadableFile(ImportIssue(file, message, row, value=value))
 
 
@@ -115,16 +112,15 @@ def open_table(path: Path, *, encoding: str | None = None, separator: str | None
         with path.open("rb") as stream:
             head = stream.read(SAMPLE_BYTES)
     except OSError as error:
-        raise _refuse(path.name, f"fichier illisible : {error.strerror or error}") from None
+        raise _refuse(path.name, Message("table.unreadable_file", detail=str(error.strerror or error))) from None
     if size > MAX_FILE_BYTES:
-        raise _refuse(path.name, f"fichier de {size_text(size)} : au plus {size_text(MAX_FILE_BYTES)} par fichier — "
-                      f"{SHORTER_EXPORT}")
+        raise _refuse(path.name, Message("table.file_too_big", size=size, limit=MAX_FILE_BYTES,
+                                         then=SHORTER_EXPORT))
     try:
         return _open_by_kind(path, sniff(head), encoding, separator, sheet)
     except (MemoryError, pa.ArrowMemoryError):
         # Within the limits a file fits; this is a machine short of memory, said as such rather than as a crash.
-        raise _refuse(path.name, f"mémoire insuffisante pour lire ce fichier de {size_text(size)} — "
-                      f"{SHORTER_EXPORT}") from None
+        raise _refuse(path.name, Message("table.out_of_memory", size=size, then=SHORTER_EXPORT)) from None
 
 
 def _open_by_kind(path: Path, kind: str, encoding: str | None, separator: str | None,
@@ -136,7 +132,8 @@ def _open_by_kind(path: Path, kind: str, encoding: str | None, separator: str | 
         return _open_spreadsheet(path, sheet)
     if suffix in PARQUET_SUFFIXES:
         if kind != "parquet":
-            raise _refuse(path.name, "fichier Parquet illisible : " + _is_rather(kind, "n'est pas un fichier Parquet"))
+            raise _refuse(path.name, Message("table.parquet_unreadable",
+                                             detail=_is_rather(kind, Message("table.not_parquet"))))
         return _open_parquet(path)
     if suffix == ".xls":
         # Software that keeps the old name writes a workbook of today, or text: read them as what they are.
@@ -147,39 +144,32 @@ def _open_by_kind(path: Path, kind: str, encoding: str | None, separator: str | 
         if kind not in ("text", "html", "utf-16"):
             raise _refuse(path.name, OLD_EXCEL)
     if kind == "zip":
-        raise _refuse(path.name, "ce fichier est un classeur Excel : donnez-lui l'extension .xlsx")
+        raise _refuse(path.name, Message("table.is_workbook"))
     if kind == "parquet":
-        raise _refuse(path.name, "ce fichier est au format Parquet : donnez-lui l'extension .parquet")
+        raise _refuse(path.name, Message("table.is_parquet"))
     if kind == "ole2":
         raise _refuse(path.name, OLD_EXCEL)
     if kind == "html":
-        raise _refuse(path.name, "ce fichier est une page HTML (un export web, souvent nommé .xls) — ouvrez-le dans "
-                      "Excel et enregistrez-le en .xlsx ou en CSV")
+        raise _refuse(path.name, Message("table.is_html"))
     if kind == "utf-16":
-        raise _refuse(path.name, "fichier encodé en UTF-16 (« Texte Unicode » d'Excel) — enregistrez-le en "
-                      "« CSV UTF-8 » ou en CSV, puis importez ce fichier")
+        raise _refuse(path.name, Message("table.is_utf16"))
     if kind == "pdf":
-        raise _refuse(path.name, "ce fichier est un PDF — exportez les données en CSV ou en XLSX depuis le logiciel "
-                      "d'origine")
+        raise _refuse(path.name, Message("table.is_pdf"))
     if kind == "binary":
-        raise _refuse(path.name, f"fichier binaire, pas un fichier texte — {TEXT_EXPECTED}")
+        raise _refuse(path.name, Message("table.is_binary"))
     return _open_delimited(path, encoding, separator)
 
 
-def _is_rather(kind: str, otherwise: str) -> str:
-    return {"text": "c'est un fichier texte — s'il s'agit d'un CSV, donnez-lui l'extension .csv",
-            "html": "c'est une page HTML — ouvrez-la dans Excel et enregistrez-la en .xlsx ou en CSV",
-            "zip": "c'est un classeur Excel — donnez-lui l'extension .xlsx",
-            "parquet": "c'est un fichier Parquet — donnez-lui l'extension .parquet",
-            "pdf": "c'est un PDF — exportez les données en CSV ou en XLSX"}.get(kind, otherwise)
+def _is_rather(kind: str, otherwise: Message) -> Message:
+    if kind in ("text", "html", "zip", "parquet", "pdf"):
+        return Message(f"table.rather.{kind}")
+    return otherwise
 
 
-def _not_a_workbook(kind: str) -> str:
+def _not_a_workbook(kind: str) -> Message:
     if kind == "ole2":
-        return ("classeur protégé par un mot de passe ou au format Excel 97-2003 — ouvrez-le dans Excel et "
-                "enregistrez-le en .xlsx, sans mot de passe")
-    return "classeur XLSX illisible : " + _is_rather(kind, "ce n'est pas un classeur XLSX (fichier abîmé ou "
-                                                           "d'un autre format)")
+        return Message("table.protected_workbook")
+    return Message("table.workbook_unreadable", detail=_is_rather(kind, Message("table.not_workbook")))
 
 
 def _unique_names(headers: list[str]) -> list[str]:
@@ -254,8 +244,7 @@ def _clean(file: str, headers: list[str], cells: pa.Table, rows: np.ndarray) -> 
     if not cleaned:
         return cells, None
     row, header, value = first
-    note = ImportIssue(file, f"{cleaned} cellule(s) nettoyée(s) : caractères invisibles ou de contrôle retirés "
-                             f"(BOM, NUL, espace de largeur nulle…)", row, header, value, severity="warning")
+    note = ImportIssue(file, Message("table.cells_cleaned", count=cleaned), row, header, value, severity="warning")
     return pa.table(columns, names=cells.column_names), note
 
 
@@ -263,8 +252,7 @@ def _text_column(file: str, header: str, column) -> pa.ChunkedArray:
     try:
         return pc.utf8_trim_whitespace(pc.fill_null(pc.cast(column, pa.string()), ""))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
-        raise _refuse(file, f"colonne « {header} » : texte illisible ({error}) — réenregistrez le fichier en "
-                      f"UTF-8") from None
+        raise _refuse(file, Message("table.column_text_unreadable", column=header, detail=str(error))) from None
 
 
 def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.ndarray,
@@ -289,7 +277,7 @@ def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.n
             table = table.filter(filled)
     if table.num_rows == 0:
         table = replace(table, notes=(*table.notes, ImportIssue(
-            file, "aucune ligne de données sous la ligne d'en-têtes : rien à importer de ce fichier",
+            file, Message("table.no_rows"),
             severity="warning")))
     return table
 
@@ -309,29 +297,26 @@ def _first_record(text: str, separator: str) -> list[str]:
 def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> TextTable:
     data = path.read_bytes()
     if not data or data.isspace():
-        raise _refuse(path.name, "fichier vide")
+        raise _refuse(path.name, Message("table.empty_file"))
     if b"\n" not in data and b"\r" in data:
         data = data.replace(b"\r", b"\n")  # an old Mac export: lines end with CR alone
     long_line = first_long_line(data, MAX_LINE_BYTES)
     if long_line is not None:
         number, length = long_line
-        raise _refuse(path.name, f"ligne de {size_text(length)} : au plus {size_text(MAX_LINE_BYTES)} par ligne — ce "
-                      f"n'est pas un export en lignes et colonnes ; vérifiez qu'il s'agit du bon fichier", number)
+        raise _refuse(path.name, Message("table.line_too_long", size=length, limit=MAX_LINE_BYTES), number)
     decoded = decode(data, encoding)
     text = decoded.text
     notes = []
     if decoded.replaced_bytes:
-        notes.append(ImportIssue(path.name, f"{decoded.replaced_bytes} caractère(s) illisible(s) dans l'encodage "
-                                 f"{decoded.encoding}, remplacé(s) par « \ufffd »", decoded.first_replaced_line,
+        notes.append(ImportIssue(path.name, Message("table.bytes_replaced", count=decoded.replaced_bytes,
+                                                    encoding=decoded.encoding), decoded.first_replaced_line,
                                  severity="warning"))
     separator = separator or detect_separator(text)
     header = [h.strip() for h in _first_record(text, separator)]
     if len(header) > MAX_COLUMNS:
-        raise _refuse(path.name, f"{count_text(len(header))} colonnes dans la ligne d'en-têtes : au plus "
-                      f"{MAX_COLUMNS} — supprimez les colonnes inutiles de l'export", 1)
+        raise _refuse(path.name, Message("table.header_too_wide", count=len(header), limit=MAX_COLUMNS), 1)
     if len(header) < 2:
-        raise _refuse(path.name, "une seule colonne trouvée : séparateur non reconnu (attendu « ; », « , », "
-                      "tabulation ou « | »)", 1, value=text.split("\n", 1)[0][:80])
+        raise _refuse(path.name, Message("table.one_column"), 1, value=text.split("\n", 1)[0][:80])
     names = [str(i) for i in range(len(header))]
     if _trailing_separator(text, separator, len(header)):
         names.append(str(len(header)))  # a trailing separator on data lines only
@@ -358,23 +343,22 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as error:
-        raise _refuse(path.name, f"fichier CSV illisible : {error}") from None
+        raise _refuse(path.name, Message("table.csv_unreadable", detail=str(error))) from None
     if cells.num_rows > MAX_ROWS:
-        raise _refuse(path.name, f"{count_text(cells.num_rows)} lignes : au plus {count_text(MAX_ROWS)} par "
-                      f"fichier — {SHORTER_EXPORT}")
+        raise _refuse(path.name, Message("table.too_many_rows", count=cells.num_rows, limit=MAX_ROWS,
+                                         then=SHORTER_EXPORT))
     if bad_rows:
         number, expected, actual, line = bad_rows[0]
         if number is None and line:
             number = next((i for i, text_line in enumerate(text.splitlines(), start=1) if text_line.startswith(line)),
                           None)
-        more = f" (et {len(bad_rows) - 1} autre(s) ligne(s) dans ce cas)" if len(bad_rows) > 1 else ""
-        raise _refuse(path.name, f"{actual} champs au lieu de {expected} (séparateur « {separator} » dans une "
-                      f"valeur non entourée de guillemets ?){more}", number, value=(line or "")[:120])
+        more = Message("table.more_rows_in_this_case", count=len(bad_rows) - 1) if len(bad_rows) > 1 else ""
+        raise _refuse(path.name, Message("table.wrong_field_count", count=actual, expected=expected,
+                                         separator=separator, more=more), number, value=(line or "")[:120])
     try:
         rows = _record_rows(text, separator, quoting, cells.num_rows)
     except csv.Error as error:  # a quoted field running over many lines: a quote never closed
-        raise _refuse(path.name, f"fichier CSV illisible : {error} — un guillemet ouvert n'est-il jamais fermé ?") \
-            from None
+        raise _refuse(path.name, Message("table.quote_never_closed", detail=str(error))) from None
     return _finish(path.name, "csv", header, cells, rows, notes=tuple(notes), encoding=decoded.encoding,
                    separator=separator)
 
@@ -422,7 +406,7 @@ def _open_spreadsheet(path: Path, sheet: str | int | None, reader=read_sheet) ->
     header_index = next((i for i, (number, record) in enumerate(zip(numbers, records))
                          if number <= 30 and sum(1 for c in record if c.strip()) >= 2), None)
     if header_index is None:
-        raise _refuse(path.name, f"feuille « {read.name} » vide ou sans ligne d'en-têtes")
+        raise _refuse(path.name, Message("table.empty_sheet", sheet=read.name))
     body = records[header_index + 1:]
     width = max(len(r) for r in records[header_index:])
     header = records[header_index] + [""] * (width - len(records[header_index]))
@@ -494,7 +478,7 @@ def _open_parquet(path: Path) -> TextTable:
         parquet = pq.ParquetFile(path)
         metadata, schema = parquet.metadata, parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
-        raise _refuse(path.name, f"fichier Parquet illisible : {error}") from None
+        raise _refuse(path.name, Message("table.parquet_unreadable", detail=str(error))) from None
     _check_parquet_metadata(path.name, metadata, schema)
     skipped = [f.name for f in schema if _nested(f.type)]
     # Dictionary-encoded text is read as it is stored, so that its size once expanded is known before it is.
@@ -504,7 +488,7 @@ def _open_parquet(path: Path) -> TextTable:
         table = pq.read_table(path, columns=[f.name for f in schema if not _nested(f.type)] if skipped else None,
                               read_dictionary=stored_as_dictionary or None)
     except (pa.ArrowException, OSError) as error:
-        raise _refuse(path.name, f"fichier Parquet illisible : {error}") from None
+        raise _refuse(path.name, Message("table.parquet_unreadable", detail=str(error))) from None
     table = _expand_dictionaries(path.name, table)
     texts, typed = {}, {}
     for i, column in enumerate(table.columns):
@@ -518,16 +502,16 @@ def _open_parquet(path: Path) -> TextTable:
         except pa.ArrowInvalid as error:
             found = _first_invalid_utf8(column) if _textual(column.type) else None
             if found is None:
-                raise _refuse(path.name, f"colonne « {name} » : valeurs illisibles ({error})") from None
+                raise _refuse(path.name, Message("table.column_unreadable", column=name, detail=str(error))) from None
             index, value = found
-            raise UnreadableFile(ImportIssue(path.name, "texte qui n'est pas de l'UTF-8 valide — réenregistrez le "
-                                             "fichier avec un texte en UTF-8", index + 1, name,
+            raise UnreadableFile(ImportIssue(path.name, Message("table.invalid_utf8"), index + 1, name,
                                              value.decode("utf-8", errors="replace")))\
                 from None
     notes = ()
     if skipped:
-        notes = (ImportIssue(path.name, "colonne(s) ignorée(s), de listes ou de structures que l'import ne lit pas : "
-                             + ", ".join(f"« {name} »" for name in skipped), severity="warning"),)
+        notes = (ImportIssue(path.name, Message("table.nested_skipped", count=len(skipped),
+                                                columns=[Message("quoted", text=name) for name in skipped]),
+                             severity="warning"),)
     kept = list(texts)
     cells = pa.table({str(position): texts[i] for position, i in enumerate(kept)}) if kept else pa.table({})
     rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
@@ -537,15 +521,14 @@ def _open_parquet(path: Path) -> TextTable:
 
 def _check_parquet_metadata(file: str, metadata, schema: pa.Schema) -> None:
     if metadata.num_rows > MAX_ROWS:
-        raise _refuse(file, f"{count_text(metadata.num_rows)} lignes : au plus {count_text(MAX_ROWS)} par fichier — "
-                      f"{SHORTER_EXPORT}")
+        raise _refuse(file, Message("table.too_many_rows", count=metadata.num_rows, limit=MAX_ROWS,
+                                    then=SHORTER_EXPORT))
     if len(schema) > MAX_COLUMNS:
-        raise _refuse(file, f"{count_text(len(schema))} colonnes : au plus {MAX_COLUMNS} — supprimez les colonnes "
-                      f"inutiles de l'export")
+        raise _refuse(file, Message("table.too_many_columns", count=len(schema), limit=MAX_COLUMNS))
     inflated = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     if inflated > MAX_INFLATED_BYTES:
-        raise _refuse(file, f"données de {size_text(inflated)} une fois décompressées : au plus "
-                      f"{size_text(MAX_INFLATED_BYTES)} — {SHORTER_EXPORT}")
+        raise _refuse(file, Message("table.inflated_too_big", size=inflated, limit=MAX_INFLATED_BYTES,
+                                    then=SHORTER_EXPORT))
 
 
 def _dictionary_columns(metadata) -> list[str]:
@@ -571,9 +554,8 @@ def _expand_dictionaries(file: str, table: pa.Table) -> pa.Table:
             for chunk in column.chunks:
                 expanded += pc.sum(pc.take(pc.binary_length(chunk.dictionary), chunk.indices)).as_py() or 0
             if expanded > MAX_TEXT_BYTES:
-                raise _refuse(file, f"texte de plus de {size_text(MAX_TEXT_BYTES)} une fois développé (colonne "
-                              f"« {table.column_names[position]} » : une même valeur répétée sur de nombreuses "
-                              f"lignes) — vérifiez qu'il s'agit du bon fichier")
+                raise _refuse(file, Message("table.expanded_text_too_big", limit=MAX_TEXT_BYTES,
+                                            column=table.column_names[position]))
         table = table.set_column(position, table.column_names[position],
                                  pa.chunked_array([c.dictionary_decode() for c in column.chunks], kind.value_type))
     return table

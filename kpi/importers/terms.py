@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from kpi.messages import Message
+
 DEFAULT_TERMS_DAYS = 30
 
 
@@ -35,15 +37,14 @@ class PaymentTerms:
             found = re.match(pattern, spec)
             if found:
                 return cls(int(found.group(1)), end_of_month)
-        raise ValueError(f"conditions de paiement « {text} » illisibles — attendu un nombre de jours (30), "
-                         "eom45 (fin de mois + 45 jours) ou 45eom (45 jours fin de mois)")
+        raise ValueError(Message("terms.unreadable", text=str(text)))
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         if self.end_of_month == "before":
-            return f"fin de mois + {self.days} jours"
+            return Message("terms.end_of_month_then", count=self.days)
         if self.end_of_month == "after":
-            return f"{self.days} jours fin de mois"
-        return f"{self.days} jours"
+            return Message("terms.days_then_end_of_month", count=self.days)
+        return Message("terms.days", count=self.days)
 
     def due_dates(self, issue_dates: pa.Array) -> pa.Array:
         days = np.asarray(issue_dates.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)).astype("M8[D]")

@@ -27,7 +27,7 @@ from kpi.importers.amounts import AmountError
 from kpi.importers.cents import cents_to_decimal, to_cents
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import FIELD_LABELS, FieldReader, money_total_issue
-from kpi.importers.report import money
+from kpi.messages import Message
 
 # A cell that starts with the word: « Total », « TOTAL : », « Sous-total C1 », « Grand total ».
 LABEL = r"(?i)^(sous[- ]?|sub[- ]?|grand[- ]?)?tota(l|ux)\b"
@@ -47,8 +47,8 @@ class TotalRows:
     first_row: int | None = None
 
     def note(self, file: str) -> ImportIssue:
-        return ImportIssue(file, f"{self.count} ligne(s) de total mise(s) de côté (Σ {money(self.amount)}) : chacune "
-                           "vaut la somme des lignes au-dessus", self.first_row, severity="warning")
+        return ImportIssue(file, Message("total_rows.set_aside", count=self.count, amount=self.amount),
+                           self.first_row, severity="warning")
 
 
 def _mask(values) -> np.ndarray:
@@ -146,12 +146,11 @@ def _refuse(reader: FieldReader, index: int, count: int, has_amount: bool, heade
     label = table.column(label_header)[index].as_py()
     missing = next((f for f in ID_FIELDS + CUSTOMER_FIELDS if mapping.has(f)), "document_id")
     if has_amount:
-        why = (f"son montant {money(values[index].as_py())} n'est ni la somme des lignes au-dessus "
-               f"({money(cents_to_decimal(above))}) ni celle des lignes depuis le total précédent "
-               f"({money(cents_to_decimal(since_previous))})")
+        why = Message("total_rows.not_a_sum", amount=values[index].as_py(), above=cents_to_decimal(above),
+                      since_previous=cents_to_decimal(since_previous))
     else:
-        why = f"sa colonne « {header} » est vide"
-    more = f" ({count} lignes dans ce cas)" if count > 1 else ""
+        why = Message("total_rows.empty_column", column=header)
+    more = Message("rows.in_this_case", count=count) if count > 1 else ""
     reader.issues.append(ImportIssue(
-        table.file, f"{FIELD_LABELS[missing]} manquant(e) — la ligne porte « {label} » mais n'est pas une ligne de "
-        f"total : {why} ; complétez-la ou supprimez-la{more}", table.row_of(index), label_header, label))
+        table.file, Message("total_rows.not_total", field=FIELD_LABELS[missing], label=label, why=why, more=more),
+        table.row_of(index), label_header, label))

@@ -32,7 +32,7 @@ from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import money_total_issue
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
-from kpi.importers.report import money
+from kpi.messages import Message
 
 DOCUMENT_CONTENT = [f for f in DOCUMENTS_SCHEMA.names if f != "document_id"]
 SETTLEMENT_CONTENT = [f for f in SETTLEMENTS_SCHEMA.names if f != "settlement_id"]
@@ -136,7 +136,7 @@ class Checked:
     currency: str
     issues: list[ImportIssue]
     # Per file: what was set aside or moved, to explain any difference between file and import totals.
-    adjustments: dict[str, list[str]] = field(default_factory=dict)
+    adjustments: dict[str, list[Message]] = field(default_factory=dict)
 
 
 def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
@@ -194,8 +194,8 @@ def _first_occurrences(codes: np.ndarray) -> np.ndarray:
     return first
 
 
-def _duplicates(table: pa.Table, key: str, content: list[str], what: str, issues: list[ImportIssue],
-                adjustments: dict[str, list[str]]) -> pa.Table:
+def _duplicates(table: pa.Table, key: str, content: list[str], what: Message, issues: list[ImportIssue],
+                adjustments: dict[str, list[Message]]) -> pa.Table:
     """Rows sharing a key: identical ones kept once (a warning), different ones refused.  Only the rows whose
     key repeats are compared, so a ledger without repeats costs one hash pass."""
     codes = _codes(table.column(key))
@@ -214,8 +214,8 @@ def _duplicates(table: pa.Table, key: str, content: list[str], what: str, issues
         original = int(first_seen[key_codes[index]])
         value = keys[int(index)].as_py()
         issues.append(ImportIssue(
-            files[int(index)].as_py(), f"{what} « {value} » en double avec un contenu différent (déjà lu ligne "
-            f"{lines[original].as_py()} de {files[original].as_py()}) — attendu un numéro unique",
+            files[int(index)].as_py(), Message("ledger.duplicate_conflict", what=what, value=value,
+                                               row=lines[original].as_py(), file=files[original].as_py()),
             lines[int(index)].as_py(), None, value))
     dropped = np.flatnonzero(same)
     if len(dropped):
@@ -225,8 +225,8 @@ def _duplicates(table: pa.Table, key: str, content: list[str], what: str, issues
             mine = dropped[dropped_files == file]
             total = cents_to_decimal(int(cents[dropped_files == file].sum()))
             adjustments.setdefault(file, []).append(
-                f"{len(mine)} ligne(s) en double à l'identique ignorée(s) ({what}, Σ {money(total)})")
-            issues.append(ImportIssue(file, f"{len(mine)} ligne(s) en double à l'identique ignorée(s) ({what})",
+                Message("ledger.duplicates_ignored_total", count=len(mine), what=what, total=total))
+            issues.append(ImportIssue(file, Message("ledger.duplicates_ignored", count=len(mine), what=what),
                                       lines[int(mine[0])].as_py(), severity="warning"))
     keep = np.ones(table.num_rows, dtype=bool)
     keep[positions[same]] = False
@@ -257,10 +257,9 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
         first = int(unknown[0])
         file, line = _where(settlements, first)
         value = document_id[first].as_py()
-        more = f" ({len(unknown)} règlements dans ce cas)" if len(unknown) > 1 else ""
-        issues.append(ImportIssue(file, f"règlement d'une facture inconnue « {value} » — attendu "
-                                  f"un numéro de facture présent dans les fichiers importés ou dans l'espace de "
-                                  f"travail{more}", line, _column(headers, file, "document_id"), value))
+        more = Message("ledger.settlements_in_this_case", count=len(unknown)) if len(unknown) > 1 else ""
+        issues.append(ImportIssue(file, Message("ledger.unknown_invoice", value=value, more=more), line,
+                                  _column(headers, file, "document_id"), value))
         return settlements
 
     invoice_customer = pc.take(catalogue.column("customer_id"), position)
@@ -271,15 +270,15 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
     still_missing = np.flatnonzero(_mask(pc.is_null(customer)))
     if len(still_missing):
         file, line = _where(settlements, int(still_missing[0]))
-        issues.append(ImportIssue(file, "client du règlement inconnu : la facture est dans l'espace de travail sans "
-                                  "son client — ajoutez une colonne client au fichier de règlements", line))
+        issues.append(ImportIssue(file, Message("ledger.unknown_customer"), line))
     mismatch = np.flatnonzero(applied & ~no_customer & _mask(pc.not_equal(own_customer, invoice_customer)))
     if len(mismatch):
         first = int(mismatch[0])
         file, line = _where(settlements, first)
-        issues.append(ImportIssue(file, f"le règlement de la facture « {document_id[first].as_py()} » est au nom du "
-                                  f"client « {own_customer[first].as_py()} » alors que la facture est au client "
-                                  f"« {invoice_customer[first].as_py()} »", line, _column(headers, file, "customer_id"),
+        issues.append(ImportIssue(file, Message("ledger.customer_mismatch", document=document_id[first].as_py(),
+                                                customer=own_customer[first].as_py(),
+                                                invoice_customer=invoice_customer[first].as_py()), line,
+                                  _column(headers, file, "customer_id"),
                                   own_customer[first].as_py()))
     issued = pc.take(catalogue.column("issue_date"), position)
     paid = _days(settlements.column("date"))
@@ -292,9 +291,9 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
         paid_on = settlements.column("date")[first].as_py()
         issued_on = issued[first].as_py()
         issues.append(ImportIssue(
-            file, f"règlement daté du {paid_on:%d/%m/%Y}, plus de {tolerance_days} jours avant la facture "
-            f"« {document_id[first].as_py()} » du {issued_on:%d/%m/%Y} — date de règlement ou de facture erronée "
-            f"(jour et mois inversés ?)", line, _column(headers, file, "date"), f"{paid_on:%d/%m/%Y}"))
+            file, Message("ledger.paid_before_issue", paid_on=paid_on, count=tolerance_days,
+                          document=document_id[first].as_py(), issued_on=issued_on), line,
+            _column(headers, file, "date"), f"{paid_on:%d/%m/%Y}"))
     return settlements
 
 
@@ -337,9 +336,9 @@ def _one_reference_per_credit_note(listed: pa.Table, issues: list[ImportIssue]) 
             file, line = _where(listed, index)
             original_file, original_line = _where(listed, original)
             issues.append(ImportIssue(
-                file, f"l'avoir « {listed.column('source_document_id')[index].as_py()} » a pour facture d'origine "
-                f"« {invoice[index].as_py()} » alors qu'il avait « {invoice[original].as_py()} » ligne {original_line} "
-                f"de {original_file} — un avoir désigne une seule facture d'origine", line, None,
+                file, Message("ledger.two_origins", note=listed.column("source_document_id")[index].as_py(),
+                              invoice=invoice[index].as_py(), original=invoice[original].as_py(),
+                              row=original_line, file=original_file), line, None,
                 invoice[index].as_py()))
             break
     return listed.filter(pa.array(first))
@@ -376,20 +375,21 @@ def _listed_credit_notes(listed: pa.Table, documents: pa.Table, settlements: pa.
     if len(not_invoice):
         first = int(not_invoice[0])
         file, line = _where(listed, first)
-        more = f" ({len(not_invoice)} avoirs dans ce cas)" if len(not_invoice) > 1 else ""
+        more = Message("ledger.notes_in_this_case", count=len(not_invoice)) if len(not_invoice) > 1 else ""
         issues.append(ImportIssue(
-            file, f"l'avoir « {credit_note_id[first].as_py()} » a pour facture d'origine « {invoice_id[first].as_py()} »"
-            f", qui est un avoir (montant {money(target_amount[first].as_py())}) — attendu le numéro d'une facture "
-            f"(montant positif){more}", line, _column(headers, file, "applies_to"), invoice_id[first].as_py()))
+            file, Message("ledger.origin_is_credit_note", note=credit_note_id[first].as_py(),
+                          invoice=invoice_id[first].as_py(), amount=target_amount[first].as_py(), more=more), line,
+            _column(headers, file, "applies_to"), invoice_id[first].as_py()))
     other_customer = np.flatnonzero(_mask(pc.not_equal(target_customer, customer)))
     if len(other_customer):
         first = int(other_customer[0])
         file, line = _where(listed, first)
-        more = f" ({len(other_customer)} avoirs dans ce cas)" if len(other_customer) > 1 else ""
+        more = Message("ledger.notes_in_this_case", count=len(other_customer)) if len(other_customer) > 1 else ""
         issues.append(ImportIssue(
-            file, f"l'avoir « {credit_note_id[first].as_py()} » du client « {customer[first].as_py()} » a pour facture "
-            f"d'origine « {invoice_id[first].as_py()} », du client « {target_customer[first].as_py()} » — un avoir "
-            f"s'impute sur une facture du même client{more}", line, _column(headers, file, "applies_to"),
+            file, Message("ledger.origin_other_customer", note=credit_note_id[first].as_py(),
+                          customer=customer[first].as_py(), invoice=invoice_id[first].as_py(),
+                          invoice_customer=target_customer[first].as_py(), more=more), line,
+            _column(headers, file, "applies_to"),
             invoice_id[first].as_py()))
     if len(issues) > before:
         return listed.schema.empty_table()
@@ -433,14 +433,13 @@ def _unknown_invoices(unknown: pa.Table, issues: list[ImportIssue], headers: dic
         for index in mine[:LISTED_REPORT_LIMIT]:
             row = unknown.take([int(index)]).to_pylist()[0]
             issues.append(ImportIssue(
-                file, f"l'avoir « {row['source_document_id']} » a pour facture d'origine « {row['document_id']} », "
-                "introuvable dans les fichiers importés et dans l'espace de travail : l'avoir reste non imputé "
-                "(l'export commence peut-être après cette facture)", row["source_row"],
+                file, Message("ledger.origin_not_found", note=row["source_document_id"], invoice=row["document_id"]),
+                row["source_row"],
                 _column(headers, file, "applies_to"), row["document_id"], severity="warning"))
         if len(mine) > LISTED_REPORT_LIMIT:
             issues.append(ImportIssue(
-                file, f"… et {len(mine) - LISTED_REPORT_LIMIT} autre(s) avoir(s) dont la facture d'origine est "
-                "introuvable, non imputé(s)", severity="warning"))
+                file, Message("ledger.more_origins_not_found", count=len(mine) - LISTED_REPORT_LIMIT),
+                severity="warning"))
 
 
 def _nothing_left_open(unapplied: pa.Table, issues: list[ImportIssue], headers: dict[str, dict]) -> None:
@@ -450,8 +449,7 @@ def _nothing_left_open(unapplied: pa.Table, issues: list[ImportIssue], headers: 
         first = int(mine[0])
         file, line = _where(unapplied, first)
         issues.append(ImportIssue(
-            file, f"{len(mine)} avoir(s) dont la facture d'origine n'a plus rien à régler (réglée ou soldée par "
-            f"d'autres avoirs) : non imputé(s), ils restent un crédit du client", line,
+            file, Message("ledger.origin_settled", count=len(mine)), line,
             _column(headers, file, "applies_to"), unapplied.column("document_id")[first].as_py(), severity="warning"))
 
 
@@ -461,8 +459,7 @@ def _applied_whole(rows: pa.Table, issues: list[ImportIssue]) -> None:
         mine = np.flatnonzero(files == file)
         file, line = _where(rows, int(mine[0]))
         issues.append(ImportIssue(
-            file, f"{len(mine)} avoir(s) imputé(s) pour tout leur montant sur une facture de l'espace de travail "
-            "dont le montant n'est pas connu ici : vérifiez qu'elle restait ouverte", line, severity="warning"))
+            file, Message("ledger.applied_whole", count=len(mine)), line, severity="warning"))
 
 
 def _credit_applications(documents: pa.Table, settlements: pa.Table, known: KnownDocuments, tolerance_days: int,
@@ -487,34 +484,32 @@ def _credit_applications(documents: pa.Table, settlements: pa.Table, known: Know
             return
         first = int(where[0])
         file, line = _where(credits, first)
-        more = f" ({len(where)} imputations dans ce cas)" if len(where) > 1 else ""
+        more = Message("ledger.applications_in_this_case", count=len(where)) if len(where) > 1 else ""
         value = {"source_document_id": source, "document_id": target}.get(column)
         value = value[first].as_py() if value is not None else f"{date[first].as_py():%d/%m/%Y}"
-        issues.append(ImportIssue(file, message(first) + more, line, _column(headers, file, column), value))
+        issues.append(ImportIssue(file, Message("with_more", message=message(first), more=more), line,
+                                  _column(headers, file, column), value))
 
     source_at = pc.index_in(source, value_set=catalogue.column("document_id"))
     found = _mask(pc.is_valid(source_at))
     refuse(~found, "source_document_id", lambda i: (
-        f"imputation d'un avoir inconnu « {source[i].as_py()} » — attendu le numéro d'un avoir présent dans les "
-        "fichiers importés ou dans l'espace de travail"))
+        Message("ledger.unknown_credit_note", note=source[i].as_py())))
     source_amount = pc.take(catalogue.column("amount"), source_at)
     source_customer = pc.take(catalogue.column("customer_id"), source_at)
     refuse(_mask(pc.greater_equal(source_amount, ZERO)), "source_document_id", lambda i: (
-        f"« {source[i].as_py()} » n'est pas un avoir (montant {money(source_amount[i].as_py())}) — une imputation "
-        "d'avoir (credit) prend sur un avoir, document de montant négatif"))
+        Message("ledger.source_not_credit_note", note=source[i].as_py(), amount=source_amount[i].as_py())))
     refuse(_mask(pc.not_equal(source_customer, customer)), "source_document_id", lambda i: (
-        f"l'avoir « {source[i].as_py()} » est au client « {source_customer[i].as_py()} » alors que l'imputation est "
-        f"au client « {customer[i].as_py()} » — un avoir s'impute sur une facture du même client"))
+        Message("ledger.application_other_customer", note=source[i].as_py(),
+                note_customer=source_customer[i].as_py(), customer=customer[i].as_py())))
     target_amount = pc.take(catalogue.column("amount"), pc.index_in(target, value_set=catalogue.column("document_id")))
     refuse(_mask(pc.less_equal(target_amount, ZERO)), "document_id", lambda i: (
-        f"imputation d'avoir sur « {target[i].as_py()} », qui n'est pas une facture (montant "
-        f"{money(target_amount[i].as_py())}) — attendu dans document_id une facture (montant positif)"))
+        Message("ledger.target_not_invoice", target=target[i].as_py(), amount=target_amount[i].as_py())))
     source_issued = pc.take(catalogue.column("issue_date"), source_at)
     early = (_mask(pc.is_valid(source_issued)) & _mask(pc.is_valid(date))
              & (_days(date) < _days(source_issued) - tolerance_days))
     refuse(early, "date", lambda i: (
-        f"imputation datée du {date[i].as_py():%d/%m/%Y}, plus de {tolerance_days} jours avant l'avoir "
-        f"« {source[i].as_py()} » du {source_issued[i].as_py():%d/%m/%Y} — un avoir s'impute une fois émis"))
+        Message("ledger.applied_before_issue", day=date[i].as_py(), count=tolerance_days, note=source[i].as_py(),
+                issued_on=source_issued[i].as_py())))
     if len(issues) > before:
         return
     _over_applied(credits, source, pc.take(catalogue.column("amount"), source_at), settlements, known, issues, headers)
@@ -551,19 +546,18 @@ def _over_applied(credits: pa.Table, source: pa.Array, source_amount: pa.Array, 
         index = int(index)
         file, line = _where(credits, index)
         total_applied = cents_to_decimal(int(running[index] + stored[index]))
-        already = (f", dont {money(cents_to_decimal(int(stored[index])))} déjà imputé dans l'espace de travail,"
+        already = (Message("ledger.already_applied", amount=cents_to_decimal(int(stored[index])))
                    if stored[index] else "")
         issues.append(ImportIssue(
-            file, f"imputations de l'avoir « {source[index].as_py()} » au-delà de son montant : Σ "
-            f"{money(total_applied)} imputé{already} pour un avoir de {money(cents_to_decimal(int(capacity[index])))}"
-            " — la somme des imputations d'un avoir ne peut dépasser son montant", line,
+            file, Message("ledger.over_applied", note=source[index].as_py(), total=total_applied, already=already,
+                          capacity=cents_to_decimal(int(capacity[index]))), line,
             _column(headers, file, "source_document_id"), source[index].as_py()))
         if len(named) >= LISTED_REPORT_LIMIT:
             break
 
 
 def _overpayments(documents: pa.Table, settlements: pa.Table, issues: list[ImportIssue],
-                  adjustments: dict[str, list[str]]) -> None:
+                  adjustments: dict[str, list[Message]]) -> None:
     """Settlements beyond their document's amount are kept as given: the document's outstanding turns
     negative, which KPI-SPEC §2 counts in unapplied credits.  The user is told, per file.
 
@@ -601,23 +595,20 @@ def _overpayments(documents: pa.Table, settlements: pa.Table, issues: list[Impor
         paid = over[(files == file) & ~is_credit[over]]
         if len(paid):
             first = int(paid[0])
-            excess_total = money(cents_to_decimal(int(excess[paid].sum())))
-            what = "avoir" if document_amount[first] <= 0 else "facture"
-            issues.append(ImportIssue(file, f"{len(paid)} règlement(s) au-delà du montant de leur {what} "
-                                      f"(trop-perçu Σ {excess_total}) : l'excédent compte en crédit client non affecté",
+            excess_total = cents_to_decimal(int(excess[paid].sum()))
+            what = "ledger.overpaid_credit_note" if document_amount[first] <= 0 else "ledger.overpaid_invoice"
+            issues.append(ImportIssue(file, Message(what, count=len(paid), excess=excess_total),
                                       int(source_row[first]), "document_id", document_ids[int(local[first])].as_py(),
                                       severity="warning"))
-            adjustments.setdefault(file, []).append(f"trop-perçu Σ {excess_total} compté en crédit non affecté")
+            adjustments.setdefault(file, []).append(Message("ledger.overpaid_adjustment", excess=excess_total))
         credited = over[(files == file) & is_credit[over]]
         if len(credited):
             first = int(credited[0])
-            excess_total = money(cents_to_decimal(int(excess[credited].sum())))
-            issues.append(ImportIssue(file, f"{len(credited)} imputation(s) d'avoir au-delà de ce qui restait dû sur "
-                                      f"leur facture (Σ {excess_total}) : la facture passe en crédit client non "
-                                      "affecté de ce montant", int(source_row[first]), "document_id",
+            excess_total = cents_to_decimal(int(excess[credited].sum()))
+            issues.append(ImportIssue(file, Message("ledger.over_credited", count=len(credited), excess=excess_total),
+                                      int(source_row[first]), "document_id",
                                       document_ids[int(local[first])].as_py(), severity="warning"))
-            adjustments.setdefault(file, []).append(
-                f"imputation d'avoir au-delà du reste dû Σ {excess_total} comptée en crédit non affecté")
+            adjustments.setdefault(file, []).append(Message("ledger.over_credited_adjustment", excess=excess_total))
 
 
 def _late_payments(documents: pa.Table, settlements: pa.Table, issues: list[ImportIssue]) -> None:
@@ -633,8 +624,7 @@ def _late_payments(documents: pa.Table, settlements: pa.Table, issues: list[Impo
     rows = _numpy(settlements, "source_row", np.int64)[late]
     first = int(late[np.argsort(rows, kind="quicksort")[0]])
     file, line = _where(settlements, first)
-    issues.append(ImportIssue(file, f"{len(late)} règlement(s) daté(s) après la dernière facture "
-                              f"({last_invoice:%d/%m/%Y}) : vérifiez que l'export des factures est complet", line,
+    issues.append(ImportIssue(file, Message("ledger.late_payments", count=len(late), day=last_invoice), line,
                               severity="warning"))
 
 
@@ -644,36 +634,38 @@ def _beyond_money(documents: pa.Table, settlements: pa.Table, known: KnownDocume
     DECIMAL(18,2), or no report could add them up: each file may fit and the import not.  Checked before any
     sum in cents (int64) is taken; the row named holds the import's largest amount."""
     stored = known.table.column("amount").combine_chunks().cast(MONEY).drop_null()
-    for table, what, also in ((documents, "des factures et avoirs", stored), (settlements, "des règlements", None)):
+    for table, what, also in ((documents, "documents", stored), (settlements, "settlements", None)):
         if not table.num_rows:
             continue
         amounts = table.column("amount").combine_chunks().cast(MONEY)
         with_stored = also is not None and len(also) > 0
-        beyond = money_total_issue(pa.concat_arrays([amounts, also]) if with_stored else amounts,
-                                   what + (" de l'import et de l'espace de travail" if with_stored else " de l'import"))
+        whose = Message(f"amount.of_{what}_{'import_and_workspace' if with_stored else 'import'}")
+        beyond = money_total_issue(pa.concat_arrays([amounts, also]) if with_stored else amounts, whose,
+                                   Message("amount.cited_largest_row"))
         if beyond is None:
             continue
         file, line = _where(table, pc.index(pc.abs(amounts), pc.max(pc.abs(amounts))).as_py())
-        issues.append(ImportIssue(file, beyond + " ; la ligne citée porte le plus grand montant de l'import", line))
+        issues.append(ImportIssue(file, beyond, line))
 
 
 def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_days: int = 7,
                  currency: str | None = None) -> Checked:
     issues: list[ImportIssue] = []
-    adjustments: dict[str, list[str]] = {}
+    adjustments: dict[str, list[Message]] = {}
     headers = {p.file: p.columns for p in parsed}
     currencies = {p.currency for p in parsed if p.currency}
     if currency:
         wanted = currency.upper()
         for p in parsed:
             if p.currency and p.currency != wanted:
-                issues.append(ImportIssue(p.file, f"devise {p.currency} alors que l'espace de travail est en "
-                                          f"{wanted} — un espace de travail se tient dans une seule devise"))
+                issues.append(ImportIssue(p.file, Message("ledger.other_currency", currency=p.currency,
+                                                          wanted=wanted)))
     elif len(currencies) > 1:
         for p in parsed:
             if p.currency:
-                issues.append(ImportIssue(p.file, f"devises mélangées entre fichiers ({', '.join(sorted(currencies))})"
-                                          f" : ce fichier est en {p.currency}"))
+                issues.append(ImportIssue(p.file, Message("ledger.mixed_currencies",
+                                                          currencies=", ".join(sorted(currencies)),
+                                                          currency=p.currency)))
     ledger_currency = (currency or (currencies.pop() if len(currencies) == 1 else None) or "EUR").upper()
     documents = _concat([p.documents for p in parsed], DOCUMENTS_WITH_ORIGIN)
     settlements = _concat([p.settlements for p in parsed], SETTLEMENTS_WITH_ORIGIN)
@@ -681,7 +673,8 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     _beyond_money(documents, settlements, known, issues)
     if any(i.severity == "error" for i in issues):
         return Checked(documents, settlements, ledger_currency, issues, adjustments)
-    documents = _duplicates(documents, "document_id", DOCUMENT_CONTENT, "numéro de facture", issues, adjustments)
+    documents = _duplicates(documents, "document_id", DOCUMENT_CONTENT, Message("ledger.what.document"), issues,
+                            adjustments)
     if any(i.severity == "error" for i in issues):
         return Checked(documents, settlements, ledger_currency, issues, adjustments)
     # Undated `credit` rows are what an invoice list's « Facture d'origine » column asks for: resolved
@@ -693,7 +686,8 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
     # After linking, so that a payment read without its customer compares equal to the same payment
     # read from an invoice list.
-    settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, "règlement", issues, adjustments)
+    settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, Message("ledger.what.settlement"),
+                              issues, adjustments)
     if requested is not None and not any(i.severity == "error" for i in issues):
         resolved = _listed_credit_notes(requested, documents, settlements, known, issues, headers)
         settlements = _concat([settlements, resolved], SETTLEMENTS_WITH_ORIGIN)

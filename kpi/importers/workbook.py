@@ -33,9 +33,8 @@ from kpi.importers.limits import (
     MAX_TEXT_BYTES,
     MAX_ZIP_ENTRIES,
     RATIO_FLOOR_BYTES,
-    count_text,
-    size_text,
 )
+from kpi.messages import Message
 
 _CHUNK = 1 << 20
 _WINDOWS_EPOCH = dt.datetime(1899, 12, 30)
@@ -44,13 +43,13 @@ _RELATIONSHIPS = "_rels/.rels"
 _WORKSHEET_TYPE = "/worksheet"
 _REFERENCE = re.compile(r"([A-Za-z]{1,3})?(\d+)?")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-TO_CSV = "enregistrez la feuille en CSV (Fichier › Enregistrer sous › CSV UTF-8) et importez ce fichier"
+TO_CSV = Message("workbook.to_csv")
 
 
 class WorkbookRefused(Exception):
     """The workbook cannot or may not be read; `message` says why in the user's words."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: Message):
         super().__init__(message)
         self.message = message
 
@@ -100,7 +99,7 @@ def read_sheet(path: Path, sheet: str | int | None) -> Sheet:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise WorkbookRefused(f"classeur XLSX illisible : fichier abîmé ({_reason(error)})") from None
+        raise WorkbookRefused(Message("workbook.damaged", reason=_reason(error))) from None
     with archive:
         _check_directory(archive)
         try:
@@ -112,29 +111,30 @@ def read_sheet(path: Path, sheet: str | int | None) -> Sheet:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, expat.ExpatError, KeyError, ValueError, IndexError,
                 OSError, EOFError, NotImplementedError, RuntimeError) as error:
             # A damaged or incomplete workbook: a part missing, bad XML, an entry that inflates beyond its size.
-            raise WorkbookRefused(f"classeur XLSX illisible : fichier abîmé ({_reason(error)})") from None
+            raise WorkbookRefused(Message("workbook.damaged", reason=_reason(error))) from None
 
 
-def _reason(error: Exception) -> str:
-    text = str(error).strip()
-    return f"{type(error).__name__} : {text[:120]}" if text else type(error).__name__
+def _reason(error: Exception) -> Message | str:
+    said = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Message) else None
+    text = said or str(error).strip()[:120]
+    return Message("workbook.error", kind=type(error).__name__, text=text) if text else type(error).__name__
 
 
 def _check_directory(archive: zipfile.ZipFile) -> None:
     """Refuse a zip bomb from what the zip's directory declares, before inflating any part."""
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise WorkbookRefused(f"le classeur contient {count_text(len(entries))} fichiers internes (au plus "
-                              f"{count_text(MAX_ZIP_ENTRIES)}) — {TO_CSV}")
+        raise WorkbookRefused(Message("workbook.too_many_entries", count=len(entries), limit=MAX_ZIP_ENTRIES,
+                                      then=TO_CSV))
     inflated = sum(entry.file_size for entry in entries)
     if inflated > MAX_INFLATED_BYTES:
-        raise WorkbookRefused(f"le classeur décompressé ferait {size_text(inflated)} (au plus "
-                              f"{size_text(MAX_INFLATED_BYTES)}) — {TO_CSV}")
+        raise WorkbookRefused(Message("workbook.inflated_too_big", size=inflated, limit=MAX_INFLATED_BYTES,
+                                      then=TO_CSV))
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise WorkbookRefused(f"le classeur se décompresse {ratio:.0f} fois (au plus {MAX_COMPRESSION_RATIO} "
-                                  f"fois : c'est la marque d'une « bombe zip », pas d'un export) — {TO_CSV}")
+            raise WorkbookRefused(Message("workbook.zip_bomb", ratio=round(ratio), limit=MAX_COMPRESSION_RATIO,
+                                          then=TO_CSV))
 
 
 def _local(name: str) -> str:
@@ -146,12 +146,11 @@ def _parse_part(archive: zipfile.ZipFile, part: str, start=None, end=None, text=
     """Stream one part through expat with the given handlers, within MAX_PART_BYTES and (unless the handlers
     count them themselves, `counted`) MAX_PART_ELEMENTS."""
     if part not in archive.NameToInfo:
-        raise WorkbookRefused(f"classeur XLSX illisible : il y manque la partie « {part} » (fichier abîmé ou d'un "
-                              f"autre format)")
+        raise WorkbookRefused(Message("workbook.part_missing", part=part))
     size = archive.getinfo(part).file_size
     if size > MAX_PART_BYTES:
-        raise WorkbookRefused(f"la partie « {part} » du classeur fait {size_text(size)} une fois décompressée (au "
-                              f"plus {size_text(MAX_PART_BYTES)}) — {TO_CSV}")
+        raise WorkbookRefused(Message("workbook.part_too_big", part=part, size=size, limit=MAX_PART_BYTES,
+                                      then=TO_CSV))
     if not counted:
         start = _counting(part, start)
     parser = expat.ParserCreate()
@@ -177,27 +176,24 @@ def _counting(part: str, start):
         nonlocal elements
         elements += 1
         if elements > MAX_PART_ELEMENTS:
-            raise WorkbookRefused(_too_many_elements(f"la partie « {part} » du classeur"))
+            raise WorkbookRefused(_too_many_elements(Message("workbook.the_part", part=part)))
         if start is not None:
             start(name, attributes)
 
     return counted
 
 
-def _too_many_elements(what: str) -> str:
-    return (f"{what} compte plus de {count_text(MAX_PART_ELEMENTS)} éléments (cellules, lignes, mises en "
-            f"forme…) — {TO_CSV}")
+def _too_many_elements(what: Message) -> Message:
+    return Message("workbook.too_many_elements", what=what, limit=MAX_PART_ELEMENTS, then=TO_CSV)
 
 
-def _too_long(what: str) -> str:
-    return (f"{what} contient un texte de plus de {count_text(MAX_CELL_CHARACTERS)} caractères, la limite d'Excel "
-            f"pour une cellule : classeur abîmé ou fabriqué")
+def _too_long(what: Message) -> Message:
+    return Message("workbook.text_too_long", what=what, limit=MAX_CELL_CHARACTERS)
 
 
 def _no_doctype(*_) -> None:
     # No part of a workbook declares a DTD; one that does may hide entities that expand a thousandfold.
-    raise WorkbookRefused("classeur XLSX illisible : une partie du classeur déclare une DTD, ce qu'aucun classeur "
-                          "ne fait")
+    raise WorkbookRefused(Message("workbook.doctype"))
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
@@ -239,7 +235,7 @@ class _Book:
             tag = _local(tag)
             if tag == "sheet":
                 if len(self.sheets) >= MAX_SHEETS:
-                    raise WorkbookRefused(f"le classeur a plus de {MAX_SHEETS} feuilles — {TO_CSV}")
+                    raise WorkbookRefused(Message("workbook.too_many_sheets", limit=MAX_SHEETS, then=TO_CSV))
                 rid = next((v for k, v in attributes.items() if _local(k) == "id"), None)
                 kind, target = self.relationships.get(rid, ("", None))
                 self.sheets.append((attributes.get("name", ""), target if kind.endswith(_WORKSHEET_TYPE) else None))
@@ -254,7 +250,7 @@ class _Book:
         worksheets = [(name, part) for name, part in self.sheets if part is not None]
         if sheet is None or sheet == "":
             if not worksheets:
-                raise WorkbookRefused("le classeur ne contient aucune feuille de calcul")
+                raise WorkbookRefused(Message("workbook.no_sheet"))
             return worksheets[0]
         if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
             index = int(sheet) - 1
@@ -264,8 +260,8 @@ class _Book:
             name, part = self.sheets[names.index(sheet)]
             if part is not None:
                 return name, part
-        raise WorkbookRefused(f"feuille « {sheet} » introuvable — feuilles du classeur : "
-                              + ", ".join(f"« {n} »" for n in names))
+        raise WorkbookRefused(Message("workbook.sheet_not_found", sheet=str(sheet),
+                                      sheets=[Message("quoted", text=n) for n in names]))
 
     def _target(self, kind: str) -> str | None:
         return next((target for k, target in self.relationships.values() if k.endswith(kind)), None)
@@ -297,8 +293,7 @@ class _Book:
             tag = _local(tag)
             if tag == "si":
                 if len(strings) >= MAX_SHEET_CELLS:
-                    raise WorkbookRefused(f"le classeur compte plus de {count_text(MAX_SHEET_CELLS)} textes — "
-                                          f"{TO_CSV}")
+                    raise WorkbookRefused(Message("workbook.too_many_strings", limit=MAX_SHEET_CELLS, then=TO_CSV))
                 strings.append(_unescape("".join(pieces)))
             elif tag == "rPh":
                 state["phonetic"] -= 1
@@ -309,7 +304,7 @@ class _Book:
             if state["in_t"]:
                 pieces.append(data)
                 if len(pieces) > 1 and sum(map(len, pieces)) > MAX_CELL_CHARACTERS:
-                    raise WorkbookRefused(_too_long("le classeur"))
+                    raise WorkbookRefused(_too_long(Message("workbook.the_workbook")))
 
         _parse_part(self.archive, part, start, end, text)
         return strings
@@ -403,7 +398,7 @@ class _SheetParser:
                 text = self.value(value, kind, style) if value else ""
             raw = None
             if text != "":
-                self.keep(text, column, reference or f"colonne {column}, ligne {row_number}")
+                self.keep(text, column, reference or Message("workbook.column_row", column=column, row=row_number))
 
         def start(tag, attributes):
             nonlocal elements, cells, row_number, column, kind, style, reference, collecting, inline, phonetic
@@ -412,14 +407,14 @@ class _SheetParser:
                 local = names[tag] = tag.rpartition(":")[2]
             elements += 1
             if elements > MAX_PART_ELEMENTS:
-                raise WorkbookRefused(_too_many_elements(f"la feuille « {name} »"))
+                raise WorkbookRefused(_too_many_elements(Message("workbook.the_sheet", sheet=name)))
             if local == "c":
                 if raw is not None:
                     close_cell()
                 cells += 1
                 if cells > MAX_SHEET_CELLS:
-                    raise WorkbookRefused(f"la feuille « {name} » compte plus de {count_text(MAX_SHEET_CELLS)} "
-                                          f"cellules, vides mises en forme comprises — {TO_CSV}")
+                    raise WorkbookRefused(Message("workbook.too_many_cells", sheet=name, limit=MAX_SHEET_CELLS,
+                                                  then=TO_CSV))
                 reference = attributes.get("r")
                 if reference:
                     letters = reference.rstrip("0123456789")
@@ -446,9 +441,8 @@ class _SheetParser:
                 number = attributes.get("r")
                 row_number = int(number) if number else row_number + 1
                 if row_number > EXCEL_ROWS:
-                    raise WorkbookRefused(f"la feuille « {name} » a une ligne {count_text(row_number)}, au-delà "
-                                          f"de la dernière d'Excel ({count_text(EXCEL_ROWS)}) : classeur abîmé ou "
-                                          f"fabriqué")
+                    raise WorkbookRefused(Message("workbook.row_beyond_excel", sheet=name, row=row_number,
+                                                  limit=EXCEL_ROWS))
                 column = 0
                 collecting = False
             else:
@@ -460,7 +454,7 @@ class _SheetParser:
             if collecting:
                 raw = data if raw is None else raw + data
                 if len(raw) > MAX_CELL_CHARACTERS:
-                    raise WorkbookRefused(_too_long(f"la feuille « {name} »"))
+                    raise WorkbookRefused(_too_long(Message("workbook.the_sheet", sheet=name)))
 
         _parse_part(self.book.archive, part, start, None, text, counted=True)
         if raw is not None:
@@ -468,15 +462,14 @@ class _SheetParser:
         self.close_row(row_number)
         return Sheet(name, self.numbers, self.rows)
 
-    def keep(self, text: str, column: int, where: str) -> None:
+    def keep(self, text: str, column: int, where: Message | str) -> None:
         if column > MAX_COLUMNS:
-            raise WorkbookRefused(f"la feuille « {self.name} » a une valeur en {where}, au-delà de la colonne "
-                                  f"{MAX_COLUMNS} (valeur : {text[:40]!r}) — supprimez les colonnes en trop ou "
-                                  f"{TO_CSV}")
+            raise WorkbookRefused(Message("workbook.column_beyond", sheet=self.name, where=where, limit=MAX_COLUMNS,
+                                          value=text[:40], then=TO_CSV))
         self.text_size += len(text)
         if self.text_size > MAX_TEXT_BYTES:
-            raise WorkbookRefused(f"la feuille « {self.name} » contient plus de {size_text(MAX_TEXT_BYTES)} de texte "
-                                  f"— {TO_CSV}")
+            raise WorkbookRefused(Message("workbook.text_too_big", sheet=self.name, limit=MAX_TEXT_BYTES,
+                                          then=TO_CSV))
         self.row[column] = text
 
     def close_row(self, number: int) -> None:
@@ -490,7 +483,7 @@ class _SheetParser:
         number = 0
         for letter in letters.upper():
             if not "A" <= letter <= "Z":
-                raise ValueError(f"référence de cellule illisible : {letters!r}")
+                raise ValueError(Message("workbook.bad_reference", letters=letters))
             number = number * 26 + ord(letter) - 64
         self.columns[letters] = number
         return number
