@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from kpi.compare import ArBridge, Comparison, KpiChange
-from kpi.formatting import MISSING, format_date, format_money, format_number, format_percent, format_value
+from kpi.formatting import MISSING, format_change, format_date, format_money, format_percent, format_value
 from kpi.i18n import bucket_label, translate
 
 # Text colours of a change, as the overview cards colour their deltas.
@@ -48,12 +48,8 @@ def _nonzero(text: str) -> bool:
 
 
 def _change_text(change: KpiChange, lang: str, currency: str) -> str:
-    """The absolute change with its sign; a change of a percentage is in points."""
-    if change.change is None:
-        return MISSING
-    if change.unit == "percent":
-        return _signed(format_number(change.change, lang, 1)) + "\u00a0" + translate("unit.points", lang)
-    return _signed(format_value(change.change, change.unit, lang, currency))
+    """The absolute change with its sign; a change of a percentage is in points (as on the overview's cards)."""
+    return format_change(change.change, change.unit, lang, currency)
 
 
 def _relative_text(change: KpiChange, lang: str) -> str:
