@@ -245,7 +245,9 @@ def aging_bar_chart(aging: Mapping[str, object], lang: str = "fr", currency: str
     labels = frame["bucket"].tolist()
     base = alt.Chart(frame).encode(
         y=alt.Y("bucket:N", sort=labels, title=None, axis=alt.Axis(labelLimit=0)),
+        # A tick every 80 px or so, so that labels need not be dropped one in two (which can drop 0).
         x=alt.X("amount:Q", title=translate("chart.amount", lang, currency=currency),
+                axis=alt.Axis(tickCount=alt.ExprRef("ceil(width / 80)")),
                 scale=alt.Scale(domain=bar_value_domain(amounts, places), nice=True)),
         tooltip=[
             alt.Tooltip("bucket:N", title=translate("chart.bucket", lang)),
@@ -468,7 +470,8 @@ def reminder_funnel_chart(funnel: pd.DataFrame, lang: str = "fr") -> alt.LayerCh
         return alt.X(f"{field}:Q", title=translate("chart.reminders", lang), axis=ticks,
                      scale=alt.Scale(domain=domain, nice=False))
 
-    base = alt.Chart(frame).encode(y=alt.Y("step:N", sort=steps, title=None), tooltip=tooltip)
+    base = alt.Chart(frame).encode(y=alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=0)),
+                                   tooltip=tooltip)
     sent = base.mark_bar(color="#b0bec5").encode(x=count_axis("reminders"))
     paid = base.mark_bar(color="#43a047").encode(x=count_axis("paid"))
     counts = base.mark_text(align="left", dx=4, fontSize=LABEL_FONT).encode(x=count_axis("reminders"),
