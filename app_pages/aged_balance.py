@@ -8,7 +8,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from kpi.aging import parse_edges
+from kpi.aging import UNAPPLIED, parse_edges
+from kpi.charts import aging_bar_chart
 from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, column_title, describe_filters
 from kpi.untrusted import markdown_text, spreadsheet_text
 from ui import context
@@ -96,6 +97,13 @@ st.caption(
     + " " + t("matching.caption", mode=t(f"matching.{by_customer.matching}"))
 )
 context.matching_notice(view, by_customer.totals["unapplied_credits"], by_customer.gross, "aging")
+# The buckets and the unapplied credits as bars that add up to the total, as on the overview.
+chart_column, _ = st.columns([3, 2])
+with chart_column:
+    st.markdown(f"**{t('aging.chart', day=fmt.date(as_of))}**")
+    bars = {key: by_customer.totals[key] for key in (*by_customer.bucket_keys, UNAPPLIED)}
+    st.altair_chart(aging_bar_chart(bars, view.lang, prefs.currency), width="stretch")
+    st.caption(t("aging.chart_hint"))
 tab_customers, tab_documents = st.tabs([t("aging.tab_customers"), t("aging.tab_documents")])
 with tab_customers:
     selection = st.dataframe(

@@ -73,7 +73,7 @@ if test.rows.empty:
     st.stop()
 scores = st.columns(3)
 scores[0].metric(t("forecast.wape"), fmt.percent(test.wape), help=t("forecast.wape_help"), border=True)
-scores[1].metric(t("forecast.bias_label"), fmt.change(test.bias, "percent"), help=t("forecast.bias_help"), border=True)
+scores[1].metric(t("forecast.bias_label"), fmt.signed(test.bias, "percent"), help=t("forecast.bias_help"), border=True)
 scores[2].metric(t("forecast.mean_error"), fmt.money(test.mean_absolute_error), help=t("forecast.mean_error_help"),
                  border=True)
 st.altair_chart(backtest_chart(test, view.lang, currency), width="stretch")

@@ -44,12 +44,14 @@ def _follow_click(key: str) -> None:
 
 
 charts = (
-    ("trend_days", t("trends.days_chart"), kpi_trend_chart(series, ("dso", "bpdso", "add"), "days", view.lang)),
+    ("trend_days", t("trends.days_chart"),
+     kpi_trend_chart(series, ("dso", "countback_dso", "bpdso", "add"), "days", view.lang)),
     ("trend_cei", t("trends.cei_chart"), kpi_trend_chart(series, ("cei", "collection_rate"), "percent", view.lang)),
     ("trend_flows", t("trends.flows_chart"), sales_collections_chart(series, view.lang, currency)),
     ("trend_aging", t("trends.aging_chart"),
-     aging_history_chart(aging, ("not_due", "1_30", "31_60", "61_90", "91_120", "over_120"), view.lang, currency)),
+      aging_history_chart(aging, ("not_due", "1_30", "31_60", "61_90", "91_120", "over_120"), view.lang, currency)),
 )
+HINTS = {"trend_days": "trends.countback_hint"}
 st.caption(t("trends.click_hint"))
 left, right = st.columns(2)
 for index, (key, title, chart) in enumerate(charts):
@@ -59,3 +61,5 @@ for index, (key, title, chart) in enumerate(charts):
         # runs again, so the new period reaches the sidebar and a kept selection cannot loop.
         st.altair_chart(chart, width="stretch", key=key, on_select=partial(_follow_click, key),
                         selection_mode=MONTH_SELECTION)
+        if key in HINTS:
+            st.caption(t(HINTS[key]))

@@ -11,9 +11,11 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from kpi.charts import COLUMN_LABEL_FONT, column_label_domain, column_labels, label_width
 from kpi.compare import ArBridge, Comparison, KpiChange
-from kpi.formatting import MISSING, format_date, format_money, format_number, format_percent, format_value
+from kpi.formatting import MISSING, format_change, format_date, format_money, format_percent, format_value
 from kpi.i18n import bucket_label, translate
+from kpi.vega_locale import localised
 
 # Text colours of a change, as the overview cards colour their deltas.
 VERDICT_COLOURS = {"good": "#1b873f", "bad": "#c62828", "flat": "#6b7280"}
@@ -48,12 +50,8 @@ def _nonzero(text: str) -> bool:
 
 
 def _change_text(change: KpiChange, lang: str, currency: str) -> str:
-    """The absolute change with its sign; a change of a percentage is in points."""
-    if change.change is None:
-        return MISSING
-    if change.unit == "percent":
-        return _signed(format_number(change.change, lang, 1)) + "\u00a0" + translate("unit.points", lang)
-    return _signed(format_value(change.change, change.unit, lang, currency))
+    """The absolute change with its sign; a change of a percentage is in points (as on the overview's cards)."""
+    return format_change(change.change, change.unit, lang, currency)
 
 
 def _relative_text(change: KpiChange, lang: str) -> str:
@@ -137,19 +135,27 @@ def bridge_frame(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
     return pd.DataFrame(rows)
 
 
+BRIDGE_HEIGHT = 320
+BRIDGE_WIDTH = 440
+
+
 def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = "EUR",
                  labels: Sequence[str] | None = None) -> alt.FacetChart:
-    """Opening AR + sales − collected − written off = closing AR, one waterfall per period side by side."""
+    """Opening AR + sales − collected − written off = closing AR, one waterfall per period side by side,
+    each step labelled with its amount above its bar (turned upright when the bars are narrow)."""
     frame = bridge_frame(bridges, lang, currency, labels)
     steps = list(dict.fromkeys(frame.sort_values("order")["step"]))
     kinds = list(STEP_COLOURS)
     amount_title = translate("chart.amount", lang, currency=currency)
-    axis = alt.Axis(labelExpr="replace(format(datum.value, ',.0f'), /,/g, '\u202f')") if lang == "fr" else alt.Axis()
+    # The cells have a fixed width: whether a label stands upright is known here, and so the room it needs.
+    upright = label_width(frame["amount_text"], COLUMN_LABEL_FONT) > BRIDGE_WIDTH / max(len(steps), 1)
     base = alt.Chart().encode(
         x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160, labelOverlap=False)),
     )
     bars = base.mark_bar().encode(
-        y=alt.Y("bottom:Q", title=amount_title, axis=axis),
+        y=alt.Y("bottom:Q", title=amount_title,
+                scale=alt.Scale(domain=column_label_domain(frame["top"], frame["amount_text"], BRIDGE_HEIGHT,
+                                                          upright=upright))),
         y2="top:Q",
         color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=[STEP_COLOURS[k] for k in kinds]), legend=None),
         tooltip=[
@@ -159,8 +165,10 @@ def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
             alt.Tooltip("level_text:N", title=translate("chart.level_after", lang)),
         ],
     )
-    texts = base.mark_text(dy=-7, fontSize=11).encode(y=alt.Y("top:Q"), text="amount_text:N")
-    return alt.layer(bars, texts, data=frame).properties(height=320, width=440).facet(
+    # A facet's cell is `child_width` wide; each holds one bar per step.
+    texts = column_labels(base, "top", "amount_text", len(steps), frame["amount_text"], width_signal="child_width")
+    chart = alt.layer(bars, *texts, data=frame).properties(height=BRIDGE_HEIGHT, width=BRIDGE_WIDTH).facet(
         column=alt.Column("period:N", sort=list(dict.fromkeys(frame["period"])), title=None,
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
     )
+    return localised(chart, lang)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from kpi.i18n import translate
+
 GROUP_FR = "\u202f"  # espace fine insécable
 UNIT_SPACE_FR = "\u00a0"  # espace insécable
 MISSING = "—"
@@ -98,6 +100,24 @@ def format_date(value, lang: str = "fr") -> str:
     return value.strftime("%d/%m/%Y")
 
 
+# Not strftime's %b, which follows the server's C locale.
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_day_month(value, lang: str = "fr") -> str:
+    """A day without its year, for a short axis label: `02/11` (fr), `2 Nov` (en, whose readers
+    may read 11/02 either way)."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if hasattr(value, "date") and not isinstance(value, date):  # pandas Timestamp
+        value = value.date()
+    if lang == "fr":
+        return value.strftime("%d/%m")
+    return f"{value.day} {_ENGLISH_MONTHS[value.month - 1]}"
+
+
 def format_month(value, lang: str = "fr") -> str:
     """A month as `03/2026`."""
     if _is_missing(value):
@@ -120,6 +140,25 @@ def format_value(value, unit: str, lang: str = "fr", currency: str = "EUR") -> s
     if unit == "money":
         return format_money(value, lang, currency)
     return UNIT_FORMATTERS[unit](value, lang)
+
+
+def _signed(text: str) -> str:
+    """"+" in front of a rise; a value that rounds to zero has no sign."""
+    if text == MISSING or text.startswith("-") or not any(ch in "123456789" for ch in text):
+        return text
+    return "+" + text
+
+
+def format_change(value, unit: str, lang: str = "fr", currency: str = "EUR", symbol: bool = True) -> str:
+    """A change between two periods, "+" in front of a rise. A change of a rate is in points
+    (`+2,5 pt`: the rate went from 10 % to 12,5 %), never in %, which would read as a relative change."""
+    if unit == "percent":
+        if _is_missing(value):
+            return MISSING
+        return _signed(f"{format_number(value, lang, 1)}{UNIT_SPACE_FR}{translate('unit.points', lang)}")
+    if unit == "money":
+        return _signed(format_money(value, lang, currency, symbol=symbol))
+    return _signed(format_value(value, unit, lang, currency))
 
 
 def csv_decimal(value, decimals: int = 2) -> str:
@@ -167,8 +206,11 @@ class Formatter:
         return format_value(value, unit, self.lang)
 
     def change(self, value, unit: str) -> str:
-        """A change between two periods, "+" in front of a rise; a change that rounds to zero has no sign."""
-        text = self.value(value, unit)
-        if text == MISSING or text.startswith("-") or not any(ch in "123456789" for ch in text):
-            return text
-        return "+" + text
+        """A change between two periods (format_change): a rate's change in points."""
+        if unit == "money":
+            return _signed(format_money(value, self.lang, self.currency, self.money_decimals, self.symbol))
+        return format_change(value, unit, self.lang, self.currency)
+
+    def signed(self, value, unit: str) -> str:
+        """A value that has a direction in itself (a forecast's bias: +4,0 %), "+" in front of a rise."""
+        return _signed(self.value(value, unit))

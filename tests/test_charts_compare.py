@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from chart_specs import labels_of, layers, locale, rows
 from kpi.compare import ArBridge, compare_periods
 from kpi.compare_charts import bridge_chart, bridge_frame, change_table
+from kpi.formatting import Formatter
 from kpi.periods import Period
 
 NBSP = "\u00a0"
@@ -88,3 +90,26 @@ def test_styled_change_table_colours_changes_by_verdict(worked_ledger):
     html = styled_change_table(rows, titles).to_html()
     assert "Écart %" in html and "Février" in html
     assert VERDICT_COLOURS["good"] in html  # DSO fell from 83,3 j to 33,0 j: a good change
+
+
+def test_every_step_of_the_bridge_carries_its_amount(comparison):
+    spec = bridge_chart(comparison.bridges, "fr").to_dict()
+    values = rows(spec)
+    assert len(values) == 10  # five steps in each of two periods, no gap
+    for row in values:
+        assert [text for text, _ in labels_of(spec, row)] == [row["amount_text"]]
+    # Facet cells are `child_width` wide: the labels stand upright when five bars leave too little room.
+    mark = labels_of(spec, values[0])[0][1]
+    assert mark["angle"]["expr"].startswith("!(child_width / 5 >= ")
+    # Room above the highest level (12 350 in March) for a label on its end, in a 320 px chart.
+    top = layers(spec)[0]["encoding"]["y"]["scale"]["domain"][1]
+    assert top > max(row["top"] for row in values) == 12350.0
+    assert locale(spec)["number"]["thousands"] == "\u202f"
+
+
+def test_the_changes_of_rates_in_the_table_and_the_cards_agree(comparison):
+    change = comparison.change("collection_rate")
+    text = _by_key(change_table(comparison, "fr"))["collection_rate"]["change"]
+    assert text == Formatter("fr").change(change.change, "percent")
+    assert text.endswith(f"{NBSP}pt")
+    assert _by_key(change_table(comparison, "en"))["collection_rate"]["change"].endswith(f"{NBSP}pp")

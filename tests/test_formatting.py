@@ -12,6 +12,7 @@ from kpi.formatting import (
     Formatter,
     csv_decimal,
     format_date,
+    format_day_month,
     format_days,
     format_money,
     format_number,
@@ -75,10 +76,25 @@ def test_undefined_values_show_a_dash(function):
 def test_changes_carry_a_sign_only_when_they_do_not_round_to_zero():
     fmt = Formatter("fr")
     assert fmt.change(-2.04, "days") == f"-2,0{NBSP}j"
-    assert fmt.change(3, "percent") == f"+3,0{NBSP}%"
-    assert fmt.change(0.01, "percent") == f"0,0{NBSP}%"
+    assert fmt.change(0.01, "percent") == f"0,0{NBSP}pt"
     assert fmt.change(Decimal("250"), "money") == f"+250,00{NBSP}€"
     assert fmt.change(None, "days") == MISSING
+
+
+def test_a_rate_changes_in_points_not_in_percent():
+    # A taux d'échu from 32,3 % to 30,8 % fell by 1,5 points (a relative change would be -4,6 %).
+    assert Formatter("fr").change(30.8 - 32.3, "percent") == f"-1,5{NBSP}pt"
+    assert Formatter("fr").change(3, "percent") == f"+3,0{NBSP}pt"
+    assert Formatter("en").change(3, "percent") == f"+3.0{NBSP}pp"
+    assert Formatter("fr").change(None, "percent") == MISSING
+    # A value with a direction of its own (a forecast's bias) keeps its unit.
+    assert Formatter("fr").signed(4, "percent") == f"+4,0{NBSP}%"
+
+
+def test_a_day_without_its_year_for_short_labels():
+    assert format_day_month(date(2026, 11, 2), "fr") == "02/11"
+    assert format_day_month(date(2026, 11, 2), "en") == "2 Nov"
+    assert format_day_month("2026-04-01", "en") == "1 Apr"
 
 
 def test_csv_decimal_is_a_plain_decimal_comma_number():
