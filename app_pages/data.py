@@ -21,6 +21,7 @@ import streamlit as st
 
 from kpi import sandbox
 from kpi.importers import ImportFailed
+from kpi.importers.inspection import display_preview
 from kpi.messages import render as render_message
 from kpi.untrusted import markdown_text, spreadsheet_text
 from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
@@ -194,10 +195,10 @@ for found in getattr(inspection, "files", ()):
     layout = getattr(found, "layout", None)
     with st.expander(t("data.file_layout", file=markdown_text(name), layout=t(f"data.layout.{layout}")),
                      expanded=True):
-        preview = getattr(found, "preview", None)
-        if preview is not None:
-            preview = preview if isinstance(preview, pd.DataFrame) else pd.DataFrame(preview)
-            # Cells as read: text stays text in the table's download; parsed amounts stay numbers.
+        if isinstance(getattr(found, "preview", None), pd.DataFrame):
+            # The product's labels over the file's own headers; cells as read: text stays text in the
+            # table's download.
+            preview = display_preview(found, view.lang)
             st.dataframe(preview.map(spreadsheet_text), hide_index=True, width="stretch", height=180)
         mapping = getattr(found, "mapping", None)
         # The columns as read: a second « Montant TTC » is offered as « Montant TTC (2) ».

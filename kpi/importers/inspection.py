@@ -13,6 +13,8 @@ from kpi.importers.options import ImportOptions
 from kpi.importers.reading import describe_source, expand_paths, open_files, user_mapping_entries
 from kpi.importers.report import MAPPING_SOURCES
 from kpi.importers.validation import check_ledger
+from kpi.exports import column_title
+from kpi.i18n import activity_label, translate
 from kpi.messages import message_text, render
 
 PREVIEW_ROWS = 5
@@ -83,7 +85,7 @@ class InspectedFile:
                                     imported=self.details.get("imported_ar")))
         if len(self.preview):
             lines.append("  " + say("preview"))
-            lines.extend("    " + line for line in self.preview.to_string(index=False).splitlines())
+            lines.extend("    " + line for line in display_preview(self, lang).to_string(index=False).splitlines())
         for issue in self.issues:
             lines.append("  " + say(issue.severity, issue=issue.render(lang)))
         return "\n".join(lines)
@@ -109,6 +111,24 @@ class InspectResult:
         parts.extend(message_text(f"inspect.{i.severity}", lang, issue=i.render(lang)) for i in self.issues)
         parts.append(message_text("inspect.possible" if self.ok else "inspect.impossible", lang))
         return "\n\n".join(parts)
+
+
+def display_preview(found: InspectedFile, lang: str) -> pd.DataFrame:
+    """The preview as a user reads it: each column under the product's label, with the file's own header
+    when it differs (« Pièce (N° facture) »), yes/no for flags, never an internal field name."""
+    frame = found.preview.copy()
+    titles = {}
+    for name in frame.columns:
+        label = column_title("source_row" if name == _ORIGIN["source_row"] else name, lang)
+        header = found.mapping.header(name) if found.mapping is not None else None
+        titles[name] = f"{label} ({header})" if header and header.casefold() != label.casefold() else label
+        if frame[name].dtype == bool:
+            frame[name] = [translate("common.yes" if v else "common.no", lang) for v in frame[name]]
+        if name == "kind":
+            frame[name] = [translate(f"settlement_kind.{v}", lang) for v in frame[name]]
+        if name == "activity":
+            frame[name] = [activity_label(v, lang) for v in frame[name]]
+    return frame.rename(columns=titles)
 
 
 def _preview(parsed) -> pd.DataFrame:

@@ -108,7 +108,7 @@ def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[
     key = compact(header)
     words = set(normal_form(header).split())
     if key in _compacts(strong):
-        return 1.0, "synonyme exact"
+        return 1.0, Message("mapping.reason.exact")
     if key in _compacts(weak):
         return 0.75, Message("mapping.reason.generic_word")
     is_date_field = field_name in DATE_FIELDS
