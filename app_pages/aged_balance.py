@@ -13,6 +13,7 @@ from kpi.charts import aging_bar_chart
 from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, column_title, describe_filters
 from kpi.untrusted import markdown_text, spreadsheet_text
 from ui import context
+from ui.grids import column_widths, fixed_columns
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -42,6 +43,7 @@ amounts = list(by_customer.amount_columns)
 old_buckets = list(by_customer.bucket_keys[3:])
 
 
+SUMMARY_ROWS = 2  # Total, then % of the total, above the customers
 # Columns holding the data's own text: never a formula in the grid's CSV download or copy.
 DATA_TEXT = ("customer_name", "customer_id", "document_id", "activity")
 
@@ -51,6 +53,16 @@ def _shade(value, key: str) -> str:
         return ""
     oldest = old_buckets.index(key) >= len(old_buckets) - 2
     return "background-color: #f8d7da; color: #842029" if oldest else "background-color: #fff3cd; color: #664d03"
+
+
+def _widths(rows: pd.DataFrame, labels: list[str], balance) -> dict[str, int]:
+    """Widths that show every row's texts and the total and % rows whole (ui/grids.py)."""
+    texts = {column_title(name, view.lang): [str(v) for v in rows[name] if pd.notna(v)] for name in labels}
+    texts[column_title(labels[0], view.lang)] += [t("aging.total_row"), t("aging.percent_row")]
+    for name in amounts:
+        texts[column_title(name, view.lang)] = [*(fmt.money(v) for v in rows[name] if pd.notna(v)),
+                                                fmt.money(balance.totals[name]), fmt.percent(balance.percentages[name])]
+    return column_widths(texts, [column_title(name, view.lang) for name in labels])
 
 
 def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) -> "pd.io.formats.style.Styler":
@@ -68,7 +80,8 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
     if with_summary:
         total = {labels[0]: t("aging.total_row"), **{key: balance.totals[key] for key in amounts}}
         share = {labels[0]: t("aging.percent_row"), **{key: balance.percentages[key] for key in amounts}}
-        table = pd.concat([table, pd.DataFrame([total, share])], ignore_index=True)
+        # First, so that they show without scrolling the grid, aligned with its columns however it scrolls.
+        table = pd.concat([pd.DataFrame([total, share]), table], ignore_index=True)[list(table.columns)]
         # The summary rows name themselves in the first column; the other labels stay blank.
         for name in labels[1:]:
             table[name] = table[name].astype(object).where(table[name].notna(), "")
@@ -78,12 +91,15 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
     titles = {name: column_title(name, view.lang) for name in labels + amounts}
     table = table.rename(columns=titles)
     money = [titles[name] for name in amounts]
-    data_rows = list(range(len(rows) + (1 if with_summary else 0)))
+    first = SUMMARY_ROWS if with_summary else 0
+    data_rows = [0, *range(first, first + len(rows))] if with_summary else list(range(len(rows)))
     styler = table.style.format(fmt.money, subset=pd.IndexSlice[data_rows, money], na_rep="")
     if with_summary:
-        styler = styler.format(fmt.percent, subset=pd.IndexSlice[[len(rows) + 1], money], na_rep="—")
+        styler = styler.format(fmt.percent, subset=pd.IndexSlice[[1], money], na_rep="—")
+        styler = styler.map(lambda _: "font-weight: bold", subset=pd.IndexSlice[[0, 1], list(table.columns)])
     for key in old_buckets:
-        styler = styler.map(partial(_shade, key=key), subset=pd.IndexSlice[list(range(len(rows))), [titles[key]]])
+        styler = styler.map(partial(_shade, key=key), subset=pd.IndexSlice[list(range(first, first + len(rows))),
+                                                                             [titles[key]]])
     for name in labels:
         if name.endswith("_date"):
             styler = styler.format(fmt.date, subset=[titles[name]], na_rep="")
@@ -106,14 +122,19 @@ with chart_column:
     st.caption(t("aging.chart_hint"))
 tab_customers, tab_documents = st.tabs([t("aging.tab_customers"), t("aging.tab_documents")])
 with tab_customers:
+    customer_labels = ["customer_name", "customer_id"]
+    widths = _widths(by_customer.rows, customer_labels, by_customer)
+    # The Total and % rows come first: in view without scrolling, in the columns of the customers below.
     selection = st.dataframe(
-        _styled(by_customer.rows, ["customer_name", "customer_id"], True, by_customer),
+        _styled(by_customer.rows, customer_labels, True, by_customer),
+        column_config=fixed_columns(widths, pinned=[column_title("customer_name", view.lang)]),
         hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="aging_customers",
     )
+
     st.caption(t("aging.select_customer_hint"))
     picked = selection.selection.rows if selection else []
-    if picked and picked[0] < len(by_customer.rows):
-        customer = by_customer.rows.iloc[picked[0]]
+    if picked and picked[0] >= SUMMARY_ROWS:
+        customer = by_customer.rows.iloc[picked[0] - SUMMARY_ROWS]
         st.markdown(f"**{t('aging.documents_of', customer=markdown_text(customer['customer_name']))}**")
         documents = by_document.rows[by_document.rows["customer_id"] == customer["customer_id"]].reset_index(drop=True)
         drill_labels = ["document_id", "item_kind", "issue_date", "due_date", "days_past_due"]

@@ -92,7 +92,7 @@ def test_the_aged_balance_drill_down_shows_the_name_as_text(hostile_server, new_
     requested = _watch_outside_requests(page)
     _open(page, f"{url}/?{VIEW}")
     _open(page, f"{url}/balance-agee?{VIEW}")
-    _pick_row(page, 0, row)
+    _pick_row(page, 0, 2 + row)  # below the Total and % rows
     headings = page.locator('[data-testid="stMarkdownContainer"] strong')
     expect(headings.filter(has_text="Ce qui a soldé")).to_be_visible()
     assert _shown(headings) == [f"Pièces ouvertes de {name}", f"Ce qui a soldé les pièces de {name}"]

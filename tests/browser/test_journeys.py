@@ -139,10 +139,10 @@ def test_the_aged_balance_drill_down_says_what_settled_each_document(app_server,
     expect(page.get_by_text("soit 21,7 % de l'encours brut")).to_be_visible()
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
-    # The selection checkbox of the first row (the largest total: Menuiserie Roux), left of its
-    # name: below the header row (35 px), in the narrow first column.
+    # The selection checkbox of the first customer (the largest total: Menuiserie Roux), left of its
+    # name: below the header row (35 px) and the Total and % rows, in the narrow first column.
     box = grid.locator('[data-testid="data-grid-canvas"]').bounding_box()
-    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the grid's scroller takes the click
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 2 * 35 + 17)  # the grid's scroller takes the click
     settle(page)
     expect(page.get_by_text("Ce qui a soldé les pièces de Menuiserie Roux")).to_be_visible()
     # The grids draw on a canvas: their cells are checked by the AppTest and engine tests
