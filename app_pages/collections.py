@@ -100,7 +100,9 @@ if activity.missing("reminders_count") is None:
         st.markdown(f"**{t('collections.by_channel')}**")
         table(channels, {
             "channel": (t("collections.col.channel"), lambda c: t(f"collections.channel.{c}")),
-            "stage": (t("collections.col.stage"), text),
+            # The escalation step in the user's language (« Mise en demeure » → Formal notice); the data's own
+            # stage name where the step is only a number (R1, R2…).
+            "step": (t("collections.col.stage"), lambda s: reminder_step_label(s, view.lang)),
             "reminders": (t("collections.col.reminders"), fmt.number),
             "cost": (t("collections.col.cost"), lambda v: "" if v is None or v != v else fmt.money(v)),
         })

@@ -40,6 +40,7 @@ from kpi.collection import (
     parse_monthly_cost,
     plan_installments,
     reminder_funnel,
+    reminders_by_channel,
     write_offs_by_activity,
     write_offs_by_customer,
 )
@@ -103,6 +104,14 @@ def test_escalation_funnel(ledger):
     # The R3 sent as a « mise en demeure » is the formal-notice step; the agency the last step.
     assert rows == [("R1", 2, 0, 0.0), ("R2", 1, 1, 100.0), ("formal_notice", 1, 0, 0.0),
                     ("agency_legal", 1, 1, 100.0)]
+
+
+def test_reminders_by_channel_carry_their_escalation_step(ledger):
+    """The step names a stage in any language (« Lettre de mise en demeure » sent as R3 is the formal notice)."""
+    rows = [(r.channel, r.stage, r.step, r.reminders) for r in reminders_by_channel(ledger, MARCH).itertuples()]
+    assert sorted(rows) == [("agency", "", "agency_legal", 1), ("email", "R1", "R1", 1),
+                            ("formal_notice", "R3", "formal_notice", 1), ("letter", "R1", "R1", 1),
+                            ("phone", "R2", "R2", 1)]
 
 
 def test_payment_plan_compliance_and_amount(march, ledger):

@@ -12,8 +12,8 @@ ORDER BY step_rank, step;
 
 -- Reminders of [S, E] by channel and by stage as the log names them.
 CREATE OR REPLACE MACRO reminders_by_channel(period_start, period_end, customers, activities) AS TABLE
-SELECT channel, coalesce(stage, '') AS stage, count(*) AS reminders, sum(cost) AS cost
+SELECT channel, coalesce(stage, '') AS stage, any_value(step) AS step, count(*) AS reminders, sum(cost) AS cost
 FROM ledger_reminders(customers, activities)
 WHERE date BETWEEN period_start AND period_end
-GROUP BY ALL
+GROUP BY channel, coalesce(stage, '')
 ORDER BY channel, stage;
