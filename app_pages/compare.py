@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.audit import AuditReport, build_audit, report_identity
 from kpi.audit_export import MIME_TYPES, audit_file_name, write_audit
 from kpi.compare import COMPARE_PRESETS, Comparison, compare_periods, preset_pair
-from kpi.compare_charts import bridge_chart, change_table, period_label, styled_change_table
+from kpi.compare_charts import BRIDGE_COLUMN_WIDTH, bridge_chart, change_table, period_label, styled_change_table
 from kpi.filters import Filters
 from kpi.ledger import Ledger
 from kpi.periods import Period
@@ -75,7 +75,10 @@ st.caption(t("compare.colour_hint"))
 # -- the bridge: how closing AR came about in each period ------------------------------------------
 st.subheader(t("compare.bridge"))
 st.caption(t("compare.bridge_hint"))
-st.altair_chart(bridge_chart(comparison.bridges, view.lang, view.preferences.currency), width="content")
+# One waterfall per column: side by side on a screen, one above the other on a phone (Streamlit stacks columns).
+for column, bridge in zip(st.columns(2), comparison.bridges):
+    column.altair_chart(bridge_chart([bridge], view.lang, view.preferences.currency, width=BRIDGE_COLUMN_WIDTH),
+                        width="content")
 
 # -- the client audit report of the sidebar's period: one click per format -------------------------
 

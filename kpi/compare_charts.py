@@ -137,18 +137,21 @@ def bridge_frame(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
 
 BRIDGE_HEIGHT = 320
 BRIDGE_WIDTH = 440
+# One waterfall in a page column: its axis beside it still fits a phone 390 px wide.
+BRIDGE_COLUMN_WIDTH = 230
 
 
 def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = "EUR",
-                 labels: Sequence[str] | None = None) -> alt.FacetChart:
+                 labels: Sequence[str] | None = None, width: int = BRIDGE_WIDTH) -> alt.FacetChart:
     """Opening AR + sales − collected − written off = closing AR, one waterfall per period side by side,
-    each step labelled with its amount above its bar (turned upright when the bars are narrow)."""
+    each step labelled with its amount above its bar (turned upright when the bars are narrow); `width`
+    is each waterfall's (a page drawing one per column on a phone asks for a narrower one)."""
     frame = bridge_frame(bridges, lang, currency, labels)
     steps = list(dict.fromkeys(frame.sort_values("order")["step"]))
     kinds = list(STEP_COLOURS)
     amount_title = translate("chart.amount", lang, currency=currency)
     # The cells have a fixed width: whether a label stands upright is known here, and so the room it needs.
-    upright = label_width(frame["amount_text"], COLUMN_LABEL_FONT) > BRIDGE_WIDTH / max(len(steps), 1)
+    upright = label_width(frame["amount_text"], COLUMN_LABEL_FONT) > width / max(len(steps), 1)
     base = alt.Chart().encode(
         x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160, labelOverlap=False)),
     )
@@ -167,7 +170,7 @@ def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
     )
     # A facet's cell is `child_width` wide; each holds one bar per step.
     texts = column_labels(base, "top", "amount_text", len(steps), frame["amount_text"], width_signal="child_width")
-    chart = alt.layer(bars, *texts, data=frame).properties(height=BRIDGE_HEIGHT, width=BRIDGE_WIDTH).facet(
+    chart = alt.layer(bars, *texts, data=frame).properties(height=BRIDGE_HEIGHT, width=width).facet(
         column=alt.Column("period:N", sort=list(dict.fromkeys(frame["period"])), title=None,
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
     )

@@ -42,7 +42,7 @@ def test_march_against_february_on_the_worked_example(worked):
     assert closing.iloc[2] == "6\u202f500,00\u00a0€"
     # A rate's change is in points.
     assert _row(table, "Taux d'échu").iloc[3].endswith("\u00a0pt")
-    assert len(app.get("vega_lite_chart")) == 1  # the bridge
+    assert len(app.get("vega_lite_chart")) == 2  # the bridge of each period, one per column
 
 
 def test_custom_periods_and_english(worked):

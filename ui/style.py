@@ -17,7 +17,7 @@ from kpi.i18n import Translator
 FAVICON = Path(__file__).with_name("assets") / "favicon.png"
 
 _CARDS = """
-[data-testid="stMainBlockContainer"] { padding-left: 2.5rem; padding-right: 2.5rem; }
+@media (min-width: 641px) { [data-testid="stMainBlockContainer"] { padding-left: 2.5rem; padding-right: 2.5rem; } }
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis p {
   overflow: visible !important; text-overflow: clip !important; -webkit-line-clamp: unset !important;
