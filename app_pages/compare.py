@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 import streamlit as st
 
-from kpi.audit import AuditReport, build_audit, report_identity
-from kpi.audit_export import MIME_TYPES, audit_file_name, write_audit
+from kpi.audit import report_identity
 from kpi.compare import COMPARE_PRESETS, Comparison, compare_periods, preset_pair
 from kpi.compare_charts import BRIDGE_COLUMN_WIDTH, bridge_chart, change_table, period_label, styled_change_table
 from kpi.filters import Filters
 from kpi.ledger import Ledger
 from kpi.periods import Period
 from ui import context
+from ui.audit_downloads import audit_buttons
 
 CUSTOM = "custom"
 
@@ -83,26 +82,8 @@ for column, bridge in zip(st.columns(2), comparison.bridges):
 # -- the client audit report of the sidebar's period: one click per format -------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _audit(version: str, period: Period, filters: Filters, client: str, author: str, lang: str, currency: str,
-           _ledger: Ledger) -> AuditReport:
-    return build_audit(_ledger, period, filters, client=client, author=author, lang=lang, currency=currency)
-
-
-def _audit_file(version: str, period: Period, filters: Filters, client: str, author: str, lang: str, currency: str,
-                ledger: Ledger, report_format: str) -> bytes:
-    return write_audit(_audit(version, period, filters, client, author, lang, currency, ledger), report_format)
-
-
 st.subheader(t("overview.audit"))
 st.caption(t("compare.audit_period", start=fmt.date(view.period.start), end=fmt.date(view.period.end)))
 st.caption(t("overview.audit_hint"))
 client, author = report_identity(view.ledger, view.workspace_label)
-for column, report_format in zip(st.columns(3), ("pdf", "html", "xlsx")):
-    column.download_button(
-        t(f"overview.audit_{report_format}"),
-        data=partial(_audit_file, view.version, view.period, view.filters, client, author, view.lang,
-                     view.preferences.currency, view.ledger, report_format),
-        file_name=audit_file_name(client, view.period, report_format), mime=MIME_TYPES[report_format],
-        on_click="ignore", icon=":material/description:", key=f"audit_{report_format}", width="stretch",
-    )
+audit_buttons(view, view.period, client, author, key="audit")

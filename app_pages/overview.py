@@ -3,23 +3,19 @@ the client audit report of the period and filters in view."""
 
 from __future__ import annotations
 
-from functools import partial
 
 import streamlit as st
 
-from kpi.audit import AuditReport, build_audit, report_identity
-from kpi.audit_export import MIME_TYPES, audit_file_name, write_audit
+from kpi.audit import report_identity
 from kpi.charts import aging_bar_chart
-from kpi.filters import Filters
 from kpi.explain import explain
 from kpi.i18n import bucket_label
 from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS, change
-from kpi.ledger import Ledger
 from kpi.overdue import overdue_by_customer
-from kpi.periods import Period
 from kpi.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.activity_headlines import show_headlines
+from ui.audit_downloads import audit_buttons
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -116,18 +112,6 @@ with right:
 # -- the client audit report of this period and these filters: built on click, one button per format --
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _audit(version: str, period: Period, filters: Filters, client: str, author: str, lang: str, currency: str,
-           _ledger: Ledger) -> AuditReport:
-    return build_audit(_ledger, period, filters, client=client, author=author, lang=lang, currency=currency)
-
-
-def _audit_file(version: str, period: Period, filters: Filters, client: str, author: str, lang: str, currency: str,
-                ledger: Ledger, report_format: str) -> bytes:
-    audit = _audit(version, period, filters, client, author, lang, currency, ledger)
-    return write_audit(audit, report_format)
-
-
 st.subheader(t("overview.audit"))
 st.caption(t("overview.audit_hint"))
 stored_client, stored_author = report_identity(view.ledger, view.workspace_label)
@@ -136,11 +120,4 @@ client = left.text_input(t("overview.audit_client"), value=stored_client, max_ch
 author = right.text_input(t("overview.audit_author"), value=stored_author, max_chars=120, key="overview_audit_author",
                           placeholder=t("overview.audit_author_placeholder"))
 client, author = client.strip() or stored_client, author.strip()
-for column, report_format in zip(st.columns(3), ("pdf", "html", "xlsx")):
-    column.download_button(
-        t(f"overview.audit_{report_format}"),
-        data=partial(_audit_file, view.version, period, view.filters, client, author, view.lang,
-                     view.preferences.currency, view.ledger, report_format),
-        file_name=audit_file_name(client, period, report_format), mime=MIME_TYPES[report_format], on_click="ignore",
-        icon=":material/description:", key=f"overview_audit_{report_format}", width="stretch",
-    )
+audit_buttons(view, period, client, author, key="overview_audit")
