@@ -120,8 +120,12 @@ with chart_column:
     bars = {key: by_customer.totals[key] for key in (*by_customer.bucket_keys, UNAPPLIED)}
     st.altair_chart(aging_bar_chart(bars, view.lang, prefs.currency), width="stretch")
     st.caption(t("aging.chart_hint"))
-tab_customers, tab_documents = st.tabs([t("aging.tab_customers"), t("aging.tab_documents")])
-with tab_customers:
+# A choice rather than tabs: tabs would build the grid of every document on each run, even unseen.
+shown = st.segmented_control(
+    t("aging.view_by"), ("customers", "documents"), default="customers", key="aging_view", required=True,
+    format_func=lambda key: t(f"aging.tab_{key}"), selection_mode="single", label_visibility="collapsed",
+) or "customers"
+if shown == "customers":
     customer_labels = ["customer_name", "customer_id"]
     widths = _widths(by_customer.rows, customer_labels, by_customer)
     # The Total and % rows come first: in view without scrolling, in the columns of the customers below.
@@ -157,7 +161,7 @@ with tab_customers:
                 },
                 hide_index=True, width="stretch",
             )
-with tab_documents:
+else:
     document_labels = ["customer_name", "document_id", "item_kind", "issue_date", "due_date", "days_past_due"]
     document_labels = [name for name in document_labels if name in by_document.rows.columns]
     # No summary rows here: they would sort in among the documents by date; the totals are
