@@ -26,10 +26,10 @@ $(CHROMIUM):
 		echo "The browser tests need Debian's chromium: sudo apt-get install chromium (or run make test-fast)"; exit 1; \
 	fi
 
-# The demo workspace is made before the server starts, so the first page is drawn at once.
+# `streamlit run app.py`, after making the demo workspace and importing the engine (ui/serve.py),
+# so that the first page is drawn at once.
 run: $(VENV)/installed
-	@$(PYTHON) -c "from kpi.workspace import ensure_demo_workspace; ensure_demo_workspace()"
-	$(VENV)/bin/streamlit run app.py
+	$(PYTHON) -m ui.serve
 
 test: $(VENV)/test-installed $(CHROMIUM)
 	$(PYTHON) -m pytest --browser

@@ -46,10 +46,10 @@ def _free_port() -> int:
 
 @contextmanager
 def app_server(home: Path):
-    """A `streamlit run app.py` on a free port with ENCOURS_HOME=home, until the block ends."""
+    """The app as `make run` starts it (ui/serve.py) on a free port with ENCOURS_HOME=home, until the block ends."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env={**os.environ, "ENCOURS_HOME": str(home)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -31,16 +31,18 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_app(home: Path, log_path: Path, *options: str, env: dict | None = None):
+def running_app(home: Path, log_path: Path, *options: str, env: dict | None = None,
+                launcher: tuple[str, ...] = ("-m", "streamlit", "run", str(ROOT / "app.py"))):
     """`streamlit run app.py` on a free port with ENCOURS_HOME=home, until the block ends; yields its base URL.
 
     The process is stopped by its own id. `options` are more `streamlit run` options, `env`
-    more environment variables (TMPDIR for the app's temporary folders, for instance).
+    more environment variables (TMPDIR for the app's temporary folders, for instance), `launcher`
+    what runs the app (`-m ui.serve` for `make run`'s way).
     """
     port = _free_port()
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, *launcher, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", *options],
         cwd=ROOT, env={**os.environ, "ENCOURS_HOME": str(home), **(env or {})}, stdout=log, stderr=subprocess.STDOUT,

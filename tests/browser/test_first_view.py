@@ -8,8 +8,6 @@ from journey import settle
 from playwright.sync_api import expect
 from server import running_app
 
-from kpi.workspace import ensure_demo_workspace
-
 pytestmark = pytest.mark.browser
 
 LEGACY_PAGE_NAMES = ("activity headlines", "context", "session files", "app")
@@ -21,12 +19,11 @@ CUT_TEXT = """() => [...document.querySelectorAll(
 
 @pytest.fixture
 def fresh_server(tmp_path):
-    """A server started for this test only, with the demo made as `make run` makes it, before the start."""
+    """A server started for this test only, as `make run` starts it (ui/serve.py: the demo made first)."""
     home = tmp_path / "home"
-    ensure_demo_workspace(home)
 
     def start():
-        return running_app(home, tmp_path / "streamlit.log")
+        return running_app(home, tmp_path / "streamlit.log", launcher=("-m", "ui.serve"))
 
     return start
 
@@ -44,7 +41,7 @@ def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_s
         assert page.get_by_text("Page not found").count() == 0
         navigation = page.locator('[data-testid="stSidebarNav"]').inner_text().lower()
         assert not any(name in navigation.splitlines() for name in LEGACY_PAGE_NAMES), navigation
-        assert page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() > 0
+        expect(page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').first).to_be_visible()
         assert outside == []  # the favicon and every font and script are the server's own
 
 
