@@ -122,7 +122,7 @@ if sidebar.workspace is not None:
         ledger, version = context.ledger_for(workspace)
         data_range = ledger.date_range()
         customers_frame = ledger.customers()
-        preferences = context.Preferences.from_settings(workspace.settings())
+        preferences = context.Preferences.from_settings(ledger.settings())  # the stored version read above
     except Exception as error:
         context.show_error(error, t)
         st.stop()
