@@ -11,6 +11,7 @@ from kpi.charts import payment_delay_chart
 from kpi.risk import RATINGS, RiskTable, customer_risk
 from kpi.untrusted import markdown_text, spreadsheet_text
 from ui import context
+from ui.grids import column_widths, fixed_columns
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -64,8 +65,14 @@ for name in shown:
     elif name == "rating":
         styler = styler.format(na_rep="—", subset=[titles[name]])
 styler = styler.hide(axis="index")
+# Each column as wide as its widest text (no amount ends in « … »), the names pinned when the grid scrolls.
+shown_texts = {titles[name]: [fmt.money(v) if name in MONEY else fmt.days(v) if name in DAYS else str(v)
+                              for v in table[name] if v is not None and v == v]
+               for name in shown}
+widths = column_widths(shown_texts, text_columns=[titles["customer_name"]])
 event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                     key="customers_table", placeholder="—")
+                     key="customers_table", placeholder="—",
+                     column_config=fixed_columns(widths, pinned=[titles["customer_name"]]))
 st.caption(t("customers.pick_hint"))
 rows = event.selection.rows if event else []
 if not rows or rows[0] >= len(table):
