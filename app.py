@@ -174,7 +174,7 @@ if sidebar.workspace is not None:
             format_func=lambda cid: f"{names[cid]} ({cid})" if names[cid] != cid else cid,
         ))
         # The chosen customers' activities only: a pair that selects nothing is not offered.
-        activities = ledger.activities(sidebar.customers)
+        activities = context.cached_activities(version, sidebar.customers, ledger)
         sidebar.activities = tuple(st.multiselect(
             t("sidebar.activities"), activities, default=[a for a in sidebar.activities if a in activities],
             key=widget_key("sb_activities"), placeholder=t("sidebar.all_activities"),
@@ -216,8 +216,8 @@ if context.consume_redraw():
 if view is None:
     st.info(t("app.no_workspace"))
     st.stop()
-if current_page.url_path not in PAGES_WITHOUT_PERIOD and not view.filters.is_empty and view.ledger.customers(
-        view.filters).empty:
+if current_page.url_path not in PAGES_WITHOUT_PERIOD and not view.filters.is_empty and context.cached_customers(
+        view.version, view.filters, view.ledger).empty:
     st.info(t("filters.no_data"))
     st.stop()
 if current_page.url_path not in PAGES_WITHOUT_PERIOD and past_the_data(view.period, view.data_range and view.data_range[1]):

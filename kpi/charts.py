@@ -185,22 +185,18 @@ def column_labels(base: alt.Chart, value: str, text: str, bars: int, texts: Iter
     # Upright labels side by side are as far apart as the bars: in slots narrower than the text is
     # high (many months on a phone) the font shrinks with them, down to 7 px, rather than overlap.
     size = alt.ExprRef(f"{upright} ? max(7, min({font_size}, {slot} - 3)) : {font_size}")
-    positive = base.mark_text(
-        fontSize=size,
-        angle=alt.ExprRef(f"{upright} ? 270 : 0"),
-        align=alt.ExprRef(f"{upright} ? 'left' : 'center'"),
-        baseline=alt.ExprRef(f"{upright} ? 'middle' : 'bottom'"),
-        dx=alt.ExprRef(f"{upright} ? 4 : 0"),
-        dy=alt.ExprRef(f"{upright} ? 0 : -3"),
-    ).encode(y=f"{value}:Q", text=f"{text}:N").transform_filter(f"datum.{value} >= 0")
-    negative = base.mark_text(
-        fontSize=size,
-        angle=alt.ExprRef(f"{upright} ? 270 : 0"),
-        align=alt.ExprRef(f"{upright} ? 'right' : 'center'"),
-        baseline=alt.ExprRef(f"{upright} ? 'middle' : 'top'"),
-        dx=alt.ExprRef(f"{upright} ? -4 : 0"),
-        dy=alt.ExprRef(f"{upright} ? 0 : 3"),
-    ).encode(y=f"{value}:Q", text=f"{text}:N").transform_filter(f"datum.{value} < 0")
+    def labels(sign: int, keep: str):
+        # Beyond the bar's end: above a positive bar (below a negative one), or past it when upright.
+        return base.mark_text(
+            fontSize=size,
+            angle=alt.ExprRef(f"{upright} ? 270 : 0"),
+            align=alt.ExprRef(f"{upright} ? '{'left' if sign > 0 else 'right'}' : 'center'"),
+            baseline=alt.ExprRef(f"{upright} ? 'middle' : '{'bottom' if sign > 0 else 'top'}'"),
+            dx=alt.ExprRef(f"{upright} ? {4 * sign} : 0"),
+            dy=alt.ExprRef(f"{upright} ? 0 : {-3 * sign}"),
+        ).encode(y=f"{value}:Q", text=f"{text}:N").transform_filter(f"datum.{value} {keep}")
+
+    positive, negative = labels(1, ">= 0"), labels(-1, "< 0")
     return [positive, negative]
 
 

@@ -295,6 +295,16 @@ def cached_monthly_activity(version: str, _ledger: Ledger):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def cached_activities(version: str, customers: tuple[str, ...], _ledger: Ledger) -> list[str]:
+    return _ledger.activities(customers)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_customers(version: str, filters: Filters, _ledger: Ledger):
+    return _ledger.customers(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def cached_monthly_series(version: str, start: date, end: date, filters: Filters, _ledger: Ledger):
     return monthly_series(_ledger, start, end, filters)
 

@@ -44,28 +44,17 @@ def sale(number, day, amount, aux="C1", piece=None, net=None, vat=None, zero="0,
             fec_line(number, day, "445710", zero, vat, piece=piece)]
 
 
-def xlsx(rows: list[list]) -> bytes:
-    import io
+def _bad_files_writers():
+    """The workbook and Parquet writers of the bad-files corpus (tests/data/bad/generate.py)."""
+    import importlib.util
 
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    spec = importlib.util.spec_from_file_location("bad_generate", HERE.parents[1] / "bad" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.xlsx, module.parquet
 
 
-def parquet(columns: dict) -> bytes:
-    import io
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    buffer = io.BytesIO()
-    pq.write_table(pa.table(columns), buffer)
-    return buffer.getvalue()
+xlsx, parquet = _bad_files_writers()
 
 
 def sens(*rows: tuple) -> bytes:
