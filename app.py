@@ -121,7 +121,7 @@ if sidebar.workspace is not None:
     try:
         ledger, version = context.ledger_for(workspace)
         data_range = ledger.date_range()
-        customers_frame = ledger.customers()
+        customers_frame = context.cached_customers(version, Filters(), ledger)
         preferences = context.Preferences.from_settings(ledger.settings())  # the stored version read above
     except Exception as error:
         context.show_error(error, t)

@@ -107,7 +107,6 @@ else:
             except Exception as error:
                 context.show_error(error, t)
             else:
-                context.forget_ledger(view.workspace)
                 st.session_state.pop("remove_confirm", None)
                 st.toast(t("data.removed", import_id=chosen), icon=":material/delete:")
                 st.rerun()
@@ -281,12 +280,12 @@ target_label = t(f"data.target_{target_choice}", workspace=markdown_text(view.wo
 if st.button(t("data.confirm", workspace=target_label), type="primary", key="data_confirm"):
     try:
         with st.spinner(t("data.importing")):
-            # In a child process under a memory limit; a refused or stopped first import leaves no workspace.
-            stored_import = sandbox.run_import(target.path, paths, options)
+            # Files parsed in a child process under a memory limit, rows stored through the workspace's
+            # shared connection; a refused or stopped first import leaves no workspace.
+            stored_import = sandbox.import_parsed_in_child(target, paths, options)
     except Exception as error:
         context.show_error(error, t)
         st.stop()
-    context.forget_ledger(target)
     st.session_state.pop(UPLOADS_KEY, None)
     session_files.clear_uploads()
     # A fresh uploader (new key) once the files are in: the next visit starts empty.

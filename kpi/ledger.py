@@ -141,12 +141,18 @@ class Ledger:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one query (a shared ledger attaches its file for the time of it)."""
+        yield self.connection.cursor()
+
     def query(self, sql: str, params: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
-        cursor = self.connection.cursor()
-        return cursor.execute(sql, bound_parameters(sql, params))
+        with self.cursor() as cursor:
+            return cursor.execute(sql, bound_parameters(sql, params))
 
     def arrow(self, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
-        return self.connection.cursor().sql(sql, params=bound_parameters(sql, params)).to_arrow_table()
+        with self.cursor() as cursor:
+            return cursor.sql(sql, params=bound_parameters(sql, params)).to_arrow_table()
 
     def frame(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """A pandas frame whose DECIMAL money columns hold exact `Decimal` values."""

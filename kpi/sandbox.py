@@ -30,7 +30,7 @@ from kpi.errors import EncoursError, ImportAborted
 
 if TYPE_CHECKING:
     from kpi.importers import ImportReport, ImportResult, InspectResult
-    from kpi.workspace import StoredImport
+    from kpi.workspace import StoredImport, Workspace
 
 # The child's address space: the interpreter and its libraries take about 500 MB of it once
 # arrow and glibc are told not to reserve more than they use (CHILD_ENVIRONMENT); the rest is
@@ -99,6 +99,20 @@ def run_import(workspace_path, paths, options: dict | None = None, *, memory_mb:
         for pid in pids:
             workspace.discard_remains(pid, created_from)
         raise
+
+
+def import_parsed_in_child(workspace: Workspace, paths, options: dict | None = None, *,
+                           memory_mb: int | None = None, seconds: float | None = DEFAULT_SECONDS) -> StoredImport:
+    """`workspace.import_files(paths, **options)` with the files parsed in a child (`run_read`), all or nothing.
+
+    The rows come back to this process, which stores them itself: in the app's server, through the
+    connection every session reads (kpi/store.py), so that readers never wait on the import and see it
+    once committed.
+    """
+    def read_in_child(files, **read_options):
+        return run_read(files, read_options, memory_mb=memory_mb, seconds=seconds)
+
+    return workspace.import_files(paths, read=read_in_child, **(options or {}))
 
 
 # -- the parent's side -------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from kpi.importers.reading import expand_paths
 from kpi.ledger import Ledger, insert_canonical, registered
 from kpi.messages import Message
 from kpi.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
+from kpi.store import WORKSPACE_ALIAS, serving
 
 __all__ = ["DATABASE_NAME", "StoredImport", "Workspace", "WorkspaceBusy", "default_home", "ensure_demo_workspace",
            "is_workspace", "list_workspaces"]
@@ -130,9 +131,18 @@ class Workspace:
         return is_workspace(self.path)
 
     def version(self) -> str:
-        """Changes whenever the stored ledger changes: a cache key for the app."""
+        """Changes whenever the stored ledger changes: a cache key for the app.
+
+        A commit may only reach the write-ahead log (`ledger.duckdb.wal`) until DuckDB checkpoints it
+        into the file: the log counts too.
+        """
         stat = self.database.stat()
-        return f"{self.database}:{stat.st_mtime_ns}:{stat.st_size}"
+        try:
+            log = self.database.with_name(self.database.name + ".wal").stat()
+            logged = f"{log.st_mtime_ns}:{log.st_size}"
+        except FileNotFoundError:
+            logged = "-"
+        return f"{self.database}:{stat.st_mtime_ns}:{stat.st_size}:{logged}"
 
     def explain(self, error: BaseException) -> WorkspaceError | None:
         """What a storage error raised while using this workspace means for the user; None if it is a bug.
@@ -176,8 +186,11 @@ class Workspace:
     def open(self, *, snapshot: bool = True) -> Ledger:
         if not self.exists():
             raise WorkspaceNotFound(self.path)
+        shared = serving(self.database)
+        if shared is not None:
+            return shared.ledger  # this process reads the file through its store only
         self.migrate()
-        return self._retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
+        return self.retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
 
     def migrate(self) -> bool:
         """Bring a workspace written by an earlier release to the current schema, in place.
@@ -228,19 +241,22 @@ class Workspace:
                 _rollback_quietly(connection)
                 raise
 
-    def import_files(self, paths: list[Path], **options) -> StoredImport:
+    def import_files(self, paths: list[Path], *, read: Callable[..., ImportResult] | None = None,
+                     **options) -> StoredImport:
         """Read files and store them in one transaction: all of them, or nothing.
 
         The same files imported twice, even at the same time from two processes, are stored once
         (the second finds them already imported). A refused or failed first import leaves no
-        workspace behind.
+        workspace behind. `read` parses the files (`read_files`'s arguments): the app passes one that
+        runs in a child process under limits (kpi.sandbox), and stores what it returns through the
+        connection its sessions read.
         """
         paths = [Path(p) for p in paths]
         self._check_writable()
         unborn = first_missing_folder(self.path)
         try:
             for _ in range(STALE_RETRIES):
-                stored = self._import_once(paths, options)
+                stored = self._import_once(paths, options, read)
                 if stored is not None:
                     return stored
             raise WorkspaceBusy(self.path)
@@ -266,7 +282,8 @@ class Workspace:
 
     # -- inside an import --------------------------------------------------------------------
 
-    def _import_once(self, paths: list[Path], options: dict) -> StoredImport | None:
+    def _import_once(self, paths: list[Path], options: dict,
+                     read: Callable[..., ImportResult] | None = None) -> StoredImport | None:
         """Parse, then store unless another import changed the workspace meanwhile (then None)."""
         state, known = None, None
         if self.exists():
@@ -286,7 +303,7 @@ class Workspace:
                     "   FROM settlements WHERE kind = 'credit' GROUP BY ALL) AS a USING (document_id)"
                 ).to_arrow_table()
         # Parse before taking the write lock: reading a large file must not block other imports.
-        result = read_files(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
+        result = (read or read_files)(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
         fingerprint = _fingerprint(expand_paths(paths))
         if state is None:
             return self._create_with(result, fingerprint)
@@ -374,13 +391,23 @@ class Workspace:
 
     # -- connections -------------------------------------------------------------------------
 
+    def raise_read_only(self) -> None:
+        raise WorkspaceReadOnly(self.path, Message("workspace.reason.ledger_read_only"))
+
     @contextmanager
     def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        shared = serving(self.database)
+        if shared is not None:
+            # The file is this process's store's: a transaction on a cursor of it, one writer at a time.
+            with shared.writing, shared.cursor(write=True) as cursor, self._explained():
+                migrate_schema(cursor)
+                yield cursor
+            return
         key = str(self.database)
         with _WRITERS_LOCK:
             _WRITERS[key] = _WRITERS.get(key, 0) + 1
         try:
-            connection = self._retry_on_lock(lambda: duckdb.connect(str(self.database)))
+            connection = self.retry_on_lock(lambda: duckdb.connect(str(self.database)))
             try:
                 with self._explained():
                     migrate_schema(connection)
@@ -396,7 +423,13 @@ class Workspace:
     def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.exists():
             raise WorkspaceNotFound(self.path)
-        connection = self._retry_on_lock(lambda: duckdb.connect(str(self.database), read_only=True))
+        shared = serving(self.database)
+        if shared is not None:
+            with shared.cursor(write=False) as cursor, self._explained():
+                cursor.execute(f"USE {WORKSPACE_ALIAS}")  # the stored tables themselves, as a connection to the file sees them
+                yield cursor
+            return
+        connection = self.retry_on_lock(lambda: duckdb.connect(str(self.database), read_only=True))
         try:
             with self._explained():
                 yield connection
@@ -416,7 +449,7 @@ class Workspace:
                 raise
             raise explained from error
 
-    def _retry_on_lock(self, open_connection: Callable[[], T]) -> T:
+    def retry_on_lock(self, open_connection: Callable[[], T]) -> T:
         """Open, waiting a little while another process holds the write lock; other faults are said at once."""
         for attempt in range(LOCK_RETRIES):
             try:
@@ -471,8 +504,8 @@ class _SpaceGuard:
 
     def _give_back(self) -> None:
         with _WRITERS_LOCK:
-            if _WRITERS.get(str(self.database)):
-                return
+            if _WRITERS.get(str(self.database)) or serving(self.database) is not None:
+                return  # another writer of this process, or its store, has the file open
             try:
                 fcntl.lockf(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:

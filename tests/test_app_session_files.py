@@ -142,10 +142,10 @@ def test_a_refused_first_import_leaves_no_workspace(worked, temp, monkeypatch):
     # The page imports through kpi.sandbox, whose child builds a first workspace aside and leaves
     # nothing when refused (tests/test_workspace_faults.py, tests/test_sandbox.py): the page must not
     # create anything itself either.
-    def refused(workspace_path, paths, options=None, **limits):
+    def refused(paths, options=None, **limits):
         raise ImportFailed([ImportIssue("documents.csv", "refusé pour le test")])
 
-    monkeypatch.setattr("kpi.sandbox.run_import", refused)
+    monkeypatch.setattr("kpi.sandbox.run_read", refused)
     app = _data_page(session(MARCH))
     app.get("file_uploader")[0].set_value(WORKED_UPLOAD).run()
     app.radio(key="data_target").set_value("new").run()

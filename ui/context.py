@@ -1,8 +1,8 @@
 """What every page receives from the router (app.py): the current view, its ledger, and cached engine calls.
 
 Habits this module keeps (STYLE.md, "Streamlit and DuckDB habits"):
-- one read-only ledger per workspace per browser session, kept in st.session_state and
-  reopened only when the workspace's stored version changes (after an import);
+- one ledger per workspace for the whole server (kpi/store.py, through st.cache_resource): every
+  session reads it with a cursor per query, and the stored version keys every cached result;
 - st.cache_data only on engine calls keyed by that version; the ledger itself is passed
   as an underscored argument, so a cache key never contains a connection;
 - a value from the data (a name, an id, a file name, an import message) is text: it goes
@@ -34,13 +34,13 @@ from kpi.series import aging_history, monthly_series
 from kpi.untrusted import markdown_text
 from kpi.view import ViewState
 from kpi.errors import EncoursError
+from kpi.store import SharedStore, share
 from kpi.workspace import Workspace, WorkspaceBusy
 from ui import session_files
 
 log = logging.getLogger("encours.app")
 
 VIEW_KEY = "encours_view"
-LEDGERS_KEY = "encours_ledgers"
 SCRATCH_CHOICE = "__session__"
 PERIOD_REQUEST_KEY = "encours_period_request"
 WORKSPACE_REQUEST_KEY = "encours_workspace_request"
@@ -238,40 +238,18 @@ def scratch_workspace() -> Workspace:
 
 
 def ledger_for(workspace: Workspace) -> tuple[Ledger, str]:
-    """The ledger of a workspace at its stored version, reopened when the stored data changed.
+    """The ledger of a workspace and its stored version (the key of every cached engine call).
 
-    A named workspace's ledger is shared by every session (a new browser session draws at once);
-    the session-only workspace's stays with its session.
+    One store per workspace for the whole server (kpi/store.py): every session reads the same
+    connection, a cursor per query, and the app's imports write through it.
     """
     version = workspace.version()
-    if workspace.path != scratch_workspace().path:
-        return _shared_ledger(str(workspace.path), version), version
-    ledgers: dict = st.session_state.setdefault(LEDGERS_KEY, {})
-    key = str(workspace.path)
-    held = ledgers.get(key)
-    if held and held[1] == version:
-        return held[0], version
-    if held:
-        held[0].close()
-    ledger = workspace.open(snapshot=True)
-    ledgers[key] = (ledger, version)
-    return ledger, version
+    return _store(str(workspace.path)).ledger, version
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _shared_ledger(path: str, version: str) -> Ledger:
-    # A snapshot copies the tables into memory and lets the file go, so an import from any session
-    # never waits on a reader; queries take a cursor each, which DuckDB allows across threads.
-    # A version no session asks for any more leaves the cache after four others.
-    return Workspace(Path(path)).open(snapshot=True)
-
-
-def forget_ledger(workspace: Workspace) -> None:
-    """Let the session's own ledger of a workspace go (shared ones follow the stored version by themselves)."""
-    ledgers: dict = st.session_state.setdefault(LEDGERS_KEY, {})
-    held = ledgers.pop(str(workspace.path), None)
-    if held:
-        held[0].close()
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> SharedStore:
+    return share(Workspace(Path(path)))
 
 
 # -- cached engine calls: pure in (version, arguments) -----------------------------------------
