@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from kpi.errors import WorkspaceReadOnly
 from kpi.ledger import CANONICAL_TABLES, Ledger, engine_connection
-from kpi.registry import create_schema, install_macros, missing_columns
+from kpi.registry import ADDED_COLUMNS, create_schema, install_macros, missing_columns
 
 if TYPE_CHECKING:
     from kpi.workspace import Workspace
@@ -132,7 +133,7 @@ class SharedStore:
                 connection.execute(f"ATTACH $path AS {WORKSPACE_ALIAS}", {"path": str(self.workspace.database)})
                 self._writable = True
             except (duckdb.IOException, duckdb.PermissionException) as error:
-                if self.workspace.explain(error).__class__.__name__ != "WorkspaceReadOnly":
+                if not isinstance(self.workspace.explain(error), WorkspaceReadOnly):
                     raise
                 connection.execute(f"ATTACH $path AS {WORKSPACE_ALIAS} (READ_ONLY)", {"path": str(self.workspace.database)})
                 self._writable = False
@@ -154,7 +155,6 @@ class SharedStore:
         stored = {row[0] for row in connection.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": WORKSPACE_ALIAS}).fetchall()}
         missing = missing_columns(connection, WORKSPACE_ALIAS)
-        from kpi.registry import ADDED_COLUMNS
 
         for table in CANONICAL_TABLES:
             if table in stored:

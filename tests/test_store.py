@@ -23,6 +23,7 @@ from kpi.store import SharedLedger, serving, share
 from kpi.workspace import Workspace
 
 from sample_files import MATCHING_FILES, WORKED_FILES
+from test_workspace_faults import unprivileged_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 MARCH = Period.month(2026, 3)
@@ -146,3 +147,31 @@ def test_a_store_whose_file_another_process_writes_says_busy(workspace, monkeypa
         holder.kill()
         holder.wait()
     assert share(workspace).ledger.counts()["documents"] == 13  # the writer gone, the next read goes through
+
+
+STORE_ON_READ_ONLY = """
+import sys
+from pathlib import Path
+from kpi.errors import WorkspaceReadOnly
+from kpi.store import share
+from kpi.workspace import Workspace
+workspace = Workspace(Path(sys.argv[1]))
+print(share(workspace).ledger.counts()["documents"])
+try:
+    workspace.save_settings({"company_name": "Dupont SA"})
+except WorkspaceReadOnly as error:
+    print("read-only:", error)
+"""
+
+
+def test_a_read_only_workspace_is_read_through_the_store_and_a_write_says_why(workspace):
+    with unprivileged_copy(workspace) as (base, copy, prefix):
+        (copy / "ledger.duckdb").chmod(0o444)
+        before = (copy / "ledger.duckdb").read_bytes()
+        done = subprocess.run([*prefix, sys.executable, "-c", STORE_ON_READ_ONLY, str(copy)], capture_output=True,
+                              text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(base)},
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert lines[0] == "13" and lines[1].startswith("read-only:") and "lecture seule" in lines[1]
+        assert (copy / "ledger.duckdb").read_bytes() == before
