@@ -109,17 +109,31 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def missing_columns(connection: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, list[str]]:
-    """Columns of ADDED_COLUMNS that a stored table lacks, by table (tables absent altogether are not listed)."""
-    rows = connection.execute(
-        "SELECT table_name, list(column_name) FROM duckdb_columns()"
-        " WHERE database_name = coalesce($database, current_database()) AND schema_name = 'main'"
-        " GROUP BY table_name",
-        {"database": database},
-    ).fetchall()
-    stored = dict(rows)
-    return {table: [c for c in columns if c not in stored[table]]
-            for table, columns in ADDED_COLUMNS.items()
-            if table in stored and any(c not in stored[table] for c in columns)}
+    """Columns of ADDED_COLUMNS that a stored table lacks, by table (tables absent altogether are not listed).
+
+    Each table is looked up by name: listing duckdb_columns() makes a new DuckDB instance build its
+    system views first (about 30 ms, paid by every command that opens a workspace). A table that is
+    absent fails its lookup, which would abort a transaction: call this outside of one, as
+    migrate_schema does.
+    """
+    if database is None:
+        database = connection.execute("SELECT current_database()").fetchall()[0][0]
+    missing = {}
+    for table, columns in ADDED_COLUMNS.items():
+        try:
+            stored = {row[0] for row in connection.execute(
+                "SELECT name FROM pragma_table_info($table)", {"table": f"{_quoted(database)}.main.{_quoted(table)}"},
+            ).fetchall()}
+        except duckdb.CatalogException:
+            continue
+        lacking = [column for column in columns if column not in stored]
+        if lacking:
+            missing[table] = lacking
+    return missing
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def migrate_schema(connection: duckdb.DuckDBPyConnection) -> bool:
