@@ -374,7 +374,7 @@ def _series(args: argparse.Namespace, out) -> None:
     rows = monthly_rows(ledger, args.start, args.end, filters)
     writer = csv.writer(out, lineterminator="\n")
     if rows:
-        writer.writerow(rows[0])
+        writer.writerow(rows[0].keys())
     writer.writerows([_series_cell(value) for value in row.values()] for row in rows)
 
 
