@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import csv
+import functools
 import io
 import json
 import os
@@ -350,10 +351,9 @@ def _aging_table(balance, lang: str) -> str:
     labels = [c for c in label_columns(balance) if c not in ("customer_id", "item_kind", "amount")][:4]
     amounts = list(balance.amount_columns)
     header = [column_title(c, lang) for c in labels + amounts]
-    body = [
-        [terminal_cell(row[c]) for c in labels] + [format_value(row[c], "money", lang) for c in amounts]
-        for row in row_dicts(balance.rows)
-    ]
+    # Half of a large balance's amounts are repeats (zeros above all): each is formatted once.
+    money = functools.cache(lambda value: format_value(value, "money", lang))
+    body = [[terminal_cell(row[c]) for c in labels] + [money(row[c]) for c in amounts] for row in row_dicts(balance.rows)]
     padding = [""] * (len(labels) - 1)
     body.append(["Total", *padding] + [format_value(balance.totals[c], "money", lang) for c in amounts])
     body.append(["%", *padding] + [format_percent(balance.percentages[c], lang) for c in amounts])
