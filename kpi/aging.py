@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kpi.filters import DEFAULT_MATCHING, Filters
 from kpi.ledger import Ledger
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_EDGES = (30, 60, 90, 120)
 BASES = ("due", "issue")
@@ -25,6 +28,8 @@ TOTAL = "total"
 # lettered, which reads truly in `oldest` mode (issue 9).
 UNAPPLIED_NOTICE_SHARE = Decimal("0.10")
 ZERO = Decimal("0.00")
+# The macros aged_balance's queries call (registry.only_macros).
+AGING_MACROS = ("aged_balance_by_customer", "aged_items")
 
 
 def parse_edges(text: str) -> tuple[int, ...]:
@@ -50,10 +55,35 @@ def bucket_keys(edges: tuple[int, ...], basis: str = "due") -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class AgedRows:
+    """The rows of an aged balance as dicts under their column names, in order: what the command line
+    prints or writes, without pandas (importing it takes longer than the query at a million invoices)."""
+
+    columns: tuple[str, ...]
+    records: tuple[dict, ...]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(list(self.records), columns=list(self.columns))
+
+
+def row_dicts(rows: pd.DataFrame | AgedRows) -> Iterator[dict]:
+    """Each row of an aged balance as a dict, whether its rows are a DataFrame or AgedRows."""
+    if isinstance(rows, AgedRows):
+        return iter(rows.records)
+    return (dict(zip(rows.columns, record)) for record in rows.itertuples(index=False))
+
+
+@dataclass(frozen=True)
 class AgedBalance:
     """Rows by customer or document; bucket columns, the two unapplied columns, then total (exact Decimal).
 
-    `totals` and `percentages` also hold UNAPPLIED, the two unapplied columns together.
+    `totals` and `percentages` also hold UNAPPLIED, the two unapplied columns together. `rows` is a
+    DataFrame (aged_balance), or AgedRows for a caller that needs no pandas (aged_balance_records).
     """
 
     as_of: date
@@ -61,7 +91,7 @@ class AgedBalance:
     basis: str
     by: str
     bucket_keys: tuple[str, ...]
-    rows: pd.DataFrame
+    rows: pd.DataFrame | AgedRows
     totals: dict[str, Decimal]
     percentages: dict[str, float | None]
     matching: str = DEFAULT_MATCHING
@@ -81,6 +111,8 @@ class AgedBalance:
 
     def with_summary_rows(self) -> pd.DataFrame:
         """The rows followed by a total row and a %-of-total row, as a report shows them."""
+        import pandas as pd
+
         label_column = "customer_name" if self.by == "customer" else "document_id"
         total_row = {label_column: "Total", **self.totals}
         percent_row = {label_column: "%", **self.percentages}
@@ -101,6 +133,20 @@ def aged_balance(
     by: str = "customer",
     filters: Filters = Filters(),
 ) -> AgedBalance:
+    """The aged balance at the end of `as_of`, its rows as a DataFrame."""
+    balance = aged_balance_records(ledger, as_of, edges, basis, by, filters)
+    return replace(balance, rows=balance.rows.frame())
+
+
+def aged_balance_records(
+    ledger: Ledger,
+    as_of: date,
+    edges: tuple[int, ...] = DEFAULT_EDGES,
+    basis: str = "due",
+    by: str = "customer",
+    filters: Filters = Filters(),
+) -> AgedBalance:
+    """The aged balance at the end of `as_of`, its rows as AgedRows (no pandas)."""
     validate_edges(tuple(edges))
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
@@ -132,16 +178,16 @@ def aged_balance(
         key: (float(value / grand_total * 100) if grand_total else None) for key, value in totals.items()
     }
     if by == "customer":
-        rows = pd.DataFrame(
-            sorted(by_customer.values(), key=lambda r: (-r[TOTAL], r["customer_name"], r["customer_id"])),
-            columns=["customer_id", "customer_name", *columns],
+        rows = AgedRows(
+            ("customer_id", "customer_name", *columns),
+            tuple(sorted(by_customer.values(), key=lambda r: (-r[TOTAL], r["customer_name"], r["customer_id"]))),
         )
     else:
         rows = _document_rows(ledger, params, keys, filters.matching)
     return AgedBalance(as_of, tuple(edges), basis, by, keys, rows, totals, percentages, filters.matching)
 
 
-def _document_rows(ledger: Ledger, params: dict, keys: tuple[str, ...], matching: str) -> pd.DataFrame:
+def _document_rows(ledger: Ledger, params: dict, keys: tuple[str, ...], matching: str) -> AgedRows:
     """One row per open item; in `oldest` mode with the part of it the oldest-first rule netted."""
     items = ledger.query(
         "SELECT customer_id, customer_name, document_id, item_kind, activity, issue_date, due_date, amount,"
@@ -161,7 +207,7 @@ def _document_rows(ledger: Ledger, params: dict, keys: tuple[str, ...], matching
         placed = {key: ZERO for key in (*keys, *UNAPPLIED_COLUMNS)}
         placed[unapplied_column if bucket is None else keys[bucket]] = outstanding
         rows.append({**{name: item[name] for name in labels}, **placed, TOTAL: outstanding})
-    return pd.DataFrame(rows, columns=[*labels, *keys, *UNAPPLIED_COLUMNS, TOTAL])
+    return AgedRows((*labels, *keys, *UNAPPLIED_COLUMNS, TOTAL), tuple(rows))
 
 
 def customer_settlements(ledger: Ledger, customer_id: str, as_of: date) -> pd.DataFrame:

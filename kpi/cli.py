@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import csv
+import functools
 import io
 import json
 import os
@@ -13,20 +15,19 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from kpi.aging import DEFAULT_EDGES, aged_balance, parse_edges
+# Only what every command needs loads here: the importers (and pandas with them), the exports and the
+# renderers load in the commands that use them, so that a report on a workspace starts in a fraction
+# of a second (issue 12).
+from kpi.aging import AGING_MACROS, DEFAULT_EDGES, aged_balance_records, parse_edges
 from kpi.errors import EncoursError, OutputNotWritable, UsageError
 from kpi.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
-from kpi.importers import ImportFailed
-from kpi.importers.options import LAYOUT_ALIASES, LAYOUTS
-from kpi.importers.terms import PaymentTerms
 from kpi.ledger import Ledger
 from kpi.messages import Message, message_text
 from kpi.periods import Period
-from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, period_report
-from kpi.series import aging_history, monthly_reports
-from kpi.sources import open_sources
+from kpi.registry import only_macros
+from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, REPORT_MACROS, period_report
+from kpi.series import SERIES_MACROS, monthly_reports, monthly_rows
 
 FILES_HELP = (
     "a workspace directory (made by `import`), or ledger files: the canonical documents.csv and"
@@ -96,6 +97,8 @@ def _edges(text: str) -> tuple[int, ...]:
 
 
 def _terms(text: str) -> str:
+    from kpi.importers.terms import PaymentTerms
+
     try:
         PaymentTerms.parse(text)
     except ValueError as error:
@@ -104,6 +107,8 @@ def _terms(text: str) -> str:
 
 
 def _layout(text: str) -> str:
+    from kpi.importers.options import LAYOUT_ALIASES, LAYOUTS
+
     if LAYOUT_ALIASES.get(text.lower(), text.lower()) not in LAYOUTS:
         raise argparse.ArgumentTypeError(f"unknown layout {text!r}; expected one of {', '.join(LAYOUTS)}")
     return text
@@ -201,6 +206,17 @@ def _import_options(args: argparse.Namespace) -> dict:
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
+def _open_sources(args: argparse.Namespace, macros: tuple[str, ...] | None = None) -> Ledger:
+    """The command's ledger: its workspace, opened in place, or its files read into memory; with only
+    the `macros` its queries call (and those they call) when they are given, else every macro."""
+    from kpi.sources import open_sources
+
+    if macros is None:
+        return open_sources(args.files, **_import_options(args))
+    with only_macros(*macros):
+        return open_sources(args.files, **_import_options(args))
+
+
 def _filters(args: argparse.Namespace, ledger: Ledger) -> Filters:
     matching = args.apply_credits or ledger.settings().get(MATCHING_SETTING) or DEFAULT_MATCHING
     return Filters(tuple(args.customer), tuple(args.activity), matching)
@@ -265,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(args: argparse.Namespace, out) -> None:
-    ledger = open_sources(args.files, **_import_options(args))
+    ledger = _open_sources(args, REPORT_MACROS)
     result = period_report(ledger, Period(args.start, args.end), _filters(args, ledger))
     if args.format == "json":
         _json(result.to_json_dict(), out)
@@ -291,9 +307,9 @@ def _report(args: argparse.Namespace, out) -> None:
 def _aging(args: argparse.Namespace, out) -> None:
     if args.format == "xlsx" and args.output is None:
         raise UsageError(Message("cli.xlsx_needs_output"))
-    ledger = open_sources(args.files, **_import_options(args))
+    ledger = _open_sources(args, AGING_MACROS)
     filters = _filters(args, ledger)
-    balance = aged_balance(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
+    balance = aged_balance_records(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
     from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx
 
     header = ExportHeader(
@@ -307,7 +323,7 @@ def _aging(args: argparse.Namespace, out) -> None:
     )
     if args.format == "xlsx":
         other = "document" if args.by == "customer" else "customer"
-        second = aged_balance(ledger, args.as_of, args.buckets, args.basis, other, filters)
+        second = aged_balance_records(ledger, args.as_of, args.buckets, args.basis, other, filters)
         by_customer, by_document = (balance, second) if args.by == "customer" else (second, balance)
         _write_output(args.output, aged_balance_xlsx(by_customer, by_document, header))
         return
@@ -327,6 +343,7 @@ def _aging(args: argparse.Namespace, out) -> None:
 
 def _aging_table(balance, lang: str) -> str:
     """The aged balance as aligned text: amounts formatted for the language, total and % rows last."""
+    from kpi.aging import row_dicts
     from kpi.exports import column_title, label_columns
     from kpi.formatting import format_percent, format_value
     from kpi.i18n import translate
@@ -334,10 +351,9 @@ def _aging_table(balance, lang: str) -> str:
     labels = [c for c in label_columns(balance) if c not in ("customer_id", "item_kind", "amount")][:4]
     amounts = list(balance.amount_columns)
     header = [column_title(c, lang) for c in labels + amounts]
-    body = [
-        ["" if pd.isna(row[c]) else terminal_cell(row[c]) for c in labels] + [format_value(row[c], "money", lang) for c in amounts]
-        for row in balance.rows.to_dict("records")
-    ]
+    # Half of a large balance's amounts are repeats (zeros above all): each is formatted once.
+    money = functools.cache(lambda value: format_value(value, "money", lang))
+    body = [[terminal_cell(row[c]) for c in labels] + [money(row[c]) for c in amounts] for row in row_dicts(balance.rows)]
     padding = [""] * (len(labels) - 1)
     body.append(["Total", *padding] + [format_value(balance.totals[c], "money", lang) for c in amounts])
     body.append(["%", *padding] + [format_percent(balance.percentages[c], lang) for c in amounts])
@@ -350,15 +366,24 @@ def _aging_table(balance, lang: str) -> str:
 
 
 def _series(args: argparse.Namespace, out) -> None:
-    ledger = open_sources(args.files, **_import_options(args))
+    ledger = _open_sources(args, SERIES_MACROS)
     filters = _filters(args, ledger)
-    reports = monthly_reports(ledger, args.start, args.end, filters)
     if args.format == "json":
-        _json([r.to_json_dict() for r in reports], out)
+        _json([r.to_json_dict() for r in monthly_reports(ledger, args.start, args.end, filters)], out)
         return
-    from kpi.series import monthly_series
+    rows = monthly_rows(ledger, args.start, args.end, filters)
+    writer = csv.writer(out, lineterminator="\n")
+    if rows:
+        writer.writerow(rows[0].keys())
+    writer.writerows([_series_cell(value) for value in row.values()] for row in rows)
 
-    monthly_series(ledger, args.start, args.end, filters).to_csv(out, index=False)
+
+def _series_cell(value) -> str:
+    """A cell of the series CSV as pandas' to_csv wrote it when the series was a frame: empty for
+    None or NaN, the shortest repr for a float, str() for the rest (Decimal, date, int, text)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _import(args: argparse.Namespace, out) -> None:
@@ -440,7 +465,7 @@ def _whatif(args: argparse.Namespace, out) -> None:
         raise UsageError(Message("cli.scenario_missing", detail=_detail(error))) from None
     except (ValueError, UnicodeDecodeError) as error:  # the scenario file's JSON or one of its changes
         raise UsageError(Message("cli.scenario_unreadable", scenario=args.scenario, detail=_detail(error))) from None
-    ledger = open_sources(args.files, **_import_options(args))
+    ledger = _open_sources(args)
     result = run_scenario(ledger, scenario, Period(args.start, args.end), _filters(args, ledger))
     if args.format == "json":
         _json(result.to_json_dict(), out)
@@ -483,7 +508,7 @@ def _forecast(args: argparse.Namespace, out) -> None:
     from kpi.formatting import format_date, format_money, format_percent
     from kpi.i18n import translate
 
-    ledger = open_sources(args.files, **_import_options(args))
+    ledger = _open_sources(args)
     lang, filters = args.lang, _filters(args, ledger)
     as_of = args.as_of or (ledger.date_range() or (date.today(), date.today()))[1]
     result = cash_forecast(ledger, as_of, filters)
@@ -536,7 +561,7 @@ def _audit(args: argparse.Namespace, out) -> None:
     fmt = args.report_format if folder else args.output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(Message("cli.audit_suffix", suffixes=", ".join(FORMATS), name=args.output.name))
-    ledger = open_sources(args.files, **_import_options(args))
+    ledger = _open_sources(args)
     period = Period(args.start, args.end)
     workspace_name = args.files[0].resolve().name if len(args.files) == 1 and is_workspace(args.files[0]) else ""
     client, author = report_identity(ledger, workspace_name, args.client, args.author)
@@ -594,6 +619,13 @@ def _storage_error(args: argparse.Namespace, error: BaseException) -> EncoursErr
     return None
 
 
+def _import_failed() -> tuple[type[Exception], ...]:
+    """ImportFailed when the importers were loaded, else nothing to catch: only they raise it, and
+    a report on a workspace never loads them."""
+    errors = sys.modules.get("kpi.importers.errors")
+    return (errors.ImportFailed,) if errors is not None else ()
+
+
 def _named_files(args: argparse.Namespace) -> Message | str:
     names = [Path(p).name for p in getattr(args, "files", ())]
     return ", ".join(names) or Message("cli.the_files")
@@ -621,7 +653,7 @@ def main(argv: list[str] | None = None, out=None) -> int:
         if getattr(args, "start", None) and getattr(args, "end", None) and args.end < args.start:
             raise UsageError(Message("cli.period_reversed", end=args.end.isoformat(), start=args.start.isoformat()))
         COMMANDS[args.command](args, out)
-    except ImportFailed as error:
+    except _import_failed() as error:
         _say(error.render(lang))
         return 2
     except EncoursError as error:

@@ -13,14 +13,16 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kpi.aging import DEFAULT_EDGES, bucket_keys
 from kpi.canonical import ACTIVITY_SCHEMAS
 from kpi.filters import Filters
 from kpi.ledger import Ledger
 from kpi.periods import Period
+
+if TYPE_CHECKING:  # the period report reads this module without pandas
+    import pandas as pd
 
 CENT = Decimal("0.01")
 BUCKET_KEYS = bucket_keys(DEFAULT_EDGES)  # the keys of the report's `aging` object
@@ -217,6 +219,8 @@ def activity_report(ledger: Ledger, period: Period, filters: Filters = Filters()
 
 def bucket_collection(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
     """Per bucket of the aged balance at S − 1: its amount, what was collected of it by E, the rate (bucket_collection_rate.sql)."""
+    import pandas as pd
+
     rows = _bucket_rows(ledger, period, filters)
     return pd.DataFrame([(key, *values) for key, values in rows.items()],
                         columns=["bucket", "opening_amount", "collected_amount", "collection_rate"])

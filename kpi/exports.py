@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import numbers
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-import pandas as pd
-import xlsxwriter
-
+from kpi.aging import row_dicts
 from kpi.formatting import CURRENCY_SYMBOLS, csv_decimal, format_date
 from kpi.i18n import bucket_label, translate
 from kpi.untrusted import WORKBOOK_OPTIONS, TextCells, spreadsheet_text
@@ -76,18 +75,25 @@ def column_title(name: str, lang: str) -> str:
     return name if title == key else title
 
 
+def _missing(value) -> bool:
+    """None, NaN, or pandas' NA: the last only when pandas is loaded, since only a DataFrame can hold it
+    (the command line writes its rows without pandas)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA
+
+
 def _number(value) -> float | None:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if _missing(value):
         return None
     return float(value)
 
 
 def _cell_date(value) -> date | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if _missing(value):
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # a pandas Timestamp too
         return value.date()
     return value if isinstance(value, date) else None
 
@@ -117,6 +123,8 @@ def _excel_money_format(currency: str) -> str:
 
 
 def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dict, cells: TextCells) -> None:
+    from xlsxwriter.utility import xl_range
+
     lang = header.lang
     sheet = workbook.add_worksheet(name[:31])
     cells.write(sheet, 0, 0, translate("export.title", lang), styles["title"])
@@ -131,16 +139,15 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
     columns = labels + amounts
     for index, name in enumerate(columns):
         cells.write(sheet, top, index, column_title(name, lang), styles["column"])
-    rows = balance.rows.reset_index(drop=True)
+    rows = balance.rows
     first_data = top + 1
-    for row_index, record in enumerate(rows.itertuples(index=False), start=first_data):
-        values = dict(zip(rows.columns, record))
+    for row_index, values in enumerate(row_dicts(rows), start=first_data):
         for index, name in enumerate(labels):
             value = _label_value(name, values[name], lang)
             as_date = _cell_date(value)
             if as_date is not None and not isinstance(value, str):
                 sheet.write_datetime(row_index, index, datetime.combine(as_date, datetime.min.time()), styles["date"])
-            elif value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            elif _missing(value):
                 sheet.write_blank(row_index, index, None)
             elif isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool):
                 sheet.write_number(row_index, index, float(value))
@@ -166,7 +173,7 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
         column = len(labels) + offset
         total = _number(balance.totals.get(name)) or 0.0
         if len(rows):
-            cells = xlsxwriter.utility.xl_range(first_data, column, last_data, column)
+            cells = xl_range(first_data, column, last_data, column)
             # A formula the user can audit, with the engine's exact total as its cached value.
             sheet.write_formula(total_row, column, f"=SUM({cells})", styles["total"], total)
         else:
@@ -197,6 +204,8 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
 
 def aged_balance_xlsx(by_customer, by_document, header: ExportHeader) -> bytes:
     """A workbook with one sheet per customer row and one per document row, header block on each."""
+    import xlsxwriter
+
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True, **WORKBOOK_OPTIONS})
     cells = TextCells(workbook)
@@ -235,7 +244,7 @@ def _csv_cell(value, lang: str, dialect: str) -> str:
     as_date = _cell_date(value)
     if as_date is not None and not isinstance(value, str):
         return format_date(as_date, lang)
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if _missing(value):
         return ""
     if isinstance(value, numbers.Integral):  # days past due, counts: negative ones stay numbers
         return str(int(value))
@@ -259,8 +268,7 @@ def aged_balance_csv(balance, header: ExportHeader, dialect: str = "fr") -> byte
     text = io.StringIO()
     writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([spreadsheet_text(column_title(name, lang)) for name in labels + amounts])
-    for record in balance.rows.itertuples(index=False):
-        values = dict(zip(balance.rows.columns, record))
+    for values in row_dicts(balance.rows):
         row = [_csv_cell(_label_value(name, values[name], lang), lang, dialect) for name in labels]
         row += [_csv_number(values[name], dialect) for name in amounts]
         writer.writerow(row)

@@ -11,11 +11,9 @@ from contextlib import contextmanager, suppress
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.filters import Filters
@@ -27,6 +25,10 @@ from kpi.registry import (
     missing_columns,
     refresh_document_status,
 )
+
+if TYPE_CHECKING:  # a report never needs pandas: `frame` callers load it through pyarrow's to_pandas
+    import pandas as pd
+    import pyarrow as pa
 
 
 # DuckDB takes up to 80 % of the machine's memory by default; a local app shares the machine,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -106,17 +109,31 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def missing_columns(connection: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, list[str]]:
-    """Columns of ADDED_COLUMNS that a stored table lacks, by table (tables absent altogether are not listed)."""
-    rows = connection.execute(
-        "SELECT table_name, list(column_name) FROM duckdb_columns()"
-        " WHERE database_name = coalesce($database, current_database()) AND schema_name = 'main'"
-        " GROUP BY table_name",
-        {"database": database},
-    ).fetchall()
-    stored = dict(rows)
-    return {table: [c for c in columns if c not in stored[table]]
-            for table, columns in ADDED_COLUMNS.items()
-            if table in stored and any(c not in stored[table] for c in columns)}
+    """Columns of ADDED_COLUMNS that a stored table lacks, by table (tables absent altogether are not listed).
+
+    Each table is looked up by name: listing duckdb_columns() makes a new DuckDB instance build its
+    system views first (about 30 ms, paid by every command that opens a workspace). A table that is
+    absent fails its lookup, which would abort a transaction: call this outside of one, as
+    migrate_schema does.
+    """
+    if database is None:
+        database = connection.execute("SELECT current_database()").fetchall()[0][0]
+    missing = {}
+    for table, columns in ADDED_COLUMNS.items():
+        try:
+            stored = {row[0] for row in connection.execute(
+                "SELECT name FROM pragma_table_info($table)", {"table": f"{_quoted(database)}.main.{_quoted(table)}"},
+            ).fetchall()}
+        except duckdb.CatalogException:
+            continue
+        lacking = [column for column in columns if column not in stored]
+        if lacking:
+            missing[table] = lacking
+    return missing
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def migrate_schema(connection: duckdb.DuckDBPyConnection) -> bool:
@@ -152,7 +169,59 @@ def refresh_document_status(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(named_query("document_status_refresh").sql)
 
 
-def install_macros(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create every KPI macro on an in-memory connection: they follow the code, never a stored file."""
+_DEFINED = re.compile(r"CREATE\s+OR\s+REPLACE\s+(?:TEMP\s+)?MACRO\s+(\w+)", re.IGNORECASE)
+_CALLED = re.compile(r"\b(\w+)\s*\(")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@cache
+def _macro_graph() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """The file of MACRO_FILES that defines each macro, and the files whose macros each file calls."""
+    owner = {macro: name for name in MACRO_FILES for macro in _DEFINED.findall(named_query(name).sql)}
+    calls = {}
     for name in MACRO_FILES:
+        called = _CALLED.findall(_COMMENT.sub("", named_query(name).sql))
+        calls[name] = frozenset(owner[macro] for macro in called if macro in owner) - {name}
+    return owner, calls
+
+
+def macro_files(macros: Iterable[str]) -> tuple[str, ...]:
+    """The files that define these macros and, transitively, every macro they call, in install order."""
+    owner, calls = _macro_graph()
+    macros = tuple(macros)
+    unknown = sorted(set(macros) - set(owner))
+    if unknown:
+        raise ValueError(f"no file of kpi/sql defines the macros {', '.join(unknown)}")
+    needed: set[str] = set()
+    pending = [owner[macro] for macro in macros]
+    while pending:
+        name = pending.pop()
+        if name not in needed:
+            needed.add(name)
+            pending.extend(calls[name])
+    return tuple(name for name in MACRO_FILES if name in needed)
+
+
+# DuckDB binds a macro's body when it is created, and with it every macro the body calls: creating all
+# of them takes about 0.3 s, as long as a report's query at a million invoices. A process that runs a
+# few known queries (the command line) opens its ledger inside `only_macros` and pays for those alone.
+_WANTED: ContextVar[tuple[str, ...] | None] = ContextVar("wanted_macros", default=None)
+
+
+@contextmanager
+def only_macros(*macros: str) -> Iterator[None]:
+    """Ledgers created in the block install these macros and those they call, not all of MACRO_FILES."""
+    token = _WANTED.set(macro_files(macros))
+    try:
+        yield
+    finally:
+        _WANTED.reset(token)
+
+
+def install_macros(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create the KPI macros on an in-memory connection: they follow the code, never a stored file.
+
+    Every one of them, unless the ledger is made inside `only_macros`.
+    """
+    for name in _WANTED.get() or MACRO_FILES:
         connection.execute(named_query(name).sql)

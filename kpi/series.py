@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kpi.filters import Filters
 from kpi.ledger import Ledger
 from kpi.periods import Period
 from kpi.report import AGING_KEYS, PeriodReport, period_reports
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The macros monthly_reports's query calls (registry.only_macros).
+SERIES_MACROS = ("period_kpis",)
 
 
 def months_between(start: date, end: date) -> list[Period]:
@@ -21,8 +26,8 @@ def monthly_reports(ledger: Ledger, start: date, end: date, filters: Filters = F
     return period_reports(ledger, months_between(start, end), filters)
 
 
-def monthly_series(ledger: Ledger, start: date, end: date, filters: Filters = Filters()) -> pd.DataFrame:
-    """One row per month: the JSON report's keys flattened (aging buckets as `aging_<key>`)."""
+def monthly_rows(ledger: Ledger, start: date, end: date, filters: Filters = Filters()) -> list[dict]:
+    """One dict per month: the JSON report's keys flattened (aging buckets as `aging_<key>`)."""
     rows = []
     for report in monthly_reports(ledger, start, end, filters):
         flat = report.to_json_dict()
@@ -38,7 +43,14 @@ def monthly_series(ledger: Ledger, start: date, end: date, filters: Filters = Fi
                 **{f"aging_{key}": aging[key] for key in AGING_KEYS},
             }
         )
-    return pd.DataFrame(rows)
+    return rows
+
+
+def monthly_series(ledger: Ledger, start: date, end: date, filters: Filters = Filters()) -> pd.DataFrame:
+    """monthly_rows as a frame, one row per month."""
+    import pandas as pd
+
+    return pd.DataFrame(monthly_rows(ledger, start, end, filters))
 
 
 def aging_history(ledger: Ledger, start: date, end: date, filters: Filters = Filters()) -> pd.DataFrame:

@@ -16,12 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.errors import (
@@ -34,12 +31,16 @@ from kpi.errors import (
     WorkspaceNotFound,
     WorkspaceReadOnly,
 )
-from kpi.importers import ImportFailed, ImportIssue, ImportReport, ImportResult, read_files
-from kpi.importers.reading import expand_paths
 from kpi.ledger import Ledger, insert_canonical, registered
 from kpi.messages import Message
 from kpi.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
 from kpi.store import WORKSPACE_ALIAS, serving
+
+if TYPE_CHECKING:  # the importers and pandas load only when a file is read: opening a workspace needs neither
+    import pandas as pd
+    import pyarrow as pa
+
+    from kpi.importers import ImportReport, ImportResult
 
 __all__ = ["DATABASE_NAME", "StoredImport", "Workspace", "WorkspaceBusy", "default_home", "ensure_demo_workspace",
            "is_workspace", "list_workspaces"]
@@ -285,6 +286,9 @@ class Workspace:
     def _import_once(self, paths: list[Path], options: dict,
                      read: Callable[..., ImportResult] | None = None) -> StoredImport | None:
         """Parse, then store unless another import changed the workspace meanwhile (then None)."""
+        from kpi.importers import read_files
+        from kpi.importers.reading import expand_paths
+
         state, known = None, None
         if self.exists():
             # A workspace holds one currency: amounts in another are refused, not stored as euros.
@@ -611,11 +615,15 @@ def _activity_rows(connection: duckdb.DuckDBPyConnection) -> int:
 
 
 def _total(table: pa.Table) -> Decimal:
+    import pyarrow.compute as pc
+
     return pc.sum(table.column("amount")).as_py() or Decimal("0.00")
 
 
 def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger) -> None:
     """An id already stored with other content means a corrected export: the user must choose."""
+    from kpi.importers import ImportFailed, ImportIssue
+
     with registered(connection, incoming_documents=canonical.documents, incoming_settlements=canonical.settlements):
         conflicts = connection.execute(
             "SELECT i.document_id, d.import_id FROM incoming_documents i JOIN documents d USING (document_id)"

@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import kpi.importers
 import kpi.workspace
 from kpi.errors import DiskFull, WorkspaceBusy, WorkspaceCorrupted, WorkspaceReadOnly
 from kpi.importers import ImportFailed
@@ -115,7 +116,7 @@ def test_a_read_only_workspace_is_read_and_refuses_imports_before_parsing(stored
 
     parsed = []
     monkeypatch.setattr(os, "access", access)
-    monkeypatch.setattr(kpi.workspace, "read_files", lambda *a, **k: parsed.append(a))
+    monkeypatch.setattr(kpi.importers, "read_files", lambda *a, **k: parsed.append(a))
     before = contents(stored)
     with pytest.raises(WorkspaceReadOnly) as error:
         stored.import_files(MATCHING_FILES)
@@ -490,7 +491,7 @@ def test_an_import_committed_while_another_parses_is_validated_against(tmp_path,
     extra = tmp_path / "more-settlements.csv"
     extra.write_text("settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
                      "C-102,F-102,M1,2026-03-20,100.00,credit,A-101\n", encoding="utf-8")
-    real_read_files = kpi.workspace.read_files
+    real_read_files = kpi.importers.read_files
     reads = []
 
     def read_while_another_commits(paths, **options):
@@ -500,7 +501,7 @@ def test_an_import_committed_while_another_parses_is_validated_against(tmp_path,
             Workspace(workspace.path).import_files([MATCHING / "settlements.csv"])
         return result
 
-    monkeypatch.setattr(kpi.workspace, "read_files", read_while_another_commits)
+    monkeypatch.setattr(kpi.importers, "read_files", read_while_another_commits)
     with pytest.raises(ImportFailed) as refused:
         workspace.import_files([extra])
     assert "A-101" in str(refused.value)

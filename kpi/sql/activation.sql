@@ -13,8 +13,8 @@ late_customers AS (
 ),
 paying_customers AS (
     SELECT DISTINCT p.period_start, p.period_end, s.customer_id
-    FROM periods AS p JOIN ledger_settlements(customers, activities) AS s
-      ON s.kind = 'cash' AND s.date >= p.period_start AND s.date <= p.period_end
+    FROM period_days(starts, ends) AS p JOIN ledger_settlements(customers, activities) AS s
+      ON s.kind = 'cash' AND s.date = p.day
 )
 SELECT l.period_start, l.period_end,
        count(*) AS late_customers,

@@ -5,9 +5,8 @@ CREATE OR REPLACE MACRO payment_delays(starts, ends, customers, activities) AS T
 SELECT p.period_start, p.period_end,
        sum(s.amount * (s.date - d.issue_date)) / nullif(sum(s.amount), 0) AS avg_days_to_collect,
        sum(s.amount * greatest(s.date - d.due_date, 0)) / nullif(sum(s.amount), 0) AS avg_days_late
-FROM periods_of(starts, ends) AS p
-JOIN ledger_settlements(customers, activities) AS s
-  ON s.date >= p.period_start AND s.date <= p.period_end
+FROM period_days(starts, ends) AS p
+JOIN ledger_settlements(customers, activities) AS s ON s.date = p.day
 JOIN ledger_documents(customers, activities) AS d ON d.document_id = s.document_id
 WHERE s.kind = 'cash' AND d.amount > 0
 GROUP BY p.period_start, p.period_end;

@@ -1,0 +1,55 @@
+"""The command line loads what a command uses, no more: a report, aged balance or series on a workspace
+imports neither pandas nor a chart, app or document renderer (issue 12: importing pandas alone takes
+longer than the query at a million invoices)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpi.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data" / "demo"
+# The frame library, the charts, the app, the document renderers, and the importers that load pandas.
+UNUSED = ("pandas", "altair", "vl_convert", "streamlit", "reportlab", "weasyprint", "jinja2", "openpyxl",
+          "xlsxwriter", "python_calamine", "kpi.importers")
+# Runs one command in a fresh interpreter, then says which of UNUSED it loaded.
+CHECK = """
+import io, json, sys
+from kpi.cli import main
+status = main(sys.argv[2:], out=io.StringIO())
+print(json.dumps({"status": status, "loaded": [m for m in json.loads(sys.argv[1]) if m in sys.modules]}))
+"""
+COMMANDS = {
+    "report json": ("report", "--from", "2026-01-01", "--to", "2026-06-30", "--format", "json"),
+    "report table": ("report", "--from", "2026-01-01", "--to", "2026-06-30"),
+    "aging by customer": ("aging", "--as-of", "2026-06-30", "--by", "customer"),
+    "aging csv": ("aging", "--as-of", "2026-06-30", "--by", "customer", "--format", "csv"),
+    "aging by document": ("aging", "--as-of", "2026-06-30", "--by", "document", "--apply-credits", "oldest"),
+    "series csv": ("series", "--from", "2025-11-01", "--to", "2026-10-31"),
+    "series json": ("series", "--from", "2025-11-01", "--to", "2026-10-31", "--format", "json"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_workspace(tmp_path_factory) -> Path:
+    """The demo ledger with its four activity logs, so that every query of the report runs."""
+    path = tmp_path_factory.mktemp("imports") / "demo"
+    Workspace(path).import_files(sorted(DEMO.glob("*.csv")))
+    return path
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_command_on_a_workspace_loads_no_frame_library_nor_renderer(demo_workspace, command):
+    name, *options = COMMANDS[command]
+    run = subprocess.run([sys.executable, "-c", CHECK, json.dumps(UNUSED), name, str(demo_workspace), *options],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.splitlines()[-1]) == {"status": 0, "loaded": []}
