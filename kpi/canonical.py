@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from kpi.names import ACTIVITY_TABLES, UNASSIGNED_ACTIVITY
+
 MONEY = pa.decimal128(18, 2)
 
 DOCUMENTS_SCHEMA = pa.schema(
@@ -86,12 +88,12 @@ ACTIVITY_SCHEMAS = {
     "payment_plans": PAYMENT_PLANS_SCHEMA,
     "collection_costs": COLLECTION_COSTS_SCHEMA,
 }
+assert {name: schema.names[0] for name, schema in ACTIVITY_SCHEMAS.items()} == ACTIVITY_TABLES
 REMINDER_CHANNELS = ("email", "phone", "letter", "formal_notice", "agency", "legal", "other")
 COST_CATEGORIES = ("staff", "agency", "legal", "insurance", "other")
 
 # A `credit` moves no money: it cancels part of an invoice with part of a credit note (KPI-SPEC §1).
 SETTLEMENT_KINDS = ("cash", "writeoff", "credit")
-UNASSIGNED_ACTIVITY = "Unassigned"
 
 
 @dataclass(frozen=True)

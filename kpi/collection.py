@@ -16,9 +16,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kpi.aging import DEFAULT_EDGES, bucket_keys
-from kpi.canonical import ACTIVITY_SCHEMAS
 from kpi.filters import Filters
 from kpi.ledger import Ledger
+from kpi.names import ACTIVITY_TABLES
 from kpi.periods import Period
 
 if TYPE_CHECKING:  # the period report reads this module without pandas
@@ -127,9 +127,9 @@ def activity_settings(ledger: Ledger) -> ActivitySettings:
 def imported_logs(ledger: Ledger) -> frozenset[str]:
     """The collection-activity logs that hold at least one row: 'disputes', 'reminders', 'payment_plans', 'collection_costs'."""
     counts = ledger.query(
-        "SELECT " + ", ".join(f"(SELECT count(*) > 0 FROM {table})" for table in ACTIVITY_SCHEMAS)
+        "SELECT " + ", ".join(f"(SELECT count(*) > 0 FROM {table})" for table in ACTIVITY_TABLES)
     ).fetchall()[0]
-    return frozenset(table for table, present in zip(ACTIVITY_SCHEMAS, counts) if present)
+    return frozenset(table for table, present in zip(ACTIVITY_TABLES, counts) if present)
 
 
 @dataclass(frozen=True)

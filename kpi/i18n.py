@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from kpi.canonical import UNASSIGNED_ACTIVITY
+from kpi.names import UNASSIGNED_ACTIVITY
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"

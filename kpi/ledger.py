@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.filters import Filters
+from kpi.names import ACTIVITY_TABLES, CANONICAL_TABLES
 from kpi.registry import (
     ADDED_COLUMNS,
     create_schema,
@@ -29,6 +29,8 @@ from kpi.registry import (
 if TYPE_CHECKING:  # a report never needs pandas: `frame` callers load it through pyarrow's to_pandas
     import pandas as pd
     import pyarrow as pa
+
+    from kpi.canonical import CanonicalLedger
 
 
 # DuckDB takes up to 80 % of the machine's memory by default; a local app shares the machine,
@@ -76,7 +78,6 @@ def registered(connection: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Ite
         connection.unregister(name)
 
 
-CANONICAL_TABLES = ("documents", "settlements", "imports", "settings") + tuple(ACTIVITY_SCHEMAS)
 
 
 class Ledger:
@@ -207,6 +208,8 @@ class Ledger:
             " FROM ledger_settlements($customers, $activities) ORDER BY date, settlement_id",
             params,
         )
+        from kpi.canonical import CanonicalLedger
+
         return CanonicalLedger(documents, settlements)
 
     def counts(self) -> dict[str, int]:
@@ -248,7 +251,7 @@ def insert_activity(connection: duckdb.DuckDBPyConnection, canonical: CanonicalL
     for table, incoming in canonical.activity_tables().items():
         if incoming.num_rows == 0:
             continue
-        key = ACTIVITY_SCHEMAS[table].names[0]
+        key = ACTIVITY_TABLES[table]
         with registered(connection, incoming_activity=incoming):
             inserted += connection.execute(
                 f"INSERT INTO {table} BY NAME SELECT *, $import_id AS import_id FROM incoming_activity"

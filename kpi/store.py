@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from kpi.errors import WorkspaceReadOnly
-from kpi.ledger import CANONICAL_TABLES, Ledger, engine_connection
+from kpi.ledger import Ledger, engine_connection
+from kpi.names import CANONICAL_TABLES
 from kpi.registry import ADDED_COLUMNS, create_schema, install_macros, missing_columns
 
 if TYPE_CHECKING:

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
-from kpi.canonical import ACTIVITY_SCHEMAS, CanonicalLedger
 from kpi.errors import (
     DiskFull,
     EncoursError,
@@ -33,6 +32,7 @@ from kpi.errors import (
 )
 from kpi.ledger import Ledger, insert_canonical, registered
 from kpi.messages import Message
+from kpi.names import ACTIVITY_TABLES
 from kpi.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
 from kpi.store import WORKSPACE_ALIAS, serving
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the importers and pandas load only when a file is read: ope
     import pandas as pd
     import pyarrow as pa
 
+    from kpi.canonical import CanonicalLedger
     from kpi.importers import ImportReport, ImportResult
 
 __all__ = ["DATABASE_NAME", "StoredImport", "Workspace", "WorkspaceBusy", "default_home", "ensure_demo_workspace",
@@ -273,7 +274,7 @@ class Workspace:
                 found = connection.execute("SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}).fetchall()[0][0]
                 if not found:
                     raise ImportNotFound(self.path, import_id)
-                for table in ("settlements", "documents", *ACTIVITY_SCHEMAS, "imports"):
+                for table in ("settlements", "documents", *ACTIVITY_TABLES, "imports"):
                     connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
                 refresh_document_status(connection)
                 connection.execute("COMMIT")
@@ -611,7 +612,7 @@ def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, re
 
 
 def _activity_rows(connection: duckdb.DuckDBPyConnection) -> int:
-    return sum(connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] for table in ACTIVITY_SCHEMAS)
+    return sum(connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] for table in ACTIVITY_TABLES)
 
 
 def _total(table: pa.Table) -> Decimal:
@@ -658,6 +659,8 @@ def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canoni
     for table, incoming in canonical.activity_tables().items():
         if incoming.num_rows == 0:
             continue
+        from kpi.canonical import ACTIVITY_SCHEMAS
+
         key, *content = ACTIVITY_SCHEMAS[table].names
         with registered(connection, incoming_activity=incoming):
             conflicts += connection.execute(
