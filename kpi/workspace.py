@@ -257,6 +257,10 @@ class Workspace:
         self._check_writable()
         unborn = first_missing_folder(self.path)
         try:
+            # Canonical files DuckDB reads itself, unless the caller parses them its own way (the app, in a sandbox).
+            stored = self._import_native(paths, options) if read is None else None
+            if stored is not None:
+                return stored
             for _ in range(STALE_RETRIES):
                 stored = self._import_once(paths, options, read)
                 if stored is not None:
@@ -283,6 +287,54 @@ class Workspace:
                 raise
 
     # -- inside an import --------------------------------------------------------------------
+
+    def _import_native(self, paths: list[Path], options: dict) -> StoredImport | None:
+        """Canonical files DuckDB reads and checks itself (kpi/importers/native.py), stored in one transaction
+        as `_import_once` stores them; None when they need the Python readers, which then read them as always
+        and word any refusal.  Reading happens under the write lock here: the files are checked against the
+        rows stored, in the transaction that stores them."""
+        from kpi.importers import native
+        from kpi.importers.reading import expand_paths
+
+        if serving(self.database) is not None:
+            return None  # the app's server stores through its shared connection, files parsed in a sandbox
+        if self.exists():
+            stored_currency = self.settings().get("currency")
+            if stored_currency and "currency" not in options:
+                options = {**options, "currency": stored_currency}
+        plan = native.plan(paths, options, mappings_dir=self.mappings_dir)
+        if plan is None:
+            return None
+        fingerprint = _fingerprint(expand_paths(paths))
+        if self.exists():
+            with _SpaceGuard(self.database) as guard, self._write() as connection:
+                create_schema(connection)
+                guard.remember()
+                done = _native_transaction(connection, plan, fingerprint)
+        else:
+            # A first import: built aside and linked into place, as _create_with does.
+            with self._explained():
+                self.path.mkdir(parents=True, exist_ok=True)
+            unborn = self.path / f".{DATABASE_NAME}.{os.getpid()}{UNBORN_SUFFIX}"
+            _remove_database_files(unborn)
+            try:
+                with self._explained():
+                    connection = duckdb.connect(str(unborn))
+                    try:
+                        create_schema(connection)
+                        done = _native_transaction(connection, plan, fingerprint)
+                        connection.execute("CHECKPOINT")
+                    finally:
+                        with suppress(duckdb.Error):
+                            connection.close()
+                    if done is not None and not _publish(unborn, self.database):
+                        done = None  # another process was first: the usual path finds what it stored
+            finally:
+                _remove_database_files(unborn)
+        if done is None:
+            return None
+        return StoredImport(done.import_id, done.already_imported, done.report, done.documents, done.settlements,
+                            done.skipped_identical)
 
     def _import_once(self, paths: list[Path], options: dict,
                      read: Callable[..., ImportResult] | None = None) -> StoredImport | None:
@@ -523,6 +575,20 @@ class _SpaceGuard:
                 pass  # the space stays taken; the data is as it was all the same
             finally:
                 fcntl.lockf(self.descriptor, fcntl.LOCK_UN)
+
+
+def _native_transaction(connection: duckdb.DuckDBPyConnection, plan, fingerprint: str):
+    """native.import_into in a transaction of its own: committed when it stored the files, rolled back otherwise."""
+    from kpi.importers import native
+
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        done = native.import_into(connection, plan, fingerprint)
+        connection.execute("COMMIT" if done is not None and not done.already_imported else "ROLLBACK")
+    except BaseException:
+        _rollback_quietly(connection)
+        raise
+    return done
 
 
 def _import_state(connection: duckdb.DuckDBPyConnection) -> list:
