@@ -15,9 +15,8 @@ Python way, which gives its exact messages: they cannot differ, since this path 
 
 CSV files are also checked byte by byte (`_plain_bytes`): no control character but the line feed, no
 quote, none of the characters the readers strip or trim (C1 controls, U+FEFF, U+200B, U+2060, Unicode
-spaces), and lead bytes of rare or invalid UTF-8 forms refused outright.  The bytes DuckDB kept per
-row, with one separator between cells and one line feed per line, must add up to the file's size:
-any line DuckDB would have read differently (a trailing separator, a blank line) breaks the sum.
+spaces), and lead bytes of rare or invalid UTF-8 forms refused outright; and every line must hold as many
+separators as the header, and be a row DuckDB read (`_csv_lines`).
 """
 
 from __future__ import annotations
@@ -63,7 +62,6 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 
 # The only forms of dates and amounts taken: each reads the same in DuckDB and in the Python readers
 # (dates.py's and amounts.py's fast paths), to the day and to the cent.
-ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 PLAIN_AMOUNT = r"-?(0|[1-9]\d{0,15})(\.\d{1,2})?"
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # dates.py refuses other years
 # In a Parquet file's text: what tables.py strips (controls, U+FEFF, U+200B, U+2060) or trims (Unicode
@@ -76,7 +74,9 @@ PARQUET_UNSEEN = (r"[\x{00}-\x{1F}\x{7F}-\x{A0}\x{1680}\x{2000}-\x{200B}\x{2028}
 # or invalid forms; the leads of legitimate but suspect sequences are looked at more closely.
 _REFUSED = bytes(b for b in range(0x20) if b != 0x0A) + b'"\x7f\xc0\xc1\xe0\xed\xf0' + bytes(range(0xF4, 0x100))
 _SUSPECT_LEADS = b"\xc2\xe1\xe2\xe3\xef"
-_ORDINARY = bytes(b for b in range(0x100) if b not in _REFUSED + _SUSPECT_LEADS)
+_SEPARATORS = b",\n"
+# Deleted from a file's bytes, these leave its separators and whatever must be looked at.
+_ORDINARY = bytes(b for b in range(0x100) if b not in _REFUSED + _SUSPECT_LEADS + _SEPARATORS)
 # After those leads: C1 controls and U+00A0 (C2 80–A0), U+1680, U+2000–U+200B, U+2028, U+2029, U+202F,
 # U+205F, U+2060, U+3000, U+FEFF.
 _STRIPPED_OR_TRIMMED = {
@@ -249,14 +249,18 @@ def _detected_mapping(name: str, fmt: str, headers: tuple[str, ...], kind: str, 
 
 # --- loading -----------------------------------------------------------------------------------------
 
+# Staged rows: the columns of the ledger's table first, in its order (a ledger in memory keeps the staged
+# settlements as its table, the checks' columns dropped), then what the checks read.
 _STAGED = {
-    "documents": ("file_index INTEGER, document_id VARCHAR, customer_id VARCHAR, customer_name VARCHAR,"
-                  " activity VARCHAR, issue_date DATE, due_date DATE, amount DECIMAL(18,2), no_activity BOOLEAN,"
-                  " pointed BOOLEAN, fault BOOLEAN, line_bytes BIGINT, text_bytes BIGINT"),
-    "settlements": ("file_index INTEGER, settlement_id VARCHAR, document_id VARCHAR, customer_id VARCHAR,"
-                    " date DATE, amount DECIMAL(18,2), kind VARCHAR, source_document_id VARCHAR, pointed BOOLEAN,"
-                    " fault BOOLEAN, line_bytes BIGINT, text_bytes BIGINT"),
+    "documents": ("document_id VARCHAR, customer_id VARCHAR, customer_name VARCHAR, activity VARCHAR,"
+                  " issue_date DATE, due_date DATE, amount DECIMAL(18,2), due_date_derived BOOLEAN DEFAULT false,"
+                  " import_id INTEGER DEFAULT 0, open_until DATE"),
+    "settlements": ("settlement_id VARCHAR, document_id VARCHAR, customer_id VARCHAR, date DATE,"
+                    " amount DECIMAL(18,2), kind VARCHAR, import_id INTEGER, source_document_id VARCHAR"),
 }
+_CHECKED = {"documents": ("file_index INTEGER", "no_activity BOOLEAN", "pointed BOOLEAN", "fault BOOLEAN",
+                          "text_bytes BIGINT"),
+            "settlements": ("file_index INTEGER", "pointed BOOLEAN", "fault BOOLEAN", "text_bytes BIGINT")}
 # Columns that hold free text (dates and amounts are checked by their form).
 _TEXT = {"documents": ("document_id", "customer_id", "customer_name", "activity"),
          "settlements": ("settlement_id", "document_id", "customer_id", "kind", "source_document_id")}
@@ -273,30 +277,36 @@ class Staged:
     file: CanonicalFile
     start: int
     rows: int
-    size: int
-    ends_with_newline: bool
+    lines: int  # CSV: the file's lines, header included
 
 
-def _plain_bytes(data: bytes) -> bool:
-    """Whether a CSV file's bytes hold nothing the readers would strip, trim, unquote or decode otherwise."""
+def _plain_lines(data: bytes, width: int) -> int | None:
+    """The lines of a CSV file whose bytes hold nothing the readers would strip, trim, unquote or decode otherwise,
+    and each line of which holds `width` − 1 separators; None otherwise.
+
+    One pass deletes every ordinary byte: what is left is the separators, line by line, and any byte to look at.
+    """
     found = data.translate(None, _ORDINARY)
-    if not found:
-        return True
-    leads = set(found)
-    if leads - set(_SUSPECT_LEADS):
-        return False
-    return not any(_STRIPPED_OR_TRIMMED[lead].search(data) for lead in leads)
+    separators = found.translate(None, _REFUSED + _SUSPECT_LEADS)
+    if len(separators) != len(found):
+        leads = set(found.translate(None, _SEPARATORS))
+        if leads - set(_SUSPECT_LEADS) or any(_STRIPPED_OR_TRIMMED[lead].search(data) for lead in leads):
+            return None
+    line = b"," * (width - 1) + b"\n"
+    lines = separators.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    expected = line * lines if data.endswith(b"\n") else line * (lines - 1) + line[:-1]
+    return lines if separators == expected else None
 
 
 def _text_checks(kind: str, fmt: str) -> list[str]:
     checks = []
     for column in _TEXT[kind]:
-        clean = f"NOT (starts_with({column}, ' ') OR ends_with({column}, ' '))"
+        clean = f"NOT ({column} LIKE ' %' OR {column} LIKE '% ')"
         if fmt == "parquet":
             clean += f" AND NOT regexp_matches({column}, '{PARQUET_UNSEEN}')"
         checks.append(f"coalesce({clean}, true)")
     identifier = _ID[kind]
-    checks.append(f"NOT contains(lower({identifier}), 'tota')")
+    checks.append(f"{identifier} NOT ILIKE '%tota%'")
     return checks
 
 
@@ -304,8 +314,9 @@ def _date_checks(kind: str, fmt: str) -> list[str]:
     checks = []
     for column in DATE_COLUMNS[kind]:
         if fmt == "csv":
-            checks.append(f"regexp_full_match(raw_{column}, '{ISO_DATE}')")
-        checks.append(f"year(typed_{column}) BETWEEN {FIRST_YEAR} AND {LAST_YEAR}")
+            # Written back, the date is the text read: the text was 2026-03-31, with nothing else.
+            checks.append(f"typed_{column}::VARCHAR = raw_{column}")
+        checks.append(f"typed_{column} BETWEEN DATE '{FIRST_YEAR}-01-01' AND DATE '{LAST_YEAR}-12-31'")
     return checks
 
 
@@ -325,8 +336,6 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
         typed = ", ".join([f"TRY_CAST({c} AS DATE) AS typed_{c}" for c in DATE_COLUMNS[kind]]
                           + ["TRY_CAST(amount AS DECIMAL(18,2)) AS typed_amount"])
         amount_form = f"regexp_full_match(raw_amount, '{PLAIN_AMOUNT}') AND typed_amount IS NOT NULL"
-        # Every byte of a line is a cell's, a separator or the line feed (checked against the file's size).
-        line_bytes = " + ".join(f"coalesce(strlen(raw_{h}), 0)" for h in headers) + f" + {len(headers) - 1}"
         # amounts.py reports the decimal mark the text shows: a point, or none in a file of whole amounts.
         pointed = "contains(raw_amount, '.')"
     else:
@@ -336,11 +345,11 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
         typed = ", ".join([f"{c} AS typed_{c}" for c in DATE_COLUMNS[kind]]
                           + ["amount::DECIMAL(18,2) AS typed_amount"])
         amount_form = "typed_amount IS NOT NULL"
-        line_bytes = "0"
         pointed = "true"  # a decimal type of two places: amounts.typed_decimal_mark says '.'
     if kind == "settlements" and "source_document_id" not in headers:
         texts += ", NULL::VARCHAR AS source_document_id"
-    text_bytes = " + ".join(f"coalesce(strlen(raw_{c}), 0)" for c in _TEXT[kind] if c in headers)
+    text_bytes = " + ".join(f"coalesce(strlen(raw_{c}), 0)" for c in _TEXT[kind] if c in headers) \
+        if fmt == "parquet" else "0"
     if kind == "documents":
         checks = ["document_id IS NOT NULL", "customer_id IS NOT NULL", amount_form,
                   *_date_checks(kind, fmt), *_text_checks(kind, fmt),
@@ -348,8 +357,8 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
                   "NOT (typed_due_date < typed_issue_date AND typed_amount >= 0)"]
         body = ("document_id, customer_id, coalesce(customer_name, customer_id) AS customer_name,"
                 f" coalesce(activity, '{UNASSIGNED_ACTIVITY}') AS activity, typed_issue_date AS issue_date,"
-                " typed_due_date AS due_date, typed_amount AS amount, activity IS NULL AS no_activity,"
-                f" {pointed} AS pointed")
+                f" typed_due_date AS due_date, typed_amount AS amount, {index} AS file_index,"
+                " activity IS NULL AS no_activity")
     else:
         checks = ["settlement_id IS NOT NULL", "customer_id IS NOT NULL", amount_form, "typed_amount > 0",
                   "kind IN ('cash', 'writeoff', 'credit')",
@@ -357,59 +366,85 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
                   "(kind <> 'credit' OR document_id IS NOT NULL)",
                   *_date_checks(kind, fmt), *_text_checks(kind, fmt)]
         body = ("settlement_id, document_id, customer_id, typed_date AS date, typed_amount AS amount, kind,"
-                f" source_document_id, {pointed} AS pointed")
+                f" 0::INTEGER AS import_id, source_document_id, {index} AS file_index")
     verdict = " AND ".join(f"({check})" for check in checks)
-    return (f"SELECT {index} AS file_index, {body}, NOT coalesce({verdict}, false) AS fault,"
-            f" {line_bytes} AS line_bytes, {text_bytes} AS text_bytes"
+    return (f"SELECT {body}, {pointed} AS pointed, NOT coalesce({verdict}, false) AS fault,"
+            f" {text_bytes} AS text_bytes"
             f" FROM (SELECT {raw}, {texts}, {typed} FROM {source})")
 
 
-def _stage(connection: duckdb.DuckDBPyConnection, plan: Plan) -> list[Staged] | None:
-    """Load every file into staged_documents / staged_settlements; None when a file is not plain enough."""
+def _stage(connection: duckdb.DuckDBPyConnection, plan: Plan, temporary: bool) -> list[Staged] | None:
+    """Load every file into staged_documents / staged_settlements (TEMP tables in a workspace's connection);
+    None when a file is not plain enough."""
     staged = []
-    for kind, definition in _STAGED.items():
-        connection.execute(f"CREATE OR REPLACE TEMP TABLE staged_{kind} ({definition})")
-        for index, file in plan.of_kind(kind):
-            size, ends_with_newline = 0, True
-            if file.format == "csv":
-                data = file.path.read_bytes()
-                if not _plain_bytes(data):
-                    return None
-                size, ends_with_newline = len(data), data.endswith(b"\n")
-                del data
-            connection.execute(f"INSERT INTO staged_{kind} {_select(kind, file, index)}", {"path": str(file.path)})
-            # Rows keep the file's order (DuckDB preserves insertion order), so a row's place in its file is its
-            # rowid's distance from the file's first.  Rowids start elsewhere inside a transaction: read them.
-            rows, start, end = connection.execute(
-                f"SELECT count(*), min(rowid), max(rowid) FROM staged_{kind} WHERE file_index = $index",
-                {"index": index}).fetchall()[0]
-            if rows and end - start + 1 != rows:
-                return None
-            staged.append(Staged(index, file, start or 0, rows, size, ends_with_newline))
+    for kind in _STAGED:
+        found = _stage_kind(connection, plan, kind, temporary)
+        if found is None:
+            return None
+        staged += found
     return staged
 
 
+def _stage_kind(connection: duckdb.DuckDBPyConnection, plan: Plan, kind: str, temporary: bool,
+                with_status: bool = False) -> list[Staged] | None:
+    """The files of one kind into staged_<kind>.  `with_status`: each document with its open_until, from the
+    `settlements` table already in place (a ledger in memory, whose settlements are staged first)."""
+    columns = ", ".join((_STAGED[kind], *_CHECKED[kind]))
+    connection.execute(f"CREATE OR REPLACE {'TEMP ' if temporary else ''}TABLE staged_{kind} ({columns})")
+    staged = []
+    for index, file in plan.of_kind(kind):
+        lines = 0
+        if file.format == "csv":
+            lines = _csv_lines(file)
+            if lines is None:
+                return None
+        select = _select(kind, file, index)
+        if with_status:
+            select = (f"SELECT i.*, document_open_until(i.amount, t.settled_total, t.last_settlement) AS open_until"
+                      f" FROM ({select}) AS i LEFT JOIN settled_documents() AS t USING (document_id)")
+        connection.execute(f"INSERT INTO staged_{kind} BY NAME {select}", {"path": str(file.path)})
+        # Rows keep the file's order (DuckDB preserves insertion order), so a row's place in its file is its
+        # rowid's distance from the file's first.  Rowids start elsewhere inside a transaction: read them.
+        rows, start, end = connection.execute(
+            f"SELECT count(*), min(rowid), max(rowid) FROM staged_{kind} WHERE file_index = $index",
+            {"index": index}).fetchall()[0]
+        if rows and end - start + 1 != rows:
+            return None
+        staged.append(Staged(index, file, start or 0, rows, lines))
+    return staged
+
+
+def _csv_lines(file: CanonicalFile) -> int | None:
+    """The lines of a plain CSV file (`_plain_lines`), none too long for tables.py; None otherwise.
+
+    DuckDB refuses a line with fewer fields, but takes one with a trailing separator and skips a blank one,
+    where Arrow (tables.py) refuses the first and counts rows past the second: with (fields − 1) separators on
+    every line and as many lines as rows + 1, there are none."""
+    from kpi.importers.dialect import first_long_line
+
+    data = file.path.read_bytes()
+    if first_long_line(data, MAX_LINE_BYTES) is not None:
+        return None
+    return _plain_lines(data, len(file.headers))
+
+
 def _files_plain(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) -> bool:
-    """Every file: rows within the limits, each one clean, and (CSV) every byte of the file accounted for."""
+    """Every file: rows within the limits, none at fault, and (CSV) as many lines as rows and header."""
     figures = {}
-    for kind in _STAGED:
-        for index, faults, longest, line_bytes, text_bytes in connection.execute(
-                f"SELECT file_index, count(*) FILTER (WHERE fault), max(line_bytes), sum(line_bytes), sum(text_bytes)"
-                f" FROM staged_{kind} GROUP BY file_index").fetchall():
-            figures[index] = (faults, longest, line_bytes, text_bytes)
+    for kind in {s.file.kind for s in staged}:
+        for index, faults, text_bytes in connection.execute(
+                f"SELECT file_index, count(*) FILTER (WHERE fault), sum(text_bytes) FROM staged_{kind}"
+                " GROUP BY file_index").fetchall():
+            figures[index] = (faults, text_bytes)
     for file in staged:
         if not 0 < file.rows <= MAX_ROWS or file.index not in figures:
             return False  # a file without rows is warned about by the Python path
-        faults, longest, line_bytes, text_bytes = figures[file.index]
+        faults, text_bytes = figures[file.index]
         if faults:
             return False
-        if file.file.format == "parquet":
-            if text_bytes > MAX_TEXT_BYTES:
-                return False
-            continue
-        header = len(",".join(file.file.headers)) + 1
-        read = header + int(line_bytes) + file.rows - (0 if file.ends_with_newline else 1)
-        if read != file.size or longest > MAX_LINE_BYTES:
+        if file.file.format == "parquet" and text_bytes > MAX_TEXT_BYTES:
+            return False
+        if file.file.format == "csv" and file.lines != file.rows + 1:
             return False
     return True
 
@@ -418,35 +453,55 @@ def _files_plain(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) ->
 
 def _catalogue(connection: duckdb.DuckDBPyConnection, stored: bool) -> None:
     """The documents settlements may name: this import's, then the stored ones not imported again."""
-    stored_part = (" UNION ALL SELECT document_id, customer_id, issue_date, amount FROM documents AS d"
+    stored_part = (" UNION ALL SELECT document_id, customer_id, issue_date, amount, false FROM documents AS d"
                    " WHERE NOT EXISTS (SELECT 1 FROM staged_documents AS s WHERE s.document_id = d.document_id)"
                    if stored else "")
-    connection.execute("CREATE OR REPLACE TEMP VIEW catalogue AS"
-                       " SELECT document_id, customer_id, issue_date, amount FROM staged_documents" + stored_part)
+    connection.execute("CREATE OR REPLACE TEMP VIEW catalogue AS SELECT document_id, customer_id, issue_date, amount,"
+                       " true AS imported FROM staged_documents" + stored_part)
 
 
-def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool) -> bool:
-    """What validation.check_ledger refuses, or drops as duplicates, is absent."""
+def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool,
+                       overpayments: bool) -> bool:
+    """What validation.check_ledger refuses, or drops as duplicates, is absent.  `keyed`: the rows go into tables
+    whose primary keys refuse a repeated id (the caller then falls back), so ids need no counting here.
+
+    With `overpayments`, leaves `settled_beyond`: the documents of this import settled beyond max(amount, 0),
+    the only ones that can be overpaid (validation._overpayments), for the report to word."""
     tolerance = {"tolerance": int(plan.tolerance_days)}
     documents_total = "(SELECT sum(abs(amount)) FROM staged_documents)"
     if stored:
         documents_total = f"({documents_total} + coalesce((SELECT sum(abs(amount)) FROM documents), 0))"
+    unique = ("(SELECT count(*) = count(DISTINCT document_id) FROM staged_documents)"
+              " AND (SELECT count(*) = count(DISTINCT settlement_id) FROM staged_settlements)") if not keyed else "true"
     within_money, unique = connection.execute(
         f"SELECT coalesce({documents_total} <= $limit, true)"
-        "    AND coalesce((SELECT sum(abs(amount)) FROM staged_settlements) <= $limit, true),"
-        " (SELECT count(*) = count(DISTINCT document_id) FROM staged_documents)"
-        "    AND (SELECT count(*) = count(DISTINCT settlement_id) FROM staged_settlements)",
+        f"    AND coalesce((SELECT sum(abs(amount)) FROM staged_settlements) <= $limit, true), {unique}",
         {"limit": MAX_TOTAL}).fetchall()[0]
     if not (within_money and unique):
         return False
     _catalogue(connection, stored)
-    linked = connection.execute(
-        "SELECT count(*) FROM staged_settlements AS s LEFT JOIN catalogue AS c ON c.document_id = s.document_id"
-        " WHERE s.document_id IS NOT NULL"
-        "   AND (c.document_id IS NULL OR c.customer_id <> s.customer_id"
-        "        OR s.date < c.issue_date - $tolerance::INTEGER)", tolerance).fetchall()[0][0]
-    if linked:
-        return False
+    # validation._link_payments: each settlement's document exists, is its customer's, and was issued at most
+    # `tolerance` days after it.  For the report, checked per document and customer (a document settled for two
+    # customers is a fault, so those totals are the document's when nothing is at fault), which finds in the same
+    # pass the documents settled beyond what they could take.
+    if not overpayments:
+        linked = connection.execute(
+            "SELECT count(*) FROM staged_settlements AS s LEFT JOIN catalogue AS c ON c.document_id = s.document_id"
+            " WHERE s.document_id IS NOT NULL AND (c.document_id IS NULL OR c.customer_id <> s.customer_id"
+            "   OR s.date < c.issue_date - $tolerance::INTEGER)", tolerance).fetchall()[0][0]
+        if linked:
+            return False
+    else:
+        connection.execute(
+            "CREATE OR REPLACE TEMP TABLE settled_beyond AS"
+            " WITH settled AS (SELECT document_id, customer_id, min(date) AS first_date, sum(amount) AS total"
+            "   FROM staged_settlements WHERE document_id IS NOT NULL GROUP BY ALL)"
+            " SELECT s.document_id, c.amount AS document_amount, c.document_id IS NULL OR c.customer_id <> s.customer_id"
+            "   OR s.first_date < c.issue_date - $tolerance::INTEGER AS fault"
+            " FROM settled AS s LEFT JOIN catalogue AS c USING (document_id)"
+            " WHERE fault OR (c.imported AND s.total > greatest(c.amount, 0))", tolerance)
+        if connection.execute("SELECT bool_or(fault) FROM settled_beyond").fetchall()[0][0]:
+            return False
     credits = connection.execute(
         "SELECT count(*) FROM staged_settlements AS s"
         " LEFT JOIN catalogue AS source ON source.document_id = s.source_document_id"
@@ -500,16 +555,13 @@ def _overpayments(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) -
     document had left (its settlements in date, then row, then file order) — count, Σ excess, and the first
     one's row, document and document amount."""
     rows = connection.execute(
-        "WITH local AS ("
-        "  SELECT s.file_index, s.rowid - r.start + r.first_row AS source_row, s.document_id, s.date, s.amount,"
-        "         s.kind = 'credit' AS credited, d.amount AS document_amount"
-        "  FROM staged_settlements AS s JOIN staged_documents AS d ON d.document_id = s.document_id"
+        # Only documents settled beyond max(amount, 0) have an excess: the running sums are taken over theirs.
+        "WITH local AS (SELECT s.file_index, s.rowid - r.start + r.first_row AS source_row, s.document_id, s.date,"
+        "   s.amount, s.kind = 'credit' AS credited, b.document_amount"
+        "   FROM staged_settlements AS s JOIN settled_beyond AS b USING (document_id)"
         f"  JOIN {_source_rows(staged)} ON r.file_index = s.file_index),"
-        " beyond AS (SELECT document_id FROM local GROUP BY document_id"
-        "   HAVING sum(amount) > greatest(any_value(document_amount), 0)),"
         " running AS (SELECT *, coalesce(sum(amount) OVER (PARTITION BY document_id ORDER BY date, source_row,"
-        "   file_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS settled_before"
-        "   FROM local SEMI JOIN beyond USING (document_id)),"
+        "   file_index ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS settled_before FROM local),"
         " excess AS (SELECT *, greatest(amount - greatest(greatest(document_amount, 0) - settled_before, 0), 0)"
         "   AS excess FROM running)"
         " SELECT file_index, credited, count(*), sum(excess),"
@@ -644,18 +696,20 @@ def _report(connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Stag
 
 def _drop_staged(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("DROP VIEW IF EXISTS catalogue")
+    connection.execute("DROP TABLE IF EXISTS settled_beyond")
     for kind in _STAGED:
         connection.execute(f"DROP TABLE IF EXISTS staged_{kind}")
 
 
-def _checked(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool) -> list[Staged] | None:
+def _checked(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool) -> list[Staged] | None:
     """The files staged and every check passed, or None.  DuckDB refusing a file (invalid UTF-8, a wrong
     number of fields…) is one more reason to let the Python readers say what is wrong."""
     try:
-        staged = _stage(connection, plan)
+        staged = _stage(connection, plan, temporary=keyed)
     except UNREADABLE:
         return None
-    if staged is None or not _files_plain(connection, staged) or not _ledger_consistent(connection, plan, stored):
+    if staged is None or not _files_plain(connection, staged) \
+            or not _ledger_consistent(connection, plan, stored, keyed, overpayments=True):
         return None
     return staged
 
@@ -667,30 +721,52 @@ def read_ledger(paths, **options) -> Ledger | None:
     if planned is None:
         return None
     from kpi.ledger import Ledger, engine_connection
-    from kpi.registry import create_schema, install_document_status
+    from kpi.registry import create_schema
 
     connection = engine_connection()
     try:
-        if _checked(connection, planned, stored=False) is None:
+        if not _ledger_tables(connection, planned):
             connection.close()
             return None
-        # The tables Ledger.in_memory fills, column for column, without the keys: nothing is ever added to a
-        # ledger read from files, and an index on a million ids costs a second to build.
-        connection.execute(
-            "CREATE TABLE settlements AS SELECT settlement_id, document_id, customer_id, date, amount, kind,"
-            " 0::INTEGER AS import_id, source_document_id FROM staged_settlements")
-        install_document_status(connection)
-        connection.execute(
-            "CREATE TABLE documents AS SELECT i.document_id, i.customer_id, i.customer_name, i.activity, i.issue_date,"
-            " i.due_date, i.amount, false AS due_date_derived, 0::INTEGER AS import_id,"
-            " document_open_until(i.amount, t.settled_total, t.last_settlement) AS open_until"
-            " FROM staged_documents AS i LEFT JOIN settled_documents() AS t USING (document_id)")
-        _drop_staged(connection)
         create_schema(connection)  # the other tables, empty
         return Ledger(connection)
     except BaseException:
         connection.close()
         raise
+
+
+def _ledger_tables(connection: duckdb.DuckDBPyConnection, plan: Plan) -> bool:
+    """The tables Ledger.in_memory fills, column for column, from the files: the staged rows themselves once
+    their checks' columns are dropped (which copies nothing).  Without keys: nothing is ever added to a ledger
+    read from files, and an index on a million ids costs a second to build.  Settlements first, so that each
+    document is staged with its open_until (ledger.insert_canonical's rule)."""
+    from kpi.registry import install_document_status
+
+    try:
+        settlements = _stage_kind(connection, plan, "settlements", temporary=False)
+        if settlements is None or not _files_plain(connection, settlements):
+            return False
+        _keep_as_table(connection, "settlements")
+        install_document_status(connection)
+        documents = _stage_kind(connection, plan, "documents", temporary=False, with_status=True)
+    except UNREADABLE:
+        return False
+    if documents is None or not _files_plain(connection, documents) \
+            or not _ledger_consistent(connection, plan, stored=False, keyed=False, overpayments=False):
+        return False
+    _keep_as_table(connection, "documents")
+    connection.execute("DROP VIEW catalogue")
+    connection.execute("DROP VIEW staged_settlements")
+    connection.execute("DROP VIEW staged_documents")
+    return True
+
+
+def _keep_as_table(connection: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """staged_<kind> becomes the ledger's <kind> table; the checks still read it under its staged name."""
+    for column in _CHECKED[kind]:
+        connection.execute(f"ALTER TABLE staged_{kind} DROP COLUMN {column.split()[0]}")
+    connection.execute(f"ALTER TABLE staged_{kind} RENAME TO {kind}")
+    connection.execute(f"CREATE TEMP VIEW staged_{kind} AS SELECT * FROM {kind}")
 
 
 @dataclass(frozen=True)
@@ -710,7 +786,9 @@ def import_into(connection: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: 
     and `insert_canonical`, the same rows and report); None when the Python readers must read them — the
     caller then rolls back, nothing having been written but temporary tables."""
     stored = _holds_rows(connection)
-    staged = _checked(connection, plan, stored)
+    # Into empty tables every row is inserted, and their keys refuse a repeated id; into a workspace holding
+    # rows, one already stored is skipped, so repeats must be looked for first.
+    staged = _checked(connection, plan, stored, keyed=not stored)
     if staged is None:
         return None
     report = _report(connection, plan, staged, (plan.currency or "EUR").upper())
@@ -722,7 +800,10 @@ def import_into(connection: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: 
         return NativeImport(previous[0][0], True, report, 0, 0, 0)
     if stored and _conflicts(connection):
         return None  # an id stored with other content: refused by the Python path, naming the import holding it
-    import_id, documents, settlements, incoming = _store(connection, plan, report, fingerprint, stored)
+    try:
+        import_id, documents, settlements, incoming = _store(connection, plan, report, fingerprint, stored)
+    except duckdb.ConstraintException:
+        return None  # an id twice in the files: the Python path keeps identical rows once, or refuses
     _drop_staged(connection)
     return NativeImport(import_id, False, report, documents, settlements, incoming - documents - settlements)
 
