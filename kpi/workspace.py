@@ -578,16 +578,25 @@ class _SpaceGuard:
 
 
 def _native_transaction(connection: duckdb.DuckDBPyConnection, plan, fingerprint: str):
-    """native.import_into in a transaction of its own: committed when it stored the files, rolled back otherwise."""
+    """Files staged and checked by kpi/importers/native.py, then stored in one transaction: committed when stored,
+    rolled back otherwise (already imported; or an id the Python path must refuse, then None)."""
     from kpi.importers import native
 
-    connection.execute("BEGIN TRANSACTION")
+    state = _import_state(connection)
+    prepared = native.prepare(connection, plan)
+    if prepared is None:
+        return None
     try:
-        done = native.import_into(connection, plan, fingerprint)
-        connection.execute("COMMIT" if done is not None and not done.already_imported else "ROLLBACK")
-    except BaseException:
-        _rollback_quietly(connection)
-        raise
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            # Checked under the lock, as _import_once does: another connection of this process may have stored.
+            done = native.store(connection, prepared, fingerprint) if _import_state(connection) == state else None
+            connection.execute("COMMIT" if done is not None and not done.already_imported else "ROLLBACK")
+        except BaseException:
+            _rollback_quietly(connection)
+            raise
+    finally:
+        native.release(connection, prepared)
     return done
 
 

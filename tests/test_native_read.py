@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from kpi.errors import DiskFull
 from kpi.importers import ImportFailed, native, read_files
 from kpi.importers.reading import expand_paths
 from kpi.ledger import Ledger
@@ -118,22 +119,24 @@ def assert_same_ledger(paths, monkeypatch, *, fast_path: bool, **options) -> Non
 
 
 class Spy:
-    """Records what native.import_into answered, so a test can tell the fast path stored the files."""
+    """Records what native.prepare and native.store answered, so a test can tell the fast path stored the files."""
 
     def __init__(self, monkeypatch):
         self.answers = []
-        real = native.import_into
+        for name in ("prepare", "store"):
+            monkeypatch.setattr(native, name, self._spying(name, getattr(native, name)))
 
+    def _spying(self, name, real):
         def spying(*args, **kwargs):
             answer = real(*args, **kwargs)
-            self.answers.append(answer)
+            self.answers.append((name, answer is not None))
             return answer
-
-        monkeypatch.setattr(native, "import_into", spying)
+        return spying
 
     @property
     def taken(self) -> bool:
-        return bool(self.answers) and self.answers[-1] is not None
+        """Whether the last import was stored (or found stored) by the fast path."""
+        return self.answers[-2:] == [("prepare", True), ("store", True)]
 
 
 def stored_facts(stored) -> tuple:
@@ -580,3 +583,41 @@ def test_messages_are_messages(tmp_path):
     stored = Workspace(tmp_path / "workspace").import_files(DEMO_FILES)
     assert all(isinstance(w.message, Message) for w in stored.report.warnings)
     assert "overpayment" in stored.report.to_text("en") and "trop-perçu" in stored.report.to_text("fr")
+
+
+def test_a_native_store_failing_for_want_of_space_is_rolled_back(tmp_path, monkeypatch):
+    workspace = Workspace(tmp_path / "workspace")
+    workspace.import_files(write_pair(tmp_path / "first"))
+    before = workspace_facts(workspace.path)
+    real_store = native._store
+
+    def store_then_fail(*args):
+        real_store(*args)  # every row inserted, then the disk is full
+        raise duckdb.IOException('IO Error: Could not write file "ledger.duckdb.wal": No space left on device')
+
+    monkeypatch.setattr(native, "_store", store_then_fail)
+    with pytest.raises(DiskFull):
+        workspace.import_files(DEMO_FILES)
+    assert workspace_facts(workspace.path) == before
+
+
+def test_an_import_stored_meanwhile_by_another_connection_sends_files_to_the_python_path(tmp_path, monkeypatch):
+    """Checked against the workspace, then another connection of the process stores an import before this one
+    begins its transaction: the check is stale, so the Python path reads the files again."""
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files([write_pair(tmp_path / "first")[0]])
+    settlements = write_pair(tmp_path / "second")[1]
+    real_prepare, real_store = native.prepare, native.store
+    stores = []
+
+    def prepare_while_another_commits(connection, plan):
+        prepared = real_prepare(connection, plan)
+        other = duckdb.connect(str(workspace.database))  # the same database instance: no lock between them
+        other.execute("INSERT INTO imports VALUES (99, now(), ['other.csv'], 'other', 0, 0, 0, 0, NULL)")
+        other.close()
+        return prepared
+
+    monkeypatch.setattr(native, "prepare", prepare_while_another_commits)
+    monkeypatch.setattr(native, "store", lambda *a: stores.append(a) or real_store(*a))
+    stored = workspace.import_files([settlements])
+    assert stores == [] and stored.import_id == 100 and stored.settlements == 5

@@ -277,6 +277,7 @@ def test_a_full_disk_during_a_first_import_leaves_no_workspace(tmp_path):
 
 
 def test_a_write_failing_for_want_of_space_is_rolled_back(stored, monkeypatch):
+    monkeypatch.setenv("ENCOURS_NATIVE_READ", "0")  # the Python readers' _store (the native one: test_native_read.py)
     before = contents(stored)
     real_store = kpi.workspace._store
 
@@ -486,6 +487,8 @@ def test_the_same_import_started_twice_at_once_is_stored_once(tmp_path):
 def test_an_import_committed_while_another_parses_is_validated_against(tmp_path, monkeypatch):
     """A-101 (−400) applied in full by settlements.csv, stored by another process while this import read
     a file applying it again: validated against the stale rows, it would be applied twice."""
+    # The Python readers parse before taking the lock (native imports check under it: test_native_read.py).
+    monkeypatch.setenv("ENCOURS_NATIVE_READ", "0")
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files([MATCHING / "documents.csv"])
     extra = tmp_path / "more-settlements.csv"

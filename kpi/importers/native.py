@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -89,8 +90,8 @@ _STRIPPED_OR_TRIMMED = {
 CENT = Decimal("0.01")
 # What DuckDB raises on a file it cannot read as declared (a wrong number of fields, invalid UTF-8, a damaged
 # Parquet file): the Python readers then say what is wrong.  Any other error is a bug or a fault of the
-# machine, and is raised.
-UNREADABLE = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.IOException)
+# machine (a full disk), and is raised for the caller to explain.
+UNREADABLE = (duckdb.InvalidInputException, duckdb.ConversionException)
 
 
 def enabled() -> bool:
@@ -373,24 +374,24 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
             f" FROM (SELECT {raw}, {texts}, {typed} FROM {source})")
 
 
-def _stage(connection: duckdb.DuckDBPyConnection, plan: Plan, temporary: bool) -> list[Staged] | None:
-    """Load every file into staged_documents / staged_settlements (TEMP tables in a workspace's connection);
-    None when a file is not plain enough."""
+def _stage(connection: duckdb.DuckDBPyConnection, plan: Plan, schema: str) -> list[Staged] | None:
+    """Load every file into staged_documents / staged_settlements, created in `schema` (a prefix: "" or
+    "staging."); None when a file is not plain enough."""
     staged = []
     for kind in _STAGED:
-        found = _stage_kind(connection, plan, kind, temporary)
+        found = _stage_kind(connection, plan, kind, schema)
         if found is None:
             return None
         staged += found
     return staged
 
 
-def _stage_kind(connection: duckdb.DuckDBPyConnection, plan: Plan, kind: str, temporary: bool,
+def _stage_kind(connection: duckdb.DuckDBPyConnection, plan: Plan, kind: str, schema: str,
                 with_status: bool = False) -> list[Staged] | None:
     """The files of one kind into staged_<kind>.  `with_status`: each document with its open_until, from the
     `settlements` table already in place (a ledger in memory, whose settlements are staged first)."""
     columns = ", ".join((_STAGED[kind], *_CHECKED[kind]))
-    connection.execute(f"CREATE OR REPLACE {'TEMP ' if temporary else ''}TABLE staged_{kind} ({columns})")
+    connection.execute(f"CREATE OR REPLACE TABLE {schema}staged_{kind} ({columns})")
     staged = []
     for index, file in plan.of_kind(kind):
         lines = 0
@@ -461,7 +462,7 @@ def _catalogue(connection: duckdb.DuckDBPyConnection, stored: bool) -> None:
 
 
 def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool,
-                       overpayments: bool) -> bool:
+                       overpayments: bool, schema: str = "") -> bool:
     """What validation.check_ledger refuses, or drops as duplicates, is absent.  `keyed`: the rows go into tables
     whose primary keys refuse a repeated id (the caller then falls back), so ids need no counting here.
 
@@ -493,7 +494,7 @@ def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored
             return False
     else:
         connection.execute(
-            "CREATE OR REPLACE TEMP TABLE settled_beyond AS"
+            f"CREATE OR REPLACE TABLE {schema}settled_beyond AS"
             " WITH settled AS (SELECT document_id, customer_id, min(date) AS first_date, sum(amount) AS total"
             "   FROM staged_settlements WHERE document_id IS NOT NULL GROUP BY ALL)"
             " SELECT s.document_id, c.amount AS document_amount, c.document_id IS NULL OR c.customer_id <> s.customer_id"
@@ -694,22 +695,16 @@ def _report(connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Stag
 
 # --- the two uses: a ledger in memory, an import into a workspace ------------------------------------
 
-def _drop_staged(connection: duckdb.DuckDBPyConnection) -> None:
-    connection.execute("DROP VIEW IF EXISTS catalogue")
-    connection.execute("DROP TABLE IF EXISTS settled_beyond")
-    for kind in _STAGED:
-        connection.execute(f"DROP TABLE IF EXISTS staged_{kind}")
-
-
-def _checked(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool) -> list[Staged] | None:
+def _checked(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool,
+             schema: str) -> list[Staged] | None:
     """The files staged and every check passed, or None.  DuckDB refusing a file (invalid UTF-8, a wrong
     number of fields…) is one more reason to let the Python readers say what is wrong."""
     try:
-        staged = _stage(connection, plan, temporary=keyed)
+        staged = _stage(connection, plan, schema)
     except UNREADABLE:
         return None
     if staged is None or not _files_plain(connection, staged) \
-            or not _ledger_consistent(connection, plan, stored, keyed, overpayments=True):
+            or not _ledger_consistent(connection, plan, stored, keyed, overpayments=True, schema=schema):
         return None
     return staged
 
@@ -743,12 +738,12 @@ def _ledger_tables(connection: duckdb.DuckDBPyConnection, plan: Plan) -> bool:
     from kpi.registry import install_document_status
 
     try:
-        settlements = _stage_kind(connection, plan, "settlements", temporary=False)
+        settlements = _stage_kind(connection, plan, "settlements", schema="")
         if settlements is None or not _files_plain(connection, settlements):
             return False
         _keep_as_table(connection, "settlements")
         install_document_status(connection)
-        documents = _stage_kind(connection, plan, "documents", temporary=False, with_status=True)
+        documents = _stage_kind(connection, plan, "documents", schema="", with_status=True)
     except UNREADABLE:
         return False
     if documents is None or not _files_plain(connection, documents) \
@@ -770,8 +765,19 @@ def _keep_as_table(connection: duckdb.DuckDBPyConnection, kind: str) -> None:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """Files staged and checked against a workspace, with the report read_files would give: ready to store."""
+
+    plan: Plan
+    staged: list[Staged]
+    report: ImportReport
+    stored: bool  # the workspace held rows: those read again are skipped, not inserted
+    staging: str  # the attached in-memory database holding the staged rows
+
+
+@dataclass(frozen=True)
 class NativeImport:
-    """What `import_into` stored (or found stored), for Workspace.import_files to return as a StoredImport."""
+    """What `store` stored (or found stored), for Workspace.import_files to return as a StoredImport."""
 
     import_id: int
     already_imported: bool
@@ -781,31 +787,64 @@ class NativeImport:
     skipped_identical: int
 
 
-def import_into(connection: duckdb.DuckDBPyConnection, plan: Plan, fingerprint: str) -> NativeImport | None:
-    """Load, check and store the planned files within the caller's open transaction (workspace.py's `_store`
-    and `insert_canonical`, the same rows and report); None when the Python readers must read them — the
-    caller then rolls back, nothing having been written but temporary tables."""
-    stored = _holds_rows(connection)
-    # Into empty tables every row is inserted, and their keys refuse a repeated id; into a workspace holding
-    # rows, one already stored is skipped, so repeats must be looked for first.
-    staged = _checked(connection, plan, stored, keyed=not stored)
-    if staged is None:
-        return None
-    report = _report(connection, plan, staged, (plan.currency or "EUR").upper())
-    if report is None:
-        return None
+def prepare(connection: duckdb.DuckDBPyConnection, plan: Plan) -> Prepared | None:
+    """Stage and check the planned files against the workspace `connection` holds (its write lock taken), and
+    word their report; None when the Python readers must read them.
+
+    The rows are staged in an in-memory database attached to the connection, outside any transaction, so that
+    nothing reaches the workspace's file until `store` (DuckDB writes the rows of a large transaction, even
+    temporary ones, into the database file).  Unqualified names find the staged tables first, then the
+    workspace's.  `release` detaches it."""
+    workspace = connection.execute("SELECT current_database()").fetchall()[0][0]
+    staging = f"encours_staging_{uuid.uuid4().hex}"  # ATTACH is shared by the connections of one process
+    connection.execute(f"ATTACH ':memory:' AS {staging}")
+    prepared = None
+    try:
+        connection.execute("SET search_path = $path", {"path": f"{staging}.main,{_quoted(workspace)}.main"})
+        stored = _holds_rows(connection)
+        # Into empty tables every row is inserted, and their keys refuse a repeated id; into a workspace holding
+        # rows, one already stored is skipped, so repeats must be looked for first.
+        staged = _checked(connection, plan, stored, keyed=not stored, schema=f"{staging}.")
+        report = _report(connection, plan, staged, (plan.currency or "EUR").upper()) if staged is not None else None
+        if report is not None:
+            prepared = Prepared(plan, staged, report, stored, staging)
+        return prepared
+    finally:
+        if prepared is None:
+            _detach(connection, staging)
+
+
+def store(connection: duckdb.DuckDBPyConnection, prepared: Prepared, fingerprint: str) -> NativeImport | None:
+    """Within the caller's transaction: the files' rows stored as workspace.py's `_store` stores them, or found
+    already imported; None when the Python path must store them (an id stored with other content, or repeated
+    in the files: its messages say so)."""
     previous = connection.execute("SELECT import_id FROM imports WHERE fingerprint = $f",
                                   {"f": fingerprint}).fetchall()
     if previous:
-        return NativeImport(previous[0][0], True, report, 0, 0, 0)
-    if stored and _conflicts(connection):
-        return None  # an id stored with other content: refused by the Python path, naming the import holding it
+        return NativeImport(previous[0][0], True, prepared.report, 0, 0, 0)
+    if prepared.stored and _conflicts(connection):
+        return None
     try:
-        import_id, documents, settlements, incoming = _store(connection, plan, report, fingerprint, stored)
+        import_id, documents, settlements, incoming = _store(connection, prepared.plan, prepared.report, fingerprint,
+                                                             prepared.stored)
     except duckdb.ConstraintException:
-        return None  # an id twice in the files: the Python path keeps identical rows once, or refuses
-    _drop_staged(connection)
-    return NativeImport(import_id, False, report, documents, settlements, incoming - documents - settlements)
+        return None
+    return NativeImport(import_id, False, prepared.report, documents, settlements, incoming - documents - settlements)
+
+
+def release(connection: duckdb.DuckDBPyConnection, prepared: Prepared) -> None:
+    """Detach the staging database of `prepare`, and every row staged in it."""
+    _detach(connection, prepared.staging)
+
+
+def _detach(connection: duckdb.DuckDBPyConnection, staging: str) -> None:
+    connection.execute("RESET search_path")
+    connection.execute("DROP VIEW IF EXISTS catalogue")
+    connection.execute(f"DETACH DATABASE IF EXISTS {staging}")
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _holds_rows(connection: duckdb.DuckDBPyConnection) -> bool:
