@@ -13,10 +13,10 @@ Python way, which gives its exact messages: they cannot differ, since this path 
 
 `ENCOURS_NATIVE_READ=0` in the environment turns the fast path off (tests compare both paths with it).
 
-CSV files are also checked byte by byte (`_plain_bytes`): no control character but the line feed, no
+CSV files are also checked byte by byte (`_plain_lines`): no control character but the line feed, no
 quote, none of the characters the readers strip or trim (C1 controls, U+FEFF, U+200B, U+2060, Unicode
-spaces), and lead bytes of rare or invalid UTF-8 forms refused outright; and every line must hold as many
-separators as the header, and be a row DuckDB read (`_csv_lines`).
+spaces), lead bytes of rare or invalid UTF-8 forms refused outright, and as many separators on every line
+as in the header; and each line must be a row DuckDB read (`_csv_lines`, `_files_plain`).
 """
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ _ID = {"documents": "document_id", "settlements": "settlement_id"}
 
 @dataclass(frozen=True)
 class Staged:
-    """A file loaded: its rows in the staged table from `start` (rowid), and what the byte check needs."""
+    """A file loaded: its rows in the staged table from rowid `start` on, in the file's order."""
 
     index: int
     file: CanonicalFile
