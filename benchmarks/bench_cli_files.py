@@ -51,7 +51,7 @@ def generate(invoices: int, directory: Path) -> tuple[list[Path], list[Path]]:
     from benchmarks.bench_engine import generate as generate_parquet
 
     generate_parquet(invoices, directory)
-    connection = duckdb.connect()
+    connection = duckdb.connect(config={"enable_progress_bar": False})
     files: dict[str, list[Path]] = {"documents": [], "settlements": []}
     for name in files:
         parquet = directory / f"{name}.parquet"

@@ -796,6 +796,7 @@ def prepare(connection: duckdb.DuckDBPyConnection, plan: Plan) -> Prepared | Non
     temporary ones, into the database file).  Unqualified names find the staged tables first, then the
     workspace's.  `release` detaches it."""
     workspace = connection.execute("SELECT current_database()").fetchall()[0][0]
+    _cap_memory(connection)
     staging = f"encours_staging_{uuid.uuid4().hex}"  # ATTACH is shared by the connections of one process
     connection.execute(f"ATTACH ':memory:' AS {staging}")
     prepared = None
@@ -830,6 +831,16 @@ def store(connection: duckdb.DuckDBPyConnection, prepared: Prepared, fingerprint
     except duckdb.ConstraintException:
         return None
     return NativeImport(import_id, False, prepared.report, documents, settlements, incoming - documents - settlements)
+
+
+def _cap_memory(connection: duckdb.DuckDBPyConnection) -> None:
+    """The staged rows stay within the engine's memory limit (ledger.py: ENCOURS_MEMORY_LIMIT, which the sandbox
+    sets below its child's address space), DuckDB spilling beyond it next to the database file."""
+    from kpi.ledger import DEFAULT_MEMORY_LIMIT
+
+    limit = os.environ.get("ENCOURS_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+    if re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", limit, re.IGNORECASE):
+        connection.execute(f"SET memory_limit = '{limit.strip()}'")
 
 
 def release(connection: duckdb.DuckDBPyConnection, prepared: Prepared) -> None:
