@@ -250,18 +250,24 @@ def _detected_mapping(name: str, fmt: str, headers: tuple[str, ...], kind: str, 
 
 # --- loading -----------------------------------------------------------------------------------------
 
-# Staged rows: the columns of the ledger's table first, in its order (a ledger in memory keeps the staged
-# settlements as its table, the checks' columns dropped), then what the checks read.
+# Staged rows: the canonical columns, then what the checks read.  A ledger in memory keeps the staged rows as
+# its tables, once the checks' columns are dropped: there they also carry the ledger's own columns, in its
+# order (`_LEDGER_COLUMNS`); an import stores them with its id instead, and leaves them out of memory.
 _STAGED = {
-    "documents": ("document_id VARCHAR, customer_id VARCHAR, customer_name VARCHAR, activity VARCHAR,"
-                  " issue_date DATE, due_date DATE, amount DECIMAL(18,2), due_date_derived BOOLEAN DEFAULT false,"
-                  " import_id INTEGER DEFAULT 0, open_until DATE"),
-    "settlements": ("settlement_id VARCHAR, document_id VARCHAR, customer_id VARCHAR, date DATE,"
-                    " amount DECIMAL(18,2), kind VARCHAR, import_id INTEGER, source_document_id VARCHAR"),
+    "documents": ("document_id VARCHAR", "customer_id VARCHAR", "customer_name VARCHAR", "activity VARCHAR",
+                  "issue_date DATE", "due_date DATE", "amount DECIMAL(18,2)"),
+    "settlements": ("settlement_id VARCHAR", "document_id VARCHAR", "customer_id VARCHAR", "date DATE",
+                    "amount DECIMAL(18,2)", "kind VARCHAR", "source_document_id VARCHAR"),
 }
-_CHECKED = {"documents": ("file_index INTEGER", "no_activity BOOLEAN", "pointed BOOLEAN", "fault BOOLEAN",
-                          "text_bytes BIGINT"),
-            "settlements": ("file_index INTEGER", "pointed BOOLEAN", "fault BOOLEAN", "text_bytes BIGINT")}
+_LEDGER_COLUMNS = {
+    "documents": ("document_id VARCHAR", "customer_id VARCHAR", "customer_name VARCHAR", "activity VARCHAR",
+                  "issue_date DATE", "due_date DATE", "amount DECIMAL(18,2)", "due_date_derived BOOLEAN DEFAULT false",
+                  "import_id INTEGER DEFAULT 0", "open_until DATE"),
+    "settlements": ("settlement_id VARCHAR", "document_id VARCHAR", "customer_id VARCHAR", "date DATE",
+                    "amount DECIMAL(18,2)", "kind VARCHAR", "import_id INTEGER DEFAULT 0", "source_document_id VARCHAR"),
+}
+_CHECKED = {"documents": ("file_index USMALLINT", "no_activity BOOLEAN", "pointed BOOLEAN", "fault BOOLEAN"),
+            "settlements": ("file_index USMALLINT", "pointed BOOLEAN", "fault BOOLEAN")}
 # Columns that hold free text (dates and amounts are checked by their form).
 _TEXT = {"documents": ("document_id", "customer_id", "customer_name", "activity"),
          "settlements": ("settlement_id", "document_id", "customer_id", "kind", "source_document_id")}
@@ -349,8 +355,6 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
         pointed = "true"  # a decimal type of two places: amounts.typed_decimal_mark says '.'
     if kind == "settlements" and "source_document_id" not in headers:
         texts += ", NULL::VARCHAR AS source_document_id"
-    text_bytes = " + ".join(f"coalesce(strlen(raw_{c}), 0)" for c in _TEXT[kind] if c in headers) \
-        if fmt == "parquet" else "0"
     if kind == "documents":
         checks = ["document_id IS NOT NULL", "customer_id IS NOT NULL", amount_form,
                   *_date_checks(kind, fmt), *_text_checks(kind, fmt),
@@ -367,10 +371,9 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
                   "(kind <> 'credit' OR document_id IS NOT NULL)",
                   *_date_checks(kind, fmt), *_text_checks(kind, fmt)]
         body = ("settlement_id, document_id, customer_id, typed_date AS date, typed_amount AS amount, kind,"
-                f" 0::INTEGER AS import_id, source_document_id, {index} AS file_index")
+                f" source_document_id, {index} AS file_index")
     verdict = " AND ".join(f"({check})" for check in checks)
-    return (f"SELECT {body}, {pointed} AS pointed, NOT coalesce({verdict}, false) AS fault,"
-            f" {text_bytes} AS text_bytes"
+    return (f"SELECT {body}, {pointed} AS pointed, NOT coalesce({verdict}, false) AS fault"
             f" FROM (SELECT {raw}, {texts}, {typed} FROM {source})")
 
 
@@ -387,10 +390,10 @@ def _stage(connection: duckdb.DuckDBPyConnection, plan: Plan, schema: str) -> li
 
 
 def _stage_kind(connection: duckdb.DuckDBPyConnection, plan: Plan, kind: str, schema: str,
-                with_status: bool = False) -> list[Staged] | None:
-    """The files of one kind into staged_<kind>.  `with_status`: each document with its open_until, from the
-    `settlements` table already in place (a ledger in memory, whose settlements are staged first)."""
-    columns = ", ".join((_STAGED[kind], *_CHECKED[kind]))
+                ledger: bool = False) -> list[Staged] | None:
+    """The files of one kind into staged_<kind>.  `ledger`: with the ledger's own columns, each document with its
+    open_until, from the `settlements` table already in place (a ledger in memory stages its settlements first)."""
+    columns = ", ".join((*(_LEDGER_COLUMNS if ledger else _STAGED)[kind], *_CHECKED[kind]))
     connection.execute(f"CREATE OR REPLACE TABLE {schema}staged_{kind} ({columns})")
     staged = []
     for index, file in plan.of_kind(kind):
@@ -400,7 +403,7 @@ def _stage_kind(connection: duckdb.DuckDBPyConnection, plan: Plan, kind: str, sc
             if lines is None:
                 return None
         select = _select(kind, file, index)
-        if with_status:
+        if ledger and kind == "documents":
             select = (f"SELECT i.*, document_open_until(i.amount, t.settled_total, t.last_settlement) AS open_until"
                       f" FROM ({select}) AS i LEFT JOIN settled_documents() AS t USING (document_id)")
         connection.execute(f"INSERT INTO staged_{kind} BY NAME {select}", {"path": str(file.path)})
@@ -433,8 +436,12 @@ def _files_plain(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) ->
     """Every file: rows within the limits, none at fault, and (CSV) as many lines as rows and header."""
     figures = {}
     for kind in {s.file.kind for s in staged}:
+        # A Parquet file's text as tables.py expands it (its dictionaries) must stay within MAX_TEXT_BYTES: the
+        # staged text is no shorter than the file's.
+        text = " + ".join(f"coalesce(strlen({column}), 0)" for column in _TEXT[kind]) \
+            if any(s.file.kind == kind and s.file.format == "parquet" for s in staged) else "0"
         for index, faults, text_bytes in connection.execute(
-                f"SELECT file_index, count(*) FILTER (WHERE fault), sum(text_bytes) FROM staged_{kind}"
+                f"SELECT file_index, count(*) FILTER (WHERE fault), sum({text}) FROM staged_{kind}"
                 " GROUP BY file_index").fetchall():
             figures[index] = (faults, text_bytes)
     for file in staged:
@@ -738,12 +745,12 @@ def _ledger_tables(connection: duckdb.DuckDBPyConnection, plan: Plan) -> bool:
     from kpi.registry import install_document_status
 
     try:
-        settlements = _stage_kind(connection, plan, "settlements", schema="")
+        settlements = _stage_kind(connection, plan, "settlements", schema="", ledger=True)
         if settlements is None or not _files_plain(connection, settlements):
             return False
         _keep_as_table(connection, "settlements")
         install_document_status(connection)
-        documents = _stage_kind(connection, plan, "documents", schema="", with_status=True)
+        documents = _stage_kind(connection, plan, "documents", schema="", ledger=True)
     except UNREADABLE:
         return False
     if documents is None or not _files_plain(connection, documents) \
