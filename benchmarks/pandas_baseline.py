@@ -3,9 +3,9 @@
     python benchmarks/pandas_baseline.py documents.csv settlements.csv --from 2026-01-01 --to 2026-06-30
 
 What a careful analyst would write in a notebook, without the product: the canonical pair read with
-`pandas.read_csv` (its Arrow engine, explicit dtypes, dates parsed; amounts read as floats and turned into
-whole cents in int64, exact for amounts of two decimals, so that sums are exact), then grouped sums and
-merges only, no Python loop over rows.  It computes KPI-SPEC §2–3 in `matched` mode
+`pandas.read_csv` (its Arrow engine and Arrow-backed columns; amounts read as floats and turned into whole
+cents in int64, exact for amounts of two decimals, so that sums are exact), then grouped sums and
+reindexing only, no Python loop over rows.  It computes KPI-SPEC §2–3 in `matched` mode
 for the figures most reports show: sales, collected, written off, opening and closing AR, the aged balance
 at the end of the period (current, overdue, unapplied credits), DSO, best possible DSO, days delinquent,
 CEI, collection and overdue rates.  It checks nothing (no duplicate, no unknown invoice): the product's
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -26,49 +26,58 @@ BUCKET_EDGES = (0, 30, 60, 90, 120)
 BUCKET_KEYS = ("not_due", "1_30", "31_60", "61_90", "91_120", "over_120")
 
 
+EPOCH = date(1970, 1, 1)
+
+
 def read(documents_path: str, settlements_path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    documents = pd.read_csv(
-        documents_path, usecols=["document_id", "customer_id", "issue_date", "due_date", "amount"],
-        dtype={"document_id": "string", "customer_id": "string", "amount": "float64"},
-        parse_dates=["issue_date", "due_date"], engine="pyarrow",
-    )
-    settlements = pd.read_csv(
-        settlements_path, dtype={"settlement_id": "string", "document_id": "string", "customer_id": "string",
-                                 "amount": "float64", "kind": "string", "source_document_id": "string"},
-        parse_dates=["date"], engine="pyarrow",
-    )
-    for frame in (documents, settlements):
-        frame["cents"] = (frame["amount"] * 100).round().astype("int64")
+    """Both files with pandas' Arrow reader and Arrow-backed columns (NumPy-backed strings, and datetime64 made from
+    them, take ten times as long); dates then as day numbers, amounts as whole cents."""
+    documents = pd.read_csv(documents_path, usecols=["document_id", "customer_id", "issue_date", "due_date", "amount"],
+                            engine="pyarrow", dtype_backend="pyarrow")
+    settlements = pd.read_csv(settlements_path, engine="pyarrow", dtype_backend="pyarrow")
+    for frame, dates in ((documents, ("issue_date", "due_date")), (settlements, ("date",))):
+        for column in dates:
+            frame[column] = frame[column].astype("int32[pyarrow]").to_numpy()  # days since 1970-01-01
+        frame["cents"] = (frame["amount"].astype("float64") * 100).round().astype("int64")
     return documents, settlements
 
 
-def ar_at(documents: pd.DataFrame, money: pd.DataFrame, day: pd.Timestamp) -> int:
+def ar_at(documents: pd.DataFrame, money: pd.DataFrame, day: int) -> int:
     """AR(t) = Σ documents issued ≤ t − Σ cash and write-offs dated ≤ t (KPI-SPEC §2), in cents."""
     return int(documents.loc[documents["issue_date"] <= day, "cents"].sum()
                - money.loc[money["date"] <= day, "cents"].sum())
 
 
 def report(documents: pd.DataFrame, settlements: pd.DataFrame, start: date, end: date) -> dict:
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
-    days = (end - start).days + 1
+    first, last = (start - EPOCH).days, (end - EPOCH).days
+    days = last - first + 1
     money = settlements[settlements["kind"] != "credit"]
     issued = documents["issue_date"]
     sales = int(documents.loc[(issued >= first) & (issued <= last), "cents"].sum())
     in_period = (settlements["date"] >= first) & (settlements["date"] <= last)
     collected = int(settlements.loc[in_period & (settlements["kind"] == "cash"), "cents"].sum())
     written_off = int(settlements.loc[in_period & (settlements["kind"] == "writeoff"), "cents"].sum())
-    opening, closing = ar_at(documents, money, first - timedelta(days=1)), ar_at(documents, money, last)
+    opening, closing = ar_at(documents, money, first - 1), ar_at(documents, money, last)
 
     # Outstanding of each document issued ≤ E: its amount − what settled it by E + what it gave as a credit note.
+    # Document ids are factorized once and summed with bincount: a groupby and two reindexings on a million text
+    # keys take four times as long.
     known = settlements[settlements["date"] <= last]
-    settled = known.dropna(subset=["document_id"]).groupby("document_id")["cents"].sum()
-    given = known[known["kind"] == "credit"].groupby("source_document_id")["cents"].sum()
-    open_documents = documents[issued <= last].set_index("document_id")
-    outstanding = (open_documents["cents"] - settled.reindex(open_documents.index, fill_value=0)
-                   + given.reindex(open_documents.index, fill_value=0))
-    past_due = (last - open_documents["due_date"]).dt.days
-    positive = outstanding.where(outstanding > 0, 0)
-    bucket = np.searchsorted(np.array(BUCKET_EDGES), past_due.to_numpy(), side="left")
+    open_documents = documents[issued <= last]
+    codes, ids = pd.factorize(pd.concat([open_documents["document_id"], known["document_id"],
+                                         known["source_document_id"]], ignore_index=True))
+    n, m = len(open_documents), len(known)
+    document, target, source = codes[:n], codes[n:n + m], codes[n + m:]
+    amount = known["cents"].to_numpy()
+    applied = (known["kind"] == "credit").to_numpy() & (source >= 0)
+    settled = np.bincount(target[target >= 0], weights=amount[target >= 0], minlength=len(ids))
+    given = np.bincount(source[applied], weights=amount[applied], minlength=len(ids))
+    # Sums of cents stay far below 2⁵³: exact in float64.
+    outstanding = (open_documents["cents"].to_numpy() - np.rint(settled[document]).astype(np.int64)
+                   + np.rint(given[document]).astype(np.int64))
+    past_due = last - open_documents["due_date"].to_numpy()
+    positive = np.where(outstanding > 0, outstanding, 0)
+    bucket = np.searchsorted(np.array(BUCKET_EDGES), past_due, side="left")
     aging = {key: int(positive[bucket == index].sum()) for index, key in enumerate(BUCKET_KEYS)}
     gross = sum(aging.values())
     current = aging["not_due"]
