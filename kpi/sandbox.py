@@ -188,7 +188,7 @@ def _paths(paths) -> list[Path]:
 
 
 def _files(paths) -> list[Path]:
-    from kpi.importers.reading import expand_paths
+    from kpi.importers.tables import expand_paths
 
     return [p for p in expand_paths(_paths(paths)) if p.is_file()]
 

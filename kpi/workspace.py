@@ -294,7 +294,7 @@ class Workspace:
         and word any refusal.  Reading happens under the write lock here: the files are checked against the
         rows stored, in the transaction that stores them."""
         from kpi.importers import native
-        from kpi.importers.reading import expand_paths
+        from kpi.importers.tables import expand_paths
 
         if serving(self.database) is not None:
             return None  # the app's server stores through its shared connection, files parsed in a sandbox
@@ -340,7 +340,7 @@ class Workspace:
                      read: Callable[..., ImportResult] | None = None) -> StoredImport | None:
         """Parse, then store unless another import changed the workspace meanwhile (then None)."""
         from kpi.importers import read_files
-        from kpi.importers.reading import expand_paths
+        from kpi.importers.tables import expand_paths
 
         state, known = None, None
         if self.exists():

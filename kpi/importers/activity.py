@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -151,6 +150,8 @@ def _text_or_null(values: pa.Array | None, n: int) -> pa.Array:
 def _ids(*parts: pa.Array) -> pa.Array:
     """Ids made of what the row is, so the same log imported twice adds nothing; repeats get '#2', '#3'…"""
     base = pc.binary_join_element_wise(*[pc.fill_null(pc.cast(p, pa.string()), "") for p in parts], "/")
+    import pandas as pd  # only logs of activity need it: reading canonical files must not load it
+
     frame = pd.Series(base.to_numpy(zero_copy_only=False))
     occurrence = frame.groupby(frame, sort=False).cumcount().to_numpy() + 1
     suffix = pa.array(np.where(occurrence > 1, "#" + occurrence.astype(str), ""), pa.string())

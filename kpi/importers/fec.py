@@ -88,12 +88,6 @@ CLASS_LABELS = {name: Message(f"fec.class.{name}") for name in (
 DOCUMENT_CLASSES = ("invoice", "credit_note", "opening", "refund", "adjustment", "other_debit")
 
 
-def is_fec(headers: tuple[str, ...]) -> bool:
-    names = {compact(h) for h in headers}
-    return {"journalcode", "comptenum", "ecrituredate"} <= names and (
-        {"debit", "credit"} <= names or {"montant", "sens"} <= names)
-
-
 # The « Montant + Sens » variant: what Sens may say, once upper-cased and without accents.
 DEBIT_SENSES = ("D", "DEBIT", "+1", "1")
 CREDIT_SENSES = ("C", "CREDIT", "-1")

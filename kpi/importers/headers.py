@@ -244,3 +244,10 @@ def normal_form(header: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def compact(header: str) -> str:
     return normal_form(header).replace(" ", "")
+
+
+def is_fec(headers: tuple[str, ...]) -> bool:
+    """Whether the headers are a FEC's (kept here, apart from the FEC reader and its pandas, for layout detection)."""
+    names = {compact(h) for h in headers}
+    return {"journalcode", "comptenum", "ecrituredate"} <= names and (
+        {"debit", "credit"} <= names or {"montant", "sens"} <= names)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from kpi.importers.errors import ImportIssue
 from kpi.importers.activity import ACTIVITY_LAYOUTS, detect_activity
-from kpi.importers.fec import is_fec
 from kpi.importers.headers import (
     CANONICAL_DOCUMENT_HEADERS,
     CANONICAL_SETTLEMENT_HEADERS,
     PAYMENT_WORDS,
+    is_fec,
     normal_form,
 )
 from kpi.importers.mapping import ColumnMapping, entry_fits, guess_mapping, mapping_from_entry

@@ -39,6 +39,7 @@ from kpi.importers.fields import MAX_TOTAL
 from kpi.importers.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_INFLATED_BYTES, MAX_LINE_BYTES, MAX_ROWS, \
     MAX_TEXT_BYTES
 from kpi.importers.report import FileReport, ImportReport
+from kpi.importers.tables import PARQUET_SUFFIXES
 from kpi.messages import Message
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ HEADERS = {
 LAYOUTS = {"documents": "canonical-documents", "settlements": "canonical-settlements"}
 DATE_COLUMNS = {"documents": ("issue_date", "due_date"), "settlements": ("date",)}
 CSV_SUFFIXES = (".csv",)
-PARQUET_SUFFIXES = (".parquet", ".pq")
 
 # The only forms of dates and amounts taken: each reads the same in DuckDB and in the Python readers
 # (dates.py's and amounts.py's fast paths), to the day and to the cent.
@@ -139,7 +139,7 @@ def plan(paths, options: dict, *, mappings_dir: Path | None = None) -> Plan | No
     if not enabled():
         return None
     from kpi.importers.options import ImportOptions
-    from kpi.importers.reading import expand_paths
+    from kpi.importers.tables import expand_paths
 
     try:
         options = ImportOptions.from_keywords(dict(options))
@@ -237,7 +237,8 @@ def _detected_mapping(name: str, fmt: str, headers: tuple[str, ...], kind: str, 
     from kpi.importers.mapping import mapping_ambiguities
     from kpi.importers.tables import TextTable
 
-    empty = TextTable(name, fmt, headers, pa.table({h: pa.array([], pa.string()) for h in headers}),
+    # pa.nulls, not pa.array([]): pa.array looks for pandas, and loading it costs a third of a second.
+    empty = TextTable(name, fmt, headers, pa.table({h: pa.nulls(0, pa.string()) for h in headers}),
                       np.zeros(0, dtype=np.int64))
     detected = detect(empty, replace(options, mappings_dir=mappings_dir), [])
     mapping = detected.mapping

@@ -25,13 +25,11 @@ from kpi.importers.parsed import ParsedFile
 from kpi.importers.payments import read_payments
 from kpi.importers.report import FileReport, ImportReport, ImportResult
 from kpi.importers.saved_mappings import save_mapping
-from kpi.importers.tables import PARQUET_SUFFIXES, SPREADSHEET_SUFFIXES, TextTable, UnreadableFile, open_table
+from kpi.importers.tables import TextTable, UnreadableFile, expand_paths, open_table
 from kpi.importers.total_rows import set_aside_total_rows
 from kpi.importers.validation import KnownDocuments, check_ledger, total
 from kpi.messages import Message
 
-# In a folder, the files taken: the readable ones, and old workbooks so that they are refused by name.
-READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xls") + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -42,19 +40,6 @@ class OpenedFile:
     detected: Detected
     reader: FieldReader | None
     parsed: ParsedFile | None
-
-
-def expand_paths(paths) -> list[Path]:
-    """Files as given; a folder stands for the readable files it holds, in name order."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    expanded = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            expanded.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in READABLE_SUFFIXES))
-        else:
-            expanded.append(path)
-    return expanded
 
 
 def user_mapping_entries(options: ImportOptions, issues: list[ImportIssue]) -> list[dict]:

@@ -43,6 +43,8 @@ from kpi.messages import Message
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+# In a folder, the files taken: the readable ones, and old workbooks so that they are refused by name.
+READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xls") + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
 OLD_EXCEL = Message("table.old_excel")
 SHORTER_EXPORT = Message("table.shorter_export")
 
@@ -559,3 +561,16 @@ def _expand_dictionaries(file: str, table: pa.Table) -> pa.Table:
         table = table.set_column(position, table.column_names[position],
                                  pa.chunked_array([c.dictionary_decode() for c in column.chunks], kind.value_type))
     return table
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files as given; a folder stands for the readable files it holds, in name order."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    expanded = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            expanded.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in READABLE_SUFFIXES))
+        else:
+            expanded.append(path)
+    return expanded
