@@ -84,13 +84,15 @@ class SharedStore:
         self.writing = threading.Lock()  # one write transaction at a time from this process
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._writable = False
+        self._attached = False
         self._running = 0
         self._last_use = 0.0
         self._timer: threading.Timer | None = None
 
     @property
     def is_open(self) -> bool:
-        return self._connection is not None
+        """Whether the file is attached now (DuckDB's lock held)."""
+        return self._connection is not None and self._attached
 
     @contextmanager
     def cursor(self, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -124,20 +126,29 @@ class SharedStore:
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         if self._connection is None:
-            self._connection = self.workspace.retry_on_lock(self._attach)
+            connection = engine_connection()
+            try:
+                self.workspace.retry_on_lock(lambda: self._attach(connection))
+                install_macros(connection)  # once: they outlive the file's detaching (views are named, not bound)
+            except BaseException:
+                connection.close()
+                raise
+            self._connection = connection
+        elif not self._attached:
+            self.workspace.retry_on_lock(lambda: self._attach(self._connection))
         return self._connection
 
-    def _attach(self) -> duckdb.DuckDBPyConnection:
-        connection = engine_connection()
+    def _attach(self, connection: duckdb.DuckDBPyConnection) -> None:
+        path = {"path": str(self.workspace.database)}
         try:
-            try:
-                connection.execute(f"ATTACH $path AS {WORKSPACE_ALIAS}", {"path": str(self.workspace.database)})
-                self._writable = True
-            except (duckdb.IOException, duckdb.PermissionException) as error:
-                if not isinstance(self.workspace.explain(error), WorkspaceReadOnly):
-                    raise
-                connection.execute(f"ATTACH $path AS {WORKSPACE_ALIAS} (READ_ONLY)", {"path": str(self.workspace.database)})
-                self._writable = False
+            connection.execute(f"ATTACH $path AS {WORKSPACE_ALIAS}", path)
+            self._writable = True
+        except (duckdb.IOException, duckdb.PermissionException) as error:
+            if not isinstance(self.workspace.explain(error), WorkspaceReadOnly):
+                raise
+            connection.execute(f"ATTACH $path AS {WORKSPACE_ALIAS} (READ_ONLY)", path)
+            self._writable = False
+        try:
             if self._writable:
                 writer = connection.cursor()
                 writer.execute(f"USE {WORKSPACE_ALIAS}")
@@ -145,11 +156,11 @@ class SharedStore:
                     create_schema(writer)  # a workspace of an earlier release is migrated in place
                 writer.close()
             self._create_views(connection)
-            install_macros(connection)
         except BaseException:
-            connection.close()
+            with suppress(duckdb.Error):
+                connection.execute(f"DETACH {WORKSPACE_ALIAS}")
             raise
-        return connection
+        self._attached = True
 
     @staticmethod
     def _create_views(connection: duckdb.DuckDBPyConnection) -> None:
@@ -160,7 +171,7 @@ class SharedStore:
         for table in CANONICAL_TABLES:
             if table in stored:
                 added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
-                connection.execute(f"CREATE VIEW {table} AS SELECT *{added} FROM {WORKSPACE_ALIAS}.{table}")
+                connection.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT *{added} FROM {WORKSPACE_ALIAS}.{table}")
         create_schema(connection)  # IF NOT EXISTS: empty tables for what a read-only old file lacks
 
     def _arm_timer(self) -> None:
@@ -173,7 +184,17 @@ class SharedStore:
     def _close_if_idle(self) -> None:
         with self._state:
             if self._running == 0 and time.monotonic() - self._last_use >= IDLE_SECONDS * 0.9:
-                self._close()
+                self._detach()
+
+    def _detach(self) -> None:
+        """Let the file go, keeping the connection and its macros: attaching again takes milliseconds."""
+        if self._connection is None or not self._attached:
+            return
+        try:
+            self._connection.execute(f"DETACH {WORKSPACE_ALIAS}")
+            self._attached = False
+        except duckdb.Error:
+            self._close()  # whatever kept it attached, closing the connection lets the file go
 
     def _close(self) -> None:
         if self._timer is not None:
@@ -183,6 +204,7 @@ class SharedStore:
             with suppress(duckdb.Error):
                 self._connection.close()
             self._connection = None
+            self._attached = False
 
 
 class SharedLedger(Ledger):

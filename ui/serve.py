@@ -1,5 +1,6 @@
 """`make run`: the demo workspace made and the engine's modules imported, then `streamlit run app.py`
-in this same process, so that the first page after a start draws without waiting for either.
+in this same process, so that the first page after a start draws without waiting for either (nor for
+the demo's shared connection and its macros, kpi/store.py).
 
 Streamlit runs app.py on each browser session's first request: the engine's imports (pandas,
 DuckDB, Altair, pyarrow and kpi/, about two seconds) would otherwise fall on the first visitor.
@@ -22,10 +23,12 @@ def main(argv: list[str]) -> int:
     import kpi.report  # noqa: F401
     import kpi.sandbox  # noqa: F401
     import kpi.whatif  # noqa: F401
+    from kpi.store import share
     from kpi.workspace import ensure_demo_workspace
     from streamlit.web import cli
 
-    ensure_demo_workspace()
+    # The demo's store made now, its macros installed: the first page only attaches the file again.
+    share(ensure_demo_workspace()).ledger.counts()
     sys.argv = ["streamlit", "run", "app.py", *argv]
     return cli.main()
 
