@@ -312,25 +312,8 @@ class Workspace:
                 guard.remember()
                 done = _native_transaction(connection, plan, fingerprint)
         else:
-            # A first import: built aside and linked into place, as _create_with does.
-            with self._explained():
-                self.path.mkdir(parents=True, exist_ok=True)
-            unborn = self.path / f".{DATABASE_NAME}.{os.getpid()}{UNBORN_SUFFIX}"
-            _remove_database_files(unborn)
-            try:
-                with self._explained():
-                    connection = duckdb.connect(str(unborn))
-                    try:
-                        create_schema(connection)
-                        done = _native_transaction(connection, plan, fingerprint)
-                        connection.execute("CHECKPOINT")
-                    finally:
-                        with suppress(duckdb.Error):
-                            connection.close()
-                    if done is not None and not _publish(unborn, self.database):
-                        done = None  # another process was first: the usual path finds what it stored
-            finally:
-                _remove_database_files(unborn)
+            # None when another process was first: the usual path then finds what it stored.
+            done = self._build_aside(lambda connection: _native_transaction(connection, plan, fingerprint))
         if done is None:
             return None
         return StoredImport(done.import_id, done.already_imported, done.report, done.documents, done.settlements,
@@ -388,6 +371,21 @@ class Workspace:
 
     def _create_with(self, result: ImportResult, fingerprint: str) -> StoredImport | None:
         """The first import: a database built aside, then linked into place unless another process was first."""
+        def store(connection: duckdb.DuckDBPyConnection) -> StoredImport:
+            connection.execute("BEGIN TRANSACTION")
+            try:
+                stored = _store(connection, result.ledger, result.report, fingerprint)
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback_quietly(connection)
+                raise
+            return stored
+
+        return self._build_aside(store)
+
+    def _build_aside(self, fill: Callable[[duckdb.DuckDBPyConnection], T | None]) -> T | None:
+        """A new database filled by `fill` under a name of its own, then linked into place as the workspace's:
+        what `fill` returned, or None when it returned None or another process published first."""
         with self._explained():
             self.path.mkdir(parents=True, exist_ok=True)
         unborn = self.path / f".{DATABASE_NAME}.{os.getpid()}{UNBORN_SUFFIX}"
@@ -397,18 +395,12 @@ class Workspace:
                 connection = duckdb.connect(str(unborn))
                 try:
                     create_schema(connection)
-                    connection.execute("BEGIN TRANSACTION")
-                    try:
-                        stored = _store(connection, result.ledger, result.report, fingerprint)
-                        connection.execute("COMMIT")
-                    except BaseException:
-                        _rollback_quietly(connection)
-                        raise
+                    filled = fill(connection)
                     connection.execute("CHECKPOINT")  # everything in the one file that is linked
                 finally:
                     with suppress(duckdb.Error):
                         connection.close()
-                return stored if _publish(unborn, self.database) else None
+                return filled if filled is not None and _publish(unborn, self.database) else None
         finally:
             _remove_database_files(unborn)
 
