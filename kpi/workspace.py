@@ -314,10 +314,7 @@ class Workspace:
         else:
             # None when another process was first: the usual path then finds what it stored.
             done = self._build_aside(lambda connection: _native_transaction(connection, plan, fingerprint))
-        if done is None:
-            return None
-        return StoredImport(done.import_id, done.already_imported, done.report, done.documents, done.settlements,
-                            done.skipped_identical)
+        return done
 
     def _import_once(self, paths: list[Path], options: dict,
                      read: Callable[..., ImportResult] | None = None) -> StoredImport | None:

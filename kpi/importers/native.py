@@ -44,6 +44,7 @@ from kpi.messages import Message
 
 if TYPE_CHECKING:
     from kpi.importers.mapping import ColumnMapping
+    from kpi.workspace import StoredImport
     from kpi.ledger import Ledger
 
 SWITCH = "ENCOURS_NATIVE_READ"  # "0": every file goes through the Python readers
@@ -783,18 +784,6 @@ class Prepared:
     staging: str  # the attached in-memory database holding the staged rows
 
 
-@dataclass(frozen=True)
-class NativeImport:
-    """What `store` stored (or found stored), for Workspace.import_files to return as a StoredImport."""
-
-    import_id: int
-    already_imported: bool
-    report: ImportReport
-    documents: int
-    settlements: int
-    skipped_identical: int
-
-
 def prepare(connection: duckdb.DuckDBPyConnection, plan: Plan) -> Prepared | None:
     """Stage and check the planned files against the workspace `connection` holds (its write lock taken), and
     word their report; None when the Python readers must read them.
@@ -823,14 +812,16 @@ def prepare(connection: duckdb.DuckDBPyConnection, plan: Plan) -> Prepared | Non
             _detach(connection, staging)
 
 
-def store(connection: duckdb.DuckDBPyConnection, prepared: Prepared, fingerprint: str) -> NativeImport | None:
+def store(connection: duckdb.DuckDBPyConnection, prepared: Prepared, fingerprint: str) -> StoredImport | None:
     """Within the caller's transaction: the files' rows stored as workspace.py's `_store` stores them, or found
     already imported; None when the Python path must store them (an id stored with other content, or repeated
     in the files: its messages say so)."""
+    from kpi.workspace import StoredImport  # workspace.py loads this module only when it imports
+
     previous = connection.execute("SELECT import_id FROM imports WHERE fingerprint = $f",
                                   {"f": fingerprint}).fetchall()
     if previous:
-        return NativeImport(previous[0][0], True, prepared.report, 0, 0, 0)
+        return StoredImport(previous[0][0], True, prepared.report, 0, 0, 0)
     if prepared.stored and _conflicts(connection):
         return None
     try:
@@ -838,7 +829,7 @@ def store(connection: duckdb.DuckDBPyConnection, prepared: Prepared, fingerprint
                                                              prepared.stored)
     except duckdb.ConstraintException:
         return None
-    return NativeImport(import_id, False, prepared.report, documents, settlements, incoming - documents - settlements)
+    return StoredImport(import_id, False, prepared.report, documents, settlements, incoming - documents - settlements)
 
 
 def _cap_memory(connection: duckdb.DuckDBPyConnection) -> None:
