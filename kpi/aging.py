@@ -28,8 +28,6 @@ TOTAL = "total"
 # lettered, which reads truly in `oldest` mode (issue 9).
 UNAPPLIED_NOTICE_SHARE = Decimal("0.10")
 ZERO = Decimal("0.00")
-# The macros aged_balance's queries call (registry.only_macros).
-AGING_MACROS = ("aged_balance_by_customer", "aged_items")
 
 
 def parse_edges(text: str) -> tuple[int, ...]:

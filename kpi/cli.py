@@ -19,15 +19,14 @@ import duckdb
 # Only what every command needs loads here: the importers (and pandas with them), the exports and the
 # renderers load in the commands that use them, so that a report on a workspace starts in a fraction
 # of a second (issue 12).
-from kpi.aging import AGING_MACROS, DEFAULT_EDGES, aged_balance_records, parse_edges
+from kpi.aging import DEFAULT_EDGES, aged_balance_records, parse_edges
 from kpi.errors import EncoursError, OutputNotWritable, UsageError
 from kpi.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
 from kpi.ledger import Ledger
 from kpi.messages import Message, message_text
 from kpi.periods import Period
-from kpi.registry import only_macros
-from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, REPORT_MACROS, period_report
-from kpi.series import SERIES_MACROS, monthly_reports, monthly_rows
+from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, period_report
+from kpi.series import monthly_reports, monthly_rows
 
 FILES_HELP = (
     "a workspace directory (made by `import`), or ledger files: the canonical documents.csv and"
@@ -206,15 +205,11 @@ def _import_options(args: argparse.Namespace) -> dict:
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
-def _open_sources(args: argparse.Namespace, macros: tuple[str, ...] | None = None) -> Ledger:
-    """The command's ledger: its workspace, opened in place, or its files read into memory; with only
-    the `macros` its queries call (and those they call) when they are given, else every macro."""
+def _open_sources(args: argparse.Namespace) -> Ledger:
+    """The command's ledger: its workspace, opened in place, or its files read into memory."""
     from kpi.sources import open_sources
 
-    if macros is None:
-        return open_sources(args.files, **_import_options(args))
-    with only_macros(*macros):
-        return open_sources(args.files, **_import_options(args))
+    return open_sources(args.files, **_import_options(args))
 
 
 def _filters(args: argparse.Namespace, ledger: Ledger) -> Filters:
@@ -281,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(args: argparse.Namespace, out) -> None:
-    ledger = _open_sources(args, REPORT_MACROS)
+    ledger = _open_sources(args)
     result = period_report(ledger, Period(args.start, args.end), _filters(args, ledger))
     if args.format == "json":
         _json(result.to_json_dict(), out)
@@ -307,7 +302,7 @@ def _report(args: argparse.Namespace, out) -> None:
 def _aging(args: argparse.Namespace, out) -> None:
     if args.format == "xlsx" and args.output is None:
         raise UsageError(Message("cli.xlsx_needs_output"))
-    ledger = _open_sources(args, AGING_MACROS)
+    ledger = _open_sources(args)
     filters = _filters(args, ledger)
     balance = aged_balance_records(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
     from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx
@@ -366,7 +361,7 @@ def _aging_table(balance, lang: str) -> str:
 
 
 def _series(args: argparse.Namespace, out) -> None:
-    ledger = _open_sources(args, SERIES_MACROS)
+    ledger = _open_sources(args)
     filters = _filters(args, ledger)
     if args.format == "json":
         _json([r.to_json_dict() for r in monthly_reports(ledger, args.start, args.end, filters)], out)

@@ -19,6 +19,7 @@ from kpi.filters import Filters
 from kpi.names import ACTIVITY_TABLES, CANONICAL_TABLES
 from kpi.registry import (
     ADDED_COLUMNS,
+    MACROS_SEARCH_PATH,
     create_schema,
     install_document_status,
     install_macros,
@@ -91,7 +92,7 @@ class Ledger:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection):
         self.connection = connection
-        install_macros(connection)
+        self.cached_macros = install_macros(connection)
 
     @classmethod
     def in_memory(cls, canonical: CanonicalLedger | None = None) -> Ledger:
@@ -147,7 +148,10 @@ class Ledger:
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of its own for one query (a shared ledger attaches its file for the time of it)."""
-        yield self.connection.cursor()
+        cursor = self.connection.cursor()
+        if self.cached_macros:
+            cursor.execute(MACROS_SEARCH_PATH)
+        yield cursor
 
     def query(self, sql: str, params: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
         with self.cursor() as cursor:

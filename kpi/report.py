@@ -22,13 +22,6 @@ RATIO_KEYS = (
 )
 
 PERIOD_KPIS_SQL = "SELECT * FROM period_kpis($starts, $ends, $customers, $activities, $matching)"
-# The macros period_report's queries call, collection.activity_report's included: a process that only
-# reports opens its ledger with these alone (registry.only_macros).
-REPORT_MACROS = (
-    "period_kpis", "disputed_sales", "kpi_dispute_rate", "period_flows", "open_disputes_at", "dispute_resolution",
-    "reminder_success", "cost_per_reminder", "plan_compliance", "amount_in_plans", "collection_cost_ratio",
-    "bucket_collection_rate",
-)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,6 @@ from kpi.report import AGING_KEYS, PeriodReport, period_reports
 if TYPE_CHECKING:
     import pandas as pd
 
-# The macros monthly_reports's query calls (registry.only_macros).
-SERIES_MACROS = ("period_kpis",)
-
 
 def months_between(start: date, end: date) -> list[Period]:
     """Every calendar month that meets [start, end], as whole months."""

@@ -32,7 +32,7 @@ import duckdb
 from kpi.errors import WorkspaceReadOnly
 from kpi.ledger import Ledger, engine_connection
 from kpi.names import CANONICAL_TABLES
-from kpi.registry import ADDED_COLUMNS, create_schema, install_macros, missing_columns
+from kpi.registry import ADDED_COLUMNS, MACROS_SEARCH_PATH, create_schema, install_macros, missing_columns
 
 if TYPE_CHECKING:
     from kpi.workspace import Workspace
@@ -85,6 +85,7 @@ class SharedStore:
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._writable = False
         self._attached = False
+        self._cached_macros = False
         self._running = 0
         self._last_use = 0.0
         self._timer: threading.Timer | None = None
@@ -110,6 +111,8 @@ class SharedStore:
                 if not self._writable:
                     self.workspace.raise_read_only()
                 cursor.execute(f"USE {WORKSPACE_ALIAS}")
+            elif self._cached_macros:
+                cursor.execute(MACROS_SEARCH_PATH)
             yield cursor
         finally:
             with self._state:
@@ -129,7 +132,7 @@ class SharedStore:
             connection = engine_connection()
             try:
                 self.workspace.retry_on_lock(lambda: self._attach(connection))
-                install_macros(connection)  # once: they outlive the file's detaching (views are named, not bound)
+                self._cached_macros = install_macros(connection)  # once: they outlive the file's detaching (views are named, not bound)
             except BaseException:
                 connection.close()
                 raise
