@@ -93,6 +93,7 @@ class Ledger:
     def __init__(self, connection: duckdb.DuckDBPyConnection):
         self.connection = connection
         self.cached_macros = install_macros(connection)
+        self.stale_schema = False  # a workspace of an earlier release, read with the columns it lacks empty
 
     @classmethod
     def in_memory(cls, canonical: CanonicalLedger | None = None) -> Ledger:
@@ -126,7 +127,9 @@ class Ledger:
         if snapshot:
             connection.execute("DETACH workspace")
         create_schema(connection)  # IF NOT EXISTS: only the tables the file lacks
-        return cls(connection)
+        ledger = cls(connection)
+        ledger.stale_schema = bool(missing)
+        return ledger
 
     def close(self) -> None:
         self.connection.close()

@@ -191,8 +191,12 @@ class Workspace:
         shared = serving(self.database)
         if shared is not None:
             return shared.ledger  # this process reads the file through its store only
-        self.migrate()
-        return self.retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
+        ledger = self.retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
+        if ledger.stale_schema:  # an earlier release's workspace: migrated in place if it can be written
+            ledger.close()
+            self.migrate()
+            ledger = self.retry_on_lock(lambda: Ledger.attach(self.database, snapshot=snapshot))
+        return ledger
 
     def migrate(self) -> bool:
         """Bring a workspace written by an earlier release to the current schema, in place.
