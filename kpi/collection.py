@@ -10,6 +10,7 @@ its docstring.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -182,8 +183,12 @@ class ActivityReport:
 
 
 def activity_report(ledger: Ledger, period: Period, filters: Filters = Filters(),
-                    settings: ActivitySettings | None = None) -> ActivityReport:
-    """Every collection-activity KPI of the period; those whose log is absent stay None."""
+                    settings: ActivitySettings | None = None, buckets: dict[str, tuple] | None = None) -> ActivityReport:
+    """Every collection-activity KPI of the period; those whose log is absent stay None.
+
+    `buckets`: the collection by bucket (`bucket_table`) when the caller has it already (period_report
+    reads it with the period's KPIs); else it is queried.
+    """
     settings = settings or activity_settings(ledger)
     logs = imported_logs(ledger)
     params = {"start": period.start, "end": period.end, **filters.params()}
@@ -213,7 +218,9 @@ def activity_report(ledger: Ledger, period: Period, filters: Filters = Filters()
             ledger, "SELECT * FROM collection_cost_ratio($start, $end, $monthly::DECIMAL(18, 2), $customers, $activities)",
             {**params, "monthly": settings.monthly_collection_cost})
         values.update(collection_costs=_money(costs), cost_source=source, cost_per_euro_collected=_float(ratio))
-    values["collection_rate_by_bucket"] = {key: rate for key, (_, _, rate) in _bucket_rows(ledger, period, filters).items()}
+    if buckets is None:
+        buckets = _bucket_rows(ledger, period, filters)
+    values["collection_rate_by_bucket"] = {key: rate for key, (_, _, rate) in buckets.items()}
     return ActivityReport(period, logs, settings, **values)
 
 
@@ -232,6 +239,11 @@ def _bucket_rows(ledger: Ledger, period: Period, filters: Filters) -> dict[str, 
         " FROM bucket_collection_rate($start, $end, $edges, $customers, $activities, $matching)",
         {"start": period.start, "end": period.end, "edges": list(DEFAULT_EDGES), **filters.params()},
     ).fetchall()
+    return bucket_table(rows)
+
+
+def bucket_table(rows: Iterable[tuple]) -> dict[str, tuple]:
+    """(bucket index, opening amount, collected amount, rate) rows by bucket key, every bucket present."""
     found = {bucket: (opening, collected, _float(rate)) for bucket, opening, collected, rate in rows}
     zero = Decimal("0.00")
     return {key: found.get(index, (zero, zero, None)) for index, key in enumerate(BUCKET_KEYS)}

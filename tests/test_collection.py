@@ -148,6 +148,16 @@ def test_collection_rate_per_bucket_of_the_opening_balance(ledger, march):
                                                                      "2000.00", "0.00")]
 
 
+@pytest.mark.parametrize("matching", ["matched", "oldest"])
+def test_the_report_reads_the_bucket_collection_with_its_kpis_and_finds_what_the_query_of_its_own_finds(ledger, matching):
+    """period_report takes the rates from period_kpis's open items; the Recouvrement page queries them apart."""
+    filters = Filters(matching=matching)
+    alone = activity_report(ledger, MARCH, filters, ActivitySettings()).collection_rate_by_bucket
+    assert period_report(ledger, MARCH, filters).activity.collection_rate_by_bucket == alone
+    frame = bucket_collection(ledger, MARCH, filters)
+    assert frame["collection_rate"].tolist()[1:5] == [alone[key] for key in ("1_30", "31_60", "61_90", "91_120")]
+
+
 def test_write_off_analysis(ledger):
     by_customer = write_offs_by_customer(ledger, MARCH)
     assert by_customer[["customer_id", "activity", "written_off"]].values.tolist() == [["C2", "Services",

@@ -1,9 +1,12 @@
 -- label: Indicateurs d'une période / Period KPIs
 -- formula: KPI-SPEC §3 — opening AR = AR(S − 1), closing AR = AR(E), flows of [S, E], then every KPI of its own file; the open items in the matching mode asked for (KPI-SPEC §2)
 -- unit: one row per period
-CREATE OR REPLACE MACRO period_kpis(starts, ends, customers, activities, matching) AS TABLE
+-- bucket_edges: when given, collection_by_bucket lists, per bucket of the aged balance at S − 1 on
+-- these edges, its amount and what was collected of it (bucket_collection_rate.sql), read from the
+-- same open items; NULL (the default, a series of months) leaves it NULL and costs nothing.
+CREATE OR REPLACE MACRO period_kpis(starts, ends, customers, activities, matching, bucket_edges := NULL) AS TABLE
 -- The open items at every S − 1 and E are computed once and read by the position, the
--- unpaid rate and the activation rate.
+-- unpaid rate, the activation rate and the collection by bucket.
 WITH items AS MATERIALIZED (
     SELECT * FROM open_items_at(list_concat(list_transform(starts::DATE[], lambda s: s - 1), ends::DATE[]),
                                 customers, activities, matching)
@@ -30,6 +33,14 @@ base AS (
     LEFT JOIN payment_delays(starts, ends, customers, activities) AS d USING (period_start, period_end)
     LEFT JOIN activation_of('items', starts, ends, customers, activities) AS a USING (period_start, period_end)
 ),
+by_bucket AS (
+    SELECT period_start, period_end,
+           list({'bucket': bucket, 'opening_amount': opening_amount, 'collected_amount': collected_amount,
+                 'collection_rate': collection_rate} ORDER BY bucket) AS collection_by_bucket
+    FROM bucket_collection_of('items', starts, ends, bucket_edges)
+    WHERE bucket_edges IS NOT NULL
+    GROUP BY period_start, period_end
+),
 with_ratios AS (
     SELECT *,
            kpi_dso(closing_ar, sales, days) AS dso,
@@ -44,8 +55,10 @@ SELECT r.*,
        kpi_overdue_rate(closing_overdue_ar, closing_gross_ar) AS overdue_rate,
        kpi_unpaid_rate(unpaid_amount, invoiced) AS unpaid_rate,
        kpi_ar_turnover(sales, opening_ar, closing_ar) AS ar_turnover,
-       kpi_bad_debt_rate(written_off, sales) AS bad_debt_rate
+       kpi_bad_debt_rate(written_off, sales) AS bad_debt_rate,
+       b.collection_by_bucket
 FROM with_ratios AS r
+LEFT JOIN by_bucket AS b USING (period_start, period_end)
 JOIN countback_dso((SELECT list({'period_end': period_end, 'closing_ar': closing_ar}) FROM base),
                    customers, activities) AS cb
   ON cb.period_end = r.period_end
