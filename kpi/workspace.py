@@ -647,7 +647,12 @@ def _free_space(path: Path) -> Message | str:
 
 
 def _fingerprint(paths: list[Path]) -> str:
-    digests = sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in paths)
+    """What identifies a set of files whatever their order: a file is hashed in a stream, never held whole."""
+    digests = []
+    for path in paths:
+        with path.open("rb") as stream:
+            digests.append(hashlib.file_digest(stream, "sha256").hexdigest())
+    digests.sort()
     return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import date
 from decimal import Decimal
@@ -154,3 +155,17 @@ def test_a_workspace_in_euros_refuses_amounts_in_another_currency(tmp_path):
         workspace.import_files([francs])
     assert "CHF" in str(refused.value) and "EUR" in str(refused.value)
     assert len(workspace.imports()) == 1
+
+
+def test_the_fingerprint_of_files_ignores_their_order_and_keeps_the_value_earlier_imports_stored(tmp_path):
+    """Hashed in a stream now; a workspace stored before must still recognise the same files."""
+    from kpi.workspace import _fingerprint
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_bytes(b"document_id;amount\nF1;10,00\n" * 50_000)
+    second.write_bytes(b"settlement_id\nS1\n")
+    digests = sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in (first, second))
+    stored_before = hashlib.sha256("\n".join(digests).encode()).hexdigest()
+    assert _fingerprint([first, second]) == _fingerprint([second, first]) == stored_before
+    second.write_bytes(b"settlement_id\nS2\n")
+    assert _fingerprint([first, second]) != stored_before
