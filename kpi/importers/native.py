@@ -833,11 +833,11 @@ def store(connection: duckdb.DuckDBPyConnection, prepared: Prepared, fingerprint
 
 
 def _cap_memory(connection: duckdb.DuckDBPyConnection) -> None:
-    """The staged rows stay within the engine's memory limit (ledger.py: ENCOURS_MEMORY_LIMIT, which the sandbox
-    sets below its child's address space), DuckDB spilling beyond it next to the database file."""
-    from kpi.ledger import DEFAULT_MEMORY_LIMIT
+    """The staged rows stay within the import's memory limit (ledger.py: IMPORT_MEMORY_LIMIT, or ENCOURS_MEMORY_LIMIT,
+    which the sandbox sets below its child's address space), DuckDB spilling beyond it to disk."""
+    from kpi.ledger import IMPORT_MEMORY_LIMIT
 
-    limit = os.environ.get("ENCOURS_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+    limit = os.environ.get("ENCOURS_MEMORY_LIMIT") or IMPORT_MEMORY_LIMIT
     if re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", limit, re.IGNORECASE):
         connection.execute(f"SET memory_limit = '{limit.strip()}'")
 
