@@ -14,7 +14,7 @@ import streamlit as st
 
 from kpi.compare_charts import change_table, styled_change_table
 from kpi.filters import Filters
-from kpi.indicators import BY_KEY
+from kpi.catalogue import kpi
 from kpi.ledger import Ledger
 from kpi.periods import Period
 from kpi.untrusted import markdown_text
@@ -272,7 +272,7 @@ for column, key in zip(columns, HEADLINE):
     row = by_key.loc[key]
     flat = row["verdict"] == "flat" or row["change"] == "—"
     column.metric(row["label"], row["current"], delta=None if row["change"] == "—" else row["change"],
-                  delta_color="off" if flat else DELTA_COLOURS[BY_KEY[key].better], delta_arrow="off" if flat else "auto",
+                  delta_color="off" if flat else DELTA_COLOURS[kpi(key).better], delta_arrow="off" if flat else "auto",
                   help=t("simulation.actual_was", value=row["reference"]), border=True)
 
 if result.cash_conversion_cycle is not None:

@@ -19,7 +19,7 @@ from decimal import Decimal
 import pandas as pd
 
 from kpi.aging import AgedBalance, aged_balance
-from kpi.collection import UNITS as ACTIVITY_UNITS
+from kpi.catalogue import kpi
 from kpi.collection import bucket_collection
 from kpi.explain import explain
 from kpi.filters import Filters
@@ -42,16 +42,6 @@ ACTIVITY_KEYS = (
 # Workspace settings (Workspace.save_settings) naming who the report is for and who wrote it.
 CLIENT_SETTING = "client_name"
 AUTHOR_SETTING = "report_author"
-HEADLINE_UNITS = {
-    "dso": "days", "bpdso": "days", "add": "days", "countback_dso": "days", "avg_days_to_collect": "days",
-    "avg_days_late": "days", "ar_turnover": "ratio",
-}
-
-
-def kpi_unit(key: str) -> str:
-    return "money" if key in AMOUNT_KEYS else HEADLINE_UNITS.get(key, "percent")
-
-
 def report_identity(ledger: Ledger, default_client: str = "", client: str | None = None,
                     author: str | None = None) -> tuple[str, str]:
     """The client and author of the cover: those given, else the workspace's settings, else the default client
@@ -101,7 +91,7 @@ class AuditReport:
             rows.append({
                 "key": key,
                 "label": self.t(f"kpi.{key}.label"),
-                "unit": kpi_unit(key),
+                "unit": kpi(key).unit,
                 "value": value,
                 "previous": before,
                 "change": None if value is None or before is None else value - before,
@@ -116,7 +106,7 @@ class AuditReport:
         rows = [{
             "key": key,
             "label": self.t(f"activity.{key}.label"),
-            "unit": ACTIVITY_UNITS[key],
+            "unit": kpi(key).unit,
             "value": getattr(activity, key),
             "missing": activity.missing(key),
             "formula": self.t(f"activity.{key}.help"),
@@ -147,10 +137,10 @@ class AuditReport:
     def definitions(self) -> pd.DataFrame:
         """label, definition, unit of every KPI the report shows, in words: the appendix."""
         rows = [{"label": self.t(f"kpi.{key}.label"), "definition": explain(key, self.report, self.lang).formula,
-                 "unit": kpi_unit(key)} for key in (*RATIO_KEYS, *AMOUNT_KEYS)]
+                 "unit": kpi(key).unit} for key in (*RATIO_KEYS, *AMOUNT_KEYS)]
         if self.has_activity:
             rows += [{"label": self.t(f"activity.{key}.label"), "definition": self.t(f"activity.{key}.help"),
-                      "unit": ACTIVITY_UNITS[key]} for key in ACTIVITY_KEYS]
+                      "unit": kpi(key).unit} for key in ACTIVITY_KEYS]
         return pd.DataFrame(rows, columns=["label", "definition", "unit"])
 
     def layout_label(self, layout: str | None) -> str:

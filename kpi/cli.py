@@ -281,6 +281,7 @@ def _report(args: argparse.Namespace, out) -> None:
     if args.format == "json":
         _json(result.to_json_dict(), out)
         return
+    from kpi.catalogue import kpi
     from kpi.formatting import format_value
     from kpi.i18n import bucket_label, translate
 
@@ -289,11 +290,9 @@ def _report(args: argparse.Namespace, out) -> None:
     lines = [f"{translate('cli.period', lang)} {args.start.isoformat()} → {args.end.isoformat()}"
              f" ({message_text('cli.days', lang, count=result.period.days)})",
              f"{translate('matching.label', lang)} : {translate(f'matching.{filters.matching}', lang)}"]
-    units = {"dso": "days", "bpdso": "days", "add": "days", "countback_dso": "days", "avg_days_to_collect": "days",
-             "avg_days_late": "days", "ar_turnover": "ratio"}
     rows = [(translate(f"kpi.{key}.label", lang), format_value(getattr(result, key), "money", lang)) for key in AMOUNT_KEYS]
     rows += [(bucket_label(key, lang), format_value(result.aging[key], "money", lang)) for key in AGING_KEYS]
-    rows += [(translate(f"kpi.{key}.label", lang), format_value(getattr(result, key), units.get(key, "percent"), lang)) for key in RATIO_KEYS]
+    rows += [(translate(f"kpi.{key}.label", lang), format_value(getattr(result, key), kpi(key).unit, lang)) for key in RATIO_KEYS]
     width = max(len(label) for label, _ in rows)
     lines += [f"{label:<{width}}  {value:>18}" for label, value in rows]
     out.write("\n".join(lines) + "\n")

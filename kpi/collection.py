@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kpi.aging import DEFAULT_EDGES, bucket_keys
+from kpi.catalogue import kpi
 from kpi.filters import Filters
 from kpi.ledger import Ledger
 from kpi.names import ACTIVITY_TABLES
@@ -51,14 +52,7 @@ NEEDS = {
     "cost_per_euro_collected": "collection_costs",
     "collection_rate_by_bucket": None,
 }
-MONEY_KEYS = ("disputed_amount", "open_disputes_amount", "cost_per_reminder", "amount_in_plans")
-# How the app shows each KPI ('money', 'percent', 'days', 'ratio', 'count'); the overview's headline ones.
-UNITS = {
-    "dispute_rate": "percent", "disputed_amount": "money", "open_disputes_count": "count",
-    "open_disputes_amount": "money", "avg_dispute_resolution_days": "days", "reminders_count": "count",
-    "reminder_success_rate": "percent", "cost_per_reminder": "money", "plan_compliance_rate": "percent",
-    "amount_in_plans": "money", "cost_per_euro_collected": "ratio",
-}
+# The overview's headline ones (their units: kpi/catalogue.py).
 HEADLINE_KEYS = ("dispute_rate", "open_disputes_amount", "reminder_success_rate", "plan_compliance_rate",
                  "cost_per_euro_collected")
 
@@ -175,7 +169,7 @@ class ActivityReport:
         result = {}
         for key in NEEDS:
             value = getattr(self, key)
-            if key in MONEY_KEYS and value is not None:
+            if value is not None and kpi(key).unit == "money":
                 value = float(value)
             result[key] = value
         result["collection_rate_by_bucket"] = dict(self.collection_rate_by_bucket)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from kpi.filters import Filters
-from kpi.indicators import BY_KEY
+from kpi.catalogue import kpi
 from kpi.ledger import Ledger
 from kpi.periods import Period, shift_months
 from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, PeriodReport, period_report, period_reports
@@ -16,32 +16,6 @@ from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, PeriodReport, period
 COMPARE_PRESETS = ("month_vs_previous_month", "quarter_vs_last_year", "year_vs_previous_year")
 # The steps of the bridge, in the order a waterfall draws them.
 BRIDGE_STEPS = ("opening_ar", "sales", "collected", "written_off", "other", "closing_ar")
-
-_RATIO_UNITS = {
-    "dso": "days", "bpdso": "days", "add": "days", "countback_dso": "days",
-    "avg_days_to_collect": "days", "avg_days_late": "days", "ar_turnover": "ratio",
-}
-
-
-def kpi_unit(key: str) -> str:
-    """'money', 'days', 'percent' or 'ratio' for a KPI-SPEC §5 key (aging buckets are money)."""
-    if key in AMOUNT_KEYS or key in AGING_KEYS:
-        return "money"
-    if key in BY_KEY:
-        return BY_KEY[key].unit
-    return _RATIO_UNITS.get(key, "percent")
-
-
-def kpi_better(key: str) -> str:
-    """Which direction of change is an improvement: 'lower', 'higher' or 'neutral'."""
-    if key in BY_KEY:
-        return BY_KEY[key].better
-    if key in AGING_KEYS and key != "not_due":
-        return "lower"  # more overdue money is never good
-    if key == "closing_overdue_ar":
-        return "lower"
-    return "neutral"
-
 
 COMPARED_KEYS: tuple[str, ...] = (*AMOUNT_KEYS, *(f"aging.{key}" for key in AGING_KEYS), *RATIO_KEYS)
 
@@ -162,7 +136,8 @@ def compare_reports(reference: PeriodReport, current: PeriodReport) -> Compariso
     changes = []
     for key in COMPARED_KEYS:
         bare = key.removeprefix("aging.")
-        changes.append(KpiChange(key, kpi_unit(bare), kpi_better(bare), _value(reference, key), _value(current, key)))
+        declared = kpi(bare)
+        changes.append(KpiChange(key, declared.unit, declared.better, _value(reference, key), _value(current, key)))
     return Comparison(reference, current, tuple(changes))
 
 

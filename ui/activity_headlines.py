@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.collection import HEADLINE_KEYS, UNITS
+from kpi.catalogue import kpi
+from kpi.collection import HEADLINE_KEYS
 
 
 def activity_value(view, report, key: str) -> str:
@@ -12,8 +13,8 @@ def activity_value(view, report, key: str) -> str:
     missing = report.missing(key)
     if missing is not None:
         return view.t(f"collections.absent.{missing}")
-    value = getattr(report, key)
-    return view.fmt.number(value) if UNITS[key] == "count" else view.fmt.value(value, UNITS[key])
+    value, unit = getattr(report, key), kpi(key).unit
+    return view.fmt.number(value) if unit == "count" else view.fmt.value(value, unit)
 
 
 def show_headlines(view, report) -> None:

@@ -1,6 +1,7 @@
 -- label: Taux d'activation / Activation rate
 -- formula: KPI-SPEC §3 — customers with an overdue invoice still outstanding at S − 1; share of them with ≥ 1 cash settlement in [S, E], × 100
 -- unit: %
+-- kpi: activation_rate percent higher
 -- open_items: the name of a relation of open_items_at's shape that holds the items at each S − 1.
 CREATE OR REPLACE MACRO activation_of(open_items, starts, ends, customers, activities) AS TABLE
 WITH periods AS (SELECT * FROM periods_of(starts, ends)),

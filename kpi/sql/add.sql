@@ -1,5 +1,6 @@
 -- label: Average Days Delinquent / retard moyen (ADD)
 -- formula: dso − bpdso
 -- unit: days
+-- kpi: add days lower
 CREATE OR REPLACE MACRO kpi_add(dso, bpdso) AS
     dso - bpdso;

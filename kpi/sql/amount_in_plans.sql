@@ -1,6 +1,7 @@
 -- label: Montant sous échéancier / Amount in active plans
 -- formula: per customer with a plan started at E (its cash counted from 30 days before its first installment, on or before E): max(0, Σ installments − that cash dated ≤ E); summed
 -- unit: €
+-- kpi: amount_in_plans money neutral
 CREATE OR REPLACE MACRO plans_at(as_of, customers, activities) AS TABLE
 WITH planned AS (
     SELECT customer_id, list(DISTINCT plan_id ORDER BY plan_id) AS plans, sum(amount) AS planned,

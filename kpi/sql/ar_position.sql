@@ -1,6 +1,17 @@
 -- label: Encours clients et balance âgée à une date / AR and aged balance at a date
 -- formula: KPI-SPEC §2 — gross AR = Σ buckets; AR(t) = gross AR + unapplied credits; current AR = not_due bucket; overdue AR = gross AR − current AR
 -- unit: €
+-- kpi: opening_ar money neutral
+-- kpi: closing_ar money neutral
+-- kpi: closing_current_ar money neutral
+-- kpi: closing_overdue_ar money lower
+-- kpi: unapplied_credits money neutral
+-- kpi: not_due money neutral
+-- kpi: 1_30 money lower
+-- kpi: 31_60 money lower
+-- kpi: 61_90 money lower
+-- kpi: 91_120 money lower
+-- kpi: over_120 money lower
 -- open_items: the name of a relation shaped like open_items_at's result (a CTE of the
 -- caller), so that one computation of the open items serves several KPIs of a query.
 CREATE OR REPLACE MACRO ar_position_of(open_items, as_of_dates) AS TABLE

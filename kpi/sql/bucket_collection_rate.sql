@@ -1,6 +1,7 @@
 -- label: Taux de recouvrement par tranche / Collection rate per ageing bucket
 -- formula: for the aged balance at S − 1, per bucket: Σ min(cash settlements of the document dated in [S, E], its outstanding at S − 1) / Σ outstanding at S − 1 × 100
 -- unit: %
+-- kpi: collection_rate_by_bucket percent higher
 -- open_items: the name of a relation of open_items_at's shape that holds the items at each S − 1
 -- (period_kpis passes the items it has already computed for the opening AR).
 CREATE OR REPLACE MACRO bucket_collection_of(open_items, starts, ends, edges) AS TABLE

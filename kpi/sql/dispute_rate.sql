@@ -1,6 +1,8 @@
 -- label: Taux de litiges / Dispute rate
 -- formula: disputed amount of the documents issued in [S, E] (disputes opened ≤ E, at most the document's amount) / sales × 100
 -- unit: %
+-- kpi: dispute_rate percent lower
+-- kpi: disputed_amount money lower
 CREATE OR REPLACE MACRO kpi_dispute_rate(disputed_amount, sales) AS
     disputed_amount / nullif(sales, 0) * 100;
 

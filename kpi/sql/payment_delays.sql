@@ -1,6 +1,8 @@
 -- label: Délai moyen de recouvrement et retard moyen de paiement / Average days to collect and average days late
 -- formula: KPI-SPEC §3 — cash settlements in [S, E] applied to invoices: amount-weighted mean of (date − issue_date), and of max(0, date − due_date)
 -- unit: days
+-- kpi: avg_days_to_collect days lower
+-- kpi: avg_days_late days lower
 CREATE OR REPLACE MACRO payment_delays(starts, ends, customers, activities) AS TABLE
 SELECT p.period_start, p.period_end,
        sum(s.amount * (s.date - d.issue_date)) / nullif(sum(s.amount), 0) AS avg_days_to_collect,

@@ -1,6 +1,9 @@
 -- label: Flux de la période / Period flows
 -- formula: KPI-SPEC §3 — sales = Σ amount of documents issued in [S, E] (credit notes included); collected = Σ cash settlements dated in [S, E] (applied or not); written_off = Σ writeoff settlements in [S, E]; invoiced = Σ amount of invoices (amount > 0) issued in [S, E]
 -- unit: €
+-- kpi: sales money neutral
+-- kpi: collected money neutral
+-- kpi: written_off money neutral
 CREATE OR REPLACE MACRO period_flows(starts, ends, customers, activities) AS TABLE
 -- Summed by day, then the days by period (periods.sql): the same exact DECIMAL totals, from a
 -- thousand daily rows instead of a million documents compared with each period.

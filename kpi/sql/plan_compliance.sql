@@ -1,6 +1,7 @@
 -- label: Respect des échéanciers / Payment-plan compliance
 -- formula: installments due in [S, E] paid in full by their due date + the grace period / installments due in [S, E] × 100
 -- unit: %
+-- kpi: plan_compliance_rate percent higher
 CREATE OR REPLACE MACRO kpi_plan_compliance_rate(kept, due) AS
     kept / nullif(due, 0) * 100;
 
