@@ -15,7 +15,7 @@ from kpi.collection import (
     write_offs_by_customer,
 )
 from kpi.charts import reminder_funnel_chart, reminder_step_label
-from kpi.formatting import MISSING
+from kpi.formatting import MISSING, is_missing
 from kpi.i18n import bucket_label
 from kpi.untrusted import markdown_text, spreadsheet_text
 from ui import context
@@ -59,7 +59,7 @@ def table(frame, columns: dict) -> None:
 
 def text(value) -> str:
     """A text cell from the data (a name, an id, a reason): never a formula in the table's CSV download."""
-    return "" if value is None or value != value else spreadsheet_text(str(value))
+    return "" if is_missing(value) else spreadsheet_text(str(value))
 
 
 # -- disputes ----------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ if activity.missing("dispute_rate") is None:
             "document_id": (t("collections.col.document"), text),
             "customer_name": (t("column.customer_name"), text),
             "opened_date": (t("collections.col.opened"), fmt.date),
-            "resolved_date": (t("collections.col.resolved"), lambda v: "" if v is None or v != v else fmt.date(v)),
+            "resolved_date": (t("collections.col.resolved"), lambda v: "" if is_missing(v) else fmt.date(v)),
             "amount": (t("collections.col.amount"), fmt.money),
             "reason": (t("collections.col.reason"), text),
             "open": (t("collections.col.state"), state.get),
@@ -104,7 +104,7 @@ if activity.missing("reminders_count") is None:
             # stage name where the step is only a number (R1, R2…).
             "step": (t("collections.col.stage"), lambda s: reminder_step_label(s, view.lang)),
             "reminders": (t("collections.col.reminders"), fmt.number),
-            "cost": (t("collections.col.cost"), lambda v: "" if v is None or v != v else fmt.money(v)),
+            "cost": (t("collections.col.cost"), lambda v: "" if is_missing(v) else fmt.money(v)),
         })
 
 # -- payment plans ---------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ table(buckets, {
     "bucket": (t("collections.col.bucket"), lambda k: bucket_label(k, view.lang)),
     "opening_amount": (t("collections.col.opening"), fmt.money),
     "collected_amount": (t("collections.col.collected"), fmt.money),
-    "collection_rate": (t("collections.col.rate"), lambda v: fmt.percent(None if v != v else v)),
+    "collection_rate": (t("collections.col.rate"), lambda v: fmt.percent(None if is_missing(v) else v)),
 })
 
 # -- write-offs ----------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import xlsxwriter
 from kpi.audit import AuditReport
 from kpi.charts import aging_bar_chart, kpi_trend_chart
 from kpi.findings import findings_frame
-from kpi.formatting import CURRENCY_SYMBOLS, MISSING, Formatter, format_date, format_number, format_value
+from kpi.formatting import CURRENCY_SYMBOLS, MISSING, Formatter, format_date, format_number, format_value, is_missing
 from kpi.i18n import bucket_label
 from kpi.periods import Period
 from kpi.untrusted import WORKBOOK_OPTIONS, TextCells
@@ -82,17 +82,13 @@ def cover_rows(audit: AuditReport) -> list[tuple[str, str]]:
     ]
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
 def _text(value, unit: str, audit: AuditReport) -> str:
     return format_value(value, unit, audit.lang, audit.currency)
 
 
 def change_text(value, unit: str, audit: AuditReport) -> str:
     """A change between the two periods: a rate's in points (`+2,3 pt`), an amount or days in their unit."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     if unit == "percent":
         number = format_number(value, audit.lang, 1)
@@ -137,7 +133,7 @@ def _activity_tables(audit: AuditReport) -> list[tuple[str | None, list[str], li
 
 def _number(value):
     """None for a missing rate (None or NaN once it went through a frame)."""
-    return None if _missing(value) else value
+    return None if is_missing(value) else value
 
 
 def _section_tables(audit: AuditReport) -> dict[str, list[tuple[str | None, list[str], list[list[str]]]]]:
@@ -227,7 +223,7 @@ def audit_xlsx(audit: AuditReport) -> bytes:
 
     def cell(worksheet, row: int, column: int, value, unit: str = "text", emphasis: bool = False, text_format=None) -> None:
         # A month without sales has no DSO: None from the engine, NaN once it went through a frame.
-        if _missing(value):
+        if is_missing(value):
             worksheet.write_blank(row, column, None)
         elif unit == "money":
             worksheet.write_number(row, column, float(value), money_bold if emphasis else money)
@@ -260,7 +256,7 @@ def audit_xlsx(audit: AuditReport) -> bytes:
         cells.write(kpis, index, 0, row.label)
         cell(kpis, index, 1, row.value, row.unit)
         cell(kpis, index, 2, row.previous, row.unit)
-        if _missing(row.change):
+        if is_missing(row.change):
             kpis.write_blank(index, 3, None)
         else:
             kpis.write_number(index, 3, float(row.change), change_formats[row.unit])

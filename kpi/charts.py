@@ -14,7 +14,7 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from kpi.formatting import format_date, format_days, format_money, format_month, format_number, format_percent
+from kpi.formatting import format_date, format_days, format_money, format_month, format_number, format_percent, is_missing
 from kpi.i18n import bucket_label, translate
 from kpi.vega_locale import localised
 
@@ -60,7 +60,7 @@ def _with_months(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _float(value) -> float | None:
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     try:
         return float(value)

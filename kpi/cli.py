@@ -22,6 +22,7 @@ import duckdb
 from kpi.aging import DEFAULT_EDGES, aged_balance_records, parse_edges
 from kpi.errors import EncoursError, OutputNotWritable, UsageError
 from kpi.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
+from kpi.formatting import is_missing
 from kpi.ledger import Ledger
 from kpi.messages import Message, message_text
 from kpi.periods import Period
@@ -375,7 +376,7 @@ def _series(args: argparse.Namespace, out) -> None:
 def _series_cell(value) -> str:
     """A cell of the series CSV as pandas' to_csv wrote it when the series was a frame: empty for
     None or NaN, the shortest repr for a float, str() for the rest (Decimal, date, int, text)."""
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     return repr(value) if isinstance(value, float) else str(value)
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from kpi.aging import DEFAULT_EDGES, bucket_keys
 from kpi.catalogue import kpi
 from kpi.filters import Filters
+from kpi.formatting import finite_or_none
 from kpi.ledger import Ledger
 from kpi.names import ACTIVITY_TABLES
 from kpi.periods import Period
@@ -193,25 +194,25 @@ def activity_report(ledger: Ledger, period: Period, filters: Filters = Filters()
                               " period_flows([$start::DATE], [$end::DATE], $customers, $activities) AS f", params)
         count, amount = _row(ledger, "SELECT * FROM open_disputes_at($end, $customers, $activities)", params)
         resolution, _ = _row(ledger, "SELECT * FROM dispute_resolution($start, $end, $customers, $activities)", params)
-        values.update(disputed_amount=_money(disputed), dispute_rate=_float(rate), open_disputes_count=count,
-                      open_disputes_amount=_money(amount), avg_dispute_resolution_days=_float(resolution))
+        values.update(disputed_amount=_money(disputed), dispute_rate=finite_or_none(rate), open_disputes_count=count,
+                      open_disputes_amount=_money(amount), avg_dispute_resolution_days=finite_or_none(resolution))
     if "reminders" in logs:
         count, paid, rate = _row(ledger, "SELECT * FROM reminder_success($start, $end, $window, $customers, $activities)",
                                  {**params, "window": settings.reminder_window_days})
         cost, _ = _row(ledger, "SELECT * FROM cost_per_reminder($start, $end, $customers, $activities)", params)
-        values.update(reminders_count=count, paid_reminders=paid, reminder_success_rate=_float(rate),
+        values.update(reminders_count=count, paid_reminders=paid, reminder_success_rate=finite_or_none(rate),
                       cost_per_reminder=_money(cost))
     if "payment_plans" in logs:
         due, kept, rate = _row(ledger, "SELECT * FROM plan_compliance($start, $end, $grace, $customers, $activities)",
                                {**params, "grace": settings.plan_grace_days})
         amount, _ = _row(ledger, "SELECT * FROM amount_in_plans($end, $customers, $activities)", params)
-        values.update(installments_due=due, installments_kept=kept, plan_compliance_rate=_float(rate),
+        values.update(installments_due=due, installments_kept=kept, plan_compliance_rate=finite_or_none(rate),
                       amount_in_plans=_money(amount))
     if "collection_costs" in logs or settings.monthly_collection_cost is not None:
         costs, _, source, ratio = _row(
             ledger, "SELECT * FROM collection_cost_ratio($start, $end, $monthly::DECIMAL(18, 2), $customers, $activities)",
             {**params, "monthly": settings.monthly_collection_cost})
-        values.update(collection_costs=_money(costs), cost_source=source, cost_per_euro_collected=_float(ratio))
+        values.update(collection_costs=_money(costs), cost_source=source, cost_per_euro_collected=finite_or_none(ratio))
     if buckets is None:
         buckets = _bucket_rows(ledger, period, filters)
     values["collection_rate_by_bucket"] = {key: rate for key, (_, _, rate) in buckets.items()}
@@ -238,7 +239,7 @@ def _bucket_rows(ledger: Ledger, period: Period, filters: Filters) -> dict[str, 
 
 def bucket_table(rows: Iterable[tuple]) -> dict[str, tuple]:
     """(bucket index, opening amount, collected amount, rate) rows by bucket key, every bucket present."""
-    found = {bucket: (opening, collected, _float(rate)) for bucket, opening, collected, rate in rows}
+    found = {bucket: (opening, collected, finite_or_none(rate)) for bucket, opening, collected, rate in rows}
     zero = Decimal("0.00")
     return {key: found.get(index, (zero, zero, None)) for index, key in enumerate(BUCKET_KEYS)}
 
@@ -304,7 +305,7 @@ def write_offs_by_activity(ledger: Ledger, period: Period, filters: Filters = Fi
     """Written off, sales and bad-debt rate per activity (write_offs.sql)."""
     frame = ledger.frame("SELECT * FROM write_offs_by_activity($start, $end, $customers, $activities)",
                          {"start": period.start, "end": period.end, **filters.params()})
-    frame["bad_debt_rate"] = [_float(v) for v in frame["bad_debt_rate"]]
+    frame["bad_debt_rate"] = [finite_or_none(v) for v in frame["bad_debt_rate"]]
     return frame
 
 
@@ -317,8 +318,3 @@ def _money(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(CENT)
 
 
-def _float(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if value == value and value not in (float("inf"), float("-inf")) else None

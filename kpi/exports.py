@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import numbers
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from kpi.aging import row_dicts
-from kpi.formatting import CURRENCY_SYMBOLS, csv_decimal, format_date
+from kpi.formatting import CURRENCY_SYMBOLS, csv_decimal, format_date, is_missing
 from kpi.i18n import bucket_label, translate
 from kpi.untrusted import WORKBOOK_OPTIONS, TextCells, spreadsheet_text
 
@@ -75,23 +74,14 @@ def column_title(name: str, lang: str) -> str:
     return name if title == key else title
 
 
-def _missing(value) -> bool:
-    """None, NaN, or pandas' NA: the last only when pandas is loaded, since only a DataFrame can hold it
-    (the command line writes its rows without pandas)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return True
-    pandas = sys.modules.get("pandas")
-    return pandas is not None and value is pandas.NA
-
-
 def _number(value) -> float | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     return float(value)
 
 
 def _cell_date(value) -> date | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, datetime):  # a pandas Timestamp too
         return value.date()
@@ -147,7 +137,7 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
             as_date = _cell_date(value)
             if as_date is not None and not isinstance(value, str):
                 sheet.write_datetime(row_index, index, datetime.combine(as_date, datetime.min.time()), styles["date"])
-            elif _missing(value):
+            elif is_missing(value):
                 sheet.write_blank(row_index, index, None)
             elif isinstance(value, (numbers.Real, Decimal)) and not isinstance(value, bool):
                 sheet.write_number(row_index, index, float(value))
@@ -244,7 +234,7 @@ def _csv_cell(value, lang: str, dialect: str) -> str:
     as_date = _cell_date(value)
     if as_date is not None and not isinstance(value, str):
         return format_date(as_date, lang)
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, numbers.Integral):  # days past due, counts: negative ones stay numbers
         return str(int(value))

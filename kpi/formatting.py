@@ -30,13 +30,22 @@ def _to_decimal(value) -> Decimal:
     return Decimal(str(value))
 
 
-def _is_missing(value) -> bool:
+def is_missing(value) -> bool:
+    """None, NaN, pandas' NA or NaT: a value the data does not have (shown "—" or left empty)."""
     if value is None:
         return True
     try:
-        return value != value  # NaN, pd.NA compare unequal to themselves
-    except TypeError:  # pd.NA raises on bool()
+        return bool(value != value)  # NaN and NaT compare unequal to themselves
+    except TypeError:  # pd.NA refuses bool()
         return True
+
+
+def finite_or_none(value) -> float | None:
+    """A number as float; None when it is missing, NaN or infinite (a ratio over zero)."""
+    if is_missing(value):
+        return None
+    value = float(value)
+    return value if value not in (float("inf"), float("-inf")) else None
 
 
 @cache
@@ -46,7 +55,7 @@ def _quantum(decimals: int) -> Decimal:
 
 def format_number(value, lang: str = "fr", decimals: int = 0) -> str:
     """A plain number with grouped thousands: `1 234,5` (fr) or `1,234.5` (en)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     quantum = _quantum(decimals)
     rounded = _to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
@@ -60,7 +69,7 @@ def format_number(value, lang: str = "fr", decimals: int = 0) -> str:
 
 def format_money(value, lang: str = "fr", currency: str = "EUR", decimals: int = 2, symbol: bool = True) -> str:
     """An amount with its currency: `1 234,56 €` (fr) or `€1,234.56` (en); with symbol=False, the ISO code."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     number = format_number(value, lang, decimals)
     sign = CURRENCY_SYMBOLS.get(currency, currency) if symbol else currency
@@ -74,7 +83,7 @@ def format_money(value, lang: str = "fr", currency: str = "EUR", decimals: int =
 
 def format_days(value, lang: str = "fr", decimals: int = 1) -> str:
     """A number of days: `33,0 j` (fr) or `33.0 d` (en)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     unit = "j" if lang == "fr" else "d"
     return f"{format_number(value, lang, decimals)}{UNIT_SPACE_FR}{unit}"
@@ -82,7 +91,7 @@ def format_days(value, lang: str = "fr", decimals: int = 1) -> str:
 
 def format_percent(value, lang: str = "fr", decimals: int = 1) -> str:
     """A percentage already multiplied by 100: `12,7 %` (fr) or `12.7%` (en)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     space = UNIT_SPACE_FR if lang == "fr" else ""
     return f"{format_number(value, lang, decimals)}{space}%"
@@ -95,7 +104,7 @@ def format_ratio(value, lang: str = "fr", decimals: int = 2) -> str:
 
 def format_date(value, lang: str = "fr") -> str:
     """A date: `31/03/2026` in both languages (dd/mm/yyyy is what French and British readers use)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, datetime):
         value = value.date()
@@ -113,7 +122,7 @@ _ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"
 def format_day_month(value, lang: str = "fr") -> str:
     """A day without its year, for a short axis label: `02/11` (fr), `2 Nov` (en, whose readers
     may read 11/02 either way)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
@@ -126,7 +135,7 @@ def format_day_month(value, lang: str = "fr") -> str:
 
 def format_month(value, lang: str = "fr") -> str:
     """A month as `03/2026`."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
@@ -159,7 +168,7 @@ def format_change(value, unit: str, lang: str = "fr", currency: str = "EUR", sym
     """A change between two periods, "+" in front of a rise. A change of a rate is in points
     (`+2,5 pt`: the rate went from 10 % to 12,5 %), never in %, which would read as a relative change."""
     if unit == "percent":
-        if _is_missing(value):
+        if is_missing(value):
             return MISSING
         return _signed(f"{format_number(value, lang, 1)}{UNIT_SPACE_FR}{translate('unit.points', lang)}")
     if unit == "money":
@@ -169,7 +178,7 @@ def format_change(value, unit: str, lang: str = "fr", currency: str = "EUR", sym
 
 def csv_decimal(value, decimals: int = 2) -> str:
     """An amount for a French Excel CSV cell: decimal comma, no grouping, so Excel reads a number."""
-    if _is_missing(value):
+    if is_missing(value):
         return ""
     quantum = Decimal(1).scaleb(-decimals)
     rounded = _to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from kpi.aging import DEFAULT_EDGES
 from kpi.collection import ActivityReport, activity_report, bucket_table
 from kpi.filters import Filters
+from kpi.formatting import finite_or_none
 from kpi.ledger import Ledger
 from kpi.periods import Period
 
@@ -68,7 +69,7 @@ class PeriodReport:
     def from_row(cls, row: dict) -> PeriodReport:
         period = Period(row["period_start"], row["period_end"])
         money = {key: Decimal(row[key]).quantize(CENT) for key in AMOUNT_KEYS + ("invoiced", "unpaid_amount", "closing_gross_ar")}
-        ratios = {key: _finite(row[key]) for key in RATIO_KEYS}
+        ratios = {key: finite_or_none(row[key]) for key in RATIO_KEYS}
         aging = {key: Decimal(row[key]).quantize(CENT) for key in AGING_KEYS}
         return cls(period=period, aging=aging, **money, **ratios)
 
@@ -86,11 +87,6 @@ class PeriodReport:
         return result
 
 
-def _finite(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if value == value and value not in (float("inf"), float("-inf")) else None
 
 
 def period_reports(ledger: Ledger, periods: list[Period], filters: Filters = Filters()) -> list[PeriodReport]:
