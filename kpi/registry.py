@@ -237,12 +237,15 @@ def macro_signature() -> str:
 
 def macro_database() -> Path | None:
     """The file holding every macro of this code, built now if it is not there yet; None if it cannot be."""
-    folder = macro_cache_folder()
+    try:
+        folder = macro_cache_folder()
+    except RuntimeError:  # no home folder to be found (Path.home)
+        return None
     path = folder / f"macros-{macro_signature()}.duckdb"
     if path.is_file():
         return path
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own: its SQL runs in every query
         aside = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}"
         aside.unlink(missing_ok=True)
         try:
