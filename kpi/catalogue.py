@@ -14,23 +14,21 @@ and its strings.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from kpi.registry import SQL_DIR, named_query
+from kpi.registry import all_named_queries, named_query
 
 Unit = Literal["money", "days", "percent", "ratio", "count"]
 Better = Literal["lower", "higher", "neutral"]
 UNITS = ("money", "days", "percent", "ratio", "count")
 DIRECTIONS = ("lower", "higher", "neutral")
 
-_DECLARATION = re.compile(r"^--\s*kpi:\s*(\S+)\s+(\S+)\s+(\S+)\s*$")
-
-
 @dataclass(frozen=True)
 class Kpi:
+    """One figure of the report, as its file declares it."""
+
     key: str
     unit: Unit
     better: Better
@@ -52,19 +50,16 @@ class Kpi:
 def catalogue() -> dict[str, Kpi]:
     """Every declared KPI by key, in the order of the files and of their lines."""
     found: dict[str, Kpi] = {}
-    for path in sorted(SQL_DIR.glob("*.sql")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.startswith("--"):
-                break  # the header ends at the first statement
-            match = _DECLARATION.match(line)
-            if match is None:
-                continue
-            key, unit, better = match.groups()
-            if unit not in UNITS or better not in DIRECTIONS:
-                raise ValueError(f"{path.name}: « {line} » — unit one of {UNITS}, direction one of {DIRECTIONS}")
+    for query in all_named_queries():
+        for declaration in query.kpis:
+            parts = declaration.split()
+            if len(parts) != 3 or parts[1] not in UNITS or parts[2] not in DIRECTIONS:
+                raise ValueError(f"{query.name}.sql: « -- kpi: {declaration} » — a key, a unit among {UNITS},"
+                                 f" a direction among {DIRECTIONS}")
+            key, unit, better = parts
             if key in found:
-                raise ValueError(f"{path.name}: the KPI {key} is declared in {found[key].source}.sql already")
-            found[key] = Kpi(key, unit, better, path.stem)
+                raise ValueError(f"{query.name}.sql: the KPI {key} is declared in {found[key].source}.sql already")
+            found[key] = Kpi(key, unit, better, query.name)
     return found
 
 

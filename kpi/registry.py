@@ -65,7 +65,7 @@ MACRO_FILES = (
     "cash_forecast",
 )
 
-_HEADER = re.compile(r"^--\s*(label|formula|unit):\s*(.*)$")
+_HEADER = re.compile(r"^--\s*(label|formula|unit|kpi):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class NamedQuery:
     formula: str
     unit: str
     sql: str
+    kpis: tuple[str, ...] = ()  # its `-- kpi: <key> <unit> <direction>` lines (kpi/catalogue.py)
 
     @property
     def path(self) -> Path:
@@ -86,14 +87,17 @@ class NamedQuery:
 @cache
 def named_query(name: str) -> NamedQuery:
     text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    header = {}
+    header, kpis = {}, []
     for line in text.splitlines():
         match = _HEADER.match(line)
-        if match:
+        if match and match.group(1) == "kpi":
+            kpis.append(match.group(2).strip())
+        elif match:
             header[match.group(1)] = match.group(2).strip()
         elif line.strip() and not line.startswith("--"):
-            break
-    return NamedQuery(name, header.get("label", name), header.get("formula", ""), header.get("unit", ""), text)
+            break  # the header ends at the first statement
+    return NamedQuery(name, header.get("label", name), header.get("formula", ""), header.get("unit", ""), text,
+                      tuple(kpis))
 
 
 def all_named_queries() -> list[NamedQuery]:

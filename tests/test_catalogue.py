@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import kpi.catalogue as catalogue_module
+import kpi.registry as registry
 from kpi.aging import DEFAULT_EDGES, bucket_keys
 from kpi.catalogue import catalogue, kpi
 from kpi.collection import HEADLINE_KEYS, NEEDS
@@ -90,17 +90,23 @@ def test_every_sql_file_is_installed_or_used_by_name():
 
 
 def test_a_bad_or_repeated_declaration_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(catalogue_module, "SQL_DIR", tmp_path)
+    monkeypatch.setattr(registry, "SQL_DIR", tmp_path)
     catalogue.cache_clear()
+    named_query.cache_clear()
     try:
         (tmp_path / "a.sql").write_text("-- label: A\n-- kpi: speed km/h lower\nSELECT 1;\n", encoding="utf-8")
-        with pytest.raises(ValueError, match="unit one of"):
+        with pytest.raises(ValueError, match="a unit among"):
             catalogue()
+        named_query.cache_clear()
         (tmp_path / "a.sql").write_text("-- kpi: speed days lower\nSELECT 1;\n", encoding="utf-8")
         (tmp_path / "b.sql").write_text("-- kpi: speed days higher\nSELECT 1;\n", encoding="utf-8")
+        catalogue.cache_clear()
         with pytest.raises(ValueError, match="declared in a.sql already"):
             catalogue()
+        named_query.cache_clear()
+        catalogue.cache_clear()
         (tmp_path / "b.sql").write_text("SELECT 1;\n-- kpi: late days higher\n", encoding="utf-8")
         assert list(catalogue()) == ["speed"]  # a line after the first statement is not the header
     finally:
         catalogue.cache_clear()
+        named_query.cache_clear()
