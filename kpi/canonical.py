@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from kpi.names import ACTIVITY_TABLES, UNASSIGNED_ACTIVITY
+from kpi.names import ACTIVITY_TABLES
 
 MONEY = pa.decimal128(18, 2)
 

@@ -6,7 +6,6 @@ import argparse
 import codecs
 import csv
 import functools
-import io
 import json
 import os
 import re

@@ -10,7 +10,6 @@ small amounts shows 0,5 rather than rounding it to 1.
 
 from __future__ import annotations
 
-import altair as alt
 
 NUMBER_LOCALES = {
     "fr": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"], "minus": "-",

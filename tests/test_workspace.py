@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
-from datetime import date
 from decimal import Decimal
 
 import duckdb

@@ -15,10 +15,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kpi.importers.errors import ImportFailed, ImportIssue
-    from kpi.importers.inspection import InspectResult, inspect_files
-    from kpi.importers.reading import read_files
-    from kpi.importers.report import FileReport, ImportReport, ImportResult
+    from kpi.importers.errors import ImportFailed as ImportFailed, ImportIssue as ImportIssue
+    from kpi.importers.inspection import InspectResult as InspectResult, inspect_files as inspect_files
+    from kpi.importers.reading import read_files as read_files
+    from kpi.importers.report import FileReport as FileReport, ImportReport as ImportReport
+    from kpi.importers.report import ImportResult as ImportResult
 
 _HOMES = {
     "ImportFailed": "errors", "ImportIssue": "errors", "InspectResult": "inspection", "inspect_files": "inspection",

@@ -57,7 +57,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import UNASSIGNED_ACTIVITY
+from kpi.names import UNASSIGNED_ACTIVITY
 from kpi.importers.amounts import AmountError, parse_amounts
 from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.dates import DateError, DateFormats, parse_dates

@@ -20,7 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import MONEY, UNASSIGNED_ACTIVITY
+from kpi.canonical import MONEY
+from kpi.names import UNASSIGNED_ACTIVITY
 from kpi.importers.activity import disputes_from_flags
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import FIELD_LABELS, FieldReader

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from kpi.canonical import UNASSIGNED_ACTIVITY
+from kpi.names import UNASSIGNED_ACTIVITY
 from kpi.importers.dates import YEAR_FIRST_LABEL
 from kpi.importers.dialect import SEPARATOR_NAMES
 from kpi.importers.errors import ImportIssue
