@@ -16,6 +16,7 @@ paying_customers AS (
     SELECT DISTINCT p.period_start, p.period_end, s.customer_id
     FROM period_days(starts, ends) AS p JOIN ledger_settlements(customers, activities) AS s
       ON s.kind = 'cash' AND s.date = p.day
+    WHERE s.date BETWEEN list_min(starts::DATE[]) AND list_max(ends::DATE[])
 )
 SELECT l.period_start, l.period_end,
        count(*) AS late_customers,
