@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from kpi.importers import read_files
 from kpi.ledger import Ledger
@@ -16,6 +17,15 @@ from sample_files import WORKED_FILES
 for _name in ("LC_ALL", "LC_MESSAGES", "LANG"):
     if os.environ.get(_name, "").lower().startswith("en"):
         os.environ[_name] = "C.UTF-8"
+
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "ci" (the default, what `make test` and CI run) draws new random
+# ledgers and files every run, enough for each invariant to meet credit notes, overpayments and empty periods; "dev"
+# draws a handful, for a quick loop while editing. A module that costs more per example asks for a share of
+# `settings.default.max_examples` (tests/test_properties.py's HEAVY). Examples run SQL: no deadline.
+settings.register_profile("ci", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser):

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
@@ -18,7 +18,7 @@ from kpi.importers import read_files
 
 CUSTOMERS = {"C001": "Boulangerie Émile", "C002": "Garage Dupont & Fils", "0042": "Œuvre Solidaire", "C9": "Zoé SARL"}
 ACTIVITIES = ("Services", "Produits", "Maintenance", "Unassigned")
-SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings()  # the profile's examples (tests/conftest.py)
 
 
 @st.composite
