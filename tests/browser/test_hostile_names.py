@@ -17,7 +17,8 @@ from hostile_names import MARKDOWN_IMAGE, MARKDOWN_LINK, MARKUP, PRINTABLE_NAMES
 from journey import go_to, screenshot, settle, upload_worked_example
 from server import running_app
 
-pytestmark = pytest.mark.browser
+# One worker runs this module (pytest.ini: --dist loadgroup): one hostile server, not one a worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-hostile-server")]
 
 # Sorted by amount, the last is the largest: the grids' first three rows.
 TOP = (MARKUP, MARKDOWN_LINK, MARKDOWN_IMAGE)
@@ -71,34 +72,47 @@ def _assert_nothing_from_outside(page: Page, requested: list[str]) -> None:
     assert requested == []
 
 
-@pytest.mark.parametrize("row, name", list(enumerate(reversed(TOP))))
-def test_the_customers_header_shows_the_name_as_text(hostile_server, new_page, artifacts, row, name):
+def _shown_when_drawn(locator, expected: list[str], after: int = 0, seconds: float = 30) -> list[str]:
+    """The texts `_shown` gives past the first `after`, once they are `expected` or after `seconds`: the previous
+    pick's texts may still be on the page for a moment after the rerun that replaces them."""
+    deadline = time.monotonic() + seconds
+    while (shown := _shown(locator)[after:]) != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return shown
+
+
+# Each grid's three hostile rows are picked in turn on one page (a single-row selection: each pick replaces the last,
+# and its rerun draws that customer alone), rather than one page and two loads of the app per row.
+
+def test_the_customers_header_shows_each_name_as_text(hostile_server, new_page, artifacts):
     url, _ = hostile_server
     page = new_page()
     requested = _watch_outside_requests(page)
     _open(page, f"{url}/?{VIEW}")  # not a page's URL first: Streamlit's pages/ dialog on a first request
     _open(page, f"{url}/clients?{VIEW}")
-    _pick_row(page, 0, row)
-    expect(page.locator("h2")).to_have_count(1)  # st.header: the customer (st.subheader draws h3)
-    assert _shown(page.locator("h2"))[0] == name
-    _assert_nothing_from_outside(page, requested)
-    screenshot(page, artifacts, f"hostile-customers-{row}")
+    for row, name in enumerate(reversed(TOP)):
+        _pick_row(page, 0, row)
+        # One st.header: the customer (st.subheader draws h3).
+        assert _shown_when_drawn(page.locator("h2"), [name]) == [name], row
+        _assert_nothing_from_outside(page, requested)
+        screenshot(page, artifacts, f"hostile-customers-{row}")
 
 
-@pytest.mark.parametrize("row, name", list(enumerate(reversed(TOP))))
-def test_the_aged_balance_drill_down_shows_the_name_as_text(hostile_server, new_page, artifacts, row, name):
+def test_the_aged_balance_drill_down_shows_each_name_as_text(hostile_server, new_page, artifacts):
     url, _ = hostile_server
     page = new_page()
     requested = _watch_outside_requests(page)
     _open(page, f"{url}/?{VIEW}")
     _open(page, f"{url}/balance-agee?{VIEW}")
-    _pick_row(page, 0, 2 + row)  # below the Total and % rows
     headings = page.locator('[data-testid="stMarkdownContainer"] strong')
-    expect(headings.filter(has_text="Ce qui a soldé")).to_be_visible()
-    # The chart's title (« Par tranche au … ») first, then the drill-down's, naming the customer as text.
-    assert _shown(headings)[1:] == [f"Pièces ouvertes de {name}", f"Ce qui a soldé les pièces de {name}"]
-    _assert_nothing_from_outside(page, requested)
-    screenshot(page, artifacts, f"hostile-aged-balance-{row}")
+    for row, name in enumerate(reversed(TOP)):
+        _pick_row(page, 0, 2 + row)  # below the Total and % rows
+        expect(headings.filter(has_text="Ce qui a soldé")).to_be_visible()
+        # The chart's title (« Par tranche au … ») first, then the drill-down's, naming the customer as text.
+        expected = [f"Pièces ouvertes de {name}", f"Ce qui a soldé les pièces de {name}"]
+        assert _shown_when_drawn(headings, expected, after=1) == expected, row
+        _assert_nothing_from_outside(page, requested)
+        screenshot(page, artifacts, f"hostile-aged-balance-{row}")
 
 
 def test_no_page_fetches_or_links_outside(hostile_server, new_page):
