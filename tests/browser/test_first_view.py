@@ -8,7 +8,9 @@ from journey import settle
 from playwright.sync_api import expect
 from server import running_app
 
-pytestmark = pytest.mark.browser
+# One worker runs this module and tests/browser/test_journeys.py (pytest.ini: --dist loadgroup), so that they share
+# one app server (conftest.py's app_server) instead of one a worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-app-server")]
 
 LEGACY_PAGE_NAMES = ("activity headlines", "context", "session files", "app")
 # Every card's label and value, and whether its text is wider than the box that shows it.

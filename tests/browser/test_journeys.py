@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 
 from journey import go_to, metric_value, metric_values, open_app, screenshot, set_period, settle, text, upload_worked_example
 
-pytestmark = pytest.mark.browser
+# One worker runs this module and tests/browser/test_first_view.py (pytest.ini: --dist loadgroup), so that they share
+# one app server (conftest.py's app_server) instead of one a worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-app-server")]
 
 
 def test_worked_example_from_upload_to_xlsx_and_english(app_server, new_page, artifacts, tmp_path):
