@@ -6,15 +6,15 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from app_session import capture_downloads, WORKED, assert_clean, build_demo_home, copy_home, metric, session
+from app_session import capture_downloads, WORKED, assert_clean, metric, session
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 
 
 @pytest.fixture
-def demo(tmp_path_factory, tmp_path, monkeypatch):
-    template = build_demo_home(tmp_path_factory.mktemp("compare-demo"))
-    monkeypatch.setenv("ENCOURS_HOME", str(copy_home(template, tmp_path / "home")))
+def demo(demo_home):
+    """A fresh copy of the demo data home (conftest.py: built once a session, not once a test)."""
+    return demo_home
 
 
 def _choice(app):
@@ -74,10 +74,7 @@ def deferred_downloads(worked, monkeypatch):
 
 
 @pytest.fixture
-def demo_downloads(tmp_path_factory, tmp_path, monkeypatch):
-    template = build_demo_home(tmp_path_factory.mktemp("overview-demo"))
-    home = copy_home(template, tmp_path / "home")
-    monkeypatch.setenv("ENCOURS_HOME", str(home))
+def demo_downloads(demo_home, monkeypatch):
     return capture_downloads(monkeypatch)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app_session import WORKED, assert_clean, build_demo_home, copy_home, session
+from app_session import WORKED, assert_clean, session
 from kpi.whatif import list_scenarios, load_scenario
 from kpi.workspace import Workspace
 
@@ -98,9 +98,9 @@ def test_lme_preset_and_working_capital_in_english(worked_home):
 
 
 @pytest.fixture
-def demo(tmp_path_factory, tmp_path, monkeypatch):
-    template = build_demo_home(tmp_path_factory.mktemp("simulation-demo"))
-    monkeypatch.setenv("ENCOURS_HOME", str(copy_home(template, tmp_path / "home")))
+def demo(demo_home):
+    """A fresh copy of the demo data home (conftest.py: built once a session)."""
+    return demo_home
 
 
 def test_every_change_at_once_on_the_demo(demo):
