@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 
 import pypdf
 import pytest
@@ -48,9 +49,17 @@ RAW_MARKUP = re.compile(r"\]\(|<b>|<a |<img|127\.0\.0\.1|x\.png|x\.html")
 AUTOLINK = re.compile(r"https?://|www\.|[-.\w+]@[-\w]+\.\w", re.IGNORECASE)
 
 
+@pytest.fixture(scope="module")
+def hostile_template(tmp_path_factory):
+    """The hostile workspace, imported once a module; each test runs on its own copy (`hostile_home`)."""
+    root = tmp_path_factory.mktemp("hostile-template")
+    Workspace(root / "home" / WORKSPACE).import_files(write_hostile_files(root / "files"))
+    return root / "home"
+
+
 @pytest.fixture
-def hostile_home(tmp_path, monkeypatch):
-    Workspace(tmp_path / "home" / WORKSPACE).import_files(write_hostile_files(tmp_path / "files"))
+def hostile_home(hostile_template, tmp_path, monkeypatch):
+    shutil.copytree(hostile_template, tmp_path / "home")
     monkeypatch.setenv("ENCOURS_HOME", str(tmp_path / "home"))
     monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
     return tmp_path / "home"
