@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,21 @@ def metric(app, label: str) -> str:
     return metric_text(app, label).replace("\u00a0", " ")  # the formatter's non-breaking spaces
 
 
+@pytest.fixture(scope="module")
+def activity_workspaces(tmp_path_factory):
+    """The example with its activity logs ("activite") and without ("factures"), imported once a module."""
+    folder = tmp_path_factory.mktemp("activity-workspaces")
+    Workspace(folder / "activite").import_files(sorted(ACTIVITY.glob("*.csv")))
+    Workspace(folder / "factures").import_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"])
+    return folder
+
+
 @pytest.fixture
-def home(demo_home):
-    path = demo_home
-    Workspace(path / "activite").import_files(sorted(ACTIVITY.glob("*.csv")))
-    Workspace(path / "factures").import_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"])
-    return path
+def home(demo_home, activity_workspaces):
+    """A copy of the demo home with copies of both workspaces: the tests change their settings."""
+    for name in ("activite", "factures"):
+        shutil.copytree(activity_workspaces / name, demo_home / name)
+    return demo_home
 
 
 def test_collections_page_shows_the_example_kpis(home):

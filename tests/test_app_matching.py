@@ -7,6 +7,8 @@ rate 1 400 / 3 000 = 46,7 %; `oldest` nets them: overdue 750 / 2 350 = 31,9 %, n
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from app_session import assert_clean, metric, session, sidebar
@@ -18,9 +20,17 @@ MARCH = {"ws": "matching", "from": "2026-03-01", "to": "2026-03-31"}
 NOTICE = "Voir en imputation au plus ancien"
 
 
+@pytest.fixture(scope="module")
+def matching_workspace(tmp_path_factory):
+    """KPI-SPEC's matching example, imported once a module; each test changes settings on its own copy."""
+    workspace = tmp_path_factory.mktemp("matching-template") / "matching"
+    Workspace(workspace).import_files(MATCHING_FILES)
+    return workspace
+
+
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    Workspace(tmp_path / "matching").import_files(MATCHING_FILES)
+def home(matching_workspace, tmp_path, monkeypatch):
+    shutil.copytree(matching_workspace, tmp_path / "matching")
     monkeypatch.setenv("ENCOURS_HOME", str(tmp_path))
     monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
     return tmp_path
