@@ -31,6 +31,8 @@ $(CHROMIUM):
 run: $(VENV)/installed
 	$(PYTHON) -m ui.serve
 
+# Property tests draw 20 examples each (hypothesis profile "ci", tests/conftest.py); HYPOTHESIS_PROFILE=dev
+# draws a handful, for a quick loop while editing.
 test: $(VENV)/test-installed $(CHROMIUM)
 	$(PYTHON) -m pytest --browser
 
