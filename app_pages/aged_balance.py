@@ -39,8 +39,7 @@ except ValueError:
 by_customer = context.balance(view, as_of, edges, basis, "customer")
 by_document = context.balance(view, as_of, edges, basis, "document")
 amounts = list(by_customer.amount_columns)
-# Buckets past the second overdue one are "old": shaded, the oldest in red.
-old_buckets = list(by_customer.bucket_keys[3:])
+SHADES = {"oldest": "background-color: #f8d7da; color: #842029", "old": "background-color: #fff3cd; color: #664d03"}
 
 
 SUMMARY_ROWS = 2  # Total, then % of the total, above the customers
@@ -49,10 +48,10 @@ DATA_TEXT = ("customer_name", "customer_id", "document_id", "activity")
 
 
 def _shade(value, key: str) -> str:
-    if key not in old_buckets or value is None or isinstance(value, str) or not value > 0:
+    """Old buckets (AgedBalance.bucket_severity) shaded where they hold money, the oldest in red."""
+    if value is None or isinstance(value, str) or not value > 0:
         return ""
-    oldest = old_buckets.index(key) >= len(old_buckets) - 2
-    return "background-color: #f8d7da; color: #842029" if oldest else "background-color: #fff3cd; color: #664d03"
+    return SHADES[by_customer.bucket_severity(key)]
 
 
 def _widths(rows: pd.DataFrame, labels: list[str], balance) -> dict[str, int]:
@@ -97,7 +96,7 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
     if with_summary:
         styler = styler.format(fmt.percent, subset=pd.IndexSlice[[1], money], na_rep="—")
         styler = styler.map(lambda _: "font-weight: bold", subset=pd.IndexSlice[[0, 1], list(table.columns)])
-    for key in old_buckets:
+    for key in by_customer.old_bucket_keys:
         styler = styler.map(partial(_shade, key=key), subset=pd.IndexSlice[list(range(first, first + len(rows))),
                                                                              [titles[key]]])
     for name in labels:

@@ -104,6 +104,19 @@ class AgedBalance:
         return sum((self.totals[key] for key in self.bucket_keys), ZERO)
 
     @property
+    def old_bucket_keys(self) -> tuple[str, ...]:
+        """The buckets a reader must look at first: past the second overdue one (past 60 days on the
+        default edges), the last two the oldest of all."""
+        return self.bucket_keys[3:]
+
+    def bucket_severity(self, key: str) -> str | None:
+        """'oldest', 'old', or None for a bucket that is neither (the page shades them red and amber)."""
+        old = self.old_bucket_keys
+        if key not in old:
+            return None
+        return "oldest" if old.index(key) >= len(old) - 2 else "old"
+
+    @property
     def suggests_oldest(self) -> bool:
         return credits_suggest_oldest(self.totals[UNAPPLIED], self.gross, self.matching)
 

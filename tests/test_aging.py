@@ -69,6 +69,15 @@ def test_custom_edges_and_issue_basis(worked_ledger):
     assert by_issue.totals["total"] == D("6500.00")
 
 
+def test_old_buckets_are_those_past_the_second_overdue_one_the_last_two_the_oldest(worked_ledger):
+    default = aged_balance(worked_ledger, date(2026, 3, 31))
+    assert default.old_bucket_keys == ("61_90", "91_120", "over_120")
+    assert [default.bucket_severity(key) for key in default.bucket_keys] == [None, None, None, "old", "oldest", "oldest"]
+    fine = aged_balance(worked_ledger, date(2026, 3, 31), edges=(15, 30, 45, 60, 90))
+    assert [fine.bucket_severity(key) for key in fine.bucket_keys] == [None, None, None, "old", "old", "oldest", "oldest"]
+    assert fine.bucket_severity("unapplied_credits") is None
+
+
 def test_settlements_after_as_of_date_are_ignored(worked_ledger):
     # P-09 pays F-006 on 04-05: on 04-04 F-006 is still owed (3 days late), on 04-05 it is not.
     before = aged_balance(worked_ledger, date(2026, 4, 4), by="document").rows.set_index("document_id")
