@@ -60,7 +60,10 @@ def _in_child(task: str, paths: list[Path], options: dict, target: Workspace):
     held = st.session_state.setdefault("data_dry_runs", {})
     if key not in held:
         run = sandbox.run_inspect if task == "inspect" else sandbox.run_check
-        held.clear()  # one set of files at a time
+        # One set of files at a time: what was read of other files goes, the other task's result on these
+        # stays (clearing it made every rerun read the files twice, an inspection and a check in turn).
+        for stale in [other for other in held if other[1] != key[1]]:
+            del held[stale]
         try:
             held[key] = ("ok", run(paths, {"mappings_dir": target.mappings_dir, **options}))
         except Exception as error:

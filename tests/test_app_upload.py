@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app_session import sidebar, assert_clean, metric, session, upload_worked_example
+from app_session import WORKED, sidebar, assert_clean, metric, session, upload_worked_example
 from kpi.workspace import Workspace
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "worked" / "expected-2026-03.json").read_text())
@@ -107,3 +107,26 @@ def test_month_first_reads_the_dates_the_other_way(worked):
     app.radio(key="data_day_order").set_value("month").run()
     assert_clean(app)
     assert _issue_dates_after_import(app) == [date(2026, 3, 4), date(2026, 2, 3)]
+
+
+def test_files_in_the_uploader_are_read_once_whatever_the_reruns(demo_home, monkeypatch):
+    """The inspection and the dry run of the same files are kept side by side: a rerun reads nothing again."""
+    from kpi import sandbox
+
+    calls = []
+    for name in ("run_inspect", "run_check"):
+        original = getattr(sandbox, name)
+        monkeypatch.setattr(sandbox, name, lambda *args, _original=original, _name=name, **kwargs: (
+            calls.append(_name), _original(*args, **kwargs))[1])
+    app = session()
+    app.switch_page("app_pages/data.py").run()
+    files = [(name, (WORKED / name).read_bytes(), "text/csv") for name in ("documents.csv", "settlements.csv")]
+    app.get("file_uploader")[0].set_value(files)
+    app.run()
+    assert_clean(app)
+    first = sorted(calls)
+    assert first == ["run_check", "run_inspect"]
+    for _ in range(3):
+        app.run()
+    assert_clean(app)
+    assert sorted(calls) == first  # three reruns, no file read again
