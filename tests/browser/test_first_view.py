@@ -3,6 +3,8 @@ data's last day, KPI cards whose values are never cut, and no request that leave
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from journey import settle
 from playwright.sync_api import expect
@@ -44,6 +46,10 @@ def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_s
         navigation = page.locator('[data-testid="stSidebarNav"]').inner_text().lower()
         assert not any(name in navigation.splitlines() for name in LEGACY_PAGE_NAMES), navigation
         expect(page.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').first).to_be_visible()
+        # Drawn, not left as Streamlit's grey placeholders (a headless warm-up once left them so for good).
+        expect(page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first).to_be_visible()
+        if path == "/":
+            expect(page.locator('[data-testid="stMetricValue"]').first).to_contain_text(re.compile(r"\d"))
         assert outside == []  # the favicon and every font and script are the server's own
 
 
