@@ -6,7 +6,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from app_session import capture_downloads, WORKED, assert_clean, metric, session
+from app_session import capture_downloads, assert_clean, metric, session
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 

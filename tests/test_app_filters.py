@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app_session import sidebar, WORKED, assert_clean, metric, session
+from app_session import sidebar, assert_clean, metric, session
 
 EXPECTED = {
     name: json.loads((Path(__file__).parent / "data" / "worked" / f"expected-{name}.json").read_text())

@@ -5,7 +5,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import pytest
 
 from app_session import WORKED, sidebar, assert_clean, metric, session, upload_worked_example
 from kpi.workspace import Workspace

@@ -75,12 +75,16 @@ def _placeholder_mismatches(key: str) -> list[str]:
     return found
 
 
-def test_placeholders_match_between_languages():
-    # One test walks every key (one parametrised test a key cost more to collect and dispatch than to check);
-    # its message names each key that fails.
+def _faults_of_every_key(check) -> list[str]:
+    """One test walks every key (one parametrised test a key cost more to collect and dispatch than to check);
+    what `check` finds, key by key, so that the assertion names each key that fails."""
     keys = sorted(catalogue("fr"))
     assert len(keys) > 300
-    mismatches = [line for key in keys for line in _placeholder_mismatches(key)]
+    return [line for key in keys for line in check(key)]
+
+
+def test_placeholders_match_between_languages():
+    mismatches = _faults_of_every_key(_placeholder_mismatches)
     assert not mismatches, "\n".join(mismatches)
 
 
@@ -131,10 +135,7 @@ def _rendering_faults(key: str) -> list[str]:
 
 
 def test_every_message_renders_and_english_holds_no_french():
-    # One test for every key, as above: a key that does not render is named with its error.
-    keys = sorted(catalogue("fr"))
-    assert len(keys) > 300
-    faults = [line for key in keys for line in _rendering_faults(key)]
+    faults = _faults_of_every_key(_rendering_faults)  # a key that does not render is named with its error
     assert not faults, "\n".join(faults)
 
 
