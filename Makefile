@@ -34,10 +34,12 @@ run: $(VENV)/installed
 # Property tests draw 20 examples each (hypothesis profile "ci", tests/conftest.py); HYPOTHESIS_PROFILE=dev
 # draws a handful, for a quick loop while editing.
 test: $(VENV)/test-installed $(CHROMIUM)
+	$(VENV)/bin/ruff check .
 	$(PYTHON) -m pytest --browser
 
 # Everything but the real-browser journeys.
 test-fast: $(VENV)/test-installed
+	$(VENV)/bin/ruff check .
 	$(PYTHON) -m pytest
 
 bench: $(VENV)/installed
