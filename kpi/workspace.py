@@ -236,16 +236,11 @@ class Workspace:
 
     def save_settings(self, values: dict) -> None:
         with self._write() as connection:
-            connection.execute("BEGIN TRANSACTION")
-            try:
+            with _transaction(connection):
                 for key, value in values.items():
                     connection.execute(
                         "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": json.dumps(value)}
                     )
-                connection.execute("COMMIT")
-            except BaseException:
-                _rollback_quietly(connection)
-                raise
 
     def import_files(self, paths: list[Path], *, read: Callable[..., ImportResult] | None = None,
                      **options) -> StoredImport:
@@ -277,18 +272,13 @@ class Workspace:
 
     def remove_import(self, import_id: int) -> None:
         with self._write() as connection:
-            connection.execute("BEGIN TRANSACTION")
-            try:
+            with _transaction(connection):
                 found = connection.execute("SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}).fetchall()[0][0]
                 if not found:
                     raise ImportNotFound(self.path, import_id)
                 for table in ("settlements", "documents", *ACTIVITY_TABLES, "imports"):
                     connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
                 refresh_document_status(connection)
-                connection.execute("COMMIT")
-            except BaseException:
-                _rollback_quietly(connection)
-                raise
 
     # -- inside an import --------------------------------------------------------------------
 
@@ -373,14 +363,8 @@ class Workspace:
     def _create_with(self, result: ImportResult, fingerprint: str) -> StoredImport | None:
         """The first import: a database built aside, then linked into place unless another process was first."""
         def store(connection: duckdb.DuckDBPyConnection) -> StoredImport:
-            connection.execute("BEGIN TRANSACTION")
-            try:
-                stored = _store(connection, result.ledger, result.report, fingerprint)
-                connection.execute("COMMIT")
-            except BaseException:
-                _rollback_quietly(connection)
-                raise
-            return stored
+            with _transaction(connection):
+                return _store(connection, result.ledger, result.report, fingerprint)
 
         return self._build_aside(store)
 
@@ -596,6 +580,18 @@ def _native_transaction(connection: duckdb.DuckDBPyConnection, plan, fingerprint
 def _import_state(connection: duckdb.DuckDBPyConnection) -> list:
     """Which imports the workspace holds: an import validated against another state must read its files again."""
     return connection.execute("SELECT list((import_id, fingerprint) ORDER BY import_id) FROM imports").fetchall()[0][0] or []
+
+
+@contextmanager
+def _transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block's writes in one transaction: committed at its end, rolled back if it raises."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        _rollback_quietly(connection)
+        raise
 
 
 def _rollback_quietly(connection: duckdb.DuckDBPyConnection) -> None:

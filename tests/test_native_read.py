@@ -246,10 +246,16 @@ TAKEN = {
 
 @pytest.mark.parametrize("case", sorted(TAKEN))
 def test_clean_variants_are_read_and_imported_by_duckdb(case, tmp_path, monkeypatch):
-    change_documents, change_settlements = TAKEN[case]
+    assert_both_paths_agree(TAKEN[case], tmp_path, monkeypatch, fast_path=True)
+
+
+def assert_both_paths_agree(changes, tmp_path, monkeypatch, *, fast_path: bool) -> None:
+    """The pair changed by `changes` (documents, settlements) gives the same ledger and the same import either
+    way, through DuckDB's reading when `fast_path`, else through the Python readers."""
+    change_documents, change_settlements = changes
     paths = write_pair(tmp_path / "files", change_documents(DOCUMENTS), change_settlements(SETTLEMENTS))
-    assert_same_ledger(paths, monkeypatch, fast_path=True)
-    assert_same_imports(tmp_path, monkeypatch, [paths], fast_path=True)
+    assert_same_ledger(paths, monkeypatch, fast_path=fast_path)
+    assert_same_imports(tmp_path, monkeypatch, [paths], fast_path=fast_path)
 
 
 def test_the_report_words_the_warnings_the_fast_path_reproduces(tmp_path, monkeypatch):
@@ -417,10 +423,7 @@ FALLS_BACK = {
 
 @pytest.mark.parametrize("case", sorted(FALLS_BACK))
 def test_unusual_files_go_through_the_python_readers_with_their_messages(case, tmp_path, monkeypatch):
-    change_documents, change_settlements = FALLS_BACK[case]
-    paths = write_pair(tmp_path / "files", change_documents(DOCUMENTS), change_settlements(SETTLEMENTS))
-    assert_same_ledger(paths, monkeypatch, fast_path=False)
-    assert_same_imports(tmp_path, monkeypatch, [paths], fast_path=False)
+    assert_both_paths_agree(FALLS_BACK[case], tmp_path, monkeypatch, fast_path=False)
 
 
 @pytest.mark.parametrize("options", [{"layout": "canonical"}, {"dayfirst": True}, {"encoding": "utf-8"},
