@@ -1,7 +1,7 @@
 """Encours, the Streamlit router: shared sidebar (workspace, language, period, filters) and page navigation.
 
 Run with `streamlit run app.py`. The sidebar state round-trips through st.query_params
-(see kpi/view.py), so a copied URL reproduces the view. Pages only draw: they read the
+(see kpi/present/view.py), so a copied URL reproduces the view. Pages only draw: they read the
 View this file builds (ui/context.py) and ask kpi/ for numbers.
 
 The sidebar's state lives in plain session keys (ui/context.py, SidebarState); widgets
@@ -17,14 +17,14 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.filters import MATCHING_MODES, Filters
-from kpi.formatting import Formatter, format_month
-from kpi.i18n import LANGUAGES, Translator, activity_label
-from kpi.periods import Period
-from kpi.view import (
+from kpi.model.filters import MATCHING_MODES, Filters
+from kpi.text.formatting import Formatter, format_month
+from kpi.text.i18n import LANGUAGES, Translator, activity_label
+from kpi.model.periods import Period
+from kpi.present.view import (
     CUSTOM, OPENING_RUN_OFF, PERIOD_CHOICES, ViewState, opening_period, past_the_data, preset_period, resolve_period,
 )
-from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, ensure_demo_workspace, list_workspaces
+from kpi.store.workspace import DEMO_WORKSPACE, Workspace, default_home, ensure_demo_workspace, list_workspaces
 from ui import context, session_files, style
 from ui.context import redraw, widget_key
 

@@ -8,10 +8,11 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from kpi.aging import UNAPPLIED, parse_edges
-from kpi.charts import aging_bar_chart
-from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, column_title, describe_filters
-from kpi.untrusted import markdown_text, spreadsheet_text
+from kpi.metrics.aging import UNAPPLIED, parse_edges
+from kpi.present.charts import aging_bar_chart
+from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
+from kpi.text.i18n import column_title
+from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.grids import column_widths, fixed_columns
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.collection import (
+from kpi.metrics.collection import (
     bucket_collection,
     dispute_list,
     plan_installments,
@@ -14,10 +14,10 @@ from kpi.collection import (
     write_offs_by_activity,
     write_offs_by_customer,
 )
-from kpi.charts import reminder_funnel_chart, reminder_step_label
-from kpi.formatting import MISSING, is_missing
-from kpi.i18n import bucket_label
-from kpi.untrusted import markdown_text, spreadsheet_text
+from kpi.present.charts import reminder_funnel_chart, reminder_step_label
+from kpi.text.formatting import MISSING, is_missing
+from kpi.text.i18n import bucket_label
+from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.activity_headlines import activity_value
 

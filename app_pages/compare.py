@@ -6,12 +6,12 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.audit import report_identity
-from kpi.compare import COMPARE_PRESETS, Comparison, compare_periods, preset_pair
-from kpi.compare_charts import BRIDGE_COLUMN_WIDTH, bridge_chart, change_table, period_label, styled_change_table
-from kpi.filters import Filters
-from kpi.ledger import Ledger
-from kpi.periods import Period
+from kpi.analysis.audit import report_identity
+from kpi.analysis.compare import COMPARE_PRESETS, Comparison, compare_periods, preset_pair
+from kpi.present.compare_charts import BRIDGE_COLUMN_WIDTH, bridge_chart, change_table, period_label, styled_change_table
+from kpi.model.filters import Filters
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
 from ui import context
 from ui.audit_downloads import audit_buttons
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from kpi.charts import payment_delay_chart
-from kpi.risk import RATINGS, RiskTable, customer_risk
-from kpi.untrusted import markdown_text, spreadsheet_text
+from kpi.present.charts import payment_delay_chart
+from kpi.metrics.risk import RATINGS, RiskTable, customer_risk
+from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.grids import column_widths, fixed_columns
 

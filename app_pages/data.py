@@ -19,12 +19,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi import sandbox
+from kpi.store import sandbox
 from kpi.importers import ImportFailed
 from kpi.importers.inspection import display_preview
-from kpi.messages import render as render_message
-from kpi.untrusted import markdown_text, spreadsheet_text
-from kpi.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
+from kpi.text.messages import render as render_message
+from kpi.text.untrusted import markdown_text, spreadsheet_text
+from kpi.store.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
 from ui import context, session_files
 
 view = context.current_view()
@@ -54,7 +54,7 @@ def _signature(paths: list[Path], options: dict, target: Workspace) -> tuple:
 
 
 def _in_child(task: str, paths: list[Path], options: dict, target: Workspace):
-    """An inspection or a dry run, read in a child process under a memory and time limit (kpi.sandbox),
+    """An inspection or a dry run, read in a child process under a memory and time limit (kpi.store.sandbox),
     so that no file can take the server down; kept for this session until the files or options change."""
     key = (task, _signature(paths, options, target))
     held = st.session_state.setdefault("data_dry_runs", {})

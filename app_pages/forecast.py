@@ -6,11 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.filters import Filters
-from kpi.forecast import WEEKS, Backtest, CashForecast, backtest, cash_forecast
-from kpi.forecast_charts import backtest_chart, forecast_chart
-from kpi.ledger import Ledger
-from kpi.untrusted import spreadsheet_text
+from kpi.model.filters import Filters
+from kpi.metrics.forecast import WEEKS, Backtest, CashForecast, backtest, cash_forecast
+from kpi.present.forecast_charts import backtest_chart, forecast_chart
+from kpi.store.ledger import Ledger
+from kpi.text.untrusted import spreadsheet_text
 from ui import context
 
 view = context.current_view()

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.audit import report_identity
-from kpi.charts import aging_bar_chart
-from kpi.explain import explain
-from kpi.i18n import bucket_label
-from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS, change
-from kpi.overdue import overdue_by_customer
-from kpi.untrusted import markdown_text, spreadsheet_text
+from kpi.analysis.audit import report_identity
+from kpi.present.charts import aging_bar_chart
+from kpi.analysis.explain import explain
+from kpi.text.i18n import bucket_label
+from kpi.metrics.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS, change
+from kpi.metrics.overdue import overdue_by_customer
+from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.activity_headlines import show_headlines
 from ui.audit_downloads import audit_buttons

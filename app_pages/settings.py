@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.aging import parse_edges
-from kpi.collection import MONTHLY_COST_SETTING, activity_settings, parse_monthly_cost
-from kpi.filters import MATCHING_MODES
-from kpi.formatting import CURRENCY_SYMBOLS, Formatter
-from kpi.i18n import LANGUAGES
-from kpi.untrusted import markdown_text
+from kpi.metrics.aging import parse_edges
+from kpi.metrics.collection import MONTHLY_COST_SETTING, activity_settings, parse_monthly_cost
+from kpi.model.filters import MATCHING_MODES
+from kpi.text.formatting import CURRENCY_SYMBOLS, Formatter
+from kpi.text.i18n import LANGUAGES
+from kpi.text.untrusted import markdown_text
 from ui import context
 
 view = context.current_view()

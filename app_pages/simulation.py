@@ -1,6 +1,6 @@
 """Simulation: what-if scenarios on a copy of the ledger, every KPI actual vs scenario, saved by name in the workspace.
 
-The form only describes a kpi.whatif.Scenario; the engine applies it to a copy of the ledger
+The form only describes a kpi.analysis.whatif.Scenario; the engine applies it to a copy of the ledger
 (the stored data is never touched) and computes both sides. Each widget's state lives under
 a `sim_` key, so opening a saved scenario (or the LME preset) fills the form from a callback.
 """
@@ -12,13 +12,13 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.compare_charts import change_table, styled_change_table
-from kpi.filters import Filters
-from kpi.catalogue import kpi
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.untrusted import markdown_text
-from kpi.whatif import (
+from kpi.present.compare_charts import change_table, styled_change_table
+from kpi.model.filters import Filters
+from kpi.metrics.catalogue import kpi
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.text.untrusted import markdown_text
+from kpi.analysis.whatif import (
     CollectOverdue,
     FasterPayment,
     MoveSales,

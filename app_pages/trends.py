@@ -6,14 +6,14 @@ from functools import partial
 
 import streamlit as st
 
-from kpi.charts import (
+from kpi.present.charts import (
     MONTH_SELECTION,
     aging_history_chart,
     kpi_trend_chart,
     sales_collections_chart,
     selected_month,
 )
-from kpi.periods import Period, add_months
+from kpi.model.periods import Period, add_months
 from ui import context
 
 view = context.current_view()

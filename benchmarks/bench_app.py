@@ -99,7 +99,7 @@ def measure(home: Path, runs: int, workspace: str | None, *, fresh_home: bool = 
         for _ in range(runs):
             with tempfile.TemporaryDirectory(prefix="encours-bench-fresh-") as fresh:
                 if fresh_home:  # a new machine after `make run`, which makes the demo before starting the server
-                    from kpi.workspace import ensure_demo_workspace
+                    from kpi.store.workspace import ensure_demo_workspace
 
                     ensure_demo_workspace(Path(fresh))
                 with app_server(Path(fresh) if fresh_home else home) as url:
@@ -130,7 +130,7 @@ def build_workspace(invoices: int, home: Path) -> str:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_engine import generate
 
-    from kpi.workspace import Workspace
+    from kpi.store.workspace import Workspace
 
     with tempfile.TemporaryDirectory(prefix="encours-bench-app-") as tmp:
         generate(invoices, Path(tmp))

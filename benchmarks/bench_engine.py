@@ -39,8 +39,8 @@ def generate(invoices: int, directory: Path) -> dict:
     """Write the canonical pair as Parquet, month by month so that 10M fits in memory."""
     import pyarrow.parquet as pq
 
-    from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
-    from kpi.demo import generate_chunks
+    from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+    from kpi.demo.ledger import generate_chunks
 
     customers = max(80, invoices // 200)
     writers = {
@@ -59,7 +59,7 @@ def generate(invoices: int, directory: Path) -> dict:
 
 
 def load(directory: Path) -> dict:
-    from kpi.workspace import Workspace
+    from kpi.store.workspace import Workspace
 
     began = time.perf_counter()
     Workspace(directory / "workspace").import_files([directory / "documents.parquet", directory / "settlements.parquet"])
@@ -68,12 +68,12 @@ def load(directory: Path) -> dict:
 
 def query(directory: Path, operation: str) -> dict:
     """One engine call on the stored workspace, timed, with this process's peak RSS."""
-    from kpi.aging import aged_balance
-    from kpi.filters import Filters
-    from kpi.periods import Period
-    from kpi.report import period_report
-    from kpi.series import monthly_series
-    from kpi.workspace import Workspace
+    from kpi.metrics.aging import aged_balance
+    from kpi.model.filters import Filters
+    from kpi.model.periods import Period
+    from kpi.metrics.report import period_report
+    from kpi.metrics.series import monthly_series
+    from kpi.store.workspace import Workspace
 
     ledger = Workspace(directory / "workspace").open(snapshot=False)
     base, _, mode = operation.partition(OLDEST)

@@ -3,7 +3,7 @@
 import sys
 
 try:
-    from kpi.cli import main
+    from kpi.cli.main import main
 except KeyboardInterrupt:  # Ctrl-C while the libraries load (about a second): nothing was started
     sys.exit(130)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from kpi.workspace import DEMO_WORKSPACE, ensure_demo_workspace
+from kpi.store.workspace import DEMO_WORKSPACE, ensure_demo_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

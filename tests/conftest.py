@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from kpi.importers import read_files
-from kpi.ledger import Ledger
-from kpi.workspace import Workspace
+from kpi.store.ledger import Ledger
+from kpi.store.workspace import Workspace
 from sample_files import WORKED_FILES
 
-# The command line speaks the locale's language (kpi.cli.default_language): tests read it in French unless
+# The command line speaks the locale's language (kpi.cli.main.default_language): tests read it in French unless
 # they ask for English with --lang or their own environment, whatever the machine's locale.
 for _name in ("LC_ALL", "LC_MESSAGES", "LANG"):
     if os.environ.get(_name, "").lower().startswith("en"):
@@ -60,7 +60,7 @@ def worked_home(tmp_path_factory):
 def worked(worked_home, monkeypatch):
     """The app runs on `worked_home` and does not build the demo workspace."""
     monkeypatch.setenv("ENCOURS_HOME", str(worked_home))
-    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
+    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
     return worked_home
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 
-from kpi.untrusted import reads_as_formula
+from kpi.text.untrusted import reads_as_formula
 from ledgers import ledger_from_rows
 
 AS_OF = date(2026, 3, 31)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pyarrow as pa
 from hypothesis import strategies as st
 
-from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA, CanonicalLedger
+from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA, CanonicalLedger
 
 DAY0 = date(2025, 1, 1)
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from kpi.aging import aged_balance, bucket_keys, parse_edges
-from kpi.filters import Filters
+from kpi.metrics.aging import aged_balance, bucket_keys, parse_edges
+from kpi.model.filters import Filters
 
 D = Decimal
 
@@ -105,7 +105,7 @@ def test_empty_ledger_date_gives_zero_totals_not_errors(worked_ledger):
 @pytest.fixture(scope="module")
 def matching_ledger():
     from kpi.importers import read_files
-    from kpi.ledger import Ledger
+    from kpi.store.ledger import Ledger
     from sample_files import MATCHING_FILES
 
     return Ledger.in_memory(read_files(MATCHING_FILES).ledger)
@@ -134,7 +134,7 @@ def test_matched_mode_suggests_oldest_above_a_tenth_of_gross(matching_ledger):
 
 
 def test_what_settled_each_document(matching_ledger):
-    from kpi.aging import customer_settlements
+    from kpi.metrics.aging import customer_settlements
 
     moves = customer_settlements(matching_ledger, "M1", date(2026, 3, 31))
     rows = [(r.document_id, r.date.isoformat(), r.kind, r.amount, r.counterpart if isinstance(r.counterpart, str) else None)

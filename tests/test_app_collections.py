@@ -10,7 +10,7 @@ import pytest
 
 from app_session import assert_clean, session
 from app_session import metric as metric_text
-from kpi.workspace import Workspace
+from kpi.store.workspace import Workspace
 
 ACTIVITY = Path(__file__).parent / "data" / "activity"
 MARCH = {"ws": "activite", "from": "2026-03-01", "to": "2026-03-31"}

@@ -16,7 +16,7 @@ def test_every_customer_has_its_rating(worked):
     assert_clean(app)
     grid = _grid(app)
     ratings = dict(zip(grid["Client"], grid["Note"]))
-    # kpi/sql/risk_score.sql at 31/03/2026: Garage Dupont 8 points (C), the others 4 to 7 (B).
+    # kpi/sql/queries/risk_score.sql at 31/03/2026: Garage Dupont 8 points (C), the others 4 to 7 (B).
     assert ratings == {"Garage Dupont": "C", "Boulangerie Martin": "B", 'Café "Le Zinc"': "B", "SARL Ébène & Fils": "B"}
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from app_session import WORKED, assert_clean, metric, session
-from kpi.workspace import Workspace
+from kpi.store.workspace import Workspace
 
 NBSP, GROUP = "\u00a0", "\u202f"
 
@@ -13,7 +13,7 @@ def worked(tmp_path, monkeypatch):
     home = tmp_path / "home"
     Workspace(home / "worked").import_files([WORKED / "documents.csv", WORKED / "settlements.csv"])
     monkeypatch.setenv("ENCOURS_HOME", str(home))
-    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
+    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
 
 
 @pytest.fixture

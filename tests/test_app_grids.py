@@ -4,7 +4,7 @@ import json
 
 from app_session import assert_clean, session
 
-from kpi.formatting import Formatter
+from kpi.text.formatting import Formatter
 from ui.grids import CHARACTER_PX, PADDING_PX, TEXT_MAX_PX, column_widths
 
 

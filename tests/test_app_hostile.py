@@ -34,8 +34,8 @@ from hostile_names import (
     csv_rows,
     write_hostile_files,
 )
-from kpi.untrusted import markdown_text
-from kpi.workspace import Workspace
+from kpi.text.untrusted import markdown_text
+from kpi.store.workspace import Workspace
 
 WORKSPACE = "![ws](x.png) [ws](x.html) _w_ =1+2"
 MARCH = {"ws": WORKSPACE, "from": "2026-03-01", "to": "2026-03-31"}
@@ -61,7 +61,7 @@ def hostile_template(tmp_path_factory):
 def hostile_home(hostile_template, tmp_path, monkeypatch):
     shutil.copytree(hostile_template, tmp_path / "home")
     monkeypatch.setenv("ENCOURS_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
+    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
     return tmp_path / "home"
 
 

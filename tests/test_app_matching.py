@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from app_session import assert_clean, metric, session, sidebar
-from kpi.workspace import Workspace
+from kpi.store.workspace import Workspace
 from sample_files import MATCHING_FILES
 
 NBSP = "\u00a0"
@@ -32,7 +32,7 @@ def matching_workspace(tmp_path_factory):
 def home(matching_workspace, tmp_path, monkeypatch):
     shutil.copytree(matching_workspace, tmp_path / "matching")
     monkeypatch.setenv("ENCOURS_HOME", str(tmp_path))
-    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
+    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
     return tmp_path
 
 

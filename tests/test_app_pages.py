@@ -58,7 +58,7 @@ def test_switching_language_in_the_sidebar_changes_labels(demo_home):
 
 
 def test_empty_new_workspace_invites_to_import(demo_home):
-    from kpi.workspace import Workspace
+    from kpi.store.workspace import Workspace
 
     Workspace(demo_home / "client-vide").create()
     app = session({"ws": "client-vide"})

@@ -12,7 +12,7 @@ import pytest
 from app_session import WORKED, assert_clean, session
 from kpi.importers import ImportFailed
 from kpi.importers.errors import ImportIssue
-from kpi.workspace import Workspace, list_workspaces
+from kpi.store.workspace import Workspace, list_workspaces
 from ui import session_files
 from ui.session_files import Lease
 
@@ -139,13 +139,13 @@ def test_a_stopping_server_removes_the_folder_at_once(tmp_path):
 
 
 def test_a_refused_first_import_leaves_no_workspace(worked, temp, monkeypatch):
-    # The page imports through kpi.sandbox, whose child builds a first workspace aside and leaves
+    # The page imports through kpi.store.sandbox, whose child builds a first workspace aside and leaves
     # nothing when refused (tests/test_workspace_faults.py, tests/test_sandbox.py): the page must not
     # create anything itself either.
     def refused(paths, options=None, **limits):
         raise ImportFailed([ImportIssue("documents.csv", "refusé pour le test")])
 
-    monkeypatch.setattr("kpi.sandbox.run_read", refused)
+    monkeypatch.setattr("kpi.store.sandbox.run_read", refused)
     app = _data_page(session(MARCH))
     app.get("file_uploader")[0].set_value(WORKED_UPLOAD).run()
     app.radio(key="data_target").set_value("new").run()

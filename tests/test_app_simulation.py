@@ -3,8 +3,8 @@
 import pytest
 
 from app_session import WORKED, assert_clean, session
-from kpi.whatif import list_scenarios, load_scenario
-from kpi.workspace import Workspace
+from kpi.analysis.whatif import list_scenarios, load_scenario
+from kpi.store.workspace import Workspace
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 NBSP = "\u00a0"
@@ -15,7 +15,7 @@ def worked_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     Workspace(home / "worked").import_files([WORKED / "documents.csv", WORKED / "settlements.csv"])
     monkeypatch.setenv("ENCOURS_HOME", str(home))
-    monkeypatch.setattr("kpi.workspace.ensure_demo_workspace", lambda home=None: None)
+    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
     return home
 
 

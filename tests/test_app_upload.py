@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 from app_session import WORKED, sidebar, assert_clean, metric, session, upload_worked_example
-from kpi.workspace import Workspace
+from kpi.store.workspace import Workspace
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "worked" / "expected-2026-03.json").read_text())
 NBSP = "\u00a0"
@@ -110,7 +110,7 @@ def test_month_first_reads_the_dates_the_other_way(worked):
 
 def test_files_in_the_uploader_are_read_once_whatever_the_reruns(demo_home, monkeypatch):
     """The inspection and the dry run of the same files are kept side by side: a rerun reads nothing again."""
-    from kpi import sandbox
+    from kpi.store import sandbox
 
     calls = []
     for name in ("run_inspect", "run_check"):

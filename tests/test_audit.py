@@ -14,15 +14,15 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from kpi.aging import aged_balance
-from kpi.audit import AUTHOR_SETTING, CLIENT_SETTING, build_audit, report_identity
-from kpi.audit_export import audit_file_name, audit_html, audit_pdf, audit_xlsx, chart_images, client_slug
-from kpi.explain import explain
-from kpi.formatting import format_days, format_money, format_number, format_percent
-from kpi.i18n import translate
-from kpi.periods import Period
-from kpi.report import AGING_KEYS, period_report
-from kpi.workspace import Workspace, ensure_demo_workspace
+from kpi.metrics.aging import aged_balance
+from kpi.analysis.audit import AUTHOR_SETTING, CLIENT_SETTING, build_audit, report_identity
+from kpi.exports.audit import audit_file_name, audit_html, audit_pdf, audit_xlsx, chart_images, client_slug
+from kpi.analysis.explain import explain
+from kpi.text.formatting import format_days, format_money, format_number, format_percent
+from kpi.text.i18n import translate
+from kpi.model.periods import Period
+from kpi.metrics.report import AGING_KEYS, period_report
+from kpi.store.workspace import Workspace, ensure_demo_workspace
 
 QUARTER = Period.quarter(2026, 3)
 
@@ -286,11 +286,11 @@ def test_findings_come_before_the_kpis(pdf_texts):
 
 
 def test_oldest_mode_is_named_on_the_cover(demo):
-    from kpi.filters import Filters
+    from kpi.model.filters import Filters
 
     _, ledger, _ = demo
     audit = build_audit(ledger, QUARTER, Filters(matching="oldest"), client="Démo SARL", lang="en")
-    cover = dict(row for row in __import__("kpi.audit_export", fromlist=["cover_rows"]).cover_rows(audit))
+    cover = dict(row for row in __import__("kpi.exports.audit", fromlist=["cover_rows"]).cover_rows(audit))
     assert cover["Credit matching"] == "Applied to the oldest invoices"
     assert cover["Author"] == "—"
 
@@ -330,7 +330,7 @@ def test_html_report(demo, images):
 
 
 def test_cli_audit_writes_each_format(demo, tmp_path, capsys):
-    from kpi.cli import main
+    from kpi.cli.main import main
 
     workspace, ledger, _ = demo
     for suffix in ("xlsx", "html"):

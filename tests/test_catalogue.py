@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-import kpi.registry as registry
-from kpi.aging import DEFAULT_EDGES, bucket_keys
-from kpi.catalogue import catalogue, kpi
-from kpi.collection import HEADLINE_KEYS, NEEDS
-from kpi.i18n import catalog
-from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
-from kpi.registry import MACRO_FILES, SQL_DIR, named_query
-from kpi.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS
+import kpi.sql.registry as registry
+from kpi.metrics.aging import DEFAULT_EDGES, bucket_keys
+from kpi.metrics.catalogue import catalogue, kpi
+from kpi.metrics.collection import HEADLINE_KEYS, NEEDS
+from kpi.text.i18n import catalog
+from kpi.metrics.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
+from kpi.analysis.whatif import WHATIF_SQL
+from kpi.sql.registry import ledger_macro_files, named_query, sql_files
+from kpi.metrics.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 PRINTED = (*AMOUNT_KEYS, *AGING_KEYS, *RATIO_KEYS, *NEEDS)
@@ -84,8 +85,8 @@ def test_every_sql_file_is_installed_or_used_by_name():
     sources = "\n".join(path.read_text(encoding="utf-8") for folder in ("kpi", "ui", "app_pages")
                         for path in (ROOT / folder).rglob("*.py"))
     sources += (ROOT / "app.py").read_text(encoding="utf-8")
-    unused = [path.stem for path in sorted(SQL_DIR.glob("*.sql"))
-              if path.stem not in MACRO_FILES and f'"{path.stem}"' not in sources]
+    installed = {*ledger_macro_files(), *WHATIF_SQL}
+    unused = [name for name in sorted(sql_files()) if name not in installed and f'"{name}"' not in sources]
     assert unused == []
 
 
@@ -93,20 +94,25 @@ def test_a_bad_or_repeated_declaration_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(registry, "SQL_DIR", tmp_path)
     catalogue.cache_clear()
     named_query.cache_clear()
+    sql_files.cache_clear()
+    sql_files.cache_clear()
     try:
         (tmp_path / "a.sql").write_text("-- label: A\n-- kpi: speed km/h lower\nSELECT 1;\n", encoding="utf-8")
         with pytest.raises(ValueError, match="a unit among"):
             catalogue()
         named_query.cache_clear()
+        sql_files.cache_clear()
         (tmp_path / "a.sql").write_text("-- kpi: speed days lower\nSELECT 1;\n", encoding="utf-8")
         (tmp_path / "b.sql").write_text("-- kpi: speed days higher\nSELECT 1;\n", encoding="utf-8")
         catalogue.cache_clear()
         with pytest.raises(ValueError, match="declared in a.sql already"):
             catalogue()
         named_query.cache_clear()
+        sql_files.cache_clear()
         catalogue.cache_clear()
         (tmp_path / "b.sql").write_text("SELECT 1;\n-- kpi: late days higher\n", encoding="utf-8")
         assert list(catalogue()) == ["speed"]  # a line after the first statement is not the header
     finally:
         catalogue.cache_clear()
         named_query.cache_clear()
+        sql_files.cache_clear()

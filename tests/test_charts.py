@@ -1,4 +1,4 @@
-"""Chart builders (kpi/charts.py) called without Streamlit on the worked example's figures."""
+"""Chart builders (kpi/present/charts.py) called without Streamlit on the worked example's figures."""
 
 import json
 from datetime import date
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from chart_specs import labels_of, layers, locale, rows
-from kpi.charts import (
+from kpi.present.charts import (
     CHART_FURNITURE,
     MONTH_SELECTION,
     aging_bar_chart,
@@ -24,11 +24,11 @@ from kpi.charts import (
     sales_collections_chart,
     selected_month,
 )
-from kpi.filters import Filters
-from kpi.payment_history import payment_history
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.series import aging_history, monthly_series
+from kpi.model.filters import Filters
+from kpi.metrics.payment_history import payment_history
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.metrics.series import aging_history, monthly_series
 
 NBSP = "\u00a0"
 
@@ -115,7 +115,7 @@ def test_a_chart_accepts_a_frame_with_period_start_instead_of_month():
 
 
 def test_reminder_funnel_has_one_bar_per_step_in_escalation_order_with_the_share_that_paid():
-    # The frame kpi.collection.reminder_funnel gives on tests/data/activity in March 2026 (test_collection.py).
+    # The frame kpi.metrics.collection.reminder_funnel gives on tests/data/activity in March 2026 (test_collection.py).
     funnel = pd.DataFrame({
         "step": ["R1", "R2", "formal_notice", "agency_legal"],
         "reminders": [2, 1, 1, 1],
@@ -138,9 +138,9 @@ def test_reminder_funnel_has_one_bar_per_step_in_escalation_order_with_the_share
 def test_reminder_funnel_on_the_example_and_an_undefined_share():
     from pathlib import Path
 
-    from kpi.collection import ActivitySettings, reminder_funnel
+    from kpi.metrics.collection import ActivitySettings, reminder_funnel
     from kpi.importers import read_files
-    from kpi.ledger import Ledger
+    from kpi.store.ledger import Ledger
 
     activity = Path(__file__).parent / "data" / "activity"
     ledger = Ledger.in_memory(read_files(sorted(activity.glob("*.csv"))).ledger)

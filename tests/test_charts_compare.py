@@ -1,4 +1,4 @@
-"""The comparison's table and bridge waterfall (kpi/compare_charts.py), built without Streamlit on the worked example."""
+"""The comparison's table and bridge waterfall (kpi/present/compare_charts.py), built without Streamlit on the worked example."""
 
 from dataclasses import replace
 from decimal import Decimal
@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from chart_specs import labels_of, layers, locale, rows
-from kpi.compare import ArBridge, compare_periods
-from kpi.compare_charts import bridge_chart, bridge_frame, change_table
-from kpi.formatting import Formatter
-from kpi.periods import Period
+from kpi.analysis.compare import ArBridge, compare_periods
+from kpi.present.compare_charts import bridge_chart, bridge_frame, change_table
+from kpi.text.formatting import Formatter
+from kpi.model.periods import Period
 
 NBSP = "\u00a0"
 FEBRUARY, MARCH = Period.month(2026, 2), Period.month(2026, 3)
@@ -81,9 +81,9 @@ def test_bridge_chart_is_one_waterfall_per_period(comparison):
 
 
 def test_styled_change_table_colours_changes_by_verdict(worked_ledger):
-    from kpi.compare import compare_periods
-    from kpi.compare_charts import VERDICT_COLOURS, change_table, styled_change_table
-    from kpi.periods import Period
+    from kpi.analysis.compare import compare_periods
+    from kpi.present.compare_charts import VERDICT_COLOURS, change_table, styled_change_table
+    from kpi.model.periods import Period
 
     rows = change_table(compare_periods(worked_ledger, Period.month(2026, 2), Period.month(2026, 3)))
     titles = {"label": "KPI", "reference": "Février", "current": "Mars", "change": "Écart", "relative": "Écart %"}

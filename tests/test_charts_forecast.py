@@ -1,4 +1,4 @@
-"""The forecast's charts (kpi/forecast_charts.py), built without Streamlit."""
+"""The forecast's charts (kpi/present/forecast_charts.py), built without Streamlit."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,8 +6,8 @@ from decimal import Decimal
 import pandas as pd
 
 from chart_specs import labels_of, layers, locale, rows
-from kpi.forecast import Backtest, cash_forecast
-from kpi.forecast_charts import backtest_chart, backtest_frame, forecast_chart, forecast_frame
+from kpi.metrics.forecast import Backtest, cash_forecast
+from kpi.present.forecast_charts import backtest_chart, backtest_frame, forecast_chart, forecast_frame
 
 NBSP = "\u00a0"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi.cli import build_parser, default_language, main
+from kpi.cli.main import build_parser, default_language, main
 
 from sample_files import WORKED_FILES
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import kpi.cli
-import kpi.workspace
-from kpi.cli import BUG, main
-from kpi.workspace import DATABASE_NAME, Workspace
+import kpi.cli.main
+import kpi.store.workspace
+from kpi.cli.main import BUG, main
+from kpi.store.workspace import DATABASE_NAME, Workspace
 
 from sample_files import MATCHING_FILES, WORKED_FILES
 
@@ -192,7 +192,7 @@ def test_a_read_only_workspace_reports_but_does_not_import(capsys, tmp_path, mon
 def test_a_busy_workspace(capsys, tmp_path, monkeypatch):
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(WORKED_FILES)
-    monkeypatch.setattr(kpi.workspace, "LOCK_RETRIES", 2)
+    monkeypatch.setattr(kpi.store.workspace, "LOCK_RETRIES", 2)
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
                                " print('held', flush=True); sys.stdin.read()", str(workspace.database)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -255,10 +255,10 @@ def test_running_out_of_memory_or_being_interrupted_is_a_message(capsys, monkeyp
     def interrupted(args, out):
         raise KeyboardInterrupt
 
-    monkeypatch.setitem(kpi.cli.COMMANDS, "report", exhausted)
+    monkeypatch.setitem(kpi.cli.main.COMMANDS, "report", exhausted)
     err = refused(capsys, "report", *WORKED_FILES, *MARCH)
     assert "documents.csv, settlements.csv" in err and "mémoire" in err
-    monkeypatch.setitem(kpi.cli.COMMANDS, "report", interrupted)
+    monkeypatch.setitem(kpi.cli.main.COMMANDS, "report", interrupted)
     status, _, err = run(capsys, "report", *WORKED_FILES, *MARCH)
     assert status == 130 and "interrompu" in err
 
@@ -267,14 +267,14 @@ def test_a_bug_says_so_in_one_line_then_keeps_its_traceback(capsys, monkeypatch)
     def broken(args, out):
         raise RuntimeError("a genuine bug")
 
-    monkeypatch.setitem(kpi.cli.COMMANDS, "report", broken)
+    monkeypatch.setitem(kpi.cli.main.COMMANDS, "report", broken)
     with pytest.raises(RuntimeError, match="a genuine bug"):
         main(["report", *map(str, WORKED_FILES), *MARCH], io.StringIO())
     assert BUG in capsys.readouterr().err
-    code = ("import sys, kpi.cli\n"
+    code = ("import sys, kpi.cli.main\n"
             "def broken(args, out):\n    raise RuntimeError('a genuine bug')\n"
-            "kpi.cli.COMMANDS['report'] = broken\n"
-            "sys.exit(kpi.cli.main(sys.argv[1:]))")
+            "kpi.cli.main.COMMANDS['report'] = broken\n"
+            "sys.exit(kpi.cli.main.main(sys.argv[1:]))")
     result = in_a_process("report", *WORKED_FILES, *MARCH, code=code)
     assert result.returncode == 1
     assert result.stderr.index(BUG) < result.stderr.index("Traceback") < result.stderr.index("a genuine bug")

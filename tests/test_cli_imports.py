@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.workspace import Workspace
+from kpi.store.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"
@@ -22,7 +22,7 @@ UNUSED = ("pandas", "altair", "vl_convert", "streamlit", "reportlab", "weasyprin
 # Runs one command in a fresh interpreter, then says which of UNUSED it loaded.
 CHECK = """
 import io, json, sys
-from kpi.cli import main
+from kpi.cli.main import main
 status = main(sys.argv[2:], out=io.StringIO())
 print(json.dumps({"status": status, "loaded": [m for m in json.loads(sys.argv[1]) if m in sys.modules]}))
 """

@@ -1,4 +1,4 @@
-"""kpi/collection.py: the collection-activity KPIs on the hand-computed example of tests/data/activity.
+"""kpi/metrics/collection.py: the collection-activity KPIs on the hand-computed example of tests/data/activity.
 
 The example (March 2026, S = 2026-03-01, E = 2026-03-31), French files:
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.collection import (
+from kpi.metrics.collection import (
     MONTHLY_COST_SETTING,
     ActivitySettings,
     activity_report,
@@ -44,12 +44,12 @@ from kpi.collection import (
     write_offs_by_activity,
     write_offs_by_customer,
 )
-from kpi.filters import Filters
+from kpi.model.filters import Filters
 from kpi.importers import read_files
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.workspace import Workspace
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.store.workspace import Workspace
 
 ACTIVITY = Path(__file__).parent / "data" / "activity"
 IBM = Path(__file__).parent / "data" / "importers" / "real" / "ibm_ar.csv"

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from kpi.compare import COMPARED_KEYS, ArBridge, compare_periods, preset_pair, same_period_last_year
-from kpi.ledger import Ledger
-from kpi.periods import Period
+from kpi.analysis.compare import COMPARED_KEYS, ArBridge, compare_periods, preset_pair, same_period_last_year
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
 
 from ledgers import ledger_from_rows
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from kpi.customers import customer_table
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.filters import Filters
+from kpi.metrics.customers import customer_table
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.model.filters import Filters
 
 
 def test_customer_rows_match_their_own_reports(worked_ledger):

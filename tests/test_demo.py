@@ -12,23 +12,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from kpi.aging import aged_balance
-from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
-from kpi.collection import NEEDS, ActivitySettings, activity_report
-from kpi.demo import (
-    ACTIVITIES,
-    ACTIVITY_CSV_COLUMNS,
-    _write_csv,
-    generate_activity_logs,
-    generate_chunks,
-    generate_ledger,
-    write_demo,
-)
-from kpi.filters import Filters
+from kpi.metrics.aging import aged_balance
+from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.metrics.collection import NEEDS, ActivitySettings, activity_report
+from kpi.demo.files import _write_csv, write_demo
+from kpi.demo.ledger import ACTIVITIES, generate_chunks, generate_ledger
+from kpi.demo.logs import ACTIVITY_CSV_COLUMNS, generate_activity_logs
+from kpi.model.filters import Filters
 from kpi.importers import read_files
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.workspace import ensure_demo_workspace
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.store.workspace import ensure_demo_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "data" / "demo"

@@ -1,4 +1,4 @@
-"""'How is this computed' texts (kpi/explain.py): each KPI's definition in words, then the same words with the period's
+"""'How is this computed' texts (kpi/analysis/explain.py): each KPI's definition in words, then the same words with the period's
 numbers plugged in; never a spec section, an SQL file or a field name."""
 
 import json
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kpi.explain import EXPLAINED, explain
-from kpi.formatting import format_money
-from kpi.indicators import OVERVIEW_INDICATORS
-from kpi.periods import Period
-from kpi.report import AMOUNT_KEYS, RATIO_KEYS, period_report
+from kpi.analysis.explain import EXPLAINED, explain
+from kpi.text.formatting import format_money
+from kpi.metrics.indicators import OVERVIEW_INDICATORS
+from kpi.model.periods import Period
+from kpi.metrics.report import AMOUNT_KEYS, RATIO_KEYS, period_report
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 EXPECTED = json.loads((Path(__file__).parent / "data" / "worked" / "expected-2026-03.json").read_text())

@@ -1,4 +1,4 @@
-"""The aged balance as XLSX and as CSV for French Excel (kpi/exports.py), on the worked example."""
+"""The aged balance as XLSX and as CSV for French Excel (kpi/exports/aged_balance.py), on the worked example."""
 
 import csv
 import io
@@ -8,10 +8,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from kpi.aging import aged_balance
-from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
-from kpi.periods import Period
-from kpi.report import period_report
+from kpi.metrics.aging import aged_balance
+from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
 
 AS_OF = date(2026, 3, 31)
 

@@ -1,5 +1,5 @@
 """Every export written from a ledger of hostile names holds data, never code: no formula from the data in
-XLSX, no CSV text field a spreadsheet would evaluate, no markup in HTML or PDF (kpi/untrusted.py)."""
+XLSX, no CSV text field a spreadsheet would evaluate, no markup in HTML or PDF (kpi/text/untrusted.py)."""
 
 from __future__ import annotations
 
@@ -32,14 +32,14 @@ from hostile_names import (
     hostile_ledger,
     write_hostile_files,
 )
-from kpi.aging import aged_balance
-from kpi.audit import build_audit
-from kpi.audit_export import audit_html, audit_pdf, audit_xlsx
-from kpi.exports import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.untrusted import markdown_text, spreadsheet_text
-from kpi.workspace import Workspace
+from kpi.metrics.aging import aged_balance
+from kpi.analysis.audit import build_audit
+from kpi.exports.audit import audit_html, audit_pdf, audit_xlsx
+from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.text.untrusted import markdown_text, spreadsheet_text
+from kpi.store.workspace import Workspace
 
 
 

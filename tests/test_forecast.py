@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from kpi.forecast import backtest, backtest_dates, cash_forecast, spread_amount, week_bounds
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.workspace import ensure_demo_workspace
+from kpi.metrics.forecast import backtest, backtest_dates, cash_forecast, spread_amount, week_bounds
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.store.workspace import ensure_demo_workspace
 
 from ledgers import ledger_from_rows
 
@@ -128,8 +128,8 @@ def test_backtest_on_the_demo_ledger(demo_ledger):
 
 
 def test_cli_forecast_prints_the_backtest(capsys):
-    from kpi.cli import main
-    from kpi.workspace import DEMO_DIRECTORY
+    from kpi.cli.main import main
+    from kpi.store.workspace import DEMO_DIRECTORY
 
     files = [str(DEMO_DIRECTORY / "documents.csv"), str(DEMO_DIRECTORY / "settlements.csv")]
     assert main(["forecast", *files, "--as-of", "2026-06-30", "--backtest-dates", "2"]) == 0

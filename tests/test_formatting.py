@@ -1,11 +1,11 @@
-"""French and English number, money, day, percent and date formats (kpi/formatting.py)."""
+"""French and English number, money, day, percent and date formats (kpi/text/formatting.py)."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from kpi.formatting import (
+from kpi.text.formatting import (
     GROUP_FR,
     MISSING,
     UNIT_SPACE_FR,

@@ -1,15 +1,15 @@
-"""The French and English label catalogues (kpi/i18n.py, kpi/locales/*.json) are complete and consistent."""
+"""The French and English label catalogues (kpi/text/i18n.py, kpi/text/locales/*.json) are complete and consistent."""
 
 import re
 from pathlib import Path
 
 import pytest
 
-from kpi.explain import EXPLAINED
-from kpi.i18n import LANGUAGES, Translator, bucket_label, catalog, translate
+from kpi.analysis.explain import EXPLAINED
+from kpi.text.i18n import LANGUAGES, Translator, bucket_label, catalog, translate
 from kpi.importers.mapping import LAYOUT_FIELDS
-from kpi.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
-from kpi.view import PERIOD_CHOICES
+from kpi.metrics.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
+from kpi.present.view import PERIOD_CHOICES
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "kpi").glob("*.py"))]

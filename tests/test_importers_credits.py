@@ -8,11 +8,11 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from kpi.aging import aged_balance
+from kpi.metrics.aging import aged_balance
 from kpi.importers import ImportFailed, read_files
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import period_report
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
 
 D = Decimal
 FRENCH_HEADER = ("N° facture;Code client;Client;Date facture;Date échéance;Montant TTC;Date règlement;Montant réglé;"

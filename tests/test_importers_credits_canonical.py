@@ -10,12 +10,12 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from kpi.aging import aged_balance
-from kpi.canonical import SETTLEMENTS_SCHEMA
+from kpi.metrics.aging import aged_balance
+from kpi.model.canonical import SETTLEMENTS_SCHEMA
 from kpi.importers import ImportFailed, read_files
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import period_report
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
 
 D = Decimal
 DOCUMENTS = """document_id,customer_id,customer_name,activity,issue_date,due_date,amount
@@ -184,7 +184,7 @@ def test_an_application_is_not_a_late_payment(tmp_path):
     assert SETTLEMENTS_SCHEMA.field("source_document_id").nullable
 
 
-# The query kpi/workspace.py would run to describe what it holds (see KnownDocuments): amounts and the
+# The query kpi/store/workspace.py would run to describe what it holds (see KnownDocuments): amounts and the
 # credit applications already stored, per credit note.
 KNOWN_DOCUMENTS_SQL = (
     "SELECT d.document_id, d.customer_id, d.issue_date, d.amount, a.credit_applications FROM documents AS d"

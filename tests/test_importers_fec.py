@@ -8,11 +8,11 @@ from decimal import Decimal
 import pyarrow.compute as pc
 import pytest
 
-from kpi.filters import Filters
+from kpi.model.filters import Filters
 from kpi.importers import read_files
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import period_report
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
 
 HEADER = ("JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|"
           "PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise|")

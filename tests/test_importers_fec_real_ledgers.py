@@ -17,13 +17,13 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pytest
 
-from kpi.aging import aged_balance
-from kpi.filters import Filters
+from kpi.metrics.aging import aged_balance
+from kpi.model.filters import Filters
 from kpi.importers import read_files
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.series import aging_history, months_between
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.metrics.series import aging_history, months_between
 
 FEC = Path(__file__).parent / "data" / "importers" / "real" / "fec"
 DIALECTS = {

@@ -10,9 +10,9 @@ import pyarrow.compute as pc
 import pytest
 
 from kpi.importers import read_files
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import period_report
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
 
 REAL = Path(__file__).parent / "data" / "importers" / "real"
 FEC = REAL / "fec"

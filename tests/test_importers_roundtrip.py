@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 from kpi.importers import read_files
 
 CUSTOMERS = {"C001": "Boulangerie Émile", "C002": "Garage Dupont & Fils", "0042": "Œuvre Solidaire", "C9": "Zoé SARL"}

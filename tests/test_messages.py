@@ -1,4 +1,4 @@
-"""The engine's message catalogue (kpi/messages.py, kpi/locales/messages.*.json): complete, consistent, English in English."""
+"""The engine's message catalogue (kpi/text/messages.py, kpi/text/locales/messages.*.json): complete, consistent, English in English."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kpi.errors import ImportAborted, WorkspaceBusy, WorkspaceReadOnly
+from kpi.text.errors import ImportAborted, WorkspaceBusy, WorkspaceReadOnly
 from kpi.importers import ImportFailed, ImportIssue, read_files
-from kpi.messages import LANGUAGES, Message, catalogue, message_text, placeholders, plural_form, render
+from kpi.text.messages import LANGUAGES, Message, catalogue, message_text, placeholders, plural_form, render
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*sorted((ROOT / "kpi").rglob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
@@ -189,7 +189,7 @@ def test_an_issue_names_file_row_column_and_value_in_either_language():
 
 
 def test_errors_keep_key_and_parameters_through_pickling():
-    """What the sandbox's child sends back (kpi.sandbox pickles results and errors) is still data."""
+    """What the sandbox's child sends back (kpi.store.sandbox pickles results and errors) is still data."""
     errors = [WorkspaceBusy(Path("/tmp/compta")), WorkspaceReadOnly(Path("/tmp/compta"), Message("workspace.reason.permissions")),
               ImportAborted(("big.xlsx",), "time", 2.5), ImportFailed([ImportIssue("a.csv", Message("reading.no_file"))])]
     for error in errors:
@@ -205,7 +205,7 @@ def test_errors_keep_key_and_parameters_through_pickling():
 
 
 def test_an_import_refused_in_a_child_process_is_worded_in_the_callers_language():
-    from kpi import sandbox
+    from kpi.store import sandbox
 
     with pytest.raises(ImportFailed) as refused:
         sandbox.run_read(BAD / "amount_letters", seconds=60)

@@ -1,4 +1,4 @@
-"""One rule for a value the data does not have: None, NaN, pandas' NA and NaT (kpi.formatting)."""
+"""One rule for a value the data does not have: None, NaN, pandas' NA and NaT (kpi.text.formatting)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from kpi.formatting import finite_or_none, is_missing
+from kpi.text.formatting import finite_or_none, is_missing
 
 
 @pytest.mark.parametrize("value", [None, float("nan"), pd.NA, pd.NaT, Decimal("NaN")])

@@ -1,4 +1,4 @@
-"""kpi/importers/native.py: canonical files read by DuckDB itself give the tables, import reports and messages of
+"""kpi/store/native.py: canonical files read by DuckDB itself give the tables, import reports and messages of
 the Python readers, and the fast path is really taken on clean files.
 
 `ENCOURS_NATIVE_READ=0` turns the fast path off: every comparison below reads the same files both ways.
@@ -18,13 +18,14 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from kpi.errors import DiskFull
-from kpi.importers import ImportFailed, native, read_files
+from kpi.text.errors import DiskFull
+from kpi.importers import ImportFailed, read_files
+from kpi.store import native
 from kpi.importers.reading import expand_paths
-from kpi.ledger import Ledger
-from kpi.messages import Message
-from kpi.sources import open_sources
-from kpi.workspace import Workspace
+from kpi.store.ledger import Ledger
+from kpi.text.messages import Message
+from kpi.store.sources import open_sources
+from kpi.store.workspace import Workspace
 from ledgers import random_ledgers
 from sample_files import DATA, MATCHING_FILES, WORKED_FILES
 
@@ -311,7 +312,7 @@ def _parquet_demo(tmp_path: Path) -> list[Path]:
 
 
 def test_a_generated_ledger_of_some_size(tmp_path, monkeypatch):
-    from kpi.demo import write_demo
+    from kpi.demo.files import write_demo
 
     documents, settlements = write_demo(tmp_path / "files", invoices=20_000, customers=300, seed=7)
     assert_same_ledger([documents, settlements], monkeypatch, fast_path=True)
@@ -551,8 +552,8 @@ def test_a_refused_first_import_leaves_no_workspace(tmp_path):
 
 def test_the_ledger_read_natively_reports_the_spec_figures(monkeypatch):
     """The matching example's expected JSON (KPI-SPEC §5) from the fast path's ledger."""
-    from kpi.periods import Period
-    from kpi.report import period_report
+    from kpi.model.periods import Period
+    from kpi.metrics.report import period_report
 
     ledger = native.read_ledger(MATCHING_FILES)
     expected = json.loads((MATCHING_FILES[0].parent / "expected-2026-03.json").read_text())

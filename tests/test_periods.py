@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kpi.periods import Period, add_months, preset
+from kpi.model.periods import Period, add_months, preset
 
 
 def test_days_and_previous():
@@ -51,7 +51,7 @@ def test_the_last_12_months_are_complete_months():
 
 
 def test_shift_months_keeps_whole_months_whole():
-    from kpi.periods import shift_months
+    from kpi.model.periods import shift_months
 
     assert shift_months(Period.month(2024, 2), 12) == Period.month(2025, 2)  # 29 days → 28
     assert shift_months(Period(date(2026, 3, 1), date(2026, 3, 31)), -1) == Period.month(2026, 2)

@@ -15,12 +15,12 @@ import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi.aging import aged_balance
-from kpi.canonical import CanonicalLedger
-from kpi.filters import MATCHING_MODES, Filters
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import RATIO_KEYS, period_reports
+from kpi.metrics.aging import aged_balance
+from kpi.model.canonical import CanonicalLedger
+from kpi.model.filters import MATCHING_MODES, Filters
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import RATIO_KEYS, period_reports
 
 from ledgers import CUSTOMERS, DAY0, random_ledgers
 

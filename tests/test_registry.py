@@ -10,12 +10,12 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from kpi.ledger import Ledger, engine_connection
-from kpi.registry import MACRO_FILES, _macro_graph, create_schema, macro_database, macro_files, macro_signature, named_query
+from kpi.store.ledger import Ledger, engine_connection
+from kpi.sql.registry import _macro_graph, ledger_macro_files, create_schema, macro_database, macro_files, macro_signature, named_query
 from tests.ledgers import ledger_from_rows
 
 
-@pytest.mark.parametrize("name", MACRO_FILES)
+@pytest.mark.parametrize("name", ledger_macro_files())
 def test_each_file_installs_with_the_files_it_needs_alone(name):
     """DuckDB refuses a macro whose body calls one not created yet: the files macro_files names are enough."""
     owner, _ = _macro_graph()

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 import pytest
 
-from kpi.cli import main
-from kpi.filters import Filters
-from kpi.periods import Period
-from kpi.report import AMOUNT_KEYS, RATIO_KEYS, period_report
+from kpi.cli.main import main
+from kpi.model.filters import Filters
+from kpi.model.periods import Period
+from kpi.metrics.report import AMOUNT_KEYS, RATIO_KEYS, period_report
 
 from kpi.importers import read_files
-from kpi.ledger import Ledger
+from kpi.store.ledger import Ledger
 from sample_files import MATCHING, MATCHING_FILES, WORKED, WORKED_FILES
 
 CASES = {
@@ -165,7 +165,7 @@ def test_table_format_is_readable(capsys):
 def test_periods_sharing_a_start_are_reported_apart(worked_ledger):
     from dataclasses import replace
 
-    from kpi.report import period_reports
+    from kpi.metrics.report import period_reports
 
     march, first_half = Period.month(2026, 3), Period(date(2026, 3, 1), date(2026, 3, 15))
     both = period_reports(worked_ledger, [march, first_half])

@@ -1,4 +1,4 @@
-"""The customer risk score (kpi/sql/risk_score.sql, docs/risk-score.md) on hand-checked ledgers."""
+"""The customer risk score (kpi/sql/queries/risk_score.sql, docs/risk-score.md) on hand-checked ledgers."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from kpi.filters import Filters
-from kpi.ledger import Ledger
-from kpi.registry import named_query
-from kpi.risk import FACTOR_KEYS, customer_risk
+from kpi.model.filters import Filters
+from kpi.store.ledger import Ledger
+from kpi.sql.registry import named_query
+from kpi.metrics.risk import FACTOR_KEYS, customer_risk
 
 from ledgers import ledger_from_rows
 
@@ -105,7 +105,7 @@ def test_a_customer_gone_for_a_year_is_not_scored():
 
 
 def test_demo_ratings_follow_their_points(tmp_path):
-    from kpi.workspace import ensure_demo_workspace
+    from kpi.store.workspace import ensure_demo_workspace
 
     ledger = ensure_demo_workspace(tmp_path).open()
     table = customer_risk(ledger, date(2026, 10, 31))
@@ -134,7 +134,7 @@ def test_dispute_factor_from_the_demo_disputes_log(tmp_path):
     from datetime import date, timedelta
     from decimal import Decimal
 
-    from kpi.workspace import DEMO_DIRECTORY, ensure_demo_workspace
+    from kpi.store.workspace import DEMO_DIRECTORY, ensure_demo_workspace
 
     as_of = date(2026, 10, 31)
     table = customer_risk(ensure_demo_workspace(tmp_path).open(), as_of)

@@ -1,4 +1,4 @@
-"""kpi.sandbox: reads and imports in a child process under a memory and time budget; results cross intact."""
+"""kpi.store.sandbox: reads and imports in a child process under a memory and time budget; results cross intact."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kpi import sandbox
-from kpi.errors import (
+from kpi.store import sandbox
+from kpi.text.errors import (
     DiskFull,
     ImportAborted,
     ImportNotFound,
@@ -25,7 +25,7 @@ from kpi.errors import (
     WorkspaceReadOnly,
 )
 from kpi.importers import ImportFailed, read_files
-from kpi.workspace import DATABASE_NAME, Workspace
+from kpi.store.workspace import DATABASE_NAME, Workspace
 
 from sample_files import DATA, MATCHING_FILES, WORKED_FILES
 

@@ -1,4 +1,4 @@
-"""The process-wide store of a workspace (kpi/store.py): one connection every session reads, writes
+"""The process-wide store of a workspace (kpi/store/store.py): one connection every session reads, writes
 through it that readers never wait on, the file let go when idle so that another process can import."""
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-import kpi.store
-import kpi.workspace
-from kpi.errors import WorkspaceBusy
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.sandbox import import_parsed_in_child
-from kpi.store import SharedLedger, serving, share
-from kpi.workspace import Workspace
+import kpi.store.store
+import kpi.store.workspace
+from kpi.text.errors import WorkspaceBusy
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.store.sandbox import import_parsed_in_child
+from kpi.store.store import SharedLedger, serving, share
+from kpi.store.workspace import Workspace
 
 from sample_files import MATCHING_FILES, WORKED_FILES
 from test_workspace_faults import unprivileged_copy
@@ -41,7 +41,7 @@ def workspace(tmp_path):
 
 @pytest.fixture
 def quick_idle(monkeypatch):
-    monkeypatch.setattr(kpi.store, "IDLE_SECONDS", 0.2)
+    monkeypatch.setattr(kpi.store.store, "IDLE_SECONDS", 0.2)
 
 
 def wait_until(condition, seconds=5.0):
@@ -134,8 +134,8 @@ def test_another_process_import_waits_for_a_busy_store_then_lands(workspace, qui
 
 
 def test_a_store_whose_file_another_process_writes_says_busy(workspace, monkeypatch):
-    monkeypatch.setattr(kpi.workspace, "LOCK_RETRIES", 2)
-    monkeypatch.setattr(kpi.workspace, "LOCK_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(kpi.store.workspace, "LOCK_RETRIES", 2)
+    monkeypatch.setattr(kpi.store.workspace, "LOCK_WAIT_SECONDS", 0.05)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
          " time.sleep(30)", str(workspace.database)], stdout=subprocess.PIPE, text=True)
@@ -152,9 +152,9 @@ def test_a_store_whose_file_another_process_writes_says_busy(workspace, monkeypa
 STORE_ON_READ_ONLY = """
 import sys
 from pathlib import Path
-from kpi.errors import WorkspaceReadOnly
-from kpi.store import share
-from kpi.workspace import Workspace
+from kpi.text.errors import WorkspaceReadOnly
+from kpi.store.store import share
+from kpi.store.workspace import Workspace
 workspace = Workspace(Path(sys.argv[1]))
 print(share(workspace).ledger.counts()["documents"])
 try:

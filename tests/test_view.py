@@ -1,9 +1,9 @@
-"""The dashboard's view state and its query-string form (kpi/view.py)."""
+"""The dashboard's view state and its query-string form (kpi/present/view.py)."""
 
 from datetime import date
 
-from kpi.periods import Period
-from kpi.view import CUSTOM, ViewState, last_complete_month, preset_period, resolve_period
+from kpi.model.periods import Period
+from kpi.present.view import CUSTOM, ViewState, last_complete_month, preset_period, resolve_period
 
 
 def test_round_trip_through_the_query_string():
@@ -56,7 +56,7 @@ def test_presets_count_from_the_data_not_the_clock():
 def test_a_workspace_opens_on_its_last_complete_month_with_activity():
     from decimal import Decimal as D
 
-    from kpi.view import OPENING_LAST_MONTH, OPENING_RUN_OFF, opening_period
+    from kpi.present.view import OPENING_LAST_MONTH, OPENING_RUN_OFF, opening_period
 
     steady = [(date(2026, m, 1), D("1000"), D("900")) for m in range(1, 11)]
     assert opening_period(date(2026, 10, 31), steady) == (Period.month(2026, 10), OPENING_LAST_MONTH)
@@ -77,8 +77,8 @@ def test_the_ibm_invoice_list_opens_on_its_last_twelve_months():
     from pathlib import Path
 
     from kpi.importers import read_files
-    from kpi.ledger import Ledger
-    from kpi.view import OPENING_RUN_OFF, opening_period
+    from kpi.store.ledger import Ledger
+    from kpi.present.view import OPENING_RUN_OFF, opening_period
 
     ledger = Ledger.in_memory(read_files([Path(__file__).parent / "data/importers/real/ibm_ar.csv"]).ledger)
     last_day = ledger.date_range()[1]
@@ -90,7 +90,7 @@ def test_the_ibm_invoice_list_opens_on_its_last_twelve_months():
 def test_the_default_period_follows_the_activity_and_explicit_choices_still_win():
     from decimal import Decimal as D
 
-    from kpi.view import past_the_data
+    from kpi.present.view import past_the_data
 
     run_off = [(date(2026, m, 1), D("1000"), D("900")) for m in range(1, 11)] + [(date(2026, 11, 1), D("50"), D("0"))]
     assert resolve_period(ViewState(), date(2026, 11, 30), run_off) == (

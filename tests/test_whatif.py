@@ -22,12 +22,12 @@ from decimal import Decimal
 
 import pytest
 
-from kpi.cli import main
-from kpi.filters import Filters
-from kpi.ledger import Ledger
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.whatif import (
+from kpi.cli.main import main
+from kpi.model.filters import Filters
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.analysis.whatif import (
     CollectOverdue, FasterPayment, MoveSales, PaymentTerms, Scenario, WorkingCapital, apply_scenario,
     delete_scenario, list_scenarios, load_scenario, run_scenario, save_scenario,
 )

@@ -8,11 +8,11 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from kpi.errors import ImportNotFound
+from kpi.text.errors import ImportNotFound
 from kpi.importers import ImportFailed
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.workspace import Workspace, ensure_demo_workspace, list_workspaces
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.store.workspace import Workspace, ensure_demo_workspace, list_workspaces
 
 from sample_files import WORKED_FILES
 
@@ -116,7 +116,7 @@ def test_demo_workspace_is_created_once(tmp_path):
 
 
 def test_ledger_round_trips_through_canonical_tables(worked_ledger):
-    from kpi.ledger import Ledger
+    from kpi.store.ledger import Ledger
 
     copy = Ledger.in_memory(worked_ledger.canonical())
     assert period_report(copy, Period.month(2026, 3)) == period_report(worked_ledger, Period.month(2026, 3))
@@ -157,7 +157,7 @@ def test_a_workspace_in_euros_refuses_amounts_in_another_currency(tmp_path):
 
 def test_the_fingerprint_of_files_ignores_their_order_and_keeps_the_value_earlier_imports_stored(tmp_path):
     """Hashed in a stream now; a workspace stored before must still recognise the same files."""
-    from kpi.workspace import _fingerprint
+    from kpi.store.workspace import _fingerprint
 
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_bytes(b"document_id;amount\nF1;10,00\n" * 50_000)

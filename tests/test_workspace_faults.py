@@ -30,12 +30,12 @@ import duckdb
 import pytest
 
 import kpi.importers
-import kpi.workspace
-from kpi.errors import DiskFull, WorkspaceBusy, WorkspaceCorrupted, WorkspaceReadOnly
+import kpi.store.workspace
+from kpi.text.errors import DiskFull, WorkspaceBusy, WorkspaceCorrupted, WorkspaceReadOnly
 from kpi.importers import ImportFailed
-from kpi.periods import Period
-from kpi.report import period_report
-from kpi.workspace import DATABASE_NAME, Workspace
+from kpi.model.periods import Period
+from kpi.metrics.report import period_report
+from kpi.store.workspace import DATABASE_NAME, Workspace
 
 from sample_files import MATCHING, MATCHING_FILES, WORKED_FILES
 
@@ -152,7 +152,7 @@ def refuse_writes(monkeypatch, message: str, *, at: str) -> None:
             raise duckdb.IOException(message.format(path=database))
         return CommitRefused(real_connect(database, read_only=read_only, **kwargs), message.format(path=database))
 
-    monkeypatch.setattr(kpi.workspace.duckdb, "connect", connect)
+    monkeypatch.setattr(kpi.store.workspace.duckdb, "connect", connect)
 
 
 @pytest.mark.parametrize(("at", "message", "reason"), [
@@ -218,15 +218,15 @@ FILE_SIZE_LIMITED = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), resource.RLIM_INFINITY))
-import kpi.workspace
-rollback = kpi.workspace._rollback_quietly
+import kpi.store.workspace
+rollback = kpi.store.workspace._rollback_quietly
 
 def said(connection):  # which of DuckDB's failures this run met, for the test to know the path it took
     print("first failure:", type(sys.exc_info()[1]).__name__, file=sys.stderr)
     rollback(connection)
 
-kpi.workspace._rollback_quietly = said
-from kpi.cli import main
+kpi.store.workspace._rollback_quietly = said
+from kpi.cli.main import main
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -234,7 +234,7 @@ sys.exit(main(sys.argv[2:]))
 @pytest.fixture(scope="module")
 def larger_ledgers(tmp_path_factory):
     """Files large enough for DuckDB to write rows into the database file before the commit."""
-    from kpi.demo import write_demo
+    from kpi.demo.files import write_demo
 
     folder = tmp_path_factory.mktemp("larger")
     rows = folder / "rows" / "documents.csv"
@@ -279,13 +279,13 @@ def test_a_full_disk_during_a_first_import_leaves_no_workspace(tmp_path):
 def test_a_write_failing_for_want_of_space_is_rolled_back(stored, monkeypatch):
     monkeypatch.setenv("ENCOURS_NATIVE_READ", "0")  # the Python readers' _store (the native one: test_native_read.py)
     before = contents(stored)
-    real_store = kpi.workspace._store
+    real_store = kpi.store.workspace._store
 
     def store_then_fail(connection, *args):
         real_store(connection, *args)  # every row inserted, then the disk is full
         raise duckdb.IOException('IO Error: Could not write file "ledger.duckdb.wal": No space left on device')
 
-    monkeypatch.setattr(kpi.workspace, "_store", store_then_fail)
+    monkeypatch.setattr(kpi.store.workspace, "_store", store_then_fail)
     with pytest.raises(DiskFull) as error:
         stored.import_files(MATCHING_FILES)
     assert "il reste" in str(error.value) and "resté tel qu'il était" in str(error.value)
@@ -349,7 +349,7 @@ def write_lock_held(database: Path):
 
 
 def test_a_busy_workspace_is_waited_for_then_said_busy(stored, monkeypatch):
-    monkeypatch.setattr(kpi.workspace, "LOCK_RETRIES", 2)
+    monkeypatch.setattr(kpi.store.workspace, "LOCK_RETRIES", 2)
     before = contents(stored)
     with write_lock_held(stored.database):
         for attempt in (stored.open, stored.imports, lambda: stored.import_files(MATCHING_FILES)):
@@ -367,7 +367,7 @@ def test_a_report_during_an_imports_write_phase_waits_then_says_busy(stored):
         waited = time.monotonic() - started
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "en cours d'écriture par un autre programme" in result.stderr and "réessayez" in result.stderr
-    assert waited >= kpi.workspace.LOCK_RETRIES * kpi.workspace.LOCK_WAIT_SECONDS * 0.8
+    assert waited >= kpi.store.workspace.LOCK_RETRIES * kpi.store.workspace.LOCK_WAIT_SECONDS * 0.8
 
 
 # -- commands racing each other -------------------------------------------------------------------
@@ -376,7 +376,7 @@ def test_a_report_during_an_imports_write_phase_waits_then_says_busy(stored):
 # optional delay): the interpreter starts once, and every trial's commands start at the same instant.
 RACER = """
 import contextlib, io, json, os, pathlib, sys, time, traceback
-from kpi.cli import main
+from kpi.cli.main import main
 folder, delay, commands = pathlib.Path(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
 print("ready", flush=True)
 for trial, argv in enumerate(commands):
@@ -527,7 +527,7 @@ def test_a_refused_first_import_leaves_no_folder(tmp_path):
 
 AT_THE_SIGNAL = """
 import pathlib, sys, time
-from kpi.cli import main
+from kpi.cli.main import main
 print("ready", flush=True)
 go = pathlib.Path(sys.argv[1])
 while not go.exists():

@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kpi.cli import main
-from kpi.registry import missing_columns
-from kpi.workspace import Workspace
+from kpi.cli.main import main
+from kpi.sql.registry import missing_columns
+from kpi.store.workspace import Workspace
 from sample_files import DATA, MATCHING_FILES
 
 PREVIOUS = DATA / "previous-release"
@@ -89,8 +89,8 @@ def test_the_aged_balance_is_the_same_with_its_unapplied_column_split(previous, 
 
 def test_a_workspace_that_cannot_be_written_is_read_without_migrating(previous, monkeypatch):
     """A read-only copy (a colleague's folder, a backup): opening it must not need to write it."""
-    from kpi.periods import Period
-    from kpi.report import period_reports
+    from kpi.model.periods import Period
+    from kpi.metrics.report import period_reports
 
     def refuse(self):
         raise duckdb.IOException("IO Error: Cannot open file: Permission denied")

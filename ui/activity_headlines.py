@@ -1,11 +1,11 @@
-"""The overview's collection-activity cards: the headline KPIs of the logs that were imported (kpi/collection.py)."""
+"""The overview's collection-activity cards: the headline KPIs of the logs that were imported (kpi/metrics/collection.py)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kpi.catalogue import kpi
-from kpi.collection import HEADLINE_KEYS
+from kpi.metrics.catalogue import kpi
+from kpi.metrics.collection import HEADLINE_KEYS
 
 
 def activity_value(view, report, key: str) -> str:

@@ -10,11 +10,11 @@ from functools import partial
 
 import streamlit as st
 
-from kpi.audit import AuditReport, build_audit
-from kpi.audit_export import MIME_TYPES, audit_file_name, write_audit
-from kpi.filters import Filters
-from kpi.ledger import Ledger
-from kpi.periods import Period
+from kpi.analysis.audit import AuditReport, build_audit
+from kpi.exports.audit import MIME_TYPES, audit_file_name, write_audit
+from kpi.model.filters import Filters
+from kpi.store.ledger import Ledger
+from kpi.model.periods import Period
 from ui.context import View
 
 FORMATS = ("pdf", "html", "xlsx")

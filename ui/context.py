@@ -1,14 +1,14 @@
 """What every page receives from the router (app.py): the current view, its ledger, and cached engine calls.
 
 Habits this module keeps (STYLE.md, "Streamlit and DuckDB habits"):
-- one ledger per workspace for the whole server (kpi/store.py, through st.cache_resource): every
+- one ledger per workspace for the whole server (kpi/store/store.py, through st.cache_resource): every
   session reads it with a cursor per query, and the stored version keys every cached result;
 - st.cache_data only on engine calls keyed by that version; the ledger itself is passed
   as an underscored argument, so a cache key never contains a connection;
 - a value from the data (a name, an id, a file name, an import message) is text: it goes
   into Markdown (titles, captions, labels, messages) through `markdown_text`, and into a
   table's text columns through `spreadsheet_text`, since a table's own CSV download and
-  copy know nothing of formulas (kpi/untrusted.py).
+  copy know nothing of formulas (kpi/text/untrusted.py).
 """
 
 from __future__ import annotations
@@ -20,22 +20,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi.aging import DEFAULT_EDGES, AgedBalance, aged_balance, credits_suggest_oldest, customer_settlements
-from kpi.customers import customer_table
-from kpi.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
-from kpi.formatting import Formatter
-from kpi.i18n import Translator
-from kpi.ledger import Ledger
-from kpi.messages import render as render_message
-from kpi.payment_history import payment_history
-from kpi.periods import Period
-from kpi.report import PeriodReport, period_report
-from kpi.series import aging_history, monthly_series
-from kpi.untrusted import markdown_text
-from kpi.view import ViewState
-from kpi.errors import EncoursError
-from kpi.store import SharedStore, share
-from kpi.workspace import Workspace, WorkspaceBusy
+from kpi.metrics.aging import DEFAULT_EDGES, AgedBalance, aged_balance, credits_suggest_oldest, customer_settlements
+from kpi.metrics.customers import customer_table
+from kpi.model.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
+from kpi.text.formatting import Formatter
+from kpi.text.i18n import Translator
+from kpi.store.ledger import Ledger
+from kpi.text.messages import render as render_message
+from kpi.metrics.payment_history import payment_history
+from kpi.model.periods import Period
+from kpi.metrics.report import PeriodReport, period_report
+from kpi.metrics.series import aging_history, monthly_series
+from kpi.text.untrusted import markdown_text
+from kpi.present.view import ViewState
+from kpi.text.errors import EncoursError
+from kpi.store.store import SharedStore, share
+from kpi.store.workspace import Workspace, WorkspaceBusy
 from ui import session_files
 
 log = logging.getLogger("encours.app")
@@ -240,7 +240,7 @@ def scratch_workspace() -> Workspace:
 def ledger_for(workspace: Workspace) -> tuple[Ledger, str]:
     """The ledger of a workspace and its stored version (the key of every cached engine call).
 
-    One store per workspace for the whole server (kpi/store.py): every session reads the same
+    One store per workspace for the whole server (kpi/store/store.py): every session reads the same
     connection, a cursor per query, and the app's imports write through it.
     """
     version = workspace.version()
@@ -357,7 +357,7 @@ def show_error(error: BaseException, t: Translator) -> None:
     if isinstance(error, WorkspaceBusy):
         st.warning(t("error.workspace_busy"))
         return
-    # Engine messages are data (kpi.messages): worded here in the session's language.
+    # Engine messages are data (kpi.text.messages): worded here in the session's language.
     if isinstance(error, EncoursError):  # read-only, corrupted, full disk, a file stopped at its limit…
         st.error(markdown_text(error.render(t.lang)))
         return

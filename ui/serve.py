@@ -1,6 +1,6 @@
 """`make run`: the demo workspace made and the engine's modules imported, then `streamlit run app.py`
 in this same process, so that the first page after a start draws without waiting for either (nor for
-the demo's shared connection and its macros, kpi/store.py).
+the demo's shared connection and its macros, kpi/store/store.py).
 
 Streamlit runs app.py on each browser session's first request: the engine's imports (pandas,
 DuckDB, Altair, pyarrow and kpi/, about two seconds) would otherwise fall on the first visitor.
@@ -14,17 +14,17 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    import kpi.audit  # noqa: F401 — each import below warms what a page asks for on its first run
-    import kpi.charts  # noqa: F401
-    import kpi.collection  # noqa: F401
-    import kpi.compare_charts  # noqa: F401
-    import kpi.explain  # noqa: F401
-    import kpi.forecast_charts  # noqa: F401
-    import kpi.report  # noqa: F401
-    import kpi.sandbox  # noqa: F401
-    import kpi.whatif  # noqa: F401
-    from kpi.store import share
-    from kpi.workspace import ensure_demo_workspace
+    import kpi.analysis.audit  # noqa: F401 — each import below warms what a page asks for on its first run
+    import kpi.present.charts  # noqa: F401
+    import kpi.metrics.collection  # noqa: F401
+    import kpi.present.compare_charts  # noqa: F401
+    import kpi.analysis.explain  # noqa: F401
+    import kpi.present.forecast_charts  # noqa: F401
+    import kpi.metrics.report  # noqa: F401
+    import kpi.store.sandbox  # noqa: F401
+    import kpi.analysis.whatif  # noqa: F401
+    from kpi.store.store import share
+    from kpi.store.workspace import ensure_demo_workspace
     from streamlit.web import cli
 
     # The demo's store made now, its macros installed: the first page only attaches the file again.

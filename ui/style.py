@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kpi.i18n import Translator
+from kpi.text.i18n import Translator
 
 FAVICON = Path(__file__).with_name("assets") / "favicon.png"
 

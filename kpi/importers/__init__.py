@@ -6,7 +6,7 @@ report, or raises ImportFailed naming file, row and column.  `inspect_files` sho
 would be read without importing them.
 
 The names load on first use (PEP 562): a command that reads clean canonical files through DuckDB
-(native.py) never pays for the Python readers and pandas.
+(kpi/store/native.py) never pays for the Python readers and pandas.
 """
 
 from __future__ import annotations

@@ -15,14 +15,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import ACTIVITY_SCHEMAS, MONEY
+from kpi.model.canonical import ACTIVITY_SCHEMAS, MONEY
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import FIELD_LABELS, FieldReader
 from kpi.importers.headers import normal_form
 from kpi.importers.mapping import ColumnMapping, guess_mapping
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
 from kpi.importers.tables import TextTable
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 ACTIVITY_LAYOUTS = ("disputes", "reminders", "payment_plans", "collection_costs")
 ORIGIN = [pa.field("source_file", pa.string()), pa.field("source_row", pa.int64())]

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import MONEY
-from kpi.messages import Message
+from kpi.model.canonical import MONEY
+from kpi.text.messages import Message
 
 # Characters people put inside numbers to group thousands: spaces of every kind and apostrophes.
 _GROUPING = "[ \u00a0\u202f\u2009'\u2019]"

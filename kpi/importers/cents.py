@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import MONEY
+from kpi.model.canonical import MONEY
 
 _HUNDRED = pa.scalar(Decimal(100), pa.decimal128(3, 0))
 

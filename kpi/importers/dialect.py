@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 SEPARATORS = (";", "\t", "|", ",")
 SEPARATOR_NAMES = {";": Message("separator.semicolon"), "\t": Message("separator.tab"), "|": Message("separator.pipe"),

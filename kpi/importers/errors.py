@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kpi.messages import DEFAULT_LANGUAGE, Message, message_text, render
+from kpi.text.messages import DEFAULT_LANGUAGE, Message, message_text, render
 
 MAX_LISTED = 20  # issues a refusal lists before saying how many more there are
 
@@ -56,7 +56,7 @@ class ImportFailed(Exception):
         return message_text("import.refused", lang) + "\n" + "\n".join(lines)
 
     def __reduce__(self):
-        # Rebuilt from its issues, so it crosses a process boundary (kpi.sandbox) intact.
+        # Rebuilt from its issues, so it crosses a process boundary (kpi.store.sandbox) intact.
         return type(self), ([*self.issues, *self.warnings],)
 
 

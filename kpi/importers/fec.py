@@ -57,7 +57,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.names import UNASSIGNED_ACTIVITY
+from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.importers.amounts import AmountError, parse_amounts
 from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.dates import DateError, DateFormats, parse_dates
@@ -68,7 +68,7 @@ from kpi.importers.lettrage import allocate
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 FEC_COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
                "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",

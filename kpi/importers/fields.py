@@ -30,7 +30,7 @@ from kpi.importers.errors import ImportIssue
 from kpi.importers.headers import AMOUNT_FIELDS, FIELD_LABELS
 from kpi.importers.mapping import DATE_FIELDS, ColumnMapping
 from kpi.importers.tables import TextTable
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 # The largest sum the ledger's money type DECIMAL(18,2) holds: a file whose amounts add up beyond it
 # (in absolute value) could not be summed by any report, so it is refused when read.

@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 # field -> (strong synonyms, weak synonyms).  A strong synonym names the field without doubt;
 # a weak one is a generic word ("date", "montant") that fits when nothing better is there.
@@ -210,7 +210,7 @@ COST_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
-# What each canonical field is called in messages (kpi/locales/messages.*.json, `field_label.<field>`).
+# What each canonical field is called in messages (kpi/text/locales/messages.*.json, `field_label.<field>`).
 FIELD_LABELS = {name: Message(f"field_label.{name}") for name in (
     "document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount", "paid_date",
     "paid_amount", "currency", "settlement_id", "date", "kind", "source_document_id", "applies_to",

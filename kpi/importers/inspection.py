@@ -13,9 +13,8 @@ from kpi.importers.options import ImportOptions
 from kpi.importers.reading import describe_source, expand_paths, open_files, user_mapping_entries
 from kpi.importers.report import MAPPING_SOURCES
 from kpi.importers.validation import check_ledger
-from kpi.exports import column_title
-from kpi.i18n import activity_label, translate
-from kpi.messages import message_text, render
+from kpi.text.i18n import activity_label, column_title, translate
+from kpi.text.messages import message_text, render
 
 PREVIEW_ROWS = 5
 _ORIGIN = {"source_row": "ligne"}

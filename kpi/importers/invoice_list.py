@@ -20,8 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import MONEY
-from kpi.names import UNASSIGNED_ACTIVITY
+from kpi.model.canonical import MONEY
+from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.importers.activity import disputes_from_flags
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import FIELD_LABELS, FieldReader
@@ -31,7 +31,7 @@ from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN,
 from kpi.importers.payments import settlement_ids
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 
 def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIssue]:

@@ -17,7 +17,7 @@ from kpi.importers.mapping import ColumnMapping, entry_fits, guess_mapping, mapp
 from kpi.importers.options import ImportOptions
 from kpi.importers.saved_mappings import saved_entry
 from kpi.importers.tables import TextTable
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 LAYOUT_LABELS = {name: Message(f"layout.{name}") for name in (
     "fec", "invoices", "payments", "canonical-documents", "canonical-settlements", "disputes", "reminders",

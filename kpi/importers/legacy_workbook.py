@@ -15,7 +15,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from kpi.importers.limits import MAX_COLUMNS, MAX_SHEET_CELLS
 from kpi.importers.workbook import TO_CSV, Sheet, WorkbookRefused, value_text
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 
 def read_legacy_sheet(path: Path, sheet: str | int | None) -> Sheet:

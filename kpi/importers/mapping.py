@@ -26,7 +26,7 @@ from kpi.importers.headers import (
     compact,
     normal_form,
 )
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 LAYOUT_FIELDS = {
     "invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi.importers.terms import PaymentTerms
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 LAYOUTS = ("invoices", "payments", "fec", "canonical", "disputes", "reminders", "payment_plans", "collection_costs")
 LAYOUT_ALIASES = {

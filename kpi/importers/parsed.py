@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from kpi.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 from kpi.importers.errors import ImportIssue
 
 # Provenance columns travel with each row until the ledger is built, so that a message about a

@@ -11,7 +11,7 @@ from kpi.importers.fields import FIELD_LABELS, FieldReader
 from kpi.importers.mapping import ColumnMapping
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
 from kpi.importers.tables import TextTable
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 KIND_WORDS = {
     "cash": ("cash", "reglement", "règlement", "paiement", "encaissement", "payment", "virement", "cheque", "chèque",

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA, CanonicalLedger
+from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA, CanonicalLedger
 from kpi.importers.activity import ACTIVITY_LAYOUTS, activity_total, check_activity, read_activity
 from kpi.importers.cents import cents_to_decimal, to_cents
 from kpi.importers.dialect import SEPARATOR_NAMES
@@ -28,7 +28,7 @@ from kpi.importers.saved_mappings import save_mapping
 from kpi.importers.tables import TextTable, UnreadableFile, expand_paths, open_table
 from kpi.importers.total_rows import set_aside_total_rows
 from kpi.importers.validation import KnownDocuments, check_ledger, total
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 
 

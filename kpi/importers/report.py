@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kpi.canonical import CanonicalLedger
+from kpi.model.canonical import CanonicalLedger
 from kpi.importers.errors import ImportIssue
-from kpi.messages import message_text, money_text, render
+from kpi.text.messages import message_text, money_text, render
 
-# The report's words are engine messages (kpi/locales/messages.*.json, `report.*`): the CLI prints the
+# The report's words are engine messages (kpi/text/locales/messages.*.json, `report.*`): the CLI prints the
 # report in --lang, the app in the session's language.
 MAPPING_SOURCES = ("auto", "fichier", "enregistrée")
 LAYOUTS = ("fec", "invoices", "payments", "canonical-documents", "canonical-settlements", "disputes", "reminders",

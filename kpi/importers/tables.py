@@ -39,7 +39,7 @@ from kpi.importers.limits import (
 )
 from kpi.importers.workbook import WorkbookRefused, float_text, read_sheet
 from kpi.importers.legacy_workbook import read_legacy_sheet
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 PARQUET_SUFFIXES = (".parquet", ".pq")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 DEFAULT_TERMS_DAYS = 30
 

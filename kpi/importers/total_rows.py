@@ -27,7 +27,7 @@ from kpi.importers.amounts import AmountError
 from kpi.importers.cents import cents_to_decimal, to_cents
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import FIELD_LABELS, FieldReader, money_total_issue
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 # A cell that starts with the word: « Total », « TOTAL : », « Sous-total C1 », « Grand total ».
 LABEL = r"(?i)^(sous[- ]?|sub[- ]?|grand[- ]?)?tota(l|ux)\b"

@@ -27,12 +27,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA
+from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA
 from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import money_total_issue
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 DOCUMENT_CONTENT = [f for f in DOCUMENTS_SCHEMA.names if f != "document_id"]
 SETTLEMENT_CONTENT = [f for f in SETTLEMENTS_SCHEMA.names if f != "settlement_id"]

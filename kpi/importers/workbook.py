@@ -34,7 +34,7 @@ from kpi.importers.limits import (
     MAX_ZIP_ENTRIES,
     RATIO_FLOOR_BYTES,
 )
-from kpi.messages import Message
+from kpi.text.messages import Message
 
 _CHUNK = 1 << 20
 _WINDOWS_EPOCH = dt.datetime(1899, 12, 30)

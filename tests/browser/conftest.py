@@ -26,7 +26,7 @@ def app_server(tmp_path_factory):
     """The base URL of a running app; its process is stopped (by its own id) after the session."""
     home = tmp_path_factory.mktemp("encours-home")
     # KPI-SPEC's matching example, as a second workspace: credit notes applied and unapplied credits.
-    from kpi.workspace import Workspace
+    from kpi.store.workspace import Workspace
 
     Workspace(home / "matching").import_files(
         [ROOT / "tests" / "data" / "matching" / "documents.csv", ROOT / "tests" / "data" / "matching" / "settlements.csv"])

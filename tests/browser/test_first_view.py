@@ -98,7 +98,7 @@ def _french_only_fragments() -> set[str]:
     import json
     import re
 
-    from kpi.i18n import LOCALES_DIR
+    from kpi.text.i18n import LOCALES_DIR
 
     fragments: dict[str, set[str]] = {}
     for lang in ("fr", "en"):

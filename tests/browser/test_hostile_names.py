@@ -29,7 +29,7 @@ OUTSIDE = "127.0.0.1:1"
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
-    from kpi.workspace import Workspace
+    from kpi.store.workspace import Workspace
 
     root = tmp_path_factory.mktemp("hostile-server")
     Workspace(root / "home" / "hostile").import_files(write_hostile_files(root / "files", NAMES))

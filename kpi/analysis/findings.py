@@ -1,0 +1,193 @@
+"""Findings of the audit report: sentences generated from the data, each with the numbers behind it.
+
+Each rule looks at one thing a consultant checks first (where the overdue sits, whether
+late payment or terms drive DSO, old debt not written off, unapplied credits, LME terms…)
+and says it in one sentence only when the data shows it. The thresholds are here, in the
+open, rather than buried in a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from kpi.metrics.aging import AgedBalance
+from kpi.text.formatting import format_days, format_money, format_number, format_percent, format_ratio
+from kpi.text.i18n import translate
+from kpi.store.ledger import Ledger
+from kpi.metrics.report import PeriodReport
+from kpi.metrics.risk import RiskTable
+from kpi.analysis.whatif import LME_CAP_DAYS
+
+SEVERITIES = ("alert", "warning", "info")
+CONCENTRATION_CUSTOMERS = 3
+ADD_WARNING_DAYS = 5  # ADD above this: late payment, not terms, drives DSO
+ADD_ALERT_DAYS = 15
+DSO_CHANGE_DAYS = 3
+CEI_WARNING = 80.0
+DOUBTFUL_DAYS = 120
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: str
+    severity: str  # 'alert' | 'warning' | 'info'
+    text: str
+    numbers: tuple[tuple[str, str], ...]  # (what, formatted value) behind the sentence
+
+
+def generate_findings(
+    ledger: Ledger,
+    report: PeriodReport,
+    previous: PeriodReport,
+    aged: AgedBalance,
+    risk: RiskTable,
+    filters_params: dict,
+    lang: str = "fr",
+    currency: str = "EUR",
+) -> tuple[Finding, ...]:
+    """Every finding the data supports, alerts first."""
+
+    def t(key: str, **values) -> str:
+        return translate(key, lang, **values)
+
+    def money(value) -> str:
+        return format_money(value, lang, currency)
+
+    found: list[Finding] = []
+    end = report.period.end
+
+    # Where the overdue sits.
+    overdue_by_customer = aged.rows.assign(
+        overdue=[sum((row[k] for k in aged.bucket_keys[1:]), Decimal(0)) for _, row in aged.rows.iterrows()]
+    ).sort_values("overdue", ascending=False)
+    total_overdue = sum(overdue_by_customer["overdue"], Decimal(0))
+    if total_overdue > 0:
+        top = overdue_by_customer.head(CONCENTRATION_CUSTOMERS)
+        top = top[top["overdue"] > 0]
+        share = float(sum(top["overdue"], Decimal(0)) / total_overdue * 100)
+        found.append(Finding(
+            "overdue_concentration", "warning" if share >= 50 else "info",
+            t("finding.overdue_concentration", share=format_percent(share, lang, 0), count=len(top),
+              names=", ".join(top["customer_name"])),
+            ((t("finding.n.overdue_total"), money(total_overdue)),
+             *((name, money(amount)) for name, amount in zip(top["customer_name"], top["overdue"]))),
+        ))
+
+    # Late payment or terms?
+    if report.add is not None and report.dso is not None:
+        numbers = ((translate("kpi.dso.label", lang), format_days(report.dso, lang)),
+                   (translate("kpi.bpdso.label", lang), format_days(report.bpdso, lang)),
+                   (translate("kpi.add.label", lang), format_days(report.add, lang)))
+        if report.add >= ADD_WARNING_DAYS:
+            found.append(Finding("late_payment_drives_dso", "alert" if report.add >= ADD_ALERT_DAYS else "warning",
+                                 t("finding.late_payment_drives_dso", days=format_number(report.add, lang, 0)), numbers))
+        else:
+            found.append(Finding("terms_drive_dso", "info", t("finding.terms_drive_dso", days=format_number(report.add, lang, 0)), numbers))
+
+    # DSO trend against the previous period.
+    if report.dso is not None and previous.dso is not None and abs(report.dso - previous.dso) >= DSO_CHANGE_DAYS:
+        change = report.dso - previous.dso
+        found.append(Finding(
+            "dso_rose" if change > 0 else "dso_fell", "warning" if change > 0 else "info",
+            t("finding.dso_rose" if change > 0 else "finding.dso_fell", days=format_number(abs(change), lang, 0)),
+            ((t("finding.n.previous_dso"), format_days(previous.dso, lang)), (translate("kpi.dso.label", lang), format_days(report.dso, lang))),
+        ))
+
+    # Old debt still carried.
+    old = ledger.query(
+        "SELECT count(*), coalesce(sum(outstanding), 0), count(DISTINCT customer_id)"
+        " FROM open_items_at([$end::DATE], $customers, $activities, $matching)"
+        " WHERE is_aged_receivable(item_kind, outstanding) AND days_past_due > $days",
+        {"end": end, "days": DOUBTFUL_DAYS, **filters_params},
+    ).fetchall()[0]
+    if old[0]:
+        found.append(Finding(
+            "old_overdue_not_written_off", "alert",
+            t("finding.old_overdue_not_written_off", count=old[0], amount=money(old[1]), customers=old[2]),
+            ((t("finding.n.invoices"), str(old[0])), (t("finding.n.amount"), money(old[1])), (t("finding.n.customers"), str(old[2]))),
+        ))
+
+    # Credits waiting to be applied.
+    if report.unapplied_credits < 0:
+        found.append(Finding(
+            "unapplied_credits", "warning",
+            t("finding.unapplied_credits", amount=money(-report.unapplied_credits)),
+            ((translate("kpi.unapplied_credits.label", lang), money(report.unapplied_credits)),
+             (translate("kpi.closing_ar.label", lang), money(report.closing_ar))),
+        ))
+
+    # Collection efficiency.
+    if report.cei is not None and report.cei < CEI_WARNING:
+        collectible = report.opening_ar + report.sales - report.closing_current_ar
+        uncollected = report.closing_ar - report.closing_current_ar
+        found.append(Finding(
+            "low_cei", "warning",
+            t("finding.low_cei", cei=format_percent(report.cei, lang), collectible=money(collectible), uncollected=money(uncollected)),
+            ((translate("kpi.cei.label", lang), format_percent(report.cei, lang)),
+             (t("finding.n.collectible"), money(collectible)), (t("finding.n.uncollected"), money(uncollected))),
+        ))
+
+    # Collection costing more than it brings in (the seed's "spending more than you collect").
+    activity = report.activity
+    if activity is not None and activity.cost_exceeds_collected:
+        found.append(Finding(
+            "cost_above_collected", "alert",
+            t("finding.cost_above_collected", ratio=format_ratio(activity.cost_per_euro_collected, lang),
+              costs=money(activity.collection_costs), collected=money(report.collected)),
+            ((translate("activity.cost_per_euro_collected.label", lang), format_ratio(activity.cost_per_euro_collected, lang)),
+             (t("finding.n.collection_costs"), money(activity.collection_costs)),
+             (translate("kpi.collected.label", lang), money(report.collected))),
+        ))
+
+    # Customers rated D.
+    rated_d = risk.rows[risk.rows["rating"] == "D"].sort_values("gross_ar", ascending=False)
+    if not rated_d.empty:
+        amount = sum(rated_d["gross_ar"], Decimal(0))
+        gross = sum(risk.rows["gross_ar"], Decimal(0))
+        share = float(amount / gross * 100) if gross else None
+        found.append(Finding(
+            "rated_d", "alert",
+            t("finding.rated_d", count=len(rated_d), amount=money(amount), share=format_percent(share, lang)),
+            ((t("finding.n.customers"), str(len(rated_d))), (t("finding.n.amount"), money(amount)),
+             *((name, money(ar)) for name, ar in zip(rated_d["customer_name"].head(5), rated_d["gross_ar"].head(5)))),
+        ))
+
+    # Terms beyond the LME cap, on the period's invoices.
+    lme = ledger.query(
+        "SELECT count(*), coalesce(sum(amount), 0) FROM ledger_documents($customers, $activities)"
+        " WHERE amount > 0 AND issue_date BETWEEN $start AND $end AND due_date - issue_date > $cap",
+        {"start": report.period.start, "end": end, "cap": LME_CAP_DAYS, **filters_params},
+    ).fetchall()[0]
+    if lme[0]:
+        found.append(Finding(
+            "terms_beyond_lme", "warning",
+            t("finding.terms_beyond_lme", count=lme[0], amount=money(lme[1]), cap=LME_CAP_DAYS),
+            ((t("finding.n.invoices"), str(lme[0])), (t("finding.n.amount"), money(lme[1]))),
+        ))
+
+    # Data quality: due dates the import had to derive.
+    derived = ledger.query(
+        "SELECT count(*) FILTER (due_date_derived), count(*) FROM ledger_documents($customers, $activities)",
+        filters_params,
+    ).fetchall()[0]
+    if derived[0]:
+        found.append(Finding(
+            "derived_due_dates", "info",
+            t("finding.derived_due_dates", count=derived[0], share=format_percent(derived[0] / derived[1] * 100, lang)),
+            ((t("finding.n.documents"), str(derived[1])), (t("finding.n.derived"), str(derived[0]))),
+        ))
+
+    return tuple(sorted(found, key=lambda f: SEVERITIES.index(f.severity)))
+
+
+def findings_frame(findings: tuple[Finding, ...], lang: str = "fr") -> pd.DataFrame:
+    """One row per finding: severity, sentence, and the numbers behind it on one line."""
+    return pd.DataFrame(
+        [{"severity": translate(f"finding.severity.{f.severity}", lang), "finding": f.text,
+          "numbers": " · ".join(f"{what} : {value}" if lang == "fr" else f"{what}: {value}" for what, value in f.numbers)}
+         for f in findings],
+        columns=["severity", "finding", "numbers"],
+    )

@@ -1,0 +1,1 @@
+"""The embedded demo: a generated ledger and its collection-activity logs."""

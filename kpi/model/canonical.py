@@ -1,0 +1,134 @@
+"""The canonical ledger: the two tables every import lands in (KPI-SPEC §1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from kpi.model.names import ACTIVITY_TABLES
+
+MONEY = pa.decimal128(18, 2)
+
+DOCUMENTS_SCHEMA = pa.schema(
+    [
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("customer_id", pa.string(), nullable=False),
+        pa.field("customer_name", pa.string(), nullable=False),
+        pa.field("activity", pa.string(), nullable=False),
+        pa.field("issue_date", pa.date32(), nullable=False),
+        pa.field("due_date", pa.date32(), nullable=False),
+        pa.field("amount", MONEY, nullable=False),
+        # True when the source had no due date and it was derived from payment terms.
+        pa.field("due_date_derived", pa.bool_(), nullable=False),
+    ]
+)
+
+SETTLEMENTS_SCHEMA = pa.schema(
+    [
+        pa.field("settlement_id", pa.string(), nullable=False),
+        # null = unapplied cash or write-off (non lettré)
+        pa.field("document_id", pa.string(), nullable=True),
+        pa.field("customer_id", pa.string(), nullable=False),
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("amount", MONEY, nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # one of SETTLEMENT_KINDS
+        # For a `credit` only: the credit note applied to document_id (imputation d'avoir).
+        pa.field("source_document_id", pa.string(), nullable=True),
+    ]
+)
+
+# The optional collection-activity logs (issue 6): disputes, reminders, payment plans, costs.
+DISPUTES_SCHEMA = pa.schema(
+    [
+        pa.field("dispute_id", pa.string(), nullable=False),
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("opened_date", pa.date32(), nullable=False),
+        pa.field("resolved_date", pa.date32(), nullable=True),  # null = still open
+        pa.field("amount", MONEY, nullable=True),  # null = the document's full amount
+        pa.field("reason", pa.string(), nullable=True),
+    ]
+)
+
+REMINDERS_SCHEMA = pa.schema(
+    [
+        pa.field("reminder_id", pa.string(), nullable=False),
+        pa.field("customer_id", pa.string(), nullable=True),  # null when the document gives it
+        pa.field("document_id", pa.string(), nullable=True),  # null = the customer's whole balance
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("channel", pa.string(), nullable=False),  # one of REMINDER_CHANNELS
+        pa.field("stage", pa.string(), nullable=True),  # R1, R2, R3…
+        pa.field("cost", MONEY, nullable=True),
+    ]
+)
+
+PAYMENT_PLANS_SCHEMA = pa.schema(
+    [
+        pa.field("installment_id", pa.string(), nullable=False),
+        pa.field("plan_id", pa.string(), nullable=False),
+        pa.field("customer_id", pa.string(), nullable=False),
+        pa.field("due_date", pa.date32(), nullable=False),
+        pa.field("amount", MONEY, nullable=False),
+    ]
+)
+
+COLLECTION_COSTS_SCHEMA = pa.schema(
+    [
+        pa.field("cost_id", pa.string(), nullable=False),
+        pa.field("date", pa.date32(), nullable=False),
+        pa.field("amount", MONEY, nullable=False),
+        pa.field("category", pa.string(), nullable=False),  # staff, agency, legal, insurance, other
+    ]
+)
+
+# Table name -> schema, in the order they are stored.
+ACTIVITY_SCHEMAS = {
+    "disputes": DISPUTES_SCHEMA,
+    "reminders": REMINDERS_SCHEMA,
+    "payment_plans": PAYMENT_PLANS_SCHEMA,
+    "collection_costs": COLLECTION_COSTS_SCHEMA,
+}
+assert {name: schema.names[0] for name, schema in ACTIVITY_SCHEMAS.items()} == ACTIVITY_TABLES
+REMINDER_CHANNELS = ("email", "phone", "letter", "formal_notice", "agency", "legal", "other")
+COST_CATEGORIES = ("staff", "agency", "legal", "insurance", "other")
+
+# A `credit` moves no money: it cancels part of an invoice with part of a credit note (KPI-SPEC §1).
+SETTLEMENT_KINDS = ("cash", "writeoff", "credit")
+
+
+@dataclass(frozen=True)
+class CanonicalLedger:
+    """Documents and settlements ready to be stored, as Arrow tables of the schemas above.
+
+    The collection-activity logs are optional: a ledger read from an invoice list alone has
+    them empty, and the KPIs that need them are then null.
+    """
+
+    documents: pa.Table
+    settlements: pa.Table
+    currency: str = "EUR"
+    sources: tuple[str, ...] = field(default_factory=tuple)
+    disputes: pa.Table | None = None
+    reminders: pa.Table | None = None
+    payment_plans: pa.Table | None = None
+    collection_costs: pa.Table | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "documents", self.documents.select(DOCUMENTS_SCHEMA.names).cast(DOCUMENTS_SCHEMA))
+        object.__setattr__(self, "settlements", canonical_settlements(self.settlements))
+        for name, schema in ACTIVITY_SCHEMAS.items():
+            table = getattr(self, name)
+            table = schema.empty_table() if table is None else table.select(schema.names).cast(schema)
+            object.__setattr__(self, name, table)
+
+    def activity_tables(self) -> dict[str, pa.Table]:
+        """The collection-activity logs by canonical table name."""
+        return {name: getattr(self, name) for name in ACTIVITY_SCHEMAS}
+
+
+def canonical_settlements(table: pa.Table) -> pa.Table:
+    """Settlements in SETTLEMENTS_SCHEMA; a table written before credit applications existed (no
+    source_document_id column) reads with it empty."""
+    if "source_document_id" not in table.column_names:
+        table = table.append_column("source_document_id", pa.nulls(table.num_rows, pa.string()))
+    return table.select(SETTLEMENTS_SCHEMA.names).cast(SETTLEMENTS_SCHEMA)

@@ -1,0 +1,15 @@
+"""Names of the canonical tables and values, without their Arrow schemas (kpi/model/canonical.py).
+
+A command that only queries a workspace needs these and not pyarrow: importing the schemas costs
+about 0.2 s, a third of what `python -m kpi report WORKSPACE` may take.
+"""
+
+# The optional collection-activity logs, in the order they are stored, with each one's id column.
+ACTIVITY_TABLES = {
+    "disputes": "dispute_id",
+    "reminders": "reminder_id",
+    "payment_plans": "installment_id",
+    "collection_costs": "cost_id",
+}
+CANONICAL_TABLES = ("documents", "settlements", "imports", "settings", *ACTIVITY_TABLES)
+UNASSIGNED_ACTIVITY = "Unassigned"
