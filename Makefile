@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-fast bench demo
+.PHONY: run test test-fast lint bench demo
 
 # The app's own packages; the test tools come on top, for `make test` only.
 $(VENV)/installed: requirements.txt
@@ -33,14 +33,18 @@ run: $(VENV)/installed
 
 # Property tests draw 20 examples each (hypothesis profile "ci", tests/conftest.py); HYPOTHESIS_PROFILE=dev
 # draws a handful, for a quick loop while editing.
-test: $(VENV)/test-installed $(CHROMIUM)
-	$(VENV)/bin/ruff check .
+test: lint $(CHROMIUM)
 	$(PYTHON) -m pytest --browser
 
 # Everything but the real-browser journeys.
-test-fast: $(VENV)/test-installed
-	$(VENV)/bin/ruff check .
+test-fast: lint
 	$(PYTHON) -m pytest
+
+# Lint and format (ruff), the engine's layers (import-linter), types (mypy): settings in pyproject.toml.
+lint: $(VENV)/test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/installed
 	$(PYTHON) benchmarks/bench_engine.py

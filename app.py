@@ -18,13 +18,20 @@ from datetime import date
 import streamlit as st
 
 from kpi.model.filters import MATCHING_MODES, Filters
-from kpi.text.formatting import Formatter, format_month
-from kpi.text.i18n import LANGUAGES, Translator, activity_label
 from kpi.model.periods import Period
 from kpi.present.view import (
-    CUSTOM, OPENING_RUN_OFF, PERIOD_CHOICES, ViewState, opening_period, past_the_data, preset_period, resolve_period,
+    CUSTOM,
+    OPENING_RUN_OFF,
+    PERIOD_CHOICES,
+    ViewState,
+    opening_period,
+    past_the_data,
+    preset_period,
+    resolve_period,
 )
 from kpi.store.workspace import DEMO_WORKSPACE, Workspace, default_home, ensure_demo_workspace, list_workspaces
+from kpi.text.formatting import Formatter, format_month
+from kpi.text.i18n import LANGUAGES, Translator, activity_label
 from ui import context, session_files, style
 from ui.context import redraw, widget_key
 
@@ -43,16 +50,30 @@ st.html(style.style_sheet(t))
 # Pages are registered before anything can call st.rerun(): a rerun before st.navigation on
 # a first visit to a page's URL (/clients) makes Streamlit report "Page not found".
 pages = [
-    st.Page("app_pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="synthese",
-            default=True),
-    st.Page("app_pages/aged_balance.py", title=t("page.aged_balance"), icon=":material/stacked_bar_chart:",
-            url_path="balance-agee"),
+    st.Page(
+        "app_pages/overview.py",
+        title=t("page.overview"),
+        icon=":material/dashboard:",
+        url_path="synthese",
+        default=True,
+    ),
+    st.Page(
+        "app_pages/aged_balance.py",
+        title=t("page.aged_balance"),
+        icon=":material/stacked_bar_chart:",
+        url_path="balance-agee",
+    ),
     st.Page("app_pages/customers.py", title=t("page.customers"), icon=":material/groups:", url_path="clients"),
     st.Page("app_pages/trends.py", title=t("page.trends"), icon=":material/show_chart:", url_path="tendances"),
     st.Page("app_pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:", url_path="comparer"),
     st.Page("app_pages/simulation.py", title=t("page.simulation"), icon=":material/science:", url_path="simulation"),
     st.Page("app_pages/forecast.py", title=t("page.forecast"), icon=":material/query_stats:", url_path="prevision"),
-    st.Page("app_pages/collections.py", title=t("page.collections"), icon=":material/phone_in_talk:", url_path="recouvrement"),
+    st.Page(
+        "app_pages/collections.py",
+        title=t("page.collections"),
+        icon=":material/phone_in_talk:",
+        url_path="recouvrement",
+    ),
     st.Page("app_pages/data.py", title=t("page.data"), icon=":material/upload_file:", url_path="donnees"),
     st.Page("app_pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="parametres"),
 ]
@@ -103,13 +124,24 @@ def _workspace_label(choice: str) -> str:
 
 
 with st.sidebar:
-    sidebar.lang = st.segmented_control(
-        t("sidebar.language"), LANGUAGES, default=sidebar.lang, key=widget_key("sb_lang"),
-        format_func=LANGUAGE_NAMES.get, selection_mode="single", required=True,
-    ) or sidebar.lang
+    sidebar.lang = (
+        st.segmented_control(
+            t("sidebar.language"),
+            LANGUAGES,
+            default=sidebar.lang,
+            key=widget_key("sb_lang"),
+            format_func=LANGUAGE_NAMES.get,
+            selection_mode="single",
+            required=True,
+        )
+        or sidebar.lang
+    )
     if choices:
         picked_workspace = st.selectbox(
-            t("sidebar.workspace"), choices, index=choices.index(sidebar.workspace), key=widget_key("sb_workspace"),
+            t("sidebar.workspace"),
+            choices,
+            index=choices.index(sidebar.workspace),
+            key=widget_key("sb_workspace"),
             format_func=_workspace_label,
         )
         if picked_workspace != sidebar.workspace:
@@ -140,8 +172,11 @@ if sidebar.workspace is not None:
         redraw("sb_period", "sb_range")
     with st.sidebar:
         preset_name = st.selectbox(
-            t("sidebar.period"), PERIOD_CHOICES, index=PERIOD_CHOICES.index(sidebar.preset),
-            key=widget_key("sb_period"), format_func=lambda name: t(f"period.{name}"),
+            t("sidebar.period"),
+            PERIOD_CHOICES,
+            index=PERIOD_CHOICES.index(sidebar.preset),
+            key=widget_key("sb_period"),
+            format_func=lambda name: t(f"period.{name}"),
         )
         if preset_name != sidebar.preset:
             sidebar.preset = preset_name
@@ -149,12 +184,18 @@ if sidebar.workspace is not None:
                 sidebar.period = preset_period(preset_name, anchor)
                 redraw("sb_range")
         picked = st.date_input(
-            t("sidebar.dates"), value=(sidebar.period.start, sidebar.period.end), key=widget_key("sb_range"),
-            format="DD/MM/YYYY", min_value=date(2000, 1, 1), max_value=date(2100, 12, 31),
+            t("sidebar.dates"),
+            value=(sidebar.period.start, sidebar.period.end),
+            key=widget_key("sb_range"),
+            format="DD/MM/YYYY",
+            min_value=date(2000, 1, 1),
+            max_value=date(2100, 12, 31),
         )
         # A range being picked has one date only: keep the last complete one until the second click.
-        if isinstance(picked, (tuple, list)) and len(picked) == 2 and tuple(picked) != (
-            sidebar.period.start, sidebar.period.end
+        if (
+            isinstance(picked, (tuple, list))
+            and len(picked) == 2
+            and tuple(picked) != (sidebar.period.start, sidebar.period.end)
         ):
             sidebar.period = Period(picked[0], picked[1])
             matching = resolve_period(ViewState(start=picked[0], end=picked[1]), anchor)[1]
@@ -168,24 +209,38 @@ if sidebar.workspace is not None:
 
         # -- customers and activities ------------------------------------------------------------
         names = dict(zip(customers_frame["customer_id"], customers_frame["customer_name"]))
-        sidebar.customers = tuple(st.multiselect(
-            t("sidebar.customers"), list(names), default=[c for c in sidebar.customers if c in names],
-            key=widget_key("sb_customers"), placeholder=t("sidebar.all_customers"),
-            format_func=lambda cid: f"{names[cid]} ({cid})" if names[cid] != cid else cid,
-        ))
+        sidebar.customers = tuple(
+            st.multiselect(
+                t("sidebar.customers"),
+                list(names),
+                default=[c for c in sidebar.customers if c in names],
+                key=widget_key("sb_customers"),
+                placeholder=t("sidebar.all_customers"),
+                format_func=lambda cid: f"{names[cid]} ({cid})" if names[cid] != cid else cid,
+            )
+        )
         # The chosen customers' activities only: a pair that selects nothing is not offered.
         activities = context.cached_activities(version, sidebar.customers, ledger)
-        sidebar.activities = tuple(st.multiselect(
-            t("sidebar.activities"), activities, default=[a for a in sidebar.activities if a in activities],
-            key=widget_key("sb_activities"), placeholder=t("sidebar.all_activities"),
-            format_func=lambda name: activity_label(name, sidebar.lang),
-        ))
+        sidebar.activities = tuple(
+            st.multiselect(
+                t("sidebar.activities"),
+                activities,
+                default=[a for a in sidebar.activities if a in activities],
+                key=widget_key("sb_activities"),
+                placeholder=t("sidebar.all_activities"),
+                format_func=lambda name: activity_label(name, sidebar.lang),
+            )
+        )
 
         # -- how credits meet invoices: the workspace's setting, or this view's choice (KPI-SPEC §2) --
         matching = sidebar.matching or preferences.matching
         picked_matching = st.selectbox(
-            t("matching.label"), MATCHING_MODES, index=MATCHING_MODES.index(matching), key=widget_key("sb_matching"),
-            format_func=lambda mode: t(f"matching.{mode}"), help=t(f"matching.{matching}.help"),
+            t("matching.label"),
+            MATCHING_MODES,
+            index=MATCHING_MODES.index(matching),
+            key=widget_key("sb_matching"),
+            format_func=lambda mode: t(f"matching.{mode}"),
+            help=t(f"matching.{matching}.help"),
         )
         sidebar.matching = None if picked_matching == preferences.matching else picked_matching
         matching = picked_matching
@@ -216,13 +271,24 @@ if context.consume_redraw():
 if view is None:
     st.info(t("app.no_workspace"))
     st.stop()
-if current_page.url_path not in PAGES_WITHOUT_PERIOD and not view.filters.is_empty and context.cached_customers(
-        view.version, view.filters, view.ledger).empty:
+if (
+    current_page.url_path not in PAGES_WITHOUT_PERIOD
+    and not view.filters.is_empty
+    and context.cached_customers(view.version, view.filters, view.ledger).empty
+):
     st.info(t("filters.no_data"))
     st.stop()
-if current_page.url_path not in PAGES_WITHOUT_PERIOD and past_the_data(view.period, view.data_range and view.data_range[1]):
-    st.warning(t("period.past_data", start=view.fmt.date(view.period.start), end=view.fmt.date(view.period.end),
-                 last=view.fmt.date(view.data_range[1])))
+if current_page.url_path not in PAGES_WITHOUT_PERIOD and past_the_data(
+    view.period, view.data_range and view.data_range[1]
+):
+    st.warning(
+        t(
+            "period.past_data",
+            start=view.fmt.date(view.period.start),
+            end=view.fmt.date(view.period.end),
+            last=view.fmt.date(view.data_range[1]),
+        )
+    )
 try:
     current_page.run()
 except Exception as error:  # never a traceback on screen; control-flow exceptions are not Exceptions

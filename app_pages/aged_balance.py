@@ -8,9 +8,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
 from kpi.metrics.aging import UNAPPLIED, parse_edges
 from kpi.present.charts import aging_bar_chart
-from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
 from kpi.text.i18n import column_title
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
@@ -25,11 +25,18 @@ prefs = view.preferences
 controls = st.columns([1, 1, 2])
 as_of = controls[0].date_input(t("aging.as_of"), value=view.period.end, format="DD/MM/YYYY", key="aging_as_of")
 basis = controls[1].radio(
-    t("aging.basis"), ("due", "issue"), index=0 if prefs.basis == "due" else 1,
-    format_func=lambda b: t(f"aging.basis.{b}"), key="aging_basis", horizontal=True,
+    t("aging.basis"),
+    ("due", "issue"),
+    index=0 if prefs.basis == "due" else 1,
+    format_func=lambda b: t(f"aging.basis.{b}"),
+    key="aging_basis",
+    horizontal=True,
 )
 edges_text = controls[2].text_input(
-    t("aging.edges"), value=", ".join(str(e) for e in prefs.edges), help=t("aging.edges_help"), key="aging_edges",
+    t("aging.edges"),
+    value=", ".join(str(e) for e in prefs.edges),
+    help=t("aging.edges_help"),
+    key="aging_edges",
 )
 try:
     edges = parse_edges(edges_text)
@@ -60,12 +67,15 @@ def _widths(rows: pd.DataFrame, labels: list[str], balance) -> dict[str, int]:
     texts = {column_title(name, view.lang): [str(v) for v in rows[name] if pd.notna(v)] for name in labels}
     texts[column_title(labels[0], view.lang)] += [t("aging.total_row"), t("aging.percent_row")]
     for name in amounts:
-        texts[column_title(name, view.lang)] = [*(fmt.money(v) for v in rows[name] if pd.notna(v)),
-                                                fmt.money(balance.totals[name]), fmt.percent(balance.percentages[name])]
+        texts[column_title(name, view.lang)] = [
+            *(fmt.money(v) for v in rows[name] if pd.notna(v)),
+            fmt.money(balance.totals[name]),
+            fmt.percent(balance.percentages[name]),
+        ]
     return column_widths(texts, [column_title(name, view.lang) for name in labels])
 
 
-def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) -> "pd.io.formats.style.Styler":
+def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) -> pd.io.formats.style.Styler:
     """The rows (then the total and %-of-total rows) with formatted amounts, old buckets shaded.
 
     st.dataframe shows a Styler's cell texts but not its header texts: the columns are renamed
@@ -98,8 +108,9 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
         styler = styler.format(fmt.percent, subset=pd.IndexSlice[[1], money], na_rep="—")
         styler = styler.map(lambda _: "font-weight: bold", subset=pd.IndexSlice[[0, 1], list(table.columns)])
     for key in by_customer.old_bucket_keys:
-        styler = styler.map(partial(_shade, key=key), subset=pd.IndexSlice[list(range(first, first + len(rows))),
-                                                                             [titles[key]]])
+        styler = styler.map(
+            partial(_shade, key=key), subset=pd.IndexSlice[list(range(first, first + len(rows))), [titles[key]]]
+        )
     for name in labels:
         if name.endswith("_date"):
             styler = styler.format(fmt.date, subset=[titles[name]], na_rep="")
@@ -110,7 +121,8 @@ def _styled(rows: pd.DataFrame, labels: list[str], with_summary: bool, balance) 
 
 st.caption(
     t("aging.caption", day=fmt.date(as_of), count=len(by_customer.rows), total=fmt.money(by_customer.totals["total"]))
-    + " " + t("matching.caption", mode=t(f"matching.{by_customer.matching}"))
+    + " "
+    + t("matching.caption", mode=t(f"matching.{by_customer.matching}"))
 )
 context.matching_notice(view, by_customer.totals["unapplied_credits"], by_customer.gross, "aging")
 # The buckets and the unapplied credits as bars that add up to the total, as on the overview.
@@ -121,10 +133,19 @@ with chart_column:
     st.altair_chart(aging_bar_chart(bars, view.lang, prefs.currency), width="stretch")
     st.caption(t("aging.chart_hint"))
 # A choice rather than tabs: tabs would build the grid of every document on each run, even unseen.
-shown = st.segmented_control(
-    t("aging.view_by"), ("customers", "documents"), default="customers", key="aging_view", required=True,
-    format_func=lambda key: t(f"aging.tab_{key}"), selection_mode="single", label_visibility="collapsed",
-) or "customers"
+shown = (
+    st.segmented_control(
+        t("aging.view_by"),
+        ("customers", "documents"),
+        default="customers",
+        key="aging_view",
+        required=True,
+        format_func=lambda key: t(f"aging.tab_{key}"),
+        selection_mode="single",
+        label_visibility="collapsed",
+    )
+    or "customers"
+)
 if shown == "customers":
     customer_labels = ["customer_name", "customer_id"]
     widths = _widths(by_customer.rows, customer_labels, by_customer)
@@ -132,7 +153,11 @@ if shown == "customers":
     selection = st.dataframe(
         _styled(by_customer.rows, customer_labels, True, by_customer),
         column_config=fixed_columns(widths, pinned=[column_title("customer_name", view.lang)]),
-        hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="aging_customers",
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="aging_customers",
     )
 
     st.caption(t("aging.select_customer_hint"))
@@ -159,15 +184,20 @@ if shown == "customers":
                     t("column.counterpart"): [spreadsheet_text(v) for v in movements["counterpart"].fillna("")],
                     t("column.settlement_id"): [spreadsheet_text(v) for v in movements["settlement_id"]],
                 },
-                hide_index=True, width="stretch",
+                hide_index=True,
+                width="stretch",
             )
 else:
     document_labels = ["customer_name", "document_id", "item_kind", "issue_date", "due_date", "days_past_due"]
     document_labels = [name for name in document_labels if name in by_document.rows.columns]
     # No summary rows here: they would sort in among the documents by date; the totals are
     # those of the customer tab.
-    st.dataframe(_styled(by_document.rows, document_labels, False, by_document), hide_index=True, width="stretch",
-                 placeholder="—")
+    st.dataframe(
+        _styled(by_document.rows, document_labels, False, by_document),
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+    )
 
 names = [view.customer_names.get(c, c) for c in view.filters.customers]
 header = ExportHeader(

@@ -26,13 +26,20 @@ t, fmt = view.t, view.fmt
 period = view.period
 
 st.title(t("page.collections"))
-st.caption(t("collections.subtitle", workspace=markdown_text(view.workspace_label), start=fmt.date(period.start),
-             end=fmt.date(period.end)))
+st.caption(
+    t(
+        "collections.subtitle",
+        workspace=markdown_text(view.workspace_label),
+        start=fmt.date(period.start),
+        end=fmt.date(period.end),
+    )
+)
 context.stop_unless_data(view)
 
 activity = context.report(view).activity
-st.caption(t("collections.settings", window=activity.settings.reminder_window_days,
-             grace=activity.settings.plan_grace_days))
+st.caption(
+    t("collections.settings", window=activity.settings.reminder_window_days, grace=activity.settings.plan_grace_days)
+)
 
 
 def cards(keys: tuple[str, ...]) -> None:
@@ -45,16 +52,23 @@ def cards(keys: tuple[str, ...]) -> None:
         missing = activity.missing(key)
         if missing is not None and missing not in missing_logs:
             missing_logs.append(missing)
-        column.metric(t(f"activity.{key}.label"), MISSING if missing else activity_value(view, activity, key),
-                      help=t(f"activity.{key}.help"), border=True)
+        column.metric(
+            t(f"activity.{key}.label"),
+            MISSING if missing else activity_value(view, activity, key),
+            help=t(f"activity.{key}.help"),
+            border=True,
+        )
     for missing in missing_logs:
         st.caption(t(f"collections.absent.{missing}"))
 
 
 def table(frame, columns: dict) -> None:
     """Columns key -> (label, formatter); the frame's values are only formatted here."""
-    st.dataframe({label: [show(v) for v in frame[key]] for key, (label, show) in columns.items()},
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        {label: [show(v) for v in frame[key]] for key, (label, show) in columns.items()},
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def text(value) -> str:
@@ -64,22 +78,24 @@ def text(value) -> str:
 
 # -- disputes ----------------------------------------------------------------------------------
 st.subheader(t("collections.disputes"))
-cards(("dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount",
-       "avg_dispute_resolution_days"))
+cards(("dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount", "avg_dispute_resolution_days"))
 if activity.missing("dispute_rate") is None:
     disputes = dispute_list(view.ledger, period.end, view.filters)
     if not disputes.empty:
         state = {True: t("collections.open"), False: t("collections.resolved")}
-        table(disputes, {
-            "document_id": (t("collections.col.document"), text),
-            "customer_name": (t("column.customer_name"), text),
-            "opened_date": (t("collections.col.opened"), fmt.date),
-            "resolved_date": (t("collections.col.resolved"), lambda v: "" if is_missing(v) else fmt.date(v)),
-            "amount": (t("collections.col.amount"), fmt.money),
-            "reason": (t("collections.col.reason"), text),
-            "open": (t("collections.col.state"), state.get),
-            "days": (t("collections.col.days"), fmt.number),
-        })
+        table(
+            disputes,
+            {
+                "document_id": (t("collections.col.document"), text),
+                "customer_name": (t("column.customer_name"), text),
+                "opened_date": (t("collections.col.opened"), fmt.date),
+                "resolved_date": (t("collections.col.resolved"), lambda v: "" if is_missing(v) else fmt.date(v)),
+                "amount": (t("collections.col.amount"), fmt.money),
+                "reason": (t("collections.col.reason"), text),
+                "open": (t("collections.col.state"), state.get),
+                "days": (t("collections.col.days"), fmt.number),
+            },
+        )
 
 # -- reminders -----------------------------------------------------------------------------------
 st.subheader(t("collections.reminders"))
@@ -90,22 +106,28 @@ if activity.missing("reminders_count") is None:
         st.markdown(f"**{t('collections.funnel')}**")
         st.altair_chart(reminder_funnel_chart(funnel, view.lang), width="stretch")
         st.caption(t("collections.funnel_hint", window=activity.settings.reminder_window_days))
-        table(funnel, {
-            "step": (t("collections.col.step"), lambda s: reminder_step_label(s, view.lang)),
-            "reminders": (t("collections.col.reminders"), fmt.number),
-            "paid_reminders": (t("collections.col.paid"), fmt.number),
-            "paid_share": (t("collections.col.paid_share"), fmt.percent),
-        })
+        table(
+            funnel,
+            {
+                "step": (t("collections.col.step"), lambda s: reminder_step_label(s, view.lang)),
+                "reminders": (t("collections.col.reminders"), fmt.number),
+                "paid_reminders": (t("collections.col.paid"), fmt.number),
+                "paid_share": (t("collections.col.paid_share"), fmt.percent),
+            },
+        )
         channels = reminders_by_channel(view.ledger, period, view.filters)
         st.markdown(f"**{t('collections.by_channel')}**")
-        table(channels, {
-            "channel": (t("collections.col.channel"), lambda c: t(f"collections.channel.{c}")),
-            # The escalation step in the user's language (« Mise en demeure » → Formal notice); the data's own
-            # stage name where the step is only a number (R1, R2…).
-            "step": (t("collections.col.stage"), lambda s: reminder_step_label(s, view.lang)),
-            "reminders": (t("collections.col.reminders"), fmt.number),
-            "cost": (t("collections.col.cost"), lambda v: "" if is_missing(v) else fmt.money(v)),
-        })
+        table(
+            channels,
+            {
+                "channel": (t("collections.col.channel"), lambda c: t(f"collections.channel.{c}")),
+                # The escalation step in the user's language (« Mise en demeure » → Formal notice); the data's own
+                # stage name where the step is only a number (R1, R2…).
+                "step": (t("collections.col.stage"), lambda s: reminder_step_label(s, view.lang)),
+                "reminders": (t("collections.col.reminders"), fmt.number),
+                "cost": (t("collections.col.cost"), lambda v: "" if is_missing(v) else fmt.money(v)),
+            },
+        )
 
 # -- payment plans ---------------------------------------------------------------------------------
 st.subheader(t("collections.plans"))
@@ -113,24 +135,30 @@ cards(("plan_compliance_rate", "amount_in_plans"))
 if activity.missing("plan_compliance_rate") is None:
     plans = plan_list(view.ledger, period.end, view.filters)
     if not plans.empty:
-        table(plans, {
-            "customer_id": (t("collections.col.customer"), text),
-            "plans": (t("collections.col.plans"), text),
-            "planned": (t("collections.col.planned"), fmt.money),
-            "paid": (t("collections.col.plan_paid"), fmt.money),
-            "remaining": (t("collections.col.remaining"), fmt.money),
-        })
+        table(
+            plans,
+            {
+                "customer_id": (t("collections.col.customer"), text),
+                "plans": (t("collections.col.plans"), text),
+                "planned": (t("collections.col.planned"), fmt.money),
+                "paid": (t("collections.col.plan_paid"), fmt.money),
+                "remaining": (t("collections.col.remaining"), fmt.money),
+            },
+        )
     installments = plan_installments(view.ledger, period, view.filters, activity.settings)
     if not installments.empty:
         st.markdown(f"**{t('collections.installments')}**")
         kept = {True: t("collections.kept"), False: t("collections.missed")}
-        table(installments, {
-            "plan_id": (t("collections.col.plans"), text),
-            "customer_id": (t("collections.col.customer"), text),
-            "due_date": (t("collections.col.due"), fmt.date),
-            "amount": (t("collections.col.amount"), fmt.money),
-            "paid_in_full": (t("collections.col.state"), lambda v: kept[bool(v)]),
-        })
+        table(
+            installments,
+            {
+                "plan_id": (t("collections.col.plans"), text),
+                "customer_id": (t("collections.col.customer"), text),
+                "due_date": (t("collections.col.due"), fmt.date),
+                "amount": (t("collections.col.amount"), fmt.money),
+                "paid_in_full": (t("collections.col.state"), lambda v: kept[bool(v)]),
+            },
+        )
 
 # -- costs -------------------------------------------------------------------------------------------
 st.subheader(t("collections.costs"))
@@ -143,28 +171,37 @@ if activity.cost_exceeds_collected:
 # -- what each bucket of the opening balance yielded ----------------------------------------------
 st.subheader(t("collections.buckets", day=fmt.date(period.start)))
 buckets = bucket_collection(view.ledger, period, view.filters)
-table(buckets, {
-    "bucket": (t("collections.col.bucket"), lambda k: bucket_label(k, view.lang)),
-    "opening_amount": (t("collections.col.opening"), fmt.money),
-    "collected_amount": (t("collections.col.collected"), fmt.money),
-    "collection_rate": (t("collections.col.rate"), lambda v: fmt.percent(None if is_missing(v) else v)),
-})
+table(
+    buckets,
+    {
+        "bucket": (t("collections.col.bucket"), lambda k: bucket_label(k, view.lang)),
+        "opening_amount": (t("collections.col.opening"), fmt.money),
+        "collected_amount": (t("collections.col.collected"), fmt.money),
+        "collection_rate": (t("collections.col.rate"), lambda v: fmt.percent(None if is_missing(v) else v)),
+    },
+)
 
 # -- write-offs ----------------------------------------------------------------------------------------
 st.subheader(t("collections.write_offs"))
 by_activity = write_offs_by_activity(view.ledger, period, view.filters)
-table(by_activity, {
-    "activity": (t("collections.col.activity"), text),
-    "written_off": (t("collections.col.written_off"), fmt.money),
-    "sales": (t("collections.col.sales"), fmt.money),
-    "bad_debt_rate": (t("collections.col.bad_debt_rate"), fmt.percent),
-})
+table(
+    by_activity,
+    {
+        "activity": (t("collections.col.activity"), text),
+        "written_off": (t("collections.col.written_off"), fmt.money),
+        "sales": (t("collections.col.sales"), fmt.money),
+        "bad_debt_rate": (t("collections.col.bad_debt_rate"), fmt.percent),
+    },
+)
 by_customer = write_offs_by_customer(view.ledger, period, view.filters)
 if by_customer.empty:
     st.caption(t("collections.no_write_offs"))
 else:
-    table(by_customer, {
-        "customer_name": (t("column.customer_name"), text),
-        "activity": (t("collections.col.activity"), text),
-        "written_off": (t("collections.col.written_off"), fmt.money),
-    })
+    table(
+        by_customer,
+        {
+            "customer_name": (t("column.customer_name"), text),
+            "activity": (t("collections.col.activity"), text),
+            "written_off": (t("collections.col.written_off"), fmt.money),
+        },
+    )

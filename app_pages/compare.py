@@ -8,10 +8,16 @@ import streamlit as st
 
 from kpi.analysis.audit import report_identity
 from kpi.analysis.compare import COMPARE_PRESETS, Comparison, compare_periods, preset_pair
-from kpi.present.compare_charts import BRIDGE_COLUMN_WIDTH, bridge_chart, change_table, period_label, styled_change_table
 from kpi.model.filters import Filters
-from kpi.store.ledger import Ledger
 from kpi.model.periods import Period
+from kpi.present.compare_charts import (
+    BRIDGE_COLUMN_WIDTH,
+    bridge_chart,
+    change_table,
+    period_label,
+    styled_change_table,
+)
+from kpi.store.ledger import Ledger
 from ui import context
 from ui.audit_downloads import audit_buttons
 
@@ -29,18 +35,32 @@ def _comparison(version: str, reference: Period, current: Period, filters: Filte
 
 
 def _range(label: str, default: Period, key: str) -> Period | None:
-    picked = st.date_input(label, value=(default.start, default.end), key=key, format="DD/MM/YYYY",
-                           min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+    picked = st.date_input(
+        label,
+        value=(default.start, default.end),
+        key=key,
+        format="DD/MM/YYYY",
+        min_value=date(2000, 1, 1),
+        max_value=date(2100, 12, 31),
+    )
     if isinstance(picked, (tuple, list)) and len(picked) == 2:
         return Period(picked[0], picked[1])
     return None  # the second date of the range is still to be picked
 
 
 anchor = view.period.end
-choice = st.segmented_control(
-    t("compare.choice"), (*COMPARE_PRESETS, CUSTOM), default=COMPARE_PRESETS[0], key="compare_choice",
-    format_func=lambda name: t(f"compare.preset.{name}"), selection_mode="single", required=True,
-) or COMPARE_PRESETS[0]
+choice = (
+    st.segmented_control(
+        t("compare.choice"),
+        (*COMPARE_PRESETS, CUSTOM),
+        default=COMPARE_PRESETS[0],
+        key="compare_choice",
+        format_func=lambda name: t(f"compare.preset.{name}"),
+        selection_mode="single",
+        required=True,
+    )
+    or COMPARE_PRESETS[0]
+)
 if choice == CUSTOM:
     left, right = st.columns(2)
     with left:
@@ -76,8 +96,9 @@ st.subheader(t("compare.bridge"))
 st.caption(t("compare.bridge_hint"))
 # One waterfall per column: side by side on a screen, one above the other on a phone (Streamlit stacks columns).
 for column, bridge in zip(st.columns(2), comparison.bridges):
-    column.altair_chart(bridge_chart([bridge], view.lang, view.preferences.currency, width=BRIDGE_COLUMN_WIDTH),
-                        width="content")
+    column.altair_chart(
+        bridge_chart([bridge], view.lang, view.preferences.currency, width=BRIDGE_COLUMN_WIDTH), width="content"
+    )
 
 # -- the client audit report of the sidebar's period: one click per format -------------------------
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from kpi.present.charts import payment_delay_chart
 from kpi.metrics.risk import RATINGS, RiskTable, customer_risk
+from kpi.present.charts import payment_delay_chart
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.grids import column_widths, fixed_columns
@@ -32,15 +32,16 @@ risk = _risk(view.version, period.end, view.filters, view.ledger)
 table.insert(2, "rating", table["customer_id"].map(risk.ratings()))
 search_column, rating_column = st.columns([3, 1])
 search = search_column.text_input(t("customers.search"), key="customer_search", placeholder=t("customers.search_hint"))
-ratings = rating_column.multiselect(t("risk.filter"), RATINGS, key="customer_ratings", placeholder=t("risk.all_ratings"),
-                                    help=t("risk.filter_help"))
+ratings = rating_column.multiselect(
+    t("risk.filter"), RATINGS, key="customer_ratings", placeholder=t("risk.all_ratings"), help=t("risk.filter_help")
+)
 if ratings:
     table = table[table["customer_id"].isin(risk.customers_rated(tuple(ratings)))]
 if search:
     needle = search.strip().lower()
-    keep = table["customer_name"].str.lower().str.contains(needle, regex=False) | table["customer_id"].str.lower().str.contains(
-        needle, regex=False
-    )
+    keep = table["customer_name"].str.lower().str.contains(needle, regex=False) | table[
+        "customer_id"
+    ].str.lower().str.contains(needle, regex=False)
     table = table[keep]
 table = table.reset_index(drop=True)
 
@@ -66,13 +67,25 @@ for name in shown:
         styler = styler.format(na_rep="—", subset=[titles[name]])
 styler = styler.hide(axis="index")
 # Each column as wide as its widest text (no amount ends in « … »), the names pinned when the grid scrolls.
-shown_texts = {titles[name]: [fmt.money(v) if name in MONEY else fmt.days(v) if name in DAYS else str(v)
-                              for v in table[name] if v is not None and v == v]
-               for name in shown}
+shown_texts = {
+    titles[name]: [
+        fmt.money(v) if name in MONEY else fmt.days(v) if name in DAYS else str(v)
+        for v in table[name]
+        if v is not None and v == v
+    ]
+    for name in shown
+}
 widths = column_widths(shown_texts, text_columns=[titles["customer_name"]])
-event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                     key="customers_table", placeholder="—",
-                     column_config=fixed_columns(widths, pinned=[titles["customer_name"]]))
+event = st.dataframe(
+    styler,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="customers_table",
+    placeholder="—",
+    column_config=fixed_columns(widths, pinned=[titles["customer_name"]]),
+)
 st.caption(t("customers.pick_hint"))
 rows = event.selection.rows if event else []
 if not rows or rows[0] >= len(table):
@@ -84,23 +97,35 @@ only_this = replace(view.filters, customers=(customer_id,))
 st.header(markdown_text(customer_name))
 
 own = context.report(view, period, only_this)
-cards = (("closing_ar", "money"), ("dso", "days"), ("avg_days_late", "days"), ("collection_rate", "percent"),
-         ("overdue_rate", "percent"))
+cards = (
+    ("closing_ar", "money"),
+    ("dso", "days"),
+    ("avg_days_late", "days"),
+    ("collection_rate", "percent"),
+    ("overdue_rate", "percent"),
+)
 for column, (key, unit) in zip(st.columns([2, 1, 1, 1, 1]), cards):  # amounts need the room
     value = getattr(own, key)
-    column.metric(t(f"kpi.{key}.label"), fmt.value(value, unit),
-                  help=None if value is not None else t(f"kpi.{key}.null_hint"), border=True)
+    column.metric(
+        t(f"kpi.{key}.label"),
+        fmt.value(value, unit),
+        help=None if value is not None else t(f"kpi.{key}.null_hint"),
+        border=True,
+    )
 
 if customer_id in set(risk.rows["customer_id"]):
     scored = risk.rows.set_index("customer_id").loc[customer_id]
     factors = risk.contributing_factors(customer_id)
     st.markdown(t("risk.rating_line", rating=scored["rating"], points=int(scored["points"]), day=fmt.date(period.end)))
     if factors:
-        st.dataframe({
-            t("risk.factors"): [t(f"risk.factor.{f.key}") for f in factors],
-            t("risk.value"): [fmt.value(f.value, f.unit) for f in factors],
-            t("risk.points"): [f.points for f in factors],
-        }, hide_index=True)
+        st.dataframe(
+            {
+                t("risk.factors"): [t(f"risk.factor.{f.key}") for f in factors],
+                t("risk.value"): [fmt.value(f.value, f.unit) for f in factors],
+                t("risk.points"): [f.points for f in factors],
+            },
+            hide_index=True,
+        )
     else:
         st.caption(t("risk.no_factor"))
 
@@ -119,7 +144,8 @@ with left:
                 t("column.days_past_due"): documents["days_past_due"],
                 t("column.total"): [fmt.money(v) for v in documents["total"]],
             },
-            hide_index=True, width="stretch",
+            hide_index=True,
+            width="stretch",
         )
 with right:
     st.subheader(t("customers.payment_history"))

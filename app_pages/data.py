@@ -19,12 +19,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi.store import sandbox
 from kpi.importers import ImportFailed
 from kpi.importers.inspection import display_preview
+from kpi.store import sandbox
+from kpi.store.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
 from kpi.text.messages import render as render_message
 from kpi.text.untrusted import markdown_text, spreadsheet_text
-from kpi.store.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
 from ui import context, session_files
 
 view = context.current_view()
@@ -47,8 +47,11 @@ def _texts(values) -> list:
 
 def _signature(paths: list[Path], options: dict, target: Workspace) -> tuple:
     """What a dry run depends on: the files as they are, the options, and the mappings saved so far."""
-    mappings = sorted((p.name, p.stat().st_mtime_ns) for p in target.mappings_dir.glob("*")) \
-        if target.mappings_dir.is_dir() else []
+    mappings = (
+        sorted((p.name, p.stat().st_mtime_ns) for p in target.mappings_dir.glob("*"))
+        if target.mappings_dir.is_dir()
+        else []
+    )
     files = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
     return files, tuple(sorted(options.items())), str(target.path), tuple(mappings)
 
@@ -72,6 +75,7 @@ def _in_child(task: str, paths: list[Path], options: dict, target: Workspace):
     if outcome == "error":
         raise value
     return value
+
 
 if done := st.session_state.pop(DONE_KEY, None):
     st.success(done, icon=":material/check_circle:")
@@ -120,7 +124,9 @@ st.divider()
 st.subheader(t("data.upload_title"))
 st.caption(t("data.upload_help"))
 uploaded = st.file_uploader(
-    t("data.upload_label"), accept_multiple_files=True, type=["csv", "txt", "xlsx", "xls", "parquet", "tsv"],
+    t("data.upload_label"),
+    accept_multiple_files=True,
+    type=["csv", "txt", "xlsx", "xls", "parquet", "tsv"],
     key=f"data_uploader_{st.session_state.get('data_uploader_round', 0)}",
 )
 # Save each upload once to this session's own folder: the importers read paths. A file taken
@@ -145,17 +151,22 @@ if new_files:
             while chunk := upload.read(CHUNK):
                 handle.write(chunk)
                 done += len(chunk)
-                progress.progress(min(done / total, 1.0),
-                                  text=t("data.receiving_file", file=markdown_text(upload.name)))
+                progress.progress(
+                    min(done / total, 1.0), text=t("data.receiving_file", file=markdown_text(upload.name))
+                )
         stored[upload.file_id] = str(target)
     progress.empty()
 paths = [Path(stored[f.file_id]) for f in uploaded]
 
 # -- where the rows will go ---------------------------------------------------------------------------
-targets = [TARGET_SESSION, TARGET_NEW] + ([] if view.workspace.name == DEMO_WORKSPACE or view.is_scratch
-                                         else [TARGET_CURRENT])
+targets = [TARGET_SESSION, TARGET_NEW] + (
+    [] if view.workspace.name == DEMO_WORKSPACE or view.is_scratch else [TARGET_CURRENT]
+)
 target_choice = st.radio(
-    t("data.target"), targets, horizontal=True, key="data_target",
+    t("data.target"),
+    targets,
+    horizontal=True,
+    key="data_target",
     format_func=lambda c: t(f"data.target_{c}", workspace=markdown_text(view.workspace_label)),
 )
 home = default_home()
@@ -176,12 +187,21 @@ else:
 
 terms_column, order_column = st.columns([1, 2])
 terms = terms_column.number_input(
-    t("settings.payment_terms"), min_value=0, max_value=365, value=view.preferences.payment_terms, step=1,
-    help=t("settings.payment_terms_help"), key="data_terms",
+    t("settings.payment_terms"),
+    min_value=0,
+    max_value=365,
+    value=view.preferences.payment_terms,
+    step=1,
+    help=t("settings.payment_terms_help"),
+    key="data_terms",
 )
 day_order = order_column.radio(
-    t("data.day_order"), tuple(DAY_ORDERS), horizontal=True, key="data_day_order",
-    format_func=lambda order: t(f"data.day_order.{order}"), help=t("data.day_order_help"),
+    t("data.day_order"),
+    tuple(DAY_ORDERS),
+    horizontal=True,
+    key="data_day_order",
+    format_func=lambda order: t(f"data.day_order.{order}"),
+    help=t("data.day_order_help"),
 )
 options = {"terms": f"{int(terms)}", "dayfirst": DAY_ORDERS[day_order]}
 
@@ -195,8 +215,7 @@ except Exception as error:  # the dry run below still says what is wrong, row by
 for found in getattr(inspection, "files", ()):
     name = getattr(found, "file", "?")
     layout = getattr(found, "layout", None)
-    with st.expander(t("data.file_layout", file=markdown_text(name), layout=t(f"data.layout.{layout}")),
-                     expanded=True):
+    with st.expander(t("data.file_layout", file=markdown_text(name), layout=t(f"data.layout.{layout}")), expanded=True):
         if isinstance(getattr(found, "preview", None), pd.DataFrame):
             # The product's labels over the file's own headers; cells as read: text stays text in the
             # table's download.
@@ -218,24 +237,24 @@ for found in getattr(inspection, "files", ()):
             current = mapping.header(field_name)
             options_list = ["", *headers]
             picked = columns[index % 3].selectbox(
-                t(f"field.{field_name}"), options_list,
+                t(f"field.{field_name}"),
+                options_list,
                 index=options_list.index(current) if current in options_list else 0,
                 format_func=lambda h: h or t("data.not_mapped"),
                 key=f"map_{name}_{field_name}",
             )
             if picked:
                 chosen[field_name] = picked
-        if chosen != mapping.fields:
-            if st.button(t("data.apply_mapping"), key=f"apply_{name}"):
-                corrected = ColumnMapping(
-                    mapping.layout,
-                    tuple(ColumnChoice(f, h, 1.0, "app") for f, h in chosen.items()),
-                    source="app",
-                    options=dict(mapping.options),
-                )
-                # Saved with the target workspace: the next file with these headers reads the same way.
-                save_mapping(target.mappings_dir, headers, corrected)
-                st.rerun()
+        if chosen != mapping.fields and st.button(t("data.apply_mapping"), key=f"apply_{name}"):
+            corrected = ColumnMapping(
+                mapping.layout,
+                tuple(ColumnChoice(f, h, 1.0, "app") for f, h in chosen.items()),
+                source="app",
+                options=dict(mapping.options),
+            )
+            # Saved with the target workspace: the next file with these headers reads the same way.
+            save_mapping(target.mappings_dir, headers, corrected)
+            st.rerun()
 
 # -- validation: a dry run of the import ----------------------------------------------------------------
 st.subheader(t("data.validation"))
@@ -254,7 +273,8 @@ except ImportFailed as error:
             t("data.issue_message"): _texts(render_message(i.message, t.lang) for i in error.issues),
             t("data.issue_value"): _texts(i.value for i in error.issues),
         },
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
     )
     st.stop()
 except Exception as error:
@@ -271,7 +291,8 @@ st.dataframe(
         t("data.amount_imported"): [fmt.money(f.amount_imported) for f in report.files],
         t("data.reconciled"): ["✓" if f.reconciled else "✗" for f in report.files],
     },
-    hide_index=True, width="stretch",
+    hide_index=True,
+    width="stretch",
 )
 if report.warnings:
     with st.expander(t("data.warnings", count=len(report.warnings))):

@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
-from kpi.model.filters import Filters
 from kpi.metrics.forecast import WEEKS, Backtest, CashForecast, backtest, cash_forecast
+from kpi.model.filters import Filters
 from kpi.present.forecast_charts import backtest_chart, forecast_chart
 from kpi.store.ledger import Ledger
 from kpi.text.untrusted import spreadsheet_text
@@ -30,15 +30,25 @@ def _backtest(version: str, filters: Filters, _ledger: Ledger) -> Backtest:
     return backtest(_ledger, filters=filters)
 
 
-as_of = st.date_input(t("forecast.as_of"), value=view.period.end, key="forecast_as_of", format="DD/MM/YYYY",
-                      min_value=date(2000, 1, 1), max_value=date(2100, 12, 31), help=t("forecast.as_of_help"))
+as_of = st.date_input(
+    t("forecast.as_of"),
+    value=view.period.end,
+    key="forecast_as_of",
+    format="DD/MM/YYYY",
+    min_value=date(2000, 1, 1),
+    max_value=date(2100, 12, 31),
+    help=t("forecast.as_of_help"),
+)
 forecast = _forecast(view.version, as_of, view.filters, view.ledger)
 st.caption(t("forecast.caption", day=fmt.date(as_of), weeks=WEEKS))
 
 # What the weeks hold, then what is set apart: together they make up the receivables.
 rows = (
-    (("forecast.horizon_total", forecast.expected_in_horizon), ("forecast.beyond", forecast.beyond),
-     ("forecast.ar", forecast.ar)),
+    (
+        ("forecast.horizon_total", forecast.expected_in_horizon),
+        ("forecast.beyond", forecast.beyond),
+        ("forecast.ar", forecast.ar),
+    ),
     (("forecast.doubtful", forecast.doubtful), ("forecast.unapplied_credits", forecast.unapplied_credits)),
 )
 for cards in rows:
@@ -61,7 +71,8 @@ if not doubtful.empty:
                 t("risk.rating"): doubtful["rating"],
                 t("column.outstanding"): [fmt.money(v) for v in doubtful["outstanding"]],
             },
-            hide_index=True, width="stretch",
+            hide_index=True,
+            width="stretch",
         )
 
 # -- how far to trust it ------------------------------------------------------------------------------
@@ -74,8 +85,9 @@ if test.rows.empty:
 scores = st.columns(3)
 scores[0].metric(t("forecast.wape"), fmt.percent(test.wape), help=t("forecast.wape_help"), border=True)
 scores[1].metric(t("forecast.bias_label"), fmt.signed(test.bias, "percent"), help=t("forecast.bias_help"), border=True)
-scores[2].metric(t("forecast.mean_error"), fmt.money(test.mean_absolute_error), help=t("forecast.mean_error_help"),
-                 border=True)
+scores[2].metric(
+    t("forecast.mean_error"), fmt.money(test.mean_absolute_error), help=t("forecast.mean_error_help"), border=True
+)
 st.altair_chart(backtest_chart(test, view.lang, currency), width="stretch")
 st.caption(t("forecast.backtest_hint", count=test.rows["as_of"].nunique(), weeks=WEEKS))
 st.caption(t("forecast.backtest_weekly_hint"))

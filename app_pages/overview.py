@@ -3,15 +3,14 @@ the client audit report of the period and filters in view."""
 
 from __future__ import annotations
 
-
 import streamlit as st
 
 from kpi.analysis.audit import report_identity
-from kpi.present.charts import aging_bar_chart
 from kpi.analysis.explain import explain
-from kpi.text.i18n import bucket_label
 from kpi.metrics.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS, change
 from kpi.metrics.overdue import overdue_by_customer
+from kpi.present.charts import aging_bar_chart
+from kpi.text.i18n import bucket_label
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.activity_headlines import show_headlines
@@ -42,7 +41,7 @@ DELTA_COLOURS = {"lower": "inverse", "higher": "normal", "neutral": "off"}
 COLUMNS = 4
 for start in range(0, len(OVERVIEW_INDICATORS), COLUMNS):
     columns = st.columns(COLUMNS)
-    for column, indicator in zip(columns, OVERVIEW_INDICATORS[start:start + COLUMNS]):
+    for column, indicator in zip(columns, OVERVIEW_INDICATORS[start : start + COLUMNS]):
         value = getattr(current, indicator.key)
         delta = change(value, getattr(before, indicator.key))
         hint = t(f"kpi.{indicator.key}.help")
@@ -76,7 +75,9 @@ show_headlines(view, current)  # collection-activity cards, when a log was impor
 st.subheader(t("overview.how_computed"))
 for indicator in OVERVIEW_INDICATORS:
     explanation = explain(indicator.key, current, view.lang, view.preferences.currency)
-    with st.expander(f"{t(f'kpi.{indicator.key}.label')} — {fmt.value(getattr(current, indicator.key), indicator.unit)}"):
+    with st.expander(
+        f"{t(f'kpi.{indicator.key}.label')} — {fmt.value(getattr(current, indicator.key), indicator.unit)}"
+    ):
         st.markdown(f"**{t('overview.formula')}** {explanation.formula}")
         if explanation.computation:
             st.code(explanation.computation, language=None)
@@ -117,7 +118,12 @@ st.caption(t("overview.audit_hint"))
 stored_client, stored_author = report_identity(view.ledger, view.workspace_label)
 left, right = st.columns(2)
 client = left.text_input(t("overview.audit_client"), value=stored_client, max_chars=120, key="overview_audit_client")
-author = right.text_input(t("overview.audit_author"), value=stored_author, max_chars=120, key="overview_audit_author",
-                          placeholder=t("overview.audit_author_placeholder"))
+author = right.text_input(
+    t("overview.audit_author"),
+    value=stored_author,
+    max_chars=120,
+    key="overview_audit_author",
+    placeholder=t("overview.audit_author_placeholder"),
+)
 client, author = client.strip() or stored_client, author.strip()
 audit_buttons(view, period, client, author, key="overview_audit")

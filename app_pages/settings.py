@@ -26,8 +26,13 @@ def _set_language() -> None:
 
 
 st.radio(
-    t("settings.language"), LANGUAGES, index=LANGUAGES.index(view.lang), horizontal=True,
-    format_func={"fr": "Français", "en": "English"}.get, key="settings_lang", on_change=_set_language,
+    t("settings.language"),
+    LANGUAGES,
+    index=LANGUAGES.index(view.lang),
+    horizontal=True,
+    format_func={"fr": "Français", "en": "English"}.get,
+    key="settings_lang",
+    on_change=_set_language,
     label_visibility="collapsed",
 )
 
@@ -37,19 +42,29 @@ prefs = view.preferences
 monthly_cost = activity_settings(view.ledger).monthly_collection_cost
 with st.form("settings_form"):
     terms = st.number_input(
-        t("settings.payment_terms"), min_value=0, max_value=365, value=prefs.payment_terms, step=1,
+        t("settings.payment_terms"),
+        min_value=0,
+        max_value=365,
+        value=prefs.payment_terms,
+        step=1,
         help=t("settings.payment_terms_help"),
     )
     edges_text = st.text_input(
-        t("settings.edges"), value=", ".join(str(e) for e in prefs.edges), help=t("aging.edges_help"),
+        t("settings.edges"),
+        value=", ".join(str(e) for e in prefs.edges),
+        help=t("aging.edges_help"),
     )
     basis = st.radio(
-        t("aging.basis"), ("due", "issue"), index=0 if prefs.basis == "due" else 1, horizontal=True,
+        t("aging.basis"),
+        ("due", "issue"),
+        index=0 if prefs.basis == "due" else 1,
+        horizontal=True,
         format_func=lambda b: t(f"aging.basis.{b}"),
     )
     currencies = list(CURRENCY_SYMBOLS)
     currency = st.selectbox(
-        t("settings.currency"), currencies,
+        t("settings.currency"),
+        currencies,
         index=currencies.index(prefs.currency) if prefs.currency in currencies else 0,
         help=t("settings.currency_help"),
     )
@@ -57,14 +72,21 @@ with st.form("settings_form"):
     example = Formatter(view.lang, currency, symbol).money(1234.56)
     st.caption(t("settings.example", example=example))
     matching = st.radio(
-        t("matching.label"), MATCHING_MODES, index=MATCHING_MODES.index(prefs.matching), horizontal=True,
-        format_func=lambda mode: t(f"matching.{mode}"), help=t("settings.matching_help"), key="settings_matching",
+        t("matching.label"),
+        MATCHING_MODES,
+        index=MATCHING_MODES.index(prefs.matching),
+        horizontal=True,
+        format_func=lambda mode: t(f"matching.{mode}"),
+        help=t("settings.matching_help"),
+        key="settings_matching",
     )
     for mode in MATCHING_MODES:
         st.caption(f"**{t(f'matching.{mode}')}** — {t(f'matching.{mode}.help')}")
     monthly_text = st.text_input(
-        t("settings.monthly_collection_cost"), value="" if monthly_cost is None else view.fmt.number(monthly_cost, 2),
-        placeholder=t("settings.monthly_collection_cost_placeholder"), help=t("settings.monthly_collection_cost_help"),
+        t("settings.monthly_collection_cost"),
+        value="" if monthly_cost is None else view.fmt.number(monthly_cost, 2),
+        placeholder=t("settings.monthly_collection_cost_placeholder"),
+        help=t("settings.monthly_collection_cost_help"),
         key="settings_monthly_cost",
     )
     submitted = st.form_submit_button(t("settings.save"), type="primary")
@@ -81,8 +103,9 @@ if submitted:
             st.error(t("settings.monthly_collection_cost_invalid", text=markdown_text(monthly_text)))
             st.stop()
         try:
-            view.workspace.save_settings({**chosen.to_settings(),
-                                          MONTHLY_COST_SETTING: None if chosen_cost is None else str(chosen_cost)})
+            view.workspace.save_settings(
+                {**chosen.to_settings(), MONTHLY_COST_SETTING: None if chosen_cost is None else str(chosen_cost)}
+            )
         except Exception as error:
             context.show_error(error, t)
         else:

@@ -32,10 +32,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("ENCOURS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-TARGETS = {"demo": {"first_page": 3.0, "new_session": 2.0, "page_change": 1.0, "filter_change": 1.0},
-           "1M": {"first_page": 3.0, "new_session": 2.0, "page_change": 2.0, "filter_change": 2.0}}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TARGETS = {
+    "demo": {"first_page": 3.0, "new_session": 2.0, "page_change": 1.0, "filter_change": 1.0},
+    "1M": {"first_page": 3.0, "new_session": 2.0, "page_change": 2.0, "filter_change": 2.0},
+}
 
 
 def _free_port() -> int:
@@ -49,10 +58,25 @@ def app_server(home: Path):
     """The app as `make run` starts it (ui/serve.py) on a free port with ENCOURS_HOME=home, until the block ends."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "ENCOURS_HOME": str(home)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "ui.serve",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "ENCOURS_HOME": str(home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -75,7 +99,9 @@ def _settled(page) -> None:
     page.wait_for_function(
         "() => { const a = document.querySelector('[data-testid=\"stApp\"]');"
         " return a && a.getAttribute('data-test-script-state') === 'notRunning'"
-        " && document.querySelector('h1') !== null; }", timeout=180_000)
+        " && document.querySelector('h1') !== null; }",
+        timeout=180_000,
+    )
     app.wait_for(state="visible")
 
 
@@ -104,7 +130,7 @@ def measure(home: Path, runs: int, workspace: str | None, *, fresh_home: bool = 
                     ensure_demo_workspace(Path(fresh))
                 with app_server(Path(fresh) if fresh_home else home) as url:
                     page = browser.new_page(viewport={"width": 1440, "height": 900})
-                    figures["first_page"].append(_timed(lambda: page.goto(url + "/" + query), page))
+                    figures["first_page"].append(_timed(lambda page=page: page.goto(url + "/" + query), page))
                     page.close()
         with app_server(home) as url:
             warm = browser.new_page(viewport={"width": 1440, "height": 900})
@@ -112,10 +138,14 @@ def measure(home: Path, runs: int, workspace: str | None, *, fresh_home: bool = 
             for _ in range(runs):
                 context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
                 page = context.new_page()
-                figures["new_session"].append(_timed(lambda: page.goto(url + "/" + query), page))
+                figures["new_session"].append(_timed(lambda page=page: page.goto(url + "/" + query), page))
                 nav = page.locator('[data-testid="stSidebarNav"]')
-                figures["page_change"].append(_timed(lambda: nav.get_by_text("Balance âgée", exact=True).click(), page))
-                figures["page_change"].append(_timed(lambda: nav.get_by_text("Synthèse", exact=True).click(), page))
+                figures["page_change"].append(
+                    _timed(lambda nav=nav: nav.get_by_text("Balance âgée", exact=True).click(), page)
+                )
+                figures["page_change"].append(
+                    _timed(lambda nav=nav: nav.get_by_text("Synthèse", exact=True).click(), page)
+                )
                 for preset in ("Trimestre précédent", "Dernier mois complet"):
                     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
                     option = page.get_by_role("option", name=preset, exact=True)
@@ -142,7 +172,9 @@ def build_workspace(invoices: int, home: Path) -> str:
 def report(label: str, figures: dict[str, list[float]]) -> None:
     print(f"\n{label}")
     for name, values in figures.items():
-        print(f"  {name:<16} median {statistics.median(values):6.2f} s   (runs: {', '.join(f'{v:.2f}' for v in values)})")
+        print(
+            f"  {name:<16} median {statistics.median(values):6.2f} s   (runs: {', '.join(f'{v:.2f}' for v in values)})"
+        )
     for name, values in figures.items():
         target = TARGETS[label.split()[0]][name]
         verdict = "PASS" if statistics.median(values) <= target else "FAIL"

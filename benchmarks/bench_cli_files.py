@@ -102,8 +102,7 @@ def measure(label: str, command_of, runs: int, before=None) -> tuple[float, floa
         times.append(elapsed)
         peaks.append(peak)
     spread = f"{min(times):.2f}–{max(times):.2f}"
-    print(f"  {label:<34} {median(times):6.2f} s  ({spread} s over {runs}; peak RSS {max(peaks):,.0f} MB)",
-          flush=True)
+    print(f"  {label:<34} {median(times):6.2f} s  ({spread} s over {runs}; peak RSS {max(peaks):,.0f} MB)", flush=True)
     return median(times), max(peaks), output
 
 
@@ -112,8 +111,16 @@ def verdict(ok: bool, text: str) -> None:
 
 
 def same_figures(report: dict, baseline: dict) -> bool:
-    keys = ("sales", "collected", "written_off", "opening_ar", "closing_ar", "closing_current_ar",
-            "closing_overdue_ar", "unapplied_credits")
+    keys = (
+        "sales",
+        "collected",
+        "written_off",
+        "opening_ar",
+        "closing_ar",
+        "closing_current_ar",
+        "closing_overdue_ar",
+        "unapplied_credits",
+    )
     equal = all(abs(report[k] - baseline[k]) < 0.005 for k in keys)
     equal &= all(abs(report["aging"][k] - baseline["aging"][k]) < 0.005 for k in report["aging"])
     for key in ("dso", "bpdso", "cei", "collection_rate", "overdue_rate"):
@@ -142,33 +149,47 @@ def main() -> None:
         files = [str(p) for p in documents + settlements]
         size = sum(p.stat().st_size for p in documents + settlements) / 1e6
         invoices = args.invoices if args.dir is None else None
-        print(f"\n{len(files)} files, {size:,.0f} MB ({', '.join(Path(f).name for f in files[:4])}"
-              f"{'…' if len(files) > 4 else ''}); period {args.start} → {args.end}; "
-              f"native reading {'off' if os.environ.get('ENCOURS_NATIVE_READ') == '0' else 'on'}", flush=True)
+        print(
+            f"\n{len(files)} files, {size:,.0f} MB ({', '.join(Path(f).name for f in files[:4])}"
+            f"{'…' if len(files) > 4 else ''}); period {args.start} → {args.end}; "
+            f"native reading {'off' if os.environ.get('ENCOURS_NATIVE_READ') == '0' else 'on'}",
+            flush=True,
+        )
         python = sys.executable
         period = ["--from", args.start, "--to", args.end]
 
         report_s, _, report_out = measure(
-            "kpi report FILES", lambda: [python, "-m", "kpi", "report", *files, *period, "--format", "json"], args.runs)
+            "kpi report FILES", lambda: [python, "-m", "kpi", "report", *files, *period, "--format", "json"], args.runs
+        )
         bare_s, _, _ = measure("bare DuckDB scan", lambda: [python, "-c", BARE_SCAN, *files], args.runs)
         pandas_s = None
         if not args.skip_pandas and len(documents) == 1 and len(settlements) == 1:
             pandas_s, _, pandas_out = measure(
-                "pandas baseline", lambda: [python, str(ROOT / "benchmarks" / "pandas_baseline.py"),
-                                            *files, *period], args.runs)
+                "pandas baseline",
+                lambda: [python, str(ROOT / "benchmarks" / "pandas_baseline.py"), *files, *period],
+                args.runs,
+            )
             if not same_figures(json.loads(report_out), json.loads(pandas_out)):
                 print("  WARNING: the pandas baseline's figures differ from the report's")
         workspace = scratch / "workspace"
         import_s, import_peak, _ = measure(
-            "kpi import (fresh workspace)", lambda: [python, "-m", "kpi", "import", str(workspace), *files],
-            args.runs, before=lambda: shutil.rmtree(workspace, ignore_errors=True))
+            "kpi import (fresh workspace)",
+            lambda: [python, "-m", "kpi", "import", str(workspace), *files],
+            args.runs,
+            before=lambda: shutil.rmtree(workspace, ignore_errors=True),
+        )
 
         print()
-        verdict(report_s <= 2 * bare_s, f"report {report_s:.2f} s ≤ 2 × bare scan {bare_s:.2f} s "
-                                        f"(ratio {report_s / bare_s:.2f})")
+        verdict(
+            report_s <= 2 * bare_s,
+            f"report {report_s:.2f} s ≤ 2 × bare scan {bare_s:.2f} s (ratio {report_s / bare_s:.2f})",
+        )
         if pandas_s is not None:
-            verdict(pandas_s >= 5 * report_s, f"report {report_s:.2f} s ≥ 5 × faster than pandas {pandas_s:.2f} s "
-                                              f"(speed-up {pandas_s / report_s:.2f}×)")
+            verdict(
+                pandas_s >= 5 * report_s,
+                f"report {report_s:.2f} s ≥ 5 × faster than pandas {pandas_s:.2f} s "
+                f"(speed-up {pandas_s / report_s:.2f}×)",
+            )
         ten_million = (invoices or 0) >= 10_000_000 or len(documents) > 2
         if ten_million:
             verdict(import_s <= 90, f"import {import_s:.1f} s ≤ 90 s")

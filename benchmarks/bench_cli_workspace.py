@@ -82,9 +82,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--workspace", type=Path, help="an existing workspace directory")
-    source.add_argument("--invoices", type=int, help="make a synthetic workspace of this many invoices (default 1000000)")
+    source.add_argument(
+        "--invoices", type=int, help="make a synthetic workspace of this many invoices (default 1000000)"
+    )
     source.add_argument("--demo", action="store_true", help="make a workspace of the demo ledger (data/demo)")
-    parser.add_argument("--runs", type=int, default=RUNS, help=f"processes per command, the median kept (default {RUNS})")
+    parser.add_argument(
+        "--runs", type=int, default=RUNS, help=f"processes per command, the median kept (default {RUNS})"
+    )
     args = parser.parse_args()
     if args.workspace:
         print(f"\n{args.workspace}")

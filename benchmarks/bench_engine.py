@@ -39,8 +39,8 @@ def generate(invoices: int, directory: Path) -> dict:
     """Write the canonical pair as Parquet, month by month so that 10M fits in memory."""
     import pyarrow.parquet as pq
 
-    from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
     from kpi.demo.ledger import generate_chunks
+    from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 
     customers = max(80, invoices // 200)
     writers = {
@@ -62,21 +62,23 @@ def load(directory: Path) -> dict:
     from kpi.store.workspace import Workspace
 
     began = time.perf_counter()
-    Workspace(directory / "workspace").import_files([directory / "documents.parquet", directory / "settlements.parquet"])
+    Workspace(directory / "workspace").import_files(
+        [directory / "documents.parquet", directory / "settlements.parquet"]
+    )
     return {"load_s": time.perf_counter() - began, "load_peak_rss_mb": peak_rss_mb()}
 
 
 def query(directory: Path, operation: str) -> dict:
     """One engine call on the stored workspace, timed, with this process's peak RSS."""
     from kpi.metrics.aging import aged_balance
-    from kpi.model.filters import Filters
-    from kpi.model.periods import Period
     from kpi.metrics.report import period_report
     from kpi.metrics.series import monthly_series
+    from kpi.model.filters import Filters
+    from kpi.model.periods import Period
     from kpi.store.workspace import Workspace
 
     ledger = Workspace(directory / "workspace").open(snapshot=False)
-    base, _, mode = operation.partition(OLDEST)
+    base, _, _mode = operation.partition(OLDEST)
     filters = Filters(matching="oldest" if _ else "matched")
     operations = {
         "report_month": lambda: period_report(ledger, Period.month(2026, 10), filters),
@@ -98,7 +100,9 @@ OLDEST_MAX_RATIO = 1.5
 def run_phase(phase: str, directory: Path, invoices: int) -> dict:
     output = subprocess.run(
         [sys.executable, __file__, "--phase", phase, "--dir", str(directory), "--invoices", str(invoices)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -109,7 +113,10 @@ RUNS = 3  # each query phase runs this many times, each in its own process: the 
 def median_phase(phase: str, directory: Path, invoices: int) -> dict:
     runs = [run_phase(phase, directory, invoices) for _ in range(RUNS)]
     times = sorted(run[f"{phase}_s"] for run in runs)
-    return {f"{phase}_s": times[len(times) // 2], f"{phase}_peak_rss_mb": max(run[f"{phase}_peak_rss_mb"] for run in runs)}
+    return {
+        f"{phase}_s": times[len(times) // 2],
+        f"{phase}_peak_rss_mb": max(run[f"{phase}_peak_rss_mb"] for run in runs),
+    }
 
 
 def bench(invoices: int) -> dict:
@@ -143,7 +150,9 @@ def main() -> None:
     sizes = [args.invoices] + ([10_000_000] if args.ten_million else [])
     for size in sizes:
         figures = bench(size)
-        print(f"\n{size:,} invoices ({figures['documents']:,} documents, {figures['settlements']:,} settlements, {figures['customers']:,} customers)")
+        print(
+            f"\n{size:,} invoices ({figures['documents']:,} documents, {figures['settlements']:,} settlements, {figures['customers']:,} customers)"
+        )
         for key, value in figures.items():
             if key.endswith("_s"):
                 print(f"  {key[:-2]:<32} {value:8.2f} s")

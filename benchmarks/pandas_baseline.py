@@ -32,8 +32,12 @@ EPOCH = date(1970, 1, 1)
 def read(documents_path: str, settlements_path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both files with pandas' Arrow reader and Arrow-backed columns (NumPy-backed strings, and datetime64 made from
     them, take ten times as long); dates then as day numbers, amounts as whole cents."""
-    documents = pd.read_csv(documents_path, usecols=["document_id", "customer_id", "issue_date", "due_date", "amount"],
-                            engine="pyarrow", dtype_backend="pyarrow")
+    documents = pd.read_csv(
+        documents_path,
+        usecols=["document_id", "customer_id", "issue_date", "due_date", "amount"],
+        engine="pyarrow",
+        dtype_backend="pyarrow",
+    )
     settlements = pd.read_csv(settlements_path, engine="pyarrow", dtype_backend="pyarrow")
     for frame, dates in ((documents, ("issue_date", "due_date")), (settlements, ("date",))):
         for column in dates:
@@ -44,8 +48,9 @@ def read(documents_path: str, settlements_path: str) -> tuple[pd.DataFrame, pd.D
 
 def ar_at(documents: pd.DataFrame, money: pd.DataFrame, day: int) -> int:
     """AR(t) = Σ documents issued ≤ t − Σ cash and write-offs dated ≤ t (KPI-SPEC §2), in cents."""
-    return int(documents.loc[documents["issue_date"] <= day, "cents"].sum()
-               - money.loc[money["date"] <= day, "cents"].sum())
+    return int(
+        documents.loc[documents["issue_date"] <= day, "cents"].sum() - money.loc[money["date"] <= day, "cents"].sum()
+    )
 
 
 def report(documents: pd.DataFrame, settlements: pd.DataFrame, start: date, end: date) -> dict:
@@ -64,17 +69,21 @@ def report(documents: pd.DataFrame, settlements: pd.DataFrame, start: date, end:
     # keys take four times as long.
     known = settlements[settlements["date"] <= last]
     open_documents = documents[issued <= last]
-    codes, ids = pd.factorize(pd.concat([open_documents["document_id"], known["document_id"],
-                                         known["source_document_id"]], ignore_index=True))
+    codes, ids = pd.factorize(
+        pd.concat([open_documents["document_id"], known["document_id"], known["source_document_id"]], ignore_index=True)
+    )
     n, m = len(open_documents), len(known)
-    document, target, source = codes[:n], codes[n:n + m], codes[n + m:]
+    document, target, source = codes[:n], codes[n : n + m], codes[n + m :]
     amount = known["cents"].to_numpy()
     applied = (known["kind"] == "credit").to_numpy() & (source >= 0)
     settled = np.bincount(target[target >= 0], weights=amount[target >= 0], minlength=len(ids))
     given = np.bincount(source[applied], weights=amount[applied], minlength=len(ids))
     # Sums of cents stay far below 2⁵³: exact in float64.
-    outstanding = (open_documents["cents"].to_numpy() - np.rint(settled[document]).astype(np.int64)
-                   + np.rint(given[document]).astype(np.int64))
+    outstanding = (
+        open_documents["cents"].to_numpy()
+        - np.rint(settled[document]).astype(np.int64)
+        + np.rint(given[document]).astype(np.int64)
+    )
     past_due = last - open_documents["due_date"].to_numpy()
     positive = np.where(outstanding > 0, outstanding, 0)
     bucket = np.searchsorted(np.array(BUCKET_EDGES), past_due, side="left")
@@ -90,11 +99,18 @@ def report(documents: pd.DataFrame, settlements: pd.DataFrame, start: date, end:
     euros = lambda value: round(value / 100, 2)  # noqa: E731 — the figures are printed in euros
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "days": days},
-        "sales": euros(sales), "collected": euros(collected), "written_off": euros(written_off),
-        "opening_ar": euros(opening), "closing_ar": euros(closing), "closing_current_ar": euros(current),
-        "closing_overdue_ar": euros(gross - current), "unapplied_credits": euros(unapplied),
+        "sales": euros(sales),
+        "collected": euros(collected),
+        "written_off": euros(written_off),
+        "opening_ar": euros(opening),
+        "closing_ar": euros(closing),
+        "closing_current_ar": euros(current),
+        "closing_overdue_ar": euros(gross - current),
+        "unapplied_credits": euros(unapplied),
         "aging": {key: euros(value) for key, value in aging.items()},
-        "dso": dso, "bpdso": bpdso, "add": None if dso is None else dso - bpdso,
+        "dso": dso,
+        "bpdso": bpdso,
+        "add": None if dso is None else dso - bpdso,
         "cei": ratio(opening + sales - closing, opening + sales - current, 100),
         "collection_rate": ratio(collected, opening + sales, 100),
         "overdue_rate": ratio(gross - current, gross, 100),

@@ -6,11 +6,11 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sample_files import WORKED_FILES
 
 from kpi.importers import read_files
 from kpi.store.ledger import Ledger
 from kpi.store.workspace import Workspace
-from sample_files import WORKED_FILES
 
 # The command line speaks the locale's language (kpi.cli.main.default_language): tests read it in French unless
 # they ask for English with --lang or their own environment, whatever the machine's locale.
@@ -29,7 +29,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser):
-    parser.addoption("--browser", action="store_true", default=False, help="run the real-browser tests (Playwright, Debian chromium)")
+    parser.addoption(
+        "--browser", action="store_true", default=False, help="run the real-browser tests (Playwright, Debian chromium)"
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -16,9 +16,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
+from ledgers import ledger_from_rows
 
 from kpi.text.untrusted import reads_as_formula
-from ledgers import ledger_from_rows
 
 AS_OF = date(2026, 3, 31)
 IMAGE_URL = "http://127.0.0.1:1/x.png"
@@ -30,8 +30,18 @@ FORMULA_DDE = "=cmd|' /C calc'!A0"
 MARKUP = f'<b>gras</b> <a href="{LINK_URL}">lien</a> <img src="{IMAGE_URL}">'
 
 # What a workspace can hold whatever the importers strip: no control characters.
-PRINTABLE_NAMES = (FORMULA_LINK, FORMULA_DDE, "+33 1 23 45 67 89", "-Garage Moins", "@SUM(1+1)", MARKUP,
-                   MARKDOWN_IMAGE, MARKDOWN_LINK, "http://127.0.0.1:1/bare", "Dupont & Fils :red[rouge] $x$ _i_ **g**")
+PRINTABLE_NAMES = (
+    FORMULA_LINK,
+    FORMULA_DDE,
+    "+33 1 23 45 67 89",
+    "-Garage Moins",
+    "@SUM(1+1)",
+    MARKUP,
+    MARKDOWN_IMAGE,
+    MARKDOWN_LINK,
+    "http://127.0.0.1:1/bare",
+    "Dupont & Fils :red[rouge] $x$ _i_ **g**",
+)
 CONTROL_NAMES = ("\tTabulation", "\rRetour", "\x1b[2J\x1b[31mANSI rouge\x1b[0m")
 HOSTILE_NAMES = PRINTABLE_NAMES + CONTROL_NAMES
 # Ids start with every formula trigger too.
@@ -48,16 +58,39 @@ def _rows(names) -> tuple[list[dict], list[dict]]:
         cid = customer_id(index)
         activity = names[(index + 1) % len(names)]
         issued = date(2025, 11, 1) + timedelta(days=7 * index)
-        documents.append({"document_id": f"{ID_PREFIXES[index % 4]}F{index}", "customer_id": cid, "customer_name": name,
-                          "activity": activity, "issue_date": issued, "due_date": issued + timedelta(days=30),
-                          "amount": 1000 + 100 * index})
+        documents.append(
+            {
+                "document_id": f"{ID_PREFIXES[index % 4]}F{index}",
+                "customer_id": cid,
+                "customer_name": name,
+                "activity": activity,
+                "issue_date": issued,
+                "due_date": issued + timedelta(days=30),
+                "amount": 1000 + 100 * index,
+            }
+        )
         # A credit note left unapplied, not yet due: a negative amount and negative days must stay numbers.
-        documents.append({"document_id": f"{ID_PREFIXES[(index + 1) % 4]}A{index}", "customer_id": cid,
-                          "customer_name": name, "activity": activity, "issue_date": date(2026, 3, 2),
-                          "due_date": date(2026, 4, 15), "amount": -300})
-        settlements.append({"settlement_id": f"{ID_PREFIXES[(index + 2) % 4]}P{index}",
-                            "document_id": f"{ID_PREFIXES[index % 4]}F{index}", "customer_id": cid,
-                            "date": date(2026, 3, 10), "amount": 100, "kind": "cash"})
+        documents.append(
+            {
+                "document_id": f"{ID_PREFIXES[(index + 1) % 4]}A{index}",
+                "customer_id": cid,
+                "customer_name": name,
+                "activity": activity,
+                "issue_date": date(2026, 3, 2),
+                "due_date": date(2026, 4, 15),
+                "amount": -300,
+            }
+        )
+        settlements.append(
+            {
+                "settlement_id": f"{ID_PREFIXES[(index + 2) % 4]}P{index}",
+                "document_id": f"{ID_PREFIXES[index % 4]}F{index}",
+                "customer_id": cid,
+                "date": date(2026, 3, 10),
+                "amount": 100,
+                "kind": "cash",
+            }
+        )
     return documents, settlements
 
 
@@ -76,8 +109,11 @@ def write_hostile_files(directory: Path, names=PRINTABLE_NAMES) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / DOCUMENTS_FILE, directory / SETTLEMENTS_FILE]
     for path, rows, columns in (
-        (paths[0], documents,
-         ("document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount")),
+        (
+            paths[0],
+            documents,
+            ("document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount"),
+        ),
         (paths[1], settlements, ("settlement_id", "document_id", "customer_id", "date", "amount", "kind")),
     ):
         with path.open("w", newline="", encoding="utf-8") as handle:

@@ -33,7 +33,7 @@ def ledger_from_rows(documents: list[dict], settlements: list[dict]) -> Canonica
     )
 
 
-CUSTOMERS = ("C1", "C2", "C'3 \"Zinc\" & <script>", "Ébène")
+CUSTOMERS = ("C1", "C2", 'C\'3 "Zinc" & <script>', "Ébène")
 ACTIVITIES = ("Services", "Produits", "Négoce")
 cents = st.integers(min_value=1, max_value=2_000_000)
 
@@ -99,13 +99,15 @@ def credit_applications(draw, documents: list[dict]) -> list[dict]:
             if amount <= 0:
                 break
             left -= amount
-            applications.append({
-                "settlement_id": f"C-{note['document_id']}-{part}",
-                "document_id": invoice["document_id"],
-                "source_document_id": note["document_id"],
-                "customer_id": note["customer_id"],
-                "date": max(note["issue_date"], invoice["issue_date"]) + timedelta(days=draw(st.integers(0, 30))),
-                "amount": amount,
-                "kind": "credit",
-            })
+            applications.append(
+                {
+                    "settlement_id": f"C-{note['document_id']}-{part}",
+                    "document_id": invoice["document_id"],
+                    "source_document_id": note["document_id"],
+                    "customer_id": note["customer_id"],
+                    "date": max(note["issue_date"], invoice["issue_date"]) + timedelta(days=draw(st.integers(0, 30))),
+                    "amount": amount,
+                    "kind": "credit",
+                }
+            )
     return applications

@@ -72,9 +72,24 @@ def test_custom_edges_and_issue_basis(worked_ledger):
 def test_old_buckets_are_those_past_the_second_overdue_one_the_last_two_the_oldest(worked_ledger):
     default = aged_balance(worked_ledger, date(2026, 3, 31))
     assert default.old_bucket_keys == ("61_90", "91_120", "over_120")
-    assert [default.bucket_severity(key) for key in default.bucket_keys] == [None, None, None, "old", "oldest", "oldest"]
+    assert [default.bucket_severity(key) for key in default.bucket_keys] == [
+        None,
+        None,
+        None,
+        "old",
+        "oldest",
+        "oldest",
+    ]
     fine = aged_balance(worked_ledger, date(2026, 3, 31), edges=(15, 30, 45, 60, 90))
-    assert [fine.bucket_severity(key) for key in fine.bucket_keys] == [None, None, None, "old", "old", "oldest", "oldest"]
+    assert [fine.bucket_severity(key) for key in fine.bucket_keys] == [
+        None,
+        None,
+        None,
+        "old",
+        "old",
+        "oldest",
+        "oldest",
+    ]
     assert fine.bucket_severity("unapplied_credits") is None
 
 
@@ -104,9 +119,10 @@ def test_empty_ledger_date_gives_zero_totals_not_errors(worked_ledger):
 
 @pytest.fixture(scope="module")
 def matching_ledger():
+    from sample_files import MATCHING_FILES
+
     from kpi.importers import read_files
     from kpi.store.ledger import Ledger
-    from sample_files import MATCHING_FILES
 
     return Ledger.in_memory(read_files(MATCHING_FILES).ledger)
 
@@ -137,8 +153,10 @@ def test_what_settled_each_document(matching_ledger):
     from kpi.metrics.aging import customer_settlements
 
     moves = customer_settlements(matching_ledger, "M1", date(2026, 3, 31))
-    rows = [(r.document_id, r.date.isoformat(), r.kind, r.amount, r.counterpart if isinstance(r.counterpart, str) else None)
-            for r in moves.itertuples()]
+    rows = [
+        (r.document_id, r.date.isoformat(), r.kind, r.amount, r.counterpart if isinstance(r.counterpart, str) else None)
+        for r in moves.itertuples()
+    ]
     assert rows == [
         ("A-101", "2026-02-20", "credit_applied", D("400.00"), "F-101"),  # the credit note, used on F-101
         ("F-101", "2026-02-20", "credit", D("400.00"), "A-101"),  # F-101 settled by it, then by P-101

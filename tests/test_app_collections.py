@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from app_session import assert_clean, session
 from app_session import metric as metric_text
+
 from kpi.store.workspace import Workspace
 
 ACTIVITY = Path(__file__).parent / "data" / "activity"
@@ -99,7 +99,8 @@ def test_monthly_cost_on_the_settings_page_gives_the_cost_per_euro_collected(hom
     app.switch_page("app_pages/collections.py").run()
     assert metric(app, "Coût par euro recouvré").startswith("1,06")
     assert [e.value for e in app.error] == [
-        "Le recouvrement coûte plus qu'il ne rapporte : plus d'un euro dépensé par euro encaissé."]
+        "Le recouvrement coûte plus qu'il ne rapporte : plus d'un euro dépensé par euro encaissé."
+    ]
 
 
 def test_an_invalid_monthly_cost_is_refused_and_nothing_is_stored(home):

@@ -5,8 +5,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-
-from app_session import capture_downloads, assert_clean, metric, session
+from app_session import assert_clean, capture_downloads, metric, session
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 
@@ -32,7 +31,10 @@ def test_march_against_february_on_the_worked_example(worked):
     assert app.title[0].value == "Comparer"
     table = app.dataframe[0].value
     assert list(table.columns) == [
-        "Indicateur", "Référence (01/02/2026 – 28/02/2026)", "Comparée (01/03/2026 – 31/03/2026)", "Écart",
+        "Indicateur",
+        "Référence (01/02/2026 – 28/02/2026)",
+        "Comparée (01/03/2026 – 31/03/2026)",
+        "Écart",
         "Écart relatif",
     ]
     dso = _row(table, "DSO")

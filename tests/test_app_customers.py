@@ -1,6 +1,5 @@
 """The Customers page's risk rating (AppTest): the rating column, the rating filter, the factors of a customer."""
 
-
 from app_session import assert_clean, session
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}

@@ -5,8 +5,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-
-from app_session import capture_downloads, assert_clean, metric, session
+from app_session import assert_clean, capture_downloads, metric, session
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 
@@ -55,7 +54,7 @@ def test_xlsx_follows_the_filters(deferred_downloads):
 def test_french_csv_download(deferred_downloads):
     app = session(MARCH)
     app.switch_page("app_pages/aged_balance.py").run()
-    name, data = _one(deferred_downloads, ".csv")
+    _name, data = _one(deferred_downloads, ".csv")
     text = data.decode("utf-8")
     assert text.startswith("\ufeffClient;Code client;Non échu;")
     assert "Garage Dupont;C2;0,00;800,00;" in text
@@ -68,8 +67,15 @@ def test_bucket_editor_changes_the_columns(deferred_downloads):
     assert_clean(app)
     _, data = _one(deferred_downloads, ".csv")
     header = data.decode("utf-8-sig").splitlines()[0].split(";")
-    assert header[2:] == ["Non échu", "1–15\u00a0j", "16–45\u00a0j", ">\u00a045\u00a0j", "Avoirs non imputés",
-                          "Règlements non lettrés", "Total"]
+    assert header[2:] == [
+        "Non échu",
+        "1–15\u00a0j",
+        "16–45\u00a0j",
+        ">\u00a045\u00a0j",
+        "Avoirs non imputés",
+        "Règlements non lettrés",
+        "Total",
+    ]
 
 
 def test_bad_bucket_edges_are_explained(deferred_downloads):

@@ -5,8 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from app_session import sidebar, assert_clean, metric, session
+from app_session import assert_clean, metric, session, sidebar
 
 EXPECTED = {
     name: json.loads((Path(__file__).parent / "data" / "worked" / f"expected-{name}.json").read_text())

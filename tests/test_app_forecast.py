@@ -1,8 +1,8 @@
 """The Forecast page (AppTest): 13 weeks of expected cash-in and the back-test, on the worked example and the demo."""
 
 import pytest
-
 from app_session import WORKED, assert_clean, metric, session
+
 from kpi.store.workspace import Workspace
 
 NBSP, GROUP = "\u00a0", "\u202f"

@@ -9,8 +9,10 @@ from ui.grids import CHARACTER_PX, PADDING_PX, TEXT_MAX_PX, column_widths
 
 
 def test_a_column_takes_the_width_of_its_widest_text_and_names_are_capped():
-    widths = column_widths({"Total": ["1,00 €", "746 752,48 €"], "Client": ["Laboratoire Gauthier & Associés " * 3]},
-                           text_columns=["Client"])
+    widths = column_widths(
+        {"Total": ["1,00 €", "746 752,48 €"], "Client": ["Laboratoire Gauthier & Associés " * 3]},
+        text_columns=["Client"],
+    )
     assert widths["Total"] == round(len("746 752,48 €") * CHARACTER_PX + PADDING_PX)
     assert widths["Client"] == TEXT_MAX_PX
 

@@ -19,9 +19,8 @@ import shutil
 
 import pypdf
 import pytest
-from google.protobuf.message import Message
-
 from app_session import assert_clean, capture_downloads, session
+from google.protobuf.message import Message
 from hostile_names import (
     FORMULA_LINK,
     MARKDOWN_IMAGE,
@@ -34,16 +33,38 @@ from hostile_names import (
     csv_rows,
     write_hostile_files,
 )
-from kpi.text.untrusted import markdown_text
+
 from kpi.store.workspace import Workspace
+from kpi.text.untrusted import markdown_text
 
 WORKSPACE = "![ws](x.png) [ws](x.html) _w_ =1+2"
 MARCH = {"ws": WORKSPACE, "from": "2026-03-01", "to": "2026-03-31"}
-PAGES = ("overview", "aged_balance", "customers", "trends", "compare", "simulation", "forecast", "collections", "data",
-         "settings")
+PAGES = (
+    "overview",
+    "aged_balance",
+    "customers",
+    "trends",
+    "compare",
+    "simulation",
+    "forecast",
+    "collections",
+    "data",
+    "settings",
+)
 # Elements whose text Streamlit shows as plain text, never as Markdown.
-PLAIN = {"arrow_data_frame", "selectbox", "multiselect", "text", "code", "json", "arrow_vega_lite_chart",
-         "vega_lite_chart", "date_input", "text_input", "number_input"}
+PLAIN = {
+    "arrow_data_frame",
+    "selectbox",
+    "multiselect",
+    "text",
+    "code",
+    "json",
+    "arrow_vega_lite_chart",
+    "vega_lite_chart",
+    "date_input",
+    "text_input",
+    "number_input",
+}
 RAW_MARKUP = re.compile(r"\]\(|<b>|<a |<img|127\.0\.0\.1|x\.png|x\.html")
 # What remark-gfm links by itself in the text once escapes are read (its autolink literals).
 AUTOLINK = re.compile(r"https?://|www\.|[-.\w+]@[-\w]+\.\w", re.IGNORECASE)
@@ -137,8 +158,10 @@ def test_the_aged_balance_drill_down_headings_are_the_name_as_text(hostile_home)
     _select(app, "aging_customers", 0, "Client", MARKDOWN_IMAGE)
     assert_clean(app)
     bold = [m.value for m in app.markdown if m.value.startswith("**") and "Par tranche" not in m.value]
-    assert bold == [f"**Pièces ouvertes de {markdown_text(MARKDOWN_IMAGE)}**",
-                    f"**Ce qui a soldé les pièces de {markdown_text(MARKDOWN_IMAGE)}**"]
+    assert bold == [
+        f"**Pièces ouvertes de {markdown_text(MARKDOWN_IMAGE)}**",
+        f"**Ce qui a soldé les pièces de {markdown_text(MARKDOWN_IMAGE)}**",
+    ]
     assert_no_markup_from_data(app)
 
 
@@ -148,8 +171,10 @@ def test_uploaded_file_names_and_import_messages_are_text(hostile_home, tmp_path
     # The workspace's import, from files named `=1+2;HYPERLINK.csv` and `@règlements.csv`.
     assert list(app.dataframe[0].value["Fichiers"]) == ["'=1+2;HYPERLINK.csv, @règlements.csv"]
     documents, settlements = write_hostile_files(tmp_path / "upload")
-    files = [("![f](x.png) [pay](x.html).csv", documents.read_bytes(), "text/csv"),
-             ("<img src=x.png>.csv", settlements.read_bytes(), "text/csv")]
+    files = [
+        ("![f](x.png) [pay](x.html).csv", documents.read_bytes(), "text/csv"),
+        ("<img src=x.png>.csv", settlements.read_bytes(), "text/csv"),
+    ]
     app.get("file_uploader")[0].set_value(files).run()
     assert_clean(app)
     assert_no_markup_from_data(app)

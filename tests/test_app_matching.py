@@ -10,10 +10,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from app_session import assert_clean, metric, session, sidebar
-from kpi.store.workspace import Workspace
 from sample_files import MATCHING_FILES
+
+from kpi.store.workspace import Workspace
 
 NBSP = "\u00a0"
 MARCH = {"ws": "matching", "from": "2026-03-01", "to": "2026-03-31"}

@@ -5,9 +5,8 @@ import re
 
 import openpyxl
 import pytest
-from pypdf import PdfReader
-
 from app_session import assert_clean, capture_downloads, metric, session
+from pypdf import PdfReader
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 STEM = "audit-worked-2026-03-01_2026-03-31"
@@ -31,8 +30,9 @@ def test_the_overview_offers_the_audit_report_in_three_formats(downloads):
     assert app.text_input(key="overview_audit_client").value == "worked"
     assert app.text_input(key="overview_audit_author").value == ""
     book = openpyxl.load_workbook(io.BytesIO(downloads[f"{STEM}.xlsx"]()), data_only=True)
-    closing = next(row for row in book["Indicateurs"].iter_rows(values_only=True)
-                   if row[0] == "Encours clients de clôture")
+    closing = next(
+        row for row in book["Indicateurs"].iter_rows(values_only=True) if row[0] == "Encours clients de clôture"
+    )
     assert f"{closing[1]:.2f}" == "6500.00" and metric(app, "Encours clients de clôture") == "6\u202f500,00\u00a0€"
 
 
@@ -44,8 +44,12 @@ def test_client_and_author_typed_on_the_overview_reach_the_cover_and_the_file_na
     name = "audit-cabinet-martin-fils-2026-03-01_2026-03-31.pdf"
     text = _pdf_text(downloads[name]())
     cover = re.sub(r"\s+", " ", text.split("\nFindings", 1)[0])
-    for line in ("Client Cabinet Martin & Fils", "Period 01/03/2026 to 31/03/2026 (31 days)",
-                 "Credit matching Item by item, as matched", "Author Claire Martin"):
+    for line in (
+        "Client Cabinet Martin & Fils",
+        "Period 01/03/2026 to 31/03/2026 (31 days)",
+        "Credit matching Item by item, as matched",
+        "Author Claire Martin",
+    ):
         assert line in cover, line
     assert "DSO = closing receivables €6,500.00 ÷ the period's sales €6,100.00 × 31 days = 33.0 d" in text
     page = downloads["audit-cabinet-martin-fils-2026-03-01_2026-03-31.html"]().decode("utf-8")

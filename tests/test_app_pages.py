@@ -1,11 +1,16 @@
 """Every page of the app renders on the demo workspace, in French and in English (AppTest)."""
 
 import pytest
+from app_session import assert_clean, metric, session, sidebar
 
-from app_session import sidebar, assert_clean, metric, session
-
-PAGES = ["app_pages/overview.py", "app_pages/aged_balance.py", "app_pages/customers.py", "app_pages/trends.py", "app_pages/data.py",
-         "app_pages/settings.py"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/aged_balance.py",
+    "app_pages/customers.py",
+    "app_pages/trends.py",
+    "app_pages/data.py",
+    "app_pages/settings.py",
+]
 TITLES = {
     "fr": ["Synthèse", "Balance âgée", "Clients", "Tendances", "Données", "Paramètres"],
     "en": ["Overview", "Aged balance", "Customers", "Trends", "Data", "Settings"],

@@ -8,8 +8,8 @@ import tempfile
 import time
 
 import pytest
-
 from app_session import WORKED, assert_clean, session
+
 from kpi.importers import ImportFailed
 from kpi.importers.errors import ImportIssue
 from kpi.store.workspace import Workspace, list_workspaces

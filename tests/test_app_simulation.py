@@ -1,8 +1,8 @@
 """The Simulation page (AppTest): a scenario's KPIs beside the actual ones, saved, reopened and deleted by name."""
 
 import pytest
-
 from app_session import WORKED, assert_clean, session
+
 from kpi.analysis.whatif import list_scenarios, load_scenario
 from kpi.store.workspace import Workspace
 

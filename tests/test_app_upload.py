@@ -5,8 +5,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+from app_session import WORKED, assert_clean, metric, session, sidebar, upload_worked_example
 
-from app_session import WORKED, sidebar, assert_clean, metric, session, upload_worked_example
 from kpi.store.workspace import Workspace
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "worked" / "expected-2026-03.json").read_text())
@@ -40,8 +40,10 @@ def test_a_trial_upload_is_invisible_to_another_session_and_to_the_disk_home(dem
 def test_uploading_into_a_new_named_workspace_saves_it(demo_home):
     app = session()
     app.switch_page("app_pages/data.py").run()
-    files = [(name, (Path(__file__).parent / "data" / "worked" / name).read_bytes(), "text/csv")
-             for name in ("documents.csv", "settlements.csv")]
+    files = [
+        (name, (Path(__file__).parent / "data" / "worked" / name).read_bytes(), "text/csv")
+        for name in ("documents.csv", "settlements.csv")
+    ]
     app.get("file_uploader")[0].set_value(files)
     app.run()
     app.radio(key="data_target").set_value("new").run()
@@ -72,8 +74,10 @@ def test_a_broken_file_is_refused_with_a_readable_message(demo_home):
 
 
 # Every date reads both ways: 03/04/2026 is 3 April or March 4.
-AMBIGUOUS = ("N° facture;Code client;Client;Date facture;Date échéance;Montant TTC\n"
-             "F-1;C1;Dupont;03/04/2026;05/06/2026;100,00\nF-2;C2;Durand;02/03/2026;04/05/2026;200,00\n").encode()
+AMBIGUOUS = (
+    "N° facture;Code client;Client;Date facture;Date échéance;Montant TTC\n"
+    "F-1;C1;Dupont;03/04/2026;05/06/2026;100,00\nF-2;C2;Durand;02/03/2026;04/05/2026;200,00\n"
+).encode()
 
 
 def _issue_dates_after_import(app) -> list:
@@ -115,8 +119,13 @@ def test_files_in_the_uploader_are_read_once_whatever_the_reruns(demo_home, monk
     calls = []
     for name in ("run_inspect", "run_check"):
         original = getattr(sandbox, name)
-        monkeypatch.setattr(sandbox, name, lambda *args, _original=original, _name=name, **kwargs: (
-            calls.append(_name), _original(*args, **kwargs))[1])
+        monkeypatch.setattr(
+            sandbox,
+            name,
+            lambda *args, _original=original, _name=name, **kwargs: (calls.append(_name), _original(*args, **kwargs))[
+                1
+            ],
+        )
     app = session()
     app.switch_page("app_pages/data.py").run()
     files = [(name, (WORKED / name).read_bytes(), "text/csv") for name in ("documents.csv", "settlements.csv")]

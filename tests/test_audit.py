@@ -14,15 +14,15 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from kpi.metrics.aging import aged_balance
 from kpi.analysis.audit import AUTHOR_SETTING, CLIENT_SETTING, build_audit, report_identity
-from kpi.exports.audit import audit_file_name, audit_html, audit_pdf, audit_xlsx, chart_images, client_slug
 from kpi.analysis.explain import explain
+from kpi.exports.audit import audit_file_name, audit_html, audit_pdf, audit_xlsx, chart_images, client_slug
+from kpi.metrics.aging import aged_balance
+from kpi.metrics.report import AGING_KEYS, period_report
+from kpi.model.periods import Period
+from kpi.store.workspace import Workspace, ensure_demo_workspace
 from kpi.text.formatting import format_days, format_money, format_number, format_percent
 from kpi.text.i18n import translate
-from kpi.model.periods import Period
-from kpi.metrics.report import AGING_KEYS, period_report
-from kpi.store.workspace import Workspace, ensure_demo_workspace
 
 QUARTER = Period.quarter(2026, 3)
 
@@ -56,15 +56,26 @@ def _cents(value) -> Decimal:
 def test_one_sheet_per_section(workbook):
     # The demo ledger carries collection logs, hence the Recouvrement sheet.
     # Findings first: what the reader must act on, before the KPIs.
-    assert workbook.sheetnames == ["Couverture", "Constats", "Indicateurs", "Recouvrement", "Balance âgée",
-                                   "Top 20 échus", "Qualité des données", "Définitions"]
+    assert workbook.sheetnames == [
+        "Couverture",
+        "Constats",
+        "Indicateurs",
+        "Recouvrement",
+        "Balance âgée",
+        "Top 20 échus",
+        "Qualité des données",
+        "Définitions",
+    ]
     cover = {row[0]: row[1] for row in _rows(workbook["Couverture"]) if row[0]}
     assert cover["Client"] == "Démo SARL"
     assert cover["Période"] == "du 01/07/2026 au 30/09/2026 (92 jours)"
     assert cover["Imputation des avoirs"] == "Pièce à pièce, comme lettré"
     assert cover["Auteur"] == "Claire Martin"
     assert cover["Date du rapport"] == "05/10/2026"
-    assert cover["Sources des données"] == "documents.csv, echeanciers.csv, frais.csv, litiges.csv, relances.csv, settlements.csv"
+    assert (
+        cover["Sources des données"]
+        == "documents.csv, echeanciers.csv, frais.csv, litiges.csv, relances.csv, settlements.csv"
+    )
 
 
 def test_aged_balance_totals_read_back_match_the_report(demo, workbook):
@@ -73,15 +84,17 @@ def test_aged_balance_totals_read_back_match_the_report(demo, workbook):
     rows = _rows(workbook["Balance âgée"])
     header = rows[2]
     total = next(row for row in rows if row[1] == "Total")
-    customers = rows[3:rows.index(total)]
+    customers = rows[3 : rows.index(total)]
     labels = {"not_due": "Non échu", "over_120": ">\u00a0120\u00a0j"}
     for key in AGING_KEYS:
         column = header.index(labels.get(key, f"{key.replace('_', '–')}\u00a0j"))
         assert _cents(total[column]) == report.aging[key], key
         # the customer rows add up to the total row, to the cent
         assert sum(_cents(row[column]) for row in customers) == report.aging[key], key
-    assert (_cents(total[header.index("Avoirs non imputés")]) + _cents(total[header.index("Règlements non lettrés")])
-            == report.unapplied_credits)
+    assert (
+        _cents(total[header.index("Avoirs non imputés")]) + _cents(total[header.index("Règlements non lettrés")])
+        == report.unapplied_credits
+    )
     assert _cents(total[header.index("Total")]) == report.closing_ar
     assert len(customers) == len(aged_balance(ledger, QUARTER.end).rows)
 
@@ -95,7 +108,8 @@ def test_kpi_sheet_values_match_the_report(demo, workbook):
     assert rows["DSO"][5] == explain("dso", report).computation
     assert _plain(rows["DSO"][5]) == _plain(
         f"DSO = encours clients de clôture {format_money(report.closing_ar)} ÷ chiffre d'affaires de la période"
-        f" {format_money(report.sales)} × 92 jours = {format_days(report.dso)}")
+        f" {format_money(report.sales)} × 92 jours = {format_days(report.dso)}"
+    )
     assert _cents(rows["Encours clients de clôture"][1]) == report.closing_ar
     assert _cents(rows["Chiffre d'affaires TTC"][1]) == report.sales
     assert rows["Efficacité du recouvrement (CEI)"][1] == pytest.approx(report.cei)
@@ -121,7 +135,7 @@ def test_each_kpi_has_its_own_computation_once(demo, workbook):
     _, _, audit = demo
     computations = list(audit.headline()["computation"])
     assert len(computations) == len(set(computations)) == 21
-    rows = [row for row in _rows(workbook["Indicateurs"])[3:24]]
+    rows = list(_rows(workbook["Indicateurs"])[3:24])
     assert [row[5] for row in rows] == computations
 
 
@@ -147,13 +161,16 @@ def test_findings_carry_their_numbers(demo, workbook):
     # invoices more than 120 days past due at 30/09/2026, counted independently
     documents = aged_balance(ledger, QUARTER.end, by="document").rows
     old = documents[documents["over_120"] > 0]
-    assert f"{len(old)} factures échues depuis plus de 120 jours ({format_money(sum(old['over_120'], Decimal(0)))}" in text
+    assert (
+        f"{len(old)} factures échues depuis plus de 120 jours ({format_money(sum(old['over_120'], Decimal(0)))}" in text
+    )
     report = period_report(ledger, QUARTER)
     assert "Le DSO dépasse le meilleur DSO possible de 18 jours" in text  # ADD 66.11 − 47.96 = 18.15 days
     assert f"Retard moyen (ADD) : {format_days(report.add)}" in text
     assert f"{format_money(-report.unapplied_credits)} d'avoirs et d'encaissements non lettrés" in text
-    assert [f.severity for f in audit.findings] == sorted((f.severity for f in audit.findings),
-                                                         key=("alert", "warning", "info").index)
+    assert [f.severity for f in audit.findings] == sorted(
+        (f.severity for f in audit.findings), key=("alert", "warning", "info").index
+    )
 
 
 def test_findings_on_the_worked_example(worked_ledger):
@@ -211,9 +228,15 @@ def test_pdf_holds_the_kpi_values(demo, images):
     assert data.startswith(b"%PDF")
     text = _pdf_text(data)
     report = period_report(ledger, QUARTER)
-    for value in (format_money(report.closing_ar), format_money(report.sales), format_days(report.dso),
-                  format_days(report.bpdso), format_percent(report.cei), format_money(report.aging["over_120"]),
-                  format_money(audit.aged.totals["total"])):
+    for value in (
+        format_money(report.closing_ar),
+        format_money(report.sales),
+        format_days(report.dso),
+        format_days(report.bpdso),
+        format_percent(report.cei),
+        format_money(report.aging["over_120"]),
+        format_money(audit.aged.totals["total"]),
+    ):
         assert _plain(value) in text, value
     assert "Démo SARL" in text and "Audit du poste clients" in text
     assert "Annexe : définitions des indicateurs" in text
@@ -223,20 +246,61 @@ def test_pdf_holds_the_kpi_values(demo, images):
 # -- what a reader sees: no spec, no SQL file, no field name; one language; cover; file name -----------
 
 # Names a reader must never meet: the spec's, the SQL files', the canonical tables' and the importers' layouts.
-INTERNAL_NAMES = ("KPI-SPEC", "document_id", "due_date", "issue_date", "settled_amount", "customer_id", "customer_name",
-                  "settlement_id", "source_document_id", "canonical-", "payment_plans", "collection_costs",
-                  "closing_ar", "opening_ar", "unapplied_credits", "not_due", "over_120", "[S, E]", "AR(E)")
+INTERNAL_NAMES = (
+    "KPI-SPEC",
+    "document_id",
+    "due_date",
+    "issue_date",
+    "settled_amount",
+    "customer_id",
+    "customer_name",
+    "settlement_id",
+    "source_document_id",
+    "canonical-",
+    "payment_plans",
+    "collection_costs",
+    "closing_ar",
+    "opening_ar",
+    "unapplied_credits",
+    "not_due",
+    "over_120",
+    "[S, E]",
+    "AR(E)",
+)
 # Give-away words of the French catalogue that an English report must not hold (« Encours », the product, may).
-FRENCH_WORDS = ("Somme", "somme", "créances", "échu", "jours", "ventes", "encours", "Période", "période",
-                "Indicateur", "Constats", "Chiffre d'affaires", "Délai", "Taux", "Imputation", "Rapproché", "Pièce",
-                "Annexe", "Auteur", "Établi", "non lettré", "fois", "nombre")
+FRENCH_WORDS = (
+    "Somme",
+    "somme",
+    "créances",
+    "échu",
+    "jours",
+    "ventes",
+    "encours",
+    "Période",
+    "période",
+    "Indicateur",
+    "Constats",
+    "Chiffre d'affaires",
+    "Délai",
+    "Taux",
+    "Imputation",
+    "Rapproché",
+    "Pièce",
+    "Annexe",
+    "Auteur",
+    "Établi",
+    "non lettré",
+    "fois",
+    "nombre",
+)
 
 
 @pytest.fixture(scope="module")
 def pdf_texts(demo):
     _, ledger, audit = demo
-    english = build_audit(ledger, QUARTER, client="Démo SARL", author="Claire Martin", lang="en",
-                          generated_on=date(2026, 10, 5))
+    english = build_audit(
+        ledger, QUARTER, client="Démo SARL", author="Claire Martin", lang="en", generated_on=date(2026, 10, 5)
+    )
     return {"fr": _pdf_text(audit_pdf(audit, images={})), "en": _pdf_text(audit_pdf(english, images={}))}
 
 
@@ -266,13 +330,33 @@ def test_french_pdf_holds_no_english_unit(pdf_texts):
     assert "940 446,86 €" in text
 
 
-@pytest.mark.parametrize("lang, expected", [
-    ("fr", ["Audit du poste clients", "Client Démo SARL", "Période du 01/07/2026 au 30/09/2026 (92 jours)",
-            "Imputation des avoirs Pièce à pièce, comme lettré", "Auteur Claire Martin",
-            "Date du rapport 05/10/2026"]),
-    ("en", ["Accounts receivable audit", "Client Démo SARL", "Period 01/07/2026 to 30/09/2026 (92 days)",
-            "Credit matching Item by item, as matched", "Author Claire Martin", "Report date 05/10/2026"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            [
+                "Audit du poste clients",
+                "Client Démo SARL",
+                "Période du 01/07/2026 au 30/09/2026 (92 jours)",
+                "Imputation des avoirs Pièce à pièce, comme lettré",
+                "Auteur Claire Martin",
+                "Date du rapport 05/10/2026",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Accounts receivable audit",
+                "Client Démo SARL",
+                "Period 01/07/2026 to 30/09/2026 (92 days)",
+                "Credit matching Item by item, as matched",
+                "Author Claire Martin",
+                "Report date 05/10/2026",
+            ],
+        ),
+    ],
+)
 def test_cover_names_client_period_mode_author_and_date(pdf_texts, lang, expected):
     cover = re.sub(r"\s+", " ", pdf_texts[lang].split("\n" + ("Constats" if lang == "fr" else "Findings"), 1)[0])
     for line in expected:
@@ -301,7 +385,7 @@ def test_file_name_carries_client_and_period():
     assert audit_file_name("", Period.month(2026, 3), "html") == "audit-2026-03-01_2026-03-31.html"
     # a name from the data never makes a path, a hidden file or a command
     assert client_slug("../../etc/passwd") == "etc-passwd"
-    assert client_slug("=HYPERLINK(\"x\")") == "hyperlink-x"
+    assert client_slug('=HYPERLINK("x")') == "hyperlink-x"
     assert client_slug("株式会社") == ""
     long_name = "Garnier & Fils — Société Générale d'Électricité " * 3
     assert client_slug(long_name) == "garnier-fils-societe-generale-d-electric"
@@ -335,23 +419,51 @@ def test_cli_audit_writes_each_format(demo, tmp_path, capsys):
     workspace, ledger, _ = demo
     for suffix in ("xlsx", "html"):
         output = tmp_path / f"report.{suffix}"
-        assert main(["audit", str(workspace.path), "--from", "2026-07-01", "--to", "2026-09-30", "-o", str(output)]) == 0
+        assert (
+            main(["audit", str(workspace.path), "--from", "2026-07-01", "--to", "2026-09-30", "-o", str(output)]) == 0
+        )
         assert output.stat().st_size > 1000
     # Into a folder: the file is named for the client and the period; the same stem for every format.
     folder = tmp_path / "out"
     folder.mkdir()
     for report_format in ("html", "xlsx"):
-        assert main(["audit", str(workspace.path), "--from", "2026-07-01", "--to", "2026-09-30", "-o", str(folder),
-                     "--format", report_format, "--client", "Démo SARL", "--author", "Claire Martin"]) == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["audit-demo-sarl-2026-07-01_2026-09-30.html",
-                                                         "audit-demo-sarl-2026-07-01_2026-09-30.xlsx"]
+        assert (
+            main(
+                [
+                    "audit",
+                    str(workspace.path),
+                    "--from",
+                    "2026-07-01",
+                    "--to",
+                    "2026-09-30",
+                    "-o",
+                    str(folder),
+                    "--format",
+                    report_format,
+                    "--client",
+                    "Démo SARL",
+                    "--author",
+                    "Claire Martin",
+                ]
+            )
+            == 0
+        )
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "audit-demo-sarl-2026-07-01_2026-09-30.html",
+        "audit-demo-sarl-2026-07-01_2026-09-30.xlsx",
+    ]
     page = (folder / "audit-demo-sarl-2026-07-01_2026-09-30.html").read_text(encoding="utf-8")
     assert "<dd>Démo SARL</dd>" in page and "<dd>Claire Martin</dd>" in page
     capsys.readouterr()
     book = openpyxl.load_workbook(tmp_path / "report.xlsx", data_only=True)
     total = next(row for row in _rows(book["Balance âgée"]) if row[1] == "Total")
     assert _cents(total[-1]) == period_report(ledger, QUARTER).closing_ar
-    assert main(["audit", str(workspace.path), "--from", "2026-07-01", "--to", "2026-09-30", "-o", str(tmp_path / "r.doc")]) == 2
+    assert (
+        main(
+            ["audit", str(workspace.path), "--from", "2026-07-01", "--to", "2026-09-30", "-o", str(tmp_path / "r.doc")]
+        )
+        == 2
+    )
     assert "xlsx, html, pdf" in capsys.readouterr().err
 
 
@@ -359,8 +471,16 @@ def test_cli_audit_writes_each_format(demo, tmp_path, capsys):
 
 ACTIVITY = Path(__file__).parent / "data" / "activity"
 MARCH = Period.month(2026, 3)
-ACTIVITY_SHEETS = ["Couverture", "Constats", "Indicateurs", "Recouvrement", "Balance âgée", "Top 20 échus",
-                   "Qualité des données", "Définitions"]
+ACTIVITY_SHEETS = [
+    "Couverture",
+    "Constats",
+    "Indicateurs",
+    "Recouvrement",
+    "Balance âgée",
+    "Top 20 échus",
+    "Qualité des données",
+    "Définitions",
+]
 
 
 def _activity_audit(tmp_path, files, settings=None):
@@ -392,10 +512,16 @@ def test_activity_sheet_reads_back_the_hand_computed_kpis_with_their_formulas(ac
     # dispute rate (300 + 2 000) / 4 000 = 57,5 %; F6 open at 31/03 for 2 000; reminders 2 paid / 5 = 40 %;
     # (0,50 + 5,00 + 1,20 + 8,30) / 4 = 3,75 per reminder; installments 1 kept / 3; C4 owes 1 000 of its plan;
     # costs 350 + 2 000 = 2 350 / collected 4 700 = 0,5.
-    expected = {"Taux de litiges": pytest.approx(57.5), "Litiges en cours": 1, "Montant des litiges en cours": 2000.0,
-                "Taux de succès des relances": pytest.approx(40.0), "Coût moyen d'une relance": 3.75,
-                "Respect des échéanciers": pytest.approx(100 / 3), "Montant sous échéancier": 1000.0,
-                "Coût par euro recouvré": pytest.approx(0.5)}
+    expected = {
+        "Taux de litiges": pytest.approx(57.5),
+        "Litiges en cours": 1,
+        "Montant des litiges en cours": 2000.0,
+        "Taux de succès des relances": pytest.approx(40.0),
+        "Coût moyen d'une relance": 3.75,
+        "Respect des échéanciers": pytest.approx(100 / 3),
+        "Montant sous échéancier": 1000.0,
+        "Coût par euro recouvré": pytest.approx(0.5),
+    }
     assert {label: row[1] for label, row in kpis.items()} == expected
     assert kpis["Taux de litiges"][2] == "%" and kpis["Litiges en cours"][2] == "nombre"
     assert kpis["Coût par euro recouvré"][3] == translate("activity.cost_per_euro_collected.help")
@@ -429,11 +555,16 @@ def test_no_activity_log_means_no_activity_section(tmp_path):
 
 
 def test_a_partial_set_of_logs_says_which_are_missing_never_zero(tmp_path):
-    audit = _activity_audit(tmp_path, [ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv", ACTIVITY / "relances.csv"])
+    audit = _activity_audit(
+        tmp_path, [ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv", ACTIVITY / "relances.csv"]
+    )
     kpis, _ = _activity_sheet(audit)
     assert kpis["Taux de succès des relances"][1] == pytest.approx(40.0)
-    for label, log in (("Taux de litiges", "litiges"), ("Respect des échéanciers", "échéancier"),
-                       ("Coût par euro recouvré", "frais de recouvrement")):
+    for label, log in (
+        ("Taux de litiges", "litiges"),
+        ("Respect des échéanciers", "échéancier"),
+        ("Coût par euro recouvré", "frais de recouvrement"),
+    ):
         assert kpis[label][1] is None, label  # a blank cell, not 0
         assert kpis[label][4].startswith("—, aucun") and log in kpis[label][4], label
     page = audit_html(audit, images={})
@@ -444,13 +575,16 @@ def test_a_partial_set_of_logs_says_which_are_missing_never_zero(tmp_path):
 
 def test_costs_above_the_cash_are_a_finding(tmp_path, activity_audit):
     # No costs log, 5 000 a month in Settings: 5 000 / collected 4 700 = 1,06 > 1.
-    audit = _activity_audit(tmp_path, [ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"],
-                            {"monthly_collection_cost": "5000.00"})
+    audit = _activity_audit(
+        tmp_path, [ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"], {"monthly_collection_cost": "5000.00"}
+    )
     assert audit.has_activity
     finding = next(f for f in audit.findings if f.key == "cost_above_collected")
     assert finding.severity == "alert"
-    assert _plain(finding.text) == ("Le recouvrement coûte plus qu'il ne rapporte : 1,06 € dépensé par euro encaissé"
-                                    " (5 000,00 € de frais pour 4 700,00 € encaissés).")
+    assert _plain(finding.text) == (
+        "Le recouvrement coûte plus qu'il ne rapporte : 1,06 € dépensé par euro encaissé"
+        " (5 000,00 € de frais pour 4 700,00 € encaissés)."
+    )
     kpis, _ = _activity_sheet(audit)
     assert kpis["Coût par euro recouvré"][1] == pytest.approx(5000 / 4700)
     assert kpis["Taux de litiges"][1] is None

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 import kpi.sql.registry as registry
+from kpi.analysis.whatif import WHATIF_SQL
 from kpi.metrics.aging import DEFAULT_EDGES, bucket_keys
 from kpi.metrics.catalogue import catalogue, kpi
 from kpi.metrics.collection import HEADLINE_KEYS, NEEDS
-from kpi.text.i18n import catalog
 from kpi.metrics.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
-from kpi.analysis.whatif import WHATIF_SQL
-from kpi.sql.registry import ledger_macro_files, named_query, sql_files
 from kpi.metrics.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS
+from kpi.sql.registry import ledger_macro_files, named_query, sql_files
+from kpi.text.i18n import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 PRINTED = (*AMOUNT_KEYS, *AGING_KEYS, *RATIO_KEYS, *NEEDS)
@@ -26,18 +26,21 @@ def test_every_key_the_report_prints_is_declared_and_nothing_else():
     assert tuple(bucket_keys(DEFAULT_EDGES)) == AGING_KEYS
 
 
-@pytest.mark.parametrize(("key", "unit", "better", "source"), [
-    ("dso", "days", "lower", "dso"),
-    ("cei", "percent", "higher", "cei"),
-    ("ar_turnover", "ratio", "higher", "ar_turnover"),
-    ("closing_ar", "money", "neutral", "ar_position"),
-    ("closing_overdue_ar", "money", "lower", "ar_position"),
-    ("not_due", "money", "neutral", "ar_position"),
-    ("over_120", "money", "lower", "ar_position"),
-    ("avg_days_late", "days", "lower", "payment_delays"),
-    ("open_disputes_count", "count", "lower", "open_disputes"),
-    ("cost_per_euro_collected", "ratio", "lower", "cost_per_euro_collected"),
-])
+@pytest.mark.parametrize(
+    ("key", "unit", "better", "source"),
+    [
+        ("dso", "days", "lower", "dso"),
+        ("cei", "percent", "higher", "cei"),
+        ("ar_turnover", "ratio", "higher", "ar_turnover"),
+        ("closing_ar", "money", "neutral", "ar_position"),
+        ("closing_overdue_ar", "money", "lower", "ar_position"),
+        ("not_due", "money", "neutral", "ar_position"),
+        ("over_120", "money", "lower", "ar_position"),
+        ("avg_days_late", "days", "lower", "payment_delays"),
+        ("open_disputes_count", "count", "lower", "open_disputes"),
+        ("cost_per_euro_collected", "ratio", "lower", "cost_per_euro_collected"),
+    ],
+)
 def test_a_declaration_gives_the_unit_direction_and_file(key, unit, better, source):
     declared = kpi(key)
     assert (declared.unit, declared.better, declared.source) == (unit, better, source)
@@ -82,8 +85,11 @@ def test_the_cards_and_the_activity_headlines_are_catalogue_kpis():
 
 def test_every_sql_file_is_installed_or_used_by_name():
     """A `.sql` file nothing installs or names is dead code."""
-    sources = "\n".join(path.read_text(encoding="utf-8") for folder in ("kpi", "ui", "app_pages")
-                        for path in (ROOT / folder).rglob("*.py"))
+    sources = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("kpi", "ui", "app_pages")
+        for path in (ROOT / folder).rglob("*.py")
+    )
     sources += (ROOT / "app.py").read_text(encoding="utf-8")
     installed = {*ledger_macro_files(), *WHATIF_SQL}
     unused = [name for name in sorted(sql_files()) if name not in installed and f'"{name}"' not in sources]
@@ -105,7 +111,7 @@ def test_a_bad_or_repeated_declaration_is_refused(tmp_path, monkeypatch):
         (tmp_path / "a.sql").write_text("-- kpi: speed days lower\nSELECT 1;\n", encoding="utf-8")
         (tmp_path / "b.sql").write_text("-- kpi: speed days higher\nSELECT 1;\n", encoding="utf-8")
         catalogue.cache_clear()
-        with pytest.raises(ValueError, match="declared in a.sql already"):
+        with pytest.raises(ValueError, match=r"declared in a\.sql already"):
             catalogue()
         named_query.cache_clear()
         sql_files.cache_clear()

@@ -6,29 +6,29 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-
 from chart_specs import labels_of, layers, locale, rows
+
+from kpi.metrics.payment_history import payment_history
+from kpi.metrics.report import period_report
+from kpi.metrics.series import aging_history, monthly_series
+from kpi.model.filters import Filters
+from kpi.model.periods import Period
 from kpi.present.charts import (
     CHART_FURNITURE,
     MONTH_SELECTION,
     aging_bar_chart,
+    aging_history_chart,
     bar_label_places,
     bar_value_domain,
-    label_width,
-    legend_columns,
-    aging_history_chart,
     bucket_colours,
     kpi_trend_chart,
+    label_width,
+    legend_columns,
     payment_delay_chart,
     reminder_funnel_chart,
     sales_collections_chart,
     selected_month,
 )
-from kpi.model.filters import Filters
-from kpi.metrics.payment_history import payment_history
-from kpi.model.periods import Period
-from kpi.metrics.report import period_report
-from kpi.metrics.series import aging_history, monthly_series
 
 NBSP = "\u00a0"
 
@@ -53,7 +53,7 @@ def test_aging_bars_carry_french_amounts_in_their_tooltips(worked_ledger):
     assert by_bucket["Non échu"]["amount"] == 5500.0
     assert by_bucket["Non échu"]["amount_text"] == f"5\u202f500,00{NBSP}€"
     assert by_bucket[f"31–60{NBSP}j"]["amount_text"] == f"750,00{NBSP}€"
-    assert [row["bucket"] for row in values][0] == "Non échu"
+    assert next(row["bucket"] for row in values) == "Non échu"
 
 
 def test_bucket_colours_go_from_green_to_red_and_reuse_the_last_beyond_six():
@@ -90,8 +90,15 @@ def test_aging_history_stacks_the_buckets_at_each_month_end(worked_ledger):
     values = _values(chart)
     march = {row["bucket_key"]: row["amount"] for row in values if row["month_key"] == "2026-03"}
     # The unapplied credits below zero: 5 500 + 800 + 750 − 550 = 6 500, March's closing AR.
-    assert march == {"not_due": 5500.0, "1_30": 800.0, "31_60": 750.0, "61_90": 0.0, "91_120": 0.0, "over_120": 0.0,
-                     "unapplied_credits": -550.0}
+    assert march == {
+        "not_due": 5500.0,
+        "1_30": 800.0,
+        "31_60": 750.0,
+        "61_90": 0.0,
+        "91_120": 0.0,
+        "over_120": 0.0,
+        "unapplied_credits": -550.0,
+    }
     assert MONTH_SELECTION in _params(chart)
 
 
@@ -116,21 +123,26 @@ def test_a_chart_accepts_a_frame_with_period_start_instead_of_month():
 
 def test_reminder_funnel_has_one_bar_per_step_in_escalation_order_with_the_share_that_paid():
     # The frame kpi.metrics.collection.reminder_funnel gives on tests/data/activity in March 2026 (test_collection.py).
-    funnel = pd.DataFrame({
-        "step": ["R1", "R2", "formal_notice", "agency_legal"],
-        "reminders": [2, 1, 1, 1],
-        "paid_reminders": [0, 1, 0, 1],
-        "paid_share": [0.0, 100.0, 0.0, 100.0],
-        "cost": [Decimal("1.70"), Decimal("5.00"), Decimal("8.30"), None],
-    })
+    funnel = pd.DataFrame(
+        {
+            "step": ["R1", "R2", "formal_notice", "agency_legal"],
+            "reminders": [2, 1, 1, 1],
+            "paid_reminders": [0, 1, 0, 1],
+            "paid_share": [0.0, 100.0, 0.0, 100.0],
+            "cost": [Decimal("1.70"), Decimal("5.00"), Decimal("8.30"), None],
+        }
+    )
     chart = reminder_funnel_chart(funnel, "fr")
     spec = chart.to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "bar", "text"]
     assert spec["layer"][0]["encoding"]["y"]["sort"] == ["R1", "R2", "Mise en demeure", "Agence / contentieux"]
     values = _values(chart)
     assert [(row["step"], row["reminders"], row["paid"], row["share_text"]) for row in values] == [
-        ("R1", 2.0, 0.0, f"0,0{NBSP}%"), ("R2", 1.0, 1.0, f"100,0{NBSP}%"),
-        ("Mise en demeure", 1.0, 0.0, f"0,0{NBSP}%"), ("Agence / contentieux", 1.0, 1.0, f"100,0{NBSP}%")]
+        ("R1", 2.0, 0.0, f"0,0{NBSP}%"),
+        ("R2", 1.0, 1.0, f"100,0{NBSP}%"),
+        ("Mise en demeure", 1.0, 0.0, f"0,0{NBSP}%"),
+        ("Agence / contentieux", 1.0, 1.0, f"100,0{NBSP}%"),
+    ]
     english = _values(reminder_funnel_chart(funnel, "en"))
     assert english[2]["step"] == "Formal notice" and english[1]["share_text"] == "100.0%"
 
@@ -138,14 +150,14 @@ def test_reminder_funnel_has_one_bar_per_step_in_escalation_order_with_the_share
 def test_reminder_funnel_on_the_example_and_an_undefined_share():
     from pathlib import Path
 
-    from kpi.metrics.collection import ActivitySettings, reminder_funnel
     from kpi.importers import read_files
+    from kpi.metrics.collection import ActivitySettings, reminder_funnel
     from kpi.store.ledger import Ledger
 
     activity = Path(__file__).parent / "data" / "activity"
     ledger = Ledger.in_memory(read_files(sorted(activity.glob("*.csv"))).ledger)
     funnel = reminder_funnel(ledger, Period.month(2026, 3), settings=ActivitySettings())
-    assert [row["step"] for row in _values(reminder_funnel_chart(funnel))][0] == "R1"
+    assert next(row["step"] for row in _values(reminder_funnel_chart(funnel))) == "R1"
     empty_share = funnel.assign(paid_share=[None] * len(funnel))
     assert {row["share_text"] for row in _values(reminder_funnel_chart(empty_share))} == {"—"}
 
@@ -167,7 +179,11 @@ def test_every_aged_bar_and_the_unapplied_credits_carry_their_amount(worked_ledg
     assert by_key["1_30"]["label_place"] == "outside" and by_key["1_30"]["label_anchor"] == 800.0
     credits = by_key["unapplied_credits"]
     assert (credits["amount"], credits["amount_text"], credits["label_place"], credits["label_anchor"]) == (
-        -550.0, f"-550,00{NBSP}€", "beside_zero", 0.0)
+        -550.0,
+        f"-550,00{NBSP}€",
+        "beside_zero",
+        0.0,
+    )
     assert by_key["61_90"]["amount_text"] == f"0,00{NBSP}€" and labels_of(spec, by_key["61_90"])
     assert layers(spec)[0]["encoding"]["x"]["scale"]["domain"] == [-550.0, 5500.0]
 
@@ -181,7 +197,7 @@ def test_aged_bar_labels_keep_room_when_credits_outweigh_the_buckets():
     assert bar_value_domain(amounts, places) == [-1000.0, pytest.approx(1000.0)]
     spec = aging_bar_chart({"not_due": Decimal("100"), "unapplied_credits": Decimal("-1000")}, "en").to_dict()
     credits = next(row for row in rows(spec) if row["bucket_key"] == "unapplied_credits")
-    (text, mark), = labels_of(spec, credits)
+    ((text, mark),) = labels_of(spec, credits)
     assert text == "-€1,000.00" and mark["align"] == "left"  # from the bar's left end, inwards
 
 
@@ -253,10 +269,13 @@ def test_charts_read_numbers_and_months_in_the_interface_language(worked_ledger)
 
 
 def test_reminder_funnel_writes_both_counts_and_the_share_on_every_step():
-    funnel = pd.DataFrame({"step": ["R1", "R2"], "reminders": [2, 1], "paid_reminders": [0, 1],
-                           "paid_share": [0.0, 100.0]})
+    funnel = pd.DataFrame(
+        {"step": ["R1", "R2"], "reminders": [2, 1], "paid_reminders": [0, 1], "paid_share": [0.0, 100.0]}
+    )
     spec = reminder_funnel_chart(funnel, "fr").to_dict()
     assert [[text for text, _ in labels_of(spec, row)] for row in rows(spec)] == [
-        [f"0 / 2 · 0,0{NBSP}%"], [f"1 / 1 · 100,0{NBSP}%"]]
+        [f"0 / 2 · 0,0{NBSP}%"],
+        [f"1 / 1 · 100,0{NBSP}%"],
+    ]
     # The axis runs on past the longest bar (2) so its label fits: (2 − 0) / 0,55.
     assert layers(spec)[0]["encoding"]["x"]["scale"]["domain"] == [0.0, pytest.approx(2 / 0.55)]

@@ -4,12 +4,12 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-
 from chart_specs import labels_of, layers, locale, rows
+
 from kpi.analysis.compare import ArBridge, compare_periods
+from kpi.model.periods import Period
 from kpi.present.compare_charts import bridge_chart, bridge_frame, change_table
 from kpi.text.formatting import Formatter
-from kpi.model.periods import Period
 
 NBSP = "\u00a0"
 FEBRUARY, MARCH = Period.month(2026, 2), Period.month(2026, 3)
@@ -82,8 +82,8 @@ def test_bridge_chart_is_one_waterfall_per_period(comparison):
 
 def test_styled_change_table_colours_changes_by_verdict(worked_ledger):
     from kpi.analysis.compare import compare_periods
-    from kpi.present.compare_charts import VERDICT_COLOURS, change_table, styled_change_table
     from kpi.model.periods import Period
+    from kpi.present.compare_charts import VERDICT_COLOURS, change_table, styled_change_table
 
     rows = change_table(compare_periods(worked_ledger, Period.month(2026, 2), Period.month(2026, 3)))
     titles = {"label": "KPI", "reference": "Février", "current": "Mars", "change": "Écart", "relative": "Écart %"}

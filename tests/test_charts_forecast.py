@@ -4,8 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-
 from chart_specs import labels_of, layers, locale, rows
+
 from kpi.metrics.forecast import Backtest, cash_forecast
 from kpi.present.forecast_charts import backtest_chart, backtest_frame, forecast_chart, forecast_frame
 
@@ -47,12 +47,17 @@ def test_every_forecast_week_carries_its_amount(worked_ledger):
 
 
 def test_backtest_bars_pair_forecast_and_collected_per_date():
-    history = pd.DataFrame({
-        "as_of": [date(2026, 1, 16)] * 2, "week": [1, 2],
-        "week_start": [date(2026, 1, 17), date(2026, 1, 24)], "week_end": [date(2026, 1, 23), date(2026, 1, 30)],
-        "forecast": [Decimal("100.00"), Decimal("50.00")], "actual": [Decimal("80.00"), Decimal("50.00")],
-        "actual_doubtful": [Decimal("0.00")] * 2,
-    })
+    history = pd.DataFrame(
+        {
+            "as_of": [date(2026, 1, 16)] * 2,
+            "week": [1, 2],
+            "week_start": [date(2026, 1, 17), date(2026, 1, 24)],
+            "week_end": [date(2026, 1, 23), date(2026, 1, 30)],
+            "forecast": [Decimal("100.00"), Decimal("50.00")],
+            "actual": [Decimal("80.00"), Decimal("50.00")],
+            "actual_doubtful": [Decimal("0.00")] * 2,
+        }
+    )
     frame = backtest_frame(Backtest(history), "fr")
     assert list(frame["series"]) == ["Prévu", "Encaissé"]
     assert list(frame["amount_text"]) == [f"150,00{NBSP}€", f"130,00{NBSP}€"]

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sample_files import WORKED_FILES
 
 from kpi.cli.main import build_parser, default_language, main
-
-from sample_files import WORKED_FILES
 
 FILES = [str(p) for p in WORKED_FILES]
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,8 +99,23 @@ def test_customer_filter_with_quotes_accents_ampersand_and_script(tmp_path):
         encoding="utf-8",
     )
     settlements.write_text("settlement_id,document_id,customer_id,date,amount,kind\n", encoding="utf-8")
-    report = json.loads(run("report", str(documents), str(settlements), "--from", "2026-03-01", "--to", "2026-03-31",
-                            "--customer", name, "--activity", "Négoce & Co", "--format", "json"))
+    report = json.loads(
+        run(
+            "report",
+            str(documents),
+            str(settlements),
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--customer",
+            name,
+            "--activity",
+            "Négoce & Co",
+            "--format",
+            "json",
+        )
+    )
     assert report["sales"] == 120.0 and report["closing_ar"] == 120.0
     table = run("aging", str(documents), str(settlements), "--as-of", "2026-04-15", "--customer", name)
     assert "<script>alert(1)</script>" in table and "120,00" in table
@@ -124,7 +138,10 @@ def test_credit_note_larger_than_the_invoices(tmp_path):
 
 
 def test_errors_are_messages(tmp_path, capsys):
-    assert main(["report", str(tmp_path / "missing.csv"), "--from", "2026-03-01", "--to", "2026-03-31"], io.StringIO()) == 2
+    assert (
+        main(["report", str(tmp_path / "missing.csv"), "--from", "2026-03-01", "--to", "2026-03-31"], io.StringIO())
+        == 2
+    )
     assert "missing.csv" in capsys.readouterr().err
     assert main(["report", str(tmp_path), "--from", "2026-03-01", "--to", "2026-03-31"], io.StringIO()) == 2
     assert "pas un espace de travail" in capsys.readouterr().err
@@ -139,21 +156,33 @@ BAD_AMOUNT = ROOT / "tests" / "data" / "bad" / "amount_letters" / "factures.csv"
 def test_import_refuses_a_bad_file_in_english_naming_file_row_and_column(tmp_path, capsys):
     assert main(["import", str(tmp_path / "ws"), str(BAD_AMOUNT), "--lang", "en"], io.StringIO()) == 2
     err = capsys.readouterr().err
-    assert err == ("Import refused:\nfactures.csv, row 3, column “Montant TTC”: unreadable amount — expected a number"
-                   " such as 1,234.56 (value: '12,5x')\n")
+    assert err == (
+        "Import refused:\nfactures.csv, row 3, column “Montant TTC”: unreadable amount — expected a number"
+        " such as 1,234.56 (value: '12,5x')\n"
+    )
     assert not (tmp_path / "ws").exists()
 
 
 def test_import_refuses_the_same_file_in_french(tmp_path, capsys):
     assert main(["import", str(tmp_path / "ws"), str(BAD_AMOUNT), "--lang", "fr"], io.StringIO()) == 2
-    assert capsys.readouterr().err == ("Import refusé :\nfactures.csv, ligne 3, colonne « Montant TTC » : montant"
-                                       " illisible — attendu un nombre comme 1 234,56 (valeur : '12,5x')\n")
+    assert capsys.readouterr().err == (
+        "Import refusé :\nfactures.csv, ligne 3, colonne « Montant TTC » : montant"
+        " illisible — attendu un nombre comme 1 234,56 (valeur : '12,5x')\n"
+    )
 
 
-@pytest.mark.parametrize(("environment", "expected"), [
-    ({"LANG": "en_GB.UTF-8"}, "en"), ({"LANG": "fr_FR.UTF-8"}, "fr"), ({"LANG": "C.UTF-8"}, "fr"), ({}, "fr"),
-    ({"LC_ALL": "en_US.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"), ({"LC_MESSAGES": "fr_FR", "LANG": "en_US"}, "fr"),
-    ({"LC_ALL": "", "LC_MESSAGES": "en_IE", "LANG": "fr_FR"}, "en")])
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "C.UTF-8"}, "fr"),
+        ({}, "fr"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LC_MESSAGES": "fr_FR", "LANG": "en_US"}, "fr"),
+        ({"LC_ALL": "", "LC_MESSAGES": "en_IE", "LANG": "fr_FR"}, "en"),
+    ],
+)
 def test_the_default_language_comes_from_the_locale(environment, expected):
     assert default_language(environment) == expected
 
@@ -168,16 +197,32 @@ def test_without_lang_the_locale_decides_and_lang_overrides_it(tmp_path, capsys,
 
 def test_every_command_takes_lang():
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(commands.choices) >= {"report", "aging", "series", "import", "inspect", "demo", "whatif", "forecast",
-                                     "audit"}
+    assert set(commands.choices) >= {
+        "report",
+        "aging",
+        "series",
+        "import",
+        "inspect",
+        "demo",
+        "whatif",
+        "forecast",
+        "audit",
+    }
     for name, command in commands.choices.items():
         assert "--lang" in command._option_string_actions, name
 
 
 def test_errors_and_the_import_report_follow_lang(tmp_path, capsys):
-    assert main(["report", str(tmp_path / "missing.csv"), "--from", "2026-03-01", "--to", "2026-03-31",
-                 "--lang", "en"], io.StringIO()) == 2
-    assert capsys.readouterr().err == f"error: file not found: {tmp_path / 'missing.csv'}; check the path and the name\n"
+    assert (
+        main(
+            ["report", str(tmp_path / "missing.csv"), "--from", "2026-03-01", "--to", "2026-03-31", "--lang", "en"],
+            io.StringIO(),
+        )
+        == 2
+    )
+    assert (
+        capsys.readouterr().err == f"error: file not found: {tmp_path / 'missing.csv'}; check the path and the name\n"
+    )
     assert main(["report", *FILES, "--from", "2026-03-31", "--to", "2026-03-01", "--lang", "en"], io.StringIO()) == 2
     assert capsys.readouterr().err == "error: the period ends (--to 2026-03-01) before it starts (--from 2026-03-31)\n"
     out = io.StringIO()

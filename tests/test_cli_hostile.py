@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sample_files import MATCHING_FILES, WORKED_FILES
 
 import kpi.cli.main
 import kpi.store.workspace
 from kpi.cli.main import BUG, main
 from kpi.store.workspace import DATABASE_NAME, Workspace
-
-from sample_files import MATCHING_FILES, WORKED_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 MARCH = ("--from", "2026-03-01", "--to", "2026-03-31")
@@ -34,15 +33,16 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 def refused(capsys, *argv) -> str:
-    status, out, err = run(capsys, *argv)
+    status, _out, err = run(capsys, *argv)
     assert status == 2 and "Traceback" not in err, err
     return err
 
 
 def in_a_process(*argv, code: str | None = None) -> subprocess.CompletedProcess:
     command = [sys.executable, "-c", code, *map(str, argv)] if code else [sys.executable, "-m", "kpi", *map(str, argv)]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
 
 
 @pytest.fixture
@@ -51,7 +51,9 @@ def hostile_files(tmp_path) -> list[Path]:
     documents.write_text(
         "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
         f'F1,C1,"{HOSTILE}",Services,2026-03-01,2026-03-31,120.00\n'
-        "F2,C2,Sage,Services,2026-03-01,2026-03-31,80.00\n", encoding="utf-8")
+        "F2,C2,Sage,Services,2026-03-01,2026-03-31,80.00\n",
+        encoding="utf-8",
+    )
     settlements = tmp_path / "settlements.csv"
     settlements.write_text("settlement_id,document_id,customer_id,date,amount,kind\n", encoding="utf-8")
     return [documents, settlements]
@@ -72,13 +74,15 @@ def test_a_name_with_ansi_escapes_is_printed_escaped_in_every_table(capsys, host
     assert "ACME[2J[31mRouge2J\\u202eEvil" in table and "120,00" in table
     lines = table.splitlines()
     assert len({len(line) for line in lines[1:]}) == 1  # escaped before the columns are aligned
-    for argv in (("aging", *hostile_files, "--as-of", "2026-04-15", "--by", "document"),
-                 ("aging", *hostile_files, "--as-of", "2026-04-15", "--format", "csv"),
-                 ("inspect", *hostile_files),
-                 ("import", tmp_path / "ws", *hostile_files),
-                 ("report", tmp_path / "ws", *MARCH),
-                 ("forecast", tmp_path / "ws", "--as-of", "2026-03-31"),
-                 ("series", tmp_path / "ws", *MARCH)):
+    for argv in (
+        ("aging", *hostile_files, "--as-of", "2026-04-15", "--by", "document"),
+        ("aging", *hostile_files, "--as-of", "2026-04-15", "--format", "csv"),
+        ("inspect", *hostile_files),
+        ("import", tmp_path / "ws", *hostile_files),
+        ("report", tmp_path / "ws", *MARCH),
+        ("forecast", tmp_path / "ws", "--as-of", "2026-03-31"),
+        ("series", tmp_path / "ws", *MARCH),
+    ):
         status, out, err = run(capsys, *argv)
         assert status == 0, err
         assert_no_raw_controls(out + err)
@@ -102,7 +106,9 @@ def test_a_file_name_with_escapes_is_escaped_in_the_error(capsys, tmp_path):
 
 def test_a_scenario_name_with_escapes_is_escaped(capsys, tmp_path):
     scenario = tmp_path / "scenario.json"
-    scenario.write_text(json.dumps({"name": HOSTILE, "changes": [{"kind": "faster_payment", "days": 5}]}), encoding="utf-8")
+    scenario.write_text(
+        json.dumps({"name": HOSTILE, "changes": [{"kind": "faster_payment", "days": 5}]}), encoding="utf-8"
+    )
     status, out, err = run(capsys, "whatif", *WORKED_FILES, *MARCH, "--scenario", scenario)
     assert status == 0, err
     assert_no_raw_controls(out)
@@ -132,11 +138,14 @@ def test_a_file_named_like_an_option_is_read_after_double_dash_or_as_dot_slash(c
     assert status == 0 and "Déjà importé" in out
 
 
-@pytest.mark.parametrize("argv", [
-    ("report", "-rf.csv", *MARCH),
-    ("import", "client", "-rf.csv"),
-    ("aging", "-o.csv", "--as-of", "2026-03-31"),  # -o would take ".csv" as its value
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("report", "-rf.csv", *MARCH),
+        ("import", "client", "-rf.csv"),
+        ("aging", "-o.csv", "--as-of", "2026-03-31"),  # -o would take ".csv" as its value
+    ],
+)
 def test_argparse_failing_on_such_a_name_gives_the_way_out(capsys, dashed, argv):
     with pytest.raises(SystemExit) as stop:
         main(list(argv), io.StringIO())
@@ -171,8 +180,11 @@ def test_a_damaged_workspace(capsys, tmp_path):
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(WORKED_FILES)
     workspace.database.write_bytes(workspace.database.read_bytes()[:5000])
-    for argv in (("report", workspace.path, *MARCH), ("import", workspace.path, *MATCHING_FILES),
-                 ("aging", workspace.path, "--as-of", "2026-03-31")):
+    for argv in (
+        ("report", workspace.path, *MARCH),
+        ("import", workspace.path, *MATCHING_FILES),
+        ("aging", workspace.path, "--as-of", "2026-03-31"),
+    ):
         err = refused(capsys, *argv)
         assert str(workspace.database) in err and "endommagé" in err and "en cours d'écriture" not in err
 
@@ -181,8 +193,13 @@ def test_a_read_only_workspace_reports_but_does_not_import(capsys, tmp_path, mon
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(WORKED_FILES)
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if mode & os.W_OK and Path(path) == workspace.path
-                        else real_access(path, mode, *a, **k))
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda path, mode, *a, **k: (
+            False if mode & os.W_OK and Path(path) == workspace.path else real_access(path, mode, *a, **k)
+        ),
+    )
     err = refused(capsys, "import", workspace.path, *MATCHING_FILES)
     assert "lecture seule" in err and str(workspace.path) in err
     status, out, err = run(capsys, "report", workspace.path, *MARCH, "--format", "json")
@@ -193,9 +210,17 @@ def test_a_busy_workspace(capsys, tmp_path, monkeypatch):
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(WORKED_FILES)
     monkeypatch.setattr(kpi.store.workspace, "LOCK_RETRIES", 2)
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]);"
-                               " print('held', flush=True); sys.stdin.read()", str(workspace.database)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()",
+            str(workspace.database),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         for argv in (("report", workspace.path, *MARCH), ("import", workspace.path, *MATCHING_FILES)):
@@ -213,12 +238,15 @@ def test_a_refused_first_import_leaves_no_workspace(capsys, tmp_path):
     assert "factures.csv" in err and not (tmp_path / "home").exists()
 
 
-@pytest.mark.parametrize(("argv", "said"), [
-    (("aging", *WORKED_FILES, "--as-of", "2026-03-31", "--format", "xlsx"), "-o BALANCE.xlsx"),
-    (("audit", *WORKED_FILES, *MARCH, "-o", "rapport.docx"), "rapport.docx"),
-    (("report", *WORKED_FILES, "--from", "2026-03-31", "--to", "2026-03-01"), "avant de commencer"),
-    (("whatif", *WORKED_FILES, *MARCH, "--scenario", "absent.json"), "absent.json"),
-])
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (("aging", *WORKED_FILES, "--as-of", "2026-03-31", "--format", "xlsx"), "-o BALANCE.xlsx"),
+        (("audit", *WORKED_FILES, *MARCH, "-o", "rapport.docx"), "rapport.docx"),
+        (("report", *WORKED_FILES, "--from", "2026-03-31", "--to", "2026-03-01"), "avant de commencer"),
+        (("whatif", *WORKED_FILES, *MARCH, "--scenario", "absent.json"), "absent.json"),
+    ],
+)
 def test_options_that_cannot_work_are_said(capsys, argv, said):
     assert said in refused(capsys, *argv)
 
@@ -236,12 +264,15 @@ def test_an_unreadable_scenario_names_it(capsys, tmp_path):
     assert "scénario.json" in err and "illisible" in err
 
 
-@pytest.mark.parametrize("argv", [
-    ("report", *WORKED_FILES, *MARCH, "--layout", "tableur"),
-    ("report", *WORKED_FILES, *MARCH, "--terms", "quarante"),
-    ("report", *WORKED_FILES, *MARCH, "--encoding", "klingon"),
-    ("demo", "out", "--invoices", "-5"),
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("report", *WORKED_FILES, *MARCH, "--layout", "tableur"),
+        ("report", *WORKED_FILES, *MARCH, "--terms", "quarante"),
+        ("report", *WORKED_FILES, *MARCH, "--encoding", "klingon"),
+        ("demo", "out", "--invoices", "-5"),
+    ],
+)
 def test_bad_option_values_are_refused_by_the_parser(capsys, argv):
     with pytest.raises(SystemExit) as stop:
         main([str(a) for a in argv], io.StringIO())
@@ -271,10 +302,12 @@ def test_a_bug_says_so_in_one_line_then_keeps_its_traceback(capsys, monkeypatch)
     with pytest.raises(RuntimeError, match="a genuine bug"):
         main(["report", *map(str, WORKED_FILES), *MARCH], io.StringIO())
     assert BUG in capsys.readouterr().err
-    code = ("import sys, kpi.cli.main\n"
-            "def broken(args, out):\n    raise RuntimeError('a genuine bug')\n"
-            "kpi.cli.main.COMMANDS['report'] = broken\n"
-            "sys.exit(kpi.cli.main.main(sys.argv[1:]))")
+    code = (
+        "import sys, kpi.cli.main\n"
+        "def broken(args, out):\n    raise RuntimeError('a genuine bug')\n"
+        "kpi.cli.main.COMMANDS['report'] = broken\n"
+        "sys.exit(kpi.cli.main.main(sys.argv[1:]))"
+    )
     result = in_a_process("report", *WORKED_FILES, *MARCH, code=code)
     assert result.returncode == 1
     assert result.stderr.index(BUG) < result.stderr.index("Traceback") < result.stderr.index("a genuine bug")
@@ -283,9 +316,11 @@ def test_a_bug_says_so_in_one_line_then_keeps_its_traceback(capsys, monkeypatch)
 def test_in_a_real_process_messages_come_without_traceback(tmp_path):
     (tmp_path / "ws").mkdir()
     (tmp_path / "ws" / DATABASE_NAME).write_bytes(os.urandom(20_000))
-    for argv, said in ((("report", tmp_path / "absent.csv", *MARCH), "absent.csv"),
-                       (("report", tmp_path / "ws", *MARCH), "endommagé"),
-                       (("import", tmp_path / "ws", *WORKED_FILES), "endommagé")):
+    for argv, said in (
+        (("report", tmp_path / "absent.csv", *MARCH), "absent.csv"),
+        (("report", tmp_path / "ws", *MARCH), "endommagé"),
+        (("import", tmp_path / "ws", *WORKED_FILES), "endommagé"),
+    ):
         result = in_a_process(*argv)
         assert result.returncode == 2 and "Traceback" not in result.stderr and said in result.stderr, result.stderr
 

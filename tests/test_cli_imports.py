@@ -17,8 +17,19 @@ from kpi.store.workspace import Workspace
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"
 # The frame library, the charts, the app, the document renderers, and the importers that load pandas.
-UNUSED = ("pandas", "altair", "vl_convert", "streamlit", "reportlab", "weasyprint", "jinja2", "openpyxl",
-          "xlsxwriter", "python_calamine", "kpi.importers")
+UNUSED = (
+    "pandas",
+    "altair",
+    "vl_convert",
+    "streamlit",
+    "reportlab",
+    "weasyprint",
+    "jinja2",
+    "openpyxl",
+    "xlsxwriter",
+    "python_calamine",
+    "kpi.importers",
+)
 # Runs one command in a fresh interpreter, then says which of UNUSED it loaded.
 CHECK = """
 import io, json, sys
@@ -48,8 +59,13 @@ def demo_workspace(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_command_on_a_workspace_loads_no_frame_library_nor_renderer(demo_workspace, command):
     name, *options = COMMANDS[command]
-    run = subprocess.run([sys.executable, "-c", CHECK, json.dumps(UNUSED), name, str(demo_workspace), *options],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    run = subprocess.run(
+        [sys.executable, "-c", CHECK, json.dumps(UNUSED), name, str(demo_workspace), *options],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.splitlines()[-1]) == {"status": 0, "loaded": []}

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi.importers import read_files
 from kpi.metrics.collection import (
     MONTHLY_COST_SETTING,
     ActivitySettings,
@@ -44,11 +45,10 @@ from kpi.metrics.collection import (
     write_offs_by_activity,
     write_offs_by_customer,
 )
-from kpi.model.filters import Filters
-from kpi.importers import read_files
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
 from kpi.metrics.report import period_report
+from kpi.model.filters import Filters
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 from kpi.store.workspace import Workspace
 
 ACTIVITY = Path(__file__).parent / "data" / "activity"
@@ -68,8 +68,11 @@ def march(ledger):
 
 def test_the_example_has_the_flows_the_arithmetic_starts_from(ledger):
     report = period_report(ledger, MARCH)
-    assert (report.sales, report.collected, report.written_off) == (Decimal("4000.00"), Decimal("4700.00"),
-                                                                    Decimal("100.00"))
+    assert (report.sales, report.collected, report.written_off) == (
+        Decimal("4000.00"),
+        Decimal("4700.00"),
+        Decimal("100.00"),
+    )
 
 
 def test_dispute_kpis(march):
@@ -102,16 +105,19 @@ def test_escalation_funnel(ledger):
     funnel = reminder_funnel(ledger, MARCH, settings=ActivitySettings())
     rows = [(r.step, r.reminders, r.paid_reminders, r.paid_share) for r in funnel.itertuples()]
     # The R3 sent as a « mise en demeure » is the formal-notice step; the agency the last step.
-    assert rows == [("R1", 2, 0, 0.0), ("R2", 1, 1, 100.0), ("formal_notice", 1, 0, 0.0),
-                    ("agency_legal", 1, 1, 100.0)]
+    assert rows == [("R1", 2, 0, 0.0), ("R2", 1, 1, 100.0), ("formal_notice", 1, 0, 0.0), ("agency_legal", 1, 1, 100.0)]
 
 
 def test_reminders_by_channel_carry_their_escalation_step(ledger):
     """The step names a stage in any language (« Lettre de mise en demeure » sent as R3 is the formal notice)."""
     rows = [(r.channel, r.stage, r.step, r.reminders) for r in reminders_by_channel(ledger, MARCH).itertuples()]
-    assert sorted(rows) == [("agency", "", "agency_legal", 1), ("email", "R1", "R1", 1),
-                            ("formal_notice", "R3", "formal_notice", 1), ("letter", "R1", "R1", 1),
-                            ("phone", "R2", "R2", 1)]
+    assert sorted(rows) == [
+        ("agency", "", "agency_legal", 1),
+        ("email", "R1", "R1", 1),
+        ("formal_notice", "R3", "formal_notice", 1),
+        ("letter", "R1", "R1", 1),
+        ("phone", "R2", "R2", 1),
+    ]
 
 
 def test_payment_plan_compliance_and_amount(march, ledger):
@@ -141,15 +147,24 @@ def test_cost_per_euro_collected(march):
 def test_collection_rate_per_bucket_of_the_opening_balance(ledger, march):
     # Aged balance at 28/02: not due F3 600; 1_30 F1 1 000 (14 days late); 31_60 F2 2 000 (59 days);
     # 61_90 F8 1 000 (89 days); 91_120 F7 2 000 (120 days). Collected in March of each: 0, 1 000, 500, 1 000, 1 000.
-    assert march.collection_rate_by_bucket == {"not_due": 0.0, "1_30": 100.0, "31_60": 25.0, "61_90": 100.0,
-                                               "91_120": 50.0, "over_120": None}
+    assert march.collection_rate_by_bucket == {
+        "not_due": 0.0,
+        "1_30": 100.0,
+        "31_60": 25.0,
+        "61_90": 100.0,
+        "91_120": 50.0,
+        "over_120": None,
+    }
     frame = bucket_collection(ledger, MARCH)
-    assert frame["opening_amount"].tolist() == [Decimal(v) for v in ("600.00", "1000.00", "2000.00", "1000.00",
-                                                                     "2000.00", "0.00")]
+    assert frame["opening_amount"].tolist() == [
+        Decimal(v) for v in ("600.00", "1000.00", "2000.00", "1000.00", "2000.00", "0.00")
+    ]
 
 
 @pytest.mark.parametrize("matching", ["matched", "oldest"])
-def test_the_report_reads_the_bucket_collection_with_its_kpis_and_finds_what_the_query_of_its_own_finds(ledger, matching):
+def test_the_report_reads_the_bucket_collection_with_its_kpis_and_finds_what_the_query_of_its_own_finds(
+    ledger, matching
+):
     """period_report takes the rates from period_kpis's open items; the Recouvrement page queries them apart."""
     filters = Filters(matching=matching)
     alone = activity_report(ledger, MARCH, filters, ActivitySettings()).collection_rate_by_bucket
@@ -160,9 +175,12 @@ def test_the_report_reads_the_bucket_collection_with_its_kpis_and_finds_what_the
 
 def test_write_off_analysis(ledger):
     by_customer = write_offs_by_customer(ledger, MARCH)
-    assert by_customer[["customer_id", "activity", "written_off"]].values.tolist() == [["C2", "Services",
-                                                                                        Decimal("100.00")]]
-    by_activity = {r.activity: (r.written_off, r.bad_debt_rate) for r in write_offs_by_activity(ledger, MARCH).itertuples()}
+    assert by_customer[["customer_id", "activity", "written_off"]].values.tolist() == [
+        ["C2", "Services", Decimal("100.00")]
+    ]
+    by_activity = {
+        r.activity: (r.written_off, r.bad_debt_rate) for r in write_offs_by_activity(ledger, MARCH).itertuples()
+    }
     # Services: 100 / (1 200 + 800) × 100 = 5 %; Produits: 0 / 2 000 = 0 %.
     assert by_activity == {"Services": (Decimal("100.00"), 5.0), "Produits": (Decimal("0.00"), 0.0)}
 
@@ -180,10 +198,20 @@ def test_filters_follow_the_documents_and_drop_customer_level_rows_under_an_acti
 
 def test_json_activity_object_has_the_issue_keys(ledger):
     activity = period_report(ledger, MARCH).to_json_dict()["activity"]
-    assert list(activity) == ["dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount",
-                              "avg_dispute_resolution_days", "reminders_count", "reminder_success_rate",
-                              "cost_per_reminder", "plan_compliance_rate", "amount_in_plans",
-                              "cost_per_euro_collected", "collection_rate_by_bucket"]
+    assert list(activity) == [
+        "dispute_rate",
+        "disputed_amount",
+        "open_disputes_count",
+        "open_disputes_amount",
+        "avg_dispute_resolution_days",
+        "reminders_count",
+        "reminder_success_rate",
+        "cost_per_reminder",
+        "plan_compliance_rate",
+        "amount_in_plans",
+        "cost_per_euro_collected",
+        "collection_rate_by_bucket",
+    ]
     assert activity["disputed_amount"] == 2300.0 and activity["amount_in_plans"] == 1000.0
     json.dumps(activity)  # plain JSON values
 
@@ -192,9 +220,19 @@ def test_absent_logs_give_null_not_zero():
     ledger = Ledger.in_memory(read_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"]).ledger)
     report = activity_report(ledger, MARCH)
     activity = period_report(ledger, MARCH).to_json_dict()["activity"]
-    for key in ("dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount",
-                "avg_dispute_resolution_days", "reminders_count", "reminder_success_rate", "cost_per_reminder",
-                "plan_compliance_rate", "amount_in_plans", "cost_per_euro_collected"):
+    for key in (
+        "dispute_rate",
+        "disputed_amount",
+        "open_disputes_count",
+        "open_disputes_amount",
+        "avg_dispute_resolution_days",
+        "reminders_count",
+        "reminder_success_rate",
+        "cost_per_reminder",
+        "plan_compliance_rate",
+        "amount_in_plans",
+        "cost_per_euro_collected",
+    ):
         assert activity[key] is None, key
         assert report.missing(key) is not None, key
     assert report.missing("reminders_count") == "reminders"
@@ -267,7 +305,8 @@ def test_ibm_disputed_flags_give_the_dispute_rate_of_its_invoices():
     # A flagged invoice's dispute is resolved on its SettledDate: open at the end are those settled after it.
     end = max(issued)
     assert report.open_disputes_count == sum(
-        1 for r in rows if r["Disputed"] == "Yes" and datetime.strptime(r["SettledDate"], "%m/%d/%Y").date() > end)
+        1 for r in rows if r["Disputed"] == "Yes" and datetime.strptime(r["SettledDate"], "%m/%d/%Y").date() > end
+    )
 
 
 # -- the monthly collection cost of the Settings page, used when no costs log was imported -----------
@@ -291,17 +330,21 @@ def test_the_monthly_amount_stands_in_for_a_missing_costs_log(without_costs_log)
     assert period_report(without_costs_log, MARCH).activity.cost_per_euro_collected is None  # no setting stored
 
 
-@pytest.mark.parametrize(("start", "end", "costs", "collected"), [
-    # 1–15 March: 1 500 × 15 / 31 = 725,806… → 725,81; cash F8 500 (09/03) + F1 1 000 (10/03) + F7 600 (12/03)
-    # + F4 1 200 (15/03) = 3 300.
-    (date(2026, 3, 1), date(2026, 3, 15), "725.81", "3300"),
-    # 15 February–31 March: 1 500 × 14 / 28 + 1 500 = 2 250; cash 4 700 in March, none after 15/02 in February.
-    (date(2026, 2, 15), date(2026, 3, 31), "2250.00", "4700"),
-    # A quarter is three months: 4 500; cash January–March = F7 1 000 (05/02) + March's 4 700 = 5 700.
-    (date(2026, 1, 1), date(2026, 3, 31), "4500.00", "5700"),
-])
-def test_the_monthly_amount_is_spread_pro_rata_of_the_days_of_each_month(without_costs_log, start, end, costs,
-                                                                           collected):
+@pytest.mark.parametrize(
+    ("start", "end", "costs", "collected"),
+    [
+        # 1–15 March: 1 500 × 15 / 31 = 725,806… → 725,81; cash F8 500 (09/03) + F1 1 000 (10/03) + F7 600 (12/03)
+        # + F4 1 200 (15/03) = 3 300.
+        (date(2026, 3, 1), date(2026, 3, 15), "725.81", "3300"),
+        # 15 February–31 March: 1 500 × 14 / 28 + 1 500 = 2 250; cash 4 700 in March, none after 15/02 in February.
+        (date(2026, 2, 15), date(2026, 3, 31), "2250.00", "4700"),
+        # A quarter is three months: 4 500; cash January–March = F7 1 000 (05/02) + March's 4 700 = 5 700.
+        (date(2026, 1, 1), date(2026, 3, 31), "4500.00", "5700"),
+    ],
+)
+def test_the_monthly_amount_is_spread_pro_rata_of_the_days_of_each_month(
+    without_costs_log, start, end, costs, collected
+):
     report = activity_report(without_costs_log, Period(start, end), settings=MONTHLY)
     assert report.collection_costs == Decimal(costs)
     assert report.cost_per_euro_collected == pytest.approx(float(Decimal(costs) / Decimal(collected)))
@@ -324,8 +367,9 @@ def test_neither_log_nor_monthly_amount_gives_null_and_a_filter_still_nulls_the_
 
 def test_a_monthly_amount_above_the_cash_is_flagged(without_costs_log):
     # 5 000 / 4 700 = 1,06: more than one euro spent per euro collected.
-    report = activity_report(without_costs_log, MARCH,
-                             settings=ActivitySettings(monthly_collection_cost=Decimal("5000")))
+    report = activity_report(
+        without_costs_log, MARCH, settings=ActivitySettings(monthly_collection_cost=Decimal("5000"))
+    )
     assert report.cost_per_euro_collected == pytest.approx(5000 / 4700)
     assert report.cost_exceeds_collected
 
@@ -335,11 +379,24 @@ def test_a_zero_monthly_amount_is_a_real_zero(without_costs_log):
     assert report.cost_per_euro_collected == 0.0 and report.cost_source == "monthly_setting"
 
 
-@pytest.mark.parametrize(("typed", "amount"), [
-    ("1500", "1500.00"), ("1 500,5", "1500.50"), ("1\u202f500,50\u00a0€", "1500.50"), ("1,500.50", "1500.50"),
-    ("1.500,50", "1500.50"), ("0", "0.00"), ("", None), ("  ", None), ("-10", None), ("abc", None), (None, None),
-    ("NaN", None), ("Infinity", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1500", "1500.00"),
+        ("1 500,5", "1500.50"),
+        ("1\u202f500,50\u00a0€", "1500.50"),
+        ("1,500.50", "1500.50"),
+        ("1.500,50", "1500.50"),
+        ("0", "0.00"),
+        ("", None),
+        ("  ", None),
+        ("-10", None),
+        ("abc", None),
+        (None, None),
+        ("NaN", None),
+        ("Infinity", None),
+    ],
+)
 def test_monthly_amount_as_typed(typed, amount):
     assert parse_monthly_cost(typed) == (None if amount is None else Decimal(amount))
 

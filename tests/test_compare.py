@@ -6,12 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from ledgers import ledger_from_rows
 
 from kpi.analysis.compare import COMPARED_KEYS, ArBridge, compare_periods, preset_pair, same_period_last_year
-from kpi.store.ledger import Ledger
 from kpi.model.periods import Period
-
-from ledgers import ledger_from_rows
+from kpi.store.ledger import Ledger
 
 FEBRUARY = Period.month(2026, 2)
 MARCH = Period.month(2026, 3)
@@ -67,20 +66,39 @@ def test_bridges_add_up_on_the_worked_example(february_vs_march):
     # March: 6 250 + 6 100 − 5 450 − 400 = 6 500; each step starts where the previous ended
     steps = march.steps()
     assert [(s[0], s[1]) for s in steps] == [
-        ("opening_ar", Decimal("6250.00")), ("sales", Decimal("6100.00")), ("collected", Decimal("-5450.00")),
-        ("written_off", Decimal("-400.00")), ("other", Decimal("0.00")), ("closing_ar", Decimal("6500.00")),
+        ("opening_ar", Decimal("6250.00")),
+        ("sales", Decimal("6100.00")),
+        ("collected", Decimal("-5450.00")),
+        ("written_off", Decimal("-400.00")),
+        ("other", Decimal("0.00")),
+        ("closing_ar", Decimal("6500.00")),
     ]
-    assert [s[2] for s in steps[1:5]] == [Decimal("6250.00"), Decimal("12350.00"), Decimal("6900.00"), Decimal("6500.00")]
+    assert [s[2] for s in steps[1:5]] == [
+        Decimal("6250.00"),
+        Decimal("12350.00"),
+        Decimal("6900.00"),
+        Decimal("6500.00"),
+    ]
     assert march.other == 0
 
 
 def test_a_payment_dated_before_its_invoice_shows_in_the_bridge_as_other():
     # Paid on 5 March for an invoice issued on 10 March: over 1–9 March, 100 is collected,
     # but no AR existed to reduce, so the flows alone would give a closing AR of −100.
-    ledger = Ledger.in_memory(ledger_from_rows(
-        [{"document_id": "F1", "customer_id": "C1", "issue_date": date(2026, 3, 10), "amount": "100"}],
-        [{"settlement_id": "P1", "document_id": "F1", "customer_id": "C1", "date": date(2026, 3, 5), "amount": "100"}],
-    ))
+    ledger = Ledger.in_memory(
+        ledger_from_rows(
+            [{"document_id": "F1", "customer_id": "C1", "issue_date": date(2026, 3, 10), "amount": "100"}],
+            [
+                {
+                    "settlement_id": "P1",
+                    "document_id": "F1",
+                    "customer_id": "C1",
+                    "date": date(2026, 3, 5),
+                    "amount": "100",
+                }
+            ],
+        )
+    )
     _, bridge = compare_periods(ledger, Period.month(2026, 2), Period(date(2026, 3, 1), date(2026, 3, 9))).bridges
     assert (bridge.opening_ar, bridge.sales, bridge.collected, bridge.closing_ar) == (0, 0, Decimal("100.00"), 0)
     assert bridge.other == Decimal("100.00")
@@ -98,16 +116,24 @@ def test_presets():
     assert preset_pair("month_vs_previous_month", date(2026, 3, 31)) == (FEBRUARY, MARCH)
     # The data ends on 14/02/2026: the quarter so far against the same days a year earlier.
     assert preset_pair("quarter_vs_last_year", date(2026, 2, 14)) == (
-        Period(date(2025, 1, 1), date(2025, 2, 14)), Period(date(2026, 1, 1), date(2026, 2, 14)))
+        Period(date(2025, 1, 1), date(2025, 2, 14)),
+        Period(date(2026, 1, 1), date(2026, 2, 14)),
+    )
     assert preset_pair("quarter_vs_last_year", date(2026, 3, 31)) == (Period.quarter(2025, 1), Period.quarter(2026, 1))
     # The demo ends on 31/10/2026: January–October, not a year two months of which have no data.
     assert preset_pair("year_vs_previous_year", date(2026, 10, 31)) == (
-        Period(date(2025, 1, 1), date(2025, 10, 31)), Period(date(2026, 1, 1), date(2026, 10, 31)))
+        Period(date(2025, 1, 1), date(2025, 10, 31)),
+        Period(date(2026, 1, 1), date(2026, 10, 31)),
+    )
     assert preset_pair("month_vs_previous_month", date(2026, 3, 15)) == (
-        Period(date(2026, 2, 1), date(2026, 2, 15)), Period(date(2026, 3, 1), date(2026, 3, 15)))
+        Period(date(2026, 2, 1), date(2026, 2, 15)),
+        Period(date(2026, 3, 1), date(2026, 3, 15)),
+    )
     # February 2024 had 29 days: the same months a year earlier, not the same number of days
     assert same_period_last_year(Period.month(2025, 2)) == Period.month(2024, 2)
-    assert same_period_last_year(Period(date(2026, 3, 5), date(2026, 3, 20))) == Period(date(2025, 3, 5), date(2025, 3, 20))
+    assert same_period_last_year(Period(date(2026, 3, 5), date(2026, 3, 20))) == Period(
+        date(2025, 3, 5), date(2025, 3, 20)
+    )
     with pytest.raises(ValueError):
         preset_pair("week", date(2026, 1, 1))
 
@@ -116,7 +142,13 @@ def test_json_dict(february_vs_march):
     data = february_vs_march.to_json_dict()
     assert data["current"]["dso"] == pytest.approx(33.032786885245905)
     assert data["changes"]["sales"]["change"] == 4000.0
-    assert data["bridges"][1] == {"period": {"start": "2026-03-01", "end": "2026-03-31"}, "opening_ar": 6250.0,
-                                  "sales": 6100.0, "collected": -5450.0, "written_off": -400.0, "other": 0.0,
-                                  "closing_ar": 6500.0}
+    assert data["bridges"][1] == {
+        "period": {"start": "2026-03-01", "end": "2026-03-31"},
+        "opening_ar": 6250.0,
+        "sales": 6100.0,
+        "collected": -5450.0,
+        "written_off": -400.0,
+        "other": 0.0,
+        "closing_ar": 6500.0,
+    }
     assert isinstance(ArBridge.of(february_vs_march.current).other, Decimal)

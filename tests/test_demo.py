@@ -12,16 +12,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from kpi.metrics.aging import aged_balance
-from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
-from kpi.metrics.collection import NEEDS, ActivitySettings, activity_report
 from kpi.demo.files import _write_csv, write_demo
 from kpi.demo.ledger import ACTIVITIES, generate_chunks, generate_ledger
 from kpi.demo.logs import ACTIVITY_CSV_COLUMNS, generate_activity_logs
-from kpi.model.filters import Filters
 from kpi.importers import read_files
-from kpi.store.ledger import Ledger
+from kpi.metrics.aging import aged_balance
+from kpi.metrics.collection import NEEDS, ActivitySettings, activity_report
+from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.model.filters import Filters
 from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 from kpi.store.workspace import ensure_demo_workspace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,19 +148,28 @@ def test_same_seed_gives_identical_logs_and_another_seed_other_logs(demo, logs):
 def test_logs_have_the_headers_the_activity_importer_recognises():
     result = read_files(sorted(COMMITTED.glob("*.csv")))
     layouts = {file.file: file.layout for file in result.report.files}
-    assert layouts == {"documents.csv": "canonical-documents", "settlements.csv": "canonical-settlements",
-                       "litiges.csv": "disputes",
-                       "relances.csv": "reminders", "echeanciers.csv": "payment_plans",
-                       "frais.csv": "collection_costs"}
-    for name, log in (("litiges.csv", "disputes"), ("relances.csv", "reminders"),
-                      ("echeanciers.csv", "payment_plans"), ("frais.csv", "collection_costs")):
+    assert layouts == {
+        "documents.csv": "canonical-documents",
+        "settlements.csv": "canonical-settlements",
+        "litiges.csv": "disputes",
+        "relances.csv": "reminders",
+        "echeanciers.csv": "payment_plans",
+        "frais.csv": "collection_costs",
+    }
+    for name, log in (
+        ("litiges.csv", "disputes"),
+        ("relances.csv", "reminders"),
+        ("echeanciers.csv", "payment_plans"),
+        ("frais.csv", "collection_costs"),
+    ):
         rows = (COMMITTED / name).read_text(encoding="utf-8").count("\n") - 1
         assert getattr(result.ledger, log).num_rows == rows, name
 
 
 def test_logs_reference_documents_and_customers_of_the_demo(demo, logs):
-    documents = dict(zip(demo.documents.column("document_id").to_pylist(),
-                         demo.documents.column("customer_id").to_pylist()))
+    documents = dict(
+        zip(demo.documents.column("document_id").to_pylist(), demo.documents.column("customer_id").to_pylist())
+    )
     amounts = dict(zip(documents, demo.documents.column("amount").to_pylist()))
     disputes, reminders, plans = logs["litiges.csv"], logs["relances.csv"], logs["echeanciers.csv"]
     assert all(amounts[d] > 0 for d in _column(disputes, 0))  # invoices only, each known
@@ -190,23 +199,27 @@ def test_logs_look_like_a_collection_department(demo, logs):
 
 
 def test_reminders_stop_once_cash_and_credit_notes_clear_the_invoice(logs, sql):
-    cleared = dict(sql(
-        """select document_id, min(date) from (
+    cleared = dict(
+        sql(
+            """select document_id, min(date) from (
              select s.document_id, s.date, d.amount,
                     sum(s.amount) over (partition by s.document_id order by s.date) as running
              from settlements s join documents d using (document_id)) where running >= amount group by 1"""
-    ))
+        )
+    )
     credited = {row[0] for row in sql("select document_id from settlements where kind = 'credit'")}
     reminders = logs["relances.csv"]
     reminded = list(zip(_column(reminders, 2), _column(reminders, 0)))
     assert all(day < cleared[invoice] for invoice, day in reminded if invoice in cleared)
     assert len({invoice for invoice, _ in reminded if invoice in credited}) >= 5  # the rule is exercised
     # A formal notice or the agency is for what the customer still owes once its credit notes are applied.
-    owed = dict(sql(
-        """select d.document_id, d.amount - coalesce(sum(s.amount), 0) from documents d
+    owed = dict(
+        sql(
+            """select d.document_id, d.amount - coalesce(sum(s.amount), 0) from documents d
            left join settlements s on s.document_id = d.document_id and s.kind = 'credit'
            group by d.document_id, d.amount"""
-    ))
+        )
+    )
     minimum = {"Mise en demeure": 300, "Agence": 1000}
     stages = zip(_column(reminders, 2), _column(reminders, 4))
     assert all(owed[invoice] >= minimum.get(stage, 0) for invoice, stage in stages)
@@ -265,9 +278,7 @@ def test_every_settlement_belongs_to_an_existing_document_of_its_customer(sql):
 def test_a_credit_application_uses_a_credit_note_of_the_invoices_customer(sql):
     # What the canonical importer checks (KPI-SPEC §1): the source a credit note, the target an
     # invoice, both of the settlement's customer; no other kind names a source.
-    assert sql(
-        "select count(*) from settlements where (kind = 'credit') <> (source_document_id is not null)"
-    ) == [(0,)]
+    assert sql("select count(*) from settlements where (kind = 'credit') <> (source_document_id is not null)") == [(0,)]
     assert sql(
         """select count(*) from settlements s
            left join documents i on i.document_id = s.document_id
@@ -290,9 +301,9 @@ def test_settlements_are_dated_between_issue_and_end(sql):
 
 
 def test_amounts_have_the_expected_signs_and_ranges(sql):
-    assert sql(
-        "select count(*) from settlements where amount <= 0 or kind not in ('cash', 'writeoff', 'credit')"
-    ) == [(0,)]
+    assert sql("select count(*) from settlements where amount <= 0 or kind not in ('cash', 'writeoff', 'credit')") == [
+        (0,)
+    ]
     assert sql("select min(amount) >= 50, max(amount) <= 25000 from documents where amount > 0") == [(True, True)]
     assert sql("select count(*) from documents where amount = 0 or due_date < issue_date") == [(0,)]
 
@@ -390,8 +401,12 @@ def test_the_customer_of_issue_9_has_no_invoice_cancelled_by_a_credit_note_in_it
     credit_notes = {
         row[0] for row in sql(f"select document_id from documents where customer_id = '{customer}' and amount < 0")
     }
-    applied_to = dict(sql(f"select source_document_id, document_id from settlements "
-                          f"where kind = 'credit' and customer_id = '{customer}'"))
+    applied_to = dict(
+        sql(
+            f"select source_document_id, document_id from settlements "
+            f"where kind = 'credit' and customer_id = '{customer}'"
+        )
+    )
     assert len(credit_notes) >= 3 and set(applied_to) == credit_notes
     # In matched mode its aged balance held each invoice open by its credit note's amount, over
     # 120 days, and the credit note apart: now neither is open.

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from kpi.analysis.explain import EXPLAINED, explain
-from kpi.text.formatting import format_money
 from kpi.metrics.indicators import OVERVIEW_INDICATORS
-from kpi.model.periods import Period
 from kpi.metrics.report import AMOUNT_KEYS, RATIO_KEYS, period_report
+from kpi.model.periods import Period
+from kpi.text.formatting import format_money
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 EXPECTED = json.loads((Path(__file__).parent / "data" / "worked" / "expected-2026-03.json").read_text())
@@ -24,13 +24,16 @@ def march(worked_ledger):
 
 def test_dso_of_the_worked_example(march):
     text = explain("dso", march, "fr").computation
-    assert text == (f"DSO = encours clients de clôture 6{NNBSP}500,00{NBSP}€ ÷ chiffre d'affaires de la période"
-                    f" 6{NNBSP}100,00{NBSP}€ × 31 jours = 33,0{NBSP}j")
+    assert text == (
+        f"DSO = encours clients de clôture 6{NNBSP}500,00{NBSP}€ ÷ chiffre d'affaires de la période"
+        f" 6{NNBSP}100,00{NBSP}€ × 31 jours = 33,0{NBSP}j"
+    )
 
 
 def test_dso_in_english(march):
     assert explain("dso", march, "en").computation == (
-        f"DSO = closing receivables €6,500.00 ÷ the period's sales €6,100.00 × 31 days = 33.0{NBSP}d")
+        f"DSO = closing receivables €6,500.00 ÷ the period's sales €6,100.00 × 31 days = 33.0{NBSP}d"
+    )
 
 
 def test_cei_plugs_in_all_four_amounts(march):
@@ -53,7 +56,8 @@ def test_overdue_rate_uses_gross_ar(march):
 
 def test_closing_ar_is_gross_plus_unapplied_credits(march):
     assert explain("closing_ar", march, "en").computation == (
-        "Closing receivables = gross AR €7,050.00 + credit notes and unapplied cash (-€550.00) = €6,500.00")
+        "Closing receivables = gross AR €7,050.00 + credit notes and unapplied cash (-€550.00) = €6,500.00"
+    )
 
 
 def test_an_undefined_kpi_gets_the_formula_and_the_reason(worked_ledger):
@@ -81,15 +85,18 @@ def test_sales_split_into_invoices_and_credit_notes(march):
     # the worked example's March: invoices 6 100, no credit note issued in the month
     report = march
     text = explain("sales", report, "fr").computation
-    assert text == (f"Chiffre d'affaires TTC = factures {format_money(report.invoiced)} − avoirs"
-                    f" {format_money(report.invoiced - report.sales)} émis du 01/03/2026 au 31/03/2026"
-                    f" = {format_money(report.sales)}")
+    assert text == (
+        f"Chiffre d'affaires TTC = factures {format_money(report.invoiced)} − avoirs"
+        f" {format_money(report.invoiced - report.sales)} émis du 01/03/2026 au 31/03/2026"
+        f" = {format_money(report.sales)}"
+    )
     assert report.sales == Decimal(str(EXPECTED["sales"])).quantize(Decimal("0.01"))
 
 
 def test_opening_balance_is_dated_the_day_before(march):
     assert explain("opening_ar", march, "en").computation == (
-        "Opening receivables = receivables on 28/02/2026 = €6,250.00")
+        "Opening receivables = receivables on 28/02/2026 = €6,250.00"
+    )
 
 
 def test_no_spec_jargon_in_any_text(march):

@@ -10,10 +10,8 @@ from datetime import datetime
 import openpyxl
 import pypdf
 import pytest
-
 from hostile_names import (
     AS_OF,
-    NUMBER,
     DOCUMENTS_FILE,
     FORMULA_DDE,
     FORMULA_LINK,
@@ -22,6 +20,7 @@ from hostile_names import (
     LINK_URL,
     MARKUP,
     NO_FORMULA,
+    NUMBER,
     SETTLEMENTS_FILE,
     TagsAndText,
     assert_csv_inert,
@@ -32,15 +31,15 @@ from hostile_names import (
     hostile_ledger,
     write_hostile_files,
 )
-from kpi.metrics.aging import aged_balance
-from kpi.analysis.audit import build_audit
-from kpi.exports.audit import audit_html, audit_pdf, audit_xlsx
-from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
-from kpi.text.untrusted import markdown_text, spreadsheet_text
-from kpi.store.workspace import Workspace
 
+from kpi.analysis.audit import build_audit
+from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx, describe_filters
+from kpi.exports.audit import audit_html, audit_pdf, audit_xlsx
+from kpi.metrics.aging import aged_balance
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
+from kpi.store.workspace import Workspace
+from kpi.text.untrusted import markdown_text, spreadsheet_text
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +64,22 @@ def imported(tmp_path_factory):
 @pytest.fixture(scope="module")
 def audits(ledger, imported):
     period = Period.month(AS_OF.year, AS_OF.month)
-    return [build_audit(ledger, period, client=FORMULA_LINK, author=FORMULA_LINK),
-            build_audit(imported, period, client="@company", author="-author", lang="en")]
+    return [
+        build_audit(ledger, period, client=FORMULA_LINK, author=FORMULA_LINK),
+        build_audit(imported, period, client="@company", author="-author", lang="en"),
+    ]
 
 
 def _header(lang="fr"):
-    return ExportHeader(workspace=FORMULA_DDE, as_of=AS_OF, basis="due", edges=(30, 60, 90, 120),
-                        filters=describe_filters([FORMULA_LINK], [MARKUP], lang), lang=lang,
-                        generated=datetime(2026, 4, 2, 9, 30))
+    return ExportHeader(
+        workspace=FORMULA_DDE,
+        as_of=AS_OF,
+        basis="due",
+        edges=(30, 60, 90, 120),
+        filters=describe_filters([FORMULA_LINK], [MARKUP], lang),
+        lang=lang,
+        generated=datetime(2026, 4, 2, 9, 30),
+    )
 
 
 def test_the_helper_neutralises_text_only():
@@ -100,8 +107,8 @@ def test_aged_balance_workbook_keeps_amounts_as_numbers(balances):
     assert -300.0 in amounts and all(isinstance(a, (int, float)) for a in amounts)
 
 
-@pytest.mark.parametrize("by", (0, 1), ids=("by_customer", "by_document"))
-@pytest.mark.parametrize("dialect", ("fr", "en"))
+@pytest.mark.parametrize("by", [0, 1], ids=("by_customer", "by_document"))
+@pytest.mark.parametrize("dialect", ["fr", "en"])
 def test_aged_balance_csv_has_no_field_a_spreadsheet_would_evaluate(balances, by, dialect):
     rows = csv_rows(aged_balance_csv(balances[by], _header(dialect), dialect), ";" if dialect == "fr" else ",")
     assert_csv_inert(rows)
@@ -126,13 +133,18 @@ def test_audit_workbook_has_no_formula_from_names_or_file_names(audits):
         assert audit.client in texts and audit.author in texts  # the cover's client and author stay text
     texts = assert_no_formula_from_data(audit_xlsx(audits[1]), allowed=NO_FORMULA)
     assert DOCUMENTS_FILE in texts and SETTLEMENTS_FILE in texts  # the data-quality sheet
-    assert any(FORMULA_LINK == text for text in texts)  # aged balance and top overdue
+    assert any(text == FORMULA_LINK for text in texts)  # aged balance and top overdue
 
 
 def test_audit_workbook_writes_every_sheet_of_hostile_names(audits):
     workbook = openpyxl.load_workbook(io.BytesIO(audit_xlsx(audits[0])))
-    texts = {excel_text(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
-             if isinstance(cell.value, str)}
+    texts = {
+        excel_text(cell.value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    }
     for name in HOSTILE_NAMES:
         assert name in texts, name
 

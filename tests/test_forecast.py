@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from ledgers import ledger_from_rows
 
 from kpi.metrics.forecast import backtest, backtest_dates, cash_forecast, spread_amount, week_bounds
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
 from kpi.metrics.report import period_report
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 from kpi.store.workspace import ensure_demo_workspace
-
-from ledgers import ledger_from_rows
 
 D = Decimal
 AS_OF = date(2026, 3, 31)
@@ -29,7 +29,11 @@ def test_week_bounds_start_the_day_after():
 def test_spread_is_exact_to_the_cent():
     bounds = week_bounds(AS_OF, 2)  # 04-01..04-07, 04-08..04-14, then "later"
     # 100 € over 04-06..04-15 (10 days): 2 days in week 1, 7 in week 2, 1 later
-    assert spread_amount(D("100.00"), date(2026, 4, 6), date(2026, 4, 15), bounds) == [D("20.00"), D("70.00"), D("10.00")]
+    assert spread_amount(D("100.00"), date(2026, 4, 6), date(2026, 4, 15), bounds) == [
+        D("20.00"),
+        D("70.00"),
+        D("10.00"),
+    ]
     # 100 € over 3 days of one week and none elsewhere; 10 € over 3 weeks' days with rounding
     assert spread_amount(D("100.00"), date(2026, 4, 2), date(2026, 4, 4), bounds) == [D("100.00"), D("0"), D("0")]
     shares = spread_amount(D("10.00"), date(2026, 4, 7), date(2026, 4, 9), bounds)
@@ -65,16 +69,42 @@ def test_worked_example_forecast(worked_ledger):
 def test_doubtful_items_are_set_apart():
     # F-OLD is 150 days past due at D; F-NEW due in 20 days from a customer paying 10 days late.
     documents = [
-        {"document_id": "F-OLD", "customer_id": "C2", "issue_date": date(2025, 9, 1), "due_date": date(2025, 11, 1), "amount": "800"},
-        {"document_id": "F-NEW", "customer_id": "C1", "issue_date": date(2026, 3, 1), "due_date": date(2026, 4, 20), "amount": "500"},
+        {
+            "document_id": "F-OLD",
+            "customer_id": "C2",
+            "issue_date": date(2025, 9, 1),
+            "due_date": date(2025, 11, 1),
+            "amount": "800",
+        },
+        {
+            "document_id": "F-NEW",
+            "customer_id": "C1",
+            "issue_date": date(2026, 3, 1),
+            "due_date": date(2026, 4, 20),
+            "amount": "500",
+        },
     ]
     settlements = []
     for month in range(1, 7):
         issue = date(2025, month, 1)
-        documents.append({"document_id": f"H{month}", "customer_id": "C1", "issue_date": issue,
-                          "due_date": issue + timedelta(days=30), "amount": "100"})
-        settlements.append({"settlement_id": f"P{month}", "document_id": f"H{month}", "customer_id": "C1",
-                            "date": issue + timedelta(days=40), "amount": "100"})
+        documents.append(
+            {
+                "document_id": f"H{month}",
+                "customer_id": "C1",
+                "issue_date": issue,
+                "due_date": issue + timedelta(days=30),
+                "amount": "100",
+            }
+        )
+        settlements.append(
+            {
+                "settlement_id": f"P{month}",
+                "document_id": f"H{month}",
+                "customer_id": "C1",
+                "date": issue + timedelta(days=40),
+                "amount": "100",
+            }
+        )
     ledger = Ledger.in_memory(ledger_from_rows(documents, settlements))
     forecast = cash_forecast(ledger, AS_OF)
     assert forecast.doubtful == D("800.00")
@@ -103,7 +133,7 @@ def test_backtest_on_the_demo_ledger(demo_ledger):
     # the last settlement (two credit notes applied the day they are issued) is dated 2026-10-31:
     # the latest forecast date is 13 weeks before
     assert dates[-1] == date(2026, 10, 31) - timedelta(weeks=13) and len(dates) == 8
-    assert all((b - a).days == 28 for a, b in zip(dates, dates[1:]))
+    assert all((b - a).days == 28 for a, b in itertools.pairwise(dates))
     result = backtest(demo_ledger, dates[-2:])
     assert len(result.rows) == 26
     # The actuals, recomputed from the canonical tables: cash received within 13 weeks of D
@@ -112,8 +142,12 @@ def test_backtest_on_the_demo_ledger(demo_ledger):
     settlements = canonical.settlements.to_pandas()
     for as_of in dates[-2:]:
         expected_ids = set(cash_forecast(demo_ledger, as_of).items.query("category == 'expected'")["document_id"])
-        paid = settlements[(settlements["kind"] == "cash") & settlements["document_id"].isin(expected_ids)
-                           & (settlements["date"] > as_of) & (settlements["date"] <= as_of + timedelta(weeks=13))]
+        paid = settlements[
+            (settlements["kind"] == "cash")
+            & settlements["document_id"].isin(expected_ids)
+            & (settlements["date"] > as_of)
+            & (settlements["date"] <= as_of + timedelta(weeks=13))
+        ]
         rows = result.rows[result.rows["as_of"] == as_of]
         assert sum(rows["actual"], D(0)) == sum(paid["amount"], D(0))
         week_one = paid[paid["date"] <= as_of + timedelta(days=7)]
@@ -121,7 +155,9 @@ def test_backtest_on_the_demo_ledger(demo_ledger):
     # The error measure: Σ |forecast − actual| / Σ actual
     error = sum(abs(f - a) for f, a in zip(result.rows["forecast"], result.rows["actual"]))
     assert result.wape == pytest.approx(float(error / result.actual_total * 100))
-    assert result.bias == pytest.approx(float((result.forecast_total - result.actual_total) / result.actual_total * 100))
+    assert result.bias == pytest.approx(
+        float((result.forecast_total - result.actual_total) / result.actual_total * 100)
+    )
     # On the demo ledger the forecast is useful but not perfect: within 15–60 % weekly, < 25 % over 13 weeks.
     assert 15 < result.wape < 60
     assert all(abs(row.forecast - row.actual) / row.actual < D("0.25") for row in result.by_date().itertuples())

@@ -67,7 +67,9 @@ def test_dates_are_day_month_year():
     assert format_date("2026-03-31", "en") == "31/03/2026"
 
 
-@pytest.mark.parametrize("function", [format_money, format_days, format_percent, format_ratio, format_date, format_number])
+@pytest.mark.parametrize(
+    "function", [format_money, format_days, format_percent, format_ratio, format_date, format_number]
+)
 def test_undefined_values_show_a_dash(function):
     assert function(None) == MISSING == "—"
     assert function(float("nan")) == MISSING

@@ -6,13 +6,18 @@ from pathlib import Path
 import pytest
 
 from kpi.analysis.explain import EXPLAINED
-from kpi.text.i18n import LANGUAGES, Translator, bucket_label, catalog, translate
 from kpi.importers.mapping import LAYOUT_FIELDS
 from kpi.metrics.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
 from kpi.present.view import PERIOD_CHOICES
+from kpi.text.i18n import LANGUAGES, Translator, bucket_label, catalog, translate
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "kpi").glob("*.py"))]
+UI_SOURCES = [
+    ROOT / "app.py",
+    *sorted((ROOT / "app_pages").glob("*.py")),
+    *sorted((ROOT / "ui").glob("*.py")),
+    *sorted((ROOT / "kpi").glob("*.py")),
+]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # t("key"), translate("key", …), t('key') — literal keys only; f-string families are checked below.
 LITERAL_KEY = re.compile(r"""\b(?:t|translate)\(\s*["']([a-z_]+(?:\.[A-Za-z0-9_-]+)+)["']""")

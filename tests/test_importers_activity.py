@@ -23,8 +23,14 @@ def _write(tmp_path: Path, name: str, *lines: str) -> Path:
 def test_each_log_is_recognised_by_its_headers():
     result = read_files(sorted(ACTIVITY.glob("*.csv")))
     layouts = {f.file: f.layout for f in result.report.files}
-    assert layouts == {"echeanciers.csv": "payment_plans", "factures.csv": "invoices", "frais.csv": "collection_costs",
-                       "litiges.csv": "disputes", "reglements.csv": "payments", "relances.csv": "reminders"}
+    assert layouts == {
+        "echeanciers.csv": "payment_plans",
+        "factures.csv": "invoices",
+        "frais.csv": "collection_costs",
+        "litiges.csv": "disputes",
+        "reglements.csv": "payments",
+        "relances.csv": "reminders",
+    }
     reminders = result.ledger.reminders.to_pylist()
     assert [r["channel"] for r in reminders] == ["email", "email", "phone", "letter", "formal_notice", "agency"]
     assert reminders[2]["cost"] == Decimal("5.00") and reminders[5]["cost"] is None
@@ -34,10 +40,16 @@ def test_each_log_is_recognised_by_its_headers():
 
 
 def test_english_headers_and_a_file_name_without_signature(tmp_path):
-    reminders = _write(tmp_path, "dunning_2026.csv", "Date,Customer ID,Invoice,Type",
-                       "2026-03-02,C1,F2,Email", "2026-03-05,C1,,Final notice")
-    plans = _write(tmp_path, "plans.csv", "Payment plan,Customer ID,Due date,Installment amount",
-                   "P1,C4,2026-03-05,1000.00")
+    reminders = _write(
+        tmp_path,
+        "dunning_2026.csv",
+        "Date,Customer ID,Invoice,Type",
+        "2026-03-02,C1,F2,Email",
+        "2026-03-05,C1,,Final notice",
+    )
+    plans = _write(
+        tmp_path, "plans.csv", "Payment plan,Customer ID,Due date,Installment amount", "P1,C4,2026-03-05,1000.00"
+    )
     result = read_files([INVOICES, reminders, plans])
     assert [f.layout for f in result.report.files] == ["invoices", "reminders", "payment_plans"]
     assert [r["channel"] for r in result.ledger.reminders.to_pylist()] == ["email", "formal_notice"]
@@ -51,9 +63,14 @@ def test_a_reminder_about_a_document_takes_its_customer(tmp_path):
 
 
 def test_the_invoice_list_disputed_column_becomes_disputes(tmp_path):
-    invoices = _write(tmp_path, "factures.csv", "N° facture;Client;Date facture;Montant TTC;Date règlement;Litige",
-                      "A1;X;01/03/2026;100,00;20/03/2026;Oui", "A2;X;02/03/2026;50,00;;non",
-                      "A3;Y;03/03/2026;70,00;;oui")
+    invoices = _write(
+        tmp_path,
+        "factures.csv",
+        "N° facture;Client;Date facture;Montant TTC;Date règlement;Litige",
+        "A1;X;01/03/2026;100,00;20/03/2026;Oui",
+        "A2;X;02/03/2026;50,00;;non",
+        "A3;Y;03/03/2026;70,00;;oui",
+    )
     disputes = read_files([invoices]).ledger.disputes.to_pylist()
     assert [(d["document_id"], d["opened_date"], d["resolved_date"], d["amount"]) for d in disputes] == [
         ("A1", date(2026, 3, 1), date(2026, 3, 20), Decimal("100.00")),
@@ -62,8 +79,13 @@ def test_the_invoice_list_disputed_column_becomes_disputes(tmp_path):
 
 
 def test_an_unknown_disputed_value_is_refused_with_its_row(tmp_path):
-    invoices = _write(tmp_path, "factures.csv", "N° facture;Client;Date facture;Montant TTC;Litige",
-                      "A1;X;13/03/2026;100,00;oui", "A2;X;14/03/2026;50,00;peut-être")
+    invoices = _write(
+        tmp_path,
+        "factures.csv",
+        "N° facture;Client;Date facture;Montant TTC;Litige",
+        "A1;X;13/03/2026;100,00;oui",
+        "A2;X;14/03/2026;50,00;peut-être",
+    )
     with pytest.raises(ImportFailed) as failure:
         read_files([invoices])
     issue = failure.value.issues[0]
@@ -71,8 +93,9 @@ def test_an_unknown_disputed_value_is_refused_with_its_row(tmp_path):
 
 
 def test_a_dispute_on_an_unknown_invoice_is_refused_and_nothing_is_read(tmp_path):
-    disputes = _write(tmp_path, "litiges.csv", "N° facture;Date litige;Motif", "F1;10/03/2026;Prix",
-                      "F99;11/03/2026;Prix")
+    disputes = _write(
+        tmp_path, "litiges.csv", "N° facture;Date litige;Motif", "F1;10/03/2026;Prix", "F99;11/03/2026;Prix"
+    )
     with pytest.raises(ImportFailed) as failure:
         read_files([INVOICES, disputes])
     issue = failure.value.issues[0]
@@ -86,11 +109,14 @@ def test_a_dispute_on_a_stored_invoice_is_accepted(tmp_path):
     assert result.ledger.disputes.column("document_id").to_pylist() == ["F1"]
 
 
-@pytest.mark.parametrize("lines, row, column, words", [
-    (("N° facture;Date litige;Date résolution", "F1;10/03/2026;01/03/2026"), 2, "Date résolution", "résolu avant"),
-    (("N° facture;Date litige;Montant litige", "F1;10/03/2026;abc"), 2, "Montant litige", ""),
-    (("N° facture;Date litige", "F1;"), 2, "Date litige", "manquant"),
-])
+@pytest.mark.parametrize(
+    ("lines", "row", "column", "words"),
+    [
+        (("N° facture;Date litige;Date résolution", "F1;10/03/2026;01/03/2026"), 2, "Date résolution", "résolu avant"),
+        (("N° facture;Date litige;Montant litige", "F1;10/03/2026;abc"), 2, "Montant litige", ""),
+        (("N° facture;Date litige", "F1;"), 2, "Date litige", "manquant"),
+    ],
+)
 def test_bad_dispute_rows_name_file_row_and_column(tmp_path, lines, row, column, words):
     disputes = _write(tmp_path, "litiges.csv", *lines)
     with pytest.raises(ImportFailed) as failure:
@@ -110,8 +136,9 @@ def test_an_unknown_reminder_channel_is_refused(tmp_path):
 
 
 def test_a_plan_installment_must_be_positive(tmp_path):
-    plans = _write(tmp_path, "echeanciers.csv", "N° échéancier;Code client;Date échéance;Montant échéance",
-                   "E1;C4;05/03/2026;0,00")
+    plans = _write(
+        tmp_path, "echeanciers.csv", "N° échéancier;Code client;Date échéance;Montant échéance", "E1;C4;05/03/2026;0,00"
+    )
     with pytest.raises(ImportFailed) as failure:
         read_files([INVOICES, plans])
     assert (failure.value.issues[0].row, failure.value.issues[0].column) == (2, "Montant échéance")

@@ -39,8 +39,10 @@ def test_point_notations_and_thousands_commas():
     assert parsed(["1,234.56", "$3", "12.5"], currency="USD") == [Decimal("1234.56"), Decimal("3.00"), Decimal("12.50")]
 
 
-@pytest.mark.parametrize(("value", "token"), [("1 000,00 $", "$"), ("£500,00", "£"), ("250,00 CHF", "CHF"),
-                                              ("USD 12,00", "USD"), ("(12,50 ¥)", "¥")])
+@pytest.mark.parametrize(
+    ("value", "token"),
+    [("1 000,00 $", "$"), ("£500,00", "£"), ("250,00 CHF", "CHF"), ("USD 12,00", "USD"), ("(12,50 ¥)", "¥")],
+)
 def test_another_currency_than_the_imports_is_refused(value, token):
     with pytest.raises(AmountError) as error:
         parse_amounts(pa.array(["1,00", value]))
@@ -57,7 +59,12 @@ def test_letters_or_signs_between_digits_are_unreadable(value, inside):
 
 def test_the_imports_own_currency_is_read_at_either_end():
     assert parsed(["€ 12,50", "-€3,00", "4,00 EUR", "(5,00 euros)", "6,00 €-"]) == [
-        Decimal("12.50"), Decimal("-3.00"), Decimal("4.00"), Decimal("-5.00"), Decimal("-6.00")]
+        Decimal("12.50"),
+        Decimal("-3.00"),
+        Decimal("4.00"),
+        Decimal("-5.00"),
+        Decimal("-6.00"),
+    ]
     assert parsed(["CHF 1'250.00", "3.00 chf"], currency="CHF") == [Decimal("1250.00"), Decimal("3.00")]
 
 

@@ -8,15 +8,17 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from kpi.metrics.aging import aged_balance
 from kpi.importers import ImportFailed, read_files
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
+from kpi.metrics.aging import aged_balance
 from kpi.metrics.report import period_report
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 
 D = Decimal
-FRENCH_HEADER = ("N° facture;Code client;Client;Date facture;Date échéance;Montant TTC;Date règlement;Montant réglé;"
-                 "Facture d'origine")
+FRENCH_HEADER = (
+    "N° facture;Code client;Client;Date facture;Date échéance;Montant TTC;Date règlement;Montant réglé;"
+    "Facture d'origine"
+)
 # One credit note cancels an invoice whole (AV-101), two share what another has left open (AV-102, then
 # AV-105, listed first but issued later), one names an invoice paid in full (AV-103), one an invoice the
 # export does not hold (AV-104). FA-104 stays open, not due at the end of March.
@@ -45,8 +47,9 @@ EXPECTED_SETTLEMENTS = [
     ("FA-102/2024-02-20/300.00", "FA-102", "C1", date(2024, 2, 20), D("300.00"), "cash", None),
     ("FA-103/2024-02-10/450.00", "FA-103", "C2", date(2024, 2, 10), D("450.00"), "cash", None),
 ]
-ENGLISH_HEADER = ("Invoice number,Customer ID,Customer name,Invoice date,Due date,Amount,Paid date,Paid amount,"
-                  "Original invoice")
+ENGLISH_HEADER = (
+    "Invoice number,Customer ID,Customer name,Invoice date,Due date,Amount,Paid date,Paid amount,Original invoice"
+)
 
 
 def write(tmp_path, *rows, header=FRENCH_HEADER, name="factures.csv", encoding="cp1252"):
@@ -69,8 +72,18 @@ def english(row: str) -> str:
 
 
 def settlement_rows(result) -> list[tuple]:
-    return sorted((s["settlement_id"], s["document_id"], s["customer_id"], s["date"], s["amount"], s["kind"],
-                   s["source_document_id"]) for s in result.ledger.settlements.to_pylist())
+    return sorted(
+        (
+            s["settlement_id"],
+            s["document_id"],
+            s["customer_id"],
+            s["date"],
+            s["amount"],
+            s["kind"],
+            s["source_document_id"],
+        )
+        for s in result.ledger.settlements.to_pylist()
+    )
 
 
 def test_french_list_applies_credit_notes_to_what_each_invoice_has_left_open(tmp_path):
@@ -80,8 +93,12 @@ def test_french_list_applies_credit_notes_to_what_each_invoice_has_left_open(tmp
     assert result.report.files[0].source["mapping"]["confidence"]["applies_to"] == 1.0
 
     unknown = next(w for w in result.report.warnings if "FA-099" in w.message)
-    assert (unknown.file, unknown.row, unknown.column, unknown.value) == ("factures.csv", 9, "Facture d'origine",
-                                                                           "FA-099")
+    assert (unknown.file, unknown.row, unknown.column, unknown.value) == (
+        "factures.csv",
+        9,
+        "Facture d'origine",
+        "FA-099",
+    )
     assert "AV-104" in unknown.message and "reste non imputé" in unknown.message
     paid = next(w for w in result.report.warnings if "n'a plus rien à régler" in w.message)
     assert paid.message.startswith("1 avoir(s)") and (paid.row, paid.value) == (8, "FA-103")
@@ -99,10 +116,14 @@ def test_the_report_counts_credit_notes_applied_and_left_unapplied(tmp_path):
     assert (file.amount_in_file, file.amount_imported, file.reconciled) == (D("1450.00"), D("1450.00"), True)
     assert file.details["settlements_in_file"] == file.details["settlements_imported"] == D("750.00")
     text = file.to_text()
-    assert "avoirs : imputés sur leur facture 3 (Σ 1 700,00) ; non imputés, en tout ou partie, 3 (reste Σ 300,00)" in text
+    assert (
+        "avoirs : imputés sur leur facture 3 (Σ 1 700,00) ; non imputés, en tout ou partie, 3 (reste Σ 300,00)" in text
+    )
     assert "règlements : Σ fichier 750,00 ; Σ importé 750,00 ✓" in text
-    assert "credit notes: applied to their invoice 3 (Σ 1,700.00); not applied, in whole or in part, 3 (Σ left 300.00)" \
+    assert (
+        "credit notes: applied to their invoice 3 (Σ 1,700.00); not applied, in whole or in part, 3 (Σ left 300.00)"
         in file.to_text("en")
+    )
     assert file.to_dict()["details"]["credit_notes_unapplied"] == {"count": 3, "amount": "300.00"}
 
 
@@ -114,8 +135,9 @@ def test_english_headers_give_the_same_applications(tmp_path):
     assert next(w for w in result.report.warnings if "FA-099" in w.message).column == "Original invoice"
 
 
-@pytest.mark.parametrize("header", ["Avoir sur facture", "N° facture d'origine", "Facture liée", "Applies to",
-                                    "Related invoice"])
+@pytest.mark.parametrize(
+    "header", ["Avoir sur facture", "N° facture d'origine", "Facture liée", "Applies to", "Related invoice"]
+)
 def test_other_names_of_the_column(tmp_path, header):
     path = write(tmp_path, *FRENCH_ROWS[:2], header=FRENCH_HEADER.replace("Facture d'origine", header))
     result = read_files([path])
@@ -170,13 +192,15 @@ def test_the_invoice_may_be_in_another_file_or_in_the_workspace(tmp_path):
     february = write(tmp_path, "AV-101;C1;Menuiserie Roux;25/01/2024;;-1 500,00;;;FA-101", name="fevrier.csv")
     result = read_files([january, february])
     # min(1 500, 1 200 open) = 1 200; the credit note keeps 300.
-    assert settlement_rows(result) == [("AV-101→FA-101", "FA-101", "C1", date(2024, 1, 25), D("1200.00"), "credit",
-                                        "AV-101")]
+    assert settlement_rows(result) == [
+        ("AV-101→FA-101", "FA-101", "C1", date(2024, 1, 25), D("1200.00"), "credit", "AV-101")
+    ]
     assert result.report.files[1].details["credit_notes_unapplied"] == {"count": 1, "amount": D("300.00")}
     assert result.report.files[0].details["credit_notes_applied"] == {"count": 0, "amount": D("0.00")}
 
-    stored = pa.table({"document_id": ["FA-101"], "issue_date": [date(2024, 1, 10)], "customer_id": ["C1"],
-                       "amount": [D("1000.00")]})
+    stored = pa.table(
+        {"document_id": ["FA-101"], "issue_date": [date(2024, 1, 10)], "customer_id": ["C1"], "amount": [D("1000.00")]}
+    )
     alone = read_files([february], known_documents=stored)
     assert settlement_rows(alone)[0][3:5] == (date(2024, 1, 25), D("1000.00"))
     # A workspace that does not give amounts: the credit note is applied whole, and the user is told.
@@ -215,19 +239,31 @@ def test_one_credit_note_naming_two_invoices_in_two_exports_is_refused(tmp_path)
 def test_a_fec_report_keeps_its_411_line_and_says_opening_balances_and_unapplied_write_offs():
     from kpi.importers.report import FileReport
 
-    figures = {"credit_notes_applied": {"count": 2, "amount": D("4303.52")},
-               "credit_notes_unapplied": {"count": 1, "amount": D("95.00")},
-               "unapplied_writeoffs": {"count": 1, "amount": D("0.01")},
-               "opening_documents": {"count": 7, "amount": D("59146.90")}}
-    file = FileReport("FEC.txt", "fec", 20, 12, D("14416.52"), D("14416.52"),
-                      {"balance_date": "2022-12-31", "balance_411": D("14416.52"), "classes": {}, **figures})
+    figures = {
+        "credit_notes_applied": {"count": 2, "amount": D("4303.52")},
+        "credit_notes_unapplied": {"count": 1, "amount": D("95.00")},
+        "unapplied_writeoffs": {"count": 1, "amount": D("0.01")},
+        "opening_documents": {"count": 7, "amount": D("59146.90")},
+    }
+    file = FileReport(
+        "FEC.txt",
+        "fec",
+        20,
+        12,
+        D("14416.52"),
+        D("14416.52"),
+        {"balance_date": "2022-12-31", "balance_411": D("14416.52"), "classes": {}, **figures},
+    )
     lines = file.to_text().splitlines()
-    assert lines[2:4] == ["  solde des comptes 411 du fichier au 31/12/2022 (Σ débit − Σ crédit) : 14 416,52",
-                          "  encours importé (Σ documents − Σ règlements) : 14 416,52 ✓"]
+    assert lines[2:4] == [
+        "  solde des comptes 411 du fichier au 31/12/2022 (Σ débit − Σ crédit) : 14 416,52",
+        "  encours importé (Σ documents − Σ règlements) : 14 416,52 ✓",
+    ]
     assert lines[5:] == [
         "  avoirs : imputés sur leur facture 2 (Σ 4 303,52) ; non imputés, en tout ou partie, 1 (reste Σ 95,00)",
         "  pertes sans facture (non lettrées), qui réduisent l'encours : 1 (Σ 0,01)",
-        "  à-nouveaux (soldes d'ouverture, hors ventes de la période) : 7 (Σ 59 146,90)"]
+        "  à-nouveaux (soldes d'ouverture, hors ventes de la période) : 7 (Σ 59 146,90)",
+    ]
     assert "opening balances (à-nouveaux, not sales of the period): 7 (Σ 59,146.90)" in file.to_text("en")
     assert file.to_dict()["details"]["opening_documents"] == {"count": 7, "amount": "59146.90"}
 
@@ -240,19 +276,30 @@ def test_the_generic_figures_replace_what_a_reader_counted(tmp_path, monkeypatch
     import kpi.importers.reading as reading
 
     fec_reader = reading.read_fec
-    reader_counts = {"credit_notes_unapplied": {"count": 99, "amount": D("1.00")},
-                     "opening_documents": {"count": 0, "amount": D("0.00")}}
-    monkeypatch.setattr(reading, "read_fec", lambda *args: replace(
-        parsed := fec_reader(*args), details={**parsed.details, **reader_counts}))
+    reader_counts = {
+        "credit_notes_unapplied": {"count": 99, "amount": D("1.00")},
+        "opening_documents": {"count": 0, "amount": D("0.00")},
+    }
+    monkeypatch.setattr(
+        reading,
+        "read_fec",
+        lambda *args: replace(parsed := fec_reader(*args), details={**parsed.details, **reader_counts}),
+    )
     path = tmp_path / "123456789FEC20241231.txt"
-    header = ("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
-              "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise")
+    header = (
+        "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
+        "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise"
+    )
     lines = [header]
     for number, (piece, debit, credit) in enumerate([("F1", "120,00", "0,00"), ("A1", "0,00", "20,00")], start=1):
-        lines.append(f"VE\tVentes\t{number}\t2024011{number}\t411000\tClients\tC1\tMartin\t{piece}\t2024011{number}\t"
-                     f"{piece}\t{debit}\t{credit}\t\t\t\t\t")
-        lines.append(f"VE\tVentes\t{number}\t2024011{number}\t706000\tVentes\t\t\t{piece}\t2024011{number}\t"
-                     f"{piece}\t{credit}\t{debit}\t\t\t\t\t")
+        lines.append(
+            f"VE\tVentes\t{number}\t2024011{number}\t411000\tClients\tC1\tMartin\t{piece}\t2024011{number}\t"
+            f"{piece}\t{debit}\t{credit}\t\t\t\t\t"
+        )
+        lines.append(
+            f"VE\tVentes\t{number}\t2024011{number}\t706000\tVentes\t\t\t{piece}\t2024011{number}\t"
+            f"{piece}\t{credit}\t{debit}\t\t\t\t\t"
+        )
     lines.append("OD\tOD\t3\t20240120\t411000\tClients\tC1\tMartin\tOD1\t20240120\tEcart\t0,00\t0,01\t\t\t\t\t")
     lines.append("OD\tOD\t3\t20240120\t658000\tCharges\t\t\tOD1\t20240120\tEcart\t0,01\t0,00\t\t\t\t\t")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

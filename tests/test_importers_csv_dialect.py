@@ -10,9 +10,11 @@ from kpi.importers import read_files
 from kpi.importers.dialect import decode, detect_separator
 from kpi.importers.tables import open_table
 
-ROWS = ["N° facture{s}Client{s}Date facture{s}Montant TTC",
-        "F-1{s}Société Générale Éts{s}15/01/2024{s}1 234,50",
-        "F-2{s}Œuvre & Cie{s}16/01/2024{s}99,90"]
+ROWS = [
+    "N° facture{s}Client{s}Date facture{s}Montant TTC",
+    "F-1{s}Société Générale Éts{s}15/01/2024{s}1 234,50",
+    "F-2{s}Œuvre & Cie{s}16/01/2024{s}99,90",
+]
 
 
 def write(tmp_path, name, separator, encoding, bom=b""):
@@ -22,8 +24,9 @@ def write(tmp_path, name, separator, encoding, bom=b""):
 
 
 @pytest.mark.parametrize("separator", [";", ",", "\t", "|"])
-@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""),
-                                               ("iso-8859-15", b"")])
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("iso-8859-15", b"")]
+)
 def test_every_separator_and_encoding_reads_the_same(tmp_path, separator, encoding, bom):
     if separator == ",":
         ROWS_COMMA = [r.replace("1 234,50", '"1 234,50"').replace("99,90", '"99,90"') for r in ROWS]
@@ -38,7 +41,7 @@ def test_every_separator_and_encoding_reads_the_same(tmp_path, separator, encodi
 
 
 def test_encoding_detection():
-    assert decode("é€".encode("utf-8")).encoding == "utf-8"
+    assert decode("é€".encode()).encoding == "utf-8"
     assert decode(b"\xef\xbb\xbfx").encoding == "utf-8-sig"
     assert decode("Œuvre 12 €".encode("cp1252")).encoding == "cp1252"
     assert decode("Œuvre 12 €".encode("iso-8859-15")).text == "Œuvre 12 €"
@@ -47,8 +50,10 @@ def test_encoding_detection():
 
 def test_stray_bytes_in_utf8_are_replaced_and_reported(tmp_path):
     path = tmp_path / "f.csv"
-    path.write_bytes(b"N\xc2\xb0 facture;Client;Date facture;Montant TTC\nF-1;\xc3\x89ts Dupr\xc3\xa9;"
-                     b"15/01/2024;10,00\nF-2;Dupr\xe9;15/01/2024;10,00\n")  # one cp1252 'é' among UTF-8
+    path.write_bytes(
+        b"N\xc2\xb0 facture;Client;Date facture;Montant TTC\nF-1;\xc3\x89ts Dupr\xc3\xa9;"
+        b"15/01/2024;10,00\nF-2;Dupr\xe9;15/01/2024;10,00\n"
+    )  # one cp1252 'é' among UTF-8
     result = read_files([path])
     names = result.ledger.documents.column("customer_name").to_pylist()
     assert names == ["Éts Dupré", "Dupr\ufffd"]
@@ -63,18 +68,23 @@ def test_separator_detection_ignores_separators_inside_quotes():
 
 def test_trailing_separator_and_padding_are_dropped(tmp_path):
     path = tmp_path / "f.txt"
-    path.write_text("N° facture|Client   |Date facture|Montant TTC|\nF-1  |Martin   |20240115|0000000010,00|\n",
-                    encoding="utf-8")
+    path.write_text(
+        "N° facture|Client   |Date facture|Montant TTC|\nF-1  |Martin   |20240115|0000000010,00|\n", encoding="utf-8"
+    )
     table = open_table(path)
     assert table.headers == ("N° facture", "Client", "Date facture", "Montant TTC")
-    assert table.cells.to_pylist() == [{"N° facture": "F-1", "Client": "Martin", "Date facture": "20240115",
-                                        "Montant TTC": "0000000010,00"}]
+    assert table.cells.to_pylist() == [
+        {"N° facture": "F-1", "Client": "Martin", "Date facture": "20240115", "Montant TTC": "0000000010,00"}
+    ]
 
 
 def test_rows_are_those_a_spreadsheet_shows(tmp_path):
     path = tmp_path / "f.csv"
-    path.write_text('N° facture;Client;Date facture;Montant TTC\nF-1;"Martin\net fils";15/01/2024;10,00\n\n'
-                    "F-2;Dupont;15/01/2024;1O,00\n", encoding="utf-8")
+    path.write_text(
+        'N° facture;Client;Date facture;Montant TTC\nF-1;"Martin\net fils";15/01/2024;10,00\n\n'
+        "F-2;Dupont;15/01/2024;1O,00\n",
+        encoding="utf-8",
+    )
     table = open_table(path)
     assert table.rows.tolist() == [2, 4]
     with pytest.raises(Exception) as refused:

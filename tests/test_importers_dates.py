@@ -55,8 +55,13 @@ def test_user_choice_settles_ambiguity():
 
 @pytest.mark.parametrize(
     ("value", "reason"),
-    [("29/02/2023", "date impossible"), ("31/04/2024", "date impossible"), ("2024-13-01", "date impossible"),
-     ("demain", "date illisible"), ("1/1/0024", "année invraisemblable")],
+    [
+        ("29/02/2023", "date impossible"),
+        ("31/04/2024", "date impossible"),
+        ("2024-13-01", "date impossible"),
+        ("demain", "date illisible"),
+        ("1/1/0024", "année invraisemblable"),
+    ],
 )
 def test_refused_dates(value, reason):
     with pytest.raises(DateError) as error:
@@ -68,15 +73,18 @@ def test_leap_day_is_accepted():
     assert read(["29/02/2024"]) == [date(2024, 2, 29)]
 
 
-@pytest.mark.parametrize("values", [
-    ["2024-01-31", "", "2024-02-29"],
-    ["2023-02-29"],
-    ["1850-01-01", "2024-01-01"],
-    ["31/12/2024", "01/02/2024", ""],
-    ["01.02.2024", "12-25-2024"],
-    ["31/02/2024"],
-    ["03/04/2024"],
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2024-01-31", "", "2024-02-29"],
+        ["2023-02-29"],
+        ["1850-01-01", "2024-01-01"],
+        ["31/12/2024", "01/02/2024", ""],
+        ["01.02.2024", "12-25-2024"],
+        ["31/02/2024"],
+        ["03/04/2024"],
+    ],
+)
 @pytest.mark.parametrize("dayfirst", [None, True, False])
 def test_iso_and_two_digit_columns_read_in_one_pass_as_the_full_rules_read_them(monkeypatch, values, dayfirst):
     from kpi.importers import dates

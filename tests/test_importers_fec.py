@@ -8,20 +8,36 @@ from decimal import Decimal
 import pyarrow.compute as pc
 import pytest
 
-from kpi.model.filters import Filters
 from kpi.importers import read_files
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
 from kpi.metrics.report import period_report
+from kpi.model.filters import Filters
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 
-HEADER = ("JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|"
-          "PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise|")
+HEADER = (
+    "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|"
+    "PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise|"
+)
 
 
-def line(journal, number, day, account, debit="0,00", credit="0,00", aux="", piece="", label="", letter="",
-         account_label="", piece_day=""):
-    return (f"{journal}|{journal}|{number}|{day}|{account}|{account_label or account}|{aux}|{aux and 'Client ' + aux}|"
-            f"{piece}|{piece_day or day}|{label}|{debit}|{credit}|{letter}||{day}|||")
+def line(
+    journal,
+    number,
+    day,
+    account,
+    debit="0,00",
+    credit="0,00",
+    aux="",
+    piece="",
+    label="",
+    letter="",
+    account_label="",
+    piece_day="",
+):
+    return (
+        f"{journal}|{journal}|{number}|{day}|{account}|{account_label or account}|{aux}|{aux and 'Client ' + aux}|"
+        f"{piece}|{piece_day or day}|{label}|{debit}|{credit}|{letter}||{day}|||"
+    )
 
 
 def write(tmp_path, *lines, encoding="iso-8859-15"):
@@ -73,9 +89,13 @@ def test_each_411_line_is_classified_by_its_counterparts(tmp_path):
     assert documents["REMB"]["amount"] == Decimal("40.00")  # refund to a customer: a debit against the bank
     assert documents["REGUL"]["amount"] == Decimal("5.00")  # no known counterpart: listed in the report
     settlements = {(s["document_id"], s["kind"], s["amount"]) for s in result.ledger.settlements.to_pylist()}
-    assert settlements == {("F1", "credit", Decimal("120.00")), ("F1", "cash", Decimal("1080.00")),
-                           (opening[0]["document_id"], "cash", Decimal("300.00")),
-                           (None, "cash", Decimal("50.00")), (None, "writeoff", Decimal("10.00"))}
+    assert settlements == {
+        ("F1", "credit", Decimal("120.00")),
+        ("F1", "cash", Decimal("1080.00")),
+        (opening[0]["document_id"], "cash", Decimal("300.00")),
+        (None, "cash", Decimal("50.00")),
+        (None, "writeoff", Decimal("10.00")),
+    }
     file = result.report.files[0]
     assert file.details["balance_411"] == imported_ar(result) == Decimal("-15.00")
     assert [u["row"] for u in file.details["unclassified"]] == [18]
@@ -127,22 +147,33 @@ def test_entries_numbered_zero_are_split_where_they_balance(tmp_path):
 
 def test_montant_and_sens_variant(tmp_path):
     path = tmp_path / "FEC.txt"
-    path.write_text("JournalCode\tEcritureNum\tEcritureDate\tCompteNum\tCompAuxNum\tPieceRef\tMontant\tSens\t"
-                    "EcritureLet\n"
-                    "VE\t1\t20240110\t411000\tC1\tF1\t120,00\tD\tA\nVE\t1\t20240110\t706000\t\tF1\t120,00\tC\t\n"
-                    "VE\t2\t20240112\t411000\tC1\tAV1\t20,00\tC\tA\nVE\t2\t20240112\t709000\t\tAV1\t20,00\tD\t\n",
-                    encoding="utf-8")
+    path.write_text(
+        "JournalCode\tEcritureNum\tEcritureDate\tCompteNum\tCompAuxNum\tPieceRef\tMontant\tSens\t"
+        "EcritureLet\n"
+        "VE\t1\t20240110\t411000\tC1\tF1\t120,00\tD\tA\nVE\t1\t20240110\t706000\t\tF1\t120,00\tC\t\n"
+        "VE\t2\t20240112\t411000\tC1\tAV1\t20,00\tC\tA\nVE\t2\t20240112\t709000\t\tAV1\t20,00\tD\t\n",
+        encoding="utf-8",
+    )
     result = read_files([path])
     assert result.ledger.documents.column("amount").to_pylist() == [Decimal("120.00"), Decimal("-20.00")]
     [applied] = result.ledger.settlements.to_pylist()
     assert (applied["kind"], applied["document_id"], applied["source_document_id"], applied["amount"]) == (
-        "credit", "F1", "AV1", Decimal("20.00"))
+        "credit",
+        "F1",
+        "AV1",
+        Decimal("20.00"),
+    )
     assert result.report.files[0].details["balance_411"] == imported_ar(result) == Decimal("100.00")
 
 
 def settlements_of(result) -> list[dict]:
-    return [{k: s[k] for k in ("settlement_id", "document_id", "source_document_id", "customer_id", "date", "amount",
-                               "kind")} for s in result.ledger.settlements.to_pylist()]
+    return [
+        {
+            k: s[k]
+            for k in ("settlement_id", "document_id", "source_document_id", "customer_id", "date", "amount", "kind")
+        }
+        for s in result.ledger.settlements.to_pylist()
+    ]
 
 
 def test_a_credit_note_lettered_with_its_invoice_is_applied_to_it(tmp_path):
@@ -163,12 +194,33 @@ def test_a_credit_note_lettered_with_its_invoice_is_applied_to_it(tmp_path):
     ]
     result = read_files([write(tmp_path, *rows)])
     assert settlements_of(result) == [
-        {"settlement_id": "BQ-3-L8", "document_id": "F1", "source_document_id": None, "customer_id": "C1",
-         "date": date(2024, 2, 5), "amount": Decimal("1080.00"), "kind": "cash"},
-        {"settlement_id": "VE-4-L10", "document_id": "F2", "source_document_id": "AV2", "customer_id": "C2",
-         "date": date(2024, 1, 15), "amount": Decimal("50.00"), "kind": "credit"},
-        {"settlement_id": "VE-2-L5", "document_id": "F1", "source_document_id": "AV1", "customer_id": "C1",
-         "date": date(2024, 1, 25), "amount": Decimal("120.00"), "kind": "credit"},
+        {
+            "settlement_id": "BQ-3-L8",
+            "document_id": "F1",
+            "source_document_id": None,
+            "customer_id": "C1",
+            "date": date(2024, 2, 5),
+            "amount": Decimal("1080.00"),
+            "kind": "cash",
+        },
+        {
+            "settlement_id": "VE-4-L10",
+            "document_id": "F2",
+            "source_document_id": "AV2",
+            "customer_id": "C2",
+            "date": date(2024, 1, 15),
+            "amount": Decimal("50.00"),
+            "kind": "credit",
+        },
+        {
+            "settlement_id": "VE-2-L5",
+            "document_id": "F1",
+            "source_document_id": "AV1",
+            "customer_id": "C1",
+            "date": date(2024, 1, 25),
+            "amount": Decimal("120.00"),
+            "kind": "credit",
+        },
     ]
     details = result.report.files[0].details
     assert details["credit_notes_applied"] == {"count": 2, "amount": Decimal("170.00")}
@@ -177,7 +229,10 @@ def test_a_credit_note_lettered_with_its_invoice_is_applied_to_it(tmp_path):
     report = period_report(Ledger.in_memory(result.ledger), Period(date(2024, 1, 1), date(2024, 6, 30)))
     # F1 is settled in full; F2 keeps 30 open, and neither credit note stays apart.
     assert (report.closing_ar, sum(report.aging.values()), report.unapplied_credits) == (
-        Decimal("30.00"), Decimal("30.00"), Decimal("0.00"))
+        Decimal("30.00"),
+        Decimal("30.00"),
+        Decimal("0.00"),
+    )
     assert report.collected == Decimal("1080.00") and report.written_off == Decimal("0.00")
 
 
@@ -212,8 +267,10 @@ def test_a_lettered_credit_note_without_its_invoice_goes_to_unlettered_documents
 
 @pytest.mark.parametrize("account", ["654000", "658000", "6714000", "6718000", "678000", "665000"])
 def test_a_411_credit_against_a_loss_account_is_a_writeoff(tmp_path, account):
-    rows = [line("OD", 1, "20240301", "411000", credit="10,00", aux="C3", piece="PERTE"),
-            line("OD", 1, "20240301", account, "10,00", piece="PERTE")]
+    rows = [
+        line("OD", 1, "20240301", "411000", credit="10,00", aux="C3", piece="PERTE"),
+        line("OD", 1, "20240301", account, "10,00", piece="PERTE"),
+    ]
     [settlement] = read_files([write(tmp_path, *rows)]).ledger.settlements.to_pylist()
     assert (settlement["kind"], settlement["document_id"], settlement["amount"]) == ("writeoff", None, Decimal("10.00"))
 
@@ -245,7 +302,10 @@ def test_writeoffs_lettered_and_unlettered(tmp_path):
     report = period_report(ledger, Period(date(2024, 2, 1), date(2024, 2, 29)))
     # The unapplied cent reduces AR: C2's F2 stays open in matched mode, netted by its unapplied cash and write-off.
     assert (report.closing_ar, report.written_off, report.unapplied_credits) == (
-        Decimal("0.00"), Decimal("0.02"), Decimal("-56.05"))
+        Decimal("0.00"),
+        Decimal("0.02"),
+        Decimal("-56.05"),
+    )
     oldest = period_report(ledger, Period(date(2024, 2, 1), date(2024, 2, 29)), Filters(matching="oldest"))
     assert (oldest.closing_ar, sum(oldest.aging.values())) == (Decimal("0.00"), Decimal("0.00"))
 
@@ -260,7 +320,9 @@ def test_a_payment_short_by_an_ecart_booked_in_its_entry_is_cash_and_writeoff(tm
     ]
     result = read_files([write(tmp_path, *rows)])
     assert [(s["settlement_id"], s["document_id"], s["kind"], s["amount"]) for s in settlements_of(result)] == [
-        ("BQ-2-L4/1", "F1", "cash", Decimal("99.99")), ("BQ-2-L4/2", "F1", "writeoff", Decimal("0.01"))]
+        ("BQ-2-L4/1", "F1", "cash", Decimal("99.99")),
+        ("BQ-2-L4/2", "F1", "writeoff", Decimal("0.01")),
+    ]
     assert result.report.files[0].details["classes"]["payment"]["amount"] == "100.00"
 
 
@@ -277,8 +339,11 @@ def test_ecarts_and_exceptional_income_are_documents_of_their_sign(tmp_path):
     ]
     result = read_files([write(tmp_path, *rows)])
     documents = {d["document_id"]: (d["amount"], d["activity"]) for d in result.ledger.documents.to_pylist()}
-    assert documents == {"F1": (Decimal("100.01"), "Prestations"), "ECART": (Decimal("0.01"), "Unassigned"),
-                         "GESTE": (Decimal("-3.00"), "Unassigned")}
+    assert documents == {
+        "F1": (Decimal("100.01"), "Prestations"),
+        "ECART": (Decimal("0.01"), "Unassigned"),
+        "GESTE": (Decimal("-3.00"), "Unassigned"),
+    }
     assert result.report.files[0].details["classes"]["adjustment"]["lines"] == 2
     assert result.ledger.settlements.num_rows == 0
 
@@ -293,8 +358,10 @@ def test_opening_balances_are_issued_the_day_before_the_first_day(tmp_path):
         line("VE", 2, "20240105", "706000", credit="50,00", piece="F1"),
     ]
     result = read_files([write(tmp_path, *rows)], terms="30")
-    documents = [(d["customer_id"], d["issue_date"], d["due_date"], d["due_date_derived"], d["amount"])
-                 for d in result.ledger.documents.to_pylist()]
+    documents = [
+        (d["customer_id"], d["issue_date"], d["due_date"], d["due_date_derived"], d["amount"])
+        for d in result.ledger.documents.to_pylist()
+    ]
     assert documents == [
         ("C1", date(2023, 12, 31), date(2024, 1, 30), True, Decimal("300.00")),
         ("C2", date(2023, 11, 15), date(2023, 12, 15), True, Decimal("70.00")),  # its own earlier piece date
@@ -305,7 +372,10 @@ def test_opening_balances_are_issued_the_day_before_the_first_day(tmp_path):
     assert details["opening_documents"] == {"count": 3, "amount": Decimal("330.00")}
     report = period_report(Ledger.in_memory(result.ledger), Period(date(2024, 1, 1), date(2024, 1, 31)))
     assert (report.opening_ar, report.sales, report.closing_ar) == (
-        Decimal("330.00"), Decimal("50.00"), Decimal("380.00"))
+        Decimal("330.00"),
+        Decimal("50.00"),
+        Decimal("380.00"),
+    )
 
 
 def test_detailed_opening_balances_keep_their_own_days(tmp_path):
@@ -324,11 +394,13 @@ def test_detailed_opening_balances_keep_their_own_days(tmp_path):
 
 
 def test_settlement_ids_are_unique_and_the_same_on_every_import(tmp_path):
-    rows = [*entries(),
-            line("VE", 20, "20240115", "411000", "80,00", aux="C1", piece="F5", letter="AC"),
-            line("VE", 20, "20240115", "706000", credit="80,00", piece="F5"),
-            line("VE", 21, "20240116", "411000", credit="100,00", aux="C1", piece="AV5", letter="AC"),
-            line("VE", 21, "20240116", "709000", "100,00", piece="AV5")]
+    rows = [
+        *entries(),
+        line("VE", 20, "20240115", "411000", "80,00", aux="C1", piece="F5", letter="AC"),
+        line("VE", 20, "20240115", "706000", credit="80,00", piece="F5"),
+        line("VE", 21, "20240116", "411000", credit="100,00", aux="C1", piece="AV5", letter="AC"),
+        line("VE", 21, "20240116", "709000", "100,00", piece="AV5"),
+    ]
     first = read_files([write(tmp_path, *rows)]).ledger.settlements
     again = read_files([write(tmp_path, *rows)]).ledger.settlements
     assert first.equals(again)

@@ -17,13 +17,13 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pytest
 
-from kpi.metrics.aging import aged_balance
-from kpi.model.filters import Filters
 from kpi.importers import read_files
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
+from kpi.metrics.aging import aged_balance
 from kpi.metrics.report import period_report
 from kpi.metrics.series import aging_history, months_between
+from kpi.model.filters import Filters
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 
 FEC = Path(__file__).parent / "data" / "importers" / "real" / "fec"
 DIALECTS = {
@@ -91,13 +91,21 @@ def _amount(text: str) -> Decimal:
 def read_fec_file(name: str) -> FecFile:
     encoding, delimiter = DIALECTS[name]
     with open(FEC / name, encoding=encoding, newline="") as handle:
-        rows = [{key.strip(): (value or "").strip() for key, value in row.items() if key}
-                for row in csv.DictReader(handle, delimiter=delimiter)]
+        rows = [
+            {key.strip(): (value or "").strip() for key, value in row.items() if key}
+            for row in csv.DictReader(handle, delimiter=delimiter)
+        ]
     days = [_day(row["EcritureDate"]) for row in rows]
     lines = tuple(
-        Line(row["JournalCode"], _day(row["EcritureDate"]), row["CompAuxNum"] or row["CompteNum"], row["EcritureLet"],
-             _amount(row["Debit"]) - _amount(row["Credit"]))
-        for row in rows if row["CompteNum"].startswith("411")
+        Line(
+            row["JournalCode"],
+            _day(row["EcritureDate"]),
+            row["CompAuxNum"] or row["CompteNum"],
+            row["EcritureLet"],
+            _amount(row["Debit"]) - _amount(row["Credit"]),
+        )
+        for row in rows
+        if row["CompteNum"].startswith("411")
     )
     return FecFile(name, min(days), max(days), lines)
 
@@ -135,11 +143,14 @@ def test_gross_aged_ar_is_no_more_than_the_lettrage_leaves_open(fec):
     assert matched.closing_ar == oldest.closing_ar == file.balance(file.last_day)
 
 
-@pytest.mark.parametrize(("name", "lettrage_open", "positive_balances"), [
-    ("0000000001FEC20220831.txt", Decimal("60806.38"), Decimal("52596.37")),
-    ("000000000FEC20231231.txt", Decimal("187770.84"), Decimal("27771.70")),
-    ("111111111FEC20221231.TXT", Decimal("14900.54"), Decimal("14472.55")),
-])
+@pytest.mark.parametrize(
+    ("name", "lettrage_open", "positive_balances"),
+    [
+        ("0000000001FEC20220831.txt", Decimal("60806.38"), Decimal("52596.37")),
+        ("000000000FEC20231231.txt", Decimal("187770.84"), Decimal("27771.70")),
+        ("111111111FEC20221231.TXT", Decimal("14900.54"), Decimal("14472.55")),
+    ],
+)
 def test_lettered_pairs_leave_exactly_what_the_lettrage_leaves_open(name, lettrage_open, positive_balances):
     """The bound above is reached on all three files: every letter the files hold is read as settling
     itself, nothing more.  000000000 is a cash-basis ledger without a single letter on 411: only `oldest`
@@ -154,8 +165,10 @@ def test_lettered_pairs_leave_exactly_what_the_lettrage_leaves_open(name, lettra
 def test_opening_ar_is_the_a_nouveaux_and_not_a_sale_of_september(year_2022):
     file, ledger, details = year_2022
     a_nouveaux = sum((line.net for line in file.customer_lines if line.journal == "ANO"), ZERO)
-    september_sales = sum((line.net for line in file.customer_lines
-                           if line.journal == "VEN" and line.day.strftime("%Y%m") == "202109"), ZERO)
+    september_sales = sum(
+        (line.net for line in file.customer_lines if line.journal == "VEN" and line.day.strftime("%Y%m") == "202109"),
+        ZERO,
+    )
     assert (a_nouveaux, september_sales) == (Decimal("59146.90"), Decimal("62703.36"))
     report = period_report(ledger, Period(date(2021, 9, 1), date(2021, 9, 30)))
     assert report.opening_ar == a_nouveaux  # AR at 31/08/2021, the day before the fiscal year
@@ -169,7 +182,8 @@ def test_a_credit_note_lettered_with_its_invoice_leaves_nothing_open(year_2022):
     applied = ledger.canonical().settlements
     pair = applied.filter(pc.equal(applied.column("source_document_id"), "AV  220187")).to_pylist()
     assert [(s["document_id"], s["kind"], s["date"], s["amount"]) for s in pair] == [
-        ("FA  220185", "credit", date(2022, 2, 11), Decimal("4303.52"))]
+        ("FA  220185", "credit", date(2022, 2, 11), Decimal("4303.52"))
+    ]
     open_items = aged_balance(ledger, date(2022, 8, 31), by="document").rows
     assert not open_items["document_id"].isin(["FA  220185", "AV  220187"]).any()
 
@@ -182,10 +196,16 @@ def test_jules_nourrit_shows_only_its_unlettered_invoice_overdue(year_2022):
     period = Period(date(2022, 8, 1), date(2022, 8, 31))
     matched = period_report(ledger, period, Filters(customers=("CNOURR",)))
     assert (matched.closing_ar, matched.closing_overdue_ar, matched.unapplied_credits) == (
-        Decimal("-79.13"), Decimal("8115.06"), Decimal("-8194.19"))
+        Decimal("-79.13"),
+        Decimal("8115.06"),
+        Decimal("-8194.19"),
+    )
     oldest = period_report(ledger, period, Filters(customers=("CNOURR",), matching="oldest"))
     assert (oldest.closing_ar, oldest.closing_overdue_ar, oldest.unapplied_credits) == (
-        Decimal("-79.13"), ZERO, Decimal("-79.13"))
+        Decimal("-79.13"),
+        ZERO,
+        Decimal("-79.13"),
+    )
 
 
 def test_overdue_at_the_year_end_drops_by_the_credit_notes_the_file_letters(year_2022):

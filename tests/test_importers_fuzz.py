@@ -21,12 +21,23 @@ from kpi.importers import ImportFailed, read_files
 
 # A few seconds in CI, the same examples every run; ENCOURS_FUZZ_EXAMPLES=2000 explores afresh.
 EXAMPLES = int(os.environ.get("ENCOURS_FUZZ_EXAMPLES", "0"))
-FUZZ = settings(max_examples=EXAMPLES or 60, deadline=None, derandomize=not EXAMPLES,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES or 60,
+    deadline=None,
+    derandomize=not EXAMPLES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 HEADERS = {
-    "fr": ("N° facture", "Code client", "Date facture", "Date échéance", "Montant TTC", "Date règlement",
-           "Montant réglé"),
+    "fr": (
+        "N° facture",
+        "Code client",
+        "Date facture",
+        "Date échéance",
+        "Montant TTC",
+        "Date règlement",
+        "Montant réglé",
+    ),
     "en": ("invoiceNumber", "customerID", "InvoiceDate", "DueDate", "InvoiceAmount", "SettledDate", "PaidAmount"),
 }
 DAY_FIRST_FORMS = ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d", "%Y%m%d", "%d/%m/%y")
@@ -34,10 +45,55 @@ MONTH_FIRST_FORMS = ("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d")
 DATE_COLUMNS = (2, 3, 5)
 AMOUNT_COLUMNS = (4, 6)
 # Cells a careless export or a hostile sender writes; none of them is a valid date.
-GARBAGE = ("", " ", "Total", "TOTAL", "Sous-total", "=1+2", "+", "-", "—", "N/A", "#N/A", "NaN", "inf", "-inf",
-           "1e308", "12EUR34,00", "1€2€3,45", "$", "£5", "2026-13-45", "31/02/2026", "00/00/0000", "1.500", "1,234",
-           "(", ")", "--1", "+-3", "１２３", "\u00a0", "0x1F", "9" * 40, "1 2 3", "12,5x", "2026-03-05 n'importe quoi",
-           "15/03/69", "TOTAL-2026-001", "Total Energies", '"', "'", ";", ",", "|", "\t", "ÿ", "€", "1 000,00 $")
+GARBAGE = (
+    "",
+    " ",
+    "Total",
+    "TOTAL",
+    "Sous-total",
+    "=1+2",
+    "+",
+    "-",
+    "—",
+    "N/A",
+    "#N/A",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e308",
+    "12EUR34,00",
+    "1€2€3,45",
+    "$",
+    "£5",
+    "2026-13-45",
+    "31/02/2026",
+    "00/00/0000",
+    "1.500",
+    "1,234",
+    "(",
+    ")",
+    "--1",
+    "+-3",
+    "１２３",
+    "\u00a0",
+    "0x1F",
+    "9" * 40,
+    "1 2 3",
+    "12,5x",
+    "2026-03-05 n'importe quoi",
+    "15/03/69",
+    "TOTAL-2026-001",
+    "Total Energies",
+    '"',
+    "'",
+    ";",
+    ",",
+    "|",
+    "\t",
+    "ÿ",
+    "€",
+    "1 000,00 $",
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +108,8 @@ class Invoice:
 
 
 ids = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-/_.", min_size=1, max_size=10).filter(
-    lambda text: text[0].isalnum())
+    lambda text: text[0].isalnum()
+)
 
 
 @st.composite
@@ -62,9 +119,12 @@ def invoices(draw) -> list[Invoice]:
     for number in numbers:
         issue = draw(st.dates(date(2000, 1, 1), date(2030, 12, 31)))
         due = draw(st.one_of(st.none(), st.integers(0, 120).map(lambda d, i=issue: i + timedelta(days=d))))
-        cents = draw(st.integers(-10**9, 10**11).filter(lambda c: c != 0))
-        paid = None if cents < 0 else draw(st.one_of(st.none(), st.integers(0, 200).map(
-            lambda d, i=issue: i + timedelta(days=d))))
+        cents = draw(st.integers(-(10**9), 10**11).filter(lambda c: c != 0))
+        paid = (
+            None
+            if cents < 0
+            else draw(st.one_of(st.none(), st.integers(0, 200).map(lambda d, i=issue: i + timedelta(days=d))))
+        )
         paid_cents = None if paid is None else draw(st.one_of(st.none(), st.integers(1, cents)))
         customer = draw(st.sampled_from(["C1", "C2", "Société Générale", "TotalEnergies", "O'Neil", "C-3"]))
         rows.append(Invoice(number, customer, issue, due, cents, paid, paid_cents))
@@ -119,22 +179,34 @@ def _amount(cents: int, form: Form) -> str:
         text = f"{whole}{form.decimal}{hundredths:02d}"
     if cents < 0:
         text = {"-x": f"-{text}", "x-": f"{text}-", "(x)": f"({text})"}[form.negative]
-    return form.currency.replace("€", text + "€", 1) if form.currency == "€" else (
-        f"{text}{form.currency}" if form.currency.startswith(" ") else f"{form.currency}{text}")
+    return (
+        form.currency.replace("€", text + "€", 1)
+        if form.currency == "€"
+        else (f"{text}{form.currency}" if form.currency.startswith(" ") else f"{form.currency}{text}")
+    )
 
 
 def _cells(invoice: Invoice, form: Form) -> list[str]:
     def day(value: date | None, which: int) -> str:
         return "" if value is None else value.strftime(form.date_forms[which])
 
-    return [invoice.document_id, invoice.customer_id, day(invoice.issue, 0), day(invoice.due, 1),
-            _amount(invoice.cents, form), day(invoice.paid, 2),
-            "" if invoice.paid_cents is None else _amount(invoice.paid_cents, form)]
+    return [
+        invoice.document_id,
+        invoice.customer_id,
+        day(invoice.issue, 0),
+        day(invoice.due, 1),
+        _amount(invoice.cents, form),
+        day(invoice.paid, 2),
+        "" if invoice.paid_cents is None else _amount(invoice.paid_cents, form),
+    ]
 
 
-garbage = st.one_of(st.sampled_from(GARBAGE), st.text(
-    alphabet=st.characters(codec="cp1252", exclude_categories=("Cc", "Cs")), max_size=12).filter(
-        lambda text: any(c.isalpha() for c in text)))
+garbage = st.one_of(
+    st.sampled_from(GARBAGE),
+    st.text(alphabet=st.characters(codec="cp1252", exclude_categories=("Cc", "Cs")), max_size=12).filter(
+        lambda text: any(c.isalpha() for c in text)
+    ),
+)
 
 
 @st.composite
@@ -173,7 +245,7 @@ def _check_exact(result, invoices: list[Invoice], mutated_rows: set[int]) -> Non
     for row in settlements.to_pylist():
         paid.setdefault(row["document_id"], []).append((row["date"], row["amount"]))
     expected_ids = {invoice.document_id for index, invoice in enumerate(invoices) if index not in mutated_rows}
-    assert expected_ids <= set(documents), (expected_ids - set(documents))
+    assert expected_ids <= set(documents), expected_ids - set(documents)
     assert len(documents) <= len(invoices)  # a total row is never an invoice
     for index, invoice in enumerate(invoices):
         if index in mutated_rows:
@@ -203,8 +275,8 @@ def test_invoice_lists_are_read_exactly_or_refused_with_a_message(data, rows, fo
             result = read_files([path])
         except ImportFailed as refused:
             # A refusal names its file, and each issue reads as a sentence (no traceback, no repr of an object).
-            assert refused.issues and all(issue.file == "factures.csv" for issue in refused.issues)
-            assert all(issue.message and "Traceback" not in issue.message for issue in refused.issues)
+            assert refused.issues and all(issue.file == "factures.csv" for issue in refused.issues)  # noqa: PT017
+            assert all(issue.message and "Traceback" not in issue.message for issue in refused.issues)  # noqa: PT017
             if not garbage_cells and form.date_forms[0] != "%d/%m/%y":
                 _explained(refused, rows, form)
             return
@@ -215,5 +287,7 @@ def _explained(refused: ImportFailed, rows: list[Invoice], form: Form) -> None:
     """A clean file is refused only for what cannot be told from its cells: a day/month order no value settles,
     a decimal mark no value settles, or amounts beyond what DECIMAL(18,2) sums."""
     reasons = " ".join(issue.message for issue in refused.issues)
-    assert any(why in reasons for why in ("date ambiguë", "séparateur décimal ambigu", "hors de portée",
-                                          "année sur deux chiffres")), (reasons, rows, form)
+    assert any(
+        why in reasons
+        for why in ("date ambiguë", "séparateur décimal ambigu", "hors de portée", "année sur deux chiffres")
+    ), (reasons, rows, form)

@@ -44,8 +44,12 @@ def _generate():
 generate = _generate()
 SMALL = sorted(name for name, case in EXPECTED.items() if not case.get("generated"))
 # A case whose fix belongs to a module other than the readers says which and why, and fails until it lands.
-SMALL_CASES = [pytest.param(name, marks=pytest.mark.xfail(reason=EXPECTED[name]["pending"], strict=False))
-               if EXPECTED[name].get("pending") else name for name in SMALL]
+SMALL_CASES = [
+    pytest.param(name, marks=pytest.mark.xfail(reason=EXPECTED[name]["pending"], strict=False))
+    if EXPECTED[name].get("pending")
+    else name
+    for name in SMALL
+]
 LARGE = sorted(name for name, case in EXPECTED.items() if case.get("generated"))
 CLI = sorted(name for name, case in EXPECTED.items() if case.get("cli"))
 
@@ -60,6 +64,7 @@ def _path(name: str, large_files: dict[str, Path] | None = None) -> Path:
 
 
 # --- the corpus -----------------------------------------------------------------------------------
+
 
 def test_the_corpus_covers_every_class_with_an_outcome_each():
     assert len(EXPECTED) >= 25
@@ -78,8 +83,11 @@ def _check_accepted(case: dict, documents, warnings: list[str]) -> None:
     assert documents.num_rows == case["documents"]
     total = sum(documents.column("amount").to_pylist(), Decimal(0))
     assert total == Decimal(case["amount_total"])
-    for key, column in (("document_ids", "document_id"), ("customer_ids", "customer_id"),
-                        ("customer_names", "customer_name")):
+    for key, column in (
+        ("document_ids", "document_id"),
+        ("customer_ids", "customer_id"),
+        ("customer_names", "customer_name"),
+    ):
         if key in case:
             assert documents.column(column).to_pylist() == case[key]
     if "note" in case:
@@ -143,8 +151,13 @@ CHILD = textwrap.dedent("""
 @pytest.mark.parametrize("name", LARGE)
 def test_large_file_is_refused_at_once_or_read_within_the_budget(name, large_files):
     case, path = EXPECTED[name], large_files[name]
-    run = subprocess.run([sys.executable, "-c", CHILD, str(CORPUS), str(path), str(BUDGET_BYTES)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + 15)
+    run = subprocess.run(
+        [sys.executable, "-c", CHILD, str(CORPUS), str(path), str(BUDGET_BYTES)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SECONDS + 15,
+    )
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
     outcome = json.loads(run.stdout.strip().splitlines()[-1])
     assert outcome["seconds"] < SECONDS
@@ -174,11 +187,17 @@ def test_refusals_by_size_come_before_any_reading(large_files, monkeypatch):
 
 # --- through the command line ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", CLI)
 def test_command_line_import_ends_with_a_message_never_a_traceback(name, large_files, tmp_path):
     case = EXPECTED[name]
-    run = subprocess.run([sys.executable, "-m", "kpi", "import", str(tmp_path / "workspace"),
-                          str(_path(name, large_files))], cwd=ROOT, capture_output=True, text=True, timeout=SECONDS)
+    run = subprocess.run(
+        [sys.executable, "-m", "kpi", "import", str(tmp_path / "workspace"), str(_path(name, large_files))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SECONDS,
+    )
     assert "Traceback" not in run.stderr and "Traceback" not in run.stdout
     if case["outcome"] == "refused":
         assert run.returncode == 2, run.stderr
@@ -189,6 +208,7 @@ def test_command_line_import_ends_with_a_message_never_a_traceback(name, large_f
 
 # --- the pieces -----------------------------------------------------------------------------------
 
+
 def test_a_long_line_is_found_without_reading_line_by_line():
     limit = 1000
     assert first_long_line(b"a;b\n" * 10_000, limit) is None
@@ -198,12 +218,22 @@ def test_a_long_line_is_found_without_reading_line_by_line():
     assert first_long_line(b"a\n" + b"x" * 800 + b"\n" + b"y" * 800 + b"\n", limit) is None
 
 
-@pytest.mark.parametrize(("head", "kind"), [
-    (b"PK\x03\x04rest", "zip"), (b"PAR1....", "parquet"), (bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 8, "ole2"),
-    (b"%PDF-1.7", "pdf"), (b"\xff\xfeN\x00", "utf-16"), ("N° facture;Client".encode("utf-16-be"), "utf-16"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary"), (b"  <!DOCTYPE html><html>", "html"),
-    ("N° facture;Client\r\nF-1;Martin\x00\r\n".encode("cp1252"), "text"), (b"\xef\xbb\xbfa;b", "text"), (b"", "text"),
-])
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"PK\x03\x04rest", "zip"),
+        (b"PAR1....", "parquet"),
+        (bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 8, "ole2"),
+        (b"%PDF-1.7", "pdf"),
+        (b"\xff\xfeN\x00", "utf-16"),
+        ("N° facture;Client".encode("utf-16-be"), "utf-16"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "binary"),
+        (b"  <!DOCTYPE html><html>", "html"),
+        ("N° facture;Client\r\nF-1;Martin\x00\r\n".encode("cp1252"), "text"),
+        (b"\xef\xbb\xbfa;b", "text"),
+        (b"", "text"),
+    ],
+)
 def test_what_a_file_is_comes_from_its_first_bytes(head, kind):
     assert sniff(head) == kind
 
@@ -269,9 +299,13 @@ def _kinds_workbook_openpyxl(path: Path) -> None:
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    for row in (["N° facture", "Client", "Date", "Montant"], ["F-1", "Martin", dt.date(2024, 1, 15), 12.5],
-                [1002, "Dupont", dt.datetime(2024, 2, 1, 9, 30), -3], [None, None, None, None],
-                ["F-3", "=CONCAT(\"a\",\"b\")", "16/01/2024", 0.3]):
+    for row in (
+        ["N° facture", "Client", "Date", "Montant"],
+        ["F-1", "Martin", dt.date(2024, 1, 15), 12.5],
+        [1002, "Dupont", dt.datetime(2024, 2, 1, 9, 30), -3],
+        [None, None, None, None],
+        ["F-3", '=CONCAT("a","b")', "16/01/2024", 0.3],
+    ):
         sheet.append(row)
     workbook.save(path)
 
@@ -342,12 +376,21 @@ def test_a_machine_short_of_memory_gets_a_message_not_a_memory_error(large_files
         except ImportFailed as failed:
             print(failed.issues[0])
     """)
-    run = subprocess.run([sys.executable, "-c", child, str(CORPUS), str(large_files["csv_too_many_rows.csv"])],
-                         cwd=ROOT, capture_output=True, text=True, timeout=SECONDS)
+    run = subprocess.run(
+        [sys.executable, "-c", child, str(CORPUS), str(large_files["csv_too_many_rows.csv"])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SECONDS,
+    )
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
     # Memory freed by the warm-up may be enough for Arrow to read on, up to the rows' limit: a refusal either way.
-    assert run.stdout.startswith(("csv_too_many_rows.csv : mémoire insuffisante pour lire ce fichier",
-                                  "csv_too_many_rows.csv : 2 000 001 lignes")), run.stdout
+    assert run.stdout.startswith(
+        (
+            "csv_too_many_rows.csv : mémoire insuffisante pour lire ce fichier",
+            "csv_too_many_rows.csv : 2 000 001 lignes",
+        )
+    ), run.stdout
 
 
 @pytest.mark.parametrize("error", [MemoryError, pa.ArrowMemoryError])
@@ -363,7 +406,9 @@ def test_memory_running_out_while_reading_is_a_refusal(error, monkeypatch):
 
 
 def test_an_indented_sheet_with_rich_text_phonetics_and_formulas_reads_as_excel_shows_it(tmp_path):
-    sheet = (generate.SHEET_OPEN.format(dimension="") + """
+    sheet = (
+        generate.SHEET_OPEN.format(dimension="")
+        + """
       <row r="1">
         <c r="A1" t="inlineStr"><is><t>N° facture</t></is></c>
         <c r="B1" t="inlineStr"><is><r><t>Cl</t></r><r><t xml:space="preserve"> </t></r><r><t>ient</t></r></is></c>
@@ -378,10 +423,13 @@ def test_an_indented_sheet_with_rich_text_phonetics_and_formulas_reads_as_excel_
         </c>
         <c r="D2"><f>SUM(10,2.5)</f><v>12.5</v></c>
       </row>
-    """ + generate.SHEET_CLOSE).encode()
+    """
+        + generate.SHEET_CLOSE
+    ).encode()
     path = tmp_path / "indented.xlsx"
     path.write_bytes(generate.raw_zip(generate.workbook_parts([sheet])))
     table = open_table(path)
     assert table.headers == ("N° facture", "Cl ient", "Date facture", "Montant TTC")
-    assert table.cells.to_pylist() == [{"N° facture": "1001", "Cl ient": "Martin", "Date facture": "2026-01-15",
-                                        "Montant TTC": "12.50"}]
+    assert table.cells.to_pylist() == [
+        {"N° facture": "1001", "Cl ient": "Martin", "Date facture": "2026-01-15", "Montant TTC": "12.50"}
+    ]

@@ -21,11 +21,13 @@ def write(tmp_path, *rows, header=HEADER, name="factures.csv"):
 
 
 def test_paid_date_alone_means_paid_in_full_and_partial_amounts_stay_open(tmp_path):
-    path = write(tmp_path,
-                 "F-1;C1;Martin;Services;15/01/2024;14/02/2024;1 200,00;10/02/2024;",
-                 "F-2;C1;Martin;Services;20/01/2024;19/02/2024;800,00;25/02/2024;500,00",
-                 "F-3;C2;Dupont;Produits;25/01/2024;24/02/2024;300,00;;",
-                 "AV-1;C2;Dupont;Produits;26/01/2024;;-50,00;;")
+    path = write(
+        tmp_path,
+        "F-1;C1;Martin;Services;15/01/2024;14/02/2024;1 200,00;10/02/2024;",
+        "F-2;C1;Martin;Services;20/01/2024;19/02/2024;800,00;25/02/2024;500,00",
+        "F-3;C2;Dupont;Produits;25/01/2024;24/02/2024;300,00;;",
+        "AV-1;C2;Dupont;Produits;26/01/2024;;-50,00;;",
+    )
     result = read_files([path])
     settlements = result.ledger.settlements.to_pylist()
     assert [(s["document_id"], s["amount"], s["date"], s["kind"]) for s in settlements] == [
@@ -74,8 +76,11 @@ def test_total_and_blank_rows_do_not_become_invoices(tmp_path):
     assert result.ledger.documents.num_rows == 1
     file = result.report.files[0]
     assert (file.rows_read, file.rows_imported, file.reconciled) == (2, 1, True)
-    assert any(w.message == "1 ligne(s) de total mise(s) de côté (Σ 100,00) : chacune vaut la somme des lignes "
-               "au-dessus" and w.row == 4 for w in file.warnings)
+    assert any(
+        w.message == "1 ligne(s) de total mise(s) de côté (Σ 100,00) : chacune vaut la somme des lignes au-dessus"
+        and w.row == 4
+        for w in file.warnings
+    )
     assert file.details["total_rows"] == {"count": 1, "amount": Decimal("100.00")}
 
 
@@ -85,9 +90,13 @@ def test_xlsx_with_a_title_row_dates_and_float_amounts(tmp_path):
     sheet.title = "Export"
     workbook.create_sheet("Factures")
     other = workbook["Factures"]
-    for row in (["Relevé au 31/01/2024"], [], ["N° facture", "Client", "Date facture", "Montant TTC", "Réglé le"],
-                [1001, "Martin", date(2024, 1, 15), 0.1 + 0.2, None],
-                ["1002", "Dupont", "16/01/2024", 1234.5, date(2024, 1, 20)]):
+    for row in (
+        ["Relevé au 31/01/2024"],
+        [],
+        ["N° facture", "Client", "Date facture", "Montant TTC", "Réglé le"],
+        [1001, "Martin", date(2024, 1, 15), 0.1 + 0.2, None],
+        ["1002", "Dupont", "16/01/2024", 1234.5, date(2024, 1, 20)],
+    ):
         other.append(row)
     path = tmp_path / "factures.xlsx"
     workbook.save(path)
@@ -103,14 +112,19 @@ def test_xlsx_with_a_title_row_dates_and_float_amounts(tmp_path):
 
 def test_parquet_with_typed_columns(tmp_path):
     path = tmp_path / "factures.parquet"
-    pq.write_table(pa.table({
-        "invoice_number": pa.array(["0001", "0002"]),
-        "customer": pa.array(["Martin", "Dupont"]).dictionary_encode(),
-        "invoice_date": pa.array([date(2024, 1, 15), date(2024, 1, 16)]),
-        "amount": pa.array([Decimal("10.10"), Decimal("-2.50")], pa.decimal128(12, 2)),
-        "paid_amount": pa.array([10.1, None]),
-        "paid_date": pa.array([datetime(2024, 2, 1, 9, 30), None], pa.timestamp("ms")),
-    }), path)
+    pq.write_table(
+        pa.table(
+            {
+                "invoice_number": pa.array(["0001", "0002"]),
+                "customer": pa.array(["Martin", "Dupont"]).dictionary_encode(),
+                "invoice_date": pa.array([date(2024, 1, 15), date(2024, 1, 16)]),
+                "amount": pa.array([Decimal("10.10"), Decimal("-2.50")], pa.decimal128(12, 2)),
+                "paid_amount": pa.array([10.1, None]),
+                "paid_date": pa.array([datetime(2024, 2, 1, 9, 30), None], pa.timestamp("ms")),
+            }
+        ),
+        path,
+    )
     result = read_files([path])
     documents = result.ledger.documents.to_pylist()
     assert [d["document_id"] for d in documents] == ["0001", "0002"]
@@ -131,16 +145,36 @@ def test_parquet_typed_columns_read_as_their_text_would_be(tmp_path, monkeypatch
     cases = [
         (pa.array([date(2024, 1, 15), None]), pa.array([Decimal("10.10"), Decimal("-2.50")], pa.decimal128(12, 2)), {}),
         (pa.array([date(2024, 1, 15), date(2024, 1, 16)]), pa.array([1010, -250], pa.int32()), {"decimal": ","}),
-        (pa.array([date(2024, 1, 15), date(2024, 1, 16)]), pa.array([Decimal("1.10"), Decimal("2")], pa.decimal128(12, 2)),
-         {"decimal": ","}),
-        (pa.array([date(1850, 1, 15), date(2024, 1, 16)]), pa.array([Decimal(1), Decimal(2)], pa.decimal128(38, 0)), {}),
-        (pa.array([datetime(2024, 1, 15), datetime(2024, 1, 16)], pa.timestamp("ms")),
-         pa.array([Decimal(10) ** 20, Decimal(2)], pa.decimal128(38, 2)), {}),
+        (
+            pa.array([date(2024, 1, 15), date(2024, 1, 16)]),
+            pa.array([Decimal("1.10"), Decimal("2")], pa.decimal128(12, 2)),
+            {"decimal": ","},
+        ),
+        (
+            pa.array([date(1850, 1, 15), date(2024, 1, 16)]),
+            pa.array([Decimal(1), Decimal(2)], pa.decimal128(38, 0)),
+            {},
+        ),
+        (
+            pa.array([datetime(2024, 1, 15), datetime(2024, 1, 16)], pa.timestamp("ms")),
+            pa.array([Decimal(10) ** 20, Decimal(2)], pa.decimal128(38, 2)),
+            {},
+        ),
     ]
     for number, (issued, amount, options) in enumerate(cases):
         path = tmp_path / f"factures{number}.parquet"
-        pq.write_table(pa.table({"invoice_number": ["0001", "0002"], "customer": ["Martin", "Dupont"],
-                                 "invoice_date": issued, "due_date": issued, "amount": amount}), path)
+        pq.write_table(
+            pa.table(
+                {
+                    "invoice_number": ["0001", "0002"],
+                    "customer": ["Martin", "Dupont"],
+                    "invoice_date": issued,
+                    "due_date": issued,
+                    "amount": amount,
+                }
+            ),
+            path,
+        )
         typed = outcome(path, **options)
         with monkeypatch.context() as text_only:
             text_only.setattr(tables.TextTable, "typed_column", lambda self, name: None)

@@ -34,7 +34,11 @@ def test_a_bad_value_in_an_xls_names_the_row_excel_shows():
         read_files([LEGACY / "factures_excel97_bad_amount.xls"])
     (issue,) = refused.value.issues
     assert (issue.file, issue.row, issue.column, issue.value) == (
-        "factures_excel97_bad_amount.xls", 4, "Montant TTC", "845,5O")
+        "factures_excel97_bad_amount.xls",
+        4,
+        "Montant TTC",
+        "845,5O",
+    )
 
 
 def test_a_sheet_is_chosen_by_name_and_an_unknown_one_is_named():
@@ -46,5 +50,5 @@ def test_a_sheet_is_chosen_by_name_and_an_unknown_one_is_named():
 def test_an_ole2_file_that_is_not_a_workbook_is_refused_by_name(tmp_path):
     path = tmp_path / "export.xls"
     path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 1024)
-    with pytest.raises(ImportFailed, match="export.xls : classeur protégé par un mot de passe ou abîmé"):
+    with pytest.raises(ImportFailed, match=r"export\.xls : classeur protégé par un mot de passe ou abîmé"):
         read_files([path])

@@ -12,8 +12,17 @@ from kpi.importers.headers import normal_form
 from kpi.importers.mapping import ColumnChoice, ColumnMapping, guess_mapping
 from kpi.importers.saved_mappings import header_signature, save_mapping, saved_entry
 
-FRENCH = ("N° facture", "Code client", "Client", "Activité", "Date facture", "Date échéance", "Montant TTC",
-          "Date règlement", "Montant réglé")
+FRENCH = (
+    "N° facture",
+    "Code client",
+    "Client",
+    "Activité",
+    "Date facture",
+    "Date échéance",
+    "Montant TTC",
+    "Date règlement",
+    "Montant réglé",
+)
 
 
 def test_normal_form():
@@ -24,15 +33,34 @@ def test_normal_form():
 
 def test_french_invoice_list_headers_map_with_full_confidence():
     mapping = guess_mapping(FRENCH, "invoices")
-    assert mapping.fields == {"document_id": "N° facture", "customer_id": "Code client", "customer_name": "Client",
-                              "activity": "Activité", "issue_date": "Date facture", "due_date": "Date échéance",
-                              "amount": "Montant TTC", "paid_date": "Date règlement", "paid_amount": "Montant réglé"}
+    assert mapping.fields == {
+        "document_id": "N° facture",
+        "customer_id": "Code client",
+        "customer_name": "Client",
+        "activity": "Activité",
+        "issue_date": "Date facture",
+        "due_date": "Date échéance",
+        "amount": "Montant TTC",
+        "paid_date": "Date règlement",
+        "paid_amount": "Montant réglé",
+    }
     assert {c.confidence for c in mapping.choices} == {1.0}
 
 
 def test_english_headers_and_generic_words_get_lower_confidence():
-    mapping = guess_mapping(("invoiceNumber", "customerID", "InvoiceDate", "DueDate", "InvoiceAmount", "SettledDate",
-                             "PaperlessDate", "countryCode"), "invoices")
+    mapping = guess_mapping(
+        (
+            "invoiceNumber",
+            "customerID",
+            "InvoiceDate",
+            "DueDate",
+            "InvoiceAmount",
+            "SettledDate",
+            "PaperlessDate",
+            "countryCode",
+        ),
+        "invoices",
+    )
     assert mapping.fields["paid_date"] == "SettledDate"
     assert mapping.fields["issue_date"] == "InvoiceDate"
     assert "PaperlessDate" not in mapping.fields.values()
@@ -41,17 +69,29 @@ def test_english_headers_and_generic_words_get_lower_confidence():
 
 
 def test_contained_words_and_look_alikes():
-    mapping = guess_mapping(("Numéro de la facture client", "Nom du client", "Date de la facture", "Total TTC",
-                             "Date d'echance"), "invoices")
+    mapping = guess_mapping(
+        ("Numéro de la facture client", "Nom du client", "Date de la facture", "Total TTC", "Date d'echance"),
+        "invoices",
+    )
     assert mapping.header("issue_date") == "Date de la facture"
     assert mapping.header("amount") == "Total TTC"
     assert mapping.header("due_date") == "Date d'echance"
     assert 0.5 <= next(c.confidence for c in mapping.choices if c.field == "due_date") < 0.7
 
 
-@pytest.mark.parametrize(("header", "confidence"), [
-    ("Facture d'origine", 1.0), ("Avoir sur facture", 1.0), ("N° facture d'origine", 1.0), ("Facture liée", 1.0),
-    ("Original invoice", 1.0), ("Applies to", 1.0), ("Related invoice", 1.0), ("N° de la facture d'origine", 0.7)])
+@pytest.mark.parametrize(
+    ("header", "confidence"),
+    [
+        ("Facture d'origine", 1.0),
+        ("Avoir sur facture", 1.0),
+        ("N° facture d'origine", 1.0),
+        ("Facture liée", 1.0),
+        ("Original invoice", 1.0),
+        ("Applies to", 1.0),
+        ("Related invoice", 1.0),
+        ("N° de la facture d'origine", 0.7),
+    ],
+)
 def test_the_invoice_a_credit_note_applies_to_never_takes_the_invoice_number(header, confidence):
     for headers in (FRENCH + (header,), (header,) + FRENCH):
         mapping = guess_mapping(headers, "invoices")
@@ -62,8 +102,11 @@ def test_the_invoice_a_credit_note_applies_to_never_takes_the_invoice_number(hea
 
 
 def test_files_without_it_map_as_before():
-    for headers in (("Facture", "Client", "Date", "Montant", "Pièce"), ("invoiceNumber", "customerID", "InvoiceDate",
-                    "InvoiceAmount", "Reference"), ("Numéro", "Client", "Date", "Montant", "Origine")):
+    for headers in (
+        ("Facture", "Client", "Date", "Montant", "Pièce"),
+        ("invoiceNumber", "customerID", "InvoiceDate", "InvoiceAmount", "Reference"),
+        ("Numéro", "Client", "Date", "Montant", "Origine"),
+    ):
         assert "applies_to" not in guess_mapping(headers, "invoices").fields
 
 
@@ -77,9 +120,16 @@ def test_mapping_file_is_used_and_saved_for_the_next_file(tmp_path):
     data = tmp_path / "export.csv"
     data.write_text("Réf;Tiers;Le;Valeur\nA1;Martin;15/01/2024;10,00\n", encoding="utf-8")
     mapping = tmp_path / "mapping.json"
-    mapping.write_text(json.dumps({"layout": "invoices", "columns": {
-        "document_id": "Réf", "customer_name": "Tiers", "issue_date": "Le", "amount": "Valeur"}, "terms": "eom45"}),
-        encoding="utf-8")
+    mapping.write_text(
+        json.dumps(
+            {
+                "layout": "invoices",
+                "columns": {"document_id": "Réf", "customer_name": "Tiers", "issue_date": "Le", "amount": "Valeur"},
+                "terms": "eom45",
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFailed):
         read_files([data])  # « Le » and « Valeur » mean nothing on their own
     saved = tmp_path / "mappings"
@@ -113,9 +163,11 @@ def test_two_columns_that_fit_a_field_equally_are_rivals():
     synonyms = guess_mapping(("N° facture", "Client", "Date facture", "Montant TTC", "Net à payer"), "invoices")
     assert [(r.field, r.chosen, r.other) for r in synonyms.rivals] == [("amount", "Montant TTC", "Net à payer")]
     # A name or a label read from the first of two synonyms changes no figure: not a rival.
-    described = guess_mapping(("N° facture", "Client", "Raison sociale", "Activité", "Service", "Date facture",
-                               "Montant TTC"), "invoices")
+    described = guess_mapping(
+        ("N° facture", "Client", "Raison sociale", "Activité", "Service", "Date facture", "Montant TTC"), "invoices"
+    )
     assert described.rivals == ()
     # A column another field takes is no rival: « Montant réglé » is the paid amount.
-    assert guess_mapping(("N° facture", "Client", "Date facture", "Montant TTC", "Montant réglé"),
-                         "invoices").rivals == ()
+    assert (
+        guess_mapping(("N° facture", "Client", "Date facture", "Montant TTC", "Montant réglé"), "invoices").rivals == ()
+    )

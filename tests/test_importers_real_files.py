@@ -10,9 +10,9 @@ import pyarrow.compute as pc
 import pytest
 
 from kpi.importers import read_files
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
 from kpi.metrics.report import period_report
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 
 REAL = Path(__file__).parent / "data" / "importers" / "real"
 FEC = REAL / "fec"
@@ -76,9 +76,11 @@ REAL_FECS = [
 
 
 @pytest.mark.parametrize(
-    ("name", "encoding", "separator", "balance", "lines", "documents", "settlements", "credits"), REAL_FECS)
-def test_real_fec_imports_and_reconciles_to_the_cent(name, encoding, separator, balance, lines, documents, settlements,
-                                                     credits):
+    ("name", "encoding", "separator", "balance", "lines", "documents", "settlements", "credits"), REAL_FECS
+)
+def test_real_fec_imports_and_reconciles_to_the_cent(
+    name, encoding, separator, balance, lines, documents, settlements, credits
+):
     result = read_files([FEC / name])
     file = result.report.files[0]
     assert file.layout == "fec"
@@ -135,8 +137,9 @@ def test_fec_lettrage_settles_invoices_and_opening_balances():
 
 def test_fec_activity_is_the_revenue_account_label():
     result = read_files([FEC / "111111111FEC20221231.TXT"])
-    invoice = result.ledger.documents.filter(pc.equal(result.ledger.documents.column("document_id"),
-                                                       "VE  0123/VE-00000001")).to_pylist()[0]
+    invoice = result.ledger.documents.filter(
+        pc.equal(result.ledger.documents.column("document_id"), "VE  0123/VE-00000001")
+    ).to_pylist()[0]
     assert invoice["activity"] == "VENTE NECTAR DE FRAISE"
     assert invoice["customer_id"] == "41101590"
     assert invoice["customer_name"] == "E.LECLERC CARPENTR"

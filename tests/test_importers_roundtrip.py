@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 from kpi.importers import read_files
+from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 
 CUSTOMERS = {"C001": "Boulangerie Émile", "C002": "Garage Dupont & Fils", "0042": "Œuvre Solidaire", "C9": "Zoé SARL"}
 ACTIVITIES = ("Services", "Produits", "Maintenance", "Unassigned")
@@ -31,11 +31,18 @@ def ledgers(draw):
         credit_note = draw(st.booleans()) and number % 3 == 2
         customer = draw(st.sampled_from(sorted(CUSTOMERS)))
         document_id = f"F-{number:04d}" if number % 2 else f"{number:06d}"
-        documents.append({
-            "document_id": document_id, "customer_id": customer, "customer_name": CUSTOMERS[customer],
-            "activity": draw(st.sampled_from(ACTIVITIES)), "issue_date": issue,
-            "due_date": issue + timedelta(days=draw(st.sampled_from([0, 30, 45, 60]))),
-            "amount": Decimal(-cents if credit_note else cents) / 100, "due_date_derived": False})
+        documents.append(
+            {
+                "document_id": document_id,
+                "customer_id": customer,
+                "customer_name": CUSTOMERS[customer],
+                "activity": draw(st.sampled_from(ACTIVITIES)),
+                "issue_date": issue,
+                "due_date": issue + timedelta(days=draw(st.sampled_from([0, 30, 45, 60]))),
+                "amount": Decimal(-cents if credit_note else cents) / 100,
+                "due_date_derived": False,
+            }
+        )
         if credit_note:
             continue
         left = cents
@@ -44,10 +51,16 @@ def ledgers(draw):
             if paid <= 0:
                 break
             left -= paid
-            settlements.append({
-                "settlement_id": f"P-{number}-{part}", "document_id": document_id, "customer_id": customer,
-                "date": issue + timedelta(days=draw(st.integers(0, 120))), "amount": Decimal(paid) / 100,
-                "kind": draw(st.sampled_from(["cash", "cash", "writeoff"]))})
+            settlements.append(
+                {
+                    "settlement_id": f"P-{number}-{part}",
+                    "document_id": document_id,
+                    "customer_id": customer,
+                    "date": issue + timedelta(days=draw(st.integers(0, 120))),
+                    "amount": Decimal(paid) / 100,
+                    "kind": draw(st.sampled_from(["cash", "cash", "writeoff"])),
+                }
+            )
     return documents, settlements
 
 
@@ -63,26 +76,64 @@ def ledgers_with_credits(draw):
                 continue
             cents = draw(st.integers(1, left))
             left -= cents
-            settlements.append({
-                "settlement_id": f"C-{note['document_id']}-{number}", "document_id": invoice["document_id"],
-                "customer_id": note["customer_id"], "date": max(note["issue_date"], invoice["issue_date"])
-                + timedelta(days=draw(st.integers(0, 30))), "amount": Decimal(cents) / 100, "kind": "credit",
-                "source_document_id": note["document_id"]})
+            settlements.append(
+                {
+                    "settlement_id": f"C-{note['document_id']}-{number}",
+                    "document_id": invoice["document_id"],
+                    "customer_id": note["customer_id"],
+                    "date": max(note["issue_date"], invoice["issue_date"]) + timedelta(days=draw(st.integers(0, 30))),
+                    "amount": Decimal(cents) / 100,
+                    "kind": "credit",
+                    "source_document_id": note["document_id"],
+                }
+            )
     return documents, settlements
 
 
 # Always tried, whatever hypothesis draws: an invoice part cancelled by a credit note, part paid.
 WITH_CREDIT = (
-    [{"document_id": "F-0001", "customer_id": "C001", "customer_name": CUSTOMERS["C001"], "activity": "Services",
-      "issue_date": date(2023, 1, 10), "due_date": date(2023, 2, 9), "amount": Decimal("100.00"),
-      "due_date_derived": False},
-     {"document_id": "000002", "customer_id": "C001", "customer_name": CUSTOMERS["C001"], "activity": "Produits",
-      "issue_date": date(2023, 2, 1), "due_date": date(2023, 2, 1), "amount": Decimal("-40.00"),
-      "due_date_derived": False}],
-    [{"settlement_id": "C-000002-0", "document_id": "F-0001", "customer_id": "C001", "date": date(2023, 2, 1),
-      "amount": Decimal("30.00"), "kind": "credit", "source_document_id": "000002"},
-     {"settlement_id": "P-1-0", "document_id": "F-0001", "customer_id": "C001", "date": date(2023, 3, 1),
-      "amount": Decimal("70.00"), "kind": "cash", "source_document_id": None}],
+    [
+        {
+            "document_id": "F-0001",
+            "customer_id": "C001",
+            "customer_name": CUSTOMERS["C001"],
+            "activity": "Services",
+            "issue_date": date(2023, 1, 10),
+            "due_date": date(2023, 2, 9),
+            "amount": Decimal("100.00"),
+            "due_date_derived": False,
+        },
+        {
+            "document_id": "000002",
+            "customer_id": "C001",
+            "customer_name": CUSTOMERS["C001"],
+            "activity": "Produits",
+            "issue_date": date(2023, 2, 1),
+            "due_date": date(2023, 2, 1),
+            "amount": Decimal("-40.00"),
+            "due_date_derived": False,
+        },
+    ],
+    [
+        {
+            "settlement_id": "C-000002-0",
+            "document_id": "F-0001",
+            "customer_id": "C001",
+            "date": date(2023, 2, 1),
+            "amount": Decimal("30.00"),
+            "kind": "credit",
+            "source_document_id": "000002",
+        },
+        {
+            "settlement_id": "P-1-0",
+            "document_id": "F-0001",
+            "customer_id": "C001",
+            "date": date(2023, 3, 1),
+            "amount": Decimal("70.00"),
+            "kind": "cash",
+            "source_document_id": None,
+        },
+    ],
 )
 
 
@@ -97,15 +148,19 @@ def comparable(table: pa.Table, drop=()) -> list[dict]:
 
 
 def expected(documents, settlements, drop_documents=(), drop_settlements=("settlement_id",)):
-    return (comparable(pa.Table.from_pylist(documents, DOCUMENTS_SCHEMA), drop_documents),
-            comparable(pa.Table.from_pylist(settlements, SETTLEMENTS_SCHEMA), drop_settlements))
+    return (
+        comparable(pa.Table.from_pylist(documents, DOCUMENTS_SCHEMA), drop_documents),
+        comparable(pa.Table.from_pylist(settlements, SETTLEMENTS_SCHEMA), drop_settlements),
+    )
 
 
 def read_back(paths, drop_documents=(), drop_settlements=("settlement_id",), **options):
     result = read_files(paths, **options)
     assert all(f.reconciled for f in result.report.files)
-    return (comparable(result.ledger.documents, drop_documents),
-            comparable(result.ledger.settlements, drop_settlements))
+    return (
+        comparable(result.ledger.documents, drop_documents),
+        comparable(result.ledger.settlements, drop_settlements),
+    )
 
 
 @given(ledgers_with_credits())
@@ -123,13 +178,19 @@ def test_canonical_csv_pair(ledger):
 def write_french_lists(folder: Path, documents, settlements) -> list[Path]:
     invoices = folder / "factures.csv"
     lines = ["N° facture;Code client;Client;Activité;Date facture;Date échéance;Montant TTC"]
-    lines += [f"{d['document_id']};{d['customer_id']};{d['customer_name']};{d['activity']};"
-              f"{d['issue_date']:%d/%m/%Y};{d['due_date']:%d/%m/%Y};{french(d['amount'])}" for d in documents]
+    lines += [
+        f"{d['document_id']};{d['customer_id']};{d['customer_name']};{d['activity']};"
+        f"{d['issue_date']:%d/%m/%Y};{d['due_date']:%d/%m/%Y};{french(d['amount'])}"
+        for d in documents
+    ]
     invoices.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     payments = folder / "reglements.csv"
     lines = ["N° facture;Date règlement;Montant réglé;Type"]
-    lines += [f"{s['document_id']};{s['date']:%d/%m/%Y};{french(s['amount'])} €;"
-              f"{'perte' if s['kind'] == 'writeoff' else 'virement'}" for s in settlements]
+    lines += [
+        f"{s['document_id']};{s['date']:%d/%m/%Y};{french(s['amount'])} €;"
+        f"{'perte' if s['kind'] == 'writeoff' else 'virement'}"
+        for s in settlements
+    ]
     payments.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     return [invoices, payments]
 
@@ -154,13 +215,16 @@ def test_single_invoice_list_with_paid_columns(ledger):
     settlements = list(first.values())
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "factures.csv"
-        lines = ["invoiceNumber,customerID,customerName,activity,InvoiceDate,DueDate,InvoiceAmount,SettledDate,"
-                 "PaidAmount"]
+        lines = [
+            "invoiceNumber,customerID,customerName,activity,InvoiceDate,DueDate,InvoiceAmount,SettledDate,PaidAmount"
+        ]
         for d in documents:
             paid = first.get(d["document_id"])
-            lines.append(f"{d['document_id']},{d['customer_id']},\"{d['customer_name']}\",{d['activity']},"
-                         f"{d['issue_date']:%m/%d/%Y},{d['due_date']:%m/%d/%Y},{d['amount']},"
-                         f"{paid['date'].strftime('%m/%d/%Y') if paid else ''},{paid['amount'] if paid else ''}")
+            lines.append(
+                f'{d["document_id"]},{d["customer_id"]},"{d["customer_name"]}",{d["activity"]},'
+                f"{d['issue_date']:%m/%d/%Y},{d['due_date']:%m/%d/%Y},{d['amount']},"
+                f"{paid['date'].strftime('%m/%d/%Y') if paid else ''},{paid['amount'] if paid else ''}"
+            )
         path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
         assert read_back([path], dayfirst=False) == expected(documents, settlements)
 
@@ -171,11 +235,21 @@ def test_xlsx_lists(ledger):
     documents, settlements = ledger
     with tempfile.TemporaryDirectory() as folder:
         invoices, payments = openpyxl.Workbook(), openpyxl.Workbook()
-        invoices.active.append(["N° facture", "Code client", "Client", "Activité", "Date facture", "Échéance",
-                                "Montant TTC"])
+        invoices.active.append(
+            ["N° facture", "Code client", "Client", "Activité", "Date facture", "Échéance", "Montant TTC"]
+        )
         for d in documents:
-            invoices.active.append([d["document_id"], d["customer_id"], d["customer_name"], d["activity"],
-                                    d["issue_date"], d["due_date"], float(d["amount"])])
+            invoices.active.append(
+                [
+                    d["document_id"],
+                    d["customer_id"],
+                    d["customer_name"],
+                    d["activity"],
+                    d["issue_date"],
+                    d["due_date"],
+                    float(d["amount"]),
+                ]
+            )
         payments.active.append(["N° facture", "Date règlement", "Montant réglé", "Type"])
         for s in settlements:
             payments.active.append([s["document_id"], s["date"], float(s["amount"]), s["kind"]])
@@ -206,26 +280,50 @@ def fec_amount(value: Decimal) -> str:
 def test_fec_with_lettrage(ledger):
     """The FEC has no due date (derived from terms) and names activities after revenue accounts."""
     documents, settlements = ledger
-    lines = ["JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
-             "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise"]
+    lines = [
+        "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
+        "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise"
+    ]
     letters = {d["document_id"]: f"L{i}" for i, d in enumerate(documents)}
 
     def add(journal, number, day, account, label, aux, piece, debit, credit, letter=""):
-        lines.append(f"{journal}\t{journal}\t{number}\t{day:%Y%m%d}\t{account}\t{label}\t{aux}\t"
-                     f"{CUSTOMERS.get(aux, '')}\t{piece}\t{day:%Y%m%d}\t{piece}\t{fec_amount(debit)}\t"
-                     f"{fec_amount(credit)}\t{letter}\t\t\t\t")
+        lines.append(
+            f"{journal}\t{journal}\t{number}\t{day:%Y%m%d}\t{account}\t{label}\t{aux}\t"
+            f"{CUSTOMERS.get(aux, '')}\t{piece}\t{day:%Y%m%d}\t{piece}\t{fec_amount(debit)}\t"
+            f"{fec_amount(credit)}\t{letter}\t\t\t\t"
+        )
 
     zero = Decimal("0")
     for number, d in enumerate(documents, start=1):
         amount = d["amount"]
         debit, credit = (amount, zero) if amount > 0 else (zero, -amount)
-        add("VE", number, d["issue_date"], "411000", "Clients", d["customer_id"], d["document_id"], debit, credit,
-            letters[d["document_id"]] if amount > 0 else "")
+        add(
+            "VE",
+            number,
+            d["issue_date"],
+            "411000",
+            "Clients",
+            d["customer_id"],
+            d["document_id"],
+            debit,
+            credit,
+            letters[d["document_id"]] if amount > 0 else "",
+        )
         add("VE", number, d["issue_date"], "706000", d["activity"], "", d["document_id"], credit, debit)
     for number, s in enumerate(settlements, start=1000):
         counterpart = "654000" if s["kind"] == "writeoff" else "512000"
-        add("BQ", number, s["date"], "411000", "Clients", s["customer_id"], f"R{number}", zero, s["amount"],
-            letters[s["document_id"]])
+        add(
+            "BQ",
+            number,
+            s["date"],
+            "411000",
+            "Clients",
+            s["customer_id"],
+            f"R{number}",
+            zero,
+            s["amount"],
+            letters[s["document_id"]],
+        )
         add("BQ", number, s["date"], counterpart, "Contrepartie", "", f"R{number}", s["amount"], zero)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "123456789FEC20251231.txt"

@@ -70,17 +70,27 @@ def test_known_documents_keep_amounts_and_stored_credit_applications_when_given(
 
     from kpi.importers.validation import KnownDocuments
 
-    typed = KnownDocuments.from_option(pa.table({
-        "document_id": ["F-1", "A-1"], "issue_date": [date(2024, 1, 5), date(2024, 1, 9)],
-        "customer_id": ["C1", "C1"], "amount": [Decimal("90.00"), Decimal("-40.00")],
-        "credit_applications": [None, [{"settlement_id": "C-1", "amount": Decimal("15.00")}]]}))
+    typed = KnownDocuments.from_option(
+        pa.table(
+            {
+                "document_id": ["F-1", "A-1"],
+                "issue_date": [date(2024, 1, 5), date(2024, 1, 9)],
+                "customer_id": ["C1", "C1"],
+                "amount": [Decimal("90.00"), Decimal("-40.00")],
+                "credit_applications": [None, [{"settlement_id": "C-1", "amount": Decimal("15.00")}]],
+            }
+        )
+    )
     assert typed.table.column("amount").to_pylist() == [Decimal("90.00"), Decimal("-40.00")]
-    assert typed.applications.to_pylist() == [{"source_document_id": "A-1", "settlement_id": "C-1",
-                                               "amount": Decimal("15.00")}]
-    text_dates = KnownDocuments.from_option(pa.table({"document_id": ["F-1"], "issue_date": ["2024-01-05"],
-                                                      "amount": ["90.00"]}))
-    assert text_dates.table.to_pylist() == [{"document_id": "F-1", "issue_date": date(2024, 1, 5), "customer_id": None,
-                                             "amount": Decimal("90.00")}]
+    assert typed.applications.to_pylist() == [
+        {"source_document_id": "A-1", "settlement_id": "C-1", "amount": Decimal("15.00")}
+    ]
+    text_dates = KnownDocuments.from_option(
+        pa.table({"document_id": ["F-1"], "issue_date": ["2024-01-05"], "amount": ["90.00"]})
+    )
+    assert text_dates.table.to_pylist() == [
+        {"document_id": "F-1", "issue_date": date(2024, 1, 5), "customer_id": None, "amount": Decimal("90.00")}
+    ]
     # What an older workspace passes: no amount, no applications; nothing to check them against.
     bare = KnownDocuments.from_option({"F-1": date(2024, 1, 5)})
     assert bare.table.column("amount").null_count == 1 and bare.applications.num_rows == 0

@@ -11,21 +11,49 @@ from pathlib import Path
 
 import pytest
 
-from kpi.text.errors import ImportAborted, WorkspaceBusy, WorkspaceReadOnly
 from kpi.importers import ImportFailed, ImportIssue, read_files
+from kpi.text.errors import ImportAborted, WorkspaceBusy, WorkspaceReadOnly
 from kpi.text.messages import LANGUAGES, Message, catalogue, message_text, placeholders, plural_form, render
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [*sorted((ROOT / "kpi").rglob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
-           *sorted((ROOT / "app_pages").glob("*.py"))]
+SOURCES = [
+    *sorted((ROOT / "kpi").rglob("*.py")),
+    *sorted((ROOT / "ui").glob("*.py")),
+    *sorted((ROOT / "app_pages").glob("*.py")),
+]
 LITERAL_KEY = re.compile(r"""\b(?:Message|message_text)\(\s*["']([a-z_]+(?:\.[A-Za-z0-9_\-]+)*)["']""")
 # Local helpers that prefix their keys: report.py's and inspection.py's say("rows") is report.rows, inspect.rows.
 SAY_PREFIX = {"report.py": "report", "inspection.py": "inspect"}
 SAY_KEY = re.compile(r"""\bsay\(\s*["']([a-z_]+)["']""")
 # Words that give French away in an English sentence (names quoted from files are taken out first).
-FRENCH_WORDS = ("ligne", "lignes", "colonne", "colonnes", "fichier", "fichiers", "montant", "attendu", "refusé",
-                "erreur", "valeur", "facture", "factures", "règlement", "règlements", "avoir", "illisible",
-                "introuvable", "espace de travail", "vérifiez", "dans", "ou", "et", "du", "des", "une")
+FRENCH_WORDS = (
+    "ligne",
+    "lignes",
+    "colonne",
+    "colonnes",
+    "fichier",
+    "fichiers",
+    "montant",
+    "attendu",
+    "refusé",
+    "erreur",
+    "valeur",
+    "facture",
+    "factures",
+    "règlement",
+    "règlements",
+    "avoir",
+    "illisible",
+    "introuvable",
+    "espace de travail",
+    "vérifiez",
+    "dans",
+    "ou",
+    "et",
+    "du",
+    "des",
+    "une",
+)
 QUOTED = re.compile(r"“[^”]*”|'[^']*'")
 BAD = ROOT / "tests" / "data" / "bad"
 
@@ -37,8 +65,14 @@ def _entries(lang: str, key: str) -> list[str]:
 
 def _sample(name: str, spec: str):
     """A parameter value of the kind the placeholder formats, with no French in it."""
-    return {"money": Decimal("1234.5"), "count": 2, "size": 3 << 20, "date": date(2026, 3, 31), "decimal": "2.5",
-            "or": ["A", "B"]}.get(spec, "X")
+    return {
+        "money": Decimal("1234.5"),
+        "count": 2,
+        "size": 3 << 20,
+        "date": date(2026, 3, 31),
+        "decimal": "2.5",
+        "or": ["A", "B"],
+    }.get(spec, "X")
 
 
 def _params(key: str) -> dict:
@@ -101,12 +135,27 @@ def test_every_key_written_in_the_code_exists():
 
 def test_key_families_built_at_run_time_exist():
     keys = catalogue("fr")
-    for family in ("report.total_rows", "report.unapplied_writeoffs", "report.opening_documents", "inspect.error",
-                   "inspect.warning", "report.mapping_source.auto", "report.mapping_source.fichier",
-                   "report.mapping_source.enregistrée", "table.rather.text", "table.rather.html", "table.rather.zip",
-                   "table.rather.parquet", "table.rather.pdf", "activity.dispute_unknown_invoice",
-                   "activity.reminder_unknown_invoice", "ledger.overpaid_invoice", "ledger.overpaid_credit_note",
-                   "fec.expected_comma", "fec.expected_point"):
+    for family in (
+        "report.total_rows",
+        "report.unapplied_writeoffs",
+        "report.opening_documents",
+        "inspect.error",
+        "inspect.warning",
+        "report.mapping_source.auto",
+        "report.mapping_source.fichier",
+        "report.mapping_source.enregistrée",
+        "table.rather.text",
+        "table.rather.html",
+        "table.rather.zip",
+        "table.rather.parquet",
+        "table.rather.pdf",
+        "activity.dispute_unknown_invoice",
+        "activity.reminder_unknown_invoice",
+        "ledger.overpaid_invoice",
+        "ledger.overpaid_credit_note",
+        "fec.expected_comma",
+        "fec.expected_point",
+    ):
         assert family in keys
     for what in ("documents", "settlements"):
         for scope in ("import", "import_and_workspace"):
@@ -124,7 +173,7 @@ def _rendering_faults(key: str) -> list[str]:
             params["count"] = count
         try:
             french, english = message_text(key, "fr", **params), message_text(key, "en", **params)
-        except Exception as error:  # noqa: BLE001 - named with its key, among all the others that fail
+        except Exception as error:
             found.append(f"{key}: {type(error).__name__}: {error}")
             continue
         if not french:
@@ -152,13 +201,18 @@ def test_plural_forms_french_counts_zero_and_one_as_one_english_only_one():
 
 def test_numbers_and_dates_follow_the_language():
     message = Message("ledger.late_payments", count=1500, day=date(2026, 10, 31))
-    assert str(message) == ("1 500 règlement(s) daté(s) après la dernière facture (31/10/2026) : vérifiez que "
-                            "l'export des factures est complet")
-    assert message.render("en") == ("1,500 settlements dated after the last invoice (31/10/2026): check that the "
-                                    "invoice export is complete")
+    assert str(message) == (
+        "1 500 règlement(s) daté(s) après la dernière facture (31/10/2026) : vérifiez que "
+        "l'export des factures est complet"
+    )
+    assert message.render("en") == (
+        "1,500 settlements dated after the last invoice (31/10/2026): check that the invoice export is complete"
+    )
     over = Message("ledger.overpaid_adjustment", excess=Decimal("1000"))
-    assert (str(over), over.render("en")) == ("trop-perçu Σ 1 000,00 compté en crédit non affecté",
-                                              "overpayment Σ 1,000.00 counted as unapplied credit")
+    assert (str(over), over.render("en")) == (
+        "trop-perçu Σ 1 000,00 compté en crédit non affecté",
+        "overpayment Σ 1,000.00 counted as unapplied credit",
+    )
     size = Message("table.file_too_big", size=int(1.5 * (1 << 30)), limit=200 << 20, then="")
     assert str(size).startswith("fichier de 1,5 Go : au plus 200 Mo")
     assert size.render("en").startswith("file of 1.5 GB: at most 200 MB")
@@ -178,10 +232,14 @@ def test_a_message_is_its_french_text_and_keeps_key_and_parameters():
 
 def test_an_issue_names_file_row_column_and_value_in_either_language():
     issue = ImportIssue("factures.csv", Message("amount.unreadable"), 3, "Montant TTC", "12,5x")
-    assert str(issue) == ("factures.csv, ligne 3, colonne « Montant TTC » : montant illisible — attendu un nombre "
-                          "comme 1 234,56 (valeur : '12,5x')")
-    assert issue.render("en") == ("factures.csv, row 3, column “Montant TTC”: unreadable amount — expected a number "
-                                  "such as 1,234.56 (value: '12,5x')")
+    assert str(issue) == (
+        "factures.csv, ligne 3, colonne « Montant TTC » : montant illisible — attendu un nombre "
+        "comme 1 234,56 (valeur : '12,5x')"
+    )
+    assert issue.render("en") == (
+        "factures.csv, row 3, column “Montant TTC”: unreadable amount — expected a number "
+        "such as 1,234.56 (value: '12,5x')"
+    )
     assert issue.key == "amount.unreadable"
     refused = ImportFailed([issue] * 21)
     assert str(refused).startswith("Import refusé :\nfactures.csv, ligne 3")
@@ -190,8 +248,12 @@ def test_an_issue_names_file_row_column_and_value_in_either_language():
 
 def test_errors_keep_key_and_parameters_through_pickling():
     """What the sandbox's child sends back (kpi.store.sandbox pickles results and errors) is still data."""
-    errors = [WorkspaceBusy(Path("/tmp/compta")), WorkspaceReadOnly(Path("/tmp/compta"), Message("workspace.reason.permissions")),
-              ImportAborted(("big.xlsx",), "time", 2.5), ImportFailed([ImportIssue("a.csv", Message("reading.no_file"))])]
+    errors = [
+        WorkspaceBusy(Path("/tmp/compta")),
+        WorkspaceReadOnly(Path("/tmp/compta"), Message("workspace.reason.permissions")),
+        ImportAborted(("big.xlsx",), "time", 2.5),
+        ImportFailed([ImportIssue("a.csv", Message("reading.no_file"))]),
+    ]
     for error in errors:
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and str(back) == str(error)

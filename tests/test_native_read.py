@@ -17,17 +17,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
-
-from kpi.text.errors import DiskFull
-from kpi.importers import ImportFailed, read_files
-from kpi.store import native
-from kpi.importers.reading import expand_paths
-from kpi.store.ledger import Ledger
-from kpi.text.messages import Message
-from kpi.store.sources import open_sources
-from kpi.store.workspace import Workspace
 from ledgers import random_ledgers
 from sample_files import DATA, MATCHING_FILES, WORKED_FILES
+
+from kpi.importers import ImportFailed, read_files
+from kpi.importers.reading import expand_paths
+from kpi.store import native
+from kpi.store.ledger import Ledger
+from kpi.store.sources import open_sources
+from kpi.store.workspace import Workspace
+from kpi.text.errors import DiskFull
+from kpi.text.messages import Message
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 DEMO_FILES = [DEMO / "documents.csv", DEMO / "settlements.csv"]
@@ -50,8 +50,12 @@ W-1,F-3,C2,2026-03-01,100.00,writeoff,
 """
 
 
-def write_pair(directory: Path, documents: str = DOCUMENTS, settlements: str = SETTLEMENTS,
-               names: tuple[str, str] = ("documents.csv", "settlements.csv")) -> list[Path]:
+def write_pair(
+    directory: Path,
+    documents: str = DOCUMENTS,
+    settlements: str = SETTLEMENTS,
+    names: tuple[str, str] = ("documents.csv", "settlements.csv"),
+) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / names[0], directory / names[1]]
     for path, text in zip(paths, (documents, settlements)):
@@ -61,12 +65,21 @@ def write_pair(directory: Path, documents: str = DOCUMENTS, settlements: str = S
 
 # --- comparing both paths --------------------------------------------------------------------------------
 
+
 def contents(ledger: Ledger) -> dict:
     """Every table of a ledger: its columns and types, and its rows in key order (the Python path's own row
     order is not the files' either, as insert_canonical filters and joins)."""
     found = {}
-    for table in ("documents", "settlements", "imports", "settings", "disputes", "reminders", "payment_plans",
-                  "collection_costs"):
+    for table in (
+        "documents",
+        "settlements",
+        "imports",
+        "settings",
+        "disputes",
+        "reminders",
+        "payment_plans",
+        "collection_costs",
+    ):
         columns = [(name, kind) for name, kind, *_ in ledger.query(f"DESCRIBE {table}").fetchall()]
         found[table] = (columns, sorted(ledger.query(f"SELECT * FROM {table}").fetchall(), key=repr))
     return found
@@ -75,21 +88,40 @@ def contents(ledger: Ledger) -> dict:
 def issue_facts(issue) -> tuple:
     message = issue.message
     params = getattr(message, "params", None)
-    return (issue.file, getattr(message, "key", None), repr(params) if params is not None else str(message),
-            issue.row, issue.column, issue.value, issue.severity, issue.remedy, issue.render("fr"), issue.render("en"))
+    return (
+        issue.file,
+        getattr(message, "key", None),
+        repr(params) if params is not None else str(message),
+        issue.row,
+        issue.column,
+        issue.value,
+        issue.severity,
+        issue.remedy,
+        issue.render("fr"),
+        issue.render("en"),
+    )
 
 
 def report_facts(report) -> tuple:
-    return (report.to_dict(), report.to_text("fr"), report.to_text("en"),
-            [issue_facts(w) for w in report.warnings],
-            [[issue_facts(w) for w in f.warnings] for f in report.files],
-            [[(getattr(e, "key", None), repr(getattr(e, "params", e))) for e in f.explanations] for f in report.files])
+    return (
+        report.to_dict(),
+        report.to_text("fr"),
+        report.to_text("en"),
+        [issue_facts(w) for w in report.warnings],
+        [[issue_facts(w) for w in f.warnings] for f in report.files],
+        [[(getattr(e, "key", None), repr(getattr(e, "params", e))) for e in f.explanations] for f in report.files],
+    )
 
 
 def failure_facts(error: BaseException) -> tuple:
     if isinstance(error, ImportFailed):
-        return (type(error).__name__, [issue_facts(i) for i in error.issues], [issue_facts(i) for i in error.warnings],
-                error.render("fr"), error.render("en"))
+        return (
+            type(error).__name__,
+            [issue_facts(i) for i in error.issues],
+            [issue_facts(i) for i in error.warnings],
+            error.render("fr"),
+            error.render("en"),
+        )
     return type(error).__name__, str(error)
 
 
@@ -132,6 +164,7 @@ class Spy:
             answer = real(*args, **kwargs)
             self.answers.append((name, answer is not None))
             return answer
+
         return spying
 
     @property
@@ -141,8 +174,15 @@ class Spy:
 
 
 def stored_facts(stored) -> tuple:
-    return (stored.import_id, stored.already_imported, stored.documents, stored.settlements,
-            stored.skipped_identical, stored.activity_rows, report_facts(stored.report))
+    return (
+        stored.import_id,
+        stored.already_imported,
+        stored.documents,
+        stored.settlements,
+        stored.skipped_identical,
+        stored.activity_rows,
+        report_facts(stored.report),
+    )
 
 
 def workspace_facts(path: Path) -> dict:
@@ -166,8 +206,10 @@ def import_both(tmp_path: Path, monkeypatch, batches: list[list[Path]], **option
         if mode == "python":
             monkeypatch.setenv(native.SWITCH, "0")
         spy = Spy(monkeypatch)
-        outcomes = [outcome(lambda batch=batch: stored_facts(workspace.import_files(batch, **options)))
-                    for batch in batches]
+        outcomes = [
+            outcome(lambda batch=batch, workspace=workspace: stored_facts(workspace.import_files(batch, **options)))
+            for batch in batches
+        ]
         monkeypatch.delenv(native.SWITCH, raising=False)
         rows = workspace_facts(workspace.path) if workspace.exists() else None
         results[mode] = (outcomes, spy.taken, rows)
@@ -184,6 +226,7 @@ def assert_same_imports(tmp_path, monkeypatch, batches, *, fast_path: bool, **op
 
 
 # --- the fast path is taken on clean canonical files, and changes nothing ------------------------------
+
 
 def test_the_demo_pair_is_read_by_duckdb_as_the_python_readers_read_it(monkeypatch):
     assert_same_ledger(DEMO_FILES, monkeypatch, fast_path=True)
@@ -222,26 +265,49 @@ def test_the_switch_turns_the_fast_path_off(monkeypatch):
 # Changes of the small pair that the fast path reads itself, reproducing any warning they bring.
 TAKEN = {
     "base (late payments, credit application, unapplied cash, write-off)": (lambda d: d, lambda s: s),
-    "whole and one-decimal amounts": (lambda d: d.replace("1000.00", "1000").replace("750.50", "750.5"),
-                                      lambda s: s.replace("1000.00", "1000")),
-    "overpaid invoice": (lambda d: d, lambda s: s.replace("P-1,F-1,C1,2026-02-01,1000.00", "P-1,F-1,C1,2026-02-01,1200.00")),
+    "whole and one-decimal amounts": (
+        lambda d: d.replace("1000.00", "1000").replace("750.50", "750.5"),
+        lambda s: s.replace("1000.00", "1000"),
+    ),
+    "overpaid invoice": (
+        lambda d: d,
+        lambda s: s.replace("P-1,F-1,C1,2026-02-01,1000.00", "P-1,F-1,C1,2026-02-01,1200.00"),
+    ),
     "cash on a credit note": (lambda d: d, lambda s: s + "P-9,A-1,C1,2026-02-02,10.00,cash,\n"),
     "credit note beyond what its invoice had left": (
-        lambda d: d + "F-5,C4,Delta,Services,2026-02-05,2026-03-07,100.00\nA-2,C4,Delta,Services,2026-02-06,2026-03-08,-150.00\n",
-        lambda s: s + "C-2,F-5,C4,2026-02-07,150.00,credit,A-2\n"),
+        lambda d: (
+            d
+            + "F-5,C4,Delta,Services,2026-02-05,2026-03-07,100.00\nA-2,C4,Delta,Services,2026-02-06,2026-03-08,-150.00\n"
+        ),
+        lambda s: s + "C-2,F-5,C4,2026-02-07,150.00,credit,A-2\n",
+    ),
     "documents without activity": (lambda d: d.replace(",Négoce,", ",,").replace(",Produits,", ",,"), lambda s: s),
-    "credit note due before its issue": (lambda d: d.replace("2026-01-25,2026-02-24,-200.00", "2026-01-25,2026-01-20,-200.00"),
-                                         lambda s: s),
+    "credit note due before its issue": (
+        lambda d: d.replace("2026-01-25,2026-02-24,-200.00", "2026-01-25,2026-01-20,-200.00"),
+        lambda s: s,
+    ),
     "customer name empty": (lambda d: d.replace("C3,TotalEnergies Négoce,", "C3,,"), lambda s: s),
     "no final line feed": (lambda d: d.rstrip("\n"), lambda s: s.rstrip("\n")),
-    "no payment after the last invoice": (lambda d: d + "F-6,C1,Alpha SARL,Services,2026-04-01,2026-05-01,10.00\n", lambda s: s),
+    "no payment after the last invoice": (
+        lambda d: d + "F-6,C1,Alpha SARL,Services,2026-04-01,2026-05-01,10.00\n",
+        lambda s: s,
+    ),
     "due_date_derived column, ignored": (
-        lambda d: "\n".join(line + (",due_date_derived" if i == 0 else ",true" if i % 2 else ",false")
-                            for i, line in enumerate(d.rstrip("\n").split("\n"))) + "\n",
-        lambda s: s),
+        lambda d: (
+            "\n".join(
+                line + (",due_date_derived" if i == 0 else ",true" if i % 2 else ",false")
+                for i, line in enumerate(d.rstrip("\n").split("\n"))
+            )
+            + "\n"
+        ),
+        lambda s: s,
+    ),
     "pair written before credit applications": (
-        lambda d: d, lambda s: "\n".join(line.rsplit(",", 1)[0] for line in s.rstrip("\n").split("\n")
-                                         if ",credit," not in line) + "\n"),
+        lambda d: d,
+        lambda s: (
+            "\n".join(line.rsplit(",", 1)[0] for line in s.rstrip("\n").split("\n") if ",credit," not in line) + "\n"
+        ),
+    ),
 }
 
 
@@ -261,19 +327,29 @@ def assert_both_paths_agree(changes, tmp_path, monkeypatch, *, fast_path: bool) 
 
 def test_the_report_words_the_warnings_the_fast_path_reproduces(tmp_path, monkeypatch):
     """The cases above do bring those warnings: the comparisons are not between two silences."""
-    documents = DOCUMENTS.replace(",Négoce,", ",,").replace("2026-01-25,2026-02-24,-200.00", "2026-01-25,2026-01-20,-200.00")
+    documents = DOCUMENTS.replace(",Négoce,", ",,").replace(
+        "2026-01-25,2026-02-24,-200.00", "2026-01-25,2026-01-20,-200.00"
+    )
     settlements = SETTLEMENTS.replace("1000.00,cash", "1200.00,cash") + "P-9,A-1,C1,2026-02-02,10.00,cash,\n"
     stored = Workspace(tmp_path / "workspace").import_files(write_pair(tmp_path / "files", documents, settlements))
     keys = [w.key for w in stored.report.warnings]
-    assert keys == ["ledger.overpaid_invoice", "ledger.late_payments", "invoices.credit_notes_due_early",
-                    "invoices.no_activity"]
+    assert keys == [
+        "ledger.overpaid_invoice",
+        "ledger.late_payments",
+        "invoices.credit_notes_due_early",
+        "invoices.no_activity",
+    ]
 
 
 def test_files_given_in_any_order_and_split_in_several(tmp_path, monkeypatch):
     lines = DOCUMENTS.splitlines(keepends=True)
     first = write_pair(tmp_path / "a", "".join(lines[:3]), SETTLEMENTS, ("documents-1.csv", "settlements-1.csv"))
-    second = write_pair(tmp_path / "b", lines[0] + "".join(lines[3:]), SETTLEMENTS.splitlines(keepends=True)[0]
-                        + "P-4,F-4,C3,2026-03-01,300.00,cash,\n", ("documents-2.csv", "settlements-2.csv"))
+    second = write_pair(
+        tmp_path / "b",
+        lines[0] + "".join(lines[3:]),
+        SETTLEMENTS.splitlines(keepends=True)[0] + "P-4,F-4,C3,2026-03-01,300.00,cash,\n",
+        ("documents-2.csv", "settlements-2.csv"),
+    )
     paths = [first[1], second[0], first[0], second[1]]
     assert_same_ledger(paths, monkeypatch, fast_path=True)
     assert_same_imports(tmp_path, monkeypatch, [paths], fast_path=True)
@@ -367,8 +443,10 @@ FALLS_BACK = {
     "decimal comma": (lambda d: d.replace("1000.00", '"1000,00"'), lambda s: s),
     "space before an amount": (lambda d: d.replace(",500.00", ", 500.00"), lambda s: s),
     "duplicate document, same content": (lambda d: d + d.splitlines(keepends=True)[1], lambda s: s),
-    "duplicate document, other content": (lambda d: d + "F-1,C1,Alpha SARL,Services,2026-01-05,2026-02-04,999.00\n",
-                                          lambda s: s),
+    "duplicate document, other content": (
+        lambda d: d + "F-1,C1,Alpha SARL,Services,2026-01-05,2026-02-04,999.00\n",
+        lambda s: s,
+    ),
     "duplicate settlement": (lambda d: d, lambda s: s + "P-1,F-2,C1,2026-02-01,10.00,cash,\n"),
     "unknown document": (lambda d: d, lambda s: s + "P-8,F-404,C1,2026-02-01,10.00,cash,\n"),
     "other customer's invoice": (lambda d: d, lambda s: s + "P-8,F-1,C2,2026-02-01,10.00,cash,\n"),
@@ -377,10 +455,14 @@ FALLS_BACK = {
     "blank customer of a payment": (lambda d: d, lambda s: s.replace("P-2,F-2,C1,", "P-2,F-2,,")),
     "blank document id": (lambda d: d.replace("F-4,C3,", ",C3,"), lambda s: s),
     "blank due date": (lambda d: d.replace("2026-03-12,300.00", ",300.00"), lambda s: s),
-    "quoted separator": (lambda d: d.replace("Alpha SARL,Services,2026-01-05", '"Alpha, SARL",Services,2026-01-05'),
-                         lambda s: s),
-    "quote inside a name": (lambda d: d.replace("Alpha SARL,Services,2026-01-05", 'Alpha "SARL",Services,2026-01-05'),
-                            lambda s: s),
+    "quoted separator": (
+        lambda d: d.replace("Alpha SARL,Services,2026-01-05", '"Alpha, SARL",Services,2026-01-05'),
+        lambda s: s,
+    ),
+    "quote inside a name": (
+        lambda d: d.replace("Alpha SARL,Services,2026-01-05", 'Alpha "SARL",Services,2026-01-05'),
+        lambda s: s,
+    ),
     "BOM": (lambda d: "\ufeff" + d, lambda s: s),
     "CRLF": (lambda d: d.replace("\n", "\r\n"), lambda s: s.replace("\n", "\r\n")),
     "trailing separator on one line": (lambda d: d.replace("300.00\n", "300.00,\n"), lambda s: s),
@@ -401,22 +483,35 @@ FALLS_BACK = {
     "kind in words": (lambda d: d, lambda s: s.replace(",writeoff,", ",passage en perte,")),
     "zero payment": (lambda d: d, lambda s: s.replace("50.00,cash", "0.00,cash")),
     "negative payment": (lambda d: d, lambda s: s.replace("50.00,cash", "-50.00,cash")),
-    "invoice due before its issue": (lambda d: d.replace("2026-02-10,2026-03-12", "2026-02-10,2026-02-01"),
-                                     lambda s: s),
+    "invoice due before its issue": (
+        lambda d: d.replace("2026-02-10,2026-03-12", "2026-02-10,2026-02-01"),
+        lambda s: s,
+    ),
     "credit note over-applied": (lambda d: d, lambda s: s + "C-9,F-1,C1,2026-02-16,150.00,credit,A-1\n"),
     "credit note unknown": (lambda d: d, lambda s: s.replace(",credit,A-1", ",credit,A-404")),
     "credit without its credit note": (lambda d: d, lambda s: s.replace(",credit,A-1", ",credit,")),
-    "credit note named on a payment": (lambda d: d, lambda s: s.replace("P-2,F-2,C1,2026-02-15,200.00,cash,",
-                                                                        "P-2,F-2,C1,2026-02-15,200.00,cash,A-1")),
+    "credit note named on a payment": (
+        lambda d: d,
+        lambda s: s.replace("P-2,F-2,C1,2026-02-15,200.00,cash,", "P-2,F-2,C1,2026-02-15,200.00,cash,A-1"),
+    ),
     "total row": (lambda d: d + "Total,,,,2026-02-28,2026-02-28,2350.50\n", lambda s: s),
     "id reading total": (lambda d: d.replace("F-4,", "TOTAL-4,"), lambda s: s),
-    "columns in another order": (lambda d: d.replace("customer_id,customer_name", "customer_name,customer_id"),
-                                 lambda s: s),
-    "one more column": (lambda d: d.replace("amount\n", "amount,currency\n").replace(".00\n", ".00,EUR\n")
-                        .replace(".50\n", ".50,EUR\n"), lambda s: s),
+    "columns in another order": (
+        lambda d: d.replace("customer_id,customer_name", "customer_name,customer_id"),
+        lambda s: s,
+    ),
+    "one more column": (
+        lambda d: (
+            d.replace("amount\n", "amount,currency\n").replace(".00\n", ".00,EUR\n").replace(".50\n", ".50,EUR\n")
+        ),
+        lambda s: s,
+    ),
     "header in capitals": (lambda d: d.replace("document_id", "Document_ID", 1), lambda s: s),
     "header only": (lambda d: d.splitlines(keepends=True)[0], lambda s: s.splitlines(keepends=True)[0]),
-    "invalid UTF-8": (lambda d: d.encode("utf-8").replace(b"Gamma", b"G\xffmma").replace(b"Alpha", b"Alph\xe9"), lambda s: s),
+    "invalid UTF-8": (
+        lambda d: d.encode("utf-8").replace(b"Gamma", b"G\xffmma").replace(b"Alpha", b"Alph\xe9"),
+        lambda s: s,
+    ),
     "cp1252": (lambda d: d.encode("cp1252", errors="replace"), lambda s: s),
     "currency sign": (lambda d: d.replace("300.00", "300.00 €"), lambda s: s),
 }
@@ -427,23 +522,45 @@ def test_unusual_files_go_through_the_python_readers_with_their_messages(case, t
     assert_both_paths_agree(FALLS_BACK[case], tmp_path, monkeypatch, fast_path=False)
 
 
-@pytest.mark.parametrize("options", [{"layout": "canonical"}, {"dayfirst": True}, {"encoding": "utf-8"},
-                                     {"delimiter": ","}, {"decimal": "."}, {"mapping": "mapping.json"},
-                                     {"known_documents": {"F-0"}}, {"no_such_option": 1}, {"layout": "nonsense"}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"layout": "canonical"},
+        {"dayfirst": True},
+        {"encoding": "utf-8"},
+        {"delimiter": ","},
+        {"decimal": "."},
+        {"mapping": "mapping.json"},
+        {"known_documents": {"F-0"}},
+        {"no_such_option": 1},
+        {"layout": "nonsense"},
+    ],
+)
 def test_reading_options_send_files_to_the_python_readers(options, tmp_path, monkeypatch):
     paths = write_pair(tmp_path / "files")
     if "mapping" in options:
-        (tmp_path / "mapping.json").write_text(json.dumps({"layout": "invoices", "columns": {
-            "document_id": "document_id", "customer_id": "customer_id", "issue_date": "issue_date",
-            "amount": "amount"}}))
+        (tmp_path / "mapping.json").write_text(
+            json.dumps(
+                {
+                    "layout": "invoices",
+                    "columns": {
+                        "document_id": "document_id",
+                        "customer_id": "customer_id",
+                        "issue_date": "issue_date",
+                        "amount": "amount",
+                    },
+                }
+            )
+        )
         options = {"mapping": tmp_path / "mapping.json"}
     assert native.plan(paths, options) is None
     if "known_documents" not in options and "no_such_option" not in options:
         assert_same_ledger(paths, monkeypatch, fast_path=False, **options)
 
 
-@pytest.mark.parametrize("options", [{"terms": "45eom"}, {"currency": "chf"}, {"tolerance_days": 40},
-                                     {"sheet": "Feuil1"}])
+@pytest.mark.parametrize(
+    "options", [{"terms": "45eom"}, {"currency": "chf"}, {"tolerance_days": 40}, {"sheet": "Feuil1"}]
+)
 def test_options_that_change_nothing_keep_the_fast_path(options, tmp_path, monkeypatch):
     documents = DOCUMENTS
     if "tolerance_days" in options:  # a payment 30 days before its invoice: accepted within 40 days
@@ -491,6 +608,7 @@ def test_the_corpus_of_broken_files_gives_the_same_messages(name, tmp_path, monk
 
 # --- workspaces: stored rows are checked against and skipped as the Python path does ---------------------
 
+
 def test_importing_the_same_files_again(tmp_path, monkeypatch):
     paths = write_pair(tmp_path / "files")
     assert_same_imports(tmp_path, monkeypatch, [paths, paths], fast_path=True)
@@ -499,8 +617,11 @@ def test_importing_the_same_files_again(tmp_path, monkeypatch):
 def test_overlapping_files_skip_the_rows_stored_identically(tmp_path, monkeypatch):
     first = write_pair(tmp_path / "first")
     more = DOCUMENTS + "F-7,C2,Bêta & Fils – l’atelier,Services,2026-03-01,2026-03-31,80.00\n"
-    second = write_pair(tmp_path / "second", more, SETTLEMENTS + "P-7,F-7,C2,2026-03-10,80.00,cash,\n"
-                                                                 "P-6,F-2,C1,2026-03-10,100.00,cash,\n")
+    second = write_pair(
+        tmp_path / "second",
+        more,
+        SETTLEMENTS + "P-7,F-7,C2,2026-03-10,80.00,cash,\nP-6,F-2,C1,2026-03-10,100.00,cash,\n",
+    )
     assert_same_imports(tmp_path, monkeypatch, [first, second], fast_path=True)
 
 
@@ -552,15 +673,18 @@ def test_a_refused_first_import_leaves_no_workspace(tmp_path):
 
 def test_the_ledger_read_natively_reports_the_spec_figures(monkeypatch):
     """The matching example's expected JSON (KPI-SPEC §5) from the fast path's ledger."""
-    from kpi.model.periods import Period
     from kpi.metrics.report import period_report
+    from kpi.model.periods import Period
 
     ledger = native.read_ledger(MATCHING_FILES)
     expected = json.loads((MATCHING_FILES[0].parent / "expected-2026-03.json").read_text())
     result = period_report(ledger, Period(date(2026, 3, 1), date(2026, 3, 31))).to_json_dict()
     for key, value in expected.items():
-        assert result[key] == (value if value is None or isinstance(value, (str, dict)) and key == "period"
-                               else pytest.approx(value, abs=1e-6)), key
+        assert result[key] == (
+            value
+            if value is None or (isinstance(value, (str, dict)) and key == "period")
+            else pytest.approx(value, abs=1e-6)
+        ), key
 
 
 def test_dates_duckdb_takes_but_the_readers_do_not(tmp_path):
@@ -572,8 +696,13 @@ def test_dates_duckdb_takes_but_the_readers_do_not(tmp_path):
 
 def test_amounts_are_money_to_the_cent(tmp_path):
     """Sixteen digits before the point and cents, exactly (Σ |amounts| stays within DECIMAL(18,2))."""
-    ledger = native.read_ledger(write_pair(tmp_path / "files", DOCUMENTS.replace("750.50", "9999999999990000.07")
-                                           .replace("-200.00", "-0.01"), SETTLEMENTS.replace(",credit,A-1", ",cash,")))
+    ledger = native.read_ledger(
+        write_pair(
+            tmp_path / "files",
+            DOCUMENTS.replace("750.50", "9999999999990000.07").replace("-200.00", "-0.01"),
+            SETTLEMENTS.replace(",credit,A-1", ",cash,"),
+        )
+    )
     amounts = dict(ledger.query("SELECT document_id, amount FROM documents").fetchall())
     assert amounts["F-3"] == Decimal("9999999999990000.07") and amounts["A-1"] == Decimal("-0.01")
 

@@ -30,7 +30,7 @@ def test_add_months_clips_to_month_end():
 
 
 @pytest.mark.parametrize(
-    "name,expected",
+    ("name", "expected"),
     [
         ("this_month", Period(date(2026, 11, 1), date(2026, 11, 23))),
         ("last_month", Period(date(2026, 10, 1), date(2026, 10, 31))),

@@ -14,15 +14,14 @@ from decimal import Decimal
 import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ledgers import CUSTOMERS, DAY0, random_ledgers
 
 from kpi.metrics.aging import aged_balance
+from kpi.metrics.report import RATIO_KEYS, period_reports
 from kpi.model.canonical import CanonicalLedger
 from kpi.model.filters import MATCHING_MODES, Filters
-from kpi.store.ledger import Ledger
 from kpi.model.periods import Period
-from kpi.metrics.report import RATIO_KEYS, period_reports
-
-from ledgers import CUSTOMERS, DAY0, random_ledgers
+from kpi.store.ledger import Ledger
 
 periods = st.tuples(st.integers(-10, 260), st.integers(0, 120)).map(
     lambda p: Period(DAY0 + timedelta(days=p[0]), DAY0 + timedelta(days=p[0] + p[1]))
@@ -110,7 +109,8 @@ def test_a_credit_application_never_changes_ar(canonical, period):
         assert getattr(with_credits, key) == getattr(without, key), key
     # What it changes is what is open: fewer euros in the buckets, as many fewer unapplied.
     assert sum(with_credits.aging.values()) - sum(without.aging.values()) == (
-        without.unapplied_credits - with_credits.unapplied_credits)
+        without.unapplied_credits - with_credits.unapplied_credits
+    )
 
 
 @HEAVY
@@ -134,8 +134,13 @@ def test_customer_reports_add_up_to_the_whole(canonical, period, matching):
 
 
 @SETTINGS
-@given(random_ledgers(), st.integers(-5, 300), st.sampled_from([(30, 60, 90, 120), (15, 30, 45, 60, 90, 180, 360, 720), (1,)]),
-       st.sampled_from(["due", "issue"]), modes)
+@given(
+    random_ledgers(),
+    st.integers(-5, 300),
+    st.sampled_from([(30, 60, 90, 120), (15, 30, 45, 60, 90, 180, 360, 720), (1,)]),
+    st.sampled_from(["due", "issue"]),
+    modes,
+)
 def test_aged_balance_total_is_ar_whatever_the_buckets(canonical, offset, edges, basis, matching):
     ledger = loaded(canonical)
     as_of = DAY0 + timedelta(days=offset)

@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BLOCKS = re.findall(r"```sh\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
 # Shell variables the examples set (W=…; M=…), then the commands themselves.
 SETTINGS = [line for block in BLOCKS for line in block.splitlines() if re.match(r"^[A-Z]=\S", line)]
-EXAMPLES = [line.split("  #")[0].strip() for block in BLOCKS for line in block.splitlines()
-            if line.startswith("python -m kpi")]
+EXAMPLES = [
+    line.split("  #")[0].strip() for block in BLOCKS for line in block.splitlines() if line.startswith("python -m kpi")
+]
 STORE = next(line for line in EXAMPLES if " import ~/" in line)
 
 
@@ -37,8 +38,14 @@ def test_a_readme_example_runs_from_a_clone(command, tmp_path):
     script = "\n".join(lines).replace("/tmp/", f"{tmp_path}/out/")
     script = script.replace("python -m kpi", f"'{sys.executable}' -m kpi")
     (tmp_path / "out").mkdir()
-    run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300, cwd=tmp_path,
-                         env={**os.environ, "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)})
+    run = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)},
+    )
     if "encours-refused" in command:  # the example of a refused file, in English
         assert run.returncode == 2, run.stderr
         assert re.search(r"factures\.csv, row \d+, column", run.stderr), run.stderr

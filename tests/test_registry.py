@@ -10,8 +10,16 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from kpi.sql.registry import (
+    _macro_graph,
+    create_schema,
+    ledger_macro_files,
+    macro_database,
+    macro_files,
+    macro_signature,
+    named_query,
+)
 from kpi.store.ledger import Ledger, engine_connection
-from kpi.sql.registry import _macro_graph, ledger_macro_files, create_schema, macro_database, macro_files, macro_signature, named_query
 from tests.ledgers import ledger_from_rows
 
 
@@ -37,11 +45,23 @@ def _report_rows(ledger: Ledger) -> list[dict]:
 
 
 def _small_ledger() -> Ledger:
-    return Ledger.in_memory(ledger_from_rows(
-        [{"document_id": "F1", "customer_id": "C1", "issue_date": date(2026, 1, 10), "amount": "1200.00"},
-         {"document_id": "F2", "customer_id": "C2", "issue_date": date(2026, 2, 1), "amount": "300.00"}],
-        [{"settlement_id": "S1", "document_id": "F1", "customer_id": "C1", "date": date(2026, 2, 20), "amount": "1000.00"}],
-    ))
+    return Ledger.in_memory(
+        ledger_from_rows(
+            [
+                {"document_id": "F1", "customer_id": "C1", "issue_date": date(2026, 1, 10), "amount": "1200.00"},
+                {"document_id": "F2", "customer_id": "C2", "issue_date": date(2026, 2, 1), "amount": "300.00"},
+            ],
+            [
+                {
+                    "settlement_id": "S1",
+                    "document_id": "F1",
+                    "customer_id": "C1",
+                    "date": date(2026, 2, 20),
+                    "amount": "1000.00",
+                }
+            ],
+        )
+    )
 
 
 def test_the_macros_come_from_one_cached_file_built_once_and_give_what_creating_them_gives(tmp_path, monkeypatch):
@@ -86,7 +106,9 @@ def test_a_cursor_of_a_cached_ledger_reaches_the_macros_and_a_bare_cursor_does_n
     monkeypatch.setenv("ENCOURS_CACHE_DIR", str(tmp_path))
     ledger = _small_ledger()
     with ledger.cursor() as cursor:
-        assert cursor.execute("SELECT count(*) FROM open_items_at([DATE '2026-03-31'], [], [], 'matched')").fetchall() == [(2,)]
+        assert cursor.execute(
+            "SELECT count(*) FROM open_items_at([DATE '2026-03-31'], [], [], 'matched')"
+        ).fetchall() == [(2,)]
     bare = ledger.connection.cursor()  # a cursor made without Ledger.cursor has the default path
     with pytest.raises(duckdb.CatalogException):
         bare.execute("SELECT count(*) FROM open_items_at([DATE '2026-03-31'], [], [], 'matched')")

@@ -9,15 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sample_files import MATCHING, MATCHING_FILES, WORKED, WORKED_FILES
 
 from kpi.cli.main import main
+from kpi.importers import read_files
+from kpi.metrics.report import AMOUNT_KEYS, RATIO_KEYS, period_report
 from kpi.model.filters import Filters
 from kpi.model.periods import Period
-from kpi.metrics.report import AMOUNT_KEYS, RATIO_KEYS, period_report
-
-from kpi.importers import read_files
 from kpi.store.ledger import Ledger
-from sample_files import MATCHING, MATCHING_FILES, WORKED, WORKED_FILES
 
 CASES = {
     "expected-2026-02.json": ([], []),
@@ -46,7 +45,17 @@ def test_cli_reproduces_worked_example(name):
     expected = json.loads((WORKED / name).read_text())
     filter_args, _ = CASES[name]
     out = io.StringIO()
-    argv = ["report", *map(str, WORKED_FILES), "--from", expected["period"]["start"], "--to", expected["period"]["end"], *filter_args, "--format", "json"]
+    argv = [
+        "report",
+        *map(str, WORKED_FILES),
+        "--from",
+        expected["period"]["start"],
+        "--to",
+        expected["period"]["end"],
+        *filter_args,
+        "--format",
+        "json",
+    ]
     assert main(argv, out) == 0
     assert_matches(json.loads(out.getvalue()), expected)
 
@@ -70,15 +79,28 @@ MATCHING_CASES = sorted(path.name for path in MATCHING.glob("expected-*.json"))
 def test_the_matching_example_has_its_six_cases():
     assert len(MATCHING_CASES) == 6
     assert _case_arguments("expected-2026-03-activity-Products-oldest.json") == [
-        "--apply-credits", "oldest", "--activity", "Products"]
+        "--apply-credits",
+        "oldest",
+        "--activity",
+        "Products",
+    ]
 
 
 @pytest.mark.parametrize("name", MATCHING_CASES)
 def test_cli_reproduces_matching_example(name):
     expected = json.loads((MATCHING / name).read_text())
     out = io.StringIO()
-    argv = ["report", *map(str, MATCHING_FILES), "--from", expected["period"]["start"], "--to", expected["period"]["end"],
-            *_case_arguments(name), "--format", "json"]
+    argv = [
+        "report",
+        *map(str, MATCHING_FILES),
+        "--from",
+        expected["period"]["start"],
+        "--to",
+        expected["period"]["end"],
+        *_case_arguments(name),
+        "--format",
+        "json",
+    ]
     assert main(argv, out) == 0
     assert_matches(json.loads(out.getvalue()), expected)
 
@@ -94,11 +116,23 @@ def test_matching_modes_by_hand():
     ledger = Ledger.in_memory(read_files(MATCHING_FILES).ledger)
     matched = period_report(ledger, Period.month(2026, 3))
     oldest = period_report(ledger, Period.month(2026, 3), Filters(matching="oldest"))
-    assert matched.aging == {"not_due": Decimal("1600.00"), "1_30": Decimal("600.00"), "31_60": Decimal("300.00"),
-                             "61_90": Decimal("500.00"), "91_120": 0, "over_120": 0}
+    assert matched.aging == {
+        "not_due": Decimal("1600.00"),
+        "1_30": Decimal("600.00"),
+        "31_60": Decimal("300.00"),
+        "61_90": Decimal("500.00"),
+        "91_120": 0,
+        "over_120": 0,
+    }
     assert matched.unapplied_credits == Decimal("-650.00")
-    assert oldest.aging == {"not_due": Decimal("1600.00"), "1_30": Decimal("300.00"), "31_60": Decimal("300.00"),
-                            "61_90": Decimal("150.00"), "91_120": 0, "over_120": 0}
+    assert oldest.aging == {
+        "not_due": Decimal("1600.00"),
+        "1_30": Decimal("300.00"),
+        "31_60": Decimal("300.00"),
+        "61_90": Decimal("150.00"),
+        "91_120": 0,
+        "over_120": 0,
+    }
     assert oldest.unapplied_credits == 0
     assert matched.closing_ar == oldest.closing_ar == Decimal("2350.00")
     # A credit application is neither collected nor written off: only P-101, P-102, P-202, P-301
@@ -119,8 +153,20 @@ def test_empty_period_gives_null_ratios_not_errors(worked_ledger):
     # No document issued and no settlement in 2024: every ratio over sales is undefined.
     report = period_report(worked_ledger, Period.month(2024, 6))
     assert report.sales == 0 and report.closing_ar == 0
-    for key in ("dso", "bpdso", "add", "cei", "collection_rate", "overdue_rate", "unpaid_rate",
-                "avg_days_to_collect", "avg_days_late", "activation_rate", "ar_turnover", "bad_debt_rate"):
+    for key in (
+        "dso",
+        "bpdso",
+        "add",
+        "cei",
+        "collection_rate",
+        "overdue_rate",
+        "unpaid_rate",
+        "avg_days_to_collect",
+        "avg_days_late",
+        "activation_rate",
+        "ar_turnover",
+        "bad_debt_rate",
+    ):
         assert getattr(report, key) is None, key
     assert report.countback_dso == 0  # closing AR ≤ 0 → 0 by definition
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
-from kpi.model.filters import Filters
-from kpi.store.ledger import Ledger
-from kpi.sql.registry import named_query
-from kpi.metrics.risk import FACTOR_KEYS, customer_risk
-
 from ledgers import ledger_from_rows
+
+from kpi.metrics.risk import FACTOR_KEYS, customer_risk
+from kpi.model.filters import Filters
+from kpi.sql.registry import named_query
+from kpi.store.ledger import Ledger
 
 AS_OF = date(2026, 3, 31)
 
@@ -23,7 +22,10 @@ def worked_risk(worked_ledger):
 
 def points(table, customer_id):
     row = table.rows.set_index("customer_id").loc[customer_id]
-    return {key: int(row[f"{key}_points"]) for key in FACTOR_KEYS} | {"total": int(row["points"]), "rating": row["rating"]}
+    return {key: int(row[f"{key}_points"]) for key in FACTOR_KEYS} | {
+        "total": int(row["points"]),
+        "rating": row["rating"],
+    }
 
 
 def test_worked_example_scores(worked_risk):
@@ -32,16 +34,43 @@ def test_worked_example_scores(worked_risk):
     # C1: P-01 1 200 11 d late, P-02 500 24 d late → late share 100 % (3), mean 14.8 d (1),
     #     overdue 300/3 300 = 9 % (0), oldest 45 d (1), 3 300/7 050 = 46.8 % (2) → 7, B
     assert points(worked_risk, "C1") == {
-        "late_share": 3, "avg_days_late": 1, "days_late_trend": 0, "overdue_share": 0,
-        "oldest_days_past_due": 1, "write_off_rate": 0, "concentration": 2, "dispute_rate": 0, "total": 7, "rating": "B"}
+        "late_share": 3,
+        "avg_days_late": 1,
+        "days_late_trend": 0,
+        "overdue_share": 0,
+        "oldest_days_past_due": 1,
+        "write_off_rate": 0,
+        "concentration": 2,
+        "dispute_rate": 0,
+        "total": 7,
+        "rating": "B",
+    }
     # C2: three late payments, mean 11.7 d (1), all its AR overdue (3), 11.3 % of AR (1) → 8, C
     assert points(worked_risk, "C2") == {
-        "late_share": 3, "avg_days_late": 1, "days_late_trend": 0, "overdue_share": 3,
-        "oldest_days_past_due": 0, "write_off_rate": 0, "concentration": 1, "dispute_rate": 0, "total": 8, "rating": "C"}
+        "late_share": 3,
+        "avg_days_late": 1,
+        "days_late_trend": 0,
+        "overdue_share": 3,
+        "oldest_days_past_due": 0,
+        "write_off_rate": 0,
+        "concentration": 1,
+        "dispute_rate": 0,
+        "total": 8,
+        "rating": "C",
+    }
     # C3: P-05 on time; 400 written off of 3 500 invoiced = 11.4 % (3); 35.5 % of AR (2) → 5, B
     assert points(worked_risk, "C3") == {
-        "late_share": 0, "avg_days_late": 0, "days_late_trend": 0, "overdue_share": 0,
-        "oldest_days_past_due": 0, "write_off_rate": 3, "concentration": 2, "dispute_rate": 0, "total": 5, "rating": "B"}
+        "late_share": 0,
+        "avg_days_late": 0,
+        "days_late_trend": 0,
+        "overdue_share": 0,
+        "oldest_days_past_due": 0,
+        "write_off_rate": 3,
+        "concentration": 2,
+        "dispute_rate": 0,
+        "total": 5,
+        "rating": "B",
+    }
     # C4: never paid (unmeasurable → 0), F-011 overdue 55 days: 100 % overdue (3), > 30 d (1) → 4, B
     assert points(worked_risk, "C4")["total"] == 4 and points(worked_risk, "C4")["rating"] == "B"
 
@@ -53,7 +82,11 @@ def test_factor_values_and_contributing_factors(worked_risk):
     assert row["write_off_rate"] == 0
     contributing = worked_risk.contributing_factors("C1")
     assert [(f.key, f.points) for f in contributing] == [
-        ("late_share", 3), ("concentration", 2), ("avg_days_late", 1), ("oldest_days_past_due", 1)]
+        ("late_share", 3),
+        ("concentration", 2),
+        ("avg_days_late", 1),
+        ("oldest_days_past_due", 1),
+    ]
     c4 = {f.key: f for f in worked_risk.factors("C4")}
     assert c4["late_share"].value is None and c4["late_share"].points == 0
     # worst first
@@ -74,16 +107,24 @@ def _payment_ledger(delays_by_month: dict[int, int], extra_documents=()) -> Ledg
     for month, delay in delays_by_month.items():
         issue = date(2025, month, 1)
         documents.append({"document_id": f"F{month}", "customer_id": "C1", "issue_date": issue, "amount": "1000"})
-        settlements.append({"settlement_id": f"P{month}", "document_id": f"F{month}", "customer_id": "C1",
-                            "date": issue + timedelta(days=30 + delay), "amount": "1000"})
+        settlements.append(
+            {
+                "settlement_id": f"P{month}",
+                "document_id": f"F{month}",
+                "customer_id": "C1",
+                "date": issue + timedelta(days=30 + delay),
+                "amount": "1000",
+            }
+        )
     return Ledger.in_memory(ledger_from_rows(documents, settlements))
 
 
 def test_worsening_trend_and_old_debt():
     # Paid 2 days late until July, 40 days late for the invoices of September–October.
-    ledger = _payment_ledger({1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2, 9: 40, 10: 40},
-                             extra_documents=[{"document_id": "OLD", "customer_id": "C1",
-                                               "issue_date": date(2025, 6, 1), "amount": "500"}])
+    ledger = _payment_ledger(
+        {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2, 9: 40, 10: 40},
+        extra_documents=[{"document_id": "OLD", "customer_id": "C1", "issue_date": date(2025, 6, 1), "amount": "500"}],
+    )
     as_of = date(2025, 12, 31)
     table = customer_risk(ledger, as_of)
     row = table.rows.iloc[0]
@@ -92,8 +133,17 @@ def test_worsening_trend_and_old_debt():
     # OLD: due 2025-07-01, 183 days past due, unpaid: the only AR, all overdue
     assert row["oldest_days_past_due"] == 183
     assert points(table, "C1") == {
-        "late_share": 3, "avg_days_late": 1, "days_late_trend": 2, "overdue_share": 3,
-        "oldest_days_past_due": 3, "write_off_rate": 0, "concentration": 2, "dispute_rate": 0, "total": 14, "rating": "D"}
+        "late_share": 3,
+        "avg_days_late": 1,
+        "days_late_trend": 2,
+        "overdue_share": 3,
+        "oldest_days_past_due": 3,
+        "write_off_rate": 0,
+        "concentration": 2,
+        "dispute_rate": 0,
+        "total": 14,
+        "rating": "D",
+    }
     # mean days late: (7 × 2 + 2 × 40) × 1 000 / 9 000 = 10.4 days → 1 point
     assert row["avg_days_late"] == pytest.approx((7 * 2 + 2 * 40) / 9)
 
@@ -142,8 +192,9 @@ def test_dispute_factor_from_the_demo_disputes_log(tmp_path):
     # invoice) of its invoices issued in the 12 months to D, disputes opened by D.
     with (DEMO_DIRECTORY / "documents.csv").open(encoding="utf-8") as handle:
         invoices = {row["document_id"]: row for row in csv.DictReader(handle) if Decimal(row["amount"]) > 0}
-    recent = {k: v for k, v in invoices.items()
-              if as_of - timedelta(days=365) < date.fromisoformat(v["issue_date"]) <= as_of}
+    recent = {
+        k: v for k, v in invoices.items() if as_of - timedelta(days=365) < date.fromisoformat(v["issue_date"]) <= as_of
+    }
     disputed: dict[str, Decimal] = {}
     with (DEMO_DIRECTORY / "litiges.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

@@ -9,8 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sample_files import DATA, MATCHING_FILES, WORKED_FILES
 
+from kpi.importers import ImportFailed, read_files
 from kpi.store import sandbox
+from kpi.store.workspace import DATABASE_NAME, Workspace
 from kpi.text.errors import (
     DiskFull,
     ImportAborted,
@@ -24,10 +27,6 @@ from kpi.text.errors import (
     WorkspaceNotFound,
     WorkspaceReadOnly,
 )
-from kpi.importers import ImportFailed, read_files
-from kpi.store.workspace import DATABASE_NAME, Workspace
-
-from sample_files import DATA, MATCHING_FILES, WORKED_FILES
 
 BAD = DATA / "bad"
 
@@ -65,7 +64,10 @@ def test_a_refused_file_raises_import_failed_with_the_same_issues():
 def test_an_import_in_a_child_stores_once_and_says_so_the_second_time(tmp_path):
     stored = sandbox.run_import(tmp_path / "ws", MATCHING_FILES)
     assert not stored.already_imported and stored.import_id == 1
-    assert Workspace(tmp_path / "ws").open().counts() == {"documents": stored.documents, "settlements": stored.settlements}
+    assert Workspace(tmp_path / "ws").open().counts() == {
+        "documents": stored.documents,
+        "settlements": stored.settlements,
+    }
     again = sandbox.run_import(tmp_path / "ws", MATCHING_FILES)
     assert again.already_imported and again.import_id == 1
     assert again.report == stored.report
@@ -127,12 +129,22 @@ def test_what_a_killed_import_left_is_removed(tmp_path):
     assert kept.open().counts() == {"documents": 13, "settlements": 9}
 
 
-@pytest.mark.parametrize("error", [
-    SourceNotFound([Path("a.csv")]), NotAWorkspace(Path("/d")), WorkspaceNotFound(Path("/w")),
-    WorkspaceBusy(Path("/w")), WorkspaceReadOnly(Path("/w"), "r"), WorkspaceCorrupted(Path("/w"), "c"),
-    DiskFull(Path("/w"), "d"), ImportNotFound(Path("/w"), 7), ImportAborted(("x.xlsx",), "memory", 600),
-    OutputNotWritable(Path("/o.csv"), "Permission denied"), UsageError("u"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        SourceNotFound([Path("a.csv")]),
+        NotAWorkspace(Path("/d")),
+        WorkspaceNotFound(Path("/w")),
+        WorkspaceBusy(Path("/w")),
+        WorkspaceReadOnly(Path("/w"), "r"),
+        WorkspaceCorrupted(Path("/w"), "c"),
+        DiskFull(Path("/w"), "d"),
+        ImportNotFound(Path("/w"), 7),
+        ImportAborted(("x.xlsx",), "memory", 600),
+        OutputNotWritable(Path("/o.csv"), "Permission denied"),
+        UsageError("u"),
+    ],
+)
 def test_every_user_error_pickles_to_itself(error):
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is type(error) and str(copy) == str(error) and vars(copy) == vars(error)
@@ -162,6 +174,9 @@ def test_the_overhead_of_a_child_for_a_small_file():
 def test_the_default_budget_grows_with_the_files():
     size = sum(p.stat().st_size for p in WORKED_FILES)
     assert sandbox.default_memory_mb(WORKED_FILES) == (
-        sandbox.BASE_MEMORY_MB + sandbox.THREAD_STACKS_MB * os.cpu_count() + sandbox.MEMORY_PER_INPUT_MB * -(-size // 1_000_000))
+        sandbox.BASE_MEMORY_MB
+        + sandbox.THREAD_STACKS_MB * os.cpu_count()
+        + sandbox.MEMORY_PER_INPUT_MB * -(-size // 1_000_000)
+    )
     # One path given as a string, not a list of paths.
     assert sandbox.run_check(str(WORKED_FILES[0])).files[0].amount_imported == Decimal("14050.00")

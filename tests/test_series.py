@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from kpi.model.periods import Period
 from kpi.metrics.report import period_report
 from kpi.metrics.series import aging_history, monthly_series
+from kpi.model.periods import Period
 
 
 def test_each_month_equals_its_own_report(worked_ledger):

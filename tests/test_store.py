@@ -12,18 +12,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sample_files import MATCHING_FILES, WORKED_FILES
+from test_workspace_faults import unprivileged_copy
 
 import kpi.store.store
 import kpi.store.workspace
-from kpi.text.errors import WorkspaceBusy
-from kpi.model.periods import Period
 from kpi.metrics.report import period_report
+from kpi.model.periods import Period
 from kpi.store.sandbox import import_parsed_in_child
 from kpi.store.store import SharedLedger, serving, share
 from kpi.store.workspace import Workspace
-
-from sample_files import MATCHING_FILES, WORKED_FILES
-from test_workspace_faults import unprivileged_copy
+from kpi.text.errors import WorkspaceBusy
 
 ROOT = Path(__file__).resolve().parent.parent
 MARCH = Period.month(2026, 3)
@@ -52,8 +51,14 @@ def wait_until(condition, seconds=5.0):
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kpi", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kpi", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
 
 
 def test_one_store_per_workspace_and_its_ledger_reads_the_file(workspace):
@@ -137,8 +142,15 @@ def test_a_store_whose_file_another_process_writes_says_busy(workspace, monkeypa
     monkeypatch.setattr(kpi.store.workspace, "LOCK_RETRIES", 2)
     monkeypatch.setattr(kpi.store.workspace, "LOCK_WAIT_SECONDS", 0.05)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
-         " time.sleep(30)", str(workspace.database)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(30)",
+            str(workspace.database),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(WorkspaceBusy):
@@ -168,9 +180,14 @@ def test_a_read_only_workspace_is_read_through_the_store_and_a_write_says_why(wo
     with unprivileged_copy(workspace) as (base, copy, prefix):
         (copy / "ledger.duckdb").chmod(0o444)
         before = (copy / "ledger.duckdb").read_bytes()
-        done = subprocess.run([*prefix, sys.executable, "-c", STORE_ON_READ_ONLY, str(copy)], capture_output=True,
-                              text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(base)},
-                              timeout=120)
+        done = subprocess.run(
+            [*prefix, sys.executable, "-c", STORE_ON_READ_ONLY, str(copy)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(base)},
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         lines = done.stdout.splitlines()
         assert lines[0] == "13" and lines[1].startswith("read-only:") and "lecture seule" in lines[1]

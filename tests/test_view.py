@@ -9,8 +9,15 @@ from kpi.present.view import CUSTOM, ViewState, last_complete_month, preset_peri
 def test_round_trip_through_the_query_string():
     state = ViewState("client-a", "en", "custom", date(2026, 3, 1), date(2026, 3, 15), ("C1", "C2"), ("Services",))
     query = state.to_query()
-    assert query == {"ws": "client-a", "lang": "en", "period": "custom", "from": "2026-03-01", "to": "2026-03-15",
-                     "customer": ["C1", "C2"], "activity": ["Services"]}
+    assert query == {
+        "ws": "client-a",
+        "lang": "en",
+        "period": "custom",
+        "from": "2026-03-01",
+        "to": "2026-03-15",
+        "customer": ["C1", "C2"],
+        "activity": ["Services"],
+    }
     assert ViewState.from_query(query) == state
 
 
@@ -62,12 +69,16 @@ def test_a_workspace_opens_on_its_last_complete_month_with_activity():
     assert opening_period(date(2026, 10, 31), steady) == (Period.month(2026, 10), OPENING_LAST_MONTH)
     # Data ending mid-November: October is the last complete month.
     assert opening_period(date(2026, 11, 12), steady + [(date(2026, 11, 1), D("300"), D("0"))]) == (
-        Period.month(2026, 10), OPENING_LAST_MONTH)
+        Period.month(2026, 10),
+        OPENING_LAST_MONTH,
+    )
     # A last month with 5 % of the usual sales (the IBM file's December 2013: 436 €): a run-off,
     # the last twelve months instead.
     run_off = steady + [(date(2026, 11, 1), D("50"), D("4000"))]
     assert opening_period(date(2026, 11, 30), run_off) == (
-        Period(date(2025, 12, 1), date(2026, 11, 30)), OPENING_RUN_OFF)
+        Period(date(2025, 12, 1), date(2026, 11, 30)),
+        OPENING_RUN_OFF,
+    )
     # Months without any activity at the end are skipped.
     assert opening_period(date(2026, 12, 31), steady) == (Period.month(2026, 10), OPENING_LAST_MONTH)
     assert opening_period(date(2026, 3, 31), []) == (Period.month(2026, 3), OPENING_LAST_MONTH)
@@ -77,8 +88,8 @@ def test_the_ibm_invoice_list_opens_on_its_last_twelve_months():
     from pathlib import Path
 
     from kpi.importers import read_files
-    from kpi.store.ledger import Ledger
     from kpi.present.view import OPENING_RUN_OFF, opening_period
+    from kpi.store.ledger import Ledger
 
     ledger = Ledger.in_memory(read_files([Path(__file__).parent / "data/importers/real/ibm_ar.csv"]).ledger)
     last_day = ledger.date_range()[1]
@@ -94,12 +105,16 @@ def test_the_default_period_follows_the_activity_and_explicit_choices_still_win(
 
     run_off = [(date(2026, m, 1), D("1000"), D("900")) for m in range(1, 11)] + [(date(2026, 11, 1), D("50"), D("0"))]
     assert resolve_period(ViewState(), date(2026, 11, 30), run_off) == (
-        Period(date(2025, 12, 1), date(2026, 11, 30)), "last_12_months")
+        Period(date(2025, 12, 1), date(2026, 11, 30)),
+        "last_12_months",
+    )
     # Quiet last months: the last month holding activity, shown as a custom period.
     quiet = run_off[:10]
     assert resolve_period(ViewState(), date(2026, 12, 31), quiet) == (Period.month(2026, 10), CUSTOM)
     assert resolve_period(ViewState(preset="last_month"), date(2026, 11, 30), run_off) == (
-        Period.month(2026, 11), "last_month")
+        Period.month(2026, 11),
+        "last_month",
+    )
     assert past_the_data(Period(date(2026, 10, 1), date(2026, 12, 31)), date(2026, 10, 31))
     assert not past_the_data(Period.month(2026, 10), date(2026, 10, 31))
     assert not past_the_data(Period.month(2026, 10), None)

@@ -21,19 +21,28 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
-from kpi.cli.main import main
-from kpi.model.filters import Filters
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
-from kpi.metrics.report import period_report
-from kpi.analysis.whatif import (
-    CollectOverdue, FasterPayment, MoveSales, PaymentTerms, Scenario, WorkingCapital, apply_scenario,
-    delete_scenario, list_scenarios, load_scenario, run_scenario, save_scenario,
-)
-
 from ledgers import ledger_from_rows
 from sample_files import WORKED_FILES
+
+from kpi.analysis.whatif import (
+    CollectOverdue,
+    FasterPayment,
+    MoveSales,
+    PaymentTerms,
+    Scenario,
+    WorkingCapital,
+    apply_scenario,
+    delete_scenario,
+    list_scenarios,
+    load_scenario,
+    run_scenario,
+    save_scenario,
+)
+from kpi.cli.main import main
+from kpi.metrics.report import period_report
+from kpi.model.filters import Filters
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 
 MARCH = Period.month(2026, 3)
 D = Decimal
@@ -48,8 +57,14 @@ def test_terms_15_days_without_moving_payments(worked_ledger):
     s = result.simulated
     # New due dates: F-002 01-30 (60 days past due, still 31_60), F-004 02-25 (34 → 31_60),
     # F-006 03-17 (14 → 1_30), F-008 03-30 (1 → 1_30), F-009 04-15 (not due), F-011 01-20 (70 → 61_90).
-    assert s.aging == {"not_due": D("700.00"), "1_30": D("5100.00"), "31_60": D("800.00"), "61_90": D("450.00"),
-                       "91_120": D("0.00"), "over_120": D("0.00")}
+    assert s.aging == {
+        "not_due": D("700.00"),
+        "1_30": D("5100.00"),
+        "31_60": D("800.00"),
+        "61_90": D("450.00"),
+        "91_120": D("0.00"),
+        "over_120": D("0.00"),
+    }
     # Payments did not move: AR, sales and collections are the actual ones.
     assert (s.opening_ar, s.closing_ar, s.collected) == (D("6250.00"), D("6500.00"), D("5450.00"))
     assert s.dso == pytest.approx(result.actual.dso)
@@ -128,7 +143,9 @@ def test_old_overdue_written_off(worked_ledger):
 
 def test_collected_invoice_loses_its_later_real_payment(worked_ledger):
     # On 04-03 F-006 (due 04-01) is 2 days past due: collected then, its real payment of 04-05 goes.
-    canonical, effects = apply_scenario(worked_ledger.canonical(), Scenario("t", (CollectOverdue(on=date(2026, 4, 3), older_than_days=0),)))
+    canonical, effects = apply_scenario(
+        worked_ledger.canonical(), Scenario("t", (CollectOverdue(on=date(2026, 4, 3), older_than_days=0),))
+    )
     f006 = [row for row in canonical.settlements.to_pylist() if row["document_id"] == "F-006"]
     assert [(row["date"], row["amount"]) for row in f006] == [(date(2026, 4, 3), D("3000.00"))]
     assert effects[0].settlements_removed == 1
@@ -162,11 +179,35 @@ def test_the_stored_ledger_is_untouched(worked_ledger):
 
 def test_lme_preset_caps_terms_at_60_days():
     # 90-day terms → due at 60 days; 30-day terms untouched; the payment 10 days late stays 10 days late.
-    ledger = Ledger.in_memory(ledger_from_rows(
-        [{"document_id": "F1", "customer_id": "C1", "issue_date": date(2026, 1, 1), "due_date": date(2026, 4, 1), "amount": "1000"},
-         {"document_id": "F2", "customer_id": "C1", "issue_date": date(2026, 1, 1), "due_date": date(2026, 1, 31), "amount": "500"}],
-        [{"settlement_id": "P1", "document_id": "F1", "customer_id": "C1", "date": date(2026, 4, 11), "amount": "1000"}],
-    ))
+    ledger = Ledger.in_memory(
+        ledger_from_rows(
+            [
+                {
+                    "document_id": "F1",
+                    "customer_id": "C1",
+                    "issue_date": date(2026, 1, 1),
+                    "due_date": date(2026, 4, 1),
+                    "amount": "1000",
+                },
+                {
+                    "document_id": "F2",
+                    "customer_id": "C1",
+                    "issue_date": date(2026, 1, 1),
+                    "due_date": date(2026, 1, 31),
+                    "amount": "500",
+                },
+            ],
+            [
+                {
+                    "settlement_id": "P1",
+                    "document_id": "F1",
+                    "customer_id": "C1",
+                    "date": date(2026, 4, 11),
+                    "amount": "1000",
+                }
+            ],
+        )
+    )
     canonical, effects = apply_scenario(ledger.canonical(), Scenario.lme_cap())
     due = {row["document_id"]: row["due_date"] for row in canonical.documents.to_pylist()}
     assert due == {"F1": date(2026, 3, 2), "F2": date(2026, 1, 31)}
@@ -187,11 +228,16 @@ def test_cash_conversion_cycle(worked_ledger):
 
 def test_scenario_json_round_trip_and_errors():
     scenario = Scenario(
-        "Relance « 90 j » / test", (
-            PaymentTerms(cap_days=60, customers=("C1",)), FasterPayment(days=5, late_payers_only=True),
+        "Relance « 90 j » / test",
+        (
+            PaymentTerms(cap_days=60, customers=("C1",)),
+            FasterPayment(days=5, late_payers_only=True),
             CollectOverdue(on=date(2026, 3, 31), older_than_days=90, action="writeoff"),
-            MoveSales(share=0.25, from_activity="Services", to_activity="Products")),
-        description="d", working_capital=WorkingCapital(45.0, 30.0))
+            MoveSales(share=0.25, from_activity="Services", to_activity="Products"),
+        ),
+        description="d",
+        working_capital=WorkingCapital(45.0, 30.0),
+    )
     assert Scenario.from_json(scenario.to_json()) == scenario
     with pytest.raises(ValueError, match="kind must be one of"):
         Scenario.from_dict({"name": "x", "changes": [{"kind": "discount"}]})
@@ -221,8 +267,20 @@ def test_scenarios_saved_in_the_workspace_by_name(tmp_path):
 def test_cli_whatif_json(tmp_path, capsys):
     scenario_file = tmp_path / "scenario.json"
     scenario_file.write_text(Scenario("t", (PaymentTerms(days=15, shift_payments=False),)).to_json(), encoding="utf-8")
-    code = main(["whatif", *map(str, WORKED_FILES), "--from", "2026-03-01", "--to", "2026-03-31",
-                 "--scenario", str(scenario_file), "--format", "json"])
+    code = main(
+        [
+            "whatif",
+            *map(str, WORKED_FILES),
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--scenario",
+            str(scenario_file),
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["actual"]["bpdso"] == pytest.approx(27.950819672131146)
@@ -234,12 +292,40 @@ def test_cli_whatif_json(tmp_path, capsys):
 
 def test_cli_whatif_table_and_bad_scenario(tmp_path, capsys):
     scenario_file = tmp_path / "scenario.json"
-    scenario_file.write_text(Scenario("t", (CollectOverdue(on=date(2026, 3, 31), older_than_days=30),)).to_json(), encoding="utf-8")
-    assert main(["whatif", *map(str, WORKED_FILES), "--from", "2026-03-01", "--to", "2026-03-31",
-                 "--scenario", str(scenario_file)]) == 0
+    scenario_file.write_text(
+        Scenario("t", (CollectOverdue(on=date(2026, 3, 31), older_than_days=30),)).to_json(), encoding="utf-8"
+    )
+    assert (
+        main(
+            [
+                "whatif",
+                *map(str, WORKED_FILES),
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-31",
+                "--scenario",
+                str(scenario_file),
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "6\u202f500,00\u00a0€" in text and "5\u202f750,00\u00a0€" in text  # closing AR actual, scenario
     scenario_file.write_text('{"name": "x", "changes": [{"kind": "nope"}]}', encoding="utf-8")
-    assert main(["whatif", *map(str, WORKED_FILES), "--from", "2026-03-01", "--to", "2026-03-31",
-                 "--scenario", str(scenario_file)]) == 2
+    assert (
+        main(
+            [
+                "whatif",
+                *map(str, WORKED_FILES),
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-31",
+                "--scenario",
+                str(scenario_file),
+            ]
+        )
+        == 2
+    )
     assert "kind must be one of" in capsys.readouterr().err

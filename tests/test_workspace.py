@@ -7,14 +7,13 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-
-from kpi.text.errors import ImportNotFound
-from kpi.importers import ImportFailed
-from kpi.model.periods import Period
-from kpi.metrics.report import period_report
-from kpi.store.workspace import Workspace, ensure_demo_workspace, list_workspaces
-
 from sample_files import WORKED_FILES
+
+from kpi.importers import ImportFailed
+from kpi.metrics.report import period_report
+from kpi.model.periods import Period
+from kpi.store.workspace import Workspace, ensure_demo_workspace, list_workspaces
+from kpi.text.errors import ImportNotFound
 
 
 @pytest.fixture
@@ -24,7 +23,9 @@ def workspace(tmp_path):
 
 def stored_counts(workspace):
     with duckdb.connect(str(workspace.database), read_only=True) as connection:
-        return connection.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements), (SELECT count(*) FROM imports)").fetchone()
+        return connection.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements), (SELECT count(*) FROM imports)"
+        ).fetchone()
 
 
 def test_import_then_report_from_workspace(workspace):
@@ -60,7 +61,14 @@ def test_conflicting_document_is_refused_and_nothing_is_written(workspace, tmp_p
     workspace.import_files(WORKED_FILES)
     before = stored_counts(workspace)
     changed = tmp_path / "documents.csv"
-    text = WORKED_FILES[0].read_text(encoding="utf-8").replace("F-001,C1,Boulangerie Martin,Services,2025-12-10,2026-01-09,1200.00", "F-001,C1,Boulangerie Martin,Services,2025-12-10,2026-01-09,1250.00")
+    text = (
+        WORKED_FILES[0]
+        .read_text(encoding="utf-8")
+        .replace(
+            "F-001,C1,Boulangerie Martin,Services,2025-12-10,2026-01-09,1200.00",
+            "F-001,C1,Boulangerie Martin,Services,2025-12-10,2026-01-09,1250.00",
+        )
+    )
     changed.write_text(text + "F-099,C9,Nouveau client,Services,2026-04-01,2026-05-01,10.00\n", encoding="utf-8")
     with pytest.raises(ImportFailed, match="F-001"):
         workspace.import_files([changed])
@@ -71,7 +79,10 @@ def test_bad_file_leaves_workspace_untouched(workspace, tmp_path):
     workspace.import_files(WORKED_FILES)
     before = stored_counts(workspace)
     bad = tmp_path / "documents.csv"
-    bad.write_text("document_id,customer_id,customer_name,activity,issue_date,due_date,amount\nX1,C1,A,S,2026-13-45,2026-01-01,10.00\n", encoding="utf-8")
+    bad.write_text(
+        "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\nX1,C1,A,S,2026-13-45,2026-01-01,10.00\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFailed) as error:
         workspace.import_files([bad])
     assert "issue_date" in str(error.value) and "ligne 2" in str(error.value)
@@ -81,12 +92,15 @@ def test_bad_file_leaves_workspace_untouched(workspace, tmp_path):
 def test_remove_import(workspace, tmp_path):
     workspace.import_files(WORKED_FILES)
     extra = tmp_path / "documents.csv"
-    extra.write_text("document_id,customer_id,customer_name,activity,issue_date,due_date,amount\nX1,C9,Client neuf,Services,2026-03-01,2026-03-31,100.00\n", encoding="utf-8")
+    extra.write_text(
+        "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\nX1,C9,Client neuf,Services,2026-03-01,2026-03-31,100.00\n",
+        encoding="utf-8",
+    )
     second = workspace.import_files([extra])
     assert stored_counts(workspace) == (14, 9, 2)
     workspace.remove_import(second.import_id)
     assert stored_counts(workspace) == (13, 9, 1)
-    with pytest.raises(ImportNotFound, match="pas d.import n° 99"):
+    with pytest.raises(ImportNotFound, match=r"pas d.import n° 99"):
         workspace.remove_import(99)
 
 
@@ -131,8 +145,11 @@ def test_a_credit_note_is_never_applied_beyond_its_amount_across_imports(tmp_pat
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(MATCHING_FILES)
     extra = tmp_path / "more-settlements.csv"
-    extra.write_text("settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
-                     "C-102,F-102,M1,2026-03-20,100.00,credit,A-101\n", encoding="utf-8")
+    extra.write_text(
+        "settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
+        "C-102,F-102,M1,2026-03-20,100.00,credit,A-101\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFailed) as refused:
         workspace.import_files([extra])
     assert "A-101" in str(refused.value)
@@ -147,8 +164,10 @@ def test_a_workspace_in_euros_refuses_amounts_in_another_currency(tmp_path):
     workspace.import_files(WORKED_FILES)
     workspace.save_settings({"currency": "EUR"})
     francs = tmp_path / "factures.csv"
-    francs.write_text("N° facture;Code client;Client;Date facture;Montant TTC\n"
-                      "CH-1;C9;Horlogerie Suisse;15/03/2026;250,00 CHF\n", encoding="utf-8")
+    francs.write_text(
+        "N° facture;Code client;Client;Date facture;Montant TTC\nCH-1;C9;Horlogerie Suisse;15/03/2026;250,00 CHF\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ImportFailed) as refused:
         workspace.import_files([francs])
     assert "CHF" in str(refused.value) and "EUR" in str(refused.value)

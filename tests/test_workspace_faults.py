@@ -28,21 +28,28 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from sample_files import MATCHING, MATCHING_FILES, WORKED_FILES
 
 import kpi.importers
 import kpi.store.workspace
-from kpi.text.errors import DiskFull, WorkspaceBusy, WorkspaceCorrupted, WorkspaceReadOnly
 from kpi.importers import ImportFailed
-from kpi.model.periods import Period
 from kpi.metrics.report import period_report
+from kpi.model.periods import Period
 from kpi.store.workspace import DATABASE_NAME, Workspace
-
-from sample_files import MATCHING, MATCHING_FILES, WORKED_FILES
+from kpi.text.errors import DiskFull, WorkspaceBusy, WorkspaceCorrupted, WorkspaceReadOnly
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILES = sorted((ROOT / "data" / "demo").glob("*.csv"))
-TABLES = ("documents", "settlements", "imports", "settings", "disputes", "reminders", "plan_installments",
-          "collection_costs")
+TABLES = (
+    "documents",
+    "settlements",
+    "imports",
+    "settings",
+    "disputes",
+    "reminders",
+    "plan_installments",
+    "collection_costs",
+)
 
 
 def child_environment(**extra) -> dict:
@@ -50,16 +57,25 @@ def child_environment(**extra) -> dict:
 
 
 def cli(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kpi", *map(str, argv)], cwd=ROOT, capture_output=True, text=True,
-                          env=child_environment(), timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "kpi", *map(str, argv)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=child_environment(),
+        timeout=timeout,
+    )
 
 
 def contents(workspace: Workspace) -> dict:
     """Every stored row, in order: what must not change when a write fails."""
     with duckdb.connect(str(workspace.database), read_only=True) as connection:
         present = {row[0] for row in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        return {table: connection.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
-                for table in TABLES if table in present}
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            for table in TABLES
+            if table in present
+        }
 
 
 @pytest.fixture
@@ -82,7 +98,7 @@ def damage(database: Path, how: str) -> None:
         data = bytearray()
     else:  # bytes changed inside the data blocks, headers intact
         for offset in range(3 * 4096 + 100, len(data), 262_144):
-            data[offset:offset + 64] = b"\x13" * 64
+            data[offset : offset + 64] = b"\x13" * 64
     database.write_bytes(bytes(data))
 
 
@@ -105,8 +121,10 @@ def test_a_damaged_ledger_is_said_to_be_damaged_and_left_as_it_is(stored, how):
 # -- read-only -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("denied", "reason"), [("file", "ledger.duckdb n'est pas modifiable"),
-                                                ("folder", "le dossier n'accepte pas de nouveau fichier")])
+@pytest.mark.parametrize(
+    ("denied", "reason"),
+    [("file", "ledger.duckdb n'est pas modifiable"), ("folder", "le dossier n'accepte pas de nouveau fichier")],
+)
 def test_a_read_only_workspace_is_read_and_refuses_imports_before_parsing(stored, monkeypatch, denied, reason):
     target = stored.database if denied == "file" else stored.path
     real_access = os.access
@@ -120,7 +138,11 @@ def test_a_read_only_workspace_is_read_and_refuses_imports_before_parsing(stored
     before = contents(stored)
     with pytest.raises(WorkspaceReadOnly) as error:
         stored.import_files(MATCHING_FILES)
-    assert reason in str(error.value) and "lecture seule" in str(error.value) and "rapports restent lisibles" in str(error.value)
+    assert (
+        reason in str(error.value)
+        and "lecture seule" in str(error.value)
+        and "rapports restent lisibles" in str(error.value)
+    )
     assert not parsed and contents(stored) == before
     assert period_report(stored.open(), Period.month(2026, 3)).closing_ar == 6500
 
@@ -155,13 +177,19 @@ def refuse_writes(monkeypatch, message: str, *, at: str) -> None:
     monkeypatch.setattr(kpi.store.workspace.duckdb, "connect", connect)
 
 
-@pytest.mark.parametrize(("at", "message", "reason"), [
-    # What DuckDB 2.0 says, run as an unprivileged user: a read-only file, then a read-only folder (the WAL).
-    ("connect", 'IO Error: Cannot open file "{path}": Permission denied', "droits insuffisants"),
-    ("commit", 'TransactionContext Error: Failed to commit: Cannot open file "{path}.wal": Permission denied',
-     "le dossier n'accepte pas de nouveau fichier"),
-    ("connect", 'IO Error: Cannot open file "{path}": Read-only file system', "monté en lecture seule"),
-])
+@pytest.mark.parametrize(
+    ("at", "message", "reason"),
+    [
+        # What DuckDB 2.0 says, run as an unprivileged user: a read-only file, then a read-only folder (the WAL).
+        ("connect", 'IO Error: Cannot open file "{path}": Permission denied', "droits insuffisants"),
+        (
+            "commit",
+            'TransactionContext Error: Failed to commit: Cannot open file "{path}.wal": Permission denied',
+            "le dossier n'accepte pas de nouveau fichier",
+        ),
+        ("connect", 'IO Error: Cannot open file "{path}": Read-only file system', "monté en lecture seule"),
+    ],
+)
 def test_duckdbs_own_refusals_are_read_only_messages(stored, monkeypatch, at, message, reason):
     before = contents(stored)
     refuse_writes(monkeypatch, message, at=at)
@@ -201,8 +229,14 @@ def test_a_read_only_workspace_for_real(stored, denied):
         before = (copy / DATABASE_NAME).read_bytes()
 
         def run(*argv):
-            return subprocess.run([*prefix, sys.executable, "-m", "kpi", *map(str, argv)], cwd=ROOT, capture_output=True,
-                                  text=True, env=child_environment(HOME=str(base)), timeout=120)
+            return subprocess.run(
+                [*prefix, sys.executable, "-m", "kpi", *map(str, argv)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=child_environment(HOME=str(base)),
+                timeout=120,
+            )
 
         refused = run("import", copy, base / "documents.csv")
         assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
@@ -247,15 +281,24 @@ def larger_ledgers(tmp_path_factory):
 
 
 def import_with_file_size_limit(limit: int, workspace: Path, files) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", FILE_SIZE_LIMITED, str(limit), "import", str(workspace), *map(str, files)],
-                          cwd=ROOT, capture_output=True, text=True, env=child_environment(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", FILE_SIZE_LIMITED, str(limit), "import", str(workspace), *map(str, files)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=child_environment(),
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize(("room", "files", "failure"), [
-    (0, "matching", "TransactionException"),  # the WAL cannot be written at COMMIT: DuckDB ends the transaction
-    (300_000, "rows", "IOException"),  # rows written into the file during the INSERT, until it cannot grow
-    (1_000_000, "demo", "FatalException"),  # the checkpoint of the COMMIT fails: DuckDB invalidates the database
-])
+@pytest.mark.parametrize(
+    ("room", "files", "failure"),
+    [
+        (0, "matching", "TransactionException"),  # the WAL cannot be written at COMMIT: DuckDB ends the transaction
+        (300_000, "rows", "IOException"),  # rows written into the file during the INSERT, until it cannot grow
+        (1_000_000, "demo", "FatalException"),  # the checkpoint of the COMMIT fails: DuckDB invalidates the database
+    ],
+)
 def test_a_full_disk_rolls_back_and_leaves_the_workspace_as_it_was(stored, larger_ledgers, room, files, failure):
     files = MATCHING_FILES if files == "matching" else larger_ledgers[files]
     before, data = contents(stored), stored.database.read_bytes()
@@ -264,7 +307,11 @@ def test_a_full_disk_rolls_back_and_leaves_the_workspace_as_it_was(stored, large
     assert result.returncode == 2, result.stderr
     assert f"first failure: {failure}" in result.stderr
     assert "Traceback" not in result.stderr and "cannot rollback" not in result.stderr
-    assert "plus de place" in result.stderr and "rien n'a été enregistré" in result.stderr and str(stored.path) in result.stderr
+    assert (
+        "plus de place" in result.stderr
+        and "rien n'a été enregistré" in result.stderr
+        and str(stored.path) in result.stderr
+    )
     assert stored.database.read_bytes() == data  # byte for byte: the space it took is given back
     assert contents(stored) == before
     assert not stored.import_files(files).already_imported  # with room again, the same import goes through
@@ -295,8 +342,11 @@ def test_a_write_failing_for_want_of_space_is_rolled_back(stored, monkeypatch):
 
 def test_a_commit_failing_for_want_of_space_is_not_followed_by_a_rollback_error(stored, monkeypatch):
     before = contents(stored)
-    refuse_writes(monkeypatch, 'TransactionContext Error: Failed to commit: Could not write file "{path}.wal":'
-                               " No space left on device", at="commit")
+    refuse_writes(
+        monkeypatch,
+        'TransactionContext Error: Failed to commit: Could not write file "{path}.wal": No space left on device',
+        at="commit",
+    )
     with pytest.raises(DiskFull) as error:
         stored.import_files(MATCHING_FILES)
     assert "no transaction is active" not in repr(error.value.__context__)
@@ -337,9 +387,17 @@ def test_a_disk_that_really_fills_up(small_disk):
 def write_lock_held(database: Path):
     """Another process in an import's write phase: it holds DuckDB's write lock."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); c.execute('BEGIN');"
-                               " print('held', flush=True); sys.stdin.read()", str(database)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); c.execute('BEGIN');"
+            " print('held', flush=True); sys.stdin.read()",
+            str(database),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         yield
@@ -404,9 +462,20 @@ class Racers:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.children = [
-            subprocess.Popen([sys.executable, "-c", RACER, str(folder), str(delay),
-                              json.dumps([[str(a) for a in argv] for argv in commands])],
-                             cwd=ROOT, env=child_environment(), stdout=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    RACER,
+                    str(folder),
+                    str(delay),
+                    json.dumps([[str(a) for a in argv] for argv in commands]),
+                ],
+                cwd=ROOT,
+                env=child_environment(),
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             for commands, delay in zip(command_lists, delays or (0.0,) * len(command_lists))
         ]
         for child in self.children:
@@ -431,11 +500,12 @@ def test_reports_racing_a_real_import_end_in_numbers_or_busy(tmp_path):
     workspaces = [Workspace(tmp_path / f"ws-{trial}") for trial in range(4)]
     for workspace in workspaces:
         workspace.import_files(WORKED_FILES)
-    racers = Racers(tmp_path / "race",
-                    [["import", w.path, *DEMO_FILES] for w in workspaces],
-                    [["report", w.path, "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json"]
-                     for w in workspaces],
-                    delays=(0.0, 0.3))  # the report starts 0, 0.3, 0.6 then 0.9 s after the import
+    racers = Racers(
+        tmp_path / "race",
+        [["import", w.path, *DEMO_FILES] for w in workspaces],
+        [["report", w.path, "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json"] for w in workspaces],
+        delays=(0.0, 0.3),
+    )  # the report starts 0, 0.3, 0.6 then 0.9 s after the import
     statuses = []
     for trial in range(len(workspaces)):
         imported, report = racers.trial(trial)
@@ -492,8 +562,11 @@ def test_an_import_committed_while_another_parses_is_validated_against(tmp_path,
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files([MATCHING / "documents.csv"])
     extra = tmp_path / "more-settlements.csv"
-    extra.write_text("settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
-                     "C-102,F-102,M1,2026-03-20,100.00,credit,A-101\n", encoding="utf-8")
+    extra.write_text(
+        "settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
+        "C-102,F-102,M1,2026-03-20,100.00,credit,A-101\n",
+        encoding="utf-8",
+    )
     real_read_files = kpi.importers.read_files
     reads = []
 
@@ -538,14 +611,19 @@ sys.exit(main(sys.argv[2:]))
 
 def test_an_interrupted_first_import_leaves_no_folder(tmp_path):
     go = tmp_path / "go"
-    child = subprocess.Popen([sys.executable, "-c", AT_THE_SIGNAL, str(go), "import", str(tmp_path / "ws"),
-                              *map(str, DEMO_FILES)],
-                             cwd=ROOT, env=child_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", AT_THE_SIGNAL, str(go), "import", str(tmp_path / "ws"), *map(str, DEMO_FILES)],
+        cwd=ROOT,
+        env=child_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout.readline().strip() == "ready"
     go.touch()
     time.sleep(0.1)  # reading the demo files takes longer
     child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=120)
+    _out, err = child.communicate(timeout=120)
     assert "Traceback" not in err
     if child.returncode == 130:
         assert "interrompu" in err and not (tmp_path / "ws").exists()

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from sample_files import DATA, MATCHING_FILES
 
 from kpi.cli.main import main
 from kpi.sql.registry import missing_columns
 from kpi.store.workspace import Workspace
-from sample_files import DATA, MATCHING_FILES
 
 PREVIOUS = DATA / "previous-release"
 PERIODS = (("2026-02-01", "2026-02-28"), ("2026-03-01", "2026-03-31"), ("2026-01-01", "2026-03-31"))
@@ -58,7 +58,9 @@ def test_migration_keeps_every_row_and_setting_and_accepts_credits(previous):
     assert workspace.migrate() is False  # once is enough
     with duckdb.connect(str(workspace.database), read_only=True) as connection:
         assert connection.execute("SELECT count(*), sum(amount) FROM settlements").fetchall() == before
-        assert connection.execute("SELECT count(*) FROM settlements WHERE source_document_id IS NOT NULL").fetchall() == [(0,)]
+        assert connection.execute(
+            "SELECT count(*) FROM settlements WHERE source_document_id IS NOT NULL"
+        ).fetchall() == [(0,)]
     assert workspace.settings()["bucket_edges"] == [15, 30, 60, 90]
     assert workspace.settings()["monthly_collection_cost"] == "1200.00"
     assert len(workspace.imports()) == 2
@@ -71,13 +73,22 @@ def test_migration_keeps_every_row_and_setting_and_accepts_credits(previous):
 
 def test_the_aged_balance_is_the_same_with_its_unapplied_column_split(previous, tmp_path):
     output = tmp_path / "aging.csv"
-    assert main(["aging", str(previous), "--as-of", "2026-03-31", "--format", "csv", "-o", str(output)], io.StringIO()) == 0
+    assert (
+        main(["aging", str(previous), "--as-of", "2026-03-31", "--format", "csv", "-o", str(output)], io.StringIO())
+        == 0
+    )
 
     def rows(path: Path) -> dict[str, dict[str, Decimal]]:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
-        reader = csv.DictReader(lines[lines.index(next(l for l in lines if l.startswith("Client;"))):], delimiter=";")
-        return {row["Code client"]: {k: Decimal(v.replace(",", ".")) for k, v in row.items()
-                                     if k not in ("Client", "Code client")} for row in reader}
+        reader = csv.DictReader(
+            lines[lines.index(next(line for line in lines if line.startswith("Client;"))) :], delimiter=";"
+        )
+        return {
+            row["Code client"]: {
+                k: Decimal(v.replace(",", ".")) for k, v in row.items() if k not in ("Client", "Code client")
+            }
+            for row in reader
+        }
 
     old, new = rows(PREVIOUS / "aging-2026-03-31.csv"), rows(output)
     assert old.keys() == new.keys()
@@ -89,8 +100,8 @@ def test_the_aged_balance_is_the_same_with_its_unapplied_column_split(previous, 
 
 def test_a_workspace_that_cannot_be_written_is_read_without_migrating(previous, monkeypatch):
     """A read-only copy (a colleague's folder, a backup): opening it must not need to write it."""
-    from kpi.model.periods import Period
     from kpi.metrics.report import period_reports
+    from kpi.model.periods import Period
 
     def refuse(self):
         raise duckdb.IOException("IO Error: Cannot open file: Permission denied")
@@ -103,5 +114,6 @@ def test_a_workspace_that_cannot_be_written_is_read_without_migrating(previous, 
         with workspace.open(snapshot=snapshot) as ledger:
             report = period_reports(ledger, [Period.month(2026, 3)])[0].to_json_dict()
         assert {k: report[k] for k in ("closing_ar", "aging", "unapplied_credits", "dso")} == {
-            k: expected[k] for k in ("closing_ar", "aging", "unapplied_credits", "dso")}
+            k: expected[k] for k in ("closing_ar", "aging", "unapplied_credits", "dso")
+        }
     assert _stored_missing(previous) == {"settlements": ["source_document_id"]}

@@ -25,5 +25,9 @@ def show_headlines(view, report) -> None:
         return
     st.subheader(view.t("collections.overview_title"))
     for column, key in zip(st.columns(len(keys)), keys):
-        column.metric(view.t(f"activity.{key}.label"), activity_value(view, activity, key),
-                      help=view.t(f"activity.{key}.help"), border=True)
+        column.metric(
+            view.t(f"activity.{key}.label"),
+            activity_value(view, activity, key),
+            help=view.t(f"activity.{key}.help"),
+            border=True,
+        )

@@ -22,20 +22,20 @@ import streamlit as st
 
 from kpi.metrics.aging import DEFAULT_EDGES, AgedBalance, aged_balance, credits_suggest_oldest, customer_settlements
 from kpi.metrics.customers import customer_table
-from kpi.model.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
-from kpi.text.formatting import Formatter
-from kpi.text.i18n import Translator
-from kpi.store.ledger import Ledger
-from kpi.text.messages import render as render_message
 from kpi.metrics.payment_history import payment_history
-from kpi.model.periods import Period
 from kpi.metrics.report import PeriodReport, period_report
 from kpi.metrics.series import aging_history, monthly_series
-from kpi.text.untrusted import markdown_text
+from kpi.model.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
+from kpi.model.periods import Period
 from kpi.present.view import ViewState
-from kpi.text.errors import EncoursError
+from kpi.store.ledger import Ledger
 from kpi.store.store import SharedStore, share
 from kpi.store.workspace import Workspace, WorkspaceBusy
+from kpi.text.errors import EncoursError
+from kpi.text.formatting import Formatter
+from kpi.text.i18n import Translator
+from kpi.text.messages import render as render_message
+from kpi.text.untrusted import markdown_text
 from ui import session_files
 
 log = logging.getLogger("encours.app")
@@ -70,7 +70,8 @@ class Preferences:
             payment_terms=int(settings.get("payment_terms", defaults.payment_terms) or defaults.payment_terms),
             currency=str(settings.get("currency", defaults.currency) or defaults.currency),
             currency_symbol=bool(settings.get("currency_symbol", defaults.currency_symbol)),
-            matching=settings.get(MATCHING_SETTING) if settings.get(MATCHING_SETTING) in MATCHING_MODES
+            matching=settings.get(MATCHING_SETTING)
+            if settings.get(MATCHING_SETTING) in MATCHING_MODES
             else DEFAULT_MATCHING,
         )
 
@@ -346,8 +347,9 @@ def matching_notice(view: View, unapplied_credits, gross_ar, where: str) -> None
     t, fmt = view.t, view.fmt
     share = float(-unapplied_credits / gross_ar * 100)
     with st.container(border=True):
-        st.warning(t("matching.notice", amount=fmt.money(-unapplied_credits), share=fmt.percent(share)),
-                   icon=":material/info:")
+        st.warning(
+            t("matching.notice", amount=fmt.money(-unapplied_credits), share=fmt.percent(share)), icon=":material/info:"
+        )
         if st.button(t("matching.notice_button"), key=f"matching_notice_{where}"):
             request_matching("oldest")
 

@@ -20,13 +20,17 @@ TEXT_MAX_PX = 210
 def column_widths(texts: Mapping[str, Iterable[str]], text_columns: Iterable[str] = ()) -> dict[str, int]:
     """The width in pixels each column needs to show its header and every one of its texts whole;
     `text_columns` (names, ids) at most TEXT_MAX_PX."""
-    widths = {title: round(max(len(text) for text in (title, *values)) * CHARACTER_PX + PADDING_PX)
-              for title, values in texts.items()}
+    widths = {
+        title: round(max(len(text) for text in (title, *values)) * CHARACTER_PX + PADDING_PX)
+        for title, values in texts.items()
+    }
     return {title: min(width, TEXT_MAX_PX) if title in text_columns else width for title, width in widths.items()}
 
 
 def fixed_columns(widths: Mapping[str, int], pinned: Iterable[str] = ()) -> dict[str, st.column_config.Column]:
     """The grid's column_config: each column at its width; `pinned` ones stay in view when the grid scrolls sideways."""
     pinned = set(pinned)
-    return {title: st.column_config.Column(width=width, pinned=True if title in pinned else None)
-            for title, width in widths.items()}
+    return {
+        title: st.column_config.Column(width=width, pinned=True if title in pinned else None)
+        for title, width in widths.items()
+    }

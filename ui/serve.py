@@ -14,18 +14,19 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    import kpi.analysis.audit  # noqa: F401 — each import below warms what a page asks for on its first run
-    import kpi.present.charts  # noqa: F401
-    import kpi.metrics.collection  # noqa: F401
-    import kpi.present.compare_charts  # noqa: F401
-    import kpi.analysis.explain  # noqa: F401
-    import kpi.present.forecast_charts  # noqa: F401
-    import kpi.metrics.report  # noqa: F401
+    from streamlit.web import cli
+
+    import kpi.analysis.audit
+    import kpi.analysis.explain
+    import kpi.analysis.whatif
+    import kpi.metrics.collection
+    import kpi.metrics.report
+    import kpi.present.charts
+    import kpi.present.compare_charts
+    import kpi.present.forecast_charts
     import kpi.store.sandbox  # noqa: F401
-    import kpi.analysis.whatif  # noqa: F401
     from kpi.store.store import share
     from kpi.store.workspace import ensure_demo_workspace
-    from streamlit.web import cli
 
     # The demo's store made now, its macros installed: the first page only attaches the file again.
     share(ensure_demo_workspace()).ledger.counts()

@@ -24,6 +24,7 @@ not used for a day (MAX_AGE) is removed; a folder is "used" whenever its session
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import shutil
@@ -62,10 +63,8 @@ def session_folder() -> Path:
     folder = Path(st.session_state[FOLDER_KEY])
     _lease(str(folder), _session_id())
     if folder.exists():
-        try:
+        with contextlib.suppress(OSError):
             os.utime(folder)  # used now: the start-up sweep measures idleness from here
-        except OSError:
-            pass
     return folder
 
 
@@ -196,10 +195,8 @@ def remove_folder(folder: Path) -> None:
 def last_used(folder: Path) -> float:
     """The newest modification time of a folder and what it directly holds."""
     times = [folder.stat().st_mtime]
-    try:
+    with contextlib.suppress(OSError):
         times += [child.stat().st_mtime for child in folder.iterdir()]
-    except OSError:
-        pass
     return max(times)
 
 

@@ -18,32 +18,41 @@ from decimal import Decimal
 
 import pandas as pd
 
+from kpi.analysis.explain import explain
+from kpi.analysis.findings import Finding, generate_findings
 from kpi.metrics.aging import AgedBalance, aged_balance
 from kpi.metrics.catalogue import kpi
 from kpi.metrics.collection import bucket_collection
-from kpi.analysis.explain import explain
-from kpi.model.filters import Filters
-from kpi.analysis.findings import Finding, generate_findings
-from kpi.text.i18n import catalog, translate
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period, add_months
 from kpi.metrics.report import AMOUNT_KEYS, RATIO_KEYS, PeriodReport, period_report
 from kpi.metrics.risk import RiskTable, customer_risk
 from kpi.metrics.series import monthly_series
+from kpi.model.filters import Filters
+from kpi.model.periods import Period, add_months
+from kpi.store.ledger import Ledger
+from kpi.text.i18n import catalog, translate
 
 TOP_OVERDUE = 20
 TREND_MONTHS = 12
 
 # The collection-activity figures of the report's activity section, in reading order.
 ACTIVITY_KEYS = (
-    "dispute_rate", "open_disputes_count", "open_disputes_amount", "reminder_success_rate", "cost_per_reminder",
-    "plan_compliance_rate", "amount_in_plans", "cost_per_euro_collected",
+    "dispute_rate",
+    "open_disputes_count",
+    "open_disputes_amount",
+    "reminder_success_rate",
+    "cost_per_reminder",
+    "plan_compliance_rate",
+    "amount_in_plans",
+    "cost_per_euro_collected",
 )
 # Workspace settings (Workspace.save_settings) naming who the report is for and who wrote it.
 CLIENT_SETTING = "client_name"
 AUTHOR_SETTING = "report_author"
-def report_identity(ledger: Ledger, default_client: str = "", client: str | None = None,
-                    author: str | None = None) -> tuple[str, str]:
+
+
+def report_identity(
+    ledger: Ledger, default_client: str = "", client: str | None = None, author: str | None = None
+) -> tuple[str, str]:
     """The client and author of the cover: those given, else the workspace's settings, else the default client
     (the workspace's name) and no author."""
     settings = ledger.settings()
@@ -70,7 +79,9 @@ class AuditReport:
     findings: tuple[Finding, ...]
     imports: pd.DataFrame
     import_files: pd.DataFrame
-    bucket_rates: pd.DataFrame | None = None  # bucket_collection() per bucket of the opening balance; None without activity section
+    bucket_rates: pd.DataFrame | None = (
+        None  # bucket_collection() per bucket of the opening balance; None without activity section
+    )
 
     @property
     def has_activity(self) -> bool:
@@ -88,29 +99,34 @@ class AuditReport:
         for key in (*RATIO_KEYS, *AMOUNT_KEYS):  # the delay and efficiency ratios first, as Comparer reads them
             value, before = getattr(self.report, key), getattr(self.previous, key)
             explanation = explain(key, self.report, self.lang, self.currency)
-            rows.append({
-                "key": key,
-                "label": self.t(f"kpi.{key}.label"),
-                "unit": kpi(key).unit,
-                "value": value,
-                "previous": before,
-                "change": None if value is None or before is None else value - before,
-                "computation": explanation.computation or self.t("audit.undefined", reason=explanation.note),
-            })
+            rows.append(
+                {
+                    "key": key,
+                    "label": self.t(f"kpi.{key}.label"),
+                    "unit": kpi(key).unit,
+                    "value": value,
+                    "previous": before,
+                    "change": None if value is None or before is None else value - before,
+                    "computation": explanation.computation or self.t("audit.undefined", reason=explanation.note),
+                }
+            )
         return pd.DataFrame(rows)
 
     def activity_rows(self) -> pd.DataFrame:
         """key, label, unit, value, missing, formula of the activity section; `missing` names the absent log
         (the value is then None, shown as "—, no … log imported", never 0)."""
         activity = self.report.activity
-        rows = [{
-            "key": key,
-            "label": self.t(f"activity.{key}.label"),
-            "unit": kpi(key).unit,
-            "value": getattr(activity, key),
-            "missing": activity.missing(key),
-            "formula": self.t(f"activity.{key}.help"),
-        } for key in ACTIVITY_KEYS]
+        rows = [
+            {
+                "key": key,
+                "label": self.t(f"activity.{key}.label"),
+                "unit": kpi(key).unit,
+                "value": getattr(activity, key),
+                "missing": activity.missing(key),
+                "formula": self.t(f"activity.{key}.help"),
+            }
+            for key in ACTIVITY_KEYS
+        ]
         return pd.DataFrame(rows, columns=["key", "label", "unit", "value", "missing", "formula"])
 
     def top_overdue(self) -> pd.DataFrame:
@@ -118,29 +134,54 @@ class AuditReport:
         keys = self.aged.bucket_keys
         rows = self.aged.rows.copy()
         rows["overdue"] = [sum((row[k] for k in keys[1:]), Decimal(0)) for _, row in rows.iterrows()]
-        rows = rows[rows["overdue"] > 0].sort_values(["overdue", "customer_name"], ascending=[False, True]).head(TOP_OVERDUE)
+        rows = (
+            rows[rows["overdue"] > 0]
+            .sort_values(["overdue", "customer_name"], ascending=[False, True])
+            .head(TOP_OVERDUE)
+        )
         scored = self.risk.rows.set_index("customer_id")
         ratings, points, factors = [], [], []
         for customer_id in rows["customer_id"]:
             if customer_id in scored.index:
                 ratings.append(scored.loc[customer_id, "rating"])
                 points.append(int(scored.loc[customer_id, "points"]))
-                factors.append(", ".join(self.t(f"risk.factor.{f.key}") for f in self.risk.contributing_factors(customer_id)[:3]))
+                factors.append(
+                    ", ".join(self.t(f"risk.factor.{f.key}") for f in self.risk.contributing_factors(customer_id)[:3])
+                )
             else:
                 ratings.append(None), points.append(None), factors.append("")
-        return pd.DataFrame({
-            "customer_id": rows["customer_id"], "customer_name": rows["customer_name"],
-            "overdue": rows["overdue"], "over_120": rows[keys[-1]], "total": rows["total"],
-            "rating": ratings, "points": points, "factors": factors,
-        }).reset_index(drop=True)
+        return pd.DataFrame(
+            {
+                "customer_id": rows["customer_id"],
+                "customer_name": rows["customer_name"],
+                "overdue": rows["overdue"],
+                "over_120": rows[keys[-1]],
+                "total": rows["total"],
+                "rating": ratings,
+                "points": points,
+                "factors": factors,
+            }
+        ).reset_index(drop=True)
 
     def definitions(self) -> pd.DataFrame:
         """label, definition, unit of every KPI the report shows, in words: the appendix."""
-        rows = [{"label": self.t(f"kpi.{key}.label"), "definition": explain(key, self.report, self.lang).formula,
-                 "unit": kpi(key).unit} for key in (*RATIO_KEYS, *AMOUNT_KEYS)]
+        rows = [
+            {
+                "label": self.t(f"kpi.{key}.label"),
+                "definition": explain(key, self.report, self.lang).formula,
+                "unit": kpi(key).unit,
+            }
+            for key in (*RATIO_KEYS, *AMOUNT_KEYS)
+        ]
         if self.has_activity:
-            rows += [{"label": self.t(f"activity.{key}.label"), "definition": self.t(f"activity.{key}.help"),
-                      "unit": kpi(key).unit} for key in ACTIVITY_KEYS]
+            rows += [
+                {
+                    "label": self.t(f"activity.{key}.label"),
+                    "definition": self.t(f"activity.{key}.help"),
+                    "unit": kpi(key).unit,
+                }
+                for key in ACTIVITY_KEYS
+            ]
         return pd.DataFrame(rows, columns=["label", "definition", "unit"])
 
     def layout_label(self, layout: str | None) -> str:
@@ -173,9 +214,22 @@ def build_audit(
         buckets = bucket_collection(ledger, period, filters)
     sources = tuple(dict.fromkeys(source for listed in imports["sources"] for source in listed)) if len(imports) else ()
     return AuditReport(
-        client=client, author=author, period=period, filters=filters, lang=lang, currency=currency,
-        generated_on=generated_on or date.today(), sources=sources, report=report, previous=previous,
-        series=series, aged=aged, risk=risk, findings=findings, imports=imports, import_files=files,
+        client=client,
+        author=author,
+        period=period,
+        filters=filters,
+        lang=lang,
+        currency=currency,
+        generated_on=generated_on or date.today(),
+        sources=sources,
+        report=report,
+        previous=previous,
+        series=series,
+        aged=aged,
+        risk=risk,
+        findings=findings,
+        imports=imports,
+        import_files=files,
         bucket_rates=buckets,
     )
 
@@ -199,18 +253,30 @@ def _imports(ledger: Ledger, lang: str = "fr") -> tuple[pd.DataFrame, pd.DataFra
             notes = " ; ".join(note for note in [*entry.get("explanations", []), *warnings] if note)
             if notes and lang != "fr":
                 notes = translate("audit.notes_as_recorded", lang, notes=notes)
-            files.append({
-                "import_id": import_id,
-                "file": entry.get("file"),
-                "layout": entry.get("layout"),
-                "rows_read": entry.get("rows_read"),
-                "rows_imported": entry.get("rows_imported"),
-                "amount_in_file": _decimal(entry.get("amount_in_file")),
-                "amount_imported": _decimal(entry.get("amount_imported")),
-                "reconciled": entry.get("reconciled"),
-                "notes": notes,
-            })
-    columns = ["import_id", "file", "layout", "rows_read", "rows_imported", "amount_in_file", "amount_imported", "reconciled", "notes"]
+            files.append(
+                {
+                    "import_id": import_id,
+                    "file": entry.get("file"),
+                    "layout": entry.get("layout"),
+                    "rows_read": entry.get("rows_read"),
+                    "rows_imported": entry.get("rows_imported"),
+                    "amount_in_file": _decimal(entry.get("amount_in_file")),
+                    "amount_imported": _decimal(entry.get("amount_imported")),
+                    "reconciled": entry.get("reconciled"),
+                    "notes": notes,
+                }
+            )
+    columns = [
+        "import_id",
+        "file",
+        "layout",
+        "rows_read",
+        "rows_imported",
+        "amount_in_file",
+        "amount_imported",
+        "reconciled",
+        "notes",
+    ]
     return imports.drop(columns=["report"]), pd.DataFrame(files, columns=columns)
 
 

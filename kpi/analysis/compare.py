@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from kpi.model.filters import Filters
 from kpi.metrics.catalogue import kpi
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period, shift_months
 from kpi.metrics.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, PeriodReport, period_report, period_reports
+from kpi.model.filters import Filters
+from kpi.model.periods import Period, shift_months
+from kpi.store.ledger import Ledger
 
 # How the page pairs a period with the one it is compared to.
 COMPARE_PRESETS = ("month_vs_previous_month", "quarter_vs_last_year", "year_vs_previous_year")
@@ -70,7 +70,9 @@ class ArBridge:
 
     @classmethod
     def of(cls, report: PeriodReport) -> ArBridge:
-        return cls(report.period, report.opening_ar, report.sales, report.collected, report.written_off, report.closing_ar)
+        return cls(
+            report.period, report.opening_ar, report.sales, report.collected, report.written_off, report.closing_ar
+        )
 
     @property
     def other(self) -> Decimal:
@@ -79,7 +81,10 @@ class ArBridge:
     def steps(self) -> list[tuple[str, Decimal, Decimal, Decimal]]:
         """(step, signed amount, level before, level after) for each step of BRIDGE_STEPS."""
         movements = {
-            "sales": self.sales, "collected": -self.collected, "written_off": -self.written_off, "other": self.other,
+            "sales": self.sales,
+            "collected": -self.collected,
+            "written_off": -self.written_off,
+            "other": self.other,
         }
         rows = [("opening_ar", self.opening_ar, Decimal(0), self.opening_ar)]
         level = self.opening_ar
@@ -114,13 +119,20 @@ class Comparison:
             "reference": self.reference.to_json_dict(),
             "current": self.current.to_json_dict(),
             "changes": {
-                c.key: {"unit": c.unit, "reference": number(c.reference), "current": number(c.current),
-                        "change": number(c.change), "relative_change": c.relative_change}
+                c.key: {
+                    "unit": c.unit,
+                    "reference": number(c.reference),
+                    "current": number(c.current),
+                    "change": number(c.change),
+                    "relative_change": c.relative_change,
+                }
                 for c in self.changes
             },
             "bridges": [
-                {"period": {"start": b.period.start.isoformat(), "end": b.period.end.isoformat()},
-                 **{step: float(amount) for step, amount, _, _ in b.steps()}}
+                {
+                    "period": {"start": b.period.start.isoformat(), "end": b.period.end.isoformat()},
+                    **{step: float(amount) for step, amount, _, _ in b.steps()},
+                }
                 for b in self.bridges
             ],
         }

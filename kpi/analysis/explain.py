@@ -1,4 +1,4 @@
-""""How is this computed": each KPI's definition in words, then the same sentence with the period's numbers.
+""" "How is this computed": each KPI's definition in words, then the same sentence with the period's numbers.
 
 The overview's « Comment sont-ils calculés ? » and the audit report read these, so a KPI is
 explained to a reader in one way only: the product's words (kpi/text/locales), never a spec
@@ -24,11 +24,18 @@ _INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
     "add": (("dso", "days"), ("bpdso", "days"), ("add", "days")),
     "countback_dso": (("closing_ar", "money"), ("end", "date"), ("countback_dso", "days")),
     "cei": (
-        ("opening_ar", "money"), ("sales", "money"), ("closing_ar", "money"),
-        ("closing_current_ar", "money"), ("cei", "percent"),
+        ("opening_ar", "money"),
+        ("sales", "money"),
+        ("closing_ar", "money"),
+        ("closing_current_ar", "money"),
+        ("cei", "percent"),
     ),
-    "collection_rate": (("collected", "money"), ("opening_ar", "money"), ("sales", "money"),
-                        ("collection_rate", "percent")),
+    "collection_rate": (
+        ("collected", "money"),
+        ("opening_ar", "money"),
+        ("sales", "money"),
+        ("collection_rate", "percent"),
+    ),
     "overdue_rate": (("closing_overdue_ar", "money"), ("closing_gross_ar", "money"), ("overdue_rate", "percent")),
     "unpaid_rate": (("unpaid_amount", "money"), ("invoiced", "money"), ("end", "date"), ("unpaid_rate", "percent")),
     "avg_days_to_collect": (("start", "date"), ("end", "date"), ("avg_days_to_collect", "days")),
@@ -42,8 +49,11 @@ _INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
     "written_off": (("start", "date"), ("end", "date"), ("written_off", "money")),
     "opening_ar": (("opening_day", "date"), ("opening_ar", "money")),
     "closing_current_ar": (("end", "date"), ("closing_current_ar", "money")),
-    "closing_overdue_ar": (("closing_gross_ar", "money"), ("closing_current_ar", "money"),
-                           ("closing_overdue_ar", "money")),
+    "closing_overdue_ar": (
+        ("closing_gross_ar", "money"),
+        ("closing_current_ar", "money"),
+        ("closing_overdue_ar", "money"),
+    ),
     "unapplied_credits": (("end", "date"), ("unapplied_credits", "money")),
 }
 

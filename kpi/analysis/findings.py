@@ -13,13 +13,13 @@ from decimal import Decimal
 
 import pandas as pd
 
+from kpi.analysis.whatif import LME_CAP_DAYS
 from kpi.metrics.aging import AgedBalance
-from kpi.text.formatting import format_days, format_money, format_number, format_percent, format_ratio
-from kpi.text.i18n import translate
-from kpi.store.ledger import Ledger
 from kpi.metrics.report import PeriodReport
 from kpi.metrics.risk import RiskTable
-from kpi.analysis.whatif import LME_CAP_DAYS
+from kpi.store.ledger import Ledger
+from kpi.text.formatting import format_days, format_money, format_number, format_percent, format_ratio
+from kpi.text.i18n import translate
 
 SEVERITIES = ("alert", "warning", "info")
 CONCENTRATION_CUSTOMERS = 3
@@ -68,33 +68,63 @@ def generate_findings(
         top = overdue_by_customer.head(CONCENTRATION_CUSTOMERS)
         top = top[top["overdue"] > 0]
         share = float(sum(top["overdue"], Decimal(0)) / total_overdue * 100)
-        found.append(Finding(
-            "overdue_concentration", "warning" if share >= 50 else "info",
-            t("finding.overdue_concentration", share=format_percent(share, lang, 0), count=len(top),
-              names=", ".join(top["customer_name"])),
-            ((t("finding.n.overdue_total"), money(total_overdue)),
-             *((name, money(amount)) for name, amount in zip(top["customer_name"], top["overdue"]))),
-        ))
+        found.append(
+            Finding(
+                "overdue_concentration",
+                "warning" if share >= 50 else "info",
+                t(
+                    "finding.overdue_concentration",
+                    share=format_percent(share, lang, 0),
+                    count=len(top),
+                    names=", ".join(top["customer_name"]),
+                ),
+                (
+                    (t("finding.n.overdue_total"), money(total_overdue)),
+                    *((name, money(amount)) for name, amount in zip(top["customer_name"], top["overdue"])),
+                ),
+            )
+        )
 
     # Late payment or terms?
     if report.add is not None and report.dso is not None:
-        numbers = ((translate("kpi.dso.label", lang), format_days(report.dso, lang)),
-                   (translate("kpi.bpdso.label", lang), format_days(report.bpdso, lang)),
-                   (translate("kpi.add.label", lang), format_days(report.add, lang)))
+        numbers = (
+            (translate("kpi.dso.label", lang), format_days(report.dso, lang)),
+            (translate("kpi.bpdso.label", lang), format_days(report.bpdso, lang)),
+            (translate("kpi.add.label", lang), format_days(report.add, lang)),
+        )
         if report.add >= ADD_WARNING_DAYS:
-            found.append(Finding("late_payment_drives_dso", "alert" if report.add >= ADD_ALERT_DAYS else "warning",
-                                 t("finding.late_payment_drives_dso", days=format_number(report.add, lang, 0)), numbers))
+            found.append(
+                Finding(
+                    "late_payment_drives_dso",
+                    "alert" if report.add >= ADD_ALERT_DAYS else "warning",
+                    t("finding.late_payment_drives_dso", days=format_number(report.add, lang, 0)),
+                    numbers,
+                )
+            )
         else:
-            found.append(Finding("terms_drive_dso", "info", t("finding.terms_drive_dso", days=format_number(report.add, lang, 0)), numbers))
+            found.append(
+                Finding(
+                    "terms_drive_dso",
+                    "info",
+                    t("finding.terms_drive_dso", days=format_number(report.add, lang, 0)),
+                    numbers,
+                )
+            )
 
     # DSO trend against the previous period.
     if report.dso is not None and previous.dso is not None and abs(report.dso - previous.dso) >= DSO_CHANGE_DAYS:
         change = report.dso - previous.dso
-        found.append(Finding(
-            "dso_rose" if change > 0 else "dso_fell", "warning" if change > 0 else "info",
-            t("finding.dso_rose" if change > 0 else "finding.dso_fell", days=format_number(abs(change), lang, 0)),
-            ((t("finding.n.previous_dso"), format_days(previous.dso, lang)), (translate("kpi.dso.label", lang), format_days(report.dso, lang))),
-        ))
+        found.append(
+            Finding(
+                "dso_rose" if change > 0 else "dso_fell",
+                "warning" if change > 0 else "info",
+                t("finding.dso_rose" if change > 0 else "finding.dso_fell", days=format_number(abs(change), lang, 0)),
+                (
+                    (t("finding.n.previous_dso"), format_days(previous.dso, lang)),
+                    (translate("kpi.dso.label", lang), format_days(report.dso, lang)),
+                ),
+            )
+        )
 
     # Old debt still carried.
     old = ledger.query(
@@ -104,43 +134,78 @@ def generate_findings(
         {"end": end, "days": DOUBTFUL_DAYS, **filters_params},
     ).fetchall()[0]
     if old[0]:
-        found.append(Finding(
-            "old_overdue_not_written_off", "alert",
-            t("finding.old_overdue_not_written_off", count=old[0], amount=money(old[1]), customers=old[2]),
-            ((t("finding.n.invoices"), str(old[0])), (t("finding.n.amount"), money(old[1])), (t("finding.n.customers"), str(old[2]))),
-        ))
+        found.append(
+            Finding(
+                "old_overdue_not_written_off",
+                "alert",
+                t("finding.old_overdue_not_written_off", count=old[0], amount=money(old[1]), customers=old[2]),
+                (
+                    (t("finding.n.invoices"), str(old[0])),
+                    (t("finding.n.amount"), money(old[1])),
+                    (t("finding.n.customers"), str(old[2])),
+                ),
+            )
+        )
 
     # Credits waiting to be applied.
     if report.unapplied_credits < 0:
-        found.append(Finding(
-            "unapplied_credits", "warning",
-            t("finding.unapplied_credits", amount=money(-report.unapplied_credits)),
-            ((translate("kpi.unapplied_credits.label", lang), money(report.unapplied_credits)),
-             (translate("kpi.closing_ar.label", lang), money(report.closing_ar))),
-        ))
+        found.append(
+            Finding(
+                "unapplied_credits",
+                "warning",
+                t("finding.unapplied_credits", amount=money(-report.unapplied_credits)),
+                (
+                    (translate("kpi.unapplied_credits.label", lang), money(report.unapplied_credits)),
+                    (translate("kpi.closing_ar.label", lang), money(report.closing_ar)),
+                ),
+            )
+        )
 
     # Collection efficiency.
     if report.cei is not None and report.cei < CEI_WARNING:
         collectible = report.opening_ar + report.sales - report.closing_current_ar
         uncollected = report.closing_ar - report.closing_current_ar
-        found.append(Finding(
-            "low_cei", "warning",
-            t("finding.low_cei", cei=format_percent(report.cei, lang), collectible=money(collectible), uncollected=money(uncollected)),
-            ((translate("kpi.cei.label", lang), format_percent(report.cei, lang)),
-             (t("finding.n.collectible"), money(collectible)), (t("finding.n.uncollected"), money(uncollected))),
-        ))
+        found.append(
+            Finding(
+                "low_cei",
+                "warning",
+                t(
+                    "finding.low_cei",
+                    cei=format_percent(report.cei, lang),
+                    collectible=money(collectible),
+                    uncollected=money(uncollected),
+                ),
+                (
+                    (translate("kpi.cei.label", lang), format_percent(report.cei, lang)),
+                    (t("finding.n.collectible"), money(collectible)),
+                    (t("finding.n.uncollected"), money(uncollected)),
+                ),
+            )
+        )
 
     # Collection costing more than it brings in (the seed's "spending more than you collect").
     activity = report.activity
     if activity is not None and activity.cost_exceeds_collected:
-        found.append(Finding(
-            "cost_above_collected", "alert",
-            t("finding.cost_above_collected", ratio=format_ratio(activity.cost_per_euro_collected, lang),
-              costs=money(activity.collection_costs), collected=money(report.collected)),
-            ((translate("activity.cost_per_euro_collected.label", lang), format_ratio(activity.cost_per_euro_collected, lang)),
-             (t("finding.n.collection_costs"), money(activity.collection_costs)),
-             (translate("kpi.collected.label", lang), money(report.collected))),
-        ))
+        found.append(
+            Finding(
+                "cost_above_collected",
+                "alert",
+                t(
+                    "finding.cost_above_collected",
+                    ratio=format_ratio(activity.cost_per_euro_collected, lang),
+                    costs=money(activity.collection_costs),
+                    collected=money(report.collected),
+                ),
+                (
+                    (
+                        translate("activity.cost_per_euro_collected.label", lang),
+                        format_ratio(activity.cost_per_euro_collected, lang),
+                    ),
+                    (t("finding.n.collection_costs"), money(activity.collection_costs)),
+                    (translate("kpi.collected.label", lang), money(report.collected)),
+                ),
+            )
+        )
 
     # Customers rated D.
     rated_d = risk.rows[risk.rows["rating"] == "D"].sort_values("gross_ar", ascending=False)
@@ -148,12 +213,21 @@ def generate_findings(
         amount = sum(rated_d["gross_ar"], Decimal(0))
         gross = sum(risk.rows["gross_ar"], Decimal(0))
         share = float(amount / gross * 100) if gross else None
-        found.append(Finding(
-            "rated_d", "alert",
-            t("finding.rated_d", count=len(rated_d), amount=money(amount), share=format_percent(share, lang)),
-            ((t("finding.n.customers"), str(len(rated_d))), (t("finding.n.amount"), money(amount)),
-             *((name, money(ar)) for name, ar in zip(rated_d["customer_name"].head(5), rated_d["gross_ar"].head(5)))),
-        ))
+        found.append(
+            Finding(
+                "rated_d",
+                "alert",
+                t("finding.rated_d", count=len(rated_d), amount=money(amount), share=format_percent(share, lang)),
+                (
+                    (t("finding.n.customers"), str(len(rated_d))),
+                    (t("finding.n.amount"), money(amount)),
+                    *(
+                        (name, money(ar))
+                        for name, ar in zip(rated_d["customer_name"].head(5), rated_d["gross_ar"].head(5))
+                    ),
+                ),
+            )
+        )
 
     # Terms beyond the LME cap, on the period's invoices.
     lme = ledger.query(
@@ -162,11 +236,14 @@ def generate_findings(
         {"start": report.period.start, "end": end, "cap": LME_CAP_DAYS, **filters_params},
     ).fetchall()[0]
     if lme[0]:
-        found.append(Finding(
-            "terms_beyond_lme", "warning",
-            t("finding.terms_beyond_lme", count=lme[0], amount=money(lme[1]), cap=LME_CAP_DAYS),
-            ((t("finding.n.invoices"), str(lme[0])), (t("finding.n.amount"), money(lme[1]))),
-        ))
+        found.append(
+            Finding(
+                "terms_beyond_lme",
+                "warning",
+                t("finding.terms_beyond_lme", count=lme[0], amount=money(lme[1]), cap=LME_CAP_DAYS),
+                ((t("finding.n.invoices"), str(lme[0])), (t("finding.n.amount"), money(lme[1]))),
+            )
+        )
 
     # Data quality: due dates the import had to derive.
     derived = ledger.query(
@@ -174,11 +251,18 @@ def generate_findings(
         filters_params,
     ).fetchall()[0]
     if derived[0]:
-        found.append(Finding(
-            "derived_due_dates", "info",
-            t("finding.derived_due_dates", count=derived[0], share=format_percent(derived[0] / derived[1] * 100, lang)),
-            ((t("finding.n.documents"), str(derived[1])), (t("finding.n.derived"), str(derived[0]))),
-        ))
+        found.append(
+            Finding(
+                "derived_due_dates",
+                "info",
+                t(
+                    "finding.derived_due_dates",
+                    count=derived[0],
+                    share=format_percent(derived[0] / derived[1] * 100, lang),
+                ),
+                ((t("finding.n.documents"), str(derived[1])), (t("finding.n.derived"), str(derived[0]))),
+            )
+        )
 
     return tuple(sorted(found, key=lambda f: SEVERITIES.index(f.severity)))
 
@@ -186,8 +270,15 @@ def generate_findings(
 def findings_frame(findings: tuple[Finding, ...], lang: str = "fr") -> pd.DataFrame:
     """One row per finding: severity, sentence, and the numbers behind it on one line."""
     return pd.DataFrame(
-        [{"severity": translate(f"finding.severity.{f.severity}", lang), "finding": f.text,
-          "numbers": " · ".join(f"{what} : {value}" if lang == "fr" else f"{what}: {value}" for what, value in f.numbers)}
-         for f in findings],
+        [
+            {
+                "severity": translate(f"finding.severity.{f.severity}", lang),
+                "finding": f.text,
+                "numbers": " · ".join(
+                    f"{what} : {value}" if lang == "fr" else f"{what}: {value}" for what, value in f.numbers
+                ),
+            }
+            for f in findings
+        ],
         columns=["severity", "finding", "numbers"],
     )

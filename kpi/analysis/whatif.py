@@ -22,13 +22,13 @@ from urllib.parse import quote, unquote
 
 import duckdb
 
-from kpi.model.canonical import CanonicalLedger
 from kpi.analysis.compare import Comparison, compare_reports
+from kpi.metrics.report import PeriodReport, period_report
+from kpi.model.canonical import CanonicalLedger
 from kpi.model.filters import DEFAULT_MATCHING, Filters
-from kpi.store.ledger import Ledger, bound_parameters
 from kpi.model.periods import Period
 from kpi.sql.registry import folder_files, install_order, named_query, refresh_document_status
-from kpi.metrics.report import PeriodReport, period_report
+from kpi.store.ledger import Ledger, bound_parameters
 
 WHATIF_SQL = install_order(folder_files("whatif"))  # kpi/sql/whatif/, callees first
 LME_CAP_DAYS = 60  # Code de commerce L441-10: at most 60 days from the invoice date
@@ -93,7 +93,11 @@ class FasterPayment:
             "min_days": self.late_payer_min_days if self.late_payers_only else None,
             **_selection(self),
         }
-        return None, "SELECT * FROM whatif_faster_payment_settlements($days, $customers, $activities, $min_days)", params
+        return (
+            None,
+            "SELECT * FROM whatif_faster_payment_settlements($days, $customers, $activities, $min_days)",
+            params,
+        )
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,9 @@ class WorkingCapital:
     scenario_dpo: float | None = None
 
     @classmethod
-    def from_balances(cls, inventory: Decimal, cost_of_goods_sold: Decimal, payables: Decimal, days: int) -> WorkingCapital:
+    def from_balances(
+        cls, inventory: Decimal, cost_of_goods_sold: Decimal, payables: Decimal, days: int
+    ) -> WorkingCapital:
         """DIO = inventory / cost of goods sold × days; DPO = payables / cost of goods sold × days."""
         if not cost_of_goods_sold:
             raise ValueError("cost of goods sold must not be 0 to compute DIO and DPO")
@@ -209,7 +215,9 @@ class Scenario:
     @classmethod
     def lme_cap(cls, name: str = "LME 60 jours") -> Scenario:
         """Every invoice due at most 60 days after issue, customers keeping their delay past due."""
-        return cls(name, (PaymentTerms(cap_days=LME_CAP_DAYS),), "Plafond légal LME : 60 jours à compter de la date de facture")
+        return cls(
+            name, (PaymentTerms(cap_days=LME_CAP_DAYS),), "Plafond légal LME : 60 jours à compter de la date de facture"
+        )
 
     def to_dict(self) -> dict:
         changes = []
@@ -242,7 +250,9 @@ class Scenario:
             allowed = {item.name for item in fields(CHANGE_KINDS[kind])}
             extra = set(raw) - allowed
             if extra:
-                raise ValueError(f"change {index + 1} ({kind}): unknown keys {', '.join(sorted(extra))}; expected {', '.join(sorted(allowed))}")
+                raise ValueError(
+                    f"change {index + 1} ({kind}): unknown keys {', '.join(sorted(extra))}; expected {', '.join(sorted(allowed))}"
+                )
             try:
                 changes.append(CHANGE_KINDS[kind](**raw))
             except (TypeError, ValueError) as error:
@@ -277,8 +287,9 @@ class ChangeEffect:
     amount: Decimal  # Σ amount of the documents changed, or else of the settlements changed or added
 
 
-def apply_scenario(canonical: CanonicalLedger, scenario: Scenario,
-                   matching: str = DEFAULT_MATCHING) -> tuple[CanonicalLedger, tuple[ChangeEffect, ...]]:
+def apply_scenario(
+    canonical: CanonicalLedger, scenario: Scenario, matching: str = DEFAULT_MATCHING
+) -> tuple[CanonicalLedger, tuple[ChangeEffect, ...]]:
     """The ledger the scenario describes, and what each change did to it.
 
     The changes run on a scratch in-memory Ledger, so that a change that needs open items (old
@@ -333,8 +344,9 @@ def _run(connection: duckdb.DuckDBPyConnection, sql: str, params: dict):
     return connection.sql(sql, params=bound_parameters(sql, params)).to_arrow_table()
 
 
-def scenario_ledger(ledger: Ledger, scenario: Scenario,
-                    matching: str = DEFAULT_MATCHING) -> tuple[Ledger, tuple[ChangeEffect, ...]]:
+def scenario_ledger(
+    ledger: Ledger, scenario: Scenario, matching: str = DEFAULT_MATCHING
+) -> tuple[Ledger, tuple[ChangeEffect, ...]]:
     """An in-memory Ledger of the whole stored ledger with the scenario applied."""
     canonical, effects = apply_scenario(ledger.canonical(), scenario, matching)
     return Ledger.in_memory(canonical), effects
@@ -367,9 +379,7 @@ class ScenarioResult:
             "actual": comparison["reference"],
             "simulated": comparison["current"],
             "changes": comparison["changes"],
-            "effects": [
-                {**asdict(effect), "amount": float(effect.amount)} for effect in self.effects
-            ],
+            "effects": [{**asdict(effect), "amount": float(effect.amount)} for effect in self.effects],
         }
         ccc = self.cash_conversion_cycle
         if ccc is not None:

@@ -5,10 +5,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-
 from kpi.demo.ledger import generate_ledger
 from kpi.demo.logs import ACTIVITY_CSV_COLUMNS, generate_activity_logs
-
 
 _CSV_COLUMNS = {
     "documents.csv": ("document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount"),
@@ -43,4 +41,3 @@ def write_demo(directory: Path, **kwargs) -> tuple[Path, Path]:
     for name, table in generate_activity_logs(ledger, **kwargs).items():
         _write_csv(table, ACTIVITY_CSV_COLUMNS[name], directory / name)
     return documents, settlements
-

@@ -6,10 +6,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kpi.demo.ledger import (
+    _NEVER,
+    CHRONICALLY_LATE,
+    DEFAULTING,
+    PROMPT,
+    _customer_book,
+    _dates,
+    _day_number,
+    _money,
+    _months,
+    _next_business_day,
+    _year,
+)
 from kpi.model.canonical import MONEY, CanonicalLedger
-
-from kpi.demo.ledger import CHRONICALLY_LATE, DEFAULTING, PROMPT, _NEVER, _customer_book, _dates, _day_number, _money, _months, _next_business_day, _year
-
 
 # The demo only: generate_chunks and generate_ledger never build them.
 
@@ -49,7 +59,7 @@ def _cents(column) -> np.ndarray:
     """Exact decimal128(18, 2) money (no nulls) as integer cents: the low word of each unscaled value."""
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     words = np.frombuffer(array.buffers()[1], dtype=np.int64)
-    return words[2 * array.offset: 2 * (array.offset + len(array)): 2].copy()
+    return words[2 * array.offset : 2 * (array.offset + len(array)) : 2].copy()
 
 
 def _positions(ids, documents: pa.Table) -> np.ndarray:
@@ -63,8 +73,9 @@ def _movements(documents: pa.Table, settlements: pa.Table) -> tuple[np.ndarray, 
     credit note's applications raise its own towards 0."""
     applied = settlements.filter(pc.is_valid(settlements.column("document_id")))
     used = settlements.filter(pc.equal(settlements.column("kind"), "credit"))
-    index = np.concatenate([_positions(applied.column("document_id"), documents),
-                            _positions(used.column("source_document_id"), documents)])
+    index = np.concatenate(
+        [_positions(applied.column("document_id"), documents), _positions(used.column("source_document_id"), documents)]
+    )
     day = np.concatenate([_day_numbers(applied.column("date")), _day_numbers(used.column("date"))])
     change = np.concatenate([-_cents(applied.column("amount")), _cents(used.column("amount"))])
     return index, day, change
@@ -121,8 +132,9 @@ def generate_activity_logs(
     # is chosen on that.
     applications = settlements.filter(pc.equal(settlements.column("kind"), "credit"))
     owed = amount.copy()
-    np.subtract.at(owed, _positions(applications.column("document_id"), documents),
-                   _cents(applications.column("amount")))
+    np.subtract.at(
+        owed, _positions(applications.column("document_id"), documents), _cents(applications.column("amount"))
+    )
 
     def outstanding_at(day: int) -> np.ndarray:
         """Each document's outstanding at the end of `day` (KPI-SPEC §2; credit notes towards 0)."""
@@ -154,16 +166,27 @@ def generate_activity_logs(
     reason = rng.integers(0, len(_DISPUTE_REASONS), count)
     keep = opened <= last
     disputed, opened, resolved, disputed_cents, reason = (
-        disputed[keep], opened[keep], resolved[keep], disputed_cents[keep], reason[keep])
+        disputed[keep],
+        opened[keep],
+        resolved[keep],
+        disputed_cents[keep],
+        reason[keep],
+    )
     order = np.lexsort((disputed, opened))
-    disputes = _log_table(ACTIVITY_CSV_COLUMNS["litiges.csv"], [
-        pa.array(document_ids, pa.string()).take(disputed[order]),
-        _dates(opened[order]),
-        pc.if_else(pa.array(resolved[order] <= last), _dates(np.minimum(resolved[order], last)),
-                   pa.scalar(None, pa.date32())),
-        _money(disputed_cents[order]),
-        pa.array(_DISPUTE_REASONS).take(reason[order]),
-    ])
+    disputes = _log_table(
+        ACTIVITY_CSV_COLUMNS["litiges.csv"],
+        [
+            pa.array(document_ids, pa.string()).take(disputed[order]),
+            _dates(opened[order]),
+            pc.if_else(
+                pa.array(resolved[order] <= last),
+                _dates(np.minimum(resolved[order], last)),
+                pa.scalar(None, pa.date32()),
+            ),
+            _money(disputed_cents[order]),
+            pa.array(_DISPUTE_REASONS).take(reason[order]),
+        ],
+    )
     dispute_from = np.full(len(amount), _NEVER, dtype=np.int64)
     dispute_until = np.full(len(amount), _NEVER, dtype=np.int64)
     dispute_from[disputed], dispute_until[disputed] = opened, np.where(resolved <= last, resolved, _NEVER)
@@ -203,16 +226,21 @@ def generate_activity_logs(
             plan_rows[1].append(book.ids[int(index)].as_py())
             plan_rows[2].append(int(day))
             plan_rows[3].append(share if k < _PLAN_INSTALMENTS - 1 else total - share * (_PLAN_INSTALMENTS - 1))
-    plans = _log_table(ACTIVITY_CSV_COLUMNS["echeanciers.csv"], [
-        pa.array(plan_rows[0], pa.string()), pa.array(plan_rows[1], pa.string()),
-        _dates(np.array(plan_rows[2], dtype=np.int64)), _money(np.array(plan_rows[3], dtype=np.int64)),
-    ])
+    plans = _log_table(
+        ACTIVITY_CSV_COLUMNS["echeanciers.csv"],
+        [
+            pa.array(plan_rows[0], pa.string()),
+            pa.array(plan_rows[1], pa.string()),
+            _dates(np.array(plan_rows[2], dtype=np.int64)),
+            _money(np.array(plan_rows[3], dtype=np.int64)),
+        ],
+    )
 
     # --- reminders on the overdue invoices of late payers, stopped by payment, a dispute or a plan
     late_payers = invoices[book.profile[owner[invoices]] != PROMPT]
     rows = []
     agency_from = np.full(len(amount), _NEVER, dtype=np.int64)
-    for step, (stage, channel, after, cost, minimum) in enumerate(_REMINDER_STEPS):
+    for step, (stage, _channel, after, _cost, minimum) in enumerate(_REMINDER_STEPS):
         day = _next_business_day(due[late_payers] + after)
         send = (day <= last) & (day < settled[late_payers]) & (day < covered_from[late_payers])
         send &= ~((day >= dispute_from[late_payers]) & (day < dispute_until[late_payers]))
@@ -228,22 +256,26 @@ def generate_activity_logs(
     order = np.lexsort((step, document, day))
     day, document, step = day[order], document[order], step[order]
     costs = np.array([cost if cost is not None else -1 for _, _, _, cost, _ in _REMINDER_STEPS])[step]
-    reminders = _log_table(ACTIVITY_CSV_COLUMNS["relances.csv"], [
-        _dates(day),
-        book.ids.take(owner[document]),
-        pa.array(document_ids, pa.string()).take(document),
-        pa.array([channel for _, channel, _, _, _ in _REMINDER_STEPS]).take(step),
-        pa.array([stage for stage, _, _, _, _ in _REMINDER_STEPS]).take(step),
-        pc.if_else(pa.array(costs >= 0), _money(np.maximum(costs, 0)), pa.scalar(None, MONEY)),
-    ])
+    reminders = _log_table(
+        ACTIVITY_CSV_COLUMNS["relances.csv"],
+        [
+            _dates(day),
+            book.ids.take(owner[document]),
+            pa.array(document_ids, pa.string()).take(document),
+            pa.array([channel for _, channel, _, _, _ in _REMINDER_STEPS]).take(step),
+            pa.array([stage for stage, _, _, _, _ in _REMINDER_STEPS]).take(step),
+            pc.if_else(pa.array(costs >= 0), _money(np.maximum(costs, 0)), pa.scalar(None, MONEY)),
+        ],
+    )
 
     # --- monthly collection costs, dated the last day of each month
     months = np.arange(_months(first), _months(last) + 1)
     month_end = np.minimum((months + 1).astype("datetime64[D]").astype(np.int64) - 1, last)
     years = months.astype(np.int64) // 12 + 1970
     staff = np.rint(_STAFF_MONTHLY_CENTS * (1 + _STAFF_YEARLY_RAISE) ** (years - years[0])).astype(np.int64)
-    cash = settlements.filter(pc.and_(pc.equal(settlements.column("kind"), "cash"),
-                                      pc.is_valid(settlements.column("document_id"))))
+    cash = settlements.filter(
+        pc.and_(pc.equal(settlements.column("kind"), "cash"), pc.is_valid(settlements.column("document_id")))
+    )
     cash_index = _positions(cash.column("document_id"), documents)
     cash_day, cash_cents = _day_numbers(cash.column("date")), _cents(cash.column("amount"))
     by_agency = cash_day >= agency_from[cash_index]
@@ -258,9 +290,12 @@ def generate_activity_logs(
     cost_day = np.repeat(month_end, 3)
     cost_cents = np.stack([staff, agency, legal], axis=1).ravel()
     keep = cost_cents > 0
-    frais = _log_table(ACTIVITY_CSV_COLUMNS["frais.csv"], [
-        _dates(cost_day[keep]),
-        pa.array(["Personnel", "Agence de recouvrement", "Juridique"]).take(category[keep]),
-        _money(cost_cents[keep]),
-    ])
+    frais = _log_table(
+        ACTIVITY_CSV_COLUMNS["frais.csv"],
+        [
+            _dates(cost_day[keep]),
+            pa.array(["Personnel", "Agence de recouvrement", "Juridique"]).take(category[keep]),
+            _money(cost_cents[keep]),
+        ],
+    )
     return {"litiges.csv": disputes, "relances.csv": reminders, "echeanciers.csv": plans, "frais.csv": frais}

@@ -44,8 +44,17 @@ def money_columns(balance) -> list[str]:
     return list(balance.amount_columns)
 
 
-LABEL_ORDER = ("customer_name", "customer_id", "document_id", "item_kind", "activity", "issue_date", "due_date",
-               "amount", "days_past_due")
+LABEL_ORDER = (
+    "customer_name",
+    "customer_id",
+    "document_id",
+    "item_kind",
+    "activity",
+    "issue_date",
+    "due_date",
+    "amount",
+    "days_past_due",
+)
 
 
 def label_columns(balance) -> list[str]:
@@ -165,12 +174,15 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
             sheet.write_number(percent_row, column, share / 100, styles["percent"])
 
     # Old buckets in red, as on screen: everything beyond the second overdue bucket.
-    old = [key for key in balance.bucket_keys[3:]]
+    old = list(balance.bucket_keys[3:])
     for name in old:
         column = columns.index(name)
         if len(rows):
             sheet.conditional_format(
-                first_data, column, last_data, column,
+                first_data,
+                column,
+                last_data,
+                column,
                 {"type": "cell", "criteria": ">", "value": 0, "format": styles["old"]},
             )
 
@@ -259,9 +271,15 @@ def describe_filters(customer_names: Sequence[str], activities: Sequence[str], l
     """The filters of a view as readable header lines."""
     lines = []
     if customer_names:
-        lines.append(f"{translate('filters.customers', lang)} : {', '.join(customer_names)}"
-                     if lang == "fr" else f"{translate('filters.customers', lang)}: {', '.join(customer_names)}")
+        lines.append(
+            f"{translate('filters.customers', lang)} : {', '.join(customer_names)}"
+            if lang == "fr"
+            else f"{translate('filters.customers', lang)}: {', '.join(customer_names)}"
+        )
     if activities:
-        lines.append(f"{translate('filters.activities', lang)} : {', '.join(activities)}"
-                     if lang == "fr" else f"{translate('filters.activities', lang)}: {', '.join(activities)}")
+        lines.append(
+            f"{translate('filters.activities', lang)} : {', '.join(activities)}"
+            if lang == "fr"
+            else f"{translate('filters.activities', lang)}: {', '.join(activities)}"
+        )
     return tuple(lines)

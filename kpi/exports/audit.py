@@ -26,16 +26,27 @@ from decimal import Decimal
 import xlsxwriter
 
 from kpi.analysis.audit import AuditReport
-from kpi.present.charts import aging_bar_chart, kpi_trend_chart
 from kpi.analysis.findings import findings_frame
-from kpi.text.formatting import CURRENCY_SYMBOLS, MISSING, Formatter, format_date, format_number, format_value, is_missing
-from kpi.text.i18n import bucket_label
 from kpi.model.periods import Period
+from kpi.present.charts import aging_bar_chart, kpi_trend_chart
+from kpi.text.formatting import (
+    CURRENCY_SYMBOLS,
+    MISSING,
+    Formatter,
+    format_date,
+    format_number,
+    format_value,
+    is_missing,
+)
+from kpi.text.i18n import bucket_label
 from kpi.text.untrusted import WORKBOOK_OPTIONS, TextCells
 
 FORMATS = ("xlsx", "html", "pdf")
-MIME_TYPES = {"pdf": "application/pdf", "html": "text/html",
-              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 SHEETS = ("cover", "findings", "kpis", "aged_balance", "top_overdue", "data_quality", "definitions")
 ACTIVITY_SHEET = "activity"  # after "kpis", only when the report has collection activity (AuditReport.has_activity)
 CLIENT_SLUG_LENGTH = 40
@@ -70,13 +81,22 @@ def cover_rows(audit: AuditReport) -> list[tuple[str, str]]:
     filters = [*audit.filters.customers, *audit.filters.activities]
     return [
         (t("audit.client"), audit.client or MISSING),
-        (t("audit.period"), t("audit.period_value", start=format_date(period.start, lang),
-                              end=format_date(period.end, lang), days=format_number(period.days, lang))),
+        (
+            t("audit.period"),
+            t(
+                "audit.period_value",
+                start=format_date(period.start, lang),
+                end=format_date(period.end, lang),
+                days=format_number(period.days, lang),
+            ),
+        ),
         (t("matching.label"), t(f"matching.{audit.filters.matching}")),
         (t("audit.author"), audit.author or MISSING),
         (t("audit.generated_on"), format_date(audit.generated_on, lang)),
-        (t("audit.previous_period"), t("audit.previous_value", start=format_date(previous.start, lang),
-                                       end=format_date(previous.end, lang))),
+        (
+            t("audit.previous_period"),
+            t("audit.previous_value", start=format_date(previous.start, lang), end=format_date(previous.end, lang)),
+        ),
         (t("audit.filters"), ", ".join(filters) if filters else t("audit.no_filter")),
         (t("audit.sources"), ", ".join(audit.sources) if audit.sources else t("audit.no_imports")),
     ]
@@ -120,14 +140,27 @@ def _activity_tables(audit: AuditReport) -> list[tuple[str | None, list[str], li
     """The activity section for HTML and PDF: its KPIs with their definition, then what each bucket yielded."""
     t = audit.t
     kpis = [[row.label, _activity_value_text(row, audit), row.formula] for row in audit.activity_rows().itertuples()]
-    buckets = [[bucket_label(row.bucket, audit.lang), _text(row.opening_amount, "money", audit),
-                _text(row.collected_amount, "money", audit), _text(_number(row.collection_rate), "percent", audit)]
-               for row in audit.bucket_rates.itertuples()]
+    buckets = [
+        [
+            bucket_label(row.bucket, audit.lang),
+            _text(row.opening_amount, "money", audit),
+            _text(row.collected_amount, "money", audit),
+            _text(_number(row.collection_rate), "percent", audit),
+        ]
+        for row in audit.bucket_rates.itertuples()
+    ]
     return [
         (None, [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.definition")], kpis),
-        (t("audit.activity_buckets", day=format_date(audit.period.start, audit.lang)),
-         [t("collections.col.bucket"), t("collections.col.opening"), t("collections.col.collected"),
-          t("collections.col.rate")], buckets),
+        (
+            t("audit.activity_buckets", day=format_date(audit.period.start, audit.lang)),
+            [
+                t("collections.col.bucket"),
+                t("collections.col.opening"),
+                t("collections.col.collected"),
+                t("collections.col.rate"),
+            ],
+            buckets,
+        ),
     ]
 
 
@@ -140,41 +173,129 @@ def _section_tables(audit: AuditReport) -> dict[str, list[tuple[str | None, list
     """Each section as (subtitle, header, formatted rows) tables, for HTML and PDF."""
     t = audit.t
     headline = audit.headline()
-    kpis = [[row.label, _text(row.value, row.unit, audit), _text(row.previous, row.unit, audit),
-             change_text(row.change, row.unit, audit), row.computation] for row in headline.itertuples()]
+    kpis = [
+        [
+            row.label,
+            _text(row.value, row.unit, audit),
+            _text(row.previous, row.unit, audit),
+            change_text(row.change, row.unit, audit),
+            row.computation,
+        ]
+        for row in headline.itertuples()
+    ]
     aged_keys = _aged_columns(audit)
-    aged_rows = [[row["customer_name"], *(_text(row[k], "money", audit) for k in aged_keys)]
-                 for _, row in audit.aged.rows.iterrows()]
+    aged_rows = [
+        [row["customer_name"], *(_text(row[k], "money", audit) for k in aged_keys)]
+        for _, row in audit.aged.rows.iterrows()
+    ]
     aged_rows.append([t("bucket.total"), *(_text(audit.aged.totals[k], "money", audit) for k in aged_keys)])
     top = audit.top_overdue()
-    top_rows = [[row.customer_name, _text(row.overdue, "money", audit), _text(row.over_120, "money", audit),
-                 _text(row.total, "money", audit), row.rating or MISSING, row.factors] for row in top.itertuples()]
+    top_rows = [
+        [
+            row.customer_name,
+            _text(row.overdue, "money", audit),
+            _text(row.over_120, "money", audit),
+            _text(row.total, "money", audit),
+            row.rating or MISSING,
+            row.factors,
+        ]
+        for row in top.itertuples()
+    ]
     findings = findings_frame(audit.findings, audit.lang)
-    imports = [[str(row.import_id), format_date(row.imported_at, audit.lang), ", ".join(row.sources),
-                format_number(row.documents, audit.lang), format_number(row.settlements, audit.lang),
-                _text(row.documents_total, "money", audit), _text(row.settlements_total, "money", audit)]
-               for row in audit.imports.itertuples()]
-    files = [[str(row.import_id), row.file, audit.layout_label(row.layout), format_number(row.rows_read, audit.lang),
-              format_number(row.rows_imported, audit.lang), _text(row.amount_in_file, "money", audit),
-              _text(row.amount_imported, "money", audit), t("audit.yes") if row.reconciled else t("audit.no"),
-              row.notes] for row in audit.import_files.itertuples()]
+    imports = [
+        [
+            str(row.import_id),
+            format_date(row.imported_at, audit.lang),
+            ", ".join(row.sources),
+            format_number(row.documents, audit.lang),
+            format_number(row.settlements, audit.lang),
+            _text(row.documents_total, "money", audit),
+            _text(row.settlements_total, "money", audit),
+        ]
+        for row in audit.imports.itertuples()
+    ]
+    files = [
+        [
+            str(row.import_id),
+            row.file,
+            audit.layout_label(row.layout),
+            format_number(row.rows_read, audit.lang),
+            format_number(row.rows_imported, audit.lang),
+            _text(row.amount_in_file, "money", audit),
+            _text(row.amount_imported, "money", audit),
+            t("audit.yes") if row.reconciled else t("audit.no"),
+            row.notes,
+        ]
+        for row in audit.import_files.itertuples()
+    ]
     definitions = [[row.label, row.definition, _unit_text(row.unit, audit)] for row in audit.definitions().itertuples()]
     return {
-        "kpis": [(None, [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.previous"), t("audit.col.change"),
-                         t("audit.col.computation")], kpis)],
-        "aged_balance": [(t("audit.as_of", day=format_date(audit.period.end, audit.lang)),
-                          [t("audit.col.customer"), *(bucket_label(k, audit.lang) for k in aged_keys)], aged_rows)],
-        "top_overdue": [(None, [t("audit.col.customer"), t("audit.col.overdue"),
-                                bucket_label(audit.aged.bucket_keys[-1], audit.lang), t("bucket.total"),
-                                t("risk.rating"), t("risk.factors")], top_rows)],
-        "findings": [(None, [t("audit.col.severity"), t("audit.col.finding"), t("audit.col.numbers")],
-                      findings.values.tolist())],
+        "kpis": [
+            (
+                None,
+                [
+                    t("audit.col.kpi"),
+                    t("audit.col.value"),
+                    t("audit.col.previous"),
+                    t("audit.col.change"),
+                    t("audit.col.computation"),
+                ],
+                kpis,
+            )
+        ],
+        "aged_balance": [
+            (
+                t("audit.as_of", day=format_date(audit.period.end, audit.lang)),
+                [t("audit.col.customer"), *(bucket_label(k, audit.lang) for k in aged_keys)],
+                aged_rows,
+            )
+        ],
+        "top_overdue": [
+            (
+                None,
+                [
+                    t("audit.col.customer"),
+                    t("audit.col.overdue"),
+                    bucket_label(audit.aged.bucket_keys[-1], audit.lang),
+                    t("bucket.total"),
+                    t("risk.rating"),
+                    t("risk.factors"),
+                ],
+                top_rows,
+            )
+        ],
+        "findings": [
+            (None, [t("audit.col.severity"), t("audit.col.finding"), t("audit.col.numbers")], findings.values.tolist())
+        ],
         "data_quality": [
-            (None, [t("audit.col.import"), t("audit.col.imported_at"), t("audit.col.files"), t("audit.col.documents"),
-                    t("audit.col.settlements"), t("audit.col.documents_total"), t("audit.col.settlements_total")], imports),
-            (None, [t("audit.col.import"), t("audit.col.file"), t("audit.col.layout"), t("audit.col.rows_read"),
-                    t("audit.col.rows_imported"), t("audit.col.amount_in_file"), t("audit.col.amount_imported"),
-                    t("audit.col.reconciled"), t("audit.col.notes")], files),
+            (
+                None,
+                [
+                    t("audit.col.import"),
+                    t("audit.col.imported_at"),
+                    t("audit.col.files"),
+                    t("audit.col.documents"),
+                    t("audit.col.settlements"),
+                    t("audit.col.documents_total"),
+                    t("audit.col.settlements_total"),
+                ],
+                imports,
+            ),
+            (
+                None,
+                [
+                    t("audit.col.import"),
+                    t("audit.col.file"),
+                    t("audit.col.layout"),
+                    t("audit.col.rows_read"),
+                    t("audit.col.rows_imported"),
+                    t("audit.col.amount_in_file"),
+                    t("audit.col.amount_imported"),
+                    t("audit.col.reconciled"),
+                    t("audit.col.notes"),
+                ],
+                files,
+            ),
         ],
         "definitions": [(None, [t("audit.col.kpi"), t("audit.col.definition"), t("audit.col.unit")], definitions)],
     }
@@ -221,7 +342,9 @@ def audit_xlsx(audit: AuditReport) -> bytes:
         cells.write(worksheet, 0, 0, t(f"audit.section.{key}"), title)
         return worksheet
 
-    def cell(worksheet, row: int, column: int, value, unit: str = "text", emphasis: bool = False, text_format=None) -> None:
+    def cell(
+        worksheet, row: int, column: int, value, unit: str = "text", emphasis: bool = False, text_format=None
+    ) -> None:
         # A month without sales has no DSO: None from the engine, NaN once it went through a frame.
         if is_missing(value):
             worksheet.write_blank(row, column, None)
@@ -244,12 +367,25 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     cover.set_column(0, 0, 24)
     cover.set_column(1, 1, 70)
 
-    _write_text_tables(sheet("findings"), _section_tables(audit)["findings"], cells, header, wrap, widths=(14, 90, 90),
-                       empty=t("audit.no_findings"))
+    _write_text_tables(
+        sheet("findings"),
+        _section_tables(audit)["findings"],
+        cells,
+        header,
+        wrap,
+        widths=(14, 90, 90),
+        empty=t("audit.no_findings"),
+    )
 
     kpis = sheet("kpis")
-    columns = [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.previous"), t("audit.col.change"),
-               t("audit.col.unit"), t("audit.col.computation")]
+    columns = [
+        t("audit.col.kpi"),
+        t("audit.col.value"),
+        t("audit.col.previous"),
+        t("audit.col.change"),
+        t("audit.col.unit"),
+        t("audit.col.computation"),
+    ]
     cells.write_row(kpis, 2, 0, columns, header)
     headline = audit.headline()
     for index, row in enumerate(headline.itertuples(), start=3):
@@ -280,8 +416,13 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     aged = sheet("aged_balance")
     cells.write(aged, 1, 0, t("audit.as_of", day=format_date(audit.period.end, audit.lang)))
     keys = _aged_columns(audit)
-    cells.write_row(aged, 2, 0, [t("audit.col.customer_id"), t("audit.col.customer"),
-                                 *(bucket_label(k, audit.lang) for k in keys)], header)
+    cells.write_row(
+        aged,
+        2,
+        0,
+        [t("audit.col.customer_id"), t("audit.col.customer"), *(bucket_label(k, audit.lang) for k in keys)],
+        header,
+    )
     last = 3
     for last, (_, row) in enumerate(audit.aged.rows.iterrows(), start=3):
         cells.write(aged, last, 0, row["customer_id"])
@@ -297,9 +438,22 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     aged.set_column(2, 2 + len(keys), 15)
 
     top = sheet("top_overdue")
-    cells.write_row(top, 2, 0, [t("audit.col.customer_id"), t("audit.col.customer"), t("audit.col.overdue"),
-                                bucket_label(audit.aged.bucket_keys[-1], audit.lang), t("bucket.total"), t("risk.rating"),
-                                t("risk.points"), t("risk.factors")], header)
+    cells.write_row(
+        top,
+        2,
+        0,
+        [
+            t("audit.col.customer_id"),
+            t("audit.col.customer"),
+            t("audit.col.overdue"),
+            bucket_label(audit.aged.bucket_keys[-1], audit.lang),
+            t("bucket.total"),
+            t("risk.rating"),
+            t("risk.points"),
+            t("risk.factors"),
+        ],
+        header,
+    )
     for index, row in enumerate(audit.top_overdue().itertuples(), start=3):
         cells.write(top, index, 0, row.customer_id)
         cells.write(top, index, 1, row.customer_name)
@@ -314,27 +468,61 @@ def audit_xlsx(audit: AuditReport) -> bytes:
 
     quality = sheet("data_quality")
     row = 2
-    cells.write_row(quality, row, 0, [t("audit.col.import"), t("audit.col.imported_at"), t("audit.col.files"),
-                                      t("audit.col.documents"), t("audit.col.settlements"), t("audit.col.documents_total"),
-                                      t("audit.col.settlements_total")], header)
+    cells.write_row(
+        quality,
+        row,
+        0,
+        [
+            t("audit.col.import"),
+            t("audit.col.imported_at"),
+            t("audit.col.files"),
+            t("audit.col.documents"),
+            t("audit.col.settlements"),
+            t("audit.col.documents_total"),
+            t("audit.col.settlements_total"),
+        ],
+        header,
+    )
     if audit.imports.empty:
         cells.write(quality, row + 1, 0, t("audit.no_imports"))
         row += 1
     for item in audit.imports.itertuples():
         row += 1
-        for column, value in enumerate([item.import_id, format_date(item.imported_at, audit.lang), ", ".join(item.sources),
-                                        item.documents, item.settlements]):
+        for column, value in enumerate(
+            [
+                item.import_id,
+                format_date(item.imported_at, audit.lang),
+                ", ".join(item.sources),
+                item.documents,
+                item.settlements,
+            ]
+        ):
             cell(quality, row, column, value)
         cell(quality, row, 5, item.documents_total, "money")
         cell(quality, row, 6, item.settlements_total, "money")
     row += 2
-    cells.write_row(quality, row, 0, [t("audit.col.import"), t("audit.col.file"), t("audit.col.layout"),
-                                      t("audit.col.rows_read"), t("audit.col.rows_imported"), t("audit.col.amount_in_file"),
-                                      t("audit.col.amount_imported"), t("audit.col.reconciled"), t("audit.col.notes")], header)
+    cells.write_row(
+        quality,
+        row,
+        0,
+        [
+            t("audit.col.import"),
+            t("audit.col.file"),
+            t("audit.col.layout"),
+            t("audit.col.rows_read"),
+            t("audit.col.rows_imported"),
+            t("audit.col.amount_in_file"),
+            t("audit.col.amount_imported"),
+            t("audit.col.reconciled"),
+            t("audit.col.notes"),
+        ],
+        header,
+    )
     for item in audit.import_files.itertuples():
         row += 1
-        for column, value in enumerate([item.import_id, item.file, audit.layout_label(item.layout), item.rows_read,
-                                        item.rows_imported]):
+        for column, value in enumerate(
+            [item.import_id, item.file, audit.layout_label(item.layout), item.rows_read, item.rows_imported]
+        ):
             cell(quality, row, column, value)
         cell(quality, row, 5, item.amount_in_file, "money")
         cell(quality, row, 6, item.amount_imported, "money")
@@ -343,8 +531,9 @@ def audit_xlsx(audit: AuditReport) -> bytes:
     quality.set_column(0, 7, 16)
     quality.set_column(8, 8, 90)
 
-    _write_text_tables(sheet("definitions"), _section_tables(audit)["definitions"], cells, header, wrap,
-                       widths=(34, 110, 12))
+    _write_text_tables(
+        sheet("definitions"), _section_tables(audit)["definitions"], cells, header, wrap, widths=(34, 110, 12)
+    )
     workbook.close()
     return buffer.getvalue()
 
@@ -352,8 +541,19 @@ def audit_xlsx(audit: AuditReport) -> bytes:
 def _write_activity_sheet(audit: AuditReport, worksheet, cell, cells: TextCells, header, bold, wrap) -> None:
     """Numbers as numbers; a KPI whose log is absent is a blank cell with the reason beside it, never 0."""
     t = audit.t
-    cells.write_row(worksheet, 2, 0, [t("audit.col.kpi"), t("audit.col.value"), t("audit.col.unit"),
-                                      t("audit.col.definition"), t("audit.col.notes")], header)
+    cells.write_row(
+        worksheet,
+        2,
+        0,
+        [
+            t("audit.col.kpi"),
+            t("audit.col.value"),
+            t("audit.col.unit"),
+            t("audit.col.definition"),
+            t("audit.col.notes"),
+        ],
+        header,
+    )
     index = 2
     for index, row in enumerate(audit.activity_rows().itertuples(), start=3):
         cells.write(worksheet, index, 0, row.label)
@@ -411,7 +611,9 @@ dt{color:#5b6773} dd{margin:0;font-weight:600}
 def _html_table(columns: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(f"<td{' class=n' if i in numeric else ''}>{html.escape(str(v))}</td>" for i, v in enumerate(row))
+        + "</tr>"
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -428,10 +630,12 @@ def audit_html(audit: AuditReport, images: dict[str, bytes] | None = None) -> st
         return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{base64.b64encode(images[name]).decode()}">'
 
     title = t("audit.title")
-    parts = [f"<!DOCTYPE html><html lang=\"{audit.lang}\"><head><meta charset=\"utf-8\">"
-             f"<title>{html.escape(' — '.join(filter(None, (title, audit.client))))}</title>"
-             f"<style>{_CSS}</style></head><body>",
-             f"<header><h1>{html.escape(title)}</h1>"]
+    parts = [
+        f'<!DOCTYPE html><html lang="{audit.lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(' — '.join(filter(None, (title, audit.client))))}</title>"
+        f"<style>{_CSS}</style></head><body>",
+        f"<header><h1>{html.escape(title)}</h1>",
+    ]
     if audit.client:
         parts.append(f'<p class="client">{html.escape(audit.client)}</p>')
     parts.append("<dl>")
@@ -447,8 +651,10 @@ def audit_html(audit: AuditReport, images: dict[str, bytes] | None = None) -> st
             if not audit.findings:
                 parts.append(f"<p>{html.escape(t('audit.no_findings'))}</p>")
             for finding, row in zip(audit.findings, findings_frame(audit.findings, audit.lang).itertuples()):
-                parts.append(f'<p><span class="{finding.severity}">{html.escape(row.severity)}</span> — '
-                             f"{html.escape(row.finding)}<br><small>{html.escape(row.numbers)}</small></p>")
+                parts.append(
+                    f'<p><span class="{finding.severity}">{html.escape(row.severity)}</span> — '
+                    f"{html.escape(row.finding)}<br><small>{html.escape(row.numbers)}</small></p>"
+                )
             continue
         if key == "aged_balance":
             parts.append(image("aged_balance"))
@@ -499,8 +705,17 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
     from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import (HRFlowable, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate,
-                                    Spacer, Table, TableStyle)
+    from reportlab.platypus import (
+        HRFlowable,
+        Image,
+        KeepTogether,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     images = chart_images(audit) if images is None else images
     font = _pdf_font()
@@ -512,12 +727,14 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
     small = ParagraphStyle("small", parent=body, fontSize=7, leading=8.5)
     muted = ParagraphStyle("muted", parent=small, textColor=colors.HexColor("#5b6773"))
     cover_title = ParagraphStyle("cover_title", fontName=f"{font}-Bold", fontSize=28, leading=34, textColor=ink)
-    cover_client = ParagraphStyle("cover_client", fontName=f"{font}-Bold", fontSize=18, leading=24, textColor=accent,
-                                  spaceBefore=10)
+    cover_client = ParagraphStyle(
+        "cover_client", fontName=f"{font}-Bold", fontSize=18, leading=24, textColor=accent, spaceBefore=10
+    )
     cover_label = ParagraphStyle("cover_label", parent=reading, textColor=colors.HexColor("#5b6773"))
     cover_value = ParagraphStyle("cover_value", parent=reading, fontName=f"{font}-Bold")
-    h2 = ParagraphStyle("h2", fontName=f"{font}-Bold", fontSize=13, leading=16, spaceBefore=6, spaceAfter=6,
-                        textColor=ink)
+    h2 = ParagraphStyle(
+        "h2", fontName=f"{font}-Bold", fontSize=13, leading=16, spaceBefore=6, spaceAfter=6, textColor=ink
+    )
     page_width = landscape(A4)[0] - 3 * cm
 
     def paragraph(text, style) -> Paragraph:
@@ -528,11 +745,15 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
         data = [[paragraph(c, style) for c in columns]]
         data += [[paragraph(v, right if i in numeric else style) for i, v in enumerate(row)] for row in rows]
         result = Table(data, colWidths=widths, repeatRows=1)
-        result.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5ced8")),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
+        result.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c5ced8")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         return result
 
     def picture(name: str, width: float):
@@ -546,8 +767,10 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
     if audit.client:
         story.append(paragraph(audit.client, cover_client))
     story += [Spacer(1, 0.4 * cm), HRFlowable(width="100%", thickness=1.2, color=accent), Spacer(1, 0.6 * cm)]
-    cover = Table([[paragraph(label, cover_label), paragraph(value, cover_value)]
-                   for label, value in cover_rows(audit)], colWidths=[6 * cm, page_width - 6 * cm])
+    cover = Table(
+        [[paragraph(label, cover_label), paragraph(value, cover_value)] for label, value in cover_rows(audit)],
+        colWidths=[6 * cm, page_width - 6 * cm],
+    )
     cover.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
     story += [cover, PageBreak()]
 
@@ -556,22 +779,41 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
     if not audit.findings:
         story.append(paragraph(t("audit.no_findings"), reading))
     for finding, row in zip(audit.findings, findings_frame(audit.findings, audit.lang).itertuples()):
-        severity = ParagraphStyle(f"severity_{finding.severity}", parent=reading, fontName=f"{font}-Bold",
-                                  textColor=colors.HexColor(_SEVERITY_COLOURS[finding.severity]))
-        story.append(KeepTogether([
-            Table([[paragraph(row.severity, severity),
-                    [paragraph(row.finding, reading), paragraph(row.numbers, muted)]]],
-                  colWidths=[3 * cm, page_width - 3 * cm],
-                  style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3,
-                                                                            colors.HexColor("#d5dde5"))])),
-            Spacer(1, 4),
-        ]))
+        severity = ParagraphStyle(
+            f"severity_{finding.severity}",
+            parent=reading,
+            fontName=f"{font}-Bold",
+            textColor=colors.HexColor(_SEVERITY_COLOURS[finding.severity]),
+        )
+        story.append(
+            KeepTogether(
+                [
+                    Table(
+                        [
+                            [
+                                paragraph(row.severity, severity),
+                                [paragraph(row.finding, reading), paragraph(row.numbers, muted)],
+                            ]
+                        ],
+                        colWidths=[3 * cm, page_width - 3 * cm],
+                        style=TableStyle(
+                            [
+                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#d5dde5")),
+                            ]
+                        ),
+                    ),
+                    Spacer(1, 4),
+                ]
+            )
+        )
     story.append(PageBreak())
 
     story.append(paragraph(t("audit.section.kpis"), h2))
     _, columns, rows = tables["kpis"][0]
-    story.append(table(columns, rows, widths=[4.6 * cm, 2.9 * cm, 2.9 * cm, 2.6 * cm, page_width - 13 * cm],
-                       numeric=(1, 2, 3)))
+    story.append(
+        table(columns, rows, widths=[4.6 * cm, 2.9 * cm, 2.9 * cm, 2.6 * cm, page_width - 13 * cm], numeric=(1, 2, 3))
+    )
     if "trend" in images:
         story += [Spacer(1, 8), KeepTogether([paragraph(t("audit.section.trend"), h2), picture("trend", 16 * cm)])]
     story.append(PageBreak())
@@ -580,9 +822,13 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
         story.append(paragraph(t(f"audit.section.{ACTIVITY_SHEET}"), h2))
         (_, columns, rows), (subtitle, bucket_columns, bucket_rows) = _activity_tables(audit)
         story.append(table(columns, rows, widths=[6 * cm, 5 * cm, page_width - 11 * cm], numeric=(1,)))
-        story += [Spacer(1, 8), paragraph(subtitle, body), Spacer(1, 4),
-                  table(bucket_columns, bucket_rows, widths=[4 * cm, 5 * cm, 5 * cm, 4 * cm], numeric=(1, 2, 3)),
-                  PageBreak()]
+        story += [
+            Spacer(1, 8),
+            paragraph(subtitle, body),
+            Spacer(1, 4),
+            table(bucket_columns, bucket_rows, widths=[4 * cm, 5 * cm, 5 * cm, 4 * cm], numeric=(1, 2, 3)),
+            PageBreak(),
+        ]
 
     story.append(paragraph(t("audit.section.aged_balance"), h2))
     subtitle, columns, rows = tables["aged_balance"][0]
@@ -590,14 +836,16 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
     if "aged_balance" in images:
         story.append(picture("aged_balance", 13 * cm))
     bucket_width = (page_width - 6 * cm) / (len(columns) - 1)
-    story.append(table(columns, rows, widths=[6 * cm] + [bucket_width] * (len(columns) - 1),
-                       numeric=range(1, len(columns))))
+    story.append(
+        table(columns, rows, widths=[6 * cm] + [bucket_width] * (len(columns) - 1), numeric=range(1, len(columns)))
+    )
     story.append(PageBreak())
 
     story.append(paragraph(t("audit.section.top_overdue"), h2))
     _, columns, rows = tables["top_overdue"][0]
-    story.append(table(columns, rows, widths=[6 * cm, 3 * cm, 3 * cm, 3 * cm, 2 * cm, page_width - 17 * cm],
-                       numeric=(1, 2, 3)))
+    story.append(
+        table(columns, rows, widths=[6 * cm, 3 * cm, 3 * cm, 3 * cm, 2 * cm, page_width - 17 * cm], numeric=(1, 2, 3))
+    )
     story.append(PageBreak())
 
     story.append(paragraph(t("audit.section.data_quality"), h2))
@@ -605,11 +853,31 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
         story.append(paragraph(t("audit.no_imports"), body))
     else:
         (_, columns, rows), (_, file_columns, file_rows) = tables["data_quality"]
-        story += [table(columns, rows, widths=[1.8 * cm, 2.4 * cm, page_width - 17.4 * cm, 2.4 * cm, 2.4 * cm, 4.2 * cm,
-                                               4.2 * cm], numeric=(3, 4, 5, 6)), Spacer(1, 8),
-                  table(file_columns, file_rows, widths=[1.8 * cm, 3.4 * cm, 3.4 * cm, 2 * cm, 2 * cm, 3.2 * cm,
-                                                         3.2 * cm, 1.8 * cm, page_width - 20.8 * cm],
-                        numeric=(3, 4, 5, 6))]
+        story += [
+            table(
+                columns,
+                rows,
+                widths=[1.8 * cm, 2.4 * cm, page_width - 17.4 * cm, 2.4 * cm, 2.4 * cm, 4.2 * cm, 4.2 * cm],
+                numeric=(3, 4, 5, 6),
+            ),
+            Spacer(1, 8),
+            table(
+                file_columns,
+                file_rows,
+                widths=[
+                    1.8 * cm,
+                    3.4 * cm,
+                    3.4 * cm,
+                    2 * cm,
+                    2 * cm,
+                    3.2 * cm,
+                    3.2 * cm,
+                    1.8 * cm,
+                    page_width - 20.8 * cm,
+                ],
+                numeric=(3, 4, 5, 6),
+            ),
+        ]
     story.append(PageBreak())
 
     story.append(paragraph(t("audit.section.definitions"), h2))
@@ -629,10 +897,17 @@ def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> byt
         canvas.restoreState()
 
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
-                                 topMargin=1.5 * cm, bottomMargin=1.5 * cm,
-                                 title=" — ".join(filter(None, (t("audit.title"), audit.client))),
-                                 author=audit.author or "Encours", creator="Encours")
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=" — ".join(filter(None, (t("audit.title"), audit.client))),
+        author=audit.author or "Encours",
+        creator="Encours",
+    )
     document.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
     return buffer.getvalue()
 
@@ -646,4 +921,3 @@ def write_audit(audit: AuditReport, fmt: str) -> bytes:
     if fmt == "pdf":
         return audit_pdf(audit)
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
-

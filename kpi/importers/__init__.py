@@ -15,15 +15,24 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kpi.importers.errors import ImportFailed as ImportFailed, ImportIssue as ImportIssue
-    from kpi.importers.inspection import InspectResult as InspectResult, inspect_files as inspect_files
+    from kpi.importers.errors import ImportFailed as ImportFailed
+    from kpi.importers.errors import ImportIssue as ImportIssue
+    from kpi.importers.inspection import InspectResult as InspectResult
+    from kpi.importers.inspection import inspect_files as inspect_files
     from kpi.importers.reading import read_files as read_files
-    from kpi.importers.report import FileReport as FileReport, ImportReport as ImportReport
+    from kpi.importers.report import FileReport as FileReport
+    from kpi.importers.report import ImportReport as ImportReport
     from kpi.importers.report import ImportResult as ImportResult
 
 _HOMES = {
-    "ImportFailed": "errors", "ImportIssue": "errors", "InspectResult": "inspection", "inspect_files": "inspection",
-    "read_files": "reading", "FileReport": "report", "ImportReport": "report", "ImportResult": "report",
+    "ImportFailed": "errors",
+    "ImportIssue": "errors",
+    "InspectResult": "inspection",
+    "inspect_files": "inspection",
+    "read_files": "reading",
+    "FileReport": "report",
+    "ImportReport": "report",
+    "ImportResult": "report",
 }
 __all__ = sorted(_HOMES)
 

@@ -15,19 +15,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.model.canonical import ACTIVITY_SCHEMAS, MONEY
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import FIELD_LABELS, FieldReader
 from kpi.importers.headers import normal_form
 from kpi.importers.mapping import ColumnMapping, guess_mapping
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
 from kpi.importers.tables import TextTable
+from kpi.model.canonical import ACTIVITY_SCHEMAS, MONEY
 from kpi.text.messages import Message
 
 ACTIVITY_LAYOUTS = ("disputes", "reminders", "payment_plans", "collection_costs")
 ORIGIN = [pa.field("source_file", pa.string()), pa.field("source_row", pa.int64())]
-WITH_ORIGIN = {name: pa.schema([f.with_nullable(True) for f in schema] + ORIGIN)
-               for name, schema in ACTIVITY_SCHEMAS.items()}
+WITH_ORIGIN = {
+    name: pa.schema([f.with_nullable(True) for f in schema] + ORIGIN) for name, schema in ACTIVITY_SCHEMAS.items()
+}
 
 # Columns whose strong synonym (confidence ≥ 0.7) says which log a file is.
 SIGNATURE_FIELDS = {
@@ -55,12 +56,48 @@ STRONG = (1.0, 0.7)
 
 # Channel words, tried in this order: « lettre de mise en demeure » is a formal notice, not a letter.
 CHANNEL_WORDS = (
-    ("formal_notice", ("mise en demeure", "demeure", "med", "lrar", "recommande", "formal notice", "final notice",
-                       "letter before action")),
-    ("legal", ("injonction", "contentieux", "huissier", "commissaire de justice", "avocat", "tribunal",
-               "judiciaire", "legal", "litigation", "court", "lawyer")),
-    ("agency", ("agence", "cabinet", "societe de recouvrement", "recouvrement externe", "agency", "collector",
-                "collection agency", "factor")),
+    (
+        "formal_notice",
+        (
+            "mise en demeure",
+            "demeure",
+            "med",
+            "lrar",
+            "recommande",
+            "formal notice",
+            "final notice",
+            "letter before action",
+        ),
+    ),
+    (
+        "legal",
+        (
+            "injonction",
+            "contentieux",
+            "huissier",
+            "commissaire de justice",
+            "avocat",
+            "tribunal",
+            "judiciaire",
+            "legal",
+            "litigation",
+            "court",
+            "lawyer",
+        ),
+    ),
+    (
+        "agency",
+        (
+            "agence",
+            "cabinet",
+            "societe de recouvrement",
+            "recouvrement externe",
+            "agency",
+            "collector",
+            "collection agency",
+            "factor",
+        ),
+    ),
     ("phone", ("telephone", "tel", "appel", "phone", "call", "telephonique")),
     ("email", ("email", "e mail", "mail", "courriel", "electronique")),
     ("letter", ("courrier", "lettre", "letter", "postal", "poste")),
@@ -69,8 +106,21 @@ CHANNEL_WORDS = (
 CATEGORY_WORDS = (
     ("staff", ("personnel", "salaire", "salaires", "staff", "salary", "salaries", "interne", "internal", "equipe")),
     ("agency", ("agence", "cabinet", "societe de recouvrement", "agency", "collector", "commission")),
-    ("legal", ("juridique", "avocat", "huissier", "contentieux", "commissaire de justice", "legal", "lawyer",
-               "court", "tribunal", "injonction")),
+    (
+        "legal",
+        (
+            "juridique",
+            "avocat",
+            "huissier",
+            "contentieux",
+            "commissaire de justice",
+            "legal",
+            "lawyer",
+            "court",
+            "tribunal",
+            "injonction",
+        ),
+    ),
     ("insurance", ("assurance", "assurance credit", "insurance", "credit insurance")),
 )
 YES = ("yes", "y", "oui", "o", "1", "true", "vrai", "x", "disputed", "litige", "en litige")
@@ -105,9 +155,17 @@ def _has_required(mapping: ColumnMapping, layout: str) -> bool:
 def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIssue]:
     present = [Message("quoted", text=h) for h in table.headers]
     return [
-        ImportIssue(table.file, Message("invoices.missing_column", hint="", present=present,
-                                        field=Message("either", items=[FIELD_LABELS[f] for f in alternatives])))
-        for alternatives in REQUIRED[mapping.layout] if not any(mapping.has(f) for f in alternatives)
+        ImportIssue(
+            table.file,
+            Message(
+                "invoices.missing_column",
+                hint="",
+                present=present,
+                field=Message("either", items=[FIELD_LABELS[f] for f in alternatives]),
+            ),
+        )
+        for alternatives in REQUIRED[mapping.layout]
+        if not any(mapping.has(f) for f in alternatives)
     ]
 
 
@@ -119,8 +177,9 @@ def read_activity(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
         issues.extend(missing)
         return None
     before = reader.start
-    read = {"disputes": _disputes, "reminders": _reminders, "payment_plans": _plans,
-            "collection_costs": _costs}[mapping.layout]
+    read = {"disputes": _disputes, "reminders": _reminders, "payment_plans": _plans, "collection_costs": _costs}[
+        mapping.layout
+    ]
     rows = read(table, mapping, reader)
     if rows is None or len(issues) > before:
         return None
@@ -129,8 +188,13 @@ def read_activity(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     rows = rows.select(WITH_ORIGIN[mapping.layout].names).cast(WITH_ORIGIN[mapping.layout])
     total = activity_total(rows)
     return ParsedFile(
-        table.file, mapping.layout, DOCUMENTS_WITH_ORIGIN.empty_table(), SETTLEMENTS_WITH_ORIGIN.empty_table(),
-        rows_read=table.num_rows, details={"activity_in_file": total}, columns=mapping.fields,
+        table.file,
+        mapping.layout,
+        DOCUMENTS_WITH_ORIGIN.empty_table(),
+        SETTLEMENTS_WITH_ORIGIN.empty_table(),
+        rows_read=table.num_rows,
+        details={"activity_in_file": total},
+        columns=mapping.fields,
         activity={mapping.layout: rows},
     )
 
@@ -163,8 +227,15 @@ def _first(reader: FieldReader, mask: pa.Array, name: str, message: Message, val
     if index is None:
         return False
     value = values[index].as_py()
-    reader.issues.append(ImportIssue(reader.table.file, message, reader.table.row_of(index),
-                                     reader.mapping.header(name), None if value is None else str(value)))
+    reader.issues.append(
+        ImportIssue(
+            reader.table.file,
+            message,
+            reader.table.row_of(index),
+            reader.mapping.header(name),
+            None if value is None else str(value),
+        )
+    )
     return True
 
 
@@ -173,8 +244,9 @@ def _not_negative(reader: FieldReader, name: str, values: pa.Array | None, messa
         _first(reader, pc.less(values, pa.scalar(Decimal(0), values.type)), name, message, values)
 
 
-def _words(reader: FieldReader, name: str, vocabulary, default: str | None, strict: bool,
-           expected: Message | str) -> pa.Array | None:
+def _words(
+    reader: FieldReader, name: str, vocabulary, default: str | None, strict: bool, expected: Message | str
+) -> pa.Array | None:
     """Free text (« Lettre recommandée », "phone call") read as one of the vocabulary's keys."""
     values = reader.text(name)
     if values is None:
@@ -182,12 +254,24 @@ def _words(reader: FieldReader, name: str, vocabulary, default: str | None, stri
     result = []
     for position, text in enumerate(values.to_pylist()):
         words = f" {normal_form(text or '')} "
-        key = next((key for key, synonyms in vocabulary if key == words.strip()
-                    or any(f" {synonym} " in words for synonym in synonyms)), None)
+        key = next(
+            (
+                key
+                for key, synonyms in vocabulary
+                if key == words.strip() or any(f" {synonym} " in words for synonym in synonyms)
+            ),
+            None,
+        )
         if key is None and words.strip() and strict:
-            reader.issues.append(ImportIssue(reader.table.file, Message("activity.unknown_word", field=FIELD_LABELS[name],
-                                                                        expected=expected), reader.table.row_of(position),
-                                             reader.mapping.header(name), text))
+            reader.issues.append(
+                ImportIssue(
+                    reader.table.file,
+                    Message("activity.unknown_word", field=FIELD_LABELS[name], expected=expected),
+                    reader.table.row_of(position),
+                    reader.mapping.header(name),
+                    text,
+                )
+            )
             return None
         result.append(key or default)
     return pa.array(result, pa.string())
@@ -203,37 +287,59 @@ def _disputes(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> 
         return None
     resolved = resolved if resolved is not None else pa.nulls(n, pa.date32())
     amount = amount if amount is not None else pa.nulls(n, MONEY)
-    if _first(reader, pc.less(resolved, opened), "resolved_date",
-              Message("activity.resolved_before_opened"),
-              pc.cast(resolved, pa.string())):
+    if _first(
+        reader,
+        pc.less(resolved, opened),
+        "resolved_date",
+        Message("activity.resolved_before_opened"),
+        pc.cast(resolved, pa.string()),
+    ):
         return None
     _not_negative(reader, "disputed_amount", amount, Message("activity.negative_disputed_amount"))
-    return pa.table({
-        "dispute_id": _ids(document, opened), "document_id": document, "opened_date": opened,
-        "resolved_date": resolved, "amount": amount, "reason": _text_or_null(reader.text("reason"), n),
-    })
+    return pa.table(
+        {
+            "dispute_id": _ids(document, opened),
+            "document_id": document,
+            "opened_date": opened,
+            "resolved_date": resolved,
+            "amount": amount,
+            "reason": _text_or_null(reader.text("reason"), n),
+        }
+    )
 
 
 def _reminders(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.Table | None:
     n = table.num_rows
     when = reader.dates("reminder_date", required=True)
     cost = reader.amounts("cost", required=False)
-    channel = _words(reader, "channel", CHANNEL_WORDS, "other", True,
-                     Message("activity.channels_expected"))
+    channel = _words(reader, "channel", CHANNEL_WORDS, "other", True, Message("activity.channels_expected"))
     if when is None or (mapping.has("channel") and channel is None):
         return None
-    customer = _text_or_null(reader.text("customer_id") if mapping.has("customer_id") else reader.text("customer_name"), n)
+    customer = _text_or_null(
+        reader.text("customer_id") if mapping.has("customer_id") else reader.text("customer_name"), n
+    )
     document = _text_or_null(reader.text("document_id"), n)
-    if _first(reader, pc.and_(pc.is_null(customer), pc.is_null(document)), "customer_id",
-              Message("activity.reminder_orphan"), pa.nulls(n, pa.string())):
+    if _first(
+        reader,
+        pc.and_(pc.is_null(customer), pc.is_null(document)),
+        "customer_id",
+        Message("activity.reminder_orphan"),
+        pa.nulls(n, pa.string()),
+    ):
         return None
     _not_negative(reader, "cost", cost, Message("activity.negative_cost"))
     stage = _text_or_null(reader.text("stage"), n)
-    return pa.table({
-        "reminder_id": _ids(customer, document, when, channel, stage), "customer_id": customer,
-        "document_id": document, "date": when, "channel": channel, "stage": stage,
-        "cost": cost if cost is not None else pa.nulls(n, MONEY),
-    })
+    return pa.table(
+        {
+            "reminder_id": _ids(customer, document, when, channel, stage),
+            "customer_id": customer,
+            "document_id": document,
+            "date": when,
+            "channel": channel,
+            "stage": stage,
+            "cost": cost if cost is not None else pa.nulls(n, MONEY),
+        }
+    )
 
 
 def _plans(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.Table | None:
@@ -243,11 +349,17 @@ def _plans(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.
     amount = reader.amounts("installment_amount", required=True)
     if plan is None or customer is None or due is None or amount is None:
         return None
-    if _first(reader, pc.less_equal(amount, pa.scalar(Decimal(0), amount.type)), "installment_amount",
-              Message("activity.installment_not_positive"), amount):
+    if _first(
+        reader,
+        pc.less_equal(amount, pa.scalar(Decimal(0), amount.type)),
+        "installment_amount",
+        Message("activity.installment_not_positive"),
+        amount,
+    ):
         return None
-    return pa.table({"installment_id": _ids(plan, due), "plan_id": plan, "customer_id": customer,
-                     "due_date": due, "amount": amount})
+    return pa.table(
+        {"installment_id": _ids(plan, due), "plan_id": plan, "customer_id": customer, "due_date": due, "amount": amount}
+    )
 
 
 def _costs(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.Table | None:
@@ -256,8 +368,7 @@ def _costs(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.
     category = _words(reader, "category", CATEGORY_WORDS, "other", False, "")
     if when is None or amount is None:
         return None
-    return pa.table({"cost_id": _ids(when, category, amount), "date": when, "amount": amount,
-                     "category": category})
+    return pa.table({"cost_id": _ids(when, category, amount), "date": when, "amount": amount, "category": category})
 
 
 def disputes_from_flags(reader: FieldReader, documents: pa.Table, paid_date: pa.Array | None) -> pa.Table | None:
@@ -271,19 +382,30 @@ def disputes_from_flags(reader: FieldReader, documents: pa.Table, paid_date: pa.
     if _first(reader, unknown, "disputed", Message("activity.unknown_dispute_flag"), flags):
         return None
     flagged = documents.filter(pc.is_in(normal, pa.array(YES)))
-    resolved = (paid_date.filter(pc.is_in(normal, pa.array(YES))) if paid_date is not None
-                else pa.nulls(flagged.num_rows, pa.date32()))
+    resolved = (
+        paid_date.filter(pc.is_in(normal, pa.array(YES)))
+        if paid_date is not None
+        else pa.nulls(flagged.num_rows, pa.date32())
+    )
     document = flagged.column("document_id").combine_chunks()
     opened = flagged.column("issue_date").combine_chunks()
-    return pa.table({
-        "dispute_id": _ids(document, opened), "document_id": document, "opened_date": opened,
-        "resolved_date": resolved, "amount": flagged.column("amount"),
-        "reason": pa.nulls(flagged.num_rows, pa.string()),
-        "source_file": flagged.column("source_file"), "source_row": flagged.column("source_row"),
-    }).cast(WITH_ORIGIN["disputes"])
+    return pa.table(
+        {
+            "dispute_id": _ids(document, opened),
+            "document_id": document,
+            "opened_date": opened,
+            "resolved_date": resolved,
+            "amount": flagged.column("amount"),
+            "reason": pa.nulls(flagged.num_rows, pa.string()),
+            "source_file": flagged.column("source_file"),
+            "source_row": flagged.column("source_row"),
+        }
+    ).cast(WITH_ORIGIN["disputes"])
 
 
-def check_activity(parsed: list[ParsedFile], documents: pa.Table, known_ids: set[str]) -> tuple[dict, list[ImportIssue]]:
+def check_activity(
+    parsed: list[ParsedFile], documents: pa.Table, known_ids: set[str]
+) -> tuple[dict, list[ImportIssue]]:
     """The logs of every file, each row once, as canonical tables; a dispute or reminder naming an invoice found
     neither in the files nor in the workspace is refused, as a payment to it would be."""
     issues: list[ImportIssue] = []
@@ -296,16 +418,24 @@ def check_activity(parsed: list[ParsedFile], documents: pa.Table, known_ids: set
             continue
         rows = pa.concat_tables(tables)
         if "document_id" in rows.column_names:
-            for document, file, row in zip(rows.column("document_id").to_pylist(), rows.column("source_file").to_pylist(),
-                                           rows.column("source_row").to_pylist()):
+            for document, file, row in zip(
+                rows.column("document_id").to_pylist(),
+                rows.column("source_file").to_pylist(),
+                rows.column("source_row").to_pylist(),
+            ):
                 if document is not None and document not in ids:
-                    what = "activity.dispute_unknown_invoice" if name == "disputes" else "activity.reminder_unknown_invoice"
-                    issues.append(ImportIssue(file, Message(what, document=document),
-                                              row, "document_id", document))
+                    what = (
+                        "activity.dispute_unknown_invoice"
+                        if name == "disputes"
+                        else "activity.reminder_unknown_invoice"
+                    )
+                    issues.append(ImportIssue(file, Message(what, document=document), row, "document_id", document))
                     break
         if name == "reminders":
             own = rows.column("customer_id").to_pylist()
-            given = [c if c is not None else customers.get(d) for c, d in zip(own, rows.column("document_id").to_pylist())]
+            given = [
+                c if c is not None else customers.get(d) for c, d in zip(own, rows.column("document_id").to_pylist())
+            ]
             rows = rows.set_column(rows.column_names.index("customer_id"), "customer_id", pa.array(given, pa.string()))
         key = schema.names[0]
         _, first = np.unique(rows.column(key).to_numpy(zero_copy_only=False).astype(str), return_index=True)

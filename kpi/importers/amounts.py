@@ -25,18 +25,71 @@ from kpi.text.messages import Message
 # Characters people put inside numbers to group thousands: spaces of every kind and apostrophes.
 _GROUPING = "[ \u00a0\u202f\u2009'\u2019]"
 # ISO codes people write next to amounts; a code not listed here is just letters (« montant illisible »).
-_CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY", "CAD", "AUD", "NZD", "HKD", "SGD", "SEK", "NOK", "DKK", "ISK",
-          "PLN", "CZK", "HUF", "RON", "BGN", "RUB", "UAH", "TRY", "ILS", "INR", "BRL", "ARS", "MXN", "ZAR", "MAD",
-          "TND", "DZD", "XOF", "XAF", "XPF", "AED", "SAR", "QAR", "KRW", "THB")
+_CODES = (
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "JPY",
+    "CNY",
+    "CAD",
+    "AUD",
+    "NZD",
+    "HKD",
+    "SGD",
+    "SEK",
+    "NOK",
+    "DKK",
+    "ISK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "RUB",
+    "UAH",
+    "TRY",
+    "ILS",
+    "INR",
+    "BRL",
+    "ARS",
+    "MXN",
+    "ZAR",
+    "MAD",
+    "TND",
+    "DZD",
+    "XOF",
+    "XAF",
+    "XPF",
+    "AED",
+    "SAR",
+    "QAR",
+    "KRW",
+    "THB",
+)
 # A currency token: any currency sign (Unicode category Sc: € $ £ ¥ ₣…), « US$ », « euro(s) » or a code.
 _TOKEN = r"(?:(?i:us\$|c\$|a\$|euros?|" + "|".join(_CODES) + r")\b|\p{Sc})"
 _LEADING_TOKEN = rf"^[(+\-\s]*(?P<currency>{_TOKEN})"
 _TRAILING_TOKEN = rf"(?P<currency>{_TOKEN})[)\-\s]*$"
 # What each sign stands for; a code stands for itself.
 _SIGN_CURRENCIES = {
-    "€": {"EUR"}, "EURO": {"EUR"}, "EUROS": {"EUR"}, "$": {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "ARS"},
-    "US$": {"USD"}, "C$": {"CAD"}, "A$": {"AUD"}, "£": {"GBP"}, "¥": {"JPY", "CNY"}, "₣": {"CHF"}, "₹": {"INR"},
-    "₽": {"RUB"}, "₺": {"TRY"}, "₪": {"ILS"}, "₩": {"KRW"}, "฿": {"THB"}, "₴": {"UAH"},
+    "€": {"EUR"},
+    "EURO": {"EUR"},
+    "EUROS": {"EUR"},
+    "$": {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "ARS"},
+    "US$": {"USD"},
+    "C$": {"CAD"},
+    "A$": {"AUD"},
+    "£": {"GBP"},
+    "¥": {"JPY", "CNY"},
+    "₣": {"CHF"},
+    "₹": {"INR"},
+    "₽": {"RUB"},
+    "₺": {"TRY"},
+    "₪": {"ILS"},
+    "₩": {"KRW"},
+    "฿": {"THB"},
+    "₴": {"UAH"},
 }
 DEFAULT_CURRENCY = "EUR"
 _NEGATIVE_FORMS = (r"^\((.*)\)$", r"^(.*)-$", r"^-(.*)$")
@@ -65,8 +118,9 @@ class AmountColumn:
 
 def _currency_tokens(text: pa.Array) -> tuple[pa.Array, pa.Array]:
     """The currency token at the start and at the end of each value (null where none)."""
-    return tuple(pc.struct_field(pc.extract_regex(text, pattern), "currency")
-                 for pattern in (_LEADING_TOKEN, _TRAILING_TOKEN))
+    return tuple(
+        pc.struct_field(pc.extract_regex(text, pattern), "currency") for pattern in (_LEADING_TOKEN, _TRAILING_TOKEN)
+    )
 
 
 def _strip_tokens(text: pa.Array) -> pa.Array:
@@ -210,8 +264,9 @@ def _check_currency(raw: pa.Array, trimmed: pa.Array, currency: str) -> None:
         if foreign:
             index = _first_failing(tokens, pc.invert(pc.is_in(tokens, value_set=pa.array(foreign, pa.string()))))
             token = tokens[index].as_py()
-            raise AmountError(index, raw[index].as_py(), Message("amount.foreign_currency", token=token,
-                                                                 currency=currency))
+            raise AmountError(
+                index, raw[index].as_py(), Message("amount.foreign_currency", token=token, currency=currency)
+            )
 
 
 def _unreadable_reason(value: str) -> Message:

@@ -20,7 +20,7 @@ def to_cents(amounts: pa.Array) -> np.ndarray:
     if isinstance(amounts, pa.Array) and amounts.type == MONEY:
         # 18 digits fit in 64 bits: the low word of each 128-bit value already is the number of cents.
         words = np.frombuffer(amounts.buffers()[1], dtype=np.int64)
-        cents = words[2 * amounts.offset:2 * (amounts.offset + len(amounts)):2].copy()
+        cents = words[2 * amounts.offset : 2 * (amounts.offset + len(amounts)) : 2].copy()
         if amounts.null_count:
             cents[np.asarray(amounts.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = 0
         return cents

@@ -54,8 +54,9 @@ SHORT_YEAR_SPREAD_YEARS = 20
 class DateError(ValueError):
     """A date that cannot be read; `column` and `index` locate it, `reason` (a Message) says why."""
 
-    def __init__(self, column: str, index: int, value: str, reason: Message, ambiguous: bool = False,
-                 remedy: str | None = None):
+    def __init__(
+        self, column: str, index: int, value: str, reason: Message, ambiguous: bool = False, remedy: str | None = None
+    ):
         super().__init__(reason)
         self.column = column
         self.index = index
@@ -161,7 +162,7 @@ def _fixed_slashed(text: pa.Array, empty: pa.Array) -> dict[str, np.ndarray] | N
         return None
     matched = np.asarray(pc.invert(empty).to_numpy(zero_copy_only=False), dtype=bool)
     # Every value is ten ASCII characters at a known offset: the digits are read from the bytes themselves.
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + len(text)]
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + len(text)]
     data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
     starts = np.where(matched, offsets, 0)
     result = {"matched": matched}
@@ -202,9 +203,11 @@ def _column_evidence(name: str, raw: pa.Array) -> tuple[tuple | None, tuple | No
         return None
     s = pieces.slashed
     found = []
-    for index in (np.flatnonzero(s["matched"] & (s["a"] > 12) & (s["b"] <= 12)),
-                  np.flatnonzero(s["matched"] & (s["b"] > 12) & (s["a"] <= 12)),
-                  np.flatnonzero(s["matched"] & (s["a"] != s["b"]) & (s["a"] <= 12) & (s["b"] <= 12))):
+    for index in (
+        np.flatnonzero(s["matched"] & (s["a"] > 12) & (s["b"] <= 12)),
+        np.flatnonzero(s["matched"] & (s["b"] > 12) & (s["a"] <= 12)),
+        np.flatnonzero(s["matched"] & (s["a"] != s["b"]) & (s["a"] <= 12) & (s["b"] <= 12)),
+    ):
         found.append((name, int(index[0]), pieces.text[int(index[0])].as_py()) if len(index) else None)
     return found[0], found[1], found[2]
 
@@ -228,8 +231,9 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
         day, month, both_ways = evidence
         if day and month:
             later = month if month[1] > day[1] else day
-            raise DateError(name, later[1], later[2],
-                            Message("dates.inconsistent_order", day_value=day[2], month_value=month[2]))
+            raise DateError(
+                name, later[1], later[2], Message("dates.inconsistent_order", day_value=day[2], month_value=month[2])
+            )
         if day:
             day_columns.append(day)
         if month:
@@ -238,24 +242,42 @@ def decide_day_order(columns: dict[str, pa.Array], dayfirst: bool | None) -> Dat
             undecided = both_ways
     if day_columns and month_columns:
         # The odd one out is named (the month-first side on a tie, as exports are mostly French).
-        odd, usual = (month_columns, day_columns) if len(month_columns) <= len(day_columns) \
-            else (day_columns, month_columns)
+        odd, usual = (
+            (month_columns, day_columns) if len(month_columns) <= len(day_columns) else (day_columns, month_columns)
+        )
         name, index, value = odd[0]
         month_day, day_month = Message("dates.order.month_day"), Message("dates.order.day_month")
         odd_order, usual_order = (month_day, day_month) if odd is month_columns else (day_month, month_day)
-        raise DateError(name, index, value,
-                        Message("dates.orders_differ", usual_column=usual[0][0], usual_order=usual_order,
-                                usual_value=usual[0][2], column=name, odd_order=odd_order, value=value,
-                                choice=Message("dates.day_order_choice")), remedy=DAY_ORDER)
+        raise DateError(
+            name,
+            index,
+            value,
+            Message(
+                "dates.orders_differ",
+                usual_column=usual[0][0],
+                usual_order=usual_order,
+                usual_value=usual[0][2],
+                column=name,
+                odd_order=odd_order,
+                value=value,
+                choice=Message("dates.day_order_choice"),
+            ),
+            remedy=DAY_ORDER,
+        )
     if day_columns:
         return DateFormats(True, DAYFIRST_LABEL)
     if month_columns:
         return DateFormats(False, MONTHFIRST_LABEL)
     if undecided:
         name, index, value = undecided
-        raise DateError(name, index, value,
-                        Message("dates.ambiguous", value=value, choice=Message("dates.day_order_choice")),
-                        ambiguous=True, remedy=DAY_ORDER)
+        raise DateError(
+            name,
+            index,
+            value,
+            Message("dates.ambiguous", value=value, choice=Message("dates.day_order_choice")),
+            ambiguous=True,
+            remedy=DAY_ORDER,
+        )
     if slashed_seen:
         return DateFormats(True, DAYFIRST_LABEL)
     return DateFormats(None, YEAR_FIRST_LABEL)
@@ -310,8 +332,9 @@ def read_dates(name: str, raw: pa.Array, formats: DateFormats) -> DateColumn:
     invalid = np.flatnonzero(bad_month | bad_day)
     if len(invalid):
         index = int(invalid[0])
-        raise DateError(name, index, pieces.text[index].as_py(),
-                        Message("dates.impossible", formats=formats.description))
+        raise DateError(
+            name, index, pieces.text[index].as_py(), Message("dates.impossible", formats=formats.description)
+        )
     implausible = np.flatnonzero(readable & ((year < 1900) | (year > 2199)))
     if len(implausible):
         index = int(implausible[0])
@@ -326,9 +349,12 @@ def implausible_short_years(columns: dict[str, tuple[pa.Array | None, DateColumn
     year has two digits; parsed column)."""
     if not any(parsed.short_year is not None for _, parsed in columns.values()):
         return None
-    every_day = np.concatenate([
-        np.asarray(parsed.values.cast(pa.int32()).drop_null().to_numpy(zero_copy_only=False), dtype=np.int64)
-        for _, parsed in columns.values()])
+    every_day = np.concatenate(
+        [
+            np.asarray(parsed.values.cast(pa.int32()).drop_null().to_numpy(zero_copy_only=False), dtype=np.int64)
+            for _, parsed in columns.values()
+        ]
+    )
     if not len(every_day):
         return None
     median = int(np.median(every_day))
@@ -336,14 +362,24 @@ def implausible_short_years(columns: dict[str, tuple[pa.Array | None, DateColumn
     for name, (raw, parsed) in columns.items():
         if parsed.short_year is None:
             continue
-        days = np.asarray(parsed.values.cast(pa.int32()).fill_null(median).to_numpy(zero_copy_only=False),
-                          dtype=np.int64)
+        days = np.asarray(
+            parsed.values.cast(pa.int32()).fill_null(median).to_numpy(zero_copy_only=False), dtype=np.int64
+        )
         far = np.flatnonzero(parsed.short_year & (np.abs(days - median) > spread))
         if len(far):
             index = int(far[0])
             read_as = parsed.values[index].as_py()
             typical = (np.datetime64(median, "D").astype(object)).year
-            return DateError(name, index, pc.utf8_trim_whitespace(raw[index:index + 1])[0].as_py(),
-                             Message("dates.implausible_short_year", year=read_as.year, window=SHORT_YEAR_WINDOW,
-                                     count=abs(read_as.year - typical), typical=typical))
+            return DateError(
+                name,
+                index,
+                pc.utf8_trim_whitespace(raw[index : index + 1])[0].as_py(),
+                Message(
+                    "dates.implausible_short_year",
+                    year=read_as.year,
+                    window=SHORT_YEAR_WINDOW,
+                    count=abs(read_as.year - typical),
+                    typical=typical,
+                ),
+            )
     return None

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from kpi.text.messages import Message
 
 SEPARATORS = (";", "\t", "|", ",")
-SEPARATOR_NAMES = {";": Message("separator.semicolon"), "\t": Message("separator.tab"), "|": Message("separator.pipe"),
-                   ",": Message("separator.comma")}
+SEPARATOR_NAMES = {
+    ";": Message("separator.semicolon"),
+    "\t": Message("separator.tab"),
+    "|": Message("separator.pipe"),
+    ",": Message("separator.comma"),
+}
 
 # Bytes that cp1252 uses for letters (€, Œ, š, …) but ISO-8859-15 leaves to control codes.
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
@@ -23,9 +27,15 @@ _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 # The first bytes read to tell what a file is.
 SAMPLE_BYTES = 1 << 16
-_SIGNATURES = ((b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"PAR1", "parquet"),
-               (bytes.fromhex("d0cf11e0"), "ole2"), (b"%PDF", "pdf"),
-               (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_SIGNATURES = (
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"PAR1", "parquet"),
+    (bytes.fromhex("d0cf11e0"), "ole2"),
+    (b"%PDF", "pdf"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 _HTML = re.compile(rb"^\s*(<!doctype html|<html|<table|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 # Bytes no text file holds: C0 controls but tab, line feed, form feed, carriage return and Ctrl-Z (an old end mark).
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1A))
@@ -98,7 +108,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", 0, None)
     except UnicodeDecodeError:
         pass
-    sample = data[:4 << 20]  # the first megabytes tell the encoding as well as the whole file
+    sample = data[: 4 << 20]  # the first megabytes tell the encoding as well as the whole file
     utf8_bytes = sum(len(m) for m in _UTF8_SEQUENCE.findall(sample))
     high_bytes = len(_HIGH_BYTE.findall(sample))
     if utf8_bytes and utf8_bytes >= 0.8 * high_bytes:

@@ -57,7 +57,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.importers.amounts import AmountError, parse_amounts
 from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.dates import DateError, DateFormats, parse_dates
@@ -68,11 +67,29 @@ from kpi.importers.lettrage import allocate
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
+from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.text.messages import Message
 
-FEC_COLUMNS = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
-               "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet",
-               "ValidDate", "Montantdevise", "Idevise")
+FEC_COLUMNS = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
 REQUIRED = ("JournalCode", "EcritureNum", "EcritureDate", "CompteNum")
 CUSTOMER_ACCOUNT = "411"
 REVENUE_PREFIXES = ("7",)
@@ -83,8 +100,20 @@ ADJUSTMENT_PREFIXES = ("758", "778")
 OPENING_JOURNALS = {"AN", "ANO", "RAN", "RANO", "ANOUV", "AND", "OUV", "ANX"}
 _OPENING_LABEL = re.compile(r"(?i)\b(a|à)\s*-?\s*nouveaux?\b|report\s+(a|à)\s+nouveau|\bouverture\b")
 
-CLASS_LABELS = {name: Message(f"fec.class.{name}") for name in (
-    "invoice", "credit_note", "opening", "payment", "refund", "writeoff", "adjustment", "other_debit", "other_credit")}
+CLASS_LABELS = {
+    name: Message(f"fec.class.{name}")
+    for name in (
+        "invoice",
+        "credit_note",
+        "opening",
+        "payment",
+        "refund",
+        "writeoff",
+        "adjustment",
+        "other_debit",
+        "other_credit",
+    )
+}
 DOCUMENT_CLASSES = ("invoice", "credit_note", "opening", "refund", "adjustment", "other_debit")
 
 
@@ -110,9 +139,15 @@ def _twice(table: TextTable) -> list[ImportIssue]:
     for position, header in enumerate(table.headers, start=1):
         if compact(header) in wanted:
             seen.setdefault(compact(header), []).append(position)
-    return [ImportIssue(table.file, Message("fec.column_twice", count=len(at), column=wanted[key],
-                                            positions=", ".join(map(str, at))),
-                        column=wanted[key]) for key, at in seen.items() if len(at) > 1]
+    return [
+        ImportIssue(
+            table.file,
+            Message("fec.column_twice", count=len(at), column=wanted[key], positions=", ".join(map(str, at))),
+            column=wanted[key],
+        )
+        for key, at in seen.items()
+        if len(at) > 1
+    ]
 
 
 def _text(table: TextTable, columns: dict[str, str], name: str) -> np.ndarray:
@@ -131,9 +166,15 @@ def _decimal_mark(table: TextTable, headers: list[str], issues: list[ImportIssue
             index = ambiguous[0].as_py()
             value = cells[index].as_py()
             more = Message("fec.amounts_in_this_case", count=len(ambiguous)) if len(ambiguous) > 1 else ""
-            issues.append(ImportIssue(
-                table.file, Message("fec.ambiguous_amount", value=value, readings=_two_readings(value), more=more),
-                table.row_of(index), header, value))
+            issues.append(
+                ImportIssue(
+                    table.file,
+                    Message("fec.ambiguous_amount", value=value, readings=_two_readings(value), more=more),
+                    table.row_of(index),
+                    header,
+                    value,
+                )
+            )
             return None
         has_comma = has_comma or bool(pc.any(pc.match_substring(cells, ",")).as_py())
     if has_comma:
@@ -163,8 +204,11 @@ def _senses(table: TextTable, header: str, amount: np.ndarray, issues: list[Impo
     if len(unknown):
         index = int(unknown[0])
         more = Message("rows.in_this_case", count=len(unknown)) if len(unknown) > 1 else ""
-        issues.append(ImportIssue(table.file, Message("fec.unreadable_sense", more=more),
-                                  table.row_of(index), header, raw[index].as_py()))
+        issues.append(
+            ImportIssue(
+                table.file, Message("fec.unreadable_sense", more=more), table.row_of(index), header, raw[index].as_py()
+            )
+        )
         return None
     return is_debit
 
@@ -193,15 +237,20 @@ def _amounts(table: TextTable, columns: dict[str, str], issues: list[ImportIssue
             values = parse_amounts(table.column(header), mark, "EUR").values
         except AmountError as error:
             expected = "fec.expected_comma" if mark == "," else "fec.expected_point"
-            issues.append(ImportIssue(table.file, Message(expected, reason=error.reason),
-                                      table.row_of(error.index), header, error.value))
+            issues.append(
+                ImportIssue(
+                    table.file, Message(expected, reason=error.reason), table.row_of(error.index), header, error.value
+                )
+            )
             return None
-        beyond = money_total_issue(values, Message("amount.of_column", column=header),
-                                   Message("amount.cited_largest_value"))
+        beyond = money_total_issue(
+            values, Message("amount.of_column", column=header), Message("amount.cited_largest_value")
+        )
         if beyond is not None:
             index = pc.index(pc.abs(values), pc.max(pc.abs(values))).as_py()
-            issues.append(ImportIssue(table.file, beyond,
-                                      table.row_of(index), header, table.column(header)[index].as_py()))
+            issues.append(
+                ImportIssue(table.file, beyond, table.row_of(index), header, table.column(header)[index].as_py())
+            )
             return None
         parsed.append(to_cents(values))
     if len(parsed) == 2:
@@ -214,33 +263,64 @@ def _amounts(table: TextTable, columns: dict[str, str], issues: list[ImportIssue
     return np.where(is_debit, amount, 0), np.where(is_debit, 0, amount), mark
 
 
-def _entry_warnings(table: TextTable, journal: np.ndarray, number: np.ndarray, debit: np.ndarray,
-                    credit: np.ndarray, customer_line: np.ndarray) -> list[ImportIssue]:
+def _entry_warnings(
+    table: TextTable,
+    journal: np.ndarray,
+    number: np.ndarray,
+    debit: np.ndarray,
+    credit: np.ndarray,
+    customer_line: np.ndarray,
+) -> list[ImportIssue]:
     """Warnings naming the EcritureNum of customer entries whose debits and credits differ, and of customer
     lines carrying both a debit and a credit: read as they are, but a reader of the report should know."""
     warnings = []
     both = np.flatnonzero((debit != 0) & (credit != 0) & customer_line)
     if len(both):
-        named = [Message("fec.entry_at_row", journal=str(journal[i]), number=str(number[i]),
-                         row=table.row_of(int(i))) for i in both[:NAMED_ENTRIES]]
+        named = [
+            Message("fec.entry_at_row", journal=str(journal[i]), number=str(number[i]), row=table.row_of(int(i)))
+            for i in both[:NAMED_ENTRIES]
+        ]
         more = Message("fec.and_others", count=len(both) - NAMED_ENTRIES) if len(both) > NAMED_ENTRIES else ""
-        warnings.append(ImportIssue(table.file, Message("fec.debit_and_credit", count=len(both), named=named,
-                                                        more=more),
-                                    table.row_of(int(both[0])), severity="warning", value=str(number[both[0]])))
-    frame = pd.DataFrame({"journal": journal, "number": number, "net": debit - credit, "customer": customer_line,
-                          "line": np.arange(len(journal))})
+        warnings.append(
+            ImportIssue(
+                table.file,
+                Message("fec.debit_and_credit", count=len(both), named=named, more=more),
+                table.row_of(int(both[0])),
+                severity="warning",
+                value=str(number[both[0]]),
+            )
+        )
+    frame = pd.DataFrame(
+        {
+            "journal": journal,
+            "number": number,
+            "net": debit - credit,
+            "customer": customer_line,
+            "line": np.arange(len(journal)),
+        }
+    )
     entries = frame.groupby(["journal", "number"], sort=False).agg(
-        net=("net", "sum"), customer=("customer", "any"), line=("line", "first"))
+        net=("net", "sum"), customer=("customer", "any"), line=("line", "first")
+    )
     unbalanced = entries[(entries["net"] != 0) & entries["customer"]]
     if len(unbalanced):
-        named = [Message("fec.entry_gap", journal=str(j), number=str(n), gap=cents_to_decimal(int(gap)))
-                 for (j, n), gap in unbalanced["net"].head(NAMED_ENTRIES).items()]
-        more = Message("fec.and_others", count=len(unbalanced) - NAMED_ENTRIES) \
-            if len(unbalanced) > NAMED_ENTRIES else ""
+        named = [
+            Message("fec.entry_gap", journal=str(j), number=str(n), gap=cents_to_decimal(int(gap)))
+            for (j, n), gap in unbalanced["net"].head(NAMED_ENTRIES).items()
+        ]
+        more = (
+            Message("fec.and_others", count=len(unbalanced) - NAMED_ENTRIES) if len(unbalanced) > NAMED_ENTRIES else ""
+        )
         first = int(unbalanced["line"].iloc[0])
-        warnings.append(ImportIssue(table.file, Message("fec.unbalanced", count=len(unbalanced), named=named,
-                                                        more=more), table.row_of(first), severity="warning",
-                                    value=str(number[first])))
+        warnings.append(
+            ImportIssue(
+                table.file,
+                Message("fec.unbalanced", count=len(unbalanced), named=named, more=more),
+                table.row_of(first),
+                severity="warning",
+                value=str(number[first]),
+            )
+        )
     return warnings
 
 
@@ -248,10 +328,19 @@ def _dates(table: TextTable, columns: dict[str, str], name: str, issues: list[Im
     if name not in columns:
         return None
     try:
-        values = parse_dates(columns[name], table.column(columns[name]), DateFormats(True, Message("dates.format.compact")))
+        values = parse_dates(
+            columns[name], table.column(columns[name]), DateFormats(True, Message("dates.format.compact"))
+        )
     except DateError as error:
-        issues.append(ImportIssue(table.file, Message("fec.expected_date", reason=error.reason),
-                                  table.row_of(error.index), error.column, error.value))
+        issues.append(
+            ImportIssue(
+                table.file,
+                Message("fec.expected_date", reason=error.reason),
+                table.row_of(error.index),
+                error.column,
+                error.value,
+            )
+        )
         return None
     return np.asarray(values.cast(pa.int32()).to_numpy(zero_copy_only=False).astype("float64"))
 
@@ -289,12 +378,14 @@ def _counterparts(account: np.ndarray, customer_line: np.ndarray) -> dict[str, n
 
 def _entry_flags(entry: np.ndarray, counterparts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """For each line, whether its entry holds revenue, cash, loss or écart lines."""
-    return {name: pd.Series(line_has).groupby(entry).transform("any").to_numpy()
-            for name, line_has in counterparts.items()}
+    return {
+        name: pd.Series(line_has).groupby(entry).transform("any").to_numpy() for name, line_has in counterparts.items()
+    }
 
 
-def _writeoff_parts(entry: np.ndarray, net: np.ndarray, loss_line: np.ndarray, lines: np.ndarray,
-                    payment: np.ndarray) -> np.ndarray:
+def _writeoff_parts(
+    entry: np.ndarray, net: np.ndarray, loss_line: np.ndarray, lines: np.ndarray, payment: np.ndarray
+) -> np.ndarray:
     """Cents of each 411 payment line that its entry books as a loss: the entry's loss amount, taken
     from its 411 payment lines in file order (a payment short by a few cents, the écart in the entry)."""
     loss = pd.Series(np.where(loss_line, net, 0)).groupby(entry).transform("sum").to_numpy()[lines]
@@ -322,8 +413,14 @@ def _first_day(entry_date: np.ndarray, opening: np.ndarray) -> float:
     """The file's first day (days since 1970, NaN without dates): its earliest entry, where detailed
     à-nouveaux dated on their invoices' days count only by the latest of them, the opening entry's day."""
     others, openings = entry_date[~opening], entry_date[opening]
-    candidates = [values for values in (others[~np.isnan(others)].min(initial=np.inf),
-                                         openings[~np.isnan(openings)].max(initial=-np.inf)) if np.isfinite(values)]
+    candidates = [
+        values
+        for values in (
+            others[~np.isnan(others)].min(initial=np.inf),
+            openings[~np.isnan(openings)].max(initial=-np.inf),
+        )
+        if np.isfinite(values)
+    ]
     return min(candidates) if candidates else np.nan
 
 
@@ -339,12 +436,15 @@ def _document_ids(piece: np.ndarray, journal: np.ndarray, number: np.ndarray) ->
     return np.where(occurrence > 1, np.char.add(np.char.add(base, "-"), occurrence.astype(str)), base).astype(object)
 
 
-def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues: list[ImportIssue]) -> ParsedFile | None:
+def read_fec(
+    table: TextTable, terms: PaymentTerms, tolerance_days: int, issues: list[ImportIssue]
+) -> ParsedFile | None:
     columns = _columns(table)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        issues.append(ImportIssue(table.file, Message("fec.missing_columns", count=len(missing),
-                                                      columns=", ".join(missing))))
+        issues.append(
+            ImportIssue(table.file, Message("fec.missing_columns", count=len(missing), columns=", ".join(missing)))
+        )
         return None
     before = len(issues)
     issues.extend(_twice(table))
@@ -374,10 +474,28 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
     revenue, cash, loss = flags["revenue"][lines], flags["cash"][lines], flags["writeoff"][lines]
     adjustment = flags["adjustment"][lines]
     kind = np.select(
-        [opening[lines], is_debit & revenue, is_debit & cash, is_debit & (adjustment | loss), is_debit,
-         cash, loss, revenue, adjustment],
-        ["opening", "invoice", "refund", "adjustment", "other_debit",
-         "payment", "writeoff", "credit_note", "adjustment"],
+        [
+            opening[lines],
+            is_debit & revenue,
+            is_debit & cash,
+            is_debit & (adjustment | loss),
+            is_debit,
+            cash,
+            loss,
+            revenue,
+            adjustment,
+        ],
+        [
+            "opening",
+            "invoice",
+            "refund",
+            "adjustment",
+            "other_debit",
+            "payment",
+            "writeoff",
+            "credit_note",
+            "adjustment",
+        ],
         default="other_credit",
     ).astype(object)
     writeoff_cents = _writeoff_parts(entry, net, counterparts["writeoff"], lines, (kind == "payment") & loss)
@@ -385,10 +503,14 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
     auxiliary = _text(table, columns, "CompAuxNum")[lines]
     customer = np.where(auxiliary != "", auxiliary, account[lines]).astype(object)
     auxiliary_label = _text(table, columns, "CompAuxLib")[lines]
-    name = np.where(auxiliary_label != "", auxiliary_label, np.where(auxiliary != "", auxiliary,
-                                                                      account_label[lines])).astype(object)
-    issue_day = np.where(np.isnan(piece_date[lines]), entry_date[lines], piece_date[lines]) \
-        if piece_date is not None else entry_date[lines]
+    name = np.where(
+        auxiliary_label != "", auxiliary_label, np.where(auxiliary != "", auxiliary, account_label[lines])
+    ).astype(object)
+    issue_day = (
+        np.where(np.isnan(piece_date[lines]), entry_date[lines], piece_date[lines])
+        if piece_date is not None
+        else entry_date[lines]
+    )
     issue_day = np.where(np.isnan(issue_day), entry_date[lines], issue_day)
     first_day = _first_day(entry_date, opening)
     if not np.isnan(first_day):
@@ -397,87 +519,151 @@ def read_fec(table: TextTable, terms: PaymentTerms, tolerance_days: int, issues:
     issue_day = issue_day.astype("int64").astype("M8[D]")
     value_day = entry_date[lines].astype("int64").astype("M8[D]")
     letter = _text(table, columns, "EcritureLet")[lines]
-    group = np.where(letter != "", np.char.add(np.char.add(customer.astype(str), "\x1f"), letter.astype(str)),
-                     None).astype(object)
+    group = np.where(
+        letter != "", np.char.add(np.char.add(customer.astype(str), "\x1f"), letter.astype(str)), None
+    ).astype(object)
     rows = table.rows[lines]
-    line_ids = np.char.add(np.char.add(np.char.add(journal[lines].astype(str), "-"), number[lines].astype(str)),
-                           np.char.add("-L", rows.astype(str)))
+    line_ids = np.char.add(
+        np.char.add(np.char.add(journal[lines].astype(str), "-"), number[lines].astype(str)),
+        np.char.add("-L", rows.astype(str)),
+    )
 
     is_document = np.isin(kind, DOCUMENT_CLASSES)
     doc_at = np.flatnonzero(is_document)
-    doc_ids = _document_ids(_text(table, columns, "PieceRef")[lines][doc_at], journal[lines][doc_at],
-                            number[lines][doc_at])
+    doc_ids = _document_ids(
+        _text(table, columns, "PieceRef")[lines][doc_at], journal[lines][doc_at], number[lines][doc_at]
+    )
     issue_dates = pa.array(issue_day[doc_at])
-    documents = pa.table({
-        "document_id": pa.array(doc_ids, pa.string()),
-        "customer_id": pa.array(customer[doc_at], pa.string()),
-        "customer_name": pa.array(name[doc_at], pa.string()),
-        "activity": pa.array(np.where(np.isin(kind[doc_at], ["invoice", "credit_note"]), activity[lines][doc_at],
-                                      UNASSIGNED_ACTIVITY), pa.string()),
-        "issue_date": issue_dates,
-        "due_date": terms.due_dates(issue_dates),
-        "amount": from_cents(net[lines][doc_at]),
-        "due_date_derived": pa.array(np.ones(len(doc_at), dtype=bool)),
-        "source_file": pa.array([table.file] * len(doc_at), pa.string()),
-        "source_row": pa.array(rows[doc_at], pa.int64()),
-    })
+    documents = pa.table(
+        {
+            "document_id": pa.array(doc_ids, pa.string()),
+            "customer_id": pa.array(customer[doc_at], pa.string()),
+            "customer_name": pa.array(name[doc_at], pa.string()),
+            "activity": pa.array(
+                np.where(
+                    np.isin(kind[doc_at], ["invoice", "credit_note"]), activity[lines][doc_at], UNASSIGNED_ACTIVITY
+                ),
+                pa.string(),
+            ),
+            "issue_date": issue_dates,
+            "due_date": terms.due_dates(issue_dates),
+            "amount": from_cents(net[lines][doc_at]),
+            "due_date_derived": pa.array(np.ones(len(doc_at), dtype=bool)),
+            "source_file": pa.array([table.file] * len(doc_at), pa.string()),
+            "source_row": pa.array(rows[doc_at], pa.int64()),
+        }
+    )
 
     credits = _credit_lines(np.flatnonzero(~is_document), kind, -net[lines], writeoff_cents)
     credit_line = credits["line"].to_numpy()
     allocation = allocate(
-        pd.DataFrame({"group": group[doc_at], "customer": customer[doc_at], "issue_date": issue_day[doc_at],
-                      "cents": net[lines][doc_at], "order": np.arange(len(doc_at))}),
-        pd.DataFrame({"group": group[credit_line], "customer": customer[credit_line],
-                      "date": value_day[credit_line], "cents": credits["cents"].to_numpy(),
-                      "order": np.arange(len(credits))}),
+        pd.DataFrame(
+            {
+                "group": group[doc_at],
+                "customer": customer[doc_at],
+                "issue_date": issue_day[doc_at],
+                "cents": net[lines][doc_at],
+                "order": np.arange(len(doc_at)),
+            }
+        ),
+        pd.DataFrame(
+            {
+                "group": group[credit_line],
+                "customer": customer[credit_line],
+                "date": value_day[credit_line],
+                "cents": credits["cents"].to_numpy(),
+                "order": np.arange(len(credits)),
+            }
+        ),
         tolerance_days,
     )
     paying = credit_line[allocation.settlement]
-    applied_to = np.where(allocation.document >= 0, doc_ids[np.maximum(allocation.document, 0)], None) \
-        if len(doc_ids) else np.full(len(paying), None, dtype=object)
+    applied_to = (
+        np.where(allocation.document >= 0, doc_ids[np.maximum(allocation.document, 0)], None)
+        if len(doc_ids)
+        else np.full(len(paying), None, dtype=object)
+    )
     note = doc_at[allocation.credit_note]  # the credit note's line
     credited = allocation.credited
-    settlements = pa.table({
-        "settlement_id": pa.array(_split_ids(np.concatenate([line_ids[paying], line_ids[note]])), pa.string()),
-        "document_id": pa.array(np.concatenate([applied_to, doc_ids[credited]]), pa.string()),
-        "customer_id": pa.array(np.concatenate([customer[paying], customer[note]]), pa.string()),
-        "date": pa.array(np.concatenate([value_day[paying],
-                                         np.maximum(issue_day[note], issue_day[doc_at][credited])])),
-        "amount": from_cents(np.concatenate([allocation.cents, allocation.credit_cents])),
-        "kind": pa.array(np.concatenate([credits["kind"].to_numpy()[allocation.settlement],
-                                         np.full(len(note), "credit", dtype=object)]), pa.string()),
-        "source_document_id": pa.array(np.concatenate([np.full(len(paying), None, dtype=object),
-                                                       doc_ids[allocation.credit_note]]), pa.string()),
-        "source_file": pa.array([table.file] * (len(paying) + len(note)), pa.string()),
-        "source_row": pa.array(np.concatenate([rows[paying], rows[note]]), pa.int64()),
-    })
+    settlements = pa.table(
+        {
+            "settlement_id": pa.array(_split_ids(np.concatenate([line_ids[paying], line_ids[note]])), pa.string()),
+            "document_id": pa.array(np.concatenate([applied_to, doc_ids[credited]]), pa.string()),
+            "customer_id": pa.array(np.concatenate([customer[paying], customer[note]]), pa.string()),
+            "date": pa.array(
+                np.concatenate([value_day[paying], np.maximum(issue_day[note], issue_day[doc_at][credited])])
+            ),
+            "amount": from_cents(np.concatenate([allocation.cents, allocation.credit_cents])),
+            "kind": pa.array(
+                np.concatenate(
+                    [credits["kind"].to_numpy()[allocation.settlement], np.full(len(note), "credit", dtype=object)]
+                ),
+                pa.string(),
+            ),
+            "source_document_id": pa.array(
+                np.concatenate([np.full(len(paying), None, dtype=object), doc_ids[allocation.credit_note]]), pa.string()
+            ),
+            "source_file": pa.array([table.file] * (len(paying) + len(note)), pa.string()),
+            "source_row": pa.array(np.concatenate([rows[paying], rows[note]]), pa.int64()),
+        }
+    )
 
-    warnings, details = _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry_date, rows,
-                                        account, account_label, journal, group, allocation, credits, doc_at,
-                                        first_day, zero_lines, documents, settlements, terms)
+    warnings, details = _reconciliation(
+        table,
+        lines,
+        kind,
+        net,
+        debit,
+        credit,
+        customer_line,
+        entry_date,
+        rows,
+        account,
+        account_label,
+        journal,
+        group,
+        allocation,
+        credits,
+        doc_at,
+        first_day,
+        zero_lines,
+        documents,
+        settlements,
+        terms,
+    )
     warnings.extend(_entry_warnings(table, journal, number, debit, credit, customer_line))
     if decimal_mark == ".":
-        warnings.append(ImportIssue(table.file, Message("fec.decimal_point"),
-                                    severity="warning"))
+        warnings.append(ImportIssue(table.file, Message("fec.decimal_point"), severity="warning"))
     details["decimal_mark"] = decimal_mark
-    return ParsedFile(table.file, "fec", with_origin(documents, DOCUMENTS_WITH_ORIGIN),
-                      with_origin(settlements, SETTLEMENTS_WITH_ORIGIN), rows_read=table.num_rows,
-                      warnings=tuple(warnings), details=details, currency="EUR")
+    return ParsedFile(
+        table.file,
+        "fec",
+        with_origin(documents, DOCUMENTS_WITH_ORIGIN),
+        with_origin(settlements, SETTLEMENTS_WITH_ORIGIN),
+        rows_read=table.num_rows,
+        warnings=tuple(warnings),
+        details=details,
+        currency="EUR",
+    )
 
 
-def _credit_lines(credit_at: np.ndarray, kind: np.ndarray, cents: np.ndarray,
-                  writeoff_cents: np.ndarray) -> pd.DataFrame:
+def _credit_lines(
+    credit_at: np.ndarray, kind: np.ndarray, cents: np.ndarray, writeoff_cents: np.ndarray
+) -> pd.DataFrame:
     """The settlements the lines that are no document make, before lettrage: one per line, two for a
     payment whose entry books part of it as a loss (cash, then the write-off)."""
     is_writeoff = kind[credit_at] == "writeoff"
     written_off = np.where(is_writeoff, cents[credit_at], writeoff_cents[credit_at])
-    parts = pd.DataFrame({
-        "line": np.concatenate([credit_at, credit_at]),
-        "kind": np.concatenate([np.full(len(credit_at), "cash", dtype=object),
-                                np.full(len(credit_at), "writeoff", dtype=object)]),
-        "cents": np.concatenate([cents[credit_at] - written_off, written_off]),
-        "part": np.repeat([0, 1], len(credit_at)),
-    })
+    parts = pd.DataFrame(
+        {
+            "line": np.concatenate([credit_at, credit_at]),
+            "kind": np.concatenate(
+                [np.full(len(credit_at), "cash", dtype=object), np.full(len(credit_at), "writeoff", dtype=object)]
+            ),
+            "cents": np.concatenate([cents[credit_at] - written_off, written_off]),
+            "part": np.repeat([0, 1], len(credit_at)),
+        }
+    )
     return parts[parts["cents"] > 0].sort_values(["line", "part"], kind="stable").reset_index(drop=True)
 
 
@@ -487,8 +673,9 @@ def _split_ids(base_ids: np.ndarray) -> np.ndarray:
     base = pd.Series(base_ids.astype(str))
     part = base.groupby(base, sort=False).cumcount().to_numpy() + 1
     split = base.map(base.value_counts()).to_numpy() > 1
-    return np.where(split, np.char.add(np.char.add(base.to_numpy().astype(str), "/"), part.astype(str)),
-                    base.to_numpy().astype(str)).astype(object)
+    return np.where(
+        split, np.char.add(np.char.add(base.to_numpy().astype(str), "/"), part.astype(str)), base.to_numpy().astype(str)
+    ).astype(object)
 
 
 def _cents_by(index: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
@@ -497,25 +684,55 @@ def _cents_by(index: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
     return total
 
 
-def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry_date, rows, account,
-                    account_label, journal, group, allocation, credits, doc_at, first_day, zero_lines, documents,
-                    settlements, terms):
+def _reconciliation(
+    table,
+    lines,
+    kind,
+    net,
+    debit,
+    credit,
+    customer_line,
+    entry_date,
+    rows,
+    account,
+    account_label,
+    journal,
+    group,
+    allocation,
+    credits,
+    doc_at,
+    first_day,
+    zero_lines,
+    documents,
+    settlements,
+    terms,
+):
     balance_cents = int(debit[customer_line].sum() - credit[customer_line].sum())
     # A credit application moves no money: AR = Σ documents − Σ cash and write-offs (KPI-SPEC §2).
     moves_money = pc.invert(pc.equal(settlements.column("kind"), "credit"))
-    imported_cents = int(to_cents(documents.column("amount").combine_chunks()).sum()
-                         - to_cents(settlements.filter(moves_money).column("amount").combine_chunks()).sum())
+    imported_cents = int(
+        to_cents(documents.column("amount").combine_chunks()).sum()
+        - to_cents(settlements.filter(moves_money).column("amount").combine_chunks()).sum()
+    )
     last_day = np.nanmax(entry_date) if len(entry_date) else np.nan
     classes = {}
     for name, label in CLASS_LABELS.items():
         chosen = kind == name
         if chosen.any():
-            classes[name] = {"label": label, "lines": int(chosen.sum()),
-                             "amount": str(cents_to_decimal(abs(int(net[lines][chosen].sum()))))}
+            classes[name] = {
+                "label": label,
+                "lines": int(chosen.sum()),
+                "amount": str(cents_to_decimal(abs(int(net[lines][chosen].sum())))),
+            }
     unclassified = [
-        {"row": int(rows[i]), "journal": str(journal[lines][i]), "account": str(account[lines][i]),
-         "label": str(account_label[lines][i]), "amount": str(cents_to_decimal(int(net[lines][i]))),
-         "imported_as": CLASS_LABELS[kind[i]]}
+        {
+            "row": int(rows[i]),
+            "journal": str(journal[lines][i]),
+            "account": str(account[lines][i]),
+            "label": str(account_label[lines][i]),
+            "amount": str(cents_to_decimal(int(net[lines][i]))),
+            "imported_as": CLASS_LABELS[kind[i]],
+        }
         for i in np.flatnonzero(np.isin(kind, ["other_debit", "other_credit"]))
     ]
     credit_line = credits["line"].to_numpy()[allocation.settlement]
@@ -532,32 +749,55 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
     lettered_notes_left = int(left[pd.notna(group[doc_at])].sum()) if len(doc_at) else 0
     is_opening = kind[doc_at] == "opening"
 
-    warnings = [ImportIssue(table.file, Message("fec.due_dates_computed", terms=terms.describe()),
-                            severity="warning")]
+    warnings = [ImportIssue(table.file, Message("fec.due_dates_computed", terms=terms.describe()), severity="warning")]
     if unclassified:
-        warnings.append(ImportIssue(table.file, Message("fec.unclassified", count=len(unclassified)),
-                                    unclassified[0]["row"], severity="warning"))
+        warnings.append(
+            ImportIssue(
+                table.file,
+                Message("fec.unclassified", count=len(unclassified)),
+                unclassified[0]["row"],
+                severity="warning",
+            )
+        )
     if is_opening.any() and not np.isnan(first_day):
         opening_day = np.datetime64(int(first_day) - 1, "D").astype(object)
-        warnings.append(ImportIssue(table.file, Message("fec.openings", count=int(is_opening.sum()),
-                                                        day=opening_day),
-                                    severity="warning"))
+        warnings.append(
+            ImportIssue(
+                table.file, Message("fec.openings", count=int(is_opening.sum()), day=opening_day), severity="warning"
+            )
+        )
     if unapplied_lettered:
-        warnings.append(ImportIssue(table.file, Message("fec.lettered_payments_kept",
-                                                        amount=cents_to_decimal(unapplied_lettered)),
-                                    severity="warning"))
+        warnings.append(
+            ImportIssue(
+                table.file,
+                Message("fec.lettered_payments_kept", amount=cents_to_decimal(unapplied_lettered)),
+                severity="warning",
+            )
+        )
     if allocation.to_unlettered:
-        warnings.append(ImportIssue(table.file, Message("fec.lettered_payments_applied",
-                                                        amount=cents_to_decimal(allocation.to_unlettered)),
-                                    severity="warning"))
+        warnings.append(
+            ImportIssue(
+                table.file,
+                Message("fec.lettered_payments_applied", amount=cents_to_decimal(allocation.to_unlettered)),
+                severity="warning",
+            )
+        )
     if allocation.credits_to_unlettered:
-        warnings.append(ImportIssue(table.file, Message("fec.lettered_notes_applied",
-                                                        amount=cents_to_decimal(allocation.credits_to_unlettered)),
-                                    severity="warning"))
+        warnings.append(
+            ImportIssue(
+                table.file,
+                Message("fec.lettered_notes_applied", amount=cents_to_decimal(allocation.credits_to_unlettered)),
+                severity="warning",
+            )
+        )
     if lettered_notes_left:
-        warnings.append(ImportIssue(table.file, Message("fec.lettered_notes_kept",
-                                                        amount=cents_to_decimal(lettered_notes_left)),
-                                    severity="warning"))
+        warnings.append(
+            ImportIssue(
+                table.file,
+                Message("fec.lettered_notes_kept", amount=cents_to_decimal(lettered_notes_left)),
+                severity="warning",
+            )
+        )
     if zero_lines:
         warnings.append(ImportIssue(table.file, Message("fec.zero_lines", count=zero_lines), severity="warning"))
     details = {
@@ -571,12 +811,18 @@ def _reconciliation(table, lines, kind, net, debit, credit, customer_line, entry
         "lettered_to_unlettered": cents_to_decimal(allocation.to_unlettered),
         "documents_in_file": cents_to_decimal(int(debit[customer_line].sum())),
         "settlements_in_file": cents_to_decimal(int(credit[customer_line].sum())),
-        "credit_notes_applied": {"count": int(np.sum(is_note & (applied > 0))),
-                                 "amount": cents_to_decimal(int(applied.sum()))},
+        "credit_notes_applied": {
+            "count": int(np.sum(is_note & (applied > 0))),
+            "amount": cents_to_decimal(int(applied.sum())),
+        },
         "credit_notes_unapplied": {"count": int(np.sum(left > 0)), "amount": cents_to_decimal(int(left.sum()))},
-        "unapplied_writeoffs": {"count": len(np.unique(credit_line[unapplied_writeoff])),
-                                "amount": cents_to_decimal(int(allocation.cents[unapplied_writeoff].sum()))},
-        "opening_documents": {"count": int(is_opening.sum()),
-                              "amount": cents_to_decimal(int(document_cents[is_opening].sum()))},
+        "unapplied_writeoffs": {
+            "count": len(np.unique(credit_line[unapplied_writeoff])),
+            "amount": cents_to_decimal(int(allocation.cents[unapplied_writeoff].sum())),
+        },
+        "opening_documents": {
+            "count": int(is_opening.sum()),
+            "amount": cents_to_decimal(int(document_cents[is_opening].sum())),
+        },
     }
     return warnings, details

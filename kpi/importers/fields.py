@@ -51,8 +51,16 @@ def money_total_issue(values: pa.Array, what: Message | str, cited: Message | st
 class FieldReader:
     """Reads the fields of one mapped table; every problem found is appended to `issues`."""
 
-    def __init__(self, table: TextTable, mapping: ColumnMapping, issues: list[ImportIssue], *,
-                 dayfirst: bool | None = None, decimal: str | None = None, currency: str | None = None):
+    def __init__(
+        self,
+        table: TextTable,
+        mapping: ColumnMapping,
+        issues: list[ImportIssue],
+        *,
+        dayfirst: bool | None = None,
+        decimal: str | None = None,
+        currency: str | None = None,
+    ):
         self.table = table
         self.mapping = mapping
         self.issues = issues
@@ -64,8 +72,14 @@ class FieldReader:
         # header -> (text when a year has two digits, parsed), for the year check once every date is read
         self.read_dates: dict[str, tuple[pa.Array | None, DateColumn]] = {}
 
-    def _issue(self, message: Message, index: int | None = None, header: str | None = None, value=None,
-               remedy: str | None = None) -> None:
+    def _issue(
+        self,
+        message: Message,
+        index: int | None = None,
+        header: str | None = None,
+        value=None,
+        remedy: str | None = None,
+    ) -> None:
         row = self.table.row_of(index) if index is not None else None
         self.issues.append(ImportIssue(self.table.file, message, row, header, value, remedy=remedy))
 
@@ -93,15 +107,20 @@ class FieldReader:
             header = self.mapping.header(name)
             if header:
                 typed = self._typed(header, dates=False)
-                marks.add(typed_decimal_mark(typed) if typed is not None else column_decimal_mark(self.table.column(header)))
+                marks.add(
+                    typed_decimal_mark(typed) if typed is not None else column_decimal_mark(self.table.column(header))
+                )
         marks.discard(None)
         marks.discard("mixed")
         return marks.pop() if len(marks) == 1 else self.table.default_decimal
 
     def _day_order(self, dayfirst: bool | None) -> DateFormats | None:
         # Typed date columns are written year first: they say nothing about the day/month order.
-        columns = {h: self.table.column(h) for f in DATE_FIELDS
-                   if (h := self.mapping.header(f)) and self._typed(h, dates=True) is None}
+        columns = {
+            h: self.table.column(h)
+            for f in DATE_FIELDS
+            if (h := self.mapping.header(f)) and self._typed(h, dates=True) is None
+        }
         try:
             return decide_day_order(columns, dayfirst)
         except DateError as error:
@@ -132,15 +151,19 @@ class FieldReader:
             index = missing[0].as_py()
             count = len(missing)
             more = Message("rows.in_this_case", count=count) if count > 1 else ""
-            self._issue(Message("field.missing", field=FIELD_LABELS[name], more=more), index,
-                        self.mapping.header(name), "")
+            self._issue(
+                Message("field.missing", field=FIELD_LABELS[name], more=more), index, self.mapping.header(name), ""
+            )
 
     def money(self, header: str) -> pa.Array:
         """The column's amounts as decimal128(18,2); raises AmountError on the first that is not money."""
         typed = self._typed(header, dates=False)
         read = typed_amounts(typed, self.decimal) if typed is not None else None
-        return read.values if read is not None else parse_amounts(self.table.column(header), self.decimal,
-                                                                  self.currency).values
+        return (
+            read.values
+            if read is not None
+            else parse_amounts(self.table.column(header), self.decimal, self.currency).values
+        )
 
     def amounts(self, name: str, required: bool) -> pa.Array | None:
         header = self.mapping.header(name)
@@ -152,8 +175,9 @@ class FieldReader:
         except AmountError as error:
             self._issue(error.reason, error.index, header, error.value)
             return None
-        beyond = money_total_issue(values, Message("amount.of_column", column=header),
-                                   Message("amount.cited_largest_value"))
+        beyond = money_total_issue(
+            values, Message("amount.of_column", column=header), Message("amount.cited_largest_value")
+        )
         if beyond is not None:
             index = pc.index(pc.abs(values), pc.max(pc.abs(values))).as_py()
             self._issue(beyond, index, header, raw[index].as_py())

@@ -48,10 +48,22 @@ class InspectedFile:
             "documents": self.documents,
             "settlements": self.settlements,
             "preview": self.preview.astype(str).to_dict(orient="records"),
-            "details": {k: (str(v) if not isinstance(v, (int, str, list, dict, type(None))) else v)
-                        for k, v in self.details.items()},
-            "issues": [{"row": i.row, "column": i.column, "value": i.value, "message": i.message,
-                        "severity": i.severity, "remedy": i.remedy, "text": str(i)} for i in self.issues],
+            "details": {
+                k: (str(v) if not isinstance(v, (int, str, list, dict, type(None))) else v)
+                for k, v in self.details.items()
+            },
+            "issues": [
+                {
+                    "row": i.row,
+                    "column": i.column,
+                    "value": i.value,
+                    "message": i.message,
+                    "severity": i.severity,
+                    "remedy": i.remedy,
+                    "text": str(i),
+                }
+                for i in self.issues
+            ],
         }
 
     def to_text(self, lang: str = "fr") -> str:
@@ -66,22 +78,31 @@ class InspectedFile:
         elif s.get("sheet"):
             lines.append("  " + say("sheet", sheet=s["sheet"]))
         if s.get("decimal") or s.get("dates"):
-            lines.append("  " + say("reading", decimal=s.get("decimal") or ",", dates=render(s.get("dates", "—"), lang)))
+            lines.append(
+                "  " + say("reading", decimal=s.get("decimal") or ",", dates=render(s.get("dates", "—"), lang))
+            )
         lines.append("  " + say("rows", rows=self.rows, documents=self.documents, settlements=self.settlements))
         if self.mapping is not None:
             source = self.mapping.source
             source = message_text(f"report.mapping_source.{source}", lang) if source in MAPPING_SOURCES else source
             lines.append("  " + say("mapping", source=source))
             for choice in self.mapping.choices:
-                lines.append(f"    {choice.field:<14} ← " + say("choice", header=choice.header,
-                                                                confidence=f"{choice.confidence:.0%}",
-                                                                reason=render(choice.reason, lang)))
+                lines.append(
+                    f"    {choice.field:<14} ← "
+                    + say(
+                        "choice",
+                        header=choice.header,
+                        confidence=f"{choice.confidence:.0%}",
+                        reason=render(choice.reason, lang),
+                    )
+                )
             unused = [h for h in self.headers if h not in self.mapping.fields.values()]
             if unused:
                 lines.append("    " + say("unused", columns=", ".join(unused)))
         if "balance_411" in self.details:
-            lines.append("  " + say("balance", balance=self.details["balance_411"],
-                                    imported=self.details.get("imported_ar")))
+            lines.append(
+                "  " + say("balance", balance=self.details["balance_411"], imported=self.details.get("imported_ar"))
+            )
         if len(self.preview):
             lines.append("  " + say("preview"))
             lines.extend("    " + line for line in display_preview(self, lang).to_string(index=False).splitlines())
@@ -98,12 +119,27 @@ class InspectResult:
     @property
     def ok(self) -> bool:
         return not any(i.severity == "error" for f in self.files for i in f.issues) and not any(
-            i.severity == "error" for i in self.issues)
+            i.severity == "error" for i in self.issues
+        )
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "files": [f.to_dict() for f in self.files],
-                "issues": [{"file": i.file, "row": i.row, "column": i.column, "value": i.value,
-                            "message": i.message, "severity": i.severity, "remedy": i.remedy, "text": str(i)} for i in self.issues]}
+        return {
+            "ok": self.ok,
+            "files": [f.to_dict() for f in self.files],
+            "issues": [
+                {
+                    "file": i.file,
+                    "row": i.row,
+                    "column": i.column,
+                    "value": i.value,
+                    "message": i.message,
+                    "severity": i.severity,
+                    "remedy": i.remedy,
+                    "text": str(i),
+                }
+                for i in self.issues
+            ],
+        }
 
     def to_text(self, lang: str = "fr") -> str:
         parts = [f.to_text(lang) for f in self.files]
@@ -145,21 +181,36 @@ def inspect_files(paths, **options) -> InspectResult:
     for attempt in open_files(expand_paths(paths), opts, entries):
         path, opened, issues = attempt.path, attempt.opened, list(attempt.issues)
         if opened is None:
-            inspected.append(InspectedFile(path.name, None, (), None, {}, 0, 0, 0, pd.DataFrame(),
-                                           issues=tuple(issues)))
+            inspected.append(
+                InspectedFile(path.name, None, (), None, {}, 0, 0, 0, pd.DataFrame(), issues=tuple(issues))
+            )
             continue
         parsed = opened.parsed
         if parsed is not None:
             parsed_files.append(parsed)
             issues.extend(parsed.warnings)
-        inspected.append(InspectedFile(
-            opened.table.file, opened.detected.layout, opened.table.headers, opened.detected.mapping,
-            describe_source(opened), opened.table.num_rows,
-            parsed.documents.num_rows if parsed else 0, parsed.settlements.num_rows if parsed else 0,
-            _preview(parsed) if parsed else opened.table.cells.slice(0, PREVIEW_ROWS).to_pandas(),
-            dict(parsed.details) if parsed else {}, tuple(issues), tuple(opened.table.cells.column_names)))
+        inspected.append(
+            InspectedFile(
+                opened.table.file,
+                opened.detected.layout,
+                opened.table.headers,
+                opened.detected.mapping,
+                describe_source(opened),
+                opened.table.num_rows,
+                parsed.documents.num_rows if parsed else 0,
+                parsed.settlements.num_rows if parsed else 0,
+                _preview(parsed) if parsed else opened.table.cells.slice(0, PREVIEW_ROWS).to_pandas(),
+                dict(parsed.details) if parsed else {},
+                tuple(issues),
+                tuple(opened.table.cells.column_names),
+            )
+        )
     if parsed_files and not any(i.severity == "error" for f in inspected for i in f.issues):
-        checked = check_ledger(parsed_files, known_documents=opts.known_documents,
-                               tolerance_days=opts.tolerance_days, currency=opts.currency)
+        checked = check_ledger(
+            parsed_files,
+            known_documents=opts.known_documents,
+            tolerance_days=opts.tolerance_days,
+            currency=opts.currency,
+        )
         general.extend(checked.issues)
     return InspectResult(tuple(inspected), tuple(general))

@@ -16,12 +16,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.model.canonical import MONEY
-from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.importers.activity import disputes_from_flags
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import FIELD_LABELS, FieldReader
@@ -31,6 +28,8 @@ from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN,
 from kpi.importers.payments import settlement_ids
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
+from kpi.model.canonical import MONEY
+from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.text.messages import Message
 
 
@@ -42,12 +41,16 @@ def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIss
             continue
         hint = ""
         if name == "amount":
-            net = [h for h in table.headers if any(set(w.split()) <= set(normal_form(h).split())
-                                                   for w in NOT_GROSS_AMOUNT)]
+            net = [
+                h for h in table.headers if any(set(w.split()) <= set(normal_form(h).split()) for w in NOT_GROSS_AMOUNT)
+            ]
             if net:
                 hint = Message("invoices.not_gross", header=net[0])
-        issues.append(ImportIssue(table.file, Message("invoices.missing_column", field=FIELD_LABELS[name], hint=hint,
-                                                      present=present)))
+        issues.append(
+            ImportIssue(
+                table.file, Message("invoices.missing_column", field=FIELD_LABELS[name], hint=hint, present=present)
+            )
+        )
     if not mapping.has("customer_id") and not mapping.has("customer_name"):
         issues.append(ImportIssue(table.file, Message("invoices.missing_customer", present=present)))
     return issues
@@ -63,15 +66,22 @@ def _currency(reader: FieldReader) -> str | None:
         first = distinct[0]
         index = pc.indices_nonzero(pc.and_(pc.not_equal(pc.utf8_upper(values), first), pc.not_equal(values, "")))
         at = index[0].as_py()
-        reader.issues.append(ImportIssue(
-            reader.table.file, Message("invoices.mixed_currencies", currencies=", ".join(sorted(distinct))),
-            reader.table.row_of(at), reader.mapping.header("currency"), values[at].as_py()))
+        reader.issues.append(
+            ImportIssue(
+                reader.table.file,
+                Message("invoices.mixed_currencies", currencies=", ".join(sorted(distinct))),
+                reader.table.row_of(at),
+                reader.mapping.header("currency"),
+                values[at].as_py(),
+            )
+        )
         return None
     return {"€": "EUR", "EURO": "EUR", "EUROS": "EUR"}.get(distinct[0], distinct[0]) if distinct else None
 
 
-def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldReader,
-                      terms: PaymentTerms) -> ParsedFile | None:
+def read_invoice_list(
+    table: TextTable, mapping: ColumnMapping, reader: FieldReader, terms: PaymentTerms
+) -> ParsedFile | None:
     issues = reader.issues
     missing = _missing_columns(table, mapping)
     if missing:
@@ -106,69 +116,104 @@ def read_invoice_list(table: TextTable, mapping: ColumnMapping, reader: FieldRea
     no_activity = pc.equal(activity, "")
     if n and pc.any(no_activity).as_py():
         count = pc.sum(no_activity).as_py()
-        warnings.append(ImportIssue(table.file, Message("invoices.no_activity", count=count,
-                                                        activity=UNASSIGNED_ACTIVITY),
-                                    severity="warning", column=mapping.header("activity")))
+        warnings.append(
+            ImportIssue(
+                table.file,
+                Message("invoices.no_activity", count=count, activity=UNASSIGNED_ACTIVITY),
+                severity="warning",
+                column=mapping.header("activity"),
+            )
+        )
     activity = pc.if_else(no_activity, UNASSIGNED_ACTIVITY, activity)
     if due_date is None:
         due_date = pa.nulls(n, pa.date32())
     derived = pc.is_null(due_date)
     if n and pc.any(derived).as_py():
         count = pc.sum(derived).as_py()
-        warnings.append(ImportIssue(table.file, Message("invoices.no_due_date", count=count, terms=terms.describe()),
-                                    severity="warning"))
+        warnings.append(
+            ImportIssue(
+                table.file, Message("invoices.no_due_date", count=count, terms=terms.describe()), severity="warning"
+            )
+        )
         due_date = pc.coalesce(due_date, terms.due_dates(issue_date))
     rows = reader.rows()
-    documents = pa.table({
-        "document_id": document_id,
-        "customer_id": customer_id,
-        "customer_name": customer_name,
-        "activity": activity,
-        "issue_date": issue_date,
-        "due_date": due_date,
-        "amount": amount,
-        "due_date_derived": derived,
-        "source_file": pa.array([table.file] * n, pa.string()),
-        "source_row": rows,
-    })
-    settlements = with_origin(_paid_columns(table, mapping, documents, paid_date, paid_amount, issues, warnings),
-                              SETTLEMENTS_WITH_ORIGIN)
+    documents = pa.table(
+        {
+            "document_id": document_id,
+            "customer_id": customer_id,
+            "customer_name": customer_name,
+            "activity": activity,
+            "issue_date": issue_date,
+            "due_date": due_date,
+            "amount": amount,
+            "due_date_derived": derived,
+            "source_file": pa.array([table.file] * n, pa.string()),
+            "source_row": rows,
+        }
+    )
+    settlements = with_origin(
+        _paid_columns(table, mapping, documents, paid_date, paid_amount, issues, warnings), SETTLEMENTS_WITH_ORIGIN
+    )
     requested = _credit_references(table, mapping, documents, applies_to, issues)
     disputes = disputes_from_flags(reader, documents, paid_date)
     if len(issues) > before:
         return None
     return ParsedFile(
-        table.file, "invoices", with_origin(documents, DOCUMENTS_WITH_ORIGIN),
+        table.file,
+        "invoices",
+        with_origin(documents, DOCUMENTS_WITH_ORIGIN),
         pa.concat_tables([settlements, requested]) if requested.num_rows else settlements,
-        rows_read=n, warnings=tuple(warnings),
-        details={"documents_in_file": _sum(amount),
-                 "settlements_in_file": _sum(settlements.column("amount"))},
-        currency=currency, columns={**mapping.fields, "date": mapping.header("paid_date")},
+        rows_read=n,
+        warnings=tuple(warnings),
+        details={"documents_in_file": _sum(amount), "settlements_in_file": _sum(settlements.column("amount"))},
+        currency=currency,
+        columns={**mapping.fields, "date": mapping.header("paid_date")},
         activity={"disputes": disputes} if disputes.num_rows else {},
     )
 
 
-def _due_before_issue(table: TextTable, mapping: ColumnMapping, issue_date: pa.Array, due_date: pa.Array,
-                      amount: pa.Array, issues: list[ImportIssue], warnings: list[ImportIssue]) -> None:
+def _due_before_issue(
+    table: TextTable,
+    mapping: ColumnMapping,
+    issue_date: pa.Array,
+    due_date: pa.Array,
+    amount: pa.Array,
+    issues: list[ImportIssue],
+    warnings: list[ImportIssue],
+) -> None:
     early = np.asarray(pc.fill_null(pc.less(due_date, issue_date), False).to_numpy(zero_copy_only=False), dtype=bool)
     if not early.any():
         return
-    credit_note = np.asarray(pc.fill_null(pc.less(amount, pa.scalar(Decimal("0.00"), MONEY)), False)
-                             .to_numpy(zero_copy_only=False), dtype=bool)
+    credit_note = np.asarray(
+        pc.fill_null(pc.less(amount, pa.scalar(Decimal("0.00"), MONEY)), False).to_numpy(zero_copy_only=False),
+        dtype=bool,
+    )
     invoices = np.flatnonzero(early & ~credit_note)
     header = mapping.header("due_date")
     if len(invoices):
         index = int(invoices[0])
         due, issued = due_date[index].as_py(), issue_date[index].as_py()
         more = Message("invoices.in_this_case", count=len(invoices)) if len(invoices) > 1 else ""
-        issues.append(ImportIssue(
-            table.file, Message("invoices.due_before_issue", due=due, count=(issued - due).days, issued=issued,
-                                more=more), table.row_of(index), header, table.column(header)[index].as_py()))
+        issues.append(
+            ImportIssue(
+                table.file,
+                Message("invoices.due_before_issue", due=due, count=(issued - due).days, issued=issued, more=more),
+                table.row_of(index),
+                header,
+                table.column(header)[index].as_py(),
+            )
+        )
         return
     notes = np.flatnonzero(early)
-    warnings.append(ImportIssue(table.file, Message("invoices.credit_notes_due_early", count=len(notes)),
-                                table.row_of(int(notes[0])),
-                                header, severity="warning"))
+    warnings.append(
+        ImportIssue(
+            table.file,
+            Message("invoices.credit_notes_due_early", count=len(notes)),
+            table.row_of(int(notes[0])),
+            header,
+            severity="warning",
+        )
+    )
 
 
 def _sum(values) -> Decimal:
@@ -176,8 +221,15 @@ def _sum(values) -> Decimal:
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
-def _paid_columns(table: TextTable, mapping: ColumnMapping, documents: pa.Table, paid_date, paid_amount,
-                  issues: list[ImportIssue], warnings: list[ImportIssue]) -> pa.Table:
+def _paid_columns(
+    table: TextTable,
+    mapping: ColumnMapping,
+    documents: pa.Table,
+    paid_date,
+    paid_amount,
+    issues: list[ImportIssue],
+    warnings: list[ImportIssue],
+) -> pa.Table:
     n = documents.num_rows
     if paid_date is None and paid_amount is None:
         return SETTLEMENTS_WITH_ORIGIN.empty_table()
@@ -191,42 +243,62 @@ def _paid_columns(table: TextTable, mapping: ColumnMapping, documents: pa.Table,
     if pc.any(undated).as_py():
         index = pc.indices_nonzero(undated)[0].as_py()
         header = mapping.header("paid_date") or mapping.header("paid_amount")
-        issues.append(ImportIssue(table.file, Message("invoices.paid_without_date"), table.row_of(index), header,
-                                  str(paid_amount[index].as_py())))
+        issues.append(
+            ImportIssue(
+                table.file,
+                Message("invoices.paid_without_date"),
+                table.row_of(index),
+                header,
+                str(paid_amount[index].as_py()),
+            )
+        )
         return SETTLEMENTS_WITH_ORIGIN.empty_table()
     negative_paid = pc.fill_null(pc.less(paid_amount, zero), False)
     if pc.any(negative_paid).as_py():
         index = pc.indices_nonzero(negative_paid)[0].as_py()
-        issues.append(ImportIssue(table.file, Message("invoices.negative_paid"),
-                                  table.row_of(index), mapping.header("paid_amount"),
-                                  str(paid_amount[index].as_py())))
+        issues.append(
+            ImportIssue(
+                table.file,
+                Message("invoices.negative_paid"),
+                table.row_of(index),
+                mapping.header("paid_amount"),
+                str(paid_amount[index].as_py()),
+            )
+        )
         return SETTLEMENTS_WITH_ORIGIN.empty_table()
     paid = pc.coalesce(paid_amount, pc.if_else(pc.is_valid(paid_date), amount, pa.scalar(None, MONEY)))
     credit_note_paid = pc.and_(pc.less(amount, zero), pc.is_valid(paid_date))
     if pc.any(credit_note_paid).as_py():
         count = pc.sum(credit_note_paid).as_py()
-        warnings.append(ImportIssue(table.file, Message("invoices.credit_notes_paid", count=count),
-                                    severity="warning"))
-    keep = pc.and_(pc.and_(pc.is_valid(paid_date), pc.greater(pc.fill_null(paid, zero), zero)),
-                   pc.invert(credit_note_paid))
+        warnings.append(ImportIssue(table.file, Message("invoices.credit_notes_paid", count=count), severity="warning"))
+    keep = pc.and_(
+        pc.and_(pc.is_valid(paid_date), pc.greater(pc.fill_null(paid, zero), zero)), pc.invert(credit_note_paid)
+    )
     chosen = documents.filter(keep)
     chosen_paid = paid.filter(keep)
     chosen_date = paid_date.filter(keep)
     document_id = chosen.column("document_id").combine_chunks()
-    return pa.table({
-        "settlement_id": settlement_ids(document_id, chosen_date, chosen_paid),
-        "document_id": document_id,
-        "customer_id": chosen.column("customer_id"),
-        "date": chosen_date,
-        "amount": chosen_paid,
-        "kind": pa.array(["cash"] * chosen.num_rows, pa.string()),
-        "source_file": chosen.column("source_file"),
-        "source_row": chosen.column("source_row"),
-    })
+    return pa.table(
+        {
+            "settlement_id": settlement_ids(document_id, chosen_date, chosen_paid),
+            "document_id": document_id,
+            "customer_id": chosen.column("customer_id"),
+            "date": chosen_date,
+            "amount": chosen_paid,
+            "kind": pa.array(["cash"] * chosen.num_rows, pa.string()),
+            "source_file": chosen.column("source_file"),
+            "source_row": chosen.column("source_row"),
+        }
+    )
 
 
-def _credit_references(table: TextTable, mapping: ColumnMapping, documents: pa.Table, applies_to: pa.Array | None,
-                       issues: list[ImportIssue]) -> pa.Table:
+def _credit_references(
+    table: TextTable,
+    mapping: ColumnMapping,
+    documents: pa.Table,
+    applies_to: pa.Array | None,
+    issues: list[ImportIssue],
+) -> pa.Table:
     """The `credit` applications the « Facture d'origine » column asks for, one per credit note that names
     an invoice: undated, for the credit note's whole amount (validation caps and dates them, as only the
     whole import tells what each invoice has left open).  An invoice naming an invoice is refused."""
@@ -240,23 +312,38 @@ def _credit_references(table: TextTable, mapping: ColumnMapping, documents: pa.T
     if len(on_invoice):
         index = on_invoice[0].as_py()
         more = Message("rows.in_this_case", count=len(on_invoice)) if len(on_invoice) > 1 else ""
-        issues.append(ImportIssue(
-            table.file, Message("invoices.invoice_with_origin", document=documents.column("document_id")[index].as_py(),
-                                amount=amount[index].as_py(), more=more),
-            table.row_of(index), header, applies_to[index].as_py()))
+        issues.append(
+            ImportIssue(
+                table.file,
+                Message(
+                    "invoices.invoice_with_origin",
+                    document=documents.column("document_id")[index].as_py(),
+                    amount=amount[index].as_py(),
+                    more=more,
+                ),
+                table.row_of(index),
+                header,
+                applies_to[index].as_py(),
+            )
+        )
         return SETTLEMENTS_WITH_ORIGIN.empty_table()
     chosen = pc.and_(named, pc.less(amount, zero))
     credit_notes = documents.filter(chosen)
     invoice = pc.utf8_trim_whitespace(applies_to.filter(chosen))
     credit_note = credit_notes.column("document_id").combine_chunks()
-    return with_origin(pa.table({
-        "settlement_id": pc.binary_join_element_wise(credit_note, invoice, "→"),
-        "document_id": invoice,
-        "customer_id": credit_notes.column("customer_id"),
-        "date": pa.nulls(credit_notes.num_rows, pa.date32()),  # the sign of a request: dated once resolved
-        "amount": pc.negate(credit_notes.column("amount")),
-        "kind": pa.array(["credit"] * credit_notes.num_rows, pa.string()),
-        "source_document_id": credit_note,
-        "source_file": credit_notes.column("source_file"),
-        "source_row": credit_notes.column("source_row"),
-    }), SETTLEMENTS_WITH_ORIGIN)
+    return with_origin(
+        pa.table(
+            {
+                "settlement_id": pc.binary_join_element_wise(credit_note, invoice, "→"),
+                "document_id": invoice,
+                "customer_id": credit_notes.column("customer_id"),
+                "date": pa.nulls(credit_notes.num_rows, pa.date32()),  # the sign of a request: dated once resolved
+                "amount": pc.negate(credit_notes.column("amount")),
+                "kind": pa.array(["credit"] * credit_notes.num_rows, pa.string()),
+                "source_document_id": credit_note,
+                "source_file": credit_notes.column("source_file"),
+                "source_row": credit_notes.column("source_row"),
+            }
+        ),
+        SETTLEMENTS_WITH_ORIGIN,
+    )

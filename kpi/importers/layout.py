@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kpi.importers.errors import ImportIssue
 from kpi.importers.activity import ACTIVITY_LAYOUTS, detect_activity
+from kpi.importers.errors import ImportIssue
 from kpi.importers.headers import (
     CANONICAL_DOCUMENT_HEADERS,
     CANONICAL_SETTLEMENT_HEADERS,
@@ -19,9 +19,20 @@ from kpi.importers.saved_mappings import saved_entry
 from kpi.importers.tables import TextTable
 from kpi.text.messages import Message
 
-LAYOUT_LABELS = {name: Message(f"layout.{name}") for name in (
-    "fec", "invoices", "payments", "canonical-documents", "canonical-settlements", "disputes", "reminders",
-    "payment_plans", "collection_costs")}
+LAYOUT_LABELS = {
+    name: Message(f"layout.{name}")
+    for name in (
+        "fec",
+        "invoices",
+        "payments",
+        "canonical-documents",
+        "canonical-settlements",
+        "disputes",
+        "reminders",
+        "payment_plans",
+        "collection_costs",
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -32,17 +43,22 @@ class Detected:
 
 def _invoice_ready(mapping: ColumnMapping) -> bool:
     return all(mapping.has(f) for f in ("document_id", "issue_date", "amount")) and (
-        mapping.has("customer_id") or mapping.has("customer_name"))
+        mapping.has("customer_id") or mapping.has("customer_name")
+    )
 
 
 def _payment_ready(mapping: ColumnMapping) -> bool:
-    return mapping.has("date") and mapping.has("amount") and (
-        mapping.has("document_id") or mapping.has("customer_id") or mapping.has("customer_name"))
+    return (
+        mapping.has("date")
+        and mapping.has("amount")
+        and (mapping.has("document_id") or mapping.has("customer_id") or mapping.has("customer_name"))
+    )
 
 
 def _sounds_like_payments(table: TextTable, payments: ColumnMapping) -> bool:
-    words = normal_form(table.file).split() + [w for f in ("date", "amount") if (h := payments.header(f))
-                                               for w in normal_form(h).split()]
+    words = normal_form(table.file).split() + [
+        w for f in ("date", "amount") if (h := payments.header(f)) for w in normal_form(h).split()
+    ]
     return any(w.startswith(p) for w in words for p in PAYMENT_WORDS)
 
 
@@ -64,8 +80,11 @@ def detect(table: TextTable, options: ImportOptions, user_entries: list[dict]) -
     if user_entries:
         fitting = [entry for entry in user_entries if entry_fits(table.headers, entry, names)]
         # With no entry that fits, the closest one is applied so that its absent columns are named.
-        entry = fitting[0] if fitting else max(
-            user_entries, key=lambda e: sum(h in table.headers for h in e["columns"].values()))
+        entry = (
+            fitting[0]
+            if fitting
+            else max(user_entries, key=lambda e: sum(h in table.headers for h in e["columns"].values()))
+        )
         mapping = mapping_from_entry(table.file, table.headers, entry, "fichier", names)
         return Detected(_canonical_name(table, mapping), mapping)
     saved = saved_entry(options.mappings_dir, table.headers)
@@ -90,7 +109,9 @@ def detect(table: TextTable, options: ImportOptions, user_entries: list[dict]) -
         # A column named like « Date facture » makes it an invoice list, complete or not.
         return Detected(_canonical_name(table, invoices), invoices)
     if _invoice_ready(invoices):
-        carries_payment_only = not (invoices.has("due_date") or invoices.has("paid_date") or invoices.has("paid_amount"))
+        carries_payment_only = not (
+            invoices.has("due_date") or invoices.has("paid_date") or invoices.has("paid_amount")
+        )
         if _payment_ready(payments) and carries_payment_only and _sounds_like_payments(table, payments):
             return Detected("payments", payments)
         return Detected(_canonical_name(table, invoices), invoices)

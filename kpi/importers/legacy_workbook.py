@@ -43,8 +43,9 @@ def _pick(names: list[str], sheet: str | int | None) -> str:
             return names[index]
     elif sheet in names:
         return sheet
-    raise WorkbookRefused(Message("workbook.sheet_not_found", sheet=str(sheet),
-                                  sheets=[Message("quoted", text=n) for n in names]))
+    raise WorkbookRefused(
+        Message("workbook.sheet_not_found", sheet=str(sheet), sheets=[Message("quoted", text=n) for n in names])
+    )
 
 
 def _read(name: str, rows) -> Sheet:
@@ -56,12 +57,16 @@ def _read(name: str, rows) -> Sheet:
         if not texts:
             continue  # rows without a value are not kept, as in an XLSX sheet
         if len(texts) > MAX_COLUMNS:
-            raise WorkbookRefused(Message("legacy_workbook.too_many_columns", row=number, count=len(texts),
-                                          limit=MAX_COLUMNS, then=TO_CSV))
+            raise WorkbookRefused(
+                Message(
+                    "legacy_workbook.too_many_columns", row=number, count=len(texts), limit=MAX_COLUMNS, then=TO_CSV
+                )
+            )
         cells += len(texts)
         if cells > MAX_SHEET_CELLS:
-            raise WorkbookRefused(Message("legacy_workbook.too_many_cells", sheet=name, limit=MAX_SHEET_CELLS,
-                                          then=TO_CSV))
+            raise WorkbookRefused(
+                Message("legacy_workbook.too_many_cells", sheet=name, limit=MAX_SHEET_CELLS, then=TO_CSV)
+            )
         numbers.append(number)
         kept.append(texts)
     return Sheet(name, numbers, kept)

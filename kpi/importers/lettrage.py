@@ -44,21 +44,43 @@ class Allocation:
 def _open_by(documents: pd.DataFrame, key: str) -> dict[object, list[list]]:
     queues: dict[object, list[list]] = {}
     for name, rows in documents.sort_values(["issue_date", "order"]).groupby(key, sort=False):
-        queues[name] = [[index, issue, cents] for index, issue, cents in
-                        zip(rows.index, rows["issue_date"].to_numpy(), rows["cents"].to_numpy())]
+        queues[name] = [
+            [index, issue, cents]
+            for index, issue, cents in zip(rows.index, rows["issue_date"].to_numpy(), rows["cents"].to_numpy())
+        ]
     return queues
 
 
 def _credits(documents: pd.DataFrame, settlements: pd.DataFrame) -> pd.DataFrame:
     """Payments, write-offs and credit notes as one list in the order they are applied."""
     notes = documents[documents["cents"] < 0]
-    frame = pd.concat([
-        pd.DataFrame({"source": 0, "index": notes.index, "group": notes["group"], "customer": notes["customer"],
-                      "date": notes["issue_date"], "cents": -notes["cents"], "order": notes["order"]}),
-        pd.DataFrame({"source": 1, "index": settlements.index, "group": settlements["group"],
-                      "customer": settlements["customer"], "date": settlements["date"], "cents": settlements["cents"],
-                      "order": settlements["order"]}),
-    ], ignore_index=True)
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "source": 0,
+                    "index": notes.index,
+                    "group": notes["group"],
+                    "customer": notes["customer"],
+                    "date": notes["issue_date"],
+                    "cents": -notes["cents"],
+                    "order": notes["order"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "source": 1,
+                    "index": settlements.index,
+                    "group": settlements["group"],
+                    "customer": settlements["customer"],
+                    "date": settlements["date"],
+                    "cents": settlements["cents"],
+                    "order": settlements["order"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     return frame.sort_values(["date", "source", "order"], kind="stable")
 
 
@@ -101,7 +123,8 @@ def allocate(documents: pd.DataFrame, settlements: pd.DataFrame, tolerance_days:
 
     leftovers = []
     for source, index, group, customer, date, cents in _credits(documents, settlements)[
-            ["source", "index", "group", "customer", "date", "cents"]].itertuples(index=False):
+        ["source", "index", "group", "customer", "date", "cents"]
+    ].itertuples(index=False):
         remaining = int(cents)
         if pd.notna(group):
             remaining = take(lettered.get(group, []), source, index, date, remaining, limit=source == 1)

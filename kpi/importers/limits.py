@@ -60,4 +60,3 @@ EXCEL_ROWS = 1_048_576  # Excel's last row
 # Text of a table once expanded: a Parquet dictionary or an XLSX shared string repeated on many rows
 # (a 1 MB name on a million rows).  The 1M-invoice benchmark holds 57 MB.
 MAX_TEXT_BYTES = 512 * MEGABYTE
-

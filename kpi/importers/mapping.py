@@ -29,12 +29,24 @@ from kpi.importers.headers import (
 from kpi.text.messages import Message
 
 LAYOUT_FIELDS = {
-    "invoices": INVOICE_FIELDS, "payments": PAYMENT_FIELDS,
+    "invoices": INVOICE_FIELDS,
+    "payments": PAYMENT_FIELDS,
     # Collection-activity logs (kpi/importers/activity.py).
-    "disputes": DISPUTE_FIELDS, "reminders": REMINDER_FIELDS, "payment_plans": PLAN_FIELDS,
+    "disputes": DISPUTE_FIELDS,
+    "reminders": REMINDER_FIELDS,
+    "payment_plans": PLAN_FIELDS,
     "collection_costs": COST_FIELDS,
 }
-DATE_FIELDS = ("issue_date", "due_date", "paid_date", "date", "opened_date", "resolved_date", "reminder_date", "cost_date")
+DATE_FIELDS = (
+    "issue_date",
+    "due_date",
+    "paid_date",
+    "date",
+    "opened_date",
+    "resolved_date",
+    "reminder_date",
+    "cost_date",
+)
 MINIMUM_CONFIDENCE = 0.5
 
 _DATE_WORDS = {"date", "echeance", "le", "jour", "day", "dated"}
@@ -182,26 +194,47 @@ def mapping_ambiguities(file: str, headers: tuple[str, ...], mapping: ColumnMapp
     for rival in mapping.rivals:
         what = FIELD_LABELS.get(rival.field, rival.field)
         if rival.chosen == rival.other:
-            columns = Message("mapping.two_columns_same_name", header=rival.chosen, first=rival.chosen_position,
-                              second=rival.other_position)
-            names = Message("either", items=[Message("quoted", text=f"{rival.chosen} (1)"),
-                                             Message("quoted", text=f"{rival.chosen} (2)")])
+            columns = Message(
+                "mapping.two_columns_same_name",
+                header=rival.chosen,
+                first=rival.chosen_position,
+                second=rival.other_position,
+            )
+            names = Message(
+                "either",
+                items=[Message("quoted", text=f"{rival.chosen} (1)"), Message("quoted", text=f"{rival.chosen} (2)")],
+            )
         else:
-            columns = Message("mapping.two_columns", header=rival.chosen, first=rival.chosen_position,
-                              other=rival.other, second=rival.other_position)
+            columns = Message(
+                "mapping.two_columns",
+                header=rival.chosen,
+                first=rival.chosen_position,
+                other=rival.other,
+                second=rival.other_position,
+            )
             names = Message("either", items=[Message("quoted", text=rival.chosen), Message("quoted", text=rival.other)])
-        issues.append(ImportIssue(file, Message("mapping.rivals", columns=columns, field=what, names=names),
-                                  column=rival.other))
+        issues.append(
+            ImportIssue(file, Message("mapping.rivals", columns=columns, field=what, names=names), column=rival.other)
+        )
     # A mapping file (--mapping) may have been written without knowing the file has two columns of the name;
     # one the app saved was picked among the columns as read, where the first keeps the plain name.
     if mapping.source == "fichier":
         for choice in mapping.choices:
             at = [i + 1 for i, h in enumerate(headers) if h == choice.header]
             if len(at) > 1 and choice.reason != FIRST_OF_TWINS:
-                issues.append(ImportIssue(
-                    file, Message("mapping.header_twice", header=choice.header, count=len(at),
-                                  field=FIELD_LABELS.get(choice.field, choice.field),
-                                  positions=", ".join(map(str, at))), column=choice.header))
+                issues.append(
+                    ImportIssue(
+                        file,
+                        Message(
+                            "mapping.header_twice",
+                            header=choice.header,
+                            count=len(at),
+                            field=FIELD_LABELS.get(choice.field, choice.field),
+                            positions=", ".join(map(str, at)),
+                        ),
+                        column=choice.header,
+                    )
+                )
     return issues
 
 
@@ -210,8 +243,9 @@ def read_mapping_file(path: Path) -> list[dict]:
     try:
         content = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as error:
-        raise MappingFileError(ImportIssue(Path(path).name, Message("mapping.file_unreadable",
-                                                                    detail=str(error)))) from None
+        raise MappingFileError(
+            ImportIssue(Path(path).name, Message("mapping.file_unreadable", detail=str(error)))
+        ) from None
     entries = content if isinstance(content, list) else [content]
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("columns"), dict):
@@ -225,24 +259,30 @@ class MappingFileError(Exception):
         self.issue = issue
 
 
-def mapping_from_entry(file: str, headers: tuple[str, ...], entry: dict, source: str,
-                       names: tuple[str, ...] = ()) -> ColumnMapping:
+def mapping_from_entry(
+    file: str, headers: tuple[str, ...], entry: dict, source: str, names: tuple[str, ...] = ()
+) -> ColumnMapping:
     """A user-given mapping checked against the file: unknown fields or absent headers are errors.  `names` are
     the file's columns as read (« Montant TTC (2) » for a second « Montant TTC »), which a mapping may use."""
     layout = entry.get("layout", "invoices")
     if layout not in LAYOUT_FIELDS:
-        raise MappingFileError(ImportIssue(file, Message("mapping.unknown_layout", layout=str(layout),
-                                                         layouts=", ".join(LAYOUT_FIELDS))))
+        raise MappingFileError(
+            ImportIssue(file, Message("mapping.unknown_layout", layout=str(layout), layouts=", ".join(LAYOUT_FIELDS)))
+        )
     known = LAYOUT_FIELDS[layout]
     choices = []
     for name, given in entry["columns"].items():
         header = _first_of_twins(given, headers)
         if name not in known:
-            raise MappingFileError(ImportIssue(file, Message("mapping.unknown_field", field=name,
-                                                             fields=", ".join(known))))
+            raise MappingFileError(
+                ImportIssue(file, Message("mapping.unknown_field", field=name, fields=", ".join(known)))
+            )
         if header not in headers and header not in names:
-            raise MappingFileError(ImportIssue(file, Message("mapping.header_absent", header=header,
-                                                             headers=", ".join(headers)), column=header))
+            raise MappingFileError(
+                ImportIssue(
+                    file, Message("mapping.header_absent", header=header, headers=", ".join(headers)), column=header
+                )
+            )
         reason = FIRST_OF_TWINS if header != given else GIVEN
         choices.append(ColumnChoice(name, header, 1.0, reason))
     options = {k: entry.get(k) for k in MAPPING_FILE_OPTIONS if k in entry}
@@ -257,5 +297,4 @@ def _first_of_twins(header: str, headers: tuple[str, ...]) -> str:
 
 
 def entry_fits(headers: tuple[str, ...], entry: dict, names: tuple[str, ...] = ()) -> bool:
-    return all(_first_of_twins(header, headers) in headers or header in names
-               for header in entry["columns"].values())
+    return all(_first_of_twins(header, headers) in headers or header in names for header in entry["columns"].values())

@@ -10,10 +10,21 @@ from kpi.text.messages import Message
 
 LAYOUTS = ("invoices", "payments", "fec", "canonical", "disputes", "reminders", "payment_plans", "collection_costs")
 LAYOUT_ALIASES = {
-    "litiges": "disputes", "relances": "reminders", "echeanciers": "payment_plans", "échéanciers": "payment_plans",
-    "plans": "payment_plans", "frais": "collection_costs", "costs": "collection_costs",
-    "invoice-list": "invoices", "invoice_list": "invoices", "factures": "invoices", "liste": "invoices",
-    "reglements": "payments", "règlements": "payments", "paiements": "payments", "settlements": "payments",
+    "litiges": "disputes",
+    "relances": "reminders",
+    "echeanciers": "payment_plans",
+    "échéanciers": "payment_plans",
+    "plans": "payment_plans",
+    "frais": "collection_costs",
+    "costs": "collection_costs",
+    "invoice-list": "invoices",
+    "invoice_list": "invoices",
+    "factures": "invoices",
+    "liste": "invoices",
+    "reglements": "payments",
+    "règlements": "payments",
+    "paiements": "payments",
+    "settlements": "payments",
 }
 SEPARATOR_ALIASES = {"tab": "\t", "\\t": "\t", "tabulation": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
 # A payment may precede its invoice by this much (order paid, invoice issued a few days later);
@@ -26,7 +37,7 @@ class ImportOptions:
     layout: str | None = None
     mapping: Path | None = None
     sheet: str | int | None = None
-    terms: PaymentTerms = PaymentTerms()
+    terms: PaymentTerms = PaymentTerms()  # noqa: RUF009 — a frozen value, shared safely
     dayfirst: bool | None = None
     encoding: str | None = None
     delimiter: str | None = None
@@ -40,15 +51,17 @@ class ImportOptions:
     def from_keywords(cls, options: dict) -> ImportOptions:
         unknown = sorted(set(options) - set(cls.__dataclass_fields__))
         if unknown:
-            raise TypeError(f"read_files: unknown option(s) {', '.join(unknown)}; "
-                            f"known: {', '.join(cls.__dataclass_fields__)}")
+            raise TypeError(
+                f"read_files: unknown option(s) {', '.join(unknown)}; known: {', '.join(cls.__dataclass_fields__)}"
+            )
         values = {k: v for k, v in options.items() if v is not None}
         layout = values.get("layout")
         if layout is not None:
             layout = LAYOUT_ALIASES.get(str(layout).lower(), str(layout).lower())
             if layout not in LAYOUTS:
-                raise ValueError(Message("options.unknown_layout", layout=str(values["layout"]),
-                                         layouts=", ".join(LAYOUTS)))
+                raise ValueError(
+                    Message("options.unknown_layout", layout=str(values["layout"]), layouts=", ".join(LAYOUTS))
+                )
             values["layout"] = layout
         if "terms" in values and not isinstance(values["terms"], PaymentTerms):
             values["terms"] = PaymentTerms.parse(values["terms"])

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 from kpi.importers.errors import ImportIssue
+from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 
 # Provenance columns travel with each row until the ledger is built, so that a message about a
 # duplicate or an unknown invoice can name the row the user must fix.

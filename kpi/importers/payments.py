@@ -14,14 +14,56 @@ from kpi.importers.tables import TextTable
 from kpi.text.messages import Message
 
 KIND_WORDS = {
-    "cash": ("cash", "reglement", "règlement", "paiement", "encaissement", "payment", "virement", "cheque", "chèque",
-             "cb", "carte", "especes", "espèces", "prelevement", "prélèvement", "effet", "lcr", "traite", ""),
-    "writeoff": ("writeoff", "write-off", "write off", "perte", "passage en perte", "pertes", "irrecouvrable",
-                 "irrécouvrable", "creance irrecouvrable", "créance irrécouvrable", "abandon", "abandon de creance",
-                 "abandon de créance", "bad debt"),
+    "cash": (
+        "cash",
+        "reglement",
+        "règlement",
+        "paiement",
+        "encaissement",
+        "payment",
+        "virement",
+        "cheque",
+        "chèque",
+        "cb",
+        "carte",
+        "especes",
+        "espèces",
+        "prelevement",
+        "prélèvement",
+        "effet",
+        "lcr",
+        "traite",
+        "",
+    ),
+    "writeoff": (
+        "writeoff",
+        "write-off",
+        "write off",
+        "perte",
+        "passage en perte",
+        "pertes",
+        "irrecouvrable",
+        "irrécouvrable",
+        "creance irrecouvrable",
+        "créance irrécouvrable",
+        "abandon",
+        "abandon de creance",
+        "abandon de créance",
+        "bad debt",
+    ),
     # A credit note applied to an invoice (KPI-SPEC §1): moves no money.
-    "credit": ("credit", "crédit", "imputation d'avoir", "imputation avoir", "imputation", "avoir", "avoir impute",
-               "avoir imputé", "credit note", "credit application"),
+    "credit": (
+        "credit",
+        "crédit",
+        "imputation d'avoir",
+        "imputation avoir",
+        "imputation",
+        "avoir",
+        "avoir impute",
+        "avoir imputé",
+        "credit note",
+        "credit application",
+    ),
 }
 
 
@@ -29,7 +71,8 @@ def settlement_ids(document_id: pa.Array, date: pa.Array, amount: pa.Array) -> p
     """Ids made of what the payment is (invoice/date/amount), so the same payment read twice, from an
     invoice list or from a payments file, is recognised as one; repeats get '#2', '#3'…"""
     base = pc.binary_join_element_wise(
-        pc.fill_null(document_id, "non-lettré"), pc.cast(date, pa.string()), pc.cast(amount, pa.string()), "/")
+        pc.fill_null(document_id, "non-lettré"), pc.cast(date, pa.string()), pc.cast(amount, pa.string()), "/"
+    )
     codes = np.asarray(pc.dictionary_encode(base).indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     if len(codes) == 0 or codes.max() == len(codes) - 1:
         return base  # as many distinct ids as payments: no repeats to number
@@ -56,9 +99,15 @@ def kinds(reader: FieldReader) -> pa.Array | None:
     unknown = pc.indices_nonzero(pc.is_null(result))
     if len(unknown):
         index = unknown[0].as_py()
-        reader.issues.append(ImportIssue(
-            reader.table.file, Message("payments.unknown_kind"),
-            reader.table.row_of(index), reader.mapping.header("kind"), values[index].as_py()))
+        reader.issues.append(
+            ImportIssue(
+                reader.table.file,
+                Message("payments.unknown_kind"),
+                reader.table.row_of(index),
+                reader.mapping.header("kind"),
+                values[index].as_py(),
+            )
+        )
         return None
     return result
 
@@ -67,23 +116,37 @@ def _credit_sources(reader: FieldReader, kind: pa.Array, document: pa.Array) -> 
     """The credit note each `credit` row applies: required on those rows, refused on any other."""
     n = len(kind)
     source = reader.text("source_document_id")
-    source = pa.nulls(n, pa.string()) if source is None else pc.if_else(pc.equal(source, ""), pa.scalar(None, pa.string()), source)
+    source = (
+        pa.nulls(n, pa.string())
+        if source is None
+        else pc.if_else(pc.equal(source, ""), pa.scalar(None, pa.string()), source)
+    )
     is_credit = pc.equal(kind, "credit")
     header = reader.mapping.header("source_document_id") or "source_document_id"
     without = pc.indices_nonzero(pc.and_(is_credit, pc.or_(pc.is_null(source), pc.is_null(document))))
     if len(without):
         index = without[0].as_py()
-        reader.issues.append(ImportIssue(
-            reader.table.file, Message("payments.credit_without_documents"),
-            reader.table.row_of(index), header if source[index].as_py() is None else reader.mapping.header("document_id"),
-            ""))
+        reader.issues.append(
+            ImportIssue(
+                reader.table.file,
+                Message("payments.credit_without_documents"),
+                reader.table.row_of(index),
+                header if source[index].as_py() is None else reader.mapping.header("document_id"),
+                "",
+            )
+        )
     stray = pc.indices_nonzero(pc.and_(pc.invert(is_credit), pc.is_valid(source)))
     if len(stray):
         index = stray[0].as_py()
-        reader.issues.append(ImportIssue(
-            reader.table.file, Message("payments.stray_credit_note", note=source[index].as_py(),
-                                       kind=kind[index].as_py()), reader.table.row_of(index), header,
-            source[index].as_py()))
+        reader.issues.append(
+            ImportIssue(
+                reader.table.file,
+                Message("payments.stray_credit_note", note=source[index].as_py(), kind=kind[index].as_py()),
+                reader.table.row_of(index),
+                header,
+                source[index].as_py(),
+            )
+        )
     return source
 
 
@@ -92,8 +155,12 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     before = reader.start
     for name in ("date", "amount"):
         if not mapping.has(name):
-            issues.append(ImportIssue(table.file, Message("payments.missing_column", field=FIELD_LABELS[name],
-                                                          present=", ".join(table.headers))))
+            issues.append(
+                ImportIssue(
+                    table.file,
+                    Message("payments.missing_column", field=FIELD_LABELS[name], present=", ".join(table.headers)),
+                )
+            )
     if not mapping.has("document_id") and not mapping.has("customer_id") and not mapping.has("customer_name"):
         issues.append(ImportIssue(table.file, Message("payments.missing_target", present=", ".join(table.headers))))
     if len(issues) > before:
@@ -114,13 +181,21 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     orphan = pc.indices_nonzero(pc.and_(pc.is_null(document), pc.is_null(customer)))
     if len(orphan):
         index = orphan[0].as_py()
-        issues.append(ImportIssue(table.file, Message("payments.orphan"), table.row_of(index),
-                                  mapping.header("document_id")))
+        issues.append(
+            ImportIssue(table.file, Message("payments.orphan"), table.row_of(index), mapping.header("document_id"))
+        )
     negative = pc.indices_nonzero(pc.less(amounts, pa.scalar(0, amounts.type)))
     if len(negative):
         index = negative[0].as_py()
-        issues.append(ImportIssue(table.file, Message("payments.negative"), table.row_of(index),
-                                  mapping.header("amount"), table.column(mapping.header("amount"))[index].as_py()))
+        issues.append(
+            ImportIssue(
+                table.file,
+                Message("payments.negative"),
+                table.row_of(index),
+                mapping.header("amount"),
+                table.column(mapping.header("amount"))[index].as_py(),
+            )
+        )
     if len(issues) > before:
         return None
     warnings = []
@@ -140,23 +215,31 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     source = _credit_sources(reader, kind, document)
     if len(issues) > before:
         return None
-    settlements = pa.table({
-        "settlement_id": ids,
-        "document_id": document,
-        "customer_id": customer,
-        "date": dates,
-        "amount": amounts,
-        "kind": kind,
-        "source_document_id": source,
-        "source_file": pa.array([table.file] * n, pa.string()),
-        "source_row": reader.rows(),
-    }).filter(pc.invert(zero))
+    settlements = pa.table(
+        {
+            "settlement_id": ids,
+            "document_id": document,
+            "customer_id": customer,
+            "date": dates,
+            "amount": amounts,
+            "kind": kind,
+            "source_document_id": source,
+            "source_file": pa.array([table.file] * n, pa.string()),
+            "source_row": reader.rows(),
+        }
+    ).filter(pc.invert(zero))
     # Money and credit applications are reconciled apart: an application moves no money (KPI-SPEC §1).
     is_credit = pc.equal(kind, "credit")
     details = {"settlements_in_file": pc.sum(amounts.filter(pc.invert(is_credit))).as_py() or 0}
     if pc.any(is_credit).as_py():
         details["credit_applications_in_file"] = pc.sum(amounts.filter(is_credit)).as_py() or 0
     return ParsedFile(
-        table.file, "payments", DOCUMENTS_WITH_ORIGIN.empty_table(), with_origin(settlements, SETTLEMENTS_WITH_ORIGIN),
-        rows_read=n, warnings=tuple(warnings), details=details, columns=mapping.fields,
+        table.file,
+        "payments",
+        DOCUMENTS_WITH_ORIGIN.empty_table(),
+        with_origin(settlements, SETTLEMENTS_WITH_ORIGIN),
+        rows_read=n,
+        warnings=tuple(warnings),
+        details=details,
+        columns=mapping.fields,
     )

@@ -10,7 +10,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA, CanonicalLedger
 from kpi.importers.activity import ACTIVITY_LAYOUTS, activity_total, check_activity, read_activity
 from kpi.importers.cents import cents_to_decimal, to_cents
 from kpi.importers.dialect import SEPARATOR_NAMES
@@ -28,8 +27,8 @@ from kpi.importers.saved_mappings import save_mapping
 from kpi.importers.tables import TextTable, UnreadableFile, expand_paths, open_table
 from kpi.importers.total_rows import set_aside_total_rows
 from kpi.importers.validation import KnownDocuments, check_ledger, total
+from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA, CanonicalLedger
 from kpi.text.messages import Message
-
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,9 @@ def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: l
     if ambiguous:
         issues.extend(ambiguous)
         return OpenedFile(table, detected, None, None)
-    reader = FieldReader(table, mapping, issues, dayfirst=options.dayfirst, decimal=options.decimal,
-                         currency=options.currency)
+    reader = FieldReader(
+        table, mapping, issues, dayfirst=options.dayfirst, decimal=options.decimal, currency=options.currency
+    )
     reader, totals = set_aside_total_rows(reader)
     table = reader.table
     if mapping.layout in ACTIVITY_LAYOUTS:
@@ -92,9 +92,12 @@ def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: l
     reader.check_years()
     if parsed is not None and totals.count:
         # Total rows were read, not imported: they count in the rows read, and the report says what they held.
-        parsed = replace(parsed, warnings=(totals.note(table.file),) + parsed.warnings,
-                         rows_read=parsed.rows_read + totals.count,
-                         details={**parsed.details, "total_rows": {"count": totals.count, "amount": totals.amount}})
+        parsed = replace(
+            parsed,
+            warnings=(totals.note(table.file),) + parsed.warnings,
+            rows_read=parsed.rows_read + totals.count,
+            details={**parsed.details, "total_rows": {"count": totals.count, "amount": totals.amount}},
+        )
     if parsed is not None:
         parsed = replace(parsed, layout=detected.layout)
     return OpenedFile(table, detected, reader, parsed)
@@ -116,8 +119,11 @@ def open_files(paths: list[Path], options: ImportOptions, entries: list[dict]) -
     for path in paths:
         own: list[ImportIssue] = []
         attempts.append(Attempt(path, open_file(path, options, entries, own), own))
-    orders = {a.opened.reader.date_formats.dayfirst for a in attempts
-              if a.opened is not None and a.opened.reader is not None and a.opened.reader.date_formats is not None}
+    orders = {
+        a.opened.reader.date_formats.dayfirst
+        for a in attempts
+        if a.opened is not None and a.opened.reader is not None and a.opened.reader.date_formats is not None
+    }
     orders.discard(None)
     if len(orders) != 1 or options.dayfirst is not None:
         return attempts
@@ -126,8 +132,9 @@ def open_files(paths: list[Path], options: ImportOptions, entries: list[dict]) -
     for attempt in attempts:
         if attempt.opened is not None and attempt.opened.reader is not None and attempt.opened.reader.ambiguous_dates:
             own = []
-            attempt = Attempt(attempt.path, open_file(attempt.path, replace(options, dayfirst=dayfirst), entries, own),
-                              own)
+            attempt = Attempt(
+                attempt.path, open_file(attempt.path, replace(options, dayfirst=dayfirst), entries, own), own
+            )
         retried.append(attempt)
     return retried
 
@@ -139,9 +146,12 @@ def _given(options: ImportOptions) -> set[str]:
 
 def describe_source(opened: OpenedFile) -> dict:
     table = opened.table
-    source = {"format": table.format, "encoding": table.encoding,
-              "separator": SEPARATOR_NAMES.get(table.separator, table.separator) if table.separator else None,
-              "sheet": table.sheet}
+    source = {
+        "format": table.format,
+        "encoding": table.encoding,
+        "separator": SEPARATOR_NAMES.get(table.separator, table.separator) if table.separator else None,
+        "sheet": table.sheet,
+    }
     if opened.detected.mapping is not None:
         source["mapping"] = opened.detected.mapping.to_dict()
     if opened.reader is not None:
@@ -201,14 +211,24 @@ def unapplied_writeoffs(settlements: pa.Table) -> dict:
     return _figure(to_cents(settlements.filter(alone).column("amount").combine_chunks()))
 
 
-def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
-                 warnings: list[ImportIssue], explanations: list[str]) -> FileReport:
+def _file_report(
+    opened: OpenedFile, documents: pa.Table, settlements: pa.Table, warnings: list[ImportIssue], explanations: list[str]
+) -> FileReport:
     parsed = opened.parsed
     if parsed.layout in ACTIVITY_LAYOUTS:
         rows = parsed.activity[parsed.layout]
-        return FileReport(parsed.file, parsed.layout, parsed.rows_read, rows.num_rows,
-                          parsed.details["activity_in_file"], activity_total(rows), dict(parsed.details),
-                          tuple(warnings), tuple(explanations), describe_source(opened))
+        return FileReport(
+            parsed.file,
+            parsed.layout,
+            parsed.rows_read,
+            rows.num_rows,
+            parsed.details["activity_in_file"],
+            activity_total(rows),
+            dict(parsed.details),
+            tuple(warnings),
+            tuple(explanations),
+            describe_source(opened),
+        )
     mine_documents = _of_file(documents, parsed.file)
     mine_settlements = _of_file(settlements, parsed.file)
     applications = _mask(pc.equal(mine_settlements.column("kind"), "credit"))
@@ -237,8 +257,18 @@ def _file_report(opened: OpenedFile, documents: pa.Table, settlements: pa.Table,
             imported += details["credit_applications_imported"]
     else:
         in_file, imported = details["documents_in_file"], documents_total
-    return FileReport(parsed.file, parsed.layout, parsed.rows_read, rows, in_file, imported, details,
-                      tuple(warnings), tuple(explanations), describe_source(opened))
+    return FileReport(
+        parsed.file,
+        parsed.layout,
+        parsed.rows_read,
+        rows,
+        in_file,
+        imported,
+        details,
+        tuple(warnings),
+        tuple(explanations),
+        describe_source(opened),
+    )
 
 
 def read_files(paths, **options) -> ImportResult:
@@ -263,8 +293,9 @@ def read_files(paths, **options) -> ImportResult:
     if any(i.severity == "error" for i in issues):
         raise ImportFailed(issues)
     parsed = [o.parsed for o in opened]
-    checked = check_ledger(parsed, known_documents=opts.known_documents, tolerance_days=opts.tolerance_days,
-                           currency=opts.currency)
+    checked = check_ledger(
+        parsed, known_documents=opts.known_documents, tolerance_days=opts.tolerance_days, currency=opts.currency
+    )
     issues.extend(checked.issues)
     if any(p.activity for p in parsed):
         known = KnownDocuments.from_option(opts.known_documents).table.column("document_id")
@@ -277,9 +308,13 @@ def read_files(paths, **options) -> ImportResult:
     for p in parsed:
         issues.extend(p.warnings)
     reports = tuple(
-        _file_report(o, checked.documents, checked.settlements,
-                     [i for i in issues if i.file == o.parsed.file and i.severity != "error"],
-                     checked.adjustments.get(o.parsed.file, []))
+        _file_report(
+            o,
+            checked.documents,
+            checked.settlements,
+            [i for i in issues if i.file == o.parsed.file and i.severity != "error"],
+            checked.adjustments.get(o.parsed.file, []),
+        )
         for o in opened
     )
     if opts.mappings_dir is not None:

@@ -5,15 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kpi.model.canonical import CanonicalLedger
 from kpi.importers.errors import ImportIssue
+from kpi.model.canonical import CanonicalLedger
 from kpi.text.messages import message_text, money_text, render
 
 # The report's words are engine messages (kpi/text/locales/messages.*.json, `report.*`): the CLI prints the
 # report in --lang, the app in the session's language.
 MAPPING_SOURCES = ("auto", "fichier", "enregistrée")
-LAYOUTS = ("fec", "invoices", "payments", "canonical-documents", "canonical-settlements", "disputes", "reminders",
-           "payment_plans", "collection_costs")
+LAYOUTS = (
+    "fec",
+    "invoices",
+    "payments",
+    "canonical-documents",
+    "canonical-settlements",
+    "disputes",
+    "reminders",
+    "payment_plans",
+    "collection_costs",
+)
 
 
 def money(value: Decimal | None, lang: str = "fr") -> str:
@@ -43,15 +52,23 @@ class FileReport:
         d, lines = self.details, []
         applied, unapplied = d.get("credit_notes_applied"), d.get("credit_notes_unapplied")
         if applied and unapplied and (applied["count"] or unapplied["count"]):
-            lines.append(message_text(
-                "report.credit_notes", lang, applied=applied["count"], applied_amount=Decimal(str(applied["amount"])),
-                unapplied=unapplied["count"], unapplied_amount=Decimal(str(unapplied["amount"]))))
+            lines.append(
+                message_text(
+                    "report.credit_notes",
+                    lang,
+                    applied=applied["count"],
+                    applied_amount=Decimal(str(applied["amount"])),
+                    unapplied=unapplied["count"],
+                    unapplied_amount=Decimal(str(unapplied["amount"])),
+                )
+            )
         for key in ("total_rows", "unapplied_writeoffs", "opening_documents"):
             figure = d.get(key)
             # À-nouveaux are said whenever the reader gives them, even none: the user then knows they were looked for.
             if figure and (figure["count"] or key == "opening_documents"):
-                lines.append(message_text(f"report.{key}", lang, count=figure["count"],
-                                          amount=Decimal(str(figure["amount"]))))
+                lines.append(
+                    message_text(f"report.{key}", lang, count=figure["count"], amount=Decimal(str(figure["amount"])))
+                )
         return lines
 
     @property
@@ -84,35 +101,55 @@ class FileReport:
         separator = self.source.get("separator")
         if separator:
             about += say("separator", separator=render(separator, lang).replace("\t", "tab"))
-        lines = [say("file", file=self.file, layout=_layout_label(self.layout, lang), about=about),
-                 "  " + say("rows", read=self.rows_read, imported=self.rows_imported)]
+        lines = [
+            say("file", file=self.file, layout=_layout_label(self.layout, lang), about=about),
+            "  " + say("rows", read=self.rows_read, imported=self.rows_imported),
+        ]
         if self.layout == "fec":
             d = self.details
             lines.append("  " + say("balance", date=d.get("balance_date"), amount=d["balance_411"]))
-            lines.append("  " + say("closing_ar", amount=self.amount_imported,
-                                    mark=differ(self.amount_imported - self.amount_in_file)))
-            classes = [say("class", label=render(c["label"], lang), lines=c["lines"], amount=Decimal(c["amount"]))
-                       for c in d.get("classes", {}).values()]
+            lines.append(
+                "  "
+                + say(
+                    "closing_ar", amount=self.amount_imported, mark=differ(self.amount_imported - self.amount_in_file)
+                )
+            )
+            classes = [
+                say("class", label=render(c["label"], lang), lines=c["lines"], amount=Decimal(c["amount"]))
+                for c in d.get("classes", {}).values()
+            ]
             lines.append("  " + say("classes", classes="; ".join(classes)))
             for line in d.get("unclassified", [])[:20]:
-                lines.append("    - " + say("unclassified", row=line["row"], journal=line["journal"],
-                                            account=line["account"], label=line["label"],
-                                            amount=Decimal(line["amount"]),
-                                            imported_as=render(line["imported_as"], lang)))
+                lines.append(
+                    "    - "
+                    + say(
+                        "unclassified",
+                        row=line["row"],
+                        journal=line["journal"],
+                        account=line["account"],
+                        label=line["label"],
+                        amount=Decimal(line["amount"]),
+                        imported_as=render(line["imported_as"], lang),
+                    )
+                )
         else:
             for key in ("documents", "settlements", "credit_applications"):
                 in_file, imported = self.details.get(f"{key}_in_file"), self.details.get(f"{key}_imported")
                 if in_file is None or (key == "settlements" and in_file == 0 and imported == 0):
                     continue
-                lines.append("  " + say("totals", what=say(key), in_file=in_file, imported=imported,
-                                        mark=differ(imported - in_file)))
+                lines.append(
+                    "  "
+                    + say("totals", what=say(key), in_file=in_file, imported=imported, mark=differ(imported - in_file))
+                )
         lines.extend(f"  {line}" for line in self._credit_lines(lang))
         for why in self.explanations:
             lines.append("  " + say("why", why=render(why, lang)))
         mapping = self.source.get("mapping")
         if mapping:
-            columns = ", ".join(f"{f} ← {message_text('quoted', lang, text=h)} ({mapping['confidence'].get(f, 1):.0%})"
-                                for f, h in mapping["columns"].items())
+            columns = ", ".join(
+                f"{f} ← {message_text('quoted', lang, text=h)} ({mapping['confidence'].get(f, 1):.0%})"
+                for f, h in mapping["columns"].items()
+            )
             source = mapping["source"]
             source = say(f"mapping_source.{source}") if source in MAPPING_SOURCES else source
             lines.append("  " + say("mapping", source=source, columns=columns))
@@ -129,8 +166,11 @@ class ImportReport:
     currency: str = "EUR"
 
     def to_dict(self) -> dict:
-        return {"currency": self.currency, "files": [f.to_dict() for f in self.files],
-                "warnings": [_issue_dict(w) for w in self.warnings]}
+        return {
+            "currency": self.currency,
+            "files": [f.to_dict() for f in self.files],
+            "warnings": [_issue_dict(w) for w in self.warnings],
+        }
 
     def to_text(self, lang: str = "fr") -> str:
         lines = [message_text("report.title", lang, count=len(self.files), currency=self.currency)]
@@ -145,8 +185,16 @@ class ImportResult:
 
 
 def _issue_dict(issue: ImportIssue) -> dict:
-    return {"file": issue.file, "row": issue.row, "column": issue.column, "value": issue.value,
-            "message": issue.message, "severity": issue.severity, "remedy": issue.remedy, "text": str(issue)}
+    return {
+        "file": issue.file,
+        "row": issue.row,
+        "column": issue.column,
+        "value": issue.value,
+        "message": issue.message,
+        "severity": issue.severity,
+        "remedy": issue.remedy,
+        "text": str(issue),
+    }
 
 
 def _plain(value):

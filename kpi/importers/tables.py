@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from kpi.importers.dialect import SAMPLE_BYTES, decode, detect_separator, first_long_line, head_lines, sniff
 from kpi.importers.errors import ImportIssue
+from kpi.importers.legacy_workbook import read_legacy_sheet
 from kpi.importers.limits import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -38,7 +39,6 @@ from kpi.importers.limits import (
     MAX_TEXT_BYTES,
 )
 from kpi.importers.workbook import WorkbookRefused, float_text, read_sheet
-from kpi.importers.legacy_workbook import read_legacy_sheet
 from kpi.text.messages import Message
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -102,12 +102,17 @@ class TextTable:
     def filter(self, keep: pa.Array) -> TextTable:
         """The records where `keep` is true, with their rows and typed values."""
         mask = np.asarray(pc.fill_null(keep, False).to_numpy(zero_copy_only=False), dtype=bool)
-        return replace(self, cells=self.cells.filter(keep), rows=self.rows[mask],
-                       typed={name: values.filter(keep) for name, values in self.typed.items()})
+        return replace(
+            self,
+            cells=self.cells.filter(keep),
+            rows=self.rows[mask],
+            typed={name: values.filter(keep) for name, values in self.typed.items()},
+        )
 
 
-def open_table(path: Path, *, encoding: str | None = None, separator: str | None = None,
-               sheet: str | int | None = None) -> TextTable:
+def open_table(
+    path: Path, *, encoding: str | None = None, separator: str | None = None, sheet: str | int | None = None
+) -> TextTable:
     """The file as a table of text cells, or UnreadableFile saying why not (a limit passed, a wrong format)."""
     try:
         size = path.stat().st_size
@@ -116,8 +121,7 @@ def open_table(path: Path, *, encoding: str | None = None, separator: str | None
     except OSError as error:
         raise _refuse(path.name, Message("table.unreadable_file", detail=str(error.strerror or error))) from None
     if size > MAX_FILE_BYTES:
-        raise _refuse(path.name, Message("table.file_too_big", size=size, limit=MAX_FILE_BYTES,
-                                         then=SHORTER_EXPORT))
+        raise _refuse(path.name, Message("table.file_too_big", size=size, limit=MAX_FILE_BYTES, then=SHORTER_EXPORT))
     try:
         return _open_by_kind(path, sniff(head), encoding, separator, sheet)
     except (MemoryError, pa.ArrowMemoryError):
@@ -125,8 +129,9 @@ def open_table(path: Path, *, encoding: str | None = None, separator: str | None
         raise _refuse(path.name, Message("table.out_of_memory", size=size, then=SHORTER_EXPORT)) from None
 
 
-def _open_by_kind(path: Path, kind: str, encoding: str | None, separator: str | None,
-                  sheet: str | int | None) -> TextTable:
+def _open_by_kind(
+    path: Path, kind: str, encoding: str | None, separator: str | None, sheet: str | int | None
+) -> TextTable:
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         if kind != "zip":
@@ -134,8 +139,9 @@ def _open_by_kind(path: Path, kind: str, encoding: str | None, separator: str | 
         return _open_spreadsheet(path, sheet)
     if suffix in PARQUET_SUFFIXES:
         if kind != "parquet":
-            raise _refuse(path.name, Message("table.parquet_unreadable",
-                                             detail=_is_rather(kind, Message("table.not_parquet"))))
+            raise _refuse(
+                path.name, Message("table.parquet_unreadable", detail=_is_rather(kind, Message("table.not_parquet")))
+            )
         return _open_parquet(path)
     if suffix == ".xls":
         # Software that keeps the old name writes a workbook of today, or text: read them as what they are.
@@ -216,8 +222,11 @@ def _may_hold_unseen(column: pa.ChunkedArray) -> bool:
             return True
         if high >= 0xC2 and _followed(octets, 0xC2, lambda after: (after[0] >= 0x80) & (after[0] <= 0x9F)):
             return True  # C1 controls: C2 80 … C2 9F
-        if high >= 0xE2 and _followed(octets, 0xE2, lambda after: ((after[0] == 0x80) & (after[1] == 0x8B))
-                                      | ((after[0] == 0x81) & (after[1] == 0xA0))):
+        if high >= 0xE2 and _followed(
+            octets,
+            0xE2,
+            lambda after: ((after[0] == 0x80) & (after[1] == 0x8B)) | ((after[0] == 0x81) & (after[1] == 0xA0)),
+        ):
             return True  # U+200B: E2 80 8B; U+2060: E2 81 A0
     return False
 
@@ -257,8 +266,16 @@ def _text_column(file: str, header: str, column) -> pa.ChunkedArray:
         raise _refuse(file, Message("table.column_text_unreadable", column=header, detail=str(error))) from None
 
 
-def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.ndarray,
-            typed: dict[int, pa.Array] | None = None, notes: tuple[ImportIssue, ...] = (), **about) -> TextTable:
+def _finish(
+    file: str,
+    fmt: str,
+    headers: list[str],
+    cells: pa.Table,
+    rows: np.ndarray,
+    typed: dict[int, pa.Array] | None = None,
+    notes: tuple[ImportIssue, ...] = (),
+    **about,
+) -> TextTable:
     headers = [_UNSEEN_IN_HEADER.sub("", h).strip() for h in headers]
     cells = pa.table({str(i): _text_column(file, headers[i], cells.column(i)) for i in range(cells.num_columns)})
     cells, note = _clean(file, headers, cells, rows)
@@ -268,8 +285,16 @@ def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.n
     positions = [int(name) for name in cells.column_names]
     names = _unique_names(headers)
     cells = cells.rename_columns(names)
-    table = TextTable(file, fmt, tuple(headers), cells, rows, notes=notes, **about,
-                      typed={name: typed[p] for p, name in zip(positions, names) if typed and p in typed})
+    table = TextTable(
+        file,
+        fmt,
+        tuple(headers),
+        cells,
+        rows,
+        notes=notes,
+        **about,
+        typed={name: typed[p] for p, name in zip(positions, names) if typed and p in typed},
+    )
     # Rows where every cell is empty (a spreadsheet's trailing lines, ';;;;') hold nothing to import.
     if cells.num_columns and cells.num_rows:
         filled = pc.not_equal(cells.column(0), "")
@@ -278,9 +303,7 @@ def _finish(file: str, fmt: str, headers: list[str], cells: pa.Table, rows: np.n
         if not pc.all(filled).as_py():
             table = table.filter(filled)
     if table.num_rows == 0:
-        table = replace(table, notes=(*table.notes, ImportIssue(
-            file, Message("table.no_rows"),
-            severity="warning")))
+        table = replace(table, notes=(*table.notes, ImportIssue(file, Message("table.no_rows"), severity="warning")))
     return table
 
 
@@ -292,7 +315,7 @@ csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
 
 
 def _first_record(text: str, separator: str) -> list[str]:
-    first_line = _LINE_BREAK.split(text[:MAX_LINE_BYTES + 2], maxsplit=1)[0]
+    first_line = _LINE_BREAK.split(text[: MAX_LINE_BYTES + 2], maxsplit=1)[0]
     return next(csv.reader([first_line], delimiter=separator), [])
 
 
@@ -310,9 +333,14 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
     text = decoded.text
     notes = []
     if decoded.replaced_bytes:
-        notes.append(ImportIssue(path.name, Message("table.bytes_replaced", count=decoded.replaced_bytes,
-                                                    encoding=decoded.encoding), decoded.first_replaced_line,
-                                 severity="warning"))
+        notes.append(
+            ImportIssue(
+                path.name,
+                Message("table.bytes_replaced", count=decoded.replaced_bytes, encoding=decoded.encoding),
+                decoded.first_replaced_line,
+                severity="warning",
+            )
+        )
     separator = separator or detect_separator(text)
     header = [h.strip() for h in _first_record(text, separator)]
     if len(header) > MAX_COLUMNS:
@@ -339,30 +367,44 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
         cells = pacsv.read_csv(
             io.BytesIO(payload),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=separator, quote_char='"' if quoting else False,
-                                              newlines_in_values=quoting, invalid_row_handler=note_bad_row),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=separator,
+                quote_char='"' if quoting else False,
+                newlines_in_values=quoting,
+                invalid_row_handler=note_bad_row,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowInvalid as error:
         raise _refuse(path.name, Message("table.csv_unreadable", detail=str(error))) from None
     if cells.num_rows > MAX_ROWS:
-        raise _refuse(path.name, Message("table.too_many_rows", count=cells.num_rows, limit=MAX_ROWS,
-                                         then=SHORTER_EXPORT))
+        raise _refuse(
+            path.name, Message("table.too_many_rows", count=cells.num_rows, limit=MAX_ROWS, then=SHORTER_EXPORT)
+        )
     if bad_rows:
         number, expected, actual, line = bad_rows[0]
         if number is None and line:
-            number = next((i for i, text_line in enumerate(text.splitlines(), start=1) if text_line.startswith(line)),
-                          None)
+            number = next(
+                (i for i, text_line in enumerate(text.splitlines(), start=1) if text_line.startswith(line)), None
+            )
         more = Message("table.more_rows_in_this_case", count=len(bad_rows) - 1) if len(bad_rows) > 1 else ""
-        raise _refuse(path.name, Message("table.wrong_field_count", count=actual, expected=expected,
-                                         separator=separator, more=more), number, value=(line or "")[:120])
+        raise _refuse(
+            path.name,
+            Message("table.wrong_field_count", count=actual, expected=expected, separator=separator, more=more),
+            number,
+            value=(line or "")[:120],
+        )
     try:
         rows = _record_rows(text, separator, quoting, cells.num_rows)
     except csv.Error as error:  # a quoted field running over many lines: a quote never closed
         raise _refuse(path.name, Message("table.quote_never_closed", detail=str(error))) from None
-    return _finish(path.name, "csv", header, cells, rows, notes=tuple(notes), encoding=decoded.encoding,
-                   separator=separator)
+    return _finish(
+        path.name, "csv", header, cells, rows, notes=tuple(notes), encoding=decoded.encoding, separator=separator
+    )
 
 
 def _trailing_separator(text: str, separator: str, width: int) -> bool:
@@ -381,12 +423,17 @@ _INTERIOR_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n(?=[\s\S]*\S)")
 def _record_rows(text: str, separator: str, quoting: bool, count: int) -> np.ndarray:
     """Spreadsheet row of each record: header is row 1; blank lines and multi-line cells shift rows."""
     if not _INTERIOR_BLANK_LINE.search(text) and (
-            not (quoting and re.search(r'"[^"\n]*\n', text))
-            # As many lines as records after the header: no cell spans lines, even in a file quoting every field.
-            or text.rstrip().count("\n") == count):
+        not (quoting and re.search(r'"[^"\n]*\n', text))
+        # As many lines as records after the header: no cell spans lines, even in a file quoting every field.
+        or text.rstrip().count("\n") == count
+    ):
         return np.arange(2, count + 2, dtype=np.int64)
-    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"' if quoting else None,
-                        quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE)
+    reader = csv.reader(
+        io.StringIO(text),
+        delimiter=separator,
+        quotechar='"' if quoting else None,
+        quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE,
+    )
     next(reader, None)
     rows, row = [], 1
     for record in reader:
@@ -398,6 +445,7 @@ def _record_rows(text: str, separator: str, quoting: bool, count: int) -> np.nda
 
 # --- spreadsheets ---------------------------------------------------------------------------------
 
+
 def _open_spreadsheet(path: Path, sheet: str | int | None, reader=read_sheet) -> TextTable:
     try:
         read = reader(path, sheet)
@@ -405,21 +453,28 @@ def _open_spreadsheet(path: Path, sheet: str | int | None, reader=read_sheet) ->
         raise _refuse(path.name, refused.message) from None
     numbers, records = read.numbers, read.rows
     # The header is the first row, among a sheet's first 30, with two cells or more: a title may come before.
-    header_index = next((i for i, (number, record) in enumerate(zip(numbers, records))
-                         if number <= 30 and sum(1 for c in record if c.strip()) >= 2), None)
+    header_index = next(
+        (
+            i
+            for i, (number, record) in enumerate(zip(numbers, records))
+            if number <= 30 and sum(1 for c in record if c.strip()) >= 2
+        ),
+        None,
+    )
     if header_index is None:
         raise _refuse(path.name, Message("table.empty_sheet", sheet=read.name))
-    body = records[header_index + 1:]
+    body = records[header_index + 1 :]
     width = max(len(r) for r in records[header_index:])
     header = records[header_index] + [""] * (width - len(records[header_index]))
     columns = list(itertools.zip_longest(*body, fillvalue="")) if body else []
     empty = ("",) * len(body)  # a column of the header that no row fills
     cells = pa.table({str(i): pa.array(columns[i] if i < len(columns) else empty, pa.string()) for i in range(width)})
-    rows = np.array(numbers[header_index + 1:], dtype=np.int64)
+    rows = np.array(numbers[header_index + 1 :], dtype=np.int64)
     return _finish(path.name, "xls" if reader is read_legacy_sheet else "xlsx", header, cells, rows, sheet=read.name)
 
 
 # --- parquet --------------------------------------------------------------------------------------
+
 
 def _typed_values(column: pa.ChunkedArray) -> pa.Array | None:
     """The column as the readers may use it without its text: dates as date32, integers, decimals to the cent."""
@@ -456,8 +511,9 @@ def _first_invalid_utf8(column: pa.ChunkedArray) -> tuple[int, bytes] | None:
     values = column.combine_chunks()
     if pa.types.is_dictionary(values.type):
         values = values.dictionary_decode()
-    for index, value in enumerate(values.view(pa.large_binary() if pa.types.is_large_string(values.type)
-                                              else pa.binary()).to_pylist()):
+    for index, value in enumerate(
+        values.view(pa.large_binary() if pa.types.is_large_string(values.type) else pa.binary()).to_pylist()
+    ):
         if value is not None:
             try:
                 value.decode("utf-8")
@@ -471,8 +527,12 @@ def _nested(kind: pa.DataType) -> bool:
 
 
 def _textual(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind) \
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_binary(kind)
         or pa.types.is_large_binary(kind)
+    )
 
 
 def _open_parquet(path: Path) -> TextTable:
@@ -484,11 +544,17 @@ def _open_parquet(path: Path) -> TextTable:
     _check_parquet_metadata(path.name, metadata, schema)
     skipped = [f.name for f in schema if _nested(f.type)]
     # Dictionary-encoded text is read as it is stored, so that its size once expanded is known before it is.
-    stored_as_dictionary = [name for name in _dictionary_columns(metadata) if _textual(schema.field(name).type)] \
-        if len(set(schema.names)) == len(schema.names) else []
+    stored_as_dictionary = (
+        [name for name in _dictionary_columns(metadata) if _textual(schema.field(name).type)]
+        if len(set(schema.names)) == len(schema.names)
+        else []
+    )
     try:
-        table = pq.read_table(path, columns=[f.name for f in schema if not _nested(f.type)] if skipped else None,
-                              read_dictionary=stored_as_dictionary or None)
+        table = pq.read_table(
+            path,
+            columns=[f.name for f in schema if not _nested(f.type)] if skipped else None,
+            read_dictionary=stored_as_dictionary or None,
+        )
     except (pa.ArrowException, OSError) as error:
         raise _refuse(path.name, Message("table.parquet_unreadable", detail=str(error))) from None
     table = _expand_dictionaries(path.name, table)
@@ -506,31 +572,50 @@ def _open_parquet(path: Path) -> TextTable:
             if found is None:
                 raise _refuse(path.name, Message("table.column_unreadable", column=name, detail=str(error))) from None
             index, value = found
-            raise UnreadableFile(ImportIssue(path.name, Message("table.invalid_utf8"), index + 1, name,
-                                             value.decode("utf-8", errors="replace")))\
-                from None
+            raise UnreadableFile(
+                ImportIssue(
+                    path.name, Message("table.invalid_utf8"), index + 1, name, value.decode("utf-8", errors="replace")
+                )
+            ) from None
     notes = ()
     if skipped:
-        notes = (ImportIssue(path.name, Message("table.nested_skipped", count=len(skipped),
-                                                columns=[Message("quoted", text=name) for name in skipped]),
-                             severity="warning"),)
+        notes = (
+            ImportIssue(
+                path.name,
+                Message(
+                    "table.nested_skipped",
+                    count=len(skipped),
+                    columns=[Message("quoted", text=name) for name in skipped],
+                ),
+                severity="warning",
+            ),
+        )
     kept = list(texts)
     cells = pa.table({str(position): texts[i] for position, i in enumerate(kept)}) if kept else pa.table({})
     rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    return _finish(path.name, "parquet", [table.column_names[i] for i in kept], cells, rows,
-                   {position: typed[i] for position, i in enumerate(kept) if i in typed}, notes)
+    return _finish(
+        path.name,
+        "parquet",
+        [table.column_names[i] for i in kept],
+        cells,
+        rows,
+        {position: typed[i] for position, i in enumerate(kept) if i in typed},
+        notes,
+    )
 
 
 def _check_parquet_metadata(file: str, metadata, schema: pa.Schema) -> None:
     if metadata.num_rows > MAX_ROWS:
-        raise _refuse(file, Message("table.too_many_rows", count=metadata.num_rows, limit=MAX_ROWS,
-                                    then=SHORTER_EXPORT))
+        raise _refuse(
+            file, Message("table.too_many_rows", count=metadata.num_rows, limit=MAX_ROWS, then=SHORTER_EXPORT)
+        )
     if len(schema) > MAX_COLUMNS:
         raise _refuse(file, Message("table.too_many_columns", count=len(schema), limit=MAX_COLUMNS))
     inflated = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     if inflated > MAX_INFLATED_BYTES:
-        raise _refuse(file, Message("table.inflated_too_big", size=inflated, limit=MAX_INFLATED_BYTES,
-                                    then=SHORTER_EXPORT))
+        raise _refuse(
+            file, Message("table.inflated_too_big", size=inflated, limit=MAX_INFLATED_BYTES, then=SHORTER_EXPORT)
+        )
 
 
 def _dictionary_columns(metadata) -> list[str]:
@@ -556,10 +641,15 @@ def _expand_dictionaries(file: str, table: pa.Table) -> pa.Table:
             for chunk in column.chunks:
                 expanded += pc.sum(pc.take(pc.binary_length(chunk.dictionary), chunk.indices)).as_py() or 0
             if expanded > MAX_TEXT_BYTES:
-                raise _refuse(file, Message("table.expanded_text_too_big", limit=MAX_TEXT_BYTES,
-                                            column=table.column_names[position]))
-        table = table.set_column(position, table.column_names[position],
-                                 pa.chunked_array([c.dictionary_decode() for c in column.chunks], kind.value_type))
+                raise _refuse(
+                    file,
+                    Message("table.expanded_text_too_big", limit=MAX_TEXT_BYTES, column=table.column_names[position]),
+                )
+        table = table.set_column(
+            position,
+            table.column_names[position],
+            pa.chunked_array([c.dictionary_decode() for c in column.chunks], kind.value_type),
+        )
     return table
 
 

@@ -32,8 +32,11 @@ class PaymentTerms:
         if isinstance(text, int):
             return cls(text)
         spec = re.sub(r"[\s_-]", "", str(text).lower()).replace("fdm", "eom").replace("findemois", "eom")
-        for pattern, end_of_month in ((r"^(\d{1,3})j?$", None), (r"^eom(\d{1,3})j?$", "before"),
-                                      (r"^(\d{1,3})j?eom$", "after")):
+        for pattern, end_of_month in (
+            (r"^(\d{1,3})j?$", None),
+            (r"^eom(\d{1,3})j?$", "before"),
+            (r"^(\d{1,3})j?eom$", "after"),
+        ):
             found = re.match(pattern, spec)
             if found:
                 return cls(int(found.group(1)), end_of_month)

@@ -47,8 +47,12 @@ class TotalRows:
     first_row: int | None = None
 
     def note(self, file: str) -> ImportIssue:
-        return ImportIssue(file, Message("total_rows.set_aside", count=self.count, amount=self.amount),
-                           self.first_row, severity="warning")
+        return ImportIssue(
+            file,
+            Message("total_rows.set_aside", count=self.count, amount=self.amount),
+            self.first_row,
+            severity="warning",
+        )
 
 
 def _mask(values) -> np.ndarray:
@@ -131,26 +135,58 @@ def set_aside_total_rows(reader: FieldReader) -> tuple[FieldReader, TotalRows]:
     is_total &= given[at]
     wrong = np.flatnonzero(~is_total)
     if len(wrong):
-        _refuse(reader, int(at[wrong[0]]), len(wrong), bool(given[at[wrong[0]]]), header, values,
-                int(above[wrong[0]]), int(since_previous[wrong[0]]))
-    totals = TotalRows(int(is_total.sum()), cents_to_decimal(int(cents[at[is_total]].sum())),
-                       table.row_of(int(at[is_total][0])) if is_total.any() else None)
+        _refuse(
+            reader,
+            int(at[wrong[0]]),
+            len(wrong),
+            bool(given[at[wrong[0]]]),
+            header,
+            values,
+            int(above[wrong[0]]),
+            int(since_previous[wrong[0]]),
+        )
+    totals = TotalRows(
+        int(is_total.sum()),
+        cents_to_decimal(int(cents[at[is_total]].sum())),
+        table.row_of(int(at[is_total][0])) if is_total.any() else None,
+    )
     return reader.filtered(~candidate), totals
 
 
-def _refuse(reader: FieldReader, index: int, count: int, has_amount: bool, header: str, values: pa.Array,
-            above: int, since_previous: int) -> None:
+def _refuse(
+    reader: FieldReader,
+    index: int,
+    count: int,
+    has_amount: bool,
+    header: str,
+    values: pa.Array,
+    above: int,
+    since_previous: int,
+) -> None:
     table, mapping = reader.table, reader.mapping
-    label_header = next(name for name in table.cells.column_names
-                        if pc.match_substring_regex(table.column(name).slice(index, 1), LABEL)[0].as_py())
+    label_header = next(
+        name
+        for name in table.cells.column_names
+        if pc.match_substring_regex(table.column(name).slice(index, 1), LABEL)[0].as_py()
+    )
     label = table.column(label_header)[index].as_py()
     missing = next((f for f in ID_FIELDS + CUSTOMER_FIELDS if mapping.has(f)), "document_id")
     if has_amount:
-        why = Message("total_rows.not_a_sum", amount=values[index].as_py(), above=cents_to_decimal(above),
-                      since_previous=cents_to_decimal(since_previous))
+        why = Message(
+            "total_rows.not_a_sum",
+            amount=values[index].as_py(),
+            above=cents_to_decimal(above),
+            since_previous=cents_to_decimal(since_previous),
+        )
     else:
         why = Message("total_rows.empty_column", column=header)
     more = Message("rows.in_this_case", count=count) if count > 1 else ""
-    reader.issues.append(ImportIssue(
-        table.file, Message("total_rows.not_total", field=FIELD_LABELS[missing], label=label, why=why, more=more),
-        table.row_of(index), label_header, label))
+    reader.issues.append(
+        ImportIssue(
+            table.file,
+            Message("total_rows.not_total", field=FIELD_LABELS[missing], label=label, why=why, more=more),
+            table.row_of(index),
+            label_header,
+            label,
+        )
+    )

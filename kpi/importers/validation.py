@@ -27,19 +27,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA
 from kpi.importers.cents import cents_to_decimal, from_cents, to_cents
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import money_total_issue
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile
+from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA
 from kpi.text.messages import Message
 
 DOCUMENT_CONTENT = [f for f in DOCUMENTS_SCHEMA.names if f != "document_id"]
 SETTLEMENT_CONTENT = [f for f in SETTLEMENTS_SCHEMA.names if f != "settlement_id"]
 
 
-KNOWN_APPLICATIONS_SCHEMA = pa.schema([("source_document_id", pa.string()), ("settlement_id", pa.string()),
-                                       ("amount", MONEY)])
+KNOWN_APPLICATIONS_SCHEMA = pa.schema(
+    [("source_document_id", pa.string()), ("settlement_id", pa.string()), ("amount", MONEY)]
+)
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,14 @@ class KnownDocuments:
         applications = _stored_applications(value) if isinstance(value, pa.Table) else None
         applications = KNOWN_APPLICATIONS_SCHEMA.empty_table() if applications is None else applications
         if isinstance(value, pa.Table) and _typed_dates(value):
-            table = pa.table({
-                "document_id": pc.cast(value.column("document_id"), pa.string()),
-                "issue_date": _optional(value, "issue_date", pa.date32()),
-                "customer_id": _optional(value, "customer_id", pa.string()),
-                "amount": _optional(value, "amount", MONEY),
-            })
+            table = pa.table(
+                {
+                    "document_id": pc.cast(value.column("document_id"), pa.string()),
+                    "issue_date": _optional(value, "issue_date", pa.date32()),
+                    "customer_id": _optional(value, "customer_id", pa.string()),
+                    "amount": _optional(value, "amount", MONEY),
+                }
+            )
             return cls(table, applications)
         return cls(_known_from_python(value), applications)
 
@@ -86,11 +89,13 @@ def _stored_applications(table: pa.Table) -> pa.Table | None:
     items = pc.list_flatten(lists)
     if len(items) == 0:
         return None
-    return pa.table({
-        "source_document_id": pc.take(pc.cast(table.column("document_id"), pa.string()), owners),
-        "settlement_id": pc.cast(pc.struct_field(items, "settlement_id"), pa.string()),
-        "amount": pc.cast(pc.struct_field(items, "amount"), MONEY),
-    })
+    return pa.table(
+        {
+            "source_document_id": pc.take(pc.cast(table.column("document_id"), pa.string()), owners),
+            "settlement_id": pc.cast(pc.struct_field(items, "settlement_id"), pa.string()),
+            "amount": pc.cast(pc.struct_field(items, "amount"), MONEY),
+        }
+    )
 
 
 def _typed_dates(value: pa.Table) -> bool:
@@ -106,27 +111,34 @@ def _known_from_python(value) -> pa.Table:
     if value is None:
         frame = pd.DataFrame({"document_id": [], "issue_date": [], "customer_id": []})
     elif isinstance(value, pa.Table):
-        frame = pd.DataFrame({
-            "document_id": value.column("document_id").to_pylist(),
-            "issue_date": value.column("issue_date").to_pylist() if "issue_date" in value.column_names
-            else [None] * value.num_rows,
-            "customer_id": value.column("customer_id").to_pylist() if "customer_id" in value.column_names
-            else [None] * value.num_rows,
-        })
+        frame = pd.DataFrame(
+            {
+                "document_id": value.column("document_id").to_pylist(),
+                "issue_date": value.column("issue_date").to_pylist()
+                if "issue_date" in value.column_names
+                else [None] * value.num_rows,
+                "customer_id": value.column("customer_id").to_pylist()
+                if "customer_id" in value.column_names
+                else [None] * value.num_rows,
+            }
+        )
         amount = _optional(value, "amount", MONEY)
     elif isinstance(value, dict):
-        frame = pd.DataFrame({"document_id": list(value), "issue_date": list(value.values()),
-                              "customer_id": [None] * len(value)})
+        frame = pd.DataFrame(
+            {"document_id": list(value), "issue_date": list(value.values()), "customer_id": [None] * len(value)}
+        )
     else:
         ids = list(value)
         frame = pd.DataFrame({"document_id": ids, "issue_date": [None] * len(ids), "customer_id": [None] * len(ids)})
     days = pd.to_datetime(frame["issue_date"]).to_numpy(dtype="datetime64[D]")
-    return pa.table({
-        "document_id": pa.array(frame["document_id"].astype(object), pa.string(), from_pandas=True),
-        "issue_date": pa.array(days, pa.date32()),
-        "customer_id": pa.array(frame["customer_id"].astype(object), pa.string(), from_pandas=True),
-        "amount": amount if amount is not None else pa.nulls(len(frame), MONEY),
-    })
+    return pa.table(
+        {
+            "document_id": pa.array(frame["document_id"].astype(object), pa.string(), from_pandas=True),
+            "issue_date": pa.array(days, pa.date32()),
+            "customer_id": pa.array(frame["customer_id"].astype(object), pa.string(), from_pandas=True),
+            "amount": amount if amount is not None else pa.nulls(len(frame), MONEY),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -174,8 +186,9 @@ def _column(headers: dict[str, dict], file: str, name: str) -> str:
 def _codes(values) -> np.ndarray:
     """Dense int64 codes of a column, equal values (nulls included) sharing a code, numbered by first appearance."""
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    return np.asarray(pc.dictionary_encode(values, null_encoding="encode").indices.to_numpy(zero_copy_only=False),
-                      dtype=np.int64)
+    return np.asarray(
+        pc.dictionary_encode(values, null_encoding="encode").indices.to_numpy(zero_copy_only=False), dtype=np.int64
+    )
 
 
 def _row_codes(table: pa.Table, names: list[str]) -> np.ndarray:
@@ -194,8 +207,14 @@ def _first_occurrences(codes: np.ndarray) -> np.ndarray:
     return first
 
 
-def _duplicates(table: pa.Table, key: str, content: list[str], what: Message, issues: list[ImportIssue],
-                adjustments: dict[str, list[Message]]) -> pa.Table:
+def _duplicates(
+    table: pa.Table,
+    key: str,
+    content: list[str],
+    what: Message,
+    issues: list[ImportIssue],
+    adjustments: dict[str, list[Message]],
+) -> pa.Table:
     """Rows sharing a key: identical ones kept once (a warning), different ones refused.  Only the rows whose
     key repeats are compared, so a ledger without repeats costs one hash pass."""
     codes = _codes(table.column(key))
@@ -213,10 +232,21 @@ def _duplicates(table: pa.Table, key: str, content: list[str], what: Message, is
     for index in conflicting[:20]:
         original = int(first_seen[key_codes[index]])
         value = keys[int(index)].as_py()
-        issues.append(ImportIssue(
-            files[int(index)].as_py(), Message("ledger.duplicate_conflict", what=what, value=value,
-                                               row=lines[original].as_py(), file=files[original].as_py()),
-            lines[int(index)].as_py(), None, value))
+        issues.append(
+            ImportIssue(
+                files[int(index)].as_py(),
+                Message(
+                    "ledger.duplicate_conflict",
+                    what=what,
+                    value=value,
+                    row=lines[original].as_py(),
+                    file=files[original].as_py(),
+                ),
+                lines[int(index)].as_py(),
+                None,
+                value,
+            )
+        )
     dropped = np.flatnonzero(same)
     if len(dropped):
         dropped_files = np.asarray(files.take(pa.array(dropped)).to_pylist(), dtype=object)
@@ -225,9 +255,16 @@ def _duplicates(table: pa.Table, key: str, content: list[str], what: Message, is
             mine = dropped[dropped_files == file]
             total = cents_to_decimal(int(cents[dropped_files == file].sum()))
             adjustments.setdefault(file, []).append(
-                Message("ledger.duplicates_ignored_total", count=len(mine), what=what, total=total))
-            issues.append(ImportIssue(file, Message("ledger.duplicates_ignored", count=len(mine), what=what),
-                                      lines[int(mine[0])].as_py(), severity="warning"))
+                Message("ledger.duplicates_ignored_total", count=len(mine), what=what, total=total)
+            )
+            issues.append(
+                ImportIssue(
+                    file,
+                    Message("ledger.duplicates_ignored", count=len(mine), what=what),
+                    lines[int(mine[0])].as_py(),
+                    severity="warning",
+                )
+            )
     keep = np.ones(table.num_rows, dtype=bool)
     keep[positions[same]] = False
     return table.filter(pa.array(keep))
@@ -238,14 +275,23 @@ def _catalogue(documents: pa.Table, known: KnownDocuments) -> pa.Table:
     stored ones not re-imported."""
     stored = known.table
     if stored.num_rows:
-        stored = stored.filter(pc.invert(pc.fill_null(pc.is_in(stored.column("document_id"),
-                                                                value_set=documents.column("document_id")), False)))
+        stored = stored.filter(
+            pc.invert(
+                pc.fill_null(pc.is_in(stored.column("document_id"), value_set=documents.column("document_id")), False)
+            )
+        )
     own = documents.select(["document_id", "issue_date", "customer_id", "amount"])
     return pa.concat_tables([own, stored.select(own.column_names).cast(own.schema)]).combine_chunks()
 
 
-def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocuments,
-                   tolerance_days: int, issues: list[ImportIssue], headers: dict[str, dict]) -> pa.Table:
+def _link_payments(
+    documents: pa.Table,
+    settlements: pa.Table,
+    known: KnownDocuments,
+    tolerance_days: int,
+    issues: list[ImportIssue],
+    headers: dict[str, dict],
+) -> pa.Table:
     catalogue = _catalogue(documents, known)
     # index_in answers the first position of an id, as the catalogue keeps the first of repeated ids.
     document_id = settlements.column("document_id").combine_chunks()
@@ -258,8 +304,15 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
         file, line = _where(settlements, first)
         value = document_id[first].as_py()
         more = Message("ledger.settlements_in_this_case", count=len(unknown)) if len(unknown) > 1 else ""
-        issues.append(ImportIssue(file, Message("ledger.unknown_invoice", value=value, more=more), line,
-                                  _column(headers, file, "document_id"), value))
+        issues.append(
+            ImportIssue(
+                file,
+                Message("ledger.unknown_invoice", value=value, more=more),
+                line,
+                _column(headers, file, "document_id"),
+                value,
+            )
+        )
         return settlements
 
     invoice_customer = pc.take(catalogue.column("customer_id"), position)
@@ -275,25 +328,46 @@ def _link_payments(documents: pa.Table, settlements: pa.Table, known: KnownDocum
     if len(mismatch):
         first = int(mismatch[0])
         file, line = _where(settlements, first)
-        issues.append(ImportIssue(file, Message("ledger.customer_mismatch", document=document_id[first].as_py(),
-                                                customer=own_customer[first].as_py(),
-                                                invoice_customer=invoice_customer[first].as_py()), line,
-                                  _column(headers, file, "customer_id"),
-                                  own_customer[first].as_py()))
+        issues.append(
+            ImportIssue(
+                file,
+                Message(
+                    "ledger.customer_mismatch",
+                    document=document_id[first].as_py(),
+                    customer=own_customer[first].as_py(),
+                    invoice_customer=invoice_customer[first].as_py(),
+                ),
+                line,
+                _column(headers, file, "customer_id"),
+                own_customer[first].as_py(),
+            )
+        )
     issued = pc.take(catalogue.column("issue_date"), position)
     paid = _days(settlements.column("date"))
     limit = _days(issued) - tolerance_days
-    early = np.flatnonzero(applied & _mask(pc.is_valid(issued)) & _mask(pc.is_valid(settlements.column("date")))
-                           & (paid < limit))
+    early = np.flatnonzero(
+        applied & _mask(pc.is_valid(issued)) & _mask(pc.is_valid(settlements.column("date"))) & (paid < limit)
+    )
     if len(early):
         first = int(early[0])
         file, line = _where(settlements, first)
         paid_on = settlements.column("date")[first].as_py()
         issued_on = issued[first].as_py()
-        issues.append(ImportIssue(
-            file, Message("ledger.paid_before_issue", paid_on=paid_on, count=tolerance_days,
-                          document=document_id[first].as_py(), issued_on=issued_on), line,
-            _column(headers, file, "date"), f"{paid_on:%d/%m/%Y}"))
+        issues.append(
+            ImportIssue(
+                file,
+                Message(
+                    "ledger.paid_before_issue",
+                    paid_on=paid_on,
+                    count=tolerance_days,
+                    document=document_id[first].as_py(),
+                    issued_on=issued_on,
+                ),
+                line,
+                _column(headers, file, "date"),
+                f"{paid_on:%d/%m/%Y}",
+            )
+        )
     return settlements
 
 
@@ -335,17 +409,34 @@ def _one_reference_per_credit_note(listed: pa.Table, issues: list[ImportIssue]) 
         if invoice[index].as_py() != invoice[original].as_py():
             file, line = _where(listed, index)
             original_file, original_line = _where(listed, original)
-            issues.append(ImportIssue(
-                file, Message("ledger.two_origins", note=listed.column("source_document_id")[index].as_py(),
-                              invoice=invoice[index].as_py(), original=invoice[original].as_py(),
-                              row=original_line, file=original_file), line, None,
-                invoice[index].as_py()))
+            issues.append(
+                ImportIssue(
+                    file,
+                    Message(
+                        "ledger.two_origins",
+                        note=listed.column("source_document_id")[index].as_py(),
+                        invoice=invoice[index].as_py(),
+                        original=invoice[original].as_py(),
+                        row=original_line,
+                        file=original_file,
+                    ),
+                    line,
+                    None,
+                    invoice[index].as_py(),
+                )
+            )
             break
     return listed.filter(pa.array(first))
 
 
-def _listed_credit_notes(listed: pa.Table, documents: pa.Table, settlements: pa.Table, known: KnownDocuments,
-                         issues: list[ImportIssue], headers: dict[str, dict]) -> pa.Table:
+def _listed_credit_notes(
+    listed: pa.Table,
+    documents: pa.Table,
+    settlements: pa.Table,
+    known: KnownDocuments,
+    issues: list[ImportIssue],
+    headers: dict[str, dict],
+) -> pa.Table:
     """The applications invoice lists ask for (undated, for the credit note's whole amount) made real.
 
     Each takes min(|credit note|, what its invoice has left open): the invoice's amount − every other
@@ -376,35 +467,62 @@ def _listed_credit_notes(listed: pa.Table, documents: pa.Table, settlements: pa.
         first = int(not_invoice[0])
         file, line = _where(listed, first)
         more = Message("ledger.notes_in_this_case", count=len(not_invoice)) if len(not_invoice) > 1 else ""
-        issues.append(ImportIssue(
-            file, Message("ledger.origin_is_credit_note", note=credit_note_id[first].as_py(),
-                          invoice=invoice_id[first].as_py(), amount=target_amount[first].as_py(), more=more), line,
-            _column(headers, file, "applies_to"), invoice_id[first].as_py()))
+        issues.append(
+            ImportIssue(
+                file,
+                Message(
+                    "ledger.origin_is_credit_note",
+                    note=credit_note_id[first].as_py(),
+                    invoice=invoice_id[first].as_py(),
+                    amount=target_amount[first].as_py(),
+                    more=more,
+                ),
+                line,
+                _column(headers, file, "applies_to"),
+                invoice_id[first].as_py(),
+            )
+        )
     other_customer = np.flatnonzero(_mask(pc.not_equal(target_customer, customer)))
     if len(other_customer):
         first = int(other_customer[0])
         file, line = _where(listed, first)
         more = Message("ledger.notes_in_this_case", count=len(other_customer)) if len(other_customer) > 1 else ""
-        issues.append(ImportIssue(
-            file, Message("ledger.origin_other_customer", note=credit_note_id[first].as_py(),
-                          customer=customer[first].as_py(), invoice=invoice_id[first].as_py(),
-                          invoice_customer=target_customer[first].as_py(), more=more), line,
-            _column(headers, file, "applies_to"),
-            invoice_id[first].as_py()))
+        issues.append(
+            ImportIssue(
+                file,
+                Message(
+                    "ledger.origin_other_customer",
+                    note=credit_note_id[first].as_py(),
+                    customer=customer[first].as_py(),
+                    invoice=invoice_id[first].as_py(),
+                    invoice_customer=target_customer[first].as_py(),
+                    more=more,
+                ),
+                line,
+                _column(headers, file, "applies_to"),
+                invoice_id[first].as_py(),
+            )
+        )
     if len(issues) > before:
         return listed.schema.empty_table()
 
     # What each invoice has left open before the listed credit notes: its amount − its other settlements.
     other_settled = _sum_by(settlements, "document_id", invoice_id)
     amount_known = _mask(pc.is_valid(target_amount))
-    unbounded = np.iinfo(np.int64).max // 4  # a stored invoice given without its amount: the credit note is applied whole
+    unbounded = (
+        np.iinfo(np.int64).max // 4
+    )  # a stored invoice given without its amount: the credit note is applied whole
     left_open = np.where(amount_known, np.maximum(_cents(target_amount) - other_settled, 0), unbounded)
 
     own = pc.index_in(credit_note_id, value_set=documents.column("document_id"))
     credit_issued = pc.take(documents.column("issue_date"), own)
     files = list(headers)
-    file_rank = np.asarray(pc.index_in(listed.column("source_file"), value_set=pa.array(files, pa.string()))
-                           .to_numpy(zero_copy_only=False), dtype=np.int64)
+    file_rank = np.asarray(
+        pc.index_in(listed.column("source_file"), value_set=pa.array(files, pa.string())).to_numpy(
+            zero_copy_only=False
+        ),
+        dtype=np.int64,
+    )
     invoice_code = _codes(invoice_id)
     order = np.lexsort((_numpy(listed, "source_row", np.int64), file_rank, _days(credit_issued), invoice_code))
     wanted = to_cents(listed.column("amount").combine_chunks())[order]
@@ -432,14 +550,24 @@ def _unknown_invoices(unknown: pa.Table, issues: list[ImportIssue], headers: dic
         mine = np.flatnonzero(files == file)
         for index in mine[:LISTED_REPORT_LIMIT]:
             row = unknown.take([int(index)]).to_pylist()[0]
-            issues.append(ImportIssue(
-                file, Message("ledger.origin_not_found", note=row["source_document_id"], invoice=row["document_id"]),
-                row["source_row"],
-                _column(headers, file, "applies_to"), row["document_id"], severity="warning"))
+            issues.append(
+                ImportIssue(
+                    file,
+                    Message("ledger.origin_not_found", note=row["source_document_id"], invoice=row["document_id"]),
+                    row["source_row"],
+                    _column(headers, file, "applies_to"),
+                    row["document_id"],
+                    severity="warning",
+                )
+            )
         if len(mine) > LISTED_REPORT_LIMIT:
-            issues.append(ImportIssue(
-                file, Message("ledger.more_origins_not_found", count=len(mine) - LISTED_REPORT_LIMIT),
-                severity="warning"))
+            issues.append(
+                ImportIssue(
+                    file,
+                    Message("ledger.more_origins_not_found", count=len(mine) - LISTED_REPORT_LIMIT),
+                    severity="warning",
+                )
+            )
 
 
 def _nothing_left_open(unapplied: pa.Table, issues: list[ImportIssue], headers: dict[str, dict]) -> None:
@@ -448,9 +576,16 @@ def _nothing_left_open(unapplied: pa.Table, issues: list[ImportIssue], headers: 
         mine = np.flatnonzero(files == file)
         first = int(mine[0])
         file, line = _where(unapplied, first)
-        issues.append(ImportIssue(
-            file, Message("ledger.origin_settled", count=len(mine)), line,
-            _column(headers, file, "applies_to"), unapplied.column("document_id")[first].as_py(), severity="warning"))
+        issues.append(
+            ImportIssue(
+                file,
+                Message("ledger.origin_settled", count=len(mine)),
+                line,
+                _column(headers, file, "applies_to"),
+                unapplied.column("document_id")[first].as_py(),
+                severity="warning",
+            )
+        )
 
 
 def _applied_whole(rows: pa.Table, issues: list[ImportIssue]) -> None:
@@ -458,12 +593,17 @@ def _applied_whole(rows: pa.Table, issues: list[ImportIssue]) -> None:
     for file in dict.fromkeys(files):
         mine = np.flatnonzero(files == file)
         file, line = _where(rows, int(mine[0]))
-        issues.append(ImportIssue(
-            file, Message("ledger.applied_whole", count=len(mine)), line, severity="warning"))
+        issues.append(ImportIssue(file, Message("ledger.applied_whole", count=len(mine)), line, severity="warning"))
 
 
-def _credit_applications(documents: pa.Table, settlements: pa.Table, known: KnownDocuments, tolerance_days: int,
-                         issues: list[ImportIssue], headers: dict[str, dict]) -> None:
+def _credit_applications(
+    documents: pa.Table,
+    settlements: pa.Table,
+    known: KnownDocuments,
+    tolerance_days: int,
+    issues: list[ImportIssue],
+    headers: dict[str, dict],
+) -> None:
     """Every `credit` row, of any layout: its source a credit note of the settlement's customer, found in the
     files or the workspace, its target an invoice, and no credit note applied beyond its amount (counting
     the applications the workspace already holds, when it says which)."""
@@ -487,36 +627,73 @@ def _credit_applications(documents: pa.Table, settlements: pa.Table, known: Know
         more = Message("ledger.applications_in_this_case", count=len(where)) if len(where) > 1 else ""
         value = {"source_document_id": source, "document_id": target}.get(column)
         value = value[first].as_py() if value is not None else f"{date[first].as_py():%d/%m/%Y}"
-        issues.append(ImportIssue(file, Message("with_more", message=message(first), more=more), line,
-                                  _column(headers, file, column), value))
+        issues.append(
+            ImportIssue(
+                file,
+                Message("with_more", message=message(first), more=more),
+                line,
+                _column(headers, file, column),
+                value,
+            )
+        )
 
     source_at = pc.index_in(source, value_set=catalogue.column("document_id"))
     found = _mask(pc.is_valid(source_at))
-    refuse(~found, "source_document_id", lambda i: (
-        Message("ledger.unknown_credit_note", note=source[i].as_py())))
+    refuse(~found, "source_document_id", lambda i: Message("ledger.unknown_credit_note", note=source[i].as_py()))
     source_amount = pc.take(catalogue.column("amount"), source_at)
     source_customer = pc.take(catalogue.column("customer_id"), source_at)
-    refuse(_mask(pc.greater_equal(source_amount, ZERO)), "source_document_id", lambda i: (
-        Message("ledger.source_not_credit_note", note=source[i].as_py(), amount=source_amount[i].as_py())))
-    refuse(_mask(pc.not_equal(source_customer, customer)), "source_document_id", lambda i: (
-        Message("ledger.application_other_customer", note=source[i].as_py(),
-                note_customer=source_customer[i].as_py(), customer=customer[i].as_py())))
+    refuse(
+        _mask(pc.greater_equal(source_amount, ZERO)),
+        "source_document_id",
+        lambda i: Message("ledger.source_not_credit_note", note=source[i].as_py(), amount=source_amount[i].as_py()),
+    )
+    refuse(
+        _mask(pc.not_equal(source_customer, customer)),
+        "source_document_id",
+        lambda i: Message(
+            "ledger.application_other_customer",
+            note=source[i].as_py(),
+            note_customer=source_customer[i].as_py(),
+            customer=customer[i].as_py(),
+        ),
+    )
     target_amount = pc.take(catalogue.column("amount"), pc.index_in(target, value_set=catalogue.column("document_id")))
-    refuse(_mask(pc.less_equal(target_amount, ZERO)), "document_id", lambda i: (
-        Message("ledger.target_not_invoice", target=target[i].as_py(), amount=target_amount[i].as_py())))
+    refuse(
+        _mask(pc.less_equal(target_amount, ZERO)),
+        "document_id",
+        lambda i: Message("ledger.target_not_invoice", target=target[i].as_py(), amount=target_amount[i].as_py()),
+    )
     source_issued = pc.take(catalogue.column("issue_date"), source_at)
-    early = (_mask(pc.is_valid(source_issued)) & _mask(pc.is_valid(date))
-             & (_days(date) < _days(source_issued) - tolerance_days))
-    refuse(early, "date", lambda i: (
-        Message("ledger.applied_before_issue", day=date[i].as_py(), count=tolerance_days, note=source[i].as_py(),
-                issued_on=source_issued[i].as_py())))
+    early = (
+        _mask(pc.is_valid(source_issued))
+        & _mask(pc.is_valid(date))
+        & (_days(date) < _days(source_issued) - tolerance_days)
+    )
+    refuse(
+        early,
+        "date",
+        lambda i: Message(
+            "ledger.applied_before_issue",
+            day=date[i].as_py(),
+            count=tolerance_days,
+            note=source[i].as_py(),
+            issued_on=source_issued[i].as_py(),
+        ),
+    )
     if len(issues) > before:
         return
     _over_applied(credits, source, pc.take(catalogue.column("amount"), source_at), settlements, known, issues, headers)
 
 
-def _over_applied(credits: pa.Table, source: pa.Array, source_amount: pa.Array, settlements: pa.Table,
-                  known: KnownDocuments, issues: list[ImportIssue], headers: dict[str, dict]) -> None:
+def _over_applied(
+    credits: pa.Table,
+    source: pa.Array,
+    source_amount: pa.Array,
+    settlements: pa.Table,
+    known: KnownDocuments,
+    issues: list[ImportIssue],
+    headers: dict[str, dict],
+) -> None:
     """Σ of a credit note's applications ≤ its absolute amount (KPI-SPEC §1), applications in date order."""
     bounded = _mask(pc.is_valid(source_amount))
     if not bounded.any():
@@ -546,18 +723,31 @@ def _over_applied(credits: pa.Table, source: pa.Array, source_amount: pa.Array, 
         index = int(index)
         file, line = _where(credits, index)
         total_applied = cents_to_decimal(int(running[index] + stored[index]))
-        already = (Message("ledger.already_applied", amount=cents_to_decimal(int(stored[index])))
-                   if stored[index] else "")
-        issues.append(ImportIssue(
-            file, Message("ledger.over_applied", note=source[index].as_py(), total=total_applied, already=already,
-                          capacity=cents_to_decimal(int(capacity[index]))), line,
-            _column(headers, file, "source_document_id"), source[index].as_py()))
+        already = (
+            Message("ledger.already_applied", amount=cents_to_decimal(int(stored[index]))) if stored[index] else ""
+        )
+        issues.append(
+            ImportIssue(
+                file,
+                Message(
+                    "ledger.over_applied",
+                    note=source[index].as_py(),
+                    total=total_applied,
+                    already=already,
+                    capacity=cents_to_decimal(int(capacity[index])),
+                ),
+                line,
+                _column(headers, file, "source_document_id"),
+                source[index].as_py(),
+            )
+        )
         if len(named) >= LISTED_REPORT_LIMIT:
             break
 
 
-def _overpayments(documents: pa.Table, settlements: pa.Table, issues: list[ImportIssue],
-                  adjustments: dict[str, list[Message]]) -> None:
+def _overpayments(
+    documents: pa.Table, settlements: pa.Table, issues: list[ImportIssue], adjustments: dict[str, list[Message]]
+) -> None:
     """Settlements beyond their document's amount are kept as given: the document's outstanding turns
     negative, which KPI-SPEC §2 counts in unapplied credits.  The user is told, per file.
 
@@ -587,8 +777,9 @@ def _overpayments(documents: pa.Table, settlements: pa.Table, issues: list[Impor
     over = ordered[excess[ordered] > 0]
     if not len(over):
         return
-    files = np.asarray(settlements.column("source_file").combine_chunks().take(pa.array(local[over])).to_pylist(),
-                       dtype=object)
+    files = np.asarray(
+        settlements.column("source_file").combine_chunks().take(pa.array(local[over])).to_pylist(), dtype=object
+    )
     is_credit = _mask(pc.equal(settlements.column("kind"), "credit"))[local]
     document_ids = settlements.column("document_id")
     for file in sorted(set(files)):
@@ -597,17 +788,31 @@ def _overpayments(documents: pa.Table, settlements: pa.Table, issues: list[Impor
             first = int(paid[0])
             excess_total = cents_to_decimal(int(excess[paid].sum()))
             what = "ledger.overpaid_credit_note" if document_amount[first] <= 0 else "ledger.overpaid_invoice"
-            issues.append(ImportIssue(file, Message(what, count=len(paid), excess=excess_total),
-                                      int(source_row[first]), "document_id", document_ids[int(local[first])].as_py(),
-                                      severity="warning"))
+            issues.append(
+                ImportIssue(
+                    file,
+                    Message(what, count=len(paid), excess=excess_total),
+                    int(source_row[first]),
+                    "document_id",
+                    document_ids[int(local[first])].as_py(),
+                    severity="warning",
+                )
+            )
             adjustments.setdefault(file, []).append(Message("ledger.overpaid_adjustment", excess=excess_total))
         credited = over[(files == file) & is_credit[over]]
         if len(credited):
             first = int(credited[0])
             excess_total = cents_to_decimal(int(excess[credited].sum()))
-            issues.append(ImportIssue(file, Message("ledger.over_credited", count=len(credited), excess=excess_total),
-                                      int(source_row[first]), "document_id",
-                                      document_ids[int(local[first])].as_py(), severity="warning"))
+            issues.append(
+                ImportIssue(
+                    file,
+                    Message("ledger.over_credited", count=len(credited), excess=excess_total),
+                    int(source_row[first]),
+                    "document_id",
+                    document_ids[int(local[first])].as_py(),
+                    severity="warning",
+                )
+            )
             adjustments.setdefault(file, []).append(Message("ledger.over_credited_adjustment", excess=excess_total))
 
 
@@ -616,20 +821,22 @@ def _late_payments(documents: pa.Table, settlements: pa.Table, issues: list[Impo
     if last_invoice is None:
         return
     # A credit application moves no money: it says nothing about the payments the export may lack.
-    late = np.flatnonzero(_mask(pc.greater(settlements.column("date"), pa.scalar(last_invoice, pa.date32())))
-                          & ~_mask(pc.equal(settlements.column("kind"), "credit")))
+    late = np.flatnonzero(
+        _mask(pc.greater(settlements.column("date"), pa.scalar(last_invoice, pa.date32())))
+        & ~_mask(pc.equal(settlements.column("kind"), "credit"))
+    )
     if not len(late):
         return
     # The same sort pandas' sort_values does, so the row named is the one it always named.
     rows = _numpy(settlements, "source_row", np.int64)[late]
     first = int(late[np.argsort(rows, kind="quicksort")[0]])
     file, line = _where(settlements, first)
-    issues.append(ImportIssue(file, Message("ledger.late_payments", count=len(late), day=last_invoice), line,
-                              severity="warning"))
+    issues.append(
+        ImportIssue(file, Message("ledger.late_payments", count=len(late), day=last_invoice), line, severity="warning")
+    )
 
 
-def _beyond_money(documents: pa.Table, settlements: pa.Table, known: KnownDocuments,
-                  issues: list[ImportIssue]) -> None:
+def _beyond_money(documents: pa.Table, settlements: pa.Table, known: KnownDocuments, issues: list[ImportIssue]) -> None:
     """Σ |amounts| of the documents (with those the workspace holds, when given) and of the settlements must fit
     DECIMAL(18,2), or no report could add them up: each file may fit and the import not.  Checked before any
     sum in cents (int64) is taken; the row named holds the import's largest amount."""
@@ -640,16 +847,18 @@ def _beyond_money(documents: pa.Table, settlements: pa.Table, known: KnownDocume
         amounts = table.column("amount").combine_chunks().cast(MONEY)
         with_stored = also is not None and len(also) > 0
         whose = Message(f"amount.of_{what}_{'import_and_workspace' if with_stored else 'import'}")
-        beyond = money_total_issue(pa.concat_arrays([amounts, also]) if with_stored else amounts, whose,
-                                   Message("amount.cited_largest_row"))
+        beyond = money_total_issue(
+            pa.concat_arrays([amounts, also]) if with_stored else amounts, whose, Message("amount.cited_largest_row")
+        )
         if beyond is None:
             continue
         file, line = _where(table, pc.index(pc.abs(amounts), pc.max(pc.abs(amounts))).as_py())
         issues.append(ImportIssue(file, beyond, line))
 
 
-def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_days: int = 7,
-                 currency: str | None = None) -> Checked:
+def check_ledger(
+    parsed: list[ParsedFile], *, known_documents=None, tolerance_days: int = 7, currency: str | None = None
+) -> Checked:
     issues: list[ImportIssue] = []
     adjustments: dict[str, list[Message]] = {}
     headers = {p.file: p.columns for p in parsed}
@@ -658,14 +867,18 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
         wanted = currency.upper()
         for p in parsed:
             if p.currency and p.currency != wanted:
-                issues.append(ImportIssue(p.file, Message("ledger.other_currency", currency=p.currency,
-                                                          wanted=wanted)))
+                issues.append(ImportIssue(p.file, Message("ledger.other_currency", currency=p.currency, wanted=wanted)))
     elif len(currencies) > 1:
         for p in parsed:
             if p.currency:
-                issues.append(ImportIssue(p.file, Message("ledger.mixed_currencies",
-                                                          currencies=", ".join(sorted(currencies)),
-                                                          currency=p.currency)))
+                issues.append(
+                    ImportIssue(
+                        p.file,
+                        Message(
+                            "ledger.mixed_currencies", currencies=", ".join(sorted(currencies)), currency=p.currency
+                        ),
+                    )
+                )
     ledger_currency = (currency or (currencies.pop() if len(currencies) == 1 else None) or "EUR").upper()
     documents = _concat([p.documents for p in parsed], DOCUMENTS_WITH_ORIGIN)
     settlements = _concat([p.settlements for p in parsed], SETTLEMENTS_WITH_ORIGIN)
@@ -673,8 +886,9 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     _beyond_money(documents, settlements, known, issues)
     if any(i.severity == "error" for i in issues):
         return Checked(documents, settlements, ledger_currency, issues, adjustments)
-    documents = _duplicates(documents, "document_id", DOCUMENT_CONTENT, Message("ledger.what.document"), issues,
-                            adjustments)
+    documents = _duplicates(
+        documents, "document_id", DOCUMENT_CONTENT, Message("ledger.what.document"), issues, adjustments
+    )
     if any(i.severity == "error" for i in issues):
         return Checked(documents, settlements, ledger_currency, issues, adjustments)
     # Undated `credit` rows are what an invoice list's « Facture d'origine » column asks for: resolved
@@ -686,8 +900,9 @@ def check_ledger(parsed: list[ParsedFile], *, known_documents=None, tolerance_da
     settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
     # After linking, so that a payment read without its customer compares equal to the same payment
     # read from an invoice list.
-    settlements = _duplicates(settlements, "settlement_id", SETTLEMENT_CONTENT, Message("ledger.what.settlement"),
-                              issues, adjustments)
+    settlements = _duplicates(
+        settlements, "settlement_id", SETTLEMENT_CONTENT, Message("ledger.what.settlement"), issues, adjustments
+    )
     if requested is not None and not any(i.severity == "error" for i in issues):
         resolved = _listed_credit_notes(requested, documents, settlements, known, issues, headers)
         settlements = _concat([settlements, resolved], SETTLEMENTS_WITH_ORIGIN)

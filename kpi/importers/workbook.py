@@ -108,8 +108,18 @@ def read_sheet(path: Path, sheet: str | int | None) -> Sheet:
             return _SheetParser(book).read(name, part)
         except WorkbookRefused:
             raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, expat.ExpatError, KeyError, ValueError, IndexError,
-                OSError, EOFError, NotImplementedError, RuntimeError) as error:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            expat.ExpatError,
+            KeyError,
+            ValueError,
+            IndexError,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+        ) as error:
             # A damaged or incomplete workbook: a part missing, bad XML, an entry that inflates beyond its size.
             raise WorkbookRefused(Message("workbook.damaged", reason=_reason(error))) from None
 
@@ -124,17 +134,20 @@ def _check_directory(archive: zipfile.ZipFile) -> None:
     """Refuse a zip bomb from what the zip's directory declares, before inflating any part."""
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise WorkbookRefused(Message("workbook.too_many_entries", count=len(entries), limit=MAX_ZIP_ENTRIES,
-                                      then=TO_CSV))
+        raise WorkbookRefused(
+            Message("workbook.too_many_entries", count=len(entries), limit=MAX_ZIP_ENTRIES, then=TO_CSV)
+        )
     inflated = sum(entry.file_size for entry in entries)
     if inflated > MAX_INFLATED_BYTES:
-        raise WorkbookRefused(Message("workbook.inflated_too_big", size=inflated, limit=MAX_INFLATED_BYTES,
-                                      then=TO_CSV))
+        raise WorkbookRefused(
+            Message("workbook.inflated_too_big", size=inflated, limit=MAX_INFLATED_BYTES, then=TO_CSV)
+        )
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise WorkbookRefused(Message("workbook.zip_bomb", ratio=round(ratio), limit=MAX_COMPRESSION_RATIO,
-                                          then=TO_CSV))
+            raise WorkbookRefused(
+                Message("workbook.zip_bomb", ratio=round(ratio), limit=MAX_COMPRESSION_RATIO, then=TO_CSV)
+            )
 
 
 def _local(name: str) -> str:
@@ -149,8 +162,7 @@ def _parse_part(archive: zipfile.ZipFile, part: str, start=None, end=None, text=
         raise WorkbookRefused(Message("workbook.part_missing", part=part))
     size = archive.getinfo(part).file_size
     if size > MAX_PART_BYTES:
-        raise WorkbookRefused(Message("workbook.part_too_big", part=part, size=size, limit=MAX_PART_BYTES,
-                                      then=TO_CSV))
+        raise WorkbookRefused(Message("workbook.part_too_big", part=part, size=size, limit=MAX_PART_BYTES, then=TO_CSV))
     if not counted:
         start = _counting(part, start)
     parser = expat.ParserCreate()
@@ -260,8 +272,9 @@ class _Book:
             name, part = self.sheets[names.index(sheet)]
             if part is not None:
                 return name, part
-        raise WorkbookRefused(Message("workbook.sheet_not_found", sheet=str(sheet),
-                                      sheets=[Message("quoted", text=n) for n in names]))
+        raise WorkbookRefused(
+            Message("workbook.sheet_not_found", sheet=str(sheet), sheets=[Message("quoted", text=n) for n in names])
+        )
 
     def _target(self, kind: str) -> str | None:
         return next((target for k, target in self.relationships.values() if k.endswith(kind)), None)
@@ -380,7 +393,7 @@ class _SheetParser:
         self.text_size = 0
         self.row: dict[int, str] = {}
 
-    def read(self, name: str, part: str) -> Sheet:  # noqa: C901 — one pass, its state kept local for speed
+    def read(self, name: str, part: str) -> Sheet:
         self.name = name
         names: dict[str, str] = {}  # element name → local name
         columns = self.columns
@@ -413,8 +426,9 @@ class _SheetParser:
                     close_cell()
                 cells += 1
                 if cells > MAX_SHEET_CELLS:
-                    raise WorkbookRefused(Message("workbook.too_many_cells", sheet=name, limit=MAX_SHEET_CELLS,
-                                                  then=TO_CSV))
+                    raise WorkbookRefused(
+                        Message("workbook.too_many_cells", sheet=name, limit=MAX_SHEET_CELLS, then=TO_CSV)
+                    )
                 reference = attributes.get("r")
                 if reference:
                     letters = reference.rstrip("0123456789")
@@ -441,8 +455,9 @@ class _SheetParser:
                 number = attributes.get("r")
                 row_number = int(number) if number else row_number + 1
                 if row_number > EXCEL_ROWS:
-                    raise WorkbookRefused(Message("workbook.row_beyond_excel", sheet=name, row=row_number,
-                                                  limit=EXCEL_ROWS))
+                    raise WorkbookRefused(
+                        Message("workbook.row_beyond_excel", sheet=name, row=row_number, limit=EXCEL_ROWS)
+                    )
                 column = 0
                 collecting = False
             else:
@@ -464,12 +479,19 @@ class _SheetParser:
 
     def keep(self, text: str, column: int, where: Message | str) -> None:
         if column > MAX_COLUMNS:
-            raise WorkbookRefused(Message("workbook.column_beyond", sheet=self.name, where=where, limit=MAX_COLUMNS,
-                                          value=text[:40], then=TO_CSV))
+            raise WorkbookRefused(
+                Message(
+                    "workbook.column_beyond",
+                    sheet=self.name,
+                    where=where,
+                    limit=MAX_COLUMNS,
+                    value=text[:40],
+                    then=TO_CSV,
+                )
+            )
         self.text_size += len(text)
         if self.text_size > MAX_TEXT_BYTES:
-            raise WorkbookRefused(Message("workbook.text_too_big", sheet=self.name, limit=MAX_TEXT_BYTES,
-                                          then=TO_CSV))
+            raise WorkbookRefused(Message("workbook.text_too_big", sheet=self.name, limit=MAX_TEXT_BYTES, then=TO_CSV))
         self.row[column] = text
 
     def close_row(self, number: int) -> None:
@@ -518,5 +540,3 @@ class _SheetParser:
             if len(self.dates) < 100_000:
                 self.dates[key] = text
         return text
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -35,19 +36,21 @@ def parse_edges(text: str) -> tuple[int, ...]:
     try:
         edges = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
     except ValueError:
-        raise ValueError(f"bucket edges must be whole days separated by commas, like 30,60,90,120 (got {text!r})") from None
+        raise ValueError(
+            f"bucket edges must be whole days separated by commas, like 30,60,90,120 (got {text!r})"
+        ) from None
     validate_edges(edges)
     return edges
 
 
 def validate_edges(edges: tuple[int, ...]) -> None:
-    if not edges or any(e <= 0 for e in edges) or any(b <= a for a, b in zip(edges, edges[1:])):
+    if not edges or any(e <= 0 for e in edges) or any(b <= a for a, b in itertools.pairwise(edges)):
         raise ValueError(f"bucket edges must be positive and increasing, like 30,60,90,120 (got {list(edges)})")
 
 
 def bucket_keys(edges: tuple[int, ...], basis: str = "due") -> tuple[str, ...]:
     """Column keys of the buckets: due basis starts with `not_due`, issue basis with `0_<first edge>`."""
-    bounds = [f"{low + 1}_{high}" for low, high in zip(edges, edges[1:])]
+    bounds = [f"{low + 1}_{high}" for low, high in itertools.pairwise(edges)]
     first = ("not_due", f"1_{edges[0]}") if basis == "due" else (f"0_{edges[0]}",)
     return (*first, *bounds, f"over_{edges[-1]}")
 
@@ -171,7 +174,7 @@ def aged_balance_records(
         params,
     ).fetchall()
     columns = (*keys, *UNAPPLIED_COLUMNS, TOTAL)
-    totals = {key: ZERO for key in columns}
+    totals = dict.fromkeys(columns, ZERO)
     by_customer: dict[str, dict] = {}
     for customer_id, customer_name, bucket, unapplied_column, all_customers, all_buckets, amount in sums:
         column = TOTAL if all_buckets else (unapplied_column if bucket is None else keys[bucket])
@@ -180,14 +183,12 @@ def aged_balance_records(
         else:
             row = by_customer.setdefault(
                 customer_id,
-                {"customer_id": customer_id, "customer_name": customer_name, **{k: ZERO for k in columns}},
+                {"customer_id": customer_id, "customer_name": customer_name, **dict.fromkeys(columns, ZERO)},
             )
             row[column] = amount
     totals[UNAPPLIED] = totals[CREDIT_NOTES] + totals[UNAPPLIED_PAYMENTS]
     grand_total = totals[TOTAL]
-    percentages = {
-        key: (float(value / grand_total * 100) if grand_total else None) for key, value in totals.items()
-    }
+    percentages = {key: (float(value / grand_total * 100) if grand_total else None) for key, value in totals.items()}
     if by == "customer":
         rows = AgedRows(
             ("customer_id", "customer_name", *columns),
@@ -215,7 +216,7 @@ def _document_rows(ledger: Ledger, params: dict, keys: tuple[str, ...], matching
         outstanding = item.pop("outstanding")
         bucket = item.pop("bucket")
         unapplied_column = item.pop("unapplied_column")
-        placed = {key: ZERO for key in (*keys, *UNAPPLIED_COLUMNS)}
+        placed = dict.fromkeys((*keys, *UNAPPLIED_COLUMNS), ZERO)
         placed[unapplied_column if bucket is None else keys[bucket]] = outstanding
         rows.append({**{name: item[name] for name in labels}, **placed, TOTAL: outstanding})
     return AgedRows((*labels, *keys, *UNAPPLIED_COLUMNS, TOTAL), tuple(rows))

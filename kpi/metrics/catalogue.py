@@ -25,6 +25,7 @@ Better = Literal["lower", "higher", "neutral"]
 UNITS = ("money", "days", "percent", "ratio", "count")
 DIRECTIONS = ("lower", "higher", "neutral")
 
+
 @dataclass(frozen=True)
 class Kpi:
     """One figure of the report, as its file declares it."""
@@ -54,8 +55,10 @@ def catalogue() -> dict[str, Kpi]:
         for declaration in query.kpis:
             parts = declaration.split()
             if len(parts) != 3 or parts[1] not in UNITS or parts[2] not in DIRECTIONS:
-                raise ValueError(f"{query.name}.sql: « -- kpi: {declaration} » — a key, a unit among {UNITS},"
-                                 f" a direction among {DIRECTIONS}")
+                raise ValueError(
+                    f"{query.name}.sql: « -- kpi: {declaration} » — a key, a unit among {UNITS},"
+                    f" a direction among {DIRECTIONS}"
+                )
             key, unit, better = parts
             if key in found:
                 raise ValueError(f"{query.name}.sql: the KPI {key} is declared in {found[key].source}.sql already")

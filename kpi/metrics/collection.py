@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 from kpi.metrics.aging import DEFAULT_EDGES, bucket_keys
 from kpi.metrics.catalogue import kpi
 from kpi.model.filters import Filters
-from kpi.text.formatting import finite_or_none
-from kpi.store.ledger import Ledger
 from kpi.model.names import ACTIVITY_TABLES
 from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
+from kpi.text.formatting import finite_or_none
 
 if TYPE_CHECKING:  # the period report reads this module without pandas
     import pandas as pd
@@ -54,8 +54,13 @@ NEEDS = {
     "collection_rate_by_bucket": None,
 }
 # The overview's headline ones (their units: kpi/metrics/catalogue.py).
-HEADLINE_KEYS = ("dispute_rate", "open_disputes_amount", "reminder_success_rate", "plan_compliance_rate",
-                 "cost_per_euro_collected")
+HEADLINE_KEYS = (
+    "dispute_rate",
+    "open_disputes_amount",
+    "reminder_success_rate",
+    "plan_compliance_rate",
+    "cost_per_euro_collected",
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,11 @@ class ActivitySettings:
 
     def to_settings(self) -> dict:
         monthly = None if self.monthly_collection_cost is None else str(self.monthly_collection_cost)
-        return {REMINDER_WINDOW_SETTING: self.reminder_window_days, PLAN_GRACE_SETTING: self.plan_grace_days,
-                MONTHLY_COST_SETTING: monthly}
+        return {
+            REMINDER_WINDOW_SETTING: self.reminder_window_days,
+            PLAN_GRACE_SETTING: self.plan_grace_days,
+            MONTHLY_COST_SETTING: monthly,
+        }
 
 
 def parse_monthly_cost(value) -> Decimal | None:
@@ -114,9 +122,10 @@ def _days(value, default: int) -> int:
 
 def activity_settings(ledger: Ledger) -> ActivitySettings:
     """The settings stored with the ledger's workspace (defaults for files read in memory)."""
-    rows = ledger.query("SELECT key, value FROM settings WHERE key IN ($window, $grace, $monthly)",
-                        {"window": REMINDER_WINDOW_SETTING, "grace": PLAN_GRACE_SETTING,
-                         "monthly": MONTHLY_COST_SETTING}).fetchall()
+    rows = ledger.query(
+        "SELECT key, value FROM settings WHERE key IN ($window, $grace, $monthly)",
+        {"window": REMINDER_WINDOW_SETTING, "grace": PLAN_GRACE_SETTING, "monthly": MONTHLY_COST_SETTING},
+    ).fetchall()
     return ActivitySettings.from_settings({key: json.loads(value) for key, value in rows})
 
 
@@ -177,8 +186,13 @@ class ActivityReport:
         return result
 
 
-def activity_report(ledger: Ledger, period: Period, filters: Filters = Filters(),
-                    settings: ActivitySettings | None = None, buckets: dict[str, tuple] | None = None) -> ActivityReport:
+def activity_report(
+    ledger: Ledger,
+    period: Period,
+    filters: Filters = Filters(),
+    settings: ActivitySettings | None = None,
+    buckets: dict[str, tuple] | None = None,
+) -> ActivityReport:
     """Every collection-activity KPI of the period; those whose log is absent stay None.
 
     `buckets`: the collection by bucket (`bucket_table`) when the caller has it already (period_report
@@ -189,29 +203,54 @@ def activity_report(ledger: Ledger, period: Period, filters: Filters = Filters()
     params = {"start": period.start, "end": period.end, **filters.params()}
     values: dict = {}
     if "disputes" in logs:
-        disputed, rate = _row(ledger, "SELECT d.disputed_amount, kpi_dispute_rate(d.disputed_amount, f.sales)"
-                              " FROM disputed_sales($start, $end, $customers, $activities) AS d,"
-                              " period_flows([$start::DATE], [$end::DATE], $customers, $activities) AS f", params)
+        disputed, rate = _row(
+            ledger,
+            "SELECT d.disputed_amount, kpi_dispute_rate(d.disputed_amount, f.sales)"
+            " FROM disputed_sales($start, $end, $customers, $activities) AS d,"
+            " period_flows([$start::DATE], [$end::DATE], $customers, $activities) AS f",
+            params,
+        )
         count, amount = _row(ledger, "SELECT * FROM open_disputes_at($end, $customers, $activities)", params)
         resolution, _ = _row(ledger, "SELECT * FROM dispute_resolution($start, $end, $customers, $activities)", params)
-        values.update(disputed_amount=_money(disputed), dispute_rate=finite_or_none(rate), open_disputes_count=count,
-                      open_disputes_amount=_money(amount), avg_dispute_resolution_days=finite_or_none(resolution))
+        values.update(
+            disputed_amount=_money(disputed),
+            dispute_rate=finite_or_none(rate),
+            open_disputes_count=count,
+            open_disputes_amount=_money(amount),
+            avg_dispute_resolution_days=finite_or_none(resolution),
+        )
     if "reminders" in logs:
-        count, paid, rate = _row(ledger, "SELECT * FROM reminder_success($start, $end, $window, $customers, $activities)",
-                                 {**params, "window": settings.reminder_window_days})
+        count, paid, rate = _row(
+            ledger,
+            "SELECT * FROM reminder_success($start, $end, $window, $customers, $activities)",
+            {**params, "window": settings.reminder_window_days},
+        )
         cost, _ = _row(ledger, "SELECT * FROM cost_per_reminder($start, $end, $customers, $activities)", params)
-        values.update(reminders_count=count, paid_reminders=paid, reminder_success_rate=finite_or_none(rate),
-                      cost_per_reminder=_money(cost))
+        values.update(
+            reminders_count=count,
+            paid_reminders=paid,
+            reminder_success_rate=finite_or_none(rate),
+            cost_per_reminder=_money(cost),
+        )
     if "payment_plans" in logs:
-        due, kept, rate = _row(ledger, "SELECT * FROM plan_compliance($start, $end, $grace, $customers, $activities)",
-                               {**params, "grace": settings.plan_grace_days})
+        due, kept, rate = _row(
+            ledger,
+            "SELECT * FROM plan_compliance($start, $end, $grace, $customers, $activities)",
+            {**params, "grace": settings.plan_grace_days},
+        )
         amount, _ = _row(ledger, "SELECT * FROM amount_in_plans($end, $customers, $activities)", params)
-        values.update(installments_due=due, installments_kept=kept, plan_compliance_rate=finite_or_none(rate),
-                      amount_in_plans=_money(amount))
+        values.update(
+            installments_due=due,
+            installments_kept=kept,
+            plan_compliance_rate=finite_or_none(rate),
+            amount_in_plans=_money(amount),
+        )
     if "collection_costs" in logs or settings.monthly_collection_cost is not None:
         costs, _, source, ratio = _row(
-            ledger, "SELECT * FROM collection_cost_ratio($start, $end, $monthly::DECIMAL(18, 2), $customers, $activities)",
-            {**params, "monthly": settings.monthly_collection_cost})
+            ledger,
+            "SELECT * FROM collection_cost_ratio($start, $end, $monthly::DECIMAL(18, 2), $customers, $activities)",
+            {**params, "monthly": settings.monthly_collection_cost},
+        )
         values.update(collection_costs=_money(costs), cost_source=source, cost_per_euro_collected=finite_or_none(ratio))
     if buckets is None:
         buckets = _bucket_rows(ledger, period, filters)
@@ -224,8 +263,10 @@ def bucket_collection(ledger: Ledger, period: Period, filters: Filters = Filters
     import pandas as pd
 
     rows = _bucket_rows(ledger, period, filters)
-    return pd.DataFrame([(key, *values) for key, values in rows.items()],
-                        columns=["bucket", "opening_amount", "collected_amount", "collection_rate"])
+    return pd.DataFrame(
+        [(key, *values) for key, values in rows.items()],
+        columns=["bucket", "opening_amount", "collected_amount", "collection_rate"],
+    )
 
 
 def _bucket_rows(ledger: Ledger, period: Period, filters: Filters) -> dict[str, tuple]:
@@ -244,8 +285,9 @@ def bucket_table(rows: Iterable[tuple]) -> dict[str, tuple]:
     return {key: found.get(index, (zero, zero, None)) for index, key in enumerate(BUCKET_KEYS)}
 
 
-def reminder_funnel(ledger: Ledger, period: Period, filters: Filters = Filters(),
-                    settings: ActivitySettings | None = None) -> pd.DataFrame:
+def reminder_funnel(
+    ledger: Ledger, period: Period, filters: Filters = Filters(), settings: ActivitySettings | None = None
+) -> pd.DataFrame:
     """Escalation steps R1 → R2 → … → formal_notice → agency_legal: reminders, those paid, paid share (reminder_funnel.sql)."""
     settings = settings or activity_settings(ledger)
     return ledger.frame(
@@ -257,8 +299,10 @@ def reminder_funnel(ledger: Ledger, period: Period, filters: Filters = Filters()
 
 def reminders_by_channel(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
     """Reminders of the period by channel and stage (reminder_funnel.sql)."""
-    return ledger.frame("SELECT * FROM reminders_by_channel($start, $end, $customers, $activities)",
-                        {"start": period.start, "end": period.end, **filters.params()})
+    return ledger.frame(
+        "SELECT * FROM reminders_by_channel($start, $end, $customers, $activities)",
+        {"start": period.start, "end": period.end, **filters.params()},
+    )
 
 
 def dispute_list(ledger: Ledger, as_of: date, filters: Filters = Filters()) -> pd.DataFrame:
@@ -283,8 +327,9 @@ def plan_list(ledger: Ledger, as_of: date, filters: Filters = Filters()) -> pd.D
     )
 
 
-def plan_installments(ledger: Ledger, period: Period, filters: Filters = Filters(),
-                      settings: ActivitySettings | None = None) -> pd.DataFrame:
+def plan_installments(
+    ledger: Ledger, period: Period, filters: Filters = Filters(), settings: ActivitySettings | None = None
+) -> pd.DataFrame:
     """The installments due in the period and whether each was paid in full in time (plan_installments.sql)."""
     settings = settings or activity_settings(ledger)
     return ledger.frame(
@@ -297,14 +342,18 @@ def plan_installments(ledger: Ledger, period: Period, filters: Filters = Filters
 
 def write_offs_by_customer(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
     """Written off in the period by customer and activity (write_offs.sql)."""
-    return ledger.frame("SELECT * FROM write_offs_by_customer($start, $end, $customers, $activities)",
-                        {"start": period.start, "end": period.end, **filters.params()})
+    return ledger.frame(
+        "SELECT * FROM write_offs_by_customer($start, $end, $customers, $activities)",
+        {"start": period.start, "end": period.end, **filters.params()},
+    )
 
 
 def write_offs_by_activity(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
     """Written off, sales and bad-debt rate per activity (write_offs.sql)."""
-    frame = ledger.frame("SELECT * FROM write_offs_by_activity($start, $end, $customers, $activities)",
-                         {"start": period.start, "end": period.end, **filters.params()})
+    frame = ledger.frame(
+        "SELECT * FROM write_offs_by_activity($start, $end, $customers, $activities)",
+        {"start": period.start, "end": period.end, **filters.params()},
+    )
     frame["bad_debt_rate"] = [finite_or_none(v) for v in frame["bad_debt_rate"]]
     return frame
 
@@ -316,5 +365,3 @@ def _row(ledger: Ledger, sql: str, params: dict) -> tuple:
 
 def _money(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(CENT)
-
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.model.filters import Filters
-from kpi.store.ledger import Ledger
 from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 
 
 def customer_table(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:

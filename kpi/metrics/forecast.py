@@ -30,7 +30,9 @@ def week_bounds(as_of: date, weeks: int = WEEKS) -> list[tuple[date, date]]:
     return [(as_of + timedelta(days=7 * k + 1), as_of + timedelta(days=7 * k + 7)) for k in range(weeks)]
 
 
-def spread_amount(amount: Decimal, window_start: date, window_end: date, bounds: list[tuple[date, date]]) -> list[Decimal]:
+def spread_amount(
+    amount: Decimal, window_start: date, window_end: date, bounds: list[tuple[date, date]]
+) -> list[Decimal]:
     """`amount` spread evenly over the days of [window_start, window_end], per week of `bounds`
     and a last slot for what falls after them; cents rounded, the remainder on the fullest slot,
     so the slots add up to `amount` exactly."""
@@ -148,19 +150,27 @@ class Backtest:
         for as_of, group in self.rows.groupby("as_of", sort=True):
             forecast, actual = sum(group["forecast"], ZERO), sum(group["actual"], ZERO)
             error = sum((abs(f - a) for f, a in zip(group["forecast"], group["actual"])), ZERO)
-            rows.append({"as_of": as_of, "forecast": forecast, "actual": actual,
-                         "actual_doubtful": sum(group["actual_doubtful"], ZERO),
-                         "wape": None if not actual else float(error / actual * 100)})
+            rows.append(
+                {
+                    "as_of": as_of,
+                    "forecast": forecast,
+                    "actual": actual,
+                    "actual_doubtful": sum(group["actual_doubtful"], ZERO),
+                    "wape": None if not actual else float(error / actual * 100),
+                }
+            )
         return pd.DataFrame(rows)
 
     def by_week(self) -> pd.DataFrame:
         """Forecast and actual summed over the dates, by week of horizon (1 = the week after D)."""
         grouped = self.rows.groupby("week", sort=True)
-        return pd.DataFrame({
-            "week": list(grouped.groups),
-            "forecast": [sum(g, ZERO) for _, g in grouped["forecast"]],
-            "actual": [sum(g, ZERO) for _, g in grouped["actual"]],
-        })
+        return pd.DataFrame(
+            {
+                "week": list(grouped.groups),
+                "forecast": [sum(g, ZERO) for _, g in grouped["forecast"]],
+                "actual": [sum(g, ZERO) for _, g in grouped["actual"]],
+            }
+        )
 
 
 def backtest_dates(ledger: Ledger, count: int = BACKTEST_DATES, step_weeks: int = BACKTEST_STEP_WEEKS) -> list[date]:
@@ -193,10 +203,16 @@ def backtest(ledger: Ledger, dates: list[date] | None = None, filters: Filters =
             if category in collected:
                 collected[category][((paid_on - as_of).days - 1) // 7] += amount
         for week in forecast.weeks.itertuples(index=False):
-            rows.append({
-                "as_of": as_of, "week": week.week, "week_start": week.week_start, "week_end": week.week_end,
-                "forecast": week.expected, "actual": collected["expected"][week.week - 1],
-                "actual_doubtful": collected["doubtful"][week.week - 1],
-            })
+            rows.append(
+                {
+                    "as_of": as_of,
+                    "week": week.week,
+                    "week_start": week.week_start,
+                    "week_end": week.week_end,
+                    "forecast": week.expected,
+                    "actual": collected["expected"][week.week - 1],
+                    "actual_doubtful": collected["doubtful"][week.week - 1],
+                }
+            )
     columns = ["as_of", "week", "week_start", "week_end", "forecast", "actual", "actual_doubtful"]
     return Backtest(pd.DataFrame(rows, columns=columns))

@@ -8,10 +8,25 @@ from kpi.metrics.catalogue import Kpi, kpi
 # then collection efficiency, then risk. Their unit and good direction are the catalogue's
 # (kpi/metrics/catalogue.py): a falling DSO is good, a rising CEI is good, closing AR is neutral (a
 # growing business grows its receivables).
-OVERVIEW_INDICATORS: tuple[Kpi, ...] = tuple(kpi(key) for key in (
-    "dso", "bpdso", "add", "countback_dso", "cei", "collection_rate", "overdue_rate", "unpaid_rate",
-    "avg_days_to_collect", "avg_days_late", "activation_rate", "ar_turnover", "bad_debt_rate", "closing_ar",
-))
+OVERVIEW_INDICATORS: tuple[Kpi, ...] = tuple(
+    kpi(key)
+    for key in (
+        "dso",
+        "bpdso",
+        "add",
+        "countback_dso",
+        "cei",
+        "collection_rate",
+        "overdue_rate",
+        "unpaid_rate",
+        "avg_days_to_collect",
+        "avg_days_late",
+        "activation_rate",
+        "ar_turnover",
+        "bad_debt_rate",
+        "closing_ar",
+    )
+)
 
 # The period's flows, shown under the cards for context.
 FLOW_INDICATORS: tuple[Kpi, ...] = tuple(kpi(key) for key in ("sales", "collected", "written_off", "opening_ar"))

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 
 from kpi.model.filters import Filters
-from kpi.store.ledger import Ledger
 from kpi.sql.registry import named_query
+from kpi.store.ledger import Ledger
 
 
 def payment_history(ledger: Ledger, until: date, filters: Filters = Filters()) -> pd.DataFrame:

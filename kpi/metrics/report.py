@@ -8,19 +8,36 @@ from decimal import Decimal
 from kpi.metrics.aging import DEFAULT_EDGES
 from kpi.metrics.collection import ActivityReport, activity_report, bucket_table
 from kpi.model.filters import Filters
-from kpi.text.formatting import finite_or_none
-from kpi.store.ledger import Ledger
 from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
+from kpi.text.formatting import finite_or_none
 
 CENT = Decimal("0.01")
 AGING_KEYS = ("not_due", "1_30", "31_60", "61_90", "91_120", "over_120")
 AMOUNT_KEYS = (
-    "sales", "collected", "written_off", "opening_ar", "closing_ar",
-    "closing_current_ar", "closing_overdue_ar", "unapplied_credits",
+    "sales",
+    "collected",
+    "written_off",
+    "opening_ar",
+    "closing_ar",
+    "closing_current_ar",
+    "closing_overdue_ar",
+    "unapplied_credits",
 )
 RATIO_KEYS = (
-    "dso", "bpdso", "add", "countback_dso", "cei", "collection_rate", "overdue_rate", "unpaid_rate",
-    "avg_days_to_collect", "avg_days_late", "activation_rate", "ar_turnover", "bad_debt_rate",
+    "dso",
+    "bpdso",
+    "add",
+    "countback_dso",
+    "cei",
+    "collection_rate",
+    "overdue_rate",
+    "unpaid_rate",
+    "avg_days_to_collect",
+    "avg_days_late",
+    "activation_rate",
+    "ar_turnover",
+    "bad_debt_rate",
 )
 
 PERIOD_KPIS_SQL = "SELECT * FROM period_kpis($starts, $ends, $customers, $activities, $matching)"
@@ -68,7 +85,10 @@ class PeriodReport:
     @classmethod
     def from_row(cls, row: dict) -> PeriodReport:
         period = Period(row["period_start"], row["period_end"])
-        money = {key: Decimal(row[key]).quantize(CENT) for key in AMOUNT_KEYS + ("invoiced", "unpaid_amount", "closing_gross_ar")}
+        money = {
+            key: Decimal(row[key]).quantize(CENT)
+            for key in AMOUNT_KEYS + ("invoiced", "unpaid_amount", "closing_gross_ar")
+        }
         ratios = {key: finite_or_none(row[key]) for key in RATIO_KEYS}
         aging = {key: Decimal(row[key]).quantize(CENT) for key in AGING_KEYS}
         return cls(period=period, aging=aging, **money, **ratios)
@@ -76,7 +96,13 @@ class PeriodReport:
     def to_json_dict(self) -> dict:
         """The object of KPI-SPEC §5: amounts rounded to cents, ratios as numbers, None → null."""
         values = asdict(self)
-        result = {"period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(), "days": self.period.days}}
+        result = {
+            "period": {
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "days": self.period.days,
+            }
+        }
         for key in AMOUNT_KEYS:
             result[key] = float(values[key])
         result["aging"] = {key: float(self.aging[key]) for key in AGING_KEYS}
@@ -87,8 +113,6 @@ class PeriodReport:
         return result
 
 
-
-
 def period_reports(ledger: Ledger, periods: list[Period], filters: Filters = Filters()) -> list[PeriodReport]:
     """The report of each period, computed in one query."""
     return [PeriodReport.from_row(row) for row in _period_rows(ledger, periods, filters, PERIOD_KPIS_SQL)]
@@ -97,8 +121,10 @@ def period_reports(ledger: Ledger, periods: list[Period], filters: Filters = Fil
 def period_report(ledger: Ledger, period: Period, filters: Filters = Filters()) -> PeriodReport:
     """The report of one period with its collection activity (kpi/metrics/collection.py)."""
     [row] = _period_rows(ledger, [period], filters, PERIOD_KPIS_BY_BUCKET_SQL)
-    buckets = bucket_table((item["bucket"], item["opening_amount"], item["collected_amount"], item["collection_rate"])
-                           for item in row["collection_by_bucket"] or ())
+    buckets = bucket_table(
+        (item["bucket"], item["opening_amount"], item["collected_amount"], item["collection_rate"])
+        for item in row["collection_by_bucket"] or ()
+    )
     return replace(PeriodReport.from_row(row), activity=activity_report(ledger, period, filters, buckets=buckets))
 
 
@@ -106,8 +132,18 @@ def _period_rows(ledger: Ledger, periods: list[Period], filters: Filters, sql: s
     """period_kpis's row of each period, in the order asked."""
     if not periods:
         return []
-    cursor = ledger.query(sql, {"starts": [p.start for p in periods], "ends": [p.end for p in periods],
-                                "edges": list(DEFAULT_EDGES), **filters.params()})
+    cursor = ledger.query(
+        sql,
+        {
+            "starts": [p.start for p in periods],
+            "ends": [p.end for p in periods],
+            "edges": list(DEFAULT_EDGES),
+            **filters.params(),
+        },
+    )
     names = [column[0] for column in cursor.description]
-    rows = {(row["period_start"], row["period_end"]): row for row in (dict(zip(names, values)) for values in cursor.fetchall())}
+    rows = {
+        (row["period_start"], row["period_end"]): row
+        for row in (dict(zip(names, values)) for values in cursor.fetchall())
+    }
     return [rows[(p.start, p.end)] for p in periods]

@@ -82,5 +82,5 @@ def customer_risk(ledger: Ledger, as_of: date, filters: Filters = Filters()) -> 
         {"as_of": as_of, **filters.params()},
     )
     floats = [key for key in FACTOR_KEYS if key != "oldest_days_past_due"]
-    frame = frame.astype({key: "float64" for key in floats})
+    frame = frame.astype(dict.fromkeys(floats, "float64"))
     return RiskTable(as_of, frame.reset_index(drop=True))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kpi.model.filters import Filters
-from kpi.store.ledger import Ledger
-from kpi.model.periods import Period
 from kpi.metrics.report import AGING_KEYS, PeriodReport, period_reports
+from kpi.model.filters import Filters
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,7 +54,7 @@ def aging_history(ledger: Ledger, start: date, end: date, filters: Filters = Fil
     """The aged balance (default buckets) and AR at each month end between two dates."""
     month_ends = [month.end for month in months_between(start, end)]
     return ledger.frame(
-        "SELECT as_of AS month_end, not_due, \"1_30\", \"31_60\", \"61_90\", \"91_120\", over_120,"
+        'SELECT as_of AS month_end, not_due, "1_30", "31_60", "61_90", "91_120", over_120,'
         " unapplied_credits, ar FROM ar_position_at($dates, $customers, $activities, $matching) ORDER BY as_of",
         {"dates": month_ends, **filters.params()},
     )

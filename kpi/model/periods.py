@@ -91,6 +91,7 @@ def shift_months(period: Period, months: int) -> Period:
     """The same period `months` later (or earlier): a run of whole months maps to whole months, any
     other period to the same days, clipped to month ends (1–15 March 2026 → 1–15 March 2025)."""
     if period.is_whole_months():
-        return Period(add_months(period.start, months),
-                      add_months(period.end + timedelta(days=1), months) - timedelta(days=1))
+        return Period(
+            add_months(period.start, months), add_months(period.end + timedelta(days=1), months) - timedelta(days=1)
+        )
     return Period(add_months(period.start, months), add_months(period.end, months))

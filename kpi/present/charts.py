@@ -14,9 +14,17 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
-from kpi.text.formatting import format_date, format_days, format_money, format_month, format_number, format_percent, is_missing
-from kpi.text.i18n import bucket_label, translate
 from kpi.present.vega_locale import localised
+from kpi.text.formatting import (
+    format_date,
+    format_days,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+    is_missing,
+)
+from kpi.text.i18n import bucket_label, translate
 
 # The name of the point selection the monthly charts carry; st.altair_chart reports it back.
 MONTH_SELECTION = "month_pick"
@@ -25,8 +33,14 @@ MONTH_SELECTION = "month_pick"
 BUCKET_COLOURS = ("#2e7d32", "#f9a825", "#ef6c00", "#e64a19", "#c62828", "#7f0000")
 UNAPPLIED_COLOUR = "#78909c"
 # The trend lines: the two DSOs in blues, the best possible in green, the delay in orange.
-KPI_COLOURS = {"dso": "#1565c0", "countback_dso": "#42a5f5", "bpdso": "#2e7d32", "add": "#ef6c00",
-               "cei": "#1565c0", "collection_rate": "#2e7d32"}
+KPI_COLOURS = {
+    "dso": "#1565c0",
+    "countback_dso": "#42a5f5",
+    "bpdso": "#2e7d32",
+    "add": "#ef6c00",
+    "cei": "#1565c0",
+    "collection_rate": "#2e7d32",
+}
 
 _MONTH_COLUMNS = ("month", "period_start", "month_start", "month_end", "as_of", "period_end")
 
@@ -38,8 +52,10 @@ def bucket_colours(bucket_keys: Iterable[str]) -> list[str]:
     """One colour per bucket, greener for the youngest, redder for the oldest; unapplied credits grey."""
     keys = list(bucket_keys)
     aged = [key for key in keys if key not in UNAPPLIED_KEYS]
-    return [UNAPPLIED_COLOUR if key in UNAPPLIED_KEYS else BUCKET_COLOURS[min(aged.index(key), len(BUCKET_COLOURS) - 1)]
-            for key in keys]
+    return [
+        UNAPPLIED_COLOUR if key in UNAPPLIED_KEYS else BUCKET_COLOURS[min(aged.index(key), len(BUCKET_COLOURS) - 1)]
+        for key in keys
+    ]
 
 
 def _month_column(frame: pd.DataFrame) -> str:
@@ -70,15 +86,21 @@ def _float(value) -> float | None:
 
 def _amount_axis(lang: str, currency: str, stack: str | None = None, scale: alt.Scale | None = None) -> alt.Y:
     # No format: Vega picks the precision from the tick step and groups thousands by the chart's locale.
-    return alt.Y("amount:Q", stack=stack, title=translate("chart.amount", lang, currency=currency),
-                 scale=scale if scale is not None else alt.Undefined)
+    return alt.Y(
+        "amount:Q",
+        stack=stack,
+        title=translate("chart.amount", lang, currency=currency),
+        scale=scale if scale is not None else alt.Undefined,
+    )
 
 
 def _month_axis(lang: str) -> alt.X:
     # « janv. 2026 » / « Jan 2026 »: month names from the chart's time locale.
-    return alt.X("month:T", title=translate("chart.month", lang),
-                 axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap="greedy", labelFlush=True,
-                               tickCount="month"))
+    return alt.X(
+        "month:T",
+        title=translate("chart.month", lang),
+        axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap="greedy", labelFlush=True, tickCount="month"),
+    )
 
 
 # A legend at the bottom in as many columns as a phone's width holds, its labels never cut.
@@ -89,8 +111,10 @@ LEGEND_ENTRY = 28  # symbol, its gap to the label, and the padding between colum
 def legend_columns(labels: list[str], font_size: float = 11, width: float = LEGEND_WIDTH) -> int:
     """The most columns whose widest entries, column by column (Vega fills rows first), fit `width`."""
     for columns in range(len(labels), 1, -1):
-        widths = [max(len(label) for label in labels[column::columns]) * CHAR_WIDTH * font_size + LEGEND_ENTRY
-                  for column in range(columns)]
+        widths = [
+            max(len(label) for label in labels[column::columns]) * CHAR_WIDTH * font_size + LEGEND_ENTRY
+            for column in range(columns)
+        ]
         if sum(widths) <= width:
             return columns
     return 1
@@ -98,8 +122,13 @@ def legend_columns(labels: list[str], font_size: float = 11, width: float = LEGE
 
 def legend(labels: Iterable[str], font_size: float = 11) -> alt.Legend:
     labels = list(labels)
-    return alt.Legend(orient="bottom", direction="horizontal", columns=legend_columns(labels, font_size),
-                      labelLimit=0, labelFontSize=font_size)
+    return alt.Legend(
+        orient="bottom",
+        direction="horizontal",
+        columns=legend_columns(labels, font_size),
+        labelLimit=0,
+        labelFontSize=font_size,
+    )
 
 
 # -- bar labels -----------------------------------------------------------------------------------------
@@ -124,8 +153,10 @@ def bar_label_places(amounts: list[float], inside_share: float = 0.5) -> list[st
     `beside_zero`, right of the zero line on its own empty row, so no label needs room left of the bars."""
     low, high = min(0.0, *amounts) if amounts else 0.0, max(0.0, *amounts) if amounts else 0.0
     span = (high - low) or 1.0
-    return ["inside" if abs(amount) >= inside_share * span else "outside" if amount >= 0 else "beside_zero"
-            for amount in amounts]
+    return [
+        "inside" if abs(amount) >= inside_share * span else "outside" if amount >= 0 else "beside_zero"
+        for amount in amounts
+    ]
 
 
 def bar_value_domain(amounts: list[float], places: list[str], room: float = 0.45) -> list[float]:
@@ -141,22 +172,35 @@ def bar_value_domain(amounts: list[float], places: list[str], room: float = 0.45
 
 def horizontal_bar_labels(base: alt.Chart, value: str, text: str, font_size: float = LABEL_FONT) -> list[alt.Chart]:
     """Three text layers for horizontal bars whose data carry `label_place` (bar_label_places)."""
+
     def place(name: str) -> str:
         return f"datum.label_place === '{name}'"
 
-    inside_positive = base.mark_text(align="right", dx=-4, baseline="middle", fontSize=font_size,
-                                     color=INSIDE_COLOUR).encode(x=f"{value}:Q", text=f"{text}:N").transform_filter(
-        f"{place('inside')} && datum.{value} >= 0")
-    inside_negative = base.mark_text(align="left", dx=4, baseline="middle", fontSize=font_size,
-                                     color=INSIDE_COLOUR).encode(x=f"{value}:Q", text=f"{text}:N").transform_filter(
-        f"{place('inside')} && datum.{value} < 0")
-    outside = base.mark_text(align="left", dx=4, baseline="middle", fontSize=font_size).encode(
-        x="label_anchor:Q", text=f"{text}:N").transform_filter(f"{place('outside')} || {place('beside_zero')}")
+    inside_positive = (
+        base.mark_text(align="right", dx=-4, baseline="middle", fontSize=font_size, color=INSIDE_COLOUR)
+        .encode(x=f"{value}:Q", text=f"{text}:N")
+        .transform_filter(f"{place('inside')} && datum.{value} >= 0")
+    )
+    inside_negative = (
+        base.mark_text(align="left", dx=4, baseline="middle", fontSize=font_size, color=INSIDE_COLOUR)
+        .encode(x=f"{value}:Q", text=f"{text}:N")
+        .transform_filter(f"{place('inside')} && datum.{value} < 0")
+    )
+    outside = (
+        base.mark_text(align="left", dx=4, baseline="middle", fontSize=font_size)
+        .encode(x="label_anchor:Q", text=f"{text}:N")
+        .transform_filter(f"{place('outside')} || {place('beside_zero')}")
+    )
     return [inside_positive, inside_negative, outside]
 
 
-def column_label_domain(values: Iterable[float], texts: Iterable[str], height: float,
-                        font_size: float = COLUMN_LABEL_FONT, upright: bool = True) -> list[float]:
+def column_label_domain(
+    values: Iterable[float],
+    texts: Iterable[str],
+    height: float,
+    font_size: float = COLUMN_LABEL_FONT,
+    upright: bool = True,
+) -> list[float]:
     """The value axis of vertical bars with room above the tallest (and below the deepest) for a label
     standing on its end (`upright`), or for one line of text: the chart's height is known, so the room
     is computed in pixels."""
@@ -172,8 +216,15 @@ def column_label_domain(values: Iterable[float], texts: Iterable[str], height: f
     return [bottom, top if top > bottom else 1.0]
 
 
-def column_labels(base: alt.Chart, value: str, text: str, bars: int, texts: Iterable[str],
-                  font_size: float = COLUMN_LABEL_FONT, width_signal: str = "width") -> list[alt.Chart]:
+def column_labels(
+    base: alt.Chart,
+    value: str,
+    text: str,
+    bars: int,
+    texts: Iterable[str],
+    font_size: float = COLUMN_LABEL_FONT,
+    width_signal: str = "width",
+) -> list[alt.Chart]:
     """Labels on vertical bars: level above a positive bar (below a negative one) when the bars are wide
     enough for the text, else turned to read upwards along the bar, which any bar width holds.
 
@@ -185,16 +236,21 @@ def column_labels(base: alt.Chart, value: str, text: str, bars: int, texts: Iter
     # Upright labels side by side are as far apart as the bars: in slots narrower than the text is
     # high (many months on a phone) the font shrinks with them, down to 7 px, rather than overlap.
     size = alt.ExprRef(f"{upright} ? max(7, min({font_size}, {slot} - 3)) : {font_size}")
+
     def labels(sign: int, keep: str):
         # Beyond the bar's end: above a positive bar (below a negative one), or past it when upright.
-        return base.mark_text(
-            fontSize=size,
-            angle=alt.ExprRef(f"{upright} ? 270 : 0"),
-            align=alt.ExprRef(f"{upright} ? '{'left' if sign > 0 else 'right'}' : 'center'"),
-            baseline=alt.ExprRef(f"{upright} ? 'middle' : '{'bottom' if sign > 0 else 'top'}'"),
-            dx=alt.ExprRef(f"{upright} ? {4 * sign} : 0"),
-            dy=alt.ExprRef(f"{upright} ? 0 : {-3 * sign}"),
-        ).encode(y=f"{value}:Q", text=f"{text}:N").transform_filter(f"datum.{value} {keep}")
+        return (
+            base.mark_text(
+                fontSize=size,
+                angle=alt.ExprRef(f"{upright} ? 270 : 0"),
+                align=alt.ExprRef(f"{upright} ? '{'left' if sign > 0 else 'right'}' : 'center'"),
+                baseline=alt.ExprRef(f"{upright} ? 'middle' : '{'bottom' if sign > 0 else 'top'}'"),
+                dx=alt.ExprRef(f"{upright} ? {4 * sign} : 0"),
+                dy=alt.ExprRef(f"{upright} ? 0 : {-3 * sign}"),
+            )
+            .encode(y=f"{value}:Q", text=f"{text}:N")
+            .transform_filter(f"datum.{value} {keep}")
+        )
 
     positive, negative = labels(1, ">= 0"), labels(-1, "< 0")
     return [positive, negative]
@@ -242,9 +298,12 @@ def aging_bar_chart(aging: Mapping[str, object], lang: str = "fr", currency: str
     base = alt.Chart(frame).encode(
         y=alt.Y("bucket:N", sort=labels, title=None, axis=alt.Axis(labelLimit=0)),
         # A tick every 80 px or so, so that labels need not be dropped one in two (which can drop 0).
-        x=alt.X("amount:Q", title=translate("chart.amount", lang, currency=currency),
-                axis=alt.Axis(tickCount=alt.ExprRef("ceil(width / 80)")),
-                scale=alt.Scale(domain=bar_value_domain(amounts, places), nice=True)),
+        x=alt.X(
+            "amount:Q",
+            title=translate("chart.amount", lang, currency=currency),
+            axis=alt.Axis(tickCount=alt.ExprRef("ceil(width / 80)")),
+            scale=alt.Scale(domain=bar_value_domain(amounts, places), nice=True),
+        ),
         tooltip=[
             alt.Tooltip("bucket:N", title=translate("chart.bucket", lang)),
             alt.Tooltip("amount_text:N", title=translate("chart.amount", lang, currency=currency)),
@@ -279,8 +338,13 @@ def kpi_trend_chart(series: pd.DataFrame, keys: Iterable[str], unit: str, lang: 
     base = alt.Chart(long).encode(
         x=_month_axis(lang),
         y=alt.Y("value:Q", title=unit_title),
-        color=alt.Color("kpi:N", title=None, sort=names, legend=legend(names),
-                        scale=alt.Scale(domain=names, range=[KPI_COLOURS.get(key, "#6d4c41") for key in keys])),
+        color=alt.Color(
+            "kpi:N",
+            title=None,
+            sort=names,
+            legend=legend(names),
+            scale=alt.Scale(domain=names, range=[KPI_COLOURS.get(key, "#6d4c41") for key in keys]),
+        ),
         tooltip=[
             alt.Tooltip("month_text:N", title=translate("chart.month", lang)),
             alt.Tooltip("kpi:N", title=translate("chart.kpi", lang)),
@@ -288,9 +352,11 @@ def kpi_trend_chart(series: pd.DataFrame, keys: Iterable[str], unit: str, lang: 
         ],
     )
     lines = base.mark_line()
-    points = base.mark_point(filled=True, size=70).encode(
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45))
-    ).add_params(pick)
+    points = (
+        base.mark_point(filled=True, size=70)
+        .encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
+        .add_params(pick)
+    )
     return localised(alt.layer(lines, points).properties(height=280), lang)
 
 
@@ -309,22 +375,36 @@ def sales_collections_chart(series: pd.DataFrame, lang: str = "fr", currency: st
     names = [translate(f"kpi.{k}.short", lang) for k in flows]
     height = 280
     base = alt.Chart(long).encode(
-        x=alt.X("month_text:N", sort=list(months["month_text"]), title=translate("chart.month", lang),
-                axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
+        x=alt.X(
+            "month_text:N",
+            sort=list(months["month_text"]),
+            title=translate("chart.month", lang),
+            axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
+        ),
         xOffset=alt.XOffset("flow:N", sort=names),
-        y=_amount_axis(lang, currency, scale=alt.Scale(
-            domain=column_label_domain(long["amount"], long["amount_text"], height))),
+        y=_amount_axis(
+            lang, currency, scale=alt.Scale(domain=column_label_domain(long["amount"], long["amount_text"], height))
+        ),
         tooltip=[
             alt.Tooltip("month_text:N", title=translate("chart.month", lang)),
             alt.Tooltip("flow:N", title=translate("chart.flow", lang)),
             alt.Tooltip("amount_text:N", title=translate("chart.amount", lang, currency=currency)),
         ],
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color("flow:N", title=None, scale=alt.Scale(domain=names, range=["#1e88e5", "#43a047"]),
-                        sort=names, legend=legend(names)),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-    ).add_params(pick)
+    bars = (
+        base.mark_bar()
+        .encode(
+            color=alt.Color(
+                "flow:N",
+                title=None,
+                scale=alt.Scale(domain=names, range=["#1e88e5", "#43a047"]),
+                sort=names,
+                legend=legend(names),
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+        )
+        .add_params(pick)
+    )
     labels = column_labels(base, "amount", "amount_text", len(long), long["amount_text"])
     return localised(alt.layer(bars, *labels).properties(height=height), lang)
 
@@ -346,16 +426,20 @@ def aging_history_chart(
     long["bucket"] = [bucket_label(key, lang) for key in long["bucket_key"]]
     long["order"] = [keys.index(key) for key in long["bucket_key"]]
     long = long.drop(columns=["raw"])
-    pick = alt.selection_point(name=MONTH_SELECTION, fields=["month_key"], on="click", clear="dblclick",
-                               nearest=True)
+    pick = alt.selection_point(name=MONTH_SELECTION, fields=["month_key"], on="click", clear="dblclick", nearest=True)
     area = (
         alt.Chart(long)
         .mark_area()
         .encode(
             x=_month_axis(lang),
             y=_amount_axis(lang, currency, stack="zero"),
-            color=alt.Color("bucket:N", title=None, scale=alt.Scale(domain=labels, range=bucket_colours(keys)),
-                            sort=labels, legend=legend(labels)),
+            color=alt.Color(
+                "bucket:N",
+                title=None,
+                scale=alt.Scale(domain=labels, range=bucket_colours(keys)),
+                sort=labels,
+                legend=legend(labels),
+            ),
             order=alt.Order("order:Q"),
             tooltip=[
                 alt.Tooltip("month_text:N", title=translate("chart.month_end", lang)),
@@ -397,8 +481,11 @@ def payment_delay_chart(payments: pd.DataFrame, lang: str = "fr", currency: str 
         alt.Chart(frame[keep])
         .mark_circle(opacity=0.8)
         .encode(
-            x=alt.X("issue:T", title=translate("chart.issue_date", lang),
-                    axis=alt.Axis(format="%d/%m/%Y", labelOverlap="greedy")),
+            x=alt.X(
+                "issue:T",
+                title=translate("chart.issue_date", lang),
+                axis=alt.Axis(format="%d/%m/%Y", labelOverlap="greedy"),
+            ),
             y=alt.Y("days:Q", title=translate("chart.days_to_pay", lang)),
             size=alt.Size("size:Q", legend=None),
             color=alt.Color(
@@ -438,17 +525,21 @@ def reminder_funnel_chart(funnel: pd.DataFrame, lang: str = "fr") -> alt.LayerCh
 
     Expects the columns of kpi.metrics.collection.reminder_funnel: step, reminders, paid_reminders, paid_share.
     """
-    frame = pd.DataFrame({
-        "step": [reminder_step_label(s, lang) for s in funnel["step"]],
-        "reminders": [_float(v) or 0.0 for v in funnel["reminders"]],
-        "paid": [_float(v) or 0.0 for v in funnel["paid_reminders"]],
-        "share": [_float(v) for v in funnel["paid_share"]],
-    })
+    frame = pd.DataFrame(
+        {
+            "step": [reminder_step_label(s, lang) for s in funnel["step"]],
+            "reminders": [_float(v) or 0.0 for v in funnel["reminders"]],
+            "paid": [_float(v) or 0.0 for v in funnel["paid_reminders"]],
+            "share": [_float(v) for v in funnel["paid_share"]],
+        }
+    )
     frame["reminders_text"] = [format_number(v, lang) for v in frame["reminders"]]
     frame["paid_text"] = [format_number(v, lang) for v in frame["paid"]]
     frame["share_text"] = [format_percent(v, lang) for v in frame["share"]]
-    frame["label_text"] = [f"{paid} / {sent} · {share}" for paid, sent, share in
-                           zip(frame["paid_text"], frame["reminders_text"], frame["share_text"])]
+    frame["label_text"] = [
+        f"{paid} / {sent} · {share}"
+        for paid, sent, share in zip(frame["paid_text"], frame["reminders_text"], frame["share_text"])
+    ]
     steps = frame["step"].tolist()
     tooltip = [
         alt.Tooltip("step:N", title=translate("chart.funnel_step", lang)),
@@ -463,13 +554,19 @@ def reminder_funnel_chart(funnel: pd.DataFrame, lang: str = "fr") -> alt.LayerCh
     domain = bar_value_domain(list(frame["reminders"]), ["outside"] * len(frame))
 
     def count_axis(field: str) -> alt.X:
-        return alt.X(f"{field}:Q", title=translate("chart.reminders", lang), axis=ticks,
-                     scale=alt.Scale(domain=domain, nice=False))
+        return alt.X(
+            f"{field}:Q",
+            title=translate("chart.reminders", lang),
+            axis=ticks,
+            scale=alt.Scale(domain=domain, nice=False),
+        )
 
-    base = alt.Chart(frame).encode(y=alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=0)),
-                                   tooltip=tooltip)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("step:N", sort=steps, title=None, axis=alt.Axis(labelLimit=0)), tooltip=tooltip
+    )
     sent = base.mark_bar(color="#b0bec5").encode(x=count_axis("reminders"))
     paid = base.mark_bar(color="#43a047").encode(x=count_axis("paid"))
-    counts = base.mark_text(align="left", dx=4, fontSize=LABEL_FONT).encode(x=count_axis("reminders"),
-                                                                            text="label_text:N")
+    counts = base.mark_text(align="left", dx=4, fontSize=LABEL_FONT).encode(
+        x=count_axis("reminders"), text="label_text:N"
+    )
     return localised(alt.layer(sent, paid, counts).properties(height=max(120, 36 * len(frame))), lang)

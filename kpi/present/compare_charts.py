@@ -11,11 +11,11 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from kpi.present.charts import COLUMN_LABEL_FONT, column_label_domain, column_labels, label_width
 from kpi.analysis.compare import ArBridge, Comparison, KpiChange
+from kpi.present.charts import COLUMN_LABEL_FONT, column_label_domain, column_labels, label_width
+from kpi.present.vega_locale import localised
 from kpi.text.formatting import MISSING, format_change, format_date, format_money, format_percent, format_value
 from kpi.text.i18n import bucket_label, translate
-from kpi.present.vega_locale import localised
 
 # Text colours of a change, as the overview cards colour their deltas.
 VERDICT_COLOURS = {"good": "#1b873f", "bad": "#c62828", "flat": "#6b7280"}
@@ -39,7 +39,7 @@ def _group(change: KpiChange) -> str:
 
 
 def _signed(text: str) -> str:
-    """"+" in front of a rise; a value that rounds to zero has no sign (as Formatter.change)."""
+    """ "+" in front of a rise; a value that rounds to zero has no sign (as Formatter.change)."""
     if text == MISSING or text.startswith("-") or not _nonzero(text):
         return text
     return "+" + text
@@ -74,17 +74,21 @@ def change_table(comparison: Comparison, lang: str = "fr", currency: str = "EUR"
     rows = []
     for change in comparison.changes:
         change_text = _change_text(change, lang, currency)
-        rows.append({
-            "key": change.key,
-            "group": _group(change),
-            "label": kpi_label(change.key, lang),
-            "reference": format_value(change.reference, change.unit, lang, currency),
-            "current": format_value(change.current, change.unit, lang, currency),
-            "change": change_text,
-            "relative": _relative_text(change, lang),
-            "verdict": _verdict(change, change_text),
-        })
-    frame = pd.DataFrame(rows, columns=["key", "group", "label", "reference", "current", "change", "relative", "verdict"])
+        rows.append(
+            {
+                "key": change.key,
+                "group": _group(change),
+                "label": kpi_label(change.key, lang),
+                "reference": format_value(change.reference, change.unit, lang, currency),
+                "current": format_value(change.current, change.unit, lang, currency),
+                "change": change_text,
+                "relative": _relative_text(change, lang),
+                "verdict": _verdict(change, change_text),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["key", "group", "label", "reference", "current", "change", "relative", "verdict"]
+    )
     frame["order"] = [GROUPS.index(group) for group in frame["group"]]
     return frame.sort_values("order", kind="stable").drop(columns=["order"]).reset_index(drop=True)
 
@@ -95,8 +99,14 @@ def styled_change_table(rows: pd.DataFrame, titles: dict[str, str]):
     grid = rows[list(titles)].rename(columns=titles)
 
     def colour(_column):
-        return [f"color: {VERDICT_COLOURS[v]}; font-weight: 600" if v in ("good", "bad") else
-                f"color: {VERDICT_COLOURS['flat']}" if v == "flat" else "" for v in verdicts]
+        return [
+            f"color: {VERDICT_COLOURS[v]}; font-weight: 600"
+            if v in ("good", "bad")
+            else f"color: {VERDICT_COLOURS['flat']}"
+            if v == "flat"
+            else ""
+            for v in verdicts
+        ]
 
     return grid.style.apply(colour, subset=[titles["change"], titles["relative"]]).hide(axis="index")
 
@@ -105,8 +115,9 @@ def period_label(bridge: ArBridge, lang: str = "fr") -> str:
     return f"{format_date(bridge.period.start, lang)} – {format_date(bridge.period.end, lang)}"
 
 
-def bridge_frame(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = "EUR",
-                 labels: Sequence[str] | None = None) -> pd.DataFrame:
+def bridge_frame(
+    bridges: Sequence[ArBridge], lang: str = "fr", currency: str = "EUR", labels: Sequence[str] | None = None
+) -> pd.DataFrame:
     """The waterfall's bars: one row per step of each bridge, with its bottom and top.
 
     The `other` step (what the flows leave unexplained) is drawn only when some bridge has
@@ -119,19 +130,26 @@ def bridge_frame(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
         for order, (step, amount, before, after) in enumerate(bridge.steps()):
             if step == "other" and not with_gap:
                 continue
-            kind = "level" if step in ("opening_ar", "closing_ar") else "gap" if step == "other" else (
-                "rise" if amount >= 0 else "fall")
-            rows.append({
-                "period": label,
-                "step_key": step,
-                "step": translate(f"compare.step.{step}", lang),
-                "order": order,
-                "bottom": float(min(before, after)),
-                "top": float(max(before, after)),
-                "amount_text": format_money(amount, lang, currency),
-                "level_text": format_money(after, lang, currency),
-                "kind": kind,
-            })
+            kind = (
+                "level"
+                if step in ("opening_ar", "closing_ar")
+                else "gap"
+                if step == "other"
+                else ("rise" if amount >= 0 else "fall")
+            )
+            rows.append(
+                {
+                    "period": label,
+                    "step_key": step,
+                    "step": translate(f"compare.step.{step}", lang),
+                    "order": order,
+                    "bottom": float(min(before, after)),
+                    "top": float(max(before, after)),
+                    "amount_text": format_money(amount, lang, currency),
+                    "level_text": format_money(after, lang, currency),
+                    "kind": kind,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -141,8 +159,13 @@ BRIDGE_WIDTH = 440
 BRIDGE_COLUMN_WIDTH = 230
 
 
-def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = "EUR",
-                 labels: Sequence[str] | None = None, width: int = BRIDGE_WIDTH) -> alt.FacetChart:
+def bridge_chart(
+    bridges: Sequence[ArBridge],
+    lang: str = "fr",
+    currency: str = "EUR",
+    labels: Sequence[str] | None = None,
+    width: int = BRIDGE_WIDTH,
+) -> alt.FacetChart:
     """Opening AR + sales − collected − written off = closing AR, one waterfall per period side by side,
     each step labelled with its amount above its bar (turned upright when the bars are narrow); `width`
     is each waterfall's (a page drawing one per column on a phone asks for a narrower one)."""
@@ -156,9 +179,13 @@ def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
         x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160, labelOverlap=False)),
     )
     bars = base.mark_bar().encode(
-        y=alt.Y("bottom:Q", title=amount_title,
-                scale=alt.Scale(domain=column_label_domain(frame["top"], frame["amount_text"], BRIDGE_HEIGHT,
-                                                          upright=upright))),
+        y=alt.Y(
+            "bottom:Q",
+            title=amount_title,
+            scale=alt.Scale(
+                domain=column_label_domain(frame["top"], frame["amount_text"], BRIDGE_HEIGHT, upright=upright)
+            ),
+        ),
         y2="top:Q",
         color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=[STEP_COLOURS[k] for k in kinds]), legend=None),
         tooltip=[
@@ -170,8 +197,16 @@ def bridge_chart(bridges: Sequence[ArBridge], lang: str = "fr", currency: str = 
     )
     # A facet's cell is `child_width` wide; each holds one bar per step.
     texts = column_labels(base, "top", "amount_text", len(steps), frame["amount_text"], width_signal="child_width")
-    chart = alt.layer(bars, *texts, data=frame).properties(height=BRIDGE_HEIGHT, width=width).facet(
-        column=alt.Column("period:N", sort=list(dict.fromkeys(frame["period"])), title=None,
-                          header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
+    chart = (
+        alt.layer(bars, *texts, data=frame)
+        .properties(height=BRIDGE_HEIGHT, width=width)
+        .facet(
+            column=alt.Column(
+                "period:N",
+                sort=list(dict.fromkeys(frame["period"])),
+                title=None,
+                header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
+            ),
+        )
     )
     return localised(chart, lang)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kpi.present.charts import column_label_domain, column_labels, legend
-from kpi.text.formatting import format_date, format_day_month, format_money, format_percent
 from kpi.metrics.forecast import Backtest, CashForecast
-from kpi.text.i18n import translate
+from kpi.present.charts import column_label_domain, column_labels, legend
 from kpi.present.vega_locale import localised
+from kpi.text.formatting import format_date, format_day_month, format_money, format_percent
+from kpi.text.i18n import translate
 
 EXPECTED_COLOUR = "#1e88e5"
 ACTUAL_COLOUR = "#43a047"
@@ -38,15 +38,19 @@ def _two_lines() -> str:
 def forecast_frame(forecast: CashForecast, lang: str = "fr", currency: str = "EUR") -> pd.DataFrame:
     """One row per week: its number, dates as text, the expected amount and its text."""
     weeks = forecast.weeks
-    return pd.DataFrame({
-        "week": list(weeks["week"]),
-        "week_text": [week_label(week, start, lang) for week, start in zip(weeks["week"], weeks["week_start"])],
-        "week_start": pd.to_datetime(weeks["week_start"]),
-        "dates_text": [f"{format_date(start, lang)} – {format_date(end, lang)}"
-                       for start, end in zip(weeks["week_start"], weeks["week_end"])],
-        "amount": [float(value) for value in weeks["expected"]],
-        "amount_text": [format_money(value, lang, currency) for value in weeks["expected"]],
-    })
+    return pd.DataFrame(
+        {
+            "week": list(weeks["week"]),
+            "week_text": [week_label(week, start, lang) for week, start in zip(weeks["week"], weeks["week_start"])],
+            "week_start": pd.to_datetime(weeks["week_start"]),
+            "dates_text": [
+                f"{format_date(start, lang)} – {format_date(end, lang)}"
+                for start, end in zip(weeks["week_start"], weeks["week_end"])
+            ],
+            "amount": [float(value) for value in weeks["expected"]],
+            "amount_text": [format_money(value, lang, currency) for value in weeks["expected"]],
+        }
+    )
 
 
 def forecast_chart(forecast: CashForecast, lang: str = "fr", currency: str = "EUR") -> alt.LayerChart:
@@ -55,10 +59,17 @@ def forecast_chart(forecast: CashForecast, lang: str = "fr", currency: str = "EU
     frame = forecast_frame(forecast, lang, currency)
     amount_title = translate("chart.amount", lang, currency=currency)
     base = alt.Chart(frame).encode(
-        x=alt.X("week_text:N", sort=list(frame["week_text"]), title=translate("forecast.week_axis", lang),
-                axis=alt.Axis(labelAngle=0, labelExpr=_two_lines(), labelLineHeight=13)),
-        y=alt.Y("amount:Q", title=amount_title,
-                scale=alt.Scale(domain=column_label_domain(frame["amount"], frame["amount_text"], HEIGHT))),
+        x=alt.X(
+            "week_text:N",
+            sort=list(frame["week_text"]),
+            title=translate("forecast.week_axis", lang),
+            axis=alt.Axis(labelAngle=0, labelExpr=_two_lines(), labelLineHeight=13),
+        ),
+        y=alt.Y(
+            "amount:Q",
+            title=amount_title,
+            scale=alt.Scale(domain=column_label_domain(frame["amount"], frame["amount_text"], HEIGHT)),
+        ),
         tooltip=[
             alt.Tooltip("week_text:N", title=translate("forecast.week_axis", lang)),
             alt.Tooltip("dates_text:N", title=translate("forecast.dates", lang)),
@@ -77,14 +88,16 @@ def backtest_frame(backtest: Backtest, lang: str = "fr", currency: str = "EUR") 
     for item in by_date.itertuples(index=False):
         wape = format_percent(item.wape, lang)
         for series, value in (("forecast", item.forecast), ("actual", item.actual)):
-            rows.append({
-                "as_of_text": format_date(item.as_of, lang),
-                "series_key": series,
-                "series": translate(f"forecast.series.{series}", lang),
-                "amount": float(value),
-                "amount_text": format_money(value, lang, currency),
-                "wape_text": wape,
-            })
+            rows.append(
+                {
+                    "as_of_text": format_date(item.as_of, lang),
+                    "series_key": series,
+                    "series": translate(f"forecast.series.{series}", lang),
+                    "amount": float(value),
+                    "amount_text": format_money(value, lang, currency),
+                    "wape_text": wape,
+                }
+            )
     return pd.DataFrame(rows, columns=["as_of_text", "series_key", "series", "amount", "amount_text", "wape_text"])
 
 
@@ -95,11 +108,18 @@ def backtest_chart(backtest: Backtest, lang: str = "fr", currency: str = "EUR") 
     order = [translate(f"forecast.series.{key}", lang) for key in ("forecast", "actual")]
     amount_title = translate("chart.amount", lang, currency=currency)
     base = alt.Chart(frame).encode(
-        x=alt.X("as_of_text:N", sort=list(dict.fromkeys(frame["as_of_text"])),
-                title=translate("forecast.made_on", lang), axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
+        x=alt.X(
+            "as_of_text:N",
+            sort=list(dict.fromkeys(frame["as_of_text"])),
+            title=translate("forecast.made_on", lang),
+            axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
+        ),
         xOffset=alt.XOffset("series:N", sort=order),
-        y=alt.Y("amount:Q", title=amount_title,
-                scale=alt.Scale(domain=column_label_domain(frame["amount"], frame["amount_text"], HEIGHT))),
+        y=alt.Y(
+            "amount:Q",
+            title=amount_title,
+            scale=alt.Scale(domain=column_label_domain(frame["amount"], frame["amount_text"], HEIGHT)),
+        ),
         tooltip=[
             alt.Tooltip("as_of_text:N", title=translate("forecast.made_on", lang)),
             alt.Tooltip("series:N", title=translate("chart.value", lang)),
@@ -108,8 +128,13 @@ def backtest_chart(backtest: Backtest, lang: str = "fr", currency: str = "EUR") 
         ],
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("series:N", sort=order, title=None,
-                        scale=alt.Scale(domain=order, range=[EXPECTED_COLOUR, ACTUAL_COLOUR]), legend=legend(order)),
+        color=alt.Color(
+            "series:N",
+            sort=order,
+            title=None,
+            scale=alt.Scale(domain=order, range=[EXPECTED_COLOUR, ACTUAL_COLOUR]),
+            legend=legend(order),
+        ),
     )
     labels = column_labels(base, "amount", "amount_text", len(frame), frame["amount_text"])
     return localised(alt.layer(bars, *labels).properties(height=HEIGHT), lang)

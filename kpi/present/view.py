@@ -9,15 +9,15 @@ wall clock, so an export received months later still opens on its own last month
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from kpi.model.filters import MATCHING_MODES
-from kpi.text.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from kpi.model.periods import PRESETS, Period, add_months, preset
+from kpi.text.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 CUSTOM = "custom"
 PERIOD_CHOICES = (*PRESETS, CUSTOM)
@@ -128,8 +128,9 @@ def opening_period(last_day: date, activity: list[tuple[date, Decimal, Decimal]]
     or the twelve complete months up to it when that month is a run-off; and which of the two
     (OPENING_LAST_MONTH or OPENING_RUN_OFF). `activity` is Ledger.monthly_activity()."""
     last = last_complete_month(last_day)
-    active = [(month, sales) for month, sales, collected in activity
-              if month <= last.start and (sales != 0 or collected != 0)]
+    active = [
+        (month, sales) for month, sales, collected in activity if month <= last.start and (sales != 0 or collected != 0)
+    ]
     if not active:
         return last, OPENING_LAST_MONTH
     month, sales = active[-1]
@@ -140,8 +141,9 @@ def opening_period(last_day: date, activity: list[tuple[date, Decimal, Decimal]]
     return chosen, OPENING_LAST_MONTH
 
 
-def resolve_period(state: ViewState, last_day: date | None,
-                   activity: list[tuple[date, Decimal, Decimal]] | None = None) -> tuple[Period, str]:
+def resolve_period(
+    state: ViewState, last_day: date | None, activity: list[tuple[date, Decimal, Decimal]] | None = None
+) -> tuple[Period, str]:
     """The period a view shows and the choice the period selector should display.
 
     Explicit dates win (they are what a shared URL carries); then a preset; then the period the

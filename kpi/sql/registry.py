@@ -76,8 +76,9 @@ def named_query(name: str) -> NamedQuery:
             header[match.group(1)] = match.group(2).strip()
         elif line.strip() and not line.startswith("--"):
             break  # the header ends at the first statement
-    return NamedQuery(name, header.get("label", name), header.get("formula", ""), header.get("unit", ""), text,
-                      tuple(kpis))
+    return NamedQuery(
+        name, header.get("label", name), header.get("formula", ""), header.get("unit", ""), text, tuple(kpis)
+    )
 
 
 def all_named_queries() -> list[NamedQuery]:
@@ -108,9 +109,13 @@ def missing_columns(connection: duckdb.DuckDBPyConnection, database: str | None 
     missing = {}
     for table, columns in ADDED_COLUMNS.items():
         try:
-            stored = {row[0] for row in connection.execute(
-                "SELECT name FROM pragma_table_info($table)", {"table": f"{_quoted(database)}.main.{_quoted(table)}"},
-            ).fetchall()}
+            stored = {
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM pragma_table_info($table)",
+                    {"table": f"{_quoted(database)}.main.{_quoted(table)}"},
+                ).fetchall()
+            }
         except duckdb.CatalogException:
             continue
         lacking = [column for column in columns if column not in stored]
@@ -166,8 +171,11 @@ def install_order(names: Iterable[str]) -> tuple[str, ...]:
     """These macro files, each after the files whose macros it calls (ties in name order)."""
     names = tuple(sorted(names))
     owner = {macro: name for name in names for macro in _DEFINED.findall(named_query(name).sql)}
-    calls = {name: {owner[macro] for macro in _CALLED.findall(_COMMENT.sub("", named_query(name).sql))
-                    if macro in owner} - {name} for name in names}
+    calls = {
+        name: {owner[macro] for macro in _CALLED.findall(_COMMENT.sub("", named_query(name).sql)) if macro in owner}
+        - {name}
+        for name in names
+    }
     ordered: list[str] = []
     while calls:
         ready = [name for name, callees in calls.items() if not callees - set(ordered)]
@@ -182,8 +190,7 @@ def install_order(names: Iterable[str]) -> tuple[str, ...]:
 @cache
 def ledger_macro_files() -> tuple[str, ...]:
     """The files installed on every ledger, in install order."""
-    return install_order(name for name in folder_files(*LEDGER_FOLDERS)
-                         if _STORED_MACRO.search(named_query(name).sql))
+    return install_order(name for name in folder_files(*LEDGER_FOLDERS) if _STORED_MACRO.search(named_query(name).sql))
 
 
 @cache

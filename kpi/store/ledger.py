@@ -84,8 +84,6 @@ def registered(connection: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Ite
         connection.unregister(name)
 
 
-
-
 class Ledger:
     """An in-memory DuckDB connection where the canonical tables and the KPI macros live.
 
@@ -118,8 +116,12 @@ class Ledger:
         """
         connection = engine_connection()
         connection.execute("ATTACH $path AS workspace (READ_ONLY)", {"path": str(database)})
-        stored = {row[0] for row in connection.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'workspace'").fetchall()}
+        stored = {
+            row[0]
+            for row in connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'workspace'"
+            ).fetchall()
+        }
         # A workspace of an earlier release that could not be migrated (a read-only copy) is read
         # with the columns added since then empty, which is what they meant before.
         missing = missing_columns(connection, "workspace")
@@ -202,10 +204,13 @@ class Ledger:
 
     def activities(self, customers: tuple[str, ...] = ()) -> list[str]:
         """The activities of the documents, of the listed customers only when some are listed."""
-        return [row[0] for row in self.query(
-            "SELECT DISTINCT activity FROM ledger_documents($customers, []) ORDER BY activity",
-            {"customers": list(customers)},
-        ).fetchall()]
+        return [
+            row[0]
+            for row in self.query(
+                "SELECT DISTINCT activity FROM ledger_documents($customers, []) ORDER BY activity",
+                {"customers": list(customers)},
+            ).fetchall()
+        ]
 
     def canonical(self, filters: Filters = Filters()) -> CanonicalLedger:
         """The kept documents and settlements as canonical tables: the base of a what-if scenario."""
@@ -231,7 +236,9 @@ class Ledger:
         return {"documents": documents, "settlements": settlements}
 
 
-def insert_canonical(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, import_id: int) -> tuple[int, int]:
+def insert_canonical(
+    connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, import_id: int
+) -> tuple[int, int]:
     """Insert the documents and settlements whose ids are not stored yet; returns how many of each.
 
     Settlements go first so that each new document is stored with its open_until already

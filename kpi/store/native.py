@@ -31,21 +31,27 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.importers.dates import YEAR_FIRST_LABEL
 from kpi.importers.dialect import SEPARATOR_NAMES
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import MAX_TOTAL
-from kpi.importers.limits import MAX_COLUMNS, MAX_FILE_BYTES, MAX_INFLATED_BYTES, MAX_LINE_BYTES, MAX_ROWS, \
-    MAX_TEXT_BYTES
+from kpi.importers.limits import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_INFLATED_BYTES,
+    MAX_LINE_BYTES,
+    MAX_ROWS,
+    MAX_TEXT_BYTES,
+)
 from kpi.importers.report import FileReport, ImportReport
 from kpi.importers.tables import PARQUET_SUFFIXES
+from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.text.messages import Message
 
 if TYPE_CHECKING:
     from kpi.importers.mapping import ColumnMapping
-    from kpi.store.workspace import StoredImport
     from kpi.store.ledger import Ledger
+    from kpi.store.workspace import StoredImport
 
 SWITCH = "ENCOURS_NATIVE_READ"  # "0": every file goes through the Python readers
 
@@ -68,8 +74,10 @@ PLAIN_AMOUNT = r"-?(0|[1-9]\d{0,15})(\.\d{1,2})?"
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # dates.py refuses other years
 # In a Parquet file's text: what tables.py strips (controls, U+FEFF, U+200B, U+2060) or trims (Unicode
 # spaces, anywhere here but the plain space, which only counts at either end of a value).
-PARQUET_UNSEEN = (r"[\x{00}-\x{1F}\x{7F}-\x{A0}\x{1680}\x{2000}-\x{200B}\x{2028}\x{2029}\x{202F}\x{205F}"
-                  r"\x{2060}\x{3000}\x{FEFF}]")
+PARQUET_UNSEEN = (
+    r"[\x{00}-\x{1F}\x{7F}-\x{A0}\x{1680}\x{2000}-\x{200B}\x{2028}\x{2029}\x{202F}\x{205F}"
+    r"\x{2060}\x{3000}\x{FEFF}]"
+)
 
 # CSV bytes: those the canonical files never need.  Controls but the line feed (a CR, a tab), the quote
 # (tables.py would switch to quoted reading), DEL, and UTF-8 lead bytes of overlong, surrogate, emoji-plane
@@ -100,6 +108,7 @@ def enabled() -> bool:
 
 
 # --- which files -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CanonicalFile:
@@ -146,9 +155,15 @@ def plan(paths, options: dict, *, mappings_dir: Path | None = None) -> Plan | No
         options = ImportOptions.from_keywords(dict(options))
     except (TypeError, ValueError):
         return None  # the Python path refuses the options with its own words
-    if (options.layout is not None or options.mapping is not None or options.encoding is not None
-            or options.delimiter is not None or options.decimal is not None or options.dayfirst is not None
-            or options.known_documents is not None):
+    if (
+        options.layout is not None
+        or options.mapping is not None
+        or options.encoding is not None
+        or options.delimiter is not None
+        or options.decimal is not None
+        or options.dayfirst is not None
+        or options.known_documents is not None
+    ):
         return None
     if options.mappings_dir is not None:
         mappings_dir = options.mappings_dir
@@ -226,8 +241,9 @@ def _parquet_headers(path: Path) -> tuple[str, ...] | None:
     return tuple(schema.names)
 
 
-def _detected_mapping(name: str, fmt: str, headers: tuple[str, ...], kind: str, options,
-                      mappings_dir: Path | None) -> ColumnMapping | None:
+def _detected_mapping(
+    name: str, fmt: str, headers: tuple[str, ...], kind: str, options, mappings_dir: Path | None
+) -> ColumnMapping | None:
     """The mapping layout.detect gives these headers under this file name, when it is the plain canonical one."""
     from dataclasses import replace
 
@@ -239,13 +255,20 @@ def _detected_mapping(name: str, fmt: str, headers: tuple[str, ...], kind: str, 
     from kpi.importers.tables import TextTable
 
     # pa.nulls, not pa.array([]): pa.array looks for pandas, and loading it costs a third of a second.
-    empty = TextTable(name, fmt, headers, pa.table({h: pa.nulls(0, pa.string()) for h in headers}),
-                      np.zeros(0, dtype=np.int64))
+    empty = TextTable(
+        name, fmt, headers, pa.table({h: pa.nulls(0, pa.string()) for h in headers}), np.zeros(0, dtype=np.int64)
+    )
     detected = detect(empty, replace(options, mappings_dir=mappings_dir), [])
     mapping = detected.mapping
     wanted = {column: column for column in headers if column != "due_date_derived"}
-    if (detected.layout != LAYOUTS[kind] or mapping is None or mapping.source != "auto" or mapping.options
-            or mapping.fields != wanted or mapping_ambiguities(name, headers, mapping)):
+    if (
+        detected.layout != LAYOUTS[kind]
+        or mapping is None
+        or mapping.source != "auto"
+        or mapping.options
+        or mapping.fields != wanted
+        or mapping_ambiguities(name, headers, mapping)
+    ):
         return None
     return mapping
 
@@ -256,23 +279,58 @@ def _detected_mapping(name: str, fmt: str, headers: tuple[str, ...], kind: str, 
 # its tables, once the checks' columns are dropped: there they also carry the ledger's own columns, in its
 # order (`_LEDGER_COLUMNS`); an import stores them with its id instead, and leaves them out of memory.
 _STAGED = {
-    "documents": ("document_id VARCHAR", "customer_id VARCHAR", "customer_name VARCHAR", "activity VARCHAR",
-                  "issue_date DATE", "due_date DATE", "amount DECIMAL(18,2)"),
-    "settlements": ("settlement_id VARCHAR", "document_id VARCHAR", "customer_id VARCHAR", "date DATE",
-                    "amount DECIMAL(18,2)", "kind VARCHAR", "source_document_id VARCHAR"),
+    "documents": (
+        "document_id VARCHAR",
+        "customer_id VARCHAR",
+        "customer_name VARCHAR",
+        "activity VARCHAR",
+        "issue_date DATE",
+        "due_date DATE",
+        "amount DECIMAL(18,2)",
+    ),
+    "settlements": (
+        "settlement_id VARCHAR",
+        "document_id VARCHAR",
+        "customer_id VARCHAR",
+        "date DATE",
+        "amount DECIMAL(18,2)",
+        "kind VARCHAR",
+        "source_document_id VARCHAR",
+    ),
 }
 _LEDGER_COLUMNS = {
-    "documents": ("document_id VARCHAR", "customer_id VARCHAR", "customer_name VARCHAR", "activity VARCHAR",
-                  "issue_date DATE", "due_date DATE", "amount DECIMAL(18,2)", "due_date_derived BOOLEAN DEFAULT false",
-                  "import_id INTEGER DEFAULT 0", "open_until DATE"),
-    "settlements": ("settlement_id VARCHAR", "document_id VARCHAR", "customer_id VARCHAR", "date DATE",
-                    "amount DECIMAL(18,2)", "kind VARCHAR", "import_id INTEGER DEFAULT 0", "source_document_id VARCHAR"),
+    "documents": (
+        "document_id VARCHAR",
+        "customer_id VARCHAR",
+        "customer_name VARCHAR",
+        "activity VARCHAR",
+        "issue_date DATE",
+        "due_date DATE",
+        "amount DECIMAL(18,2)",
+        "due_date_derived BOOLEAN DEFAULT false",
+        "import_id INTEGER DEFAULT 0",
+        "open_until DATE",
+    ),
+    "settlements": (
+        "settlement_id VARCHAR",
+        "document_id VARCHAR",
+        "customer_id VARCHAR",
+        "date DATE",
+        "amount DECIMAL(18,2)",
+        "kind VARCHAR",
+        "import_id INTEGER DEFAULT 0",
+        "source_document_id VARCHAR",
+    ),
 }
-_CHECKED = {"documents": ("file_index USMALLINT", "no_activity BOOLEAN", "pointed BOOLEAN", "fault BOOLEAN"),
-            "settlements": ("file_index USMALLINT", "pointed BOOLEAN", "fault BOOLEAN")}
+_CHECKED = {
+    "documents": ("file_index USMALLINT", "no_activity BOOLEAN", "pointed BOOLEAN", "fault BOOLEAN"),
+    "settlements": ("file_index USMALLINT", "pointed BOOLEAN", "fault BOOLEAN"),
+}
 # Columns that hold free text (dates and amounts are checked by their form).
-_TEXT = {"documents": ("document_id", "customer_id", "customer_name", "activity"),
-         "settlements": ("settlement_id", "document_id", "customer_id", "kind", "source_document_id")}
+_TEXT = {
+    "documents": ("document_id", "customer_id", "customer_name", "activity"),
+    "settlements": ("settlement_id", "document_id", "customer_id", "kind", "source_document_id"),
+}
 # The id that, blank or reading « Total », would make a row a total row (total_rows.py): refused when it
 # merely contains the word, which is broader than the readers' rule.
 _ID = {"documents": "document_id", "settlements": "settlement_id"}
@@ -339,11 +397,15 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
     raw = ", ".join(f"{h} AS raw_{h}" for h in headers)
     if fmt == "csv":
         columns = ", ".join(f"'{h}': 'VARCHAR'" for h in headers)
-        source = (f"read_csv($path, header = true, columns = {{{columns}}}, delim = ',', quote = '', escape = '',"
-                  " comment = '', strict_mode = true, null_padding = false, auto_detect = false)")
+        source = (
+            f"read_csv($path, header = true, columns = {{{columns}}}, delim = ',', quote = '', escape = '',"
+            " comment = '', strict_mode = true, null_padding = false, auto_detect = false)"
+        )
         texts = ", ".join(f"{h}" for h in _TEXT[kind] if h in headers)
-        typed = ", ".join([f"TRY_CAST({c} AS DATE) AS typed_{c}" for c in DATE_COLUMNS[kind]]
-                          + ["TRY_CAST(amount AS DECIMAL(18,2)) AS typed_amount"])
+        typed = ", ".join(
+            [f"TRY_CAST({c} AS DATE) AS typed_{c}" for c in DATE_COLUMNS[kind]]
+            + ["TRY_CAST(amount AS DECIMAL(18,2)) AS typed_amount"]
+        )
         amount_form = f"regexp_full_match(raw_amount, '{PLAIN_AMOUNT}') AND typed_amount IS NOT NULL"
         # amounts.py reports the decimal mark the text shows: a point, or none in a file of whole amounts.
         pointed = "contains(raw_amount, '.')"
@@ -351,32 +413,48 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
         source = "read_parquet($path)"
         # Parquet keeps an empty text empty; tables.py reads a missing value as empty too.
         texts = ", ".join(f"nullif({h}, '') AS {h}" for h in _TEXT[kind] if h in headers)
-        typed = ", ".join([f"{c} AS typed_{c}" for c in DATE_COLUMNS[kind]]
-                          + ["amount::DECIMAL(18,2) AS typed_amount"])
+        typed = ", ".join([f"{c} AS typed_{c}" for c in DATE_COLUMNS[kind]] + ["amount::DECIMAL(18,2) AS typed_amount"])
         amount_form = "typed_amount IS NOT NULL"
         pointed = "true"  # a decimal type of two places: amounts.typed_decimal_mark says '.'
     if kind == "settlements" and "source_document_id" not in headers:
         texts += ", NULL::VARCHAR AS source_document_id"
     if kind == "documents":
-        checks = ["document_id IS NOT NULL", "customer_id IS NOT NULL", amount_form,
-                  *_date_checks(kind, fmt), *_text_checks(kind, fmt),
-                  # An invoice due before its issue is refused (a credit note so is only warned about).
-                  "NOT (typed_due_date < typed_issue_date AND typed_amount >= 0)"]
-        body = ("document_id, customer_id, coalesce(customer_name, customer_id) AS customer_name,"
-                f" coalesce(activity, '{UNASSIGNED_ACTIVITY}') AS activity, typed_issue_date AS issue_date,"
-                f" typed_due_date AS due_date, typed_amount AS amount, {index} AS file_index,"
-                " activity IS NULL AS no_activity")
+        checks = [
+            "document_id IS NOT NULL",
+            "customer_id IS NOT NULL",
+            amount_form,
+            *_date_checks(kind, fmt),
+            *_text_checks(kind, fmt),
+            # An invoice due before its issue is refused (a credit note so is only warned about).
+            "NOT (typed_due_date < typed_issue_date AND typed_amount >= 0)",
+        ]
+        body = (
+            "document_id, customer_id, coalesce(customer_name, customer_id) AS customer_name,"
+            f" coalesce(activity, '{UNASSIGNED_ACTIVITY}') AS activity, typed_issue_date AS issue_date,"
+            f" typed_due_date AS due_date, typed_amount AS amount, {index} AS file_index,"
+            " activity IS NULL AS no_activity"
+        )
     else:
-        checks = ["settlement_id IS NOT NULL", "customer_id IS NOT NULL", amount_form, "typed_amount > 0",
-                  "kind IN ('cash', 'writeoff', 'credit')",
-                  "(kind = 'credit') = (source_document_id IS NOT NULL)",
-                  "(kind <> 'credit' OR document_id IS NOT NULL)",
-                  *_date_checks(kind, fmt), *_text_checks(kind, fmt)]
-        body = ("settlement_id, document_id, customer_id, typed_date AS date, typed_amount AS amount, kind,"
-                f" source_document_id, {index} AS file_index")
+        checks = [
+            "settlement_id IS NOT NULL",
+            "customer_id IS NOT NULL",
+            amount_form,
+            "typed_amount > 0",
+            "kind IN ('cash', 'writeoff', 'credit')",
+            "(kind = 'credit') = (source_document_id IS NOT NULL)",
+            "(kind <> 'credit' OR document_id IS NOT NULL)",
+            *_date_checks(kind, fmt),
+            *_text_checks(kind, fmt),
+        ]
+        body = (
+            "settlement_id, document_id, customer_id, typed_date AS date, typed_amount AS amount, kind,"
+            f" source_document_id, {index} AS file_index"
+        )
     verdict = " AND ".join(f"({check})" for check in checks)
-    return (f"SELECT {body}, {pointed} AS pointed, NOT coalesce({verdict}, false) AS fault"
-            f" FROM (SELECT {raw}, {texts}, {typed} FROM {source})")
+    return (
+        f"SELECT {body}, {pointed} AS pointed, NOT coalesce({verdict}, false) AS fault"
+        f" FROM (SELECT {raw}, {texts}, {typed} FROM {source})"
+    )
 
 
 def _stage(connection: duckdb.DuckDBPyConnection, plan: Plan, schema: str) -> list[Staged] | None:
@@ -391,8 +469,9 @@ def _stage(connection: duckdb.DuckDBPyConnection, plan: Plan, schema: str) -> li
     return staged
 
 
-def _stage_kind(connection: duckdb.DuckDBPyConnection, plan: Plan, kind: str, schema: str,
-                ledger: bool = False) -> list[Staged] | None:
+def _stage_kind(
+    connection: duckdb.DuckDBPyConnection, plan: Plan, kind: str, schema: str, ledger: bool = False
+) -> list[Staged] | None:
     """The files of one kind into staged_<kind>.  `ledger`: with the ledger's own columns, each document with its
     open_until, from the `settlements` table already in place (a ledger in memory stages its settlements first)."""
     columns = ", ".join((*(_LEDGER_COLUMNS if ledger else _STAGED)[kind], *_CHECKED[kind]))
@@ -406,14 +485,16 @@ def _stage_kind(connection: duckdb.DuckDBPyConnection, plan: Plan, kind: str, sc
                 return None
         select = _select(kind, file, index)
         if ledger and kind == "documents":
-            select = (f"SELECT i.*, document_open_until(i.amount, t.settled_total, t.last_settlement) AS open_until"
-                      f" FROM ({select}) AS i LEFT JOIN settled_documents() AS t USING (document_id)")
+            select = (
+                f"SELECT i.*, document_open_until(i.amount, t.settled_total, t.last_settlement) AS open_until"
+                f" FROM ({select}) AS i LEFT JOIN settled_documents() AS t USING (document_id)"
+            )
         connection.execute(f"INSERT INTO staged_{kind} BY NAME {select}", {"path": str(file.path)})
         # Rows keep the file's order (DuckDB preserves insertion order), so a row's place in its file is its
         # rowid's distance from the file's first.  Rowids start elsewhere inside a transaction: read them.
         rows, start, end = connection.execute(
-            f"SELECT count(*), min(rowid), max(rowid) FROM staged_{kind} WHERE file_index = $index",
-            {"index": index}).fetchall()[0]
+            f"SELECT count(*), min(rowid), max(rowid) FROM staged_{kind} WHERE file_index = $index", {"index": index}
+        ).fetchall()[0]
         if rows and end - start + 1 != rows:
             return None
         staged.append(Staged(index, file, start or 0, rows, lines))
@@ -440,11 +521,14 @@ def _files_plain(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) ->
     for kind in {s.file.kind for s in staged}:
         # A Parquet file's text as tables.py expands it (its dictionaries) must stay within MAX_TEXT_BYTES: the
         # staged text is no shorter than the file's.
-        text = " + ".join(f"coalesce(strlen({column}), 0)" for column in _TEXT[kind]) \
-            if any(s.file.kind == kind and s.file.format == "parquet" for s in staged) else "0"
+        text = (
+            " + ".join(f"coalesce(strlen({column}), 0)" for column in _TEXT[kind])
+            if any(s.file.kind == kind and s.file.format == "parquet" for s in staged)
+            else "0"
+        )
         for index, faults, text_bytes in connection.execute(
-                f"SELECT file_index, count(*) FILTER (WHERE fault), sum({text}) FROM staged_{kind}"
-                " GROUP BY file_index").fetchall():
+            f"SELECT file_index, count(*) FILTER (WHERE fault), sum({text}) FROM staged_{kind} GROUP BY file_index"
+        ).fetchall():
             figures[index] = (faults, text_bytes)
     for file in staged:
         if not 0 < file.rows <= MAX_ROWS or file.index not in figures:
@@ -461,17 +545,24 @@ def _files_plain(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) ->
 
 # --- the ledger-wide checks --------------------------------------------------------------------------
 
+
 def _catalogue(connection: duckdb.DuckDBPyConnection, stored: bool) -> None:
     """The documents settlements may name: this import's, then the stored ones not imported again."""
-    stored_part = (" UNION ALL SELECT document_id, customer_id, issue_date, amount, false FROM documents AS d"
-                   " WHERE NOT EXISTS (SELECT 1 FROM staged_documents AS s WHERE s.document_id = d.document_id)"
-                   if stored else "")
-    connection.execute("CREATE OR REPLACE TEMP VIEW catalogue AS SELECT document_id, customer_id, issue_date, amount,"
-                       " true AS imported FROM staged_documents" + stored_part)
+    stored_part = (
+        " UNION ALL SELECT document_id, customer_id, issue_date, amount, false FROM documents AS d"
+        " WHERE NOT EXISTS (SELECT 1 FROM staged_documents AS s WHERE s.document_id = d.document_id)"
+        if stored
+        else ""
+    )
+    connection.execute(
+        "CREATE OR REPLACE TEMP VIEW catalogue AS SELECT document_id, customer_id, issue_date, amount,"
+        " true AS imported FROM staged_documents" + stored_part
+    )
 
 
-def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool,
-                       overpayments: bool, schema: str = "") -> bool:
+def _ledger_consistent(
+    connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool, overpayments: bool, schema: str = ""
+) -> bool:
     """What validation.check_ledger refuses, or drops as duplicates, is absent.  `keyed`: the rows go into tables
     whose primary keys refuse a repeated id (the caller then falls back), so ids need no counting here.
 
@@ -481,12 +572,19 @@ def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored
     documents_total = "(SELECT sum(abs(amount)) FROM staged_documents)"
     if stored:
         documents_total = f"({documents_total} + coalesce((SELECT sum(abs(amount)) FROM documents), 0))"
-    unique = ("(SELECT count(*) = count(DISTINCT document_id) FROM staged_documents)"
-              " AND (SELECT count(*) = count(DISTINCT settlement_id) FROM staged_settlements)") if not keyed else "true"
+    unique = (
+        (
+            "(SELECT count(*) = count(DISTINCT document_id) FROM staged_documents)"
+            " AND (SELECT count(*) = count(DISTINCT settlement_id) FROM staged_settlements)"
+        )
+        if not keyed
+        else "true"
+    )
     within_money, unique = connection.execute(
         f"SELECT coalesce({documents_total} <= $limit, true)"
         f"    AND coalesce((SELECT sum(abs(amount)) FROM staged_settlements) <= $limit, true), {unique}",
-        {"limit": MAX_TOTAL}).fetchall()[0]
+        {"limit": MAX_TOTAL},
+    ).fetchall()[0]
     if not (within_money and unique):
         return False
     _catalogue(connection, stored)
@@ -498,7 +596,9 @@ def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored
         linked = connection.execute(
             "SELECT count(*) FROM staged_settlements AS s LEFT JOIN catalogue AS c ON c.document_id = s.document_id"
             " WHERE s.document_id IS NOT NULL AND (c.document_id IS NULL OR c.customer_id <> s.customer_id"
-            "   OR s.date < c.issue_date - $tolerance::INTEGER)", tolerance).fetchall()[0][0]
+            "   OR s.date < c.issue_date - $tolerance::INTEGER)",
+            tolerance,
+        ).fetchall()[0][0]
         if linked:
             return False
     else:
@@ -509,7 +609,9 @@ def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored
             " SELECT s.document_id, c.amount AS document_amount, c.document_id IS NULL OR c.customer_id <> s.customer_id"
             "   OR s.first_date < c.issue_date - $tolerance::INTEGER AS fault"
             " FROM settled AS s LEFT JOIN catalogue AS c USING (document_id)"
-            " WHERE fault OR (c.imported AND s.total > greatest(c.amount, 0))", tolerance)
+            " WHERE fault OR (c.imported AND s.total > greatest(c.amount, 0))",
+            tolerance,
+        )
         if connection.execute("SELECT bool_or(fault) FROM settled_beyond").fetchall()[0][0]:
             return False
     credits = connection.execute(
@@ -518,7 +620,9 @@ def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored
         " LEFT JOIN catalogue AS target ON target.document_id = s.document_id"
         " WHERE s.kind = 'credit' AND (source.document_id IS NULL OR source.amount >= 0"
         "   OR source.customer_id <> s.customer_id OR target.amount <= 0"
-        "   OR s.date < source.issue_date - $tolerance::INTEGER)", tolerance).fetchall()[0][0]
+        "   OR s.date < source.issue_date - $tolerance::INTEGER)",
+        tolerance,
+    ).fetchall()[0][0]
     if credits:
         return False
     # Σ of a credit note's applications, with those the workspace holds (not imported again), ≤ |its amount|.
@@ -526,17 +630,21 @@ def _ledger_consistent(connection: duckdb.DuckDBPyConnection, plan: Plan, stored
         " LEFT JOIN (SELECT source_document_id, sum(amount) AS applied FROM settlements AS t"
         "   WHERE kind = 'credit' AND NOT EXISTS (SELECT 1 FROM staged_settlements AS s"
         "     WHERE s.settlement_id = t.settlement_id) GROUP BY ALL) AS stored USING (source_document_id)"
-        if stored else "")
+        if stored
+        else ""
+    )
     stored_applied = " + coalesce(stored.applied, 0)" if stored else ""
     over_applied = connection.execute(
         "SELECT count(*) FROM (SELECT source_document_id, sum(amount) AS applied FROM staged_settlements"
         "   WHERE kind = 'credit' GROUP BY ALL) AS imported"
         f" JOIN catalogue AS c ON c.document_id = imported.source_document_id{stored_applications}"
-        f" WHERE imported.applied{stored_applied} > -c.amount").fetchall()[0][0]
+        f" WHERE imported.applied{stored_applied} > -c.amount"
+    ).fetchall()[0][0]
     return not over_applied
 
 
 # --- the report --------------------------------------------------------------------------------------
+
 
 def _money(value) -> Decimal:
     return (value if value is not None else Decimal(0)).quantize(CENT)
@@ -548,16 +656,25 @@ def _figure(count, amount) -> dict:
 
 def _source(file: CanonicalFile, decimal: str | None) -> dict:
     """reading.describe_source of the file as the Python readers would have opened it."""
-    source = {"format": file.format, "encoding": "utf-8" if file.format == "csv" else None,
-              "separator": SEPARATOR_NAMES[","] if file.format == "csv" else None, "sheet": None,
-              "mapping": file.mapping.to_dict(), "decimal": decimal, "dates": YEAR_FIRST_LABEL}
+    source = {
+        "format": file.format,
+        "encoding": "utf-8" if file.format == "csv" else None,
+        "separator": SEPARATOR_NAMES[","] if file.format == "csv" else None,
+        "sheet": None,
+        "mapping": file.mapping.to_dict(),
+        "decimal": decimal,
+        "dates": YEAR_FIRST_LABEL,
+    }
     return {k: v for k, v in source.items() if v is not None}
 
 
 def _source_rows(staged: list[Staged]) -> str:
     """A VALUES table giving each file's first rowid and first row number, to turn a rowid into a file row."""
-    return "(VALUES " + ", ".join(f"({s.index}, {s.start}, {s.file.first_row})" for s in staged) + \
-        ") AS r(file_index, start, first_row)"
+    return (
+        "(VALUES "
+        + ", ".join(f"({s.index}, {s.start}, {s.file.first_row})" for s in staged)
+        + ") AS r(file_index, start, first_row)"
+    )
 
 
 def _overpayments(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) -> dict[tuple[int, bool], tuple]:
@@ -577,7 +694,8 @@ def _overpayments(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) -
         " SELECT file_index, credited, count(*), sum(excess),"
         "   arg_min(source_row, (date, source_row)), arg_min(document_id, (date, source_row)),"
         "   arg_min(document_amount, (date, source_row))"
-        " FROM excess WHERE excess > 0 GROUP BY ALL").fetchall()
+        " FROM excess WHERE excess > 0 GROUP BY ALL"
+    ).fetchall()
     return {(index, credited): rest for index, credited, *rest in rows}
 
 
@@ -599,29 +717,51 @@ def _late_payments(connection: duckdb.DuckDBPyConnection, staged: list[Staged]):
     return "tie" if first_rows > 1 else (count, day, index, row)
 
 
-def _report(connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Staged], currency: str) -> ImportReport | None:
+def _report(
+    connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Staged], currency: str
+) -> ImportReport | None:
     """The ImportReport read_files would give; None when a warning it would give is not reproduced here."""
-    documents = {row[0]: row[1:] for row in connection.execute(
-        "SELECT file_index, sum(amount), count(*) FILTER (WHERE no_activity), bool_or(pointed)"
-        " FROM staged_documents GROUP BY file_index").fetchall()}
+    documents = {
+        row[0]: row[1:]
+        for row in connection.execute(
+            "SELECT file_index, sum(amount), count(*) FILTER (WHERE no_activity), bool_or(pointed)"
+            " FROM staged_documents GROUP BY file_index"
+        ).fetchall()
+    }
     # reading.credit_note_figures: each credit note's applications among this import's settlements.
-    credit_notes = {row[0]: row[1:] for row in connection.execute(
-        "WITH applied AS (SELECT source_document_id AS document_id, sum(amount) AS applied FROM staged_settlements"
-        "   WHERE kind = 'credit' GROUP BY ALL),"
-        " notes AS (SELECT d.file_index, -d.amount AS size, coalesce(a.applied, 0) AS applied"
-        "   FROM staged_documents AS d LEFT JOIN applied AS a USING (document_id) WHERE d.amount < 0)"
-        " SELECT file_index, count(*) FILTER (WHERE applied <> 0), sum(applied), count(*) FILTER (WHERE size > applied),"
-        "   sum(greatest(size - applied, 0)) FROM notes GROUP BY file_index").fetchall()}
-    settlements = {row[0]: row[1:] for row in connection.execute(
-        "SELECT file_index, sum(amount) FILTER (WHERE kind <> 'credit'), sum(amount) FILTER (WHERE kind = 'credit'),"
-        "   bool_or(kind = 'credit'), bool_or(pointed),"
-        "   count(*) FILTER (WHERE kind = 'writeoff' AND document_id IS NULL),"
-        "   sum(amount) FILTER (WHERE kind = 'writeoff' AND document_id IS NULL)"
-        " FROM staged_settlements GROUP BY file_index").fetchall()}
-    due_early = {row[0]: row[1:] for row in connection.execute(
-        "SELECT d.file_index, count(*), min(d.rowid - r.start + r.first_row)"
-        f" FROM staged_documents AS d JOIN {_source_rows(staged)} ON r.file_index = d.file_index"
-        " WHERE d.due_date < d.issue_date GROUP BY ALL").fetchall()} if documents else {}
+    credit_notes = {
+        row[0]: row[1:]
+        for row in connection.execute(
+            "WITH applied AS (SELECT source_document_id AS document_id, sum(amount) AS applied FROM staged_settlements"
+            "   WHERE kind = 'credit' GROUP BY ALL),"
+            " notes AS (SELECT d.file_index, -d.amount AS size, coalesce(a.applied, 0) AS applied"
+            "   FROM staged_documents AS d LEFT JOIN applied AS a USING (document_id) WHERE d.amount < 0)"
+            " SELECT file_index, count(*) FILTER (WHERE applied <> 0), sum(applied), count(*) FILTER (WHERE size > applied),"
+            "   sum(greatest(size - applied, 0)) FROM notes GROUP BY file_index"
+        ).fetchall()
+    }
+    settlements = {
+        row[0]: row[1:]
+        for row in connection.execute(
+            "SELECT file_index, sum(amount) FILTER (WHERE kind <> 'credit'), sum(amount) FILTER (WHERE kind = 'credit'),"
+            "   bool_or(kind = 'credit'), bool_or(pointed),"
+            "   count(*) FILTER (WHERE kind = 'writeoff' AND document_id IS NULL),"
+            "   sum(amount) FILTER (WHERE kind = 'writeoff' AND document_id IS NULL)"
+            " FROM staged_settlements GROUP BY file_index"
+        ).fetchall()
+    }
+    due_early = (
+        {
+            row[0]: row[1:]
+            for row in connection.execute(
+                "SELECT d.file_index, count(*), min(d.rowid - r.start + r.first_row)"
+                f" FROM staged_documents AS d JOIN {_source_rows(staged)} ON r.file_index = d.file_index"
+                " WHERE d.due_date < d.issue_date GROUP BY ALL"
+            ).fetchall()
+        }
+        if documents
+        else {}
+    )
     overpaid = _overpayments(connection, staged) if documents and settlements else {}
     late = _late_payments(connection, staged)
     if late == "tie":
@@ -639,19 +779,30 @@ def _report(connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Stag
             count, excess, row, document, document_amount = found
             excess = _money(excess)
             if credited:
-                message, adjustment = Message("ledger.over_credited", count=count, excess=excess), \
-                    Message("ledger.over_credited_adjustment", excess=excess)
+                message, adjustment = (
+                    Message("ledger.over_credited", count=count, excess=excess),
+                    Message("ledger.over_credited_adjustment", excess=excess),
+                )
             else:
                 what = "ledger.overpaid_credit_note" if document_amount <= 0 else "ledger.overpaid_invoice"
-                message, adjustment = Message(what, count=count, excess=excess), \
-                    Message("ledger.overpaid_adjustment", excess=excess)
-            ledger_warnings.append(ImportIssue(s.file.name, message, int(row), "document_id", document,
-                                               severity="warning"))
+                message, adjustment = (
+                    Message(what, count=count, excess=excess),
+                    Message("ledger.overpaid_adjustment", excess=excess),
+                )
+            ledger_warnings.append(
+                ImportIssue(s.file.name, message, int(row), "document_id", document, severity="warning")
+            )
             adjustments.setdefault(s.file.name, []).append(adjustment)
     if late is not None:
         count, day, index, row = late
-        ledger_warnings.append(ImportIssue(plan.files[index].name, Message("ledger.late_payments", count=count, day=day),
-                                           int(row), severity="warning"))
+        ledger_warnings.append(
+            ImportIssue(
+                plan.files[index].name,
+                Message("ledger.late_payments", count=count, day=day),
+                int(row),
+                severity="warning",
+            )
+        )
     # Then each file's own warnings (invoice_list.py: credit notes due early, then documents without activity).
     in_order = sorted(staged, key=lambda s: s.index)  # the files as given, as read_files reports them
     file_warnings: list[ImportIssue] = []
@@ -660,13 +811,25 @@ def _report(connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Stag
             continue
         if s.index in due_early:
             count, row = due_early[s.index]
-            file_warnings.append(ImportIssue(s.file.name, Message("invoices.credit_notes_due_early", count=count),
-                                             int(row), "due_date", severity="warning"))
+            file_warnings.append(
+                ImportIssue(
+                    s.file.name,
+                    Message("invoices.credit_notes_due_early", count=count),
+                    int(row),
+                    "due_date",
+                    severity="warning",
+                )
+            )
         without_activity = documents[s.index][1]
         if without_activity:
-            file_warnings.append(ImportIssue(s.file.name, Message("invoices.no_activity", count=without_activity,
-                                                                  activity=UNASSIGNED_ACTIVITY),
-                                             severity="warning", column="activity"))
+            file_warnings.append(
+                ImportIssue(
+                    s.file.name,
+                    Message("invoices.no_activity", count=without_activity, activity=UNASSIGNED_ACTIVITY),
+                    severity="warning",
+                    column="activity",
+                )
+            )
     warnings = ledger_warnings + file_warnings
 
     reports = []
@@ -677,11 +840,15 @@ def _report(connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Stag
             total, _, pointed = documents[s.index]
             applied_count, applied, unapplied_count, unapplied = credit_notes.get(s.index, (0, None, 0, None))
             total = _money(total)
-            details = {"documents_in_file": total, "settlements_in_file": _money(None),
-                       "documents_imported": total, "settlements_imported": _money(None),
-                       "credit_notes_applied": _figure(applied_count, applied),
-                       "credit_notes_unapplied": _figure(unapplied_count, unapplied),
-                       "unapplied_writeoffs": _figure(0, None)}
+            details = {
+                "documents_in_file": total,
+                "settlements_in_file": _money(None),
+                "documents_imported": total,
+                "settlements_imported": _money(None),
+                "credit_notes_applied": _figure(applied_count, applied),
+                "credit_notes_unapplied": _figure(unapplied_count, unapplied),
+                "unapplied_writeoffs": _figure(0, None),
+            }
             in_file = imported = total
         else:
             money, applications, any_credit, pointed, writeoffs, writeoff_total = settlements[s.index]
@@ -697,23 +864,40 @@ def _report(connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Stag
             details["unapplied_writeoffs"] = _figure(writeoffs, writeoff_total)
             in_file = imported = _money(money) + (_money(applications) if any_credit else 0)
         decimal = "." if pointed else None
-        reports.append(FileReport(name, LAYOUTS[s.file.kind], s.rows, s.rows, in_file, imported, details,
-                                  tuple(mine), tuple(adjustments.get(name, [])), _source(s.file, decimal)))
+        reports.append(
+            FileReport(
+                name,
+                LAYOUTS[s.file.kind],
+                s.rows,
+                s.rows,
+                in_file,
+                imported,
+                details,
+                tuple(mine),
+                tuple(adjustments.get(name, [])),
+                _source(s.file, decimal),
+            )
+        )
     return ImportReport(tuple(reports), tuple(warnings), currency)
 
 
 # --- the two uses: a ledger in memory, an import into a workspace ------------------------------------
 
-def _checked(connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool,
-             schema: str) -> list[Staged] | None:
+
+def _checked(
+    connection: duckdb.DuckDBPyConnection, plan: Plan, stored: bool, keyed: bool, schema: str
+) -> list[Staged] | None:
     """The files staged and every check passed, or None.  DuckDB refusing a file (invalid UTF-8, a wrong
     number of fields…) is one more reason to let the Python readers say what is wrong."""
     try:
         staged = _stage(connection, plan, schema)
     except UNREADABLE:
         return None
-    if staged is None or not _files_plain(connection, staged) \
-            or not _ledger_consistent(connection, plan, stored, keyed, overpayments=True, schema=schema):
+    if (
+        staged is None
+        or not _files_plain(connection, staged)
+        or not _ledger_consistent(connection, plan, stored, keyed, overpayments=True, schema=schema)
+    ):
         return None
     return staged
 
@@ -724,8 +908,8 @@ def read_ledger(paths, **options) -> Ledger | None:
     planned = plan(paths, options)
     if planned is None:
         return None
-    from kpi.store.ledger import Ledger, engine_connection
     from kpi.sql.registry import create_schema
+    from kpi.store.ledger import Ledger, engine_connection
 
     connection = engine_connection()
     try:
@@ -755,8 +939,11 @@ def _ledger_tables(connection: duckdb.DuckDBPyConnection, plan: Plan) -> bool:
         documents = _stage_kind(connection, plan, "documents", schema="", ledger=True)
     except UNREADABLE:
         return False
-    if documents is None or not _files_plain(connection, documents) \
-            or not _ledger_consistent(connection, plan, stored=False, keyed=False, overpayments=False):
+    if (
+        documents is None
+        or not _files_plain(connection, documents)
+        or not _ledger_consistent(connection, plan, stored=False, keyed=False, overpayments=False)
+    ):
         return False
     _keep_as_table(connection, "documents")
     connection.execute("DROP VIEW catalogue")
@@ -818,15 +1005,15 @@ def store(connection: duckdb.DuckDBPyConnection, prepared: Prepared, fingerprint
     in the files: its messages say so)."""
     from kpi.store.workspace import StoredImport  # workspace.py loads this module only when it imports
 
-    previous = connection.execute("SELECT import_id FROM imports WHERE fingerprint = $f",
-                                  {"f": fingerprint}).fetchall()
+    previous = connection.execute("SELECT import_id FROM imports WHERE fingerprint = $f", {"f": fingerprint}).fetchall()
     if previous:
         return StoredImport(previous[0][0], True, prepared.report, 0, 0, 0)
     if prepared.stored and _conflicts(connection):
         return None
     try:
-        import_id, documents, settlements, incoming = _store(connection, prepared.plan, prepared.report, fingerprint,
-                                                             prepared.stored)
+        import_id, documents, settlements, incoming = _store(
+            connection, prepared.plan, prepared.report, fingerprint, prepared.stored
+        )
     except duckdb.ConstraintException:
         return None
     return StoredImport(import_id, False, prepared.report, documents, settlements, incoming - documents - settlements)
@@ -873,8 +1060,9 @@ def _conflicts(connection: duckdb.DuckDBPyConnection) -> bool:
     ).fetchall()[0][0]
 
 
-def _store(connection: duckdb.DuckDBPyConnection, plan: Plan, report: ImportReport, fingerprint: str,
-           stored: bool) -> tuple[int, int, int, int]:
+def _store(
+    connection: duckdb.DuckDBPyConnection, plan: Plan, report: ImportReport, fingerprint: str, stored: bool
+) -> tuple[int, int, int, int]:
     """The rows not stored yet, each document with its open_until (ledger.insert_canonical), and the import's
     row; returns the import's id, the documents and settlements stored, and how many rows came in."""
     import json
@@ -883,28 +1071,33 @@ def _store(connection: duckdb.DuckDBPyConnection, plan: Plan, report: ImportRepo
     from kpi.sql.registry import install_document_status, refresh_document_status
 
     import_id = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
-    new_settlements = (" WHERE NOT EXISTS (SELECT 1 FROM settlements AS t WHERE t.settlement_id = i.settlement_id)"
-                       if stored else "")
+    new_settlements = (
+        " WHERE NOT EXISTS (SELECT 1 FROM settlements AS t WHERE t.settlement_id = i.settlement_id)" if stored else ""
+    )
     settlements = connection.execute(
         "INSERT INTO settlements BY NAME SELECT settlement_id, document_id, customer_id, date, amount, kind,"
         f" source_document_id, $import_id AS import_id FROM staged_settlements AS i{new_settlements}",
-        {"import_id": import_id}).fetchall()[0][0]
+        {"import_id": import_id},
+    ).fetchall()[0][0]
     install_document_status(connection)
-    new_documents = (" WHERE NOT EXISTS (SELECT 1 FROM documents AS d WHERE d.document_id = i.document_id)"
-                     if stored else "")
+    new_documents = (
+        " WHERE NOT EXISTS (SELECT 1 FROM documents AS d WHERE d.document_id = i.document_id)" if stored else ""
+    )
     documents = connection.execute(
         "INSERT INTO documents BY NAME SELECT i.document_id, i.customer_id, i.customer_name, i.activity,"
         " i.issue_date, i.due_date, i.amount, false AS due_date_derived, $import_id AS import_id,"
         " document_open_until(i.amount, t.settled_total, t.last_settlement) AS open_until"
         f" FROM staged_documents AS i LEFT JOIN settled_documents() AS t USING (document_id){new_documents}",
-        {"import_id": import_id}).fetchall()[0][0]
+        {"import_id": import_id},
+    ).fetchall()[0][0]
     if stored:
         # New settlements may settle stored documents; in a workspace that held nothing, every document was
         # just stored with its status.
         refresh_document_status(connection)
     incoming, documents_total, settlements_total = connection.execute(
         "SELECT (SELECT count(*) FROM staged_documents) + (SELECT count(*) FROM staged_settlements),"
-        " (SELECT sum(amount) FROM staged_documents), (SELECT sum(amount) FROM staged_settlements)").fetchall()[0]
+        " (SELECT sum(amount) FROM staged_documents), (SELECT sum(amount) FROM staged_settlements)"
+    ).fetchall()[0]
     connection.execute(
         "INSERT INTO imports VALUES ($id, $at, $sources, $fingerprint, $documents, $settlements,"
         " $documents_total, $settlements_total, $report)",

@@ -47,8 +47,14 @@ CHILD_ENVIRONMENT = {
 }
 # What a child at its address-space limit says as it dies: Python, C++, glibc and OpenBLAS words, and
 # the EAGAIN of a thread whose stack could not be mapped.
-MEMORY_SIGNS = ("memoryerror", "bad_alloc", "out of memory", "cannot allocate memory", "memory allocation",
-                "resource temporarily unavailable")
+MEMORY_SIGNS = (
+    "memoryerror",
+    "bad_alloc",
+    "out of memory",
+    "cannot allocate memory",
+    "memory allocation",
+    "resource temporarily unavailable",
+)
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -61,26 +67,35 @@ def default_memory_mb(paths) -> int:
     return BASE_MEMORY_MB + THREAD_STACKS_MB * (os.cpu_count() or 1) + MEMORY_PER_INPUT_MB * -(-size // 1_000_000)
 
 
-def run_read(paths, options: dict | None = None, *, memory_mb: int | None = None,
-             seconds: float | None = DEFAULT_SECONDS) -> ImportResult:
+def run_read(
+    paths, options: dict | None = None, *, memory_mb: int | None = None, seconds: float | None = DEFAULT_SECONDS
+) -> ImportResult:
     """`read_files(paths, **options)` in a child: the canonical ledger and its report, or ImportFailed."""
     return _run("read", (_paths(paths), dict(options or {})), paths, memory_mb, seconds)
 
 
-def run_check(paths, options: dict | None = None, *, memory_mb: int | None = None,
-              seconds: float | None = DEFAULT_SECONDS) -> ImportReport:
+def run_check(
+    paths, options: dict | None = None, *, memory_mb: int | None = None, seconds: float | None = DEFAULT_SECONDS
+) -> ImportReport:
     """The dry run of an import: the report `read_files` would give, without bringing the rows back."""
     return _run("check", (_paths(paths), dict(options or {})), paths, memory_mb, seconds)
 
 
-def run_inspect(paths, options: dict | None = None, *, memory_mb: int | None = None,
-                seconds: float | None = DEFAULT_SECONDS) -> InspectResult:
+def run_inspect(
+    paths, options: dict | None = None, *, memory_mb: int | None = None, seconds: float | None = DEFAULT_SECONDS
+) -> InspectResult:
     """`inspect_files(paths, **options)` in a child: how each file would be read."""
     return _run("inspect", (_paths(paths), dict(options or {})), paths, memory_mb, seconds)
 
 
-def run_import(workspace_path, paths, options: dict | None = None, *, memory_mb: int | None = None,
-               seconds: float | None = DEFAULT_SECONDS) -> StoredImport:
+def run_import(
+    workspace_path,
+    paths,
+    options: dict | None = None,
+    *,
+    memory_mb: int | None = None,
+    seconds: float | None = DEFAULT_SECONDS,
+) -> StoredImport:
     """`Workspace(workspace_path).import_files(paths, **options)` in a child, all or nothing.
 
     A child killed at its limit commits nothing (DuckDB keeps the last committed state); what a
@@ -92,8 +107,7 @@ def run_import(workspace_path, paths, options: dict | None = None, *, memory_mb:
     created_from = first_missing_folder(workspace.path)
     pids: list[int] = []
     try:
-        return _run("import", (workspace.path, _paths(paths), dict(options or {})), paths, memory_mb,
-                    seconds, pids)
+        return _run("import", (workspace.path, _paths(paths), dict(options or {})), paths, memory_mb, seconds, pids)
     except BaseException:
         # The child cleans up after itself when it can; killed, it could not. Idempotent when it did.
         for pid in pids:
@@ -101,14 +115,21 @@ def run_import(workspace_path, paths, options: dict | None = None, *, memory_mb:
         raise
 
 
-def import_parsed_in_child(workspace: Workspace, paths, options: dict | None = None, *,
-                           memory_mb: int | None = None, seconds: float | None = DEFAULT_SECONDS) -> StoredImport:
+def import_parsed_in_child(
+    workspace: Workspace,
+    paths,
+    options: dict | None = None,
+    *,
+    memory_mb: int | None = None,
+    seconds: float | None = DEFAULT_SECONDS,
+) -> StoredImport:
     """`workspace.import_files(paths, **options)` with the files parsed in a child (`run_read`), all or nothing.
 
     The rows come back to this process, which stores them itself: in the app's server, through the
     connection every session reads (kpi/store/store.py), so that readers never wait on the import and see it
     once committed.
     """
+
     def read_in_child(files, **read_options):
         return run_read(files, read_options, memory_mb=memory_mb, seconds=seconds)
 
@@ -118,8 +139,9 @@ def import_parsed_in_child(workspace: Workspace, paths, options: dict | None = N
 # -- the parent's side -------------------------------------------------------------------------------
 
 
-def _run(task: str, arguments: tuple, paths, memory_mb: int | None, seconds: float | None,
-         pids: list | None = None) -> Any:
+def _run(
+    task: str, arguments: tuple, paths, memory_mb: int | None, seconds: float | None, pids: list | None = None
+) -> Any:
     from kpi.importers import ImportFailed
 
     files = [p.name for p in _files(paths)] or [p.name for p in _paths(paths)]
@@ -127,14 +149,20 @@ def _run(task: str, arguments: tuple, paths, memory_mb: int | None, seconds: flo
     with tempfile.TemporaryDirectory(prefix="encours-sandbox-") as scratch:
         folder = Path(scratch)
         (folder / "task.pickle").write_bytes(pickle.dumps((task, arguments), protocol=pickle.HIGHEST_PROTOCOL))
-        environment = {**os.environ, **CHILD_ENVIRONMENT,
-                       # DuckDB spills to disk past this instead of failing at the address-space limit.
-                       "ENCOURS_MEMORY_LIMIT": f"{max(memory_mb // 2, 128)}MB",
-                       "PYTHONPATH": os.pathsep.join(filter(None, (str(PROJECT), os.environ.get("PYTHONPATH"))))}
+        environment = {
+            **os.environ,
+            **CHILD_ENVIRONMENT,
+            # DuckDB spills to disk past this instead of failing at the address-space limit.
+            "ENCOURS_MEMORY_LIMIT": f"{max(memory_mb // 2, 128)}MB",
+            "PYTHONPATH": os.pathsep.join(filter(None, (str(PROJECT), os.environ.get("PYTHONPATH")))),
+        }
         with open(folder / "stderr", "wb") as stderr:
             child = subprocess.Popen(
                 [sys.executable, "-m", "kpi.store.sandbox", str(folder), str(memory_mb)],
-                stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=stderr,
+                stderr=stderr,
+                env=environment,
                 start_new_session=True,  # a Ctrl-C in the terminal reaches the parent, which ends the child
             )
             if pids is not None:
@@ -209,7 +237,7 @@ def serve(folder: Path, memory_mb: int) -> int:
         outcome = ("memory", None)
     try:
         data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 — a result that cannot cross is a bug to report, not to lose
+    except Exception:
         data = pickle.dumps(("bug", traceback.format_exc()))
     (folder / "result.pickle").write_bytes(data)
     return 0
@@ -233,7 +261,7 @@ def _perform(folder: Path) -> tuple[str, Any]:
         return "error", error
     except (MemoryError, duckdb.OutOfMemoryException):
         return "memory", None
-    except Exception as error:  # noqa: BLE001 — a bug: its traceback goes to the parent
+    except Exception as error:
         if any(sign in str(error).lower() for sign in MEMORY_SIGNS):
             return "memory", None
         return "bug", traceback.format_exc()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kpi.text.errors import NotAWorkspace, SourceNotFound, UsageError
 from kpi.store.ledger import Ledger
+from kpi.text.errors import NotAWorkspace, SourceNotFound, UsageError
 from kpi.text.messages import Message
 
 
@@ -24,8 +24,9 @@ def open_sources(paths: list[Path], **import_options) -> Ledger:
         workspaces = [p for p in directories if is_workspace(p)]
         if workspaces:
             if len(paths) > 1:
-                raise UsageError(Message("sources.workspace_and_files",
-                                         workspaces=", ".join(str(p) for p in workspaces)))
+                raise UsageError(
+                    Message("sources.workspace_and_files", workspaces=", ".join(str(p) for p in workspaces))
+                )
             return Workspace(workspaces[0]).open(snapshot=False)
     missing = [p for p in paths if not p.exists()]
     if missing:

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from kpi.text.errors import WorkspaceReadOnly
-from kpi.store.ledger import Ledger, engine_connection
 from kpi.model.names import CANONICAL_TABLES
 from kpi.sql.registry import ADDED_COLUMNS, MACROS_SEARCH_PATH, create_schema, install_macros, missing_columns
+from kpi.store.ledger import Ledger, engine_connection
+from kpi.text.errors import WorkspaceReadOnly
 
 if TYPE_CHECKING:
     from kpi.store.workspace import Workspace
@@ -132,7 +132,9 @@ class SharedStore:
             connection = engine_connection()
             try:
                 self.workspace.retry_on_lock(lambda: self._attach(connection))
-                self._cached_macros = install_macros(connection)  # once: they outlive the file's detaching (views are named, not bound)
+                self._cached_macros = install_macros(
+                    connection
+                )  # once: they outlive the file's detaching (views are named, not bound)
             except BaseException:
                 connection.close()
                 raise
@@ -167,13 +169,19 @@ class SharedStore:
 
     @staticmethod
     def _create_views(connection: duckdb.DuckDBPyConnection) -> None:
-        stored = {row[0] for row in connection.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": WORKSPACE_ALIAS}).fetchall()}
+        stored = {
+            row[0]
+            for row in connection.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = $db", {"db": WORKSPACE_ALIAS}
+            ).fetchall()
+        }
         missing = missing_columns(connection, WORKSPACE_ALIAS)
 
         for table in CANONICAL_TABLES:
             if table in stored:
-                added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
+                added = "".join(
+                    f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ())
+                )
                 connection.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT *{added} FROM {WORKSPACE_ALIAS}.{table}")
         create_schema(connection)  # IF NOT EXISTS: empty tables for what a read-only old file lacks
 

@@ -20,6 +20,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
+from kpi.model.names import ACTIVITY_TABLES
+from kpi.sql.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
+from kpi.store.ledger import Ledger, insert_canonical, registered
+from kpi.store.store import WORKSPACE_ALIAS, serving
 from kpi.text.errors import (
     DiskFull,
     EncoursError,
@@ -30,21 +34,25 @@ from kpi.text.errors import (
     WorkspaceNotFound,
     WorkspaceReadOnly,
 )
-from kpi.store.ledger import Ledger, insert_canonical, registered
 from kpi.text.messages import Message
-from kpi.model.names import ACTIVITY_TABLES
-from kpi.sql.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
-from kpi.store.store import WORKSPACE_ALIAS, serving
 
 if TYPE_CHECKING:  # the importers and pandas load only when a file is read: opening a workspace needs neither
     import pandas as pd
     import pyarrow as pa
 
-    from kpi.model.canonical import CanonicalLedger
     from kpi.importers import ImportReport, ImportResult
+    from kpi.model.canonical import CanonicalLedger
 
-__all__ = ["DATABASE_NAME", "StoredImport", "Workspace", "WorkspaceBusy", "default_home", "ensure_demo_workspace",
-           "is_workspace", "list_workspaces"]
+__all__ = [
+    "DATABASE_NAME",
+    "StoredImport",
+    "Workspace",
+    "WorkspaceBusy",
+    "default_home",
+    "ensure_demo_workspace",
+    "is_workspace",
+    "list_workspaces",
+]
 
 DATABASE_NAME = "ledger.duckdb"
 DEMO_DIRECTORY = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -61,8 +69,11 @@ UNBORN_SUFFIX = ".new"
 
 # How DuckDB 2.0 and the system word each fault (each checked in tests/test_workspace_faults.py).
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-DISK_FULL_SIGNS = {"no space left on device": "", "disk quota exceeded": Message("workspace.reason.quota"),
-                   "file too large": Message("workspace.reason.file_too_large")}
+DISK_FULL_SIGNS = {
+    "no space left on device": "",
+    "disk quota exceeded": Message("workspace.reason.quota"),
+    "file too large": Message("workspace.reason.file_too_large"),
+}
 READ_ONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
 READ_ONLY_SIGNS = ("permission denied", "read-only file system", "operation not permitted")
 CORRUPTION_SIGNS = {
@@ -216,14 +227,21 @@ class Workspace:
 
     def imports(self) -> pd.DataFrame:
         with self._read() as connection:
-            return connection.sql(
-                "SELECT import_id, imported_at, sources, documents, settlements, documents_total, settlements_total"
-                " FROM imports ORDER BY import_id"
-            ).to_arrow_table().to_pandas()
+            return (
+                connection.sql(
+                    "SELECT import_id, imported_at, sources, documents, settlements, documents_total, settlements_total"
+                    " FROM imports ORDER BY import_id"
+                )
+                .to_arrow_table()
+                .to_pandas()
+            )
 
     def settings(self) -> dict:
         with self._read() as connection:
-            return {key: json.loads(value) for key, value in connection.execute("SELECT key, value FROM settings").fetchall()}
+            return {
+                key: json.loads(value)
+                for key, value in connection.execute("SELECT key, value FROM settings").fetchall()
+            }
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -235,15 +253,15 @@ class Workspace:
         return self
 
     def save_settings(self, values: dict) -> None:
-        with self._write() as connection:
-            with _transaction(connection):
-                for key, value in values.items():
-                    connection.execute(
-                        "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": json.dumps(value)}
-                    )
+        with self._write() as connection, _transaction(connection):
+            for key, value in values.items():
+                connection.execute(
+                    "INSERT OR REPLACE INTO settings VALUES ($key, $value)", {"key": key, "value": json.dumps(value)}
+                )
 
-    def import_files(self, paths: list[Path], *, read: Callable[..., ImportResult] | None = None,
-                     **options) -> StoredImport:
+    def import_files(
+        self, paths: list[Path], *, read: Callable[..., ImportResult] | None = None, **options
+    ) -> StoredImport:
         """Read files and store them in one transaction: all of them, or nothing.
 
         The same files imported twice, even at the same time from two processes, are stored once
@@ -271,14 +289,15 @@ class Workspace:
             raise
 
     def remove_import(self, import_id: int) -> None:
-        with self._write() as connection:
-            with _transaction(connection):
-                found = connection.execute("SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}).fetchall()[0][0]
-                if not found:
-                    raise ImportNotFound(self.path, import_id)
-                for table in ("settlements", "documents", *ACTIVITY_TABLES, "imports"):
-                    connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
-                refresh_document_status(connection)
+        with self._write() as connection, _transaction(connection):
+            found = connection.execute(
+                "SELECT count(*) FROM imports WHERE import_id = $i", {"i": import_id}
+            ).fetchall()[0][0]
+            if not found:
+                raise ImportNotFound(self.path, import_id)
+            for table in ("settlements", "documents", *ACTIVITY_TABLES, "imports"):
+                connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
+            refresh_document_status(connection)
 
     # -- inside an import --------------------------------------------------------------------
 
@@ -287,8 +306,8 @@ class Workspace:
         as `_import_once` stores them; None when they need the Python readers, which then read them as always
         and word any refusal.  Reading happens under the write lock here: the files are checked against the
         rows stored, in the transaction that stores them."""
-        from kpi.store import native
         from kpi.importers.tables import expand_paths
+        from kpi.store import native
 
         if serving(self.database) is not None:
             return None  # the app's server stores through its shared connection, files parsed in a sandbox
@@ -310,8 +329,9 @@ class Workspace:
             done = self._build_aside(lambda connection: _native_transaction(connection, plan, fingerprint))
         return done
 
-    def _import_once(self, paths: list[Path], options: dict,
-                     read: Callable[..., ImportResult] | None = None) -> StoredImport | None:
+    def _import_once(
+        self, paths: list[Path], options: dict, read: Callable[..., ImportResult] | None = None
+    ) -> StoredImport | None:
         """Parse, then store unless another import changed the workspace meanwhile (then None)."""
         from kpi.importers import read_files
         from kpi.importers.tables import expand_paths
@@ -362,6 +382,7 @@ class Workspace:
 
     def _create_with(self, result: ImportResult, fingerprint: str) -> StoredImport | None:
         """The first import: a database built aside, then linked into place unless another process was first."""
+
         def store(connection: duckdb.DuckDBPyConnection) -> StoredImport:
             with _transaction(connection):
                 return _store(connection, result.ledger, result.report, fingerprint)
@@ -460,7 +481,9 @@ class Workspace:
         shared = serving(self.database)
         if shared is not None:
             with shared.cursor(write=False) as cursor, self._explained():
-                cursor.execute(f"USE {WORKSPACE_ALIAS}")  # the stored tables themselves, as a connection to the file sees them
+                cursor.execute(
+                    f"USE {WORKSPACE_ALIAS}"
+                )  # the stored tables themselves, as a connection to the file sees them
                 yield cursor
             return
         connection = self.retry_on_lock(lambda: duckdb.connect(str(self.database), read_only=True))
@@ -545,8 +568,10 @@ class _SpaceGuard:
             except OSError:
                 return  # another process has the database open
             try:
-                if (os.fstat(self.descriptor).st_size > self.size
-                        and os.pread(self.descriptor, self.HEADERS, 0) == self.headers):
+                if (
+                    os.fstat(self.descriptor).st_size > self.size
+                    and os.pread(self.descriptor, self.HEADERS, 0) == self.headers
+                ):
                     os.ftruncate(self.descriptor, self.size)
             except OSError:
                 pass  # the space stays taken; the data is as it was all the same
@@ -579,7 +604,10 @@ def _native_transaction(connection: duckdb.DuckDBPyConnection, plan, fingerprint
 
 def _import_state(connection: duckdb.DuckDBPyConnection) -> list:
     """Which imports the workspace holds: an import validated against another state must read its files again."""
-    return connection.execute("SELECT list((import_id, fingerprint) ORDER BY import_id) FROM imports").fetchall()[0][0] or []
+    return (
+        connection.execute("SELECT list((import_id, fingerprint) ORDER BY import_id) FROM imports").fetchall()[0][0]
+        or []
+    )
 
 
 @contextmanager
@@ -652,7 +680,9 @@ def _fingerprint(paths: list[Path]) -> str:
     return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
-def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, report: ImportReport, fingerprint: str) -> StoredImport:
+def _store(
+    connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, report: ImportReport, fingerprint: str
+) -> StoredImport:
     """Insert the rows that are new; identical rows already stored are skipped, differing ones refused."""
     import_id = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
     _refuse_conflicts(connection, canonical)
@@ -660,8 +690,14 @@ def _store(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, re
     documents, settlements = insert_canonical(connection, canonical, import_id)
     activity = _activity_rows(connection) - activity_before
     incoming_activity = sum(table.num_rows for table in canonical.activity_tables().values())
-    skipped = (canonical.documents.num_rows + canonical.settlements.num_rows + incoming_activity
-               - documents - settlements - activity)
+    skipped = (
+        canonical.documents.num_rows
+        + canonical.settlements.num_rows
+        + incoming_activity
+        - documents
+        - settlements
+        - activity
+    )
     connection.execute(
         "INSERT INTO imports VALUES ($id, $at, $sources, $fingerprint, $documents, $settlements,"
         " $documents_total, $settlements_total, $report)",

@@ -95,16 +95,24 @@ class WorkspaceReadOnly(WorkspaceError):
     """The workspace's folder or ledger file cannot be written: it can still be read."""
 
     def __init__(self, path: Path, reason: Message | str = ""):
-        super().__init__(path, Message("workspace.read_only", name=Path(path).name, path=str(path),
-                                       because=_because(reason)))
+        super().__init__(
+            path, Message("workspace.read_only", name=Path(path).name, path=str(path), because=_because(reason))
+        )
 
 
 class WorkspaceCorrupted(WorkspaceError):
     """`ledger.duckdb` is damaged (truncated, overwritten) or is not a DuckDB database at all."""
 
     def __init__(self, path: Path, reason: Message | str = ""):
-        super().__init__(path, Message("workspace.corrupted", database=str(Path(path) / "ledger.duckdb"),
-                                       name=Path(path).name, because=_because(reason)))
+        super().__init__(
+            path,
+            Message(
+                "workspace.corrupted",
+                database=str(Path(path) / "ledger.duckdb"),
+                name=Path(path).name,
+                because=_because(reason),
+            ),
+        )
 
 
 class DiskFull(WorkspaceError):

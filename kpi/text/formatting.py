@@ -158,7 +158,7 @@ def format_value(value, unit: str, lang: str = "fr", currency: str = "EUR") -> s
 
 
 def _signed(text: str) -> str:
-    """"+" in front of a rise; a value that rounds to zero has no sign."""
+    """ "+" in front of a rise; a value that rounds to zero has no sign."""
     if text == MISSING or text.startswith("-") or not any(ch in "123456789" for ch in text):
         return text
     return "+" + text

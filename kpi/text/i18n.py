@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from kpi.model.names import UNASSIGNED_ACTIVITY
@@ -14,7 +14,7 @@ DEFAULT_LANGUAGE = "fr"
 LOCALES_DIR = Path(__file__).with_name("locales")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """Every label of one language, keyed by a dotted name such as `kpi.dso.label`."""
     with (LOCALES_DIR / f"{lang}.json").open(encoding="utf-8") as handle:
@@ -71,8 +71,11 @@ def bucket_label(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def column_title(name: str, lang: str) -> str:
     """The header of a column in the user's language."""
-    if name in ("not_due", "unapplied_credits", "credit_notes", "unapplied_payments", "total") or name[:1].isdigit() \
-            or name.startswith("over_"):
+    if (
+        name in ("not_due", "unapplied_credits", "credit_notes", "unapplied_payments", "total")
+        or name[:1].isdigit()
+        or name.startswith("over_")
+    ):
         return bucket_label(name, lang)
     key = f"column.{name}"
     title = translate(key, lang)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import string
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ DEFAULT_LANGUAGE = "fr"
 CATALOGUES = Path(__file__).with_name("locales")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str | dict[str, str]]:
     """Every engine message of one language, keyed by a dotted name such as `amount.unreadable`."""
     with (CATALOGUES / f"messages.{lang}.json").open(encoding="utf-8") as handle:
@@ -100,8 +100,7 @@ def _decimal_text(value: Any, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-FORMATS = {"money": money_text, "count": count_text, "size": size_text, "date": _date_text,
-           "decimal": _decimal_text}
+FORMATS = {"money": money_text, "count": count_text, "size": size_text, "date": _date_text, "decimal": _decimal_text}
 
 
 class _Formatter(string.Formatter):

@@ -91,8 +91,9 @@ class TextCells:
         else:
             sheet.write_blank(row, column, None, cell_format)
 
-    def write_row(self, sheet: Worksheet, row: int, first_column: int, values,
-                  cell_format: Format | None = None) -> None:
+    def write_row(
+        self, sheet: Worksheet, row: int, first_column: int, values, cell_format: Format | None = None
+    ) -> None:
         for offset, value in enumerate(values):
             self.write(sheet, row, first_column + offset, value, cell_format)
 

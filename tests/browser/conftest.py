@@ -10,14 +10,18 @@ import os
 from pathlib import Path
 
 import pytest
-
 from server import ROOT, running_app
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("ENCOURS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -29,7 +33,11 @@ def app_server(tmp_path_factory):
     from kpi.store.workspace import Workspace
 
     Workspace(home / "matching").import_files(
-        [ROOT / "tests" / "data" / "matching" / "documents.csv", ROOT / "tests" / "data" / "matching" / "settlements.csv"])
+        [
+            ROOT / "tests" / "data" / "matching" / "documents.csv",
+            ROOT / "tests" / "data" / "matching" / "settlements.csv",
+        ]
+    )
     with running_app(home, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
 

@@ -39,9 +39,11 @@ def text(locator) -> str:
 
 
 def metric_value(page: Page, label: str) -> str:
-    card = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True)
-    ).first
+    card = (
+        page.locator('[data-testid="stMetric"]')
+        .filter(has=page.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True))
+        .first
+    )
     return text(card.locator('[data-testid="stMetricValue"]'))
 
 

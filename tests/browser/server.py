@@ -31,8 +31,13 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_app(home: Path, log_path: Path, *options: str, env: dict | None = None,
-                launcher: tuple[str, ...] = ("-m", "streamlit", "run", str(ROOT / "app.py"))):
+def running_app(
+    home: Path,
+    log_path: Path,
+    *options: str,
+    env: dict | None = None,
+    launcher: tuple[str, ...] = ("-m", "streamlit", "run", str(ROOT / "app.py")),
+):
     """`streamlit run app.py` on a free port with ENCOURS_HOME=home, until the block ends; yields its base URL.
 
     The process is stopped by its own id. `options` are more `streamlit run` options, `env`
@@ -42,10 +47,25 @@ def running_app(home: Path, log_path: Path, *options: str, env: dict | None = No
     port = _free_port()
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, *launcher, "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *options],
-        cwd=ROOT, env={**os.environ, "ENCOURS_HOME": str(home), **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            *launcher,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            *options,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "ENCOURS_HOME": str(home), **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS

@@ -37,8 +37,12 @@ def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_s
     with fresh_server() as url:
         page = new_page()
         outside = []
-        page.on("request", lambda request: outside.append(request.url)
-                if not request.url.startswith((url, "data:", "blob:")) else None)
+        page.on(
+            "request",
+            lambda request: (
+                outside.append(request.url) if not request.url.startswith((url, "data:", "blob:")) else None
+            ),
+        )
         page.goto(url + path)
         settle(page)
         expect(page.locator("h1").first).to_have_text(title)
@@ -106,8 +110,9 @@ def _french_only_fragments() -> set[str]:
         for name in (f"{lang}.json", f"messages.{lang}.json"):
             for value in json.loads((LOCALES_DIR / name).read_text(encoding="utf-8")).values():
                 texts.extend(value.values() if isinstance(value, dict) else [value])
-        fragments[lang] = {piece.strip() for text in texts for piece in re.split(r"\{[^}]*\}", text)
-                           if len(piece.strip()) >= 14}
+        fragments[lang] = {
+            piece.strip() for text in texts for piece in re.split(r"\{[^}]*\}", text) if len(piece.strip()) >= 14
+        }
     english = " ".join(fragments["en"])
     return {piece for piece in fragments["fr"] if piece not in english}
 
@@ -119,7 +124,8 @@ def test_the_english_ui_shows_no_french_after_an_import_error(app_server, new_pa
     page.goto(f"{app_server}/donnees?lang=en")
     settle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [str(ROOT / "tests/data/bad/date_unreadable/factures.csv")])
+        [str(ROOT / "tests/data/bad/date_unreadable/factures.csv")]
+    )
     settle(page)
     expect(page.get_by_text("factures.csv").first).to_be_visible()
     expect(page.get_by_text("1 error(s) block the import")).to_be_visible(timeout=60_000)

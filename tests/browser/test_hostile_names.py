@@ -11,10 +11,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from hostile_names import MARKDOWN_IMAGE, MARKDOWN_LINK, MARKUP, PRINTABLE_NAMES, write_hostile_files
 from journey import go_to, screenshot, settle, upload_worked_example
+from playwright.sync_api import Page, expect
 from server import running_app
 
 # One worker runs this module (pytest.ini: --dist loadgroup): one hostile server, not one a worker.
@@ -34,8 +33,13 @@ def hostile_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile-server")
     Workspace(root / "home" / "hostile").import_files(write_hostile_files(root / "files", NAMES))
     (root / "temp").mkdir()
-    with running_app(root / "home", root / "streamlit.log", "--server.disconnectedSessionTTL", "2",
-                     env={"TMPDIR": str(root / "temp")}) as url:
+    with running_app(
+        root / "home",
+        root / "streamlit.log",
+        "--server.disconnectedSessionTTL",
+        "2",
+        env={"TMPDIR": str(root / "temp")},
+    ) as url:
         yield url, root / "temp"
 
 
@@ -83,6 +87,7 @@ def _shown_when_drawn(locator, expected: list[str], after: int = 0, seconds: flo
 
 # Each grid's three hostile rows are picked in turn on one page (a single-row selection: each pick replaces the last,
 # and its rerun draws that customer alone), rather than one page and two loads of the app per row.
+
 
 def test_the_customers_header_shows_each_name_as_text(hostile_server, new_page, artifacts):
     url, _ = hostile_server

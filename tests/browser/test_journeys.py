@@ -7,9 +7,18 @@ import re
 
 import openpyxl
 import pytest
+from journey import (
+    go_to,
+    metric_value,
+    metric_values,
+    open_app,
+    screenshot,
+    set_period,
+    settle,
+    text,
+    upload_worked_example,
+)
 from playwright.sync_api import expect
-
-from journey import go_to, metric_value, metric_values, open_app, screenshot, set_period, settle, text, upload_worked_example
 
 # One worker runs this module and tests/browser/test_first_view.py (pytest.ini: --dist loadgroup), so that they share
 # one app server (conftest.py's app_server) instead of one a worker.
@@ -29,8 +38,12 @@ def test_worked_example_from_upload_to_xlsx_and_english(app_server, new_page, ar
     assert "from=2026-03-01" in page.url and "to=2026-03-31" in page.url
     assert metric_value(page, "DSO") == "33,0 j"
     page.get_by_text("DSO — 33,0 j").click()  # the explanation expander
-    expect(page.get_by_text("DSO = encours clients de clôture 6\u202f500,00\u00a0€ ÷ chiffre d'affaires de la période"
-                            " 6\u202f100,00\u00a0€ × 31 jours = 33,0\u00a0j")).to_have_count(1)
+    expect(
+        page.get_by_text(
+            "DSO = encours clients de clôture 6\u202f500,00\u00a0€ ÷ chiffre d'affaires de la période"
+            " 6\u202f100,00\u00a0€ × 31 jours = 33,0\u00a0j"
+        )
+    ).to_have_count(1)
     screenshot(page, artifacts, "03-overview-worked-march-2026")
 
     go_to(page, "Balance âgée")
@@ -40,8 +53,9 @@ def test_worked_example_from_upload_to_xlsx_and_english(app_server, new_page, ar
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
     assert saved.name == "balance-agee-Essai-cette-session-seulement-2026-03-31.xlsx"
-    rows = list(openpyxl.load_workbook(io.BytesIO(saved.read_bytes()), data_only=True)["Par client"].iter_rows(
-        values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(saved.read_bytes()), data_only=True)["Par client"].iter_rows(values_only=True)
+    )
     header = next(row for row in rows if row[0] == "Client")
     total = next(row for row in rows if row[0] == "Total")
     assert total[header.index("Total")] == pytest.approx(6500.0)

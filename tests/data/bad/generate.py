@@ -13,8 +13,10 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 HEADER = "N° facture;Code client;Client;Activité;Date facture;Date échéance;Montant TTC"
-FEC_HEADER = ("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
-              "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise")
+FEC_HEADER = (
+    "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
+    "PieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise"
+)
 
 
 def invoices(*rows: str, header: str = HEADER) -> bytes:
@@ -26,9 +28,11 @@ def fec(*rows: str, header: str = FEC_HEADER) -> bytes:
 
 
 GOOD_ROW = "F-001;C1;Boulangerie Martin;Services;15/01/2024;14/02/2024;1 200,00"
-FEC_SALE = ("VE\tVentes\t1\t20240115\t411000\tClients\tC1\tMartin\tF1\t20240115\tFacture F1\t{d}\t0,00\t\t\t\t\t",
-            "VE\tVentes\t1\t20240115\t706000\tPrestations\t\t\tF1\t20240115\tFacture F1\t0,00\t1000,00\t\t\t\t\t",
-            "VE\tVentes\t1\t{date}\t445710\tTVA collectée\t\t\tF1\t20240115\tFacture F1\t0,00\t200,00\t\t\t\t\t")
+FEC_SALE = (
+    "VE\tVentes\t1\t20240115\t411000\tClients\tC1\tMartin\tF1\t20240115\tFacture F1\t{d}\t0,00\t\t\t\t\t",
+    "VE\tVentes\t1\t20240115\t706000\tPrestations\t\t\tF1\t20240115\tFacture F1\t0,00\t1000,00\t\t\t\t\t",
+    "VE\tVentes\t1\t{date}\t445710\tTVA collectée\t\t\tF1\t20240115\tFacture F1\t0,00\t200,00\t\t\t\t\t",
+)
 
 
 def xlsx(rows: list[list], sheet: str = "Feuil1") -> bytes:
@@ -63,210 +67,494 @@ def zip_bytes() -> bytes:
 PAYMENTS_HEADER = "N° facture;Date règlement;Montant réglé"
 PAYMENTS_WITH_CUSTOMER = "N° facture;Code client;Date règlement;Montant réglé"
 
-CREDIT_DOCUMENTS = (b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
-                    b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n"
-                    b"F-002,C1,Martin,Services,2024-01-16,2024-02-15,60.00\n"
-                    b"A-001,C1,Martin,Services,2024-01-20,2024-01-20,-40.00\n"
-                    b"A-002,C2,Dupont,Services,2024-01-20,2024-01-20,-40.00\n"
-                    b"A-003,C1,Martin,Services,2024-01-21,2024-01-21,-10.00\n")
+CREDIT_DOCUMENTS = (
+    b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+    b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n"
+    b"F-002,C1,Martin,Services,2024-01-16,2024-02-15,60.00\n"
+    b"A-001,C1,Martin,Services,2024-01-20,2024-01-20,-40.00\n"
+    b"A-002,C2,Dupont,Services,2024-01-20,2024-01-20,-40.00\n"
+    b"A-003,C1,Martin,Services,2024-01-21,2024-01-21,-10.00\n"
+)
 CREDIT_SETTLEMENTS = b"settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
 
 # case -> (files {name: bytes}, expected {message, row, column, value}, options)
 CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
-    "amount_letters": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;12,5x")},
-                       {"message": "montant illisible", "row": 3, "column": "Montant TTC", "value": "12,5x"}, {}),
-    "amount_three_decimals": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;;12,345")},
-                              {"message": "plus de deux décimales", "row": 3, "column": "Montant TTC"}, {}),
-    "amount_mixed_marks": ({"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;1.50", "F-002;C1;M;S;16/01/2024;;2,50")},
-                           {"message": "mélange la virgule et le point", "row": 3, "column": "Montant TTC"}, {}),
-    "amount_ambiguous_mark": ({"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;1,234", "F-002;C1;M;S;16/01/2024;;2,500")},
-                              {"message": "séparateur décimal ambigu", "row": 2, "column": "Montant TTC"}, {}),
-    "amount_empty": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;")},
-                     {"message": "montant TTC manquant", "row": 3, "column": "Montant TTC"}, {}),
-    "amount_too_big": ({"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;99999999999999999,00")},
-                       {"message": "montant trop grand", "row": 2, "column": "Montant TTC"}, {}),
-    "amount_bad_grouping": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;12 34,50")},
-                            {"message": "montant illisible", "row": 3, "value": "12 34,50"}, {}),
-    "amount_two_signs": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;--12,50")},
-                         {"message": "montant illisible", "row": 3, "column": "Montant TTC"}, {}),
-    "date_unreadable": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;le 16 janvier;;10,00")},
-                        {"message": "date illisible", "row": 3, "column": "Date facture", "value": "le 16 janvier"}, {}),
-    "date_impossible": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;30/02/2024;;10,00")},
-                        {"message": "date impossible", "row": 3, "column": "Date facture"}, {}),
-    "date_ambiguous": ({"factures.csv": invoices("F-001;C1;M;S;03/04/2024;;10,00", "F-002;C1;M;S;05/06/2024;;10,00")},
-                       {"message": "--dayfirst", "row": 2, "column": "Date facture", "value": "03/04/2024"}, {}),
-    "date_order_inconsistent": ({"factures.csv": invoices("F-001;C1;M;S;13/01/2024;;10,00",
-                                                          "F-002;C1;M;S;01/13/2024;;10,00")},
-                                {"message": "ordre jour/mois incohérent", "row": 3, "column": "Date facture"}, {}),
-    "date_year_implausible": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/0024;;10,00")},
-                              {"message": "année invraisemblable", "row": 3, "column": "Date facture"}, {}),
-    "date_issue_missing": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;;;10,00")},
-                           {"message": "date de facture manquant", "row": 3, "column": "Date facture"}, {}),
-    "date_due_impossible": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;32/01/2024;10,00")},
-                            {"message": "date impossible", "row": 3, "column": "Date échéance"}, {}),
-    "column_amount_missing": ({"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;x",
-                                                        header="N° facture;Code client;Client;Activité;Date facture;"
-                                                        "Date échéance;Commentaire")},
-                              {"message": "colonne obligatoire absente : montant TTC"}, {}),
-    "column_only_ht": ({"factures.csv": invoices("F-001;C1;15/01/2024;100,00",
-                                                 header="N° facture;Code client;Date facture;Montant HT")},
-                       {"message": "« Montant HT » n'est pas un montant TTC"}, {}),
-    "column_document_missing": ({"factures.csv": invoices("C1;M;15/01/2024;100,00",
-                                                          header="Code client;Client;Date facture;Montant TTC")},
-                                {"message": "colonne obligatoire absente : numéro de facture"}, {}),
-    "column_customer_missing": ({"factures.csv": invoices("F-001;15/01/2024;100,00",
-                                                          header="N° facture;Date facture;Montant TTC")},
-                                {"message": "colonne obligatoire absente : code ou nom du client"}, {}),
-    "document_id_empty": ({"factures.csv": invoices(GOOD_ROW, ";C1;M;S;16/01/2024;;10,00")},
-                          {"message": "numéro de facture manquant", "row": 3, "column": "N° facture"}, {}),
-    "customer_empty": ({"factures.csv": invoices(GOOD_ROW, "F-002;;M;S;16/01/2024;;10,00")},
-                       {"message": "code client manquant", "row": 3, "column": "Code client"}, {}),
-    "duplicate_different_content": ({"factures.csv": invoices(GOOD_ROW, "F-001;C1;Boulangerie Martin;Services;"
-                                                              "15/01/2024;14/02/2024;1 250,00")},
-                                    {"message": "« F-001 » en double avec un contenu différent", "row": 3}, {}),
-    "paid_amount_without_date": ({"factures.csv": invoices(
-        "F-001;C1;M;15/01/2024;100,00;;40,00", header="N° facture;Code client;Client;Date facture;Montant TTC;"
-        "Date règlement;Montant réglé")}, {"message": "montant réglé sans date de règlement", "row": 2}, {}),
-    "paid_amount_negative": ({"factures.csv": invoices(
-        "F-001;C1;M;15/01/2024;100,00;20/01/2024;-40,00", header="N° facture;Code client;Client;Date facture;"
-        "Montant TTC;Date règlement;Montant réglé")},
-        {"message": "montant réglé négatif", "row": 2, "column": "Montant réglé"}, {}),
-    "currency_mixed_in_file": ({"factures.csv": invoices("F-001;C1;15/01/2024;100,00;EUR", "F-002;C1;16/01/2024;50,00;USD",
-                                                         header="N° facture;Code client;Date facture;Montant TTC;Devise")},
-                               {"message": "devises mélangées", "row": 3, "column": "Devise", "value": "USD"}, {}),
-    "currency_mixed_between_files": ({
-        "factures_eur.csv": invoices("F-001;C1;15/01/2024;100,00;EUR", header="N° facture;Code client;Date facture;"
-                                     "Montant TTC;Devise"),
-        "factures_usd.csv": invoices("F-002;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;"
-                                     "Montant TTC;Devise")}, {"message": "devises mélangées entre fichiers"}, {}),
-    "currency_not_workspace": ({"factures.csv": invoices("F-001;C1;15/01/2024;100,00;USD",
-                                                         header="N° facture;Code client;Date facture;Montant TTC;Devise")},
-                               {"message": "alors que l'espace de travail est en EUR"}, {"currency": "EUR"}),
-    "payment_unknown_invoice": ({"factures.csv": invoices(GOOD_ROW),
-                                 "reglements.csv": invoices("F-999;20/01/2024;100,00", header=PAYMENTS_HEADER)},
-                                {"message": "facture inconnue « F-999 »", "row": 2, "column": "N° facture"}, {}),
-    "payment_long_before_invoice": ({"factures.csv": invoices(GOOD_ROW),
-                                     "reglements.csv": invoices("F-001;01/12/2023;100,00", header=PAYMENTS_HEADER)},
-                                    {"message": "plus de 7 jours avant la facture « F-001 »", "row": 2,
-                                     "column": "Date règlement", "value": "01/12/2023"}, {}),
-    "payment_wrong_customer": ({"factures.csv": invoices(GOOD_ROW),
-                                "reglements.csv": invoices("F-001;C2;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER)},
-                               {"message": "alors que la facture est au client « C1 »", "row": 2, "column": "Code client"}, {}),
-    "payment_negative": ({"factures.csv": invoices(GOOD_ROW),
-                          "reglements.csv": invoices("F-001;20/01/2024;-100,00", header=PAYMENTS_HEADER)},
-                         {"message": "montant de règlement négatif", "row": 2, "column": "Montant réglé"}, {}),
-    "payment_without_reference": ({"factures.csv": invoices(GOOD_ROW),
-                                   "reglements.csv": invoices(";;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER)},
-                                  {"message": "ni client", "row": 2}, {}),
-    "payment_unknown_kind": ({"factures.csv": invoices(GOOD_ROW),
-                              "reglements.csv": invoices("F-001;20/01/2024;100,00;ristourne",
-                                                         header=PAYMENTS_HEADER + ";Type")},
-                             {"message": "type de règlement inconnu", "row": 2, "column": "Type", "value": "ristourne"},
-                             {}),
-    "payment_unreadable_date": ({"factures.csv": invoices(GOOD_ROW),
-                                 "reglements.csv": invoices("F-001;20/13/2024;100,00", header=PAYMENTS_HEADER)},
-                                {"message": "date impossible", "row": 2, "column": "Date règlement"}, {}),
-    "duplicate_across_files": ({"factures_janvier.csv": invoices(GOOD_ROW),
-                                "factures_fevrier.csv": invoices("F-001;C1;Boulangerie Martin;Services;15/02/2024;;99,00")},
-                               {"message": "en double avec un contenu différent"}, {}),
-    "canonical_settlement_unknown_document": ({
-        "documents.csv": b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
-                         b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n",
-        "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
-                           b"P-1,F-002,C1,2024-01-20,100.00,cash\n"},
-        {"message": "facture inconnue « F-002 »", "row": 2}, {}),
-    "canonical_bad_kind": ({
-        "documents.csv": b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
-                         b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n",
-        "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
-                           b"P-1,F-001,C1,2024-01-20,100.00,refund\n"},
-        {"message": "type de règlement inconnu", "row": 2, "column": "kind", "value": "refund"}, {}),
-    "canonical_credit_source_not_credit_note": ({
-        "documents.csv": CREDIT_DOCUMENTS,
-        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,F-002\n"},
-        {"message": "« F-002 » n'est pas un avoir", "row": 2, "column": "source_document_id", "value": "F-002"}, {}),
-    "canonical_credit_other_customer": ({
-        "documents.csv": CREDIT_DOCUMENTS,
-        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,A-002\n"},
-        {"message": "l'avoir « A-002 » est au client « C2 » alors que l'imputation est au client « C1 »", "row": 2,
-         "column": "source_document_id", "value": "A-002"}, {}),
-    "canonical_credit_target_credit_note": ({
-        "documents.csv": CREDIT_DOCUMENTS,
-        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,A-003,C1,2024-01-25,5.00,credit,A-001\n"},
-        {"message": "imputation d'avoir sur « A-003 », qui n'est pas une facture", "row": 2, "column": "document_id",
-         "value": "A-003"}, {}),
-    "canonical_credit_over_applied": ({
-        "documents.csv": CREDIT_DOCUMENTS,
-        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,30.00,credit,A-001\n"
-                                                b"C-2,F-002,C1,2024-01-26,20.00,credit,A-001\n"},
-        {"message": "Σ 50,00 imputé pour un avoir de 40,00", "row": 3, "column": "source_document_id",
-         "value": "A-001"}, {}),
-    "canonical_credit_unknown_source": ({
-        "documents.csv": CREDIT_DOCUMENTS,
-        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,A-999\n"},
-        {"message": "imputation d'un avoir inconnu « A-999 »", "row": 2, "column": "source_document_id",
-         "value": "A-999"}, {}),
-    "canonical_credit_without_source": ({
-        "documents.csv": CREDIT_DOCUMENTS,
-        "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,\n"},
-        {"message": "imputation d'avoir (credit) sans l'avoir imputé", "row": 2, "column": "source_document_id"}, {}),
-    "invoice_list_applies_to_on_invoice": ({"factures.csv": invoices(
-        GOOD_ROW + ";", "F-002;C1;Boulangerie Martin;Services;16/01/2024;15/02/2024;50,00;F-001",
-        header=HEADER + ";Facture d'origine")},
-        {"message": "seul un avoir (montant négatif) s'impute sur une facture", "row": 3,
-         "column": "Facture d'origine", "value": "F-001"}, {}),
-    "invoice_list_credit_note_other_customer": ({"factures.csv": invoices(
-        GOOD_ROW + ";", "AV-001;C2;Dupont;Services;20/01/2024;;-50,00;F-001", header=HEADER + ";Facture d'origine")},
-        {"message": "un avoir s'impute sur une facture du même client", "row": 3, "column": "Facture d'origine",
-         "value": "F-001"}, {}),
-    "invoice_list_credit_note_names_a_credit_note": ({"factures.csv": invoices(
-        GOOD_ROW + ";", "AV-001;C1;Boulangerie Martin;Services;20/01/2024;;-50,00;AV-002",
-        "AV-002;C1;Boulangerie Martin;Services;21/01/2024;;-20,00;", header=HEADER + ";Facture d'origine")},
+    "amount_letters": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;12,5x")},
+        {"message": "montant illisible", "row": 3, "column": "Montant TTC", "value": "12,5x"},
+        {},
+    ),
+    "amount_three_decimals": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;;12,345")},
+        {"message": "plus de deux décimales", "row": 3, "column": "Montant TTC"},
+        {},
+    ),
+    "amount_mixed_marks": (
+        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;1.50", "F-002;C1;M;S;16/01/2024;;2,50")},
+        {"message": "mélange la virgule et le point", "row": 3, "column": "Montant TTC"},
+        {},
+    ),
+    "amount_ambiguous_mark": (
+        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;1,234", "F-002;C1;M;S;16/01/2024;;2,500")},
+        {"message": "séparateur décimal ambigu", "row": 2, "column": "Montant TTC"},
+        {},
+    ),
+    "amount_empty": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;")},
+        {"message": "montant TTC manquant", "row": 3, "column": "Montant TTC"},
+        {},
+    ),
+    "amount_too_big": (
+        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;99999999999999999,00")},
+        {"message": "montant trop grand", "row": 2, "column": "Montant TTC"},
+        {},
+    ),
+    "amount_bad_grouping": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;12 34,50")},
+        {"message": "montant illisible", "row": 3, "value": "12 34,50"},
+        {},
+    ),
+    "amount_two_signs": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;--12,50")},
+        {"message": "montant illisible", "row": 3, "column": "Montant TTC"},
+        {},
+    ),
+    "date_unreadable": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;le 16 janvier;;10,00")},
+        {"message": "date illisible", "row": 3, "column": "Date facture", "value": "le 16 janvier"},
+        {},
+    ),
+    "date_impossible": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;30/02/2024;;10,00")},
+        {"message": "date impossible", "row": 3, "column": "Date facture"},
+        {},
+    ),
+    "date_ambiguous": (
+        {"factures.csv": invoices("F-001;C1;M;S;03/04/2024;;10,00", "F-002;C1;M;S;05/06/2024;;10,00")},
+        {"message": "--dayfirst", "row": 2, "column": "Date facture", "value": "03/04/2024"},
+        {},
+    ),
+    "date_order_inconsistent": (
+        {"factures.csv": invoices("F-001;C1;M;S;13/01/2024;;10,00", "F-002;C1;M;S;01/13/2024;;10,00")},
+        {"message": "ordre jour/mois incohérent", "row": 3, "column": "Date facture"},
+        {},
+    ),
+    "date_year_implausible": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/0024;;10,00")},
+        {"message": "année invraisemblable", "row": 3, "column": "Date facture"},
+        {},
+    ),
+    "date_issue_missing": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;;;10,00")},
+        {"message": "date de facture manquant", "row": 3, "column": "Date facture"},
+        {},
+    ),
+    "date_due_impossible": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;32/01/2024;10,00")},
+        {"message": "date impossible", "row": 3, "column": "Date échéance"},
+        {},
+    ),
+    "column_amount_missing": (
+        {
+            "factures.csv": invoices(
+                "F-001;C1;M;S;15/01/2024;;x",
+                header="N° facture;Code client;Client;Activité;Date facture;Date échéance;Commentaire",
+            )
+        },
+        {"message": "colonne obligatoire absente : montant TTC"},
+        {},
+    ),
+    "column_only_ht": (
+        {
+            "factures.csv": invoices(
+                "F-001;C1;15/01/2024;100,00", header="N° facture;Code client;Date facture;Montant HT"
+            )
+        },
+        {"message": "« Montant HT » n'est pas un montant TTC"},
+        {},
+    ),
+    "column_document_missing": (
+        {"factures.csv": invoices("C1;M;15/01/2024;100,00", header="Code client;Client;Date facture;Montant TTC")},
+        {"message": "colonne obligatoire absente : numéro de facture"},
+        {},
+    ),
+    "column_customer_missing": (
+        {"factures.csv": invoices("F-001;15/01/2024;100,00", header="N° facture;Date facture;Montant TTC")},
+        {"message": "colonne obligatoire absente : code ou nom du client"},
+        {},
+    ),
+    "document_id_empty": (
+        {"factures.csv": invoices(GOOD_ROW, ";C1;M;S;16/01/2024;;10,00")},
+        {"message": "numéro de facture manquant", "row": 3, "column": "N° facture"},
+        {},
+    ),
+    "customer_empty": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;;M;S;16/01/2024;;10,00")},
+        {"message": "code client manquant", "row": 3, "column": "Code client"},
+        {},
+    ),
+    "duplicate_different_content": (
+        {"factures.csv": invoices(GOOD_ROW, "F-001;C1;Boulangerie Martin;Services;15/01/2024;14/02/2024;1 250,00")},
+        {"message": "« F-001 » en double avec un contenu différent", "row": 3},
+        {},
+    ),
+    "paid_amount_without_date": (
+        {
+            "factures.csv": invoices(
+                "F-001;C1;M;15/01/2024;100,00;;40,00",
+                header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
+            )
+        },
+        {"message": "montant réglé sans date de règlement", "row": 2},
+        {},
+    ),
+    "paid_amount_negative": (
+        {
+            "factures.csv": invoices(
+                "F-001;C1;M;15/01/2024;100,00;20/01/2024;-40,00",
+                header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
+            )
+        },
+        {"message": "montant réglé négatif", "row": 2, "column": "Montant réglé"},
+        {},
+    ),
+    "currency_mixed_in_file": (
+        {
+            "factures.csv": invoices(
+                "F-001;C1;15/01/2024;100,00;EUR",
+                "F-002;C1;16/01/2024;50,00;USD",
+                header="N° facture;Code client;Date facture;Montant TTC;Devise",
+            )
+        },
+        {"message": "devises mélangées", "row": 3, "column": "Devise", "value": "USD"},
+        {},
+    ),
+    "currency_mixed_between_files": (
+        {
+            "factures_eur.csv": invoices(
+                "F-001;C1;15/01/2024;100,00;EUR", header="N° facture;Code client;Date facture;Montant TTC;Devise"
+            ),
+            "factures_usd.csv": invoices(
+                "F-002;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;Montant TTC;Devise"
+            ),
+        },
+        {"message": "devises mélangées entre fichiers"},
+        {},
+    ),
+    "currency_not_workspace": (
+        {
+            "factures.csv": invoices(
+                "F-001;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;Montant TTC;Devise"
+            )
+        },
+        {"message": "alors que l'espace de travail est en EUR"},
+        {"currency": "EUR"},
+    ),
+    "payment_unknown_invoice": (
+        {
+            "factures.csv": invoices(GOOD_ROW),
+            "reglements.csv": invoices("F-999;20/01/2024;100,00", header=PAYMENTS_HEADER),
+        },
+        {"message": "facture inconnue « F-999 »", "row": 2, "column": "N° facture"},
+        {},
+    ),
+    "payment_long_before_invoice": (
+        {
+            "factures.csv": invoices(GOOD_ROW),
+            "reglements.csv": invoices("F-001;01/12/2023;100,00", header=PAYMENTS_HEADER),
+        },
+        {
+            "message": "plus de 7 jours avant la facture « F-001 »",
+            "row": 2,
+            "column": "Date règlement",
+            "value": "01/12/2023",
+        },
+        {},
+    ),
+    "payment_wrong_customer": (
+        {
+            "factures.csv": invoices(GOOD_ROW),
+            "reglements.csv": invoices("F-001;C2;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
+        },
+        {"message": "alors que la facture est au client « C1 »", "row": 2, "column": "Code client"},
+        {},
+    ),
+    "payment_negative": (
+        {
+            "factures.csv": invoices(GOOD_ROW),
+            "reglements.csv": invoices("F-001;20/01/2024;-100,00", header=PAYMENTS_HEADER),
+        },
+        {"message": "montant de règlement négatif", "row": 2, "column": "Montant réglé"},
+        {},
+    ),
+    "payment_without_reference": (
+        {
+            "factures.csv": invoices(GOOD_ROW),
+            "reglements.csv": invoices(";;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
+        },
+        {"message": "ni client", "row": 2},
+        {},
+    ),
+    "payment_unknown_kind": (
+        {
+            "factures.csv": invoices(GOOD_ROW),
+            "reglements.csv": invoices("F-001;20/01/2024;100,00;ristourne", header=PAYMENTS_HEADER + ";Type"),
+        },
+        {"message": "type de règlement inconnu", "row": 2, "column": "Type", "value": "ristourne"},
+        {},
+    ),
+    "payment_unreadable_date": (
+        {
+            "factures.csv": invoices(GOOD_ROW),
+            "reglements.csv": invoices("F-001;20/13/2024;100,00", header=PAYMENTS_HEADER),
+        },
+        {"message": "date impossible", "row": 2, "column": "Date règlement"},
+        {},
+    ),
+    "duplicate_across_files": (
+        {
+            "factures_janvier.csv": invoices(GOOD_ROW),
+            "factures_fevrier.csv": invoices("F-001;C1;Boulangerie Martin;Services;15/02/2024;;99,00"),
+        },
+        {"message": "en double avec un contenu différent"},
+        {},
+    ),
+    "canonical_settlement_unknown_document": (
+        {
+            "documents.csv": b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+            b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n",
+            "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
+            b"P-1,F-002,C1,2024-01-20,100.00,cash\n",
+        },
+        {"message": "facture inconnue « F-002 »", "row": 2},
+        {},
+    ),
+    "canonical_bad_kind": (
+        {
+            "documents.csv": b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+            b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n",
+            "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
+            b"P-1,F-001,C1,2024-01-20,100.00,refund\n",
+        },
+        {"message": "type de règlement inconnu", "row": 2, "column": "kind", "value": "refund"},
+        {},
+    ),
+    "canonical_credit_source_not_credit_note": (
+        {
+            "documents.csv": CREDIT_DOCUMENTS,
+            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,F-002\n",
+        },
+        {"message": "« F-002 » n'est pas un avoir", "row": 2, "column": "source_document_id", "value": "F-002"},
+        {},
+    ),
+    "canonical_credit_other_customer": (
+        {
+            "documents.csv": CREDIT_DOCUMENTS,
+            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,A-002\n",
+        },
+        {
+            "message": "l'avoir « A-002 » est au client « C2 » alors que l'imputation est au client « C1 »",
+            "row": 2,
+            "column": "source_document_id",
+            "value": "A-002",
+        },
+        {},
+    ),
+    "canonical_credit_target_credit_note": (
+        {
+            "documents.csv": CREDIT_DOCUMENTS,
+            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,A-003,C1,2024-01-25,5.00,credit,A-001\n",
+        },
+        {
+            "message": "imputation d'avoir sur « A-003 », qui n'est pas une facture",
+            "row": 2,
+            "column": "document_id",
+            "value": "A-003",
+        },
+        {},
+    ),
+    "canonical_credit_over_applied": (
+        {
+            "documents.csv": CREDIT_DOCUMENTS,
+            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,30.00,credit,A-001\n"
+            b"C-2,F-002,C1,2024-01-26,20.00,credit,A-001\n",
+        },
+        {
+            "message": "Σ 50,00 imputé pour un avoir de 40,00",
+            "row": 3,
+            "column": "source_document_id",
+            "value": "A-001",
+        },
+        {},
+    ),
+    "canonical_credit_unknown_source": (
+        {
+            "documents.csv": CREDIT_DOCUMENTS,
+            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,A-999\n",
+        },
+        {
+            "message": "imputation d'un avoir inconnu « A-999 »",
+            "row": 2,
+            "column": "source_document_id",
+            "value": "A-999",
+        },
+        {},
+    ),
+    "canonical_credit_without_source": (
+        {
+            "documents.csv": CREDIT_DOCUMENTS,
+            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,\n",
+        },
+        {"message": "imputation d'avoir (credit) sans l'avoir imputé", "row": 2, "column": "source_document_id"},
+        {},
+    ),
+    "invoice_list_applies_to_on_invoice": (
+        {
+            "factures.csv": invoices(
+                GOOD_ROW + ";",
+                "F-002;C1;Boulangerie Martin;Services;16/01/2024;15/02/2024;50,00;F-001",
+                header=HEADER + ";Facture d'origine",
+            )
+        },
+        {
+            "message": "seul un avoir (montant négatif) s'impute sur une facture",
+            "row": 3,
+            "column": "Facture d'origine",
+            "value": "F-001",
+        },
+        {},
+    ),
+    "invoice_list_credit_note_other_customer": (
+        {
+            "factures.csv": invoices(
+                GOOD_ROW + ";",
+                "AV-001;C2;Dupont;Services;20/01/2024;;-50,00;F-001",
+                header=HEADER + ";Facture d'origine",
+            )
+        },
+        {
+            "message": "un avoir s'impute sur une facture du même client",
+            "row": 3,
+            "column": "Facture d'origine",
+            "value": "F-001",
+        },
+        {},
+    ),
+    "invoice_list_credit_note_names_a_credit_note": (
+        {
+            "factures.csv": invoices(
+                GOOD_ROW + ";",
+                "AV-001;C1;Boulangerie Martin;Services;20/01/2024;;-50,00;AV-002",
+                "AV-002;C1;Boulangerie Martin;Services;21/01/2024;;-20,00;",
+                header=HEADER + ";Facture d'origine",
+            )
+        },
         {"message": "qui est un avoir (montant -20,00)", "row": 3, "column": "Facture d'origine", "value": "AV-002"},
-        {}),
-    "csv_field_count": ({"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;10;50")},
-                        {"message": "8 champs au lieu de 7", "row": 3}, {}),
+        {},
+    ),
+    "csv_field_count": (
+        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;10;50")},
+        {"message": "8 champs au lieu de 7", "row": 3},
+        {},
+    ),
     "csv_empty": ({"factures.csv": b""}, {"message": "fichier vide"}, {}),
     "csv_one_column": ({"factures.csv": b"Factures de janvier\nF-001\n"}, {"message": "une seule colonne"}, {}),
     "csv_utf16": ({"factures.csv": HEADER.encode("utf-16") + b"\n\x00"}, {"message": "UTF-16"}, {}),
     "csv_is_a_workbook": ({"factures.csv": zip_bytes()}, {"message": "classeur Excel"}, {}),
     "xls_legacy": ({"factures.xls": b"\xd0\xcf\x11\xe0" + b"\x00" * 60}, {"message": ".xls"}, {}),
-    "xlsx_damaged": ({"factures.xlsx": b"PK\x03\x04 this is not a workbook"}, {"message": "classeur XLSX illisible"}, {}),
-    "xlsx_amount_text": ({"factures.xlsx": xlsx([["Relevé des factures"], [],
-                                                ["N° facture", "Client", "Date facture", "Montant TTC"],
-                                                ["F-001", "Martin", "15/01/2024", 100.5],
-                                                ["F-002", "Martin", "16/01/2024", "cent euros"]])},
-                         {"message": "montant illisible", "row": 5, "column": "Montant TTC", "value": "cent euros"}, {}),
-    "xlsx_sheet_missing": ({"factures.xlsx": xlsx([["N° facture", "Client", "Date facture", "Montant TTC"],
-                                                  ["F-001", "Martin", "15/01/2024", 100.5]])},
-                           {"message": "feuille « Factures » introuvable"}, {"sheet": "Factures"}),
-    "xlsx_float_cents": ({"factures.xlsx": xlsx([["N° facture", "Client", "Date facture", "Montant TTC"],
-                                                ["F-001", "Martin", "15/01/2024", 100.125]])},
-                         {"message": "plus de deux décimales", "row": 2, "column": "Montant TTC"}, {}),
-    "parquet_bad_date": ({"factures.parquet": parquet({"document_id": ["F-001", "F-002"], "customer_id": ["C1", "C1"],
-                                                       "issue_date": ["2024-01-15", "2024-13-01"],
-                                                       "amount": ["10.00", "20.00"]})},
-                         {"message": "date impossible", "row": 2, "column": "issue_date"}, {}),
-    "fec_bad_amount": ({"FEC.txt": fec(FEC_SALE[0].format(d="1200,0O"), FEC_SALE[1], FEC_SALE[2].format(date="20240115"))},
-                       {"message": "montant illisible", "row": 2, "column": "Debit", "value": "1200,0O"}, {}),
-    "fec_bad_date": ({"FEC.txt": fec(FEC_SALE[0].format(d="1200,00"), FEC_SALE[1], FEC_SALE[2].format(date="2024011"))},
-                     {"message": "attendu une date FEC AAAAMMJJ", "row": 4, "column": "EcritureDate"}, {}),
-    "fec_missing_entry_number": ({"FEC.txt": fec("VE\t20240115\t411000\t1200,00\t0,00",
-                                                 header="JournalCode\tEcritureDate\tCompteNum\tDebit\tCredit")},
-                                 {"message": "obligatoire(s) absente(s) : EcritureNum"}, {}),
-    "mapping_header_absent": ({"factures.csv": invoices(GOOD_ROW)},
-                              {"message": "colonne « Montant » de la correspondance absente du fichier"},
-                              {"mapping": "mapping.json"}),
-    "mapping_unknown_field": ({"factures.csv": invoices(GOOD_ROW)},
-                              {"message": "champ « montant » inconnu"}, {"mapping": "mapping_field.json"}),
-    "terms_unreadable": ({"factures.csv": invoices(GOOD_ROW)}, {"exception": "ValueError",
-                                                                "message": "conditions de paiement « 30 jours net »"},
-                         {"terms": "30 jours net"}),
+    "xlsx_damaged": (
+        {"factures.xlsx": b"PK\x03\x04 this is not a workbook"},
+        {"message": "classeur XLSX illisible"},
+        {},
+    ),
+    "xlsx_amount_text": (
+        {
+            "factures.xlsx": xlsx(
+                [
+                    ["Relevé des factures"],
+                    [],
+                    ["N° facture", "Client", "Date facture", "Montant TTC"],
+                    ["F-001", "Martin", "15/01/2024", 100.5],
+                    ["F-002", "Martin", "16/01/2024", "cent euros"],
+                ]
+            )
+        },
+        {"message": "montant illisible", "row": 5, "column": "Montant TTC", "value": "cent euros"},
+        {},
+    ),
+    "xlsx_sheet_missing": (
+        {
+            "factures.xlsx": xlsx(
+                [["N° facture", "Client", "Date facture", "Montant TTC"], ["F-001", "Martin", "15/01/2024", 100.5]]
+            )
+        },
+        {"message": "feuille « Factures » introuvable"},
+        {"sheet": "Factures"},
+    ),
+    "xlsx_float_cents": (
+        {
+            "factures.xlsx": xlsx(
+                [["N° facture", "Client", "Date facture", "Montant TTC"], ["F-001", "Martin", "15/01/2024", 100.125]]
+            )
+        },
+        {"message": "plus de deux décimales", "row": 2, "column": "Montant TTC"},
+        {},
+    ),
+    "parquet_bad_date": (
+        {
+            "factures.parquet": parquet(
+                {
+                    "document_id": ["F-001", "F-002"],
+                    "customer_id": ["C1", "C1"],
+                    "issue_date": ["2024-01-15", "2024-13-01"],
+                    "amount": ["10.00", "20.00"],
+                }
+            )
+        },
+        {"message": "date impossible", "row": 2, "column": "issue_date"},
+        {},
+    ),
+    "fec_bad_amount": (
+        {"FEC.txt": fec(FEC_SALE[0].format(d="1200,0O"), FEC_SALE[1], FEC_SALE[2].format(date="20240115"))},
+        {"message": "montant illisible", "row": 2, "column": "Debit", "value": "1200,0O"},
+        {},
+    ),
+    "fec_bad_date": (
+        {"FEC.txt": fec(FEC_SALE[0].format(d="1200,00"), FEC_SALE[1], FEC_SALE[2].format(date="2024011"))},
+        {"message": "attendu une date FEC AAAAMMJJ", "row": 4, "column": "EcritureDate"},
+        {},
+    ),
+    "fec_missing_entry_number": (
+        {
+            "FEC.txt": fec(
+                "VE\t20240115\t411000\t1200,00\t0,00", header="JournalCode\tEcritureDate\tCompteNum\tDebit\tCredit"
+            )
+        },
+        {"message": "obligatoire(s) absente(s) : EcritureNum"},
+        {},
+    ),
+    "mapping_header_absent": (
+        {"factures.csv": invoices(GOOD_ROW)},
+        {"message": "colonne « Montant » de la correspondance absente du fichier"},
+        {"mapping": "mapping.json"},
+    ),
+    "mapping_unknown_field": (
+        {"factures.csv": invoices(GOOD_ROW)},
+        {"message": "champ « montant » inconnu"},
+        {"mapping": "mapping_field.json"},
+    ),
+    "terms_unreadable": (
+        {"factures.csv": invoices(GOOD_ROW)},
+        {"exception": "ValueError", "message": "conditions de paiement « 30 jours net »"},
+        {"terms": "30 jours net"},
+    ),
 }
 
 MAPPINGS = {
-    "mapping_header_absent": ("mapping.json", {"layout": "invoices", "columns": {"document_id": "N° facture",
-                                                                                 "amount": "Montant"}}),
+    "mapping_header_absent": (
+        "mapping.json",
+        {"layout": "invoices", "columns": {"document_id": "N° facture", "amount": "Montant"}},
+    ),
     "mapping_unknown_field": ("mapping_field.json", {"layout": "invoices", "columns": {"montant": "Montant TTC"}}),
 }
 

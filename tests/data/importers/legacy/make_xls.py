@@ -4,6 +4,7 @@ Run once with xlwt (not a project dependency: `pip install xlwt` in a scratch en
 Dates are Excel date serials with a date format, amounts floats, codes numbers and text, one title row above
 the header, as such exports often have.
 """
+
 import datetime as dt
 from pathlib import Path
 
@@ -14,16 +15,40 @@ sheet = book.add_sheet("Factures")
 date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
 money_style = xlwt.easyxf(num_format_str="#,##0.00")
 sheet.write(0, 0, "Export clients au 31/03/2026")
-header = ["N° facture", "Code client", "Client", "Date facture", "Date échéance", "Montant TTC", "Date règlement",
-          "Montant réglé"]
+header = [
+    "N° facture",
+    "Code client",
+    "Client",
+    "Date facture",
+    "Date échéance",
+    "Montant TTC",
+    "Date règlement",
+    "Montant réglé",
+]
 for column, name in enumerate(header):
     sheet.write(1, column, name)
 rows = [
-    ("F-2026-001", 411001, "Boulangerie Martin", dt.date(2026, 1, 15), dt.date(2026, 2, 14), 1200.0,
-     dt.date(2026, 2, 10), 1200.0),
+    (
+        "F-2026-001",
+        411001,
+        "Boulangerie Martin",
+        dt.date(2026, 1, 15),
+        dt.date(2026, 2, 14),
+        1200.0,
+        dt.date(2026, 2, 10),
+        1200.0,
+    ),
     ("F-2026-002", 411002, "Café du Port", dt.date(2026, 1, 20), dt.date(2026, 2, 19), 845.5, None, None),
-    ("F-2026-003", 411001, "Boulangerie Martin", dt.date(2026, 2, 3), dt.date(2026, 3, 5), 2310.4,
-     dt.date(2026, 3, 20), 1000.0),
+    (
+        "F-2026-003",
+        411001,
+        "Boulangerie Martin",
+        dt.date(2026, 2, 3),
+        dt.date(2026, 3, 5),
+        2310.4,
+        dt.date(2026, 3, 20),
+        1000.0,
+    ),
     ("F-2026-004", "C-ZEN", "Zénith Événements", dt.date(2026, 3, 1), dt.date(2026, 3, 31), 10.1, None, None),
 ]
 for r, row in enumerate(rows, start=2):
