@@ -13,10 +13,10 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpi.analysis.whatif import LME_CAP_DAYS
 from kpi.metrics.aging import AgedBalance
 from kpi.metrics.report import PeriodReport
 from kpi.metrics.risk import RiskTable
+from kpi.model.law import LME_CAP_DAYS
 from kpi.store.ledger import Ledger
 from kpi.text.formatting import format_days, format_money, format_number, format_percent, format_ratio
 from kpi.text.i18n import translate
@@ -128,9 +128,7 @@ def generate_findings(
 
     # Old debt still carried.
     old = ledger.query(
-        "SELECT count(*), coalesce(sum(outstanding), 0), count(DISTINCT customer_id)"
-        " FROM open_items_at([$end::DATE], $customers, $activities, $matching)"
-        " WHERE is_aged_receivable(item_kind, outstanding) AND days_past_due > $days",
+        "SELECT * FROM old_overdue($end, $days, $customers, $activities, $matching)",
         {"end": end, "days": DOUBTFUL_DAYS, **filters_params},
     ).fetchall()[0]
     if old[0]:
@@ -231,8 +229,7 @@ def generate_findings(
 
     # Terms beyond the LME cap, on the period's invoices.
     lme = ledger.query(
-        "SELECT count(*), coalesce(sum(amount), 0) FROM ledger_documents($customers, $activities)"
-        " WHERE amount > 0 AND issue_date BETWEEN $start AND $end AND due_date - issue_date > $cap",
+        "SELECT * FROM terms_beyond_cap($start, $end, $cap, $customers, $activities)",
         {"start": report.period.start, "end": end, "cap": LME_CAP_DAYS, **filters_params},
     ).fetchall()[0]
     if lme[0]:
@@ -247,7 +244,7 @@ def generate_findings(
 
     # Data quality: due dates the import had to derive.
     derived = ledger.query(
-        "SELECT count(*) FILTER (due_date_derived), count(*) FROM ledger_documents($customers, $activities)",
+        "SELECT * FROM derived_due_dates($customers, $activities)",
         filters_params,
     ).fetchall()[0]
     if derived[0]:

@@ -26,12 +26,12 @@ from kpi.analysis.compare import Comparison, compare_reports
 from kpi.metrics.report import PeriodReport, period_report
 from kpi.model.canonical import CanonicalLedger
 from kpi.model.filters import DEFAULT_MATCHING, Filters
+from kpi.model.law import LME_CAP_DAYS
 from kpi.model.periods import Period
 from kpi.sql.registry import folder_files, install_order, named_query, refresh_document_status
 from kpi.store.ledger import Ledger, bound_parameters
 
 WHATIF_SQL = install_order(folder_files("whatif"))  # kpi/sql/whatif/, callees first
-LME_CAP_DAYS = 60  # Code de commerce L441-10: at most 60 days from the invoice date
 SCENARIOS_DIR = "scenarios"
 
 
