@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 import kpi.sql.registry as registry
+from kpi.analysis.explain import EXPLAINED, explained_inputs
 from kpi.analysis.whatif import WHATIF_SQL
 from kpi.metrics.aging import DEFAULT_EDGES, bucket_keys
-from kpi.metrics.catalogue import catalogue, kpi
+from kpi.metrics.catalogue import catalogue, depends_on, kpi
 from kpi.metrics.collection import HEADLINE_KEYS, NEEDS
 from kpi.metrics.indicators import FLOW_INDICATORS, OVERVIEW_INDICATORS
 from kpi.metrics.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS
@@ -122,3 +123,51 @@ def test_a_bad_or_repeated_declaration_is_refused(tmp_path, monkeypatch):
         catalogue.cache_clear()
         named_query.cache_clear()
         sql_files.cache_clear()
+
+
+def test_a_kpi_names_what_it_is_computed_from():
+    # add.sql: ADD = DSO − BPDSO; DSO = closing AR / sales × days; BPDSO = closing current AR / sales × days.
+    assert kpi("add").depends == ("dso", "bpdso")
+    assert depends_on("add") == ("dso", "bpdso", "closing_ar", "sales", "closing_current_ar")
+    assert kpi("cei").depends == ("opening_ar", "sales", "closing_ar", "closing_current_ar")
+    assert kpi("closing_ar").depends == ()  # read off the open items, not computed from another KPI
+    # What period_kpis.sql passes to each kpi_<key>() macro is what its file declares (no other figure of
+    # the catalogue enters the call).
+    calls = dict(re.findall(r"kpi_(\w+)\(([^)]*)\)", named_query("period_kpis").sql))
+    for key, arguments in calls.items():
+        passed = {name.strip() for name in arguments.split(",")} & set(catalogue())
+        assert passed <= set(kpi(key).depends), key
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"a.sql": "-- kpi: speed days lower\n-- depends: distance\nSELECT 1;\n"}, "names no KPI distance"),
+        (
+            {
+                "a.sql": "-- kpi: speed days lower\n-- depends: pace\nSELECT 1;\n",
+                "b.sql": "-- kpi: pace days lower\n-- depends: speed\nSELECT 1;\n",
+            },
+            "speed → pace → speed",
+        ),
+    ],
+)
+def test_a_dependency_on_nothing_or_on_itself_is_refused(tmp_path, monkeypatch, files, message):
+    monkeypatch.setattr(registry, "SQL_DIR", tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    for cached in (catalogue, named_query, sql_files):
+        cached.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=message):
+            catalogue()
+    finally:
+        monkeypatch.undo()
+        for cached in (catalogue, named_query, sql_files):
+            cached.cache_clear()
+
+
+def test_an_explanation_shows_every_kpi_its_figure_is_computed_from():
+    """« Comment est-ce calculé ? » plugs in the figures the catalogue says a KPI depends on."""
+    for key in EXPLAINED:
+        assert set(kpi(key).depends) <= set(explained_inputs(key)), key

@@ -11,50 +11,46 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from kpi.metrics.catalogue import kpi
 from kpi.text.formatting import format_date, format_days, format_money, format_number, format_percent, format_ratio
 from kpi.text.i18n import translate
 
-# The report fields each KPI's worked line plugs in, with their unit. KPIs whose inputs are
-# per-payment or per-customer (countback, payment delays, activation) name what they average
-# or count over, with the period's dates, and give the result: their intermediate sums are
-# not part of the report.
-_INPUTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "dso": (("closing_ar", "money"), ("sales", "money"), ("days", "count"), ("dso", "days")),
-    "bpdso": (("closing_current_ar", "money"), ("sales", "money"), ("days", "count"), ("bpdso", "days")),
-    "add": (("dso", "days"), ("bpdso", "days"), ("add", "days")),
-    "countback_dso": (("closing_ar", "money"), ("end", "date"), ("countback_dso", "days")),
-    "cei": (
-        ("opening_ar", "money"),
-        ("sales", "money"),
-        ("closing_ar", "money"),
-        ("closing_current_ar", "money"),
-        ("cei", "percent"),
-    ),
-    "collection_rate": (
-        ("collected", "money"),
-        ("opening_ar", "money"),
-        ("sales", "money"),
-        ("collection_rate", "percent"),
-    ),
-    "overdue_rate": (("closing_overdue_ar", "money"), ("closing_gross_ar", "money"), ("overdue_rate", "percent")),
-    "unpaid_rate": (("unpaid_amount", "money"), ("invoiced", "money"), ("end", "date"), ("unpaid_rate", "percent")),
-    "avg_days_to_collect": (("start", "date"), ("end", "date"), ("avg_days_to_collect", "days")),
-    "avg_days_late": (("avg_days_late", "days"),),
-    "activation_rate": (("opening_day", "date"), ("start", "date"), ("end", "date"), ("activation_rate", "percent")),
-    "ar_turnover": (("sales", "money"), ("opening_ar", "money"), ("closing_ar", "money"), ("ar_turnover", "ratio")),
-    "bad_debt_rate": (("written_off", "money"), ("sales", "money"), ("bad_debt_rate", "percent")),
-    "closing_ar": (("closing_gross_ar", "money"), ("unapplied_credits", "money"), ("closing_ar", "money")),
-    "sales": (("start", "date"), ("end", "date"), ("invoiced", "money"), ("credit_notes", "money"), ("sales", "money")),
-    "collected": (("start", "date"), ("end", "date"), ("collected", "money")),
-    "written_off": (("start", "date"), ("end", "date"), ("written_off", "money")),
-    "opening_ar": (("opening_day", "date"), ("opening_ar", "money")),
-    "closing_current_ar": (("end", "date"), ("closing_current_ar", "money")),
-    "closing_overdue_ar": (
-        ("closing_gross_ar", "money"),
-        ("closing_current_ar", "money"),
-        ("closing_overdue_ar", "money"),
-    ),
-    "unapplied_credits": (("end", "date"), ("unapplied_credits", "money")),
+# The report fields each KPI's worked line plugs in, in the order its sentence names them. KPIs whose
+# inputs are per-payment or per-customer (countback, payment delays, activation) name what they average
+# or count over, with the period's dates, and give the result: their intermediate sums are not part of
+# the report. A KPI's unit is the catalogue's (kpi/metrics/catalogue.py); the other fields' are below.
+_INPUTS: dict[str, tuple[str, ...]] = {
+    "dso": ("closing_ar", "sales", "days", "dso"),
+    "bpdso": ("closing_current_ar", "sales", "days", "bpdso"),
+    "add": ("dso", "bpdso", "add"),
+    "countback_dso": ("closing_ar", "end", "countback_dso"),
+    "cei": ("opening_ar", "sales", "closing_ar", "closing_current_ar", "cei"),
+    "collection_rate": ("collected", "opening_ar", "sales", "collection_rate"),
+    "overdue_rate": ("closing_overdue_ar", "closing_gross_ar", "overdue_rate"),
+    "unpaid_rate": ("unpaid_amount", "invoiced", "end", "unpaid_rate"),
+    "avg_days_to_collect": ("start", "end", "avg_days_to_collect"),
+    "avg_days_late": ("avg_days_late",),
+    "activation_rate": ("opening_day", "start", "end", "activation_rate"),
+    "ar_turnover": ("sales", "opening_ar", "closing_ar", "ar_turnover"),
+    "bad_debt_rate": ("written_off", "sales", "bad_debt_rate"),
+    "closing_ar": ("closing_gross_ar", "unapplied_credits", "closing_ar"),
+    "sales": ("start", "end", "invoiced", "credit_notes", "sales"),
+    "collected": ("start", "end", "collected"),
+    "written_off": ("start", "end", "written_off"),
+    "opening_ar": ("opening_day", "opening_ar"),
+    "closing_current_ar": ("end", "closing_current_ar"),
+    "closing_overdue_ar": ("closing_gross_ar", "closing_current_ar", "closing_overdue_ar"),
+    "unapplied_credits": ("end", "unapplied_credits"),
+}
+_FIELD_UNITS = {
+    "days": "count",
+    "end": "date",
+    "closing_gross_ar": "money",
+    "unpaid_amount": "money",
+    "invoiced": "money",
+    "start": "date",
+    "opening_day": "date",
+    "credit_notes": "money",
 }
 
 EXPLAINED = tuple(_INPUTS)
@@ -103,6 +99,10 @@ def _format(value, unit: str, lang: str, currency: str) -> str:
     return format_ratio(value, lang)
 
 
+def _unit(name: str) -> str:
+    return _FIELD_UNITS[name] if name in _FIELD_UNITS else kpi(name).unit
+
+
 def explain(key: str, report, lang: str = "fr", currency: str = "EUR") -> Explanation:
     """The explanation of KPI `key` for a period report (a PeriodReport or its JSON dict)."""
     inputs = _INPUTS[key]
@@ -110,8 +110,13 @@ def explain(key: str, report, lang: str = "fr", currency: str = "EUR") -> Explan
     result = _field(report, key)
     if result is None:
         return Explanation(formula, None, translate(f"kpi.{key}.null_hint", lang))
-    values = {name: _format(_field(report, name), unit, lang, currency) for name, unit in inputs}
+    values = {name: _format(_field(report, name), _unit(name), lang, currency) for name in inputs}
     computation = translate(f"explain.{key}.computation", lang, **values)
     note_key = f"explain.{key}.note"
     note = translate(note_key, lang)
     return Explanation(formula, computation, None if note == note_key else note)
+
+
+def explained_inputs(key: str) -> tuple[str, ...]:
+    """The report fields the worked line of KPI `key` plugs in, its own value last."""
+    return _INPUTS[key]

@@ -4,7 +4,9 @@ A KPI file names each figure it yields on a line of its header:
 
     -- kpi: dso days lower
 
-its key (the JSON key of KPI-SPEC §5 and the PeriodReport attribute), its unit (money, days,
+and, on a `-- depends: closing_ar sales` line, the KPIs its figures are computed from (a reader of
+a change follows them: DSO rose because sales fell). The line gives its key (the JSON key of
+KPI-SPEC §5 and the PeriodReport attribute), its unit (money, days,
 percent, ratio or count: how kpi.text.formatting shows it) and which direction of change is an
 improvement (lower, higher or neutral). Its label and its formula in words are in the translation
 catalogue (kpi/text/locales: `kpi.<key>.label`, `kpi.<key>.formula`). Cards, comparisons, the audit
@@ -33,7 +35,8 @@ class Kpi:
     key: str
     unit: Unit
     better: Better
-    source: str  # the name of the `.sql` file that computes it (kpi/sql/<source>.sql)
+    source: str  # the name of the `.sql` file that computes it (kpi/sql/<folder>/<source>.sql)
+    depends: tuple[str, ...] = ()  # the keys of the KPIs it is computed from
 
     @property
     def formula(self) -> str:
@@ -62,8 +65,41 @@ def catalogue() -> dict[str, Kpi]:
             key, unit, better = parts
             if key in found:
                 raise ValueError(f"{query.name}.sql: the KPI {key} is declared in {found[key].source}.sql already")
-            found[key] = Kpi(key, unit, better, query.name)
+            found[key] = Kpi(key, unit, better, query.name, query.depends)
+    for figure in found.values():
+        unknown = [key for key in figure.depends if key not in found]
+        if unknown:
+            raise ValueError(f"{figure.source}.sql: « -- depends: » names no KPI {', '.join(unknown)}")
+    _check_acyclic(found)
     return found
+
+
+def _check_acyclic(found: dict[str, Kpi]) -> None:
+    """A KPI never depends on itself, even through others."""
+    done: set[str] = set()
+
+    def visit(key: str, path: tuple[str, ...]) -> None:
+        if key in path:
+            raise ValueError(f"KPIs depending on each other: {' → '.join((*path, key))}")
+        if key not in done:
+            for dependency in found[key].depends:
+                visit(dependency, (*path, key))
+            done.add(key)
+
+    for key in found:
+        visit(key, ())
+
+
+def depends_on(key: str) -> tuple[str, ...]:
+    """Every KPI this one is computed from, directly or through others, nearest first."""
+    seen: list[str] = []
+    pending = list(kpi(key).depends)
+    while pending:
+        current = pending.pop(0)
+        if current not in seen:
+            seen.append(current)
+            pending.extend(kpi(current).depends)
+    return tuple(seen)
 
 
 def kpi(key: str) -> Kpi:

@@ -45,7 +45,7 @@ def folder_files(*folders: str) -> tuple[str, ...]:
     return tuple(name for name, path in sql_files().items() if path.parent.name in folders)
 
 
-_HEADER = re.compile(r"^--\s*(label|formula|unit|kpi):\s*(.*)$")
+_HEADER = re.compile(r"^--\s*(label|formula|unit|kpi|depends):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class NamedQuery:
     unit: str
     sql: str
     kpis: tuple[str, ...] = ()  # its `-- kpi: <key> <unit> <direction>` lines (kpi/metrics/catalogue.py)
+    depends: tuple[str, ...] = ()  # its `-- depends: <key> …` line: the KPIs its figures are computed from
 
     @property
     def path(self) -> Path:
@@ -77,7 +78,13 @@ def named_query(name: str) -> NamedQuery:
         elif line.strip() and not line.startswith("--"):
             break  # the header ends at the first statement
     return NamedQuery(
-        name, header.get("label", name), header.get("formula", ""), header.get("unit", ""), text, tuple(kpis)
+        name,
+        header.get("label", name),
+        header.get("formula", ""),
+        header.get("unit", ""),
+        text,
+        tuple(kpis),
+        tuple(header.get("depends", "").split()),
     )
 
 

@@ -2,6 +2,7 @@
 -- formula: collection costs of [S, E] / collected in [S, E]; the costs are those of the costs log dated in [S, E] when a log was imported, else the monthly amount of the Settings page × Σ per calendar month touched (days of [S, E] in the month / days of the month); above 1 the company spends more than it collects
 -- unit: € per €
 -- kpi: cost_per_euro_collected ratio lower
+-- depends: collected
 -- Costs belong to no customer or activity: under a filter the ratio would divide company-wide
 -- costs by a part of the cash, so it is null then.
 CREATE OR REPLACE MACRO kpi_cost_per_euro_collected(costs, collected) AS

@@ -2,6 +2,7 @@
 -- formula: KPI-SPEC §3 — from E backwards, day by day, consume each day's net sales (a day with net sales ≤ 0 consumes nothing) until closing AR is used up; full days count 1, the last day the fraction remaining / that day's sales; 0 when closing AR ≤ 0; null when the history runs out first
 -- unit: days
 -- kpi: countback_dso days lower
+-- depends: closing_ar
 -- With C(d) the running total of positive daily net sales, the sales of [D, E] are
 -- C(E) − C(D − 1): the consumption stops on the first day D whose C(D) exceeds
 -- C(E) − closing AR, found by an ASOF join instead of walking the days.
