@@ -49,33 +49,22 @@ st.html(style.style_sheet(t))
 
 # Pages are registered before anything can call st.rerun(): a rerun before st.navigation on
 # a first visit to a page's URL (/clients) makes Streamlit report "Page not found".
+# (script, title key, icon, URL): the overview first, the default page.
+PAGES = (
+    ("overview", "page.overview", "dashboard", "synthese"),
+    ("aged_balance", "page.aged_balance", "stacked_bar_chart", "balance-agee"),
+    ("customers", "page.customers", "groups", "clients"),
+    ("trends", "page.trends", "show_chart", "tendances"),
+    ("compare", "page.compare", "compare_arrows", "comparer"),
+    ("simulation", "page.simulation", "science", "simulation"),
+    ("forecast", "page.forecast", "query_stats", "prevision"),
+    ("collections", "page.collections", "phone_in_talk", "recouvrement"),
+    ("data", "page.data", "upload_file", "donnees"),
+    ("settings", "page.settings", "settings", "parametres"),
+)
 pages = [
-    st.Page(
-        "app_pages/overview.py",
-        title=t("page.overview"),
-        icon=":material/dashboard:",
-        url_path="synthese",
-        default=True,
-    ),
-    st.Page(
-        "app_pages/aged_balance.py",
-        title=t("page.aged_balance"),
-        icon=":material/stacked_bar_chart:",
-        url_path="balance-agee",
-    ),
-    st.Page("app_pages/customers.py", title=t("page.customers"), icon=":material/groups:", url_path="clients"),
-    st.Page("app_pages/trends.py", title=t("page.trends"), icon=":material/show_chart:", url_path="tendances"),
-    st.Page("app_pages/compare.py", title=t("page.compare"), icon=":material/compare_arrows:", url_path="comparer"),
-    st.Page("app_pages/simulation.py", title=t("page.simulation"), icon=":material/science:", url_path="simulation"),
-    st.Page("app_pages/forecast.py", title=t("page.forecast"), icon=":material/query_stats:", url_path="prevision"),
-    st.Page(
-        "app_pages/collections.py",
-        title=t("page.collections"),
-        icon=":material/phone_in_talk:",
-        url_path="recouvrement",
-    ),
-    st.Page("app_pages/data.py", title=t("page.data"), icon=":material/upload_file:", url_path="donnees"),
-    st.Page("app_pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="parametres"),
+    st.Page(f"app_pages/{script}.py", title=t(title), icon=f":material/{icon}:", url_path=url, default=index == 0)
+    for index, (script, title, icon, url) in enumerate(PAGES)
 ]
 current_page = st.navigation(pages)
 

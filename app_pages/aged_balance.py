@@ -212,23 +212,19 @@ header = ExportHeader(
 )
 slug = re.sub(r"[^A-Za-z0-9_-]+", "-", view.workspace_label).strip("-") or "encours"
 stem = f"{t('export.file_stem')}-{slug}-{as_of.isoformat()}"
-downloads = st.columns(2)
-downloads[0].download_button(
-    t("aging.download_xlsx"),
-    data=partial(aged_balance_xlsx, by_customer, by_document, header),
-    file_name=f"{stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/table_view:",
-    on_click="ignore",
-    key="download_xlsx",
-)
+MIME_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
 dialect = "fr" if view.lang == "fr" else "en"
-downloads[1].download_button(
-    t(f"aging.download_csv_{dialect}"),
-    data=partial(aged_balance_csv, by_customer, header, dialect),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
-    key="download_csv",
+files = (
+    ("xlsx", t("aging.download_xlsx"), partial(aged_balance_xlsx, by_customer, by_document, header), "table_view"),
+    ("csv", t(f"aging.download_csv_{dialect}"), partial(aged_balance_csv, by_customer, header, dialect), "download"),
 )
+for column, (suffix, label, build, icon) in zip(st.columns(2), files):
+    column.download_button(
+        label,
+        data=build,
+        file_name=f"{stem}.{suffix}",
+        mime=MIME_TYPES[suffix],
+        icon=f":material/{icon}:",
+        on_click="ignore",
+        key=f"download_{suffix}",
+    )
