@@ -18,6 +18,7 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -653,7 +654,11 @@ def _expand_dictionaries(file: str, table: pa.Table) -> pa.Table:
     return table
 
 
-def expand_paths(paths) -> list[Path]:
+# Files as a caller gives them: one path, or several; a folder stands for the files it holds.
+GivenPaths = str | Path | Iterable[str | Path]
+
+
+def expand_paths(paths: GivenPaths) -> list[Path]:
     """Files as given; a folder stands for the readable files it holds, in name order."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
