@@ -86,7 +86,8 @@ class PeriodReport:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> PeriodReport:
         period = Period(row["period_start"], row["period_end"])
-        money: dict[str, Any] = {  # Decimal amounts and float ratios, passed by name
+        # Both spread by name into the fields below: mypy cannot tell which key goes where, hence Any.
+        money: dict[str, Any] = {
             key: Decimal(row[key]).quantize(CENT)
             for key in AMOUNT_KEYS + ("invoiced", "unpaid_amount", "closing_gross_ar")
         }
