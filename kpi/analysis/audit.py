@@ -74,7 +74,7 @@ class AuditReport:
     report: PeriodReport
     previous: PeriodReport
     series: pd.DataFrame  # monthly_series of the TREND_MONTHS months up to the period's end
-    aged: AgedBalance
+    aged: AgedBalance[pd.DataFrame]
     risk: RiskTable
     findings: tuple[Finding, ...]
     imports: pd.DataFrame
@@ -116,6 +116,7 @@ class AuditReport:
         """key, label, unit, value, missing, formula of the activity section; `missing` names the absent log
         (the value is then None, shown as "—, no … log imported", never 0)."""
         activity = self.report.activity
+        assert activity is not None  # asked for only when has_activity
         rows = [
             {
                 "key": key,
@@ -140,7 +141,9 @@ class AuditReport:
             .head(TOP_OVERDUE)
         )
         scored = self.risk.rows.set_index("customer_id")
-        ratings, points, factors = [], [], []
+        ratings: list[str | None] = []
+        points: list[int | None] = []
+        factors: list[str] = []
         for customer_id in rows["customer_id"]:
             if customer_id in scored.index:
                 ratings.append(scored.loc[customer_id, "rating"])
@@ -149,7 +152,9 @@ class AuditReport:
                     ", ".join(self.t(f"risk.factor.{f.key}") for f in self.risk.contributing_factors(customer_id)[:3])
                 )
             else:
-                ratings.append(None), points.append(None), factors.append("")
+                ratings.append(None)
+                points.append(None)
+                factors.append("")
         return pd.DataFrame(
             {
                 "customer_id": rows["customer_id"],

@@ -34,14 +34,15 @@ class KpiChange:
     def change(self) -> Decimal | float | None:
         if self.reference is None or self.current is None:
             return None
-        return self.current - self.reference
+        return self.current - self.reference  # type: ignore[operator]  # one KPI: both Decimal, or both float
 
     @property
     def relative_change(self) -> float | None:
         """(current − reference) / |reference| × 100; None when the reference is 0 or undefined."""
-        if self.change is None or self.reference == 0:
+        change = self.change
+        if change is None or self.reference is None or self.reference == 0:
             return None
-        return float(self.change) / abs(float(self.reference)) * 100
+        return float(change) / abs(float(self.reference)) * 100
 
     @property
     def improved(self) -> bool | None:

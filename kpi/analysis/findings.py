@@ -42,7 +42,7 @@ def generate_findings(
     ledger: Ledger,
     report: PeriodReport,
     previous: PeriodReport,
-    aged: AgedBalance,
+    aged: AgedBalance[pd.DataFrame],
     risk: RiskTable,
     filters_params: dict,
     lang: str = "fr",
@@ -210,12 +210,12 @@ def generate_findings(
     if not rated_d.empty:
         amount = sum(rated_d["gross_ar"], Decimal(0))
         gross = sum(risk.rows["gross_ar"], Decimal(0))
-        share = float(amount / gross * 100) if gross else None
+        rated_share = float(amount / gross * 100) if gross else None
         found.append(
             Finding(
                 "rated_d",
                 "alert",
-                t("finding.rated_d", count=len(rated_d), amount=money(amount), share=format_percent(share, lang)),
+                t("finding.rated_d", count=len(rated_d), amount=money(amount), share=format_percent(rated_share, lang)),
                 (
                     (t("finding.n.customers"), str(len(rated_d))),
                     (t("finding.n.amount"), money(amount)),

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import quote, unquote
 
 import duckdb
@@ -222,7 +222,7 @@ class Scenario:
     def to_dict(self) -> dict:
         changes = []
         for change in self.changes:
-            values = {"kind": change.kind}
+            values: dict[str, Any] = {"kind": change.kind}
             for item in fields(change):
                 value = getattr(change, item.name)
                 values[item.name] = (
@@ -382,8 +382,8 @@ class ScenarioResult:
             "effects": [{**asdict(effect), "amount": float(effect.amount)} for effect in self.effects],
         }
         ccc = self.cash_conversion_cycle
-        if ccc is not None:
-            capital = self.scenario.working_capital
+        capital = self.scenario.working_capital
+        if ccc is not None and capital is not None:  # a cycle comes with working-capital inputs
             result["cash_conversion_cycle"] = {
                 "actual": {"dio": capital.dio, "dso": self.actual.dso, "dpo": capital.dpo, "ccc": ccc[0]},
                 "simulated": {

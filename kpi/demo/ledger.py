@@ -105,6 +105,13 @@ def _months(days: np.ndarray) -> np.ndarray:
     return np.asarray(days, dtype="datetime64[D]").astype("datetime64[M]")
 
 
+def _month_span(first: int, last: int) -> np.ndarray:
+    """Every month from that of day `first` to that of day `last` (days since 1970), as datetime64[M]."""
+    return np.arange(
+        np.datetime64(first, "D").astype("datetime64[M]"), np.datetime64(last, "D").astype("datetime64[M]") + 1
+    )
+
+
 def _month_of_year(days: np.ndarray) -> np.ndarray:
     return _months(days).astype(np.int64) % 12 + 1
 
@@ -596,7 +603,7 @@ def generate_chunks(
     book = _customer_book(np.random.default_rng(customer_seed), customers, first, last)
     cumulative = np.concatenate([[0.0], np.cumsum(_invoicing_intensity(first, last))])
 
-    months = np.arange(_months(first), _months(last) + 1)
+    months = _month_span(first, last)
     low = np.maximum(months.astype("datetime64[D]").astype(np.int64), first)
     high = np.minimum((months + 1).astype("datetime64[D]").astype(np.int64) - 1, last)
     month_mass = _active_mass(book, cumulative, first, low[None, :], high[None, :]).sum(axis=0)

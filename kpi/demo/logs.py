@@ -15,7 +15,7 @@ from kpi.demo.ledger import (
     _dates,
     _day_number,
     _money,
-    _months,
+    _month_span,
     _next_business_day,
     _year,
 )
@@ -206,7 +206,7 @@ def generate_activity_logs(
     if chronic_debt.max() > 0:
         plan_customer.append(int(np.argmax(chronic_debt)))
         plan_start.append(review + 5)
-    plan_rows = ([], [], [], [])
+    plan_rows: tuple[list[str], list[str], list[int], list[int]] = ([], [], [], [])  # plan, customer, day, amount
     covered_from = np.full(len(amount), _NEVER, dtype=np.int64)
     for number, (index, begin) in enumerate(sorted(zip(plan_customer, plan_start), key=lambda p: p[1]), 1):
         if begin > last:
@@ -221,10 +221,10 @@ def generate_activity_logs(
         month = np.datetime64(int(begin), "D").astype("datetime64[M]")
         days = (month + 1 + np.arange(_PLAN_INSTALMENTS)).astype("datetime64[D]").astype(np.int64) + 4
         plan_id = f"ECH-{_year(np.array([begin]))[0]}-{number:03d}"
-        for k, day in enumerate(days):
+        for k, instalment_day in enumerate(days):
             plan_rows[0].append(plan_id)
             plan_rows[1].append(book.ids[int(index)].as_py())
-            plan_rows[2].append(int(day))
+            plan_rows[2].append(int(instalment_day))
             plan_rows[3].append(share if k < _PLAN_INSTALMENTS - 1 else total - share * (_PLAN_INSTALMENTS - 1))
     plans = _log_table(
         ACTIVITY_CSV_COLUMNS["echeanciers.csv"],
@@ -240,7 +240,7 @@ def generate_activity_logs(
     late_payers = invoices[book.profile[owner[invoices]] != PROMPT]
     rows = []
     agency_from = np.full(len(amount), _NEVER, dtype=np.int64)
-    for step, (stage, _channel, after, _cost, minimum) in enumerate(_REMINDER_STEPS):
+    for step_number, (stage, _channel, after, _cost, minimum) in enumerate(_REMINDER_STEPS):
         day = _next_business_day(due[late_payers] + after)
         send = (day <= last) & (day < settled[late_payers]) & (day < covered_from[late_payers])
         send &= ~((day >= dispute_from[late_payers]) & (day < dispute_until[late_payers]))
@@ -249,7 +249,7 @@ def generate_activity_logs(
         chosen = late_payers[send]
         if stage == "Agence":
             agency_from[chosen] = day[send]
-        rows.append((day[send], chosen, np.full(len(chosen), step)))
+        rows.append((day[send], chosen, np.full(len(chosen), step_number)))
     day = np.concatenate([r[0] for r in rows])
     document = np.concatenate([r[1] for r in rows])
     step = np.concatenate([r[2] for r in rows])
@@ -269,7 +269,7 @@ def generate_activity_logs(
     )
 
     # --- monthly collection costs, dated the last day of each month
-    months = np.arange(_months(first), _months(last) + 1)
+    months = _month_span(first, last)
     month_end = np.minimum((months + 1).astype("datetime64[D]").astype(np.int64) - 1, last)
     years = months.astype(np.int64) // 12 + 1970
     staff = np.rint(_STAFF_MONTHLY_CENTS * (1 + _STAFF_YEARLY_RAISE) ** (years - years[0])).astype(np.int64)

@@ -263,6 +263,7 @@ def _check_currency(raw: pa.Array, trimmed: pa.Array, currency: str) -> None:
         foreign = [t for t in pc.unique(tokens.drop_null()).to_pylist() if currency not in currency_of_token(t)]
         if foreign:
             index = _first_failing(tokens, pc.invert(pc.is_in(tokens, value_set=pa.array(foreign, pa.string()))))
+            assert index is not None  # the foreign tokens are values of the column
             token = tokens[index].as_py()
             raise AmountError(
                 index, raw[index].as_py(), Message("amount.foreign_currency", token=token, currency=currency)
@@ -295,6 +296,7 @@ def parse_amounts(raw: pa.Array, decimal_mark: str | None = None, currency: str 
     mark = decimal_mark or detect_decimal_mark(text)
     if mark == "mixed":
         index = _first_failing(text, pc.invert(pc.match_substring_regex(text, r",\d{1,2}$")))
+        assert index is not None  # "mixed": some value has a comma that is not a decimal one
         raise AmountError(index, raw[index].as_py(), Message("amount.mixed_marks"))
     if mark is None:
         index = _first_failing(text, pc.invert(pc.match_substring_regex(text, r"^[\d_]*[.,]\d{3}$")))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -110,7 +111,7 @@ def _parse_iso(raw: pa.Array) -> pa.Array | None:
 def typed_dates(values: pa.Array) -> pa.Array | None:
     """A Parquet date column as it is, when all its years are plausible; None lets the text route name the first
     that is not."""
-    years = pc.min_max(pc.year(values)).as_py() if len(values) else {"min": None}
+    years: dict[str, Any] = pc.min_max(pc.year(values)).as_py() if len(values) else {"min": None}
     if years["min"] is not None and (years["min"] < 1900 or years["max"] > 2199):
         return None
     return values
@@ -360,7 +361,7 @@ def implausible_short_years(columns: dict[str, tuple[pa.Array | None, DateColumn
     median = int(np.median(every_day))
     spread = SHORT_YEAR_SPREAD_YEARS * 36525 // 100
     for name, (raw, parsed) in columns.items():
-        if parsed.short_year is None:
+        if parsed.short_year is None or raw is None:  # the raw text comes with every two-digit year
             continue
         days = np.asarray(
             parsed.values.cast(pa.int32()).fill_null(median).to_numpy(zero_copy_only=False), dtype=np.int64

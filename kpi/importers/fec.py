@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -453,7 +454,7 @@ def read_fec(
     amounts = _amounts(table, columns, issues)
     entry_date = _dates(table, columns, "EcritureDate", issues)
     piece_date = _dates(table, columns, "PieceDate", issues)
-    if len(issues) > before:
+    if amounts is None or entry_date is None or len(issues) > before:  # None has said why
         return None
     debit, credit, decimal_mark = amounts
     net = debit - credit
@@ -519,7 +520,7 @@ def read_fec(
     issue_day = issue_day.astype("int64").astype("M8[D]")
     value_day = entry_date[lines].astype("int64").astype("M8[D]")
     letter = _text(table, columns, "EcritureLet")[lines]
-    group = np.where(
+    group = np.where(  # type: ignore[call-overload]  # numpy's stubs leave out None, an object scalar here
         letter != "", np.char.add(np.char.add(customer.astype(str), "\x1f"), letter.astype(str)), None
     ).astype(object)
     rows = table.rows[lines]
@@ -724,7 +725,7 @@ def _reconciliation(
                 "lines": int(chosen.sum()),
                 "amount": str(cents_to_decimal(abs(int(net[lines][chosen].sum())))),
             }
-    unclassified = [
+    unclassified: list[dict[str, Any]] = [
         {
             "row": int(rows[i]),
             "journal": str(journal[lines][i]),

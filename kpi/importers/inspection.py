@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -12,6 +13,7 @@ from kpi.importers.mapping import ColumnMapping
 from kpi.importers.options import ImportOptions
 from kpi.importers.reading import describe_source, expand_paths, open_files, user_mapping_entries
 from kpi.importers.report import MAPPING_SOURCES
+from kpi.importers.tables import GivenPaths
 from kpi.importers.validation import check_ledger
 from kpi.text.i18n import activity_label, column_title, translate
 from kpi.text.messages import message_text, render
@@ -71,7 +73,7 @@ class InspectedFile:
             return message_text(f"inspect.{key}", lang, **params)
 
         s = self.source
-        layout = LAYOUT_LABELS.get(self.layout) or self.layout or say("unknown_layout")
+        layout = LAYOUT_LABELS.get(self.layout or "") or self.layout or say("unknown_layout")
         lines = [say("file", file=self.file), "  " + say("layout", layout=render(layout, lang))]
         if s.get("format") == "csv":
             lines.append("  " + say("csv", encoding=s.get("encoding"), separator=render(s.get("separator"), lang)))
@@ -172,7 +174,7 @@ def _preview(parsed) -> pd.DataFrame:
     return frame.drop(columns=["source_file"]).rename(columns=_ORIGIN)
 
 
-def inspect_files(paths, **options) -> InspectResult:
+def inspect_files(paths: GivenPaths, **options: Any) -> InspectResult:
     """Read the files as `read_files` would and describe them; never raises for a bad file."""
     opts = ImportOptions.from_keywords(options)
     general: list[ImportIssue] = []

@@ -156,7 +156,7 @@ def read_invoice_list(
     )
     requested = _credit_references(table, mapping, documents, applies_to, issues)
     disputes = disputes_from_flags(reader, documents, paid_date)
-    if len(issues) > before:
+    if disputes is None or len(issues) > before:  # None has said why
         return None
     return ParsedFile(
         table.file,
@@ -190,6 +190,7 @@ def _due_before_issue(
     )
     invoices = np.flatnonzero(early & ~credit_note)
     header = mapping.header("due_date")
+    assert header is not None  # the due dates were read from it
     if len(invoices):
         index = int(invoices[0])
         due, issued = due_date[index].as_py(), issue_date[index].as_py()

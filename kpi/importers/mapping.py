@@ -115,7 +115,9 @@ def _resemblance(key: str, strong: tuple[str, ...]) -> float:
     return max((difflib.SequenceMatcher(None, key, compact(s)).ratio() for s in strong), default=0.0)
 
 
-def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[float, str]:
+def _score(
+    field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[str, ...]]
+) -> tuple[float, Message | None]:
     strong, weak = synonyms
     key = compact(header)
     words = set(normal_form(header).split())
@@ -125,11 +127,11 @@ def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[
         return 0.75, Message("mapping.reason.generic_word")
     is_date_field = field_name in DATE_FIELDS
     if is_date_field != bool(words & _DATE_WORDS):
-        return 0.0, ""  # a date field needs a date word; any other field must not have one
+        return 0.0, None  # a date field needs a date word; any other field must not have one
     if field_name not in AMOUNT_FIELDS and field_name != "currency" and words & _AMOUNT_WORDS:
-        return 0.0, ""
+        return 0.0, None
     if field_name in AMOUNT_FIELDS and any(set(n.split()) <= words for n in NOT_GROSS_AMOUNT):
-        return 0.0, ""
+        return 0.0, None
     for synonym in strong:
         if set(synonym.split()) <= words:
             return 0.7, Message("mapping.reason.contains", synonym=synonym)
@@ -139,7 +141,7 @@ def _score(field_name: str, header: str, synonyms: tuple[tuple[str, ...], tuple[
     best = _resemblance(key, strong)
     if best >= 0.85:
         return round(0.6 * best, 2), Message("mapping.reason.looks_like")
-    return 0.0, ""
+    return 0.0, None
 
 
 def guess_mapping(headers: tuple[str, ...], layout: str) -> ColumnMapping:
@@ -149,7 +151,7 @@ def guess_mapping(headers: tuple[str, ...], layout: str) -> ColumnMapping:
     for order, (name, synonyms) in enumerate(fields.items()):
         for position, header in enumerate(headers):
             confidence, reason = _score(name, header, synonyms)
-            if confidence >= MINIMUM_CONFIDENCE:
+            if reason is not None and confidence >= MINIMUM_CONFIDENCE:
                 candidates.append((-confidence, order, position, name, header, confidence, reason))
     candidates.sort()
     taken_fields, taken_headers, choices, positions = set(), set(), [], {}
@@ -160,8 +162,8 @@ def guess_mapping(headers: tuple[str, ...], layout: str) -> ColumnMapping:
         taken_headers.add(header)
         choices.append(ColumnChoice(name, header, confidence, reason))
         positions[name] = position
-    order = list(fields)
-    choices.sort(key=lambda c: order.index(c.field))
+    field_order = list(fields)
+    choices.sort(key=lambda c: field_order.index(c.field))
     return ColumnMapping(layout, tuple(choices), rivals=_rivals(choices, positions, candidates))
 
 

@@ -173,7 +173,7 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     customer = reader.text("customer_id")
     if customer is None:
         customer = reader.text("customer_name")
-    if len(issues) > before:
+    if dates is None or amounts is None or len(issues) > before:  # a required column left None has said why
         return None
     empty = pa.scalar(None, pa.string())
     document = pc.if_else(pc.equal(document, ""), empty, document) if document is not None else pa.nulls(n, pa.string())
@@ -187,13 +187,15 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     negative = pc.indices_nonzero(pc.less(amounts, pa.scalar(0, amounts.type)))
     if len(negative):
         index = negative[0].as_py()
+        header = mapping.header("amount")
+        assert header is not None  # the amounts were read from it
         issues.append(
             ImportIssue(
                 table.file,
                 Message("payments.negative"),
                 table.row_of(index),
-                mapping.header("amount"),
-                table.column(mapping.header("amount"))[index].as_py(),
+                header,
+                table.column(header)[index].as_py(),
             )
         )
     if len(issues) > before:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +26,7 @@ from kpi.importers.parsed import ParsedFile
 from kpi.importers.payments import read_payments
 from kpi.importers.report import FileReport, ImportReport, ImportResult
 from kpi.importers.saved_mappings import save_mapping
-from kpi.importers.tables import TextTable, UnreadableFile, expand_paths, open_table
+from kpi.importers.tables import GivenPaths, TextTable, UnreadableFile, expand_paths, open_table
 from kpi.importers.total_rows import set_aside_total_rows
 from kpi.importers.validation import KnownDocuments, check_ledger, total
 from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA, CanonicalLedger
@@ -69,6 +71,7 @@ def open_file(path: Path, options: ImportOptions, entries: list[dict], issues: l
     if detected.layout == "fec":
         return OpenedFile(table, detected, None, read_fec(table, options.terms, options.tolerance_days, issues))
     mapping = detected.mapping
+    assert mapping is not None  # every layout but the FEC's is read through a mapping
     terms = options.terms
     if mapping.options.get("terms") and "terms" not in _given(options):
         from kpi.importers.terms import PaymentTerms
@@ -146,7 +149,7 @@ def _given(options: ImportOptions) -> set[str]:
 
 def describe_source(opened: OpenedFile) -> dict:
     table = opened.table
-    source = {
+    source: dict[str, Any] = {
         "format": table.format,
         "encoding": table.encoding,
         "separator": SEPARATOR_NAMES.get(table.separator, table.separator) if table.separator else None,
@@ -212,9 +215,13 @@ def unapplied_writeoffs(settlements: pa.Table) -> dict:
 
 
 def _file_report(
-    opened: OpenedFile, documents: pa.Table, settlements: pa.Table, warnings: list[ImportIssue], explanations: list[str]
+    opened: OpenedFile,
+    documents: pa.Table,
+    settlements: pa.Table,
+    warnings: list[ImportIssue],
+    explanations: Sequence[str],
 ) -> FileReport:
-    parsed = opened.parsed
+    parsed = _parsed(opened)
     if parsed.layout in ACTIVITY_LAYOUTS:
         rows = parsed.activity[parsed.layout]
         return FileReport(
@@ -271,7 +278,14 @@ def _file_report(
     )
 
 
-def read_files(paths, **options) -> ImportResult:
+def _parsed(opened: OpenedFile) -> ParsedFile:
+    """The file's rows as parsed: once no error was found, every file opened was parsed (one that could not be
+    has said why, as an error)."""
+    assert opened.parsed is not None, opened.table.file
+    return opened.parsed
+
+
+def read_files(paths: GivenPaths, **options: Any) -> ImportResult:
     """Read ledger files of any supported layout into one canonical ledger, or raise ImportFailed.
 
     Options (all optional): layout ('invoices'|'payments'|'fec'|'canonical'), mapping (path of a JSON
@@ -292,7 +306,7 @@ def read_files(paths, **options) -> ImportResult:
         issues.append(ImportIssue("", Message("reading.no_file")))
     if any(i.severity == "error" for i in issues):
         raise ImportFailed(issues)
-    parsed = [o.parsed for o in opened]
+    parsed = [_parsed(o) for o in opened]
     checked = check_ledger(
         parsed, known_documents=opts.known_documents, tolerance_days=opts.tolerance_days, currency=opts.currency
     )
@@ -312,8 +326,8 @@ def read_files(paths, **options) -> ImportResult:
             o,
             checked.documents,
             checked.settlements,
-            [i for i in issues if i.file == o.parsed.file and i.severity != "error"],
-            checked.adjustments.get(o.parsed.file, []),
+            [i for i in issues if i.file == _parsed(o).file and i.severity != "error"],
+            checked.adjustments.get(_parsed(o).file, []),
         )
         for o in opened
     )
@@ -325,7 +339,7 @@ def read_files(paths, **options) -> ImportResult:
         checked.documents.select(DOCUMENTS_SCHEMA.names),
         checked.settlements.select(SETTLEMENTS_SCHEMA.names),
         currency=checked.currency,
-        sources=tuple(o.parsed.file for o in opened),
+        sources=tuple(_parsed(o).file for o in opened),
         **activity,
     )
     warnings = tuple(i for i in issues if i.severity != "error")

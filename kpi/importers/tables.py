@@ -18,6 +18,7 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -252,7 +253,7 @@ def _clean(file: str, headers: list[str], cells: pa.Table, rows: np.ndarray) -> 
                 cleaned += count
                 column = pc.utf8_trim_whitespace(pc.replace_substring_regex(column, _UNSEEN, ""))
         columns.append(column)
-    if not cleaned:
+    if first is None:  # no cell cleaned
         return cells, None
     row, header, value = first
     note = ImportIssue(file, Message("table.cells_cleaned", count=cleaned), row, header, value, severity="warning")
@@ -327,8 +328,8 @@ def _open_delimited(path: Path, encoding: str | None, separator: str | None) -> 
         data = data.replace(b"\r", b"\n")  # an old Mac export: lines end with CR alone
     long_line = first_long_line(data, MAX_LINE_BYTES)
     if long_line is not None:
-        number, length = long_line
-        raise _refuse(path.name, Message("table.line_too_long", size=length, limit=MAX_LINE_BYTES), number)
+        line_number, length = long_line
+        raise _refuse(path.name, Message("table.line_too_long", size=length, limit=MAX_LINE_BYTES), line_number)
     decoded = decode(data, encoding)
     text = decoded.text
     notes = []
@@ -577,7 +578,7 @@ def _open_parquet(path: Path) -> TextTable:
                     path.name, Message("table.invalid_utf8"), index + 1, name, value.decode("utf-8", errors="replace")
                 )
             ) from None
-    notes = ()
+    notes: tuple[ImportIssue, ...] = ()
     if skipped:
         notes = (
             ImportIssue(
@@ -653,7 +654,11 @@ def _expand_dictionaries(file: str, table: pa.Table) -> pa.Table:
     return table
 
 
-def expand_paths(paths) -> list[Path]:
+# Files as a caller gives them: one path, or several; a folder stands for the files it holds.
+GivenPaths = str | Path | Iterable[str | Path]
+
+
+def expand_paths(paths: GivenPaths) -> list[Path]:
     """Files as given; a folder stands for the readable files it holds, in name order."""
     if isinstance(paths, (str, Path)):
         paths = [paths]

@@ -208,11 +208,11 @@ def _no_doctype(*_) -> None:
     raise WorkbookRefused(Message("workbook.doctype"))
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str | None, tuple[str, str]]:
     """The relationships of `part`: id → (type, target part)."""
     folder, name = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", name + ".rels")
-    found = {}
+    found: dict[str | None, tuple[str, str]] = {}  # a relationship without an Id is kept under None
 
     def start(tag, attributes):
         if _local(tag) == "Relationship" and attributes.get("TargetMode") != "External":
@@ -249,7 +249,8 @@ class _Book:
                 if len(self.sheets) >= MAX_SHEETS:
                     raise WorkbookRefused(Message("workbook.too_many_sheets", limit=MAX_SHEETS, then=TO_CSV))
                 rid = next((v for k, v in attributes.items() if _local(k) == "id"), None)
-                kind, target = self.relationships.get(rid, ("", None))
+                relationship: tuple[str, str | None] = self.relationships.get(rid, ("", None))
+                kind, target = relationship
                 self.sheets.append((attributes.get("name", ""), target if kind.endswith(_WORKSHEET_TYPE) else None))
             elif tag == "workbookPr" and attributes.get("date1904", "").lower() in ("1", "true"):
                 self.epoch = _MAC_EPOCH
@@ -398,16 +399,17 @@ class _SheetParser:
         names: dict[str, str] = {}  # element name → local name
         columns = self.columns
         elements = cells = row_number = column = 0
-        kind, style, reference, raw = "n", None, None, None
+        kind, style, reference = "n", None, None
+        raw: str | None = None  # the text of the cell being read, None between cells
         collecting = inline = phonetic = False
 
-        def close_cell():
+        def close_cell(cell: str) -> None:
             nonlocal raw
             if kind == "inlineStr":
-                text = _unescape(raw)
+                text = _unescape(cell)
             else:
                 # What follows a value up to the next element (an indented sheet's line breaks) comes with it.
-                value = raw.strip()
+                value = cell.strip()
                 text = self.value(value, kind, style) if value else ""
             raw = None
             if text != "":
@@ -423,7 +425,7 @@ class _SheetParser:
                 raise WorkbookRefused(_too_many_elements(Message("workbook.the_sheet", sheet=name)))
             if local == "c":
                 if raw is not None:
-                    close_cell()
+                    close_cell(raw)
                 cells += 1
                 if cells > MAX_SHEET_CELLS:
                     raise WorkbookRefused(
@@ -450,7 +452,7 @@ class _SheetParser:
                 phonetic, collecting = True, False
             elif local == "row":
                 if raw is not None:
-                    close_cell()
+                    close_cell(raw)
                 self.close_row(row_number)
                 number = attributes.get("r")
                 row_number = int(number) if number else row_number + 1
@@ -473,7 +475,7 @@ class _SheetParser:
 
         _parse_part(self.book.archive, part, start, None, text, counted=True)
         if raw is not None:
-            close_cell()
+            close_cell(raw)
         self.close_row(row_number)
         return Sheet(name, self.numbers, self.rows)
 

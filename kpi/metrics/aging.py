@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kpi.model.filters import DEFAULT_MATCHING, Filters
 from kpi.store.ledger import Ledger
@@ -61,7 +61,7 @@ class AgedRows:
     prints or writes, without pandas (importing it takes longer than the query at a million invoices)."""
 
     columns: tuple[str, ...]
-    records: tuple[dict, ...]
+    records: tuple[dict[str, Any], ...]
 
     def __len__(self) -> int:
         return len(self.records)
@@ -72,15 +72,19 @@ class AgedRows:
         return pd.DataFrame(list(self.records), columns=list(self.columns))
 
 
-def row_dicts(rows: pd.DataFrame | AgedRows) -> Iterator[dict]:
+def row_dicts(rows: pd.DataFrame | AgedRows) -> Iterator[dict[str, Any]]:
     """Each row of an aged balance as a dict, whether its rows are a DataFrame or AgedRows."""
     if isinstance(rows, AgedRows):
         return iter(rows.records)
     return (dict(zip(rows.columns, record)) for record in rows.itertuples(index=False))
 
 
+# What an aged balance's rows are: a DataFrame (aged_balance) or AgedRows (aged_balance_records).
+Rows = TypeVar("Rows", bound="pd.DataFrame | AgedRows")
+
+
 @dataclass(frozen=True)
-class AgedBalance:
+class AgedBalance(Generic[Rows]):
     """Rows by customer or document; bucket columns, the two unapplied columns, then total (exact Decimal).
 
     `totals` and `percentages` also hold UNAPPLIED, the two unapplied columns together. `rows` is a
@@ -92,7 +96,7 @@ class AgedBalance:
     basis: str
     by: str
     bucket_keys: tuple[str, ...]
-    rows: pd.DataFrame | AgedRows
+    rows: Rows
     totals: dict[str, Decimal]
     percentages: dict[str, float | None]
     matching: str = DEFAULT_MATCHING
@@ -146,7 +150,7 @@ def aged_balance(
     basis: str = "due",
     by: str = "customer",
     filters: Filters = Filters(),
-) -> AgedBalance:
+) -> AgedBalance[pd.DataFrame]:
     """The aged balance at the end of `as_of`, its rows as a DataFrame."""
     balance = aged_balance_records(ledger, as_of, edges, basis, by, filters)
     return replace(balance, rows=balance.rows.frame())
@@ -159,7 +163,7 @@ def aged_balance_records(
     basis: str = "due",
     by: str = "customer",
     filters: Filters = Filters(),
-) -> AgedBalance:
+) -> AgedBalance[AgedRows]:
     """The aged balance at the end of `as_of`, its rows as AgedRows (no pandas)."""
     validate_edges(tuple(edges))
     if basis not in BASES:
@@ -175,7 +179,7 @@ def aged_balance_records(
     ).fetchall()
     columns = (*keys, *UNAPPLIED_COLUMNS, TOTAL)
     totals = dict.fromkeys(columns, ZERO)
-    by_customer: dict[str, dict] = {}
+    by_customer: dict[str, dict[str, Any]] = {}
     for customer_id, customer_name, bucket, unapplied_column, all_customers, all_buckets, amount in sums:
         column = TOTAL if all_buckets else (unapplied_column if bucket is None else keys[bucket])
         if all_customers:
@@ -199,7 +203,7 @@ def aged_balance_records(
     return AgedBalance(as_of, tuple(edges), basis, by, keys, rows, totals, percentages, filters.matching)
 
 
-def _document_rows(ledger: Ledger, params: dict, keys: tuple[str, ...], matching: str) -> AgedRows:
+def _document_rows(ledger: Ledger, params: dict[str, Any], keys: tuple[str, ...], matching: str) -> AgedRows:
     """One row per open item; in `oldest` mode with the part of it the oldest-first rule netted."""
     items = ledger.query(
         "SELECT customer_id, customer_name, document_id, item_kind, activity, issue_date, due_date, amount,"

@@ -17,8 +17,9 @@ and its strings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
-from typing import Literal
+from typing import Literal, cast
 
 from kpi.sql.registry import all_named_queries, named_query
 
@@ -43,7 +44,7 @@ class Kpi:
         """The computation as the file's header states it, for developers (readers get kpi.<key>.formula)."""
         return named_query(self.source).formula
 
-    def change_is_good(self, change) -> bool | None:
+    def change_is_good(self, change: Decimal | float | None) -> bool | None:
         """Whether a change of this size is an improvement; None when the KPI has no good direction."""
         if change is None or change == 0 or self.better == "neutral":
             return None
@@ -65,7 +66,7 @@ def catalogue() -> dict[str, Kpi]:
             key, unit, better = parts
             if key in found:
                 raise ValueError(f"{query.name}.sql: the KPI {key} is declared in {found[key].source}.sql already")
-            found[key] = Kpi(key, unit, better, query.name, query.depends)
+            found[key] = Kpi(key, cast(Unit, unit), cast(Better, better), query.name, query.depends)
     for figure in found.values():
         unknown = [key for key in figure.depends if key not in found]
         if unknown:

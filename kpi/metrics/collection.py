@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kpi.metrics.aging import DEFAULT_EDGES, bucket_keys
 from kpi.metrics.catalogue import kpi
@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # the period report reads this module without pandas
 
 CENT = Decimal("0.01")
 BUCKET_KEYS = bucket_keys(DEFAULT_EDGES)  # the keys of the report's `aging` object
+# A bucket's opening amount, amount collected in the period and collection rate (None: nothing was due).
+BucketCollection = tuple[Decimal, Decimal, float | None]
 
 # Settings stored in the workspace's `settings` table (Workspace.save_settings), with their defaults.
 REMINDER_WINDOW_SETTING = "reminder_success_window_days"
@@ -73,14 +75,14 @@ class ActivitySettings:
     monthly_collection_cost: Decimal | None = None
 
     @classmethod
-    def from_settings(cls, settings: dict) -> ActivitySettings:
+    def from_settings(cls, settings: dict[str, Any]) -> ActivitySettings:
         return cls(
             _days(settings.get(REMINDER_WINDOW_SETTING), DEFAULT_REMINDER_WINDOW_DAYS),
             _days(settings.get(PLAN_GRACE_SETTING), DEFAULT_PLAN_GRACE_DAYS),
             parse_monthly_cost(settings.get(MONTHLY_COST_SETTING)),
         )
 
-    def to_settings(self) -> dict:
+    def to_settings(self) -> dict[str, Any]:
         monthly = None if self.monthly_collection_cost is None else str(self.monthly_collection_cost)
         return {
             REMINDER_WINDOW_SETTING: self.reminder_window_days,
@@ -89,7 +91,7 @@ class ActivitySettings:
         }
 
 
-def parse_monthly_cost(value) -> Decimal | None:
+def parse_monthly_cost(value: object) -> Decimal | None:
     """A monthly collection cost as stored or typed ("1 500,50", "1500.5"): Decimal to the cent, None if blank or invalid.
 
     Zero is a real amount (collection costs nothing); a negative one is refused.
@@ -112,7 +114,7 @@ def parse_monthly_cost(value) -> Decimal | None:
     return amount.quantize(CENT)
 
 
-def _days(value, default: int) -> int:
+def _days(value: Any, default: int) -> int:
     try:
         days = int(value)
     except (TypeError, ValueError):
@@ -175,8 +177,8 @@ class ActivityReport:
         """Spending more than one euro to collect one: the page shows it in red."""
         return self.cost_per_euro_collected is not None and self.cost_per_euro_collected > 1
 
-    def to_json_dict(self) -> dict:
-        result = {}
+    def to_json_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key in NEEDS:
             value = getattr(self, key)
             if value is not None and kpi(key).unit == "money":
@@ -191,7 +193,7 @@ def activity_report(
     period: Period,
     filters: Filters = Filters(),
     settings: ActivitySettings | None = None,
-    buckets: dict[str, tuple] | None = None,
+    buckets: dict[str, BucketCollection] | None = None,
 ) -> ActivityReport:
     """Every collection-activity KPI of the period; those whose log is absent stay None.
 
@@ -201,7 +203,7 @@ def activity_report(
     settings = settings or activity_settings(ledger)
     logs = imported_logs(ledger)
     params = {"start": period.start, "end": period.end, **filters.params()}
-    values: dict = {}
+    values: dict[str, Any] = {}
     if "disputes" in logs:
         disputed, rate = _row(
             ledger,
@@ -269,7 +271,7 @@ def bucket_collection(ledger: Ledger, period: Period, filters: Filters = Filters
     )
 
 
-def _bucket_rows(ledger: Ledger, period: Period, filters: Filters) -> dict[str, tuple]:
+def _bucket_rows(ledger: Ledger, period: Period, filters: Filters) -> dict[str, BucketCollection]:
     rows = ledger.query(
         "SELECT bucket, opening_amount, collected_amount, collection_rate"
         " FROM bucket_collection_rate($start, $end, $edges, $customers, $activities, $matching)",
@@ -278,7 +280,7 @@ def _bucket_rows(ledger: Ledger, period: Period, filters: Filters) -> dict[str, 
     return bucket_table(rows)
 
 
-def bucket_table(rows: Iterable[tuple]) -> dict[str, tuple]:
+def bucket_table(rows: Iterable[tuple[Any, ...]]) -> dict[str, BucketCollection]:
     """(bucket index, opening amount, collected amount, rate) rows by bucket key, every bucket present."""
     found = {bucket: (opening, collected, finite_or_none(rate)) for bucket, opening, collected, rate in rows}
     zero = Decimal("0.00")
@@ -358,10 +360,10 @@ def write_offs_by_activity(ledger: Ledger, period: Period, filters: Filters = Fi
     return frame
 
 
-def _row(ledger: Ledger, sql: str, params: dict) -> tuple:
+def _row(ledger: Ledger, sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
     # DuckDB refuses parameters a statement does not use: pass only those it names.
     return ledger.query(sql, {key: value for key, value in params.items() if f"${key}" in sql}).fetchall()[0]
 
 
-def _money(value) -> Decimal | None:
+def _money(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(CENT)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TypeVar
+
 from kpi.metrics.catalogue import Kpi, kpi
+
+# A KPI value compared with its own kind: Decimal amounts, float ratios.
+Figure = TypeVar("Figure", Decimal, float)
 
 # The cards of the overview, in reading order: the delay KPIs a controller looks at first,
 # then collection efficiency, then risk. Their unit and good direction are the catalogue's
@@ -32,7 +38,7 @@ OVERVIEW_INDICATORS: tuple[Kpi, ...] = tuple(
 FLOW_INDICATORS: tuple[Kpi, ...] = tuple(kpi(key) for key in ("sales", "collected", "written_off", "opening_ar"))
 
 
-def change(current, previous):
+def change(current: Figure | None, previous: Figure | None) -> Figure | None:
     """current − previous for display, or None when either side is undefined.
 
     The KPIs are already computed by the engine; this only compares two of them, in the

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from kpi.metrics.aging import AgedBalance
 
 ZERO = Decimal("0.00")
 
 
-def overdue_by_customer(balance, limit: int | None = 10) -> pd.DataFrame:
+def overdue_by_customer(balance: AgedBalance[pd.DataFrame], limit: int | None = 10) -> pd.DataFrame:
     """customer_id, customer_name, overdue, oldest_bucket, total — largest overdue first, only those with some.
 
     Overdue is the sum of the overdue buckets (every bucket after `not_due`, KPI-SPEC §2);

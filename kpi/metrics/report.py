@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from kpi.metrics.aging import DEFAULT_EDGES
 from kpi.metrics.collection import ActivityReport, activity_report, bucket_table
@@ -83,20 +84,21 @@ class PeriodReport:
     activity: ActivityReport | None = None
 
     @classmethod
-    def from_row(cls, row: dict) -> PeriodReport:
+    def from_row(cls, row: dict[str, Any]) -> PeriodReport:
         period = Period(row["period_start"], row["period_end"])
-        money = {
+        # Both spread by name into the fields below: mypy cannot tell which key goes where, hence Any.
+        money: dict[str, Any] = {
             key: Decimal(row[key]).quantize(CENT)
             for key in AMOUNT_KEYS + ("invoiced", "unpaid_amount", "closing_gross_ar")
         }
-        ratios = {key: finite_or_none(row[key]) for key in RATIO_KEYS}
+        ratios: dict[str, Any] = {key: finite_or_none(row[key]) for key in RATIO_KEYS}
         aging = {key: Decimal(row[key]).quantize(CENT) for key in AGING_KEYS}
         return cls(period=period, aging=aging, **money, **ratios)
 
-    def to_json_dict(self) -> dict:
+    def to_json_dict(self) -> dict[str, Any]:
         """The object of KPI-SPEC §5: amounts rounded to cents, ratios as numbers, None → null."""
         values = asdict(self)
-        result = {
+        result: dict[str, Any] = {
             "period": {
                 "start": self.period.start.isoformat(),
                 "end": self.period.end.isoformat(),
@@ -128,7 +130,7 @@ def period_report(ledger: Ledger, period: Period, filters: Filters = Filters()) 
     return replace(PeriodReport.from_row(row), activity=activity_report(ledger, period, filters, buckets=buckets))
 
 
-def _period_rows(ledger: Ledger, periods: list[Period], filters: Filters, sql: str) -> list[dict]:
+def _period_rows(ledger: Ledger, periods: list[Period], filters: Filters, sql: str) -> list[dict[str, Any]]:
     """period_kpis's row of each period, in the order asked."""
     if not periods:
         return []

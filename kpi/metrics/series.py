@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kpi.metrics.report import AGING_KEYS, PeriodReport, period_reports
 from kpi.model.filters import Filters
@@ -23,7 +23,7 @@ def monthly_reports(ledger: Ledger, start: date, end: date, filters: Filters = F
     return period_reports(ledger, months_between(start, end), filters)
 
 
-def monthly_rows(ledger: Ledger, start: date, end: date, filters: Filters = Filters()) -> list[dict]:
+def monthly_rows(ledger: Ledger, start: date, end: date, filters: Filters = Filters()) -> list[dict[str, Any]]:
     """One dict per month: the JSON report's keys flattened (aging buckets as `aging_<key>`)."""
     rows = []
     for report in monthly_reports(ledger, start, end, filters):

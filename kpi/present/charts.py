@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -84,7 +85,12 @@ def _float(value) -> float | None:
         return None
 
 
-def _amount_axis(lang: str, currency: str, stack: str | None = None, scale: alt.Scale | None = None) -> alt.Y:
+def _amount_axis(
+    lang: str,
+    currency: str,
+    stack: Literal["zero", "center", "normalize"] | None = None,
+    scale: alt.Scale | None = None,
+) -> alt.Y:
     # No format: Vega picks the precision from the tick step and groups thousands by the chart's locale.
     return alt.Y(
         "amount:Q",

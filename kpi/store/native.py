@@ -27,7 +27,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 
@@ -49,7 +49,10 @@ from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.text.messages import Message
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from kpi.importers.mapping import ColumnMapping
+    from kpi.importers.options import ImportOptions
     from kpi.store.ledger import Ledger
     from kpi.store.workspace import StoredImport
 
@@ -140,7 +143,9 @@ class Plan:
         return [(index, file) for index, file in enumerate(self.files) if file.kind == kind]
 
 
-def plan(paths, options: dict, *, mappings_dir: Path | None = None) -> Plan | None:
+def plan(
+    paths: str | Path | Iterable[str | Path], options: dict[str, Any], *, mappings_dir: Path | None = None
+) -> Plan | None:
     """The files, if every one is a canonical file read with no option that could change its reading; else None.
 
     Cheap: names, sizes, the first bytes and the Parquet footer only.  `mappings_dir` is where an import
@@ -152,37 +157,37 @@ def plan(paths, options: dict, *, mappings_dir: Path | None = None) -> Plan | No
     from kpi.importers.tables import expand_paths
 
     try:
-        options = ImportOptions.from_keywords(dict(options))
+        chosen = ImportOptions.from_keywords(dict(options))
     except (TypeError, ValueError):
         return None  # the Python path refuses the options with its own words
     if (
-        options.layout is not None
-        or options.mapping is not None
-        or options.encoding is not None
-        or options.delimiter is not None
-        or options.decimal is not None
-        or options.dayfirst is not None
-        or options.known_documents is not None
+        chosen.layout is not None
+        or chosen.mapping is not None
+        or chosen.encoding is not None
+        or chosen.delimiter is not None
+        or chosen.decimal is not None
+        or chosen.dayfirst is not None
+        or chosen.known_documents is not None
     ):
         return None
-    if options.mappings_dir is not None:
-        mappings_dir = options.mappings_dir
+    if chosen.mappings_dir is not None:
+        mappings_dir = chosen.mappings_dir
     try:
-        paths = expand_paths(paths)
+        expanded = expand_paths(paths)
     except OSError:
         return None
-    if not paths or len({p.name for p in paths}) != len(paths):
+    if not expanded or len({p.name for p in expanded}) != len(expanded):
         return None  # warnings and reports go by file name
     files = []
-    for path in paths:
-        file = _canonical_file(path, options, mappings_dir)
+    for path in expanded:
+        file = _canonical_file(path, chosen, mappings_dir)
         if file is None:
             return None
         files.append(file)
-    return Plan(tuple(files), options.currency, options.tolerance_days)
+    return Plan(tuple(files), chosen.currency, chosen.tolerance_days)
 
 
-def _canonical_file(path: Path, options, mappings_dir: Path | None) -> CanonicalFile | None:
+def _canonical_file(path: Path, options: ImportOptions, mappings_dir: Path | None) -> CanonicalFile | None:
     suffix = path.suffix.lower()
     try:
         if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
@@ -194,6 +199,8 @@ def _canonical_file(path: Path, options, mappings_dir: Path | None) -> Canonical
         else:
             return None
     except OSError:
+        return None
+    if headers is None:
         return None
     kind = next((k for k, variants in HEADERS.items() if headers in variants), None)
     if kind is None:
@@ -242,7 +249,7 @@ def _parquet_headers(path: Path) -> tuple[str, ...] | None:
 
 
 def _detected_mapping(
-    name: str, fmt: str, headers: tuple[str, ...], kind: str, options, mappings_dir: Path | None
+    name: str, fmt: str, headers: tuple[str, ...], kind: str, options: ImportOptions, mappings_dir: Path | None
 ) -> ColumnMapping | None:
     """The mapping layout.detect gives these headers under this file name, when it is the plain canonical one."""
     from dataclasses import replace
@@ -480,9 +487,10 @@ def _stage_kind(
     for index, file in plan.of_kind(kind):
         lines = 0
         if file.format == "csv":
-            lines = _csv_lines(file)
-            if lines is None:
+            counted = _csv_lines(file)
+            if counted is None:
                 return None
+            lines = counted
         select = _select(kind, file, index)
         if ledger and kind == "documents":
             select = (
@@ -646,15 +654,15 @@ def _ledger_consistent(
 # --- the report --------------------------------------------------------------------------------------
 
 
-def _money(value) -> Decimal:
+def _money(value: Decimal | None) -> Decimal:
     return (value if value is not None else Decimal(0)).quantize(CENT)
 
 
-def _figure(count, amount) -> dict:
+def _figure(count: int | None, amount: Decimal | None) -> dict[str, Any]:
     return {"count": int(count or 0), "amount": _money(amount)}
 
 
-def _source(file: CanonicalFile, decimal: str | None) -> dict:
+def _source(file: CanonicalFile, decimal: str | None) -> dict[str, Any]:
     """reading.describe_source of the file as the Python readers would have opened it."""
     source = {
         "format": file.format,
@@ -677,7 +685,7 @@ def _source_rows(staged: list[Staged]) -> str:
     )
 
 
-def _overpayments(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) -> dict[tuple[int, bool], tuple]:
+def _overpayments(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) -> dict[tuple[int, bool], list[Any]]:
     """validation._overpayments: per (file, is a credit application), the settlements beyond what their
     document had left (its settlements in date, then row, then file order) — count, Σ excess, and the first
     one's row, document and document amount."""
@@ -699,7 +707,9 @@ def _overpayments(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) -
     return {(index, credited): rest for index, credited, *rest in rows}
 
 
-def _late_payments(connection: duckdb.DuckDBPyConnection, staged: list[Staged]):
+def _late_payments(
+    connection: duckdb.DuckDBPyConnection, staged: list[Staged]
+) -> Literal["tie"] | tuple[Any, ...] | None:
     """validation._late_payments: (count, last invoice day, file index, row of the first) or None; "tie" when
     the first row is ambiguous (the same row number in two files)."""
     if not any(s.file.kind == "documents" for s in staged) or not any(s.file.kind == "settlements" for s in staged):
@@ -902,7 +912,7 @@ def _checked(
     return staged
 
 
-def read_ledger(paths, **options) -> Ledger | None:
+def read_ledger(paths: str | Path | Iterable[str | Path], **options: Any) -> Ledger | None:
     """`Ledger.in_memory(read_files(paths, **options).ledger)` for canonical files, built in DuckDB straight from
     them; None when they need the Python readers."""
     planned = plan(paths, options)
@@ -991,7 +1001,7 @@ def prepare(connection: duckdb.DuckDBPyConnection, plan: Plan) -> Prepared | Non
         # rows, one already stored is skipped, so repeats must be looked for first.
         staged = _checked(connection, plan, stored, keyed=not stored, schema=f"{staging}.")
         report = _report(connection, plan, staged, (plan.currency or "EUR").upper()) if staged is not None else None
-        if report is not None:
+        if staged is not None and report is not None:
             prepared = Prepared(plan, staged, report, stored, staging)
         return prepared
     finally:
@@ -1045,19 +1055,21 @@ def _quoted(identifier: str) -> str:
 
 
 def _holds_rows(connection: duckdb.DuckDBPyConnection) -> bool:
-    return connection.execute("SELECT EXISTS (FROM documents) OR EXISTS (FROM settlements)").fetchall()[0][0]
+    return bool(connection.execute("SELECT EXISTS (FROM documents) OR EXISTS (FROM settlements)").fetchall()[0][0])
 
 
 def _conflicts(connection: duckdb.DuckDBPyConnection) -> bool:
     """workspace._refuse_conflicts: an id already stored with other content."""
-    return connection.execute(
-        "SELECT EXISTS (SELECT 1 FROM staged_documents AS i JOIN documents AS d USING (document_id)"
-        "   WHERE (i.customer_id, i.customer_name, i.activity, i.issue_date, i.due_date, i.amount)"
-        "     IS DISTINCT FROM (d.customer_id, d.customer_name, d.activity, d.issue_date, d.due_date, d.amount))"
-        " OR EXISTS (SELECT 1 FROM staged_settlements AS i JOIN settlements AS s USING (settlement_id)"
-        "   WHERE (i.document_id, i.customer_id, i.date, i.amount, i.kind, i.source_document_id)"
-        "     IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind, s.source_document_id))"
-    ).fetchall()[0][0]
+    return bool(
+        connection.execute(
+            "SELECT EXISTS (SELECT 1 FROM staged_documents AS i JOIN documents AS d USING (document_id)"
+            "   WHERE (i.customer_id, i.customer_name, i.activity, i.issue_date, i.due_date, i.amount)"
+            "     IS DISTINCT FROM (d.customer_id, d.customer_name, d.activity, d.issue_date, d.due_date, d.amount))"
+            " OR EXISTS (SELECT 1 FROM staged_settlements AS i JOIN settlements AS s USING (settlement_id)"
+            "   WHERE (i.document_id, i.customer_id, i.date, i.amount, i.kind, i.source_document_id)"
+            "     IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind, s.source_document_id))"
+        ).fetchall()[0][0]
+    )
 
 
 def _store(

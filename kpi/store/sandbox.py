@@ -24,12 +24,15 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kpi.text.errors import EncoursError, ImportAborted
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from kpi.importers import ImportReport, ImportResult, InspectResult
+    from kpi.importers.tables import GivenPaths
     from kpi.store.workspace import StoredImport, Workspace
 
 # The child's address space: the interpreter and its libraries take about 500 MB of it once
@@ -62,36 +65,48 @@ class ChildCrashed(RuntimeError):
     """A bug in the child (not a file's fault): its traceback travels in the message, for the log."""
 
 
-def default_memory_mb(paths) -> int:
+def default_memory_mb(paths: GivenPaths) -> int:
     size = sum(p.stat().st_size for p in _files(paths))
     return BASE_MEMORY_MB + THREAD_STACKS_MB * (os.cpu_count() or 1) + MEMORY_PER_INPUT_MB * -(-size // 1_000_000)
 
 
 def run_read(
-    paths, options: dict | None = None, *, memory_mb: int | None = None, seconds: float | None = DEFAULT_SECONDS
+    paths: GivenPaths,
+    options: dict[str, Any] | None = None,
+    *,
+    memory_mb: int | None = None,
+    seconds: float | None = DEFAULT_SECONDS,
 ) -> ImportResult:
     """`read_files(paths, **options)` in a child: the canonical ledger and its report, or ImportFailed."""
-    return _run("read", (_paths(paths), dict(options or {})), paths, memory_mb, seconds)
+    return cast("ImportResult", _run("read", (_paths(paths), dict(options or {})), paths, memory_mb, seconds))
 
 
 def run_check(
-    paths, options: dict | None = None, *, memory_mb: int | None = None, seconds: float | None = DEFAULT_SECONDS
+    paths: GivenPaths,
+    options: dict[str, Any] | None = None,
+    *,
+    memory_mb: int | None = None,
+    seconds: float | None = DEFAULT_SECONDS,
 ) -> ImportReport:
     """The dry run of an import: the report `read_files` would give, without bringing the rows back."""
-    return _run("check", (_paths(paths), dict(options or {})), paths, memory_mb, seconds)
+    return cast("ImportReport", _run("check", (_paths(paths), dict(options or {})), paths, memory_mb, seconds))
 
 
 def run_inspect(
-    paths, options: dict | None = None, *, memory_mb: int | None = None, seconds: float | None = DEFAULT_SECONDS
+    paths: GivenPaths,
+    options: dict[str, Any] | None = None,
+    *,
+    memory_mb: int | None = None,
+    seconds: float | None = DEFAULT_SECONDS,
 ) -> InspectResult:
     """`inspect_files(paths, **options)` in a child: how each file would be read."""
-    return _run("inspect", (_paths(paths), dict(options or {})), paths, memory_mb, seconds)
+    return cast("InspectResult", _run("inspect", (_paths(paths), dict(options or {})), paths, memory_mb, seconds))
 
 
 def run_import(
-    workspace_path,
-    paths,
-    options: dict | None = None,
+    workspace_path: str | Path,
+    paths: GivenPaths,
+    options: dict[str, Any] | None = None,
     *,
     memory_mb: int | None = None,
     seconds: float | None = DEFAULT_SECONDS,
@@ -107,7 +122,10 @@ def run_import(
     created_from = first_missing_folder(workspace.path)
     pids: list[int] = []
     try:
-        return _run("import", (workspace.path, _paths(paths), dict(options or {})), paths, memory_mb, seconds, pids)
+        return cast(
+            "StoredImport",
+            _run("import", (workspace.path, _paths(paths), dict(options or {})), paths, memory_mb, seconds, pids),
+        )
     except BaseException:
         # The child cleans up after itself when it can; killed, it could not. Idempotent when it did.
         for pid in pids:
@@ -117,8 +135,8 @@ def run_import(
 
 def import_parsed_in_child(
     workspace: Workspace,
-    paths,
-    options: dict | None = None,
+    paths: Iterable[str | Path],
+    options: dict[str, Any] | None = None,
     *,
     memory_mb: int | None = None,
     seconds: float | None = DEFAULT_SECONDS,
@@ -130,7 +148,7 @@ def import_parsed_in_child(
     once committed.
     """
 
-    def read_in_child(files, **read_options):
+    def read_in_child(files: list[Path], **read_options: Any) -> ImportResult:
         return run_read(files, read_options, memory_mb=memory_mb, seconds=seconds)
 
     return workspace.import_files(paths, read=read_in_child, **(options or {}))
@@ -140,7 +158,12 @@ def import_parsed_in_child(
 
 
 def _run(
-    task: str, arguments: tuple, paths, memory_mb: int | None, seconds: float | None, pids: list | None = None
+    task: str,
+    arguments: tuple[Any, ...],
+    paths: GivenPaths,
+    memory_mb: int | None,
+    seconds: float | None,
+    pids: list[int] | None = None,
 ) -> Any:
     from kpi.importers import ImportFailed
 
@@ -197,7 +220,7 @@ def _run(
 
 def _outcome(folder: Path) -> tuple[str, Any] | None:
     try:
-        return pickle.loads((folder / "result.pickle").read_bytes())
+        return cast("tuple[str, Any]", pickle.loads((folder / "result.pickle").read_bytes()))
     except (OSError, EOFError, pickle.UnpicklingError):
         return None
 
@@ -211,11 +234,11 @@ def _culprits(folder: Path, files: list[str]) -> tuple[str, ...]:
     return (reading,) if reading else tuple(files)
 
 
-def _paths(paths) -> list[Path]:
+def _paths(paths: GivenPaths) -> list[Path]:
     return [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
 
 
-def _files(paths) -> list[Path]:
+def _files(paths: GivenPaths) -> list[Path]:
     from kpi.importers.tables import expand_paths
 
     return [p for p in expand_paths(_paths(paths)) if p.is_file()]
@@ -279,7 +302,7 @@ def _say_which_file(progress: Path) -> None:
     if opening is None:
         return
 
-    def open_file(path, *args, **kwargs):
+    def open_file(path: Path, *args: Any, **kwargs: Any) -> Any:
         progress.write_text(Path(path).name, encoding="utf-8")
         opened = opening(path, *args, **kwargs)
         progress.write_text("", encoding="utf-8")
@@ -288,29 +311,29 @@ def _say_which_file(progress: Path) -> None:
     reading.open_file = open_file
 
 
-def _read(paths, options):
+def _read(paths: list[Path], options: dict[str, Any]) -> ImportResult:
     from kpi.importers import read_files
 
     return read_files(paths, **options)
 
 
-def _check(paths, options):
+def _check(paths: list[Path], options: dict[str, Any]) -> ImportReport:
     return _read(paths, options).report
 
 
-def _inspect(paths, options):
+def _inspect(paths: list[Path], options: dict[str, Any]) -> InspectResult:
     from kpi.importers import inspect_files
 
     return inspect_files(paths, **options)
 
 
-def _import(workspace_path, paths, options):
+def _import(workspace_path: Path, paths: list[Path], options: dict[str, Any]) -> StoredImport:
     from kpi.store.workspace import Workspace
 
     return Workspace(workspace_path).import_files(paths, **options)
 
 
-TASKS = {"read": _read, "check": _check, "inspect": _inspect, "import": _import}
+TASKS: dict[str, Callable[..., object]] = {"read": _read, "check": _check, "inspect": _inspect, "import": _import}
 
 
 if __name__ == "__main__":

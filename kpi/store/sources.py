@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kpi.store.ledger import Ledger
 from kpi.text.errors import NotAWorkspace, SourceNotFound, UsageError
 from kpi.text.messages import Message
 
 
-def open_sources(paths: list[Path], **import_options) -> Ledger:
+def open_sources(paths: list[Path], **import_options: Any) -> Ledger:
     """A workspace directory (read without re-importing) or any supported files (read into memory).
 
     Canonical files DuckDB can read itself are loaded straight into the ledger's connection

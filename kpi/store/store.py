@@ -140,7 +140,8 @@ class SharedStore:
                 raise
             self._connection = connection
         elif not self._attached:
-            self.workspace.retry_on_lock(lambda: self._attach(self._connection))
+            attached = self._connection
+            self.workspace.retry_on_lock(lambda: self._attach(attached))
         return self._connection
 
     def _attach(self, connection: duckdb.DuckDBPyConnection) -> None:

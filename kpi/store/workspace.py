@@ -10,13 +10,13 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the importers and pandas load only when a file is read: ope
 
     from kpi.importers import ImportReport, ImportResult
     from kpi.model.canonical import CanonicalLedger
+    from kpi.store import native
 
 __all__ = [
     "DATABASE_NAME",
@@ -163,10 +164,11 @@ class Workspace:
         The first error of a chain is the cause: after a failed write DuckDB refuses everything else
         (« Current transaction is aborted »), and that refusal may be what surfaces.
         """
-        causes = []
-        while error is not None and len(causes) < 8:
-            causes.append(error)
-            error = error.__cause__ or error.__context__
+        causes: list[BaseException] = []
+        link: BaseException | None = error
+        while link is not None and len(causes) < 8:
+            causes.append(link)
+            link = link.__cause__ or link.__context__
         for cause in reversed(causes):
             explained = self._explain_one(cause)
             if explained is not None:
@@ -236,7 +238,7 @@ class Workspace:
                 .to_pandas()
             )
 
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         with self._read() as connection:
             return {
                 key: json.loads(value)
@@ -252,7 +254,7 @@ class Workspace:
             create_schema(connection)
         return self
 
-    def save_settings(self, values: dict) -> None:
+    def save_settings(self, values: dict[str, Any]) -> None:
         with self._write() as connection, _transaction(connection):
             for key, value in values.items():
                 connection.execute(
@@ -260,7 +262,7 @@ class Workspace:
                 )
 
     def import_files(
-        self, paths: list[Path], *, read: Callable[..., ImportResult] | None = None, **options
+        self, paths: Iterable[str | Path], *, read: Callable[..., ImportResult] | None = None, **options: Any
     ) -> StoredImport:
         """Read files and store them in one transaction: all of them, or nothing.
 
@@ -270,16 +272,16 @@ class Workspace:
         runs in a child process under limits (kpi.store.sandbox), and stores what it returns through the
         connection its sessions read.
         """
-        paths = [Path(p) for p in paths]
+        files = [Path(p) for p in paths]
         self._check_writable()
         unborn = first_missing_folder(self.path)
         try:
             # Canonical files DuckDB reads itself, unless the caller parses them its own way (the app, in a sandbox).
-            stored = self._import_native(paths, options) if read is None else None
+            stored = self._import_native(files, options) if read is None else None
             if stored is not None:
                 return stored
             for _ in range(STALE_RETRIES):
-                stored = self._import_once(paths, options, read)
+                stored = self._import_once(files, options, read)
                 if stored is not None:
                     return stored
             raise WorkspaceBusy(self.path)
@@ -301,7 +303,7 @@ class Workspace:
 
     # -- inside an import --------------------------------------------------------------------
 
-    def _import_native(self, paths: list[Path], options: dict) -> StoredImport | None:
+    def _import_native(self, paths: list[Path], options: dict[str, Any]) -> StoredImport | None:
         """Canonical files DuckDB reads and checks itself (kpi/store/native.py), stored in one transaction
         as `_import_once` stores them; None when they need the Python readers, which then read them as always
         and word any refusal.  Reading happens under the write lock here: the files are checked against the
@@ -330,7 +332,7 @@ class Workspace:
         return done
 
     def _import_once(
-        self, paths: list[Path], options: dict, read: Callable[..., ImportResult] | None = None
+        self, paths: list[Path], options: dict[str, Any], read: Callable[..., ImportResult] | None = None
     ) -> StoredImport | None:
         """Parse, then store unless another import changed the workspace meanwhile (then None)."""
         from kpi.importers import read_files
@@ -549,7 +551,7 @@ class _SpaceGuard:
             return
         try:
             if failure is not None and self.size is not None:
-                self._give_back()
+                self._give_back(self.descriptor, self.size)
         finally:
             os.close(self.descriptor)
 
@@ -559,27 +561,26 @@ class _SpaceGuard:
             self.size = os.fstat(self.descriptor).st_size
             self.headers = os.pread(self.descriptor, self.HEADERS, 0)
 
-    def _give_back(self) -> None:
+    def _give_back(self, descriptor: int, size: int) -> None:
         with _WRITERS_LOCK:
             if _WRITERS.get(str(self.database)) or serving(self.database) is not None:
                 return  # another writer of this process, or its store, has the file open
             try:
-                fcntl.lockf(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 return  # another process has the database open
             try:
-                if (
-                    os.fstat(self.descriptor).st_size > self.size
-                    and os.pread(self.descriptor, self.HEADERS, 0) == self.headers
-                ):
-                    os.ftruncate(self.descriptor, self.size)
+                if os.fstat(descriptor).st_size > size and os.pread(descriptor, self.HEADERS, 0) == self.headers:
+                    os.ftruncate(descriptor, size)
             except OSError:
                 pass  # the space stays taken; the data is as it was all the same
             finally:
-                fcntl.lockf(self.descriptor, fcntl.LOCK_UN)
+                fcntl.lockf(descriptor, fcntl.LOCK_UN)
 
 
-def _native_transaction(connection: duckdb.DuckDBPyConnection, plan, fingerprint: str):
+def _native_transaction(
+    connection: duckdb.DuckDBPyConnection, plan: native.Plan, fingerprint: str
+) -> StoredImport | None:
     """Files staged and checked by kpi/store/native.py, then stored in one transaction: committed when stored,
     rolled back otherwise (already imported; or an id the Python path must refuse, then None)."""
     from kpi.store import native
@@ -602,7 +603,7 @@ def _native_transaction(connection: duckdb.DuckDBPyConnection, plan, fingerprint
     return done
 
 
-def _import_state(connection: duckdb.DuckDBPyConnection) -> list:
+def _import_state(connection: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
     """Which imports the workspace holds: an import validated against another state must read its files again."""
     return (
         connection.execute("SELECT list((import_id, fingerprint) ORDER BY import_id) FROM imports").fetchall()[0][0]
@@ -758,7 +759,7 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
         )
 
 
-def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger) -> list[tuple]:
+def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger) -> list[tuple[Any, ...]]:
     """A dispute stored open and now imported resolved (same id, other content) is a corrected log too."""
     conflicts = []
     for table, incoming in canonical.activity_tables().items():
@@ -776,8 +777,8 @@ def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canoni
     return conflicts
 
 
-def _report_dict(report: ImportReport) -> dict:
-    to_dict = getattr(report, "to_dict", None)
+def _report_dict(report: ImportReport) -> dict[str, Any]:
+    to_dict: Callable[[], dict[str, Any]] | None = getattr(report, "to_dict", None)
     if to_dict is not None:
         return to_dict()
     return {"files": [vars(f) for f in report.files]}

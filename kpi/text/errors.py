@@ -64,7 +64,7 @@ class WorkspaceError(EncoursError):
         return _rebuild, (type(self), self.path, self.args[0])
 
 
-def _rebuild(kind: type, path: Path, message: Message | str) -> WorkspaceError:
+def _rebuild(kind: type[WorkspaceError], path: Path, message: Message | str) -> WorkspaceError:
     error = kind.__new__(kind)
     WorkspaceError.__init__(error, path, message)
     return error

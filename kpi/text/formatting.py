@@ -10,9 +10,11 @@ writes it, so a copied figure pastes back as a number. English uses `€1,234.56
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from typing import Any
 
 from kpi.text.i18n import translate
 
@@ -142,7 +144,7 @@ def format_month(value, lang: str = "fr") -> str:
     return value.strftime("%m/%Y")
 
 
-UNIT_FORMATTERS = {
+UNIT_FORMATTERS: dict[str, Callable[[Any, str], str]] = {
     "money": format_money,
     "days": format_days,
     "percent": format_percent,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import string
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -100,7 +101,13 @@ def _decimal_text(value: Any, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-FORMATS = {"money": money_text, "count": count_text, "size": size_text, "date": _date_text, "decimal": _decimal_text}
+FORMATS: dict[str, Callable[[Any, str], str]] = {
+    "money": money_text,
+    "count": count_text,
+    "size": size_text,
+    "date": _date_text,
+    "decimal": _decimal_text,
+}
 
 
 class _Formatter(string.Formatter):
