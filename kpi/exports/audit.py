@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from kpi.exports.audit_document import ACTIVITY_SHEET, SHEETS, change_text, chart_images, cover_rows, sections
+from kpi.exports.audit_document import chart_images, cover_rows
 from kpi.exports.audit_html import audit_html
 from kpi.exports.audit_pdf import audit_pdf
 from kpi.exports.audit_xlsx import audit_xlsx
@@ -24,19 +24,15 @@ if TYPE_CHECKING:
     from kpi.model.periods import Period
 
 __all__ = [
-    "ACTIVITY_SHEET",
     "FORMATS",
     "MIME_TYPES",
-    "SHEETS",
     "audit_file_name",
     "audit_html",
     "audit_pdf",
     "audit_xlsx",
-    "change_text",
     "chart_images",
     "client_slug",
     "cover_rows",
-    "sections",
     "write_audit",
 ]
 

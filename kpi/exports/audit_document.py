@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kpi.analysis.findings import findings_frame
+from kpi.metrics.aging import row_dicts
 from kpi.present.charts import aging_bar_chart, kpi_trend_chart
 from kpi.text.formatting import (
     CURRENCY_SYMBOLS,
@@ -409,7 +410,7 @@ def _activity(audit: AuditReport) -> tuple[Block, ...]:
                 cells.money(row.collected_amount),
                 cells.figure(_number(row.collection_rate), "percent"),
             )
-            for row in audit.bucket_rates.itertuples()
+            for row in (() if audit.bucket_rates is None else audit.bucket_rates.itertuples())
         ),
     )
     return kpis, buckets
@@ -427,7 +428,7 @@ def _aged_balance(audit: AuditReport) -> tuple[Block, ...]:
         ),
         rows=tuple(
             (text(row["customer_id"]), text(row["customer_name"]), *(cells.money(row[key]) for key in keys))
-            for _, row in audit.aged.rows.iterrows()
+            for row in row_dicts(audit.aged.rows)
         ),
         total=(Cell("", None), text(t("bucket.total")), *(cells.money(audit.aged.totals[key]) for key in keys)),
     )

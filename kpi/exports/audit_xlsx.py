@@ -137,7 +137,8 @@ def render_xlsx(document: AuditDocument) -> bytes:
         # The first table's header on the third row, its caption (if any) above it.
         # A chart without data has nothing to write here: the table that follows holds its figures.
         blocks = [block for block in section.blocks if not (isinstance(block, Chart) and block.data is None)]
-        row, tables = 1 if blocks and _caption(blocks[0]) else 2, []
+        row = 1 if blocks and _caption(blocks[0]) else 2
+        tables: list[Table] = []
         for block in blocks:
             if isinstance(block, Table):
                 row, tables = writer.table(worksheet, row, block) + 2, [*tables, block]
