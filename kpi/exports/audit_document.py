@@ -46,6 +46,9 @@ TREND_UNITS = {
     "closing_ar": "money",
 }
 CHART_WIDTH_PX = 520
+# The charts the document names and chart_images draws.
+AGED_CHART = "aged_balance"
+TREND_CHART = "trend"
 
 Number = int | float | Decimal
 
@@ -224,8 +227,8 @@ def chart_images(audit: AuditReport) -> dict[str, bytes]:
     import vl_convert
 
     charts = {
-        "aged_balance": aging_bar_chart(audit.report.aging, audit.lang, audit.currency),
-        "trend": kpi_trend_chart(audit.series, ["dso", "bpdso"], "days", audit.lang),
+        AGED_CHART: aging_bar_chart(audit.report.aging, audit.lang, audit.currency),
+        TREND_CHART: kpi_trend_chart(audit.series, ["dso", "bpdso"], "days", audit.lang),
     }
     return {
         name: vl_convert.vegalite_to_png(chart.properties(width=CHART_WIDTH_PX).to_json(), scale=2)
@@ -241,7 +244,7 @@ def _number(value: Any) -> Any:
     return None if is_missing(value) else value
 
 
-def text(value: str) -> Cell:
+def text_cell(value: str) -> Cell:
     """A text cell, printed and written as it is."""
     return Cell(value, value)
 
@@ -268,8 +271,8 @@ class _Cells:
     def unit(self, unit: str) -> Cell:
         """A unit's name as the appendix and the spreadsheet say it (€, jours, %, fois…)."""
         if unit == "money":
-            return text(CURRENCY_SYMBOLS.get(self.audit.currency, self.audit.currency))
-        return text(self.audit.t(f"audit.unit.{unit}"))
+            return text_cell(CURRENCY_SYMBOLS.get(self.audit.currency, self.audit.currency))
+        return text_cell(self.audit.t(f"audit.unit.{unit}"))
 
 
 # -- sections --------------------------------------------------------------------------------------
@@ -336,12 +339,12 @@ def _kpis(audit: AuditReport) -> tuple[Block, ...]:
         ),
         rows=tuple(
             (
-                text(row.label),
+                text_cell(row.label),
                 cells.figure(row.value, row.unit),
                 cells.figure(row.previous, row.unit),
                 cells.change(row.change, row.unit),
                 cells.unit(row.unit),
-                text(row.computation),
+                text_cell(row.computation),
             )
             for row in audit.headline().itertuples()
         ),
@@ -350,13 +353,13 @@ def _kpis(audit: AuditReport) -> tuple[Block, ...]:
         columns=(Column(t("chart.month")), *(Column(t(f"kpi.{key}.label"), numeric=True) for key in TREND_UNITS)),
         rows=tuple(
             (
-                text(str(month["month"])),
+                text_cell(str(month["month"])),
                 *(cells.figure(month[key], unit) for key, unit in TREND_UNITS.items()),
             )
             for _, month in audit.series.iterrows()
         ),
     )
-    return headline, Chart("trend", t("audit.section.trend"), width_cm=16, data=trend)
+    return headline, Chart(TREND_CHART, t("audit.section.trend"), width_cm=16, data=trend)
 
 
 def _missing_log(row: Any) -> str | None:
@@ -386,11 +389,11 @@ def _activity(audit: AuditReport) -> tuple[Block, ...]:
         ),
         rows=tuple(
             (
-                text(row.label),
+                text_cell(row.label),
                 _activity_value(row, cells),
                 cells.unit(row.unit),
-                text(row.formula),
-                text(t(f"collections.absent.{row.missing}") if _missing_log(row) is not None else ""),
+                text_cell(row.formula),
+                text_cell(t(f"collections.absent.{row.missing}") if _missing_log(row) is not None else ""),
             )
             for row in audit.activity_rows().itertuples()
         ),
@@ -405,7 +408,7 @@ def _activity(audit: AuditReport) -> tuple[Block, ...]:
         ),
         rows=tuple(
             (
-                text(bucket_label(row.bucket, audit.lang)),
+                text_cell(bucket_label(row.bucket, audit.lang)),
                 cells.money(row.opening_amount),
                 cells.money(row.collected_amount),
                 cells.figure(_number(row.collection_rate), "percent"),
@@ -427,12 +430,12 @@ def _aged_balance(audit: AuditReport) -> tuple[Block, ...]:
             *(Column(bucket_label(key, audit.lang), numeric=True, width_chars=15) for key in keys),
         ),
         rows=tuple(
-            (text(row["customer_id"]), text(row["customer_name"]), *(cells.money(row[key]) for key in keys))
+            (text_cell(row["customer_id"]), text_cell(row["customer_name"]), *(cells.money(row[key]) for key in keys))
             for row in row_dicts(audit.aged.rows)
         ),
-        total=(Cell("", None), text(t("bucket.total")), *(cells.money(audit.aged.totals[key]) for key in keys)),
+        total=(Cell("", None), text_cell(t("bucket.total")), *(cells.money(audit.aged.totals[key]) for key in keys)),
     )
-    return Chart("aged_balance", width_cm=13), table
+    return Chart(AGED_CHART, width_cm=13), table
 
 
 def _top_overdue(audit: AuditReport) -> tuple[Block, ...]:
@@ -450,14 +453,14 @@ def _top_overdue(audit: AuditReport) -> tuple[Block, ...]:
         ),
         rows=tuple(
             (
-                text(row.customer_id),
-                text(row.customer_name),
+                text_cell(row.customer_id),
+                text_cell(row.customer_name),
                 cells.money(row.overdue),
                 cells.money(row.over_120),
                 cells.money(row.total),
                 Cell(row.rating or MISSING, row.rating or None),
                 Cell(format_number(row.points, audit.lang), _number(row.points), "count"),
-                text(row.factors),
+                text_cell(row.factors),
             )
             for row in audit.top_overdue().itertuples()
         ),
@@ -483,8 +486,8 @@ def _data_quality(audit: AuditReport) -> tuple[Block, ...]:
         rows=tuple(
             (
                 cells.count(row.import_id),
-                text(format_date(row.imported_at, audit.lang)),
-                text(", ".join(row.sources)),
+                text_cell(format_date(row.imported_at, audit.lang)),
+                text_cell(", ".join(row.sources)),
                 cells.count(row.documents),
                 cells.count(row.settlements),
                 cells.money(row.documents_total),
@@ -508,14 +511,14 @@ def _data_quality(audit: AuditReport) -> tuple[Block, ...]:
         rows=tuple(
             (
                 cells.count(row.import_id),
-                text(row.file),
-                text(audit.layout_label(row.layout)),
+                text_cell(row.file),
+                text_cell(audit.layout_label(row.layout)),
                 cells.count(row.rows_read),
                 cells.count(row.rows_imported),
                 cells.money(row.amount_in_file),
                 cells.money(row.amount_imported),
-                text(t("audit.yes") if row.reconciled else t("audit.no")),
-                text(row.notes),
+                text_cell(t("audit.yes") if row.reconciled else t("audit.no")),
+                text_cell(row.notes),
             )
             for row in audit.import_files.itertuples()
         ),
@@ -532,7 +535,8 @@ def _definitions(audit: AuditReport) -> tuple[Block, ...]:
             Column(t("audit.col.unit"), wrap=True, width_cm=3, width_chars=12),
         ),
         rows=tuple(
-            (text(row.label), text(row.definition), cells.unit(row.unit)) for row in audit.definitions().itertuples()
+            (text_cell(row.label), text_cell(row.definition), cells.unit(row.unit))
+            for row in audit.definitions().itertuples()
         ),
         prose=True,
     )
