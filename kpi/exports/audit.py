@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from kpi.exports.audit_document import chart_images, cover_rows
 from kpi.exports.audit_html import audit_html
-from kpi.exports.audit_pdf import audit_pdf
 from kpi.exports.audit_xlsx import audit_xlsx
 
 if TYPE_CHECKING:
@@ -55,6 +54,13 @@ def audit_file_name(client: str, period: Period, fmt: str) -> str:
     """`audit-<client>-<start>_<end>.<fmt>`, the same stem for every format; without a client, `audit-<start>_<end>`."""
     parts = ("audit", client_slug(client), f"{period.start.isoformat()}_{period.end.isoformat()}")
     return "-".join(part for part in parts if part) + f".{fmt}"
+
+
+def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> bytes:
+    """The audit report as PDF bytes (kpi/exports/audit_pdf.py), reportlab loaded only when a PDF is asked for."""
+    from kpi.exports import audit_pdf as pdf
+
+    return pdf.audit_pdf(audit, images)
 
 
 def write_audit(audit: AuditReport, fmt: str) -> bytes:

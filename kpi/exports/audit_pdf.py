@@ -12,8 +12,30 @@ import io
 import os
 from typing import TYPE_CHECKING, Any
 
+from reportlab import __file__ as reportlab_file
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Paragraph as PdfParagraph
+from reportlab.platypus import Table as PdfTable
+
 from kpi.exports.audit_document import (
     AuditDocument,
+    Block,
     Chart,
     Findings,
     Paragraph,
@@ -23,26 +45,23 @@ from kpi.exports.audit_document import (
 )
 
 if TYPE_CHECKING:
-    from reportlab.platypus import Flowable
-
     from kpi.analysis.audit import AuditReport
 
 # Bitstream Vera ships with reportlab, so the PDF looks the same on every machine; the few
 # characters it lacks are replaced by their nearest equivalent (∑ for Σ: Vera has the n-ary sign,
 # a symbol that reads the same in every language).
 _PDF_REPLACEMENTS = {"\u202f": "\u00a0", "Σ": "∑", "→": "->", "\u2011": "-"}
-_SEVERITY_COLOURS = {"alert": "#b71c1c", "warning": "#e65100", "info": "#1d2733"}
 FONT = "EncoursVera"
-INK = "#1d2733"
-ACCENT = "#1e88e5"
-MUTED = "#5b6773"
+INK = colors.HexColor("#1d2733")
+ACCENT = colors.HexColor("#1e88e5")
+MUTED = colors.HexColor("#5b6773")
+_SEVERITY_COLOURS = {"alert": colors.HexColor("#b71c1c"), "warning": colors.HexColor("#e65100"), "info": INK}
+PAGE_SIZE = landscape(A4)
+MARGIN = 1.5 * cm
+PAGE_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 
 
 def _pdf_font() -> str:
-    from reportlab import __file__ as reportlab_file
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     if FONT not in pdfmetrics.getRegisteredFontNames():
         fonts = os.path.join(os.path.dirname(reportlab_file), "fonts")
         pdfmetrics.registerFont(TTFont(FONT, os.path.join(fonts, "Vera.ttf")))
@@ -57,93 +76,60 @@ def _pdf_text(value: object) -> str:
     return html.escape(text)
 
 
-def _widths(declared: list[float | None], page_width: float, unit: float) -> list[float]:
+def _widths(declared: list[float | None]) -> list[float]:
     """Column widths in points: the declared ones in centimetres, the others sharing what is left of the page."""
-    fixed = sum(width for width in declared if width is not None) * unit
+    fixed = sum(width for width in declared if width is not None) * cm
     shared = declared.count(None)
-    rest = (page_width - fixed) / shared if shared else 0
-    return [rest if width is None else width * unit for width in declared]
+    rest = (PAGE_WIDTH - fixed) / shared if shared else 0
+    return [rest if width is None else width * cm for width in declared]
 
 
 class _Layout:
     """The PDF's styles and the flowables each kind of block becomes."""
 
     def __init__(self, images: dict[str, bytes]) -> None:
-        from reportlab.lib import colors
-        from reportlab.lib.pagesizes import A4, landscape
-        from reportlab.lib.styles import ParagraphStyle
-        from reportlab.lib.units import cm
-
         self.images = images
-        self.cm = cm
-        self.colors = colors
-        self.page_size = landscape(A4)
-        self.page_width = self.page_size[0] - 3 * cm
-        font = _pdf_font()
-        self.font = font
-        ink = colors.HexColor(INK)
-        self.body = ParagraphStyle("body", fontName=font, fontSize=8, leading=10, textColor=ink)
+        font = self.font = _pdf_font()
+        bold = f"{font}-Bold"
+        self.body = ParagraphStyle("body", fontName=font, fontSize=8, leading=10, textColor=INK)
         self.reading = ParagraphStyle("reading", parent=self.body, fontSize=9.5, leading=12.5)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=7, leading=8.5)
-        self.muted = ParagraphStyle("muted", parent=self.small, textColor=colors.HexColor(MUTED))
-        self.cover_title = ParagraphStyle(
-            "cover_title", fontName=f"{font}-Bold", fontSize=28, leading=34, textColor=ink
-        )
+        self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
+        self.cover_title = ParagraphStyle("cover_title", fontName=bold, fontSize=28, leading=34, textColor=INK)
         self.cover_client = ParagraphStyle(
-            "cover_client",
-            fontName=f"{font}-Bold",
-            fontSize=18,
-            leading=24,
-            textColor=colors.HexColor(ACCENT),
-            spaceBefore=10,
+            "cover_client", fontName=bold, fontSize=18, leading=24, textColor=ACCENT, spaceBefore=10
         )
-        self.cover_label = ParagraphStyle("cover_label", parent=self.reading, textColor=colors.HexColor(MUTED))
-        self.cover_value = ParagraphStyle("cover_value", parent=self.reading, fontName=f"{font}-Bold")
+        self.cover_label = ParagraphStyle("cover_label", parent=self.reading, textColor=MUTED)
+        self.cover_value = ParagraphStyle("cover_value", parent=self.reading, fontName=bold)
         self.h2 = ParagraphStyle(
-            "h2", fontName=f"{font}-Bold", fontSize=13, leading=16, spaceBefore=6, spaceAfter=6, textColor=ink
+            "h2", fontName=bold, fontSize=13, leading=16, spaceBefore=6, spaceAfter=6, textColor=INK
         )
         self.severities = {
-            severity: ParagraphStyle(
-                f"severity_{severity}",
-                parent=self.reading,
-                fontName=f"{font}-Bold",
-                textColor=colors.HexColor(colour),
-            )
+            severity: ParagraphStyle(f"severity_{severity}", parent=self.reading, fontName=bold, textColor=colour)
             for severity, colour in _SEVERITY_COLOURS.items()
         }
 
-    def paragraph(self, text: object, style: Any) -> Flowable:
-        from reportlab.platypus import Paragraph as PdfParagraph
-
+    def paragraph(self, text: object, style: ParagraphStyle) -> Flowable:
         return PdfParagraph(_pdf_text(text), style)
 
     def cover(self, document: AuditDocument) -> list[Flowable]:
         """Who it is for, the period, the mode, who wrote it and when."""
-        from reportlab.platypus import HRFlowable, PageBreak, Spacer, TableStyle
-        from reportlab.platypus import Table as PdfTable
-
-        cm = self.cm
         story = [Spacer(1, 2.5 * cm), self.paragraph(document.cover.title, self.cover_title)]
         if document.cover.client:
             story.append(self.paragraph(document.cover.client, self.cover_client))
-        story += [
-            Spacer(1, 0.4 * cm),
-            HRFlowable(width="100%", thickness=1.2, color=self.colors.HexColor(ACCENT)),
-            Spacer(1, 0.6 * cm),
-        ]
+        story += [Spacer(1, 0.4 * cm), HRFlowable(width="100%", thickness=1.2, color=ACCENT), Spacer(1, 0.6 * cm)]
         cover = PdfTable(
             [
                 [self.paragraph(label, self.cover_label), self.paragraph(value, self.cover_value)]
                 for label, value in document.cover.rows
             ],
-            colWidths=[6 * cm, self.page_width - 6 * cm],
+            colWidths=[6 * cm, PAGE_WIDTH - 6 * cm],
         )
         cover.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
         return [*story, cover, PageBreak()]
 
-    def block(self, block: Table | Paragraph | Chart | Findings, first: bool) -> list[Flowable]:
-        from reportlab.platypus import Spacer
-
+    def block(self, block: Block, first: bool) -> list[Flowable]:
+        """What a block becomes on the page; a table after another block gets some air and its caption."""
         if isinstance(block, Findings):
             return self.findings(block)
         if isinstance(block, Paragraph):
@@ -156,11 +142,7 @@ class _Layout:
         return [*before, self.table(block)]
 
     def table(self, block: Table) -> Flowable:
-        from reportlab.lib.styles import ParagraphStyle
-        from reportlab.platypus import Table as PdfTable
-        from reportlab.platypus import TableStyle
-
-        colors = self.colors
+        """The columns a reader sees (no spreadsheet detail), numbers aligned right, the header on every page."""
         style = self.body if block.prose else self.small
         right = ParagraphStyle("right", parent=style, alignment=2)
         shown = block.shown()
@@ -174,8 +156,7 @@ class _Layout:
             ]
             for row in lines
         ]
-        widths = _widths([column.width_cm for column in columns], self.page_width, self.cm)
-        result = PdfTable(data, colWidths=widths, repeatRows=1)
+        result = PdfTable(data, colWidths=_widths([column.width_cm for column in columns]), repeatRows=1)
         result.setStyle(
             TableStyle(
                 [
@@ -189,14 +170,10 @@ class _Layout:
 
     def findings(self, block: Findings) -> list[Flowable]:
         """Each finding kept on one page: its severity in colour, the sentence, its numbers under it."""
-        from reportlab.platypus import KeepTogether, Spacer, TableStyle
-        from reportlab.platypus import Table as PdfTable
-
         if not block.items:
             return [self.paragraph(block.empty, self.reading)]
-        cm = self.cm
         line = TableStyle(
-            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, self.colors.HexColor("#d5dde5"))]
+            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, colors.HexColor("#d5dde5"))]
         )
         return [
             KeepTogether(
@@ -208,7 +185,7 @@ class _Layout:
                                 [self.paragraph(item.text, self.reading), self.paragraph(item.numbers, self.muted)],
                             ]
                         ],
-                        colWidths=[3 * cm, self.page_width - 3 * cm],
+                        colWidths=[3 * cm, PAGE_WIDTH - 3 * cm],
                         style=line,
                     ),
                     Spacer(1, 4),
@@ -219,14 +196,11 @@ class _Layout:
 
     def chart(self, block: Chart) -> list[Flowable]:
         """The chart's picture at its width, under its title when it has one; nothing when it was not drawn."""
-        from reportlab.lib.utils import ImageReader
-        from reportlab.platypus import Image, KeepTogether, Spacer
-
         if block.image not in self.images:
             return []
         data = self.images[block.image]
         pixels_wide, pixels_high = ImageReader(io.BytesIO(data)).getSize()
-        width = block.width_cm * self.cm
+        width = block.width_cm * cm
         picture = Image(io.BytesIO(data), width=width, height=width * pixels_high / pixels_wide)
         if block.title is None:
             return [picture]
@@ -235,10 +209,7 @@ class _Layout:
 
 def render_pdf(document: AuditDocument, images: dict[str, bytes]) -> bytes:
     """The document as PDF bytes; a chart whose image is not in `images` is left out."""
-    from reportlab.platypus import PageBreak, SimpleDocTemplate
-
     layout = _Layout(images)
-    cm = layout.cm
     story = layout.cover(document)
     for number, section in enumerate(document.sections):
         if number:
@@ -254,19 +225,19 @@ def render_pdf(document: AuditDocument, images: dict[str, bytes]) -> bytes:
             return
         canvas.saveState()
         canvas.setFont(layout.font, 7)
-        canvas.setFillColor(layout.colors.HexColor(MUTED))
-        canvas.drawString(1.5 * cm, 0.9 * cm, footer)
-        canvas.drawRightString(layout.page_size[0] - 1.5 * cm, 0.9 * cm, str(page.page))
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 0.9 * cm, footer)
+        canvas.drawRightString(PAGE_SIZE[0] - MARGIN, 0.9 * cm, str(page.page))
         canvas.restoreState()
 
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(
         buffer,
-        pagesize=layout.page_size,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
         title=document.title,
         author=document.author or "Encours",
         creator="Encours",

@@ -134,19 +134,20 @@ def render_xlsx(document: AuditDocument) -> bytes:
 
     for section in document.sections:
         worksheet = writer.sheet(section.sheet, section.title)
-        # The first table's header on the third row, its caption (if any) above it.
         # A chart without data has nothing to write here: the table that follows holds its figures.
         blocks = [block for block in section.blocks if not (isinstance(block, Chart) and block.data is None)]
+        # The first table's header on the third row, its caption (if any) above it; a blank row between blocks.
         row = 1 if blocks and _caption(blocks[0]) else 2
         tables: list[Table] = []
         for block in blocks:
             if isinstance(block, Table):
-                row, tables = writer.table(worksheet, row, block) + 2, [*tables, block]
+                row = writer.table(worksheet, row, block) + 2
+                tables.append(block)
             elif isinstance(block, Findings):
-                row, tables = writer.findings(worksheet, row, block) + 2, [*tables, Table(block.columns, ())]
+                row = writer.findings(worksheet, row, block) + 2
+                tables.append(Table(block.columns, ()))
             elif isinstance(block, Chart) and block.data is not None:  # its data, under its title
-                data = Table(block.data.columns, block.data.rows, caption=block.title)
-                row = writer.table(worksheet, row, data) + 2
+                row = writer.table(worksheet, row, Table(block.data.columns, block.data.rows, caption=block.title)) + 2
             elif isinstance(block, Paragraph):
                 cells.write(worksheet, row, 0, block.text)
                 row += 2
