@@ -173,3 +173,28 @@ def test_audit_pdf_prints_markup_as_text(audits):
             assert "/Annots" not in page, "no link from the data"
             resources = page.get("/Resources") or {}
             assert "/XObject" not in resources, "no image from the data"
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_audit_html_and_workbook_of_a_script_and_a_formula_named_customer():
+    """Two customers named as an attacker would (a script tag, a HYPERLINK formula), the script also the client:
+    the HTML template shows them as text, the workbook writes them as quoted text, never a formula."""
+    period = Period.month(AS_OF.year, AS_OF.month)
+    audit = build_audit(Ledger.in_memory(hostile_ledger((SCRIPT, FORMULA_LINK))), period, client=SCRIPT)
+    page = audit_html(audit, images={})
+    parser = TagsAndText()
+    parser.feed(page)
+    assert "script" not in {tag for tag, _ in parser.tags}
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and SCRIPT not in page
+    text = "".join(parser.text)
+    assert text.count(SCRIPT) >= 4  # title, cover, aged balance, top overdue
+    assert FORMULA_LINK in text
+    data = audit_xlsx(audit)
+    texts = assert_no_formula_from_data(data, allowed=NO_FORMULA)
+    assert texts.count(FORMULA_LINK) >= 2 and texts.count(SCRIPT) >= 3  # aged balance, top overdue; cover
+    aged = openpyxl.load_workbook(io.BytesIO(data))["Balance âgée"]
+    names = {cell.value: cell for row in aged.iter_rows() for cell in row if cell.value in (SCRIPT, FORMULA_LINK)}
+    assert names[FORMULA_LINK].data_type == "s" and names[FORMULA_LINK].quotePrefix
+    assert names[SCRIPT].data_type == "s"
