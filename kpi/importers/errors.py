@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi.text.errors import EncoursError
 from kpi.text.messages import DEFAULT_LANGUAGE, Message, message_text, render
 
 MAX_LISTED = 20  # issues a refusal lists before saying how many more there are
@@ -40,8 +41,10 @@ class ImportIssue:
         return self.render(DEFAULT_LANGUAGE)
 
 
-class ImportFailed(Exception):
+class ImportFailed(EncoursError):
     """Raised when any blocking issue is found; nothing is stored."""
+
+    headed = True  # « Import refusé : », then the issues
 
     def __init__(self, issues: list[ImportIssue]):
         self.issues = [i for i in issues if i.severity == "error"]

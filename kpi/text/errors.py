@@ -1,8 +1,9 @@
 """Errors a user may see: each names the file or workspace at fault and says what to do.
 
 The command line prints them as one message (exit status 2) and the app as a notice; anything
-else that escapes is a bug and keeps its traceback. Import refusals keep their own class,
-`kpi.importers.ImportFailed`, which carries one issue per file, row and column.
+else that escapes is a bug and keeps its traceback, so that no defect is dressed as the user's
+mistake. Import refusals are one too, `kpi.importers.ImportFailed`, which carries one issue per
+file, row and column.
 
 Each error carries a `kpi.text.messages.Message` (a catalogue key and its parameters): `str(error)` is its
 French text, `error.render("en")` its English one, and both survive the sandbox's pickling.
@@ -11,12 +12,17 @@ French text, `error.render("en")` its English one, and both survive the sandbox'
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from kpi.text.messages import DEFAULT_LANGUAGE, Message, render
 
 
 class EncoursError(Exception):
     """Something the user can act on (a file, a workspace, an option), said in words."""
+
+    # Whether `render()` opens with its own heading (« Import refusé : » and one line per issue): a front
+    # end then shows it as it is, not after « erreur : ».
+    headed: ClassVar[bool] = False
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The message in `lang`; an error raised with plain text says it as it is."""
@@ -29,6 +35,11 @@ class EncoursError(Exception):
 
 class UsageError(EncoursError):
     """Options or arguments that cannot work together, or a file given that cannot be used."""
+
+
+class InvalidValue(UsageError, ValueError):
+    """A value given by the user or by a file (bucket edges, payment terms, a scenario's change) that cannot
+    be used. A ValueError too: the app's forms check what they were handed by catching that."""
 
 
 class SourceNotFound(EncoursError, FileNotFoundError):
