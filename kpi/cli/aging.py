@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 NAME = "aging"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         NAME,
         help="the aged balance (balance âgée) at a date",
@@ -120,7 +121,7 @@ def aging_table(balance: AgedBalance, lang: str) -> str:
     header = [column_title(c, lang) for c in labels + amounts]
     # Half of a large balance's amounts are repeats (zeros above all): each is formatted once.
     money = functools.cache(lambda value: format_value(value, "money", lang))
-    body: list[list[object]] = [
+    body: list[Sequence[object]] = [
         [row[c] for c in labels] + [money(row[c]) for c in amounts] for row in row_dicts(balance.rows)
     ]
     padding = [""] * (len(labels) - 1)

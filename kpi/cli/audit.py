@@ -14,7 +14,7 @@ from kpi.text.messages import Message
 NAME = "audit"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         NAME,
         help="the client audit report (XLSX, HTML or PDF)",

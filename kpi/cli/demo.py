@@ -11,7 +11,7 @@ from kpi.cli.terminal import Output
 NAME = "demo"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(NAME, help="write the demo ledger (canonical CSV pair) to a directory")
     parser.add_argument("directory", type=Path, help="where to write documents.csv and settlements.csv")
     parser.add_argument(

@@ -16,7 +16,7 @@ TOTAL_LABEL = Column(LABEL.align, 48)
 TEXT = Column(LABEL.align, 0)  # as long as it is: the rows' other cells keep their own widths
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         NAME,
         help="expected cash-in of the next 13 weeks, and its back-test",

@@ -12,7 +12,7 @@ from kpi.text.messages import message_text
 NAME = "import"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         NAME,
         help="store files into a workspace",

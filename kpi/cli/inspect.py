@@ -10,7 +10,7 @@ from kpi.cli.terminal import Output, write_json
 NAME = "inspect"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(NAME, help="show how files would be read, without importing")
     add_files(parser)
     add_limits(parser)

@@ -15,7 +15,7 @@ NAME = "report"
 VALUE = Column(AMOUNT.align, 18)
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         NAME,
         help="every KPI of a period",

@@ -13,7 +13,7 @@ from kpi.text.formatting import is_missing
 NAME = "series"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         NAME,
         help="every KPI month by month",

@@ -21,7 +21,7 @@ NAME = "whatif"
 VALUE = Column(AMOUNT.align, 18)
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         NAME,
         help="every KPI of a period on a what-if scenario, beside the actual",
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
     from kpi.text.i18n import bucket_label, translate
 
     lang = args.lang
-    rows = [
+    rows: list[tuple[str, ...]] = [
         ("", translate("whatif.actual", lang), translate("whatif.simulated", lang), translate("whatif.change", lang))
     ]
     for change in result.comparison.changes:
@@ -80,14 +80,15 @@ def run(args: argparse.Namespace, out: Output) -> None:
         label = bucket_label(key, lang) if change.key.startswith("aging.") else translate(f"kpi.{key}.label", lang)
         unit = change.unit
         rows.append((label, *(format_value(v, unit, lang) for v in (change.reference, change.current, change.change))))
-    ccc = result.cash_conversion_cycle
-    if ccc is not None:
+    if result.cash_conversion_cycle is not None:
+        actual, simulated = result.cash_conversion_cycle
+        difference = None if actual is None or simulated is None else simulated - actual
         rows.append(
             (
                 translate("whatif.ccc", lang),
-                format_value(ccc[0], "days", lang),
-                format_value(ccc[1], "days", lang),
-                format_value(None if None in ccc else ccc[1] - ccc[0], "days", lang),
+                format_value(actual, "days", lang),
+                format_value(simulated, "days", lang),
+                format_value(difference, "days", lang),
             )
         )
     lines = [f"{terminal_cell(scenario.name)} · {args.start.isoformat()} → {args.end.isoformat()}"]

@@ -58,7 +58,7 @@ class ImportFailed(EncoursError):
             lines.append(message_text("import.more_errors", lang, count=len(self.issues) - MAX_LISTED))
         return message_text("import.refused", lang) + "\n" + "\n".join(lines)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ImportFailed], tuple[list[ImportIssue]]]:
         # Rebuilt from its issues, so it crosses a process boundary (kpi.store.sandbox) intact.
         return type(self), ([*self.issues, *self.warnings],)
 

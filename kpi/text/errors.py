@@ -11,8 +11,9 @@ French text, `error.render("en")` its English one, and both survive the sandbox'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from kpi.text.messages import DEFAULT_LANGUAGE, Message, render
 
@@ -33,6 +34,10 @@ class EncoursError(Exception):
         return self.args[0] if self.args else ""
 
 
+# What `__reduce__` gives pickle (the sandbox's child process sends errors back): a maker and its arguments.
+Reduced = tuple[Callable[..., EncoursError], tuple[Any, ...]]
+
+
 class UsageError(EncoursError):
     """Options or arguments that cannot work together, or a file given that cannot be used."""
 
@@ -49,7 +54,7 @@ class SourceNotFound(EncoursError, FileNotFoundError):
         self.paths = tuple(Path(p) for p in paths)
         super().__init__(Message("error.source_not_found", names=", ".join(str(p) for p in self.paths)))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return type(self), (self.paths,)
 
 
@@ -60,7 +65,7 @@ class OutputNotWritable(EncoursError):
         self.path, self.reason = Path(path), reason
         super().__init__(Message("error.output_not_writable", path=str(self.path), reason=reason))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return type(self), (self.path, self.reason)
 
 
@@ -71,11 +76,11 @@ class WorkspaceError(EncoursError):
         self.path = Path(path)
         super().__init__(message)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return _rebuild, (type(self), self.path, self.args[0])
 
 
-def _rebuild(kind: type, path: Path, message: Message | str) -> WorkspaceError:
+def _rebuild(kind: type[WorkspaceError], path: Path, message: Message | str) -> WorkspaceError:
     error = kind.__new__(kind)
     WorkspaceError.__init__(error, path, message)
     return error
@@ -139,7 +144,7 @@ class ImportNotFound(WorkspaceError, LookupError):
         self.import_id = import_id
         super().__init__(path, Message("workspace.import_not_found", import_id=import_id, name=Path(path).name))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return type(self), (self.path, self.import_id)
 
 
@@ -157,5 +162,5 @@ class ImportAborted(EncoursError):
             what = Message("aborted.crashed", reason=reason)
         super().__init__(Message("aborted.message", names=names, what=what))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return type(self), (self.files, self.reason, self.limit)
