@@ -18,6 +18,7 @@ from sample_files import WORKED_FILES
 
 from kpi.cli.common import default_language
 from kpi.cli.main import main
+from kpi.store.workspace import Workspace
 
 FILES = [str(p) for p in WORKED_FILES]
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,6 +115,14 @@ def test_import_then_report_on_the_workspace(tmp_path):
     assert "rien n'a été ajouté" in again
     report = json.loads(run("report", str(workspace), "--from", "2026-03-01", "--to", "2026-03-31", "--format", "json"))
     assert report["closing_ar"] == 6500.0
+
+
+def test_a_workspace_setting_naming_no_matching_mode_reads_as_the_default(tmp_path):
+    workspace = tmp_path / "client"
+    run("import", str(workspace), *FILES)
+    Workspace(workspace).save_settings({"apply_credits": "fifo"})  # by hand, or by a later version
+    text = run("report", str(workspace), "--from", "2026-03-01", "--to", "2026-03-31", "--lang", "en")
+    assert "Credit matching : Item by item, as matched\n" in text
 
 
 def test_customer_filter_with_quotes_accents_ampersand_and_script(tmp_path):

@@ -213,8 +213,13 @@ def open_sources(args: argparse.Namespace) -> Ledger:
 
 
 def filters_of(args: argparse.Namespace, ledger: Ledger) -> Filters:
-    """--customer, --activity and --apply-credits, the matching mode defaulting to the workspace's setting."""
-    matching = args.apply_credits or ledger.settings().get(MATCHING_SETTING) or DEFAULT_MATCHING
+    """--customer, --activity and --apply-credits, the matching mode defaulting to the workspace's setting.
+
+    A setting that names no mode (written by hand, or by a later version) is read as the default, as the app
+    reads it, so that `Filters` only ever meets a mode some front end checked.
+    """
+    setting = ledger.settings().get(MATCHING_SETTING)
+    matching = args.apply_credits or (setting if setting in MATCHING_MODES else DEFAULT_MATCHING)
     return Filters(tuple(args.customer), tuple(args.activity), matching)
 
 
