@@ -14,8 +14,12 @@ from sample_files import MATCHING_FILES, WORKED_FILES
 
 import kpi.cli.main
 import kpi.store.workspace
+from kpi.analysis.whatif import ScenarioError
 from kpi.cli.main import BUG, main
+from kpi.importers.errors import ImportFailed, ImportIssue
 from kpi.store.workspace import DATABASE_NAME, Workspace
+from kpi.text.errors import InvalidValue
+from kpi.text.messages import Message, message_text
 
 ROOT = Path(__file__).resolve().parent.parent
 MARCH = ("--from", "2026-03-01", "--to", "2026-03-31")
@@ -311,6 +315,62 @@ def test_a_bug_says_so_in_one_line_then_keeps_its_traceback(capsys, monkeypatch)
     result = in_a_process("report", *WORKED_FILES, *MARCH, code=code)
     assert result.returncode == 1
     assert result.stderr.index(BUG) < result.stderr.index("Traceback") < result.stderr.index("a genuine bug")
+
+
+def test_a_programming_value_error_is_a_bug_not_a_user_error(capsys, monkeypatch):
+    # A ValueError is what a slip in the code raises too: only an EncoursError is said as the user's to fix.
+    def slipped(args, out):
+        raise ValueError("a programming slip")
+
+    monkeypatch.setitem(kpi.cli.main.COMMANDS, "report", slipped)
+    with pytest.raises(ValueError, match="a programming slip"):
+        main(["report", *map(str, WORKED_FILES), *MARCH], io.StringIO())
+    err = capsys.readouterr().err
+    assert err == BUG + "\n" and "erreur :" not in err
+    code = (
+        "import sys, kpi.cli.main\n"
+        "def slipped(args, out):\n    raise ValueError('a programming slip')\n"
+        "kpi.cli.main.COMMANDS['report'] = slipped\n"
+        "sys.exit(kpi.cli.main.main(sys.argv[1:]))"
+    )
+    result = in_a_process("report", *WORKED_FILES, *MARCH, "--lang", "en", code=code)
+    assert result.returncode == 1 and "error: a programming slip" not in result.stderr
+    assert result.stderr.startswith("Encours internal error: ") and "ValueError: a programming slip" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (
+            InvalidValue(Message("terms.unreadable", text="quarante")),
+            "erreur : " + message_text("terms.unreadable", "fr", text="quarante") + "\n",
+        ),
+        (ScenarioError("a scenario needs a name"), "erreur : a scenario needs a name\n"),
+        (
+            ImportFailed([ImportIssue("factures.csv", Message("terms.unreadable", text="quarante"), row=3)]),
+            "Import refusé :\nfactures.csv, ligne 3 : "
+            + message_text("terms.unreadable", "fr", text="quarante")
+            + "\n",
+        ),
+    ],
+    ids=["InvalidValue", "ScenarioError", "ImportFailed"],
+)
+def test_a_user_error_raised_in_a_command_is_one_message_and_status_2(capsys, monkeypatch, error, said):
+    def refusing(args, out):
+        raise error
+
+    monkeypatch.setitem(kpi.cli.main.COMMANDS, "report", refusing)
+    assert refused(capsys, "report", *WORKED_FILES, *MARCH, "--lang", "fr") == said
+
+
+def test_a_bad_scenario_is_a_message(capsys, tmp_path):
+    scenario = tmp_path / "faster.json"
+    scenario.write_text('{"name": "x", "changes": [{"kind": "faster_payment", "days": -1}]}', encoding="utf-8")
+    err = refused(capsys, "whatif", *WORKED_FILES, *MARCH, "--scenario", scenario, "--lang", "en")
+    assert (
+        err
+        == f"error: unreadable scenario {scenario}: change 1 (faster_payment): faster_payment needs days > 0, got -1\n"
+    )
 
 
 def test_in_a_real_process_messages_come_without_traceback(tmp_path):

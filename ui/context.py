@@ -359,14 +359,15 @@ def show_error(error: BaseException, t: Translator) -> None:
     if isinstance(error, WorkspaceBusy):
         st.warning(t("error.workspace_busy"))
         return
-    # Engine messages are data (kpi.text.messages): worded here in the session's language.
-    if isinstance(error, EncoursError):  # read-only, corrupted, full disk, a file stopped at its limit…
-        st.error(markdown_text(error.render(t.lang)))
-        return
+    # An import refused (an EncoursError too) lists its issues, up to 50 rather than the message's 20.
     issues = getattr(error, "issues", None)
     if issues:
         st.error(t("error.import_refused"))
         st.markdown("\n".join(f"- {markdown_text(render_message(issue, t.lang))}" for issue in issues[:50]))
+        return
+    # Engine messages are data (kpi.text.messages): worded here in the session's language.
+    if isinstance(error, EncoursError):  # read-only, corrupted, full disk, a file stopped at its limit…
+        st.error(markdown_text(error.render(t.lang)))
         return
     log.exception("page failed", exc_info=error)
     st.error(t("error.unexpected", message=markdown_text(render_message(error, t.lang) or type(error).__name__)))

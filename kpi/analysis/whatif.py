@@ -30,9 +30,14 @@ from kpi.model.law import LME_CAP_DAYS
 from kpi.model.periods import Period
 from kpi.sql.registry import folder_files, install_order, named_query, refresh_document_status
 from kpi.store.ledger import Ledger, bound_parameters
+from kpi.text.errors import InvalidValue
 
 WHATIF_SQL = install_order(folder_files("whatif"))  # kpi/sql/whatif/, callees first
 SCENARIOS_DIR = "scenarios"
+
+
+class ScenarioError(InvalidValue):
+    """A scenario that cannot be read or applied as written: an unknown key, a change's bad value."""
 
 
 # -- the changes -------------------------------------------------------------------------------
@@ -57,10 +62,10 @@ class PaymentTerms:
     def __post_init__(self) -> None:
         _tuples(self)
         if self.days is None and self.cap_days is None:
-            raise ValueError("payment_terms needs days or cap_days")
+            raise ScenarioError("payment_terms needs days or cap_days")
         for value in (self.days, self.cap_days):
             if value is not None and (not isinstance(value, int) or value < 0):
-                raise ValueError(f"payment terms must be whole days ≥ 0, got {value!r}")
+                raise ScenarioError(f"payment terms must be whole days ≥ 0, got {value!r}")
 
     def queries(self) -> tuple[str | None, str | None, dict]:
         params = {"days": self.days, "cap_days": self.cap_days, "shift": self.shift_payments, **_selection(self)}
@@ -85,7 +90,7 @@ class FasterPayment:
     def __post_init__(self) -> None:
         _tuples(self)
         if not isinstance(self.days, int) or self.days <= 0:
-            raise ValueError(f"faster_payment needs days > 0, got {self.days!r}")
+            raise ScenarioError(f"faster_payment needs days > 0, got {self.days!r}")
 
     def queries(self) -> tuple[str | None, str | None, dict]:
         params = {
@@ -116,9 +121,9 @@ class CollectOverdue:
         if isinstance(self.on, str):
             object.__setattr__(self, "on", date.fromisoformat(self.on))
         if self.action not in ("cash", "writeoff"):
-            raise ValueError(f"collect_overdue action must be 'cash' or 'writeoff', got {self.action!r}")
+            raise ScenarioError(f"collect_overdue action must be 'cash' or 'writeoff', got {self.action!r}")
         if not isinstance(self.older_than_days, int) or self.older_than_days < 0:
-            raise ValueError(f"older_than_days must be whole days ≥ 0, got {self.older_than_days!r}")
+            raise ScenarioError(f"older_than_days must be whole days ≥ 0, got {self.older_than_days!r}")
 
     def queries(self) -> tuple[str | None, str | None, dict]:
         params = {"on": self.on, "older": self.older_than_days, "action": self.action, **_selection(self)}
@@ -140,9 +145,9 @@ class MoveSales:
 
     def __post_init__(self) -> None:
         if not 0 < float(self.share) <= 1:
-            raise ValueError(f"move_sales share must be in ]0, 1], got {self.share!r}")
+            raise ScenarioError(f"move_sales share must be in ]0, 1], got {self.share!r}")
         if not self.from_activity or not self.to_activity or self.from_activity == self.to_activity:
-            raise ValueError("move_sales needs two different activities")
+            raise ScenarioError("move_sales needs two different activities")
         object.__setattr__(self, "share", float(self.share))
 
     def queries(self) -> tuple[str | None, str | None, dict]:
@@ -184,7 +189,7 @@ class WorkingCapital:
     ) -> WorkingCapital:
         """DIO = inventory / cost of goods sold × days; DPO = payables / cost of goods sold × days."""
         if not cost_of_goods_sold:
-            raise ValueError("cost of goods sold must not be 0 to compute DIO and DPO")
+            raise ScenarioError("cost of goods sold must not be 0 to compute DIO and DPO")
         dio = float(Decimal(inventory) / Decimal(cost_of_goods_sold) * days)
         dpo = float(Decimal(payables) / Decimal(cost_of_goods_sold) * days)
         return cls(dio, dpo)
@@ -210,7 +215,7 @@ class Scenario:
     def __post_init__(self) -> None:
         object.__setattr__(self, "changes", tuple(self.changes))
         if not self.name or not self.name.strip():
-            raise ValueError("a scenario needs a name")
+            raise ScenarioError("a scenario needs a name")
 
     @classmethod
     def lme_cap(cls, name: str = "LME 60 jours") -> Scenario:
@@ -240,23 +245,23 @@ class Scenario:
     def from_dict(cls, data: dict) -> Scenario:
         unknown = set(data) - {"name", "description", "changes", "working_capital"}
         if unknown:
-            raise ValueError(f"unknown scenario keys: {', '.join(sorted(unknown))}")
+            raise ScenarioError(f"unknown scenario keys: {', '.join(sorted(unknown))}")
         changes = []
         for index, raw in enumerate(data.get("changes") or []):
             raw = dict(raw)
             kind = raw.pop("kind", None)
             if kind not in CHANGE_KINDS:
-                raise ValueError(f"change {index + 1}: kind must be one of {', '.join(CHANGE_KINDS)}, got {kind!r}")
+                raise ScenarioError(f"change {index + 1}: kind must be one of {', '.join(CHANGE_KINDS)}, got {kind!r}")
             allowed = {item.name for item in fields(CHANGE_KINDS[kind])}
             extra = set(raw) - allowed
             if extra:
-                raise ValueError(
+                raise ScenarioError(
                     f"change {index + 1} ({kind}): unknown keys {', '.join(sorted(extra))}; expected {', '.join(sorted(allowed))}"
                 )
             try:
                 changes.append(CHANGE_KINDS[kind](**raw))
             except (TypeError, ValueError) as error:
-                raise ValueError(f"change {index + 1} ({kind}): {error}") from None
+                raise ScenarioError(f"change {index + 1} ({kind}): {error}") from None
         capital = data.get("working_capital")
         return cls(
             name=data.get("name", ""),

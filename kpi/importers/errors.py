@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi.text.errors import EncoursError
 from kpi.text.messages import DEFAULT_LANGUAGE, Message, message_text, render
 
 MAX_LISTED = 20  # issues a refusal lists before saying how many more there are
@@ -40,8 +41,10 @@ class ImportIssue:
         return self.render(DEFAULT_LANGUAGE)
 
 
-class ImportFailed(Exception):
+class ImportFailed(EncoursError):
     """Raised when any blocking issue is found; nothing is stored."""
+
+    headed = True  # « Import refusé : », then the issues
 
     def __init__(self, issues: list[ImportIssue]):
         self.issues = [i for i in issues if i.severity == "error"]
@@ -55,7 +58,7 @@ class ImportFailed(Exception):
             lines.append(message_text("import.more_errors", lang, count=len(self.issues) - MAX_LISTED))
         return message_text("import.refused", lang) + "\n" + "\n".join(lines)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ImportFailed], tuple[list[ImportIssue]]]:
         # Rebuilt from its issues, so it crosses a process boundary (kpi.store.sandbox) intact.
         return type(self), ([*self.issues, *self.warnings],)
 

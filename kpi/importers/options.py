@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi.importers.terms import PaymentTerms
+from kpi.text.errors import InvalidValue
 from kpi.text.messages import Message
 
 LAYOUTS = ("invoices", "payments", "fec", "canonical", "disputes", "reminders", "payment_plans", "collection_costs")
@@ -59,7 +60,7 @@ class ImportOptions:
         if layout is not None:
             layout = LAYOUT_ALIASES.get(str(layout).lower(), str(layout).lower())
             if layout not in LAYOUTS:
-                raise ValueError(
+                raise InvalidValue(
                     Message("options.unknown_layout", layout=str(values["layout"]), layouts=", ".join(LAYOUTS))
                 )
             values["layout"] = layout
@@ -68,7 +69,7 @@ class ImportOptions:
         if "delimiter" in values:
             values["delimiter"] = SEPARATOR_ALIASES.get(str(values["delimiter"]).lower(), values["delimiter"])
         if values.get("decimal") not in (None, ",", "."):
-            raise ValueError(Message("options.unknown_decimal", decimal=str(values["decimal"])))
+            raise InvalidValue(Message("options.unknown_decimal", decimal=str(values["decimal"])))
         for key in ("mapping", "mappings_dir"):
             if key in values:
                 values[key] = Path(values[key])

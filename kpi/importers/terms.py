@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from kpi.text.errors import InvalidValue
 from kpi.text.messages import Message
 
 DEFAULT_TERMS_DAYS = 30
@@ -40,7 +41,7 @@ class PaymentTerms:
             found = re.match(pattern, spec)
             if found:
                 return cls(int(found.group(1)), end_of_month)
-        raise ValueError(Message("terms.unreadable", text=str(text)))
+        raise InvalidValue(Message("terms.unreadable", text=str(text)))
 
     def describe(self) -> Message:
         if self.end_of_month == "before":

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kpi.model.filters import DEFAULT_MATCHING, Filters
 from kpi.store.ledger import Ledger
+from kpi.text.errors import InvalidValue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +37,7 @@ def parse_edges(text: str) -> tuple[int, ...]:
     try:
         edges = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
     except ValueError:
-        raise ValueError(
+        raise InvalidValue(
             f"bucket edges must be whole days separated by commas, like 30,60,90,120 (got {text!r})"
         ) from None
     validate_edges(edges)
@@ -45,7 +46,7 @@ def parse_edges(text: str) -> tuple[int, ...]:
 
 def validate_edges(edges: tuple[int, ...]) -> None:
     if not edges or any(e <= 0 for e in edges) or any(b <= a for a, b in itertools.pairwise(edges)):
-        raise ValueError(f"bucket edges must be positive and increasing, like 30,60,90,120 (got {list(edges)})")
+        raise InvalidValue(f"bucket edges must be positive and increasing, like 30,60,90,120 (got {list(edges)})")
 
 
 def bucket_keys(edges: tuple[int, ...], basis: str = "due") -> tuple[str, ...]:

@@ -1,8 +1,9 @@
 """Errors a user may see: each names the file or workspace at fault and says what to do.
 
 The command line prints them as one message (exit status 2) and the app as a notice; anything
-else that escapes is a bug and keeps its traceback. Import refusals keep their own class,
-`kpi.importers.ImportFailed`, which carries one issue per file, row and column.
+else that escapes is a bug and keeps its traceback, so that no defect is dressed as the user's
+mistake. Import refusals are one too, `kpi.importers.ImportFailed`, which carries one issue per
+file, row and column.
 
 Each error carries a `kpi.text.messages.Message` (a catalogue key and its parameters): `str(error)` is its
 French text, `error.render("en")` its English one, and both survive the sandbox's pickling.
@@ -10,13 +11,19 @@ French text, `error.render("en")` its English one, and both survive the sandbox'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, ClassVar
 
 from kpi.text.messages import DEFAULT_LANGUAGE, Message, render
 
 
 class EncoursError(Exception):
     """Something the user can act on (a file, a workspace, an option), said in words."""
+
+    # Whether `render()` opens with its own heading (« Import refusé : » and one line per issue): a front
+    # end then shows it as it is, not after « erreur : ».
+    headed: ClassVar[bool] = False
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The message in `lang`; an error raised with plain text says it as it is."""
@@ -27,8 +34,17 @@ class EncoursError(Exception):
         return self.args[0] if self.args else ""
 
 
+# What `__reduce__` gives pickle (the sandbox's child process sends errors back): a maker and its arguments.
+Reduced = tuple[Callable[..., EncoursError], tuple[Any, ...]]
+
+
 class UsageError(EncoursError):
     """Options or arguments that cannot work together, or a file given that cannot be used."""
+
+
+class InvalidValue(UsageError, ValueError):
+    """A value given by the user or by a file (bucket edges, payment terms, a scenario's change) that cannot
+    be used. A ValueError too: the app's forms check what they were handed by catching that."""
 
 
 class SourceNotFound(EncoursError, FileNotFoundError):
@@ -38,7 +54,7 @@ class SourceNotFound(EncoursError, FileNotFoundError):
         self.paths = tuple(Path(p) for p in paths)
         super().__init__(Message("error.source_not_found", names=", ".join(str(p) for p in self.paths)))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return type(self), (self.paths,)
 
 
@@ -49,7 +65,7 @@ class OutputNotWritable(EncoursError):
         self.path, self.reason = Path(path), reason
         super().__init__(Message("error.output_not_writable", path=str(self.path), reason=reason))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return type(self), (self.path, self.reason)
 
 
@@ -60,7 +76,7 @@ class WorkspaceError(EncoursError):
         self.path = Path(path)
         super().__init__(message)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return _rebuild, (type(self), self.path, self.args[0])
 
 
@@ -128,7 +144,7 @@ class ImportNotFound(WorkspaceError, LookupError):
         self.import_id = import_id
         super().__init__(path, Message("workspace.import_not_found", import_id=import_id, name=Path(path).name))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return type(self), (self.path, self.import_id)
 
 
@@ -146,5 +162,5 @@ class ImportAborted(EncoursError):
             what = Message("aborted.crashed", reason=reason)
         super().__init__(Message("aborted.message", names=names, what=what))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return type(self), (self.files, self.reason, self.limit)

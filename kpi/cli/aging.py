@@ -1,0 +1,132 @@
+"""`aging`: the aged balance at a date, by customer or by document, as a table, CSV or XLSX."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kpi.cli.common import add_files, add_filters, add_lang, edges, filters_of, iso_date, open_sources, write_output
+from kpi.cli.tables import AMOUNT, LABEL, table_text
+from kpi.cli.terminal import Output
+from kpi.metrics.aging import DEFAULT_EDGES, aged_balance_records
+from kpi.text.errors import UsageError
+from kpi.text.messages import Message
+
+if TYPE_CHECKING:
+    from kpi.metrics.aging import AgedBalance
+
+NAME = "aging"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        NAME,
+        help="the aged balance (balance âgée) at a date",
+        description="Outstanding amounts by age bucket at the end of a day.",
+    )
+    add_files(parser)
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=iso_date,
+        required=True,
+        metavar="D",
+        help="the day whose closing balance is aged (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--by",
+        choices=("customer", "document"),
+        default="customer",
+        help="one row per customer (default) or per document",
+    )
+    parser.add_argument(
+        "--buckets",
+        type=edges,
+        default=DEFAULT_EDGES,
+        metavar="EDGES",
+        help="bucket edges in days, e.g. 30,60,90,120 (default) or 15,30,45,60,90,180,360,720",
+    )
+    parser.add_argument(
+        "--basis",
+        choices=("due", "issue"),
+        default="due",
+        help="age from the due date (default) or from the issue date",
+    )
+    add_filters(parser)
+    parser.add_argument(
+        "--format",
+        choices=("csv", "xlsx", "table"),
+        default="table",
+        help="table (default), csv (for French Excel: ; and decimal comma) or xlsx",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write to this file instead of standard output (required for xlsx)"
+    )
+    add_lang(parser, "labels")
+
+
+def run(args: argparse.Namespace, out: Output) -> None:
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError(Message("cli.xlsx_needs_output"))
+    ledger = open_sources(args)
+    filters = filters_of(args, ledger)
+    balance = aged_balance_records(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
+    from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx
+
+    header = ExportHeader(
+        workspace=", ".join(str(p) for p in args.files),
+        as_of=args.as_of,
+        basis=args.basis,
+        edges=tuple(args.buckets),
+        filters=tuple(
+            f"{k}: {', '.join(v)}"
+            for k, v in (("customers", filters.customers), ("activities", filters.activities))
+            if v
+        ),
+        lang=args.lang,
+        matching=filters.matching,
+    )
+    if args.format == "xlsx":
+        other = "document" if args.by == "customer" else "customer"
+        second = aged_balance_records(ledger, args.as_of, args.buckets, args.basis, other, filters)
+        by_customer, by_document = (balance, second) if args.by == "customer" else (second, balance)
+        write_output(args.output, aged_balance_xlsx(by_customer, by_document, header))
+        return
+    if args.format == "csv":
+        data = aged_balance_csv(balance, header)
+        if args.output:
+            write_output(args.output, data)
+        else:
+            out.write(data.decode("utf-8-sig"))
+        return
+    text = aging_table(balance, args.lang)
+    if args.output:
+        write_output(args.output, (text + "\n").encode("utf-8"))
+    else:
+        out.write(text + "\n")
+
+
+def aging_table(balance: AgedBalance, lang: str) -> str:
+    """The aged balance as aligned text: amounts formatted for the language, total and % rows last."""
+    from kpi.exports.aged_balance import label_columns
+    from kpi.metrics.aging import row_dicts
+    from kpi.text.formatting import format_percent, format_value
+    from kpi.text.i18n import column_title, translate
+
+    labels = [c for c in label_columns(balance) if c not in ("customer_id", "item_kind", "amount")][:4]
+    amounts = list(balance.amount_columns)
+    header = [column_title(c, lang) for c in labels + amounts]
+    # Half of a large balance's amounts are repeats (zeros above all): each is formatted once.
+    money = functools.cache(lambda value: format_value(value, "money", lang))
+    body: list[Sequence[object]] = [
+        [row[c] for c in labels] + [money(row[c]) for c in amounts] for row in row_dicts(balance.rows)
+    ]
+    padding = [""] * (len(labels) - 1)
+    body.append(["Total", *padding] + [format_value(balance.totals[c], "money", lang) for c in amounts])
+    body.append(["%", *padding] + [format_percent(balance.percentages[c], lang) for c in amounts])
+    mode = f"{translate('matching.label', lang)} : {translate(f'matching.{balance.matching}', lang)}"
+    columns = [LABEL] * len(labels) + [AMOUNT] * len(amounts)
+    return mode + "\n" + table_text([header, *body], columns)
