@@ -45,6 +45,7 @@ lint: $(VENV)/test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/installed
 	$(PYTHON) benchmarks/bench_engine.py

@@ -12,7 +12,7 @@ from kpi.importers import read_files
 from kpi.store.ledger import Ledger
 from kpi.store.workspace import Workspace
 
-# The command line speaks the locale's language (kpi.cli.main.default_language): tests read it in French unless
+# The command line speaks the locale's language (kpi.cli.common.default_language): tests read it in French unless
 # they ask for English with --lang or their own environment, whatever the machine's locale.
 for _name in ("LC_ALL", "LC_MESSAGES", "LANG"):
     if os.environ.get(_name, "").lower().startswith("en"):

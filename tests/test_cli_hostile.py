@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -298,14 +299,23 @@ def test_running_out_of_memory_or_being_interrupted_is_a_message(capsys, monkeyp
     assert status == 130 and "interrompu" in err
 
 
-def test_a_bug_says_so_in_one_line_then_keeps_its_traceback(capsys, monkeypatch):
+def test_a_bug_says_so_and_where_its_traceback_went_never_shows_it(capsys, monkeypatch, tmp_path):
     def broken(args, out):
         raise RuntimeError("a genuine bug")
 
     monkeypatch.setitem(kpi.cli.main.COMMANDS, "report", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    assert main(["report", *map(str, WORKED_FILES), *MARCH], io.StringIO()) == 1
+    err = capsys.readouterr().err
+    (report,) = tmp_path.glob("encours-error-*.txt")
+    assert err.splitlines() == [BUG, "détail : RuntimeError: a genuine bug", f"rapport complet : {report}"]
+    written = report.read_text(encoding="utf-8")
+    assert written.startswith("python -m kpi ") and "Traceback" in written and "a genuine bug" in written
+    monkeypatch.setenv("ENCOURS_DEBUG", "1")  # a developer asks for the traceback itself
     with pytest.raises(RuntimeError, match="a genuine bug"):
         main(["report", *map(str, WORKED_FILES), *MARCH], io.StringIO())
-    assert BUG in capsys.readouterr().err
+    monkeypatch.delenv("ENCOURS_DEBUG")
     code = (
         "import sys, kpi.cli.main\n"
         "def broken(args, out):\n    raise RuntimeError('a genuine bug')\n"
@@ -313,8 +323,8 @@ def test_a_bug_says_so_in_one_line_then_keeps_its_traceback(capsys, monkeypatch)
         "sys.exit(kpi.cli.main.main(sys.argv[1:]))"
     )
     result = in_a_process("report", *WORKED_FILES, *MARCH, code=code)
-    assert result.returncode == 1
-    assert result.stderr.index(BUG) < result.stderr.index("Traceback") < result.stderr.index("a genuine bug")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.index(BUG) < result.stderr.index("RuntimeError: a genuine bug")
 
 
 def test_a_programming_value_error_is_a_bug_not_a_user_error(capsys, monkeypatch):
@@ -323,10 +333,9 @@ def test_a_programming_value_error_is_a_bug_not_a_user_error(capsys, monkeypatch
         raise ValueError("a programming slip")
 
     monkeypatch.setitem(kpi.cli.main.COMMANDS, "report", slipped)
-    with pytest.raises(ValueError, match="a programming slip"):
-        main(["report", *map(str, WORKED_FILES), *MARCH], io.StringIO())
+    assert main(["report", *map(str, WORKED_FILES), *MARCH], io.StringIO()) == 1
     err = capsys.readouterr().err
-    assert err == BUG + "\n" and "erreur :" not in err
+    assert err.startswith(BUG + "\ndétail : ValueError: a programming slip\n") and "erreur :" not in err
     code = (
         "import sys, kpi.cli.main\n"
         "def slipped(args, out):\n    raise ValueError('a programming slip')\n"
@@ -335,7 +344,11 @@ def test_a_programming_value_error_is_a_bug_not_a_user_error(capsys, monkeypatch
     )
     result = in_a_process("report", *WORKED_FILES, *MARCH, "--lang", "en", code=code)
     assert result.returncode == 1 and "error: a programming slip" not in result.stderr
-    assert result.stderr.startswith("Encours internal error: ") and "ValueError: a programming slip" in result.stderr
+    assert (
+        result.stderr.startswith("Encours internal error: ")
+        and "detail: ValueError: a programming slip" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -83,7 +85,8 @@ def _named_files(args: argparse.Namespace) -> Message | str:
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; what a user can cause (an `EncoursError`) is one message on stderr and exit status 2.
 
-    Anything else is a bug: it keeps its traceback, after a line saying it is one.
+    Anything else is a bug: a line saying it is one, the exception in one line and the file where its
+    traceback was written (no traceback on the terminal: ENCOURS_DEBUG=1 lets it through), exit status 1.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -123,9 +126,24 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         if isinstance(error, OSError) and error.filename:
             say(error_line(Message("cli.os_error", file=str(error.filename), detail=str(error.strerror or error))))
             return 2
-        say(message_text("cli.bug", lang))
-        raise
+        return _bug(lang)
     except Exception:
-        say(message_text("cli.bug", lang))
-        raise
+        return _bug(lang)
     return 0
+
+
+def _bug(lang: str) -> int:
+    """Say that the exception being handled is a defect of the program, where its traceback went; status 1."""
+    if os.environ.get("ENCOURS_DEBUG") == "1":
+        raise  # called from an except block: the developer asked for the traceback
+    error = sys.exc_info()[1]
+    say(message_text("cli.bug", lang))
+    say(message_text("cli.bug_detail", lang, error=f"{type(error).__name__}: {error}"))
+    try:
+        handle, name = tempfile.mkstemp(prefix="encours-error-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as report:
+            report.write(" ".join(["python -m kpi", *sys.argv[1:]]) + "\n\n" + traceback.format_exc())
+        say(message_text("cli.bug_report", lang, file=name))
+    except OSError:
+        pass  # nowhere to write it: the line above is all there is
+    return 1

@@ -1,8 +1,8 @@
 """Errors a user may see: each names the file or workspace at fault and says what to do.
 
 The command line prints them as one message (exit status 2) and the app as a notice; anything
-else that escapes is a bug and keeps its traceback, so that no defect is dressed as the user's
-mistake. Import refusals are one too, `kpi.importers.ImportFailed`, which carries one issue per
+else that escapes is a bug, said as one (the command line writes its traceback to a file and names
+it, exit status 1), so that no defect is dressed as the user's mistake. Import refusals are one too, `kpi.importers.ImportFailed`, which carries one issue per
 file, row and column.
 
 Each error carries a `kpi.text.messages.Message` (a catalogue key and its parameters): `str(error)` is its
