@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from kpi.importers.errors import ImportIssue
 from kpi.model.canonical import CanonicalLedger
-from kpi.text.messages import message_text, money_text, render
+from kpi.text.messages import Message, message_text, money_text, render
 
 # The report's words are engine messages (kpi/text/locales/messages.*.json, `report.*`): the CLI prints the
 # report in --lang, the app in the session's language.
@@ -172,6 +175,20 @@ class ImportReport:
             "warnings": [_issue_dict(w) for w in self.warnings],
         }
 
+    def stored_json(self) -> str:
+        """What the workspace keeps of this report: its plain dict (what the audit reads), and under "state"
+        the report itself, so that the same files imported again are answered without parsing them."""
+        return json.dumps({**self.to_dict(), "state": _state(self)}, default=str)
+
+    @staticmethod
+    def from_stored(text: str | None) -> ImportReport | None:
+        """The report `stored_json` kept; None for one stored before it kept its state."""
+        if not text:
+            return None
+        state = json.loads(text).get("state")
+        report = None if state is None else _restored(state)
+        return report if isinstance(report, ImportReport) else None
+
     def to_text(self, lang: str = "fr") -> str:
         lines = [message_text("report.title", lang, count=len(self.files), currency=self.currency)]
         lines.extend(f.to_text(lang) for f in self.files)
@@ -205,3 +222,50 @@ def _plain(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+# A report as JSON that gives back the same report: each value not plain JSON is tagged with its type.
+_DATACLASSES: dict[str, type] = {"ImportReport": ImportReport, "FileReport": FileReport, "ImportIssue": ImportIssue}
+
+
+def _state(value: Any) -> Any:
+    if isinstance(value, Message):  # before str: a Message is one, with its key and parameters
+        return {"$message": value.key, "params": _state(value.params)}
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, tuple):
+        return {"$tuple": [_state(item) for item in value]}
+    if isinstance(value, list):
+        return [_state(item) for item in value]
+    if isinstance(value, dict) and all(isinstance(key, str) and not key.startswith("$") for key in value):
+        return {key: _state(item) for key, item in value.items()}
+    if type(value).__name__ in _DATACLASSES and is_dataclass(value):
+        return {"$dataclass": type(value).__name__, **{f.name: _state(getattr(value, f.name)) for f in fields(value)}}
+    raise TypeError(f"an import report holds a {type(value).__name__}")
+
+
+def _restored(state: Any) -> Any:
+    if isinstance(state, list):
+        return [_restored(item) for item in state]
+    if not isinstance(state, dict):
+        return state
+    if "$message" in state:
+        return Message(state["$message"], **_restored(state["params"]))
+    if "$decimal" in state:
+        return Decimal(state["$decimal"])
+    if "$datetime" in state:
+        return datetime.fromisoformat(state["$datetime"])
+    if "$date" in state:
+        return date.fromisoformat(state["$date"])
+    if "$tuple" in state:
+        return tuple(_restored(item) for item in state["$tuple"])
+    if "$dataclass" in state:
+        kind = _DATACLASSES[state["$dataclass"]]
+        return kind(**{key: _restored(item) for key, item in state.items() if key != "$dataclass"})
+    return {key: _restored(item) for key, item in state.items()}

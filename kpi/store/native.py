@@ -1077,7 +1077,6 @@ def _store(
 ) -> tuple[int, int, int, int]:
     """The rows not stored yet, each document with its open_until (ledger.insert_canonical), and the import's
     row; returns the import's id, the documents and settlements stored, and how many rows came in."""
-    import json
     from datetime import datetime
 
     from kpi.sql.registry import install_document_status, refresh_document_status
@@ -1122,7 +1121,7 @@ def _store(
             "settlements": settlements,
             "documents_total": documents_total or Decimal("0.00"),
             "settlements_total": settlements_total or Decimal("0.00"),
-            "report": json.dumps(report.to_dict(), default=str),
+            "report": report.stored_json(),
         },
     )
     return import_id, documents, settlements, incoming

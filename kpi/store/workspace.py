@@ -276,6 +276,10 @@ class Workspace:
         self._check_writable()
         unborn = first_missing_folder(self.path)
         try:
+            # The same files again are answered from the import that stored them, without reading them.
+            stored = self._already_imported(files) if self.exists() else None
+            if stored is not None:
+                return stored
             # Canonical files DuckDB reads itself, unless the caller parses them its own way (the app, in a sandbox).
             stored = self._import_native(files, options) if read is None else None
             if stored is not None:
@@ -302,6 +306,21 @@ class Workspace:
             refresh_document_status(connection)
 
     # -- inside an import --------------------------------------------------------------------
+
+    def _already_imported(self, paths: list[Path]) -> StoredImport | None:
+        """The import that stored these very files (same names, same bytes), with the report it stored; None
+        when they are new, or were stored before reports kept their state (then they are parsed as always,
+        and the store's own check under the write lock says they are there)."""
+        from kpi.importers import ImportReport
+        from kpi.importers.tables import expand_paths
+
+        fingerprint = _fingerprint(expand_paths(paths))
+        with self._read() as connection:
+            found = connection.execute(
+                "SELECT import_id, report FROM imports WHERE fingerprint = $f", {"f": fingerprint}
+            ).fetchall()
+        report = ImportReport.from_stored(found[0][1]) if found else None
+        return None if report is None else StoredImport(found[0][0], True, report, 0, 0, 0)
 
     def _import_native(self, paths: list[Path], options: dict[str, Any]) -> StoredImport | None:
         """Canonical files DuckDB reads and checks itself (kpi/store/native.py), stored in one transaction
@@ -711,7 +730,7 @@ def _store(
             "settlements": settlements,
             "documents_total": _total(canonical.documents),
             "settlements_total": _total(canonical.settlements),
-            "report": json.dumps(_report_dict(report), default=str),
+            "report": _stored_report(report),
         },
     )
     return StoredImport(import_id, False, report, documents, settlements, skipped, activity)
@@ -775,6 +794,15 @@ def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canoni
                 " LIMIT 20"
             ).fetchall()
     return conflicts
+
+
+def _stored_report(report: ImportReport) -> str:
+    """The report as the imports table keeps it (ImportReport.stored_json); the plain dict alone when its
+    state holds a value that JSON cannot give back (the same files are then parsed again)."""
+    try:
+        return report.stored_json()
+    except TypeError:
+        return json.dumps(_report_dict(report), default=str)
 
 
 def _report_dict(report: ImportReport) -> dict[str, Any]:
