@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -135,7 +135,8 @@ class AgedBalance(Generic[Rows]):
         label_column = "customer_name" if self.by == "customer" else "document_id"
         total_row = {label_column: "Total", **self.totals}
         percent_row = {label_column: "%", **self.percentages}
-        return pd.concat([self.rows, pd.DataFrame([total_row, percent_row])], ignore_index=True)
+        summary: pd.DataFrame = pd.concat([self.rows, pd.DataFrame([total_row, percent_row])], ignore_index=True)
+        return summary
 
 
 def credits_suggest_oldest(unapplied_credits: Decimal, gross_ar: Decimal, matching: str) -> bool:
@@ -154,7 +155,18 @@ def aged_balance(
 ) -> AgedBalance[pd.DataFrame]:
     """The aged balance at the end of `as_of`, its rows as a DataFrame."""
     balance = aged_balance_records(ledger, as_of, edges, basis, by, filters)
-    return replace(balance, rows=balance.rows.frame())
+    # Built anew rather than `replace`d: the rows change type, which `replace` cannot say.
+    return AgedBalance(
+        balance.as_of,
+        balance.edges,
+        balance.basis,
+        balance.by,
+        balance.bucket_keys,
+        balance.rows.frame(),
+        balance.totals,
+        balance.percentages,
+        balance.matching,
+    )
 
 
 def aged_balance_records(

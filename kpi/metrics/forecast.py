@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import cast
 
 import pandas as pd
 
@@ -203,6 +204,7 @@ def backtest(ledger: Ledger, dates: list[date] | None = None, filters: Filters =
             if category in collected:
                 collected[category][((paid_on - as_of).days - 1) // 7] += amount
         for week in forecast.weeks.itertuples(index=False):
+            week_number = cast(int, week.week)
             rows.append(
                 {
                     "as_of": as_of,
@@ -210,8 +212,8 @@ def backtest(ledger: Ledger, dates: list[date] | None = None, filters: Filters =
                     "week_start": week.week_start,
                     "week_end": week.week_end,
                     "forecast": week.expected,
-                    "actual": collected["expected"][week.week - 1],
-                    "actual_doubtful": collected["doubtful"][week.week - 1],
+                    "actual": collected["expected"][week_number - 1],
+                    "actual_doubtful": collected["doubtful"][week_number - 1],
                 }
             )
     columns = ["as_of", "week", "week_start", "week_end", "forecast", "actual", "actual_doubtful"]

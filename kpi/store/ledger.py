@@ -173,7 +173,8 @@ class Ledger:
 
     def frame(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """A pandas frame whose DECIMAL money columns hold exact `Decimal` values."""
-        return self.arrow(sql, params).to_pandas()
+        frame: pd.DataFrame = self.arrow(sql, params).to_pandas()
+        return frame
 
     def date_range(self) -> tuple[date, date] | None:
         first, last = self.query(

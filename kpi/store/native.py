@@ -49,10 +49,9 @@ from kpi.model.names import UNASSIGNED_ACTIVITY
 from kpi.text.messages import Message
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from kpi.importers.mapping import ColumnMapping
     from kpi.importers.options import ImportOptions
+    from kpi.importers.tables import GivenPaths
     from kpi.store.ledger import Ledger
     from kpi.store.workspace import StoredImport
 
@@ -143,9 +142,7 @@ class Plan:
         return [(index, file) for index, file in enumerate(self.files) if file.kind == kind]
 
 
-def plan(
-    paths: str | Path | Iterable[str | Path], options: dict[str, Any], *, mappings_dir: Path | None = None
-) -> Plan | None:
+def plan(paths: GivenPaths, options: dict[str, Any], *, mappings_dir: Path | None = None) -> Plan | None:
     """The files, if every one is a canonical file read with no option that could change its reading; else None.
 
     Cheap: names, sizes, the first bytes and the Parquet footer only.  `mappings_dir` is where an import
@@ -912,7 +909,7 @@ def _checked(
     return staged
 
 
-def read_ledger(paths: str | Path | Iterable[str | Path], **options: Any) -> Ledger | None:
+def read_ledger(paths: GivenPaths, **options: Any) -> Ledger | None:
     """`Ledger.in_memory(read_files(paths, **options).ledger)` for canonical files, built in DuckDB straight from
     them; None when they need the Python readers."""
     planned = plan(paths, options)

@@ -229,7 +229,7 @@ class Workspace:
 
     def imports(self) -> pd.DataFrame:
         with self._read() as connection:
-            return (
+            imports: pd.DataFrame = (
                 connection.sql(
                     "SELECT import_id, imported_at, sources, documents, settlements, documents_total, settlements_total"
                     " FROM imports ORDER BY import_id"
@@ -237,6 +237,7 @@ class Workspace:
                 .to_arrow_table()
                 .to_pandas()
             )
+            return imports
 
     def settings(self) -> dict[str, Any]:
         with self._read() as connection:
