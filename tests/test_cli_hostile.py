@@ -230,7 +230,7 @@ def test_a_busy_workspace(capsys, tmp_path, monkeypatch):
         assert holder.stdout.readline().strip() == "held"
         for argv in (("report", workspace.path, *MARCH), ("import", workspace.path, *MATCHING_FILES)):
             err = refused(capsys, *argv)
-            assert "« ws » est en cours d'écriture par un autre programme" in err and "réessayez" in err
+            assert "« ws » est pris par un autre programme" in err and "réessayez" in err
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)

@@ -261,7 +261,7 @@ def test_errors_keep_key_and_parameters_through_pickling():
         assert _french_words(back.render("en")) == []
     busy = pickle.loads(pickle.dumps(errors[0]))
     assert busy.message.key == "workspace.busy" and busy.message.params == {"name": "compta"}
-    assert busy.render("en").startswith("the workspace “compta” is being written by another program")
+    assert busy.render("en").startswith("the workspace “compta” is taken by another program")
     assert errors[2].render("en").startswith("big.xlsx: reading stopped, it took more than 2.5 s")
     assert str(errors[2]).startswith("big.xlsx : lecture arrêtée, elle durait plus de 2,5 s")
 

@@ -413,7 +413,7 @@ def test_a_busy_workspace_is_waited_for_then_said_busy(stored, monkeypatch):
         for attempt in (stored.open, stored.imports, lambda: stored.import_files(MATCHING_FILES)):
             with pytest.raises(WorkspaceBusy) as error:
                 attempt()
-            assert "en cours d'écriture par un autre programme" in str(error.value) and "« ws »" in str(error.value)
+            assert "est pris par un autre programme" in str(error.value) and "« ws »" in str(error.value)
     assert contents(stored) == before
     stored.import_files(MATCHING_FILES)  # free again
 
@@ -424,7 +424,7 @@ def test_a_report_during_an_imports_write_phase_waits_then_says_busy(stored):
         result = cli("report", stored.path, "--from", "2026-03-01", "--to", "2026-03-31")
         waited = time.monotonic() - started
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "en cours d'écriture par un autre programme" in result.stderr and "réessayez" in result.stderr
+    assert "est pris par un autre programme" in result.stderr and "réessayez" in result.stderr
     assert waited >= kpi.store.workspace.LOCK_RETRIES * kpi.store.workspace.LOCK_WAIT_SECONDS * 0.8
 
 
@@ -512,7 +512,7 @@ def test_reports_racing_a_real_import_end_in_numbers_or_busy(tmp_path):
         assert imported["status"] == 0 and "Traceback" not in imported["err"], imported["err"]
         assert report["status"] in (0, 2) and "Traceback" not in report["err"], report["err"]
         if report["status"]:
-            assert "en cours d'écriture par un autre programme" in report["err"]
+            assert "est pris par un autre programme" in report["err"]
         else:
             assert json.loads(report["out"])["period"]["start"] == "2026-03-01"
         statuses.append(report["status"])
@@ -542,7 +542,7 @@ def test_the_same_import_started_twice_at_once_is_stored_once(tmp_path):
             assert result["status"] in (0, 2) and "Traceback" not in result["err"], result["err"]
             assert "Duplicate key" not in result["err"]
             if result["status"]:
-                assert "en cours d'écriture par un autre programme" in result["err"]
+                assert "est pris par un autre programme" in result["err"]
         said = sorted("Déjà importé" in r["out"] for r in results if r["status"] == 0)
         assert said in ([False], [False, True]), [r["out"][-200:] for r in results]
         outcomes.append(tuple(r["status"] for r in results))

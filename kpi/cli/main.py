@@ -126,13 +126,13 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         if isinstance(error, OSError) and error.filename:
             say(error_line(Message("cli.os_error", file=str(error.filename), detail=str(error.strerror or error))))
             return 2
-        return _bug(lang)
+        return _bug(lang, argv)
     except Exception:
-        return _bug(lang)
+        return _bug(lang, argv)
     return 0
 
 
-def _bug(lang: str) -> int:
+def _bug(lang: str, argv: list[str]) -> int:
     """Say that the exception being handled is a defect of the program, where its traceback went; status 1."""
     if os.environ.get("ENCOURS_DEBUG") == "1":
         raise  # called from an except block: the developer asked for the traceback
@@ -142,7 +142,7 @@ def _bug(lang: str) -> int:
     try:
         handle, name = tempfile.mkstemp(prefix="encours-error-", suffix=".txt")
         with os.fdopen(handle, "w", encoding="utf-8") as report:
-            report.write(" ".join(["python -m kpi", *sys.argv[1:]]) + "\n\n" + traceback.format_exc())
+            report.write(" ".join(["python -m kpi", *argv]) + "\n\n" + traceback.format_exc())
         say(message_text("cli.bug_report", lang, file=name))
     except OSError:
         pass  # nowhere to write it: the line above is all there is
