@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from browser_check import browser_tests_asked, missing_for_browser_tests
@@ -61,37 +62,66 @@ def test_browser_tests_are_asked_by_the_option_or_the_environment():
     assert not browser_tests_asked(False, {})
 
 
-def run_pytest(*args: str, chromium: Path, browser_env: str | None = None) -> subprocess.CompletedProcess:
-    """pytest on the browser tests in a child process, with `chromium` as the browser the tests would drive."""
+def root_conftest(config) -> ModuleType:
+    """tests/conftest.py as pytest loaded it (its hooks are what decide)."""
+    here = str(ROOT / "tests" / "conftest.py")
+    return next(p for p in config.pluginmanager.get_plugins() if getattr(p, "__file__", None) == here)
+
+
+class Options:
+    """The part of pytest's config that the hooks read: the --browser option."""
+
+    def __init__(self, browser: bool):
+        self.browser = browser
+
+    def getoption(self, name: str):
+        assert name == "--browser"
+        return self.browser
+
+
+@pytest.mark.parametrize("browser", [True, False])
+def test_the_run_goes_on_when_chromium_is_there_or_not_asked_for(pytestconfig, monkeypatch, chromium, browser):
+    monkeypatch.setenv("ENCOURS_CHROMIUM", str(chromium if browser else chromium.parent / "absent"))
+    monkeypatch.delenv("ENCOURS_BROWSER_TESTS", raising=False)
+    assert root_conftest(pytestconfig).pytest_configure(Options(browser)) is None
+
+
+def test_the_run_stops_when_chromium_is_asked_for_and_absent(pytestconfig, monkeypatch, tmp_path):
+    monkeypatch.setenv("ENCOURS_CHROMIUM", str(tmp_path / "chromium"))
+    with pytest.raises(pytest.UsageError, match=f"^the browser tests cannot run: {tmp_path}/chromium is missing"):
+        root_conftest(pytestconfig).pytest_configure(Options(True))
+
+
+def test_browser_tests_not_asked_for_are_marked_skipped_and_only_they(pytestconfig, monkeypatch):
+    monkeypatch.delenv("ENCOURS_BROWSER_TESTS", raising=False)
+
+    class Item:
+        def __init__(self, keywords):
+            self.keywords, self.markers = keywords, []
+
+        def add_marker(self, marker):
+            self.markers.append(marker)
+
+    browser, engine = Item({"browser": True}), Item({})
+    root_conftest(pytestconfig).pytest_collection_modifyitems(Options(False), [browser, engine])
+    assert [m.mark.name for m in browser.markers] == ["skip"] and engine.markers == []
+    asked = Item({"browser": True})
+    root_conftest(pytestconfig).pytest_collection_modifyitems(Options(True), [asked])
+    assert asked.markers == []
+
+
+def test_a_real_run_asked_for_without_chromium_stops_before_any_test(tmp_path):
+    """The whole way, in a child pytest: asked through the environment (CI's way), nothing collected or run."""
     env = {k: v for k, v in os.environ.items() if k != "ENCOURS_BROWSER_TESTS"}
-    env["ENCOURS_CHROMIUM"] = str(chromium)
-    if browser_env is not None:
-        env["ENCOURS_BROWSER_TESTS"] = browser_env
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q", *args, FIRST_VIEW],
+    env |= {"ENCOURS_CHROMIUM": str(tmp_path / "chromium"), "ENCOURS_BROWSER_TESTS": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q", FIRST_VIEW],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-
-
-def test_browser_tests_asked_for_without_chromium_stop_the_run(tmp_path):
-    # Through the environment (CI's way); --browser goes through the same browser_tests_asked, tested above.
-    run = run_pytest("--collect-only", chromium=tmp_path / "chromium", browser_env="1")
     assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.stdout + run.stderr
     assert f"the browser tests cannot run: {tmp_path}/chromium is missing or not executable" in run.stderr
-
-
-def test_browser_tests_asked_for_with_a_chromium_are_collected(chromium):
-    run = run_pytest("--collect-only", "--browser", chromium=chromium)
-    assert run.returncode == pytest.ExitCode.OK, run.stdout + run.stderr
-    assert "test_the_first_request_after_a_server_start_draws_the_page_asked_for" in run.stdout
-
-
-def test_browser_tests_not_asked_for_are_skipped_even_without_chromium(tmp_path):
-    run = run_pytest("-rs", chromium=tmp_path / "chromium")
-    assert run.returncode == pytest.ExitCode.OK, run.stdout + run.stderr
-    assert "browser tests run with --browser or ENCOURS_BROWSER_TESTS=1" in run.stdout
-    assert " passed" not in run.stdout and " skipped" in run.stdout
+    assert "passed" not in run.stdout and "failed" not in run.stdout
