@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from pathlib import Path
 
 import pytest
+from browser_check import browser_tests_asked, chromium_path, missing_for_browser_tests
 from hypothesis import HealthCheck, settings
 from sample_files import WORKED_FILES
 
@@ -34,10 +37,27 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_collection_modifyitems(config, items):
-    import os
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
-    if config.getoption("--browser") or os.environ.get("ENCOURS_BROWSER_TESTS") == "1":
+
+def pytest_configure(config):
+    """Browser tests asked for but unable to run fail the whole run at once, saying what to install."""
+    if browser_tests_asked(config.getoption("--browser")):
+        missing = missing_for_browser_tests(chromium_path())
+        if missing:
+            raise pytest.UsageError("the browser tests cannot run: " + "; ".join(missing))
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Without the browser tests and without Playwright, tests/browser/ is not imported (its modules import
+    Playwright): a machine that does not run them need not install it."""
+    if collection_path == BROWSER_TESTS and not browser_tests_asked(config.getoption("--browser")):
+        return importlib.util.find_spec("playwright") is None or None
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if browser_tests_asked(config.getoption("--browser")):
         return
     skip = pytest.mark.skip(reason="browser tests run with --browser or ENCOURS_BROWSER_TESTS=1")
     for item in items:

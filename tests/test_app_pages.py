@@ -1,29 +1,179 @@
-"""Every page of the app renders on the demo workspace, in French and in English (AppTest)."""
+"""Every page of the app renders on the demo workspace, in French and in English, and shows the demo's own
+figures (AppTest).
 
+Each page's check compares what the page shows with the engine's own result on the demo ledger for the
+period the app chose (kpi/, called here directly), formatted for the language: the app draws the engine's
+numbers for that period and those filters, not merely something.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
 import pytest
 from app_session import assert_clean, metric, session, sidebar
 
-PAGES = [
-    "app_pages/overview.py",
-    "app_pages/aged_balance.py",
-    "app_pages/customers.py",
-    "app_pages/trends.py",
-    "app_pages/data.py",
-    "app_pages/settings.py",
-]
+from kpi.metrics.aging import aged_balance
+from kpi.metrics.collection import ActivityReport
+from kpi.metrics.customers import customer_table
+from kpi.metrics.forecast import CashForecast, cash_forecast
+from kpi.metrics.report import PeriodReport, period_report
+from kpi.model.periods import Period
+from kpi.store.ledger import Ledger
+from kpi.store.workspace import Workspace
+from kpi.text.formatting import format_days, format_money, format_percent
+from kpi.text.i18n import translate
+
 TITLES = {
-    "fr": ["Synthèse", "Balance âgée", "Clients", "Tendances", "Données", "Paramètres"],
-    "en": ["Overview", "Aged balance", "Customers", "Trends", "Data", "Settings"],
+    "overview": ("Synthèse", "Overview"),
+    "aged_balance": ("Balance âgée", "Aged balance"),
+    "collections": ("Recouvrement", "Collections"),
+    "compare": ("Comparer", "Compare"),
+    "customers": ("Clients", "Customers"),
+    "data": ("Données", "Data"),
+    "forecast": ("Prévision", "Forecast"),
+    "settings": ("Paramètres", "Settings"),
+    "simulation": ("Simulation", "Simulation"),
+    "trends": ("Tendances", "Trends"),
 }
 
 
+@dataclass(frozen=True)
+class Demo:
+    """The engine's figures on the demo ledger for the period the app opened on."""
+
+    lang: str
+    ledger: Ledger
+    period: Period
+    report: PeriodReport
+    previous: PeriodReport
+    activity: ActivityReport
+    forecast: CashForecast
+
+    def t(self, key: str) -> str:
+        return translate(key, self.lang)
+
+    def money(self, value) -> str:
+        return format_money(value, self.lang, "EUR")
+
+
+def check_overview(app, demo: Demo):
+    assert metric(app, demo.t("kpi.dso.label")) == format_days(demo.report.dso, demo.lang)
+    assert metric(app, demo.t("kpi.closing_ar.label")) == demo.money(demo.report.closing_ar)
+
+
+def check_aged_balance(app, demo: Demo):
+    table = app.dataframe[0].value
+    aged = aged_balance(demo.ledger, demo.period.end)
+    # A Total row, a percentage row, then one row per customer; the last column is each row's total.
+    assert len(table) == 2 + len(aged.rows)
+    assert table.iloc[0, -1] == pytest.approx(float(demo.report.closing_ar), abs=0.005)
+    assert sorted(table.iloc[2:, 0]) == sorted(aged.rows["customer_name"])
+
+
+def check_collections(app, demo: Demo):
+    assert metric(app, demo.t("activity.reminders_count.label")) == str(demo.activity.reminders_count)
+    assert metric(app, demo.t("activity.dispute_rate.label")) == format_percent(demo.activity.dispute_rate, demo.lang)
+
+
+def check_compare(app, demo: Demo):
+    # The month against the one before: the DSO row holds both months' DSO.
+    dso = app.dataframe[0].value.iloc[0]
+    assert list(dso.iloc[:3]) == [
+        demo.t("kpi.dso.label"),
+        format_days(demo.previous.dso, demo.lang),
+        format_days(demo.report.dso, demo.lang),
+    ]
+
+
+def check_customers(app, demo: Demo):
+    table = app.dataframe[0].value
+    customers = customer_table(demo.ledger, demo.period)
+    assert len(table) == len(customers)
+    # The third column is each customer's receivables: together, the closing AR.
+    assert table.iloc[:, 2].sum() == pytest.approx(float(demo.report.closing_ar), abs=0.01)
+
+
+def check_data(app, demo: Demo):
+    [(documents, settlements)] = demo.ledger.query(
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements)"
+    ).fetchall()
+    imports = app.dataframe[0].value
+    assert len(imports) == 1  # the demo is one import of its six files
+    # Its fourth and fifth columns: the documents and settlements it brought.
+    assert (imports.iloc[0, 3], imports.iloc[0, 4]) == (documents, settlements)
+
+
+def check_forecast(app, demo: Demo):
+    assert metric(app, demo.t("forecast.ar")) == demo.money(demo.forecast.ar) == demo.money(demo.report.closing_ar)
+    assert metric(app, demo.t("forecast.horizon_total")) == demo.money(demo.forecast.expected_in_horizon)
+
+
+def check_settings(app, demo: Demo):
+    # The demo workspace keeps the default settings: matched credits, the four bucket edges of KPI-SPEC.
+    assert next(w for w in app.get("radio") if w.key == "settings_matching").value == "matched"
+    assert "30, 60, 90, 120" in [w.value for w in app.get("text_input")]
+
+
+def check_simulation(app, demo: Demo):
+    # Nothing simulated until a change is switched on; the activities one can move sales between are the demo's.
+    assert [i.value for i in app.info] == [demo.t("simulation.nothing_enabled")]
+    activities = [row[0] for row in demo.ledger.query("SELECT DISTINCT activity FROM documents ORDER BY 1").fetchall()]
+    assert sorted(app.selectbox(key="sim_move_from").options) == sorted(activities)
+
+
+def check_trends(app, demo: Demo):
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 4
+    # The first chart's data: DSO of each of the twelve months up to the period's; the last is the period's.
+    table = pa.ipc.open_stream(charts[0].proto.datasets[0].data.data).read_all().to_pandas()
+    dso = table[table["kpi"] == "DSO"].sort_values("month")
+    assert len(dso) == 12
+    assert dso["value"].iloc[-1] == pytest.approx(demo.report.dso)
+
+
+CHECKS = {
+    "overview": check_overview,
+    "aged_balance": check_aged_balance,
+    "collections": check_collections,
+    "compare": check_compare,
+    "customers": check_customers,
+    "data": check_data,
+    "forecast": check_forecast,
+    "settings": check_settings,
+    "simulation": check_simulation,
+    "trends": check_trends,
+}
+
+
+def test_the_checks_cover_every_page():
+    from app_session import ROOT
+
+    assert sorted(CHECKS) == sorted(TITLES) == sorted(p.stem for p in (ROOT / "app_pages").glob("*.py"))
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_every_page_renders_without_error(demo_home, lang):
+def test_every_page_renders_the_demos_figures(demo_home, lang):
     app = session({"lang": lang})
-    for page, title in zip(PAGES, TITLES[lang]):
-        app.switch_page(page).run()
+    period = Period(date.fromisoformat(app.query_params["from"]), date.fromisoformat(app.query_params["to"]))
+    ledger = Workspace(demo_home / "demo").open()
+    report = period_report(ledger, period)
+    demo = Demo(
+        lang,
+        ledger,
+        period,
+        report,
+        period_report(ledger, period.previous()),
+        report.activity,
+        cash_forecast(ledger, period.end),
+    )
+    for page, check in CHECKS.items():
+        app.switch_page(f"app_pages/{page}.py").run()
         assert_clean(app)
-        assert app.title[0].value == title
+        assert app.title[0].value == TITLES[page][lang == "en"], page
+        check(app, demo)
 
 
 def test_overview_shows_the_nineteen_cards_with_values(demo_home):

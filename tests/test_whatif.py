@@ -69,7 +69,10 @@ def test_terms_15_days_without_moving_payments(worked_ledger):
     assert (s.opening_ar, s.closing_ar, s.collected) == (D("6250.00"), D("6500.00"), D("5450.00"))
     assert s.dso == pytest.approx(result.actual.dso)
     assert s.bpdso == pytest.approx(700 / 6100 * 31)  # 3.56 days instead of 27.95
-    assert s.add == pytest.approx(6500 / 6100 * 31 - 700 / 6100 * 31)
+    # ADD from what is late, not as DSO − BPDSO: (overdue AR + unapplied credits) / sales × N, the overdue
+    # buckets above (5 100 + 800 + 450) less the 550 of unapplied credits (closing AR 6 500 − gross 7 050).
+    assert s.unapplied_credits == D("-550.00")
+    assert s.add == pytest.approx((5100 + 800 + 450 - 550) / 6100 * 31)
     assert s.cei == pytest.approx((6250 + 6100 - 6500) / (6250 + 6100 - 700) * 100)
     assert s.overdue_rate == pytest.approx(6350 / 7050 * 100)
     # Same payments, earlier due dates: P-02 39 days late, P-03 27, P-04 28, P-05 14, P-06 8

@@ -1,19 +1,21 @@
 """The real app in Debian's Chromium: a `streamlit run app.py` server on a free port with its own data home.
 
 These tests are marked `browser` and skipped unless pytest gets `--browser` or
-ENCOURS_BROWSER_TESTS=1 (tests/conftest.py). Screenshots go to test-artifacts/ (gitignored).
+ENCOURS_BROWSER_TESTS=1; asked for without Chromium or Playwright, the run stops with what to install
+(tests/conftest.py, tests/browser_check.py). Screenshots go to test-artifacts/ (gitignored).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from browser_check import chromium_path
 from server import ROOT, running_app
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("ENCOURS_CHROMIUM", "/usr/bin/chromium")
+# tests/conftest.py has checked that it exists (the run stops there otherwise).
+CHROMIUM = str(chromium_path())
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -44,8 +46,6 @@ def app_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
