@@ -2,7 +2,7 @@
 
 What the app shows is compared with tests/data/worked/expected-*.json (KPI-SPEC's worked example, worked out
 by hand): every card's value, read back from its French text, lies within half a unit of its last digit of
-the expected value, and every card's delta is the expected change from the previous month.
+the expected value; for March, every card's delta is the expected change since February.
 """
 
 from __future__ import annotations
