@@ -45,8 +45,9 @@ from sample_files import MATCHING, MATCHING_FILES, WORKED, WORKED_FILES
 from kpi.cli.main import main
 from kpi.importers import read_files
 from kpi.metrics.d441 import d441_table
-from kpi.model.filters import Filters
+from kpi.model.filters import MATCHING_SETTING, Filters
 from kpi.store.ledger import Ledger
+from kpi.store.workspace import Workspace
 
 CLOSING = date(2026, 3, 31)
 FISCAL_START = date(2025, 4, 1)
@@ -322,3 +323,14 @@ def test_the_cli_writes_only_xlsx_with_o(tmp_path, capsys):
     assert main(["d441", *map(str, WORKED_FILES), *DATES, "-o", str(tmp_path / "table.csv"), "--lang", "en"]) == 2
     assert ".xlsx" in capsys.readouterr().err
     assert not (tmp_path / "table.csv").exists()
+
+
+def test_a_workspace_gives_its_disputes_and_its_matching_mode(tmp_path, disputes_file):
+    # The same files stored in a workspace whose Paramètres say `oldest`: without --apply-credits the command
+    # reads them in that mode, as test_the_cli_json_in_oldest_mode_with_legal_terms_and_a_disputes_log does.
+    workspace = Workspace(tmp_path / "client")
+    workspace.import_files([*WORKED_FILES, disputes_file])
+    workspace.save_settings({MATCHING_SETTING: "oldest"})
+    issued = json.loads(run("d441", str(workspace.path), *DATES, "--format", "json"))["issued"]
+    assert issued["1_30"] == {"count": 2, "amount": 500.0}  # F-004 200 + F-007 300
+    assert issued["excluded"] == {"count": 2, "amount": 2000.0}  # F-011 450 + F-008 1 550
