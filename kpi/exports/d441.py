@@ -1,9 +1,10 @@
 """The D441-6 payment-delay table as an XLSX workbook, laid out as the decree's model table.
 
-Rows and columns are those of the model (annex 4-1 of the Code de commerce, arrêté of 20 March 2017):
-the six columns « 0 jour (indicatif) » … « Total (1 jour et plus) »; (A) the number of invoices (given
-for the not-due and total columns only, the brackets greyed as in the model), their amount and its
-share of the turnover; (B) the invoices excluded; (C) the reference payment terms, the one used ticked.
+Rows and columns are those of the model table (annex 4-1 of the arrêtés part of the Code de commerce, as
+republished in the Journal officiel of 21 March 2017): the six columns « 0 jour (indicatif) » … « Total
+(1 jour et plus) »; (A) the number of invoices (given for the not-due and total columns only, the brackets
+greyed as in the model), their amount and its share of the turnover; (B) the invoices excluded; (C) the
+reference payment terms, the one used ticked.
 Built from the values passed in, so the app can offer it as a download and a test can read it back.
 Only the issued side: the received side is not computed yet.
 """
