@@ -37,6 +37,7 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -44,11 +45,15 @@ from sample_files import MATCHING, MATCHING_FILES, WORKED, WORKED_FILES
 
 from kpi.cli.main import main
 from kpi.importers import read_files
+from kpi.metrics.aging import aged_balance_records
 from kpi.metrics.d441 import d441_table
+from kpi.metrics.report import period_report
 from kpi.model.filters import MATCHING_SETTING, Filters
+from kpi.model.periods import Period
 from kpi.store.ledger import Ledger
 from kpi.store.workspace import Workspace
 
+DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 CLOSING = date(2026, 3, 31)
 FISCAL_START = date(2025, 4, 1)
 DATES = ["--closing", "2026-03-31", "--fiscal-start", "2025-04-01"]
@@ -334,3 +339,30 @@ def test_a_workspace_gives_its_disputes_and_its_matching_mode(tmp_path, disputes
     issued = json.loads(run("d441", str(workspace.path), *DATES, "--format", "json"))["issued"]
     assert issued["1_30"] == {"count": 2, "amount": 500.0}  # F-004 200 + F-007 300
     assert issued["excluded"] == {"count": 2, "amount": 2000.0}  # F-011 450 + F-008 1 550
+
+
+@pytest.fixture(scope="module")
+def demo_ledger() -> Ledger:
+    return Ledger.in_memory(read_files(sorted(DEMO.glob("*.csv"))).ledger)
+
+
+@pytest.mark.parametrize("closing", [date(2024, 12, 31), date(2025, 6, 30), date(2025, 12, 31)])
+@pytest.mark.parametrize("matching", ["matched", "oldest"])
+def test_the_table_adds_up_to_the_aged_balance_and_the_report_on_the_demo(demo_ledger, closing, matching):
+    # The demo ledger (≈ 5 000 invoices, 140 disputes), read by two other paths of the engine: every open
+    # invoice at D is in exactly one column or in (B), so not due + total (1 day and more) + excluded = the
+    # aged balance's gross AR (Σ of its buckets) and the number of its invoice rows; the turnover is the
+    # period report's sales over [S, D].
+    filters = Filters(matching=matching)
+    fiscal_start = date(closing.year, 1, 1)
+    issued = d441_table(demo_ledger, closing, fiscal_start, filters).issued
+    columns = issued.columns
+    assert issued.excluded.count > 0  # the disputes log is at work at each of these dates
+    for part in ("count", "amount"):
+        brackets = sum(getattr(columns[key], part) for key in ("1_30", "31_60", "61_90", "91_plus"))
+        assert getattr(columns["total_overdue"], part) == brackets
+    balance = aged_balance_records(demo_ledger, closing, by="document", filters=filters)
+    invoices = [row for row in balance.rows.records if row["item_kind"] == "invoice" and row["total"] > 0]
+    assert columns["not_due"].amount + columns["total_overdue"].amount + issued.excluded.amount == balance.gross
+    assert columns["not_due"].count + columns["total_overdue"].count + issued.excluded.count == len(invoices)
+    assert issued.sales == period_report(demo_ledger, Period(fiscal_start, closing), filters).sales
