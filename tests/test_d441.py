@@ -303,20 +303,24 @@ def test_the_xlsx_has_the_official_layout(tmp_path, disputes_file, lang, titles)
     sheet = openpyxl.load_workbook(path).active
     assert sheet["B2"].value.date() == CLOSING and sheet["B3"].value.date() == FISCAL_START
     assert sheet["B5"].value == 13550  # the turnover the shares are of
-    assert (sheet["B9"].value, sheet["G9"].value) == (not_due, total)
-    assert sheet["A10"].value.startswith("(A)")
-    # Row 11, the number of invoices: not due (F-006, F-009) and total (F-004, F-007, F-002) only.
-    assert sheet["A11"].value == count_label
-    assert [sheet.cell(11, column).value for column in range(2, 8)] == [2, None, None, None, None, 3]
-    assert [sheet.cell(12, column).value for column in range(2, 8)] == [3700, 800, 300, 0, 0, 1100]
+    assert sheet["B7"].value in (
+        "aucun (tous les clients, toutes les activités)",
+        "none (all customers, all activities)",
+    )
+    assert (sheet["B10"].value, sheet["G10"].value) == (not_due, total)
+    assert sheet["A11"].value.startswith("(A)")
+    # Row 12, the number of invoices: not due (F-006, F-009) and total (F-004, F-007, F-002) only.
+    assert sheet["A12"].value == count_label
+    assert [sheet.cell(12, column).value for column in range(2, 8)] == [2, None, None, None, None, 3]
+    assert [sheet.cell(13, column).value for column in range(2, 8)] == [3700, 800, 300, 0, 0, 1100]
     # Shares as fractions shown as %: 3 700 / 13 550 = 27.31 %, 800 → 5.90 %, 300 → 2.21 %, 1 100 → 8.12 %.
-    shares = [sheet.cell(13, column).value for column in range(2, 8)]
+    shares = [sheet.cell(14, column).value for column in range(2, 8)]
     assert shares == pytest.approx([0.2731, 0.059, 0.0221, 0, 0, 0.0812], abs=1e-12)
-    assert sheet["A14"].value.startswith("(B)")
-    assert (sheet["B15"].value, sheet["B16"].value) == (2, 2250)  # F-011 450 + F-008 1 800
-    assert {"B15:G15", "B16:G16", "B18:G18"} <= {str(merged) for merged in sheet.merged_cells.ranges}
-    assert sheet["A17"].value.startswith("(C)")
-    assert sheet["B18"].value.startswith(f"☒ {contractual}")
+    assert sheet["A15"].value.startswith("(B)")
+    assert (sheet["B16"].value, sheet["B17"].value) == (2, 2250)  # F-011 450 + F-008 1 800
+    assert {"B16:G16", "B17:G17", "B19:G19"} <= {str(merged) for merged in sheet.merged_cells.ranges}
+    assert sheet["A18"].value.startswith("(C)")
+    assert sheet["B19"].value.startswith(f"☒ {contractual}")
 
 
 def test_the_cli_refuses_a_fiscal_year_that_starts_after_its_closing(capsys):
@@ -366,3 +370,17 @@ def test_the_table_adds_up_to_the_aged_balance_and_the_report_on_the_demo(demo_l
     assert columns["not_due"].amount + columns["total_overdue"].amount + issued.excluded.amount == balance.gross
     assert columns["not_due"].count + columns["total_overdue"].count + issued.excluded.count == len(invoices)
     assert issued.sales == period_report(demo_ledger, Period(fiscal_start, closing), filters).sales
+
+
+def test_a_table_of_one_customer_says_so(tmp_path):
+    # Garage Dupont (C2) alone: F-004 500 (19 days) + F-007 300 (11 days) = 800 in 1–30; its turnover
+    # F-003 2 500 + F-004 1 500 + F-007 900 − A-001 300 = 4 600; 800 / 4 600 = 17.391…% → 17.39.
+    argv = ["d441", *map(str, WORKED_FILES), *DATES, "--customer", "C2", "--lang", "en"]
+    issued = json.loads(run(*argv, "--format", "json"))["issued"]
+    assert issued["total_overdue"] == {"count": 2, "amount": 800.0}
+    assert issued["share_of_sales"]["total_overdue"] == 17.39
+    text = run(*argv)
+    assert "Turnover of the financial year (incl. VAT, net of credit notes): €4,600.00" in text
+    assert "Customers: C2" in text.splitlines()
+    run(*argv, "-o", str(tmp_path / "c2.xlsx"))
+    assert openpyxl.load_workbook(tmp_path / "c2.xlsx").active["B7"].value == "Customers: C2"

@@ -74,20 +74,25 @@ def run(args: argparse.Namespace, out: Output) -> None:
     ledger = open_sources(args)
     filters = filters_of(args, ledger)
     table = d441_table(ledger, args.closing, args.fiscal_start, filters, args.terms_reference)
+    if args.format == "json" and args.output is None:
+        write_json(table.to_json(), out)
+        return
+    from kpi.exports.aged_balance import describe_filters
+
+    # A table of some customers or activities only is no statutory table: it says so above the figures.
+    filtered = describe_filters(filters.customers, filters.activities, args.lang)
     if args.output is not None:
         from kpi.exports.d441 import D441Header, d441_xlsx
 
-        header = D441Header(source=", ".join(str(p) for p in args.files), lang=args.lang)
+        header = D441Header(source=", ".join(str(p) for p in args.files), filters=filtered, lang=args.lang)
         write_output(args.output, d441_xlsx(table, header))
         return
-    if args.format == "json":
-        write_json(table.to_json(), out)
-        return
-    out.write(d441_text(table, args.lang) + "\n")
+    out.write(d441_text(table, args.lang, filtered) + "\n")
 
 
-def d441_text(table: D441Table, lang: str) -> str:
-    """The official layout as aligned text: the (A) rows under the six columns, then (B) and (C)."""
+def d441_text(table: D441Table, lang: str, filtered: tuple[str, ...] = ()) -> str:
+    """The official layout as aligned text: the (A) rows under the six columns, then (B) and (C); the filters
+    first when some are set."""
     from kpi.exports.d441 import COUNTED_COLUMNS, terms_text
     from kpi.text.formatting import format_date, format_percent, format_value
     from kpi.text.i18n import translate
@@ -119,6 +124,7 @@ def d441_text(table: D441Table, lang: str) -> str:
         f" · {translate('d441.fiscal_start', lang)}{said}{format_date(table.fiscal_start, lang)}",
         f"{translate('d441.sales', lang)}{said}{money(issued.sales)}",
         f"{translate('matching.label', lang)}{said}{translate(f'matching.{table.matching}', lang)}",
+        *filtered,
         "",
         header,
         translate("d441.section_a", lang),

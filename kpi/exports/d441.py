@@ -35,6 +35,7 @@ class D441Header:
     """What the file describes, written above the table so a printed copy says what it is."""
 
     source: str  # the workspace or the files read
+    filters: tuple[str, ...] = ()  # already readable, e.g. "Clients : C2"
     lang: str = "fr"
     currency: str = "EUR"
     generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
@@ -89,6 +90,7 @@ def d441_xlsx(table: D441Table, header: D441Header) -> bytes:
         (translate("matching.label", lang), translate(f"matching.{table.matching}", lang), None),
         (translate("d441.sales", lang), table.issued.sales, "header_money"),
         (translate("export.workspace", lang), header.source, None),
+        (translate("export.filters", lang), "; ".join(header.filters) or translate("export.no_filter", lang), None),
         (translate("export.generated", lang), header.generated.strftime("%d/%m/%Y %H:%M"), None),
     ]
     for row, (label, value, style) in enumerate(header_rows, start=1):
