@@ -1,0 +1,138 @@
+"""The payment-delay table of Article D441-6 of the Code de commerce: unpaid invoices at the closing date by delay.
+
+French companies whose accounts a statutory auditor certifies publish it in their management report:
+« Factures émises non réglées à la date de clôture de l'exercice dont le terme est échu », by bracket
+of days past due, with (B) the invoices left out because disputed and (C) the payment terms the delays
+are counted from. The figures come from kpi/sql/queries/d441.sql; this module lays them out and works
+out each amount's share of the fiscal year's turnover, exactly, in Decimal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from kpi.model.filters import Filters
+from kpi.store.ledger import Ledger
+from kpi.text.errors import InvalidValue
+
+# The decree's columns: « 0 jour (indicatif) » (not yet due), the four brackets of days past due, and
+# « Total (1 jour et plus) ». The keys are those of the JSON.
+NOT_DUE = "not_due"
+OVERDUE_BRACKETS = ("1_30", "31_60", "61_90", "91_plus")
+TOTAL_OVERDUE = "total_overdue"
+COLUMNS = (NOT_DUE, *OVERDUE_BRACKETS, TOTAL_OVERDUE)
+# The columns whose share of turnover the JSON gives (the overdue ones: the not-due column is only indicative).
+SHARE_COLUMNS = (*OVERDUE_BRACKETS, TOTAL_OVERDUE)
+# (C): the payment terms the delays are counted from, as the company declares them.
+REFERENCE_TERMS = ("contractual", "legal")
+DEFAULT_REFERENCE_TERMS = "contractual"
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+# The column names of d441.sql's row for each key (an SQL name cannot start with a digit).
+_SQL_PREFIX = {NOT_DUE: "not_due", TOTAL_OVERDUE: "total_overdue"} | {key: f"days_{key}" for key in OVERDUE_BRACKETS}
+
+
+@dataclass(frozen=True)
+class Invoices:
+    """Some invoices: how many, and Σ of their outstanding amounts TTC at the closing date."""
+
+    count: int
+    amount: Decimal
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "amount": _json_money(self.amount)}
+
+
+@dataclass(frozen=True)
+class DelayTable:
+    """One side of the table (the invoices issued), at the closing date, in one matching mode.
+
+    `columns` holds every key of COLUMNS; `sales` is the fiscal year's turnover TTC (documents issued
+    from the fiscal start to the closing date, credit notes deducted), the base of the shares.
+    """
+
+    columns: dict[str, Invoices]
+    excluded: Invoices
+    sales: Decimal
+    reference_terms: str
+
+    def share(self, column: str) -> Decimal | None:
+        """The column's amount as a percentage of the fiscal year's turnover, to the hundredth (half up);
+        None when there was no turnover to compare with."""
+        if self.sales <= 0:
+            return None
+        return (self.columns[column].amount * HUNDRED / self.sales).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def to_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = {key: self.columns[key].to_json() for key in COLUMNS}
+        result["share_of_sales"] = {key: _json_percent(self.share(key)) for key in SHARE_COLUMNS}
+        result["excluded"] = self.excluded.to_json()
+        result["reference_terms"] = self.reference_terms
+        return result
+
+
+@dataclass(frozen=True)
+class D441Table:
+    """The table at `closing` for the fiscal year from `fiscal_start`: invoices issued, and received when known.
+
+    `received` (suppliers' invoices, accounts 401 of a FEC) is not computed yet: always None.
+    """
+
+    closing: date
+    fiscal_start: date
+    matching: str
+    issued: DelayTable
+    received: DelayTable | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"issued": {...}, "received": null}`: amounts in euros to the cent and shares in % to the
+        hundredth, as numbers (as the report's JSON writes money), null where there is no turnover."""
+        return {
+            "issued": self.issued.to_json(),
+            "received": None if self.received is None else self.received.to_json(),
+        }
+
+
+def d441_table(
+    ledger: Ledger,
+    closing: date,
+    fiscal_start: date,
+    filters: Filters = Filters(),
+    reference_terms: str = DEFAULT_REFERENCE_TERMS,
+) -> D441Table:
+    """The D441-6 table of the invoices issued, at the end of `closing`, in the filters' matching mode."""
+    if fiscal_start > closing:
+        raise InvalidValue(
+            f"the fiscal year starts ({fiscal_start.isoformat()}) after its closing date ({closing.isoformat()})"
+        )
+    if reference_terms not in REFERENCE_TERMS:
+        raise ValueError(f"reference terms must be one of {', '.join(REFERENCE_TERMS)}, got {reference_terms!r}")
+    cursor = ledger.query(
+        "SELECT * FROM d441_issued($closing, $fiscal_start, $customers, $activities, $matching)",
+        {"closing": closing, "fiscal_start": fiscal_start, **filters.params()},
+    )
+    names = [column[0] for column in cursor.description]
+    row = dict(zip(names, cursor.fetchall()[0]))
+    columns = {
+        key: Invoices(int(row[f"{prefix}_count"]), Decimal(row[f"{prefix}_amount"]))
+        for key, prefix in _SQL_PREFIX.items()
+    }
+    issued = DelayTable(
+        {key: columns[key] for key in COLUMNS},
+        Invoices(int(row["excluded_count"]), Decimal(row["excluded_amount"])),
+        Decimal(row["sales"]),
+        reference_terms,
+    )
+    return D441Table(closing, fiscal_start, filters.matching, issued)
+
+
+def _json_money(amount: Decimal) -> float:
+    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _json_percent(share: Decimal | None) -> float | None:
+    return None if share is None else float(share)
