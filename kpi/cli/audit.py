@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kpi.cli.common import add_files, add_filters, add_lang, add_period, filters_of, open_sources, write_output
+from kpi.cli.common import (
+    add_choice,
+    add_filters,
+    add_lang,
+    add_period,
+    filters_of,
+    ledger_command,
+    open_sources,
+    write_output,
+)
 from kpi.cli.terminal import Output
 from kpi.model.periods import Period
 from kpi.text.errors import UsageError
@@ -15,14 +24,14 @@ NAME = "audit"
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+    parser = ledger_command(
+        commands,
         NAME,
-        help="the client audit report (XLSX, HTML or PDF)",
-        description="Cover (client, period, matching mode, author, date), findings, headline KPIs each computed in"
+        "the client audit report (XLSX, HTML or PDF)",
+        "Cover (client, period, matching mode, author, date), findings, headline KPIs each computed in"
         " words with the period's numbers, trend, aged balance, top 20 overdue customers with their"
         " rating, data quality and KPI definitions, for the period [--from, --to].",
     )
-    add_files(parser)
     add_period(parser)
     parser.add_argument(
         "-o",
@@ -32,12 +41,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="report.xlsx, report.html or report.pdf (the suffix picks the format), or a folder to write"
         " audit-<client>-<period>.<format> into (default: the current folder)",
     )
-    parser.add_argument(
+    add_choice(
+        parser,
         "--format",
+        ("pdf", "html", "xlsx"),
+        "pdf",
+        "the format when --output is a folder (default pdf)",
         dest="report_format",
-        choices=("pdf", "html", "xlsx"),
-        default="pdf",
-        help="the format when --output is a folder (default pdf)",
     )
     parser.add_argument(
         "--client",

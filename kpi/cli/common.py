@@ -93,6 +93,15 @@ def currency(text: str) -> str:
 # -- options ------------------------------------------------------------------------------------------------------
 
 
+def ledger_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, description: str | None = None
+) -> argparse.ArgumentParser:
+    """The parser of a command that reads a ledger: FILES, then the options for reading them."""
+    parser = commands.add_parser(name, help=help, description=description)
+    add_files(parser)
+    return parser
+
+
 def add_files(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILES", help=FILES_HELP)
     group = parser.add_argument_group("reading files (ignored for a workspace)")
@@ -138,18 +147,28 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_period(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--from", dest="start", type=iso_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)"
-    )
-    parser.add_argument(
-        "--to",
-        dest="end",
-        type=iso_date,
-        required=True,
-        metavar="E",
-        help="last day of the period, included (YYYY-MM-DD)",
-    )
+def add_period(
+    parser: argparse.ArgumentParser,
+    first: str = "first day of the period",
+    last: str = "last day of the period, included",
+) -> None:
+    """--from and --to, both required; `first` and `last` say which days they name."""
+    for option, dest, metavar, what in (("--from", "start", "S", first), ("--to", "end", "E", last)):
+        parser.add_argument(
+            option, dest=dest, type=iso_date, required=True, metavar=metavar, help=f"{what} (YYYY-MM-DD)"
+        )
+
+
+def add_choice(
+    parser: argparse.ArgumentParser,
+    option: str,
+    choices: tuple[str, ...],
+    default: str,
+    help: str,
+    dest: str | None = None,
+) -> None:
+    """An option taking one of `choices` (--format, --by, --basis…), `default` when it is not given."""
+    parser.add_argument(option, dest=dest, choices=choices, default=default, help=help)
 
 
 def default_language(environ: Mapping[str, str] | None = None) -> str:

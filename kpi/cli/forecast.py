@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from kpi.cli.common import add_files, add_filters, add_lang, filters_of, iso_date, open_sources
+from kpi.cli.common import add_filters, add_lang, filters_of, iso_date, ledger_command, open_sources
 from kpi.cli.tables import AMOUNT, LABEL, Column, table_lines
 from kpi.cli.terminal import Output
 
@@ -17,13 +17,13 @@ TEXT = Column(LABEL.align, 0)  # as long as it is: the rows' other cells keep th
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+    parser = ledger_command(
+        commands,
         NAME,
-        help="expected cash-in of the next 13 weeks, and its back-test",
-        description="Expected collections by week after --as-of (see kpi/sql/queries/cash_forecast.sql), then the same"
+        "expected cash-in of the next 13 weeks, and its back-test",
+        "Expected collections by week after --as-of (see kpi/sql/queries/cash_forecast.sql), then the same"
         " forecast made at past dates against what was actually collected.",
     )
-    add_files(parser)
     parser.add_argument(
         "--as-of",
         dest="as_of",
