@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi.cli.common import (
+    add_as_of,
     add_choice,
+    add_files,
     add_filters,
     add_lang,
     edges,
     filters_of,
-    iso_date,
-    ledger_command,
     open_sources,
     write_output,
 )
@@ -29,23 +29,13 @@ if TYPE_CHECKING:
     from kpi.metrics.aging import AgedBalance
 
 NAME = "aging"
+HELP = "the aged balance (balance âgée) at a date"
+DESCRIPTION = "Outstanding amounts by age bucket at the end of a day."
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = ledger_command(
-        commands,
-        NAME,
-        "the aged balance (balance âgée) at a date",
-        "Outstanding amounts by age bucket at the end of a day.",
-    )
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=iso_date,
-        required=True,
-        metavar="D",
-        help="the day whose closing balance is aged (YYYY-MM-DD)",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_files(parser)
+    add_as_of(parser, "the day whose closing balance is aged (YYYY-MM-DD)", required=True)
     add_choice(parser, "--by", ("customer", "document"), "customer", "one row per customer (default) or per document")
     parser.add_argument(
         "--buckets",

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from kpi.cli.common import (
     add_choice,
+    add_files,
     add_filters,
     add_lang,
     add_period,
     filters_of,
-    ledger_command,
     open_sources,
     write_output,
 )
@@ -21,17 +21,16 @@ from kpi.text.errors import UsageError
 from kpi.text.messages import Message
 
 NAME = "audit"
+HELP = "the client audit report (XLSX, HTML or PDF)"
+DESCRIPTION = (
+    "Cover (client, period, matching mode, author, date), findings, headline KPIs each computed in"
+    " words with the period's numbers, trend, aged balance, top 20 overdue customers with their"
+    " rating, data quality and KPI definitions, for the period [--from, --to]."
+)
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = ledger_command(
-        commands,
-        NAME,
-        "the client audit report (XLSX, HTML or PDF)",
-        "Cover (client, period, matching mode, author, date), findings, headline KPIs each computed in"
-        " words with the period's numbers, trend, aged balance, top 20 overdue customers with their"
-        " rating, data quality and KPI definitions, for the period [--from, --to].",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_files(parser)
     add_period(parser)
     parser.add_argument(
         "-o",

@@ -22,6 +22,10 @@ FILES_HELP = (
     " settlements.csv pair (CSV or Parquet) or any export the importers recognise. A file whose name starts"
     " with - is read as an option: write ./-name.csv, or put -- before the files, after every option"
 )
+CURRENCY_HELP = (
+    "the files' currency as an ISO code (EUR, USD, CHF…): amounts marked with another are"
+    " refused; default: the files' own currency column, else EUR (a workspace keeps its own)"
+)
 IMPORT_OPTIONS = ("layout", "mapping", "sheet", "terms", "dayfirst", "encoding", "delimiter", "currency")
 
 # -- argument types: a value argparse refuses with the usage line and exit status 2 ------------------------------
@@ -93,15 +97,6 @@ def currency(text: str) -> str:
 # -- options ------------------------------------------------------------------------------------------------------
 
 
-def ledger_command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, description: str | None = None
-) -> argparse.ArgumentParser:
-    """The parser of a command that reads a ledger: FILES, then the options for reading them."""
-    parser = commands.add_parser(name, help=help, description=description)
-    add_files(parser)
-    return parser
-
-
 def add_files(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILES", help=FILES_HELP)
     group = parser.add_argument_group("reading files (ignored for a workspace)")
@@ -120,13 +115,7 @@ def add_files(parser: argparse.ArgumentParser) -> None:
     order.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="read ambiguous dates as MM/DD/YYYY")
     group.add_argument("--encoding", type=encoding, help="force the text encoding (utf-8, cp1252, iso-8859-15)")
     group.add_argument("--delimiter", help="force the CSV separator (, ; tab |)")
-    group.add_argument(
-        "--currency",
-        type=currency,
-        metavar="CODE",
-        help="the files' currency as an ISO code (EUR, USD, CHF…): amounts marked with another are"
-        " refused; default: the files' own currency column, else EUR (a workspace keeps its own)",
-    )
+    group.add_argument("--currency", type=currency, metavar="CODE", help=CURRENCY_HELP)
 
 
 def add_filters(parser: argparse.ArgumentParser) -> None:
@@ -157,6 +146,11 @@ def add_period(
         parser.add_argument(
             option, dest=dest, type=iso_date, required=True, metavar=metavar, help=f"{what} (YYYY-MM-DD)"
         )
+
+
+def add_as_of(parser: argparse.ArgumentParser, what: str, required: bool = False) -> None:
+    """--as-of, the day a balance or a forecast is taken at; `what` is its help."""
+    parser.add_argument("--as-of", dest="as_of", type=iso_date, required=required, metavar="D", help=what)
 
 
 def add_choice(

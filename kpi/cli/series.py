@@ -5,21 +5,18 @@ from __future__ import annotations
 import argparse
 import csv
 
-from kpi.cli.common import add_choice, add_filters, add_lang, add_period, filters_of, ledger_command, open_sources
+from kpi.cli.common import add_choice, add_files, add_filters, add_lang, add_period, filters_of, open_sources
 from kpi.cli.terminal import Output, write_json
 from kpi.metrics.series import monthly_reports, monthly_rows
 from kpi.text.formatting import is_missing
 
 NAME = "series"
+HELP = "every KPI month by month"
+DESCRIPTION = "Every KPI for each calendar month between two dates, and the aged balance at each month end."
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = ledger_command(
-        commands,
-        NAME,
-        "every KPI month by month",
-        "Every KPI for each calendar month between two dates, and the aged balance at each month end.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_files(parser)
     add_period(parser, "a day in the first month", "a day in the last month")
     add_filters(parser)
     add_choice(

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from kpi.cli.common import (
     add_choice,
+    add_files,
     add_filters,
     add_lang,
     add_period,
     detail,
     filters_of,
-    ledger_command,
     open_sources,
 )
 from kpi.cli.tables import AMOUNT, LABEL, Column, table_lines
@@ -27,16 +27,15 @@ if TYPE_CHECKING:
     from kpi.analysis.whatif import Scenario
 
 NAME = "whatif"
+HELP = "every KPI of a period on a what-if scenario, beside the actual"
+DESCRIPTION = (
+    "Apply a scenario (JSON, see kpi/analysis/whatif.py) to a copy of the ledger and compare every KPI of the period."
+)
 VALUE = Column(AMOUNT.align, 18)
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = ledger_command(
-        commands,
-        NAME,
-        "every KPI of a period on a what-if scenario, beside the actual",
-        "Apply a scenario (JSON, see kpi/analysis/whatif.py) to a copy of the ledger and compare every KPI of the period.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_files(parser)
     add_period(parser)
     parser.add_argument(
         "--scenario",
