@@ -177,24 +177,17 @@ picked = top[0].selectbox(
     key="sim_saved",
     placeholder=t("simulation.none_saved") if not saved else t("simulation.pick_saved"),
 )
-top[1].button(
-    t("simulation.open"),
-    key="sim_open",
-    disabled=picked is None,
-    on_click=_open,
-    args=(picked,),
-    icon=":material/folder_open:",
-    width="stretch",
-)
-top[2].button(
-    t("simulation.delete"),
-    key="sim_delete",
-    disabled=picked is None,
-    on_click=_delete,
-    args=(picked,),
-    icon=":material/delete:",
-    width="stretch",
-)
+# What to do with the scenario picked: open it into the form, or delete it.
+for column, (label, key, action, icon) in zip(
+    top[1:3],
+    (
+        ("simulation.open", "sim_open", _open, ":material/folder_open:"),
+        ("simulation.delete", "sim_delete", _delete, ":material/delete:"),
+    ),
+):
+    column.button(
+        t(label), key=key, disabled=picked is None, on_click=action, args=(picked,), icon=icon, width="stretch"
+    )
 top[3].button(
     t("simulation.lme_preset"),
     key="sim_lme",
