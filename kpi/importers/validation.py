@@ -311,14 +311,12 @@ def _catalogue(documents: pa.Table, known: KnownDocuments) -> pa.Table:
 
 
 def _link_payments(
-    documents: pa.Table,
+    catalogue: pa.Table,
     settlements: pa.Table,
-    known: KnownDocuments,
     tolerance_days: int,
     issues: list[ImportIssue],
     headers: dict[str, dict],
 ) -> pa.Table:
-    catalogue = _catalogue(documents, known)
     # index_in answers the first position of an id, as the catalogue keeps the first of repeated ids.
     document_id = settlements.column("document_id").combine_chunks()
     position = pc.index_in(document_id, value_set=catalogue.column("document_id"))
@@ -599,7 +597,7 @@ def _applied_whole(rows: pa.Table, issues: list[ImportIssue]) -> None:
 
 
 def _credit_applications(
-    documents: pa.Table,
+    catalogue: pa.Table,
     settlements: pa.Table,
     known: KnownDocuments,
     tolerance_days: int,
@@ -613,7 +611,6 @@ def _credit_applications(
     if not len(at):
         return
     credits = settlements.take(pa.array(at))
-    catalogue = _catalogue(documents, known)
     source = credits.column("source_document_id").combine_chunks()
     target = credits.column("document_id").combine_chunks()
     customer = credits.column("customer_id").combine_chunks()
@@ -899,7 +896,9 @@ def check_ledger(
     requested = None
     if listed.any():
         requested, settlements = settlements.filter(pa.array(listed)), settlements.filter(pa.array(~listed))
-    settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
+    # The documents settlements may name, this import's and the workspace's: the same for every check below.
+    catalogue = _catalogue(documents, known)
+    settlements = _link_payments(catalogue, settlements, tolerance_days, issues, headers)
     # After linking, so that a payment read without its customer compares equal to the same payment
     # read from an invoice list.
     settlements = _duplicates(
@@ -909,7 +908,7 @@ def check_ledger(
         resolved = _listed_credit_notes(requested, documents, settlements, known, issues, headers)
         settlements = _concat([settlements, resolved], SETTLEMENTS_WITH_ORIGIN)
     if not any(i.severity == "error" for i in issues):
-        _credit_applications(documents, settlements, known, tolerance_days, issues, headers)
+        _credit_applications(catalogue, settlements, known, tolerance_days, issues, headers)
     if not any(i.severity == "error" for i in issues):
         _overpayments(documents, settlements, issues, adjustments)
         if documents.num_rows and settlements.num_rows:
