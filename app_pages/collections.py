@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.metrics.collection import (
-    bucket_collection,
-    dispute_list,
-    plan_installments,
-    plan_list,
-    reminder_funnel,
-    reminders_by_channel,
-    write_offs_by_activity,
-    write_offs_by_customer,
-)
+from kpi.metrics import collection
 from kpi.present.charts import reminder_funnel_chart, reminder_step_label
 from kpi.text.formatting import MISSING, is_missing
 from kpi.text.i18n import bucket_label
@@ -80,7 +71,7 @@ def text(value) -> str:
 st.subheader(t("collections.disputes"))
 cards(("dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount", "avg_dispute_resolution_days"))
 if activity.missing("dispute_rate") is None:
-    disputes = dispute_list(view.ledger, period.end, view.filters)
+    disputes = collection.dispute_list(view.ledger, period.end, view.filters)
     if not disputes.empty:
         state = {True: t("collections.open"), False: t("collections.resolved")}
         table(
@@ -101,7 +92,7 @@ if activity.missing("dispute_rate") is None:
 st.subheader(t("collections.reminders"))
 cards(("reminders_count", "reminder_success_rate", "cost_per_reminder"))
 if activity.missing("reminders_count") is None:
-    funnel = reminder_funnel(view.ledger, period, view.filters, activity.settings)
+    funnel = collection.reminder_funnel(view.ledger, period, view.filters, activity.settings)
     if not funnel.empty:
         st.markdown(f"**{t('collections.funnel')}**")
         st.altair_chart(reminder_funnel_chart(funnel, view.lang), width="stretch")
@@ -115,7 +106,7 @@ if activity.missing("reminders_count") is None:
                 "paid_share": (t("collections.col.paid_share"), fmt.percent),
             },
         )
-        channels = reminders_by_channel(view.ledger, period, view.filters)
+        channels = collection.reminders_by_channel(view.ledger, period, view.filters)
         st.markdown(f"**{t('collections.by_channel')}**")
         table(
             channels,
@@ -133,7 +124,7 @@ if activity.missing("reminders_count") is None:
 st.subheader(t("collections.plans"))
 cards(("plan_compliance_rate", "amount_in_plans"))
 if activity.missing("plan_compliance_rate") is None:
-    plans = plan_list(view.ledger, period.end, view.filters)
+    plans = collection.plan_list(view.ledger, period.end, view.filters)
     if not plans.empty:
         table(
             plans,
@@ -145,7 +136,7 @@ if activity.missing("plan_compliance_rate") is None:
                 "remaining": (t("collections.col.remaining"), fmt.money),
             },
         )
-    installments = plan_installments(view.ledger, period, view.filters, activity.settings)
+    installments = collection.plan_installments(view.ledger, period, view.filters, activity.settings)
     if not installments.empty:
         st.markdown(f"**{t('collections.installments')}**")
         kept = {True: t("collections.kept"), False: t("collections.missed")}
@@ -170,7 +161,7 @@ if activity.cost_exceeds_collected:
 
 # -- what each bucket of the opening balance yielded ----------------------------------------------
 st.subheader(t("collections.buckets", day=fmt.date(period.start)))
-buckets = bucket_collection(view.ledger, period, view.filters)
+buckets = collection.bucket_collection(view.ledger, period, view.filters)
 table(
     buckets,
     {
@@ -183,7 +174,7 @@ table(
 
 # -- write-offs ----------------------------------------------------------------------------------------
 st.subheader(t("collections.write_offs"))
-by_activity = write_offs_by_activity(view.ledger, period, view.filters)
+by_activity = collection.write_offs_by_activity(view.ledger, period, view.filters)
 table(
     by_activity,
     {
@@ -193,7 +184,7 @@ table(
         "bad_debt_rate": (t("collections.col.bad_debt_rate"), fmt.percent),
     },
 )
-by_customer = write_offs_by_customer(view.ledger, period, view.filters)
+by_customer = collection.write_offs_by_customer(view.ledger, period, view.filters)
 if by_customer.empty:
     st.caption(t("collections.no_write_offs"))
 else:

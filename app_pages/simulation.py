@@ -177,24 +177,17 @@ picked = top[0].selectbox(
     key="sim_saved",
     placeholder=t("simulation.none_saved") if not saved else t("simulation.pick_saved"),
 )
-top[1].button(
-    t("simulation.open"),
-    key="sim_open",
-    disabled=picked is None,
-    on_click=_open,
-    args=(picked,),
-    icon=":material/folder_open:",
-    width="stretch",
-)
-top[2].button(
-    t("simulation.delete"),
-    key="sim_delete",
-    disabled=picked is None,
-    on_click=_delete,
-    args=(picked,),
-    icon=":material/delete:",
-    width="stretch",
-)
+# What to do with the scenario picked: open it into the form, or delete it.
+for column, (label, key, action, icon) in zip(
+    top[1:3],
+    (
+        ("simulation.open", "sim_open", _open, ":material/folder_open:"),
+        ("simulation.delete", "sim_delete", _delete, ":material/delete:"),
+    ),
+):
+    column.button(
+        t(label), key=key, disabled=picked is None, on_click=action, args=(picked,), icon=icon, width="stretch"
+    )
 top[3].button(
     t("simulation.lme_preset"),
     key="sim_lme",
@@ -322,23 +315,16 @@ with tabs[4]:
             t("simulation.cogs", days=view.period.days), min_value=0.0, step=1000.0, format="%.2f", key="sim_wc_cogs"
         )
         cols[2].number_input(t("simulation.payables"), min_value=0.0, step=1000.0, format="%.2f", key="sim_wc_payables")
-    cols = st.columns(3)
-    cols[0].number_input(
-        t("simulation.scenario_dio"),
-        min_value=0.0,
-        step=1.0,
-        format="%.1f",
-        key="sim_wc_scenario_dio",
-        placeholder=t("simulation.same_as_actual"),
-    )
-    cols[1].number_input(
-        t("simulation.scenario_dpo"),
-        min_value=0.0,
-        step=1.0,
-        format="%.1f",
-        key="sim_wc_scenario_dpo",
-        placeholder=t("simulation.same_as_actual"),
-    )
+    # The scenario's DIO and DPO, in the first two of three columns; empty: the same as the actual.
+    for column, days in zip(st.columns(3)[:2], ("dio", "dpo")):
+        column.number_input(
+            t(f"simulation.scenario_{days}"),
+            min_value=0.0,
+            step=1.0,
+            format="%.1f",
+            key=f"sim_wc_scenario_{days}",
+            placeholder=t("simulation.same_as_actual"),
+        )
     st.caption(t("simulation.ccc_formula"))
 
 

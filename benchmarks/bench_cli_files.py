@@ -111,17 +111,9 @@ def verdict(ok: bool, text: str) -> None:
 
 
 def same_figures(report: dict, baseline: dict) -> bool:
-    keys = (
-        "sales",
-        "collected",
-        "written_off",
-        "opening_ar",
-        "closing_ar",
-        "closing_current_ar",
-        "closing_overdue_ar",
-        "unapplied_credits",
-    )
-    equal = all(abs(report[k] - baseline[k]) < 0.005 for k in keys)
+    from kpi.metrics.report import AMOUNT_KEYS
+
+    equal = all(abs(report[k] - baseline[k]) < 0.005 for k in AMOUNT_KEYS)
     equal &= all(abs(report["aging"][k] - baseline["aging"][k]) < 0.005 for k in report["aging"])
     for key in ("dso", "bpdso", "cei", "collection_rate", "overdue_rate"):
         a, b = report[key], baseline[key]

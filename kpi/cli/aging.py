@@ -8,7 +8,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.cli.common import add_files, add_filters, add_lang, edges, filters_of, iso_date, open_sources, write_output
+from kpi.cli.common import (
+    add_as_of,
+    add_choice,
+    add_files,
+    add_filters,
+    add_lang,
+    edges,
+    filters_of,
+    open_sources,
+    write_output,
+)
 from kpi.cli.tables import AMOUNT, LABEL, table_text
 from kpi.cli.terminal import Output
 from kpi.metrics.aging import DEFAULT_EDGES, aged_balance_records
@@ -19,29 +29,14 @@ if TYPE_CHECKING:
     from kpi.metrics.aging import AgedBalance
 
 NAME = "aging"
+HELP = "the aged balance (balance âgée) at a date"
+DESCRIPTION = "Outstanding amounts by age bucket at the end of a day."
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="the aged balance (balance âgée) at a date",
-        description="Outstanding amounts by age bucket at the end of a day.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=iso_date,
-        required=True,
-        metavar="D",
-        help="the day whose closing balance is aged (YYYY-MM-DD)",
-    )
-    parser.add_argument(
-        "--by",
-        choices=("customer", "document"),
-        default="customer",
-        help="one row per customer (default) or per document",
-    )
+    add_as_of(parser, "the day whose closing balance is aged (YYYY-MM-DD)", required=True)
+    add_choice(parser, "--by", ("customer", "document"), "customer", "one row per customer (default) or per document")
     parser.add_argument(
         "--buckets",
         type=edges,
@@ -49,18 +44,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="EDGES",
         help="bucket edges in days, e.g. 30,60,90,120 (default) or 15,30,45,60,90,180,360,720",
     )
-    parser.add_argument(
-        "--basis",
-        choices=("due", "issue"),
-        default="due",
-        help="age from the due date (default) or from the issue date",
-    )
+    add_choice(parser, "--basis", ("due", "issue"), "due", "age from the due date (default) or from the issue date")
     add_filters(parser)
-    parser.add_argument(
+    add_choice(
+        parser,
         "--format",
-        choices=("csv", "xlsx", "table"),
-        default="table",
-        help="table (default), csv (for French Excel: ; and decimal comma) or xlsx",
+        ("csv", "xlsx", "table"),
+        "table",
+        "table (default), csv (for French Excel: ; and decimal comma) or xlsx",
     )
     parser.add_argument(
         "-o", "--output", type=Path, help="write to this file instead of standard output (required for xlsx)"

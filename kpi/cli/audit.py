@@ -5,23 +5,31 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kpi.cli.common import add_files, add_filters, add_lang, add_period, filters_of, open_sources, write_output
+from kpi.cli.common import (
+    add_choice,
+    add_files,
+    add_filters,
+    add_lang,
+    add_period,
+    filters_of,
+    open_sources,
+    write_output,
+)
 from kpi.cli.terminal import Output
 from kpi.model.periods import Period
 from kpi.text.errors import UsageError
 from kpi.text.messages import Message
 
 NAME = "audit"
+HELP = "the client audit report (XLSX, HTML or PDF)"
+DESCRIPTION = (
+    "Cover (client, period, matching mode, author, date), findings, headline KPIs each computed in"
+    " words with the period's numbers, trend, aged balance, top 20 overdue customers with their"
+    " rating, data quality and KPI definitions, for the period [--from, --to]."
+)
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="the client audit report (XLSX, HTML or PDF)",
-        description="Cover (client, period, matching mode, author, date), findings, headline KPIs each computed in"
-        " words with the period's numbers, trend, aged balance, top 20 overdue customers with their"
-        " rating, data quality and KPI definitions, for the period [--from, --to].",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
     add_period(parser)
     parser.add_argument(
@@ -32,12 +40,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="report.xlsx, report.html or report.pdf (the suffix picks the format), or a folder to write"
         " audit-<client>-<period>.<format> into (default: the current folder)",
     )
-    parser.add_argument(
+    add_choice(
+        parser,
         "--format",
+        ("pdf", "html", "xlsx"),
+        "pdf",
+        "the format when --output is a folder (default pdf)",
         dest="report_format",
-        choices=("pdf", "html", "xlsx"),
-        default="pdf",
-        help="the format when --output is a folder (default pdf)",
     )
     parser.add_argument(
         "--client",

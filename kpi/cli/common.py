@@ -22,6 +22,10 @@ FILES_HELP = (
     " settlements.csv pair (CSV or Parquet) or any export the importers recognise. A file whose name starts"
     " with - is read as an option: write ./-name.csv, or put -- before the files, after every option"
 )
+CURRENCY_HELP = (
+    "the files' currency as an ISO code (EUR, USD, CHF…): amounts marked with another are"
+    " refused; default: the files' own currency column, else EUR (a workspace keeps its own)"
+)
 IMPORT_OPTIONS = ("layout", "mapping", "sheet", "terms", "dayfirst", "encoding", "delimiter", "currency")
 
 # -- argument types: a value argparse refuses with the usage line and exit status 2 ------------------------------
@@ -111,13 +115,7 @@ def add_files(parser: argparse.ArgumentParser) -> None:
     order.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="read ambiguous dates as MM/DD/YYYY")
     group.add_argument("--encoding", type=encoding, help="force the text encoding (utf-8, cp1252, iso-8859-15)")
     group.add_argument("--delimiter", help="force the CSV separator (, ; tab |)")
-    group.add_argument(
-        "--currency",
-        type=currency,
-        metavar="CODE",
-        help="the files' currency as an ISO code (EUR, USD, CHF…): amounts marked with another are"
-        " refused; default: the files' own currency column, else EUR (a workspace keeps its own)",
-    )
+    group.add_argument("--currency", type=currency, metavar="CODE", help=CURRENCY_HELP)
 
 
 def add_filters(parser: argparse.ArgumentParser) -> None:
@@ -138,18 +136,33 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_period(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--from", dest="start", type=iso_date, required=True, metavar="S", help="first day of the period (YYYY-MM-DD)"
-    )
-    parser.add_argument(
-        "--to",
-        dest="end",
-        type=iso_date,
-        required=True,
-        metavar="E",
-        help="last day of the period, included (YYYY-MM-DD)",
-    )
+def add_period(
+    parser: argparse.ArgumentParser,
+    first: str = "first day of the period",
+    last: str = "last day of the period, included",
+) -> None:
+    """--from and --to, both required; `first` and `last` say which days they name."""
+    for option, dest, metavar, what in (("--from", "start", "S", first), ("--to", "end", "E", last)):
+        parser.add_argument(
+            option, dest=dest, type=iso_date, required=True, metavar=metavar, help=f"{what} (YYYY-MM-DD)"
+        )
+
+
+def add_as_of(parser: argparse.ArgumentParser, what: str, required: bool = False) -> None:
+    """--as-of, the day a balance or a forecast is taken at; `what` is its help."""
+    parser.add_argument("--as-of", dest="as_of", type=iso_date, required=required, metavar="D", help=what)
+
+
+def add_choice(
+    parser: argparse.ArgumentParser,
+    option: str,
+    choices: tuple[str, ...],
+    default: str,
+    help: str,
+    dest: str | None = None,
+) -> None:
+    """An option taking one of `choices` (--format, --by, --basis…), `default` when it is not given."""
+    parser.add_argument(option, dest=dest, choices=choices, default=default, help=help)
 
 
 def default_language(environ: Mapping[str, str] | None = None) -> str:

@@ -9,10 +9,11 @@ from kpi.cli.common import add_lang, count, positive_count
 from kpi.cli.terminal import Output
 
 NAME = "demo"
+HELP = "write the demo ledger (canonical CSV pair) to a directory"
+DESCRIPTION: str | None = None
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(NAME, help="write the demo ledger (canonical CSV pair) to a directory")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", type=Path, help="where to write documents.csv and settlements.csv")
     parser.add_argument(
         "--seed", type=int, default=2026, help="random seed: the same seed writes the same files (default 2026)"

@@ -5,32 +5,25 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from kpi.cli.common import add_files, add_filters, add_lang, filters_of, iso_date, open_sources
+from kpi.cli.common import add_as_of, add_files, add_filters, add_lang, filters_of, open_sources
 from kpi.cli.tables import AMOUNT, LABEL, Column, table_lines
 from kpi.cli.terminal import Output
 
 NAME = "forecast"
+HELP = "expected cash-in of the next 13 weeks, and its back-test"
+DESCRIPTION = (
+    "Expected collections by week after --as-of (see kpi/sql/queries/cash_forecast.sql), then the same"
+    " forecast made at past dates against what was actually collected."
+)
 WEEK = Column(AMOUNT.align, 3)
 MONEY = Column(AMOUNT.align, 16)
 TOTAL_LABEL = Column(LABEL.align, 48)
 TEXT = Column(LABEL.align, 0)  # as long as it is: the rows' other cells keep their own widths
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="expected cash-in of the next 13 weeks, and its back-test",
-        description="Expected collections by week after --as-of (see kpi/sql/queries/cash_forecast.sql), then the same"
-        " forecast made at past dates against what was actually collected.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=iso_date,
-        metavar="D",
-        help="forecast made at the end of this day (default: the ledger's last date)",
-    )
+    add_as_of(parser, "forecast made at the end of this day (default: the ledger's last date)")
     parser.add_argument(
         "--backtest-dates",
         type=int,

@@ -10,14 +10,11 @@ from kpi.cli.terminal import Output
 from kpi.text.messages import message_text
 
 NAME = "import"
+HELP = "store files into a workspace"
+DESCRIPTION = "Read files and store them into a workspace directory (created if absent), all or nothing."
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="store files into a workspace",
-        description="Read files and store them into a workspace directory (created if absent), all or nothing.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("workspace", type=Path, metavar="WORKSPACE", help="workspace directory (created if absent)")
     add_files(parser)
     add_limits(parser)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from kpi.cli.common import add_files, add_lang, add_limits, import_options, limited
+from kpi.cli.common import add_choice, add_files, add_lang, add_limits, import_options, limited
 from kpi.cli.terminal import Output, write_json
 
 NAME = "inspect"
+HELP = "show how files would be read, without importing"
+DESCRIPTION: str | None = None
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(NAME, help="show how files would be read, without importing")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
     add_limits(parser)
-    parser.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="text: a readable summary (default); json: the same as an object",
+    add_choice(
+        parser, "--format", ("text", "json"), "text", "text: a readable summary (default); json: the same as an object"
     )
     add_lang(parser, "the summary")
 

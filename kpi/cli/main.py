@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
-        module.add_parser(commands)
+        module.add_arguments(commands.add_parser(module.NAME, help=module.HELP, description=module.DESCRIPTION))
     return parser
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kpi.cli.common import add_files, add_filters, add_lang, add_period, filters_of, open_sources
+from kpi.cli.common import add_choice, add_files, add_filters, add_lang, add_period, filters_of, open_sources
 from kpi.cli.tables import AMOUNT, LABEL, Column, table_lines
 from kpi.cli.terminal import Output, write_json
 from kpi.metrics.report import AGING_KEYS, AMOUNT_KEYS, RATIO_KEYS, period_report
@@ -12,23 +12,21 @@ from kpi.model.periods import Period
 from kpi.text.messages import message_text
 
 NAME = "report"
+HELP = "every KPI of a period"
+DESCRIPTION = "Every KPI of the period [--from, --to], both days included."
 VALUE = Column(AMOUNT.align, 18)
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="every KPI of a period",
-        description="Every KPI of the period [--from, --to], both days included.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
     add_period(parser)
     add_filters(parser)
-    parser.add_argument(
+    add_choice(
+        parser,
         "--format",
-        choices=("json", "table"),
-        default="table",
-        help="json: the KPI-SPEC §5 object; table: a readable summary (default)",
+        ("json", "table"),
+        "table",
+        "json: the KPI-SPEC §5 object; table: a readable summary (default)",
     )
     add_lang(parser, "the table format")
 

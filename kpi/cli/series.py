@@ -5,33 +5,26 @@ from __future__ import annotations
 import argparse
 import csv
 
-from kpi.cli.common import add_files, add_filters, add_lang, filters_of, iso_date, open_sources
+from kpi.cli.common import add_choice, add_files, add_filters, add_lang, add_period, filters_of, open_sources
 from kpi.cli.terminal import Output, write_json
 from kpi.metrics.series import monthly_reports, monthly_rows
 from kpi.text.formatting import is_missing
 
 NAME = "series"
+HELP = "every KPI month by month"
+DESCRIPTION = "Every KPI for each calendar month between two dates, and the aged balance at each month end."
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="every KPI month by month",
-        description="Every KPI for each calendar month between two dates, and the aged balance at each month end.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
-    parser.add_argument(
-        "--from", dest="start", type=iso_date, required=True, metavar="S", help="a day in the first month (YYYY-MM-DD)"
-    )
-    parser.add_argument(
-        "--to", dest="end", type=iso_date, required=True, metavar="E", help="a day in the last month (YYYY-MM-DD)"
-    )
+    add_period(parser, "a day in the first month", "a day in the last month")
     add_filters(parser)
-    parser.add_argument(
+    add_choice(
+        parser,
         "--format",
-        choices=("csv", "json"),
-        default="csv",
-        help="csv: one row per month (default); json: a list of KPI-SPEC §5 objects with aging history",
+        ("csv", "json"),
+        "csv",
+        "csv: one row per month (default); json: a list of KPI-SPEC §5 objects with aging history",
     )
     add_lang(parser)
 

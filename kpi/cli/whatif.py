@@ -7,7 +7,16 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.cli.common import add_files, add_filters, add_lang, add_period, detail, filters_of, open_sources
+from kpi.cli.common import (
+    add_choice,
+    add_files,
+    add_filters,
+    add_lang,
+    add_period,
+    detail,
+    filters_of,
+    open_sources,
+)
 from kpi.cli.tables import AMOUNT, LABEL, Column, table_lines
 from kpi.cli.terminal import Output, terminal_cell, write_json
 from kpi.model.periods import Period
@@ -18,15 +27,14 @@ if TYPE_CHECKING:
     from kpi.analysis.whatif import Scenario
 
 NAME = "whatif"
+HELP = "every KPI of a period on a what-if scenario, beside the actual"
+DESCRIPTION = (
+    "Apply a scenario (JSON, see kpi/analysis/whatif.py) to a copy of the ledger and compare every KPI of the period."
+)
 VALUE = Column(AMOUNT.align, 18)
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="every KPI of a period on a what-if scenario, beside the actual",
-        description="Apply a scenario (JSON, see kpi/analysis/whatif.py) to a copy of the ledger and compare every KPI of the period.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
     add_period(parser)
     parser.add_argument(
@@ -36,9 +44,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a scenario JSON file, or the name of a scenario saved in the workspace",
     )
     add_filters(parser)
-    parser.add_argument(
-        "--format", choices=("json", "table"), default="table", help="json or a readable table (default)"
-    )
+    add_choice(parser, "--format", ("json", "table"), "table", "json or a readable table (default)")
     add_lang(parser, "the table format")
 
 

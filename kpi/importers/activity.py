@@ -172,9 +172,7 @@ def _missing_columns(table: TextTable, mapping: ColumnMapping) -> list[ImportIss
 def read_activity(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> ParsedFile | None:
     """One activity log as a ParsedFile whose `activity` holds its canonical table (with file and row)."""
     issues = reader.issues
-    missing = _missing_columns(table, mapping)
-    if missing:
-        issues.extend(missing)
+    if reader.refuse(_missing_columns(table, mapping)):
         return None
     before = reader.start
     read = {"disputes": _disputes, "reminders": _reminders, "payment_plans": _plans, "collection_costs": _costs}[
@@ -227,15 +225,7 @@ def _first(reader: FieldReader, mask: pa.Array, name: str, message: Message, val
     if index is None:
         return False
     value = values[index].as_py()
-    reader.issues.append(
-        ImportIssue(
-            reader.table.file,
-            message,
-            reader.table.row_of(index),
-            reader.mapping.header(name),
-            None if value is None else str(value),
-        )
-    )
+    reader.issue(message, index, reader.mapping.header(name), None if value is None else str(value))
     return True
 
 
@@ -263,14 +253,11 @@ def _words(
             None,
         )
         if key is None and words.strip() and strict:
-            reader.issues.append(
-                ImportIssue(
-                    reader.table.file,
-                    Message("activity.unknown_word", field=FIELD_LABELS[name], expected=expected),
-                    reader.table.row_of(position),
-                    reader.mapping.header(name),
-                    text,
-                )
+            reader.issue(
+                Message("activity.unknown_word", field=FIELD_LABELS[name], expected=expected),
+                position,
+                reader.mapping.header(name),
+                text,
             )
             return None
         result.append(key or default)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kpi.text.errors import EncoursError
 from kpi.text.messages import DEFAULT_LANGUAGE, Message, message_text, render
@@ -39,6 +40,19 @@ class ImportIssue:
 
     def __str__(self) -> str:
         return self.render(DEFAULT_LANGUAGE)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The issue as JSON gives it (a report, `inspect --format json`): its fields, then its text in French."""
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "severity": self.severity,
+            "remedy": self.remedy,
+            "text": str(self),
+        }
 
 
 class ImportFailed(EncoursError):

@@ -50,6 +50,7 @@ whose debits or credits add up beyond what DECIMAL(18,2) holds is refused before
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -64,7 +65,7 @@ from kpi.importers.dates import DateError, DateFormats, parse_dates
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import money_total_issue
 from kpi.importers.headers import compact
-from kpi.importers.lettrage import allocate
+from kpi.importers.lettrage import Allocation, allocate
 from kpi.importers.parsed import DOCUMENTS_WITH_ORIGIN, SETTLEMENTS_WITH_ORIGIN, ParsedFile, with_origin
 from kpi.importers.tables import TextTable
 from kpi.importers.terms import PaymentTerms
@@ -437,6 +438,30 @@ def _document_ids(piece: np.ndarray, journal: np.ndarray, number: np.ndarray) ->
     return np.where(occurrence > 1, np.char.add(np.char.add(base, "-"), occurrence.astype(str)), base).astype(object)
 
 
+@dataclass(frozen=True)
+class _CustomerLines:
+    """What reading a FEC worked out from its lines that the reconciliation reports on: `lines` are the
+    positions of the customer (411) lines that move an amount, and the arrays indexed by them (`kind`,
+    `rows`, `group`, `doc_at`, the documents' positions among them) or by every line of the file (the
+    amounts in cents, `customer_line`, `entry_date`, `account`, `account_label`, `journal`)."""
+
+    lines: np.ndarray
+    kind: np.ndarray
+    net: np.ndarray
+    debit: np.ndarray
+    credit: np.ndarray
+    customer_line: np.ndarray
+    entry_date: np.ndarray
+    rows: np.ndarray
+    account: np.ndarray
+    account_label: np.ndarray
+    journal: np.ndarray
+    group: np.ndarray
+    doc_at: np.ndarray
+    first_day: float
+    zero_lines: int
+
+
 def read_fec(
     table: TextTable, terms: PaymentTerms, tolerance_days: int, issues: list[ImportIssue]
 ) -> ParsedFile | None:
@@ -609,29 +634,24 @@ def read_fec(
         }
     )
 
-    warnings, details = _reconciliation(
-        table,
-        lines,
-        kind,
-        net,
-        debit,
-        credit,
-        customer_line,
-        entry_date,
-        rows,
-        account,
-        account_label,
-        journal,
-        group,
-        allocation,
-        credits,
-        doc_at,
-        first_day,
-        zero_lines,
-        documents,
-        settlements,
-        terms,
+    lines_read = _CustomerLines(
+        lines=lines,
+        kind=kind,
+        net=net,
+        debit=debit,
+        credit=credit,
+        customer_line=customer_line,
+        entry_date=entry_date,
+        rows=rows,
+        account=account,
+        account_label=account_label,
+        journal=journal,
+        group=group,
+        doc_at=doc_at,
+        first_day=first_day,
+        zero_lines=zero_lines,
     )
+    warnings, details = _reconciliation(table, lines_read, allocation, credits, documents, settlements, terms)
     warnings.extend(_entry_warnings(table, journal, number, debit, credit, customer_line))
     if decimal_mark == ".":
         warnings.append(ImportIssue(table.file, Message("fec.decimal_point"), severity="warning"))
@@ -686,69 +706,57 @@ def _cents_by(index: np.ndarray, cents: np.ndarray, size: int) -> np.ndarray:
 
 
 def _reconciliation(
-    table,
-    lines,
-    kind,
-    net,
-    debit,
-    credit,
-    customer_line,
-    entry_date,
-    rows,
-    account,
-    account_label,
-    journal,
-    group,
-    allocation,
-    credits,
-    doc_at,
-    first_day,
-    zero_lines,
-    documents,
-    settlements,
-    terms,
-):
-    balance_cents = int(debit[customer_line].sum() - credit[customer_line].sum())
+    table: TextTable,
+    read: _CustomerLines,
+    allocation: Allocation,
+    credits: pd.DataFrame,
+    documents: pa.Table,
+    settlements: pa.Table,
+    terms: PaymentTerms,
+) -> tuple[list[ImportIssue], dict[str, Any]]:
+    """The warnings and the reconciliation details (balance of 411 against what was imported, lines by
+    class, credits left unapplied…) of a file read into `documents` and `settlements`."""
+    balance_cents = int(read.debit[read.customer_line].sum() - read.credit[read.customer_line].sum())
     # A credit application moves no money: AR = Σ documents − Σ cash and write-offs (KPI-SPEC §2).
     moves_money = pc.invert(pc.equal(settlements.column("kind"), "credit"))
     imported_cents = int(
         to_cents(documents.column("amount").combine_chunks()).sum()
         - to_cents(settlements.filter(moves_money).column("amount").combine_chunks()).sum()
     )
-    last_day = np.nanmax(entry_date) if len(entry_date) else np.nan
+    last_day = np.nanmax(read.entry_date) if len(read.entry_date) else np.nan
     classes = {}
     for name, label in CLASS_LABELS.items():
-        chosen = kind == name
+        chosen = read.kind == name
         if chosen.any():
             classes[name] = {
                 "label": label,
                 "lines": int(chosen.sum()),
-                "amount": str(cents_to_decimal(abs(int(net[lines][chosen].sum())))),
+                "amount": str(cents_to_decimal(abs(int(read.net[read.lines][chosen].sum())))),
             }
     unclassified: list[dict[str, Any]] = [
         {
-            "row": int(rows[i]),
-            "journal": str(journal[lines][i]),
-            "account": str(account[lines][i]),
-            "label": str(account_label[lines][i]),
-            "amount": str(cents_to_decimal(int(net[lines][i]))),
-            "imported_as": CLASS_LABELS[kind[i]],
+            "row": int(read.rows[i]),
+            "journal": str(read.journal[read.lines][i]),
+            "account": str(read.account[read.lines][i]),
+            "label": str(read.account_label[read.lines][i]),
+            "amount": str(cents_to_decimal(int(read.net[read.lines][i]))),
+            "imported_as": CLASS_LABELS[read.kind[i]],
         }
-        for i in np.flatnonzero(np.isin(kind, ["other_debit", "other_credit"]))
+        for i in np.flatnonzero(np.isin(read.kind, ["other_debit", "other_credit"]))
     ]
     credit_line = credits["line"].to_numpy()[allocation.settlement]
     settled_kind = credits["kind"].to_numpy()[allocation.settlement]
     unapplied = allocation.document < 0
-    lettered = pd.notna(group[credit_line]) if len(credit_line) else np.zeros(0, bool)
+    lettered = pd.notna(read.group[credit_line]) if len(credit_line) else np.zeros(0, bool)
     unapplied_lettered = int(allocation.cents[unapplied & lettered].sum())
     unapplied_writeoff = unapplied & (settled_kind == "writeoff")
 
-    document_cents = net[lines][doc_at]
-    applied = _cents_by(allocation.credit_note, allocation.credit_cents, len(doc_at))
+    document_cents = read.net[read.lines][read.doc_at]
+    applied = _cents_by(allocation.credit_note, allocation.credit_cents, len(read.doc_at))
     is_note = document_cents < 0
     left = np.where(is_note, -document_cents - applied, 0)
-    lettered_notes_left = int(left[pd.notna(group[doc_at])].sum()) if len(doc_at) else 0
-    is_opening = kind[doc_at] == "opening"
+    lettered_notes_left = int(left[pd.notna(read.group[read.doc_at])].sum()) if len(read.doc_at) else 0
+    is_opening = read.kind[read.doc_at] == "opening"
 
     warnings = [ImportIssue(table.file, Message("fec.due_dates_computed", terms=terms.describe()), severity="warning")]
     if unclassified:
@@ -760,58 +768,34 @@ def _reconciliation(
                 severity="warning",
             )
         )
-    if is_opening.any() and not np.isnan(first_day):
-        opening_day = np.datetime64(int(first_day) - 1, "D").astype(object)
+    if is_opening.any() and not np.isnan(read.first_day):
+        opening_day = np.datetime64(int(read.first_day) - 1, "D").astype(object)
         warnings.append(
             ImportIssue(
                 table.file, Message("fec.openings", count=int(is_opening.sum()), day=opening_day), severity="warning"
             )
         )
-    if unapplied_lettered:
-        warnings.append(
-            ImportIssue(
-                table.file,
-                Message("fec.lettered_payments_kept", amount=cents_to_decimal(unapplied_lettered)),
-                severity="warning",
-            )
-        )
-    if allocation.to_unlettered:
-        warnings.append(
-            ImportIssue(
-                table.file,
-                Message("fec.lettered_payments_applied", amount=cents_to_decimal(allocation.to_unlettered)),
-                severity="warning",
-            )
-        )
-    if allocation.credits_to_unlettered:
-        warnings.append(
-            ImportIssue(
-                table.file,
-                Message("fec.lettered_notes_applied", amount=cents_to_decimal(allocation.credits_to_unlettered)),
-                severity="warning",
-            )
-        )
-    if lettered_notes_left:
-        warnings.append(
-            ImportIssue(
-                table.file,
-                Message("fec.lettered_notes_kept", amount=cents_to_decimal(lettered_notes_left)),
-                severity="warning",
-            )
-        )
-    if zero_lines:
-        warnings.append(ImportIssue(table.file, Message("fec.zero_lines", count=zero_lines), severity="warning"))
+    for key, cents in (
+        ("fec.lettered_payments_kept", unapplied_lettered),
+        ("fec.lettered_payments_applied", allocation.to_unlettered),
+        ("fec.lettered_notes_applied", allocation.credits_to_unlettered),
+        ("fec.lettered_notes_kept", lettered_notes_left),
+    ):
+        if cents:
+            warnings.append(ImportIssue(table.file, Message(key, amount=cents_to_decimal(cents)), severity="warning"))
+    if read.zero_lines:
+        warnings.append(ImportIssue(table.file, Message("fec.zero_lines", count=read.zero_lines), severity="warning"))
     details = {
         "balance_411": cents_to_decimal(balance_cents),
         "imported_ar": cents_to_decimal(imported_cents),
         "balance_date": str(np.datetime64(int(last_day), "D")) if not np.isnan(last_day) else None,
-        "customer_lines": int(customer_line.sum()),
+        "customer_lines": int(read.customer_line.sum()),
         "classes": classes,
         "unclassified": unclassified,
         "unapplied_lettered": cents_to_decimal(unapplied_lettered),
         "lettered_to_unlettered": cents_to_decimal(allocation.to_unlettered),
-        "documents_in_file": cents_to_decimal(int(debit[customer_line].sum())),
-        "settlements_in_file": cents_to_decimal(int(credit[customer_line].sum())),
+        "documents_in_file": cents_to_decimal(int(read.debit[read.customer_line].sum())),
+        "settlements_in_file": cents_to_decimal(int(read.credit[read.customer_line].sum())),
         "credit_notes_applied": {
             "count": int(np.sum(is_note & (applied > 0))),
             "amount": cents_to_decimal(int(applied.sum())),

@@ -72,7 +72,7 @@ class FieldReader:
         # header -> (text when a year has two digits, parsed), for the year check once every date is read
         self.read_dates: dict[str, tuple[pa.Array | None, DateColumn]] = {}
 
-    def _issue(
+    def issue(
         self,
         message: Message,
         index: int | None = None,
@@ -80,8 +80,14 @@ class FieldReader:
         value=None,
         remedy: str | None = None,
     ) -> None:
+        """An issue of this file, at the data row of position `index` when given."""
         row = self.table.row_of(index) if index is not None else None
         self.issues.append(ImportIssue(self.table.file, message, row, header, value, remedy=remedy))
+
+    def refuse(self, issues: list[ImportIssue]) -> bool:
+        """Add `issues` to the file's; whether there were any (the file is then read no further)."""
+        self.issues.extend(issues)
+        return bool(issues)
 
     def _amount_currency(self, workspace: str | None) -> str:
         """The currency a sign in an amount may name: the file's own currency column when it holds one
@@ -125,7 +131,7 @@ class FieldReader:
             return decide_day_order(columns, dayfirst)
         except DateError as error:
             self.ambiguous_dates = error.ambiguous
-            self._issue(error.reason, error.index, error.column, error.value, error.remedy)
+            self.issue(error.reason, error.index, error.column, error.value, error.remedy)
             return None
 
     def _typed(self, header: str, *, dates: bool) -> pa.Array | None:
@@ -151,7 +157,7 @@ class FieldReader:
             index = missing[0].as_py()
             count = len(missing)
             more = Message("rows.in_this_case", count=count) if count > 1 else ""
-            self._issue(
+            self.issue(
                 Message("field.missing", field=FIELD_LABELS[name], more=more), index, self.mapping.header(name), ""
             )
 
@@ -173,14 +179,14 @@ class FieldReader:
         try:
             values = self.money(header)
         except AmountError as error:
-            self._issue(error.reason, error.index, header, error.value)
+            self.issue(error.reason, error.index, header, error.value)
             return None
         beyond = money_total_issue(
             values, Message("amount.of_column", column=header), Message("amount.cited_largest_value")
         )
         if beyond is not None:
             index = pc.index(pc.abs(values), pc.max(pc.abs(values))).as_py()
-            self._issue(beyond, index, header, raw[index].as_py())
+            self.issue(beyond, index, header, raw[index].as_py())
             return None
         if required:
             self._require_filled(name, raw)
@@ -196,7 +202,7 @@ class FieldReader:
         try:
             parsed = DateColumn(read) if read is not None else read_dates(header, raw, self.date_formats)
         except DateError as error:
-            self._issue(error.reason, error.index, header, error.value, error.remedy)
+            self.issue(error.reason, error.index, header, error.value, error.remedy)
             return None
         # The text is kept only to name a two-digit year: a million-row column is not held for nothing.
         self.read_dates[header] = (raw if parsed.short_year is not None else None, parsed)
@@ -208,7 +214,7 @@ class FieldReader:
         """Refuse a two-digit year far from the file's other dates (once every date column is read)."""
         error = implausible_short_years(self.read_dates)
         if error is not None:
-            self._issue(error.reason, error.index, error.column, error.value)
+            self.issue(error.reason, error.index, error.column, error.value)
 
     def rows(self) -> pa.Array:
         return pa.array(self.table.rows, pa.int64())

@@ -12,20 +12,36 @@ import unicodedata
 
 from kpi.text.messages import Message
 
+# The generic words for an amount: the weak synonyms of the activity logs' amounts.
+AMOUNT_WORDS = ("montant", "amount", "total", "somme")
+# How invoice lists and payments files alike name an invoice's number and a payment's date, first of
+# their synonyms.
+INVOICE_NUMBER = (
+    "document id",
+    "n facture",
+    "no facture",
+    "numero facture",
+    "num facture",
+    "numero de facture",
+    "facture",
+    "ref facture",
+    "reference facture",
+)
+PAYMENT_DATE = (
+    "date reglement",
+    "date de reglement",
+    "date paiement",
+    "date de paiement",
+    "date encaissement",
+    "date d encaissement",
+)
+
 # field -> (strong synonyms, weak synonyms).  A strong synonym names the field without doubt;
 # a weak one is a generic word ("date", "montant") that fits when nothing better is there.
 INVOICE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "document_id": (
         (
-            "document id",
-            "n facture",
-            "no facture",
-            "numero facture",
-            "num facture",
-            "numero de facture",
-            "facture",
-            "ref facture",
-            "reference facture",
+            *INVOICE_NUMBER,
             "invoice",
             "invoice number",
             "invoice no",
@@ -150,12 +166,7 @@ INVOICE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "paid_date": (
         (
-            "date reglement",
-            "date de reglement",
-            "date paiement",
-            "date de paiement",
-            "date encaissement",
-            "date d encaissement",
+            *PAYMENT_DATE,
             "settled date",
             "paid date",
             "payment date",
@@ -277,15 +288,7 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "document_id": (
         (
-            "document id",
-            "n facture",
-            "no facture",
-            "numero facture",
-            "num facture",
-            "numero de facture",
-            "facture",
-            "ref facture",
-            "reference facture",
+            *INVOICE_NUMBER,
             "facture reglee",
             "invoice",
             "invoice number",
@@ -300,12 +303,7 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "customer_name": INVOICE_FIELDS["customer_name"],
     "date": (
         (
-            "date reglement",
-            "date de reglement",
-            "date paiement",
-            "date de paiement",
-            "date encaissement",
-            "date d encaissement",
+            *PAYMENT_DATE,
             "payment date",
             "paid date",
             "settled date",
@@ -407,7 +405,7 @@ DISPUTE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "amount disputed",
             "amount in dispute",
         ),
-        ("montant", "amount", "total", "somme"),
+        AMOUNT_WORDS,
     ),
     "reason": (
         (
@@ -551,7 +549,7 @@ PLAN_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "instalment",
             "amount due",
         ),
-        ("montant", "amount", "total", "somme"),
+        AMOUNT_WORDS,
     ),
 }
 
@@ -575,7 +573,7 @@ COST_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "costs",
             "expense",
         ),
-        ("montant", "amount", "total", "somme"),
+        AMOUNT_WORDS,
     ),
     "category": (
         (

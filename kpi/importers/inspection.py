@@ -54,18 +54,8 @@ class InspectedFile:
                 k: (str(v) if not isinstance(v, (int, str, list, dict, type(None))) else v)
                 for k, v in self.details.items()
             },
-            "issues": [
-                {
-                    "row": i.row,
-                    "column": i.column,
-                    "value": i.value,
-                    "message": i.message,
-                    "severity": i.severity,
-                    "remedy": i.remedy,
-                    "text": str(i),
-                }
-                for i in self.issues
-            ],
+            # The file is the object's own: its issues do not repeat it.
+            "issues": [{k: v for k, v in i.to_dict().items() if k != "file"} for i in self.issues],
         }
 
     def to_text(self, lang: str = "fr") -> str:
@@ -128,19 +118,7 @@ class InspectResult:
         return {
             "ok": self.ok,
             "files": [f.to_dict() for f in self.files],
-            "issues": [
-                {
-                    "file": i.file,
-                    "row": i.row,
-                    "column": i.column,
-                    "value": i.value,
-                    "message": i.message,
-                    "severity": i.severity,
-                    "remedy": i.remedy,
-                    "text": str(i),
-                }
-                for i in self.issues
-            ],
+            "issues": [i.to_dict() for i in self.issues],
         }
 
     def to_text(self, lang: str = "fr") -> str:

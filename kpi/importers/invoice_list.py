@@ -66,14 +66,11 @@ def _currency(reader: FieldReader) -> str | None:
         first = distinct[0]
         index = pc.indices_nonzero(pc.and_(pc.not_equal(pc.utf8_upper(values), first), pc.not_equal(values, "")))
         at = index[0].as_py()
-        reader.issues.append(
-            ImportIssue(
-                reader.table.file,
-                Message("invoices.mixed_currencies", currencies=", ".join(sorted(distinct))),
-                reader.table.row_of(at),
-                reader.mapping.header("currency"),
-                values[at].as_py(),
-            )
+        reader.issue(
+            Message("invoices.mixed_currencies", currencies=", ".join(sorted(distinct))),
+            at,
+            reader.mapping.header("currency"),
+            values[at].as_py(),
         )
         return None
     return {"€": "EUR", "EURO": "EUR", "EUROS": "EUR"}.get(distinct[0], distinct[0]) if distinct else None
@@ -83,9 +80,7 @@ def read_invoice_list(
     table: TextTable, mapping: ColumnMapping, reader: FieldReader, terms: PaymentTerms
 ) -> ParsedFile | None:
     issues = reader.issues
-    missing = _missing_columns(table, mapping)
-    if missing:
-        issues.extend(missing)
+    if reader.refuse(_missing_columns(table, mapping)):
         return None
     before = reader.start
     n = table.num_rows

@@ -15,24 +15,12 @@ from kpi.importers.headers import (
 )
 from kpi.importers.mapping import ColumnMapping, entry_fits, guess_mapping, mapping_from_entry
 from kpi.importers.options import ImportOptions
+from kpi.importers.report import LAYOUTS
 from kpi.importers.saved_mappings import saved_entry
 from kpi.importers.tables import TextTable
 from kpi.text.messages import Message
 
-LAYOUT_LABELS = {
-    name: Message(f"layout.{name}")
-    for name in (
-        "fec",
-        "invoices",
-        "payments",
-        "canonical-documents",
-        "canonical-settlements",
-        "disputes",
-        "reminders",
-        "payment_plans",
-        "collection_costs",
-    )
-}
+LAYOUT_LABELS = {name: Message(f"layout.{name}") for name in LAYOUTS}
 
 
 @dataclass(frozen=True)

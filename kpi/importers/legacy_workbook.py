@@ -14,7 +14,7 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook
 
 from kpi.importers.limits import MAX_COLUMNS, MAX_SHEET_CELLS
-from kpi.importers.workbook import TO_CSV, Sheet, WorkbookRefused, value_text
+from kpi.importers.workbook import TO_CSV, Sheet, WorkbookRefused, pick_sheet, value_text
 from kpi.text.messages import Message
 
 
@@ -33,19 +33,10 @@ def read_legacy_sheet(path: Path, sheet: str | int | None) -> Sheet:
 
 
 def _pick(names: list[str], sheet: str | int | None) -> str:
+    """The sheet asked for, as in a workbook of today: an old workbook's sheets are all worksheets."""
     if not names:
         raise WorkbookRefused(Message("workbook.no_sheet"))
-    if sheet is None or sheet == "":
-        return names[0]
-    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
-        index = int(sheet) - 1
-        if 0 <= index < len(names):
-            return names[index]
-    elif sheet in names:
-        return sheet
-    raise WorkbookRefused(
-        Message("workbook.sheet_not_found", sheet=str(sheet), sheets=[Message("quoted", text=n) for n in names])
-    )
+    return pick_sheet([(name, name) for name in names], sheet)[0]
 
 
 def _read(name: str, rows) -> Sheet:

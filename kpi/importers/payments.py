@@ -99,15 +99,7 @@ def kinds(reader: FieldReader) -> pa.Array | None:
     unknown = pc.indices_nonzero(pc.is_null(result))
     if len(unknown):
         index = unknown[0].as_py()
-        reader.issues.append(
-            ImportIssue(
-                reader.table.file,
-                Message("payments.unknown_kind"),
-                reader.table.row_of(index),
-                reader.mapping.header("kind"),
-                values[index].as_py(),
-            )
-        )
+        reader.issue(Message("payments.unknown_kind"), index, reader.mapping.header("kind"), values[index].as_py())
         return None
     return result
 
@@ -126,26 +118,20 @@ def _credit_sources(reader: FieldReader, kind: pa.Array, document: pa.Array) -> 
     without = pc.indices_nonzero(pc.and_(is_credit, pc.or_(pc.is_null(source), pc.is_null(document))))
     if len(without):
         index = without[0].as_py()
-        reader.issues.append(
-            ImportIssue(
-                reader.table.file,
-                Message("payments.credit_without_documents"),
-                reader.table.row_of(index),
-                header if source[index].as_py() is None else reader.mapping.header("document_id"),
-                "",
-            )
+        reader.issue(
+            Message("payments.credit_without_documents"),
+            index,
+            header if source[index].as_py() is None else reader.mapping.header("document_id"),
+            "",
         )
     stray = pc.indices_nonzero(pc.and_(pc.invert(is_credit), pc.is_valid(source)))
     if len(stray):
         index = stray[0].as_py()
-        reader.issues.append(
-            ImportIssue(
-                reader.table.file,
-                Message("payments.stray_credit_note", note=source[index].as_py(), kind=kind[index].as_py()),
-                reader.table.row_of(index),
-                header,
-                source[index].as_py(),
-            )
+        reader.issue(
+            Message("payments.stray_credit_note", note=source[index].as_py(), kind=kind[index].as_py()),
+            index,
+            header,
+            source[index].as_py(),
         )
     return source
 

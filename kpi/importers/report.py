@@ -89,7 +89,7 @@ class FileReport:
             "reconciled": self.reconciled,
             "details": _plain(self.details),
             "explanations": list(self.explanations),
-            "warnings": [_issue_dict(w) for w in self.warnings],
+            "warnings": [w.to_dict() for w in self.warnings],
             "source": _plain(self.source),
         }
 
@@ -172,7 +172,7 @@ class ImportReport:
         return {
             "currency": self.currency,
             "files": [f.to_dict() for f in self.files],
-            "warnings": [_issue_dict(w) for w in self.warnings],
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def stored_json(self) -> str:
@@ -199,19 +199,6 @@ class ImportReport:
 class ImportResult:
     ledger: CanonicalLedger
     report: ImportReport
-
-
-def _issue_dict(issue: ImportIssue) -> dict:
-    return {
-        "file": issue.file,
-        "row": issue.row,
-        "column": issue.column,
-        "value": issue.value,
-        "message": issue.message,
-        "severity": issue.severity,
-        "remedy": issue.remedy,
-        "text": str(issue),
-    }
 
 
 def _plain(value):

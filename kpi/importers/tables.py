@@ -47,6 +47,16 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 # In a folder, the files taken: the readable ones, and old workbooks so that they are refused by name.
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xls") + SPREADSHEET_SUFFIXES + PARQUET_SUFFIXES
 OLD_EXCEL = Message("table.old_excel")
+# What a file of each kind that is no delimited text is said to be, when its name does not say how to read it.
+NOT_DELIMITED = {
+    "zip": "table.is_workbook",
+    "parquet": "table.is_parquet",
+    "ole2": "table.old_excel",
+    "html": "table.is_html",
+    "utf-16": "table.is_utf16",
+    "pdf": "table.is_pdf",
+    "binary": "table.is_binary",
+}
 SHORTER_EXPORT = Message("table.shorter_export")
 
 # What no ledger cell means and no user sees: C0 controls but tab and line breaks, DEL, C1 controls,
@@ -152,20 +162,8 @@ def _open_by_kind(
             return _open_spreadsheet(path, sheet, read_legacy_sheet)
         if kind not in ("text", "html", "utf-16"):
             raise _refuse(path.name, OLD_EXCEL)
-    if kind == "zip":
-        raise _refuse(path.name, Message("table.is_workbook"))
-    if kind == "parquet":
-        raise _refuse(path.name, Message("table.is_parquet"))
-    if kind == "ole2":
-        raise _refuse(path.name, OLD_EXCEL)
-    if kind == "html":
-        raise _refuse(path.name, Message("table.is_html"))
-    if kind == "utf-16":
-        raise _refuse(path.name, Message("table.is_utf16"))
-    if kind == "pdf":
-        raise _refuse(path.name, Message("table.is_pdf"))
-    if kind == "binary":
-        raise _refuse(path.name, Message("table.is_binary"))
+    if kind in NOT_DELIMITED:
+        raise _refuse(path.name, Message(NOT_DELIMITED[kind]))
     return _open_delimited(path, encoding, separator)
 
 

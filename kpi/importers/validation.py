@@ -183,6 +183,32 @@ def _column(headers: dict[str, dict], file: str, name: str) -> str:
     return headers.get(file, {}).get(name, name)
 
 
+def _refuse_applications(
+    listed: pa.Table,
+    refused: np.ndarray,
+    key: str,
+    values: dict[str, pa.Array],
+    issues: list[ImportIssue],
+    headers: dict[str, dict],
+) -> None:
+    """One issue for the listed credit notes at positions `refused`: the first one's `values` named in the
+    message `key`, with how many more there are."""
+    if not len(refused):
+        return
+    first = int(refused[0])
+    file, line = _where(listed, first)
+    more = Message("ledger.notes_in_this_case", count=len(refused)) if len(refused) > 1 else ""
+    issues.append(
+        ImportIssue(
+            file,
+            Message(key, **{name: column[first].as_py() for name, column in values.items()}, more=more),
+            line,
+            _column(headers, file, "applies_to"),
+            values["invoice"][first].as_py(),
+        )
+    )
+
+
 def _codes(values) -> np.ndarray:
     """Dense int64 codes of a column, equal values (nulls included) sharing a code, numbered by first appearance."""
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
@@ -285,14 +311,12 @@ def _catalogue(documents: pa.Table, known: KnownDocuments) -> pa.Table:
 
 
 def _link_payments(
-    documents: pa.Table,
+    catalogue: pa.Table,
     settlements: pa.Table,
-    known: KnownDocuments,
     tolerance_days: int,
     issues: list[ImportIssue],
     headers: dict[str, dict],
 ) -> pa.Table:
-    catalogue = _catalogue(documents, known)
     # index_in answers the first position of an id, as the catalogue keeps the first of repeated ids.
     document_id = settlements.column("document_id").combine_chunks()
     position = pc.index_in(document_id, value_set=catalogue.column("document_id"))
@@ -462,47 +486,23 @@ def _listed_credit_notes(
     invoice_id = listed.column("document_id").combine_chunks()
     credit_note_id = listed.column("source_document_id").combine_chunks()
     customer = listed.column("customer_id").combine_chunks()
-    not_invoice = np.flatnonzero(_mask(pc.less_equal(target_amount, ZERO)))
-    if len(not_invoice):
-        first = int(not_invoice[0])
-        file, line = _where(listed, first)
-        more = Message("ledger.notes_in_this_case", count=len(not_invoice)) if len(not_invoice) > 1 else ""
-        issues.append(
-            ImportIssue(
-                file,
-                Message(
-                    "ledger.origin_is_credit_note",
-                    note=credit_note_id[first].as_py(),
-                    invoice=invoice_id[first].as_py(),
-                    amount=target_amount[first].as_py(),
-                    more=more,
-                ),
-                line,
-                _column(headers, file, "applies_to"),
-                invoice_id[first].as_py(),
-            )
-        )
-    other_customer = np.flatnonzero(_mask(pc.not_equal(target_customer, customer)))
-    if len(other_customer):
-        first = int(other_customer[0])
-        file, line = _where(listed, first)
-        more = Message("ledger.notes_in_this_case", count=len(other_customer)) if len(other_customer) > 1 else ""
-        issues.append(
-            ImportIssue(
-                file,
-                Message(
-                    "ledger.origin_other_customer",
-                    note=credit_note_id[first].as_py(),
-                    customer=customer[first].as_py(),
-                    invoice=invoice_id[first].as_py(),
-                    invoice_customer=target_customer[first].as_py(),
-                    more=more,
-                ),
-                line,
-                _column(headers, file, "applies_to"),
-                invoice_id[first].as_py(),
-            )
-        )
+    # Applications refused: to a credit note (an amount ≤ 0), or to another customer's invoice.
+    _refuse_applications(
+        listed,
+        np.flatnonzero(_mask(pc.less_equal(target_amount, ZERO))),
+        "ledger.origin_is_credit_note",
+        {"note": credit_note_id, "invoice": invoice_id, "amount": target_amount},
+        issues,
+        headers,
+    )
+    _refuse_applications(
+        listed,
+        np.flatnonzero(_mask(pc.not_equal(target_customer, customer))),
+        "ledger.origin_other_customer",
+        {"note": credit_note_id, "customer": customer, "invoice": invoice_id, "invoice_customer": target_customer},
+        issues,
+        headers,
+    )
     if len(issues) > before:
         return listed.schema.empty_table()
 
@@ -597,7 +597,7 @@ def _applied_whole(rows: pa.Table, issues: list[ImportIssue]) -> None:
 
 
 def _credit_applications(
-    documents: pa.Table,
+    catalogue: pa.Table,
     settlements: pa.Table,
     known: KnownDocuments,
     tolerance_days: int,
@@ -611,7 +611,6 @@ def _credit_applications(
     if not len(at):
         return
     credits = settlements.take(pa.array(at))
-    catalogue = _catalogue(documents, known)
     source = credits.column("source_document_id").combine_chunks()
     target = credits.column("document_id").combine_chunks()
     customer = credits.column("customer_id").combine_chunks()
@@ -897,7 +896,9 @@ def check_ledger(
     requested = None
     if listed.any():
         requested, settlements = settlements.filter(pa.array(listed)), settlements.filter(pa.array(~listed))
-    settlements = _link_payments(documents, settlements, known, tolerance_days, issues, headers)
+    # The documents settlements may name, this import's and the workspace's: the same for every check below.
+    catalogue = _catalogue(documents, known)
+    settlements = _link_payments(catalogue, settlements, tolerance_days, issues, headers)
     # After linking, so that a payment read without its customer compares equal to the same payment
     # read from an invoice list.
     settlements = _duplicates(
@@ -907,7 +908,7 @@ def check_ledger(
         resolved = _listed_credit_notes(requested, documents, settlements, known, issues, headers)
         settlements = _concat([settlements, resolved], SETTLEMENTS_WITH_ORIGIN)
     if not any(i.severity == "error" for i in issues):
-        _credit_applications(documents, settlements, known, tolerance_days, issues, headers)
+        _credit_applications(catalogue, settlements, known, tolerance_days, issues, headers)
     if not any(i.severity == "error" for i in issues):
         _overpayments(documents, settlements, issues, adjustments)
         if documents.num_rows and settlements.num_rows:

@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 from xml.parsers import expat
 
 from kpi.importers.limits import (
@@ -228,6 +229,32 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str | None, tupl
     return found
 
 
+Part = TypeVar("Part")
+
+
+def pick_sheet(sheets: list[tuple[str, Part | None]], sheet: str | int | None) -> tuple[str, Part]:
+    """(name, part) of the sheet --sheet asks for among a workbook's `sheets` in order, a chart sheet's part
+    None: the first worksheet when none is asked for; a number (1 = the first), a worksheet's position unless
+    a sheet bears that name; else a worksheet's name."""
+    names = [name for name, _ in sheets]
+    worksheets = [(name, part) for name, part in sheets if part is not None]
+    if sheet is None or sheet == "":
+        if not worksheets:
+            raise WorkbookRefused(Message("workbook.no_sheet"))
+        return worksheets[0]
+    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
+        index = int(sheet) - 1
+        if 0 <= index < len(worksheets):
+            return worksheets[index]
+    elif sheet in names:
+        name, part = sheets[names.index(sheet)]
+        if part is not None:
+            return name, part
+    raise WorkbookRefused(
+        Message("workbook.sheet_not_found", sheet=str(sheet), sheets=[Message("quoted", text=n) for n in names])
+    )
+
+
 class _Book:
     """What the sheets need from the workbook: sheet names and parts, date styles, shared strings, epoch."""
 
@@ -259,23 +286,7 @@ class _Book:
 
     def pick(self, sheet: str | int | None) -> tuple[str, str]:
         """(name, part) of the sheet asked for, as openpyxl's `worksheets` and `sheetnames` gave them."""
-        names = [name for name, _ in self.sheets]
-        worksheets = [(name, part) for name, part in self.sheets if part is not None]
-        if sheet is None or sheet == "":
-            if not worksheets:
-                raise WorkbookRefused(Message("workbook.no_sheet"))
-            return worksheets[0]
-        if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
-            index = int(sheet) - 1
-            if 0 <= index < len(worksheets):
-                return worksheets[index]
-        elif sheet in names:
-            name, part = self.sheets[names.index(sheet)]
-            if part is not None:
-                return name, part
-        raise WorkbookRefused(
-            Message("workbook.sheet_not_found", sheet=str(sheet), sheets=[Message("quoted", text=n) for n in names])
-        )
+        return pick_sheet(self.sheets, sheet)
 
     def _target(self, kind: str) -> str | None:
         return next((target for k, target in self.relationships.values() if k.endswith(kind)), None)

@@ -301,10 +301,7 @@ def reminder_funnel(
 
 def reminders_by_channel(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
     """Reminders of the period by channel and stage (reminder_funnel.sql)."""
-    return ledger.frame(
-        "SELECT * FROM reminders_by_channel($start, $end, $customers, $activities)",
-        {"start": period.start, "end": period.end, **filters.params()},
-    )
+    return _period_table(ledger, "reminders_by_channel", period, filters)
 
 
 def dispute_list(ledger: Ledger, as_of: date, filters: Filters = Filters()) -> pd.DataFrame:
@@ -344,20 +341,22 @@ def plan_installments(
 
 def write_offs_by_customer(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
     """Written off in the period by customer and activity (write_offs.sql)."""
-    return ledger.frame(
-        "SELECT * FROM write_offs_by_customer($start, $end, $customers, $activities)",
-        {"start": period.start, "end": period.end, **filters.params()},
-    )
+    return _period_table(ledger, "write_offs_by_customer", period, filters)
 
 
 def write_offs_by_activity(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
     """Written off, sales and bad-debt rate per activity (write_offs.sql)."""
-    frame = ledger.frame(
-        "SELECT * FROM write_offs_by_activity($start, $end, $customers, $activities)",
-        {"start": period.start, "end": period.end, **filters.params()},
-    )
+    frame = _period_table(ledger, "write_offs_by_activity", period, filters)
     frame["bad_debt_rate"] = [finite_or_none(v) for v in frame["bad_debt_rate"]]
     return frame
+
+
+def _period_table(ledger: Ledger, macro: str, period: Period, filters: Filters) -> pd.DataFrame:
+    """Every column of one of our table macros taking ($start, $end, $customers, $activities)."""
+    return ledger.frame(
+        f"SELECT * FROM {macro}($start, $end, $customers, $activities)",
+        {"start": period.start, "end": period.end, **filters.params()},
+    )
 
 
 def _row(ledger: Ledger, sql: str, params: dict[str, Any]) -> tuple[Any, ...]:

@@ -6,33 +6,16 @@ from decimal import Decimal
 from typing import TypeVar
 
 from kpi.metrics.catalogue import Kpi, kpi
+from kpi.metrics.report import RATIO_KEYS
 
 # A KPI value compared with its own kind: Decimal amounts, float ratios.
 Figure = TypeVar("Figure", Decimal, float)
 
-# The cards of the overview, in reading order: the delay KPIs a controller looks at first,
-# then collection efficiency, then risk. Their unit and good direction are the catalogue's
+# The cards of the overview, in reading order: the report's ratios (the delay KPIs a controller looks at
+# first, then collection efficiency, then risk), then closing AR. Their unit and good direction are the catalogue's
 # (kpi/metrics/catalogue.py): a falling DSO is good, a rising CEI is good, closing AR is neutral (a
 # growing business grows its receivables).
-OVERVIEW_INDICATORS: tuple[Kpi, ...] = tuple(
-    kpi(key)
-    for key in (
-        "dso",
-        "bpdso",
-        "add",
-        "countback_dso",
-        "cei",
-        "collection_rate",
-        "overdue_rate",
-        "unpaid_rate",
-        "avg_days_to_collect",
-        "avg_days_late",
-        "activation_rate",
-        "ar_turnover",
-        "bad_debt_rate",
-        "closing_ar",
-    )
-)
+OVERVIEW_INDICATORS: tuple[Kpi, ...] = tuple(kpi(key) for key in (*RATIO_KEYS, "closing_ar"))
 
 # The period's flows, shown under the cards for context.
 FLOW_INDICATORS: tuple[Kpi, ...] = tuple(kpi(key) for key in ("sales", "collected", "written_off", "opening_ar"))

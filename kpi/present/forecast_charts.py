@@ -53,6 +53,15 @@ def forecast_frame(forecast: CashForecast, lang: str = "fr", currency: str = "EU
     )
 
 
+def _amount_axis(frame: pd.DataFrame, title: str) -> alt.Y:
+    """The amount axis of labelled bars, with room for the labels (charts.column_label_domain)."""
+    return alt.Y(
+        "amount:Q",
+        title=title,
+        scale=alt.Scale(domain=column_label_domain(frame["amount"], frame["amount_text"], HEIGHT)),
+    )
+
+
 def forecast_chart(forecast: CashForecast, lang: str = "fr", currency: str = "EUR") -> alt.LayerChart:
     """Expected collections week by week over the horizon (doubtful items and unapplied credits are not in it),
     each bar labelled with its amount."""
@@ -65,11 +74,7 @@ def forecast_chart(forecast: CashForecast, lang: str = "fr", currency: str = "EU
             title=translate("forecast.week_axis", lang),
             axis=alt.Axis(labelAngle=0, labelExpr=_two_lines(), labelLineHeight=13),
         ),
-        y=alt.Y(
-            "amount:Q",
-            title=amount_title,
-            scale=alt.Scale(domain=column_label_domain(frame["amount"], frame["amount_text"], HEIGHT)),
-        ),
+        y=_amount_axis(frame, amount_title),
         tooltip=[
             alt.Tooltip("week_text:N", title=translate("forecast.week_axis", lang)),
             alt.Tooltip("dates_text:N", title=translate("forecast.dates", lang)),
@@ -115,11 +120,7 @@ def backtest_chart(backtest: Backtest, lang: str = "fr", currency: str = "EUR") 
             axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
         ),
         xOffset=alt.XOffset("series:N", sort=order),
-        y=alt.Y(
-            "amount:Q",
-            title=amount_title,
-            scale=alt.Scale(domain=column_label_domain(frame["amount"], frame["amount_text"], HEIGHT)),
-        ),
+        y=_amount_axis(frame, amount_title),
         tooltip=[
             alt.Tooltip("as_of_text:N", title=translate("forecast.made_on", lang)),
             alt.Tooltip("series:N", title=translate("chart.value", lang)),

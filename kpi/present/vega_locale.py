@@ -3,93 +3,33 @@
 Set per chart in `config.locale` (Vega reads it when it builds the view), not through
 vega-embed's `formatLocale` option, which changes the default of every chart on the page.
 French follows kpi.text.formatting: digits grouped with a narrow no-break space, a decimal comma,
-the ASCII minus (as the figures in labels and tooltips), dd/mm/yyyy and French month names.
+the ASCII minus (as the figures in labels and tooltips), dd/mm/yyyy and French month names; the
+locales themselves are data, in vega_locales/{fr,en}.json.
 Axis ticks keep Vega's own precision (no `format`): it follows the tick step, so an axis of
 small amounts shows 0,5 rather than rounding it to 1.
 """
 
 from __future__ import annotations
 
-NUMBER_LOCALES = {
-    "fr": {
-        "decimal": ",",
-        "thousands": "\u202f",
-        "grouping": [3],
-        "currency": ["", "\u00a0€"],
-        "minus": "-",
-        "percent": "\u00a0%",
-    },
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""], "minus": "-"},
-}
+import functools
+import json
+from pathlib import Path
 
-TIME_LOCALES = {
-    "fr": {
-        "dateTime": "%A %e %B %Y à %X",
-        "date": "%d/%m/%Y",
-        "time": "%H:%M:%S",
-        "periods": ["", ""],
-        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
-        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-        "months": [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
-        "shortMonths": [
-            "janv.",
-            "févr.",
-            "mars",
-            "avr.",
-            "mai",
-            "juin",
-            "juil.",
-            "août",
-            "sept.",
-            "oct.",
-            "nov.",
-            "déc.",
-        ],
-    },
-    # British order of day and month, as kpi.text.formatting writes dates in English.
-    "en": {
-        "dateTime": "%a %e %b %X %Y",
-        "date": "%d/%m/%Y",
-        "time": "%H:%M:%S",
-        "periods": ["AM", "PM"],
-        "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
-        "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-        "months": [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-    },
-}
+# A d3-format and a d3-time-format locale per language, as d3 ships its own (d3-format/locale/fr-FR.json…),
+# with the English dates in British order, as kpi.text.formatting writes them.
+LOCALES_DIR = Path(__file__).with_name("vega_locales")
+LANGUAGES = ("fr", "en")
+
+
+@functools.cache
+def _locale(lang: str) -> dict:
+    with (LOCALES_DIR / f"{lang}.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def chart_locale(lang: str) -> dict:
     """`config.locale` for a language: {"number": d3-format locale, "time": d3-time-format locale}."""
-    lang = lang if lang in NUMBER_LOCALES else "fr"
-    return {"number": NUMBER_LOCALES[lang], "time": TIME_LOCALES[lang]}
+    return dict(_locale(lang if lang in LANGUAGES else "fr"))
 
 
 def localised(chart, lang: str):

@@ -31,18 +31,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 
+from kpi.importers import limits
 from kpi.importers.dates import YEAR_FIRST_LABEL
 from kpi.importers.dialect import SEPARATOR_NAMES
 from kpi.importers.errors import ImportIssue
 from kpi.importers.fields import MAX_TOTAL
-from kpi.importers.limits import (
-    MAX_COLUMNS,
-    MAX_FILE_BYTES,
-    MAX_INFLATED_BYTES,
-    MAX_LINE_BYTES,
-    MAX_ROWS,
-    MAX_TEXT_BYTES,
-)
 from kpi.importers.report import FileReport, ImportReport
 from kpi.importers.tables import PARQUET_SUFFIXES
 from kpi.model.names import UNASSIGNED_ACTIVITY
@@ -187,7 +180,7 @@ def plan(paths: GivenPaths, options: dict[str, Any], *, mappings_dir: Path | Non
 def _canonical_file(path: Path, options: ImportOptions, mappings_dir: Path | None) -> CanonicalFile | None:
     suffix = path.suffix.lower()
     try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+        if not path.is_file() or path.stat().st_size > limits.MAX_FILE_BYTES:
             return None
         if suffix in CSV_SUFFIXES:
             fmt, headers = "csv", _csv_headers(path)
@@ -228,7 +221,7 @@ def _parquet_headers(path: Path) -> tuple[str, ...] | None:
     except (pa.ArrowException, OSError):
         return None
     inflated = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
-    if metadata.num_rows > MAX_ROWS or len(schema) > MAX_COLUMNS or inflated > MAX_INFLATED_BYTES:
+    if metadata.num_rows > limits.MAX_ROWS or len(schema) > limits.MAX_COLUMNS or inflated > limits.MAX_INFLATED_BYTES:
         return None
     for field in schema:
         kind = field.type
@@ -282,49 +275,35 @@ def _detected_mapping(
 # Staged rows: the canonical columns, then what the checks read.  A ledger in memory keeps the staged rows as
 # its tables, once the checks' columns are dropped: there they also carry the ledger's own columns, in its
 # order (`_LEDGER_COLUMNS`); an import stores them with its id instead, and leaves them out of memory.
+_DOCUMENT_COLUMNS = (
+    "document_id VARCHAR",
+    "customer_id VARCHAR",
+    "customer_name VARCHAR",
+    "activity VARCHAR",
+    "issue_date DATE",
+    "due_date DATE",
+    "amount DECIMAL(18,2)",
+)
+_SETTLEMENT_COLUMNS = (
+    "settlement_id VARCHAR",
+    "document_id VARCHAR",
+    "customer_id VARCHAR",
+    "date DATE",
+    "amount DECIMAL(18,2)",
+    "kind VARCHAR",
+)
 _STAGED = {
-    "documents": (
-        "document_id VARCHAR",
-        "customer_id VARCHAR",
-        "customer_name VARCHAR",
-        "activity VARCHAR",
-        "issue_date DATE",
-        "due_date DATE",
-        "amount DECIMAL(18,2)",
-    ),
-    "settlements": (
-        "settlement_id VARCHAR",
-        "document_id VARCHAR",
-        "customer_id VARCHAR",
-        "date DATE",
-        "amount DECIMAL(18,2)",
-        "kind VARCHAR",
-        "source_document_id VARCHAR",
-    ),
+    "documents": _DOCUMENT_COLUMNS,
+    "settlements": (*_SETTLEMENT_COLUMNS, "source_document_id VARCHAR"),
 }
 _LEDGER_COLUMNS = {
     "documents": (
-        "document_id VARCHAR",
-        "customer_id VARCHAR",
-        "customer_name VARCHAR",
-        "activity VARCHAR",
-        "issue_date DATE",
-        "due_date DATE",
-        "amount DECIMAL(18,2)",
+        *_DOCUMENT_COLUMNS,
         "due_date_derived BOOLEAN DEFAULT false",
         "import_id INTEGER DEFAULT 0",
         "open_until DATE",
     ),
-    "settlements": (
-        "settlement_id VARCHAR",
-        "document_id VARCHAR",
-        "customer_id VARCHAR",
-        "date DATE",
-        "amount DECIMAL(18,2)",
-        "kind VARCHAR",
-        "import_id INTEGER DEFAULT 0",
-        "source_document_id VARCHAR",
-    ),
+    "settlements": (*_SETTLEMENT_COLUMNS, "import_id INTEGER DEFAULT 0", "source_document_id VARCHAR"),
 }
 _CHECKED = {
     "documents": ("file_index USMALLINT", "no_activity BOOLEAN", "pointed BOOLEAN", "fault BOOLEAN"),
@@ -515,7 +494,7 @@ def _csv_lines(file: CanonicalFile) -> int | None:
     from kpi.importers.dialect import first_long_line
 
     data = file.path.read_bytes()
-    if first_long_line(data, MAX_LINE_BYTES) is not None:
+    if first_long_line(data, limits.MAX_LINE_BYTES) is not None:
         return None
     return _plain_lines(data, len(file.headers))
 
@@ -536,12 +515,12 @@ def _files_plain(connection: duckdb.DuckDBPyConnection, staged: list[Staged]) ->
         ).fetchall():
             figures[index] = (faults, text_bytes)
     for file in staged:
-        if not 0 < file.rows <= MAX_ROWS or file.index not in figures:
+        if not 0 < file.rows <= limits.MAX_ROWS or file.index not in figures:
             return False  # a file without rows is warned about by the Python path
         faults, text_bytes = figures[file.index]
         if faults:
             return False
-        if file.file.format == "parquet" and text_bytes > MAX_TEXT_BYTES:
+        if file.file.format == "parquet" and text_bytes > limits.MAX_TEXT_BYTES:
             return False
         if file.file.format == "csv" and file.lines != file.rows + 1:
             return False
@@ -724,48 +703,45 @@ def _late_payments(
     return "tie" if first_rows > 1 else (count, day, index, row)
 
 
+def _by_file(connection: duckdb.DuckDBPyConnection, sql: str) -> dict[int, tuple[Any, ...]]:
+    """A query's rows by their first column, the staged file's index."""
+    return {row[0]: row[1:] for row in connection.execute(sql).fetchall()}
+
+
 def _report(
     connection: duckdb.DuckDBPyConnection, plan: Plan, staged: list[Staged], currency: str
 ) -> ImportReport | None:
     """The ImportReport read_files would give; None when a warning it would give is not reproduced here."""
-    documents = {
-        row[0]: row[1:]
-        for row in connection.execute(
-            "SELECT file_index, sum(amount), count(*) FILTER (WHERE no_activity), bool_or(pointed)"
-            " FROM staged_documents GROUP BY file_index"
-        ).fetchall()
-    }
+    documents = _by_file(
+        connection,
+        "SELECT file_index, sum(amount), count(*) FILTER (WHERE no_activity), bool_or(pointed)"
+        " FROM staged_documents GROUP BY file_index",
+    )
     # reading.credit_note_figures: each credit note's applications among this import's settlements.
-    credit_notes = {
-        row[0]: row[1:]
-        for row in connection.execute(
-            "WITH applied AS (SELECT source_document_id AS document_id, sum(amount) AS applied FROM staged_settlements"
-            "   WHERE kind = 'credit' GROUP BY ALL),"
-            " notes AS (SELECT d.file_index, -d.amount AS size, coalesce(a.applied, 0) AS applied"
-            "   FROM staged_documents AS d LEFT JOIN applied AS a USING (document_id) WHERE d.amount < 0)"
-            " SELECT file_index, count(*) FILTER (WHERE applied <> 0), sum(applied), count(*) FILTER (WHERE size > applied),"
-            "   sum(greatest(size - applied, 0)) FROM notes GROUP BY file_index"
-        ).fetchall()
-    }
-    settlements = {
-        row[0]: row[1:]
-        for row in connection.execute(
-            "SELECT file_index, sum(amount) FILTER (WHERE kind <> 'credit'), sum(amount) FILTER (WHERE kind = 'credit'),"
-            "   bool_or(kind = 'credit'), bool_or(pointed),"
-            "   count(*) FILTER (WHERE kind = 'writeoff' AND document_id IS NULL),"
-            "   sum(amount) FILTER (WHERE kind = 'writeoff' AND document_id IS NULL)"
-            " FROM staged_settlements GROUP BY file_index"
-        ).fetchall()
-    }
+    credit_notes = _by_file(
+        connection,
+        "WITH applied AS (SELECT source_document_id AS document_id, sum(amount) AS applied FROM staged_settlements"
+        "   WHERE kind = 'credit' GROUP BY ALL),"
+        " notes AS (SELECT d.file_index, -d.amount AS size, coalesce(a.applied, 0) AS applied"
+        "   FROM staged_documents AS d LEFT JOIN applied AS a USING (document_id) WHERE d.amount < 0)"
+        " SELECT file_index, count(*) FILTER (WHERE applied <> 0), sum(applied), count(*) FILTER (WHERE size > applied),"
+        "   sum(greatest(size - applied, 0)) FROM notes GROUP BY file_index",
+    )
+    settlements = _by_file(
+        connection,
+        "SELECT file_index, sum(amount) FILTER (WHERE kind <> 'credit'), sum(amount) FILTER (WHERE kind = 'credit'),"
+        "   bool_or(kind = 'credit'), bool_or(pointed),"
+        "   count(*) FILTER (WHERE kind = 'writeoff' AND document_id IS NULL),"
+        "   sum(amount) FILTER (WHERE kind = 'writeoff' AND document_id IS NULL)"
+        " FROM staged_settlements GROUP BY file_index",
+    )
     due_early = (
-        {
-            row[0]: row[1:]
-            for row in connection.execute(
-                "SELECT d.file_index, count(*), min(d.rowid - r.start + r.first_row)"
-                f" FROM staged_documents AS d JOIN {_source_rows(staged)} ON r.file_index = d.file_index"
-                " WHERE d.due_date < d.issue_date GROUP BY ALL"
-            ).fetchall()
-        }
+        _by_file(
+            connection,
+            "SELECT d.file_index, count(*), min(d.rowid - r.start + r.first_row)"
+            f" FROM staged_documents AS d JOIN {_source_rows(staged)} ON r.file_index = d.file_index"
+            " WHERE d.due_date < d.issue_date GROUP BY ALL",
+        )
         if documents
         else {}
     )
