@@ -17,6 +17,7 @@ from datetime import date
 
 import streamlit as st
 
+from kpi.metrics.settings import DisplaySettings
 from kpi.model.filters import MATCHING_MODES, Filters
 from kpi.model.periods import Period
 from kpi.present.view import (
@@ -143,7 +144,7 @@ if sidebar.workspace is not None:
         ledger, version = context.ledger_for(workspace)
         data_range = ledger.date_range()
         customers_frame = context.cached_customers(version, Filters(), ledger)
-        preferences = context.Preferences.from_settings(ledger.settings())  # the stored version read above
+        preferences = DisplaySettings.from_settings(ledger.settings())  # the stored version read above
     except Exception as error:
         context.show_error(error, t)
         st.stop()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.metrics.aging import parse_edges
-from kpi.metrics.collection import MONTHLY_COST_SETTING, activity_settings, parse_monthly_cost
+from kpi.metrics.collection import activity_settings
+from kpi.metrics.settings import MONTHLY_COST_SETTING, DisplaySettings, parse_monthly_cost
 from kpi.model.filters import MATCHING_MODES
 from kpi.text.formatting import CURRENCY_SYMBOLS, Formatter
 from kpi.text.i18n import LANGUAGES
@@ -98,7 +99,7 @@ if submitted:
     except ValueError:
         st.error(t("aging.edges_invalid", text=markdown_text(edges_text)))
     else:
-        chosen = context.Preferences(edges, basis, int(terms), currency, symbol, matching)
+        chosen = DisplaySettings(edges, basis, int(terms), currency, symbol, matching)
         if monthly_text.strip() and chosen_cost is None:
             st.error(t("settings.monthly_collection_cost_invalid", text=markdown_text(monthly_text)))
             st.stop()

@@ -151,7 +151,8 @@ def test_reminder_funnel_on_the_example_and_an_undefined_share():
     from pathlib import Path
 
     from kpi.importers import read_files
-    from kpi.metrics.collection import ActivitySettings, reminder_funnel
+    from kpi.metrics.collection import reminder_funnel
+    from kpi.metrics.settings import ActivitySettings
     from kpi.store.ledger import Ledger
 
     activity = Path(__file__).parent / "data" / "activity"

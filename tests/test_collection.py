@@ -32,13 +32,10 @@ import pytest
 
 from kpi.importers import read_files
 from kpi.metrics.collection import (
-    MONTHLY_COST_SETTING,
-    ActivitySettings,
     activity_report,
     activity_settings,
     bucket_collection,
     dispute_list,
-    parse_monthly_cost,
     plan_installments,
     reminder_funnel,
     reminders_by_channel,
@@ -46,6 +43,7 @@ from kpi.metrics.collection import (
     write_offs_by_customer,
 )
 from kpi.metrics.report import period_report
+from kpi.metrics.settings import MONTHLY_COST_SETTING, ActivitySettings, DisplaySettings, parse_monthly_cost
 from kpi.model.filters import Filters
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger
@@ -412,3 +410,10 @@ def test_the_monthly_amount_is_stored_as_a_decimal_string_in_the_workspace(tmp_p
     workspace.save_settings(ActivitySettings().to_settings())  # cleared: back to "no costs known"
     with workspace.open() as ledger:
         assert activity_report(ledger, MARCH).cost_per_euro_collected is None
+
+
+def test_display_settings_read_back_what_they_wrote_and_default_what_they_cannot_read():
+    chosen = DisplaySettings(edges=(15, 45), basis="issue", payment_terms=45, currency="CHF", matching="oldest")
+    assert DisplaySettings.from_settings(chosen.to_settings()) == chosen
+    unreadable = {"bucket_edges": ["trente"], "aging_basis": "hier", "payment_terms": "soixante", "apply_credits": "?"}
+    assert DisplaySettings.from_settings(unreadable) == DisplaySettings()

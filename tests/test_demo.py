@@ -17,7 +17,8 @@ from kpi.demo.ledger import ACTIVITIES, generate_chunks, generate_ledger
 from kpi.demo.logs import ACTIVITY_CSV_COLUMNS, generate_activity_logs
 from kpi.importers import read_files
 from kpi.metrics.aging import aged_balance
-from kpi.metrics.collection import NEEDS, ActivitySettings, activity_report
+from kpi.metrics.collection import NEEDS, activity_report
+from kpi.metrics.settings import ActivitySettings
 from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 from kpi.model.filters import Filters
 from kpi.model.periods import Period

@@ -15,9 +15,9 @@ from ledgers import ledger_from_rows
 
 from kpi.analysis.findings import Finding, generate_findings
 from kpi.metrics.aging import aged_balance
-from kpi.metrics.collection import MONTHLY_COST_SETTING
 from kpi.metrics.report import period_report
 from kpi.metrics.risk import customer_risk
+from kpi.metrics.settings import MONTHLY_COST_SETTING
 from kpi.model.filters import Filters
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger

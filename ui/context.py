@@ -20,12 +20,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi.metrics.aging import DEFAULT_EDGES, AgedBalance, aged_balance, credits_suggest_oldest, customer_settlements
+from kpi.metrics.aging import AgedBalance, aged_balance, credits_suggest_oldest, customer_settlements
 from kpi.metrics.customers import customer_table
 from kpi.metrics.payment_history import payment_history
 from kpi.metrics.report import PeriodReport, period_report
 from kpi.metrics.series import aging_history, monthly_series
-from kpi.model.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
+from kpi.metrics.settings import DisplaySettings
+from kpi.model.filters import Filters
 from kpi.model.periods import Period
 from kpi.present.view import ViewState
 from kpi.store.ledger import Ledger
@@ -47,46 +48,6 @@ WORKSPACE_REQUEST_KEY = "encours_workspace_request"
 
 
 @dataclass(frozen=True)
-class Preferences:
-    """A workspace's display settings (Settings page), stored with the workspace."""
-
-    edges: tuple[int, ...] = DEFAULT_EDGES
-    basis: str = "due"
-    payment_terms: int = 30
-    currency: str = "EUR"
-    currency_symbol: bool = True
-    matching: str = DEFAULT_MATCHING  # KPI-SPEC §2: how credits meet invoices, unless a view says otherwise
-
-    @classmethod
-    def from_settings(cls, settings: dict) -> Preferences:
-        defaults = cls()
-        try:
-            edges = tuple(int(e) for e in settings.get("bucket_edges", defaults.edges))
-        except (TypeError, ValueError):
-            edges = defaults.edges
-        return cls(
-            edges=edges or defaults.edges,
-            basis=settings.get("aging_basis") if settings.get("aging_basis") in ("due", "issue") else "due",
-            payment_terms=int(settings.get("payment_terms", defaults.payment_terms) or defaults.payment_terms),
-            currency=str(settings.get("currency", defaults.currency) or defaults.currency),
-            currency_symbol=bool(settings.get("currency_symbol", defaults.currency_symbol)),
-            matching=settings.get(MATCHING_SETTING)
-            if settings.get(MATCHING_SETTING) in MATCHING_MODES
-            else DEFAULT_MATCHING,
-        )
-
-    def to_settings(self) -> dict:
-        return {
-            "bucket_edges": list(self.edges),
-            "aging_basis": self.basis,
-            "payment_terms": self.payment_terms,
-            "currency": self.currency,
-            "currency_symbol": self.currency_symbol,
-            MATCHING_SETTING: self.matching,
-        }
-
-
-@dataclass(frozen=True)
 class View:
     """The view the sidebar selected, with what a page needs to ask the engine and draw."""
 
@@ -98,7 +59,7 @@ class View:
     period: Period
     filters: Filters
     lang: str
-    preferences: Preferences
+    preferences: DisplaySettings
     data_range: tuple[date, date] | None
     customer_names: dict[str, str] = field(default_factory=dict)
 

@@ -18,6 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from kpi.metrics.aging import DEFAULT_EDGES, bucket_keys
 from kpi.metrics.catalogue import kpi
+from kpi.metrics.settings import (
+    MONTHLY_COST_SETTING,
+    PLAN_GRACE_SETTING,
+    REMINDER_WINDOW_SETTING,
+    ActivitySettings,
+)
 from kpi.model.filters import Filters
 from kpi.model.names import ACTIVITY_TABLES
 from kpi.model.periods import Period
@@ -31,14 +37,6 @@ CENT = Decimal("0.01")
 BUCKET_KEYS = bucket_keys(DEFAULT_EDGES)  # the keys of the report's `aging` object
 # A bucket's opening amount, amount collected in the period and collection rate (None: nothing was due).
 BucketCollection = tuple[Decimal, Decimal, float | None]
-
-# Settings stored in the workspace's `settings` table (Workspace.save_settings), with their defaults.
-REMINDER_WINDOW_SETTING = "reminder_success_window_days"
-PLAN_GRACE_SETTING = "plan_grace_days"
-# Collection costs entered on the Settings page when no costs log is kept: a Decimal as a string.
-MONTHLY_COST_SETTING = "monthly_collection_cost"
-DEFAULT_REMINDER_WINDOW_DAYS = 15  # issue 6: "followed within 15 days (configurable)"
-DEFAULT_PLAN_GRACE_DAYS = 0  # an installment is kept when paid in full by its due date itself
 
 # Which log each KPI of the `activity` object needs (None: the ledger is enough).
 NEEDS = {
@@ -63,63 +61,6 @@ HEADLINE_KEYS = (
     "plan_compliance_rate",
     "cost_per_euro_collected",
 )
-
-
-@dataclass(frozen=True)
-class ActivitySettings:
-    """How long after a reminder a payment counts as its success, how late an installment may be paid,
-    and the monthly collection cost used when no costs log was imported (None: not entered)."""
-
-    reminder_window_days: int = DEFAULT_REMINDER_WINDOW_DAYS
-    plan_grace_days: int = DEFAULT_PLAN_GRACE_DAYS
-    monthly_collection_cost: Decimal | None = None
-
-    @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> ActivitySettings:
-        return cls(
-            _days(settings.get(REMINDER_WINDOW_SETTING), DEFAULT_REMINDER_WINDOW_DAYS),
-            _days(settings.get(PLAN_GRACE_SETTING), DEFAULT_PLAN_GRACE_DAYS),
-            parse_monthly_cost(settings.get(MONTHLY_COST_SETTING)),
-        )
-
-    def to_settings(self) -> dict[str, Any]:
-        monthly = None if self.monthly_collection_cost is None else str(self.monthly_collection_cost)
-        return {
-            REMINDER_WINDOW_SETTING: self.reminder_window_days,
-            PLAN_GRACE_SETTING: self.plan_grace_days,
-            MONTHLY_COST_SETTING: monthly,
-        }
-
-
-def parse_monthly_cost(value: object) -> Decimal | None:
-    """A monthly collection cost as stored or typed ("1 500,50", "1500.5"): Decimal to the cent, None if blank or invalid.
-
-    Zero is a real amount (collection costs nothing); a negative one is refused.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
-    if not text:
-        return None
-    if "," in text and "." in text:  # grouped: the last mark is the decimal one (1.234,56 or 1,234.56)
-        grouping = "." if text.rfind(",") > text.rfind(".") else ","
-        text = text.replace(grouping, "")
-    text = text.replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except ArithmeticError:
-        return None
-    if not amount.is_finite() or amount < 0:
-        return None
-    return amount.quantize(CENT)
-
-
-def _days(value: Any, default: int) -> int:
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        return default
-    return days if days >= 0 else default
 
 
 def activity_settings(ledger: Ledger) -> ActivitySettings:
