@@ -165,7 +165,8 @@ def test_the_reminders_log_gives_the_next_action_and_the_last_reminder(reminded_
     [
         (WorklistSettings(), "r3", None),  # 40 ≤ 55 < 60
         (WorklistSettings(formal_notice_days=50), "formal_notice", None),  # 50 ≤ 55 < 90
-        (WorklistSettings(formal_notice_days=50, agency_days=54), "agency", None),  # 54 ≤ 55: skips nothing sent
+        # 54 ≤ 55 reaches the agency, but no formal notice was sent: the formal notice first.
+        (WorklistSettings(formal_notice_days=50, agency_days=54), "formal_notice", None),
         (WorklistSettings(r3_days=56, formal_notice_days=70), "wait", date(2026, 4, 1)),  # R2 sent; R3 at 04/02 + 56
     ],
 )
@@ -188,6 +189,9 @@ def test_a_stage_once_sent_is_never_suggested_again_and_the_agency_ends_the_sche
     # C4 at 55 days would get R3, below the formal notice already sent: wait for the agency, 04/02 + 90 = 05/05.
     assert (rows["C4"].next_action, rows["C4"].next_action_date) == ("wait", date(2026, 5, 5))
     assert rows["C4"].last_reminder_stage == "formal_notice"
+    # With the agency at 50 days, C4's formal notice lets it come: 50 ≤ 55.
+    sooner = worklist(ledger, AS_OF, settings=WorklistSettings(agency_days=50)).rows
+    assert next(row.next_action for row in sooner if row.customer_id == "C4") == "agency"
     # C1 is with the agency: nothing left to send.
     assert (rows["C1"].next_action, rows["C1"].next_action_date, rows["C1"].last_reminder_stage) == (
         "done",

@@ -27,7 +27,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue ×"
         " age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5,"
         " D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice"
-        " at 60, agency at 90, unless the workspace's settings say otherwise) and the last one sent. Invoices"
+        " at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the"
+        " last one sent. Invoices"
         " under an open dispute (disputes log) are shown but not chased.",
     )
     add_files(parser)

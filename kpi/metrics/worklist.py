@@ -21,8 +21,9 @@ invoice, R2 at 22, R3 at 40, the formal notice (« mise en demeure ») at 60 and
 (WorklistSettings, from the workspace's settings). The action suggested is the latest stage whose delay is
 reached, unless that stage or a later one was already sent to the customer after that due date (the
 reminders log): then `wait` until the next stage falls due (`next_action_date`), or `done` once the agency
-stage was sent. A stage may be suggested though an earlier one was never sent: the schedule sets the
-pace, the log keeps a stage from being sent twice. `last_reminder_*` is the customer's latest reminder
+stage was sent. An amicable stage may be suggested though an earlier one was never sent (the schedule sets
+the pace, the log keeps a stage from being sent twice), but the agency never comes before a formal notice
+was sent: past the agency's delay without one, the formal notice is suggested. `last_reminder_*` is the customer's latest reminder
 on or before D, whatever it was about.
 
 **Promises to pay** (issue 14, item 5) are not recorded yet, so the priority has no broken-promise

@@ -1,5 +1,5 @@
 -- label: À relancer / Worklist
--- formula: per customer with overdue receivables at D (open invoices of the matching mode, KPI-SPEC §2, with days past due ≥ 1): overdue = Σ their outstanding; disputed = Σ outstanding of those under a dispute open at D (opened ≤ D, not resolved at D); chased = overdue − disputed; priority = Σ over the chased invoices of outstanding × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, 91 and more ×4) × risk factor of the customer's rating at D (risk_score.sql: A ×1, B ×1.25, C ×1.5, D ×2), rounded to the cent; next action = the latest stage of the schedule (R1, R2, R3, formal notice, agency at stage_days after the due date of the oldest chased invoice) that is reached and above every stage sent to the customer since that due date, else wait for the next one, 'done' once the agency stage was sent, 'dispute' when everything overdue is disputed
+-- formula: per customer with overdue receivables at D (open invoices of the matching mode, KPI-SPEC §2, with days past due ≥ 1): overdue = Σ their outstanding; disputed = Σ outstanding of those under a dispute open at D (opened ≤ D, not resolved at D); chased = overdue − disputed; priority = Σ over the chased invoices of outstanding × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, 91 and more ×4) × risk factor of the customer's rating at D (risk_score.sql: A ×1, B ×1.25, C ×1.5, D ×2), rounded to the cent; next action = the latest stage of the schedule (R1, R2, R3, formal notice, agency at stage_days after the due date of the oldest chased invoice) that is reached and above every stage sent to the customer since that due date (the agency only once a formal notice was sent), else wait for the next one, 'done' once the agency stage was sent, 'dispute' when everything overdue is disputed
 -- unit: € (overdue, disputed, chased), weighted € (priority), days, stage
 -- The weights make a euro 91 days late count four times a euro 10 days late, and a D-rated
 -- customer's twice an A-rated one's: the priority reads as « euros to chase, weighted ».
@@ -12,8 +12,9 @@
 -- that order). A reminder of the log counts as the stage of its escalation step
 -- (ledger_reminders.sql): R1, R2, R3 — a fourth or later amicable reminder counts as R3 —, a
 -- formal notice, an agency or legal action as agency; a reminder of unknown level (no digit in
--- its stage) counts as no stage. A stage is due from its delay on even when an earlier one was
--- never sent: the schedule sets the pace, the log only keeps a stage from being sent twice.
+-- its stage) counts as no stage. A stage is due from its delay on even when an earlier amicable one
+-- was never sent (the schedule sets the pace, the log only keeps a stage from being sent twice),
+-- except the agency, which waits for a formal notice.
 CREATE OR REPLACE MACRO worklist_stage_rank(step) AS
     CASE WHEN step = 'formal_notice' THEN 4
          WHEN step = 'agency_legal' THEN 5
@@ -64,8 +65,15 @@ schedule AS (
            -- the stages sent after the oldest chased invoice fell due
            (SELECT max(r.stage_rank) FROM reminders AS r
             WHERE r.customer_id = o.customer_id AND r.date > o.oldest_chased_due_date) AS sent_rank,
-           list_max(list_filter(range(1, 6), lambda i: stage_days[i] <= o.chased_days_past_due)) AS due_rank
+           list_max(list_filter(range(1, 6), lambda i: stage_days[i] <= o.chased_days_past_due)) AS reached_rank
     FROM overdue AS o
+),
+-- The agency is never suggested before a formal notice was sent: the formal notice is what makes the
+-- debt due in law (and starts the late-payment interest), so it is the step no schedule may skip.
+schedule_due AS (
+    SELECT *,
+           CASE WHEN reached_rank = 5 AND coalesce(sent_rank, 0) < 4 THEN 4 ELSE reached_rank END AS due_rank
+    FROM schedule
 ),
 ratings AS (
     SELECT customer_id, rating FROM risk_scores(as_of_date, customers, activities, matching)
@@ -85,6 +93,6 @@ SELECT s.customer_id, s.customer_name, s.overdue, s.disputed, s.chased,
             END AS next_action_date,
        l.date AS last_reminder_date,
        CASE WHEN l.date IS NOT NULL THEN coalesce(worklist_stage(l.stage_rank), 'other') END AS last_reminder_stage
-FROM schedule AS s
+FROM schedule_due AS s
 LEFT JOIN ratings AS g USING (customer_id)
 LEFT JOIN (SELECT * FROM reminders WHERE latest = 1) AS l USING (customer_id);
