@@ -23,7 +23,19 @@ from kpi.store.workspace import Workspace
 FILES = [str(p) for p in WORKED_FILES]
 ROOT = Path(__file__).resolve().parent.parent
 # What `python -m kpi --help` lists, in its order: a new command is added here, and so gets its help tested.
-COMMAND_NAMES = ("report", "aging", "series", "import", "inspect", "demo", "whatif", "forecast", "audit", "d441")
+COMMAND_NAMES = (
+    "report",
+    "aging",
+    "series",
+    "import",
+    "inspect",
+    "demo",
+    "whatif",
+    "forecast",
+    "audit",
+    "d441",
+    "worklist",
+)
 
 
 def run(*argv: str) -> str:

@@ -1,0 +1,150 @@
+"""`worklist`: the customers to chase at a date (« À relancer »), highest priority first, as JSON, a table,
+CSV or XLSX."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kpi.cli.common import add_files, add_filters, add_lang, filters_of, iso_date, open_sources, write_output
+from kpi.cli.tables import AMOUNT, LABEL, table_lines
+from kpi.cli.terminal import Output, write_json
+from kpi.metrics.worklist import STAGES, worklist
+from kpi.text.errors import UsageError
+from kpi.text.messages import Message
+
+if TYPE_CHECKING:
+    from kpi.metrics.worklist import Worklist
+
+NAME = "worklist"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        NAME,
+        help="the customers to chase at a date (« À relancer »), highest priority first",
+        description="Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue ×"
+        " age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5,"
+        " D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice"
+        " at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the"
+        " last one sent. Invoices"
+        " under an open dispute (disputes log) are shown but not chased.",
+    )
+    add_files(parser)
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=iso_date,
+        required=True,
+        metavar="D",
+        help="the day at the end of which receivables are looked at (YYYY-MM-DD)",
+    )
+    add_filters(parser)
+    parser.add_argument(
+        "--format",
+        choices=("json", "table", "csv", "xlsx"),
+        default="table",
+        help="table (default), json (a list of objects), csv (for French Excel: ; and decimal comma) or xlsx",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write to this file instead of standard output (required for xlsx)"
+    )
+    add_lang(parser, "labels")
+
+
+def run(args: argparse.Namespace, out: Output) -> None:
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError(Message("cli.xlsx_needs_output"))
+    ledger = open_sources(args)
+    filters = filters_of(args, ledger)
+    rows = worklist(ledger, args.as_of, filters)
+    if args.format == "json":
+        if args.output is None:
+            write_json(rows.to_json(), out)
+        else:
+            import json
+
+            write_output(args.output, (json.dumps(rows.to_json(), ensure_ascii=False, indent=2) + "\n").encode())
+        return
+    from kpi.exports.aged_balance import describe_filters
+
+    filtered = describe_filters(filters.customers, filters.activities, args.lang)
+    if args.format in ("csv", "xlsx"):
+        from kpi.exports.worklist import WorklistHeader, worklist_csv, worklist_xlsx
+
+        header = WorklistHeader(source=", ".join(str(p) for p in args.files), filters=filtered, lang=args.lang)
+        if args.format == "xlsx":
+            write_output(args.output, worklist_xlsx(rows, header))
+            return
+        data = worklist_csv(rows, header)
+        if args.output is None:
+            out.write(data.decode("utf-8-sig"))
+        else:
+            write_output(args.output, data)
+        return
+    text = worklist_text(rows, args.lang, filtered) + "\n"
+    if args.output is None:
+        out.write(text)
+    else:
+        write_output(args.output, text.encode("utf-8"))
+
+
+def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> str:
+    """The worklist as aligned text: what it is and its rules first, then one line per customer."""
+    from kpi.exports.worklist import action_text, stage_text
+    from kpi.text.formatting import format_date, format_value
+    from kpi.text.i18n import translate
+
+    said = " : " if lang == "fr" else ": "  # French puts a space before the colon
+    lines = [
+        translate("worklist.title", lang),
+        f"{translate('worklist.as_of', lang)}{said}{format_date(rows.as_of, lang)}"
+        f" · {translate('matching.label', lang)}{said}{translate(f'matching.{rows.matching}', lang)}",
+        *filtered,
+        translate("worklist.rule", lang),
+        translate("worklist.schedule", lang, **dict(zip(STAGES, rows.settings.stage_days()))),
+        translate("worklist.no_promises", lang),
+        "",
+    ]
+    if not rows.rows:
+        return "\n".join([*lines, translate("worklist.empty", lang)])
+
+    def money(value: object) -> str:
+        return format_value(value, "money", lang)
+
+    titles = (
+        "rank",
+        "customer_name",
+        "customer_id",
+        "rating",
+        "overdue",
+        "disputed",
+        "oldest_days_past_due",
+        "priority",
+        "next_action",
+        "last_reminder",
+    )
+    table: list[list[object]] = [[translate(f"worklist.column.{name}", lang) for name in titles]]
+    for rank, row in enumerate(rows.rows, start=1):
+        last = (
+            ""
+            if row.last_reminder_date is None
+            else f"{format_date(row.last_reminder_date, lang)} {stage_text(row.last_reminder_stage, lang)}"
+        )
+        table.append(
+            [
+                rank,
+                row.customer_name,
+                row.customer_id,
+                row.rating or "",
+                money(row.overdue),
+                money(row.disputed),
+                row.oldest_days_past_due,
+                money(row.priority),
+                action_text(row, lang),
+                last,
+            ]
+        )
+    columns = [AMOUNT, LABEL, LABEL, LABEL, AMOUNT, AMOUNT, AMOUNT, AMOUNT, LABEL, LABEL]
+    return "\n".join(line.rstrip() for line in [*lines, *table_lines(table, columns)])
