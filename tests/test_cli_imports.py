@@ -45,6 +45,9 @@ COMMANDS = {
     "aging by document": ("aging", "--as-of", "2026-06-30", "--by", "document", "--apply-credits", "oldest"),
     "series csv": ("series", "--from", "2025-11-01", "--to", "2026-10-31"),
     "series json": ("series", "--from", "2025-11-01", "--to", "2026-10-31", "--format", "json"),
+    "worklist table": ("worklist", "--as-of", "2026-10-31"),
+    "worklist json": ("worklist", "--as-of", "2026-10-31", "--format", "json"),
+    "d441 json": ("d441", "--closing", "2026-10-31", "--fiscal-start", "2025-11-01", "--format", "json"),
 }
 
 

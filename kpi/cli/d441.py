@@ -16,16 +16,11 @@ if TYPE_CHECKING:
     from kpi.metrics.d441 import D441Table
 
 NAME = "d441"
+HELP = "the payment-delay table of Article D441-6 of the Code de commerce"
+DESCRIPTION = "Invoices issued, unpaid at the closing date, by delay bracket (« Factures émises non réglées à la date de clôture de l'exercice dont le terme est échu »), as the management report publishes them: number, amount TTC and share of the fiscal year's turnover TTC; disputed invoices apart."
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="the payment-delay table of Article D441-6 of the Code de commerce",
-        description="Invoices issued, unpaid at the closing date, by delay bracket (« Factures émises non réglées à la"
-        " date de clôture de l'exercice dont le terme est échu »), as the management report publishes them:"
-        " number, amount TTC and share of the fiscal year's turnover TTC; disputed invoices apart.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
     parser.add_argument(
         "--closing", type=iso_date, required=True, metavar="D", help="the closing date of the fiscal year (YYYY-MM-DD)"

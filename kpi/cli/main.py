@@ -1,4 +1,4 @@
-"""`python -m kpi report|aging|series|import|inspect|demo|whatif|forecast|audit`: the parser built from the
+"""`python -m kpi report|aging|series|import|inspect|demo|whatif|forecast|audit|d441|worklist`: the parser built from the
 command modules, and `main()`, which runs one command and turns what a user can cause into one message."""
 
 from __future__ import annotations

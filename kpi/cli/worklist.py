@@ -18,19 +18,11 @@ if TYPE_CHECKING:
     from kpi.metrics.worklist import Worklist
 
 NAME = "worklist"
+HELP = "the customers to chase at a date (« À relancer »), highest priority first"
+DESCRIPTION = "Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5, D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the last one sent. Invoices under an open dispute (disputes log) are shown but not chased."
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        NAME,
-        help="the customers to chase at a date (« À relancer »), highest priority first",
-        description="Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue ×"
-        " age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5,"
-        " D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice"
-        " at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the"
-        " last one sent. Invoices"
-        " under an open dispute (disputes log) are shown but not chased.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
     parser.add_argument(
         "--as-of",
