@@ -8,8 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# Opens the database for writing, says so, and keeps it open until its standard input is closed.
-HOLD = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"
+# Opens the database for writing inside a transaction, says so, and keeps it open until its standard input is
+# closed.
+HOLD = (
+    "import duckdb, sys; c = duckdb.connect(sys.argv[1]); c.execute('BEGIN');"
+    " print('held', flush=True); sys.stdin.read()"
+)
 
 
 @contextmanager
