@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
-from ledgers import random_ledgers
+from ledgers import STORED_TABLES, random_ledgers
 from sample_files import DATA, MATCHING_FILES, WORKED_FILES
 
 from kpi.importers import ImportFailed, read_files
@@ -70,16 +70,7 @@ def contents(ledger: Ledger) -> dict:
     """Every table of a ledger: its columns and types, and its rows in key order (the Python path's own row
     order is not the files' either, as insert_canonical filters and joins)."""
     found = {}
-    for table in (
-        "documents",
-        "settlements",
-        "imports",
-        "settings",
-        "disputes",
-        "reminders",
-        "payment_plans",
-        "collection_costs",
-    ):
+    for table in STORED_TABLES:
         columns = [(name, kind) for name, kind, *_ in ledger.query(f"DESCRIBE {table}").fetchall()]
         found[table] = (columns, sorted(ledger.query(f"SELECT * FROM {table}").fetchall(), key=repr))
     return found
