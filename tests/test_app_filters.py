@@ -69,10 +69,17 @@ def home(worked):
     return worked
 
 
-def test_march_2026_shows_the_expected_report(home):
+def test_march_2026_shows_the_expected_report_and_colours_its_deltas(home):
     app = session(MARCH)
     assert_clean(app)
     assert_cards_match(app, expected("2026-03"), previous=expected("2026-02"))
+    colours = {m.label: type(m.proto).MetricColor.Name(m.proto.color) for m in app.metric}
+    # DSO fell from 83,3 j to 33,0 j (lower is better), CEI rose from 0 % (higher is better): both green.
+    assert colours["DSO"] == "GREEN"
+    assert colours["Efficacité du recouvrement (CEI)"] == "GREEN"
+    # The written-off share rose from 0 % to 6,6 %: red. Closing AR is neutral.
+    assert colours["Créances irrécouvrables / CA"] == "RED"
+    assert colours["Encours clients de clôture"] == "GRAY"
 
 
 def test_default_period_is_the_last_complete_month_of_the_data(home):
@@ -117,14 +124,3 @@ def test_a_copied_url_reproduces_the_view(home):
     assert_clean(second)
     assert sidebar(second, "multiselect", "sb_activities").value == ["Services"]
     assert_cards_match(second, expected("2026-03-activity-Services"))
-
-
-def test_deltas_are_coloured_by_whether_the_change_is_good(home):
-    app = session(MARCH)
-    colours = {m.label: type(m.proto).MetricColor.Name(m.proto.color) for m in app.metric}
-    # DSO fell from 83,3 j to 33,0 j (lower is better), CEI rose from 0 % (higher is better): both green.
-    assert colours["DSO"] == "GREEN"
-    assert colours["Efficacité du recouvrement (CEI)"] == "GREEN"
-    # The written-off share rose from 0 % to 6,6 %: red. Closing AR is neutral.
-    assert colours["Créances irrécouvrables / CA"] == "RED"
-    assert colours["Encours clients de clôture"] == "GRAY"
