@@ -11,6 +11,16 @@ import os
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
+# How the browser tests and benchmarks/bench_app.py launch it: headless, with nothing of its own on the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def chromium_path() -> Path:

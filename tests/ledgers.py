@@ -11,6 +11,18 @@ from hypothesis import strategies as st
 from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA, CanonicalLedger
 
 DAY0 = date(2025, 1, 1)
+# Every table of a workspace's ledger (kpi/sql/schema/schema.sql): what two ways of reading the same files
+# must fill alike, and what a failed write must leave as it was.
+STORED_TABLES = (
+    "documents",
+    "settlements",
+    "imports",
+    "settings",
+    "disputes",
+    "reminders",
+    "payment_plans",
+    "collection_costs",
+)
 
 
 def ledger_from_rows(documents: list[dict], settlements: list[dict]) -> CanonicalLedger:

@@ -37,7 +37,7 @@ def home(demo_home, activity_workspaces):
     return demo_home
 
 
-def test_collections_page_shows_the_example_kpis(home):
+def test_collections_page_shows_the_example_kpis_and_funnel(home):
     app = session({**MARCH, "lang": "fr"})
     app.switch_page("app_pages/collections.py").run()
     assert_clean(app)
@@ -50,6 +50,7 @@ def test_collections_page_shows_the_example_kpis(home):
     frames = [frame.value for frame in app.dataframe]
     funnel = next(f for f in frames if "Étape" in f.columns)
     assert list(funnel["Étape"]) == ["R1", "R2", "Mise en demeure", "Agence / contentieux"]
+    assert len(app.get("vega_lite_chart")) == 1  # the escalation funnel, drawn above its table which stays
 
 
 def test_absent_logs_say_so_instead_of_zero(home):
@@ -112,11 +113,3 @@ def test_an_invalid_monthly_cost_is_refused_and_nothing_is_stored(home):
     shown = [re.sub(r"\\(.)", r"\1", e.value) for e in app.error]
     assert shown == ["« -12 » n'est pas un montant positif (ex. 1 500,00)."]
     assert "monthly_collection_cost" not in Workspace(home / "factures").settings()
-
-
-def test_collections_page_draws_the_escalation_funnel(home):
-    app = session({**MARCH, "lang": "fr"})
-    app.switch_page("app_pages/collections.py").run()
-    assert_clean(app)
-    assert len(app.get("vega_lite_chart")) == 1  # the funnel, above its table which stays
-    assert any("Étape" in frame.value.columns for frame in app.dataframe)

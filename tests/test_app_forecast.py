@@ -1,19 +1,9 @@
 """The Forecast page (AppTest): 13 weeks of expected cash-in and the back-test, on the worked example and the demo."""
 
 import pytest
-from app_session import WORKED, assert_clean, metric, session
-
-from kpi.store.workspace import Workspace
+from app_session import assert_clean, metric, session
 
 NBSP, GROUP = "\u00a0", "\u202f"
-
-
-@pytest.fixture
-def worked(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    Workspace(home / "worked").import_files([WORKED / "documents.csv", WORKED / "settlements.csv"])
-    monkeypatch.setenv("ENCOURS_HOME", str(home))
-    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
 
 
 @pytest.fixture

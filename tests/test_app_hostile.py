@@ -125,12 +125,16 @@ def _select(app, key: str, grid_index: int, column: str, name: str) -> None:
     app.run()
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_no_page_renders_a_name_as_markdown(hostile_home, page):
+def test_no_page_renders_a_name_as_markdown(hostile_home):
+    # One session walks every page, as a user does: each page drawn in turn, its own elements checked.
     app = session(MARCH)
-    app.switch_page(f"app_pages/{page}.py").run()
-    assert_clean(app)
-    assert_no_markup_from_data(app)
+    titles = []
+    for page in PAGES:
+        app.switch_page(f"app_pages/{page}.py").run()
+        assert_clean(app)
+        assert_no_markup_from_data(app)
+        titles.append(app.title[0].value)
+    assert len(set(titles)) == len(PAGES)  # each page was drawn, not the previous one again
 
 
 def test_the_overview_names_the_workspace_and_lists_names_as_text(hostile_home):

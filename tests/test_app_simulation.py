@@ -1,22 +1,12 @@
 """The Simulation page (AppTest): a scenario's KPIs beside the actual ones, saved, reopened and deleted by name."""
 
 import pytest
-from app_session import WORKED, assert_clean, session
+from app_session import assert_clean, session
 
 from kpi.analysis.whatif import list_scenarios, load_scenario
-from kpi.store.workspace import Workspace
 
 MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-def worked_home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    Workspace(home / "worked").import_files([WORKED / "documents.csv", WORKED / "settlements.csv"])
-    monkeypatch.setenv("ENCOURS_HOME", str(home))
-    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
-    return home
 
 
 def _table(app):
@@ -36,13 +26,13 @@ def _open_page(query=MARCH):
     return app
 
 
-def test_nothing_is_simulated_until_a_change_is_switched_on(worked_home):
+def test_nothing_is_simulated_until_a_change_is_switched_on(worked):
     app = _open_page()
     assert app.title[0].value == "Simulation"
     assert "Activez au moins un changement" in app.info[0].value
 
 
-def test_terms_from_30_to_15_days_lower_the_best_possible_dso(worked_home):
+def test_terms_from_30_to_15_days_lower_the_best_possible_dso(worked):
     app = _open_page()
     app.toggle(key="sim_terms_on").set_value(True)
     app.number_input(key="sim_terms_value").set_value(15).run()
@@ -57,8 +47,8 @@ def test_terms_from_30_to_15_days_lower_the_best_possible_dso(worked_home):
     assert card.value == f"3,6{NBSP}j" and card.delta == f"-24,4{NBSP}j"
 
 
-def test_save_reopen_and_delete_a_scenario(worked_home):
-    workspace = worked_home / "worked"
+def test_save_reopen_and_delete_a_scenario(worked):
+    workspace = worked / "worked"
     app = _open_page()
     app.toggle(key="sim_faster_on").set_value(True)
     app.number_input(key="sim_faster_days").set_value(7).run()
@@ -83,7 +73,7 @@ def test_save_reopen_and_delete_a_scenario(worked_home):
     assert list_scenarios(workspace) == []
 
 
-def test_lme_preset_and_working_capital_in_english(worked_home):
+def test_lme_preset_and_working_capital_in_english(worked):
     app = _open_page({**MARCH, "lang": "en"})
     app.button(key="sim_lme").click().run()
     assert_clean(app)

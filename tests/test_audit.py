@@ -53,19 +53,23 @@ def _cents(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+# The sheets of an audit of a ledger with collection logs, in order.
+SHEETS_WITH_LOGS = [
+    "Couverture",
+    "Constats",
+    "Indicateurs",
+    "Recouvrement",
+    "Balance âgée",
+    "Top 20 échus",
+    "Qualité des données",
+    "Définitions",
+]
+
+
 def test_one_sheet_per_section(workbook):
     # The demo ledger carries collection logs, hence the Recouvrement sheet.
     # Findings first: what the reader must act on, before the KPIs.
-    assert workbook.sheetnames == [
-        "Couverture",
-        "Constats",
-        "Indicateurs",
-        "Recouvrement",
-        "Balance âgée",
-        "Top 20 échus",
-        "Qualité des données",
-        "Définitions",
-    ]
+    assert workbook.sheetnames == SHEETS_WITH_LOGS
     cover = {row[0]: row[1] for row in _rows(workbook["Couverture"]) if row[0]}
     assert cover["Client"] == "Démo SARL"
     assert cover["Période"] == "du 01/07/2026 au 30/09/2026 (92 jours)"
@@ -471,16 +475,6 @@ def test_cli_audit_writes_each_format(demo, tmp_path, capsys):
 
 ACTIVITY = Path(__file__).parent / "data" / "activity"
 MARCH = Period.month(2026, 3)
-ACTIVITY_SHEETS = [
-    "Couverture",
-    "Constats",
-    "Indicateurs",
-    "Recouvrement",
-    "Balance âgée",
-    "Top 20 échus",
-    "Qualité des données",
-    "Définitions",
-]
 
 
 def _activity_audit(tmp_path, files, settings=None):
@@ -499,7 +493,7 @@ def activity_audit(tmp_path_factory):
 
 def _activity_sheet(audit) -> tuple[dict, dict]:
     book = openpyxl.load_workbook(io.BytesIO(audit_xlsx(audit)), data_only=True)
-    assert book.sheetnames == ACTIVITY_SHEETS
+    assert book.sheetnames == SHEETS_WITH_LOGS
     rows = _rows(book["Recouvrement"])
     end = next(index for index, row in enumerate(rows) if index > 3 and row[0] is None)  # the blank row after the KPIs
     kpis = {row[0]: row for row in rows[3:end]}

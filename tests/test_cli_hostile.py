@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from lock_holder import write_lock_held
 from sample_files import MATCHING_FILES, WORKED_FILES
 
 import kpi.cli.main
@@ -215,25 +216,10 @@ def test_a_busy_workspace(capsys, tmp_path, monkeypatch):
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(WORKED_FILES)
     monkeypatch.setattr(kpi.store.workspace, "LOCK_RETRIES", 2)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()",
-            str(workspace.database),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with write_lock_held(workspace.database):
         for argv in (("report", workspace.path, *MARCH), ("import", workspace.path, *MATCHING_FILES)):
             err = refused(capsys, *argv)
             assert "« ws » est pris par un autre programme" in err and "réessayez" in err
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
 
 
 def test_a_refused_first_import_leaves_no_workspace(capsys, tmp_path):

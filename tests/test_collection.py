@@ -194,22 +194,25 @@ def test_filters_follow_the_documents_and_drop_customer_level_rows_under_an_acti
     assert services.plan_compliance_rate is None  # plans belong to customers, dropped by an activity filter
 
 
+# The `activity` object's figures read from the collection logs (disputes, reminders, plans, costs), in its order.
+LOG_KEYS = (
+    "dispute_rate",
+    "disputed_amount",
+    "open_disputes_count",
+    "open_disputes_amount",
+    "avg_dispute_resolution_days",
+    "reminders_count",
+    "reminder_success_rate",
+    "cost_per_reminder",
+    "plan_compliance_rate",
+    "amount_in_plans",
+    "cost_per_euro_collected",
+)
+
+
 def test_json_activity_object_has_the_issue_keys(ledger):
     activity = period_report(ledger, MARCH).to_json_dict()["activity"]
-    assert list(activity) == [
-        "dispute_rate",
-        "disputed_amount",
-        "open_disputes_count",
-        "open_disputes_amount",
-        "avg_dispute_resolution_days",
-        "reminders_count",
-        "reminder_success_rate",
-        "cost_per_reminder",
-        "plan_compliance_rate",
-        "amount_in_plans",
-        "cost_per_euro_collected",
-        "collection_rate_by_bucket",
-    ]
+    assert list(activity) == [*LOG_KEYS, "collection_rate_by_bucket"]
     assert activity["disputed_amount"] == 2300.0 and activity["amount_in_plans"] == 1000.0
     json.dumps(activity)  # plain JSON values
 
@@ -218,19 +221,7 @@ def test_absent_logs_give_null_not_zero():
     ledger = Ledger.in_memory(read_files([ACTIVITY / "factures.csv", ACTIVITY / "reglements.csv"]).ledger)
     report = activity_report(ledger, MARCH)
     activity = period_report(ledger, MARCH).to_json_dict()["activity"]
-    for key in (
-        "dispute_rate",
-        "disputed_amount",
-        "open_disputes_count",
-        "open_disputes_amount",
-        "avg_dispute_resolution_days",
-        "reminders_count",
-        "reminder_success_rate",
-        "cost_per_reminder",
-        "plan_compliance_rate",
-        "amount_in_plans",
-        "cost_per_euro_collected",
-    ):
+    for key in LOG_KEYS:
         assert activity[key] is None, key
         assert report.missing(key) is not None, key
     assert report.missing("reminders_count") == "reminders"

@@ -149,20 +149,14 @@ def test_same_seed_gives_identical_logs_and_another_seed_other_logs(demo, logs):
 def test_logs_have_the_headers_the_activity_importer_recognises():
     result = read_files(sorted(COMMITTED.glob("*.csv")))
     layouts = {file.file: file.layout for file in result.report.files}
-    assert layouts == {
-        "documents.csv": "canonical-documents",
-        "settlements.csv": "canonical-settlements",
+    logs = {
         "litiges.csv": "disputes",
         "relances.csv": "reminders",
         "echeanciers.csv": "payment_plans",
         "frais.csv": "collection_costs",
     }
-    for name, log in (
-        ("litiges.csv", "disputes"),
-        ("relances.csv", "reminders"),
-        ("echeanciers.csv", "payment_plans"),
-        ("frais.csv", "collection_costs"),
-    ):
+    assert layouts == {"documents.csv": "canonical-documents", "settlements.csv": "canonical-settlements", **logs}
+    for name, log in logs.items():
         rows = (COMMITTED / name).read_text(encoding="utf-8").count("\n") - 1
         assert getattr(result.ledger, log).num_rows == rows, name
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
-from ledgers import random_ledgers
+from ledgers import STORED_TABLES, random_ledgers
 from sample_files import DATA, MATCHING_FILES, WORKED_FILES
 
 from kpi.importers import ImportFailed, read_files
@@ -70,16 +70,7 @@ def contents(ledger: Ledger) -> dict:
     """Every table of a ledger: its columns and types, and its rows in key order (the Python path's own row
     order is not the files' either, as insert_canonical filters and joins)."""
     found = {}
-    for table in (
-        "documents",
-        "settlements",
-        "imports",
-        "settings",
-        "disputes",
-        "reminders",
-        "payment_plans",
-        "collection_costs",
-    ):
+    for table in STORED_TABLES:
         columns = [(name, kind) for name, kind, *_ in ledger.query(f"DESCRIBE {table}").fetchall()]
         found[table] = (columns, sorted(ledger.query(f"SELECT * FROM {table}").fetchall(), key=repr))
     return found
@@ -435,85 +426,70 @@ def test_random_ledgers_imported(tmp_path_factory, monkeypatch, ledger):
 
 # --- anything unusual goes through the Python readers, which give their messages -------------------------
 
+# Each change is made to the documents file, to the settlements file, or to both.
+CHANGED_DOCUMENTS = {
+    "three decimals": lambda d: d.replace("500.00", "500.005"),
+    "exponent": lambda d: d.replace("500.00", "5e2"),
+    "plus sign": lambda d: d.replace("500.00", "+500.00"),
+    "leading zero": lambda d: d.replace("500.00", "0500.00"),
+    "decimal comma": lambda d: d.replace("1000.00", '"1000,00"'),
+    "space before an amount": lambda d: d.replace(",500.00", ", 500.00"),
+    "duplicate document, same content": lambda d: d + d.splitlines(keepends=True)[1],
+    "duplicate document, other content": lambda d: d + "F-1,C1,Alpha SARL,Services,2026-01-05,2026-02-04,999.00\n",
+    "blank customer of a document": lambda d: d.replace("F-4,C3,", "F-4,,"),
+    "blank document id": lambda d: d.replace("F-4,C3,", ",C3,"),
+    "blank due date": lambda d: d.replace("2026-03-12,300.00", ",300.00"),
+    "quoted separator": lambda d: d.replace("Alpha SARL,Services,2026-01-05", '"Alpha, SARL",Services,2026-01-05'),
+    "quote inside a name": lambda d: d.replace("Alpha SARL,Services,2026-01-05", 'Alpha "SARL",Services,2026-01-05'),
+    "BOM": lambda d: "\ufeff" + d,
+    "trailing separator on one line": lambda d: d.replace("300.00\n", "300.00,\n"),
+    "blank line": lambda d: d.replace("500.00\n", "500.00\n\n"),
+    "blank lines at the end": lambda d: d + "\n\n",
+    "tab in a name": lambda d: d.replace("Alpha SARL,Produits", "Alpha\tSARL,Produits"),
+    "no-break space in a name": lambda d: d.replace("Alpha SARL,Produits", "Alpha\u00a0SARL,Produits"),
+    "zero-width space in an id": lambda d: d.replace("F-4,", "F-\u200b4,"),
+    "control character": lambda d: d.replace("Alpha SARL,Produits", "Alpha\x1b[31mSARL,Produits"),
+    "space at the end of a name": lambda d: d.replace("Alpha SARL,Produits", "Alpha SARL ,Produits"),
+    "date without zeros": lambda d: d.replace("2026-02-10", "2026-2-10"),
+    "date day first": lambda d: d.replace("2026-02-10", "10/02/2026"),
+    "impossible date": lambda d: d.replace("2026-02-10", "2026-02-30"),
+    "year out of range": lambda d: d.replace("2026-02-10", "1899-02-10"),
+    "invoice due before its issue": lambda d: d.replace("2026-02-10,2026-03-12", "2026-02-10,2026-02-01"),
+    "total row": lambda d: d + "Total,,,,2026-02-28,2026-02-28,2350.50\n",
+    "id reading total": lambda d: d.replace("F-4,", "TOTAL-4,"),
+    "columns in another order": lambda d: d.replace("customer_id,customer_name", "customer_name,customer_id"),
+    "one more column": lambda d: (
+        d.replace("amount\n", "amount,currency\n").replace(".00\n", ".00,EUR\n").replace(".50\n", ".50,EUR\n")
+    ),
+    "header in capitals": lambda d: d.replace("document_id", "Document_ID", 1),
+    "invalid UTF-8": lambda d: d.encode("utf-8").replace(b"Gamma", b"G\xffmma").replace(b"Alpha", b"Alph\xe9"),
+    "cp1252": lambda d: d.encode("cp1252", errors="replace"),
+    "currency sign": lambda d: d.replace("300.00", "300.00 €"),
+}
+CHANGED_SETTLEMENTS = {
+    "duplicate settlement": lambda s: s + "P-1,F-2,C1,2026-02-01,10.00,cash,\n",
+    "unknown document": lambda s: s + "P-8,F-404,C1,2026-02-01,10.00,cash,\n",
+    "other customer's invoice": lambda s: s + "P-8,F-1,C2,2026-02-01,10.00,cash,\n",
+    "payment long before its invoice": lambda s: s + "P-8,F-4,C3,2026-01-01,10.00,cash,\n",
+    "blank customer of a payment": lambda s: s.replace("P-2,F-2,C1,", "P-2,F-2,,"),
+    "trailing empty fields": lambda s: s.replace("writeoff,\n", "writeoff,,\n"),
+    "date with a time": lambda s: s.replace("2026-02-20", "2026-02-20 10:00"),
+    "kind in capitals": lambda s: s.replace(",cash,", ",Cash,"),
+    "kind in words": lambda s: s.replace(",writeoff,", ",passage en perte,"),
+    "zero payment": lambda s: s.replace("50.00,cash", "0.00,cash"),
+    "negative payment": lambda s: s.replace("50.00,cash", "-50.00,cash"),
+    "credit note over-applied": lambda s: s + "C-9,F-1,C1,2026-02-16,150.00,credit,A-1\n",
+    "credit note unknown": lambda s: s.replace(",credit,A-1", ",credit,A-404"),
+    "credit without its credit note": lambda s: s.replace(",credit,A-1", ",credit,"),
+    "credit note named on a payment": lambda s: s.replace(
+        "P-2,F-2,C1,2026-02-15,200.00,cash,", "P-2,F-2,C1,2026-02-15,200.00,cash,A-1"
+    ),
+}
 FALLS_BACK = {
-    "three decimals": (lambda d: d.replace("500.00", "500.005"), lambda s: s),
-    "exponent": (lambda d: d.replace("500.00", "5e2"), lambda s: s),
-    "plus sign": (lambda d: d.replace("500.00", "+500.00"), lambda s: s),
-    "leading zero": (lambda d: d.replace("500.00", "0500.00"), lambda s: s),
-    "decimal comma": (lambda d: d.replace("1000.00", '"1000,00"'), lambda s: s),
-    "space before an amount": (lambda d: d.replace(",500.00", ", 500.00"), lambda s: s),
-    "duplicate document, same content": (lambda d: d + d.splitlines(keepends=True)[1], lambda s: s),
-    "duplicate document, other content": (
-        lambda d: d + "F-1,C1,Alpha SARL,Services,2026-01-05,2026-02-04,999.00\n",
-        lambda s: s,
-    ),
-    "duplicate settlement": (lambda d: d, lambda s: s + "P-1,F-2,C1,2026-02-01,10.00,cash,\n"),
-    "unknown document": (lambda d: d, lambda s: s + "P-8,F-404,C1,2026-02-01,10.00,cash,\n"),
-    "other customer's invoice": (lambda d: d, lambda s: s + "P-8,F-1,C2,2026-02-01,10.00,cash,\n"),
-    "payment long before its invoice": (lambda d: d, lambda s: s + "P-8,F-4,C3,2026-01-01,10.00,cash,\n"),
-    "blank customer of a document": (lambda d: d.replace("F-4,C3,", "F-4,,"), lambda s: s),
-    "blank customer of a payment": (lambda d: d, lambda s: s.replace("P-2,F-2,C1,", "P-2,F-2,,")),
-    "blank document id": (lambda d: d.replace("F-4,C3,", ",C3,"), lambda s: s),
-    "blank due date": (lambda d: d.replace("2026-03-12,300.00", ",300.00"), lambda s: s),
-    "quoted separator": (
-        lambda d: d.replace("Alpha SARL,Services,2026-01-05", '"Alpha, SARL",Services,2026-01-05'),
-        lambda s: s,
-    ),
-    "quote inside a name": (
-        lambda d: d.replace("Alpha SARL,Services,2026-01-05", 'Alpha "SARL",Services,2026-01-05'),
-        lambda s: s,
-    ),
-    "BOM": (lambda d: "\ufeff" + d, lambda s: s),
+    **{name: (change, lambda s: s) for name, change in CHANGED_DOCUMENTS.items()},
+    **{name: (lambda d: d, change) for name, change in CHANGED_SETTLEMENTS.items()},
     "CRLF": (lambda d: d.replace("\n", "\r\n"), lambda s: s.replace("\n", "\r\n")),
-    "trailing separator on one line": (lambda d: d.replace("300.00\n", "300.00,\n"), lambda s: s),
-    "trailing empty fields": (lambda d: d, lambda s: s.replace("writeoff,\n", "writeoff,,\n")),
-    "blank line": (lambda d: d.replace("500.00\n", "500.00\n\n"), lambda s: s),
-    "blank lines at the end": (lambda d: d + "\n\n", lambda s: s),
-    "tab in a name": (lambda d: d.replace("Alpha SARL,Produits", "Alpha\tSARL,Produits"), lambda s: s),
-    "no-break space in a name": (lambda d: d.replace("Alpha SARL,Produits", "Alpha\u00a0SARL,Produits"), lambda s: s),
-    "zero-width space in an id": (lambda d: d.replace("F-4,", "F-\u200b4,"), lambda s: s),
-    "control character": (lambda d: d.replace("Alpha SARL,Produits", "Alpha\x1b[31mSARL,Produits"), lambda s: s),
-    "space at the end of a name": (lambda d: d.replace("Alpha SARL,Produits", "Alpha SARL ,Produits"), lambda s: s),
-    "date without zeros": (lambda d: d.replace("2026-02-10", "2026-2-10"), lambda s: s),
-    "date day first": (lambda d: d.replace("2026-02-10", "10/02/2026"), lambda s: s),
-    "impossible date": (lambda d: d.replace("2026-02-10", "2026-02-30"), lambda s: s),
-    "year out of range": (lambda d: d.replace("2026-02-10", "1899-02-10"), lambda s: s),
-    "date with a time": (lambda d: d, lambda s: s.replace("2026-02-20", "2026-02-20 10:00")),
-    "kind in capitals": (lambda d: d, lambda s: s.replace(",cash,", ",Cash,")),
-    "kind in words": (lambda d: d, lambda s: s.replace(",writeoff,", ",passage en perte,")),
-    "zero payment": (lambda d: d, lambda s: s.replace("50.00,cash", "0.00,cash")),
-    "negative payment": (lambda d: d, lambda s: s.replace("50.00,cash", "-50.00,cash")),
-    "invoice due before its issue": (
-        lambda d: d.replace("2026-02-10,2026-03-12", "2026-02-10,2026-02-01"),
-        lambda s: s,
-    ),
-    "credit note over-applied": (lambda d: d, lambda s: s + "C-9,F-1,C1,2026-02-16,150.00,credit,A-1\n"),
-    "credit note unknown": (lambda d: d, lambda s: s.replace(",credit,A-1", ",credit,A-404")),
-    "credit without its credit note": (lambda d: d, lambda s: s.replace(",credit,A-1", ",credit,")),
-    "credit note named on a payment": (
-        lambda d: d,
-        lambda s: s.replace("P-2,F-2,C1,2026-02-15,200.00,cash,", "P-2,F-2,C1,2026-02-15,200.00,cash,A-1"),
-    ),
-    "total row": (lambda d: d + "Total,,,,2026-02-28,2026-02-28,2350.50\n", lambda s: s),
-    "id reading total": (lambda d: d.replace("F-4,", "TOTAL-4,"), lambda s: s),
-    "columns in another order": (
-        lambda d: d.replace("customer_id,customer_name", "customer_name,customer_id"),
-        lambda s: s,
-    ),
-    "one more column": (
-        lambda d: (
-            d.replace("amount\n", "amount,currency\n").replace(".00\n", ".00,EUR\n").replace(".50\n", ".50,EUR\n")
-        ),
-        lambda s: s,
-    ),
-    "header in capitals": (lambda d: d.replace("document_id", "Document_ID", 1), lambda s: s),
     "header only": (lambda d: d.splitlines(keepends=True)[0], lambda s: s.splitlines(keepends=True)[0]),
-    "invalid UTF-8": (
-        lambda d: d.encode("utf-8").replace(b"Gamma", b"G\xffmma").replace(b"Alpha", b"Alph\xe9"),
-        lambda s: s,
-    ),
-    "cp1252": (lambda d: d.encode("cp1252", errors="replace"), lambda s: s),
-    "currency sign": (lambda d: d.replace("300.00", "300.00 €"), lambda s: s),
 }
 
 

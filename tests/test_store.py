@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from lock_holder import write_lock_held
 from sample_files import MATCHING_FILES, WORKED_FILES
 from test_workspace_faults import unprivileged_copy
 
@@ -141,23 +142,8 @@ def test_another_process_import_waits_for_a_busy_store_then_lands(workspace, qui
 def test_a_store_whose_file_another_process_writes_says_busy(workspace, monkeypatch):
     monkeypatch.setattr(kpi.store.workspace, "LOCK_RETRIES", 2)
     monkeypatch.setattr(kpi.store.workspace, "LOCK_WAIT_SECONDS", 0.05)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(30)",
-            str(workspace.database),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(WorkspaceBusy):
-            share(workspace).ledger.counts()
-    finally:
-        holder.kill()
-        holder.wait()
+    with write_lock_held(workspace.database), pytest.raises(WorkspaceBusy):
+        share(workspace).ledger.counts()
     assert share(workspace).ledger.counts()["documents"] == 13  # the writer gone, the next read goes through
 
 

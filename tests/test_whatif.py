@@ -267,10 +267,9 @@ def test_scenarios_saved_in_the_workspace_by_name(tmp_path):
         load_scenario(tmp_path, "absent")
 
 
-def test_cli_whatif_json(tmp_path, capsys):
-    scenario_file = tmp_path / "scenario.json"
-    scenario_file.write_text(Scenario("t", (PaymentTerms(days=15, shift_payments=False),)).to_json(), encoding="utf-8")
-    code = main(
+def whatif_march(scenario_file, *options: str) -> int:
+    """`encours whatif` on the worked example's files for March 2026 with this scenario file."""
+    return main(
         [
             "whatif",
             *map(str, WORKED_FILES),
@@ -280,11 +279,15 @@ def test_cli_whatif_json(tmp_path, capsys):
             "2026-03-31",
             "--scenario",
             str(scenario_file),
-            "--format",
-            "json",
+            *options,
         ]
     )
-    assert code == 0
+
+
+def test_cli_whatif_json(tmp_path, capsys):
+    scenario_file = tmp_path / "scenario.json"
+    scenario_file.write_text(Scenario("t", (PaymentTerms(days=15, shift_payments=False),)).to_json(), encoding="utf-8")
+    assert whatif_march(scenario_file, "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["actual"]["bpdso"] == pytest.approx(27.950819672131146)
     assert data["simulated"]["bpdso"] == pytest.approx(700 / 6100 * 31)
@@ -298,37 +301,9 @@ def test_cli_whatif_table_and_bad_scenario(tmp_path, capsys):
     scenario_file.write_text(
         Scenario("t", (CollectOverdue(on=date(2026, 3, 31), older_than_days=30),)).to_json(), encoding="utf-8"
     )
-    assert (
-        main(
-            [
-                "whatif",
-                *map(str, WORKED_FILES),
-                "--from",
-                "2026-03-01",
-                "--to",
-                "2026-03-31",
-                "--scenario",
-                str(scenario_file),
-            ]
-        )
-        == 0
-    )
+    assert whatif_march(scenario_file) == 0
     text = capsys.readouterr().out
     assert "6\u202f500,00\u00a0€" in text and "5\u202f750,00\u00a0€" in text  # closing AR actual, scenario
     scenario_file.write_text('{"name": "x", "changes": [{"kind": "nope"}]}', encoding="utf-8")
-    assert (
-        main(
-            [
-                "whatif",
-                *map(str, WORKED_FILES),
-                "--from",
-                "2026-03-01",
-                "--to",
-                "2026-03-31",
-                "--scenario",
-                str(scenario_file),
-            ]
-        )
-        == 2
-    )
+    assert whatif_march(scenario_file) == 2
     assert "kind must be one of" in capsys.readouterr().err

@@ -28,6 +28,14 @@ def stored_counts(workspace):
         ).fetchone()
 
 
+def refused_import(workspace: Workspace, path, text: str) -> str:
+    """The message of the refusal of a file holding `text` (UTF-8) imported into the workspace."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportFailed) as refused:
+        workspace.import_files([path])
+    return str(refused.value)
+
+
 def test_import_then_report_from_workspace(workspace):
     stored = workspace.import_files(WORKED_FILES)
     assert (stored.documents, stored.settlements, stored.already_imported) == (13, 9, False)
@@ -78,14 +86,12 @@ def test_conflicting_document_is_refused_and_nothing_is_written(workspace, tmp_p
 def test_bad_file_leaves_workspace_untouched(workspace, tmp_path):
     workspace.import_files(WORKED_FILES)
     before = stored_counts(workspace)
-    bad = tmp_path / "documents.csv"
-    bad.write_text(
+    error = refused_import(
+        workspace,
+        tmp_path / "documents.csv",
         "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\nX1,C1,A,S,2026-13-45,2026-01-01,10.00\n",
-        encoding="utf-8",
     )
-    with pytest.raises(ImportFailed) as error:
-        workspace.import_files([bad])
-    assert "issue_date" in str(error.value) and "ligne 2" in str(error.value)
+    assert "issue_date" in error and "ligne 2" in error
     assert stored_counts(workspace) == before
 
 
@@ -144,15 +150,13 @@ def test_a_credit_note_is_never_applied_beyond_its_amount_across_imports(tmp_pat
 
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(MATCHING_FILES)
-    extra = tmp_path / "more-settlements.csv"
-    extra.write_text(
+    error = refused_import(
+        workspace,
+        tmp_path / "more-settlements.csv",
         "settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
         "C-102,F-102,M1,2026-03-20,100.00,credit,A-101\n",
-        encoding="utf-8",
     )
-    with pytest.raises(ImportFailed) as refused:
-        workspace.import_files([extra])
-    assert "A-101" in str(refused.value)
+    assert "A-101" in error
     assert len(workspace.imports()) == 1
     # The same application read again (the same file re-imported) is not counted twice.
     assert workspace.import_files(MATCHING_FILES).already_imported
@@ -163,14 +167,12 @@ def test_a_workspace_in_euros_refuses_amounts_in_another_currency(tmp_path):
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(WORKED_FILES)
     workspace.save_settings({"currency": "EUR"})
-    francs = tmp_path / "factures.csv"
-    francs.write_text(
+    error = refused_import(
+        workspace,
+        tmp_path / "factures.csv",
         "N° facture;Code client;Client;Date facture;Montant TTC\nCH-1;C9;Horlogerie Suisse;15/03/2026;250,00 CHF\n",
-        encoding="utf-8",
     )
-    with pytest.raises(ImportFailed) as refused:
-        workspace.import_files([francs])
-    assert "CHF" in str(refused.value) and "EUR" in str(refused.value)
+    assert "CHF" in error and "EUR" in error
     assert len(workspace.imports()) == 1
 
 

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from ledgers import STORED_TABLES
+from lock_holder import write_lock_held
 from sample_files import MATCHING, MATCHING_FILES, WORKED_FILES
 
 import kpi.importers
@@ -40,16 +42,6 @@ from kpi.text.errors import DiskFull, WorkspaceBusy, WorkspaceCorrupted, Workspa
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILES = sorted((ROOT / "data" / "demo").glob("*.csv"))
-TABLES = (
-    "documents",
-    "settlements",
-    "imports",
-    "settings",
-    "disputes",
-    "reminders",
-    "plan_installments",
-    "collection_costs",
-)
 
 
 def child_environment(**extra) -> dict:
@@ -73,7 +65,7 @@ def contents(workspace: Workspace) -> dict:
         present = {row[0] for row in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         return {
             table: connection.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
-            for table in TABLES
+            for table in STORED_TABLES
             if table in present
         }
 
@@ -381,29 +373,6 @@ def test_a_disk_that_really_fills_up(small_disk):
 
 
 # -- busy ------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def write_lock_held(database: Path):
-    """Another process in an import's write phase: it holds DuckDB's write lock."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); c.execute('BEGIN');"
-            " print('held', flush=True); sys.stdin.read()",
-            str(database),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        yield
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
 
 
 def test_a_busy_workspace_is_waited_for_then_said_busy(stored, monkeypatch):

@@ -10,21 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_check import chromium_path
+from browser_check import CHROMIUM_ARGS, chromium_path
 from server import ROOT, running_app
 
 ARTIFACTS = ROOT / "test-artifacts"
 # tests/conftest.py has checked that it exists (the run stops there otherwise).
 CHROMIUM = str(chromium_path())
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

@@ -559,20 +559,26 @@ MAPPINGS = {
 }
 
 
-def main() -> None:
+def write_corpus(here: Path, cases: dict, mappings: dict | None = None) -> None:
+    """One folder per case holding its files, the saved mappings beside them, and EXPECTED.json: each case's
+    expected outcome with the options it is read with."""
     expected = {}
-    for case, (files, message, options) in CASES.items():
-        folder = HERE / case
+    for case, (files, outcome, options) in cases.items():
+        folder = here / case
         folder.mkdir(exist_ok=True)
         for old in folder.iterdir():
             old.unlink()
         for name, content in files.items():
             (folder / name).write_bytes(content)
-        if case in MAPPINGS:
-            name, content = MAPPINGS[case]
-            (HERE / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-        expected[case] = {**message, "options": options}
-    (HERE / "EXPECTED.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        if mappings and case in mappings:
+            name, content = mappings[case]
+            (here / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+        expected[case] = {**outcome, "options": options}
+    (here / "EXPECTED.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    write_corpus(HERE, CASES, MAPPINGS)
 
 
 if __name__ == "__main__":

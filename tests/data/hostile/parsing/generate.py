@@ -51,16 +51,27 @@ def sale(number, day, amount, aux="C1", piece=None, net=None, vat=None, zero="0,
 
 
 def _bad_files_writers():
-    """The workbook and Parquet writers of the bad-files corpus (tests/data/bad/generate.py)."""
+    """The workbook, Parquet and corpus writers of the bad-files corpus (tests/data/bad/generate.py)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bad_generate", HERE.parents[1] / "bad" / "generate.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.xlsx, module.parquet
+    return module.xlsx, module.parquet, module.write_corpus
 
 
-xlsx, parquet = _bad_files_writers()
+xlsx, parquet, write_corpus = _bad_files_writers()
+
+
+def invoice_mapping(amount: str) -> bytes:
+    """A saved mapping of an invoice list naming the column its amount is read from."""
+    columns = {
+        "document_id": "N° facture",
+        "customer_id": "Code client",
+        "issue_date": "Date facture",
+        "amount": amount,
+    }
+    return json.dumps({"layout": "invoices", "columns": columns}, ensure_ascii=False).encode("utf-8")
 
 
 def sens(*rows: tuple) -> bytes:
@@ -608,18 +619,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
     "mapping_second_column_chosen_by_the_user": (
         {
             "factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC"),
-            "correspondance.json": json.dumps(
-                {
-                    "layout": "invoices",
-                    "columns": {
-                        "document_id": "N° facture",
-                        "customer_id": "Code client",
-                        "issue_date": "Date facture",
-                        "amount": "Montant TTC (2)",
-                    },
-                },
-                ensure_ascii=False,
-            ).encode("utf-8"),
+            "correspondance.json": invoice_mapping(amount="Montant TTC (2)"),
         },
         {"outcome": "accepted", "documents": 1, "documents_total": "120.00"},
         {"mapping": "correspondance.json"},
@@ -627,18 +627,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
     "mapping_user_names_a_header_the_file_has_twice": (
         {
             "factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC"),
-            "correspondance.json": json.dumps(
-                {
-                    "layout": "invoices",
-                    "columns": {
-                        "document_id": "N° facture",
-                        "customer_id": "Code client",
-                        "issue_date": "Date facture",
-                        "amount": "Montant TTC",
-                    },
-                },
-                ensure_ascii=False,
-            ).encode("utf-8"),
+            "correspondance.json": invoice_mapping(amount="Montant TTC"),
         },
         {
             "outcome": "refused",
@@ -651,18 +640,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
     "mapping_first_of_two_columns_chosen_by_the_user": (
         {
             "factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC"),
-            "correspondance.json": json.dumps(
-                {
-                    "layout": "invoices",
-                    "columns": {
-                        "document_id": "N° facture",
-                        "customer_id": "Code client",
-                        "issue_date": "Date facture",
-                        "amount": "Montant TTC (1)",
-                    },
-                },
-                ensure_ascii=False,
-            ).encode("utf-8"),
+            "correspondance.json": invoice_mapping(amount="Montant TTC (1)"),
         },
         {"outcome": "accepted", "documents": 1, "documents_total": "100.00"},
         {"mapping": "correspondance.json"},
@@ -865,16 +843,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
 
 
 def main() -> None:
-    expected = {}
-    for case, (files, outcome, options) in CASES.items():
-        folder = HERE / case
-        folder.mkdir(exist_ok=True)
-        for old in folder.iterdir():
-            old.unlink()
-        for name, content in files.items():
-            (folder / name).write_bytes(content)
-        expected[case] = {**outcome, "options": options}
-    (HERE / "EXPECTED.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_corpus(HERE, CASES)
 
 
 if __name__ == "__main__":
