@@ -28,16 +28,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("ENCOURS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# Chromium as the browser tests start it (tests/browser_check.py: ENCOURS_CHROMIUM, else /usr/bin/chromium).
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
+from browser_check import CHROMIUM_ARGS, chromium_path  # noqa: E402
+
+CHROMIUM = str(chromium_path())
 TARGETS = {
     "demo": {"first_page": 3.0, "new_session": 2.0, "page_change": 1.0, "filter_change": 1.0},
     "1M": {"first_page": 3.0, "new_session": 2.0, "page_change": 2.0, "filter_change": 2.0},
@@ -48,7 +43,6 @@ TARGETS = {
 def app_server(home: Path):
     """The app as `make run` starts it (ui/serve.py) on a free port with ENCOURS_HOME=home, until the block ends:
     the browser tests' server (tests/browser/server.py), its log dropped."""
-    sys.path.insert(0, str(ROOT / "tests" / "browser"))
     from server import running_app
 
     with running_app(home, Path(os.devnull), launcher=("-m", "ui.serve")) as url:
