@@ -40,7 +40,8 @@ from hostile_names import FORMULA_DDE, HOSTILE_NAMES, assert_csv_inert, assert_n
 from sample_files import WORKED, WORKED_FILES
 
 from kpi.cli.main import main
-from kpi.exports.worklist import WorklistHeader, worklist_csv, worklist_xlsx
+from kpi.exports.header import FileHeader
+from kpi.exports.worklist import worklist_csv, worklist_xlsx
 from kpi.importers import read_files
 from kpi.metrics.customers import customer_table
 from kpi.metrics.report import period_report
@@ -447,7 +448,7 @@ def test_the_demo_adds_up_to_the_report_and_never_repeats_a_stage(demo_ledger, m
 def test_hostile_names_stay_text_in_the_files():
     rows = worklist(Ledger.in_memory(hostile_names.hostile_ledger()), hostile_names.AS_OF)
     assert {row.customer_name for row in rows.rows} == set(HOSTILE_NAMES)  # every one overdue at AS_OF
-    header = WorklistHeader(source=FORMULA_DDE, filters=(FORMULA_DDE,))
+    header = FileHeader(source=FORMULA_DDE, filters=(FORMULA_DDE,))
     texts = assert_no_formula_from_data(worklist_xlsx(rows, header))
     assert set(HOSTILE_NAMES) <= set(texts) and hostile_names.customer_id(0) in texts and FORMULA_DDE in texts
     fields = csv_rows(worklist_csv(rows, header), ";")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import functools
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi.cli.common import (
@@ -13,7 +12,8 @@ from kpi.cli.common import (
     add_choice,
     add_files,
     add_filters,
-    add_lang,
+    add_table_output,
+    check_table_output,
     edges,
     filters_of,
     open_sources,
@@ -22,8 +22,6 @@ from kpi.cli.common import (
 from kpi.cli.tables import AMOUNT, LABEL, table_text
 from kpi.cli.terminal import Output
 from kpi.metrics.aging import DEFAULT_EDGES, aged_balance_records
-from kpi.text.errors import UsageError
-from kpi.text.messages import Message
 
 if TYPE_CHECKING:
     from kpi.metrics.aging import AgedBalance
@@ -46,22 +44,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_choice(parser, "--basis", ("due", "issue"), "due", "age from the due date (default) or from the issue date")
     add_filters(parser)
-    add_choice(
-        parser,
-        "--format",
-        ("csv", "xlsx", "table"),
-        "table",
-        "table (default), csv (for French Excel: ; and decimal comma) or xlsx",
+    add_table_output(
+        parser, ("csv", "xlsx", "table"), "table (default), csv (for French Excel: ; and decimal comma) or xlsx"
     )
-    parser.add_argument(
-        "-o", "--output", type=Path, help="write to this file instead of standard output (required for xlsx)"
-    )
-    add_lang(parser, "labels")
 
 
 def run(args: argparse.Namespace, out: Output) -> None:
-    if args.format == "xlsx" and args.output is None:
-        raise UsageError(Message("cli.xlsx_needs_output"))
+    check_table_output(args)
     ledger = open_sources(args)
     filters = filters_of(args, ledger)
     balance = aged_balance_records(ledger, args.as_of, args.buckets, args.basis, args.by, filters)

@@ -14,7 +14,7 @@ from typing import Any
 from kpi.metrics.aging import parse_edges
 from kpi.model.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
 from kpi.store.ledger import Ledger
-from kpi.text.errors import InvalidValue, OutputNotWritable
+from kpi.text.errors import InvalidValue, OutputNotWritable, UsageError
 from kpi.text.messages import Message
 
 FILES_HELP = (
@@ -163,6 +163,21 @@ def add_choice(
 ) -> None:
     """An option taking one of `choices` (--format, --by, --basis…), `default` when it is not given."""
     parser.add_argument(option, dest=dest, choices=choices, default=default, help=help)
+
+
+def add_table_output(parser: argparse.ArgumentParser, formats: tuple[str, ...], help: str) -> None:
+    """--format among `formats` (a table on the terminal by default), -o to write a file, and --lang for its labels."""
+    add_choice(parser, "--format", formats, "table", help)
+    parser.add_argument(
+        "-o", "--output", type=Path, help="write to this file instead of standard output (required for xlsx)"
+    )
+    add_lang(parser, "labels")
+
+
+def check_table_output(args: argparse.Namespace) -> None:
+    """A workbook is a file: --format xlsx needs -o."""
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError(Message("cli.xlsx_needs_output"))
 
 
 def default_language(environ: Mapping[str, str] | None = None) -> str:

@@ -77,9 +77,10 @@ def run(args: argparse.Namespace, out: Output) -> None:
     # A table of some customers or activities only is no statutory table: it says so above the figures.
     filtered = describe_filters(filters.customers, filters.activities, args.lang)
     if args.output is not None:
-        from kpi.exports.d441 import D441Header, d441_xlsx
+        from kpi.exports.d441 import d441_xlsx
+        from kpi.exports.header import FileHeader
 
-        header = D441Header(source=", ".join(str(p) for p in args.files), filters=filtered, lang=args.lang)
+        header = FileHeader(source=", ".join(str(p) for p in args.files), filters=filtered, lang=args.lang)
         write_output(args.output, d441_xlsx(table, header))
         return
     out.write(d441_text(table, args.lang, filtered) + "\n")

@@ -4,15 +4,21 @@ CSV or XLSX."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpi.cli.common import add_files, add_filters, add_lang, filters_of, iso_date, open_sources, write_output
+from kpi.cli.common import (
+    add_as_of,
+    add_files,
+    add_filters,
+    add_table_output,
+    check_table_output,
+    filters_of,
+    open_sources,
+    write_output,
+)
 from kpi.cli.tables import AMOUNT, LABEL, table_lines
 from kpi.cli.terminal import Output, write_json
 from kpi.metrics.worklist import STAGES, worklist
-from kpi.text.errors import UsageError
-from kpi.text.messages import Message
 
 if TYPE_CHECKING:
     from kpi.metrics.worklist import Worklist
@@ -24,30 +30,17 @@ DESCRIPTION = "Every customer with overdue receivables at D, ranked by priority 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_files(parser)
-    parser.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=iso_date,
-        required=True,
-        metavar="D",
-        help="the day at the end of which receivables are looked at (YYYY-MM-DD)",
-    )
+    add_as_of(parser, "the day at the end of which receivables are looked at (YYYY-MM-DD)", required=True)
     add_filters(parser)
-    parser.add_argument(
-        "--format",
-        choices=("json", "table", "csv", "xlsx"),
-        default="table",
-        help="table (default), json (a list of objects), csv (for French Excel: ; and decimal comma) or xlsx",
+    add_table_output(
+        parser,
+        ("json", "table", "csv", "xlsx"),
+        "table (default), json (a list of objects), csv (for French Excel: ; and decimal comma) or xlsx",
     )
-    parser.add_argument(
-        "-o", "--output", type=Path, help="write to this file instead of standard output (required for xlsx)"
-    )
-    add_lang(parser, "labels")
 
 
 def run(args: argparse.Namespace, out: Output) -> None:
-    if args.format == "xlsx" and args.output is None:
-        raise UsageError(Message("cli.xlsx_needs_output"))
+    check_table_output(args)
     ledger = open_sources(args)
     filters = filters_of(args, ledger)
     rows = worklist(ledger, args.as_of, filters)
@@ -63,9 +56,10 @@ def run(args: argparse.Namespace, out: Output) -> None:
 
     filtered = describe_filters(filters.customers, filters.activities, args.lang)
     if args.format in ("csv", "xlsx"):
-        from kpi.exports.worklist import WorklistHeader, worklist_csv, worklist_xlsx
+        from kpi.exports.header import FileHeader
+        from kpi.exports.worklist import worklist_csv, worklist_xlsx
 
-        header = WorklistHeader(source=", ".join(str(p) for p in args.files), filters=filtered, lang=args.lang)
+        header = FileHeader(source=", ".join(str(p) for p in args.files), filters=filtered, lang=args.lang)
         if args.format == "xlsx":
             write_output(args.output, worklist_xlsx(rows, header))
             return
@@ -84,7 +78,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
 
 def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> str:
     """The worklist as aligned text: what it is and its rules first, then one line per customer."""
-    from kpi.exports.worklist import action_text, stage_text
+    from kpi.exports.worklist import COLUMNS, action_text, stage_text
     from kpi.text.formatting import format_date, format_value
     from kpi.text.i18n import translate
 
@@ -105,18 +99,9 @@ def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> 
     def money(value: object) -> str:
         return format_value(value, "money", lang)
 
-    titles = (
-        "rank",
-        "customer_name",
-        "customer_id",
-        "rating",
-        "overdue",
-        "disputed",
-        "oldest_days_past_due",
-        "priority",
-        "next_action",
-        "last_reminder",
-    )
+    # The files' columns, with the chased amount left out and the dates said within the action and the reminder.
+    folded = ("chased", "next_action_date", "last_reminder_date", "last_reminder_stage")
+    titles = [*(name for name in COLUMNS if name not in folded), "last_reminder"]
     table: list[list[object]] = [[translate(f"worklist.column.{name}", lang) for name in titles]]
     for rank, row in enumerate(rows.rows, start=1):
         last = (

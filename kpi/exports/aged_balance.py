@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from kpi.exports.header import new_workbook, table_styles
 from kpi.metrics.aging import row_dicts
-from kpi.text.formatting import CURRENCY_SYMBOLS, csv_decimal, format_date, is_missing
+from kpi.text.formatting import csv_decimal, format_date, is_missing
 from kpi.text.i18n import column_title, translate
-from kpi.text.untrusted import WORKBOOK_OPTIONS, TextCells, spreadsheet_text
+from kpi.text.untrusted import TextCells, spreadsheet_text
 
 UTF8_BOM = "\ufeff"
 
@@ -103,12 +104,6 @@ def header_lines(header: ExportHeader) -> list[tuple[str, str]]:
         (translate("export.currency", lang), header.currency),
         (translate("export.generated", lang), header.generated.strftime("%d/%m/%Y %H:%M")),
     ]
-
-
-def _excel_money_format(currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency, currency)
-    # Excel number formats are stored locale-neutral: French Excel shows this as 1 234,56 €.
-    return f'#,##0.00\\ "{symbol}";-#,##0.00\\ "{symbol}";0.00\\ "{symbol}"'
 
 
 def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dict, cells: TextCells) -> None:
@@ -196,20 +191,9 @@ def _write_sheet(workbook, name: str, balance, header: ExportHeader, styles: dic
 
 def aged_balance_xlsx(by_customer, by_document, header: ExportHeader) -> bytes:
     """A workbook with one sheet per customer row and one per document row, header block on each."""
-    import xlsxwriter
-
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, **WORKBOOK_OPTIONS})
-    cells = TextCells(workbook)
-    money = _excel_money_format(header.currency)
+    output, workbook, cells = new_workbook()
     styles = {
-        "title": cells.format({"bold": True, "font_size": 14}),
-        "header_label": cells.format({"bold": True, "font_color": "#555555"}),
-        "column": cells.format({"bold": True, "bg_color": "#e8eef7", "bottom": 1, "text_wrap": True, "valign": "top"}),
-        "money": workbook.add_format({"num_format": money}),
-        "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
-        "total_label": cells.format({"bold": True, "top": 1}),
-        "total": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
+        **table_styles(workbook, cells, header.currency),
         "percent_label": cells.format({"italic": True}),
         "percent": workbook.add_format({"italic": True, "num_format": "0.0%"}),
         "old": workbook.add_format({"bg_color": "#f8d7da", "font_color": "#842029"}),

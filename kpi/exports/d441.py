@@ -12,12 +12,11 @@ Only the issued side: the received side is not computed yet.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from kpi.exports.header import FileHeader, excel_money_format
 from kpi.metrics.d441 import COLUMNS, NOT_DUE, REFERENCE_TERMS, TOTAL_OVERDUE, D441Table
-from kpi.text.formatting import CURRENCY_SYMBOLS
 from kpi.text.i18n import translate
 from kpi.text.untrusted import WORKBOOK_OPTIONS, TextCells
 
@@ -30,17 +29,6 @@ TICKED, UNTICKED = "☒", "☐"  # (C): the model's boxes, the terms used ticked
 COUNTED_COLUMNS = (NOT_DUE, TOTAL_OVERDUE)
 
 
-@dataclass(frozen=True)
-class D441Header:
-    """What the file describes, written above the table so a printed copy says what it is."""
-
-    source: str  # the workspace or the files read
-    filters: tuple[str, ...] = ()  # already readable, e.g. "Clients : C2"
-    lang: str = "fr"
-    currency: str = "EUR"
-    generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
-
-
 def terms_text(reference_terms: str, lang: str) -> str:
     """(C)'s answer: the two boxes of the model, the terms used ticked (« ☒ Délais contractuels  ☐ Délais légaux »)."""
     return "   ".join(
@@ -49,7 +37,7 @@ def terms_text(reference_terms: str, lang: str) -> str:
     )
 
 
-def d441_xlsx(table: D441Table, header: D441Header) -> bytes:
+def d441_xlsx(table: D441Table, header: FileHeader) -> bytes:
     """The workbook: a header block, then the model table of the invoices issued."""
     import xlsxwriter
 
@@ -57,8 +45,7 @@ def d441_xlsx(table: D441Table, header: D441Header) -> bytes:
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True, **WORKBOOK_OPTIONS})
     cells = TextCells(workbook)
-    symbol = CURRENCY_SYMBOLS.get(header.currency, header.currency)
-    money = f'#,##0.00\\ "{symbol}";-#,##0.00\\ "{symbol}";0.00\\ "{symbol}"'
+    money = excel_money_format(header.currency)
     border = {"border": 1, "valign": "vcenter"}
     styles = {
         "title": cells.format({"bold": True, "font_size": 13, "text_wrap": True, "valign": "top"}),

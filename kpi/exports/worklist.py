@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from kpi.exports.header import FileHeader, new_workbook, table_styles
 from kpi.metrics.worklist import STAGES, WAIT, Worklist, WorklistRow
-from kpi.text.formatting import CURRENCY_SYMBOLS, csv_decimal, format_date
+from kpi.text.formatting import csv_decimal, format_date
 from kpi.text.i18n import translate
-from kpi.text.untrusted import WORKBOOK_OPTIONS, TextCells, spreadsheet_text
+from kpi.text.untrusted import spreadsheet_text
 
 UTF8_BOM = "\ufeff"
 # The columns of both files, in order; their titles are worklist.column.<name>.
@@ -40,17 +40,6 @@ COLUMNS = (
 MONEY_COLUMNS = frozenset({"overdue", "disputed", "chased", "priority"})
 DATE_COLUMNS = frozenset({"next_action_date", "last_reminder_date"})
 TEXT_COLUMNS = frozenset({"customer_name", "customer_id", "rating", "next_action", "last_reminder_stage"})
-
-
-@dataclass(frozen=True)
-class WorklistHeader:
-    """What the file describes, written above the XLSX table so a printed copy says what it is."""
-
-    source: str  # the workspace or the files read
-    filters: tuple[str, ...] = ()  # already readable, e.g. "Clients : C2"
-    lang: str = "fr"
-    currency: str = "EUR"
-    generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
 
 def action_text(row: WorklistRow, lang: str) -> str:
@@ -83,7 +72,7 @@ def row_values(rank: int, row: WorklistRow, lang: str) -> dict[str, Any]:
     }
 
 
-def worklist_csv(worklist: Worklist, header: WorklistHeader, dialect: str = "fr") -> bytes:
+def worklist_csv(worklist: Worklist, header: FileHeader, dialect: str = "fr") -> bytes:
     """The rows as CSV, UTF-8 with BOM: dialect "fr" (`;`, decimal comma, dd/mm/yyyy) for French Excel,
     "en" with `,` and a decimal point. Data rows only, so the file re-imports or pivots cleanly."""
     lang = header.lang
@@ -109,27 +98,16 @@ def _csv_cell(name: str, value: Any, lang: str, dialect: str) -> str:
     return str(int(value))
 
 
-def worklist_xlsx(worklist: Worklist, header: WorklistHeader) -> bytes:
+def worklist_xlsx(worklist: Worklist, header: FileHeader) -> bytes:
     """A workbook of one sheet: a header block (date, matching mode, the priority rule and the schedule,
     filters), then the rows with a total of the amounts."""
-    import xlsxwriter
     from xlsxwriter.utility import xl_range
 
     lang = header.lang
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, **WORKBOOK_OPTIONS})
-    cells = TextCells(workbook)
-    symbol = CURRENCY_SYMBOLS.get(header.currency, header.currency)
-    money = f'#,##0.00\\ "{symbol}";-#,##0.00\\ "{symbol}";0.00\\ "{symbol}"'
+    output, workbook, cells = new_workbook()
     styles = {
-        "title": cells.format({"bold": True, "font_size": 14}),
-        "header_label": cells.format({"bold": True, "font_color": "#555555"}),
+        **table_styles(workbook, cells, header.currency),
         "header_date": workbook.add_format({"num_format": "dd/mm/yyyy", "align": "left"}),
-        "column": cells.format({"bold": True, "bg_color": "#e8eef7", "bottom": 1, "text_wrap": True, "valign": "top"}),
-        "money": workbook.add_format({"num_format": money}),
-        "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
-        "total_label": cells.format({"bold": True, "top": 1}),
-        "total": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
     }
     workbook.set_properties({"title": translate("worklist.title", lang), "comments": header.source})
     sheet = workbook.add_worksheet(translate("worklist.sheet", lang)[:31])
