@@ -45,7 +45,8 @@ from kpi.exports.worklist import worklist_csv, worklist_xlsx
 from kpi.importers import read_files
 from kpi.metrics.customers import customer_table
 from kpi.metrics.report import period_report
-from kpi.metrics.worklist import STAGES, WorklistSettings, worklist
+from kpi.metrics.settings import STAGES, WorklistSettings
+from kpi.metrics.worklist import worklist
 from kpi.model.filters import Filters
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger

@@ -18,7 +18,8 @@ from kpi.cli.common import (
 )
 from kpi.cli.tables import AMOUNT, LABEL, table_lines
 from kpi.cli.terminal import Output, write_json
-from kpi.metrics.worklist import STAGES, worklist
+from kpi.metrics.settings import STAGES
+from kpi.metrics.worklist import worklist
 
 if TYPE_CHECKING:
     from kpi.metrics.worklist import Worklist

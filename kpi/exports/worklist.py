@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from kpi.exports.header import FileHeader, new_workbook, table_styles
-from kpi.metrics.worklist import STAGES, WAIT, Worklist, WorklistRow
+from kpi.metrics.settings import STAGES
+from kpi.metrics.worklist import WAIT, Worklist, WorklistRow
 from kpi.text.formatting import csv_decimal, format_date
 from kpi.text.i18n import translate
 from kpi.text.untrusted import spreadsheet_text

@@ -114,9 +114,45 @@ def parse_monthly_cost(value: object) -> Decimal | None:
     return amount.quantize(CENT)
 
 
-def _days(value: Any, default: int) -> int:
+def _days(value: Any, default: int, least: int = 0) -> int:
+    """A stored number of days, `default` when it is missing, not a whole number or below `least`."""
+    if isinstance(value, bool):
+        return default
     try:
         days = int(value)
     except (TypeError, ValueError):
         return default
-    return days if days >= 0 else default
+    return days if days >= least else default
+
+
+# The escalation stages, in order; the values of `next_action` and `last_reminder_stage`.
+STAGES = ("r1", "r2", "r3", "formal_notice", "agency")
+# Days after the due date of the oldest chased invoice at which each stage falls due, and the settings
+# (Workspace.save_settings) that may change them.
+DEFAULT_STAGE_DAYS = {"r1": 8, "r2": 22, "r3": 40, "formal_notice": 60, "agency": 90}
+STAGE_DAYS_SETTINGS = {stage: f"worklist_{stage}_days" for stage in STAGES}
+
+
+@dataclass(frozen=True)
+class WorklistSettings:
+    """The reminder schedule: days after the oldest chased due date at which each stage falls due."""
+
+    r1_days: int = DEFAULT_STAGE_DAYS["r1"]
+    r2_days: int = DEFAULT_STAGE_DAYS["r2"]
+    r3_days: int = DEFAULT_STAGE_DAYS["r3"]
+    formal_notice_days: int = DEFAULT_STAGE_DAYS["formal_notice"]
+    agency_days: int = DEFAULT_STAGE_DAYS["agency"]
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> WorklistSettings:
+        """The schedule stored with a workspace; a key missing, not a whole number or below 1 keeps its default."""
+        return cls(
+            *(_days(settings.get(STAGE_DAYS_SETTINGS[stage]), DEFAULT_STAGE_DAYS[stage], least=1) for stage in STAGES)
+        )
+
+    def to_settings(self) -> dict[str, Any]:
+        return {STAGE_DAYS_SETTINGS[stage]: days for stage, days in zip(STAGES, self.stage_days())}
+
+    def stage_days(self) -> list[int]:
+        """The delays in the order of STAGES."""
+        return [self.r1_days, self.r2_days, self.r3_days, self.formal_notice_days, self.agency_days]

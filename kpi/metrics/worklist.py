@@ -38,11 +38,10 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from kpi.metrics.settings import STAGES, WorklistSettings
 from kpi.model.filters import Filters
 from kpi.store.ledger import Ledger
 
-# The escalation stages, in order; the values of `next_action` and `last_reminder_stage`.
-STAGES = ("r1", "r2", "r3", "formal_notice", "agency")
 # What `next_action` may be besides a stage: nothing to send before `next_action_date`, every stage sent,
 # everything overdue disputed.
 WAIT, DONE, DISPUTE = "wait", "done", "dispute"
@@ -50,45 +49,7 @@ ACTIONS = (*STAGES, WAIT, DONE, DISPUTE)
 # A `last_reminder_stage` of a reminder whose level the log does not say (no R1, R2… in its stage).
 OTHER_STAGE = "other"
 
-# Days after the due date of the oldest chased invoice at which each stage falls due, and the settings
-# (Workspace.save_settings) that may change them.
-DEFAULT_STAGE_DAYS = {"r1": 8, "r2": 22, "r3": 40, "formal_notice": 60, "agency": 90}
-STAGE_DAYS_SETTINGS = {stage: f"worklist_{stage}_days" for stage in STAGES}
-
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class WorklistSettings:
-    """The reminder schedule: days after the oldest chased due date at which each stage falls due."""
-
-    r1_days: int = DEFAULT_STAGE_DAYS["r1"]
-    r2_days: int = DEFAULT_STAGE_DAYS["r2"]
-    r3_days: int = DEFAULT_STAGE_DAYS["r3"]
-    formal_notice_days: int = DEFAULT_STAGE_DAYS["formal_notice"]
-    agency_days: int = DEFAULT_STAGE_DAYS["agency"]
-
-    @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> WorklistSettings:
-        """The schedule stored with a workspace; a key missing, not a whole number or below 1 keeps its default."""
-        return cls(*(_days(settings.get(STAGE_DAYS_SETTINGS[stage]), DEFAULT_STAGE_DAYS[stage]) for stage in STAGES))
-
-    def to_settings(self) -> dict[str, Any]:
-        return {STAGE_DAYS_SETTINGS[stage]: days for stage, days in zip(STAGES, self.stage_days())}
-
-    def stage_days(self) -> list[int]:
-        """The delays in the order of STAGES."""
-        return [self.r1_days, self.r2_days, self.r3_days, self.formal_notice_days, self.agency_days]
-
-
-def _days(value: Any, default: int) -> int:
-    if isinstance(value, bool):
-        return default
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        return default
-    return days if days >= 1 else default
 
 
 @dataclass(frozen=True)
