@@ -60,6 +60,7 @@ PAGES = (
     ("simulation", "page.simulation", "science", "simulation"),
     ("forecast", "page.forecast", "query_stats", "prevision"),
     ("collections", "page.collections", "phone_in_talk", "recouvrement"),
+    ("worklist", "page.worklist", "notifications_active", "a-relancer"),
     ("data", "page.data", "upload_file", "donnees"),
     ("settings", "page.settings", "settings", "parametres"),
 )

@@ -20,6 +20,7 @@ from kpi.metrics.collection import ActivityReport
 from kpi.metrics.customers import customer_table
 from kpi.metrics.forecast import CashForecast, cash_forecast
 from kpi.metrics.report import PeriodReport, period_report
+from kpi.metrics.worklist import worklist
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger
 from kpi.store.workspace import Workspace
@@ -37,6 +38,7 @@ TITLES = {
     "settings": ("Paramètres", "Settings"),
     "simulation": ("Simulation", "Simulation"),
     "trends": ("Tendances", "Trends"),
+    "worklist": ("À relancer", "To chase"),
 }
 
 
@@ -141,6 +143,22 @@ def check_trends(app, demo: Demo):
     assert dso["value"].iloc[-1] == pytest.approx(demo.report.dso)
 
 
+def check_worklist(app, demo: Demo):
+    # One row per customer with overdue receivables at the period's end, their overdue adding up to the
+    # report's closing overdue AR (disputed invoices included), highest priority first as the engine ranks them.
+    expected = worklist(demo.ledger, demo.period.end)
+    grid = app.dataframe[0].value
+    assert len(grid) == len(expected.rows) > 0
+    assert list(grid.iloc[:, 2]) == [row.customer_id for row in expected.rows]
+    overdue = grid[demo.t("worklist.column.overdue")]
+    assert list(overdue) == [demo.money(row.overdue) for row in expected.rows]
+    assert sum(row.overdue for row in expected.rows) == demo.report.closing_overdue_ar
+    assert [b.label for b in app.get("download_button")] == [
+        demo.t("worklist.download_xlsx"),
+        demo.t(f"worklist.download_csv_{demo.lang}"),
+    ]
+
+
 CHECKS = {
     "overview": check_overview,
     "aged_balance": check_aged_balance,
@@ -152,6 +170,7 @@ CHECKS = {
     "settings": check_settings,
     "simulation": check_simulation,
     "trends": check_trends,
+    "worklist": check_worklist,
 }
 
 
