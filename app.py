@@ -61,6 +61,7 @@ PAGES = (
     ("forecast", "page.forecast", "query_stats", "prevision"),
     ("collections", "page.collections", "phone_in_talk", "recouvrement"),
     ("worklist", "page.worklist", "notifications_active", "a-relancer"),
+    ("payment_delays", "page.payment_delays", "gavel", "delais-de-paiement"),
     ("data", "page.data", "upload_file", "donnees"),
     ("settings", "page.settings", "settings", "parametres"),
 )

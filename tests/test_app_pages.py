@@ -18,6 +18,8 @@ from app_session import assert_clean, metric, session, sidebar
 from kpi.metrics.aging import aged_balance
 from kpi.metrics.collection import ActivityReport
 from kpi.metrics.customers import customer_table
+from kpi.metrics.d441 import COLUMNS as D441_COLUMNS
+from kpi.metrics.d441 import d441_table, default_fiscal_start
 from kpi.metrics.forecast import CashForecast, cash_forecast
 from kpi.metrics.report import PeriodReport, period_report
 from kpi.metrics.worklist import worklist
@@ -39,6 +41,7 @@ TITLES = {
     "simulation": ("Simulation", "Simulation"),
     "trends": ("Tendances", "Trends"),
     "worklist": ("À relancer", "To chase"),
+    "payment_delays": ("Délais de paiement", "Payment delays"),
 }
 
 
@@ -159,6 +162,22 @@ def check_worklist(app, demo: Demo):
     ]
 
 
+def check_payment_delays(app, demo: Demo):
+    # The D441-6 table at the period's end for the twelve months before, as the engine computes it: the
+    # amounts row of (A) under its six columns, and (B)'s excluded amount.
+    table = d441_table(demo.ledger, demo.period.end, default_fiscal_start(demo.period.end))
+    grid = app.dataframe[0].value
+    amounts = grid[grid.iloc[:, 0] == demo.t("d441.amount")].iloc[0, 1:]
+    assert list(amounts) == [demo.money(table.issued.columns[key].amount) for key in D441_COLUMNS]
+    excluded = grid[grid.iloc[:, 0] == demo.t("d441.excluded_amount")].iloc[0, 1]
+    assert excluded == demo.money(table.issued.excluded.amount)
+    # Not due + overdue + excluded = every open invoice: the aged balance's gross receivables.
+    issued = table.issued
+    assert issued.columns["not_due"].amount + issued.columns["total_overdue"].amount + issued.excluded.amount == (
+        demo.report.closing_current_ar + demo.report.closing_overdue_ar
+    )
+
+
 CHECKS = {
     "overview": check_overview,
     "aged_balance": check_aged_balance,
@@ -171,6 +190,7 @@ CHECKS = {
     "simulation": check_simulation,
     "trends": check_trends,
     "worklist": check_worklist,
+    "payment_delays": check_payment_delays,
 }
 
 

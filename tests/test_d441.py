@@ -46,7 +46,7 @@ from sample_files import MATCHING, MATCHING_FILES, WORKED, WORKED_FILES
 from kpi.cli.main import main
 from kpi.importers import read_files
 from kpi.metrics.aging import aged_balance_records
-from kpi.metrics.d441 import d441_table
+from kpi.metrics.d441 import d441_table, default_fiscal_start
 from kpi.metrics.report import period_report
 from kpi.model.filters import MATCHING_SETTING, Filters
 from kpi.model.periods import Period
@@ -384,3 +384,16 @@ def test_a_table_of_one_customer_says_so(tmp_path):
     assert "Customers: C2" in text.splitlines()
     run(*argv, "-o", str(tmp_path / "c2.xlsx"))
     assert openpyxl.load_workbook(tmp_path / "c2.xlsx").active["B7"].value == "Customers: C2"
+
+
+@pytest.mark.parametrize(
+    ("closing", "start"),
+    [
+        (date(2026, 3, 31), date(2025, 4, 1)),
+        (date(2026, 12, 31), date(2026, 1, 1)),
+        (date(2028, 2, 29), date(2027, 3, 1)),  # the day after 28/02/2027: the year before has no 29 February
+        (date(2029, 2, 28), date(2028, 2, 29)),
+    ],
+)
+def test_a_fiscal_year_is_twelve_months_by_default(closing, start):
+    assert default_fiscal_start(closing) == start

@@ -89,36 +89,20 @@ def run(args: argparse.Namespace, out: Output) -> None:
 def d441_text(table: D441Table, lang: str, filtered: tuple[str, ...] = ()) -> str:
     """The official layout as aligned text: the (A) rows under the six columns, then (B) and (C); the filters
     first when some are set."""
-    from kpi.exports.d441 import COUNTED_COLUMNS, terms_text
-    from kpi.text.formatting import format_date, format_percent, format_value
+    from kpi.exports.d441 import layout_rows, terms_text
+    from kpi.text.formatting import format_date, format_value
     from kpi.text.i18n import translate
 
     issued = table.issued
     said = " : " if lang == "fr" else ": "  # French puts a space before the colon
 
-    def money(value: object) -> str:
-        return format_value(value, "money", lang)
-
-    rows: list[list[object]] = [
-        ["", *(translate(f"d441.column.{key}", lang) for key in COLUMNS)],
-        [
-            translate("d441.count", lang),
-            *(issued.columns[key].count if key in COUNTED_COLUMNS else "" for key in COLUMNS),
-        ],
-        [translate("d441.amount", lang), *(money(issued.columns[key].amount) for key in COLUMNS)],
-        [
-            translate("d441.share_of_sales", lang),
-            *(format_percent(issued.share(key), lang, decimals=2) for key in COLUMNS),
-        ],
-        [translate("d441.excluded_count", lang), issued.excluded.count, *[""] * (len(COLUMNS) - 1)],
-        [translate("d441.excluded_amount", lang), money(issued.excluded.amount), *[""] * (len(COLUMNS) - 1)],
-    ]
+    rows = layout_rows(table, lang)
     header, count, amount, share, excluded_count, excluded_amount = table_lines(rows, [LABEL, *[AMOUNT] * len(COLUMNS)])
     lines = [
         translate("d441.title", lang),
         f"{translate('d441.closing', lang)}{said}{format_date(table.closing, lang)}"
         f" · {translate('d441.fiscal_start', lang)}{said}{format_date(table.fiscal_start, lang)}",
-        f"{translate('d441.sales', lang)}{said}{money(issued.sales)}",
+        f"{translate('d441.sales', lang)}{said}{format_value(issued.sales, 'money', lang)}",
         f"{translate('matching.label', lang)}{said}{translate(f'matching.{table.matching}', lang)}",
         *filtered,
         "",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kpi.exports.header import FileHeader, excel_money_format
 from kpi.metrics.d441 import COLUMNS, NOT_DUE, REFERENCE_TERMS, TOTAL_OVERDUE, D441Table
+from kpi.text.formatting import format_percent, format_value
 from kpi.text.i18n import translate
 from kpi.text.untrusted import WORKBOOK_OPTIONS, TextCells
 
@@ -35,6 +36,30 @@ def terms_text(reference_terms: str, lang: str) -> str:
         f"{TICKED if terms == reference_terms else UNTICKED} {translate(f'd441.terms.{terms}', lang)}"
         for terms in REFERENCE_TERMS
     )
+
+
+def layout_rows(table: D441Table, lang: str) -> list[list[object]]:
+    """The model's rows as formatted cells: the column titles, then (A)'s count, amount and share rows and
+    (B)'s count and amount, each a label then one cell per column of COLUMNS."""
+    issued = table.issued
+
+    def money(value: object) -> str:
+        return format_value(value, "money", lang)
+
+    return [
+        ["", *(translate(f"d441.column.{key}", lang) for key in COLUMNS)],
+        [
+            translate("d441.count", lang),
+            *(issued.columns[key].count if key in COUNTED_COLUMNS else "" for key in COLUMNS),
+        ],
+        [translate("d441.amount", lang), *(money(issued.columns[key].amount) for key in COLUMNS)],
+        [
+            translate("d441.share_of_sales", lang),
+            *(format_percent(issued.share(key), lang, decimals=2) for key in COLUMNS),
+        ],
+        [translate("d441.excluded_count", lang), issued.excluded.count, *[""] * (len(COLUMNS) - 1)],
+        [translate("d441.excluded_amount", lang), money(issued.excluded.amount), *[""] * (len(COLUMNS) - 1)],
+    ]
 
 
 def d441_xlsx(table: D441Table, header: FileHeader) -> bytes:

@@ -10,7 +10,7 @@ out each amount's share of the fiscal year's turnover, exactly, in Decimal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -95,6 +95,16 @@ class D441Table:
             "issued": self.issued.to_json(),
             "received": None if self.received is None else self.received.to_json(),
         }
+
+
+def default_fiscal_start(closing: date) -> date:
+    """The first day of a twelve-month fiscal year closing on `closing`: the day after the same date a year
+    before (a closing on 29 February starts on 1 March)."""
+    try:
+        year_before = closing.replace(year=closing.year - 1)
+    except ValueError:  # 29 February
+        year_before = closing.replace(year=closing.year - 1, day=28)
+    return year_before + timedelta(days=1)
 
 
 def d441_table(
