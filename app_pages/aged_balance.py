@@ -14,6 +14,7 @@ from kpi.present.charts import aging_bar_chart
 from kpi.text.i18n import column_title
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
+from ui.downloads import download_buttons
 from ui.grids import column_widths, fixed_columns
 
 view = context.current_view()
@@ -212,19 +213,9 @@ header = ExportHeader(
 )
 slug = re.sub(r"[^A-Za-z0-9_-]+", "-", view.workspace_label).strip("-") or "encours"
 stem = f"{t('export.file_stem')}-{slug}-{as_of.isoformat()}"
-MIME_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
 dialect = "fr" if view.lang == "fr" else "en"
 files = (
-    ("xlsx", t("aging.download_xlsx"), partial(aged_balance_xlsx, by_customer, by_document, header), "table_view"),
-    ("csv", t(f"aging.download_csv_{dialect}"), partial(aged_balance_csv, by_customer, header, dialect), "download"),
+    ("xlsx", t("aging.download_xlsx"), partial(aged_balance_xlsx, by_customer, by_document, header)),
+    ("csv", t(f"aging.download_csv_{dialect}"), partial(aged_balance_csv, by_customer, header, dialect)),
 )
-for column, (suffix, label, build, icon) in zip(st.columns(2), files):
-    column.download_button(
-        label,
-        data=build,
-        file_name=f"{stem}.{suffix}",
-        mime=MIME_TYPES[suffix],
-        icon=f":material/{icon}:",
-        on_click="ignore",
-        key=f"download_{suffix}",
-    )
+download_buttons(files, stem, key="download")

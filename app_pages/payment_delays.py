@@ -7,12 +7,11 @@ from functools import partial
 
 import streamlit as st
 
-from kpi.exports.aged_balance import describe_filters
 from kpi.exports.d441 import d441_xlsx, layout_rows, terms_text
-from kpi.exports.header import FileHeader
 from kpi.metrics.d441 import REFERENCE_TERMS, D441Table, d441_table, default_fiscal_start
 from kpi.text.untrusted import markdown_text
 from ui import context
+from ui.downloads import download_buttons, file_header
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -68,19 +67,8 @@ st.markdown(f"**{t('d441.section_c')}**")
 st.markdown(t("d441.terms_line", terms=terms_text(table.issued.reference_terms, view.lang)))
 st.caption(t("d441.received_not_computed"))
 
-names = [view.customer_names.get(c, c) for c in view.filters.customers]
-header = FileHeader(
-    source=view.workspace_label,
-    filters=describe_filters(names, view.filters.activities, view.lang),
-    lang=view.lang,
-    currency=view.preferences.currency,
-)
-st.download_button(
-    t("d441.download_xlsx"),
-    data=partial(d441_xlsx, table, header),
-    file_name=f"{t('d441.file_stem')}-{closing.isoformat()}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/table_view:",
-    on_click="ignore",
-    key="d441_download_xlsx",
+download_buttons(
+    [("xlsx", t("d441.download_xlsx"), partial(d441_xlsx, table, file_header(view)))],
+    f"{t('d441.file_stem')}-{closing.isoformat()}",
+    key="d441_download",
 )

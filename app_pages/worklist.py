@@ -7,14 +7,13 @@ from functools import partial
 
 import streamlit as st
 
-from kpi.exports.aged_balance import describe_filters
-from kpi.exports.header import FileHeader
 from kpi.exports.worklist import action_text, row_values, worklist_csv, worklist_xlsx
 from kpi.metrics.risk import RATINGS
 from kpi.metrics.settings import STAGES
 from kpi.metrics.worklist import ACTIONS, Worklist, worklist
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
+from ui.downloads import download_buttons, file_header
 from ui.grids import column_widths, fixed_columns
 
 view = context.current_view()
@@ -88,27 +87,10 @@ st.dataframe(
     column_config=fixed_columns(widths, pinned=[t("worklist.column.rank"), t("worklist.column.customer_name")]),
 )
 
-names = [view.customer_names.get(c, c) for c in view.filters.customers]
-header = FileHeader(
-    source=view.workspace_label,
-    filters=describe_filters(names, view.filters.activities, view.lang),
-    lang=view.lang,
-    currency=view.preferences.currency,
-)
 dialect = "fr" if view.lang == "fr" else "en"
-stem = f"{t('worklist.file_stem')}-{as_of.isoformat()}"
+header = file_header(view)
 files = (
-    ("xlsx", t("worklist.download_xlsx"), partial(worklist_xlsx, chase, header), "table_view"),
-    ("csv", t(f"worklist.download_csv_{dialect}"), partial(worklist_csv, chase, header, dialect), "download"),
+    ("xlsx", t("worklist.download_xlsx"), partial(worklist_xlsx, chase, header)),
+    ("csv", t(f"worklist.download_csv_{dialect}"), partial(worklist_csv, chase, header, dialect)),
 )
-MIME_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
-for column, (suffix, label, build, icon) in zip(st.columns(2), files):
-    column.download_button(
-        label,
-        data=build,
-        file_name=f"{stem}.{suffix}",
-        mime=MIME_TYPES[suffix],
-        icon=f":material/{icon}:",
-        on_click="ignore",
-        key=f"worklist_download_{suffix}",
-    )
+download_buttons(files, f"{t('worklist.file_stem')}-{as_of.isoformat()}", key="worklist_download")
