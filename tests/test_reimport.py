@@ -97,3 +97,17 @@ def test_files_with_other_bytes_are_read(tmp_path):
         out.write(",".join(row.get(column, "") for column in header) + "\n")
     again = workspace.import_files(sorted(changed.iterdir()))
     assert not again.already_imported and again.import_id == first.import_id + 1 and again.documents == 1
+
+
+@pytest.mark.parametrize("native_read", ["1", "0"], ids=["native read", "Python readers"])
+def test_an_import_hashes_its_files_once(tmp_path, monkeypatch, native_read):
+    import kpi.store.workspace as workspace_module
+
+    monkeypatch.setenv(native.SWITCH, native_read)
+    workspace = Workspace(tmp_path / "ws")
+    workspace.import_files([WORKED[0]])  # a workspace that exists: the already-imported lookup hashes first
+    hashed = []
+    real = workspace_module._fingerprint
+    monkeypatch.setattr(workspace_module, "_fingerprint", lambda paths: hashed.append(paths) or real(paths))
+    stored = workspace.import_files(WORKED)
+    assert not stored.already_imported and len(hashed) == 1

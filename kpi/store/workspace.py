@@ -274,19 +274,20 @@ class Workspace:
         connection its sessions read.
         """
         files = [Path(p) for p in paths]
+        fingerprint = _Fingerprint(files)
         self._check_writable()
         unborn = first_missing_folder(self.path)
         try:
             # The same files again are answered from the import that stored them, without reading them.
-            stored = self._already_imported(files) if self.exists() else None
+            stored = self._already_imported(fingerprint) if self.exists() else None
             if stored is not None:
                 return stored
             # Canonical files DuckDB reads itself, unless the caller parses them its own way (the app, in a sandbox).
-            stored = self._import_native(files, options) if read is None else None
+            stored = self._import_native(files, fingerprint, options) if read is None else None
             if stored is not None:
                 return stored
             for _ in range(STALE_RETRIES):
-                stored = self._import_once(files, options, read)
+                stored = self._import_once(files, fingerprint, options, read)
                 if stored is not None:
                     return stored
             raise WorkspaceBusy(self.path)
@@ -308,27 +309,26 @@ class Workspace:
 
     # -- inside an import --------------------------------------------------------------------
 
-    def _already_imported(self, paths: list[Path]) -> StoredImport | None:
+    def _already_imported(self, fingerprint: _Fingerprint) -> StoredImport | None:
         """The import that stored these very files (same names, same bytes), with the report it stored; None
         when they are new, or were stored before reports kept their state (then they are parsed as always,
         and the store's own check under the write lock says they are there)."""
         from kpi.importers import ImportReport
-        from kpi.importers.tables import expand_paths
 
-        fingerprint = _fingerprint(expand_paths(paths))
         with self._read() as connection:
             found = connection.execute(
-                "SELECT import_id, report FROM imports WHERE fingerprint = $f", {"f": fingerprint}
+                "SELECT import_id, report FROM imports WHERE fingerprint = $f", {"f": fingerprint.value()}
             ).fetchall()
         report = ImportReport.from_stored(found[0][1]) if found else None
         return None if report is None else StoredImport(found[0][0], True, report, 0, 0, 0)
 
-    def _import_native(self, paths: list[Path], options: dict[str, Any]) -> StoredImport | None:
+    def _import_native(
+        self, paths: list[Path], fingerprint: _Fingerprint, options: dict[str, Any]
+    ) -> StoredImport | None:
         """Canonical files DuckDB reads and checks itself (kpi/store/native.py), stored in one transaction
         as `_import_once` stores them; None when they need the Python readers, which then read them as always
         and word any refusal.  Reading happens under the write lock here: the files are checked against the
         rows stored, in the transaction that stores them."""
-        from kpi.importers.tables import expand_paths
         from kpi.store import native
 
         if serving(self.database) is not None:
@@ -340,23 +340,26 @@ class Workspace:
         plan = native.plan(paths, options, mappings_dir=self.mappings_dir)
         if plan is None:
             return None
-        fingerprint = _fingerprint(expand_paths(paths))
+        digest = fingerprint.value()
         if self.exists():
             with _SpaceGuard(self.database) as guard, self._write() as connection:
                 create_schema(connection)
                 guard.remember()
-                done = _native_transaction(connection, plan, fingerprint)
+                done = _native_transaction(connection, plan, digest)
         else:
             # None when another process was first: the usual path then finds what it stored.
-            done = self._build_aside(lambda connection: _native_transaction(connection, plan, fingerprint))
+            done = self._build_aside(lambda connection: _native_transaction(connection, plan, digest))
         return done
 
     def _import_once(
-        self, paths: list[Path], options: dict[str, Any], read: Callable[..., ImportResult] | None = None
+        self,
+        paths: list[Path],
+        fingerprint: _Fingerprint,
+        options: dict[str, Any],
+        read: Callable[..., ImportResult] | None = None,
     ) -> StoredImport | None:
         """Parse, then store unless another import changed the workspace meanwhile (then None)."""
         from kpi.importers import read_files
-        from kpi.importers.tables import expand_paths
 
         state, known = None, None
         if self.exists():
@@ -377,9 +380,9 @@ class Workspace:
                 ).to_arrow_table()
         # Parse before taking the write lock: reading a large file must not block other imports.
         result = (read or read_files)(paths, known_documents=known, mappings_dir=self.mappings_dir, **options)
-        fingerprint = _fingerprint(expand_paths(paths))
+        digest = fingerprint.value()
         if state is None:
-            return self._create_with(result, fingerprint)
+            return self._create_with(result, digest)
         with _SpaceGuard(self.database) as guard, self._write() as connection:
             create_schema(connection)  # a workspace made before a canonical table existed gains it
             guard.remember()  # given back once the connection is closed, if the import fails
@@ -387,7 +390,7 @@ class Workspace:
             try:
                 # Checked under the lock: the same files imported at the same time by another process.
                 previous = connection.execute(
-                    "SELECT import_id FROM imports WHERE fingerprint = $f", {"f": fingerprint}
+                    "SELECT import_id FROM imports WHERE fingerprint = $f", {"f": digest}
                 ).fetchall()
                 if previous:
                     connection.execute("ROLLBACK")
@@ -395,7 +398,7 @@ class Workspace:
                 if _import_state(connection) != state:
                     connection.execute("ROLLBACK")
                     return None  # validated against rows that have changed: read the files again
-                stored = _store(connection, result.ledger, result.report, fingerprint)
+                stored = _store(connection, result.ledger, result.report, digest)
                 connection.execute("COMMIT")
             except BaseException:
                 _rollback_quietly(connection)
@@ -689,6 +692,22 @@ def _free_space(path: Path) -> Message | str:
     except OSError:
         return ""
     return Message("workspace.reason.free_space", megabytes=round(free / 1_000_000, 1))
+
+
+class _Fingerprint:
+    """The fingerprint of one import's files, hashed the first time it is asked for and only then (a file
+    missing is said by whoever reads the files first)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self._paths = paths
+        self._value: str | None = None
+
+    def value(self) -> str:
+        if self._value is None:
+            from kpi.importers.tables import expand_paths
+
+            self._value = _fingerprint(expand_paths(self._paths))
+        return self._value
 
 
 def _fingerprint(paths: list[Path]) -> str:
