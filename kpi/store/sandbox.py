@@ -24,7 +24,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from kpi.text.errors import EncoursError, ImportAborted
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from kpi.importers import ImportReport, ImportResult, InspectResult
     from kpi.importers.tables import GivenPaths
     from kpi.store.workspace import StoredImport, Workspace
+
+R = TypeVar("R")
 
 # The child's address space: the interpreter and its libraries take about 500 MB of it once
 # arrow and glibc are told not to reserve more than they use (CHILD_ENVIRONMENT); the rest is
@@ -70,37 +72,34 @@ def default_memory_mb(paths: GivenPaths) -> int:
     return BASE_MEMORY_MB + THREAD_STACKS_MB * (os.cpu_count() or 1) + MEMORY_PER_INPUT_MB * -(-size // 1_000_000)
 
 
-def run_read(
-    paths: GivenPaths,
-    options: dict[str, Any] | None = None,
-    *,
-    memory_mb: int | None = None,
-    seconds: float | None = DEFAULT_SECONDS,
-) -> ImportResult:
-    """`read_files(paths, **options)` in a child: the canonical ledger and its report, or ImportFailed."""
-    return cast("ImportResult", _run("read", (_paths(paths), dict(options or {})), paths, memory_mb, seconds))
+class _ChildRead(Generic[R]):
+    """One way of reading files in a child, called like a function:
+    `run_read(paths, options, memory_mb=…, seconds=…)` → what the child returned, or ImportFailed/ImportAborted."""
+
+    def __init__(self, task: str, doc: str) -> None:
+        self.task = task
+        self.__doc__ = doc
+
+    def __call__(
+        self,
+        paths: GivenPaths,
+        options: dict[str, Any] | None = None,
+        *,
+        memory_mb: int | None = None,
+        seconds: float | None = DEFAULT_SECONDS,
+    ) -> R:
+        return cast("R", _run(self.task, (_paths(paths), dict(options or {})), paths, memory_mb, seconds))
 
 
-def run_check(
-    paths: GivenPaths,
-    options: dict[str, Any] | None = None,
-    *,
-    memory_mb: int | None = None,
-    seconds: float | None = DEFAULT_SECONDS,
-) -> ImportReport:
-    """The dry run of an import: the report `read_files` would give, without bringing the rows back."""
-    return cast("ImportReport", _run("check", (_paths(paths), dict(options or {})), paths, memory_mb, seconds))
-
-
-def run_inspect(
-    paths: GivenPaths,
-    options: dict[str, Any] | None = None,
-    *,
-    memory_mb: int | None = None,
-    seconds: float | None = DEFAULT_SECONDS,
-) -> InspectResult:
-    """`inspect_files(paths, **options)` in a child: how each file would be read."""
-    return cast("InspectResult", _run("inspect", (_paths(paths), dict(options or {})), paths, memory_mb, seconds))
+run_read: _ChildRead[ImportResult] = _ChildRead(
+    "read", "`read_files(paths, **options)` in a child: the canonical ledger and its report, or ImportFailed."
+)
+run_check: _ChildRead[ImportReport] = _ChildRead(
+    "check", "The dry run of an import: the report `read_files` would give, without bringing the rows back."
+)
+run_inspect: _ChildRead[InspectResult] = _ChildRead(
+    "inspect", "`inspect_files(paths, **options)` in a child: how each file would be read."
+)
 
 
 def run_import(
@@ -134,12 +133,7 @@ def run_import(
 
 
 def import_parsed_in_child(
-    workspace: Workspace,
-    paths: Iterable[str | Path],
-    options: dict[str, Any] | None = None,
-    *,
-    memory_mb: int | None = None,
-    seconds: float | None = DEFAULT_SECONDS,
+    workspace: Workspace, paths: Iterable[str | Path], options: dict[str, Any] | None = None
 ) -> StoredImport:
     """`workspace.import_files(paths, **options)` with the files parsed in a child (`run_read`), all or nothing.
 
@@ -149,7 +143,7 @@ def import_parsed_in_child(
     """
 
     def read_in_child(files: list[Path], **read_options: Any) -> ImportResult:
-        return run_read(files, read_options, memory_mb=memory_mb, seconds=seconds)
+        return run_read(files, read_options)
 
     return workspace.import_files(paths, read=read_in_child, **(options or {}))
 
