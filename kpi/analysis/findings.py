@@ -59,6 +59,14 @@ def generate_findings(
     found: list[Finding] = []
     end = report.period.end
 
+    def add(key: str, severity: str, numbers: tuple[tuple[str, str], ...], **values) -> None:
+        """A finding whose sentence is `finding.<key>` filled with `values`."""
+        found.append(Finding(key, severity, t(f"finding.{key}", **values), numbers))
+
+    def facts(macro: str, params: dict) -> tuple:
+        """The one row of a findings_facts.sql macro."""
+        return ledger.query(f"SELECT * FROM {macro}", params).fetchall()[0]
+
     # Where the overdue sits.
     overdue_by_customer = aged.rows.assign(
         overdue=[sum((row[k] for k in aged.bucket_keys[1:]), Decimal(0)) for _, row in aged.rows.iterrows()]
@@ -68,21 +76,19 @@ def generate_findings(
         top = overdue_by_customer.head(CONCENTRATION_CUSTOMERS)
         top = top[top["overdue"] > 0]
         share = float(sum(top["overdue"], Decimal(0)) / total_overdue * 100)
-        found.append(
-            Finding(
-                "overdue_concentration",
-                "warning" if share >= 50 else "info",
-                t(
-                    "finding.overdue_concentration",
-                    share=format_percent(share, lang, 0),
-                    count=len(top),
-                    names=", ".join(top["customer_name"]),
-                ),
-                (
-                    (t("finding.n.overdue_total"), money(total_overdue)),
-                    *((name, money(amount)) for name, amount in zip(top["customer_name"], top["overdue"])),
-                ),
-            )
+        numbers = (
+            (t("finding.n.overdue_total"), money(total_overdue)),
+            *((name, money(amount)) for name, amount in zip(top["customer_name"], top["overdue"])),
+        )
+        severity = "warning" if share >= 50 else "info"
+        names = ", ".join(top["customer_name"])
+        add(
+            "overdue_concentration",
+            severity,
+            numbers,
+            share=format_percent(share, lang, 0),
+            count=len(top),
+            names=names,
         )
 
     # Late payment or terms?
@@ -92,174 +98,95 @@ def generate_findings(
             (translate("kpi.bpdso.label", lang), format_days(report.bpdso, lang)),
             (translate("kpi.add.label", lang), format_days(report.add, lang)),
         )
+        days = format_number(report.add, lang, 0)
         if report.add >= ADD_WARNING_DAYS:
-            found.append(
-                Finding(
-                    "late_payment_drives_dso",
-                    "alert" if report.add >= ADD_ALERT_DAYS else "warning",
-                    t("finding.late_payment_drives_dso", days=format_number(report.add, lang, 0)),
-                    numbers,
-                )
-            )
+            add("late_payment_drives_dso", "alert" if report.add >= ADD_ALERT_DAYS else "warning", numbers, days=days)
         else:
-            found.append(
-                Finding(
-                    "terms_drive_dso",
-                    "info",
-                    t("finding.terms_drive_dso", days=format_number(report.add, lang, 0)),
-                    numbers,
-                )
-            )
+            add("terms_drive_dso", "info", numbers, days=days)
 
     # DSO trend against the previous period.
     if report.dso is not None and previous.dso is not None and abs(report.dso - previous.dso) >= DSO_CHANGE_DAYS:
         change = report.dso - previous.dso
-        found.append(
-            Finding(
-                "dso_rose" if change > 0 else "dso_fell",
-                "warning" if change > 0 else "info",
-                t("finding.dso_rose" if change > 0 else "finding.dso_fell", days=format_number(abs(change), lang, 0)),
-                (
-                    (t("finding.n.previous_dso"), format_days(previous.dso, lang)),
-                    (translate("kpi.dso.label", lang), format_days(report.dso, lang)),
-                ),
-            )
+        numbers = (
+            (t("finding.n.previous_dso"), format_days(previous.dso, lang)),
+            (translate("kpi.dso.label", lang), format_days(report.dso, lang)),
         )
+        days = format_number(abs(change), lang, 0)
+        add("dso_rose" if change > 0 else "dso_fell", "warning" if change > 0 else "info", numbers, days=days)
 
     # Old debt still carried.
-    old = ledger.query(
-        "SELECT * FROM old_overdue($end, $days, $customers, $activities, $matching)",
+    count, amount, customers = facts(
+        "old_overdue($end, $days, $customers, $activities, $matching)",
         {"end": end, "days": DOUBTFUL_DAYS, **filters_params},
-    ).fetchall()[0]
-    if old[0]:
-        found.append(
-            Finding(
-                "old_overdue_not_written_off",
-                "alert",
-                t("finding.old_overdue_not_written_off", count=old[0], amount=money(old[1]), customers=old[2]),
-                (
-                    (t("finding.n.invoices"), str(old[0])),
-                    (t("finding.n.amount"), money(old[1])),
-                    (t("finding.n.customers"), str(old[2])),
-                ),
-            )
+    )
+    if count:
+        numbers = (
+            (t("finding.n.invoices"), str(count)),
+            (t("finding.n.amount"), money(amount)),
+            (t("finding.n.customers"), str(customers)),
         )
+        add("old_overdue_not_written_off", "alert", numbers, count=count, amount=money(amount), customers=customers)
 
     # Credits waiting to be applied.
     if report.unapplied_credits < 0:
-        found.append(
-            Finding(
-                "unapplied_credits",
-                "warning",
-                t("finding.unapplied_credits", amount=money(-report.unapplied_credits)),
-                (
-                    (translate("kpi.unapplied_credits.label", lang), money(report.unapplied_credits)),
-                    (translate("kpi.closing_ar.label", lang), money(report.closing_ar)),
-                ),
-            )
+        numbers = (
+            (translate("kpi.unapplied_credits.label", lang), money(report.unapplied_credits)),
+            (translate("kpi.closing_ar.label", lang), money(report.closing_ar)),
         )
+        add("unapplied_credits", "warning", numbers, amount=money(-report.unapplied_credits))
 
     # Collection efficiency.
     if report.cei is not None and report.cei < CEI_WARNING:
-        collectible = report.opening_ar + report.sales - report.closing_current_ar
-        uncollected = report.closing_ar - report.closing_current_ar
-        found.append(
-            Finding(
-                "low_cei",
-                "warning",
-                t(
-                    "finding.low_cei",
-                    cei=format_percent(report.cei, lang),
-                    collectible=money(collectible),
-                    uncollected=money(uncollected),
-                ),
-                (
-                    (translate("kpi.cei.label", lang), format_percent(report.cei, lang)),
-                    (t("finding.n.collectible"), money(collectible)),
-                    (t("finding.n.uncollected"), money(uncollected)),
-                ),
-            )
+        collectible = money(report.opening_ar + report.sales - report.closing_current_ar)
+        uncollected = money(report.closing_ar - report.closing_current_ar)
+        cei = format_percent(report.cei, lang)
+        numbers = (
+            (translate("kpi.cei.label", lang), cei),
+            (t("finding.n.collectible"), collectible),
+            (t("finding.n.uncollected"), uncollected),
         )
+        add("low_cei", "warning", numbers, cei=cei, collectible=collectible, uncollected=uncollected)
 
     # Collection costing more than it brings in (the seed's "spending more than you collect").
     activity = report.activity
     if activity is not None and activity.cost_exceeds_collected:
-        found.append(
-            Finding(
-                "cost_above_collected",
-                "alert",
-                t(
-                    "finding.cost_above_collected",
-                    ratio=format_ratio(activity.cost_per_euro_collected, lang),
-                    costs=money(activity.collection_costs),
-                    collected=money(report.collected),
-                ),
-                (
-                    (
-                        translate("activity.cost_per_euro_collected.label", lang),
-                        format_ratio(activity.cost_per_euro_collected, lang),
-                    ),
-                    (t("finding.n.collection_costs"), money(activity.collection_costs)),
-                    (translate("kpi.collected.label", lang), money(report.collected)),
-                ),
-            )
+        ratio = format_ratio(activity.cost_per_euro_collected, lang)
+        costs, collected = money(activity.collection_costs), money(report.collected)
+        numbers = (
+            (translate("activity.cost_per_euro_collected.label", lang), ratio),
+            (t("finding.n.collection_costs"), costs),
+            (translate("kpi.collected.label", lang), collected),
         )
+        add("cost_above_collected", "alert", numbers, ratio=ratio, costs=costs, collected=collected)
 
     # Customers rated D.
     rated_d = risk.rows[risk.rows["rating"] == "D"].sort_values("gross_ar", ascending=False)
     if not rated_d.empty:
-        amount = sum(rated_d["gross_ar"], Decimal(0))
+        rated_amount = sum(rated_d["gross_ar"], Decimal(0))
         gross = sum(risk.rows["gross_ar"], Decimal(0))
-        rated_share = float(amount / gross * 100) if gross else None
-        found.append(
-            Finding(
-                "rated_d",
-                "alert",
-                t("finding.rated_d", count=len(rated_d), amount=money(amount), share=format_percent(rated_share, lang)),
-                (
-                    (t("finding.n.customers"), str(len(rated_d))),
-                    (t("finding.n.amount"), money(amount)),
-                    *(
-                        (name, money(ar))
-                        for name, ar in zip(rated_d["customer_name"].head(5), rated_d["gross_ar"].head(5))
-                    ),
-                ),
-            )
+        rated_share = format_percent(float(rated_amount / gross * 100) if gross else None, lang)
+        largest = zip(rated_d["customer_name"].head(5), rated_d["gross_ar"].head(5))
+        numbers = (
+            (t("finding.n.customers"), str(len(rated_d))),
+            (t("finding.n.amount"), money(rated_amount)),
+            *((name, money(ar)) for name, ar in largest),
         )
+        add("rated_d", "alert", numbers, count=len(rated_d), amount=money(rated_amount), share=rated_share)
 
     # Terms beyond the LME cap, on the period's invoices.
-    lme = ledger.query(
-        "SELECT * FROM terms_beyond_cap($start, $end, $cap, $customers, $activities)",
+    count, amount = facts(
+        "terms_beyond_cap($start, $end, $cap, $customers, $activities)",
         {"start": report.period.start, "end": end, "cap": LME_CAP_DAYS, **filters_params},
-    ).fetchall()[0]
-    if lme[0]:
-        found.append(
-            Finding(
-                "terms_beyond_lme",
-                "warning",
-                t("finding.terms_beyond_lme", count=lme[0], amount=money(lme[1]), cap=LME_CAP_DAYS),
-                ((t("finding.n.invoices"), str(lme[0])), (t("finding.n.amount"), money(lme[1]))),
-            )
-        )
+    )
+    if count:
+        numbers = ((t("finding.n.invoices"), str(count)), (t("finding.n.amount"), money(amount)))
+        add("terms_beyond_lme", "warning", numbers, count=count, amount=money(amount), cap=LME_CAP_DAYS)
 
     # Data quality: due dates the import had to derive.
-    derived = ledger.query(
-        "SELECT * FROM derived_due_dates($customers, $activities)",
-        filters_params,
-    ).fetchall()[0]
-    if derived[0]:
-        found.append(
-            Finding(
-                "derived_due_dates",
-                "info",
-                t(
-                    "finding.derived_due_dates",
-                    count=derived[0],
-                    share=format_percent(derived[0] / derived[1] * 100, lang),
-                ),
-                ((t("finding.n.documents"), str(derived[1])), (t("finding.n.derived"), str(derived[0]))),
-            )
-        )
+    derived, documents = facts("derived_due_dates($customers, $activities)", filters_params)
+    if derived:
+        numbers = ((t("finding.n.documents"), str(documents)), (t("finding.n.derived"), str(derived)))
+        add("derived_due_dates", "info", numbers, count=derived, share=format_percent(derived / documents * 100, lang))
 
     return tuple(sorted(found, key=lambda f: SEVERITIES.index(f.severity)))
 
