@@ -42,9 +42,27 @@ class ScenarioError(InvalidValue):
 
 # -- the changes -------------------------------------------------------------------------------
 
+SELECTION = ("customers", "activities")
+
 
 @dataclass(frozen=True)
-class PaymentTerms:
+class _Selected:
+    """A change that may touch some customers or activities only (empty: all of them)."""
+
+    customers: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in SELECTION:
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def selection(self) -> dict:
+        """The selection as the whatif macros take it."""
+        return {name: list(getattr(self, name)) for name in SELECTION}
+
+
+@dataclass(frozen=True)
+class PaymentTerms(_Selected):
     """Invoices due `days` after issue, and/or at most `cap_days` after issue (the LME preset).
 
     With `shift_payments` (the default) customers keep their habits: each payment moves with
@@ -56,11 +74,9 @@ class PaymentTerms:
     days: int | None = None
     cap_days: int | None = None
     shift_payments: bool = True
-    customers: tuple[str, ...] = ()
-    activities: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _tuples(self)
+        super().__post_init__()
         if self.days is None and self.cap_days is None:
             raise ScenarioError("payment_terms needs days or cap_days")
         for value in (self.days, self.cap_days):
@@ -68,7 +84,7 @@ class PaymentTerms:
                 raise ScenarioError(f"payment terms must be whole days ≥ 0, got {value!r}")
 
     def queries(self) -> tuple[str | None, str | None, dict]:
-        params = {"days": self.days, "cap_days": self.cap_days, "shift": self.shift_payments, **_selection(self)}
+        params = {"days": self.days, "cap_days": self.cap_days, "shift": self.shift_payments, **self.selection()}
         return (
             "SELECT * FROM whatif_terms_documents($days, $cap_days, $customers, $activities)",
             "SELECT * FROM whatif_terms_settlements($days, $cap_days, $customers, $activities, $shift)",
@@ -77,18 +93,16 @@ class PaymentTerms:
 
 
 @dataclass(frozen=True)
-class FasterPayment:
+class FasterPayment(_Selected):
     """Late payments come `days` earlier (never before the due date); optionally the late payers only."""
 
     kind: ClassVar[str] = "faster_payment"
     days: int = 0
     late_payers_only: bool = False
     late_payer_min_days: int = 15  # average days late, over the ledger, that makes a late payer
-    customers: tuple[str, ...] = ()
-    activities: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _tuples(self)
+        super().__post_init__()
         if not isinstance(self.days, int) or self.days <= 0:
             raise ScenarioError(f"faster_payment needs days > 0, got {self.days!r}")
 
@@ -96,7 +110,7 @@ class FasterPayment:
         params = {
             "days": self.days,
             "min_days": self.late_payer_min_days if self.late_payers_only else None,
-            **_selection(self),
+            **self.selection(),
         }
         return (
             None,
@@ -106,18 +120,16 @@ class FasterPayment:
 
 
 @dataclass(frozen=True)
-class CollectOverdue:
+class CollectOverdue(_Selected):
     """On `on`, the overdue invoices more than `older_than_days` past due are collected ('cash') or written off."""
 
     kind: ClassVar[str] = "collect_overdue"
     on: date = date(1970, 1, 1)
     older_than_days: int = 90
     action: str = "cash"
-    customers: tuple[str, ...] = ()
-    activities: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _tuples(self)
+        super().__post_init__()
         if isinstance(self.on, str):
             object.__setattr__(self, "on", date.fromisoformat(self.on))
         if self.action not in ("cash", "writeoff"):
@@ -126,7 +138,7 @@ class CollectOverdue:
             raise ScenarioError(f"older_than_days must be whole days ≥ 0, got {self.older_than_days!r}")
 
     def queries(self) -> tuple[str | None, str | None, dict]:
-        params = {"on": self.on, "older": self.older_than_days, "action": self.action, **_selection(self)}
+        params = {"on": self.on, "older": self.older_than_days, "action": self.action, **self.selection()}
         return (
             None,
             "SELECT * FROM whatif_collect_overdue_settlements($on, $older, $action, $customers, $activities, $matching)",
@@ -157,15 +169,6 @@ class MoveSales:
 
 Change = PaymentTerms | FasterPayment | CollectOverdue | MoveSales
 CHANGE_KINDS: dict[str, type] = {cls.kind: cls for cls in (PaymentTerms, FasterPayment, CollectOverdue, MoveSales)}
-
-
-def _tuples(change) -> None:
-    for name in ("customers", "activities"):
-        object.__setattr__(change, name, tuple(getattr(change, name)))
-
-
-def _selection(change) -> dict:
-    return {"customers": list(change.customers), "activities": list(change.activities)}
 
 
 # -- working capital: the cash conversion cycle --------------------------------------------------
@@ -228,7 +231,7 @@ class Scenario:
         changes = []
         for change in self.changes:
             values: dict[str, Any] = {"kind": change.kind}
-            for item in fields(change):
+            for item in sorted(fields(change), key=lambda item: item.name in SELECTION):  # its own values first
                 value = getattr(change, item.name)
                 values[item.name] = (
                     value.isoformat() if isinstance(value, date) else list(value) if isinstance(value, tuple) else value
