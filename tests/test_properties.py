@@ -197,8 +197,8 @@ def test_aged_balance_total_is_ar_whatever_the_buckets(canonical, offset, edges,
     ledger = loaded(canonical)
     as_of = DAY0 + timedelta(days=offset)
     filters = Filters(matching=matching)
-    by_customer = aged_balance(ledger, as_of, edges, basis, "customer", filters)
-    by_document = aged_balance(ledger, as_of, edges, basis, "document", filters)
+    by_customer = aged_balance(ledger, as_of, edges=edges, basis=basis, by="customer", filters=filters)
+    by_document = aged_balance(ledger, as_of, edges=edges, basis=basis, by="document", filters=filters)
     closing_ar = period_report(ledger, Period(as_of, as_of), filters).closing_ar
     assert by_customer.totals["total"] == closing_ar == by_document.totals["total"]
     assert by_customer.totals == by_document.totals

@@ -226,7 +226,7 @@ def cached_report(version: str, period: Period, filters: Filters, _ledger: Ledge
 def cached_aged_balance(
     version: str, as_of: date, edges: tuple[int, ...], basis: str, by: str, filters: Filters, _ledger: Ledger
 ) -> AgedBalance:
-    return aged_balance(_ledger, as_of, edges, basis, by, filters)
+    return aged_balance(_ledger, as_of, edges=edges, basis=basis, by=by, filters=filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

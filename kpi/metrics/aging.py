@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
 
 from kpi.model.filters import DEFAULT_MATCHING, Filters
 from kpi.store.ledger import Ledger
@@ -128,6 +128,10 @@ class AgedBalance(Generic[Rows]):
     def suggests_oldest(self) -> bool:
         return credits_suggest_oldest(self.totals[UNAPPLIED], self.gross, self.matching)
 
+    def framed(self: AgedBalance[AgedRows]) -> AgedBalance[pd.DataFrame]:
+        """The same balance, its rows as a DataFrame."""
+        return AgedBalance(**{**self.__dict__, "rows": self.rows.frame()})
+
     def with_summary_rows(self) -> pd.DataFrame:
         """The rows followed by a total row and a %-of-total row, as a report shows them."""
         import pandas as pd
@@ -145,28 +149,19 @@ def credits_suggest_oldest(unapplied_credits: Decimal, gross_ar: Decimal, matchi
     return matching == "matched" and gross_ar > 0 and -unapplied_credits > UNAPPLIED_NOTICE_SHARE * gross_ar
 
 
-def aged_balance(
-    ledger: Ledger,
-    as_of: date,
-    edges: tuple[int, ...] = DEFAULT_EDGES,
-    basis: str = "due",
-    by: str = "customer",
-    filters: Filters = Filters(),
-) -> AgedBalance[pd.DataFrame]:
+class AgingOptions(TypedDict, total=False):
+    """How an aged balance is cut: bucket edges (DEFAULT_EDGES), basis ("due" or "issue"), rows "by"
+    customer or document, and filters (none)."""
+
+    edges: tuple[int, ...]
+    basis: str
+    by: str
+    filters: Filters
+
+
+def aged_balance(ledger: Ledger, as_of: date, **options: Unpack[AgingOptions]) -> AgedBalance[pd.DataFrame]:
     """The aged balance at the end of `as_of`, its rows as a DataFrame."""
-    balance = aged_balance_records(ledger, as_of, edges, basis, by, filters)
-    # Built anew rather than `replace`d: the rows change type, which `replace` cannot say.
-    return AgedBalance(
-        balance.as_of,
-        balance.edges,
-        balance.basis,
-        balance.by,
-        balance.bucket_keys,
-        balance.rows.frame(),
-        balance.totals,
-        balance.percentages,
-        balance.matching,
-    )
+    return aged_balance_records(ledger, as_of, **options).framed()
 
 
 def aged_balance_records(
