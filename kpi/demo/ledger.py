@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pyarrow as pa
@@ -618,17 +619,21 @@ def generate_chunks(
             )
 
 
-def generate_ledger(
-    *,
-    seed: int = 2026,
-    customers: int = 80,
-    invoices: int = 5000,
-    start: date = date(2023, 11, 1),
-    end: date = date(2026, 10, 31),
-) -> CanonicalLedger:
+class DemoSize(TypedDict, total=False):
+    """What `generate_ledger` and `generate_chunks` make: seed (2026), customers (80), invoices (5000),
+    from `start` (2023-11-01) to `end` (2026-10-31)."""
+
+    seed: int
+    customers: int
+    invoices: int
+    start: date
+    end: date
+
+
+def generate_ledger(**size: Unpack[DemoSize]) -> CanonicalLedger:
     """A synthetic French SME's receivables from `start` to `end`: `invoices` invoices (plus
     about 3 % credit notes) and their settlements. The same arguments give the same tables."""
-    pieces = list(generate_chunks(seed=seed, customers=customers, invoices=invoices, start=start, end=end))
+    pieces = list(generate_chunks(**size))
     documents = pa.concat_tables([piece.documents for piece in pieces]) if pieces else DOCUMENTS_SCHEMA.empty_table()
     settlements = (
         pa.concat_tables([piece.settlements for piece in pieces]) if pieces else SETTLEMENTS_SCHEMA.empty_table()
