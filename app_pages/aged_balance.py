@@ -15,7 +15,7 @@ from kpi.text.i18n import column_title
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.downloads import download_buttons
-from ui.grids import column_widths, fixed_columns
+from ui.grids import column_widths, fixed_columns, show_table
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -173,21 +173,15 @@ if shown == "customers":
         # Open or settled, each of the customer's documents with what settled it, as the data says.
         st.markdown(f"**{t('aging.settlements_of', customer=markdown_text(customer['customer_name']))}**")
         movements = context.settlements_of(view, customer["customer_id"], as_of)
-        if movements.empty:
-            st.caption(t("aging.settlements_none"))
-        else:
-            st.dataframe(
-                {
-                    t("column.document_id"): [spreadsheet_text(v) for v in movements["document_id"]],
-                    t("column.settlement_date"): [fmt.date(d) for d in movements["date"]],
-                    t("column.settlement_kind"): [t(f"settlement_kind.{k}") for k in movements["kind"]],
-                    t("column.amount"): [fmt.money(a) for a in movements["amount"]],
-                    t("column.counterpart"): [spreadsheet_text(v) for v in movements["counterpart"].fillna("")],
-                    t("column.settlement_id"): [spreadsheet_text(v) for v in movements["settlement_id"]],
-                },
-                hide_index=True,
-                width="stretch",
-            )
+        shown = [
+            (t("column.document_id"), "document_id", spreadsheet_text),
+            (t("column.settlement_date"), "date", fmt.date),
+            (t("column.settlement_kind"), "kind", lambda kind: t(f"settlement_kind.{kind}")),
+            (t("column.amount"), "amount", fmt.money),
+            (t("column.counterpart"), "counterpart", spreadsheet_text),
+            (t("column.settlement_id"), "settlement_id", spreadsheet_text),
+        ]
+        show_table(movements.fillna({"counterpart": ""}), shown, partial(st.caption, t("aging.settlements_none")))
 else:
     document_labels = ["customer_name", "document_id", "item_kind", "issue_date", "due_date", "days_past_due"]
     document_labels = [name for name in document_labels if name in by_document.rows.columns]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,7 @@ from kpi.metrics.risk import RATINGS, RiskTable, customer_risk
 from kpi.present.charts import payment_delay_chart
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
-from ui.grids import column_widths, fixed_columns
+from ui.grids import column_widths, fixed_columns, show_table
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -133,20 +134,10 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("customers.open_documents", day=fmt.date(period.end)))
     documents = context.balance(view, period.end, view.preferences.edges, "due", "document", only_this).rows
-    if documents.empty:
-        st.success(t("customers.nothing_open"))
-    else:
-        st.dataframe(
-            {
-                t("column.document_id"): [spreadsheet_text(v) for v in documents["document_id"]],
-                t("column.issue_date"): [fmt.date(v) for v in documents["issue_date"]],
-                t("column.due_date"): [fmt.date(v) for v in documents["due_date"]],
-                t("column.days_past_due"): documents["days_past_due"],
-                t("column.total"): [fmt.money(v) for v in documents["total"]],
-            },
-            hide_index=True,
-            width="stretch",
-        )
+    columns = [("document_id", spreadsheet_text), ("issue_date", fmt.date), ("due_date", fmt.date)]
+    columns += [("days_past_due", None), ("total", fmt.money)]
+    shown = [(t(f"column.{name}"), name, show) for name, show in columns]
+    show_table(documents, shown, partial(st.success, t("customers.nothing_open")))
 with right:
     st.subheader(t("customers.payment_history"))
     history = context.payments(view, period.end, only_this)

@@ -3,6 +3,8 @@ the client audit report of the period and filters in view."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from kpi.analysis.audit import report_identity
@@ -15,6 +17,7 @@ from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.activity_headlines import show_headlines
 from ui.audit_downloads import audit_buttons
+from ui.grids import show_table
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -95,19 +98,10 @@ with right:
     st.subheader(t("overview.top_overdue"))
     balance = context.balance(view, period.end, view.preferences.edges, "due", "customer")
     top = overdue_by_customer(balance, limit=10)
-    if top.empty:
-        st.success(t("overview.no_overdue"))
-    else:
-        st.dataframe(
-            {
-                t("column.customer_name"): [spreadsheet_text(name) for name in top["customer_name"]],
-                t("column.overdue"): [fmt.money(v) for v in top["overdue"]],
-                t("column.oldest_bucket"): [bucket_label(k, view.lang) for k in top["oldest_bucket"]],
-                t("column.total"): [fmt.money(v) for v in top["total"]],
-            },
-            hide_index=True,
-            width="stretch",
-        )
+    columns = [("customer_name", spreadsheet_text), ("overdue", fmt.money)]
+    columns += [("oldest_bucket", partial(bucket_label, lang=view.lang)), ("total", fmt.money)]
+    shown = [(t(f"column.{name}"), name, show) for name, show in columns]
+    show_table(top, shown, partial(st.success, t("overview.no_overdue")))
 
 
 # -- the client audit report of this period and these filters: built on click, one button per format --

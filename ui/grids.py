@@ -1,4 +1,5 @@
-"""Column widths for st.dataframe grids so that no amount is ever cut by an ellipsis.
+"""Grids: a frame's columns drawn as text the page formatted, and column widths so that no amount is ever cut by
+an ellipsis.
 
 The grid sizes its columns from the first rows it draws, so a wider total further down (or in a
 second grid) ends in « €63,71… ». Widths are set instead from every text a column shows, its
@@ -7,8 +8,10 @@ header included, at the grid's font (Source Sans, 14 px: digits are about 7.6 px
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 CHARACTER_PX = 6.8  # measured: « 47 523,42 € » takes 69 px
@@ -34,3 +37,18 @@ def fixed_columns(widths: Mapping[str, int], pinned: Iterable[str] = ()) -> dict
         title: st.column_config.Column(width=width, pinned=True if title in pinned else None)
         for title, width in widths.items()
     }
+
+
+def show_table(
+    frame: pd.DataFrame, columns: Sequence[tuple[str, str, Callable[[Any], Any] | None]], empty: Callable[[], object]
+) -> None:
+    """`columns` of `frame` — (title, column name, how a value is shown, None: as it is, a number) — as a grid;
+    `empty()` when it has no row.
+
+    The page says how each value is shown (spreadsheet_text for a name, a Formatter's money or date), so
+    that a name is never read as Markdown nor an amount as a float."""
+    if frame.empty:
+        empty()
+        return
+    grid = {title: frame[name] if shown is None else [shown(v) for v in frame[name]] for title, name, shown in columns}
+    st.dataframe(grid, hide_index=True, width="stretch")
