@@ -96,6 +96,10 @@ class D441Table:
     issued: DelayTable
     received: DelayTable | None = None
 
+    def sides(self) -> list[tuple[str, DelayTable]]:
+        """The sides the data gives, in the model's order (SIDES): received, when known, then issued."""
+        return [(name, side) for name in SIDES if (side := getattr(self, name)) is not None]
+
     def to_json(self) -> dict[str, Any]:
         """`{"issued": {...}, "received": null}`: amounts in euros to the cent and shares in % to the
         hundredth, as numbers (as the report's JSON writes money), null where there is no turnover."""
