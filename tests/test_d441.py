@@ -236,7 +236,9 @@ def test_the_cli_table_in_french():
     lines = text.splitlines()
     assert lines[0].startswith("Article D. 441-6 du code de commerce : factures émises non réglées")
     assert "Chiffre d'affaires de l'exercice (TTC, avoirs déduits) : 13\u202f550,00\xa0€" in lines
-    assert lines[5].split()[:3] == ["0", "jour", "(indicatif)"] and lines[5].endswith("Total (1 jour et plus)")
+    # Line 4 is blank, line 5 the side's title « Article D. 441 I. 2° : Factures émises… », then the columns.
+    assert lines[5].startswith("Article D. 441 I. 2° : Factures émises non réglées")
+    assert lines[6].split()[:3] == ["0", "jour", "(indicatif)"] and lines[6].endswith("Total (1 jour et plus)")
     # The number of invoices in the not-due and total columns only, as the model table gives it.
     assert table_row(text, "Nombre de factures concernées") == ["3", "4"]
     assert table_row(text, "Montant total des factures concernées (TTC)") == [
@@ -262,7 +264,7 @@ def test_the_cli_table_in_french():
 
 def test_the_cli_table_in_english(disputes_file):
     text = run("d441", *map(str, WORKED_FILES), str(disputes_file), *DATES, "--lang", "en")
-    header = text.splitlines()[5].split("  ")
+    header = text.splitlines()[6].split("  ")
     assert [cell.strip() for cell in header if cell.strip()] == [
         "0 days (indicative)",
         "1 to 30 days",
@@ -307,20 +309,24 @@ def test_the_xlsx_has_the_official_layout(tmp_path, disputes_file, lang, titles)
         "aucun (tous les clients, toutes les activités)",
         "none (all customers, all activities)",
     )
-    assert (sheet["B10"].value, sheet["G10"].value) == (not_due, total)
-    assert sheet["A11"].value.startswith("(A)")
-    # Row 12, the number of invoices: not due (F-006, F-009) and total (F-004, F-007, F-002) only.
-    assert sheet["A12"].value == count_label
-    assert [sheet.cell(12, column).value for column in range(2, 8)] == [2, None, None, None, None, 3]
-    assert [sheet.cell(13, column).value for column in range(2, 8)] == [3700, 800, 300, 0, 0, 1100]
+    # Row 10, the side's title over its six columns (the issued side alone: no supplier lines); row 11 the columns.
+    assert sheet["B10"].value.startswith("Article D. 441 I. 2°") and "B10:G10" in {
+        str(m) for m in sheet.merged_cells.ranges
+    }
+    assert (sheet["B11"].value, sheet["G11"].value) == (not_due, total)
+    assert sheet["A12"].value.startswith("(A)")
+    # Row 13, the number of invoices: not due (F-006, F-009) and total (F-004, F-007, F-002) only.
+    assert sheet["A13"].value == count_label
+    assert [sheet.cell(13, column).value for column in range(2, 8)] == [2, None, None, None, None, 3]
+    assert [sheet.cell(14, column).value for column in range(2, 8)] == [3700, 800, 300, 0, 0, 1100]
     # Shares as fractions shown as %: 3 700 / 13 550 = 27.31 %, 800 → 5.90 %, 300 → 2.21 %, 1 100 → 8.12 %.
-    shares = [sheet.cell(14, column).value for column in range(2, 8)]
+    shares = [sheet.cell(15, column).value for column in range(2, 8)]
     assert shares == pytest.approx([0.2731, 0.059, 0.0221, 0, 0, 0.0812], abs=1e-12)
-    assert sheet["A15"].value.startswith("(B)")
-    assert (sheet["B16"].value, sheet["B17"].value) == (2, 2250)  # F-011 450 + F-008 1 800
-    assert {"B16:G16", "B17:G17", "B19:G19"} <= {str(merged) for merged in sheet.merged_cells.ranges}
-    assert sheet["A18"].value.startswith("(C)")
-    assert sheet["B19"].value.startswith(f"☒ {contractual}")
+    assert sheet["A16"].value.startswith("(B)")
+    assert (sheet["B17"].value, sheet["B18"].value) == (2, 2250)  # F-011 450 + F-008 1 800
+    assert {"B17:G17", "B18:G18", "B20:G20"} <= {str(merged) for merged in sheet.merged_cells.ranges}
+    assert sheet["A19"].value.startswith("(C)")
+    assert sheet["B20"].value.startswith(f"☒ {contractual}")
 
 
 def test_the_cli_refuses_a_fiscal_year_that_starts_after_its_closing(capsys):
@@ -328,9 +334,9 @@ def test_the_cli_refuses_a_fiscal_year_that_starts_after_its_closing(capsys):
     assert "--fiscal-start 2026-04-01" in capsys.readouterr().err
 
 
-def test_the_cli_writes_only_xlsx_with_o(tmp_path, capsys):
+def test_the_cli_writes_only_xlsx_or_pdf_with_o(tmp_path, capsys):
     assert main(["d441", *map(str, WORKED_FILES), *DATES, "-o", str(tmp_path / "table.csv"), "--lang", "en"]) == 2
-    assert ".xlsx" in capsys.readouterr().err
+    assert ".xlsx" in (said := capsys.readouterr().err) and ".pdf" in said
     assert not (tmp_path / "table.csv").exists()
 
 
