@@ -38,7 +38,7 @@ ZERO = Decimal("0.00")
 class Line:
     journal: str
     day: date
-    account: str  # the customer account: CompAuxNum, or CompteNum when it is empty
+    account: str  # the third party's account: CompAuxNum, or CompteNum when it is empty
     letter: str
     net: Decimal  # debit − credit
 
@@ -48,7 +48,7 @@ class FecFile:
     name: str
     first_day: date  # the smallest EcritureDate of any line
     last_day: date
-    customer_lines: tuple[Line, ...]  # the 411 lines
+    customer_lines: tuple[Line, ...]  # the 411 lines (or those of the account read_fec_file was asked for)
 
     def balance(self, on: date) -> Decimal:
         """Σ debit − Σ credit of the 411 lines dated ≤ `on`."""
@@ -88,8 +88,11 @@ def _amount(text: str) -> Decimal:
     return Decimal(text.strip().replace(",", ".") or "0")
 
 
-def read_fec_file(name: str) -> FecFile:
+def read_fec_file(name: str, account: str = "411") -> FecFile:
+    """The file's lines of the `account` accounts (411 customers; 401 suppliers, read as the importer mirrors
+    them: `net` is then credit − debit, what the company owes)."""
     encoding, delimiter = DIALECTS[name]
+    sign = -1 if account == "401" else 1
     with open(FEC / name, encoding=encoding, newline="") as handle:
         rows = [
             {key.strip(): (value or "").strip() for key, value in row.items() if key}
@@ -102,10 +105,10 @@ def read_fec_file(name: str) -> FecFile:
             _day(row["EcritureDate"]),
             row["CompAuxNum"] or row["CompteNum"],
             row["EcritureLet"],
-            _amount(row["Debit"]) - _amount(row["Credit"]),
+            sign * (_amount(row["Debit"]) - _amount(row["Credit"])),
         )
         for row in rows
-        if row["CompteNum"].startswith("411")
+        if row["CompteNum"].startswith(account)
     )
     return FecFile(name, min(days), max(days), lines)
 

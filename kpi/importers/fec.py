@@ -122,6 +122,10 @@ class AccountSide:
     writeoff_prefixes: tuple[str, ...]
     adjustment_prefixes: tuple[str, ...]
     balance_key: str  # the reconciliation's name for the accounts' balance in the file
+    # Whether a lettered payment dated more than the tolerance before its invoice is kept apart (customers: a
+    # payment before the invoice is a deposit) or settles it all the same (suppliers: the invoice is booked
+    # when it arrives, often after a card payment or a prepayment the lettrage ties to it).
+    lettered_dates: bool = True
 
 
 CUSTOMERS = AccountSide(CUSTOMER_ACCOUNT, REVENUE_PREFIXES, WRITEOFF_PREFIXES, ADJUSTMENT_PREFIXES, "balance_411")
@@ -132,6 +136,7 @@ SUPPLIERS = AccountSide(
     ("758", "765", "778", "7714", "7718"),
     ("654", "658", "6714", "6718", "678"),
     "balance_401",
+    lettered_dates=False,
 )
 OPENING_JOURNALS = {"AN", "ANO", "RAN", "RANO", "ANOUV", "AND", "OUV", "ANX"}
 _OPENING_LABEL = re.compile(r"(?i)\b(a|à)\s*-?\s*nouveaux?\b|report\s+(a|à)\s+nouveau|\bouverture\b")
@@ -676,6 +681,7 @@ def _read_side(
             }
         ),
         tolerance_days,
+        side.lettered_dates,
     )
     paying = credit_line[allocation.settlement]
     applied_to = (
