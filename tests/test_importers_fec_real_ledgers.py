@@ -246,3 +246,92 @@ def test_an_unapplied_cent_written_off_reduces_ar():
     assert period_report(ledger, Period(date(2022, 12, 1), date(2022, 12, 31))).closing_ar == a_nouveaux
     report = period_report(ledger, Period(date(2023, 7, 1), date(2023, 7, 31)))
     assert report.closing_ar == file.balance(date(2023, 7, 31)) == Decimal("14416.52")
+
+
+# -- The supplier side (accounts 401), read by the same reader with debit and credit swapped --------------
+
+
+@pytest.fixture(scope="module", params=sorted(DIALECTS))
+def suppliers(request) -> tuple[FecFile, Ledger, str]:
+    return (
+        read_fec_file(request.param, "401"),
+        Ledger.in_memory(read_files([FEC / request.param]).ledger),
+        request.param,
+    )
+
+
+def test_the_imported_supplier_balance_is_the_401_balance_at_every_month_end(suppliers):
+    """Σ supplier invoices − Σ supplier payments and write-offs dated ≤ t (credit applications move no money)
+    equals the file's own Σ credit − Σ debit of the 401 lines dated ≤ t, to the cent, at every month end; at
+    the file's last day, what the report says."""
+    file, ledger, name = suppliers
+    for month in months_between(file.first_day, file.last_day):
+        imported = ledger.query(
+            "SELECT (SELECT coalesce(sum(amount), 0) FROM supplier_documents WHERE issue_date <= $t)"
+            " - (SELECT coalesce(sum(amount), 0) FROM supplier_settlements WHERE kind <> 'credit' AND date <= $t)",
+            {"t": month.end},
+        ).fetchall()[0][0]
+        assert imported == file.balance(month.end), month.end
+    details = read_files([FEC / name]).report.files[0].details["suppliers"]
+    assert details["balance_401"] == details["imported_ar"] == file.balance(file.last_day)
+
+
+@pytest.mark.parametrize(
+    ("name", "balance"),
+    [
+        ("0000000001FEC20220831.txt", Decimal("43813.92")),
+        ("000000000FEC20231231.txt", Decimal("4631.00")),
+        ("111111111FEC20221231.TXT", Decimal("17324.32")),
+    ],
+)
+def test_the_supplier_balances_of_the_three_files(name, balance):
+    assert read_fec_file(name, "401").balance(date(2099, 12, 31)) == balance
+
+
+def test_every_invoice_of_a_balanced_letter_is_settled(suppliers):
+    """A supplier invoice whose 401 line carries a letter that balances (Σ credit = Σ debit of the supplier's
+    lines of that letter) has nothing left open at the file's last day, in the mode that reads the lettrage;
+    the lines are found back by their row in the file (source_row, the header being row 1)."""
+    file, ledger, name = suppliers
+    from kpi.importers.fec import read_fec
+    from kpi.importers.tables import open_table
+    from kpi.importers.terms import PaymentTerms
+
+    encoding, delimiter = DIALECTS[name]
+    with open(FEC / name, encoding=encoding, newline="") as handle:
+        rows = [
+            {key.strip(): (value or "").strip() for key, value in row.items() if key}
+            for row in csv.DictReader(handle, delimiter=delimiter)
+        ]
+    letters: dict[tuple[str, str], list[tuple[int, Decimal]]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        if row["CompteNum"].startswith("401") and row["EcritureLet"]:
+            owed = _amount(row["Credit"]) - _amount(row["Debit"])
+            letters[(row["CompAuxNum"] or row["CompteNum"], row["EcritureLet"])].append((index + 2, owed))
+    invoice_rows = {
+        at for lines in letters.values() if sum(owed for _, owed in lines) == 0 for at, owed in lines if owed > 0
+    }
+    parsed = read_fec(open_table(FEC / name), PaymentTerms.parse("30"), 7, [])
+    assert parsed is not None and parsed.supplier_documents is not None
+    documents = parsed.supplier_documents.to_pylist()
+    lettered = {d["document_id"] for d in documents if d["source_row"] in invoice_rows}
+    assert len(lettered) == len(invoice_rows) > 0
+    still_open = {
+        row[0]
+        for row in ledger.query(
+            "SELECT document_id FROM supplier_items_at($t, 'matched') WHERE outstanding <> 0", {"t": file.last_day}
+        ).fetchall()
+    }
+    assert not lettered & still_open
+
+
+def test_oldest_mode_leaves_each_supplier_its_positive_balance(suppliers):
+    """In `oldest`, each supplier's credits are netted against its oldest invoices: what stays open is
+    Σ over suppliers of max(their 401 balance, 0), as on the customer side."""
+    file, ledger, _ = suppliers
+    open_invoices = ledger.query(
+        "SELECT coalesce(sum(outstanding), 0) FROM supplier_items_at($t, 'oldest')"
+        " WHERE item_kind = 'invoice' AND outstanding > 0",
+        {"t": file.last_day},
+    ).fetchall()[0][0]
+    assert open_invoices == file.positive_balances()

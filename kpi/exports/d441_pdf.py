@@ -22,6 +22,8 @@ from kpi.exports.d441 import (
     GREYED,
     MERGED_KINDS,
     SECTION,
+    TICKED,
+    UNTICKED,
     cell_text,
     column_titles,
     model_rows,
@@ -42,6 +44,8 @@ LABEL_WIDTH = 4.6 * cm
 HEADING = colors.HexColor("#e8eef7")
 SECTION_FILL = colors.HexColor("#f2f2f2")
 GREY = colors.HexColor("#bfbfbf")
+# (C)'s boxes: Vera, the PDF's font, has neither ☒ nor ☐ (they would print as empty glyphs).
+BOXES = str.maketrans({TICKED: "[X]", UNTICKED: "[ ]"})
 
 
 def d441_pdf(table: D441Table, header: FileHeader) -> bytes:
@@ -56,7 +60,7 @@ def d441_pdf(table: D441Table, header: FileHeader) -> bytes:
     note = ParagraphStyle("d441_note", parent=body, fontSize=7, leading=9, textColor=MUTED)
 
     def cell(text: object, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(_pdf_text(text), style)
+        return Paragraph(_pdf_text(str(text).translate(BOXES)), style)
 
     said = " : " if lang == "fr" else ": "
     facts = [
