@@ -58,18 +58,22 @@ if table.received is not None:
     st.caption(t("d441.page_purchases", purchases=fmt.money(table.received.sales)))
 st.subheader(t("d441.title_sides" if table.received is not None else "d441.title"))
 # The model's sides one under the other (received, when the data has supplier lines, then issued), each a grid
-# of its rows under the six columns, the section titles as rows of their own.
+# of its rows under the six columns, the section titles (A) and (B) as rows of their own, (C) below.
 for index, ((side, _), title) in enumerate(zip(table.sides(), side_titles(table, view.lang))):
     st.markdown(f"**{markdown_text(title)}**")
     grid: dict[str, list[str]] = {
         t(f"d441.{'received_row' if side == 'received' else 'row'}"): [],
         **{title: [] for title in column_titles(view.lang)},
     }
-    for row in side_rows(table, index, view.lang):
+    *rows, section_c, terms = side_rows(table, index, view.lang)
+    for row in rows:
         cells = [row.label, *(row.cells[0] if row.cells else [""] * len(COLUMNS))]
         for values, cell in zip(grid.values(), cells):
             values.append(str(cell))
     st.dataframe(grid, hide_index=True, width="stretch")
+    # (C) is a sentence, too long for a cell: said under the grid, as the model's last row.
+    st.markdown(f"**{markdown_text(section_c.label)}**")
+    st.markdown(markdown_text(t("d441.terms_line", terms=terms.cells[0][0])))
 st.caption(t(received_note(table)))
 
 stem = f"{t('d441.file_stem')}-{closing.isoformat()}"
