@@ -335,3 +335,16 @@ def test_oldest_mode_leaves_each_supplier_its_positive_balance(suppliers):
         {"t": file.last_day},
     ).fetchall()[0][0]
     assert open_invoices == file.positive_balances()
+
+
+def test_the_supplier_warnings_speak_of_suppliers():
+    """The reconciliation's warnings of the 401 side are said apart and in its own words: 401, suppliers and
+    purchases, never 411, customers or sales."""
+    warnings = read_files([FEC / "0000000001FEC20220831.txt"]).report.warnings
+    for lang, apart, customers in (
+        ("en", "suppliers (401): ", ("411", "customer", "sale")),
+        ("fr", "fournisseurs (401) : ", ("411", "client", "vente")),
+    ):
+        said = [w.render(lang) for w in warnings if apart in w.render(lang)]
+        assert len(said) == 6  # due dates, unclassified lines, à-nouveaux, and three lettrage figures
+        assert not [text for text in said if any(word in text for word in customers)]

@@ -138,6 +138,17 @@ SUPPLIERS = AccountSide(
     "balance_401",
     lettered_dates=False,
 )
+# The reconciliation's warnings that the supplier side words its own way (messages `fec.suppliers.*`).
+SUPPLIER_WORDED = (
+    "debit_and_credit",
+    "unbalanced",
+    "unclassified",
+    "openings",
+    "lettered_payments_kept",
+    "lettered_payments_applied",
+    "lettered_notes_applied",
+    "zero_lines",
+)
 OPENING_JOURNALS = {"AN", "ANO", "RAN", "RANO", "ANOUV", "AND", "OUV", "ANX"}
 _OPENING_LABEL = re.compile(r"(?i)\b(a|à)\s*-?\s*nouveaux?\b|report\s+(a|à)\s+nouveau|\bouverture\b")
 
@@ -533,7 +544,8 @@ def read_fec(
         # Mirrored: a supplier's credit is what the company owes, as a customer's debit is what it is owed.
         suppliers = _read_side(SUPPLIERS, table, columns, credit, debit, entry_date, piece_date, terms, tolerance_days)
         warnings += [
-            replace(w, message=Message("fec.suppliers_warning", warning=w.message)) for w in suppliers.warnings
+            replace(w, message=Message("fec.suppliers_warning", warning=_supplier_worded(w.message)))
+            for w in suppliers.warnings
         ]
         details["suppliers"] = suppliers.details
     if decimal_mark == ".":
@@ -546,6 +558,13 @@ def read_fec(
         supplier_documents=None if suppliers is None else suppliers.documents,
         supplier_settlements=None if suppliers is None else suppliers.settlements,
     )
+
+
+def _supplier_worded(message: Any) -> Any:
+    """A warning of the supplier side in its own words (401, supplier, purchases) where the customer one speaks
+    of 411, customers or sales; the others say nothing of either and stay as they are."""
+    name = str(getattr(message, "key", "")).removeprefix("fec.")
+    return Message(f"fec.suppliers.{name}", **message.params) if name in SUPPLIER_WORDED else message
 
 
 def _read_side(
