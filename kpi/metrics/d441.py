@@ -126,7 +126,8 @@ def d441_table(
     filters: Filters = Filters(),
     reference_terms: str = DEFAULT_REFERENCE_TERMS,
 ) -> D441Table:
-    """The D441-6 table of the invoices issued, at the end of `closing`, in the filters' matching mode."""
+    """The D441-6 table at the end of `closing`, in the filters' matching mode: the invoices issued (of the customers
+    and activities the filters keep) and, when the data has supplier lines, the invoices received (all of them)."""
     if fiscal_start > closing:
         raise InvalidValue(
             f"the fiscal year starts ({fiscal_start.isoformat()}) after its closing date ({closing.isoformat()})"
