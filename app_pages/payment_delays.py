@@ -1,5 +1,6 @@
 """Délais de paiement (D441-6) / Payment delays: the table of Article D441-6 of the Code de commerce at the period's
-end, for the fiscal year the user says, as the management report publishes it; XLSX in the model's layout."""
+end, for the fiscal year the user says, as the management report publishes it: invoices received (a FEC's supplier
+accounts 401) and issued; XLSX and PDF in the model's layout."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from functools import partial
 
 import streamlit as st
 
-from kpi.exports.d441 import d441_xlsx, layout_rows, terms_text
-from kpi.metrics.d441 import REFERENCE_TERMS, D441Table, d441_table, default_fiscal_start
+from kpi.exports.d441 import column_titles, d441_xlsx, received_note, side_rows, side_titles
+from kpi.exports.d441_pdf import d441_pdf
+from kpi.metrics.d441 import COLUMNS, REFERENCE_TERMS, D441Table, d441_table, default_fiscal_start
 from kpi.text.untrusted import markdown_text
 from ui import context
 from ui.downloads import download_buttons, file_header
@@ -52,23 +54,35 @@ st.caption(
         matching=t(f"matching.{table.matching}"),
     )
 )
-st.subheader(t("d441.title"))
-titles, *rows = layout_rows(table, view.lang)
-sections = {0: t("d441.section_a"), 3: t("d441.section_b")}
-grid: dict[str, list[str]] = {t("d441.row"): [], **{str(title): [] for title in titles[1:]}}
-for index, row in enumerate(rows):
-    if index in sections:
-        for column, values in enumerate(grid.values()):
-            values.append(sections[index] if column == 0 else "")
-    for values, cell in zip(grid.values(), row):
-        values.append(str(cell))
-st.dataframe(grid, hide_index=True, width="stretch")
-st.markdown(f"**{t('d441.section_c')}**")
-st.markdown(t("d441.terms_line", terms=terms_text(table.issued.reference_terms, view.lang)))
-st.caption(t("d441.received_not_computed"))
+if table.received is not None:
+    st.caption(t("d441.page_purchases", purchases=fmt.money(table.received.sales)))
+st.subheader(t("d441.title_sides" if table.received is not None else "d441.title"))
+# The model's sides one under the other (received, when the data has supplier lines, then issued), each a grid
+# of its rows under the six columns, the section titles (A) and (B) as rows of their own, (C) below.
+for index, ((side, _), title) in enumerate(zip(table.sides(), side_titles(table, view.lang))):
+    st.markdown(f"**{markdown_text(title)}**")
+    grid: dict[str, list[str]] = {
+        t(f"d441.{'received_row' if side == 'received' else 'row'}"): [],
+        **{title: [] for title in column_titles(view.lang)},
+    }
+    *rows, section_c, terms = side_rows(table, index, view.lang)
+    for row in rows:
+        cells = [row.label, *(row.cells[0] if row.cells else [""] * len(COLUMNS))]
+        for values, cell in zip(grid.values(), cells):
+            values.append(str(cell))
+    st.dataframe(grid, hide_index=True, width="stretch")
+    # (C) is a sentence, too long for a cell: said under the grid, as the model's last row.
+    st.markdown(f"**{markdown_text(section_c.label)}**")
+    st.markdown(markdown_text(t("d441.terms_line", terms=terms.cells[0][0])))
+st.caption(t(received_note(table)))
 
+stem = f"{t('d441.file_stem')}-{closing.isoformat()}"
+header = file_header(view)
 download_buttons(
-    [("xlsx", t("d441.download_xlsx"), partial(d441_xlsx, table, file_header(view)))],
-    f"{t('d441.file_stem')}-{closing.isoformat()}",
+    [
+        ("xlsx", t("d441.download_xlsx"), partial(d441_xlsx, table, header)),
+        ("pdf", t("d441.download_pdf"), partial(d441_pdf, table, header)),
+    ],
+    stem,
     key="d441_download",
 )

@@ -40,12 +40,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pypdf
 import pytest
 from sample_files import MATCHING, MATCHING_FILES, WORKED, WORKED_FILES
 
 from kpi.cli.main import main
 from kpi.importers import read_files
 from kpi.metrics.aging import aged_balance_records
+from kpi.metrics.d441 import COLUMNS as D441_COLUMNS
 from kpi.metrics.d441 import d441_table, default_fiscal_start
 from kpi.metrics.report import period_report
 from kpi.model.filters import MATCHING_SETTING, Filters
@@ -236,7 +238,9 @@ def test_the_cli_table_in_french():
     lines = text.splitlines()
     assert lines[0].startswith("Article D. 441-6 du code de commerce : factures émises non réglées")
     assert "Chiffre d'affaires de l'exercice (TTC, avoirs déduits) : 13\u202f550,00\xa0€" in lines
-    assert lines[5].split()[:3] == ["0", "jour", "(indicatif)"] and lines[5].endswith("Total (1 jour et plus)")
+    # Line 4 is blank, line 5 the side's title « Article D. 441 I. 2° : Factures émises… », then the columns.
+    assert lines[5].startswith("Article D. 441 I. 2° : Factures émises non réglées")
+    assert lines[6].split()[:3] == ["0", "jour", "(indicatif)"] and lines[6].endswith("Total (1 jour et plus)")
     # The number of invoices in the not-due and total columns only, as the model table gives it.
     assert table_row(text, "Nombre de factures concernées") == ["3", "4"]
     assert table_row(text, "Montant total des factures concernées (TTC)") == [
@@ -262,7 +266,7 @@ def test_the_cli_table_in_french():
 
 def test_the_cli_table_in_english(disputes_file):
     text = run("d441", *map(str, WORKED_FILES), str(disputes_file), *DATES, "--lang", "en")
-    header = text.splitlines()[5].split("  ")
+    header = text.splitlines()[6].split("  ")
     assert [cell.strip() for cell in header if cell.strip()] == [
         "0 days (indicative)",
         "1 to 30 days",
@@ -307,20 +311,24 @@ def test_the_xlsx_has_the_official_layout(tmp_path, disputes_file, lang, titles)
         "aucun (tous les clients, toutes les activités)",
         "none (all customers, all activities)",
     )
-    assert (sheet["B10"].value, sheet["G10"].value) == (not_due, total)
-    assert sheet["A11"].value.startswith("(A)")
-    # Row 12, the number of invoices: not due (F-006, F-009) and total (F-004, F-007, F-002) only.
-    assert sheet["A12"].value == count_label
-    assert [sheet.cell(12, column).value for column in range(2, 8)] == [2, None, None, None, None, 3]
-    assert [sheet.cell(13, column).value for column in range(2, 8)] == [3700, 800, 300, 0, 0, 1100]
+    # Row 10, the side's title over its six columns (the issued side alone: no supplier lines); row 11 the columns.
+    assert sheet["B10"].value.startswith("Article D. 441 I. 2°") and "B10:G10" in {
+        str(m) for m in sheet.merged_cells.ranges
+    }
+    assert (sheet["B11"].value, sheet["G11"].value) == (not_due, total)
+    assert sheet["A12"].value.startswith("(A)")
+    # Row 13, the number of invoices: not due (F-006, F-009) and total (F-004, F-007, F-002) only.
+    assert sheet["A13"].value == count_label
+    assert [sheet.cell(13, column).value for column in range(2, 8)] == [2, None, None, None, None, 3]
+    assert [sheet.cell(14, column).value for column in range(2, 8)] == [3700, 800, 300, 0, 0, 1100]
     # Shares as fractions shown as %: 3 700 / 13 550 = 27.31 %, 800 → 5.90 %, 300 → 2.21 %, 1 100 → 8.12 %.
-    shares = [sheet.cell(14, column).value for column in range(2, 8)]
+    shares = [sheet.cell(15, column).value for column in range(2, 8)]
     assert shares == pytest.approx([0.2731, 0.059, 0.0221, 0, 0, 0.0812], abs=1e-12)
-    assert sheet["A15"].value.startswith("(B)")
-    assert (sheet["B16"].value, sheet["B17"].value) == (2, 2250)  # F-011 450 + F-008 1 800
-    assert {"B16:G16", "B17:G17", "B19:G19"} <= {str(merged) for merged in sheet.merged_cells.ranges}
-    assert sheet["A18"].value.startswith("(C)")
-    assert sheet["B19"].value.startswith(f"☒ {contractual}")
+    assert sheet["A16"].value.startswith("(B)")
+    assert (sheet["B17"].value, sheet["B18"].value) == (2, 2250)  # F-011 450 + F-008 1 800
+    assert {"B17:G17", "B18:G18", "B20:G20"} <= {str(merged) for merged in sheet.merged_cells.ranges}
+    assert sheet["A19"].value.startswith("(C)")
+    assert sheet["B20"].value.startswith(f"☒ {contractual}")
 
 
 def test_the_cli_refuses_a_fiscal_year_that_starts_after_its_closing(capsys):
@@ -328,9 +336,9 @@ def test_the_cli_refuses_a_fiscal_year_that_starts_after_its_closing(capsys):
     assert "--fiscal-start 2026-04-01" in capsys.readouterr().err
 
 
-def test_the_cli_writes_only_xlsx_with_o(tmp_path, capsys):
+def test_the_cli_writes_only_xlsx_or_pdf_with_o(tmp_path, capsys):
     assert main(["d441", *map(str, WORKED_FILES), *DATES, "-o", str(tmp_path / "table.csv"), "--lang", "en"]) == 2
-    assert ".xlsx" in capsys.readouterr().err
+    assert ".xlsx" in (said := capsys.readouterr().err) and ".pdf" in said
     assert not (tmp_path / "table.csv").exists()
 
 
@@ -397,3 +405,219 @@ def test_a_table_of_one_customer_says_so(tmp_path):
 )
 def test_a_fiscal_year_is_twelve_months_by_default(closing, start):
     assert default_fiscal_start(closing) == start
+
+
+# -- The received side: « Factures reçues », read from a FEC's supplier accounts 401 ------------------------
+#
+# tests/data/d441/123456789FEC20251231.txt, built by hand: purchases booked HA (401 credit, 607 and 44566
+# debits), a bank payment BQ, one customer invoice and its part payment. Suppliers on 4010000 + CompAuxNum
+# (FALPHA, FBETA, FGAMMA) and on an auxiliary account of their own (401DELTA). The FEC has no due date: the
+# default terms, 30 days from the piece date. Closing D = 31/12/2025, fiscal year from S = 01/01/2025.
+#
+#   C2   FGAMMA 1 500 of 10/03, due 09/04  paid 20/04 by BQ, lettered AA          → 0, settled
+#   C1   FGAMMA   900 of 02/06, due 02/07  nothing paid                           →   900, 29+31+31+30+31+30+31 − 1
+#                                                                                        = 182 days → 91+
+#   D1 401DELTA   300 of 20/08, due 19/09  nothing paid                           →   300, 11+31+30+31 = 103 → 91+
+#   B1   FBETA  2 400 of 01/10, due 31/10  nothing paid                           → 2 400, 30+31 = 61 → 61–90
+#   B2   FBETA    360 of 15/10, due 14/11  credit note AV-B 120 of 20/10, lettered AB with B2
+#                                                                                 →   240, 16+31 = 47 → 31–60
+#   A2   FALPHA   600 of 10/11, due 10/12  nothing paid                           →   600, 21 days → 1–30
+#   A1   FALPHA 1 200 of 15/12, due 14/01/2026                                    → 1 200, −14 days → not due
+#
+#   not due 1 200 (1); 1–30 600 (1); 31–60 240 (1); 61–90 2 400 (1); 91+ 900 + 300 = 1 200 (2);
+#   total (1 day and more) 600 + 240 + 2 400 + 1 200 = 4 440 (5 invoices).
+# Purchases of the fiscal year: 1 500 + 900 + 300 + 2 400 + 360 + 600 + 1 200 = 7 260 received, − 120 (AV-B)
+# = 7 140. Shares: 600 / 7 140 = 8.403…% → 8.40; 240 / 7 140 = 3.361…% → 3.36; 2 400 / 7 140 = 33.613…%
+# → 33.61; 1 200 / 7 140 = 16.806…% → 16.81 (91+, and the not-due column); 4 440 / 7 140 = 62.184…% → 62.18.
+# (B) is empty: the disputes log names customer invoices only.
+# The 401 balance in the file, Σ credit − Σ debit = 7 260 − 120 − 1 500 = 5 640 = what stays open,
+# 1 200 + 600 + 240 + 2 400 + 900 + 300.
+SUPPLIER_FEC = Path(__file__).parent / "data" / "d441" / "123456789FEC20251231.txt"
+FEC_DATES = ["--closing", "2025-12-31", "--fiscal-start", "2025-01-01"]
+RECEIVED = {
+    "not_due": {"count": 1, "amount": 1200.0},
+    "1_30": {"count": 1, "amount": 600.0},
+    "31_60": {"count": 1, "amount": 240.0},
+    "61_90": {"count": 1, "amount": 2400.0},
+    "91_plus": {"count": 2, "amount": 1200.0},
+    "total_overdue": {"count": 5, "amount": 4440.0},
+    "share_of_sales": {"1_30": 8.4, "31_60": 3.36, "61_90": 33.61, "91_plus": 16.81, "total_overdue": 62.18},
+    "excluded": {"count": 0, "amount": 0.0},
+    "reference_terms": "contractual",
+}
+
+
+@pytest.fixture(scope="module")
+def supplier_ledger() -> Ledger:
+    return Ledger.in_memory(read_files([SUPPLIER_FEC]).ledger)
+
+
+@pytest.mark.parametrize("matching", ["matched", "oldest"])
+def test_the_received_side_of_a_fec_with_supplier_lines(supplier_ledger, matching):
+    # No supplier credit is left unapplied (AV-B is lettered with B2), so both modes give the same table.
+    table = d441_table(supplier_ledger, date(2025, 12, 31), date(2025, 1, 1), Filters(matching=matching))
+    received = table.received
+    assert received is not None
+    assert received.sales == Decimal("7140.00")  # 7 260 received − 120 credit note
+    assert [(received.columns[key].count, received.columns[key].amount) for key in D441_COLUMNS] == [
+        (1, Decimal("1200.00")),  # A1
+        (1, Decimal("600.00")),  # A2
+        (1, Decimal("240.00")),  # B2 360 − AV-B 120
+        (1, Decimal("2400.00")),  # B1
+        (2, Decimal("1200.00")),  # C1 900 + D1 300
+        (5, Decimal("4440.00")),
+    ]
+    assert [received.share(key) for key in D441_COLUMNS] == [
+        Decimal(share) for share in ("16.81", "8.40", "3.36", "33.61", "16.81", "62.18")
+    ]
+    assert (received.excluded.count, received.excluded.amount) == (0, Decimal("0"))
+    # The customer side is the FEC's 411 lines alone: F-100 1 800 of 05/12 (due 04/01/2026), paid 800 on 10/12
+    # unlettered: matched keeps F-100 whole and the 800 apart; oldest nets them, 1 000 left.
+    assert table.issued.columns["not_due"].amount == (Decimal("1800.00") if matching == "matched" else Decimal("1000"))
+    assert table.issued.sales == Decimal("1800.00")
+
+
+def test_the_cli_json_gives_the_received_side_in_the_shape_of_the_issued_one():
+    result = json.loads(run("d441", str(SUPPLIER_FEC), *FEC_DATES, "--format", "json"))
+    assert result["received"] == RECEIVED
+    assert result["received"].keys() == result["issued"].keys()
+
+
+def test_the_supplier_balance_of_the_import_is_the_401_balance_of_the_file(supplier_ledger):
+    report = read_files([SUPPLIER_FEC]).report
+    suppliers = report.files[0].details["suppliers"]
+    assert suppliers["balance_401"] == suppliers["imported_ar"] == Decimal("5640.00")  # 7 260 − 120 − 1 500
+    # Apart from the customers': their 411 balance is F-100 1 800 − 800 = 1 000, and the file's reconciliation
+    # (amount in file / imported) is theirs alone.
+    assert (report.files[0].amount_in_file, report.files[0].amount_imported) == (Decimal("1000.00"),) * 2
+    text = report.to_text("en")
+    assert "suppliers: balance of 401 accounts in the file at 15/12/2025 (Σ credit − Σ debit): 5,640.00" in text
+    assert "imported supplier payables (Σ invoices − Σ settlements), apart from the customers' AR: 5,640.00 ✓" in text
+    assert "401 lines classified: invoices 7 (Σ 7,260.00); credit notes 1 (Σ 120.00); payments 1 (Σ 1,500.00)" in text
+    assert "fournisseurs : solde des comptes 401 du fichier au 15/12/2025" in report.to_text("fr")
+
+
+def test_the_supplier_lines_change_nothing_on_the_customer_side(tmp_path, supplier_ledger):
+    # The same FEC without its supplier entries (every entry holding a 401 line): the customers' KPIs are the same.
+    lines = SUPPLIER_FEC.read_text(encoding="utf-8").splitlines()
+    cells = [line.split("\t") for line in lines[1:]]
+    supplier_entries = {(c[0], c[2]) for c in cells if c[4].startswith("401")}
+    customers_only = tmp_path / "123456789FEC20251231.txt"
+    customers_only.write_text(
+        "\n".join([lines[0], *("\t".join(c) for c in cells if (c[0], c[2]) not in supplier_entries)]) + "\n",
+        encoding="utf-8",
+    )
+    without = Ledger.in_memory(read_files([customers_only]).ledger)
+    period = Period(date(2025, 12, 1), date(2025, 12, 31))
+    for matching in ("matched", "oldest"):
+        filters = Filters(matching=matching)
+        assert period_report(supplier_ledger, period, filters) == period_report(without, period, filters)
+        closing, start = date(2025, 12, 31), date(2025, 1, 1)
+        assert (
+            d441_table(supplier_ledger, closing, start, filters).issued
+            == d441_table(without, closing, start, filters).issued
+        )
+    assert d441_table(without, date(2025, 12, 31), date(2025, 1, 1)).received is None
+
+
+def test_the_xlsx_puts_the_received_side_beside_the_issued_one(tmp_path):
+    path = tmp_path / "d441.xlsx"
+    assert run("d441", str(SUPPLIER_FEC), *FEC_DATES, "-o", str(path)) == ""
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["A1"].value.startswith("Article D. 441-6 du code de commerce : factures reçues et émises")
+    assert (sheet["A5"].value, sheet["B5"].value) == ("Achats de l'exercice (TTC, avoirs fournisseurs déduits)", 7140)
+    assert (sheet["A6"].value, sheet["B6"].value) == ("Chiffre d'affaires de l'exercice (TTC, avoirs déduits)", 1800)
+    # Row 11: 1° over columns B–G, 2° over H–M, as the model sets them side by side; row 12 the columns.
+    merged = {str(m) for m in sheet.merged_cells.ranges}
+    assert sheet["B11"].value.startswith("Article D. 441 I. 1° : Factures reçues") and "B11:G11" in merged
+    assert sheet["H11"].value.startswith("Article D. 441 I. 2° : Factures émises") and "H11:M11" in merged
+    assert (sheet["B12"].value, sheet["H12"].value) == ("0 jour (indicatif)",) * 2
+    row = {sheet.cell(r, 1).value: r for r in range(13, 23)}
+    count, amount = row["Nombre de factures concernées"], row["Montant total des factures concernées (TTC)"]
+    assert [sheet.cell(count, c).value for c in range(2, 14)] == [1, None, None, None, None, 5, 1, *[None] * 4, 0]
+    assert [sheet.cell(amount, c).value for c in range(2, 8)] == [1200, 600, 240, 2400, 1200, 4440]
+    assert [sheet.cell(amount, c).value for c in range(8, 14)] == [1800, 0, 0, 0, 0, 0]
+    # Each share row on its own side, the other side greyed (blank): purchases for 1°, turnover for 2°.
+    purchases = row["Pourcentage du montant total des achats de l'exercice (TTC)"]
+    turnover = row["Pourcentage du chiffre d'affaires de l'exercice (TTC)"]
+    assert [sheet.cell(purchases, c).value for c in range(2, 8)] == pytest.approx(
+        [0.1681, 0.084, 0.0336, 0.3361, 0.1681, 0.6218], abs=1e-12
+    )
+    assert [sheet.cell(purchases, c).value for c in range(8, 14)] == [None] * 6
+    assert [sheet.cell(turnover, c).value for c in range(2, 8)] == [None] * 6
+    assert [sheet.cell(turnover, c).value for c in range(8, 14)] == pytest.approx([1, 0, 0, 0, 0, 0], abs=1e-12)
+    excluded = row["Nombre des factures exclues"]
+    assert (sheet.cell(excluded, 2).value, sheet.cell(excluded, 8).value) == (0, 0)
+    assert {f"B{excluded}:G{excluded}", f"H{excluded}:M{excluded}"} <= merged
+    terms = row["Délais de paiement utilisés pour le calcul des retards de paiement"]
+    assert (sheet.cell(terms, 2).value, sheet.cell(terms, 8).value) == ("☒ Délais contractuels   ☐ Délais légaux",) * 2
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "fr",
+            (
+                "Factures reçues non réglées",
+                "Factures émises non réglées",
+                "Pourcentage du montant total des achats",
+                "4\u202f440,00\xa0€",
+                "2\u202f400,00\xa0€",
+                "62,18\xa0%",
+                "33,61\xa0%",
+                "1\u202f800,00\xa0€",
+                "100,00\xa0%",
+                "7\u202f140,00\xa0€",
+                "[X] Délais contractuels [ ] Délais légaux",
+            ),
+        ),
+        (
+            "en",
+            (
+                "invoices received, unpaid",
+                "invoices issued, unpaid",
+                "Percentage of the financial year's purchases",
+                "€4,440.00",
+                "€2,400.00",
+                "62.18%",
+                "33.61%",
+                "€1,800.00",
+                "100.00%",
+                "€7,140.00",
+                "[X] Contractual terms [ ] Statutory terms",
+            ),
+        ),
+    ],
+)
+def test_the_pdf_has_both_sides_and_their_figures(tmp_path, lang, expected):
+    path = tmp_path / "d441.pdf"
+    assert run("d441", str(SUPPLIER_FEC), *FEC_DATES, "--lang", lang, "-o", str(path)) == ""
+    # Words wrap inside the cells and the PDF's text reads its no-break spaces as spaces: compared on spaces.
+    text = re.sub(r"[\s\xa0\u202f]+", " ", pdf_text(path))
+    for figure in expected:
+        assert re.sub(r"[\xa0\u202f]", " ", figure) in text, figure
+
+
+def test_the_pdf_of_issued_invoices_alone_says_why(tmp_path):
+    path = tmp_path / "d441.pdf"
+    run("d441", *map(str, WORKED_FILES), *DATES, "--lang", "en", "-o", str(path))
+    text = re.sub(r"\s*\n\s*", " ", pdf_text(path))
+    assert "€1,550.00" in text and "11.44%" in text and "Article D. 441 I. 1°" not in text
+    assert "the data holds no line of a supplier account 401" in text
+
+
+def test_a_workspace_stores_the_supplier_side_and_removes_it_with_its_import(tmp_path):
+    workspace = Workspace(tmp_path / "fec")
+    stored = workspace.import_files([SUPPLIER_FEC])
+    received = json.loads(run("d441", str(workspace.path), *FEC_DATES, "--format", "json"))["received"]
+    assert received == RECEIVED
+    workspace.remove_import(stored.import_id)
+    with Ledger.attach(workspace.path / "ledger.duckdb") as ledger:
+        assert ledger.query(
+            "SELECT (SELECT count(*) FROM supplier_documents), (SELECT count(*) FROM supplier_settlements)"
+        ).fetchall() == [(0, 0)]

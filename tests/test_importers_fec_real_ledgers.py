@@ -38,7 +38,7 @@ ZERO = Decimal("0.00")
 class Line:
     journal: str
     day: date
-    account: str  # the customer account: CompAuxNum, or CompteNum when it is empty
+    account: str  # the third party's account: CompAuxNum, or CompteNum when it is empty
     letter: str
     net: Decimal  # debit − credit
 
@@ -48,7 +48,7 @@ class FecFile:
     name: str
     first_day: date  # the smallest EcritureDate of any line
     last_day: date
-    customer_lines: tuple[Line, ...]  # the 411 lines
+    customer_lines: tuple[Line, ...]  # the 411 lines (or those of the account read_fec_file was asked for)
 
     def balance(self, on: date) -> Decimal:
         """Σ debit − Σ credit of the 411 lines dated ≤ `on`."""
@@ -88,8 +88,11 @@ def _amount(text: str) -> Decimal:
     return Decimal(text.strip().replace(",", ".") or "0")
 
 
-def read_fec_file(name: str) -> FecFile:
+def read_fec_file(name: str, account: str = "411") -> FecFile:
+    """The file's lines of the `account` accounts (411 customers; 401 suppliers, read as the importer mirrors
+    them: `net` is then credit − debit, what the company owes)."""
     encoding, delimiter = DIALECTS[name]
+    sign = -1 if account == "401" else 1
     with open(FEC / name, encoding=encoding, newline="") as handle:
         rows = [
             {key.strip(): (value or "").strip() for key, value in row.items() if key}
@@ -102,10 +105,10 @@ def read_fec_file(name: str) -> FecFile:
             _day(row["EcritureDate"]),
             row["CompAuxNum"] or row["CompteNum"],
             row["EcritureLet"],
-            _amount(row["Debit"]) - _amount(row["Credit"]),
+            sign * (_amount(row["Debit"]) - _amount(row["Credit"])),
         )
         for row in rows
-        if row["CompteNum"].startswith("411")
+        if row["CompteNum"].startswith(account)
     )
     return FecFile(name, min(days), max(days), lines)
 
@@ -243,3 +246,105 @@ def test_an_unapplied_cent_written_off_reduces_ar():
     assert period_report(ledger, Period(date(2022, 12, 1), date(2022, 12, 31))).closing_ar == a_nouveaux
     report = period_report(ledger, Period(date(2023, 7, 1), date(2023, 7, 31)))
     assert report.closing_ar == file.balance(date(2023, 7, 31)) == Decimal("14416.52")
+
+
+# -- The supplier side (accounts 401), read by the same reader with debit and credit swapped --------------
+
+
+@pytest.fixture(scope="module", params=sorted(DIALECTS))
+def suppliers(request) -> tuple[FecFile, Ledger, str]:
+    return (
+        read_fec_file(request.param, "401"),
+        Ledger.in_memory(read_files([FEC / request.param]).ledger),
+        request.param,
+    )
+
+
+def test_the_imported_supplier_balance_is_the_401_balance_at_every_month_end(suppliers):
+    """Σ supplier invoices − Σ supplier payments and write-offs dated ≤ t (credit applications move no money)
+    equals the file's own Σ credit − Σ debit of the 401 lines dated ≤ t, to the cent, at every month end; at
+    the file's last day, what the report says."""
+    file, ledger, name = suppliers
+    for month in months_between(file.first_day, file.last_day):
+        imported = ledger.query(
+            "SELECT (SELECT coalesce(sum(amount), 0) FROM supplier_documents WHERE issue_date <= $t)"
+            " - (SELECT coalesce(sum(amount), 0) FROM supplier_settlements WHERE kind <> 'credit' AND date <= $t)",
+            {"t": month.end},
+        ).fetchall()[0][0]
+        assert imported == file.balance(month.end), month.end
+    details = read_files([FEC / name]).report.files[0].details["suppliers"]
+    assert details["balance_401"] == details["imported_ar"] == file.balance(file.last_day)
+
+
+@pytest.mark.parametrize(
+    ("name", "balance"),
+    [
+        ("0000000001FEC20220831.txt", Decimal("43813.92")),
+        ("000000000FEC20231231.txt", Decimal("4631.00")),
+        ("111111111FEC20221231.TXT", Decimal("17324.32")),
+    ],
+)
+def test_the_supplier_balances_of_the_three_files(name, balance):
+    assert read_fec_file(name, "401").balance(date(2099, 12, 31)) == balance
+
+
+def test_every_invoice_of_a_balanced_letter_is_settled(suppliers):
+    """A supplier invoice whose 401 line carries a letter that balances (Σ credit = Σ debit of the supplier's
+    lines of that letter) has nothing left open at the file's last day, in the mode that reads the lettrage;
+    the lines are found back by their row in the file (source_row, the header being row 1)."""
+    file, ledger, name = suppliers
+    from kpi.importers.fec import read_fec
+    from kpi.importers.tables import open_table
+    from kpi.importers.terms import PaymentTerms
+
+    encoding, delimiter = DIALECTS[name]
+    with open(FEC / name, encoding=encoding, newline="") as handle:
+        rows = [
+            {key.strip(): (value or "").strip() for key, value in row.items() if key}
+            for row in csv.DictReader(handle, delimiter=delimiter)
+        ]
+    letters: dict[tuple[str, str], list[tuple[int, Decimal]]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        if row["CompteNum"].startswith("401") and row["EcritureLet"]:
+            owed = _amount(row["Credit"]) - _amount(row["Debit"])
+            letters[(row["CompAuxNum"] or row["CompteNum"], row["EcritureLet"])].append((index + 2, owed))
+    invoice_rows = {
+        at for lines in letters.values() if sum(owed for _, owed in lines) == 0 for at, owed in lines if owed > 0
+    }
+    parsed = read_fec(open_table(FEC / name), PaymentTerms.parse("30"), 7, [])
+    assert parsed is not None and parsed.supplier_documents is not None
+    documents = parsed.supplier_documents.to_pylist()
+    lettered = {d["document_id"] for d in documents if d["source_row"] in invoice_rows}
+    assert len(lettered) == len(invoice_rows) > 0
+    still_open = {
+        row[0]
+        for row in ledger.query(
+            "SELECT document_id FROM supplier_items_at($t, 'matched') WHERE outstanding <> 0", {"t": file.last_day}
+        ).fetchall()
+    }
+    assert not lettered & still_open
+
+
+def test_oldest_mode_leaves_each_supplier_its_positive_balance(suppliers):
+    """In `oldest`, each supplier's credits are netted against its oldest invoices: what stays open is
+    Σ over suppliers of max(their 401 balance, 0), as on the customer side."""
+    file, ledger, _ = suppliers
+    open_invoices = ledger.query(
+        "SELECT coalesce(sum(outstanding), 0) FROM supplier_items_at($t, 'oldest')"
+        " WHERE item_kind = 'invoice' AND outstanding > 0",
+        {"t": file.last_day},
+    ).fetchall()[0][0]
+    assert open_invoices == file.positive_balances()
+
+
+def test_the_supplier_warnings_speak_of_suppliers():
+    """The reconciliation's warnings of the 401 side are said apart and in its own words: 401, suppliers and
+    purchases, never 411, customers or sales."""
+    warnings = read_files([FEC / "0000000001FEC20220831.txt"]).report.warnings
+    for lang, apart, customers in (
+        ("en", "suppliers (401): ", ("411", "customer", "sale")),
+        ("fr", "fournisseurs (401) : ", ("411", "client", "vente")),
+    ):
+        said = [w.render(lang) for w in warnings if apart in w.render(lang)]
+        assert len(said) == 6  # due dates, unclassified lines, à-nouveaux, and three lettrage figures
+        assert not [text for text in said if any(word in text for word in customers)]

@@ -45,12 +45,19 @@ with or without accents; anything else is refused.  Entries whose debits and cre
 JournalCode and EcritureNum) and lines carrying both a debit and a credit happen in real files: they
 are read as they are (a line for its debit − credit) and named in the report's warnings.  A file
 whose debits or credits add up beyond what DECIMAL(18,2) holds is refused before anything is summed.
+
+Supplier accounts 401 (4010000, 401XXX auxiliary accounts, CompAuxNum suppliers) are read the same way,
+into the supplier tables (ParsedFile.supplier_documents/supplier_settlements), with debit and credit
+swapped (AccountSide): a supplier invoice is a credit on 401 against purchases 6… or assets 2…, a payment
+a debit against the bank, a supplier credit note a debit against purchases; their due dates are derived
+from the same payment terms.  They reconcile on their own (Σ credit − Σ debit of 401 in `details["suppliers"]`)
+and never reach the receivables.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -99,6 +106,49 @@ CASH_PREFIXES = ("51", "53", "54", "58")
 WRITEOFF_PREFIXES = ("654", "658", "6714", "6718", "678", "665")
 # Écarts de règlement and exceptional income: in class 7, yet never a sale (see the docstring).
 ADJUSTMENT_PREFIXES = ("758", "778")
+SUPPLIER_ACCOUNT = "401"
+
+
+@dataclass(frozen=True)
+class AccountSide:
+    """The third-party accounts one side of the ledger is read from, and the counterparts that classify their
+    lines.  The supplier side is the customer side in a mirror: its lines are read with debit and credit
+    swapped, so that a supplier invoice (a credit on 401 against purchases 6…) is a « debit » against a
+    « sale », a payment to a supplier (a debit on 401 against the bank) a « credit » against cash, the gain of
+    a payment short by a few cents (758/778) its write-off and a loss (658/678) its écart."""
+
+    account: str
+    sale_prefixes: tuple[str, ...]
+    writeoff_prefixes: tuple[str, ...]
+    adjustment_prefixes: tuple[str, ...]
+    balance_key: str  # the reconciliation's name for the accounts' balance in the file
+    # Whether a lettered payment dated more than the tolerance before its invoice is kept apart (customers: a
+    # payment before the invoice is a deposit) or settles it all the same (suppliers: the invoice is booked
+    # when it arrives, often after a card payment or a prepayment the lettrage ties to it).
+    lettered_dates: bool = True
+
+
+CUSTOMERS = AccountSide(CUSTOMER_ACCOUNT, REVENUE_PREFIXES, WRITEOFF_PREFIXES, ADJUSTMENT_PREFIXES, "balance_411")
+# Purchases and fixed assets bought on 401; gains and losses of class 7 and 6 are never a purchase.
+SUPPLIERS = AccountSide(
+    SUPPLIER_ACCOUNT,
+    ("6", "2"),
+    ("758", "765", "778", "7714", "7718"),
+    ("654", "658", "6714", "6718", "678"),
+    "balance_401",
+    lettered_dates=False,
+)
+# The reconciliation's warnings that the supplier side words its own way (messages `fec.suppliers.*`).
+SUPPLIER_WORDED = (
+    "debit_and_credit",
+    "unbalanced",
+    "unclassified",
+    "openings",
+    "lettered_payments_kept",
+    "lettered_payments_applied",
+    "lettered_notes_applied",
+    "zero_lines",
+)
 OPENING_JOURNALS = {"AN", "ANO", "RAN", "RANO", "ANOUV", "AND", "OUV", "ANX"}
 _OPENING_LABEL = re.compile(r"(?i)\b(a|à)\s*-?\s*nouveaux?\b|report\s+(a|à)\s+nouveau|\bouverture\b")
 
@@ -366,14 +416,17 @@ def _starts_with(account: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
     return found
 
 
-def _counterparts(account: np.ndarray, customer_line: np.ndarray) -> dict[str, np.ndarray]:
-    """For each line, whether it is a revenue (sale), cash, loss or écart line (never a 411 line)."""
+def _counterparts(
+    account: np.ndarray, customer_line: np.ndarray, side: AccountSide = CUSTOMERS
+) -> dict[str, np.ndarray]:
+    """For each line, whether it is a revenue (sale; a purchase on the supplier side), cash, loss or écart line
+    (never a line of the side's own accounts)."""
     account = account.astype(str)
-    adjustment = _starts_with(account, ADJUSTMENT_PREFIXES) & ~customer_line
+    adjustment = _starts_with(account, side.adjustment_prefixes) & ~customer_line
     return {
-        "revenue": _starts_with(account, REVENUE_PREFIXES) & ~adjustment & ~customer_line,
+        "revenue": _starts_with(account, side.sale_prefixes) & ~adjustment & ~customer_line,
         "cash": _starts_with(account, CASH_PREFIXES) & ~customer_line,
-        "writeoff": _starts_with(account, WRITEOFF_PREFIXES) & ~customer_line,
+        "writeoff": _starts_with(account, side.writeoff_prefixes) & ~customer_line,
         "adjustment": adjustment,
     }
 
@@ -482,13 +535,58 @@ def read_fec(
     if amounts is None or entry_date is None or len(issues) > before:  # None has said why
         return None
     debit, credit, decimal_mark = amounts
+    customers = _read_side(CUSTOMERS, table, columns, debit, credit, entry_date, piece_date, terms, tolerance_days)
+    warnings = list(customers.warnings)
+    details = dict(customers.details)
+    supplier_line = np.char.startswith(_text(table, columns, "CompteNum").astype(str), SUPPLIER_ACCOUNT)
+    suppliers = None
+    if supplier_line.any():
+        # Mirrored: a supplier's credit is what the company owes, as a customer's debit is what it is owed.
+        suppliers = _read_side(SUPPLIERS, table, columns, credit, debit, entry_date, piece_date, terms, tolerance_days)
+        warnings += [
+            replace(w, message=Message("fec.suppliers_warning", warning=_supplier_worded(w.message)))
+            for w in suppliers.warnings
+        ]
+        details["suppliers"] = suppliers.details
+    if decimal_mark == ".":
+        warnings.append(ImportIssue(table.file, Message("fec.decimal_point"), severity="warning"))
+    details["decimal_mark"] = decimal_mark
+    return replace(
+        customers,
+        warnings=tuple(warnings),
+        details=details,
+        supplier_documents=None if suppliers is None else suppliers.documents,
+        supplier_settlements=None if suppliers is None else suppliers.settlements,
+    )
+
+
+def _supplier_worded(message: Any) -> Any:
+    """A warning of the supplier side in its own words (401, supplier, purchases) where the customer one speaks
+    of 411, customers or sales; the others say nothing of either and stay as they are."""
+    name = str(getattr(message, "key", "")).removeprefix("fec.")
+    return Message(f"fec.suppliers.{name}", **message.params) if name in SUPPLIER_WORDED else message
+
+
+def _read_side(
+    side: AccountSide,
+    table: TextTable,
+    columns: dict[str, str],
+    debit: np.ndarray,
+    credit: np.ndarray,
+    entry_date: np.ndarray,
+    piece_date: np.ndarray | None,
+    terms: PaymentTerms,
+    tolerance_days: int,
+) -> ParsedFile:
+    """The lines of one side's accounts (411 or 401, `debit` and `credit` as that side reads them) as
+    documents and settlements, with their reconciliation."""
     net = debit - credit
     journal = _text(table, columns, "JournalCode")
     number = _text(table, columns, "EcritureNum")
     account = _text(table, columns, "CompteNum")
-    customer_line = np.char.startswith(account.astype(str), CUSTOMER_ACCOUNT)
+    customer_line = np.char.startswith(account.astype(str), side.account)
     entry = _entries(journal, number, entry_date, net)
-    counterparts = _counterparts(account, customer_line)
+    counterparts = _counterparts(account, customer_line, side)
     flags = _entry_flags(entry, counterparts)
     account_label = _text(table, columns, "CompteLib")
     activity = _activities(entry, counterparts["revenue"], account_label, net)
@@ -602,6 +700,7 @@ def read_fec(
             }
         ),
         tolerance_days,
+        side.lettered_dates,
     )
     paying = credit_line[allocation.settlement]
     applied_to = (
@@ -651,11 +750,8 @@ def read_fec(
         first_day=first_day,
         zero_lines=zero_lines,
     )
-    warnings, details = _reconciliation(table, lines_read, allocation, credits, documents, settlements, terms)
+    warnings, details = _reconciliation(table, lines_read, allocation, credits, documents, settlements, terms, side)
     warnings.extend(_entry_warnings(table, journal, number, debit, credit, customer_line))
-    if decimal_mark == ".":
-        warnings.append(ImportIssue(table.file, Message("fec.decimal_point"), severity="warning"))
-    details["decimal_mark"] = decimal_mark
     return ParsedFile(
         table.file,
         "fec",
@@ -713,6 +809,7 @@ def _reconciliation(
     documents: pa.Table,
     settlements: pa.Table,
     terms: PaymentTerms,
+    side: AccountSide = CUSTOMERS,
 ) -> tuple[list[ImportIssue], dict[str, Any]]:
     """The warnings and the reconciliation details (balance of 411 against what was imported, lines by
     class, credits left unapplied…) of a file read into `documents` and `settlements`."""
@@ -786,7 +883,7 @@ def _reconciliation(
     if read.zero_lines:
         warnings.append(ImportIssue(table.file, Message("fec.zero_lines", count=read.zero_lines), severity="warning"))
     details = {
-        "balance_411": cents_to_decimal(balance_cents),
+        side.balance_key: cents_to_decimal(balance_cents),
         "imported_ar": cents_to_decimal(imported_cents),
         "balance_date": str(np.datetime64(int(last_day), "D")) if not np.isnan(last_day) else None,
         "customer_lines": int(read.customer_line.sum()),

@@ -84,8 +84,14 @@ def _credits(documents: pd.DataFrame, settlements: pd.DataFrame) -> pd.DataFrame
     return frame.sort_values(["date", "source", "order"], kind="stable")
 
 
-def allocate(documents: pd.DataFrame, settlements: pd.DataFrame, tolerance_days: int) -> Allocation:
+def allocate(
+    documents: pd.DataFrame, settlements: pd.DataFrame, tolerance_days: int, lettered_dates: bool = True
+) -> Allocation:
     """Allocate settlements and credit notes to documents.
+
+    With `lettered_dates` False, a payment lettered with an invoice settles it whatever their dates, as a
+    lettered credit note does: the supplier side's choice (kpi/importers/fec.py's AccountSide), a supplier
+    invoice being booked when it arrives, often days after it was paid by card or in advance.
 
     documents: columns group, customer, issue_date (datetime64[D]), cents (> 0 can be settled, < 0 is a
     credit note), order.  settlements: columns group, customer, date, cents (> 0), order.  A null group
@@ -127,7 +133,9 @@ def allocate(documents: pd.DataFrame, settlements: pd.DataFrame, tolerance_days:
     ].itertuples(index=False):
         remaining = int(cents)
         if pd.notna(group):
-            remaining = take(lettered.get(group, []), source, index, date, remaining, limit=source == 1)
+            remaining = take(
+                lettered.get(group, []), source, index, date, remaining, limit=source == 1 and lettered_dates
+            )
             if remaining:
                 leftovers.append((source, index, customer, date, remaining))
                 continue

@@ -30,6 +30,9 @@ class ParsedFile:
     columns: dict = field(default_factory=dict)  # canonical field -> the file's header, for messages
     # Collection-activity rows by canonical table ('disputes', 'reminders'…), with source_file/source_row.
     activity: dict = field(default_factory=dict)
+    # A FEC's supplier (401) side, in the same shapes as documents and settlements: None when it has none.
+    supplier_documents: pa.Table | None = None
+    supplier_settlements: pa.Table | None = None
 
 
 def with_origin(table: pa.Table, schema: pa.Schema) -> pa.Table:

@@ -30,6 +30,7 @@ from kpi.importers.tables import GivenPaths, TextTable, UnreadableFile, expand_p
 from kpi.importers.total_rows import set_aside_total_rows
 from kpi.importers.validation import KnownDocuments, check_ledger, total
 from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA, CanonicalLedger
+from kpi.model.names import SUPPLIER_TABLES
 from kpi.text.messages import Message
 
 
@@ -278,6 +279,20 @@ def _file_report(
     )
 
 
+def supplier_side(parsed: list[ParsedFile]) -> dict[str, pa.Table]:
+    """The supplier (401) documents and settlements of the FECs among `parsed`, by canonical table name (none
+    without a FEC holding supplier lines); a row two files both hold (overlapping exports) is kept once."""
+    found = [p for p in parsed if p.supplier_documents is not None]
+    if not found:
+        return {}
+    side = {}
+    for name, key in SUPPLIER_TABLES.items():
+        table = pa.concat_tables([getattr(p, name) for p in found])
+        _, first = np.unique(np.asarray(table.column(key).to_numpy(zero_copy_only=False), dtype=str), return_index=True)
+        side[name] = table.take(np.sort(first))
+    return side
+
+
 def _parsed(opened: OpenedFile) -> ParsedFile:
     """The file's rows as parsed: once no error was found, every file opened was parsed (one that could not be
     has said why, as an error)."""
@@ -341,6 +356,7 @@ def read_files(paths: GivenPaths, **options: Any) -> ImportResult:
         currency=checked.currency,
         sources=tuple(_parsed(o).file for o in opened),
         **activity,
+        **supplier_side(parsed),
     )
     warnings = tuple(i for i in issues if i.severity != "error")
     return ImportResult(ledger, ImportReport(reports, warnings, checked.currency))

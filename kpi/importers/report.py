@@ -74,6 +74,26 @@ class FileReport:
                 )
         return lines
 
+    def _supplier_lines(self, lang: str) -> list[str]:
+        """A FEC's supplier (401) side, said apart: its own balance and reconciliation, never added to the
+        customers' figures."""
+        suppliers = self.details.get("suppliers")
+        if not suppliers:
+            return []
+        balance, imported = Decimal(str(suppliers["balance_401"])), Decimal(str(suppliers["imported_ar"]))
+        mark = "✓" if imported == balance else message_text("report.differ", lang, amount=imported - balance)
+        classes = [
+            message_text(
+                "report.class", lang, label=render(c["label"], lang), lines=c["lines"], amount=Decimal(c["amount"])
+            )
+            for c in suppliers.get("classes", {}).values()
+        ]
+        return [
+            message_text("report.suppliers_balance", lang, date=self.details.get("balance_date"), amount=balance),
+            message_text("report.suppliers_imported", lang, amount=imported, mark=mark),
+            message_text("report.suppliers_classes", lang, classes="; ".join(classes)),
+        ]
+
     @property
     def reconciled(self) -> bool:
         return self.amount_in_file == self.amount_imported
@@ -144,6 +164,7 @@ class FileReport:
                     "  "
                     + say("totals", what=say(key), in_file=in_file, imported=imported, mark=differ(imported - in_file))
                 )
+        lines.extend(f"  {line}" for line in self._supplier_lines(lang))
         lines.extend(f"  {line}" for line in self._credit_lines(lang))
         for why in self.explanations:
             lines.append("  " + say("why", why=render(why, lang)))

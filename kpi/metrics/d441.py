@@ -5,6 +5,11 @@ French companies whose accounts a statutory auditor certifies publish it in thei
 of days past due, with (B) the invoices left out because disputed and (C) the payment terms the delays
 are counted from. The figures come from kpi/sql/queries/d441.sql; this module lays them out and works
 out each amount's share of the fiscal year's turnover, exactly, in Decimal.
+
+The received side (« Factures reçues… », 1° of the article) is the same table over a FEC's supplier
+accounts 401 (kpi/sql/queries/d441_received.sql), its shares of the fiscal year's purchases. Its (B) is
+always empty: the disputes log names customer documents only, and nothing else says a supplier invoice
+is disputed. Without supplier lines in the data, the received side is None, not a table of zeros.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ DEFAULT_REFERENCE_TERMS = "contractual"
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+SIDES = ("received", "issued")  # the model's order: 1° received, then 2° issued
 # The column names of d441.sql's row for each key (an SQL name cannot start with a digit).
 _SQL_PREFIX = {NOT_DUE: "not_due", TOTAL_OVERDUE: "total_overdue"} | {key: f"days_{key}" for key in OVERDUE_BRACKETS}
 
@@ -49,10 +55,12 @@ class Invoices:
 
 @dataclass(frozen=True)
 class DelayTable:
-    """One side of the table (the invoices issued), at the closing date, in one matching mode.
+    """One side of the table (the invoices issued, or received), at the closing date, in one matching mode.
 
-    `columns` holds every key of COLUMNS; `sales` is the fiscal year's turnover TTC (documents issued
-    from the fiscal start to the closing date, credit notes deducted), the base of the shares.
+    `columns` holds every key of COLUMNS; `sales` is the base of the shares: for the invoices issued, the
+    fiscal year's turnover TTC (documents issued from the fiscal start to the closing date, credit notes
+    deducted); for the invoices received, the fiscal year's purchases TTC (supplier invoices of those days,
+    supplier credit notes deducted).
     """
 
     columns: dict[str, Invoices]
@@ -79,7 +87,7 @@ class DelayTable:
 class D441Table:
     """The table at `closing` for the fiscal year from `fiscal_start`: invoices issued, and received when known.
 
-    `received` (suppliers' invoices, accounts 401 of a FEC) is not computed yet: always None.
+    `received` (suppliers' invoices, accounts 401 of a FEC) is None when the data holds no supplier line.
     """
 
     closing: date
@@ -87,6 +95,10 @@ class D441Table:
     matching: str
     issued: DelayTable
     received: DelayTable | None = None
+
+    def sides(self) -> list[tuple[str, DelayTable]]:
+        """The sides the data gives, in the model's order (SIDES): received, when known, then issued."""
+        return [(name, side) for name in SIDES if (side := getattr(self, name)) is not None]
 
     def to_json(self) -> dict[str, Any]:
         """`{"issued": {...}, "received": null}`: amounts in euros to the cent and shares in % to the
@@ -114,30 +126,54 @@ def d441_table(
     filters: Filters = Filters(),
     reference_terms: str = DEFAULT_REFERENCE_TERMS,
 ) -> D441Table:
-    """The D441-6 table of the invoices issued, at the end of `closing`, in the filters' matching mode."""
+    """The D441-6 table at the end of `closing`, in the filters' matching mode: the invoices issued (of the customers
+    and activities the filters keep) and, when the data has supplier lines, the invoices received (all of them)."""
     if fiscal_start > closing:
         raise InvalidValue(
             f"the fiscal year starts ({fiscal_start.isoformat()}) after its closing date ({closing.isoformat()})"
         )
     if reference_terms not in REFERENCE_TERMS:
         raise ValueError(f"reference terms must be one of {', '.join(REFERENCE_TERMS)}, got {reference_terms!r}")
-    cursor = ledger.query(
+    params = {"closing": closing, "fiscal_start": fiscal_start, **filters.params()}
+    issued = _delay_table(
+        ledger,
         "SELECT * FROM d441_issued($closing, $fiscal_start, $customers, $activities, $matching)",
-        {"closing": closing, "fiscal_start": fiscal_start, **filters.params()},
+        params,
+        "sales",
+        reference_terms,
     )
+    assert issued is not None  # only the received side may be absent
+    # The supplier side knows no customer nor activity: the filters' matching mode is all it takes from them.
+    received = _delay_table(
+        ledger,
+        "SELECT * FROM d441_received($closing, $fiscal_start, $matching)",
+        params,
+        "purchases",
+        reference_terms,
+    )
+    return D441Table(closing, fiscal_start, filters.matching, issued, received)
+
+
+def _delay_table(
+    ledger: Ledger, sql: str, params: dict[str, Any], base: str, reference_terms: str
+) -> DelayTable | None:
+    """One side as d441.sql's row gives it (`base` naming the column of the shares' base); None for a received
+    side without supplier lines."""
+    cursor = ledger.query(sql, params)
     names = [column[0] for column in cursor.description]
     row = dict(zip(names, cursor.fetchall()[0]))
+    if not row.get("has_suppliers", True):
+        return None
     columns = {
         key: Invoices(int(row[f"{prefix}_count"]), Decimal(row[f"{prefix}_amount"]))
         for key, prefix in _SQL_PREFIX.items()
     }
-    issued = DelayTable(
+    return DelayTable(
         {key: columns[key] for key in COLUMNS},
         Invoices(int(row["excluded_count"]), Decimal(row["excluded_amount"])),
-        Decimal(row["sales"]),
+        Decimal(row[base]),
         reference_terms,
     )
-    return D441Table(closing, fiscal_start, filters.matching, issued)
 
 
 def _json_money(amount: Decimal) -> float:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from kpi.model.names import ACTIVITY_TABLES
+from kpi.model.names import ACTIVITY_TABLES, SUPPLIER_TABLES
 
 MONEY = pa.decimal128(18, 2)
 
@@ -92,6 +92,18 @@ assert {name: schema.names[0] for name, schema in ACTIVITY_SCHEMAS.items()} == A
 REMINDER_CHANNELS = ("email", "phone", "letter", "formal_notice", "agency", "legal", "other")
 COST_CATEGORIES = ("staff", "agency", "legal", "insurance", "other")
 
+# A FEC's supplier side (accounts 401): the shapes of documents and settlements, the third party a supplier.
+_TO_SUPPLIER = {"customer_id": "supplier_id", "customer_name": "supplier_name"}
+SUPPLIER_DOCUMENTS_SCHEMA = pa.schema([f.with_name(_TO_SUPPLIER.get(f.name, f.name)) for f in DOCUMENTS_SCHEMA])
+SUPPLIER_SETTLEMENTS_SCHEMA = pa.schema([f.with_name(_TO_SUPPLIER.get(f.name, f.name)) for f in SETTLEMENTS_SCHEMA])
+assert {
+    name: schema.names[0]
+    for name, schema in {
+        "supplier_documents": SUPPLIER_DOCUMENTS_SCHEMA,
+        "supplier_settlements": SUPPLIER_SETTLEMENTS_SCHEMA,
+    }.items()
+} == SUPPLIER_TABLES
+
 # A `credit` moves no money: it cancels part of an invoice with part of a credit note (KPI-SPEC §1).
 SETTLEMENT_KINDS = ("cash", "writeoff", "credit")
 
@@ -112,6 +124,8 @@ class CanonicalLedger:
     reminders: pa.Table | None = None
     payment_plans: pa.Table | None = None
     collection_costs: pa.Table | None = None
+    supplier_documents: pa.Table | None = None
+    supplier_settlements: pa.Table | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "documents", self.documents.select(DOCUMENTS_SCHEMA.names).cast(DOCUMENTS_SCHEMA))
@@ -120,6 +134,23 @@ class CanonicalLedger:
             table = getattr(self, name)
             table = schema.empty_table() if table is None else table.select(schema.names).cast(schema)
             object.__setattr__(self, name, table)
+        for name, schema in (
+            ("supplier_documents", SUPPLIER_DOCUMENTS_SCHEMA),
+            ("supplier_settlements", SUPPLIER_SETTLEMENTS_SCHEMA),
+        ):
+            table = getattr(self, name)
+            table = (
+                schema.empty_table()
+                if table is None
+                else table.rename_columns([_TO_SUPPLIER.get(n, n) for n in table.column_names])
+                .select(schema.names)
+                .cast(schema)
+            )
+            object.__setattr__(self, name, table)
+
+    def supplier_tables(self) -> dict[str, pa.Table]:
+        """The supplier side (a FEC's 401 accounts) by canonical table name: empty when the files had none."""
+        return {name: getattr(self, name) for name in SUPPLIER_TABLES}
 
     def activity_tables(self) -> dict[str, pa.Table]:
         """The collection-activity logs by canonical table name."""

@@ -11,5 +11,8 @@ ACTIVITY_TABLES = {
     "payment_plans": "installment_id",
     "collection_costs": "cost_id",
 }
-CANONICAL_TABLES = ("documents", "settlements", "imports", "settings", *ACTIVITY_TABLES)
+# A FEC's supplier (401) side: the invoices received and their settlements, apart from the customers' ledger
+# (only the D441-6 table's « factures reçues » reads them), with each one's id column.
+SUPPLIER_TABLES = {"supplier_documents": "document_id", "supplier_settlements": "settlement_id"}
+CANONICAL_TABLES = ("documents", "settlements", "imports", "settings", *ACTIVITY_TABLES, *SUPPLIER_TABLES)
 UNASSIGNED_ACTIVITY = "Unassigned"

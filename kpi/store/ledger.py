@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from kpi.model.filters import Filters
-from kpi.model.names import ACTIVITY_TABLES, CANONICAL_TABLES
+from kpi.model.names import ACTIVITY_TABLES, CANONICAL_TABLES, SUPPLIER_TABLES
 from kpi.sql.registry import (
     ADDED_COLUMNS,
     MACROS_SEARCH_PATH,
@@ -261,17 +261,25 @@ def insert_canonical(
             {"import_id": import_id},
         ).fetchall()[0][0]
     insert_activity(connection, canonical, import_id)
+    _insert_new(connection, canonical.supplier_tables(), SUPPLIER_TABLES, import_id)
     refresh_document_status(connection)
     return documents, settlements
 
 
 def insert_activity(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger, import_id: int) -> int:
     """Insert the rows of the collection-activity logs whose ids are not stored yet; returns how many."""
+    return _insert_new(connection, canonical.activity_tables(), ACTIVITY_TABLES, import_id)
+
+
+def _insert_new(
+    connection: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], keys: dict[str, str], import_id: int
+) -> int:
+    """Insert the rows of `tables` (by table name) whose id (`keys[name]`) is not stored yet; returns how many."""
     inserted = 0
-    for table, incoming in canonical.activity_tables().items():
+    for table, incoming in tables.items():
         if incoming.num_rows == 0:
             continue
-        key = ACTIVITY_TABLES[table]
+        key = keys[table]
         with registered(connection, incoming_activity=incoming):
             inserted += connection.execute(
                 f"INSERT INTO {table} BY NAME SELECT *, $import_id AS import_id FROM incoming_activity"

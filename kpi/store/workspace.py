@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
-from kpi.model.names import ACTIVITY_TABLES
+from kpi.model.names import ACTIVITY_TABLES, SUPPLIER_TABLES
 from kpi.sql.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
 from kpi.store.ledger import Ledger, insert_canonical, registered
 from kpi.store.store import WORKSPACE_ALIAS, serving
@@ -303,7 +303,7 @@ class Workspace:
             ).fetchall()[0][0]
             if not found:
                 raise ImportNotFound(self.path, import_id)
-            for table in ("settlements", "documents", *ACTIVITY_TABLES, "imports"):
+            for table in ("settlements", "documents", *ACTIVITY_TABLES, *SUPPLIER_TABLES, "imports"):
                 connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
             refresh_document_status(connection)
 

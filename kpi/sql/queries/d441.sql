@@ -4,18 +4,9 @@
 -- One row. The brackets are the decree's, fixed: aging_bucket with the edges 30, 60, 90 gives
 -- 0 (not due), 1 (1–30), 2 (31–60), 3 (61–90) and 4 (91 and more). A disputed invoice leaves every
 -- bracket whatever its age: (B) counts the invoices excluded from (A), not-yet-due ones included.
-CREATE OR REPLACE MACRO d441_issued(closing, fiscal_start, customers, activities, matching) AS TABLE
-WITH invoices AS (
-    SELECT o.outstanding,
-           aging_bucket(o.days_past_due, [30, 60, 90], 'due') AS bracket,
-           o.document_id IN (SELECT document_id FROM disputes
-                             WHERE opened_date <= closing AND (resolved_date IS NULL OR resolved_date > closing)) AS disputed
-    FROM open_items_at([closing::DATE], customers, activities, matching) AS o
-    WHERE is_aged_receivable(o.item_kind, o.outstanding)
-),
-sales AS (
-    SELECT sales FROM period_flows([fiscal_start::DATE], [closing::DATE], customers, activities)
-)
+-- The table's columns for any relation of invoices (outstanding, bracket, disputed), both sides reading
+-- it: `invoices` names a relation of the calling query (as netted_oldest_first's argument does).
+CREATE OR REPLACE MACRO d441_brackets(invoices) AS TABLE
 SELECT count(*) FILTER (NOT disputed AND bracket = 0) AS not_due_count,
        coalesce(sum(outstanding) FILTER (NOT disputed AND bracket = 0), 0) AS not_due_amount,
        count(*) FILTER (NOT disputed AND bracket = 1) AS days_1_30_count,
@@ -29,6 +20,20 @@ SELECT count(*) FILTER (NOT disputed AND bracket = 0) AS not_due_count,
        count(*) FILTER (NOT disputed AND bracket >= 1) AS total_overdue_count,
        coalesce(sum(outstanding) FILTER (NOT disputed AND bracket >= 1), 0) AS total_overdue_amount,
        count(*) FILTER (disputed) AS excluded_count,
-       coalesce(sum(outstanding) FILTER (disputed), 0) AS excluded_amount,
-       (SELECT coalesce(sum(sales), 0) FROM sales) AS sales
-FROM invoices;
+       coalesce(sum(outstanding) FILTER (disputed), 0) AS excluded_amount
+FROM query_table(invoices);
+
+CREATE OR REPLACE MACRO d441_issued(closing, fiscal_start, customers, activities, matching) AS TABLE
+WITH invoices AS (
+    SELECT o.outstanding,
+           aging_bucket(o.days_past_due, [30, 60, 90], 'due') AS bracket,
+           o.document_id IN (SELECT document_id FROM disputes
+                             WHERE opened_date <= closing AND (resolved_date IS NULL OR resolved_date > closing)) AS disputed
+    FROM open_items_at([closing::DATE], customers, activities, matching) AS o
+    WHERE is_aged_receivable(o.item_kind, o.outstanding)
+),
+sales AS (
+    SELECT sales FROM period_flows([fiscal_start::DATE], [closing::DATE], customers, activities)
+)
+SELECT *, (SELECT coalesce(sum(sales), 0) FROM sales) AS sales
+FROM d441_brackets('invoices');

@@ -82,3 +82,27 @@ CREATE TABLE IF NOT EXISTS collection_costs (
     category  VARCHAR NOT NULL,        -- staff, agency, legal, insurance, other
     import_id INTEGER NOT NULL DEFAULT 0
 );
+-- A FEC's supplier side (accounts 401), in the shapes of documents and settlements, the third party a
+-- supplier: only the D441-6 table's « factures reçues » reads them, never a receivables KPI. Created
+-- IF NOT EXISTS, so a workspace of an earlier release gains them empty.
+CREATE TABLE IF NOT EXISTS supplier_documents (
+    document_id      VARCHAR PRIMARY KEY,
+    supplier_id      VARCHAR NOT NULL,
+    supplier_name    VARCHAR NOT NULL,
+    activity         VARCHAR NOT NULL,
+    issue_date       DATE NOT NULL,
+    due_date         DATE NOT NULL,
+    amount           DECIMAL(18,2) NOT NULL,
+    due_date_derived BOOLEAN NOT NULL DEFAULT false,
+    import_id        INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS supplier_settlements (
+    settlement_id VARCHAR PRIMARY KEY,
+    document_id   VARCHAR,
+    supplier_id   VARCHAR NOT NULL,
+    date          DATE NOT NULL,
+    amount        DECIMAL(18,2) NOT NULL CHECK (amount > 0),
+    kind          VARCHAR NOT NULL CHECK (kind IN ('cash', 'writeoff', 'credit')),
+    import_id     INTEGER NOT NULL DEFAULT 0,
+    source_document_id VARCHAR
+);
