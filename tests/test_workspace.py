@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -26,6 +27,11 @@ def stored_counts(workspace):
         return connection.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements), (SELECT count(*) FROM imports)"
         ).fetchone()
+
+
+def supplier_invoices(workspace):
+    with duckdb.connect(str(workspace.database), read_only=True) as connection:
+        return connection.execute("SELECT count(*), sum(amount) FROM supplier_documents").fetchone()
 
 
 def refused_import(workspace: Workspace, path, text: str) -> str:
@@ -188,3 +194,25 @@ def test_the_fingerprint_of_files_ignores_their_order_and_keeps_the_value_earlie
     assert _fingerprint([first, second]) == _fingerprint([second, first]) == stored_before
     second.write_bytes(b"settlement_id\nS2\n")
     assert _fingerprint([first, second]) != stored_before
+
+
+def test_a_corrected_supplier_invoice_is_refused_like_a_customer_one(workspace, tmp_path):
+    # tests/data/d441's FEC, then the same file with GAMMA's invoice C1 booked at 950 € instead of 900 €: the
+    # supplier invoice's id is stored with other content, a corrected export the user must choose about.
+    fec = Path(__file__).parent / "data" / "d441" / "123456789FEC20251231.txt"
+    workspace.import_files([fec])
+    before = supplier_invoices(workspace)
+    # Invoices C2 1 500 + C1 900 + D1 300 + B1 2 400 + B2 360 + A2 600 + A1 1 200 = 7 260, credit note AV-B −120.
+    assert before == (8, Decimal("7140.00"))
+    corrected = tmp_path / fec.name
+    text = fec.read_text(encoding="utf-8")
+    for account, old, new in (
+        ("4010000", "0,00\t900,00", "0,00\t950,00"),
+        ("60700000", "750,00\t0,00", "800,00\t0,00"),
+    ):
+        line = next(row for row in text.splitlines() if "\tC1\t" in row and f"\t{account}\t" in row)
+        text = text.replace(line, line.replace(old, new))
+    corrected.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportFailed, match="C1"):
+        workspace.import_files([corrected])
+    assert supplier_invoices(workspace) == before

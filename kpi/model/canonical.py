@@ -96,13 +96,11 @@ COST_CATEGORIES = ("staff", "agency", "legal", "insurance", "other")
 _TO_SUPPLIER = {"customer_id": "supplier_id", "customer_name": "supplier_name"}
 SUPPLIER_DOCUMENTS_SCHEMA = pa.schema([f.with_name(_TO_SUPPLIER.get(f.name, f.name)) for f in DOCUMENTS_SCHEMA])
 SUPPLIER_SETTLEMENTS_SCHEMA = pa.schema([f.with_name(_TO_SUPPLIER.get(f.name, f.name)) for f in SETTLEMENTS_SCHEMA])
-assert {
-    name: schema.names[0]
-    for name, schema in {
-        "supplier_documents": SUPPLIER_DOCUMENTS_SCHEMA,
-        "supplier_settlements": SUPPLIER_SETTLEMENTS_SCHEMA,
-    }.items()
-} == SUPPLIER_TABLES
+SUPPLIER_SCHEMAS = {
+    "supplier_documents": SUPPLIER_DOCUMENTS_SCHEMA,
+    "supplier_settlements": SUPPLIER_SETTLEMENTS_SCHEMA,
+}
+assert {name: schema.names[0] for name, schema in SUPPLIER_SCHEMAS.items()} == SUPPLIER_TABLES
 
 # A `credit` moves no money: it cancels part of an invoice with part of a credit note (KPI-SPEC §1).
 SETTLEMENT_KINDS = ("cash", "writeoff", "credit")

@@ -783,7 +783,10 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
             "   IS DISTINCT FROM (s.document_id, s.customer_id, s.date, s.amount, s.kind, s.source_document_id)"
             " LIMIT 20"
         ).fetchall()
-    conflicts += _activity_conflicts(connection, canonical)
+    from kpi.model.canonical import ACTIVITY_SCHEMAS, SUPPLIER_SCHEMAS
+
+    conflicts += _row_conflicts(connection, canonical.activity_tables(), ACTIVITY_SCHEMAS)
+    conflicts += _row_conflicts(connection, canonical.supplier_tables(), SUPPLIER_SCHEMAS)
     if conflicts:
         raise ImportFailed(
             [
@@ -798,15 +801,16 @@ def _refuse_conflicts(connection: duckdb.DuckDBPyConnection, canonical: Canonica
         )
 
 
-def _activity_conflicts(connection: duckdb.DuckDBPyConnection, canonical: CanonicalLedger) -> list[tuple[Any, ...]]:
-    """A dispute stored open and now imported resolved (same id, other content) is a corrected log too."""
+def _row_conflicts(
+    connection: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], schemas: dict[str, pa.Schema]
+) -> list[tuple[Any, ...]]:
+    """Rows of `tables` whose id (the first column of their schema) is stored with other content: a dispute
+    stored open and now imported resolved, a supplier invoice corrected, is a corrected export too."""
     conflicts = []
-    for table, incoming in canonical.activity_tables().items():
+    for table, incoming in tables.items():
         if incoming.num_rows == 0:
             continue
-        from kpi.model.canonical import ACTIVITY_SCHEMAS
-
-        key, *content = ACTIVITY_SCHEMAS[table].names
+        key, *content = schemas[table].names
         with registered(connection, incoming_activity=incoming):
             conflicts += connection.execute(
                 f"SELECT i.{key}, s.import_id FROM incoming_activity i JOIN {table} s USING ({key})"
