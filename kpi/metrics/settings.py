@@ -156,3 +156,36 @@ class WorklistSettings:
     def stage_days(self) -> list[int]:
         """The delays in the order of STAGES."""
         return [self.r1_days, self.r2_days, self.r3_days, self.formal_notice_days, self.agency_days]
+
+
+# The company's name and contact, printed at the top of its customer statements and reminder letters.
+COMPANY_FIELDS = ("name", "address", "email", "phone", "siret")
+COMPANY_SETTINGS = {field: f"company_{field}" for field in COMPANY_FIELDS}
+
+
+@dataclass(frozen=True)
+class CompanySettings:
+    """Who sends the statements and letters: name, postal address (several lines), e-mail, phone, SIRET; each
+    empty until entered on the Settings page."""
+
+    name: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    siret: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> CompanySettings:
+        """The stored values; one missing or not text is empty."""
+        return cls(*(_text(settings.get(COMPANY_SETTINGS[field])) for field in COMPANY_FIELDS))
+
+    def to_settings(self) -> dict[str, Any]:
+        return {COMPANY_SETTINGS[field]: getattr(self, field).strip() for field in COMPANY_FIELDS}
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.address.splitlines() if line.strip())
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
