@@ -48,12 +48,6 @@ def letterhead_lines(company: CompanySettings, lang: str) -> list[str]:
     return lines
 
 
-def safe_file_part(text: str) -> str:
-    """A customer id as part of a file name: letters, digits, - and _ kept, anything else (/, .., spaces) a dash."""
-    kept = "".join(character if character.isalnum() or character in "-_" else "-" for character in text)
-    return kept.strip("-") or "client"
-
-
 def zip_files(files: Iterable[tuple[str, bytes]]) -> bytes:
     """Files (name, bytes) in one zip archive; a name given twice gets -2, -3… before its suffix."""
     buffer = io.BytesIO()
@@ -100,28 +94,28 @@ class PdfPage:
         ]
 
     def table(
-        self, rows: Sequence[Sequence[object]], widths_cm: Sequence[float | None], numeric: Sequence[bool]
+        self,
+        rows: Sequence[Sequence[object]],
+        widths_cm: Sequence[float | None],
+        numeric: Sequence[bool],
+        *,
+        titles: bool = True,
     ) -> Flowable:
-        """Rows of text (the first the column titles) in a grid, numbers aligned right, the titles on every page;
-        a column without a width shares what the others leave."""
+        """Rows of text in a grid, numbers aligned right; with `titles`, the first row is the column titles, shaded
+        and repeated on every page. A column without a width shares what the others leave."""
         fixed = sum(width for width in widths_cm if width is not None) * cm
         shared = max(list(widths_cm).count(None), 1)
         widths = [(PAGE_WIDTH - fixed) / shared if width is None else width * cm for width in widths_cm]
-        data = [[self.text(cell, self.small) for cell in rows[0]]]
+        body = rows[1:] if titles else rows
+        data = [[self.text(cell, self.small) for cell in rows[0]]] if titles else []
         data += [
-            [self.text(cell, self.right if right else self.small) for cell, right in zip(row, numeric)]
-            for row in rows[1:]
+            [self.text(cell, self.right if right else self.small) for cell, right in zip(row, numeric)] for row in body
         ]
-        table = PdfTable(data, colWidths=widths, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.3, GRID),
-                    ("BACKGROUND", (0, 0), (-1, 0), HEADING),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
+        table = PdfTable(data, colWidths=widths, repeatRows=1 if titles else 0)
+        style = [("GRID", (0, 0), (-1, -1), 0.3, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if titles:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), HEADING))
+        table.setStyle(TableStyle(style))
         return table
 
     def build(self, story: list[Flowable], title: str, footer: str) -> bytes:

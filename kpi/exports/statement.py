@@ -16,9 +16,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from kpi.exports.header import FileHeader, new_workbook, table_styles
-from kpi.exports.letterhead import PdfPage, letterhead_lines, safe_file_part
+from kpi.exports.letterhead import PdfPage, letterhead_lines
 from kpi.metrics.settings import CompanySettings
-from kpi.metrics.statement import SECTIONS, ItemSettlement, Statement, StatementItem
+from kpi.metrics.statement import SECTIONS, ItemSettlement, Statement, StatementItem, safe_file_part
 from kpi.text.formatting import format_date, format_money
 from kpi.text.i18n import translate
 

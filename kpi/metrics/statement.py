@@ -198,3 +198,9 @@ def _settlements(ledger: Ledger, document_ids: list[str], as_of: date) -> dict[s
 def json_money(amount: Decimal) -> float:
     """Money as the JSON outputs write it: euros to the cent as a number."""
     return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def safe_file_part(text: str) -> str:
+    """A customer id as part of a file name: letters, digits, - and _ kept, anything else (/, .., spaces) a dash."""
+    kept = "".join(character if character.isalnum() or character in "-_" else "-" for character in text)
+    return kept.strip("-") or "client"
