@@ -152,8 +152,9 @@ def _paragraph(page: PdfPage, markup: str) -> Flowable:
         return page.text(html.unescape(markup))
 
 
-def _invoices(page: PdfPage, letter: Letter, lang: str, currency: str) -> list[Flowable]:
-    """The overdue invoices (with interest and indemnity when stated), then the totals down to the total due."""
+def invoice_rows(letter: Letter, lang: str, currency: str = "EUR") -> tuple[list[str], list[list[object]]]:
+    """The table of overdue invoices as text: its column keys (interest and indemnity when stated) and, first, the
+    column titles then one row per invoice."""
     keys = ["document_id", "issue_date", "due_date", "outstanding", "days_late"]
     if letter.penalties:
         keys += ["interest", "indemnity"]
@@ -169,20 +170,31 @@ def _invoices(page: PdfPage, letter: Letter, lang: str, currency: str) -> list[F
             "indemnity": _money(invoice.indemnity, lang, currency),
         }
         rows.append([cells[key] for key in keys])
-    numeric = [key not in ("document_id",) for key in keys]
-    widths: list[float | None] = [None, 2.1, 2.1, 2.4, 1.6, *([2.3, 2.3] if letter.penalties else [])]
+    return keys, rows
+
+
+def total_rows(letter: Letter, lang: str, currency: str = "EUR") -> list[tuple[str, str]]:
+    """The totals down to the total due, as (label, amount) text: the overdue invoices, the penalties when stated,
+    the unapplied credits deducted when there are some."""
     totals = [(translate("letter.total.overdue", lang), letter.overdue)]
     if letter.penalties:
-        rate = format_number(letter.rate, lang, 2)
         totals += [
-            (translate("letter.total.interest", lang, rate=rate), letter.interest),
+            (translate("letter.total.interest", lang, rate=format_number(letter.rate, lang, 2)), letter.interest),
             (translate("letter.total.indemnity", lang), letter.indemnity),
         ]
     if letter.unapplied_credits:
         totals.append((translate("letter.total.unapplied", lang), -letter.unapplied_credits))
     totals.append((translate("letter.total.due", lang), letter.total_due))
+    return [(label, _money(amount, lang, currency)) for label, amount in totals]
+
+
+def _invoices(page: PdfPage, letter: Letter, lang: str, currency: str) -> list[Flowable]:
+    """The overdue invoices (with interest and indemnity when stated), then the totals down to the total due."""
+    keys, rows = invoice_rows(letter, lang, currency)
+    numeric = [key != "document_id" for key in keys]
+    widths: list[float | None] = [None, 2.1, 2.1, 2.4, 1.6, *([2.3, 2.3] if letter.penalties else [])]
     summary = page.table(
-        [[label, _money(amount, lang, currency)] for label, amount in totals], [None, 3.2], [False, True], titles=False
+        [list(row) for row in total_rows(letter, lang, currency)], [None, 3.2], [False, True], titles=False
     )
     return [page.table(rows, widths, numeric), Spacer(1, 6), summary, Spacer(1, 8)]
 

@@ -166,10 +166,14 @@ def layout(statement: Statement, company: CompanySettings, header: FileHeader) -
     )
 
 
-def file_name(statement: Statement, suffix: str, lang: str) -> str:
-    """`releve-C2-2026-03-31.pdf`: the customer id made safe for a file name."""
+def file_stem(statement: Statement, lang: str) -> str:
+    """`releve-C2-2026-03-31`: the customer id made safe for a file name."""
     stem = translate("statement.file_stem", lang)
-    return f"{stem}-{safe_file_part(statement.customer_id)}-{statement.as_of.isoformat()}.{suffix}"
+    return f"{stem}-{safe_file_part(statement.customer_id)}-{statement.as_of.isoformat()}"
+
+
+def file_name(statement: Statement, suffix: str, lang: str) -> str:
+    return f"{file_stem(statement, lang)}.{suffix}"
 
 
 def statement_html(statement: Statement, company: CompanySettings, header: FileHeader) -> str:
