@@ -197,18 +197,25 @@ if figures.invoices:
 # -- every overdue customer ---------------------------------------------------------------------------------
 st.subheader(t("statements_page.all_overdue", count=len(overdue)))
 if overdue:
-    accounts = [_statement(view.version, c, as_of, matching, view.ledger) for c, _ in overdue]
-    batch = [_letter(one) for one in accounts]
+    # Built on click only: a batch is a statement per overdue customer.
+    def _accounts() -> list[Statement]:
+        return [_statement(view.version, c, as_of, matching, view.ledger) for c, _ in overdue]
+
+    def _batch() -> list[Letter]:
+        return [_letter(one) for one in _accounts()]
 
     def _statements_zip() -> bytes:
         return zip_files(
-            (file_name(one, "pdf", view.lang), statement_file(one, company, header, "pdf")) for one in accounts
+            (file_name(one, "pdf", view.lang), statement_file(one, company, header, "pdf")) for one in _accounts()
         )
 
     def _letters_zip() -> bytes:
         return zip_files(
-            (letter_file_name(one, view.lang), letter_pdf(one, company, header, template)) for one in batch
+            (letter_file_name(one, view.lang), letter_pdf(one, company, header, template)) for one in _batch()
         )
+
+    def _record_batch() -> None:
+        _record(_batch())
 
     statements_column, letters_column = st.columns(2)
     statements_column.download_button(
@@ -226,7 +233,7 @@ if overdue:
         file_name=f"{t('letter.zip_stem')}-{stage}-{as_of.isoformat()}.zip",
         mime="application/zip",
         icon=":material/folder_zip:",
-        on_click=partial(_record, batch),
+        on_click=_record_batch,
         key="letters_zip",
     )
     letters_column.caption(t("statements_page.records_all"))

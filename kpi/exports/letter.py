@@ -194,7 +194,11 @@ def _invoices(page: PdfPage, letter: Letter, lang: str, currency: str) -> list[F
     numeric = [key != "document_id" for key in keys]
     widths: list[float | None] = [None, 2.1, 2.1, 2.4, 1.6, *([2.3, 2.3] if letter.penalties else [])]
     summary = page.table(
-        [list(row) for row in total_rows(letter, lang, currency)], [None, 3.2], [False, True], titles=False
+        [list(row) for row in total_rows(letter, lang, currency)],
+        [None, 3.2],
+        [False, True],
+        titles=False,
+        bold_last=True,
     )
     return [page.table(rows, widths, numeric), Spacer(1, 6), summary, Spacer(1, 8)]
 

@@ -8,14 +8,18 @@ template renders it.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from reportlab import __file__ as reportlab_file
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import Table as PdfTable
@@ -62,11 +66,24 @@ def zip_files(files: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
+def _font_family() -> str:
+    """The audit's Vera font with its italic faces, as one family: a template's <b> and <i> then find their face."""
+    font = _pdf_font()
+    if f"{font}-Italic" not in pdfmetrics.getRegisteredFontNames():
+        fonts = os.path.join(os.path.dirname(reportlab_file), "fonts")
+        pdfmetrics.registerFont(TTFont(f"{font}-Italic", os.path.join(fonts, "VeraIt.ttf")))
+        pdfmetrics.registerFont(TTFont(f"{font}-BoldItalic", os.path.join(fonts, "VeraBI.ttf")))
+        pdfmetrics.registerFontFamily(
+            font, normal=font, bold=f"{font}-Bold", italic=f"{font}-Italic", boldItalic=f"{font}-BoldItalic"
+        )
+    return font
+
+
 class PdfPage:
     """The styles of a portrait A4 page and the flowables a statement or a letter is made of."""
 
     def __init__(self) -> None:
-        font = self.font = _pdf_font()
+        font = self.font = _font_family()
         bold = f"{font}-Bold"
         self.body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13, textColor=INK, spaceAfter=6)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=7, leading=9, spaceAfter=0)
@@ -100,6 +117,7 @@ class PdfPage:
         numeric: Sequence[bool],
         *,
         titles: bool = True,
+        bold_last: bool = False,
     ) -> Flowable:
         """Rows of text in a grid, numbers aligned right; with `titles`, the first row is the column titles, shaded
         and repeated on every page. A column without a width shares what the others leave."""
@@ -108,8 +126,10 @@ class PdfPage:
         widths = [(PAGE_WIDTH - fixed) / shared if width is None else width * cm for width in widths_cm]
         body = rows[1:] if titles else rows
         data = [[self.text(cell, self.small) for cell in rows[0]]] if titles else []
+        last = len(body) - 1 if bold_last else -1
         data += [
-            [self.text(cell, self.right if right else self.small) for cell, right in zip(row, numeric)] for row in body
+            [self.text(cell, self._cell(right, index == last)) for cell, right in zip(row, numeric)]
+            for index, row in enumerate(body)
         ]
         table = PdfTable(data, colWidths=widths, repeatRows=1 if titles else 0)
         style = [("GRID", (0, 0), (-1, -1), 0.3, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP")]
@@ -117,6 +137,10 @@ class PdfPage:
             style.append(("BACKGROUND", (0, 0), (-1, 0), HEADING))
         table.setStyle(TableStyle(style))
         return table
+
+    def _cell(self, right: bool, bold: bool) -> ParagraphStyle:
+        style = self.right if right else self.small
+        return ParagraphStyle(f"{style.name}_bold", parent=style, fontName=f"{self.font}-Bold") if bold else style
 
     def build(self, story: list[Flowable], title: str, footer: str) -> bytes:
         """The PDF: the story on portrait A4 pages, `footer` and the page number at the foot of each."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from reportlab.platypus import Spacer
 
 from kpi.exports.header import FileHeader, new_workbook, table_styles
 from kpi.exports.letterhead import PdfPage, letterhead_lines
@@ -186,7 +187,7 @@ def statement_pdf(statement: Statement, company: CompanySettings, header: FileHe
     page = PdfPage()
     shown = layout(statement, company, header)
     widths = [_PDF_WIDTHS[key] for key in shown.columns]
-    story = [*page.letterhead(company, shown.lang)]
+    story = [*page.letterhead(company, shown.lang), Spacer(1, 14)]
     story += [
         page.text(shown.title, page.title),
         page.text(shown.customer, page.strong),
