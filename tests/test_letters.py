@@ -166,6 +166,16 @@ def test_a_markup_name_prints_as_text():
     assert "<b>gras</b>" in text and "<b>Moi</b>" in text
 
 
+def test_a_template_writes_bold_and_italics_but_no_image_nor_link(worked_ledger):
+    one = letter(worked_ledger, "C4", D, "r1")
+    template = '<b>Gras</b> <i>penché</i> <img src="/etc/hostname"/> <a href="http://127.0.0.1:1/">lien</a>\n\n{{ invoice_table }}'
+    data = letter_pdf(one, COMPANY, FileHeader(source="x"), template)
+    text = pdf_text(data)
+    assert "Gras penché" in text and '<img src="/etc/hostname"/>' in text and "lien</a>" in text
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        assert "/Annots" not in page and "/XObject" not in (page.get("/Resources") or {})
+
+
 def test_an_edited_template_is_used_then_restored(tmp_path, worked_ledger):
     one = letter(worked_ledger, "C4", D, "r1")
     edited = "Cher {{ customer_name }}, payez {{ total_due }} svp.\n\n{{ invoice_table }}\n\nMerci."

@@ -37,6 +37,10 @@ TEMPLATES = Path(__file__).parent / "templates" / "letters"
 LANGS = ("fr", "en")
 TABLE_MARK = "@@invoice_table@@"
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+# The markup a template may write: bold, italics, underline and line breaks, without attributes. Any other tag
+# (<img src=…> would make reportlab read a file or a URL, <a href=…> a link) prints as the text it is.
+_TAG = re.compile(r"<(/?)([A-Za-z]+)\s*(/?)>|<")
+_ALLOWED_TAGS = frozenset({"b", "i", "u", "br", "strong", "em"})
 
 _sandbox = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
@@ -104,6 +108,7 @@ def render_text(template: str, values: dict[str, Any], stage: str = "", lang: st
         rendered = _sandbox.from_string(template).render(values)
     except TemplateError as error:
         raise InvalidValue(Message("letter.template_invalid", stage=stage, lang=lang, detail=str(error))) from None
+    rendered = _TAG.sub(_allowed_tag, rendered)
     paragraphs = tuple(
         "<br/>".join(line.strip() for line in block.strip().splitlines())
         for block in _PARAGRAPHS.split(rendered)
@@ -112,6 +117,12 @@ def render_text(template: str, values: dict[str, Any], stage: str = "", lang: st
     if TABLE_MARK not in paragraphs:
         paragraphs = (*paragraphs, TABLE_MARK)
     return LetterText(paragraphs)
+
+
+def _allowed_tag(found: re.Match[str]) -> str:
+    if found.group(2) and found.group(2).lower() in _ALLOWED_TAGS:
+        return found.group(0)
+    return "&lt;" + found.group(0)[1:]
 
 
 def check_template(template: str, stage: str, lang: str) -> None:

@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import Table as PdfTable
 
-from kpi.exports.audit_pdf import INK, MUTED, _pdf_font, _pdf_text
+from kpi.exports.audit_pdf import INK, MUTED, pdf_font, pdf_text
 from kpi.metrics.settings import CompanySettings
 from kpi.text.i18n import translate
 
@@ -68,7 +68,7 @@ def zip_files(files: Iterable[tuple[str, bytes]]) -> bytes:
 
 def _font_family() -> str:
     """The audit's Vera font with its italic faces, as one family: a template's <b> and <i> then find their face."""
-    font = _pdf_font()
+    font = pdf_font()
     if f"{font}-Italic" not in pdfmetrics.getRegisteredFontNames():
         fonts = os.path.join(os.path.dirname(reportlab_file), "fonts")
         pdfmetrics.registerFont(TTFont(f"{font}-Italic", os.path.join(fonts, "VeraIt.ttf")))
@@ -96,7 +96,7 @@ class PdfPage:
 
     def text(self, value: object, style: ParagraphStyle | None = None) -> Flowable:
         """A value from the data or the catalogue, escaped."""
-        return PdfParagraph(_pdf_text(value), style or self.body)
+        return PdfParagraph(pdf_text(value), style or self.body)
 
     def markup(self, escaped: str, style: ParagraphStyle | None = None) -> Flowable:
         """Text already escaped (an autoescaped template's output), whose <b>, <i> and <br/> reportlab reads."""
