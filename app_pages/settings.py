@@ -135,13 +135,7 @@ with st.form("company_form"):
     }
     company_submitted = st.form_submit_button(t("company.save"))
 if company_submitted:
-    try:
-        view.workspace.save_settings(CompanySettings(**company_values).to_settings())
-    except Exception as error:
-        context.show_error(error, t)
-    else:
-        st.toast(t("settings.saved"), icon=":material/check:")
-        st.rerun()
+    context.save_settings(view, CompanySettings(**company_values).to_settings(), t("settings.saved"))
 
 letters = LetterSettings.from_settings(stored)
 st.subheader(t("letter.settings"))
@@ -164,10 +158,4 @@ if letters_submitted:
     if rate_text.strip() and rate is None:
         st.error(t("letter.rate_invalid", text=markdown_text(rate_text)))
         st.stop()
-    try:
-        view.workspace.save_settings(LetterSettings(rate, rate_from, professional).to_settings())
-    except Exception as error:
-        context.show_error(error, t)
-    else:
-        st.toast(t("settings.saved"), icon=":material/check:")
-        st.rerun()
+    context.save_settings(view, LetterSettings(rate, rate_from, professional).to_settings(), t("settings.saved"))

@@ -241,31 +241,31 @@ if overdue:
 # -- the templates --------------------------------------------------------------------------------------------
 with st.expander(t("statements_page.template", stage=t(f"letter.stage.{stage}"))):
     st.caption(t("statements_page.template_help"))
+    editor_key = f"statements_template_{stage}_{view.lang}"
     edited = st.text_area(
         t("statements_page.template"),
         value=template,
         height=320,
-        key=f"statements_template_{stage}_{view.lang}",
+        key=editor_key,
         label_visibility="collapsed",
     )
     save_column, restore_column = st.columns(2)
     if save_column.button(t("statements_page.template_save"), key="statements_template_save", type="primary"):
         try:
             check_template(edited, stage, view.lang)
-            view.workspace.save_settings({template_setting(stage, view.lang): edited})
-        except Exception as error:
+        except ValueError as error:  # the template's own fault, said with the line Jinja2 names
             context.show_error(error, t)
         else:
-            st.toast(t("statements_page.template_saved"), icon=":material/check:")
-            st.rerun()
+            context.save_settings(
+                view, {template_setting(stage, view.lang): edited}, t("statements_page.template_saved")
+            )
     if restore_column.button(t("statements_page.template_restore"), key="statements_template_restore"):
-        try:
-            view.workspace.save_settings({template_setting(stage, view.lang): None})
-        except Exception as error:
-            context.show_error(error, t)
-        else:
-            st.session_state.pop(f"statements_template_{stage}_{view.lang}", None)
-            st.toast(t("statements_page.template_restored"), icon=":material/restart_alt:")
-            st.rerun()
+        st.session_state.pop(editor_key, None)  # the editor shows the default once restored
+        context.save_settings(
+            view,
+            {template_setting(stage, view.lang): None},
+            t("statements_page.template_restored"),
+            ":material/restart_alt:",
+        )
     if template != default_template(stage, view.lang):
         st.caption(t("statements_page.template_edited"))

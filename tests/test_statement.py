@@ -325,3 +325,12 @@ def test_cli_errors_are_one_message(argv, said, capsys):
     assert main(["statement", *FILES, "--as-of", "2026-03-31", "--lang", "en", *argv], io.StringIO()) == 2
     error = capsys.readouterr().err
     assert said in error and "Traceback" not in error
+
+
+def test_cli_all_overdue_when_nothing_is_overdue(tmp_path):
+    # On 15/10/2025 the ledger holds F-000 alone (issued 01/10, due 31/10): nothing past due, no file written.
+    target = tmp_path / "none.zip"
+    said = run("statement", *FILES, "--all-overdue", "--as-of", "2025-10-15", "-o", str(target), "--lang", "en")
+    assert said == "no customer has an overdue invoice on 15/10/2025: no statement written\n"
+    assert not target.exists()
+    assert json.loads(run("statement", *FILES, "--all-overdue", "--as-of", "2025-10-15", "--format", "json")) == []

@@ -4,16 +4,19 @@ overdue customer in a zip. Each letter written is recorded in the workspace's re
 from __future__ import annotations
 
 import argparse
-import json
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpi.cli.common import add_as_of, add_files, add_lang, add_matching, matching_of, open_sources, write_output
-from kpi.cli.statement import add_customer_choice, file_format, letterhead_of
-from kpi.cli.terminal import Output, write_json
+from kpi.cli.statement import add_customer_choice, file_format, letterhead_of, say_none_overdue, write_figures
+from kpi.cli.terminal import Output
 from kpi.metrics.letters import LETTER_STAGES
 from kpi.text.errors import UsageError
 from kpi.text.messages import Message
+
+if TYPE_CHECKING:
+    from kpi.metrics.letters import Letter
 
 NAME = "letter"
 HELP = "a reminder letter (r1, r2, r3, formal_notice) at a date, as PDF or JSON, recorded in the reminders log"
@@ -91,16 +94,10 @@ def run(args: argparse.Namespace, out: Output) -> None:
         for customer in customers
     ]
     if chosen == "json":
-        data = [one.to_json() for one in letters] if args.all_overdue else letters[0].to_json()
-        if args.output is None:
-            write_json(data, out)
-        else:
-            write_output(args.output, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode())
+        write_figures(args, [one.to_json() for one in letters], out)
         return
     if not letters:
-        from kpi.text.formatting import format_date
-
-        out.write(Message("letter.no_overdue", day=format_date(args.as_of, args.lang)).render(args.lang) + "\n")
+        say_none_overdue(args, "letter.no_overdue", out)
         return
     from kpi.exports.letter import letter_file_name, letter_pdf, template_text
     from kpi.exports.letterhead import zip_files
@@ -114,7 +111,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
     record(args, letters, out)
 
 
-def record(args: argparse.Namespace, letters: list, out: Output) -> None:
+def record(args: argparse.Namespace, letters: list[Letter], out: Output) -> None:
     """Each letter's line in the workspace's reminders log; for files read in memory, one line saying nothing was."""
     from kpi.store.workspace import Workspace, is_workspace
 

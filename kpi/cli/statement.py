@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kpi.cli.common import add_as_of, add_files, add_lang, add_matching, matching_of, open_sources, write_output
 from kpi.cli.terminal import Output, write_json
@@ -90,11 +90,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
     )
     statements = [statement(ledger, customer, args.as_of, matching) for customer in customers]
     if chosen == "json":
-        data = [one.to_json() for one in statements] if args.all_overdue else statements[0].to_json()
-        if args.output is None:
-            write_json(data, out)
-        else:
-            write_output(args.output, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode())
+        write_figures(args, [one.to_json() for one in statements], out)
         return
     from kpi.exports.letterhead import zip_files
     from kpi.exports.statement import file_name, statement_file
@@ -103,13 +99,27 @@ def run(args: argparse.Namespace, out: Output) -> None:
     files = [(file_name(one, chosen, args.lang), statement_file(one, company, header, chosen)) for one in statements]
     if args.all_overdue:
         if not files:
-            from kpi.text.formatting import format_date
-
-            out.write(Message("statement.no_overdue", day=format_date(args.as_of, args.lang)).render(args.lang) + "\n")
+            say_none_overdue(args, "statement.no_overdue", out)
             return
         write_output(args.output, zip_files(files))
     else:
         write_output(args.output, files[0][1])
+
+
+def write_figures(args: argparse.Namespace, figures: list[dict[str, Any]], out: Output) -> None:
+    """--format json: the one object asked for, or the list of every overdue customer's, on standard output or -o."""
+    data: Any = figures if args.all_overdue else figures[0]
+    if args.output is None:
+        write_json(data, out)
+    else:
+        write_output(args.output, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode())
+
+
+def say_none_overdue(args: argparse.Namespace, key: str, out: Output) -> None:
+    """--all-overdue when no customer has an overdue invoice at D: one line, no file."""
+    from kpi.text.formatting import format_date
+
+    out.write(Message(key, day=format_date(args.as_of, args.lang)).render(args.lang) + "\n")
 
 
 def letterhead_of(args: argparse.Namespace, ledger: Ledger) -> tuple[CompanySettings, FileHeader]:
