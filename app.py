@@ -62,6 +62,7 @@ PAGES = (
     ("collections", "page.collections", "phone_in_talk", "recouvrement"),
     ("worklist", "page.worklist", "notifications_active", "a-relancer"),
     ("payment_delays", "page.payment_delays", "gavel", "delais-de-paiement"),
+    ("statements", "page.statements", "contact_mail", "releves"),
     ("data", "page.data", "upload_file", "donnees"),
     ("settings", "page.settings", "settings", "parametres"),
 )

@@ -1,4 +1,5 @@
-"""Paramètres / Settings: language, and the workspace's payment terms, bucket edges, currency display and monthly collection cost."""
+"""Paramètres / Settings: language, and the workspace's payment terms, bucket edges, currency display and monthly
+collection cost; the company's name and contact for statements and letters, and the letters' penalty rate."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import streamlit as st
 
 from kpi.metrics.aging import parse_edges
 from kpi.metrics.collection import activity_settings
-from kpi.metrics.settings import MONTHLY_COST_SETTING, DisplaySettings, parse_monthly_cost
+from kpi.metrics.settings import (
+    COMPANY_FIELDS,
+    MONTHLY_COST_SETTING,
+    CompanySettings,
+    DisplaySettings,
+    LetterSettings,
+    parse_monthly_cost,
+    parse_rate,
+)
 from kpi.model.filters import MATCHING_MODES
 from kpi.text.formatting import CURRENCY_SYMBOLS, Formatter
 from kpi.text.i18n import LANGUAGES
@@ -112,3 +121,41 @@ if submitted:
         else:
             st.toast(t("settings.saved"), icon=":material/check:")
             st.rerun()
+
+# -- the company's letterhead and the reminder letters' penalties (statements and letters) --------------------
+stored = view.ledger.settings()
+company = CompanySettings.from_settings(stored)
+st.subheader(t("company.settings"))
+with st.form("company_form"):
+    company_values = {
+        field: (st.text_area if field == "address" else st.text_input)(
+            t(f"company.{field}"), value=getattr(company, field), key=f"settings_company_{field}"
+        )
+        for field in COMPANY_FIELDS
+    }
+    company_submitted = st.form_submit_button(t("company.save"))
+if company_submitted:
+    context.save_settings(view, CompanySettings(**company_values).to_settings(), t("settings.saved"))
+
+letters = LetterSettings.from_settings(stored)
+st.subheader(t("letter.settings"))
+st.caption(t("letter.rate_note"))
+with st.form("letters_form"):
+    rate_column, from_column = st.columns(2)
+    rate_text = rate_column.text_input(
+        t("letter.rate"),
+        value="" if letters.penalty_rate is None else view.fmt.number(letters.penalty_rate, 2),
+        placeholder="13,15" if view.lang == "fr" else "13.15",
+        key="settings_penalty_rate",
+    )
+    rate_from = from_column.date_input(
+        t("letter.rate_from"), value=letters.rate_from, format="DD/MM/YYYY", key="settings_penalty_rate_from"
+    )
+    professional = st.toggle(t("letter.professional"), value=letters.professional, key="settings_professional")
+    letters_submitted = st.form_submit_button(t("letter.save_settings"))
+if letters_submitted:
+    rate = parse_rate(rate_text)
+    if rate_text.strip() and rate is None:
+        st.error(t("letter.rate_invalid", text=markdown_text(rate_text)))
+        st.stop()
+    context.save_settings(view, LetterSettings(rate, rate_from, professional).to_settings(), t("settings.saved"))

@@ -50,6 +50,7 @@ PAGES = (
     "collections",
     "data",
     "settings",
+    "statements",
 )
 # Elements whose text Streamlit shows as plain text, never as Markdown.
 PLAIN = {
@@ -63,6 +64,7 @@ PLAIN = {
     "vega_lite_chart",
     "date_input",
     "text_input",
+    "text_area",
     "number_input",
 }
 RAW_MARKUP = re.compile(r"\]\(|<b>|<a |<img|127\.0\.0\.1|x\.png|x\.html")

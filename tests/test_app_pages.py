@@ -22,6 +22,7 @@ from kpi.metrics.d441 import COLUMNS as D441_COLUMNS
 from kpi.metrics.d441 import d441_table, default_fiscal_start
 from kpi.metrics.forecast import CashForecast, cash_forecast
 from kpi.metrics.report import PeriodReport, period_report
+from kpi.metrics.statement import overdue_customers, statement
 from kpi.metrics.worklist import worklist
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger
@@ -42,6 +43,7 @@ TITLES = {
     "trends": ("Tendances", "Trends"),
     "worklist": ("À relancer", "To chase"),
     "payment_delays": ("Délais de paiement", "Payment delays"),
+    "statements": ("Relevés et relances", "Statements and letters"),
 }
 
 
@@ -178,6 +180,19 @@ def check_payment_delays(app, demo: Demo):
     )
 
 
+def check_statements(app, demo: Demo):
+    # The first overdue customer at the period's end (largest overdue first), its statement's balance: its row of
+    # the aged balance.
+    first, _ = overdue_customers(demo.ledger, demo.period.end)[0]
+    assert app.selectbox(key="statements_customer").value == first
+    aged = aged_balance(demo.ledger, demo.period.end)
+    total = aged.rows.set_index("customer_id").loc[first, "total"]
+    assert metric(app, demo.t("statement.balance")) == demo.money(total)
+    assert metric(app, demo.t("statement.balance")) == demo.money(
+        statement(demo.ledger, first, demo.period.end).balance
+    )
+
+
 CHECKS = {
     "overview": check_overview,
     "aged_balance": check_aged_balance,
@@ -191,6 +206,7 @@ CHECKS = {
     "trends": check_trends,
     "worklist": check_worklist,
     "payment_delays": check_payment_delays,
+    "statements": check_statements,
 }
 
 

@@ -35,6 +35,8 @@ COMMAND_NAMES = (
     "audit",
     "d441",
     "worklist",
+    "statement",
+    "letter",
 )
 
 
@@ -58,7 +60,8 @@ def test_the_help_lists_every_command_in_a_real_process():
         [sys.executable, "-m", "kpi", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    listed = re.findall(r"^    (\w+)  +\S", result.stdout, flags=re.M)
+    # A name too long for argparse's column (statement) has its help on the next line.
+    listed = re.findall(r"^    (\w+)(?:  +\S|$)", result.stdout, flags=re.M)
     assert listed == list(COMMAND_NAMES)
 
 

@@ -332,3 +332,15 @@ def show_error(error: BaseException, t: Translator) -> None:
         return
     log.exception("page failed", exc_info=error)
     st.error(t("error.unexpected", message=markdown_text(render_message(error, t.lang) or type(error).__name__)))
+
+
+def save_settings(view: View, values: dict, saved: str, icon: str = ":material/check:") -> None:
+    """Store `values` in the view's workspace settings: a toast saying `saved` and a fresh run when done, the
+    fault said in words otherwise."""
+    try:
+        view.workspace.save_settings(values)
+    except Exception as error:
+        show_error(error, view.t)
+    else:
+        st.toast(saved, icon=icon)
+        st.rerun()

@@ -14,8 +14,9 @@ MIME_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
     "pdf": "application/pdf",
+    "html": "text/html",
 }
-ICONS = {"xlsx": "table_view", "csv": "download", "pdf": "picture_as_pdf"}
+ICONS = {"xlsx": "table_view", "csv": "download", "pdf": "picture_as_pdf", "html": "html"}
 
 
 def file_header(view: View) -> FileHeader:

@@ -125,6 +125,11 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--activity", action="append", default=[], metavar="A", help="keep this activity (repeat for several)"
     )
+    add_matching(parser)
+
+
+def add_matching(parser: argparse.ArgumentParser) -> None:
+    """--apply-credits, the matching mode (read with `matching_of`)."""
     parser.add_argument(
         "--apply-credits",
         dest="apply_credits",
@@ -246,9 +251,13 @@ def filters_of(args: argparse.Namespace, ledger: Ledger) -> Filters:
     A setting that names no mode (written by hand, or by a later version) is read as the default, as the app
     reads it, so that `Filters` only ever meets a mode some front end checked.
     """
+    return Filters(tuple(args.customer), tuple(args.activity), matching_of(args, ledger))
+
+
+def matching_of(args: argparse.Namespace, ledger: Ledger) -> str:
+    """--apply-credits, else the workspace's setting, else the default (a setting naming no mode reads as it)."""
     setting = ledger.settings().get(MATCHING_SETTING)
-    matching = args.apply_credits or (setting if setting in MATCHING_MODES else DEFAULT_MATCHING)
-    return Filters(tuple(args.customer), tuple(args.activity), matching)
+    return str(args.apply_credits or (setting if setting in MATCHING_MODES else DEFAULT_MATCHING))
 
 
 def write_output(path: Path, data: bytes) -> None:

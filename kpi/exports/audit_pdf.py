@@ -61,7 +61,7 @@ MARGIN = 1.5 * cm
 PAGE_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 
 
-def _pdf_font() -> str:
+def pdf_font() -> str:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         fonts = os.path.join(os.path.dirname(reportlab_file), "fonts")
         pdfmetrics.registerFont(TTFont(FONT, os.path.join(fonts, "Vera.ttf")))
@@ -69,7 +69,7 @@ def _pdf_font() -> str:
     return FONT
 
 
-def _pdf_text(value: object) -> str:
+def pdf_text(value: object) -> str:
     text = str(value)
     for old, new in _PDF_REPLACEMENTS.items():
         text = text.replace(old, new)
@@ -89,7 +89,7 @@ class _Layout:
 
     def __init__(self, images: dict[str, bytes]) -> None:
         self.images = images
-        font = self.font = _pdf_font()
+        font = self.font = pdf_font()
         bold = f"{font}-Bold"
         self.body = ParagraphStyle("body", fontName=font, fontSize=8, leading=10, textColor=INK)
         self.reading = ParagraphStyle("reading", parent=self.body, fontSize=9.5, leading=12.5)
@@ -110,7 +110,7 @@ class _Layout:
         }
 
     def paragraph(self, text: object, style: ParagraphStyle) -> Flowable:
-        return PdfParagraph(_pdf_text(text), style)
+        return PdfParagraph(pdf_text(text), style)
 
     def cover(self, document: AuditDocument) -> list[Flowable]:
         """Who it is for, the period, the mode, who wrote it and when."""

@@ -17,7 +17,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from kpi.exports.audit_pdf import INK, MUTED, _pdf_font, _pdf_text
+from kpi.exports.audit_pdf import INK, MUTED, pdf_font, pdf_text
 from kpi.exports.d441 import (
     GREYED,
     MERGED_KINDS,
@@ -51,7 +51,7 @@ BOXES = str.maketrans({TICKED: "[X]", UNTICKED: "[ ]"})
 def d441_pdf(table: D441Table, header: FileHeader) -> bytes:
     """The PDF: the title, the closing date, fiscal year and bases of the shares, then the model table."""
     lang = header.lang
-    font = _pdf_font()
+    font = pdf_font()
     body = ParagraphStyle("d441_body", fontName=font, fontSize=6.5, leading=8, textColor=INK)
     bold = ParagraphStyle("d441_bold", parent=body, fontName=f"{font}-Bold")
     centred = ParagraphStyle("d441_centred", parent=bold, alignment=1, fontSize=6, leading=7.5)
@@ -60,7 +60,7 @@ def d441_pdf(table: D441Table, header: FileHeader) -> bytes:
     note = ParagraphStyle("d441_note", parent=body, fontSize=7, leading=9, textColor=MUTED)
 
     def cell(text: object, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(_pdf_text(str(text).translate(BOXES)), style)
+        return Paragraph(pdf_text(str(text).translate(BOXES)), style)
 
     said = " : " if lang == "fr" else ": "
     facts = [
@@ -125,14 +125,14 @@ def d441_pdf(table: D441Table, header: FileHeader) -> bytes:
     )
     document.build(
         [
-            Paragraph(_pdf_text(title), title_style),
+            Paragraph(pdf_text(title), title_style),
             Spacer(1, 4),
-            Paragraph(_pdf_text(" · ".join(facts)), note),
+            Paragraph(pdf_text(" · ".join(facts)), note),
             Spacer(1, 8),
             grid,
             Spacer(1, 6),
-            Paragraph(_pdf_text(translate(received_note(table), lang)), note),
-            Paragraph(_pdf_text(generated), note),
+            Paragraph(pdf_text(translate(received_note(table), lang)), note),
+            Paragraph(pdf_text(generated), note),
         ]
     )
     return output.getvalue()

@@ -6,6 +6,7 @@ counted. Each is read from the workspace's `settings` table (`Workspace.settings
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -156,3 +157,87 @@ class WorklistSettings:
     def stage_days(self) -> list[int]:
         """The delays in the order of STAGES."""
         return [self.r1_days, self.r2_days, self.r3_days, self.formal_notice_days, self.agency_days]
+
+
+# The company's name and contact, printed at the top of its customer statements and reminder letters.
+COMPANY_FIELDS = ("name", "address", "email", "phone", "siret")
+COMPANY_SETTINGS = {field: f"company_{field}" for field in COMPANY_FIELDS}
+
+
+@dataclass(frozen=True)
+class CompanySettings:
+    """Who sends the statements and letters: name, postal address (several lines), e-mail, phone, SIRET; each
+    empty until entered on the Settings page."""
+
+    name: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    siret: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> CompanySettings:
+        """The stored values; one missing or not text is empty."""
+        return cls(*(_text(settings.get(COMPANY_SETTINGS[field])) for field in COMPANY_FIELDS))
+
+    def to_settings(self) -> dict[str, Any]:
+        return {COMPANY_SETTINGS[field]: getattr(self, field).strip() for field in COMPANY_FIELDS}
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.address.splitlines() if line.strip())
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+# Reminder letters: the late-payment interest rate of Article L441-10 of the Code de commerce (a percentage, with
+# the day it applies from: the ECB's refinancing rate plus 10 points changes every half-year), and whether the
+# customers are professionals (then each overdue invoice bears the fixed 40 € recovery indemnity).
+PENALTY_RATE_SETTING = "letter_penalty_rate"
+PENALTY_RATE_FROM_SETTING = "letter_penalty_rate_from"
+PROFESSIONAL_SETTING = "letter_customers_professional"
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    """The penalty rate in % per year and the day it applies from (None: not entered), and whether the customers
+    are professionals (default yes: Encours's users sell to businesses)."""
+
+    penalty_rate: Decimal | None = None
+    rate_from: date | None = None
+    professional: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> LetterSettings:
+        try:
+            rate_from = date.fromisoformat(str(settings.get(PENALTY_RATE_FROM_SETTING)))
+        except ValueError:
+            rate_from = None
+        professional = settings.get(PROFESSIONAL_SETTING, True)
+        return cls(
+            parse_rate(settings.get(PENALTY_RATE_SETTING)),
+            rate_from,
+            professional if isinstance(professional, bool) else True,
+        )
+
+    def to_settings(self) -> dict[str, Any]:
+        return {
+            PENALTY_RATE_SETTING: None if self.penalty_rate is None else str(self.penalty_rate),
+            PENALTY_RATE_FROM_SETTING: None if self.rate_from is None else self.rate_from.isoformat(),
+            PROFESSIONAL_SETTING: self.professional,
+        }
+
+
+def parse_rate(value: object) -> Decimal | None:
+    """A yearly rate in % as stored or typed ("13,15", "13.15 %"): Decimal, None if blank, invalid, negative or
+    above 100."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip().replace("%", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        rate = Decimal(text)
+    except ArithmeticError:
+        return None
+    return rate if rate.is_finite() and 0 <= rate <= 100 else None
