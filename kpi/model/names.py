@@ -10,6 +10,7 @@ ACTIVITY_TABLES = {
     "reminders": "reminder_id",
     "payment_plans": "installment_id",
     "collection_costs": "cost_id",
+    "promises": "promise_id",
 }
 CANONICAL_TABLES = ("documents", "settlements", "imports", "settings", *ACTIVITY_TABLES)
 UNASSIGNED_ACTIVITY = "Unassigned"
