@@ -283,6 +283,10 @@ def test_the_cli_json(logs):
             "next_action_date": "2026-04-03",
             "last_reminder_date": "2026-03-20",
             "last_reminder_stage": "r1",
+            "broken_promises": 0,
+            "last_promise_date": None,
+            "last_promise_amount": None,
+            "last_promise_status": None,
         },
         {
             "customer_id": "C4",
@@ -298,6 +302,10 @@ def test_the_cli_json(logs):
             "next_action_date": None,
             "last_reminder_date": "2026-03-01",
             "last_reminder_stage": "r2",
+            "broken_promises": 0,
+            "last_promise_date": None,
+            "last_promise_amount": None,
+            "last_promise_status": None,
         },
         {
             "customer_id": "C1",
@@ -313,6 +321,10 @@ def test_the_cli_json(logs):
             "next_action_date": None,
             "last_reminder_date": "2026-01-15",
             "last_reminder_stage": "r3",
+            "broken_promises": 0,
+            "last_promise_date": None,
+            "last_promise_amount": None,
+            "last_promise_status": None,
         },
     ]
     oldest = json.loads(run("worklist", *WORKED_ARGS, "--format", "json", "--apply-credits", "oldest"))
@@ -329,7 +341,7 @@ def test_the_cli_table_in_french(logs):
     assert lines[0] == "À relancer"
     assert lines[1] == "Au : 31/03/2026 · Imputation des avoirs : Pièce à pièce, comme lettré"
     assert lines[2].startswith("Priorité = Σ échu non contesté × poids de l'âge (1 à 30 j ×1")
-    assert "pas encore suivies" in lines[4]
+    assert lines[4].startswith("Promesses non tenues d'abord")
     titles = [cell.strip() for cell in lines[6].split("  ") if cell.strip()]
     assert titles[:4] == ["N°", "Client", "Code client", "Note de risque"]
     assert lines[7].split()[:4] == ["1", "Garage", "Dupont", "C2"]
@@ -390,6 +402,10 @@ def test_the_csv_reads_back(tmp_path, logs):
         "03/04/2026",
         "20/03/2026",
         "R1",
+        "0",  # no promises log: no broken promise, no last promise
+        "",
+        "",
+        "",
     ]
     assert [row[2] for row in rows[1:]] == ["C2", "C4", "C1"]
     assert rows[2][8:10] == ["1125,00", "Relance R3"] and rows[3][8] == "750,00"
@@ -405,14 +421,14 @@ def test_the_xlsx_reads_back(tmp_path, lang, title, action):
     assert run("worklist", *WORKED_ARGS, "--format", "xlsx", "-o", str(path), "--lang", lang) == ""
     sheet = openpyxl.load_workbook(path).active
     assert sheet["B2"].value.date() == AS_OF
-    assert sheet["B10"].value == title
-    assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=11, max_row=13, max_col=9)] == [
+    assert sheet["B11"].value == title  # below the header block: its 8th line says the broken-promise rule
+    assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=12, max_row=14, max_col=9)] == [
         [1, "Garage Dupont", "C2", "C", 800, 0, 800, 19, 1200],
         [2, "SARL Ébène & Fils", "C4", "B", 450, 0, 450, 55, 1125],
         [3, "Boulangerie Martin", "C1", "B", 300, 0, 300, 45, 750],
     ]
-    assert sheet["J12"].value == action
-    assert sheet["E14"].value == "=SUM(E11:E13)"  # 1 550, the total overdue
+    assert sheet["J13"].value == action
+    assert sheet["E15"].value == "=SUM(E12:E14)"  # 1 550, the total overdue
 
 
 def test_xlsx_needs_an_output_file(capsys):
