@@ -15,10 +15,10 @@ import pytest
 from kpi.demo.files import _write_csv, write_demo
 from kpi.demo.ledger import ACTIVITIES, generate_chunks, generate_ledger
 from kpi.demo.logs import ACTIVITY_CSV_COLUMNS, generate_activity_logs
-from kpi.metrics.promises import promise_list
 from kpi.importers import read_files
 from kpi.metrics.aging import aged_balance
 from kpi.metrics.collection import NEEDS, activity_report
+from kpi.metrics.promises import promise_list
 from kpi.metrics.settings import ActivitySettings
 from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 from kpi.model.filters import Filters

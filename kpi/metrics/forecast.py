@@ -134,7 +134,9 @@ def _promises(ledger: Ledger, as_of: date, filters: Filters) -> tuple[pd.DataFra
         " WHERE amount > 0 ORDER BY kind, expected_date, promise_id, document_id",
         {"as_of": as_of, "grace": activity_settings(ledger).plan_grace_days, **filters.params()},
     )
-    placed = plan.loc[plan["kind"] == "promise", ["promise_id", "customer_id", "document_id", "expected_date", "amount"]]
+    placed = plan.loc[
+        plan["kind"] == "promise", ["promise_id", "customer_id", "document_id", "expected_date", "amount"]
+    ]
     taken = plan.loc[plan["kind"] == "item"]
     return placed.reset_index(drop=True), dict(zip(taken["document_id"], taken["amount"]))
 
