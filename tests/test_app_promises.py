@@ -30,7 +30,9 @@ def test_record_then_remove_a_promise(worked):
     app.date_input(key="promise_promised").set_value("2026-04-10")
     app.button(key="promise_add").click().run()
     assert_clean(app)
-    assert [s.value for s in app.success] == [f"Promesse enregistrée (import n° {imports_before + 1}, visible dans la page Données)."]
+    assert [s.value for s in app.success] == [
+        f"Promesse enregistrée (import n° {imports_before + 1}, visible dans la page Données)."
+    ]
     table = _promises_table(app)
     assert table.to_dict("records") == [
         {

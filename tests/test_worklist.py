@@ -37,7 +37,7 @@ import hostile_names
 import openpyxl
 import pytest
 from hostile_names import FORMULA_DDE, HOSTILE_NAMES, assert_csv_inert, assert_no_formula_from_data, csv_rows
-from sample_files import WORKED, WORKED_FILES
+from sample_files import DATA, WORKED, WORKED_FILES
 
 from kpi.cli.main import main
 from kpi.exports.header import FileHeader
@@ -471,3 +471,57 @@ def test_hostile_names_stay_text_in_the_files():
     fields = csv_rows(worklist_csv(rows, header), ";")
     assert_csv_inert(fields)
     assert "'" + hostile_names.customer_id(0) in {field for row in fields for field in row}
+
+
+# -- promises to pay: broken ones first (tests/test_promises.py works the log's states out) ---------------------
+
+
+def test_broken_promises_come_first(tmp_path):
+    """With tests/data/promises/promesses.csv at 31/03: C1 broke B1 (300 on F-002 for 05/03) and C4 broke B2 (450
+    on its balance for 10/03); both deadlines fall after their oldest chased invoice's due date (F-002 14/02, F-011
+    04/02), so each counts one broken promise. C2 broke none (K1 kept, O1 open). Broken first, each group by
+    priority: C4 (1 125), C1 (750), then C2 (1 200), though C2's priority is the highest. The last promise of each,
+    by promise date: C4 B2 (made 10/02; L, made 02/04, is after D), C1 O2 (made 20/03: 3 000 for 06/04, open),
+    C2 O1 (made 26/03: 500 for 08/04, open)."""
+    log = DATA / "promises" / "promesses.csv"
+    rows = json.loads(run("worklist", *with_logs(log), "--format", "json"))
+    assert [
+        (
+            r["customer_id"],
+            r["priority"],
+            r["broken_promises"],
+            r["last_promise_date"],
+            r["last_promise_amount"],
+            r["last_promise_status"],
+        )
+        for r in rows
+    ] == [
+        ("C4", 1125.0, 1, "2026-03-10", 450.0, "broken"),
+        ("C1", 750.0, 1, "2026-04-06", 3000.0, "open"),
+        ("C2", 1200.0, 0, "2026-04-08", 500.0, "open"),
+    ]
+    # The same in the files: the CSV's last four columns, the French table's promise column.
+    path = tmp_path / "worklist.csv"
+    assert run("worklist", *with_logs(log), "--format", "csv", "-o", str(path)) == ""
+    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert table[0][-4:] == [
+        "Promesses non tenues",
+        "Date promise (dernière promesse)",
+        "Montant de la dernière promesse",
+        "État de la dernière promesse",
+    ]
+    assert table[1][-4:] == ["1", "10/03/2026", "450,00", "non tenue"]
+    assert table[3][-4:] == ["0", "08/04/2026", "500,00", "en cours"]
+    text = run("worklist", *with_logs(log), "--lang", "en")
+    assert "10/03/2026 €450.00 broken" in text.splitlines()[7]
+
+
+def test_a_broken_promise_about_a_debt_since_paid_does_not_count(tmp_path):
+    # C2 promised 2 500 on F-003 for 25/02 and paid it on 03/03 (P-03): broken at D, but its deadline 25/02 is
+    # before the due date of C2's oldest chased invoice (F-004, 12/03): it was about a debt since paid.
+    log = tmp_path / "promesses.csv"
+    log.write_text("Customer,Invoice,Promise date,Promised date,Amount\nC2,F-003,2026-02-20,2026-02-25,2500.00\n")
+    rows = json.loads(run("worklist", *with_logs(log), "--format", "json"))
+    c2 = next(r for r in rows if r["customer_id"] == "C2")
+    assert (c2["broken_promises"], c2["last_promise_status"]) == (0, "broken")
+    assert [r["customer_id"] for r in rows] == ["C2", "C4", "C1"]  # the priority's order, as without promises
