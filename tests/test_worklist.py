@@ -444,15 +444,17 @@ def demo_ledger() -> Ledger:
 @pytest.mark.parametrize("matching", ["matched", "oldest"])
 def test_the_demo_adds_up_to_the_report_and_never_repeats_a_stage(demo_ledger, matching):
     # The demo ledger with its reminders and disputes logs, at the end of 2025: every overdue euro is in the
-    # worklist (Σ overdue = the report's overdue AR), the priority rule holds row by row, and the order is the rule's.
+    # worklist (Σ overdue = the report's overdue AR), the priority rule holds row by row, and the order is the rule's:
+    # broken promises first, then the priority.
     as_of = date(2025, 12, 31)
     filters = Filters(matching=matching)
     rows = worklist(demo_ledger, as_of, filters).rows
     report = period_report(demo_ledger, Period(date(2025, 12, 1), as_of), filters)
     assert sum(row.overdue for row in rows) == report.closing_overdue_ar
     assert any(row.disputed > 0 for row in rows) and any(row.last_reminder_date for row in rows)
-    keys = [(-row.priority, -row.overdue, row.customer_id) for row in rows]
+    keys = [(row.broken_promises == 0, -row.priority, -row.overdue, row.customer_id) for row in rows]
     assert keys == sorted(keys)
+    assert rows[0].broken_promises > 0 and any(row.broken_promises == 0 for row in rows)  # both groups exist
     for row in rows:
         assert row.overdue > 0 and row.chased + row.disputed == row.overdue
         assert (row.next_action == "dispute") == (row.chased == 0)
