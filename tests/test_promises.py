@@ -242,3 +242,11 @@ def test_a_workspace_of_the_previous_release_takes_promises(tmp_path):
     stored = add_promise(workspace, NewPromise("C1", None, date(2026, 3, 1), date(2026, 3, 10), Decimal("10.00")))
     assert stored.activity_rows == 1
     assert len(promise_list(workspace.open(), AS_OF)) == 1
+
+
+def test_the_forecast_command_says_what_promises_it_placed():
+    # O1 500 and O2 3 000 open at 31/03 (tests/test_forecast.py places them): 2 promises, 3 500 €.
+    out = io.StringIO()
+    args = ["forecast", *map(str, WORKED_FILES), str(LOG), "--as-of", "2026-03-31", "--backtest-dates", "0"]
+    assert main([*args, "--lang", "en"], out) == 0
+    assert "2 open promise(s) to pay placed on their promised dates for €3,500.00" in out.getvalue()

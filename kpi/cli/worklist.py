@@ -1,5 +1,5 @@
-"""`worklist`: the customers to chase at a date (« À relancer »), highest priority first, as JSON, a table,
-CSV or XLSX."""
+"""`worklist`: the customers to chase at a date (« À relancer »), broken promises to pay first then highest
+priority first, as JSON, a table, CSV or XLSX."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from kpi.metrics.worklist import Worklist
 
 NAME = "worklist"
-HELP = "the customers to chase at a date (« À relancer »), highest priority first"
-DESCRIPTION = "Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5, D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the last one sent. Invoices under an open dispute (disputes log) are shown but not chased."
+HELP = "the customers to chase at a date (« À relancer »), broken promises first, then highest priority first"
+DESCRIPTION = "Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5, D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the last one sent. Invoices under an open dispute (disputes log) are shown but not chased. Customers with a promise to pay broken at D (promises log: not covered by their cash by the promised date + the grace days) about the debt chased now come first; each row gives the customer's last promise (promised date, amount, kept/broken/open)."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -4,6 +4,11 @@
 -- So no euro is counted twice: Σ moved of the promises = Σ taken from the invoices, and an invoice is
 -- never taken from beyond its outstanding. A promise whose document is not expected at D (paid,
 -- doubtful, not open) moves nothing.
+-- What a claim takes of what is available once the claims before it took theirs: never below 0, never more
+-- than asked, never beyond what is left.
+CREATE OR REPLACE MACRO forecast_take(asked, available, taken_before) AS
+    greatest(least(asked, available - coalesce(taken_before, 0)), 0);
+
 CREATE OR REPLACE MACRO forecast_promise_plan(as_of_date, grace_days, customers, activities, matching) AS TABLE
 WITH expected AS (
     SELECT document_id, customer_id, due_date, outstanding
@@ -17,10 +22,9 @@ open_promises AS (
 ),
 on_documents AS (
     SELECT p.promise_id, p.customer_id, p.document_id, p.promised_date,
-           greatest(least(p.remaining,
-                          e.outstanding - coalesce(sum(p.remaining) OVER (
-                              PARTITION BY p.document_id ORDER BY p.promised_date, p.promise_id
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)), 0) AS moved
+           forecast_take(p.remaining, e.outstanding,
+                         sum(p.remaining) OVER (PARTITION BY p.document_id ORDER BY p.promised_date, p.promise_id
+                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS moved
     FROM open_promises AS p JOIN expected AS e ON e.document_id = p.document_id
 ),
 taken_by_document AS (
@@ -33,10 +37,9 @@ left_over AS (
 ),
 on_customers AS (
     SELECT p.promise_id, p.customer_id, NULL::VARCHAR AS document_id, p.promised_date,
-           greatest(least(p.remaining,
-                          c.left_over - coalesce(sum(p.remaining) OVER (
-                              PARTITION BY p.customer_id ORDER BY p.promised_date, p.promise_id
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)), 0) AS moved
+           forecast_take(p.remaining, c.left_over,
+                         sum(p.remaining) OVER (PARTITION BY p.customer_id ORDER BY p.promised_date, p.promise_id
+                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS moved
     FROM open_promises AS p
     JOIN (SELECT customer_id, sum(left_over) AS left_over FROM left_over GROUP BY customer_id) AS c
       ON c.customer_id = p.customer_id
@@ -53,8 +56,8 @@ SELECT 'promise' AS kind, promise_id, customer_id, document_id,
 FROM promises_placed WHERE moved > 0
 UNION ALL
 SELECT 'item' AS kind, NULL AS promise_id, l.customer_id, l.document_id, NULL::DATE AS expected_date,
-       l.taken + greatest(least(l.left_over,
-                                coalesce(c.moved, 0) - coalesce(sum(l.left_over) OVER (
-                                    PARTITION BY l.customer_id ORDER BY l.due_date, l.document_id
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)), 0) AS amount
+       -- the customer promises' total taken from its invoices left over, oldest due date first
+       l.taken + forecast_take(l.left_over, coalesce(c.moved, 0),
+                               sum(l.left_over) OVER (PARTITION BY l.customer_id ORDER BY l.due_date, l.document_id
+                                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS amount
 FROM left_over AS l LEFT JOIN taken_by_customer AS c USING (customer_id);
