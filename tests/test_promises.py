@@ -250,3 +250,16 @@ def test_the_forecast_command_says_what_promises_it_placed():
     args = ["forecast", *map(str, WORKED_FILES), str(LOG), "--as-of", "2026-03-31", "--backtest-dates", "0"]
     assert main([*args, "--lang", "en"], out) == 0
     assert "2 open promise(s) to pay placed on their promised dates for €3,500.00" in out.getvalue()
+
+
+def test_a_promise_on_an_invoice_belongs_to_the_invoices_customer(tmp_path):
+    # The log names the customer « Garage Dupont » where the ledger has the code C2: the promise on F-004 is C2's,
+    # and K1's reasoning holds (F-004's cash in [15/03, 25/03] = P-04 1 000): kept.
+    log = tmp_path / "promesses.csv"
+    log.write_text(
+        "Client;Facture;Date promesse;Date promise;Montant\nGarage Dupont;F-004;15/03/2026;25/03/2026;1 000,00\n",
+        encoding="utf-8",
+    )
+    named = Ledger.in_memory(read_files([*WORKED_FILES, log]).ledger)
+    [row] = promise_list(named, AS_OF).itertuples()
+    assert (row.customer_id, row.customer_name, row.status) == ("C2", "Garage Dupont", "kept")

@@ -8,18 +8,24 @@
 -- A promise naming a document follows the document through the customer and activity filters; one on
 -- the customer's balance follows the customer filter and is dropped by an activity filter, as payment
 -- plans and unapplied cash are (KPI-SPEC §4).
+-- A promise naming a document belongs to the document's customer, whatever the log wrote in its customer
+-- column (a name where the ledger has codes, say).
 CREATE OR REPLACE MACRO ledger_promises(customers, activities) AS TABLE
-SELECT p.*
-FROM promises AS p
-WHERE (len(customers::VARCHAR[]) = 0 OR list_contains(customers::VARCHAR[], p.customer_id))
+WITH owned AS (
+    SELECT p.* REPLACE (coalesce(d.customer_id, p.customer_id) AS customer_id)
+    FROM promises AS p LEFT JOIN documents AS d USING (document_id)
+)
+SELECT o.*
+FROM owned AS o
+WHERE (len(customers::VARCHAR[]) = 0 OR list_contains(customers::VARCHAR[], o.customer_id))
   AND (len(activities::VARCHAR[]) = 0
-       OR p.document_id IN (SELECT document_id FROM ledger_documents(customers, activities)));
+       OR o.document_id IN (SELECT document_id FROM ledger_documents(customers, activities)));
 
 -- Cash of a promise's window: applied to its document when it names one, else any of the customer's.
 CREATE OR REPLACE MACRO promise_cash(customer, document, from_date, to_date) AS (
     SELECT coalesce(sum(s.amount), 0) FROM settlements AS s
-    WHERE s.kind = 'cash' AND s.customer_id = customer
-      AND (document IS NULL OR s.document_id = document)
+    WHERE s.kind = 'cash'
+      AND (s.document_id = document OR (document IS NULL AND s.customer_id = customer))
       AND s.date BETWEEN from_date AND to_date
 );
 
