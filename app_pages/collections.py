@@ -1,4 +1,5 @@
-"""Recouvrement / Collections: disputes, the reminder funnel, payment plans, collection costs, write-offs, what each bucket yields."""
+"""Recouvrement / Collections: disputes, the reminder funnel, payment plans, promises to pay, collection costs,
+write-offs, what each bucket yields."""
 
 from __future__ import annotations
 
@@ -150,6 +151,13 @@ if activity.missing("plan_compliance_rate") is None:
                 "paid_in_full": (t("collections.col.state"), lambda v: kept[bool(v)]),
             },
         )
+
+# -- promises to pay ------------------------------------------------------------------------------------
+st.subheader(t("collections.promises"))
+cards(("promises_open_count", "promises_open_amount", "promise_kept_rate", "broken_promises_amount"))
+if activity.missing("promise_kept_rate") is None:
+    st.caption(t("promises.rule", day=fmt.date(period.end)))
+    st.page_link("app_pages/worklist.py", label=t("page.worklist"), icon=":material/handshake:")
 
 # -- costs -------------------------------------------------------------------------------------------
 st.subheader(t("collections.costs"))

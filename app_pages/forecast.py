@@ -10,6 +10,7 @@ from kpi.metrics.forecast import WEEKS, Backtest, CashForecast, backtest, cash_f
 from kpi.model.filters import Filters
 from kpi.present.forecast_charts import backtest_chart, forecast_chart
 from kpi.store.ledger import Ledger
+from kpi.text.formatting import is_missing
 from kpi.text.untrusted import spreadsheet_text
 from ui import context
 
@@ -54,6 +55,23 @@ rows = (
 for cards in rows:
     for column, (key, amount) in zip(st.columns(3), cards):
         column.metric(t(key), fmt.money(amount), border=True)
+
+if forecast.promises is not None and not forecast.promises.empty:
+    placed = forecast.promises
+    st.caption(t("promises.forecast_caption", count=len(placed), amount=fmt.money(forecast.promised)))
+    with st.expander(t("promises.forecast_items", count=len(placed))):
+        st.dataframe(
+            {
+                t("promises.column.customer_id"): [spreadsheet_text(v) for v in placed["customer_id"]],
+                t("promises.column.document"): [
+                    "" if is_missing(v) else spreadsheet_text(v) for v in placed["document_id"]
+                ],
+                t("promises.column.expected_date"): [fmt.date(v) for v in placed["expected_date"]],
+                t("promises.column.amount"): [fmt.money(v) for v in placed["amount"]],
+            },
+            hide_index=True,
+            width="stretch",
+        )
 
 st.subheader(t("forecast.by_week"))
 st.altair_chart(forecast_chart(forecast, view.lang, currency), width="stretch")

@@ -1,5 +1,6 @@
-"""À relancer / To chase: the customers with overdue receivables at the end of the period, highest priority first,
-with the next reminder the schedule calls for; filters by action and rating, CSV and XLSX downloads."""
+"""À relancer / To chase: the customers with overdue receivables at the end of the period, broken promises first then
+highest priority first, with the next reminder the schedule calls for; filters by action and rating, CSV and XLSX
+downloads; below, the promises to pay with their state at that date, a form to record one and a way to remove it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from functools import partial
 
 import streamlit as st
 
-from kpi.exports.worklist import action_text, row_values, worklist_csv, worklist_xlsx
+from kpi.exports.worklist import action_text, promise_status_text, row_values, worklist_csv, worklist_xlsx
 from kpi.metrics.risk import RATINGS
 from kpi.metrics.settings import STAGES
 from kpi.metrics.worklist import ACTIONS, Worklist, worklist
@@ -15,6 +16,7 @@ from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.downloads import download_buttons, file_header
 from ui.grids import column_widths, fixed_columns
+from ui.promises import promises_section
 
 view = context.current_view()
 t, fmt = view.t, view.fmt
@@ -39,10 +41,12 @@ st.caption(
     )
 )
 st.caption(t("worklist.rule"))
-st.caption(t("worklist.schedule", **dict(zip(STAGES, chase.settings.stage_days()))) + " · " + t("worklist.no_promises"))
+st.caption(t("worklist.schedule", **dict(zip(STAGES, chase.settings.stage_days()))))
+st.caption(t("worklist.promise_rule"))
 
 if not chase.rows:
     st.success(t("worklist.empty"))
+    promises_section(view, as_of)
     st.stop()
 
 action_column, rating_column = st.columns([3, 1])
@@ -75,6 +79,14 @@ grid[t("worklist.column.last_reminder")] = [
     "" if row.last_reminder_date is None else f"{fmt.date(row.last_reminder_date)} {cell['last_reminder_stage']}"
     for cell, (_, row) in zip(cells, ranked)
 ]
+grid[t("worklist.column.broken_promises")] = [row.broken_promises for _, row in ranked]
+grid[t("worklist.column.last_promise")] = [
+    ""
+    if row.last_promise_date is None
+    else f"{fmt.date(row.last_promise_date)} {fmt.money(row.last_promise_amount)}"
+    f" {promise_status_text(row.last_promise_status, view.lang)}"
+    for _, row in ranked
+]
 for name in ("customer_name", "customer_id"):
     title = t(f"worklist.column.{name}")
     grid[title] = [spreadsheet_text(value) for value in grid[title]]
@@ -94,3 +106,5 @@ files = (
     ("csv", t(f"worklist.download_csv_{dialect}"), partial(worklist_csv, chase, header, dialect)),
 )
 download_buttons(files, f"{t('worklist.file_stem')}-{as_of.isoformat()}", key="worklist_download")
+
+promises_section(view, as_of)

@@ -21,6 +21,7 @@ from kpi.metrics.customers import customer_table
 from kpi.metrics.d441 import COLUMNS as D441_COLUMNS
 from kpi.metrics.d441 import d441_table, default_fiscal_start
 from kpi.metrics.forecast import CashForecast, cash_forecast
+from kpi.metrics.promises import promise_list
 from kpi.metrics.report import PeriodReport, period_report
 from kpi.metrics.statement import overdue_customers, statement
 from kpi.metrics.worklist import worklist
@@ -162,6 +163,13 @@ def check_worklist(app, demo: Demo):
         demo.t("worklist.download_xlsx"),
         demo.t(f"worklist.download_csv_{demo.lang}"),
     ]
+    # Below it, the demo's promises to pay made by the period's end, with their state as the engine says.
+    promises = promise_list(demo.ledger, demo.period.end)
+    table = app.dataframe[1].value
+    assert list(table[demo.t("promises.column.status")]) == [
+        demo.t(f"promises.status.{status}") for status in promises["status"]
+    ]
+    assert {"open", "broken", "kept"} <= set(promises["status"])
 
 
 def check_payment_delays(app, demo: Demo):

@@ -78,7 +78,7 @@ def test_one_sheet_per_section(workbook):
     assert cover["Date du rapport"] == "05/10/2026"
     assert (
         cover["Sources des données"]
-        == "documents.csv, echeanciers.csv, frais.csv, litiges.csv, relances.csv, settlements.csv"
+        == "documents.csv, echeanciers.csv, frais.csv, litiges.csv, promesses.csv, relances.csv, settlements.csv"
     )
 
 

@@ -207,6 +207,10 @@ LOG_KEYS = (
     "plan_compliance_rate",
     "amount_in_plans",
     "cost_per_euro_collected",
+    "promises_open_count",
+    "promises_open_amount",
+    "promise_kept_rate",
+    "broken_promises_amount",
 )
 
 

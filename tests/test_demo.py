@@ -18,6 +18,7 @@ from kpi.demo.logs import ACTIVITY_CSV_COLUMNS, generate_activity_logs
 from kpi.importers import read_files
 from kpi.metrics.aging import aged_balance
 from kpi.metrics.collection import NEEDS, activity_report
+from kpi.metrics.promises import promise_list
 from kpi.metrics.settings import ActivitySettings
 from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
 from kpi.model.filters import Filters
@@ -154,6 +155,7 @@ def test_logs_have_the_headers_the_activity_importer_recognises():
         "relances.csv": "reminders",
         "echeanciers.csv": "payment_plans",
         "frais.csv": "collection_costs",
+        "promesses.csv": "promises",
     }
     assert layouts == {"documents.csv": "canonical-documents", "settlements.csv": "canonical-settlements", **logs}
     for name, log in logs.items():
@@ -223,12 +225,17 @@ def test_reminders_stop_once_cash_and_credit_notes_clear_the_invoice(logs, sql):
 def test_every_activity_kpi_of_october_2026_has_a_value_on_the_demo_workspace(tmp_path):
     ledger = ensure_demo_workspace(tmp_path).open()
     report = activity_report(ledger, Period(date(2026, 10, 1), END), settings=ActivitySettings())
-    assert report.logs == frozenset({"disputes", "reminders", "payment_plans", "collection_costs"})
+    assert report.logs == frozenset({"disputes", "reminders", "payment_plans", "collection_costs", "promises"})
     for key in NEEDS:
         assert getattr(report, key) is not None, key
     assert report.reminders_count > 0 and report.open_disputes_count > 0 and report.amount_in_plans > 0
     assert report.disputed_amount > 0 and report.installments_due > 0
     assert all(value is not None for value in report.collection_rate_by_bucket.values())
+    # October's promises: one kept, one broken; eleven still open at its end (made in its last days).
+    assert (report.promises_kept, report.promises_broken, report.promise_kept_rate) == (1, 1, 50.0)
+    assert report.promises_open_count == 11
+    states = promise_list(ledger, END)["status"].value_counts().to_dict()
+    assert states == {"broken": 47, "kept": 46, "open": 11}
 
 
 # --- conformance to the canonical tables

@@ -6,10 +6,13 @@ import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from ledgers import ledger_from_rows
+from sample_files import DATA, WORKED_FILES
 
-from kpi.metrics.forecast import backtest, backtest_dates, cash_forecast, spread_amount, week_bounds
+from kpi.importers import read_files
+from kpi.metrics.forecast import WEEKS, backtest, backtest_dates, cash_forecast, spread_amount, week_bounds
 from kpi.metrics.report import period_report
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger
@@ -172,3 +175,57 @@ def test_cli_forecast_prints_the_backtest(capsys):
     text = capsys.readouterr().out
     assert "01/07/2026" in text  # week 1 starts the day after
     assert "WAPE" in text
+
+
+# -- promises to pay (kpi/sql/queries/forecast_promises.sql) -----------------------------------------------------
+
+
+def test_open_promises_move_their_amounts_into_their_weeks(worked_ledger):
+    """The worked example with tests/data/promises/promesses.csv at D = 31/03/2026 (tests/test_promises.py works
+    the states out): two promises are open at D.
+
+      O1 C2 on F-004, 500 for 08/04: F-004's outstanding at D is 1 500 − 1 000 (P-04) = 500, all taken;
+         placed in week 2 = [08/04, 14/04].
+      O2 C1 on its balance, 3 000 for 06/04: C1's expected invoices, oldest due date first: F-002 300 (due
+         14/02) all taken, then F-006 (3 000, due 01/04) 2 700 taken, 300 left to the estimate; placed in
+         week 1 = [01/04, 07/04].
+
+    So each week gains its placed promises and loses what the taken amounts would have brought it by the estimate
+    (their windows, spread as before); AR is unchanged, and no euro is counted twice. F-004 and F-002 leave the
+    estimate altogether: week 1 holds O2's 3 000 and week 2 O1's 500 on top of what is left.
+    """
+    promised = Ledger.in_memory(read_files([*WORKED_FILES, DATA / "promises" / "promesses.csv"]).ledger)
+    without = cash_forecast(worked_ledger, AS_OF)
+    forecast = cash_forecast(promised, AS_OF)
+    placed = [
+        (r.customer_id, None if pd.isna(r.document_id) else r.document_id, r.expected_date, r.amount)
+        for r in forecast.promises.itertuples()
+    ]
+    assert placed == [
+        ("C1", None, date(2026, 4, 6), Decimal("3000.00")),
+        ("C2", "F-004", date(2026, 4, 8), Decimal("500.00")),
+    ]
+    taken = {d: p for d, p in zip(forecast.items["document_id"], forecast.items["promised"]) if p}
+    assert taken == {"F-002": Decimal("300.00"), "F-004": Decimal("500.00"), "F-006": Decimal("2700.00")}
+    assert forecast.promised == sum(taken.values()) == Decimal("3500.00")
+    assert forecast.ar == without.ar
+    bounds = week_bounds(AS_OF)
+    expected = without.items.set_index("document_id")
+    moved = [Decimal(0)] * (WEEKS + 1)
+    for document, amount in taken.items():
+        # What the estimate spreads of the invoice now, less what it spread before (each spread to the cent).
+        item = expected.loc[document]
+        window = (item["window_start"], item["window_end"], bounds)
+        now = spread_amount(item["outstanding"] - amount, *window)
+        for index, (after, before) in enumerate(zip(now, spread_amount(item["outstanding"], *window))):
+            moved[index] += after - before
+    moved[0] += Decimal("3000.00")  # O2 on 06/04, week 1
+    moved[1] += Decimal("500.00")  # O1 on 08/04, week 2
+    assert list(forecast.weeks["expected"] - without.weeks["expected"]) == moved[:WEEKS]
+    assert forecast.beyond - without.beyond == moved[WEEKS]
+
+
+def test_without_a_promises_log_the_forecast_is_the_estimate(worked_ledger):
+    forecast = cash_forecast(worked_ledger, AS_OF)
+    assert forecast.promises is None and forecast.promised == 0
+    assert set(forecast.items["promised"]) == {Decimal(0)}

@@ -37,7 +37,7 @@ import hostile_names
 import openpyxl
 import pytest
 from hostile_names import FORMULA_DDE, HOSTILE_NAMES, assert_csv_inert, assert_no_formula_from_data, csv_rows
-from sample_files import WORKED, WORKED_FILES
+from sample_files import DATA, WORKED, WORKED_FILES
 
 from kpi.cli.main import main
 from kpi.exports.header import FileHeader
@@ -283,6 +283,10 @@ def test_the_cli_json(logs):
             "next_action_date": "2026-04-03",
             "last_reminder_date": "2026-03-20",
             "last_reminder_stage": "r1",
+            "broken_promises": 0,
+            "last_promise_date": None,
+            "last_promise_amount": None,
+            "last_promise_status": None,
         },
         {
             "customer_id": "C4",
@@ -298,6 +302,10 @@ def test_the_cli_json(logs):
             "next_action_date": None,
             "last_reminder_date": "2026-03-01",
             "last_reminder_stage": "r2",
+            "broken_promises": 0,
+            "last_promise_date": None,
+            "last_promise_amount": None,
+            "last_promise_status": None,
         },
         {
             "customer_id": "C1",
@@ -313,6 +321,10 @@ def test_the_cli_json(logs):
             "next_action_date": None,
             "last_reminder_date": "2026-01-15",
             "last_reminder_stage": "r3",
+            "broken_promises": 0,
+            "last_promise_date": None,
+            "last_promise_amount": None,
+            "last_promise_status": None,
         },
     ]
     oldest = json.loads(run("worklist", *WORKED_ARGS, "--format", "json", "--apply-credits", "oldest"))
@@ -329,7 +341,7 @@ def test_the_cli_table_in_french(logs):
     assert lines[0] == "À relancer"
     assert lines[1] == "Au : 31/03/2026 · Imputation des avoirs : Pièce à pièce, comme lettré"
     assert lines[2].startswith("Priorité = Σ échu non contesté × poids de l'âge (1 à 30 j ×1")
-    assert "pas encore suivies" in lines[4]
+    assert lines[4].startswith("Promesses non tenues d'abord")
     titles = [cell.strip() for cell in lines[6].split("  ") if cell.strip()]
     assert titles[:4] == ["N°", "Client", "Code client", "Note de risque"]
     assert lines[7].split()[:4] == ["1", "Garage", "Dupont", "C2"]
@@ -390,6 +402,10 @@ def test_the_csv_reads_back(tmp_path, logs):
         "03/04/2026",
         "20/03/2026",
         "R1",
+        "0",  # no promises log: no broken promise, no last promise
+        "",
+        "",
+        "",
     ]
     assert [row[2] for row in rows[1:]] == ["C2", "C4", "C1"]
     assert rows[2][8:10] == ["1125,00", "Relance R3"] and rows[3][8] == "750,00"
@@ -405,14 +421,14 @@ def test_the_xlsx_reads_back(tmp_path, lang, title, action):
     assert run("worklist", *WORKED_ARGS, "--format", "xlsx", "-o", str(path), "--lang", lang) == ""
     sheet = openpyxl.load_workbook(path).active
     assert sheet["B2"].value.date() == AS_OF
-    assert sheet["B10"].value == title
-    assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=11, max_row=13, max_col=9)] == [
+    assert sheet["B11"].value == title  # below the header block: its 8th line says the broken-promise rule
+    assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=12, max_row=14, max_col=9)] == [
         [1, "Garage Dupont", "C2", "C", 800, 0, 800, 19, 1200],
         [2, "SARL Ébène & Fils", "C4", "B", 450, 0, 450, 55, 1125],
         [3, "Boulangerie Martin", "C1", "B", 300, 0, 300, 45, 750],
     ]
-    assert sheet["J12"].value == action
-    assert sheet["E14"].value == "=SUM(E11:E13)"  # 1 550, the total overdue
+    assert sheet["J13"].value == action
+    assert sheet["E15"].value == "=SUM(E12:E14)"  # 1 550, the total overdue
 
 
 def test_xlsx_needs_an_output_file(capsys):
@@ -428,15 +444,17 @@ def demo_ledger() -> Ledger:
 @pytest.mark.parametrize("matching", ["matched", "oldest"])
 def test_the_demo_adds_up_to_the_report_and_never_repeats_a_stage(demo_ledger, matching):
     # The demo ledger with its reminders and disputes logs, at the end of 2025: every overdue euro is in the
-    # worklist (Σ overdue = the report's overdue AR), the priority rule holds row by row, and the order is the rule's.
+    # worklist (Σ overdue = the report's overdue AR), the priority rule holds row by row, and the order is the rule's:
+    # broken promises first, then the priority.
     as_of = date(2025, 12, 31)
     filters = Filters(matching=matching)
     rows = worklist(demo_ledger, as_of, filters).rows
     report = period_report(demo_ledger, Period(date(2025, 12, 1), as_of), filters)
     assert sum(row.overdue for row in rows) == report.closing_overdue_ar
     assert any(row.disputed > 0 for row in rows) and any(row.last_reminder_date for row in rows)
-    keys = [(-row.priority, -row.overdue, row.customer_id) for row in rows]
+    keys = [(row.broken_promises == 0, -row.priority, -row.overdue, row.customer_id) for row in rows]
     assert keys == sorted(keys)
+    assert rows[0].broken_promises > 0 and any(row.broken_promises == 0 for row in rows)  # both groups exist
     for row in rows:
         assert row.overdue > 0 and row.chased + row.disputed == row.overdue
         assert (row.next_action == "dispute") == (row.chased == 0)
@@ -455,3 +473,57 @@ def test_hostile_names_stay_text_in_the_files():
     fields = csv_rows(worklist_csv(rows, header), ";")
     assert_csv_inert(fields)
     assert "'" + hostile_names.customer_id(0) in {field for row in fields for field in row}
+
+
+# -- promises to pay: broken ones first (tests/test_promises.py works the log's states out) ---------------------
+
+
+def test_broken_promises_come_first(tmp_path):
+    """With tests/data/promises/promesses.csv at 31/03: C1 broke B1 (300 on F-002 for 05/03) and C4 broke B2 (450
+    on its balance for 10/03); both deadlines fall after their oldest chased invoice's due date (F-002 14/02, F-011
+    04/02), so each counts one broken promise. C2 broke none (K1 kept, O1 open). Broken first, each group by
+    priority: C4 (1 125), C1 (750), then C2 (1 200), though C2's priority is the highest. The last promise of each,
+    by promise date: C4 B2 (made 10/02; L, made 02/04, is after D), C1 O2 (made 20/03: 3 000 for 06/04, open),
+    C2 O1 (made 26/03: 500 for 08/04, open)."""
+    log = DATA / "promises" / "promesses.csv"
+    rows = json.loads(run("worklist", *with_logs(log), "--format", "json"))
+    assert [
+        (
+            r["customer_id"],
+            r["priority"],
+            r["broken_promises"],
+            r["last_promise_date"],
+            r["last_promise_amount"],
+            r["last_promise_status"],
+        )
+        for r in rows
+    ] == [
+        ("C4", 1125.0, 1, "2026-03-10", 450.0, "broken"),
+        ("C1", 750.0, 1, "2026-04-06", 3000.0, "open"),
+        ("C2", 1200.0, 0, "2026-04-08", 500.0, "open"),
+    ]
+    # The same in the files: the CSV's last four columns, the French table's promise column.
+    path = tmp_path / "worklist.csv"
+    assert run("worklist", *with_logs(log), "--format", "csv", "-o", str(path)) == ""
+    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert table[0][-4:] == [
+        "Promesses non tenues",
+        "Date promise (dernière promesse)",
+        "Montant de la dernière promesse",
+        "État de la dernière promesse",
+    ]
+    assert table[1][-4:] == ["1", "10/03/2026", "450,00", "non tenue"]
+    assert table[3][-4:] == ["0", "08/04/2026", "500,00", "en cours"]
+    text = run("worklist", *with_logs(log), "--lang", "en")
+    assert "10/03/2026 €450.00 broken" in text.splitlines()[7]
+
+
+def test_a_broken_promise_about_a_debt_since_paid_does_not_count(tmp_path):
+    # C2 promised 2 500 on F-003 for 25/02 and paid it on 03/03 (P-03): broken at D, but its deadline 25/02 is
+    # before the due date of C2's oldest chased invoice (F-004, 12/03): it was about a debt since paid.
+    log = tmp_path / "promesses.csv"
+    log.write_text("Customer,Invoice,Promise date,Promised date,Amount\nC2,F-003,2026-02-20,2026-02-25,2500.00\n")
+    rows = json.loads(run("worklist", *with_logs(log), "--format", "json"))
+    c2 = next(r for r in rows if r["customer_id"] == "C2")
+    assert (c2["broken_promises"], c2["last_promise_status"]) == (0, "broken")
+    assert [r["customer_id"] for r in rows] == ["C2", "C4", "C1"]  # the priority's order, as without promises

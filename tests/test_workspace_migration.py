@@ -18,6 +18,7 @@ from kpi.sql.registry import missing_columns
 from kpi.store.workspace import Workspace
 
 PREVIOUS = DATA / "previous-release"
+PROMISE_KEYS = ("promises_open_count", "promises_open_amount", "promise_kept_rate", "broken_promises_amount")
 PERIODS = (("2026-02-01", "2026-02-28"), ("2026-03-01", "2026-03-31"), ("2026-01-01", "2026-03-31"))
 
 
@@ -46,7 +47,10 @@ def test_the_file_is_really_from_before_credit_applications(previous):
 @pytest.mark.parametrize(("start", "end"), PERIODS)
 def test_it_reports_what_the_previous_release_reported(previous, start, end):
     expected = json.loads((PREVIOUS / f"report-{start}-{end}.json").read_text())
-    assert _report(previous, start, end) == expected
+    report = _report(previous, start, end)
+    # The promises log came later: its KPIs are null (no log), never 0; everything else is as it was.
+    assert {key: report["activity"].pop(key) for key in PROMISE_KEYS} == dict.fromkeys(PROMISE_KEYS)
+    assert report == expected
     assert _stored_missing(previous) == {}  # migrated in place on first open
 
 

@@ -60,6 +60,11 @@ def run(args: argparse.Namespace, out: Output) -> None:
     lines += table_lines(
         [(translate(key, lang), format_money(value, lang)) for key, value in totals], (TOTAL_LABEL, MONEY), gap=" "
     )
+    if result.promises is not None and not result.promises.empty:
+        placed = translate(
+            "promises.forecast_caption", lang, count=len(result.promises), amount=format_money(result.promised, lang)
+        )
+        lines += ["", placed]
     dates = backtest_dates(ledger, args.backtest_dates) if args.backtest_dates > 0 else []
     if dates:
         test = backtest(ledger, dates, filters)

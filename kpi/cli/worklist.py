@@ -1,5 +1,5 @@
-"""`worklist`: the customers to chase at a date (« À relancer »), highest priority first, as JSON, a table,
-CSV or XLSX."""
+"""`worklist`: the customers to chase at a date (« À relancer »), broken promises to pay first then highest
+priority first, as JSON, a table, CSV or XLSX."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from kpi.metrics.worklist import Worklist
 
 NAME = "worklist"
-HELP = "the customers to chase at a date (« À relancer »), highest priority first"
-DESCRIPTION = "Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5, D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the last one sent. Invoices under an open dispute (disputes log) are shown but not chased."
+HELP = "the customers to chase at a date (« À relancer »), broken promises first, then highest priority first"
+DESCRIPTION = "Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5, D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the last one sent. Invoices under an open dispute (disputes log) are shown but not chased. Customers with a promise to pay broken at D (promises log: not covered by their cash by the promised date + the grace days) about the debt chased now come first; each row gives the customer's last promise (promised date, amount, kept/broken/open)."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
 
 def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> str:
     """The worklist as aligned text: what it is and its rules first, then one line per customer."""
-    from kpi.exports.worklist import COLUMNS, action_text, stage_text
+    from kpi.exports.worklist import COLUMNS, action_text, promise_status_text, stage_text
     from kpi.text.formatting import format_date, format_value
     from kpi.text.i18n import translate
 
@@ -91,7 +91,7 @@ def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> 
         *filtered,
         translate("worklist.rule", lang),
         translate("worklist.schedule", lang, **dict(zip(STAGES, rows.settings.stage_days()))),
-        translate("worklist.no_promises", lang),
+        translate("worklist.promise_rule", lang),
         "",
     ]
     if not rows.rows:
@@ -101,14 +101,28 @@ def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> 
         return format_value(value, "money", lang)
 
     # The files' columns, with the chased amount left out and the dates said within the action and the reminder.
-    folded = ("chased", "next_action_date", "last_reminder_date", "last_reminder_stage")
-    titles = [*(name for name in COLUMNS if name not in folded), "last_reminder"]
+    folded = (
+        "chased",
+        "next_action_date",
+        "last_reminder_date",
+        "last_reminder_stage",
+        "last_promise_date",
+        "last_promise_amount",
+        "last_promise_status",
+    )
+    titles = [*(name for name in COLUMNS if name not in folded), "last_reminder", "last_promise"]
     table: list[list[object]] = [[translate(f"worklist.column.{name}", lang) for name in titles]]
     for rank, row in enumerate(rows.rows, start=1):
         last = (
             ""
             if row.last_reminder_date is None
             else f"{format_date(row.last_reminder_date, lang)} {stage_text(row.last_reminder_stage, lang)}"
+        )
+        promise = (
+            ""
+            if row.last_promise_date is None
+            else f"{format_date(row.last_promise_date, lang)} {money(row.last_promise_amount)}"
+            f" {promise_status_text(row.last_promise_status, lang)}"
         )
         table.append(
             [
@@ -121,8 +135,10 @@ def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> 
                 row.oldest_days_past_due,
                 money(row.priority),
                 action_text(row, lang),
+                row.broken_promises,
                 last,
+                promise,
             ]
         )
-    columns = [AMOUNT, LABEL, LABEL, LABEL, AMOUNT, AMOUNT, AMOUNT, AMOUNT, LABEL, LABEL]
+    columns = [AMOUNT, LABEL, LABEL, LABEL, AMOUNT, AMOUNT, AMOUNT, AMOUNT, LABEL, AMOUNT, LABEL, LABEL]
     return "\n".join(line.rstrip() for line in [*lines, *table_lines(table, columns)])

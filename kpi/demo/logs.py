@@ -1,4 +1,5 @@
-"""The demo's collection-activity logs: disputes, reminders, payment plans and collection costs that fit a generated ledger."""
+"""The demo's collection-activity logs: disputes, reminders, payment plans, collection costs and promises to pay that
+fit a generated ledger."""
 
 from datetime import date
 
@@ -42,12 +43,18 @@ _STAFF_MONTHLY_CENTS, _STAFF_YEARLY_RAISE = 185_000, 0.03  # a part-time credit 
 _AGENCY_COMMISSION_PERCENT = 15  # of the cash the agency brings in
 _LEGAL_FEE_EUROS = (350, 901)  # injonction de payer or lawyer, once per defaulting customer
 _LEGAL_AFTER_TROUBLE = 100
+# Promises to pay, made on the phone at the R2 call (22 days past due) for the whole of what the invoice
+# still owes, to be paid 10 days later: one invoice of a late payer in _PROMISE_EVERY, and every one whose call
+# falls in the last _PROMISE_RECENT days (so the demo has open promises at its end). Kept or broken is then what
+# the ledger's cash says.
+_PROMISE_CALL, _PROMISE_DELAY, _PROMISE_EVERY, _PROMISE_RECENT = 22, 30, 12, 12
 
 ACTIVITY_CSV_COLUMNS = {
     "litiges.csv": ("N° facture", "Date ouverture", "Date résolution", "Montant en litige", "Motif"),
     "relances.csv": ("Date relance", "Code client", "N° facture", "Canal", "Niveau", "Coût"),
     "echeanciers.csv": ("N° échéancier", "Code client", "Date échéance", "Montant échéance"),
     "frais.csv": ("Date", "Catégorie", "Montant"),
+    "promesses.csv": ("Code client", "N° facture", "Date promesse", "Date promise", "Montant promis"),
 }
 
 
@@ -135,6 +142,16 @@ def generate_activity_logs(
     np.subtract.at(
         owed, _positions(applications.column("document_id"), documents), _cents(applications.column("amount"))
     )
+
+    def outstanding_at_each(rows: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """The outstanding of each document of `rows` at the end of its own day of `days`."""
+        balance = np.where(issue[rows] <= days, amount[rows], 0)
+        where = {int(row): position for position, row in enumerate(rows)}
+        for row, day, cents in zip(moved_index, moved_day, moved_cents):
+            position = where.get(int(row))
+            if position is not None and day <= days[position]:
+                balance[position] += cents
+        return balance
 
     def outstanding_at(day: int) -> np.ndarray:
         """Each document's outstanding at the end of `day` (KPI-SPEC §2; credit notes towards 0)."""
@@ -298,4 +315,27 @@ def generate_activity_logs(
             _money(cost_cents[keep]),
         ],
     )
-    return {"litiges.csv": disputes, "relances.csv": reminders, "echeanciers.csv": plans, "frais.csv": frais}
+    # --- promises to pay, asked for at the R2 call (no random draw: the other logs keep their numbers)
+    call = _next_business_day(due[late_payers] + _PROMISE_CALL)
+    owing = outstanding_at_each(late_payers, call)
+    chosen = (call <= last) & (owing > 0) & (call < covered_from[late_payers])
+    chosen &= (np.arange(len(late_payers)) % _PROMISE_EVERY == 0) | (call > last - _PROMISE_RECENT)
+    order = np.lexsort((late_payers[chosen], call[chosen]))
+    promised = late_payers[chosen][order]
+    promesses = _log_table(
+        ACTIVITY_CSV_COLUMNS["promesses.csv"],
+        [
+            book.ids.take(owner[promised]),
+            pa.array(document_ids, pa.string()).take(promised),
+            _dates(call[chosen][order]),
+            _dates(_next_business_day(call[chosen][order] + _PROMISE_DELAY)),
+            _money(owing[chosen][order]),
+        ],
+    )
+    return {
+        "litiges.csv": disputes,
+        "relances.csv": reminders,
+        "echeanciers.csv": plans,
+        "frais.csv": frais,
+        "promesses.csv": promesses,
+    }

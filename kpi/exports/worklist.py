@@ -37,10 +37,18 @@ COLUMNS = (
     "next_action_date",
     "last_reminder_date",
     "last_reminder_stage",
+    "broken_promises",
+    "last_promise_date",
+    "last_promise_amount",
+    "last_promise_status",
 )
-MONEY_COLUMNS = frozenset({"overdue", "disputed", "chased", "priority"})
-DATE_COLUMNS = frozenset({"next_action_date", "last_reminder_date"})
-TEXT_COLUMNS = frozenset({"customer_name", "customer_id", "rating", "next_action", "last_reminder_stage"})
+MONEY_COLUMNS = frozenset({"overdue", "disputed", "chased", "priority", "last_promise_amount"})
+# Money columns whose total means nothing: a weighted amount, one promise per customer.
+UNTOTALLED = frozenset({"priority", "last_promise_amount"})
+DATE_COLUMNS = frozenset({"next_action_date", "last_reminder_date", "last_promise_date"})
+TEXT_COLUMNS = frozenset(
+    {"customer_name", "customer_id", "rating", "next_action", "last_reminder_stage", "last_promise_status"}
+)
 
 
 def action_text(row: WorklistRow, lang: str) -> str:
@@ -52,6 +60,10 @@ def action_text(row: WorklistRow, lang: str) -> str:
 
 def stage_text(stage: str | None, lang: str) -> str:
     return "" if stage is None else translate(f"worklist.stage.{stage}", lang)
+
+
+def promise_status_text(status: str | None, lang: str) -> str:
+    return "" if status is None else translate(f"promises.status.{status}", lang)
 
 
 def row_values(rank: int, row: WorklistRow, lang: str) -> dict[str, Any]:
@@ -70,6 +82,10 @@ def row_values(rank: int, row: WorklistRow, lang: str) -> dict[str, Any]:
         "next_action_date": row.next_action_date,
         "last_reminder_date": row.last_reminder_date,
         "last_reminder_stage": stage_text(row.last_reminder_stage, lang),
+        "broken_promises": row.broken_promises,
+        "last_promise_date": row.last_promise_date,
+        "last_promise_amount": row.last_promise_amount,
+        "last_promise_status": promise_status_text(row.last_promise_status, lang),
     }
 
 
@@ -118,6 +134,7 @@ def worklist_xlsx(worklist: Worklist, header: FileHeader) -> bytes:
         (translate("worklist.as_of", lang), worklist.as_of),
         (translate("matching.label", lang), translate(f"matching.{worklist.matching}", lang)),
         (translate("worklist.column.priority", lang), translate("worklist.rule", lang)),
+        (translate("worklist.column.broken_promises", lang), translate("worklist.promise_rule", lang)),
         (
             translate("worklist.column.next_action", lang),
             translate("worklist.schedule", lang, **dict(zip(STAGES, settings.stage_days()))),
@@ -156,7 +173,7 @@ def worklist_xlsx(worklist: Worklist, header: FileHeader) -> bytes:
     total_row = last + 1
     cells.write(sheet, total_row, 0, translate("worklist.total", lang), styles["total_label"])
     for column, name in enumerate(COLUMNS):
-        if name in MONEY_COLUMNS and name != "priority":
+        if name in MONEY_COLUMNS and name not in UNTOTALLED:
             total = float(sum((getattr(row, name) for row in worklist.rows), Decimal(0)))
             if worklist.rows:
                 # A formula the user can audit, with the engine's exact total as its cached value.

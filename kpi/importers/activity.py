@@ -1,7 +1,8 @@
-"""Collection-activity logs — disputes (litiges), reminders (relances), payment plans (échéanciers), collection costs — read into their canonical tables.
+"""Collection-activity logs — disputes (litiges), reminders (relances), payment plans (échéanciers), collection costs,
+promises to pay (promesses de paiement) — read into their canonical tables.
 
 Each log is recognised by its headers (the vocabularies of headers.py: a "signature" column
-such as « Date litige », « Canal », « N° échéancier » or « Catégorie de frais ») or by its file
+such as « Date litige », « Canal », « N° échéancier », « Catégorie de frais » or « Date promesse ») or by its file
 name, and read with the same FieldReader as invoice lists, so its dates, amounts and error
 messages are the same. A `Disputed` yes/no column of an invoice list becomes a dispute on the
 invoice's full amount, opened at its issue date (and resolved when the invoice was paid).
@@ -24,7 +25,7 @@ from kpi.importers.tables import TextTable
 from kpi.model.canonical import ACTIVITY_SCHEMAS, MONEY
 from kpi.text.messages import Message
 
-ACTIVITY_LAYOUTS = ("disputes", "reminders", "payment_plans", "collection_costs")
+ACTIVITY_LAYOUTS = ("disputes", "reminders", "payment_plans", "collection_costs", "promises")
 ORIGIN = [pa.field("source_file", pa.string()), pa.field("source_row", pa.int64())]
 WITH_ORIGIN = {
     name: pa.schema([f.with_nullable(True) for f in schema] + ORIGIN) for name, schema in ACTIVITY_SCHEMAS.items()
@@ -36,6 +37,7 @@ SIGNATURE_FIELDS = {
     "reminders": ("channel", "stage", "reminder_date"),
     "payment_plans": ("plan_id", "installment_amount"),
     "collection_costs": ("cost_amount", "category"),
+    "promises": ("promise_date", "promised_date"),
 }
 # Words of a file name that say which log it is (« relances 2026.csv »).
 FILE_WORDS = {
@@ -43,12 +45,14 @@ FILE_WORDS = {
     "reminders": ("relance", "reminder", "dunning"),
     "payment_plans": ("echeancier", "plan", "instalment", "installment"),
     "collection_costs": ("frais", "cout", "cost", "depense"),
+    "promises": ("promesse", "promise"),
 }
 REQUIRED = {
     "disputes": (("document_id",), ("opened_date",)),
     "reminders": (("reminder_date",), ("customer_id", "customer_name", "document_id")),
     "payment_plans": (("plan_id",), ("customer_id", "customer_name"), ("due_date",), ("installment_amount",)),
     "collection_costs": (("cost_date",), ("cost_amount",)),
+    "promises": (("customer_id", "customer_name"), ("promise_date",), ("promised_date",), ("promised_amount",)),
 }
 # The confidences mapping._score gives a strong synonym (exact, or contained in the header);
 # a generic word (« Montant », "Date") fits any log and says nothing about which one.
@@ -123,6 +127,8 @@ CATEGORY_WORDS = (
     ),
     ("insurance", ("assurance", "assurance credit", "insurance", "credit insurance")),
 )
+# The refusal of a log's row that names an invoice neither the files nor the workspace hold.
+UNKNOWN_INVOICE = {"disputes": "activity.dispute_unknown_invoice", "promises": "activity.promise_unknown_invoice"}
 YES = ("yes", "y", "oui", "o", "1", "true", "vrai", "x", "disputed", "litige", "en litige")
 NO = ("no", "n", "non", "0", "false", "faux", "")
 
@@ -175,9 +181,13 @@ def read_activity(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
     if reader.refuse(_missing_columns(table, mapping)):
         return None
     before = reader.start
-    read = {"disputes": _disputes, "reminders": _reminders, "payment_plans": _plans, "collection_costs": _costs}[
-        mapping.layout
-    ]
+    read = {
+        "disputes": _disputes,
+        "reminders": _reminders,
+        "payment_plans": _plans,
+        "collection_costs": _costs,
+        "promises": _promises,
+    }[mapping.layout]
     rows = read(table, mapping, reader)
     if rows is None or len(issues) > before:
         return None
@@ -198,7 +208,7 @@ def read_activity(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
 
 
 def activity_total(rows: pa.Table) -> Decimal:
-    """Σ of the log's money column (disputed amounts, reminder costs, installments, costs)."""
+    """Σ of the log's money column (disputed amounts, reminder costs, installments, costs, promised amounts)."""
     column = next(c for c in ("amount", "cost") if c in rows.column_names)
     return Decimal(pc.sum(rows.column(column)).as_py() or 0).quantize(Decimal("0.01"))
 
@@ -358,6 +368,40 @@ def _costs(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.
     return pa.table({"cost_id": _ids(when, category, amount), "date": when, "amount": amount, "category": category})
 
 
+def _promises(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.Table | None:
+    customer = reader.required_text("customer_id" if mapping.has("customer_id") else "customer_name")
+    made = reader.dates("promise_date", required=True)
+    promised = reader.dates("promised_date", required=True)
+    amount = reader.amounts("promised_amount", required=True)
+    if customer is None or made is None or promised is None or amount is None:
+        return None
+    if _first(
+        reader,
+        pc.less_equal(amount, pa.scalar(Decimal(0), amount.type)),
+        "promised_amount",
+        Message("activity.promise_not_positive"),
+        amount,
+    ) or _first(
+        reader,
+        pc.less(promised, made),
+        "promised_date",
+        Message("activity.promised_before_promise"),
+        pc.cast(promised, pa.string()),
+    ):
+        return None
+    document = _text_or_null(reader.text("document_id"), table.num_rows)
+    return pa.table(
+        {
+            "promise_id": _ids(customer, document, made, promised, amount),
+            "customer_id": customer,
+            "document_id": document,
+            "promise_date": made,
+            "promised_date": promised,
+            "amount": amount,
+        }
+    )
+
+
 def disputes_from_flags(reader: FieldReader, documents: pa.Table, paid_date: pa.Array | None) -> pa.Table | None:
     """An invoice list's yes/no `Disputed` column: a dispute on each flagged invoice's full amount, opened at its
     issue date, resolved on its paid date when it has one. None (with an issue) when a flag is neither yes nor no."""
@@ -411,11 +455,7 @@ def check_activity(
                 rows.column("source_row").to_pylist(),
             ):
                 if document is not None and document not in ids:
-                    what = (
-                        "activity.dispute_unknown_invoice"
-                        if name == "disputes"
-                        else "activity.reminder_unknown_invoice"
-                    )
+                    what = UNKNOWN_INVOICE.get(name, "activity.reminder_unknown_invoice")
                     issues.append(ImportIssue(file, Message(what, document=document), row, "document_id", document))
                     break
         if name == "reminders":

@@ -592,6 +592,57 @@ COST_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
+PROMISE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "customer_id": INVOICE_FIELDS["customer_id"],
+    "customer_name": INVOICE_FIELDS["customer_name"],
+    "document_id": INVOICE_FIELDS["document_id"],
+    # « Date promesse » is when the promise was made, « Date promise » the day the money is promised for.
+    "promise_date": (
+        (
+            "date promesse",
+            "date de promesse",
+            "date de la promesse",
+            "promesse le",
+            "promesse faite le",
+            "promise date",
+            "date of promise",
+            "promised on",
+            "promise made",
+            "promise made on",
+        ),
+        (),
+    ),
+    "promised_date": (
+        (
+            "date promise",
+            "date promise de paiement",
+            "date de paiement promise",
+            "paiement promis le",
+            "promis pour le",
+            "date prevue de paiement",
+            "promised date",
+            "promised payment date",
+            "promised for",
+            "pay by",
+            "payment promised",
+        ),
+        (),
+    ),
+    "promised_amount": (
+        (
+            "montant",
+            "montant promis",
+            "montant de la promesse",
+            "montant promesse",
+            "amount",
+            "promised amount",
+            "promise amount",
+            "amount promised",
+        ),
+        AMOUNT_WORDS,
+    ),
+}
+
 # What each canonical field is called in messages (kpi/text/locales/messages.*.json, `field_label.<field>`).
 FIELD_LABELS = {
     name: Message(f"field_label.{name}")
@@ -626,6 +677,9 @@ FIELD_LABELS = {
         "cost_date",
         "cost_amount",
         "category",
+        "promise_date",
+        "promised_date",
+        "promised_amount",
     )
 }
 
@@ -649,7 +703,15 @@ NOT_GROSS_AMOUNT = (
     "jours",
     "days",
 )
-AMOUNT_FIELDS = ("amount", "paid_amount", "disputed_amount", "installment_amount", "cost", "cost_amount")
+AMOUNT_FIELDS = (
+    "amount",
+    "paid_amount",
+    "disputed_amount",
+    "installment_amount",
+    "cost",
+    "cost_amount",
+    "promised_amount",
+)
 # Words that say a file is about payments rather than invoices.
 PAYMENT_WORDS = ("reglement", "paiement", "encaissement", "payment", "receipt", "remise", "versement")
 # Canonical names must keep their meaning even though "amount" and "date" are also generic words.

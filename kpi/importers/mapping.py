@@ -22,6 +22,7 @@ from kpi.importers.headers import (
     NOT_GROSS_AMOUNT,
     PAYMENT_FIELDS,
     PLAN_FIELDS,
+    PROMISE_FIELDS,
     REMINDER_FIELDS,
     compact,
     normal_form,
@@ -36,6 +37,7 @@ LAYOUT_FIELDS = {
     "reminders": REMINDER_FIELDS,
     "payment_plans": PLAN_FIELDS,
     "collection_costs": COST_FIELDS,
+    "promises": PROMISE_FIELDS,
 }
 DATE_FIELDS = (
     "issue_date",
@@ -46,6 +48,8 @@ DATE_FIELDS = (
     "resolved_date",
     "reminder_date",
     "cost_date",
+    "promise_date",
+    "promised_date",
 )
 MINIMUM_CONFIDENCE = 0.5
 

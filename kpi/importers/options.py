@@ -9,7 +9,17 @@ from kpi.importers.terms import PaymentTerms
 from kpi.text.errors import InvalidValue
 from kpi.text.messages import Message
 
-LAYOUTS = ("invoices", "payments", "fec", "canonical", "disputes", "reminders", "payment_plans", "collection_costs")
+LAYOUTS = (
+    "invoices",
+    "payments",
+    "fec",
+    "canonical",
+    "disputes",
+    "reminders",
+    "payment_plans",
+    "collection_costs",
+    "promises",
+)
 LAYOUT_ALIASES = {
     "litiges": "disputes",
     "relances": "reminders",
@@ -18,6 +28,7 @@ LAYOUT_ALIASES = {
     "plans": "payment_plans",
     "frais": "collection_costs",
     "costs": "collection_costs",
+    "promesses": "promises",
     "invoice-list": "invoices",
     "invoice_list": "invoices",
     "factures": "invoices",

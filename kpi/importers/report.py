@@ -25,6 +25,7 @@ LAYOUTS = (
     "reminders",
     "payment_plans",
     "collection_costs",
+    "promises",
 )
 
 

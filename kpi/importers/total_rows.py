@@ -35,7 +35,7 @@ LABEL = r"(?i)^(sous[- ]?|sub[- ]?|grand[- ]?)?tota(l|ux)\b"
 BARE_LABEL = r"(?i)^(sous[- ]?|sub[- ]?|grand[- ]?)?tota(l|ux)(\s+(g[ée]n[ée]ral|ttc|ht))?\s*:?$"
 ID_FIELDS = ("document_id", "settlement_id", "plan_id")
 CUSTOMER_FIELDS = ("customer_id", "customer_name")
-TOTALLED_FIELDS = ("amount", "installment_amount", "disputed_amount", "cost_amount", "cost")
+TOTALLED_FIELDS = ("amount", "installment_amount", "disputed_amount", "cost_amount", "cost", "promised_amount")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Collection activity: disputes, reminders, payment plans, collection costs, write-offs and what each bucket yields.
+"""Collection activity: disputes, reminders, payment plans, collection costs, promises to pay, write-offs and what
+each bucket yields.
 
 The logs behind these KPIs are optional. When one was never imported its KPIs are None
 (null in JSON, "—, aucun journal … importé" in the app), never 0; `ActivityReport.missing`
@@ -51,6 +52,10 @@ NEEDS = {
     "plan_compliance_rate": "payment_plans",
     "amount_in_plans": "payment_plans",
     "cost_per_euro_collected": "collection_costs",
+    "promises_open_count": "promises",
+    "promises_open_amount": "promises",
+    "promise_kept_rate": "promises",
+    "broken_promises_amount": "promises",
     "collection_rate_by_bucket": None,
 }
 # The overview's headline ones (their units: kpi/metrics/catalogue.py).
@@ -105,6 +110,12 @@ class ActivityReport:
     paid_reminders: int | None = None
     installments_due: int | None = None
     installments_kept: int | None = None
+    promises_open_count: int | None = None
+    promises_open_amount: Decimal | None = None
+    promise_kept_rate: float | None = None
+    broken_promises_amount: Decimal | None = None
+    promises_kept: int | None = None
+    promises_broken: int | None = None
 
     def missing(self, key: str) -> str | None:
         """The log a KPI needs and that was never imported, else None."""
@@ -187,6 +198,20 @@ def activity_report(
             installments_kept=kept,
             plan_compliance_rate=finite_or_none(rate),
             amount_in_plans=_money(amount),
+        )
+    if "promises" in logs:
+        count, amount, kept, broken, rate, broken_amount = _row(
+            ledger,
+            "SELECT * FROM promise_kpis($start, $end, $grace, $customers, $activities)",
+            {**params, "grace": settings.plan_grace_days},
+        )
+        values.update(
+            promises_open_count=count,
+            promises_open_amount=_money(amount),
+            promises_kept=kept,
+            promises_broken=broken,
+            promise_kept_rate=finite_or_none(rate),
+            broken_promises_amount=_money(broken_amount),
         )
     if "collection_costs" in logs or settings.monthly_collection_cost is not None:
         costs, _, source, ratio = _row(

@@ -3,6 +3,11 @@
 kpi/sql/queries/cash_forecast.sql places each open item at D (expected date and window from the
 customer's observed payment delay, or apart as doubtful or unapplied credit); this module
 spreads each expected invoice evenly over the days of its window, week by week, to the cent.
+
+Promises to pay open at D (kpi/sql/queries/forecast_promises.sql) replace the estimate for what they
+promise: what is still to come of each is placed on its promised date, and taken out of the expected
+invoices it is about (its document's, else the customer's oldest first), never beyond what they hold, so
+no euro is counted twice and the weeks still add up with the rest to AR.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import cast
 
 import pandas as pd
 
+from kpi.metrics.collection import activity_settings
 from kpi.model.filters import Filters
 from kpi.store.ledger import Ledger
 
@@ -59,7 +65,14 @@ class CashForecast:
     beyond: Decimal
     doubtful: Decimal
     unapplied_credits: Decimal
-    items: pd.DataFrame  # forecast_items rows: one per open item, with its category and window
+    items: pd.DataFrame  # forecast_items rows: one per open item, with its category, window and `promised` part
+    # The open promises placed on their promised dates: promise_id, customer_id, document_id, expected_date, amount.
+    promises: pd.DataFrame | None = None
+
+    @property
+    def promised(self) -> Decimal:
+        """What open promises moved out of the estimate onto their promised dates (in the weeks or beyond)."""
+        return ZERO if self.promises is None else sum(self.promises["amount"], ZERO)
 
     @property
     def expected_in_horizon(self) -> Decimal:
@@ -80,10 +93,17 @@ def cash_forecast(ledger: Ledger, as_of: date, filters: Filters = Filters(), wee
     )
     bounds = week_bounds(as_of, weeks)
     slots = [ZERO] * (weeks + 1)
+    promises, taken = _promises(ledger, as_of, filters)
+    items["promised"] = [taken.get(document, ZERO) for document in items["document_id"]]
     expected = items.loc[items["category"] == "expected"]
-    for amount, start, end in zip(expected["outstanding"], expected["window_start"], expected["window_end"]):
+    estimated = [amount - promised for amount, promised in zip(expected["outstanding"], expected["promised"])]
+    for amount, start, end in zip(estimated, expected["window_start"], expected["window_end"]):
         for index, share in enumerate(spread_amount(amount, start, end, bounds)):
             slots[index] += share
+    if promises is not None:
+        for amount, day in zip(promises["amount"], promises["expected_date"]):
+            for index, share in enumerate(spread_amount(amount, day, day, bounds)):
+                slots[index] += share
     frame = pd.DataFrame(
         {
             "week": range(1, weeks + 1),
@@ -100,7 +120,25 @@ def cash_forecast(ledger: Ledger, as_of: date, filters: Filters = Filters(), wee
         by_category.get("doubtful", ZERO),
         by_category.get("unapplied_credits", ZERO),
         items,
+        promises,
     )
+
+
+def _promises(ledger: Ledger, as_of: date, filters: Filters) -> tuple[pd.DataFrame | None, dict[str, Decimal]]:
+    """The open promises placed on their dates, and what each expected invoice gives up to them (None, {} when
+    no promises log was imported: the forecast is the estimate alone)."""
+    if not ledger.query("SELECT count(*) > 0 FROM promises").fetchall()[0][0]:
+        return None, {}
+    plan = ledger.frame(
+        "SELECT * FROM forecast_promise_plan($as_of, $grace, $customers, $activities, $matching)"
+        " WHERE amount > 0 ORDER BY kind, expected_date, promise_id, document_id",
+        {"as_of": as_of, "grace": activity_settings(ledger).plan_grace_days, **filters.params()},
+    )
+    placed = plan.loc[
+        plan["kind"] == "promise", ["promise_id", "customer_id", "document_id", "expected_date", "amount"]
+    ]
+    taken = plan.loc[plan["kind"] == "item"]
+    return placed.reset_index(drop=True), dict(zip(taken["document_id"], taken["amount"]))
 
 
 # -- back-test ----------------------------------------------------------------------------------

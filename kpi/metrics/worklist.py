@@ -26,9 +26,13 @@ the pace, the log keeps a stage from being sent twice), but the agency never com
 was sent: past the agency's delay without one, the formal notice is suggested. `last_reminder_*` is the customer's latest reminder
 on or before D, whatever it was about.
 
-**Promises to pay** (issue 14, item 5) are not recorded yet, so the priority has no broken-promise
-factor. When the promises log exists, a customer with a broken promise is to come first: that is a
-sort key put before `priority` in `worklist()` (and a column of the SQL), nothing else changes.
+**Broken promises first**: `broken_promises` counts the customer's promises to pay (the promises log,
+kpi/sql/activity/promises.sql) broken at D — not covered by the cash of their window once their promised date
++ the grace days (`plan_grace_days`) was over — whose deadline falls after the due date of its oldest chased
+invoice. Customers with one or more come first, whatever their priority; among them, and among the others,
+the order is the priority's. The priority's amount is unchanged. `last_promise_*` is the customer's latest
+promise made on or before D: the date the money was promised for, the amount, and its state at D (kept,
+broken or open); None without one.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from kpi.metrics.collection import activity_settings
 from kpi.metrics.settings import STAGES, WorklistSettings
 from kpi.model.filters import Filters
 from kpi.store.ledger import Ledger
@@ -69,6 +74,10 @@ class WorklistRow:
     next_action_date: date | None  # when waiting: the day the next stage falls due
     last_reminder_date: date | None
     last_reminder_stage: str | None  # one of STAGES or OTHER_STAGE
+    broken_promises: int = 0  # broken at D, about the debt chased now: the row comes first
+    last_promise_date: date | None = None  # the date the customer's latest promise promised the money for
+    last_promise_amount: Decimal | None = None
+    last_promise_status: str | None = None  # kept, broken or open at D
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,6 +94,10 @@ class WorklistRow:
             "next_action_date": _json_date(self.next_action_date),
             "last_reminder_date": _json_date(self.last_reminder_date),
             "last_reminder_stage": self.last_reminder_stage,
+            "broken_promises": self.broken_promises,
+            "last_promise_date": _json_date(self.last_promise_date),
+            "last_promise_amount": None if self.last_promise_amount is None else _json_money(self.last_promise_amount),
+            "last_promise_status": self.last_promise_status,
         }
 
 
@@ -114,9 +127,14 @@ def worklist(
     `settings` gives one."""
     settings = worklist_settings(ledger) if settings is None else settings
     cursor = ledger.query(
-        "SELECT * FROM worklist($as_of, $customers, $activities, $matching, $stage_days)"
-        " ORDER BY priority DESC, overdue DESC, customer_id",
-        {"as_of": as_of, "stage_days": settings.stage_days(), **filters.params()},
+        "SELECT * FROM worklist($as_of, $customers, $activities, $matching, $stage_days, $grace)"
+        " ORDER BY broken_promises > 0 DESC, priority DESC, overdue DESC, customer_id",
+        {
+            "as_of": as_of,
+            "stage_days": settings.stage_days(),
+            "grace": activity_settings(ledger).plan_grace_days,
+            **filters.params(),
+        },
     )
     names = [column[0] for column in cursor.description]
     rows = tuple(_row(dict(zip(names, values))) for values in cursor.fetchall())
@@ -138,6 +156,10 @@ def _row(row: dict[str, Any]) -> WorklistRow:
         next_action_date=row["next_action_date"],
         last_reminder_date=row["last_reminder_date"],
         last_reminder_stage=row["last_reminder_stage"],
+        broken_promises=int(row["broken_promises"]),
+        last_promise_date=row["last_promise_date"],
+        last_promise_amount=None if row["last_promise_amount"] is None else Decimal(row["last_promise_amount"]),
+        last_promise_status=row["last_promise_status"],
     )
 
 

@@ -81,12 +81,25 @@ COLLECTION_COSTS_SCHEMA = pa.schema(
     ]
 )
 
+# Promises to pay (issue 14): a customer promised `amount` on `promise_date`, to be paid by `promised_date`.
+PROMISES_SCHEMA = pa.schema(
+    [
+        pa.field("promise_id", pa.string(), nullable=False),
+        pa.field("customer_id", pa.string(), nullable=False),
+        pa.field("document_id", pa.string(), nullable=True),  # null = about the customer's balance
+        pa.field("promise_date", pa.date32(), nullable=False),
+        pa.field("promised_date", pa.date32(), nullable=False),
+        pa.field("amount", MONEY, nullable=False),
+    ]
+)
+
 # Table name -> schema, in the order they are stored.
 ACTIVITY_SCHEMAS = {
     "disputes": DISPUTES_SCHEMA,
     "reminders": REMINDERS_SCHEMA,
     "payment_plans": PAYMENT_PLANS_SCHEMA,
     "collection_costs": COLLECTION_COSTS_SCHEMA,
+    "promises": PROMISES_SCHEMA,
 }
 assert {name: schema.names[0] for name, schema in ACTIVITY_SCHEMAS.items()} == ACTIVITY_TABLES
 REMINDER_CHANNELS = ("email", "phone", "letter", "formal_notice", "agency", "legal", "other")
@@ -124,6 +137,7 @@ class CanonicalLedger:
     collection_costs: pa.Table | None = None
     supplier_documents: pa.Table | None = None
     supplier_settlements: pa.Table | None = None
+    promises: pa.Table | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "documents", self.documents.select(DOCUMENTS_SCHEMA.names).cast(DOCUMENTS_SCHEMA))

@@ -10,6 +10,7 @@ ACTIVITY_TABLES = {
     "reminders": "reminder_id",
     "payment_plans": "installment_id",
     "collection_costs": "cost_id",
+    "promises": "promise_id",
 }
 # A FEC's supplier (401) side: the invoices received and their settlements, apart from the customers' ledger
 # (only the D441-6 table's « factures reçues » reads them), with each one's id column.

@@ -1,12 +1,17 @@
 -- label: À relancer / Worklist
--- formula: per customer with overdue receivables at D (open invoices of the matching mode, KPI-SPEC §2, with days past due ≥ 1): overdue = Σ their outstanding; disputed = Σ outstanding of those under a dispute open at D (opened ≤ D, not resolved at D); chased = overdue − disputed; priority = Σ over the chased invoices of outstanding × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, 91 and more ×4) × risk factor of the customer's rating at D (risk_score.sql: A ×1, B ×1.25, C ×1.5, D ×2), rounded to the cent; next action = the latest stage of the schedule (R1, R2, R3, formal notice, agency at stage_days after the due date of the oldest chased invoice) that is reached and above every stage sent to the customer since that due date (the agency only once a formal notice was sent), else wait for the next one, 'done' once the agency stage was sent, 'dispute' when everything overdue is disputed
--- unit: € (overdue, disputed, chased), weighted € (priority), days, stage
+-- formula: per customer with overdue receivables at D (open invoices of the matching mode, KPI-SPEC §2, with days past due ≥ 1): overdue = Σ their outstanding; disputed = Σ outstanding of those under a dispute open at D (opened ≤ D, not resolved at D); chased = overdue − disputed; priority = Σ over the chased invoices of outstanding × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, 91 and more ×4) × risk factor of the customer's rating at D (risk_score.sql: A ×1, B ×1.25, C ×1.5, D ×2), rounded to the cent; next action = the latest stage of the schedule (R1, R2, R3, formal notice, agency at stage_days after the due date of the oldest chased invoice) that is reached and above every stage sent to the customer since that due date (the agency only once a formal notice was sent), else wait for the next one, 'done' once the agency stage was sent, 'dispute' when everything overdue is disputed; rank: customers with a broken promise to pay (broken_promises ≥ 1) first, then by priority
+-- unit: € (overdue, disputed, chased), weighted € (priority), days, stage, count (broken_promises)
 -- The weights make a euro 91 days late count four times a euro 10 days late, and a D-rated
 -- customer's twice an A-rated one's: the priority reads as « euros to chase, weighted ».
 -- A disputed invoice is left out of the chase (amount, age weight and schedule) as a whole,
 -- whatever part of it the dispute names, as the D441-6 table leaves it out; it is shown apart.
--- Promises to pay (issue 14, item 5) are not recorded yet: there is no broken-promise factor;
--- when they are, a broken promise is to rank its customer first (see kpi/metrics/worklist.py).
+-- Broken promises come first: broken_promises = the customer's promises to pay broken at D
+-- (promises.sql: not covered by the cash of their window when their promised date + the grace days
+-- was over) whose deadline falls after the due date of its oldest chased invoice — promises about
+-- the debt chased now, not about debts since paid. The rank sorts customers with one or more first,
+-- then by priority (kpi/metrics/worklist.py); the priority's amount itself is unchanged. An all-
+-- disputed customer (nothing chased) counts none. last_promise_* is the customer's latest promise
+-- made on or before D (by promise date): the date the money was promised for, its amount, its state at D.
 --
 -- The stages: 1 r1, 2 r2, 3 r3, 4 formal_notice, 5 agency (stage_days lists their delays in
 -- that order). A reminder of the log counts as the stage of its escalation step
@@ -32,7 +37,7 @@ CREATE OR REPLACE MACRO worklist_age_weight(days_past_due) AS
 CREATE OR REPLACE MACRO worklist_risk_factor(rating) AS
     CASE rating WHEN 'D' THEN 2.00 WHEN 'C' THEN 1.50 WHEN 'B' THEN 1.25 ELSE 1.00 END;
 
-CREATE OR REPLACE MACRO worklist(as_of_date, customers, activities, matching, stage_days) AS TABLE
+CREATE OR REPLACE MACRO worklist(as_of_date, customers, activities, matching, stage_days, grace_days) AS TABLE
 WITH overdue_items AS (
     SELECT o.customer_id, o.customer_name, o.issue_date, o.due_date, o.outstanding, o.days_past_due,
            o.document_id IN (SELECT document_id FROM disputes
@@ -77,6 +82,19 @@ schedule_due AS (
 ),
 ratings AS (
     SELECT customer_id, rating FROM risk_scores(as_of_date, customers, activities, matching)
+),
+promises_at AS (
+    SELECT p.*,
+           row_number() OVER (PARTITION BY p.customer_id
+                              ORDER BY p.promise_date DESC, p.promised_date DESC, p.promise_id DESC) AS latest
+    FROM promise_status(as_of_date, grace_days, customers, activities) AS p
+    WHERE p.customer_id IN (SELECT customer_id FROM overdue)
+),
+broken AS (
+    SELECT p.customer_id, count(*) AS broken_promises
+    FROM promises_at AS p JOIN overdue AS o USING (customer_id)
+    WHERE p.status = 'broken' AND p.deadline > o.oldest_chased_due_date
+    GROUP BY p.customer_id
 )
 SELECT s.customer_id, s.customer_name, s.overdue, s.disputed, s.chased,
        s.oldest_days_past_due, s.chased_days_past_due, g.rating,
@@ -92,7 +110,13 @@ SELECT s.customer_id, s.customer_name, s.overdue, s.disputed, s.chased,
                                            lambda i: stage_days[i]))::INTEGER
             END AS next_action_date,
        l.date AS last_reminder_date,
-       CASE WHEN l.date IS NOT NULL THEN coalesce(worklist_stage(l.stage_rank), 'other') END AS last_reminder_stage
+       CASE WHEN l.date IS NOT NULL THEN coalesce(worklist_stage(l.stage_rank), 'other') END AS last_reminder_stage,
+       coalesce(b.broken_promises, 0) AS broken_promises,
+       p.promised_date AS last_promise_date,
+       p.amount AS last_promise_amount,
+       p.status AS last_promise_status
 FROM schedule_due AS s
 LEFT JOIN ratings AS g USING (customer_id)
-LEFT JOIN (SELECT * FROM reminders WHERE latest = 1) AS l USING (customer_id);
+LEFT JOIN (SELECT * FROM reminders WHERE latest = 1) AS l USING (customer_id)
+LEFT JOIN broken AS b USING (customer_id)
+LEFT JOIN (SELECT * FROM promises_at WHERE latest = 1) AS p USING (customer_id);

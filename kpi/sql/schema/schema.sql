@@ -106,3 +106,13 @@ CREATE TABLE IF NOT EXISTS supplier_settlements (
     import_id     INTEGER NOT NULL DEFAULT 0,
     source_document_id VARCHAR
 );
+-- Promises to pay (issue 14, item 5): kept, broken or open, see kpi/sql/activity/promises.sql.
+CREATE TABLE IF NOT EXISTS promises (
+    promise_id    VARCHAR PRIMARY KEY,
+    customer_id   VARCHAR NOT NULL,
+    document_id   VARCHAR,             -- null = a promise on the customer's balance
+    promise_date  DATE NOT NULL,       -- when the promise was made
+    promised_date DATE NOT NULL,       -- when the money is promised
+    amount        DECIMAL(18,2) NOT NULL CHECK (amount > 0),
+    import_id     INTEGER NOT NULL DEFAULT 0
+);
