@@ -121,3 +121,20 @@ def test_a_workspace_that_cannot_be_written_is_read_without_migrating(previous, 
             k: expected[k] for k in ("closing_ar", "aging", "unapplied_credits", "dso")
         }
     assert _stored_missing(previous) == {"settlements": ["source_document_id"]}
+
+
+def test_an_import_straight_into_it_migrates_it_first(previous, tmp_path):
+    """Nothing opened it before: the import itself brings its columns up to date, then stores the new invoice."""
+    extra = tmp_path / "documents.csv"
+    extra.write_text(
+        "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+        "F-900,C1,Boulangerie Martin,Services,2026-04-01,2026-05-01,100.00\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert main(["import", str(previous), str(extra), "--lang", "en"], out) == 0, out.getvalue()
+    assert _stored_missing(previous) == {}
+    with duckdb.connect(str(previous / "ledger.duckdb"), read_only=True) as connection:
+        assert connection.execute("SELECT amount FROM documents WHERE document_id = 'F-900'").fetchall() == [
+            (Decimal("100.00"),)
+        ]

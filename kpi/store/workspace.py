@@ -277,6 +277,8 @@ class Workspace:
         fingerprint = _Fingerprint(files)
         self._check_writable()
         unborn = first_missing_folder(self.path)
+        if unborn is None and self.exists():
+            self.migrate()  # an earlier release's workspace: its columns brought up to date before anything reads them
         try:
             # The same files again are answered from the import that stored them, without reading them.
             stored = self._already_imported(fingerprint) if self.exists() else None
