@@ -124,17 +124,16 @@ def test_a_workspace_that_cannot_be_written_is_read_without_migrating(previous, 
 
 
 def test_an_import_straight_into_it_migrates_it_first(previous, tmp_path):
-    """Nothing opened it before: the import itself brings its columns up to date, then stores the new invoice."""
-    extra = tmp_path / "documents.csv"
-    extra.write_text(
-        "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
-        "F-900,C1,Boulangerie Martin,Services,2026-04-01,2026-05-01,100.00\n",
-        encoding="utf-8",
+    """Nothing opened it before: the import itself brings its columns up to date, then stores the log (a file the
+    Python readers parse, checked against the stored documents: the query that failed on the missing column)."""
+    log = tmp_path / "promesses.csv"
+    log.write_text(
+        "Code client,N° facture,Date promesse,Date promise,Montant promis\nC2,F-004,2026-03-02,2026-03-20,150.00\n"
     )
     out = io.StringIO()
-    assert main(["import", str(previous), str(extra), "--lang", "en"], out) == 0, out.getvalue()
+    assert main(["import", str(previous), str(log), "--lang", "en"], out) == 0, out.getvalue()
     assert _stored_missing(previous) == {}
     with duckdb.connect(str(previous / "ledger.duckdb"), read_only=True) as connection:
-        assert connection.execute("SELECT amount FROM documents WHERE document_id = 'F-900'").fetchall() == [
-            (Decimal("100.00"),)
+        assert connection.execute("SELECT document_id, amount FROM promises").fetchall() == [
+            ("F-004", Decimal("150.00"))
         ]
