@@ -7,26 +7,20 @@ as markup, so every value is escaped: a name from the data prints as the text it
 
 from __future__ import annotations
 
-import html
 import io
-import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from reportlab import __file__ as reportlab_file
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
     Image,
     KeepTogether,
     PageBreak,
-    SimpleDocTemplate,
     Spacer,
     TableStyle,
 )
@@ -43,37 +37,15 @@ from kpi.exports.audit_document import (
     audit_document,
     chart_images,
 )
+from kpi.exports.pdf import ACCENT, INK, MUTED, build_pdf, pdf_font, pdf_text
 
 if TYPE_CHECKING:
     from kpi.analysis.audit import AuditReport
 
-# Bitstream Vera ships with reportlab, so the PDF looks the same on every machine; the few
-# characters it lacks are replaced by their nearest equivalent (∑ for Σ: Vera has the n-ary sign,
-# a symbol that reads the same in every language).
-_PDF_REPLACEMENTS = {"\u202f": "\u00a0", "Σ": "∑", "→": "->", "\u2011": "-"}
-FONT = "EncoursVera"
-INK = colors.HexColor("#1d2733")
-ACCENT = colors.HexColor("#1e88e5")
-MUTED = colors.HexColor("#5b6773")
 _SEVERITY_COLOURS = {"alert": colors.HexColor("#b71c1c"), "warning": colors.HexColor("#e65100"), "info": INK}
 PAGE_SIZE = landscape(A4)
 MARGIN = 1.5 * cm
 PAGE_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
-
-
-def pdf_font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        fonts = os.path.join(os.path.dirname(reportlab_file), "fonts")
-        pdfmetrics.registerFont(TTFont(FONT, os.path.join(fonts, "Vera.ttf")))
-        pdfmetrics.registerFont(TTFont(f"{FONT}-Bold", os.path.join(fonts, "VeraBd.ttf")))
-    return FONT
-
-
-def pdf_text(value: object) -> str:
-    text = str(value)
-    for old, new in _PDF_REPLACEMENTS.items():
-        text = text.replace(old, new)
-    return html.escape(text)
 
 
 def _widths(declared: list[float | None]) -> list[float]:
@@ -218,32 +190,8 @@ def render_pdf(document: AuditDocument, images: dict[str, bytes]) -> bytes:
         for index, block in enumerate(section.blocks):
             story += layout.block(block, first=index == 0)
 
-    footer = document.footer.replace("\u202f", "\u00a0")
-
-    def page_footer(canvas: Any, page: Any) -> None:
-        if page.page == 1:
-            return
-        canvas.saveState()
-        canvas.setFont(layout.font, 7)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, 0.9 * cm, footer)
-        canvas.drawRightString(PAGE_SIZE[0] - MARGIN, 0.9 * cm, str(page.page))
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    pdf = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=document.title,
-        author=document.author or "Encours",
-        creator="Encours",
-    )
-    pdf.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
-    return buffer.getvalue()
+    author = document.author or "Encours"
+    return build_pdf(story, PAGE_SIZE, MARGIN, document.title, document.footer, author=author, cover=True)
 
 
 def audit_pdf(audit: AuditReport, images: dict[str, bytes] | None = None) -> bytes:

@@ -7,17 +7,15 @@ markup, so every value is escaped as kpi/exports/audit_pdf.py does: a name print
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Paragraph, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from kpi.exports.audit_pdf import INK, MUTED, pdf_font, pdf_text
 from kpi.exports.d441 import (
     GREYED,
     MERGED_KINDS,
@@ -30,6 +28,7 @@ from kpi.exports.d441 import (
     received_note,
     side_titles,
 )
+from kpi.exports.pdf import INK, MUTED, build_pdf, pdf_font, pdf_text
 from kpi.metrics.d441 import COLUMNS
 from kpi.text.formatting import format_date, format_value
 from kpi.text.i18n import translate
@@ -108,31 +107,18 @@ def d441_pdf(table: D441Table, header: FileHeader) -> bytes:
     grid = PdfTable(data, colWidths=[LABEL_WIDTH] + [available / (width * len(sides))] * (width * len(sides)))
     grid.setStyle(TableStyle(style))
 
-    output = io.BytesIO()
     title = translate("d441.title_sides" if table.received is not None else "d441.title", lang)
-    document = SimpleDocTemplate(
-        output,
-        pagesize=PAGE_SIZE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=title,
-        author="Encours",
-    )
     generated = translate(
         "d441.pdf_generated", lang, generated=header.generated.strftime("%d/%m/%Y %H:%M"), source=header.source
     )
-    document.build(
-        [
-            Paragraph(pdf_text(title), title_style),
-            Spacer(1, 4),
-            Paragraph(pdf_text(" · ".join(facts)), note),
-            Spacer(1, 8),
-            grid,
-            Spacer(1, 6),
-            Paragraph(pdf_text(translate(received_note(table), lang)), note),
-            Paragraph(pdf_text(generated), note),
-        ]
-    )
-    return output.getvalue()
+    story = [
+        Paragraph(pdf_text(title), title_style),
+        Spacer(1, 4),
+        Paragraph(pdf_text(" · ".join(facts)), note),
+        Spacer(1, 8),
+        grid,
+        Spacer(1, 6),
+        Paragraph(pdf_text(translate(received_note(table), lang)), note),
+        Paragraph(pdf_text(generated), note),
+    ]
+    return build_pdf(story, PAGE_SIZE, MARGIN, title)

@@ -8,23 +8,18 @@ template renders it.
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from reportlab import __file__ as reportlab_file
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 from reportlab.platypus import Paragraph as PdfParagraph
 from reportlab.platypus import Table as PdfTable
 
-from kpi.exports.audit_pdf import INK, MUTED, pdf_font, pdf_text
+from kpi.exports.pdf import INK, MUTED, build_pdf, pdf_font, pdf_text
 from kpi.metrics.settings import CompanySettings
 from kpi.text.i18n import translate
 
@@ -66,24 +61,11 @@ def zip_files(files: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def _font_family() -> str:
-    """The audit's Vera font with its italic faces, as one family: a template's <b> and <i> then find their face."""
-    font = pdf_font()
-    if f"{font}-Italic" not in pdfmetrics.getRegisteredFontNames():
-        fonts = os.path.join(os.path.dirname(reportlab_file), "fonts")
-        pdfmetrics.registerFont(TTFont(f"{font}-Italic", os.path.join(fonts, "VeraIt.ttf")))
-        pdfmetrics.registerFont(TTFont(f"{font}-BoldItalic", os.path.join(fonts, "VeraBI.ttf")))
-        pdfmetrics.registerFontFamily(
-            font, normal=font, bold=f"{font}-Bold", italic=f"{font}-Italic", boldItalic=f"{font}-BoldItalic"
-        )
-    return font
-
-
 class PdfPage:
     """The styles of a portrait A4 page and the flowables a statement or a letter is made of."""
 
     def __init__(self) -> None:
-        font = self.font = _font_family()
+        font = self.font = pdf_font()
         bold = f"{font}-Bold"
         self.body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13, textColor=INK, spaceAfter=6)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=7, leading=9, spaceAfter=0)
@@ -144,27 +126,4 @@ class PdfPage:
 
     def build(self, story: list[Flowable], title: str, footer: str) -> bytes:
         """The PDF: the story on portrait A4 pages, `footer` and the page number at the foot of each."""
-        footer = footer.replace("\u202f", "\u00a0")
-
-        def page_footer(canvas: Any, page: Any) -> None:
-            canvas.saveState()
-            canvas.setFont(self.font, 7)
-            canvas.setFillColor(MUTED)
-            canvas.drawString(MARGIN, 0.9 * cm, footer)
-            canvas.drawRightString(A4[0] - MARGIN, 0.9 * cm, str(page.page))
-            canvas.restoreState()
-
-        buffer = io.BytesIO()
-        pdf = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN,
-            title=title,
-            author="Encours",
-            creator="Encours",
-        )
-        pdf.build(story, onFirstPage=page_footer, onLaterPages=page_footer)
-        return buffer.getvalue()
+        return build_pdf(story, A4, MARGIN, title, footer)
