@@ -8,27 +8,17 @@ name, a file name, an import note) is always text, never markup; charts are embe
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from kpi.exports.audit_document import AuditDocument, Chart, Findings, Paragraph, Table, audit_document, chart_images
+from kpi.exports.templates import html_environment
 
 if TYPE_CHECKING:
     from kpi.analysis.audit import AuditReport
 
-TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "audit.html.j2"
 
-_environment = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+_environment = html_environment()
 # The document's kinds of block, as the template asks: `{% if block is table %}`.
 _environment.tests.update(
     {

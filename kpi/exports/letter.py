@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from reportlab.platypus import Flowable, Spacer
 
+from kpi.exports import templates
 from kpi.exports.header import FileHeader
 from kpi.exports.letterhead import PdfPage
 from kpi.metrics.letters import LETTER_STAGES, Letter
@@ -33,7 +33,7 @@ from kpi.text.formatting import format_date, format_money, format_number, format
 from kpi.text.i18n import translate
 from kpi.text.messages import Message
 
-TEMPLATES = Path(__file__).parent / "templates" / "letters"
+TEMPLATES = templates.TEMPLATES / "letters"
 LANGS = ("fr", "en")
 TABLE_MARK = "@@invoice_table@@"
 _PARAGRAPHS = re.compile(r"\n\s*\n")

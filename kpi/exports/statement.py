@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from reportlab.platypus import Spacer
 
 from kpi.exports.header import FileHeader, new_workbook, table_styles
 from kpi.exports.letterhead import PdfPage, letterhead_lines
+from kpi.exports.templates import html_environment
 from kpi.metrics.settings import CompanySettings
 from kpi.metrics.statement import SECTIONS, ItemSettlement, Statement, StatementItem, safe_file_part
 from kpi.text.formatting import format_date, format_money
 from kpi.text.i18n import translate
 
-TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("pdf", "xlsx", "html")
 MONEY_COLUMNS = ("amount", "settled", "netted", "outstanding")
 DATE_COLUMNS = ("issue_date", "due_date")
@@ -40,14 +38,7 @@ _PDF_WIDTHS = {
     "settlements": None,
 }
 
-_environment = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+_environment = html_environment()
 _environment.filters["label"] = translate
 
 
