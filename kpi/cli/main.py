@@ -1,4 +1,4 @@
-"""`python -m kpi report|aging|series|import|inspect|demo|whatif|forecast|audit|d441|worklist`: the parser built from the
+"""`python -m kpi report|aging|series|import|inspect|demo|whatif|forecast|audit|d441|worklist|suggest|match`: the parser built from the
 command modules, and `main()`, which runs one command and turns what a user can cause into one message."""
 
 from __future__ import annotations
@@ -17,14 +17,42 @@ import duckdb
 # Only what every command needs loads here: the importers (and pandas with them), the exports and the
 # renderers load in the commands that use them, so that a report on a workspace starts in a fraction
 # of a second (issue 12).
-from kpi.cli import aging, audit, d441, demo, forecast, imports, inspect, report, series, whatif, worklist
+from kpi.cli import (
+    aging,
+    audit,
+    d441,
+    demo,
+    forecast,
+    imports,
+    inspect,
+    match,
+    report,
+    series,
+    suggest,
+    whatif,
+    worklist,
+)
 from kpi.cli.common import default_language
 from kpi.cli.terminal import Output, TerminalStream, say
 from kpi.text.errors import EncoursError, UsageError
 from kpi.text.messages import Message, message_text
 
 # In the order `--help` lists them.
-COMMAND_MODULES = (report, aging, series, imports, inspect, demo, whatif, forecast, audit, d441, worklist)
+COMMAND_MODULES = (
+    report,
+    aging,
+    series,
+    imports,
+    inspect,
+    demo,
+    whatif,
+    forecast,
+    audit,
+    d441,
+    worklist,
+    suggest,
+    match,
+)
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], None]] = {
     module.NAME: module.run for module in COMMAND_MODULES
 }

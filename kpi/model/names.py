@@ -11,5 +11,7 @@ ACTIVITY_TABLES = {
     "payment_plans": "installment_id",
     "collection_costs": "cost_id",
 }
-CANONICAL_TABLES = ("documents", "settlements", "imports", "settings", *ACTIVITY_TABLES)
+# Manual matches accepted from the suggestions, stored as an import of their own (kpi/store/matching.py).
+MANUAL_MATCHES = "manual_matches"
+CANONICAL_TABLES = ("documents", "settlements", "imports", "settings", *ACTIVITY_TABLES, MANUAL_MATCHES)
 UNASSIGNED_ACTIVITY = "Unassigned"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from kpi.model.filters import Filters
-from kpi.model.names import ACTIVITY_TABLES, CANONICAL_TABLES
+from kpi.model.names import ACTIVITY_TABLES, CANONICAL_TABLES, MANUAL_MATCHES
 from kpi.sql.registry import (
     ADDED_COLUMNS,
     MACROS_SEARCH_PATH,
@@ -24,6 +24,7 @@ from kpi.sql.registry import (
     install_document_status,
     install_macros,
     missing_columns,
+    named_query,
     refresh_document_status,
 )
 
@@ -129,8 +130,7 @@ class Ledger:
             if table not in stored:
                 continue  # a workspace written before this table existed: created empty below
             kind = "TABLE" if snapshot else "VIEW"
-            added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
-            connection.execute(f"CREATE {kind} {table} AS SELECT *{added} FROM workspace.{table}")
+            connection.execute(f"CREATE {kind} {table} AS {stored_select(table, stored, missing)}")
         if snapshot:
             connection.execute("DETACH workspace")
         create_schema(connection)  # IF NOT EXISTS: only the tables the file lacks
@@ -235,6 +235,17 @@ class Ledger:
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements)"
         ).fetchall()[0]
         return {"documents": documents, "settlements": settlements}
+
+
+def stored_select(table: str, stored: set[str], missing: dict[str, list[str]]) -> str:
+    """How a ledger reads a canonical table of the workspace attached as `workspace`: the columns added since
+    it was written (`missing`) empty, and the settlements with the manual matches applied
+    (settlements_as_read.sql) when the file holds them (`stored`: its tables)."""
+    added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
+    source = f"workspace.{table}"
+    if table == "settlements" and MANUAL_MATCHES in stored:
+        source = f"({named_query('settlements_as_read').sql})"
+    return f"SELECT *{added} FROM {source}"
 
 
 def insert_canonical(

@@ -303,7 +303,12 @@ _LEDGER_COLUMNS = {
         "import_id INTEGER DEFAULT 0",
         "open_until DATE",
     ),
-    "settlements": (*_SETTLEMENT_COLUMNS, "import_id INTEGER DEFAULT 0", "source_document_id VARCHAR"),
+    "settlements": (
+        *_SETTLEMENT_COLUMNS,
+        "import_id INTEGER DEFAULT 0",
+        "source_document_id VARCHAR",
+        "reference VARCHAR",  # canonical files carry none
+    ),
 }
 _CHECKED = {
     "documents": ("file_index USMALLINT", "no_activity BOOLEAN", "pointed BOOLEAN", "fault BOOLEAN"),
