@@ -62,6 +62,7 @@ PAGES = (
     ("collections", "page.collections", "phone_in_talk", "recouvrement"),
     ("worklist", "page.worklist", "notifications_active", "a-relancer"),
     ("payment_delays", "page.payment_delays", "gavel", "delais-de-paiement"),
+    ("suggestions", "page.suggestions", "link", "rapprochements"),
     ("data", "page.data", "upload_file", "donnees"),
     ("settings", "page.settings", "settings", "parametres"),
 )

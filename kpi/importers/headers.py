@@ -349,6 +349,30 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         (),
     ),
+    # The payment's label or reference (« libellé »), where the matching suggestions look for an invoice's
+    # number. Never « référence » alone: that is a payment's id (settlement_id's generic word).
+    "reference": (
+        (
+            "libelle",
+            "libelle reglement",
+            "libelle du reglement",
+            "libelle paiement",
+            "libelle encaissement",
+            "libelle operation",
+            "libelle bancaire",
+            "reference bancaire",
+            "communication",
+            "motif du paiement",
+            "motif de paiement",
+            "label",
+            "payment label",
+            "bank reference",
+            "remittance information",
+            "memo",
+            "narrative",
+        ),
+        (),
+    ),
     "currency": INVOICE_FIELDS["currency"],
 }
 
@@ -610,6 +634,7 @@ FIELD_LABELS = {
         "date",
         "kind",
         "source_document_id",
+        "reference",
         "applies_to",
         # Collection-activity logs (kpi/importers/activity.py).
         "disputed",

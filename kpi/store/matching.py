@@ -59,7 +59,7 @@ def store_matches(workspace: Workspace, matches: Sequence[ManualMatch], state: l
     with workspace.transaction() as connection:
         if import_state(connection) != state:
             raise WorkspaceBusy(workspace.path)
-        import_id = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
+        import_id: int = connection.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
         for match in matches:
             connection.execute(
                 "INSERT INTO manual_matches VALUES ($id, $kind, $source, $document, $amount, $reason, $import_id)",
