@@ -49,7 +49,9 @@ if not found.rows:
     st.stop()
 
 # Widths of the row's columns: customer, source, invoice, amount matched, button.
-LAYOUT = [3, 3, 3, 2, 1]
+LAYOUT = [3, 3, 3, 1.5, 1.5]
+# Rows drawn with their button per reason: a ledger never lettered may hold thousands; « accept all » takes them all.
+SHOWN = 50
 for reason in REASONS:
     rows = found.of_reason(reason)
     if not rows:
@@ -61,9 +63,11 @@ for reason in REASONS:
     ):
         _accept(rows)
     header = st.columns(LAYOUT)
-    for column, name in zip(header, ("customer", "source", "invoice", "amount")):
-        column.caption(t(f"suggestions.column.{name}"))
-    for row in rows:
+    for column, name in zip(header, ("column.customer", "page_source", "page_invoice", "column.amount")):
+        column.caption(t(f"suggestions.{name}"))
+    if len(rows) > SHOWN:
+        st.caption(t("suggestions.shown", shown=SHOWN, total=len(rows)))
+    for row in rows[:SHOWN]:
         customer, source, invoice, amount, button = st.columns(LAYOUT, vertical_alignment="center")
         # The data's names and labels as plain text: never Markdown.
         customer.text(f"{row.customer_name} ({row.customer_id})")

@@ -22,6 +22,7 @@ from kpi.metrics.d441 import COLUMNS as D441_COLUMNS
 from kpi.metrics.d441 import d441_table, default_fiscal_start
 from kpi.metrics.forecast import CashForecast, cash_forecast
 from kpi.metrics.report import PeriodReport, period_report
+from kpi.metrics.suggestions import REASONS, suggestions
 from kpi.metrics.worklist import worklist
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger
@@ -42,6 +43,7 @@ TITLES = {
     "trends": ("Tendances", "Trends"),
     "worklist": ("À relancer", "To chase"),
     "payment_delays": ("Délais de paiement", "Payment delays"),
+    "suggestions": ("Rapprochements suggérés", "Suggested matches"),
 }
 
 
@@ -178,6 +180,19 @@ def check_payment_delays(app, demo: Demo):
     )
 
 
+def check_suggestions(app, demo: Demo):
+    # The engine's suggestions at the period's end, by reason: one heading each with its count, one accept
+    # button per row shown (50 at most a reason) and one « accept all » per reason of several.
+    found = suggestions(demo.ledger, demo.period.end)
+    counts = {reason: len(found.of_reason(reason)) for reason in REASONS if found.of_reason(reason)}
+    assert counts, "the demo has matches to suggest"
+    assert [s.value for s in app.subheader] == [
+        f"{demo.t(f'suggestions.reason.{reason}')} ({count})" for reason, count in counts.items()
+    ]
+    accept = [b for b in app.button if (b.key or "").startswith("suggestions_accept_")]
+    assert len(accept) == sum(min(count, 50) for count in counts.values())
+
+
 CHECKS = {
     "overview": check_overview,
     "aged_balance": check_aged_balance,
@@ -191,6 +206,7 @@ CHECKS = {
     "trends": check_trends,
     "worklist": check_worklist,
     "payment_delays": check_payment_delays,
+    "suggestions": check_suggestions,
 }
 
 
