@@ -386,3 +386,27 @@ def test_the_cli_match_then_errors(tmp_path, capsys):
     assert main(["match", str(workspace), "--accept", "X:Y", "--lang", "fr"]) == 2
     assert "pas de rapprochement suggéré X:Y au 05/04/2026" in capsys.readouterr().err
     assert "A-001:F-007" not in run("suggest", str(workspace), "--as-of", "2026-03-31", "--format", "json")
+
+
+def test_a_canonical_settlements_file_may_end_with_the_reference_and_both_readers_take_it(tmp_path):
+    from kpi.store import native
+
+    (tmp_path / "documents.csv").write_text(
+        "document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
+        "F-008,C3,Zinc,Products,2026-03-15,2026-04-14,1800.00\n"
+        "F-009,C3,Zinc,Services,2026-03-28,2026-04-30,700.00\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "settlements.csv").write_text(
+        "settlement_id,document_id,customer_id,date,amount,kind,source_document_id,reference\n"
+        "P-07,,C3,2026-03-30,700.00,cash,,VIR F-009\n",
+        encoding="utf-8",
+    )
+    paths = [tmp_path / "documents.csv", tmp_path / "settlements.csv"]
+    native_ledger = native.read_ledger(paths)
+    assert native_ledger is not None  # DuckDB read the pair itself
+    python_ledger = Ledger.in_memory(read_files(paths).ledger)
+    for ledger in (native_ledger, python_ledger):
+        assert ledger.query("SELECT settlement_id, reference FROM settlements").fetchall() == [("P-07", "VIR F-009")]
+        # 700 = F-009's 700: the same amount comes first; F-009 is also the label's word, listed once.
+        assert pairs(suggestions(ledger, MARCH_31)) == [("P-07:F-009", "same_amount", "C3", Decimal("700.00"))]

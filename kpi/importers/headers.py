@@ -350,7 +350,7 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     # The payment's label or reference (« libellé »), where the matching suggestions look for an invoice's
-    # number. Never « référence » alone: that is a payment's id (settlement_id's generic word).
+    # number.
     "reference": (
         (
             "libelle",
@@ -371,7 +371,9 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "memo",
             "narrative",
         ),
-        (),
+        # The canonical column's name, weak: a payments file's « Référence » alone stays its id (settlement_id
+        # comes first among equals), and only beside a settlement_id column is it the label.
+        ("reference",),
     ),
     "currency": INVOICE_FIELDS["currency"],
 }
