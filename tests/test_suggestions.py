@@ -410,3 +410,25 @@ def test_a_canonical_settlements_file_may_end_with_the_reference_and_both_reader
         assert ledger.query("SELECT settlement_id, reference FROM settlements").fetchall() == [("P-07", "VIR F-009")]
         # 700 = F-009's 700: the same amount comes first; F-009 is also the label's word, listed once.
         assert pairs(suggestions(ledger, MARCH_31)) == [("P-07:F-009", "same_amount", "C3", Decimal("700.00"))]
+
+
+def test_an_invoice_a_later_import_settles_stays_overpaid_by_its_matched_payment(tmp_path):
+    workspace = Workspace(tmp_path / "small")
+    workspace.import_files(small_files(tmp_path))
+    accept(workspace, ["P-21:F-0042"], MARCH_31)
+    # Then F-0042 is paid again in full, 500 on 15/04: stored alone, it settles F-0042 for good; with P-21's 480
+    # matched to it, F-0042 is overpaid: 500 − 480 − 500 = −480, an unapplied credit. K2's AR at 30/04 is
+    # Σ documents 300 + 500 − Σ cash 480 + 500 = −180, to the cent.
+    (tmp_path / "again.csv").write_text(
+        "settlement_id,document_id,customer_id,date,amount,kind\nP-22,F-0042,K2,2026-04-15,500.00,cash\n",
+        encoding="utf-8",
+    )
+    workspace.import_files([tmp_path / "again.csv"])
+    with workspace.open() as ledger:
+        items = dict(
+            ledger.query(
+                "SELECT document_id, outstanding FROM open_items_at([DATE '2026-04-30'], ['K2'], [], 'matched')"
+            ).fetchall()
+        )
+    assert items == {"F-004": Decimal("300.00"), "F-0042": Decimal("-480.00")}
+    assert sum(items.values()) == Decimal("-180.00")

@@ -239,12 +239,12 @@ class Ledger:
 
 def stored_select(table: str, stored: set[str], missing: dict[str, list[str]]) -> str:
     """How a ledger reads a canonical table of the workspace attached as `workspace`: the columns added since
-    it was written (`missing`) empty, and the settlements with the manual matches applied
-    (settlements_as_read.sql) when the file holds them (`stored`: its tables)."""
+    it was written (`missing`) empty, and the settlements and documents with the manual matches applied
+    (settlements_as_read.sql, documents_as_read.sql) when the file holds them (`stored`: its tables)."""
     added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
     source = f"workspace.{table}"
-    if table == "settlements" and MANUAL_MATCHES in stored:
-        source = f"({named_query('settlements_as_read').sql})"
+    if table in ("settlements", "documents") and MANUAL_MATCHES in stored:
+        source = f"({named_query(f'{table}_as_read').sql})"
     return f"SELECT *{added} FROM {source}"
 
 
