@@ -35,6 +35,8 @@ COMMAND_NAMES = (
     "audit",
     "d441",
     "worklist",
+    "suggest",
+    "match",
 )
 
 

@@ -237,14 +237,18 @@ class Ledger:
         return {"documents": documents, "settlements": settlements}
 
 
+# The stored tables a manual match changes the reading of, and the SQL that reads each.
+AS_READ = {"settlements": "settlements_as_read", "documents": "documents_as_read"}
+
+
 def stored_select(table: str, stored: set[str], missing: dict[str, list[str]]) -> str:
     """How a ledger reads a canonical table of the workspace attached as `workspace`: the columns added since
     it was written (`missing`) empty, and the settlements and documents with the manual matches applied
     (settlements_as_read.sql, documents_as_read.sql) when the file holds them (`stored`: its tables)."""
     added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
     source = f"workspace.{table}"
-    if table in ("settlements", "documents") and MANUAL_MATCHES in stored:
-        source = f"({named_query(f'{table}_as_read').sql})"
+    if table in AS_READ and MANUAL_MATCHES in stored:
+        source = f"({named_query(AS_READ[table]).sql})"
     return f"SELECT *{added} FROM {source}"
 
 
