@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from kpi.cli.common import add_as_of, add_files, add_table_output, open_sources, write_output
+from kpi.cli.common import add_as_of, add_files, add_table_output, emit_json, emit_text, open_sources
 from kpi.cli.tables import AMOUNT, LABEL, table_lines
-from kpi.cli.terminal import Output, write_json
+from kpi.cli.terminal import Output
 from kpi.metrics.suggestions import suggestions
 
 if TYPE_CHECKING:
@@ -35,18 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, out: Output) -> None:
     rows = suggestions(open_sources(args), args.as_of)
     if args.format == "json":
-        if args.output is None:
-            write_json(rows.to_json(), out)
-        else:
-            import json
-
-            write_output(args.output, (json.dumps(rows.to_json(), ensure_ascii=False, indent=2) + "\n").encode())
-        return
-    text = suggestions_text(rows, args.lang) + "\n"
-    if args.output is None:
-        out.write(text)
+        emit_json(args, rows.to_json(), out)
     else:
-        write_output(args.output, text.encode("utf-8"))
+        emit_text(args, suggestions_text(rows, args.lang) + "\n", out)
 
 
 def suggestions_text(rows: Suggestions, lang: str) -> str:
