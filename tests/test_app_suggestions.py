@@ -67,3 +67,26 @@ def test_the_page_in_english(home):
     assert [s.value for s in app.subheader] == ["Same amount (1)"]
     assert "Credit note A-001 · 18/03/2026 · €300.00" in texts(app), texts(app)
     assert app.button(key="suggestions_accept_same_amount_A-001:F-007").label == "Accept"
+
+
+def test_accepting_all_of_a_reason(home, tmp_path):
+    from test_suggestions import small_files
+
+    Workspace(home / "small").import_files(small_files(tmp_path))
+    app = session({"ws": "small", "from": "2026-03-01", "to": "2026-03-31"})
+    app.switch_page(PAGE).run()
+    assert_clean(app)
+    # tests/test_suggestions.py's small ledger: two same-amount pairs (K5), two within a cent (K1), one reference (K2).
+    assert [s.value for s in app.subheader] == [
+        "Même montant (2)",
+        "À 0,01 € près (2)",
+        "Numéro de facture dans le libellé (1)",
+    ]
+    app.button(key="suggestions_all_within_cent").click().run()
+    assert_clean(app)
+    assert app.success[0].value == "2 rapprochement(s) enregistré(s) : import n° 2."
+    # What the two leave, I-11's 0,01 € and A-12's −0,01 €, now match by the same amount: a third pair.
+    assert [s.value for s in app.subheader] == ["Même montant (3)", "Numéro de facture dans le libellé (1)"]
+    assert app.button(key="suggestions_accept_same_amount_A-12:I-11")
+    imports = Workspace(home / "small").imports()
+    assert list(imports["sources"].iloc[-1]) == ["lettrage manuel (2 rapprochements)"]
