@@ -90,3 +90,29 @@ def test_accepting_all_of_a_reason(home, tmp_path):
     assert app.button(key="suggestions_accept_same_amount_A-12:I-11")
     imports = Workspace(home / "small").imports()
     assert list(imports["sources"].iloc[-1]) == ["lettrage manuel (2 rapprochements)"]
+
+
+def test_names_and_labels_from_the_data_are_drawn_as_text(home, tmp_path):
+    import csv
+
+    from hostile_names import MARKDOWN_IMAGE, MARKDOWN_LINK, MARKUP
+    from test_app_hostile import assert_no_markup_from_data
+
+    with (tmp_path / "documents.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("document_id", "customer_id", "customer_name", "activity", "issue_date", "due_date", "amount"))
+        writer.writerow(("F-1", MARKDOWN_LINK, MARKUP, "S", "2026-03-01", "2026-03-31", "120.00"))
+        writer.writerow(("A-1", MARKDOWN_LINK, MARKUP, "S", "2026-03-05", "2026-03-05", "-120.00"))
+        writer.writerow(("F-2", "K", MARKDOWN_IMAGE, "S", "2026-03-01", "2026-03-31", "90.00"))
+    with (tmp_path / "settlements.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("settlement_id", "document_id", "customer_id", "date", "amount", "kind", "libelle"))
+        writer.writerow(("P-2", "", "K", "2026-03-10", "50.00", "cash", f"F-2 {MARKDOWN_IMAGE}"))
+    Workspace(home / "hostile").import_files([tmp_path / "documents.csv", tmp_path / "settlements.csv"])
+    app = session({"ws": "hostile", "from": "2026-03-01", "to": "2026-03-31"})
+    app.switch_page(PAGE).run()
+    assert_clean(app)
+    assert_no_markup_from_data(app)
+    shown = texts(app)
+    assert f"{MARKUP} ({MARKDOWN_LINK})" in shown
+    assert f"Règlement P-2 · 10/03/2026 · 50,00\u00a0€\nF-2 {MARKDOWN_IMAGE}" in shown
