@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import duckdb
 
+from kpi.store.store import serving
 from kpi.store.workspace import Workspace
 from kpi.text.errors import WorkspaceBusy
 from kpi.text.messages import message_text
@@ -105,4 +106,9 @@ def store_matches(workspace: Workspace, matches: Sequence[ManualMatch], state: l
             from kpi.sql.registry import refresh_document_status
 
             refresh_document_status(connection)
+    # A store serving the workspace made its views when it held no match, maybe: its next query attaches the
+    # file again and reads the payments through their matches (kpi/store/ledger.py holds_manual_matches).
+    shared = serving(workspace.database)
+    if shared is not None:
+        shared.release()
     return import_id

@@ -31,7 +31,7 @@ import duckdb
 
 from kpi.model.names import CANONICAL_TABLES
 from kpi.sql.registry import MACROS_SEARCH_PATH, create_schema, install_macros, missing_columns
-from kpi.store.ledger import Ledger, engine_connection, stored_select
+from kpi.store.ledger import Ledger, engine_connection, holds_manual_matches, stored_select
 from kpi.text.errors import WorkspaceReadOnly
 
 if TYPE_CHECKING:
@@ -177,10 +177,10 @@ class SharedStore:
             ).fetchall()
         }
         missing = missing_columns(connection, WORKSPACE_ALIAS)
-
+        matched = holds_manual_matches(connection, stored)
         for table in CANONICAL_TABLES:
             if table in stored:
-                connection.execute(f"CREATE OR REPLACE VIEW {table} AS {stored_select(table, stored, missing)}")
+                connection.execute(f"CREATE OR REPLACE VIEW {table} AS {stored_select(table, missing, matched)}")
         create_schema(connection)  # IF NOT EXISTS: empty tables for what a read-only old file lacks
 
     def _arm_timer(self) -> None:
