@@ -1,9 +1,9 @@
 -- label: Règlements tels que lus, lettrages manuels compris / Settlements as read, manual matches included
 -- formula: a stored unapplied cash settlement (document_id empty) that a manual match (manual_matches, source_kind 'payment') gives to an invoice that exists is read with that invoice's document_id; every other row as stored
 -- unit: —
--- What a ledger over a workspace reads as `settlements` (kpi/store/ledger.py stored_select: the
--- snapshot, the read-only views, the app's shared views), so that every macro sees an accepted match
--- without being changed. The write side never reads this: the row stays as its import stored it,
+-- What a ledger over a workspace that holds a manual match reads as `settlements` (kpi/store/ledger.py
+-- stored_select: the snapshot, the read-only views, the app's shared views), so that every macro sees
+-- an accepted match without being changed; a workspace without one reads its table as stored. The write side never reads this: the row stays as its import stored it,
 -- and removing the manual import (its manual_matches rows) brings the payment back unapplied.
 -- An invoice removed since (its import removed) leaves the payment unapplied again instead of
 -- making its cash vanish; a payment matched again after that (two rows naming it) is read with its
