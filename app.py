@@ -63,6 +63,7 @@ PAGES = (
     ("worklist", "page.worklist", "notifications_active", "a-relancer"),
     ("payment_delays", "page.payment_delays", "gavel", "delais-de-paiement"),
     ("statements", "page.statements", "contact_mail", "releves"),
+    ("suggestions", "page.suggestions", "link", "rapprochements"),
     ("data", "page.data", "upload_file", "donnees"),
     ("settings", "page.settings", "settings", "parametres"),
 )

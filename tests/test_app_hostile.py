@@ -48,6 +48,7 @@ PAGES = (
     "simulation",
     "forecast",
     "collections",
+    "suggestions",
     "data",
     "settings",
     "statements",

@@ -24,6 +24,7 @@ from kpi.metrics.forecast import CashForecast, cash_forecast
 from kpi.metrics.promises import promise_list
 from kpi.metrics.report import PeriodReport, period_report
 from kpi.metrics.statement import overdue_customers, statement
+from kpi.metrics.suggestions import REASONS, suggestions
 from kpi.metrics.worklist import worklist
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger
@@ -45,6 +46,7 @@ TITLES = {
     "worklist": ("À relancer", "To chase"),
     "payment_delays": ("Délais de paiement", "Payment delays"),
     "statements": ("Relevés et relances", "Statements and letters"),
+    "suggestions": ("Rapprochements suggérés", "Suggested matches"),
 }
 
 
@@ -201,6 +203,19 @@ def check_statements(app, demo: Demo):
     )
 
 
+def check_suggestions(app, demo: Demo):
+    # The engine's suggestions at the period's end, by reason: one heading each with its count, one accept
+    # button per row shown (50 at most a reason) and one « accept all » per reason of several.
+    found = suggestions(demo.ledger, demo.period.end)
+    counts = {reason: len(found.of_reason(reason)) for reason in REASONS if found.of_reason(reason)}
+    assert counts, "the demo has matches to suggest"
+    assert [s.value for s in app.subheader] == [
+        f"{demo.t(f'suggestions.reason.{reason}')} ({count})" for reason, count in counts.items()
+    ]
+    accept = [b for b in app.button if (b.key or "").startswith("suggestions_accept_")]
+    assert len(accept) == sum(min(count, 50) for count in counts.values())
+
+
 CHECKS = {
     "overview": check_overview,
     "aged_balance": check_aged_balance,
@@ -215,6 +230,7 @@ CHECKS = {
     "worklist": check_worklist,
     "payment_delays": check_payment_delays,
     "statements": check_statements,
+    "suggestions": check_suggestions,
 }
 
 

@@ -37,6 +37,8 @@ COMMAND_NAMES = (
     "worklist",
     "statement",
     "letter",
+    "suggest",
+    "match",
 )
 
 

@@ -57,6 +57,7 @@ def test_credit_rows_import_exactly_and_reconcile_apart_from_money(tmp_path):
         "amount": D("150.00"),
         "kind": "credit",
         "source_document_id": "A-1",
+        "reference": None,  # the canonical pair has no label column
     }
     assert rows["P-1"]["source_document_id"] is None and rows["W-1"]["document_id"] is None
     assert not [w for w in result.report.warnings if "au-delà" in w.message]

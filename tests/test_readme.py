@@ -32,7 +32,7 @@ def test_a_readme_example_runs_from_a_clone(command, tmp_path):
     for folder in ("tests", "data", "docs"):
         (tmp_path / folder).symlink_to(ROOT / folder)
     lines = [*SETTINGS]
-    if " report ~/" in command:
+    if " report ~/" in command or " match ~/" in command:
         lines.append(STORE + " >/dev/null")  # the workspace it reports on, as the example before stores it
     lines.append(command)
     script = "\n".join(lines).replace("/tmp/", f"{tmp_path}/out/")

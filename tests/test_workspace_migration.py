@@ -41,7 +41,7 @@ def _report(path: Path, start: str, end: str) -> dict:
 
 
 def test_the_file_is_really_from_before_credit_applications(previous):
-    assert _stored_missing(previous) == {"settlements": ["source_document_id"]}
+    assert _stored_missing(previous) == {"settlements": ["source_document_id", "reference"]}
 
 
 @pytest.mark.parametrize(("start", "end"), PERIODS)
@@ -120,7 +120,7 @@ def test_a_workspace_that_cannot_be_written_is_read_without_migrating(previous, 
         assert {k: report[k] for k in ("closing_ar", "aging", "unapplied_credits", "dso")} == {
             k: expected[k] for k in ("closing_ar", "aging", "unapplied_credits", "dso")
         }
-    assert _stored_missing(previous) == {"settlements": ["source_document_id"]}
+    assert _stored_missing(previous) == {"settlements": ["source_document_id", "reference"]}
 
 
 def test_an_import_straight_into_it_migrates_it_first(previous, tmp_path):

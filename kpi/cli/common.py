@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kpi.cli.terminal import Output, write_json
 from kpi.metrics.aging import parse_edges
 from kpi.model.filters import DEFAULT_MATCHING, MATCHING_MODES, MATCHING_SETTING, Filters
 from kpi.store.ledger import Ledger
@@ -266,6 +267,24 @@ def write_output(path: Path, data: bytes) -> None:
         path.write_bytes(data)
     except OSError as error:
         raise OutputNotWritable(path, error.strerror or type(error).__name__) from None
+
+
+def emit_text(args: argparse.Namespace, text: str, out: Output) -> None:
+    """A command's text on the terminal, or into the file given with -o (UTF-8)."""
+    if args.output is None:
+        out.write(text)
+    else:
+        write_output(args.output, text.encode("utf-8"))
+
+
+def emit_json(args: argparse.Namespace, value: object, out: Output) -> None:
+    """A command's JSON on the terminal (control characters escaped), or into the file given with -o."""
+    if args.output is None:
+        write_json(value, out)
+    else:
+        import json
+
+        write_output(args.output, (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode())
 
 
 def detail(error: BaseException) -> Message | str:

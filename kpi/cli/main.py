@@ -1,4 +1,4 @@
-"""`python -m kpi report|aging|series|import|inspect|demo|whatif|forecast|audit|d441|worklist|statement|letter`: the parser built from the
+"""`python -m kpi report|aging|series|import|inspect|demo|whatif|forecast|audit|d441|worklist|statement|letter|suggest|match`: the parser built from the
 command modules, and `main()`, which runs one command and turns what a user can cause into one message."""
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ from kpi.cli import (
     imports,
     inspect,
     letter,
+    match,
     report,
     series,
     statement,
+    suggest,
     whatif,
     worklist,
 )
@@ -50,8 +52,12 @@ COMMAND_MODULES = (
     audit,
     d441,
     worklist,
-    statement,
     letter,
+    match,
+    report,
+    series,
+    statement,
+    suggest,
 )
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], None]] = {
     module.NAME: module.run for module in COMMAND_MODULES

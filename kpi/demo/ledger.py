@@ -559,6 +559,7 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
             "amount": _money(settled.cents),
             "kind": pa.array(["cash", "writeoff"]).take(settled.writeoff.astype(np.int8)),
             "source_document_id": pa.nulls(len(settled.day), pa.string()),
+            "reference": pa.nulls(len(settled.day), pa.string()),
         },
         schema=SETTLEMENTS_SCHEMA,
     )
@@ -574,6 +575,7 @@ def _month_ledger(rng, book, cumulative, first, last, low, high, count, numberin
             "amount": _money(credit_cents[applied_notes]),
             "kind": pa.array(["credit"] * len(applied_notes), pa.string()),
             "source_document_id": credit_note_ids.take(applied_notes),
+            "reference": pa.nulls(len(applied_notes), pa.string()),
         },
         schema=SETTLEMENTS_SCHEMA,
     )

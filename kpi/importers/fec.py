@@ -728,6 +728,9 @@ def _read_side(
             "source_document_id": pa.array(
                 np.concatenate([np.full(len(paying), None, dtype=object), doc_ids[allocation.credit_note]]), pa.string()
             ),
+            "reference": pa.concat_arrays(
+                [_references(table, columns, lines[paying]), pa.nulls(len(note), pa.string())]
+            ),
             "source_file": pa.array([table.file] * (len(paying) + len(note)), pa.string()),
             "source_row": pa.array(np.concatenate([rows[paying], rows[note]]), pa.int64()),
         }
@@ -762,6 +765,14 @@ def _read_side(
         details=details,
         currency="EUR",
     )
+
+
+def _references(table: TextTable, columns: dict[str, str], at: np.ndarray) -> pa.Array:
+    """The PieceRef and EcritureLib of these lines, joined by a space, null when both are empty: where the
+    matching suggestions look for an invoice's number (kpi/sql/queries/suggestions.sql)."""
+    parts = [pa.array(_text(table, columns, name)[at], pa.string()) for name in ("PieceRef", "EcritureLib")]
+    joined = pc.utf8_trim_whitespace(pc.binary_join_element_wise(*parts, " "))
+    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
 
 
 def _credit_lines(

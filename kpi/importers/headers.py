@@ -349,6 +349,32 @@ PAYMENT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         (),
     ),
+    # The payment's label or reference (« libellé »), where the matching suggestions look for an invoice's
+    # number.
+    "reference": (
+        (
+            "libelle",
+            "libelle reglement",
+            "libelle du reglement",
+            "libelle paiement",
+            "libelle encaissement",
+            "libelle operation",
+            "libelle bancaire",
+            "reference bancaire",
+            "communication",
+            "motif du paiement",
+            "motif de paiement",
+            "label",
+            "payment label",
+            "bank reference",
+            "remittance information",
+            "memo",
+            "narrative",
+        ),
+        # The canonical column's name, weak: a payments file's « Référence » alone stays its id (settlement_id
+        # comes first among equals), and only beside a settlement_id column is it the label.
+        ("reference",),
+    ),
     "currency": INVOICE_FIELDS["currency"],
 }
 
@@ -661,6 +687,7 @@ FIELD_LABELS = {
         "date",
         "kind",
         "source_document_id",
+        "reference",
         "applies_to",
         # Collection-activity logs (kpi/importers/activity.py).
         "disputed",

@@ -149,7 +149,9 @@ def display_preview(found: InspectedFile, lang: str) -> pd.DataFrame:
 def _preview(parsed) -> pd.DataFrame:
     table = parsed.documents if parsed.documents.num_rows else parsed.settlements
     frame = table.slice(0, PREVIEW_ROWS).to_pandas()
-    return frame.drop(columns=["source_file"]).rename(columns=_ORIGIN)
+    # A payments file without a label column shows no empty « reference » column.
+    unlabelled = ["reference"] if "reference" in frame.columns and frame["reference"].isna().all() else []
+    return frame.drop(columns=["source_file", *unlabelled]).rename(columns=_ORIGIN)
 
 
 def inspect_files(paths: GivenPaths, **options: Any) -> InspectResult:

@@ -173,7 +173,7 @@ def guess_mapping(headers: tuple[str, ...], layout: str) -> ColumnMapping:
 
 # Fields that only describe (a name, a label): two exact synonyms of one (« Client » and « Raison sociale »)
 # are common and the first is read; for the others, ids, dates and money, a second exact synonym is a rival.
-DESCRIPTIVE_FIELDS = ("customer_name", "activity", "reason", "channel", "stage", "category")
+DESCRIPTIVE_FIELDS = ("customer_name", "activity", "reason", "channel", "stage", "category", "reference")
 
 
 def _rivals(choices: list[ColumnChoice], positions: dict[str, int], candidates: list[tuple]) -> tuple[Rival, ...]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from kpi.importers.errors import ImportIssue
-from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA
+from kpi.model.canonical import DOCUMENTS_SCHEMA, SETTLEMENTS_SCHEMA, with_optional_columns
 
 # Provenance columns travel with each row until the ledger is built, so that a message about a
 # duplicate or an unknown invoice can name the row the user must fix.
@@ -36,7 +36,5 @@ class ParsedFile:
 
 
 def with_origin(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """The table in `schema`; a credit-note column the reader has nothing for is added empty."""
-    if "source_document_id" in schema.names and "source_document_id" not in table.column_names:
-        table = table.append_column("source_document_id", pa.nulls(table.num_rows, pa.string()))
-    return table.select(schema.names).cast(schema)
+    """The table in `schema`; a credit-note or reference column the reader has nothing for is added empty."""
+    return with_optional_columns(table, schema).select(schema.names).cast(schema)

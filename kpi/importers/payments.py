@@ -136,6 +136,15 @@ def _credit_sources(reader: FieldReader, kind: pa.Array, document: pa.Array) -> 
     return source
 
 
+def _references(reader: FieldReader, n: int) -> pa.Array:
+    """The payments' labels or references when a column gives them (empty cells null), else all null."""
+    labels = reader.text("reference")
+    if labels is None:
+        return pa.nulls(n, pa.string())
+    labels = pc.utf8_trim_whitespace(labels)
+    return pc.if_else(pc.equal(labels, ""), pa.scalar(None, pa.string()), labels)
+
+
 def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> ParsedFile | None:
     issues = reader.issues
     before = reader.start
@@ -212,6 +221,7 @@ def read_payments(table: TextTable, mapping: ColumnMapping, reader: FieldReader)
             "amount": amounts,
             "kind": kind,
             "source_document_id": source,
+            "reference": _references(reader, n),
             "source_file": pa.array([table.file] * n, pa.string()),
             "source_row": reader.rows(),
         }

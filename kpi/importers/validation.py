@@ -35,7 +35,8 @@ from kpi.model.canonical import DOCUMENTS_SCHEMA, MONEY, SETTLEMENTS_SCHEMA
 from kpi.text.messages import Message
 
 DOCUMENT_CONTENT = [f for f in DOCUMENTS_SCHEMA.names if f != "document_id"]
-SETTLEMENT_CONTENT = [f for f in SETTLEMENTS_SCHEMA.names if f != "settlement_id"]
+# A payment's label is no part of what it settles: two files giving one payment with other labels agree.
+SETTLEMENT_CONTENT = [f for f in SETTLEMENTS_SCHEMA.names if f not in ("settlement_id", "reference")]
 
 
 KNOWN_APPLICATIONS_SCHEMA = pa.schema(

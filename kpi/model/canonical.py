@@ -35,6 +35,8 @@ SETTLEMENTS_SCHEMA = pa.schema(
         pa.field("kind", pa.string(), nullable=False),  # one of SETTLEMENT_KINDS
         # For a `credit` only: the credit note applied to document_id (imputation d'avoir).
         pa.field("source_document_id", pa.string(), nullable=True),
+        # The payment's label or reference as its source gives it (FEC: PieceRef and EcritureLib); null when none.
+        pa.field("reference", pa.string(), nullable=True),
     ]
 )
 
@@ -170,8 +172,18 @@ class CanonicalLedger:
 
 
 def canonical_settlements(table: pa.Table) -> pa.Table:
-    """Settlements in SETTLEMENTS_SCHEMA; a table written before credit applications existed (no
-    source_document_id column) reads with it empty."""
-    if "source_document_id" not in table.column_names:
-        table = table.append_column("source_document_id", pa.nulls(table.num_rows, pa.string()))
-    return table.select(SETTLEMENTS_SCHEMA.names).cast(SETTLEMENTS_SCHEMA)
+    """Settlements in SETTLEMENTS_SCHEMA; a table written before credit applications or references existed
+    (no source_document_id or reference column) reads with them empty."""
+    return with_optional_columns(table, SETTLEMENTS_SCHEMA).select(SETTLEMENTS_SCHEMA.names).cast(SETTLEMENTS_SCHEMA)
+
+
+# Settlement columns a reader may have nothing for: added empty.
+OPTIONAL_SETTLEMENT_COLUMNS = ("source_document_id", "reference")
+
+
+def with_optional_columns(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table with each optional settlement column of `schema` it lacks added empty (text, all null)."""
+    for name in OPTIONAL_SETTLEMENT_COLUMNS:
+        if name in schema.names and name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
+    return table

@@ -15,5 +15,15 @@ ACTIVITY_TABLES = {
 # A FEC's supplier (401) side: the invoices received and their settlements, apart from the customers' ledger
 # (only the D441-6 table's « factures reçues » reads them), with each one's id column.
 SUPPLIER_TABLES = {"supplier_documents": "document_id", "supplier_settlements": "settlement_id"}
-CANONICAL_TABLES = ("documents", "settlements", "imports", "settings", *ACTIVITY_TABLES, *SUPPLIER_TABLES)
+# Manual matches accepted from the suggestions, stored as an import of their own (kpi/store/matching.py).
+MANUAL_MATCHES = "manual_matches"
+CANONICAL_TABLES = (
+    "documents",
+    "settlements",
+    "imports",
+    "settings",
+    *ACTIVITY_TABLES,
+    *SUPPLIER_TABLES,
+    MANUAL_MATCHES,
+)
 UNASSIGNED_ACTIVITY = "Unassigned"

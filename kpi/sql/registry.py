@@ -94,7 +94,7 @@ def all_named_queries() -> list[NamedQuery]:
 
 # Columns added to the canonical tables since the first release, with their type: a workspace
 # written before gains them by migrate_schema, and a read-only one is read with them empty.
-ADDED_COLUMNS = {"settlements": {"source_document_id": "VARCHAR"}}
+ADDED_COLUMNS = {"settlements": {"source_document_id": "VARCHAR", "reference": "VARCHAR"}}
 
 
 def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
@@ -138,9 +138,10 @@ def _quoted(identifier: str) -> str:
 def migrate_schema(connection: duckdb.DuckDBPyConnection) -> bool:
     """Bring a workspace written by an earlier release to the current schema, keeping every row.
 
-    The settlements table gained the `credit` kind and source_document_id: DuckDB cannot change
-    a CHECK constraint, so the table is renamed, created anew from schema.sql and refilled, in one
-    transaction. Returns whether anything was migrated.
+    The settlements table gained the `credit` kind and source_document_id, then reference: DuckDB cannot
+    change a CHECK constraint, so the table is renamed, created anew from schema.sql and refilled, in one
+    transaction (the tables added since, such as manual_matches, are created by the same script). Returns
+    whether anything was migrated.
     """
     if not missing_columns(connection):
         return False

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from kpi.model.filters import Filters
-from kpi.model.names import ACTIVITY_TABLES, CANONICAL_TABLES, SUPPLIER_TABLES
+from kpi.model.names import ACTIVITY_TABLES, CANONICAL_TABLES, MANUAL_MATCHES, SUPPLIER_TABLES
 from kpi.sql.registry import (
     ADDED_COLUMNS,
     MACROS_SEARCH_PATH,
@@ -24,6 +24,7 @@ from kpi.sql.registry import (
     install_document_status,
     install_macros,
     missing_columns,
+    named_query,
     refresh_document_status,
 )
 
@@ -125,12 +126,12 @@ class Ledger:
         # A workspace of an earlier release that could not be migrated (a read-only copy) is read
         # with the columns added since then empty, which is what they meant before.
         missing = missing_columns(connection, "workspace")
+        matched = holds_manual_matches(connection, stored)
         for table in CANONICAL_TABLES:
             if table not in stored:
                 continue  # a workspace written before this table existed: created empty below
             kind = "TABLE" if snapshot else "VIEW"
-            added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
-            connection.execute(f"CREATE {kind} {table} AS SELECT *{added} FROM workspace.{table}")
+            connection.execute(f"CREATE {kind} {table} AS {stored_select(table, missing, matched)}")
         if snapshot:
             connection.execute("DETACH workspace")
         create_schema(connection)  # IF NOT EXISTS: only the tables the file lacks
@@ -235,6 +236,30 @@ class Ledger:
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM settlements)"
         ).fetchall()[0]
         return {"documents": documents, "settlements": settlements}
+
+
+# The stored tables a manual match changes the reading of, and the SQL that reads each.
+AS_READ = {"settlements": "settlements_as_read", "documents": "documents_as_read"}
+
+
+def holds_manual_matches(connection: duckdb.DuckDBPyConnection, stored: set[str]) -> bool:
+    """Whether the workspace attached as `workspace` (its tables: `stored`) holds any manual match.
+
+    Only then do its settlements and documents read through AS_READ: a join on every query, which a workspace
+    that never accepted a match does not pay. A store serving a workspace reads it again after a match is
+    stored (kpi/store/matching.py)."""
+    if MANUAL_MATCHES not in stored:
+        return False
+    return bool(connection.execute(f"SELECT EXISTS (FROM workspace.{MANUAL_MATCHES})").fetchall()[0][0])
+
+
+def stored_select(table: str, missing: dict[str, list[str]], manual_matches: bool) -> str:
+    """How a ledger reads a canonical table of the workspace attached as `workspace`: the columns added since
+    it was written (`missing`) empty, and, when it holds `manual_matches`, the settlements and documents with
+    them applied (settlements_as_read.sql, documents_as_read.sql)."""
+    added = "".join(f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ()))
+    source = f"({named_query(AS_READ[table]).sql})" if manual_matches and table in AS_READ else f"workspace.{table}"
+    return f"SELECT *{added} FROM {source}"
 
 
 def insert_canonical(

@@ -54,10 +54,10 @@ DOCUMENT_COLUMNS = ("document_id", "customer_id", "customer_name", "activity", "
 SETTLEMENT_COLUMNS = ("settlement_id", "document_id", "customer_id", "date", "amount", "kind", "source_document_id")
 # The headers taken, in this order exactly: as the demo, the worked examples and the benchmarks write them
 # (`due_date_derived` is ignored by the readers; a pair written before credit applications has no
-# `source_document_id`).
+# `source_document_id`; one written from the canonical schema ends with the payments' `reference`).
 HEADERS = {
     "documents": (DOCUMENT_COLUMNS, DOCUMENT_COLUMNS + ("due_date_derived",)),
-    "settlements": (SETTLEMENT_COLUMNS, SETTLEMENT_COLUMNS[:-1]),
+    "settlements": (SETTLEMENT_COLUMNS, SETTLEMENT_COLUMNS[:-1], (*SETTLEMENT_COLUMNS, "reference")),
 }
 LAYOUTS = {"documents": "canonical-documents", "settlements": "canonical-settlements"}
 DATE_COLUMNS = {"documents": ("issue_date", "due_date"), "settlements": ("date",)}
@@ -294,7 +294,7 @@ _SETTLEMENT_COLUMNS = (
 )
 _STAGED = {
     "documents": _DOCUMENT_COLUMNS,
-    "settlements": (*_SETTLEMENT_COLUMNS, "source_document_id VARCHAR"),
+    "settlements": (*_SETTLEMENT_COLUMNS, "source_document_id VARCHAR", "reference VARCHAR"),
 }
 _LEDGER_COLUMNS = {
     "documents": (
@@ -303,7 +303,12 @@ _LEDGER_COLUMNS = {
         "import_id INTEGER DEFAULT 0",
         "open_until DATE",
     ),
-    "settlements": (*_SETTLEMENT_COLUMNS, "import_id INTEGER DEFAULT 0", "source_document_id VARCHAR"),
+    "settlements": (
+        *_SETTLEMENT_COLUMNS,
+        "import_id INTEGER DEFAULT 0",
+        "source_document_id VARCHAR",
+        "reference VARCHAR",
+    ),
 }
 _CHECKED = {
     "documents": ("file_index USMALLINT", "no_activity BOOLEAN", "pointed BOOLEAN", "fault BOOLEAN"),
@@ -312,7 +317,7 @@ _CHECKED = {
 # Columns that hold free text (dates and amounts are checked by their form).
 _TEXT = {
     "documents": ("document_id", "customer_id", "customer_name", "activity"),
-    "settlements": ("settlement_id", "document_id", "customer_id", "kind", "source_document_id"),
+    "settlements": ("settlement_id", "document_id", "customer_id", "kind", "source_document_id", "reference"),
 }
 # The id that, blank or reading « Total », would make a row a total row (total_rows.py): refused when it
 # merely contains the word, which is broader than the readers' rule.
@@ -399,8 +404,9 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
         typed = ", ".join([f"{c} AS typed_{c}" for c in DATE_COLUMNS[kind]] + ["amount::DECIMAL(18,2) AS typed_amount"])
         amount_form = "typed_amount IS NOT NULL"
         pointed = "true"  # a decimal type of two places: amounts.typed_decimal_mark says '.'
-    if kind == "settlements" and "source_document_id" not in headers:
-        texts += ", NULL::VARCHAR AS source_document_id"
+    for optional in ("source_document_id", "reference"):
+        if kind == "settlements" and optional not in headers:
+            texts += f", NULL::VARCHAR AS {optional}"
     if kind == "documents":
         checks = [
             "document_id IS NOT NULL",
@@ -431,7 +437,7 @@ def _select(kind: str, file: CanonicalFile, index: int) -> str:
         ]
         body = (
             "settlement_id, document_id, customer_id, typed_date AS date, typed_amount AS amount, kind,"
-            f" source_document_id, {index} AS file_index"
+            f" source_document_id, reference, {index} AS file_index"
         )
     verdict = " AND ".join(f"({check})" for check in checks)
     return (
@@ -1060,7 +1066,7 @@ def _store(
     )
     settlements = connection.execute(
         "INSERT INTO settlements BY NAME SELECT settlement_id, document_id, customer_id, date, amount, kind,"
-        f" source_document_id, $import_id AS import_id FROM staged_settlements AS i{new_settlements}",
+        f" source_document_id, reference, $import_id AS import_id FROM staged_settlements AS i{new_settlements}",
         {"import_id": import_id},
     ).fetchall()[0][0]
     install_document_status(connection)

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from kpi.model.names import CANONICAL_TABLES
-from kpi.sql.registry import ADDED_COLUMNS, MACROS_SEARCH_PATH, create_schema, install_macros, missing_columns
-from kpi.store.ledger import Ledger, engine_connection
+from kpi.sql.registry import MACROS_SEARCH_PATH, create_schema, install_macros, missing_columns
+from kpi.store.ledger import Ledger, engine_connection, holds_manual_matches, stored_select
 from kpi.text.errors import WorkspaceReadOnly
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 # Long enough that the reruns of one person's clicks find the file attached, short enough that an
 # import from the command line waits less than its lock retries (kpi.store.workspace.LOCK_RETRIES).
 IDLE_SECONDS = float(os.environ.get("ENCOURS_STORE_IDLE_SECONDS") or 3)
-WORKSPACE_ALIAS = "workspace"
+WORKSPACE_ALIAS = "workspace"  # the name kpi/store/ledger.py stored_select reads the file under
 
 _STORES: dict[str, SharedStore] = {}
 _STORES_LOCK = threading.Lock()
@@ -177,13 +177,10 @@ class SharedStore:
             ).fetchall()
         }
         missing = missing_columns(connection, WORKSPACE_ALIAS)
-
+        matched = holds_manual_matches(connection, stored)
         for table in CANONICAL_TABLES:
             if table in stored:
-                added = "".join(
-                    f", NULL::{ADDED_COLUMNS[table][column]} AS {column}" for column in missing.get(table, ())
-                )
-                connection.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT *{added} FROM {WORKSPACE_ALIAS}.{table}")
+                connection.execute(f"CREATE OR REPLACE VIEW {table} AS {stored_select(table, missing, matched)}")
         create_schema(connection)  # IF NOT EXISTS: empty tables for what a read-only old file lacks
 
     def _arm_timer(self) -> None:

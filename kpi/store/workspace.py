@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
-from kpi.model.names import ACTIVITY_TABLES, SUPPLIER_TABLES
+from kpi.model.names import ACTIVITY_TABLES, MANUAL_MATCHES, SUPPLIER_TABLES
 from kpi.sql.registry import create_schema, migrate_schema, missing_columns, refresh_document_status
 from kpi.store.ledger import Ledger, insert_canonical, registered
 from kpi.store.store import WORKSPACE_ALIAS, serving
@@ -305,9 +305,19 @@ class Workspace:
             ).fetchall()[0][0]
             if not found:
                 raise ImportNotFound(self.path, import_id)
-            for table in ("settlements", "documents", *ACTIVITY_TABLES, *SUPPLIER_TABLES, "imports"):
+            for table in ("settlements", "documents", *ACTIVITY_TABLES, *SUPPLIER_TABLES, MANUAL_MATCHES, "imports"):
                 connection.execute(f"DELETE FROM {table} WHERE import_id = $i", {"i": import_id})
             refresh_document_status(connection)
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write connection to the stored tables, its block in one transaction (committed at its end, rolled
+        back if it raises), the schema brought up to date first: for a writer of its own, such as the
+        manual matching (kpi/store/matching.py)."""
+        with self._write() as connection:
+            create_schema(connection)
+            with _transaction(connection):
+                yield connection
 
     # -- inside an import --------------------------------------------------------------------
 

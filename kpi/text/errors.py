@@ -164,3 +164,19 @@ class ImportAborted(EncoursError):
 
     def __reduce__(self) -> Reduced:
         return type(self), (self.files, self.reason, self.limit)
+
+
+class SuggestionNotFound(WorkspaceError, LookupError):
+    """Matching suggestions asked to be accepted that are not suggested at that date (never were, or are stale)."""
+
+    def __init__(self, path: Path, ids: tuple[str, ...], as_of: object):
+        super().__init__(
+            path, Message("suggestions.unknown", count=len(ids), ids=", ".join(ids), as_of=as_of, name=Path(path).name)
+        )
+
+
+class ConflictingSuggestions(WorkspaceError):
+    """Matching suggestions accepted together that use one payment, credit note or invoice twice."""
+
+    def __init__(self, path: Path, ids: tuple[str, ...]):
+        super().__init__(path, Message("suggestions.conflict", ids=", ".join(ids)))

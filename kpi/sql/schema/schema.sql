@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 -- document_id empty = unapplied (cash or write-off). A `credit` moves no money: it applies part of
 -- the credit note source_document_id to the invoice document_id (registry.migrate_schema adds the
--- column and the kind to a workspace written before them).
+-- column and the kind to a workspace written before them). reference: the payment's label or
+-- reference as the source gives it (FEC: PieceRef and EcritureLib), read by the matching suggestions.
 CREATE TABLE IF NOT EXISTS settlements (
     settlement_id VARCHAR PRIMARY KEY,
     document_id   VARCHAR,
@@ -38,8 +39,26 @@ CREATE TABLE IF NOT EXISTS settlements (
     kind          VARCHAR NOT NULL CHECK (kind IN ('cash', 'writeoff', 'credit')),
     import_id     INTEGER NOT NULL DEFAULT 0,
     source_document_id VARCHAR,
+    reference     VARCHAR,
     CHECK (CASE WHEN kind = 'credit' THEN source_document_id IS NOT NULL AND document_id IS NOT NULL
                 ELSE source_document_id IS NULL END)
+);
+-- Manual matching (lettrage manuel) accepted from the suggestions (kpi/sql/queries/suggestions.sql),
+-- one row per match, stored as an import of its own (import_id) so that removing that import undoes
+-- it exactly. A credit note matched to an invoice is also a `credit` settlement of that import (the
+-- ordinary form of an applied credit note). An unapplied payment is NOT rewritten: its stored row
+-- keeps document_id empty, and the ledger reads it with the invoice of its match
+-- (settlements_as_read.sql), as long as that invoice exists. So the row an import stored stays
+-- that import's (re-importing its file meets the same row: no conflict), and removing the manual
+-- import leaves nothing to restore but the row of this table it deletes.
+CREATE TABLE IF NOT EXISTS manual_matches (
+    match_id    VARCHAR PRIMARY KEY,   -- the suggestion's id: source_id:document_id
+    source_kind VARCHAR NOT NULL CHECK (source_kind IN ('payment', 'credit_note')),
+    source_id   VARCHAR NOT NULL,      -- an unapplied cash settlement_id, or a credit note's document_id
+    document_id VARCHAR NOT NULL,      -- the invoice
+    amount      DECIMAL(18,2) NOT NULL CHECK (amount > 0),
+    reason      VARCHAR NOT NULL CHECK (reason IN ('same_amount', 'within_cent', 'reference')),
+    import_id   INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS settings (
     key   VARCHAR PRIMARY KEY,
