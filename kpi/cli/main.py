@@ -52,12 +52,10 @@ COMMAND_MODULES = (
     audit,
     d441,
     worklist,
-    letter,
-    match,
-    report,
-    series,
     statement,
+    letter,
     suggest,
+    match,
 )
 COMMANDS: dict[str, Callable[[argparse.Namespace, Output], None]] = {
     module.NAME: module.run for module in COMMAND_MODULES

@@ -123,7 +123,8 @@ CREATE TABLE IF NOT EXISTS supplier_settlements (
     amount        DECIMAL(18,2) NOT NULL CHECK (amount > 0),
     kind          VARCHAR NOT NULL CHECK (kind IN ('cash', 'writeoff', 'credit')),
     import_id     INTEGER NOT NULL DEFAULT 0,
-    source_document_id VARCHAR
+    source_document_id VARCHAR,
+    reference     VARCHAR
 );
 -- Promises to pay (issue 14, item 5): kept, broken or open, see kpi/sql/activity/promises.sql.
 CREATE TABLE IF NOT EXISTS promises (
