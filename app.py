@@ -50,28 +50,49 @@ st.html(style.style_sheet(t))
 
 # Pages are registered before anything can call st.rerun(): a rerun before st.navigation on
 # a first visit to a page's URL (/clients) makes Streamlit report "Page not found".
-# (script, title key, icon, URL): the overview first, the default page.
-PAGES = (
-    ("overview", "page.overview", "dashboard", "synthese"),
-    ("aged_balance", "page.aged_balance", "stacked_bar_chart", "balance-agee"),
-    ("customers", "page.customers", "groups", "clients"),
-    ("trends", "page.trends", "show_chart", "tendances"),
-    ("compare", "page.compare", "compare_arrows", "comparer"),
-    ("simulation", "page.simulation", "science", "simulation"),
-    ("forecast", "page.forecast", "query_stats", "prevision"),
-    ("collections", "page.collections", "phone_in_talk", "recouvrement"),
-    ("worklist", "page.worklist", "notifications_active", "a-relancer"),
-    ("payment_delays", "page.payment_delays", "gavel", "delais-de-paiement"),
-    ("statements", "page.statements", "contact_mail", "releves"),
-    ("suggestions", "page.suggestions", "link", "rapprochements"),
-    ("data", "page.data", "upload_file", "donnees"),
-    ("settings", "page.settings", "settings", "parametres"),
+# By section of the menu: (script, title key, icon, URL); the overview first, the default page. The menu is
+# always drawn whole: Streamlit would otherwise fold it past twelve pages and hide Données behind « View more ».
+SECTIONS = (
+    (
+        "nav.measure",
+        (
+            ("overview", "page.overview", "dashboard", "synthese"),
+            ("aged_balance", "page.aged_balance", "stacked_bar_chart", "balance-agee"),
+            ("customers", "page.customers", "groups", "clients"),
+            ("trends", "page.trends", "show_chart", "tendances"),
+            ("compare", "page.compare", "compare_arrows", "comparer"),
+            ("simulation", "page.simulation", "science", "simulation"),
+            ("forecast", "page.forecast", "query_stats", "prevision"),
+            ("collections", "page.collections", "phone_in_talk", "recouvrement"),
+        ),
+    ),
+    (
+        "nav.act",
+        (
+            ("worklist", "page.worklist", "notifications_active", "a-relancer"),
+            ("statements", "page.statements", "contact_mail", "releves"),
+            ("suggestions", "page.suggestions", "link", "rapprochements"),
+            ("payment_delays", "page.payment_delays", "gavel", "delais-de-paiement"),
+        ),
+    ),
+    (
+        "nav.files",
+        (
+            ("data", "page.data", "upload_file", "donnees"),
+            ("settings", "page.settings", "settings", "parametres"),
+        ),
+    ),
 )
-pages = [
-    st.Page(f"app_pages/{script}.py", title=t(title), icon=f":material/{icon}:", url_path=url, default=index == 0)
-    for index, (script, title, icon, url) in enumerate(PAGES)
-]
-current_page = st.navigation(pages)
+menu = {
+    t(section): [
+        st.Page(
+            f"app_pages/{script}.py", title=t(title), icon=f":material/{icon}:", url_path=url, default=url == "synthese"
+        )
+        for script, title, icon, url in pages
+    ]
+    for section, pages in SECTIONS
+}
+current_page = st.navigation(menu, expanded=True)
 
 # A page (a click on a trend chart, an import) asks for another period or workspace by
 # leaving it in the session before a rerun; the widgets below are not drawn yet.
