@@ -15,6 +15,8 @@ from kpi.cli.common import (
     add_table_output,
     check_table_output,
     edges,
+    emit_csv,
+    emit_text,
     filters_of,
     open_sources,
     write_output,
@@ -76,17 +78,9 @@ def run(args: argparse.Namespace, out: Output) -> None:
         write_output(args.output, aged_balance_xlsx(by_customer, by_document, header))
         return
     if args.format == "csv":
-        data = aged_balance_csv(balance, header)
-        if args.output:
-            write_output(args.output, data)
-        else:
-            out.write(data.decode("utf-8-sig"))
+        emit_csv(args, aged_balance_csv(balance, header), out)
         return
-    text = aging_table(balance, args.lang)
-    if args.output:
-        write_output(args.output, (text + "\n").encode("utf-8"))
-    else:
-        out.write(text + "\n")
+    emit_text(args, aging_table(balance, args.lang) + "\n", out)
 
 
 def aging_table(balance: AgedBalance, lang: str) -> str:

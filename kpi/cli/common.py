@@ -277,6 +277,14 @@ def emit_text(args: argparse.Namespace, text: str, out: Output) -> None:
         write_output(args.output, text.encode("utf-8"))
 
 
+def emit_csv(args: argparse.Namespace, data: bytes, out: Output) -> None:
+    """A CSV export (UTF-8 with its BOM, for Excel) into the file given with -o, or as text on the terminal."""
+    if args.output is None:
+        out.write(data.decode("utf-8-sig"))
+    else:
+        write_output(args.output, data)
+
+
 def emit_json(args: argparse.Namespace, value: object, out: Output) -> None:
     """A command's JSON on the terminal (control characters escaped), or into the file given with -o."""
     if args.output is None:

@@ -4,12 +4,20 @@ overdue customer in a zip."""
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi.cli.common import add_as_of, add_files, add_lang, add_matching, matching_of, open_sources, write_output
-from kpi.cli.terminal import Output, write_json
+from kpi.cli.common import (
+    add_as_of,
+    add_files,
+    add_lang,
+    add_matching,
+    emit_json,
+    matching_of,
+    open_sources,
+    write_output,
+)
+from kpi.cli.terminal import Output
 from kpi.text.errors import UsageError
 from kpi.text.messages import Message
 
@@ -108,11 +116,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
 
 def write_figures(args: argparse.Namespace, figures: list[dict[str, Any]], out: Output) -> None:
     """--format json: the one object asked for, or the list of every overdue customer's, on standard output or -o."""
-    data: Any = figures if args.all_overdue else figures[0]
-    if args.output is None:
-        write_json(data, out)
-    else:
-        write_output(args.output, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode())
+    emit_json(args, figures if args.all_overdue else figures[0], out)
 
 
 def say_none_overdue(args: argparse.Namespace, key: str, out: Output) -> None:

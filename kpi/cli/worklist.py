@@ -12,12 +12,15 @@ from kpi.cli.common import (
     add_filters,
     add_table_output,
     check_table_output,
+    emit_csv,
+    emit_json,
+    emit_text,
     filters_of,
     open_sources,
     write_output,
 )
 from kpi.cli.tables import AMOUNT, LABEL, table_lines
-from kpi.cli.terminal import Output, write_json
+from kpi.cli.terminal import Output
 from kpi.metrics.settings import STAGES
 from kpi.metrics.worklist import worklist
 
@@ -46,12 +49,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
     filters = filters_of(args, ledger)
     rows = worklist(ledger, args.as_of, filters)
     if args.format == "json":
-        if args.output is None:
-            write_json(rows.to_json(), out)
-        else:
-            import json
-
-            write_output(args.output, (json.dumps(rows.to_json(), ensure_ascii=False, indent=2) + "\n").encode())
+        emit_json(args, rows.to_json(), out)
         return
     from kpi.exports.aged_balance import describe_filters
 
@@ -64,17 +62,9 @@ def run(args: argparse.Namespace, out: Output) -> None:
         if args.format == "xlsx":
             write_output(args.output, worklist_xlsx(rows, header))
             return
-        data = worklist_csv(rows, header)
-        if args.output is None:
-            out.write(data.decode("utf-8-sig"))
-        else:
-            write_output(args.output, data)
+        emit_csv(args, worklist_csv(rows, header), out)
         return
-    text = worklist_text(rows, args.lang, filtered) + "\n"
-    if args.output is None:
-        out.write(text)
-    else:
-        write_output(args.output, text.encode("utf-8"))
+    emit_text(args, worklist_text(rows, args.lang, filtered) + "\n", out)
 
 
 def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> str:
