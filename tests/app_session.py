@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from kpi.store.workspace import DEMO_WORKSPACE, ensure_demo_workspace
+from kpi.store.workspace import DEMO_WORKSPACE, Workspace, ensure_demo_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -20,6 +20,25 @@ TIMEOUT = 120
 def build_demo_home(path: Path) -> Path:
     ensure_demo_workspace(path)
     return path
+
+
+def use_home(home: Path, monkeypatch) -> Path:
+    """The app runs on the data home `home` (ENCOURS_HOME) and does not build the demo workspace there."""
+    monkeypatch.setenv("ENCOURS_HOME", str(home))
+    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
+    return home
+
+
+def imported_home(home: Path, workspace: str, files) -> Path:
+    """The data home `home` with one workspace, `workspace`, holding `files`."""
+    Workspace(home / workspace).import_files(files)
+    return home
+
+
+def copied_home(template: Path, target: Path, monkeypatch) -> Path:
+    """A copy of the data home `template` for one test (one that changes it), the app running on it."""
+    shutil.copytree(template, target)
+    return use_home(target, monkeypatch)
 
 
 def copy_home(template: Path, target: Path) -> Path:

@@ -13,7 +13,6 @@ from sample_files import WORKED_FILES
 
 from kpi.importers import read_files
 from kpi.store.ledger import Ledger
-from kpi.store.workspace import Workspace
 
 # The command line speaks the locale's language (kpi.cli.common.default_language): tests read it in French unless
 # they ask for English with --lang or their own environment, whatever the machine's locale.
@@ -73,17 +72,17 @@ def worked_ledger() -> Ledger:
 @pytest.fixture(scope="module")
 def worked_home(tmp_path_factory):
     """A data home whose one workspace, "worked", holds the worked example (one per test module)."""
-    home = tmp_path_factory.mktemp("worked-home")
-    Workspace(home / "worked").import_files(WORKED_FILES)
-    return home
+    from app_session import imported_home
+
+    return imported_home(tmp_path_factory.mktemp("worked-home"), "worked", WORKED_FILES)
 
 
 @pytest.fixture
 def worked(worked_home, monkeypatch):
     """The app runs on `worked_home` and does not build the demo workspace."""
-    monkeypatch.setenv("ENCOURS_HOME", str(worked_home))
-    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
-    return worked_home
+    from app_session import use_home
+
+    return use_home(worked_home, monkeypatch)
 
 
 @pytest.fixture(scope="session")

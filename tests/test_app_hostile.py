@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 
 import pypdf
 import pytest
-from app_session import assert_clean, capture_downloads, session
+from app_session import assert_clean, capture_downloads, copied_home, session
 from google.protobuf.message import Message
 from hostile_names import (
     FORMULA_LINK,
@@ -83,10 +82,7 @@ def hostile_template(tmp_path_factory):
 
 @pytest.fixture
 def hostile_home(hostile_template, tmp_path, monkeypatch):
-    shutil.copytree(hostile_template, tmp_path / "home")
-    monkeypatch.setenv("ENCOURS_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
-    return tmp_path / "home"
+    return copied_home(hostile_template, tmp_path / "home", monkeypatch)
 
 
 def _strings(message: Message):

@@ -7,10 +7,8 @@ rate 1 400 / 3 000 = 46,7 %; `oldest` nets them: overdue 750 / 2 350 = 31,9 %, n
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from app_session import assert_clean, metric, session, sidebar
+from app_session import assert_clean, copied_home, imported_home, metric, session, sidebar
 from sample_files import MATCHING_FILES
 
 from kpi.store.workspace import Workspace
@@ -23,17 +21,12 @@ NOTICE = "Voir en imputation au plus ancien"
 @pytest.fixture(scope="module")
 def matching_workspace(tmp_path_factory):
     """KPI-SPEC's matching example, imported once a module; each test changes settings on its own copy."""
-    workspace = tmp_path_factory.mktemp("matching-template") / "matching"
-    Workspace(workspace).import_files(MATCHING_FILES)
-    return workspace
+    return imported_home(tmp_path_factory.mktemp("matching-template"), "matching", MATCHING_FILES)
 
 
 @pytest.fixture
 def home(matching_workspace, tmp_path, monkeypatch):
-    shutil.copytree(matching_workspace, tmp_path / "matching")
-    monkeypatch.setenv("ENCOURS_HOME", str(tmp_path))
-    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
-    return tmp_path
+    return copied_home(matching_workspace, tmp_path / "home", monkeypatch)
 
 
 def test_matched_by_default_with_the_notice_and_one_click_to_oldest(home):

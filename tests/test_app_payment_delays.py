@@ -7,9 +7,7 @@ from pathlib import Path
 import openpyxl
 import pypdf
 import pytest
-from app_session import assert_clean, capture_downloads, session
-
-from kpi.store.workspace import Workspace
+from app_session import assert_clean, capture_downloads, imported_home, session, use_home
 
 SUPPLIER_FEC = Path(__file__).parent / "data" / "d441" / "123456789FEC20251231.txt"
 DECEMBER = {"ws": "fec", "from": "2025-12-01", "to": "2025-12-31"}
@@ -17,11 +15,7 @@ DECEMBER = {"ws": "fec", "from": "2025-12-01", "to": "2025-12-31"}
 
 @pytest.fixture
 def fec_home(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    Workspace(home / "fec").import_files([SUPPLIER_FEC])
-    monkeypatch.setenv("ENCOURS_HOME", str(home))
-    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
-    return home
+    return use_home(imported_home(tmp_path / "home", "fec", [SUPPLIER_FEC]), monkeypatch)
 
 
 @pytest.mark.parametrize(

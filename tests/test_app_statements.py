@@ -11,7 +11,7 @@ import io
 
 import pypdf
 import pytest
-from app_session import assert_clean, capture_downloads, metric, session
+from app_session import assert_clean, capture_downloads, imported_home, metric, session, use_home
 from sample_files import WORKED_FILES
 
 from kpi.exports.letter import default_template, template_setting
@@ -23,10 +23,7 @@ MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """A home of its own: the tests record letters and change settings."""
-    Workspace(tmp_path / "worked").import_files(WORKED_FILES)
-    monkeypatch.setenv("ENCOURS_HOME", str(tmp_path))
-    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
-    return tmp_path
+    return use_home(imported_home(tmp_path, "worked", WORKED_FILES), monkeypatch)
 
 
 def page(query: dict | None = None):

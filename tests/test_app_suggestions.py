@@ -4,10 +4,8 @@ the Données page lists, and the page's labels in both languages."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from app_session import assert_clean, session
+from app_session import assert_clean, copied_home, imported_home, session
 from sample_files import WORKED_FILES
 
 from kpi.store.workspace import Workspace
@@ -18,18 +16,13 @@ PAGE = "app_pages/suggestions.py"
 
 @pytest.fixture(scope="module")
 def worked_template(tmp_path_factory):
-    workspace = tmp_path_factory.mktemp("suggestions-template") / "worked"
-    Workspace(workspace).import_files(WORKED_FILES)
-    return workspace
+    return imported_home(tmp_path_factory.mktemp("suggestions-template"), "worked", WORKED_FILES)
 
 
 @pytest.fixture
 def home(worked_template, tmp_path, monkeypatch):
     """A copy of the worked example per test: accepting changes it."""
-    shutil.copytree(worked_template, tmp_path / "worked")
-    monkeypatch.setenv("ENCOURS_HOME", str(tmp_path))
-    monkeypatch.setattr("kpi.store.workspace.ensure_demo_workspace", lambda home=None: None)
-    return tmp_path
+    return copied_home(worked_template, tmp_path / "home", monkeypatch)
 
 
 def texts(app) -> list[str]:
