@@ -17,10 +17,8 @@ from ui import context
 from ui.downloads import download_buttons
 from ui.grids import column_widths, fixed_columns, show_table
 
-view = context.current_view()
+view = context.page_view("page.aged_balance")
 t, fmt = view.t, view.fmt
-st.title(t("page.aged_balance"))
-context.stop_unless_data(view)
 
 prefs = view.preferences
 controls = st.columns([1, 1, 2])

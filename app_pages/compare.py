@@ -23,10 +23,8 @@ from ui.audit_downloads import audit_buttons
 
 CUSTOM = "custom"
 
-view = context.current_view()
+view = context.page_view("page.compare")
 t, fmt = view.t, view.fmt
-st.title(t("page.compare"))
-context.stop_unless_data(view)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

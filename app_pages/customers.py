@@ -14,10 +14,8 @@ from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.grids import column_widths, fixed_columns, show_table
 
-view = context.current_view()
+view = context.page_view("page.customers")
 t, fmt = view.t, view.fmt
-st.title(t("page.customers"))
-context.stop_unless_data(view)
 
 period = view.period
 st.caption(t("customers.caption", start=fmt.date(period.start), end=fmt.date(period.end)))

@@ -14,10 +14,8 @@ from kpi.text.formatting import is_missing
 from kpi.text.untrusted import spreadsheet_text
 from ui import context
 
-view = context.current_view()
+view = context.page_view("page.forecast")
 t, fmt = view.t, view.fmt
-st.title(t("page.forecast"))
-context.stop_unless_data(view)
 currency = view.preferences.currency
 
 

@@ -15,10 +15,8 @@ from kpi.text.untrusted import markdown_text
 from ui import context
 from ui.downloads import download_buttons, file_header
 
-view = context.current_view()
+view = context.page_view("page.payment_delays")
 t, fmt = view.t, view.fmt
-st.title(t("page.payment_delays"))
-context.stop_unless_data(view)
 
 closing = view.period.end
 left, right = st.columns(2)

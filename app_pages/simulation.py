@@ -34,10 +34,8 @@ from kpi.store.ledger import Ledger
 from kpi.text.untrusted import markdown_text
 from ui import context
 
-view = context.current_view()
+view = context.page_view("page.simulation")
 t, fmt = view.t, view.fmt
-st.title(t("page.simulation"))
-context.stop_unless_data(view)
 st.caption(t("simulation.caption", start=fmt.date(view.period.start), end=fmt.date(view.period.end)))
 
 activities = view.ledger.activities()

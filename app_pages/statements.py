@@ -34,10 +34,8 @@ from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.downloads import download_buttons, file_header
 
-view = context.current_view()
+view = context.page_view("page.statements")
 t, fmt = view.t, view.fmt
-st.title(t("page.statements"))
-context.stop_unless_data(view)
 
 as_of = view.period.end
 matching = view.filters.matching

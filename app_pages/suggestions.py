@@ -10,10 +10,8 @@ from kpi.metrics.suggestions import REASONS, Suggestion, Suggestions, accept, su
 from kpi.text.untrusted import markdown_text
 from ui import context
 
-view = context.current_view()
+view = context.page_view("page.suggestions")
 t, fmt = view.t, view.fmt
-st.title(t("page.suggestions"))
-context.stop_unless_data(view)
 
 as_of = view.period.end
 DONE_KEY = "suggestions_done"

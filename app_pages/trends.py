@@ -16,10 +16,8 @@ from kpi.present.charts import (
 )
 from ui import context
 
-view = context.current_view()
+view = context.page_view("page.trends")
 t = view.t
-st.title(t("page.trends"))
-context.stop_unless_data(view)
 
 MONTH_CHOICES = (6, 12, 24, 36)
 months = (

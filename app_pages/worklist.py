@@ -18,10 +18,8 @@ from ui.downloads import download_buttons, file_header
 from ui.grids import column_widths, fixed_columns
 from ui.promises import promises_section
 
-view = context.current_view()
+view = context.page_view("page.worklist")
 t, fmt = view.t, view.fmt
-st.title(t("page.worklist"))
-context.stop_unless_data(view)
 
 as_of = view.period.end
 

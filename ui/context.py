@@ -80,6 +80,14 @@ def current_view() -> View:
     return st.session_state[VIEW_KEY]
 
 
+def page_view(title_key: str) -> View:
+    """The view a page draws, under the page's title; a page of an empty workspace says where to import, and stops."""
+    view = current_view()
+    st.title(view.t(title_key))
+    stop_unless_data(view)
+    return view
+
+
 def stop_unless_data(view: View) -> None:
     """A page has nothing to draw from an empty workspace: it says where to import, and stops."""
     if not view.has_data:
