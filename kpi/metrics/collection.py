@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kpi.metrics.aging import DEFAULT_EDGES, bucket_keys
-from kpi.metrics.catalogue import kpi
+from kpi.metrics.catalogue import catalogue, kpi
 from kpi.metrics.settings import (
     MONTHLY_COST_SETTING,
     PLAN_GRACE_SETTING,
@@ -140,6 +140,55 @@ class ActivityReport:
         return result
 
 
+# Each log's KPIs: the one-row queries that give them, with the key each column gives (None: a column no KPI
+# takes). A log never imported leaves its KPIs None; `_value` types each by its unit in the catalogue.
+LOG_QUERIES: dict[str, tuple[tuple[str, tuple[str | None, ...]], ...]] = {
+    "disputes": (
+        (
+            "SELECT d.disputed_amount, kpi_dispute_rate(d.disputed_amount, f.sales)"
+            " FROM disputed_sales($start, $end, $customers, $activities) AS d,"
+            " period_flows([$start::DATE], [$end::DATE], $customers, $activities) AS f",
+            ("disputed_amount", "dispute_rate"),
+        ),
+        (
+            "SELECT * FROM open_disputes_at($end, $customers, $activities)",
+            ("open_disputes_count", "open_disputes_amount"),
+        ),
+        (
+            "SELECT * FROM dispute_resolution($start, $end, $customers, $activities)",
+            ("avg_dispute_resolution_days", None),
+        ),
+    ),
+    "reminders": (
+        (
+            "SELECT * FROM reminder_success($start, $end, $window, $customers, $activities)",
+            ("reminders_count", "paid_reminders", "reminder_success_rate"),
+        ),
+        ("SELECT * FROM cost_per_reminder($start, $end, $customers, $activities)", ("cost_per_reminder", None)),
+    ),
+    "payment_plans": (
+        (
+            "SELECT * FROM plan_compliance($start, $end, $grace, $customers, $activities)",
+            ("installments_due", "installments_kept", "plan_compliance_rate"),
+        ),
+        ("SELECT * FROM amount_in_plans($end, $customers, $activities)", ("amount_in_plans", None)),
+    ),
+    "promises": (
+        (
+            "SELECT * FROM promise_kpis($start, $end, $grace, $customers, $activities)",
+            (
+                "promises_open_count",
+                "promises_open_amount",
+                "promises_kept",
+                "promises_broken",
+                "promise_kept_rate",
+                "broken_promises_amount",
+            ),
+        ),
+    ),
+}
+
+
 def activity_report(
     ledger: Ledger,
     period: Period,
@@ -154,65 +203,13 @@ def activity_report(
     """
     settings = settings or activity_settings(ledger)
     logs = imported_logs(ledger)
-    params = {"start": period.start, "end": period.end, **filters.params()}
+    params: dict[str, Any] = {"start": period.start, "end": period.end, **filters.params()}
     values: dict[str, Any] = {}
-    if "disputes" in logs:
-        disputed, rate = _row(
-            ledger,
-            "SELECT d.disputed_amount, kpi_dispute_rate(d.disputed_amount, f.sales)"
-            " FROM disputed_sales($start, $end, $customers, $activities) AS d,"
-            " period_flows([$start::DATE], [$end::DATE], $customers, $activities) AS f",
-            params,
-        )
-        count, amount = _row(ledger, "SELECT * FROM open_disputes_at($end, $customers, $activities)", params)
-        resolution, _ = _row(ledger, "SELECT * FROM dispute_resolution($start, $end, $customers, $activities)", params)
-        values.update(
-            disputed_amount=_money(disputed),
-            dispute_rate=finite_or_none(rate),
-            open_disputes_count=count,
-            open_disputes_amount=_money(amount),
-            avg_dispute_resolution_days=finite_or_none(resolution),
-        )
-    if "reminders" in logs:
-        count, paid, rate = _row(
-            ledger,
-            "SELECT * FROM reminder_success($start, $end, $window, $customers, $activities)",
-            {**params, "window": settings.reminder_window_days},
-        )
-        cost, _ = _row(ledger, "SELECT * FROM cost_per_reminder($start, $end, $customers, $activities)", params)
-        values.update(
-            reminders_count=count,
-            paid_reminders=paid,
-            reminder_success_rate=finite_or_none(rate),
-            cost_per_reminder=_money(cost),
-        )
-    if "payment_plans" in logs:
-        due, kept, rate = _row(
-            ledger,
-            "SELECT * FROM plan_compliance($start, $end, $grace, $customers, $activities)",
-            {**params, "grace": settings.plan_grace_days},
-        )
-        amount, _ = _row(ledger, "SELECT * FROM amount_in_plans($end, $customers, $activities)", params)
-        values.update(
-            installments_due=due,
-            installments_kept=kept,
-            plan_compliance_rate=finite_or_none(rate),
-            amount_in_plans=_money(amount),
-        )
-    if "promises" in logs:
-        count, amount, kept, broken, rate, broken_amount = _row(
-            ledger,
-            "SELECT * FROM promise_kpis($start, $end, $grace, $customers, $activities)",
-            {**params, "grace": settings.plan_grace_days},
-        )
-        values.update(
-            promises_open_count=count,
-            promises_open_amount=_money(amount),
-            promises_kept=kept,
-            promises_broken=broken,
-            promise_kept_rate=finite_or_none(rate),
-            broken_promises_amount=_money(broken_amount),
-        )
+    params |= {"window": settings.reminder_window_days, "grace": settings.plan_grace_days}
+    for log, queries in LOG_QUERIES.items():
+        if log in logs:
+            for sql, keys in queries:
+                values |= {key: _value(key, value) for key, value in zip(keys, _row(ledger, sql, params)) if key}
     if "collection_costs" in logs or settings.monthly_collection_cost is not None:
         costs, _, source, ratio = _row(
             ledger,
@@ -328,6 +325,15 @@ def _period_table(ledger: Ledger, macro: str, period: Period, filters: Filters) 
 def _row(ledger: Ledger, sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
     # DuckDB refuses parameters a statement does not use: pass only those it names.
     return ledger.query(sql, {key: value for key, value in params.items() if f"${key}" in sql}).fetchall()[0]
+
+
+def _value(key: str, value: Any) -> Any:
+    """A KPI's value as its catalogue unit wants it: money to the cent, a count as it is, a rate or a number of days
+    finite or None. The counts behind a rate (paid_reminders, installments_due…) are not in the catalogue."""
+    unit = catalogue()[key].unit if key in catalogue() else "count"
+    if unit == "money":
+        return _money(value)
+    return value if unit == "count" else finite_or_none(value)
 
 
 def _money(value: Any) -> Decimal | None:
