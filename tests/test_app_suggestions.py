@@ -5,8 +5,7 @@ the Données page lists, and the page's labels in both languages."""
 from __future__ import annotations
 
 import pytest
-from app_session import assert_clean, copied_home, imported_home, session
-from sample_files import WORKED_FILES
+from app_session import assert_clean, copied_home, session
 
 from kpi.store.workspace import Workspace
 
@@ -14,15 +13,10 @@ MARCH = {"ws": "worked", "from": "2026-03-01", "to": "2026-03-31"}
 PAGE = "app_pages/suggestions.py"
 
 
-@pytest.fixture(scope="module")
-def worked_template(tmp_path_factory):
-    return imported_home(tmp_path_factory.mktemp("suggestions-template"), "worked", WORKED_FILES)
-
-
 @pytest.fixture
-def home(worked_template, tmp_path, monkeypatch):
-    """A copy of the worked example per test: accepting changes it."""
-    return copied_home(worked_template, tmp_path / "home", monkeypatch)
+def home(worked_home, tmp_path, monkeypatch):
+    """A copy of the worked example's home (tests/conftest.py) per test: accepting changes it."""
+    return copied_home(worked_home, tmp_path / "home", monkeypatch)
 
 
 def texts(app) -> list[str]:
