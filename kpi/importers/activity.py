@@ -239,6 +239,16 @@ def _first(reader: FieldReader, mask: pa.Array, name: str, message: Message, val
     return True
 
 
+def _not_positive(reader: FieldReader, name: str, amounts: pa.Array, message: Message) -> bool:
+    """Refuses the first amount ≤ 0 (an installment, a promise): True when one was found."""
+    return _first(reader, pc.less_equal(amounts, pa.scalar(Decimal(0), amounts.type)), name, message, amounts)
+
+
+def _customer(reader: FieldReader, mapping: ColumnMapping) -> pa.Array | None:
+    """The customer column: its code when the log has one, else its name."""
+    return reader.required_text("customer_id" if mapping.has("customer_id") else "customer_name")
+
+
 def _not_negative(reader: FieldReader, name: str, values: pa.Array | None, message: Message) -> None:
     if values is not None:
         _first(reader, pc.less(values, pa.scalar(Decimal(0), values.type)), name, message, values)
@@ -341,18 +351,12 @@ def _reminders(table: TextTable, mapping: ColumnMapping, reader: FieldReader) ->
 
 def _plans(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.Table | None:
     plan = reader.required_text("plan_id")
-    customer = reader.required_text("customer_id" if mapping.has("customer_id") else "customer_name")
+    customer = _customer(reader, mapping)
     due = reader.dates("due_date", required=True)
     amount = reader.amounts("installment_amount", required=True)
     if plan is None or customer is None or due is None or amount is None:
         return None
-    if _first(
-        reader,
-        pc.less_equal(amount, pa.scalar(Decimal(0), amount.type)),
-        "installment_amount",
-        Message("activity.installment_not_positive"),
-        amount,
-    ):
+    if _not_positive(reader, "installment_amount", amount, Message("activity.installment_not_positive")):
         return None
     return pa.table(
         {"installment_id": _ids(plan, due), "plan_id": plan, "customer_id": customer, "due_date": due, "amount": amount}
@@ -369,19 +373,13 @@ def _costs(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.
 
 
 def _promises(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> pa.Table | None:
-    customer = reader.required_text("customer_id" if mapping.has("customer_id") else "customer_name")
+    customer = _customer(reader, mapping)
     made = reader.dates("promise_date", required=True)
     promised = reader.dates("promised_date", required=True)
     amount = reader.amounts("promised_amount", required=True)
     if customer is None or made is None or promised is None or amount is None:
         return None
-    if _first(
-        reader,
-        pc.less_equal(amount, pa.scalar(Decimal(0), amount.type)),
-        "promised_amount",
-        Message("activity.promise_not_positive"),
-        amount,
-    ) or _first(
+    if _not_positive(reader, "promised_amount", amount, Message("activity.promise_not_positive")) or _first(
         reader,
         pc.less(promised, made),
         "promised_date",
