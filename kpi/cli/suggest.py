@@ -20,7 +20,7 @@ DESCRIPTION = (
     " paired with an open invoice of the same customer: of the same amount (same_amount), else within 0.01"
     " (within_cent), else whose number the payment's label or reference holds (reference); a payment only with an"
     " invoice issued by its date, and nothing settled after D. Within a reason, a payment, credit note or invoice"
-    " is suggested once (the oldest first). Each suggestion's id (source:invoice) is what `match --accept` takes."
+    " is suggested once (the oldest first). Each suggestion's id (source:invoice) is what `match --accept` takes. Suggestions read the ledger as lettered (KPI-SPEC §2 'matched'), so there is no --apply-credits: applied to the oldest invoices, no credit is left over to suggest."
 )
 
 
