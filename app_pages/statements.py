@@ -215,26 +215,34 @@ if overdue:
     def _record_batch() -> None:
         _record(_batch())
 
-    statements_column, letters_column = st.columns(2)
-    statements_column.download_button(
-        t("statements_page.download_statements_zip"),
-        data=_statements_zip,
-        file_name=f"{t('statement.zip_stem')}-{as_of.isoformat()}.zip",
-        mime="application/zip",
-        icon=":material/folder_zip:",
-        on_click="ignore",
-        key="statements_zip",
+    zips = (
+        (
+            "statements_page.download_statements_zip",
+            _statements_zip,
+            t("statement.zip_stem"),
+            "ignore",
+            "statements_zip",
+        ),
+        (
+            "statements_page.download_letters_zip",
+            _letters_zip,
+            f"{t('letter.zip_stem')}-{stage}",
+            _record_batch,
+            "letters_zip",
+        ),
     )
-    letters_column.download_button(
-        t("statements_page.download_letters_zip"),
-        data=_letters_zip,
-        file_name=f"{t('letter.zip_stem')}-{stage}-{as_of.isoformat()}.zip",
-        mime="application/zip",
-        icon=":material/folder_zip:",
-        on_click=_record_batch,
-        key="letters_zip",
-    )
-    letters_column.caption(t("statements_page.records_all"))
+    columns = st.columns(2)
+    for column, (label, data, stem, on_click, key) in zip(columns, zips):
+        column.download_button(
+            t(label),
+            data=data,
+            file_name=f"{stem}-{as_of.isoformat()}.zip",
+            mime="application/zip",
+            icon=":material/folder_zip:",
+            on_click=on_click,
+            key=key,
+        )
+    columns[1].caption(t("statements_page.records_all"))
 
 # -- the templates --------------------------------------------------------------------------------------------
 with st.expander(t("statements_page.template", stage=t(f"letter.stage.{stage}"))):
