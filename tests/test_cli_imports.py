@@ -72,3 +72,21 @@ def test_a_command_on_a_workspace_loads_no_frame_library_nor_renderer(demo_works
     )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.splitlines()[-1]) == {"status": 0, "loaded": []}
+
+
+def test_a_command_loads_no_other_command(demo_workspace):
+    """The parser of the command run is built alone: of kpi/cli/'s command modules, only its own is loaded."""
+    from kpi.cli.main import COMMAND_MODULES
+
+    modules = [f"kpi.cli.{module}" for module in COMMAND_MODULES.values()]
+    report = ("report", "--from", "2026-01-01", "--to", "2026-06-30", "--format", "json")
+    run = subprocess.run(
+        [sys.executable, "-c", CHECK, json.dumps(modules), report[0], str(demo_workspace), *report[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.splitlines()[-1]) == {"status": 0, "loaded": ["kpi.cli.report"]}

@@ -4,62 +4,57 @@ command modules, and `main()`, which runs one command and turns what a user can 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TextIO
 
 import duckdb
 
-# Only what every command needs loads here: the importers (and pandas with them), the exports and the
-# renderers load in the commands that use them, so that a report on a workspace starts in a fraction
-# of a second (issue 12).
-from kpi.cli import (
-    aging,
-    audit,
-    d441,
-    demo,
-    forecast,
-    imports,
-    inspect,
-    letter,
-    match,
-    report,
-    series,
-    statement,
-    suggest,
-    whatif,
-    worklist,
-)
 from kpi.cli.common import default_language
 from kpi.cli.terminal import Output, TerminalStream, say
 from kpi.text.errors import EncoursError, UsageError
 from kpi.text.messages import Message, message_text
 
-# In the order `--help` lists them.
-COMMAND_MODULES = (
-    report,
-    aging,
-    series,
-    imports,
-    inspect,
-    demo,
-    whatif,
-    forecast,
-    audit,
-    d441,
-    worklist,
-    statement,
-    letter,
-    suggest,
-    match,
-)
-COMMANDS: dict[str, Callable[[argparse.Namespace, Output], None]] = {
-    module.NAME: module.run for module in COMMAND_MODULES
+# Each command's name and the module of kpi/cli/ that holds it, in the order `--help` lists them. A command's
+# module is imported when it runs (and its parser built alone), so that `report` on a workspace loads neither
+# the importers nor the renderers nor the other commands (issue 12); `--help` imports them all.
+COMMAND_MODULES = {
+    "report": "report",
+    "aging": "aging",
+    "series": "series",
+    "import": "imports",
+    "inspect": "inspect",
+    "demo": "demo",
+    "whatif": "whatif",
+    "forecast": "forecast",
+    "audit": "audit",
+    "d441": "d441",
+    "worklist": "worklist",
+    "statement": "statement",
+    "letter": "letter",
+    "suggest": "suggest",
+    "match": "match",
 }
+
+
+def _command(name: str) -> ModuleType:
+    return importlib.import_module(f"kpi.cli.{COMMAND_MODULES[name]}")
+
+
+def _runner(name: str) -> Callable[[argparse.Namespace, Output], None]:
+    def run(args: argparse.Namespace, out: Output) -> None:
+        _command(name).run(args, out)
+
+    return run
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Output], None]] = {name: _runner(name) for name in COMMAND_MODULES}
 DASHED_NAMES = (
     "A file whose name starts with a dash (-rf.csv) looks like an option: write it ./-rf.csv, or end the options"
     " with -- and give the files after it (python -m kpi import WORKSPACE -- -rf.csv)."
@@ -68,14 +63,16 @@ SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq",
 BUG = Message("cli.bug")  # in French; main() says it in --lang
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or the one named `only` alone (what running it needs)."""
     parser = argparse.ArgumentParser(
         prog="python -m kpi",
         description="Encours: receivables KPIs (DSO, CEI, aged balance…) from ledger exports, as defined in KPI-SPEC.md.",
         epilog=DASHED_NAMES + " A problem with a file or a workspace is said in one message, exit status 2.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (only,):
+        module = _command(name)
         module.add_arguments(commands.add_parser(module.NAME, help=module.HELP, description=module.DESCRIPTION))
     return parser
 
@@ -122,7 +119,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv[0] if argv and argv[0] in COMMAND_MODULES else None).parse_args(argv)
     except SystemExit as stop:
         if stop.code and _dashed_names(argv):
             say(DASHED_NAMES)
