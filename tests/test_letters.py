@@ -192,6 +192,34 @@ def test_an_edited_template_is_used_then_restored(tmp_path, worked_ledger):
         check_template("{{ ''.__class__.__mro__ }}", "r1", "fr")  # the sandbox refuses what templates have no need for
 
 
+@pytest.mark.parametrize(
+    ("template", "fr", "en"),
+    [
+        # Loops nested over a name would run 100⁴ times and more: no loop at all.
+        (
+            "Bonjour\n{% for a in customer_name %}{% for b in customer_name %}x{% endfor %}{% endfor %}",
+            "ligne 2, « {% for %} » n'est pas permis",
+            "line 2, “{% for %}” is not allowed",
+        ),
+        ('{{ "x" * 1000000000 }}', "ligne 1, « * » n'est pas permis", "line 1, “*” is not allowed"),
+        ("{{ customer_name|center(1000000000) }}", "« |center » n'est pas permis", "“|center” is not allowed"),
+        ("{{ customer_name.ljust(1000000000) }}", "« ( ) » n'est pas permis", "“( )” is not allowed"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "« {% macro %} »", "“{% macro %}”"),
+        ("x" * 20_001, "20001 caractères, plus que les 20000 permis", "20001 characters, more than the 20000 allowed"),
+    ],
+)
+def test_a_template_that_could_run_without_bound_is_refused_before_it_runs(template, fr, en):
+    with pytest.raises(InvalidValue) as raised:
+        check_template(template, "r2", "fr")
+    assert fr in raised.value.render("fr") and en in raised.value.render("en")
+
+
+def test_every_default_template_passes_the_check():
+    for stage in ("r1", "r2", "r3", "formal_notice"):
+        for lang in ("fr", "en"):
+            check_template(default_template(stage, lang), stage, lang)
+
+
 def test_the_reminders_line_is_an_import_counted_by_the_funnel_and_removable(tmp_path):
     workspace = Workspace(tmp_path / "ws")
     workspace.import_files(WORKED_FILES)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from reportlab.platypus import Flowable, Spacer
 
@@ -43,6 +43,49 @@ _TAG = re.compile(r"<(/?)([A-Za-z]+)\s*(/?)>|<")
 _ALLOWED_TAGS = frozenset({"b", "i", "u", "br", "strong", "em"})
 
 _sandbox = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+# What a letter template may be made of: text, the values of `template_values`, conditions, comparisons, joining
+# with ~ and a few filters that never grow a text. No loop, macro, call, arithmetic or include: a template stored
+# in a workspace is data, and one like {% for a in x %}{% for b in x %}… or {{ "x" * 10**9 }} could otherwise take
+# the app's time or memory without bound. Its size is bounded too.
+_TEMPLATE_NODES = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Getitem,
+    nodes.Const,
+    nodes.If,
+    nodes.CondExpr,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.Concat,
+    nodes.Filter,
+    nodes.Test,
+)
+_TEMPLATE_FILTERS = frozenset({"upper", "lower", "capitalize", "title", "trim", "default", "d", "e", "escape"})
+TEMPLATE_MAX_CHARS = 20_000
+_NODE_WORDS = {
+    "For": "{% for %}",
+    "Macro": "{% macro %}",
+    "CallBlock": "{% call %}",
+    "Assign": "{% set %}",
+    "Include": "{% include %}",
+    "Import": "{% import %}",
+    "FromImport": "{% from %}",
+    "Extends": "{% extends %}",
+    "Call": "( )",
+    "Mul": "*",
+    "Pow": "**",
+    "Add": "+",
+    "Sub": "-",
+    "Div": "/",
+    "FloorDiv": "//",
+    "Mod": "%",
+}
 
 
 def template_setting(stage: str, lang: str) -> str:
@@ -102,9 +145,26 @@ def template_values(letter: Letter, company: CompanySettings, lang: str, currenc
     }
 
 
+def _refuse_unsafe(template: str, stage: str, lang: str) -> None:
+    """Refuses a template longer than TEMPLATE_MAX_CHARS or using anything but `_TEMPLATE_NODES` and
+    `_TEMPLATE_FILTERS`, naming what and its line."""
+    if len(template) > TEMPLATE_MAX_CHARS:
+        raise InvalidValue(
+            Message("letter.template_too_long", stage=stage, lang=lang, count=len(template), limit=TEMPLATE_MAX_CHARS)
+        )
+    for node in _sandbox.parse(template).find_all(nodes.Node):
+        name = getattr(node, "name", "") if isinstance(node, nodes.Filter | nodes.Test) else ""
+        if not isinstance(node, _TEMPLATE_NODES) or (isinstance(node, nodes.Filter) and name not in _TEMPLATE_FILTERS):
+            what = f"|{name}" if name else _NODE_WORDS.get(type(node).__name__, type(node).__name__)
+            raise InvalidValue(
+                Message("letter.template_not_allowed", stage=stage, lang=lang, line=node.lineno, what=what)
+            )
+
+
 def render_text(template: str, values: dict[str, Any], stage: str = "", lang: str = "") -> LetterText:
     """The template run in the sandbox; a template that cannot run is said in one message naming the error."""
     try:
+        _refuse_unsafe(template, stage, lang)
         rendered = _sandbox.from_string(template).render(values)
     except TemplateError as error:
         raise InvalidValue(Message("letter.template_invalid", stage=stage, lang=lang, detail=str(error))) from None
