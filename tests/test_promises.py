@@ -207,6 +207,30 @@ def test_a_promise_on_an_unknown_invoice_is_refused_in_both_languages(tmp_path):
     assert "promise on the invoice F-999, found neither" in issue.render("en")
 
 
+@pytest.mark.parametrize(
+    ("customer", "why"),
+    [("C9", "a code no invoice has"), ("Garage Dupont", "a name where the ledger has codes: it could never be kept")],
+)
+def test_a_promise_on_the_balance_of_an_unknown_customer_is_refused(tmp_path, customer, why):
+    log = tmp_path / "promises.csv"
+    log.write_text(f"customer_id,promise_date,promised_date,amount\n{customer},2026-03-02,2026-03-20,150.00\n")
+    with pytest.raises(ImportFailed) as failure:
+        read_files([*WORKED_FILES, log])
+    issue = failure.value.issues[0]
+    assert (issue.file, issue.row, issue.column, issue.value) == ("promises.csv", 2, "customer_id", customer), why
+    assert f"promesse sur le solde du client {customer}, client d'aucune facture" in issue.render("fr")
+    assert f"promise on the balance of customer {customer}, the customer of no invoice" in issue.render("en")
+
+
+def test_a_promise_on_the_balance_of_a_customer_stored_in_the_workspace_is_taken(tmp_path):
+    """C2 has invoices in the workspace only, not in the log's files: its promise is taken."""
+    workspace = Workspace(tmp_path / "client")
+    workspace.import_files(WORKED_FILES)
+    log = tmp_path / "promises.csv"
+    log.write_text("customer_id,promise_date,promised_date,amount\nC2,2026-03-02,2026-03-20,150.00\n")
+    assert workspace.import_files([log]).activity_rows == 1
+
+
 # -- stored in a workspace -------------------------------------------------------------------------------------------
 
 

@@ -433,12 +433,14 @@ def disputes_from_flags(reader: FieldReader, documents: pa.Table, paid_date: pa.
 
 
 def check_activity(
-    parsed: list[ParsedFile], documents: pa.Table, known_ids: set[str]
+    parsed: list[ParsedFile], documents: pa.Table, known_ids: set[str], known_customers: set[str]
 ) -> tuple[dict, list[ImportIssue]]:
-    """The logs of every file, each row once, as canonical tables; a dispute or reminder naming an invoice found
-    neither in the files nor in the workspace is refused, as a payment to it would be."""
+    """The logs of every file, each row once, as canonical tables; a dispute, reminder or promise naming an invoice
+    found neither in the files nor in the workspace is refused, as a payment to it would be, and so is a promise on
+    a customer's balance naming a customer of no invoice (a name where the ledger has codes could never be kept)."""
     issues: list[ImportIssue] = []
     ids = set(documents.column("document_id").to_pylist()) | known_ids
+    all_customers = set(documents.column("customer_id").to_pylist()) | known_customers
     customers = dict(zip(documents.column("document_id").to_pylist(), documents.column("customer_id").to_pylist()))
     result = {}
     for name, schema in ACTIVITY_SCHEMAS.items():
@@ -455,6 +457,17 @@ def check_activity(
                 if document is not None and document not in ids:
                     what = UNKNOWN_INVOICE.get(name, "activity.reminder_unknown_invoice")
                     issues.append(ImportIssue(file, Message(what, document=document), row, "document_id", document))
+                    break
+        if name == "promises":
+            for customer, document, file, row in zip(
+                rows.column("customer_id").to_pylist(),
+                rows.column("document_id").to_pylist(),
+                rows.column("source_file").to_pylist(),
+                rows.column("source_row").to_pylist(),
+            ):
+                if document is None and customer not in all_customers:
+                    message = Message("activity.promise_unknown_customer", customer=customer)
+                    issues.append(ImportIssue(file, message, row, "customer_id", customer))
                     break
         if name == "reminders":
             own = rows.column("customer_id").to_pylist()

@@ -327,8 +327,13 @@ def read_files(paths: GivenPaths, **options: Any) -> ImportResult:
     )
     issues.extend(checked.issues)
     if any(p.activity for p in parsed):
-        known = KnownDocuments.from_option(opts.known_documents).table.column("document_id")
-        activity, activity_issues = check_activity(parsed, checked.documents, set(known.drop_null().to_pylist()))
+        known = KnownDocuments.from_option(opts.known_documents).table
+        activity, activity_issues = check_activity(
+            parsed,
+            checked.documents,
+            set(known.column("document_id").drop_null().to_pylist()),
+            set(known.column("customer_id").drop_null().to_pylist()),
+        )
         issues.extend(activity_issues)
     else:
         activity = {}  # no log in these files: nothing to check against a million invoice ids
