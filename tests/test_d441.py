@@ -621,3 +621,11 @@ def test_a_workspace_stores_the_supplier_side_and_removes_it_with_its_import(tmp
         assert ledger.query(
             "SELECT (SELECT count(*) FROM supplier_documents), (SELECT count(*) FROM supplier_settlements)"
         ).fetchall() == [(0, 0)]
+
+
+def test_the_import_report_counts_the_supplier_rows_beside_the_customer_ones():
+    # 31 rows: F-100 and its payment on 411 (2), the seven invoices, the credit note and the payment on 401 (9), and
+    # their counterparts (purchases, VAT, bank, sales).
+    report = read_files([SUPPLIER_FEC]).report
+    assert "lignes lues : 31 ; importées : 2 clients (411) et 9 fournisseurs (401)" in report.to_text("fr")
+    assert "rows read: 31; imported: 2 customer (411) and 9 supplier (401) rows" in report.to_text("en")

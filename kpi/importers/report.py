@@ -125,10 +125,14 @@ class FileReport:
         separator = self.source.get("separator")
         if separator:
             about += say("separator", separator=render(separator, lang).replace("\t", "tab"))
-        lines = [
-            say("file", file=self.file, layout=_layout_label(self.layout, lang), about=about),
-            "  " + say("rows", read=self.rows_read, imported=self.rows_imported),
-        ]
+        suppliers = self.details.get("suppliers") or {}
+        supplier_lines = sum(c["lines"] for c in suppliers.get("classes", {}).values())
+        rows = (
+            say("rows_and_suppliers", read=self.rows_read, imported=self.rows_imported, suppliers=supplier_lines)
+            if supplier_lines
+            else say("rows", read=self.rows_read, imported=self.rows_imported)
+        )
+        lines = [say("file", file=self.file, layout=_layout_label(self.layout, lang), about=about), "  " + rows]
         if self.layout == "fec":
             d = self.details
             lines.append("  " + say("balance", date=d.get("balance_date"), amount=d["balance_411"]))
