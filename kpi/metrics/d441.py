@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from kpi.model.figures import json_money
 from kpi.model.filters import Filters
 from kpi.store.ledger import Ledger
 from kpi.text.errors import InvalidValue
@@ -50,7 +51,7 @@ class Invoices:
     amount: Decimal
 
     def to_json(self) -> dict[str, Any]:
-        return {"count": self.count, "amount": _json_money(self.amount)}
+        return {"count": self.count, "amount": json_money(self.amount)}
 
 
 @dataclass(frozen=True)
@@ -174,10 +175,6 @@ def _delay_table(
         Decimal(row[base]),
         reference_terms,
     )
-
-
-def _json_money(amount: Decimal) -> float:
-    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def _json_percent(share: Decimal | None) -> float | None:

@@ -31,10 +31,10 @@ from kpi.metrics.statement import (
     OPEN,
     UNAPPLIED_PAYMENTS,
     Statement,
-    json_money,
     safe_file_part,
     statement,
 )
+from kpi.model.figures import json_money
 from kpi.model.filters import DEFAULT_MATCHING
 from kpi.store.ledger import Ledger
 from kpi.text.errors import InvalidValue

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from kpi.model.figures import json_money
 from kpi.model.filters import DEFAULT_MATCHING, check_matching
 from kpi.store.ledger import Ledger
 from kpi.text.errors import InvalidValue
@@ -193,11 +194,6 @@ def _settlements(ledger: Ledger, document_ids: list[str], as_of: date) -> dict[s
             ItemSettlement(str(settlement_id), day, str(kind), Decimal(amount), counterpart)
         )
     return {document_id: tuple(moves) for document_id, moves in found.items()}
-
-
-def json_money(amount: Decimal) -> float:
-    """Money as the JSON outputs write it: euros to the cent as a number."""
-    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def safe_file_part(text: str) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from kpi.model.figures import json_money
 from kpi.store.ledger import Ledger
 from kpi.text.errors import ConflictingSuggestions, SuggestionNotFound
 
@@ -55,12 +56,12 @@ class Suggestion:
             "source_kind": self.source_kind,
             "source_id": self.source_id,
             "source_date": self.source_date.isoformat(),
-            "source_amount": _json_money(self.source_amount),
+            "source_amount": json_money(self.source_amount),
             "reference": self.reference,
             "document_id": self.document_id,
             "due_date": self.due_date.isoformat(),
-            "outstanding": _json_money(self.outstanding),
-            "amount": _json_money(self.amount),
+            "outstanding": json_money(self.outstanding),
+            "amount": json_money(self.amount),
             "date": self.date.isoformat(),
         }
 
@@ -171,7 +172,3 @@ def _row(row: dict[str, Any]) -> Suggestion:
         amount=Decimal(row["amount"]),
         date=row["match_date"],
     )
-
-
-def _json_money(amount: Decimal) -> float:
-    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))

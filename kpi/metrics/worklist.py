@@ -44,6 +44,7 @@ from typing import Any
 
 from kpi.metrics.collection import activity_settings
 from kpi.metrics.settings import STAGES, WorklistSettings
+from kpi.model.figures import json_date, json_money
 from kpi.model.filters import Filters
 from kpi.store.ledger import Ledger
 
@@ -83,20 +84,20 @@ class WorklistRow:
         return {
             "customer_id": self.customer_id,
             "customer_name": self.customer_name,
-            "overdue": _json_money(self.overdue),
-            "disputed": _json_money(self.disputed),
-            "chased": _json_money(self.chased),
+            "overdue": json_money(self.overdue),
+            "disputed": json_money(self.disputed),
+            "chased": json_money(self.chased),
             "oldest_days_past_due": self.oldest_days_past_due,
             "chased_days_past_due": self.chased_days_past_due,
             "rating": self.rating,
-            "priority": _json_money(self.priority),
+            "priority": json_money(self.priority),
             "next_action": self.next_action,
-            "next_action_date": _json_date(self.next_action_date),
-            "last_reminder_date": _json_date(self.last_reminder_date),
+            "next_action_date": json_date(self.next_action_date),
+            "last_reminder_date": json_date(self.last_reminder_date),
             "last_reminder_stage": self.last_reminder_stage,
             "broken_promises": self.broken_promises,
-            "last_promise_date": _json_date(self.last_promise_date),
-            "last_promise_amount": None if self.last_promise_amount is None else _json_money(self.last_promise_amount),
+            "last_promise_date": json_date(self.last_promise_date),
+            "last_promise_amount": None if self.last_promise_amount is None else json_money(self.last_promise_amount),
             "last_promise_status": self.last_promise_status,
         }
 
@@ -161,11 +162,3 @@ def _row(row: dict[str, Any]) -> WorklistRow:
         last_promise_amount=None if row["last_promise_amount"] is None else Decimal(row["last_promise_amount"]),
         last_promise_status=row["last_promise_status"],
     )
-
-
-def _json_money(amount: Decimal) -> float:
-    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def _json_date(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
