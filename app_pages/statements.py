@@ -64,7 +64,8 @@ for said in st.session_state.pop(RECORDED_KEY, []):
     st.toast(said, icon=":material/check:")
 
 overdue = _overdue(view.version, as_of, matching, view.ledger)
-others = sorted((c for c in view.customer_names if c not in dict(overdue)), key=lambda c: (view.customer_names[c], c))
+overdue_ids = {customer for customer, _ in overdue}
+others = sorted((c for c in view.customer_names if c not in overdue_ids), key=lambda c: (view.customer_names[c], c))
 choices = [customer for customer, _ in overdue] + others
 if not choices:
     st.info(t("statements_page.no_customer"))

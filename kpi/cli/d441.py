@@ -99,10 +99,10 @@ def d441_text(table: D441Table, lang: str, filtered: tuple[str, ...] = ()) -> st
     """The official layout as aligned text, one side under the other (received, when known, then issued): the (A)
     rows under the six columns, then (B) and (C); the filters first when some are set."""
     from kpi.exports.d441 import SECTION, column_titles, received_note, side_rows, side_titles
-    from kpi.text.formatting import format_date, format_value
+    from kpi.text.formatting import format_date, format_value, label_colon
     from kpi.text.i18n import translate
 
-    said = " : " if lang == "fr" else ": "  # French puts a space before the colon
+    said = label_colon(lang)
     lines = [
         translate("d441.title_sides" if table.received is not None else "d441.title", lang),
         f"{translate('d441.closing', lang)}{said}{format_date(table.closing, lang)}"

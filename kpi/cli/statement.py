@@ -18,6 +18,7 @@ from kpi.cli.common import (
     write_output,
 )
 from kpi.cli.terminal import Output
+from kpi.metrics.statement import FORMATS
 from kpi.text.errors import UsageError
 from kpi.text.messages import Message
 
@@ -35,7 +36,6 @@ DESCRIPTION = (
     " contact come from the workspace's settings. --all-overdue writes one statement per customer with an"
     " overdue invoice into a zip."
 )
-FILE_FORMATS = ("pdf", "xlsx", "html")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_matching(parser)
     parser.add_argument(
         "--format",
-        choices=("json", *FILE_FORMATS),
+        choices=("json", *FORMATS),
         help="json: the figures on standard output (or -o); pdf, xlsx, html: the file (default: -o's suffix;"
         " with --all-overdue, pdf)",
     )
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
 
     if args.output is None and args.format != "json":
         raise UsageError(Message("statement.output_needed"))
-    chosen = file_format(args, FILE_FORMATS, "statement.output_suffix")
+    chosen = file_format(args, FORMATS, "statement.output_suffix")
     ledger = open_sources(args)
     matching = matching_of(args, ledger)
     customers = (

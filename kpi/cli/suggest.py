@@ -42,10 +42,10 @@ def run(args: argparse.Namespace, out: Output) -> None:
 
 def suggestions_text(rows: Suggestions, lang: str) -> str:
     """The suggestions as aligned text: what they are first, then one line per suggestion, by reason."""
-    from kpi.text.formatting import format_date, format_value
+    from kpi.text.formatting import format_date, format_value, label_colon
     from kpi.text.i18n import translate
 
-    said = " : " if lang == "fr" else ": "  # French puts a space before the colon
+    said = label_colon(lang)
     lines = [
         translate("suggestions.title", lang),
         f"{translate('suggestions.as_of', lang)}{said}{format_date(rows.as_of, lang)}",

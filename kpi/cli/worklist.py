@@ -70,10 +70,10 @@ def run(args: argparse.Namespace, out: Output) -> None:
 def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> str:
     """The worklist as aligned text: what it is and its rules first, then one line per customer."""
     from kpi.exports.worklist import COLUMNS, action_text, promise_status_text, stage_text
-    from kpi.text.formatting import format_date, format_value
+    from kpi.text.formatting import format_date, format_value, label_colon
     from kpi.text.i18n import translate
 
-    said = " : " if lang == "fr" else ": "  # French puts a space before the colon
+    said = label_colon(lang)
     lines = [
         translate("worklist.title", lang),
         f"{translate('worklist.as_of', lang)}{said}{format_date(rows.as_of, lang)}"

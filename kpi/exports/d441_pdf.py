@@ -30,7 +30,7 @@ from kpi.exports.d441 import (
 )
 from kpi.exports.pdf import INK, MUTED, build_pdf, pdf_font, pdf_text
 from kpi.metrics.d441 import COLUMNS
-from kpi.text.formatting import format_date, format_value
+from kpi.text.formatting import format_date, format_value, label_colon
 from kpi.text.i18n import translate
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def d441_pdf(table: D441Table, header: FileHeader) -> bytes:
     def cell(text: object, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(pdf_text(str(text).translate(BOXES)), style)
 
-    said = " : " if lang == "fr" else ": "
+    said = label_colon(lang)
     facts = [
         f"{translate('d441.closing', lang)}{said}{format_date(table.closing, lang)}",
         f"{translate('d441.fiscal_start', lang)}{said}{format_date(table.fiscal_start, lang)}",

@@ -113,10 +113,6 @@ class LetterText:
     paragraphs: tuple[str, ...]
 
 
-def _money(amount: object, lang: str, currency: str) -> str:
-    return format_money(amount, lang, currency)
-
-
 def template_values(letter: Letter, company: CompanySettings, lang: str, currency: str = "EUR") -> dict[str, Any]:
     """What a template may use, every value already text."""
     rate = "" if letter.rate is None else format_percent(letter.rate, lang, 2)
@@ -133,11 +129,11 @@ def template_values(letter: Letter, company: CompanySettings, lang: str, currenc
         "as_of": format_date(letter.as_of, lang),
         "stage": translate(f"letter.stage.{letter.stage}", lang),
         "invoice_count": len(letter.invoices),
-        "overdue": _money(letter.overdue, lang, currency),
-        "interest": _money(letter.interest, lang, currency),
-        "indemnity": _money(letter.indemnity, lang, currency),
-        "unapplied_credits": _money(letter.unapplied_credits, lang, currency),
-        "total_due": _money(letter.total_due, lang, currency),
+        "overdue": format_money(letter.overdue, lang, currency),
+        "interest": format_money(letter.interest, lang, currency),
+        "indemnity": format_money(letter.indemnity, lang, currency),
+        "unapplied_credits": format_money(letter.unapplied_credits, lang, currency),
+        "total_due": format_money(letter.total_due, lang, currency),
         "penalties": letter.penalties,
         "rate": rate,
         "rate_from": "" if letter.rate_from is None else format_date(letter.rate_from, lang),
@@ -235,10 +231,10 @@ def invoice_rows(letter: Letter, lang: str, currency: str = "EUR") -> tuple[list
             "document_id": invoice.document_id,
             "issue_date": format_date(invoice.issue_date, lang),
             "due_date": format_date(invoice.due_date, lang),
-            "outstanding": _money(invoice.outstanding, lang, currency),
+            "outstanding": format_money(invoice.outstanding, lang, currency),
             "days_late": invoice.days_late,
-            "interest": _money(invoice.interest, lang, currency),
-            "indemnity": _money(invoice.indemnity, lang, currency),
+            "interest": format_money(invoice.interest, lang, currency),
+            "indemnity": format_money(invoice.indemnity, lang, currency),
         }
         rows.append([cells[key] for key in keys])
     return keys, rows
@@ -256,7 +252,7 @@ def total_rows(letter: Letter, lang: str, currency: str = "EUR") -> list[tuple[s
     if letter.unapplied_credits:
         totals.append((translate("letter.total.unapplied", lang), -letter.unapplied_credits))
     totals.append((translate("letter.total.due", lang), letter.total_due))
-    return [(label, _money(amount, lang, currency)) for label, amount in totals]
+    return [(label, format_money(amount, lang, currency)) for label, amount in totals]
 
 
 def _invoices(page: PdfPage, letter: Letter, lang: str, currency: str) -> list[Flowable]:

@@ -21,6 +21,7 @@ from reportlab.platypus import Table as PdfTable
 
 from kpi.exports.pdf import INK, MUTED, build_pdf, pdf_font, pdf_text
 from kpi.metrics.settings import CompanySettings
+from kpi.text.formatting import label_colon
 from kpi.text.i18n import translate
 
 MARGIN = 1.8 * cm
@@ -33,7 +34,7 @@ def letterhead_lines(company: CompanySettings, lang: str) -> list[str]:
     """The company's name, address and contact, one line each; a reminder to enter them when there is no name."""
     if not company.name:
         return [translate("statement.no_company", lang)]
-    said = " : " if lang == "fr" else ": "  # French puts a space before the colon
+    said = label_colon(lang)
     contact = [
         f"{translate(f'statement.company.{field}', lang)}{said}{value}"
         for field, value in (("email", company.email), ("phone", company.phone))

@@ -19,10 +19,9 @@ from kpi.exports.letterhead import PdfPage, letterhead_lines
 from kpi.exports.templates import html_environment
 from kpi.metrics.settings import CompanySettings
 from kpi.metrics.statement import SECTIONS, ItemSettlement, Statement, StatementItem, safe_file_part
-from kpi.text.formatting import format_date, format_money
+from kpi.text.formatting import format_date, format_money, label_colon
 from kpi.text.i18n import translate
 
-FORMATS = ("pdf", "xlsx", "html")
 MONEY_COLUMNS = ("amount", "settled", "netted", "outstanding")
 DATE_COLUMNS = ("issue_date", "due_date")
 # PDF widths in cm (None: shares what is left).
@@ -111,7 +110,7 @@ class StatementLayout:
 def layout(statement: Statement, company: CompanySettings, header: FileHeader) -> StatementLayout:
     """What a reader sees, in `header.lang`: letterhead, customer and date, the sections, the balance."""
     lang, currency = header.lang, header.currency
-    said = " : " if lang == "fr" else ": "
+    said = label_colon(lang)
     keys = columns(statement)
 
     def text(key: str, value: Any) -> str:

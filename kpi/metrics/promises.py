@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kpi.metrics.collection import activity_settings
 from kpi.metrics.settings import ActivitySettings
+from kpi.metrics.statement import safe_file_part
 from kpi.model.filters import Filters
 from kpi.store.ledger import Ledger
 
@@ -28,11 +28,8 @@ if TYPE_CHECKING:
 
     from kpi.store.workspace import StoredImport, Workspace
 
-KEPT, BROKEN, OPEN = "kept", "broken", "open"
-STATUSES = (OPEN, BROKEN, KEPT)
 # The headers of the one-line log a promise typed in the app is stored as (kpi/importers/headers.py knows them).
 LOG_HEADERS = ("customer_id", "document_id", "promise_date", "promised_date", "promised_amount")
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def promise_list(
@@ -101,7 +98,7 @@ class NewPromise:
 
     def file_name(self, stem: str) -> str:
         """« promesse-C1-2026-04-15.csv »: what the imports list shows as the import's source."""
-        customer = _UNSAFE.sub("_", self.customer_id)[:40].strip("_") or "customer"
+        customer = safe_file_part(self.customer_id)[:40]
         return f"{stem}-{customer}-{self.promised_date.isoformat()}.csv"
 
 

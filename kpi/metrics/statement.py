@@ -27,6 +27,9 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
+FORMATS = ("pdf", "xlsx", "html")  # the files a statement is written as
+
+
 @dataclass(frozen=True)
 class ItemSettlement:
     """A movement dated ≤ D that settled an item: a payment, a write-off, a credit note applied to it, or

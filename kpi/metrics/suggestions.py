@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # `suggest` reads files without ever loading the workspace's 
 
 # In their order of preference: the suggestions are listed so, and a pair takes the first that fits.
 REASONS = ("same_amount", "within_cent", "reference")
-PAYMENT, CREDIT_NOTE = "payment", "credit_note"
 CENT = Decimal("0.01")
 
 
@@ -36,7 +35,7 @@ class Suggestion:
     reason: str  # one of REASONS
     customer_id: str
     customer_name: str
-    source_kind: str  # PAYMENT (an unapplied cash settlement) or CREDIT_NOTE
+    source_kind: str  # "payment" (an unapplied cash settlement) or "credit_note"
     source_id: str  # the settlement_id of the payment, or the credit note's document_id
     source_date: date  # the payment's date, or the credit note's issue date
     source_amount: Decimal  # what the source has unapplied at D (> 0)
@@ -113,11 +112,12 @@ def accept(workspace: Workspace, ids: Sequence[str], as_of: date | None = None, 
     since) refuses them all (SuggestionNotFound), as do two ids that use one side twice
     (ConflictingSuggestions). The import's source is named in `lang`.
     """
-    from kpi.store.matching import IMPORT_STATE, ManualMatch, store_matches
+    from kpi.store.matching import ManualMatch, import_state, store_matches
 
     ledger = workspace.open()
     try:
-        state = ledger.query(IMPORT_STATE).fetchall()[0][0] or []
+        with ledger.cursor() as cursor:
+            state = import_state(cursor)
         held = {row[0] for row in ledger.query("SELECT match_id FROM manual_matches").fetchall()}
         if as_of is None:
             span = ledger.date_range()

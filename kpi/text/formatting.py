@@ -104,6 +104,11 @@ def format_ratio(value, lang: str = "fr", decimals: int = 2) -> str:
     return format_number(value, lang, decimals)
 
 
+def label_colon(lang: str) -> str:
+    """What stands between a label and its value: French puts a space before the colon."""
+    return " : " if lang == "fr" else ": "
+
+
 def format_date(value, lang: str = "fr") -> str:
     """A date: `31/03/2026` in both languages (dd/mm/yyyy is what French and British readers use)."""
     if is_missing(value):
