@@ -195,20 +195,28 @@ def test_no_turnover_gives_no_share(worked_ledger):
     assert table.to_json()["issued"]["share_of_sales"]["total_overdue"] is None
 
 
+def side_json(counts: tuple, amounts: tuple, shares: tuple) -> dict:
+    """One side of the D441 JSON with nothing excluded, on contractual terms: the count and amount of each column
+    (not due, 1–30, 31–60, 61–90, 91+, total overdue) and the share of sales of each column but « not due »."""
+    columns = ("not_due", "1_30", "31_60", "61_90", "91_plus", "total_overdue")
+    return {
+        **{
+            key: {"count": count, "amount": amount} for key, count, amount in zip(columns, counts, amounts, strict=True)
+        },
+        "share_of_sales": dict(zip(columns[1:], shares, strict=True)),
+        "excluded": {"count": 0, "amount": 0.0},
+        "reference_terms": "contractual",
+    }
+
+
 def test_the_cli_json():
     result = json.loads(run("d441", *map(str, WORKED_FILES), *DATES, "--format", "json"))
     assert result == {
-        "issued": {
-            "not_due": {"count": 3, "amount": 5500.0},
-            "1_30": {"count": 2, "amount": 800.0},
-            "31_60": {"count": 2, "amount": 750.0},
-            "61_90": {"count": 0, "amount": 0.0},
-            "91_plus": {"count": 0, "amount": 0.0},
-            "total_overdue": {"count": 4, "amount": 1550.0},
-            "share_of_sales": {"1_30": 5.9, "31_60": 5.54, "61_90": 0.0, "91_plus": 0.0, "total_overdue": 11.44},
-            "excluded": {"count": 0, "amount": 0.0},
-            "reference_terms": "contractual",
-        },
+        "issued": side_json(
+            counts=(3, 2, 2, 0, 0, 4),
+            amounts=(5500.0, 800.0, 750.0, 0.0, 0.0, 1550.0),
+            shares=(5.9, 5.54, 0.0, 0.0, 11.44),
+        ),
         "received": None,
     }
 
@@ -434,17 +442,11 @@ def test_a_fiscal_year_is_twelve_months_by_default(closing, start):
 # 1 200 + 600 + 240 + 2 400 + 900 + 300.
 SUPPLIER_FEC = Path(__file__).parent / "data" / "d441" / "123456789FEC20251231.txt"
 FEC_DATES = ["--closing", "2025-12-31", "--fiscal-start", "2025-01-01"]
-RECEIVED = {
-    "not_due": {"count": 1, "amount": 1200.0},
-    "1_30": {"count": 1, "amount": 600.0},
-    "31_60": {"count": 1, "amount": 240.0},
-    "61_90": {"count": 1, "amount": 2400.0},
-    "91_plus": {"count": 2, "amount": 1200.0},
-    "total_overdue": {"count": 5, "amount": 4440.0},
-    "share_of_sales": {"1_30": 8.4, "31_60": 3.36, "61_90": 33.61, "91_plus": 16.81, "total_overdue": 62.18},
-    "excluded": {"count": 0, "amount": 0.0},
-    "reference_terms": "contractual",
-}
+RECEIVED = side_json(
+    counts=(1, 1, 1, 1, 2, 5),
+    amounts=(1200.0, 600.0, 240.0, 2400.0, 1200.0, 4440.0),
+    shares=(8.4, 3.36, 33.61, 16.81, 62.18),
+)
 
 
 @pytest.fixture(scope="module")
