@@ -77,156 +77,160 @@ CREDIT_DOCUMENTS = (
 )
 CREDIT_SETTLEMENTS = b"settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
 
+
+def invoice_list(*rows: str, header: str = HEADER) -> dict[str, bytes]:
+    """A case's one file, the invoice list factures.csv of these rows."""
+    return {"factures.csv": invoices(*rows, header=header)}
+
+
+def payment(row: str, header: str = PAYMENTS_HEADER) -> dict[str, bytes]:
+    """An invoice list of GOOD_ROW (F-001, C1, 1 200,00) and a payments file of one row."""
+    return {"factures.csv": invoices(GOOD_ROW), "reglements.csv": invoices(row, header=header)}
+
+
+def refused(message: str, **where: object) -> dict:
+    """What a case must produce: the message (a part of it), then where it points (row, column, value)."""
+    return {"message": message, **where}
+
+
 # case -> (files {name: bytes}, expected {message, row, column, value}, options)
 CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
     "amount_letters": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;12,5x")},
-        {"message": "montant illisible", "row": 3, "column": "Montant TTC", "value": "12,5x"},
+        invoice_list(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;12,5x"),
+        refused("montant illisible", row=3, column="Montant TTC", value="12,5x"),
         {},
     ),
     "amount_three_decimals": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;;12,345")},
-        {"message": "plus de deux décimales", "row": 3, "column": "Montant TTC"},
+        invoice_list(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;;12,345"),
+        refused("plus de deux décimales", row=3, column="Montant TTC"),
         {},
     ),
     "amount_mixed_marks": (
-        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;1.50", "F-002;C1;M;S;16/01/2024;;2,50")},
-        {"message": "mélange la virgule et le point", "row": 3, "column": "Montant TTC"},
+        invoice_list("F-001;C1;M;S;15/01/2024;;1.50", "F-002;C1;M;S;16/01/2024;;2,50"),
+        refused("mélange la virgule et le point", row=3, column="Montant TTC"),
         {},
     ),
     "amount_ambiguous_mark": (
-        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;1,234", "F-002;C1;M;S;16/01/2024;;2,500")},
-        {"message": "séparateur décimal ambigu", "row": 2, "column": "Montant TTC"},
+        invoice_list("F-001;C1;M;S;15/01/2024;;1,234", "F-002;C1;M;S;16/01/2024;;2,500"),
+        refused("séparateur décimal ambigu", row=2, column="Montant TTC"),
         {},
     ),
     "amount_empty": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;")},
-        {"message": "montant TTC manquant", "row": 3, "column": "Montant TTC"},
+        invoice_list(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;"),
+        refused("montant TTC manquant", row=3, column="Montant TTC"),
         {},
     ),
     "amount_too_big": (
-        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;99999999999999999,00")},
-        {"message": "montant trop grand", "row": 2, "column": "Montant TTC"},
+        invoice_list("F-001;C1;M;S;15/01/2024;;99999999999999999,00"),
+        refused("montant trop grand", row=2, column="Montant TTC"),
         {},
     ),
     "amount_bad_grouping": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;12 34,50")},
-        {"message": "montant illisible", "row": 3, "value": "12 34,50"},
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;12 34,50"),
+        refused("montant illisible", row=3, value="12 34,50"),
         {},
     ),
     "amount_two_signs": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;--12,50")},
-        {"message": "montant illisible", "row": 3, "column": "Montant TTC"},
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;--12,50"),
+        refused("montant illisible", row=3, column="Montant TTC"),
         {},
     ),
     "date_unreadable": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;le 16 janvier;;10,00")},
-        {"message": "date illisible", "row": 3, "column": "Date facture", "value": "le 16 janvier"},
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;le 16 janvier;;10,00"),
+        refused("date illisible", row=3, column="Date facture", value="le 16 janvier"),
         {},
     ),
     "date_impossible": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;30/02/2024;;10,00")},
-        {"message": "date impossible", "row": 3, "column": "Date facture"},
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;30/02/2024;;10,00"),
+        refused("date impossible", row=3, column="Date facture"),
         {},
     ),
     "date_ambiguous": (
-        {"factures.csv": invoices("F-001;C1;M;S;03/04/2024;;10,00", "F-002;C1;M;S;05/06/2024;;10,00")},
-        {"message": "--dayfirst", "row": 2, "column": "Date facture", "value": "03/04/2024"},
+        invoice_list("F-001;C1;M;S;03/04/2024;;10,00", "F-002;C1;M;S;05/06/2024;;10,00"),
+        refused("--dayfirst", row=2, column="Date facture", value="03/04/2024"),
         {},
     ),
     "date_order_inconsistent": (
-        {"factures.csv": invoices("F-001;C1;M;S;13/01/2024;;10,00", "F-002;C1;M;S;01/13/2024;;10,00")},
-        {"message": "ordre jour/mois incohérent", "row": 3, "column": "Date facture"},
+        invoice_list("F-001;C1;M;S;13/01/2024;;10,00", "F-002;C1;M;S;01/13/2024;;10,00"),
+        refused("ordre jour/mois incohérent", row=3, column="Date facture"),
         {},
     ),
     "date_year_implausible": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/0024;;10,00")},
-        {"message": "année invraisemblable", "row": 3, "column": "Date facture"},
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;16/01/0024;;10,00"),
+        refused("année invraisemblable", row=3, column="Date facture"),
         {},
     ),
     "date_issue_missing": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;;;10,00")},
-        {"message": "date de facture manquant", "row": 3, "column": "Date facture"},
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;;;10,00"),
+        refused("date de facture manquant", row=3, column="Date facture"),
         {},
     ),
     "date_due_impossible": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;32/01/2024;10,00")},
-        {"message": "date impossible", "row": 3, "column": "Date échéance"},
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;16/01/2024;32/01/2024;10,00"),
+        refused("date impossible", row=3, column="Date échéance"),
         {},
     ),
     "column_amount_missing": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;M;S;15/01/2024;;x",
-                header="N° facture;Code client;Client;Activité;Date facture;Date échéance;Commentaire",
-            )
-        },
-        {"message": "colonne obligatoire absente : montant TTC"},
+        invoice_list(
+            "F-001;C1;M;S;15/01/2024;;x",
+            header="N° facture;Code client;Client;Activité;Date facture;Date échéance;Commentaire",
+        ),
+        refused("colonne obligatoire absente : montant TTC"),
         {},
     ),
     "column_only_ht": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;15/01/2024;100,00", header="N° facture;Code client;Date facture;Montant HT"
-            )
-        },
-        {"message": "« Montant HT » n'est pas un montant TTC"},
+        invoice_list("F-001;C1;15/01/2024;100,00", header="N° facture;Code client;Date facture;Montant HT"),
+        refused("« Montant HT » n'est pas un montant TTC"),
         {},
     ),
     "column_document_missing": (
-        {"factures.csv": invoices("C1;M;15/01/2024;100,00", header="Code client;Client;Date facture;Montant TTC")},
-        {"message": "colonne obligatoire absente : numéro de facture"},
+        invoice_list("C1;M;15/01/2024;100,00", header="Code client;Client;Date facture;Montant TTC"),
+        refused("colonne obligatoire absente : numéro de facture"),
         {},
     ),
     "column_customer_missing": (
-        {"factures.csv": invoices("F-001;15/01/2024;100,00", header="N° facture;Date facture;Montant TTC")},
-        {"message": "colonne obligatoire absente : code ou nom du client"},
+        invoice_list("F-001;15/01/2024;100,00", header="N° facture;Date facture;Montant TTC"),
+        refused("colonne obligatoire absente : code ou nom du client"),
         {},
     ),
     "document_id_empty": (
-        {"factures.csv": invoices(GOOD_ROW, ";C1;M;S;16/01/2024;;10,00")},
-        {"message": "numéro de facture manquant", "row": 3, "column": "N° facture"},
+        invoice_list(GOOD_ROW, ";C1;M;S;16/01/2024;;10,00"),
+        refused("numéro de facture manquant", row=3, column="N° facture"),
         {},
     ),
     "customer_empty": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;;M;S;16/01/2024;;10,00")},
-        {"message": "code client manquant", "row": 3, "column": "Code client"},
+        invoice_list(GOOD_ROW, "F-002;;M;S;16/01/2024;;10,00"),
+        refused("code client manquant", row=3, column="Code client"),
         {},
     ),
     "duplicate_different_content": (
-        {"factures.csv": invoices(GOOD_ROW, "F-001;C1;Boulangerie Martin;Services;15/01/2024;14/02/2024;1 250,00")},
-        {"message": "« F-001 » en double avec un contenu différent", "row": 3},
+        invoice_list(GOOD_ROW, "F-001;C1;Boulangerie Martin;Services;15/01/2024;14/02/2024;1 250,00"),
+        refused("« F-001 » en double avec un contenu différent", row=3),
         {},
     ),
     "paid_amount_without_date": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;M;15/01/2024;100,00;;40,00",
-                header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
-            )
-        },
-        {"message": "montant réglé sans date de règlement", "row": 2},
+        invoice_list(
+            "F-001;C1;M;15/01/2024;100,00;;40,00",
+            header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
+        ),
+        refused("montant réglé sans date de règlement", row=2),
         {},
     ),
     "paid_amount_negative": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;M;15/01/2024;100,00;20/01/2024;-40,00",
-                header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
-            )
-        },
-        {"message": "montant réglé négatif", "row": 2, "column": "Montant réglé"},
+        invoice_list(
+            "F-001;C1;M;15/01/2024;100,00;20/01/2024;-40,00",
+            header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
+        ),
+        refused("montant réglé négatif", row=2, column="Montant réglé"),
         {},
     ),
     "currency_mixed_in_file": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;15/01/2024;100,00;EUR",
-                "F-002;C1;16/01/2024;50,00;USD",
-                header="N° facture;Code client;Date facture;Montant TTC;Devise",
-            )
-        },
-        {"message": "devises mélangées", "row": 3, "column": "Devise", "value": "USD"},
+        invoice_list(
+            "F-001;C1;15/01/2024;100,00;EUR",
+            "F-002;C1;16/01/2024;50,00;USD",
+            header="N° facture;Code client;Date facture;Montant TTC;Devise",
+        ),
+        refused("devises mélangées", row=3, column="Devise", value="USD"),
         {},
     ),
     "currency_mixed_between_files": (
@@ -238,77 +242,47 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 "F-002;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;Montant TTC;Devise"
             ),
         },
-        {"message": "devises mélangées entre fichiers"},
+        refused("devises mélangées entre fichiers"),
         {},
     ),
     "currency_not_workspace": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;Montant TTC;Devise"
-            )
-        },
-        {"message": "alors que l'espace de travail est en EUR"},
+        invoice_list("F-001;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;Montant TTC;Devise"),
+        refused("alors que l'espace de travail est en EUR"),
         {"currency": "EUR"},
     ),
     "payment_unknown_invoice": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-999;20/01/2024;100,00", header=PAYMENTS_HEADER),
-        },
-        {"message": "facture inconnue « F-999 »", "row": 2, "column": "N° facture"},
+        payment("F-999;20/01/2024;100,00"),
+        refused("facture inconnue « F-999 »", row=2, column="N° facture"),
         {},
     ),
     "payment_long_before_invoice": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;01/12/2023;100,00", header=PAYMENTS_HEADER),
-        },
-        {
-            "message": "plus de 7 jours avant la facture « F-001 »",
-            "row": 2,
-            "column": "Date règlement",
-            "value": "01/12/2023",
-        },
+        payment("F-001;01/12/2023;100,00"),
+        refused("plus de 7 jours avant la facture « F-001 »", row=2, column="Date règlement", value="01/12/2023"),
         {},
     ),
     "payment_wrong_customer": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;C2;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
-        },
-        {"message": "alors que la facture est au client « C1 »", "row": 2, "column": "Code client"},
+        payment("F-001;C2;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
+        refused("alors que la facture est au client « C1 »", row=2, column="Code client"),
         {},
     ),
     "payment_negative": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;20/01/2024;-100,00", header=PAYMENTS_HEADER),
-        },
-        {"message": "montant de règlement négatif", "row": 2, "column": "Montant réglé"},
+        payment("F-001;20/01/2024;-100,00"),
+        refused("montant de règlement négatif", row=2, column="Montant réglé"),
         {},
     ),
     "payment_without_reference": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices(";;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
-        },
-        {"message": "ni client", "row": 2},
+        payment(";;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
+        refused("ni client", row=2),
         {},
     ),
     "payment_unknown_kind": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;20/01/2024;100,00;ristourne", header=PAYMENTS_HEADER + ";Type"),
-        },
-        {"message": "type de règlement inconnu", "row": 2, "column": "Type", "value": "ristourne"},
+        payment("F-001;20/01/2024;100,00;ristourne", header=PAYMENTS_HEADER + ";Type"),
+        refused("type de règlement inconnu", row=2, column="Type", value="ristourne"),
         {},
     ),
     "payment_unreadable_date": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;20/13/2024;100,00", header=PAYMENTS_HEADER),
-        },
-        {"message": "date impossible", "row": 2, "column": "Date règlement"},
+        payment("F-001;20/13/2024;100,00"),
+        refused("date impossible", row=2, column="Date règlement"),
         {},
     ),
     "duplicate_across_files": (
@@ -316,7 +290,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "factures_janvier.csv": invoices(GOOD_ROW),
             "factures_fevrier.csv": invoices("F-001;C1;Boulangerie Martin;Services;15/02/2024;;99,00"),
         },
-        {"message": "en double avec un contenu différent"},
+        refused("en double avec un contenu différent"),
         {},
     ),
     "canonical_settlement_unknown_document": (
@@ -326,7 +300,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
             b"P-1,F-002,C1,2024-01-20,100.00,cash\n",
         },
-        {"message": "facture inconnue « F-002 »", "row": 2},
+        refused("facture inconnue « F-002 »", row=2),
         {},
     ),
     "canonical_bad_kind": (
@@ -336,7 +310,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
             b"P-1,F-001,C1,2024-01-20,100.00,refund\n",
         },
-        {"message": "type de règlement inconnu", "row": 2, "column": "kind", "value": "refund"},
+        refused("type de règlement inconnu", row=2, column="kind", value="refund"),
         {},
     ),
     "canonical_credit_source_not_credit_note": (
@@ -344,7 +318,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "documents.csv": CREDIT_DOCUMENTS,
             "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,F-002\n",
         },
-        {"message": "« F-002 » n'est pas un avoir", "row": 2, "column": "source_document_id", "value": "F-002"},
+        refused("« F-002 » n'est pas un avoir", row=2, column="source_document_id", value="F-002"),
         {},
     ),
     "canonical_credit_other_customer": (
@@ -352,12 +326,12 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "documents.csv": CREDIT_DOCUMENTS,
             "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,A-002\n",
         },
-        {
-            "message": "l'avoir « A-002 » est au client « C2 » alors que l'imputation est au client « C1 »",
-            "row": 2,
-            "column": "source_document_id",
-            "value": "A-002",
-        },
+        refused(
+            "l'avoir « A-002 » est au client « C2 » alors que l'imputation est au client « C1 »",
+            row=2,
+            column="source_document_id",
+            value="A-002",
+        ),
         {},
     ),
     "canonical_credit_target_credit_note": (
@@ -365,12 +339,9 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "documents.csv": CREDIT_DOCUMENTS,
             "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,A-003,C1,2024-01-25,5.00,credit,A-001\n",
         },
-        {
-            "message": "imputation d'avoir sur « A-003 », qui n'est pas une facture",
-            "row": 2,
-            "column": "document_id",
-            "value": "A-003",
-        },
+        refused(
+            "imputation d'avoir sur « A-003 », qui n'est pas une facture", row=2, column="document_id", value="A-003"
+        ),
         {},
     ),
     "canonical_credit_over_applied": (
@@ -379,12 +350,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,30.00,credit,A-001\n"
             b"C-2,F-002,C1,2024-01-26,20.00,credit,A-001\n",
         },
-        {
-            "message": "Σ 50,00 imputé pour un avoir de 40,00",
-            "row": 3,
-            "column": "source_document_id",
-            "value": "A-001",
-        },
+        refused("Σ 50,00 imputé pour un avoir de 40,00", row=3, column="source_document_id", value="A-001"),
         {},
     ),
     "canonical_credit_unknown_source": (
@@ -392,12 +358,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "documents.csv": CREDIT_DOCUMENTS,
             "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,A-999\n",
         },
-        {
-            "message": "imputation d'un avoir inconnu « A-999 »",
-            "row": 2,
-            "column": "source_document_id",
-            "value": "A-999",
-        },
+        refused("imputation d'un avoir inconnu « A-999 »", row=2, column="source_document_id", value="A-999"),
         {},
     ),
     "canonical_credit_without_source": (
@@ -405,66 +366,52 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "documents.csv": CREDIT_DOCUMENTS,
             "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,\n",
         },
-        {"message": "imputation d'avoir (credit) sans l'avoir imputé", "row": 2, "column": "source_document_id"},
+        refused("imputation d'avoir (credit) sans l'avoir imputé", row=2, column="source_document_id"),
         {},
     ),
     "invoice_list_applies_to_on_invoice": (
-        {
-            "factures.csv": invoices(
-                GOOD_ROW + ";",
-                "F-002;C1;Boulangerie Martin;Services;16/01/2024;15/02/2024;50,00;F-001",
-                header=HEADER + ";Facture d'origine",
-            )
-        },
-        {
-            "message": "seul un avoir (montant négatif) s'impute sur une facture",
-            "row": 3,
-            "column": "Facture d'origine",
-            "value": "F-001",
-        },
+        invoice_list(
+            GOOD_ROW + ";",
+            "F-002;C1;Boulangerie Martin;Services;16/01/2024;15/02/2024;50,00;F-001",
+            header=HEADER + ";Facture d'origine",
+        ),
+        refused(
+            "seul un avoir (montant négatif) s'impute sur une facture", row=3, column="Facture d'origine", value="F-001"
+        ),
         {},
     ),
     "invoice_list_credit_note_other_customer": (
-        {
-            "factures.csv": invoices(
-                GOOD_ROW + ";",
-                "AV-001;C2;Dupont;Services;20/01/2024;;-50,00;F-001",
-                header=HEADER + ";Facture d'origine",
-            )
-        },
-        {
-            "message": "un avoir s'impute sur une facture du même client",
-            "row": 3,
-            "column": "Facture d'origine",
-            "value": "F-001",
-        },
+        invoice_list(
+            GOOD_ROW + ";",
+            "AV-001;C2;Dupont;Services;20/01/2024;;-50,00;F-001",
+            header=HEADER + ";Facture d'origine",
+        ),
+        refused("un avoir s'impute sur une facture du même client", row=3, column="Facture d'origine", value="F-001"),
         {},
     ),
     "invoice_list_credit_note_names_a_credit_note": (
-        {
-            "factures.csv": invoices(
-                GOOD_ROW + ";",
-                "AV-001;C1;Boulangerie Martin;Services;20/01/2024;;-50,00;AV-002",
-                "AV-002;C1;Boulangerie Martin;Services;21/01/2024;;-20,00;",
-                header=HEADER + ";Facture d'origine",
-            )
-        },
-        {"message": "qui est un avoir (montant -20,00)", "row": 3, "column": "Facture d'origine", "value": "AV-002"},
+        invoice_list(
+            GOOD_ROW + ";",
+            "AV-001;C1;Boulangerie Martin;Services;20/01/2024;;-50,00;AV-002",
+            "AV-002;C1;Boulangerie Martin;Services;21/01/2024;;-20,00;",
+            header=HEADER + ";Facture d'origine",
+        ),
+        refused("qui est un avoir (montant -20,00)", row=3, column="Facture d'origine", value="AV-002"),
         {},
     ),
     "csv_field_count": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;10;50")},
-        {"message": "8 champs au lieu de 7", "row": 3},
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;10;50"),
+        refused("8 champs au lieu de 7", row=3),
         {},
     ),
-    "csv_empty": ({"factures.csv": b""}, {"message": "fichier vide"}, {}),
-    "csv_one_column": ({"factures.csv": b"Factures de janvier\nF-001\n"}, {"message": "une seule colonne"}, {}),
-    "csv_utf16": ({"factures.csv": HEADER.encode("utf-16") + b"\n\x00"}, {"message": "UTF-16"}, {}),
-    "csv_is_a_workbook": ({"factures.csv": zip_bytes()}, {"message": "classeur Excel"}, {}),
-    "xls_legacy": ({"factures.xls": b"\xd0\xcf\x11\xe0" + b"\x00" * 60}, {"message": ".xls"}, {}),
+    "csv_empty": ({"factures.csv": b""}, refused("fichier vide"), {}),
+    "csv_one_column": ({"factures.csv": b"Factures de janvier\nF-001\n"}, refused("une seule colonne"), {}),
+    "csv_utf16": ({"factures.csv": HEADER.encode("utf-16") + b"\n\x00"}, refused("UTF-16"), {}),
+    "csv_is_a_workbook": ({"factures.csv": zip_bytes()}, refused("classeur Excel"), {}),
+    "xls_legacy": ({"factures.xls": b"\xd0\xcf\x11\xe0" + b"\x00" * 60}, refused(".xls"), {}),
     "xlsx_damaged": (
         {"factures.xlsx": b"PK\x03\x04 this is not a workbook"},
-        {"message": "classeur XLSX illisible"},
+        refused("classeur XLSX illisible"),
         {},
     ),
     "xlsx_amount_text": (
@@ -479,7 +426,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 ]
             )
         },
-        {"message": "montant illisible", "row": 5, "column": "Montant TTC", "value": "cent euros"},
+        refused("montant illisible", row=5, column="Montant TTC", value="cent euros"),
         {},
     ),
     "xlsx_sheet_missing": (
@@ -488,7 +435,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 [["N° facture", "Client", "Date facture", "Montant TTC"], ["F-001", "Martin", "15/01/2024", 100.5]]
             )
         },
-        {"message": "feuille « Factures » introuvable"},
+        refused("feuille « Factures » introuvable"),
         {"sheet": "Factures"},
     ),
     "xlsx_float_cents": (
@@ -497,7 +444,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 [["N° facture", "Client", "Date facture", "Montant TTC"], ["F-001", "Martin", "15/01/2024", 100.125]]
             )
         },
-        {"message": "plus de deux décimales", "row": 2, "column": "Montant TTC"},
+        refused("plus de deux décimales", row=2, column="Montant TTC"),
         {},
     ),
     "parquet_bad_date": (
@@ -511,17 +458,17 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 }
             )
         },
-        {"message": "date impossible", "row": 2, "column": "issue_date"},
+        refused("date impossible", row=2, column="issue_date"),
         {},
     ),
     "fec_bad_amount": (
         {"FEC.txt": fec(FEC_SALE[0].format(d="1200,0O"), FEC_SALE[1], FEC_SALE[2].format(date="20240115"))},
-        {"message": "montant illisible", "row": 2, "column": "Debit", "value": "1200,0O"},
+        refused("montant illisible", row=2, column="Debit", value="1200,0O"),
         {},
     ),
     "fec_bad_date": (
         {"FEC.txt": fec(FEC_SALE[0].format(d="1200,00"), FEC_SALE[1], FEC_SALE[2].format(date="2024011"))},
-        {"message": "attendu une date FEC AAAAMMJJ", "row": 4, "column": "EcritureDate"},
+        refused("attendu une date FEC AAAAMMJJ", row=4, column="EcritureDate"),
         {},
     ),
     "fec_missing_entry_number": (
@@ -530,21 +477,21 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 "VE\t20240115\t411000\t1200,00\t0,00", header="JournalCode\tEcritureDate\tCompteNum\tDebit\tCredit"
             )
         },
-        {"message": "obligatoire(s) absente(s) : EcritureNum"},
+        refused("obligatoire(s) absente(s) : EcritureNum"),
         {},
     ),
     "mapping_header_absent": (
-        {"factures.csv": invoices(GOOD_ROW)},
-        {"message": "colonne « Montant » de la correspondance absente du fichier"},
+        invoice_list(GOOD_ROW),
+        refused("colonne « Montant » de la correspondance absente du fichier"),
         {"mapping": "mapping.json"},
     ),
     "mapping_unknown_field": (
-        {"factures.csv": invoices(GOOD_ROW)},
-        {"message": "champ « montant » inconnu"},
+        invoice_list(GOOD_ROW),
+        refused("champ « montant » inconnu"),
         {"mapping": "mapping_field.json"},
     ),
     "terms_unreadable": (
-        {"factures.csv": invoices(GOOD_ROW)},
+        invoice_list(GOOD_ROW),
         {"exception": "ValueError", "message": "conditions de paiement « 30 jours net »"},
         {"terms": "30 jours net"},
     ),

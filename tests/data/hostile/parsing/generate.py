@@ -74,6 +74,21 @@ def invoice_mapping(amount: str) -> bytes:
     return json.dumps({"layout": "invoices", "columns": columns}, ensure_ascii=False).encode("utf-8")
 
 
+def invoice_list(*rows: str, header: str = HEADER, encoding: str = "cp1252") -> dict[str, bytes]:
+    """A case's one file, the invoice list factures.csv of these rows."""
+    return {"factures.csv": csv(*rows, header=header, encoding=encoding)}
+
+
+def refused(message: str, **where: object) -> dict:
+    """A file refused with this message (a part of it), then where it points (row, column, value)."""
+    return {"outcome": "refused", "message": message, **where}
+
+
+def accepted(documents: int, documents_total: str, **more: object) -> dict:
+    """A file accepted with this many documents and their total, then any other figure the test checks."""
+    return {"outcome": "accepted", "documents": documents, "documents_total": documents_total, **more}
+
+
 def sens(*rows: tuple) -> bytes:
     return fec(*("\t".join(map(str, row)) for row in rows), header=SENS_HEADER)
 
@@ -92,106 +107,74 @@ HUGE = "9 000 000 000 000 000,00"
 CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
     # --- 1. total rows ----------------------------------------------------------------------------
     "total_id_starting_with_total": (
-        {
-            "factures.csv": csv(
-                *BASE,
-                "TOTAL-2026-001;C7;TotalEnergies Marketing;Énergie;15/01/2026;14/02/2026;5 000,00",
-                ";;Total;;;;6 950,50",
-            )
-        },
-        {
-            "outcome": "accepted",
-            "documents": 3,
-            "documents_total": "6950.50",
-            "amounts": {"TOTAL-2026-001": "5000.00"},
-            "reconciled": True,
-            "warning": "1 ligne(s) de total mise(s) de côté (Σ 6 950,50)",
-        },
+        invoice_list(
+            *BASE,
+            "TOTAL-2026-001;C7;TotalEnergies Marketing;Énergie;15/01/2026;14/02/2026;5 000,00",
+            ";;Total;;;;6 950,50",
+        ),
+        accepted(
+            3,
+            "6950.50",
+            amounts={"TOTAL-2026-001": "5000.00"},
+            reconciled=True,
+            warning="1 ligne(s) de total mise(s) de côté (Σ 6 950,50)",
+        ),
         {},
     ),
     "total_customer_named_total_without_id": (
-        {"factures.csv": csv(*BASE, ";C8;Total Energies;Énergie;15/01/2026;14/02/2026;500,00")},
-        {"outcome": "refused", "message": "numéro de facture manquant", "row": 4, "column": "N° facture", "value": ""},
+        invoice_list(*BASE, ";C8;Total Energies;Énergie;15/01/2026;14/02/2026;500,00"),
+        refused("numéro de facture manquant", row=4, column="N° facture", value=""),
         {},
     ),
     "total_name_only_without_id_or_code": (
-        {"factures.csv": csv(*BASE, ";;Total Energies;Énergie;15/01/2026;14/02/2026;500,00")},
-        {
-            "outcome": "refused",
-            "message": "la ligne porte « Total Energies » mais n'est pas une ligne de total",
-            "row": 4,
-            "column": "Client",
-            "value": "Total Energies",
-        },
+        invoice_list(*BASE, ";;Total Energies;Énergie;15/01/2026;14/02/2026;500,00"),
+        refused(
+            "la ligne porte « Total Energies » mais n'est pas une ligne de total",
+            row=4,
+            column="Client",
+            value="Total Energies",
+        ),
         {},
     ),
     "total_label_not_the_sum": (
-        {"factures.csv": csv(*BASE, ";;Total;;;;2 000,00")},
-        {
-            "outcome": "refused",
-            "message": "son montant 2 000,00 n'est ni la somme des lignes au-dessus (1 950,50)",
-            "row": 4,
-            "column": "Client",
-            "value": "Total",
-        },
+        invoice_list(*BASE, ";;Total;;;;2 000,00"),
+        refused(
+            "son montant 2 000,00 n'est ni la somme des lignes au-dessus (1 950,50)",
+            row=4,
+            column="Client",
+            value="Total",
+        ),
         {},
     ),
     "total_label_without_amount": (
-        {"factures.csv": csv(*BASE, ";;Total;;;;")},
-        {
-            "outcome": "refused",
-            "message": "sa colonne « Montant TTC » est vide",
-            "row": 4,
-            "column": "Client",
-            "value": "Total",
-        },
+        invoice_list(*BASE, ";;Total;;;;"),
+        refused("sa colonne « Montant TTC » est vide", row=4, column="Client", value="Total"),
         {},
     ),
     "total_subtotals_and_grand_total": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;Martin;S;15/01/2026;;100,00",
-                "F-002;C1;Martin;S;16/01/2026;;50,00",
-                ";;Sous-total C1;;;;150,00",
-                "F-003;C2;Dupont;S;17/01/2026;;25,00",
-                ";;Sous-total C2;;;;25,00",
-                "Total général;;;;;;175,00",
-            )
-        },
-        {
-            "outcome": "accepted",
-            "documents": 3,
-            "documents_total": "175.00",
-            "reconciled": True,
-            "warning": "3 ligne(s) de total mise(s) de côté (Σ 350,00)",
-        },
+        invoice_list(
+            "F-001;C1;Martin;S;15/01/2026;;100,00",
+            "F-002;C1;Martin;S;16/01/2026;;50,00",
+            ";;Sous-total C1;;;;150,00",
+            "F-003;C2;Dupont;S;17/01/2026;;25,00",
+            ";;Sous-total C2;;;;25,00",
+            "Total général;;;;;;175,00",
+        ),
+        accepted(3, "175.00", reconciled=True, warning="3 ligne(s) de total mise(s) de côté (Σ 350,00)"),
         {},
     ),
     "total_label_in_id_column_with_colon": (
-        {"factures.csv": csv(*BASE, "TOTAL :;;;;;;1 950,50")},
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "1950.50",
-            "reconciled": True,
-            "warning": "1 ligne(s) de total mise(s) de côté",
-        },
+        invoice_list(*BASE, "TOTAL :;;;;;;1 950,50"),
+        accepted(2, "1950.50", reconciled=True, warning="1 ligne(s) de total mise(s) de côté"),
         {},
     ),
     "total_customer_totalenergies_name_column_only": (
-        {
-            "factures.csv": csv(
-                "F-001;TotalEnergies;15/01/2026;1 000,00",
-                "F-002;Total Energies SE;16/01/2026;500,00",
-                header="N° facture;Client;Date facture;Montant TTC",
-            )
-        },
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "1500.00",
-            "customers": {"F-001": "TotalEnergies", "F-002": "Total Energies SE"},
-        },
+        invoice_list(
+            "F-001;TotalEnergies;15/01/2026;1 000,00",
+            "F-002;Total Energies SE;16/01/2026;500,00",
+            header="N° facture;Client;Date facture;Montant TTC",
+        ),
+        accepted(2, "1500.00", customers={"F-001": "TotalEnergies", "F-002": "Total Energies SE"}),
         {},
     ),
     "total_rows_of_a_payments_file": (
@@ -204,92 +187,53 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 header="N° facture;Date règlement;Montant réglé",
             ),
         },
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "1250.00",
-            "settlements_total": "1200.00",
-            "warning": "1 ligne(s) de total mise(s) de côté (Σ 1 200,00)",
-        },
+        accepted(2, "1250.00", settlements_total="1200.00", warning="1 ligne(s) de total mise(s) de côté (Σ 1 200,00)"),
         {},
     ),
     "total_blank_row_with_amount_only": (
-        {"factures.csv": csv(*BASE, ";;;;;;1 950,50")},
-        {"outcome": "refused", "message": "numéro de facture manquant", "row": 4, "column": "N° facture"},
+        invoice_list(*BASE, ";;;;;;1 950,50"),
+        refused("numéro de facture manquant", row=4, column="N° facture"),
         {},
     ),
     # --- 2. amounts and currencies ------------------------------------------------------------------
     "amount_dollars_in_a_euro_import": (
-        {"factures.csv": csv(*DAY_FIRST, "F-003;C3;Smith;Services;27/01/2026;;1 000,00 $")},
-        {
-            "outcome": "refused",
-            "message": "devise « $ » alors que l'import est en EUR",
-            "row": 4,
-            "column": "Montant TTC",
-            "value": "1 000,00 $",
-        },
+        invoice_list(*DAY_FIRST, "F-003;C3;Smith;Services;27/01/2026;;1 000,00 $"),
+        refused("devise « $ » alors que l'import est en EUR", row=4, column="Montant TTC", value="1 000,00 $"),
         {},
     ),
     "amount_pounds_prefix": (
-        {"factures.csv": csv(*DAY_FIRST, "F-003;C3;Smith;Services;27/01/2026;;£500,00")},
-        {
-            "outcome": "refused",
-            "message": "devise « £ » alors que l'import est en EUR",
-            "row": 4,
-            "column": "Montant TTC",
-            "value": "£500,00",
-        },
+        invoice_list(*DAY_FIRST, "F-003;C3;Smith;Services;27/01/2026;;£500,00"),
+        refused("devise « £ » alors que l'import est en EUR", row=4, column="Montant TTC", value="£500,00"),
         {},
     ),
     "amount_swiss_francs_code": (
-        {"factures.csv": csv(*DAY_FIRST, "F-003;C3;Müller;Services;27/01/2026;;250,00 CHF")},
-        {
-            "outcome": "refused",
-            "message": "devise « CHF » alors que l'import est en EUR",
-            "row": 4,
-            "column": "Montant TTC",
-            "value": "250,00 CHF",
-        },
+        invoice_list(*DAY_FIRST, "F-003;C3;Müller;Services;27/01/2026;;250,00 CHF"),
+        refused("devise « CHF » alors que l'import est en EUR", row=4, column="Montant TTC", value="250,00 CHF"),
         {},
     ),
     "amount_code_between_digits": (
-        {"factures.csv": csv(*DAY_FIRST, "F-003;C3;Smith;Services;27/01/2026;;12EUR34,00")},
-        {
-            "outcome": "refused",
-            "message": "montant illisible : « EUR » entre les chiffres",
-            "row": 4,
-            "column": "Montant TTC",
-            "value": "12EUR34,00",
-        },
+        invoice_list(*DAY_FIRST, "F-003;C3;Smith;Services;27/01/2026;;12EUR34,00"),
+        refused("montant illisible : « EUR » entre les chiffres", row=4, column="Montant TTC", value="12EUR34,00"),
         {},
     ),
     "amount_signs_between_digits": (
-        {"factures.csv": csv(*DAY_FIRST, "F-003;C3;Smith;Services;27/01/2026;;1€2€3,45")},
-        {
-            "outcome": "refused",
-            "message": "montant illisible : « € » entre les chiffres",
-            "row": 4,
-            "column": "Montant TTC",
-            "value": "1€2€3,45",
-        },
+        invoice_list(*DAY_FIRST, "F-003;C3;Smith;Services;27/01/2026;;1€2€3,45"),
+        refused("montant illisible : « € » entre les chiffres", row=4, column="Montant TTC", value="1€2€3,45"),
         {},
     ),
     "amount_euro_notations_accepted": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;M;S;25/01/2026;;1 234,56 €",
-                "F-002;C1;M;S;26/01/2026;;EUR 100,00",
-                "A-001;C1;M;S;27/01/2026;;-€12,50",
-                "A-002;C1;M;S;28/01/2026;;(50,00 €)",
-                "F-003;C1;M;S;29/01/2026;;7,00 euros",
-            )
-        },
-        {
-            "outcome": "accepted",
-            "documents": 5,
-            "documents_total": "1279.06",
-            "amounts": {"F-001": "1234.56", "F-002": "100.00", "A-001": "-12.50", "A-002": "-50.00", "F-003": "7.00"},
-        },
+        invoice_list(
+            "F-001;C1;M;S;25/01/2026;;1 234,56 €",
+            "F-002;C1;M;S;26/01/2026;;EUR 100,00",
+            "A-001;C1;M;S;27/01/2026;;-€12,50",
+            "A-002;C1;M;S;28/01/2026;;(50,00 €)",
+            "F-003;C1;M;S;29/01/2026;;7,00 euros",
+        ),
+        accepted(
+            5,
+            "1279.06",
+            amounts={"F-001": "1234.56", "F-002": "100.00", "A-001": "-12.50", "A-002": "-50.00", "F-003": "7.00"},
+        ),
         {},
     ),
     "amount_dollars_with_a_usd_currency_column": (
@@ -301,7 +245,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 encoding="utf-8",
             )
         },
-        {"outcome": "accepted", "documents": 2, "documents_total": "1025.50", "currency": "USD"},
+        accepted(2, "1025.50", currency="USD"),
         {},
     ),
     "amount_euros_in_a_usd_file": (
@@ -312,13 +256,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 encoding="utf-8",
             )
         },
-        {
-            "outcome": "refused",
-            "message": "devise « € » alors que l'import est en USD",
-            "row": 2,
-            "column": "InvoiceAmount",
-            "value": "1000.00 €",
-        },
+        refused("devise « € » alors que l'import est en USD", row=2, column="InvoiceAmount", value="1000.00 €"),
         {},
     ),
     "amount_usd_file_into_a_euro_workspace": (
@@ -329,7 +267,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 encoding="utf-8",
             )
         },
-        {"outcome": "refused", "message": "devise USD alors que l'espace de travail est en EUR"},
+        refused("devise USD alors que l'espace de travail est en EUR"),
         {"currency": "EUR"},
     ),
     "amount_dollars_in_a_workbook_cell": (
@@ -342,30 +280,23 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 ]
             )
         },
-        {
-            "outcome": "refused",
-            "message": "devise « $ » alors que l'import est en EUR",
-            "row": 3,
-            "column": "Montant TTC",
-            "value": "1 000,00 $",
-        },
+        refused("devise « $ » alors que l'import est en EUR", row=3, column="Montant TTC", value="1 000,00 $"),
         {},
     ),
     "amount_francs_in_a_franc_workspace": (
-        {"factures.csv": csv("F-001;C1;M;S;25/01/2026;;CHF 1'250.00", "F-002;C1;M;S;26/01/2026;;3.50 CHF")},
-        {"outcome": "accepted", "documents": 2, "documents_total": "1253.50", "currency": "CHF"},
+        invoice_list("F-001;C1;M;S;25/01/2026;;CHF 1'250.00", "F-002;C1;M;S;26/01/2026;;3.50 CHF"),
+        accepted(2, "1253.50", currency="CHF"),
         {"currency": "CHF"},
     ),
     # --- 3. dates ---------------------------------------------------------------------------------
     "date_followed_by_text": (
-        {"factures.csv": csv("F-001;C1;M;S;2026-03-05 n'importe quoi;;100,00")},
-        {
-            "outcome": "refused",
-            "message": "date suivie d'un texte (« n'importe quoi »)",
-            "row": 2,
-            "column": "Date facture",
-            "value": "2026-03-05 n'importe quoi",
-        },
+        invoice_list("F-001;C1;M;S;2026-03-05 n'importe quoi;;100,00"),
+        refused(
+            "date suivie d'un texte (« n'importe quoi »)",
+            row=2,
+            column="Date facture",
+            value="2026-03-05 n'importe quoi",
+        ),
         {},
     ),
     "date_followed_by_text_in_a_parquet_column": (
@@ -379,13 +310,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 }
             )
         },
-        {
-            "outcome": "refused",
-            "message": "date suivie d'un texte (« à vérifier »)",
-            "row": 2,
-            "column": "issue_date",
-            "value": "2026-03-06 à vérifier",
-        },
+        refused("date suivie d'un texte (« à vérifier »)", row=2, column="issue_date", value="2026-03-06 à vérifier"),
         {},
     ),
     "date_due_before_issue_in_canonical_documents": (
@@ -394,154 +319,109 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             b"F-001,C1,Martin,Services,2026-01-15,2026-02-14,100.00\n"
             b"F-002,C1,Martin,Services,2026-01-16,2026-01-06,60.00\n"
         },
-        {
-            "outcome": "refused",
-            "message": "échéance du 06/01/2026 antérieure de 10 jour(s) à la date de facture (16/01/2026)",
-            "row": 3,
-            "column": "due_date",
-            "value": "2026-01-06",
-        },
+        refused(
+            "échéance du 06/01/2026 antérieure de 10 jour(s) à la date de facture (16/01/2026)",
+            row=3,
+            column="due_date",
+            value="2026-01-06",
+        ),
         {},
     ),
     "date_with_a_time_accepted": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;M;S;2026-03-05 00:00:00;2026-04-04T10:30:00;100,00", "F-002;C1;M;S;2026-03-06 08:15;;50,00"
-            )
-        },
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "150.00",
-            "dates": {"F-001": ["2026-03-05", "2026-04-04"], "F-002": ["2026-03-06", "2026-04-05"]},
-        },
+        invoice_list(
+            "F-001;C1;M;S;2026-03-05 00:00:00;2026-04-04T10:30:00;100,00", "F-002;C1;M;S;2026-03-06 08:15;;50,00"
+        ),
+        accepted(2, "150.00", dates={"F-001": ["2026-03-05", "2026-04-04"], "F-002": ["2026-03-06", "2026-04-05"]}),
         {},
     ),
     "date_two_digit_year_far_from_the_others": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;M;S;15/01/26;14/02/26;100,00",
-                "F-002;C1;M;S;16/01/26;15/02/26;100,00",
-                "F-003;C1;M;S;15/03/69;14/04/26;100,00",
-            )
-        },
-        {
-            "outcome": "refused",
-            "message": "année sur deux chiffres invraisemblable : lue 2069 (fenêtre 1970–2069)",
-            "row": 4,
-            "column": "Date facture",
-            "value": "15/03/69",
-        },
+        invoice_list(
+            "F-001;C1;M;S;15/01/26;14/02/26;100,00",
+            "F-002;C1;M;S;16/01/26;15/02/26;100,00",
+            "F-003;C1;M;S;15/03/69;14/04/26;100,00",
+        ),
+        refused(
+            "année sur deux chiffres invraisemblable : lue 2069 (fenêtre 1970–2069)",
+            row=4,
+            column="Date facture",
+            value="15/03/69",
+        ),
         {},
     ),
     "date_two_digit_years_read_in_the_window": (
-        {"factures.csv": csv("F-001;C1;M;S;15/01/26;14/02/26;100,00", "F-002;C1;M;S;31/12/25;30/01/26;100,00")},
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "200.00",
-            "dates": {"F-001": ["2026-01-15", "2026-02-14"], "F-002": ["2025-12-31", "2026-01-30"]},
-        },
+        invoice_list("F-001;C1;M;S;15/01/26;14/02/26;100,00", "F-002;C1;M;S;31/12/25;30/01/26;100,00"),
+        accepted(2, "200.00", dates={"F-001": ["2026-01-15", "2026-02-14"], "F-002": ["2025-12-31", "2026-01-30"]}),
         {},
     ),
     "date_two_digit_years_across_the_century": (
-        {"factures.csv": csv("F-001;C1;M;S;15/12/99;14/01/00;100,00", "F-002;C1;M;S;16/01/00;15/02/00;100,00")},
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "200.00",
-            "dates": {"F-001": ["1999-12-15", "2000-01-14"], "F-002": ["2000-01-16", "2000-02-15"]},
-        },
+        invoice_list("F-001;C1;M;S;15/12/99;14/01/00;100,00", "F-002;C1;M;S;16/01/00;15/02/00;100,00"),
+        accepted(2, "200.00", dates={"F-001": ["1999-12-15", "2000-01-14"], "F-002": ["2000-01-16", "2000-02-15"]}),
         {},
     ),
     "date_due_six_years_before_issue": (
-        {"factures.csv": csv(*DAY_FIRST, "F-003;C3;M;S;15/03/2026;15/03/2020;100,00")},
-        {
-            "outcome": "refused",
-            "message": "échéance du 15/03/2020 antérieure de 2 191 jour(s) à la date de facture",
-            "row": 4,
-            "column": "Date échéance",
-            "value": "15/03/2020",
-        },
+        invoice_list(*DAY_FIRST, "F-003;C3;M;S;15/03/2026;15/03/2020;100,00"),
+        refused(
+            "échéance du 15/03/2020 antérieure de 2 191 jour(s) à la date de facture",
+            row=4,
+            column="Date échéance",
+            value="15/03/2020",
+        ),
         {},
     ),
     "date_credit_note_due_before_its_date": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;M;S;15/03/2026;14/04/2026;100,00",
-                "A-001;C1;M;S;20/03/2026;14/04/2026;-20,00",
-                "A-002;C1;M;S;25/03/2026;14/03/2026;-10,00",
-            )
-        },
-        {
-            "outcome": "accepted",
-            "documents": 3,
-            "documents_total": "70.00",
-            "warning": "1 avoir(s) à échéance antérieure à leur date",
-        },
+        invoice_list(
+            "F-001;C1;M;S;15/03/2026;14/04/2026;100,00",
+            "A-001;C1;M;S;20/03/2026;14/04/2026;-20,00",
+            "A-002;C1;M;S;25/03/2026;14/03/2026;-10,00",
+        ),
+        accepted(3, "70.00", warning="1 avoir(s) à échéance antérieure à leur date"),
         {},
     ),
     "date_columns_disagree_on_the_order": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;M;S;25/01/2026;24/02/2026;100,00;;",
-                "F-002;C1;M;S;26/01/2026;25/02/2026;100,00;12/13/2026;",
-                header=PAID_HEADER,
-            )
-        },
-        {
-            "outcome": "refused",
-            "message": "« Date facture » se lit jour/mois (« 25/01/2026 ») mais « Date règlement » "
+        invoice_list(
+            "F-001;C1;M;S;25/01/2026;24/02/2026;100,00;;",
+            "F-002;C1;M;S;26/01/2026;25/02/2026;100,00;12/13/2026;",
+            header=PAID_HEADER,
+        ),
+        refused(
+            "« Date facture » se lit jour/mois (« 25/01/2026 ») mais « Date règlement » "
             "se lit mois/jour (« 12/13/2026 »)",
-            "row": 3,
-            "column": "Date règlement",
-            "value": "12/13/2026",
-            "remedy": "day_order",
-        },
+            row=3,
+            column="Date règlement",
+            value="12/13/2026",
+            remedy="day_order",
+        ),
         {},
     ),
     "date_columns_disagree_forced_day_first": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;M;S;25/01/2026;24/02/2026;100,00;;",
-                "F-002;C1;M;S;26/01/2026;25/02/2026;100,00;12/13/2026;",
-                header=PAID_HEADER,
-            )
-        },
-        {
-            "outcome": "refused",
-            "message": "date impossible",
-            "row": 3,
-            "column": "Date règlement",
-            "value": "12/13/2026",
-        },
+        invoice_list(
+            "F-001;C1;M;S;25/01/2026;24/02/2026;100,00;;",
+            "F-002;C1;M;S;26/01/2026;25/02/2026;100,00;12/13/2026;",
+            header=PAID_HEADER,
+        ),
+        refused("date impossible", row=3, column="Date règlement", value="12/13/2026"),
         {"dayfirst": True},
     ),
     "date_columns_disagree_forced_month_first": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;M;S;25/01/2026;24/02/2026;100,00;;",
-                "F-002;C1;M;S;26/01/2026;25/02/2026;100,00;12/13/2026;",
-                header=PAID_HEADER,
-            )
-        },
-        {"outcome": "refused", "message": "date impossible", "row": 2, "column": "Date facture", "value": "25/01/2026"},
+        invoice_list(
+            "F-001;C1;M;S;25/01/2026;24/02/2026;100,00;;",
+            "F-002;C1;M;S;26/01/2026;25/02/2026;100,00;12/13/2026;",
+            header=PAID_HEADER,
+        ),
+        refused("date impossible", row=2, column="Date facture", value="25/01/2026"),
         {"dayfirst": False},
     ),
     "date_one_column_tells_the_others": (
-        {
-            "factures.csv": csv(
-                "F-001;C1;M;S;25/01/2026;;100,00;03/02/2026;", "F-002;C1;M;S;02/01/2026;;50,00;;", header=PAID_HEADER
-            )
-        },
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "150.00",
-            "settlements_total": "100.00",
-            "dates": {"F-001": ["2026-01-25", "2026-02-24"], "F-002": ["2026-01-02", "2026-02-01"]},
-            "paid": {"F-001": "2026-02-03"},
-        },
+        invoice_list(
+            "F-001;C1;M;S;25/01/2026;;100,00;03/02/2026;", "F-002;C1;M;S;02/01/2026;;50,00;;", header=PAID_HEADER
+        ),
+        accepted(
+            2,
+            "150.00",
+            settlements_total="100.00",
+            dates={"F-001": ["2026-01-25", "2026-02-24"], "F-002": ["2026-01-02", "2026-02-01"]},
+            paid={"F-001": "2026-02-03"},
+        ),
         {},
     ),
     "date_month_first_in_every_column": (
@@ -553,67 +433,52 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 encoding="utf-8",
             )
         },
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "150.00",
-            "settlements_total": "100.00",
-            "dates": {"INV-1": ["2026-01-25", "2026-02-24"], "INV-2": ["2026-01-02", "2026-02-01"]},
-            "paid": {"INV-1": "2026-02-03"},
-        },
+        accepted(
+            2,
+            "150.00",
+            settlements_total="100.00",
+            dates={"INV-1": ["2026-01-25", "2026-02-24"], "INV-2": ["2026-01-02", "2026-02-01"]},
+            paid={"INV-1": "2026-02-03"},
+        ),
         {},
     ),
     "date_order_undecided_in_the_whole_file": (
-        {"factures.csv": csv("F-001;C1;M;S;03/04/2026;;100,00", "F-002;C1;M;S;05/06/2026;;50,00")},
-        {
-            "outcome": "refused",
-            "message": "--dayfirst ou --monthfirst en ligne de commande, « Ordre des dates » sur la page Données",
-            "row": 2,
-            "column": "Date facture",
-            "value": "03/04/2026",
-            "remedy": "day_order",
-        },
+        invoice_list("F-001;C1;M;S;03/04/2026;;100,00", "F-002;C1;M;S;05/06/2026;;50,00"),
+        refused(
+            "--dayfirst ou --monthfirst en ligne de commande, « Ordre des dates » sur la page Données",
+            row=2,
+            column="Date facture",
+            value="03/04/2026",
+            remedy="day_order",
+        ),
         {},
     ),
     "date_order_undecided_chosen_by_the_user": (
-        {"factures.csv": csv("F-001;C1;M;S;03/04/2026;;100,00", "F-002;C1;M;S;05/06/2026;;50,00")},
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "150.00",
-            "dates": {"F-001": ["2026-03-04", "2026-04-03"], "F-002": ["2026-05-06", "2026-06-05"]},
-        },
+        invoice_list("F-001;C1;M;S;03/04/2026;;100,00", "F-002;C1;M;S;05/06/2026;;50,00"),
+        accepted(2, "150.00", dates={"F-001": ["2026-03-04", "2026-04-03"], "F-002": ["2026-05-06", "2026-06-05"]}),
         {"dayfirst": False},
     ),
     "date_order_inconsistent_in_one_column": (
-        {"factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00", "F-002;C1;M;S;01/25/2026;;100,00")},
-        {
-            "outcome": "refused",
-            "message": "ordre jour/mois incohérent dans la colonne",
-            "row": 3,
-            "column": "Date facture",
-            "value": "01/25/2026",
-        },
+        invoice_list("F-001;C1;M;S;25/01/2026;;100,00", "F-002;C1;M;S;01/25/2026;;100,00"),
+        refused("ordre jour/mois incohérent dans la colonne", row=3, column="Date facture", value="01/25/2026"),
         {},
     ),
     # --- 4. two columns for one field ---------------------------------------------------------------
     "mapping_two_columns_of_the_same_name": (
-        {"factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC")},
-        {
-            "outcome": "refused",
-            "message": "deux colonnes « Montant TTC » (colonnes 7 et 8) peuvent toutes deux être le champ montant TTC",
-            "column": "Montant TTC",
-        },
+        invoice_list("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC"),
+        refused(
+            "deux colonnes « Montant TTC » (colonnes 7 et 8) peuvent toutes deux être le champ montant TTC",
+            column="Montant TTC",
+        ),
         {},
     ),
     "mapping_two_exact_synonyms": (
-        {"factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Total TTC")},
-        {
-            "outcome": "refused",
-            "message": "les colonnes « Montant TTC » (colonne 7) et « Total TTC » (colonne 8) "
+        invoice_list("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Total TTC"),
+        refused(
+            "les colonnes « Montant TTC » (colonne 7) et « Total TTC » (colonne 8) "
             "peuvent toutes deux être le champ montant TTC",
-            "column": "Total TTC",
-        },
+            column="Total TTC",
+        ),
         {},
     ),
     "mapping_second_column_chosen_by_the_user": (
@@ -621,7 +486,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC"),
             "correspondance.json": invoice_mapping(amount="Montant TTC (2)"),
         },
-        {"outcome": "accepted", "documents": 1, "documents_total": "120.00"},
+        accepted(1, "120.00"),
         {"mapping": "correspondance.json"},
     ),
     "mapping_user_names_a_header_the_file_has_twice": (
@@ -629,12 +494,10 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC"),
             "correspondance.json": invoice_mapping(amount="Montant TTC"),
         },
-        {
-            "outcome": "refused",
-            "message": "le fichier a 2 colonnes de ce nom (colonnes 7, 8) — nommez « Montant TTC (1) » "
-            "pour la première",
-            "column": "Montant TTC",
-        },
+        refused(
+            "le fichier a 2 colonnes de ce nom (colonnes 7, 8) — nommez « Montant TTC (1) » pour la première",
+            column="Montant TTC",
+        ),
         {"mapping": "correspondance.json"},
     ),
     "mapping_first_of_two_columns_chosen_by_the_user": (
@@ -642,7 +505,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "factures.csv": csv("F-001;C1;M;S;25/01/2026;;100,00;120,00", header=HEADER + ";Montant TTC"),
             "correspondance.json": invoice_mapping(amount="Montant TTC (1)"),
         },
-        {"outcome": "accepted", "documents": 1, "documents_total": "100.00"},
+        accepted(1, "100.00"),
         {"mapping": "correspondance.json"},
     ),
     "fec_two_debit_columns": (
@@ -652,7 +515,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 header=FEC_HEADER + "\tDebit",
             )
         },
-        {"outcome": "refused", "message": "2 colonnes « Debit » (colonnes 12, 19)", "column": "Debit"},
+        refused("2 colonnes « Debit » (colonnes 12, 19)", column="Debit"),
         {},
     ),
     # --- 5. FEC -------------------------------------------------------------------------------------
@@ -671,14 +534,13 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 ("BQ", 5, "20260120", "512000", "", "VIR", "100,00", "DÉBIT", ""),
             )
         },
-        {
-            "outcome": "accepted",
-            "documents": 4,
-            "documents_total": "230.00",
-            "settlements_total": "100.00",
-            "amounts": {"F1": "120.00", "F2": "80.00", "F3": "50.00", "AV1": "-20.00"},
-            "reconciled": True,
-        },
+        accepted(
+            4,
+            "230.00",
+            settlements_total="100.00",
+            amounts={"F1": "120.00", "F2": "80.00", "F3": "50.00", "AV1": "-20.00"},
+            reconciled=True,
+        ),
         {},
     ),
     "fec_sens_unknown_letter": (
@@ -688,13 +550,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 ("VE", 1, "20260110", "706000", "", "F1", "120,00", "X", ""),
             )
         },
-        {
-            "outcome": "refused",
-            "message": "sens illisible — attendu D (débit) ou C (crédit)",
-            "row": 3,
-            "column": "Sens",
-            "value": "X",
-        },
+        refused("sens illisible — attendu D (débit) ou C (crédit)", row=3, column="Sens", value="X"),
         {},
     ),
     "fec_sens_question_mark": (
@@ -704,7 +560,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 ("VE", 1, "20260110", "706000", "", "F1", "120,00", "C", ""),
             )
         },
-        {"outcome": "refused", "message": "sens illisible", "row": 2, "column": "Sens", "value": "?"},
+        refused("sens illisible", row=2, column="Sens", value="?"),
         {},
     ),
     "fec_sens_empty": (
@@ -714,18 +570,12 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 ("VE", 1, "20260110", "706000", "", "F1", "120,00", "C", ""),
             )
         },
-        {"outcome": "refused", "message": "sens illisible", "row": 2, "column": "Sens", "value": ""},
+        refused("sens illisible", row=2, column="Sens", value=""),
         {},
     ),
     "fec_point_followed_by_three_digits": (
         {"FEC.txt": fec(*sale(1, "20260115", "1.500", net="1.250", vat="250.00", zero="0.00"))},
-        {
-            "outcome": "refused",
-            "message": "montant FEC ambigu : « 1.500 » vaut-il 1,5 € ou 1 500 € ?",
-            "row": 2,
-            "column": "Debit",
-            "value": "1.500",
-        },
+        refused("montant FEC ambigu : « 1.500 » vaut-il 1,5 € ou 1 500 € ?", row=2, column="Debit", value="1.500"),
         {},
     ),
     "fec_decimal_point_throughout": (
@@ -735,13 +585,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 *sale(2, "20260116", "60.5", aux="C2", net="50.5", vat="10.0", zero="0"),
             )
         },
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "1260.50",
-            "reconciled": True,
-            "warning": "montants lus avec un point décimal",
-        },
+        accepted(2, "1260.50", reconciled=True, warning="montants lus avec un point décimal"),
         {},
     ),
     "fec_comma_and_point_mixed": (
@@ -751,12 +595,12 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 *sale(2, "20260116", "60.50", aux="C2", net="50,50", vat="10,00"),
             )
         },
-        {"outcome": "refused", "message": "montant illisible", "row": 5, "column": "Debit", "value": "60.50"},
+        refused("montant illisible", row=5, column="Debit", value="60.50"),
         {},
     ),
     "fec_thousands_point_before_a_comma": (
         {"FEC.txt": fec(*sale(1, "20260115", "1.200,00", net="1.000,00", vat="200,00"))},
-        {"outcome": "accepted", "documents": 1, "documents_total": "1200.00", "reconciled": True},
+        accepted(1, "1200.00", reconciled=True),
         {},
     ),
     "fec_unbalanced_entry": (
@@ -766,13 +610,12 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 *sale(2, "20260116", "600,00", aux="C2", net="500,00", vat="100,00"),
             )
         },
-        {
-            "outcome": "accepted",
-            "documents": 2,
-            "documents_total": "1800.00",
-            "reconciled": True,
-            "warning": "1 écriture(s) client déséquilibrée(s), Σ débit ≠ Σ crédit (écriture VE 1 (écart 0,01))",
-        },
+        accepted(
+            2,
+            "1800.00",
+            reconciled=True,
+            warning="1 écriture(s) client déséquilibrée(s), Σ débit ≠ Σ crédit (écriture VE 1 (écart 0,01))",
+        ),
         {},
     ),
     "fec_line_with_debit_and_credit": (
@@ -782,27 +625,24 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 fec_line(1, "20260115", "706000", credit="1000,00", piece="F1"),
             )
         },
-        {
-            "outcome": "accepted",
-            "documents": 1,
-            "documents_total": "1000.00",
-            "reconciled": True,
-            "amounts": {"F1": "1000.00"},
-            "warning": "1 ligne(s) 411 portent à la fois un débit et un crédit (écriture VE 1 (ligne 2))",
-        },
+        accepted(
+            1,
+            "1000.00",
+            reconciled=True,
+            amounts={"F1": "1000.00"},
+            warning="1 ligne(s) 411 portent à la fois un débit et un crédit (écriture VE 1 (ligne 2))",
+        ),
         {},
     ),
     # --- 6. sums beyond DECIMAL(18,2) --------------------------------------------------------------
     "overflow_sum_of_an_invoice_list": (
-        {"factures.csv": csv(*(f"F-{i:03d};C1;M;S;25/01/2026;;{HUGE}" for i in range(3)))},
-        {
-            "outcome": "refused",
-            "message": "montants hors de portée : Σ de la colonne « Montant TTC » en valeur "
-            "absolue = 27 000 000 000 000 000,00",
-            "row": 2,
-            "column": "Montant TTC",
-            "value": HUGE,
-        },
+        invoice_list(*(f"F-{i:03d};C1;M;S;25/01/2026;;{HUGE}" for i in range(3))),
+        refused(
+            "montants hors de portée : Σ de la colonne « Montant TTC » en valeur absolue = 27 000 000 000 000 000,00",
+            row=2,
+            column="Montant TTC",
+            value=HUGE,
+        ),
         {},
     ),
     "overflow_sum_of_a_fec": (
@@ -812,13 +652,9 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 *sale(2, "20260116", "9000000000000000,00", net="9000000000000000,00", vat="0,00"),
             )
         },
-        {
-            "outcome": "refused",
-            "message": "montants hors de portée : Σ de la colonne « Debit »",
-            "row": 2,
-            "column": "Debit",
-            "value": "9000000000000000,00",
-        },
+        refused(
+            "montants hors de portée : Σ de la colonne « Debit »", row=2, column="Debit", value="9000000000000000,00"
+        ),
         {},
     ),
     "overflow_across_two_files": (
@@ -826,7 +662,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
             "factures_1.csv": csv(f"F-001;C1;M;S;25/01/2026;;{HUGE}"),
             "factures_2.csv": csv(f"F-002;C1;M;S;26/01/2026;;{HUGE}"),
         },
-        {"outcome": "refused", "message": "montants hors de portée : Σ des factures et avoirs de l'import", "row": 2},
+        refused("montants hors de portée : Σ des factures et avoirs de l'import", row=2),
         {},
     ),
     "overflow_payments": (
@@ -836,7 +672,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 f"F-001;26/01/2026;{HUGE}", f"F-001;27/01/2026;{HUGE}", header="N° facture;Date règlement;Montant réglé"
             ),
         },
-        {"outcome": "refused", "message": "Σ de la colonne « Montant réglé »", "column": "Montant réglé"},
+        refused("Σ de la colonne « Montant réglé »", column="Montant réglé"),
         {},
     ),
 }
