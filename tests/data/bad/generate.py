@@ -57,6 +57,18 @@ def parquet(columns: dict) -> bytes:
     return buffer.getvalue()
 
 
+def two_invoices_parquet(first_issue_date: str, second_issue_date: str) -> bytes:
+    """A Parquet file of two invoices of C1, F-001 (10.00) and F-002 (20.00), issued on these days (as text)."""
+    return parquet(
+        {
+            "document_id": ["F-001", "F-002"],
+            "customer_id": ["C1", "C1"],
+            "issue_date": [first_issue_date, second_issue_date],
+            "amount": ["10.00", "20.00"],
+        }
+    )
+
+
 def zip_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -448,16 +460,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
         {},
     ),
     "parquet_bad_date": (
-        {
-            "factures.parquet": parquet(
-                {
-                    "document_id": ["F-001", "F-002"],
-                    "customer_id": ["C1", "C1"],
-                    "issue_date": ["2024-01-15", "2024-13-01"],
-                    "amount": ["10.00", "20.00"],
-                }
-            )
-        },
+        {"factures.parquet": two_invoices_parquet("2024-01-15", "2024-13-01")},
         refused("date impossible", row=2, column="issue_date"),
         {},
     ),

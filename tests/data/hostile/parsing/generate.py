@@ -57,10 +57,10 @@ def _bad_files_writers():
     spec = importlib.util.spec_from_file_location("bad_generate", HERE.parents[1] / "bad" / "generate.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.xlsx, module.parquet, module.write_corpus
+    return module.xlsx, module.two_invoices_parquet, module.write_corpus
 
 
-xlsx, parquet, write_corpus = _bad_files_writers()
+xlsx, two_invoices_parquet, write_corpus = _bad_files_writers()
 
 
 def invoice_mapping(amount: str) -> bytes:
@@ -300,16 +300,7 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
         {},
     ),
     "date_followed_by_text_in_a_parquet_column": (
-        {
-            "documents.parquet": parquet(
-                {
-                    "document_id": ["F-001", "F-002"],
-                    "customer_id": ["C1", "C1"],
-                    "issue_date": ["2026-03-05", "2026-03-06 à vérifier"],
-                    "amount": ["10.00", "20.00"],
-                }
-            )
-        },
+        {"documents.parquet": two_invoices_parquet("2026-03-05", "2026-03-06 à vérifier")},
         refused("date suivie d'un texte (« à vérifier »)", row=2, column="issue_date", value="2026-03-06 à vérifier"),
         {},
     ),
