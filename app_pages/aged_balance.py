@@ -18,8 +18,7 @@ from ui.choices import choice
 from ui.downloads import download_buttons
 from ui.grids import column_widths, fixed_columns, show_table
 
-view = context.page_view("page.aged_balance")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.aged_balance")
 
 prefs = view.preferences
 controls = st.columns([1, 1, 2])

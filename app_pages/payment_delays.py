@@ -16,8 +16,7 @@ from ui import context
 from ui.choices import choice
 from ui.downloads import download_buttons, file_header
 
-view = context.page_view("page.payment_delays")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.payment_delays")
 
 closing = view.period.end
 left, right = st.columns(2)

@@ -35,8 +35,7 @@ from ui import context
 from ui.choices import choice
 from ui.downloads import download_buttons, file_header
 
-view = context.page_view("page.statements")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.statements")
 
 as_of = view.period.end
 matching = view.filters.matching
