@@ -14,22 +14,23 @@ from kpi.present.charts import aging_bar_chart
 from kpi.text.i18n import column_title
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
+from ui.choices import choice
 from ui.downloads import download_buttons
 from ui.grids import column_widths, fixed_columns, show_table
 
-view = context.page_view("page.aged_balance")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.aged_balance")
 
 prefs = view.preferences
 controls = st.columns([1, 1, 2])
 as_of = controls[0].date_input(t("aging.as_of"), value=view.period.end, format="DD/MM/YYYY", key="aging_as_of")
-basis = controls[1].radio(
-    t("aging.basis"),
+basis = choice(
+    controls[1],
+    t,
+    "aging.basis",
     ("due", "issue"),
+    "aging.basis",
     index=0 if prefs.basis == "due" else 1,
-    format_func=lambda b: t(f"aging.basis.{b}"),
     key="aging_basis",
-    horizontal=True,
 )
 edges_text = controls[2].text_input(
     t("aging.edges"),

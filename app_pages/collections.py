@@ -54,13 +54,27 @@ def cards(keys: tuple[str, ...]) -> None:
         st.caption(t(f"collections.absent.{missing}"))
 
 
+def section(title: str, keys: tuple[str, ...], log_kpi: str) -> bool:
+    """A section's title and cards; True when the log behind `log_kpi` is there, for its tables to follow."""
+    st.subheader(t(title))
+    cards(keys)
+    return activity.missing(log_kpi) is None
+
+
 def table(frame, columns: dict) -> None:
-    """Columns key -> (label, formatter); the frame's values are only formatted here."""
+    """Columns key -> (label, formatter); the frame's values are only formatted here. An empty frame draws nothing."""
+    if frame.empty:
+        return
     st.dataframe(
         {label: [show(v) for v in frame[key]] for key, (label, show) in columns.items()},
         hide_index=True,
         width="stretch",
     )
+
+
+def either(yes: str, no: str):
+    """A column of flags shown as `yes` or `no`."""
+    return lambda value: yes if value else no
 
 
 def text(value) -> str:
@@ -69,30 +83,29 @@ def text(value) -> str:
 
 
 # -- disputes ----------------------------------------------------------------------------------
-st.subheader(t("collections.disputes"))
-cards(("dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount", "avg_dispute_resolution_days"))
-if activity.missing("dispute_rate") is None:
-    disputes = collection.dispute_list(view.ledger, period.end, view.filters)
-    if not disputes.empty:
-        state = {True: t("collections.open"), False: t("collections.resolved")}
-        table(
-            disputes,
-            {
-                "document_id": (t("collections.col.document"), text),
-                "customer_name": (t("column.customer_name"), text),
-                "opened_date": (t("collections.col.opened"), fmt.date),
-                "resolved_date": (t("collections.col.resolved"), lambda v: "" if is_missing(v) else fmt.date(v)),
-                "amount": (t("collections.col.amount"), fmt.money),
-                "reason": (t("collections.col.reason"), text),
-                "open": (t("collections.col.state"), state.get),
-                "days": (t("collections.col.days"), fmt.number),
-            },
-        )
+if section(
+    "collections.disputes",
+    ("dispute_rate", "disputed_amount", "open_disputes_count", "open_disputes_amount", "avg_dispute_resolution_days"),
+    "dispute_rate",
+):
+    table(
+        collection.dispute_list(view.ledger, period.end, view.filters),
+        {
+            "document_id": (t("collections.col.document"), text),
+            "customer_name": (t("column.customer_name"), text),
+            "opened_date": (t("collections.col.opened"), fmt.date),
+            "resolved_date": (t("collections.col.resolved"), lambda v: "" if is_missing(v) else fmt.date(v)),
+            "amount": (t("collections.col.amount"), fmt.money),
+            "reason": (t("collections.col.reason"), text),
+            "open": (t("collections.col.state"), either(t("collections.open"), t("collections.resolved"))),
+            "days": (t("collections.col.days"), fmt.number),
+        },
+    )
 
 # -- reminders -----------------------------------------------------------------------------------
-st.subheader(t("collections.reminders"))
-cards(("reminders_count", "reminder_success_rate", "cost_per_reminder"))
-if activity.missing("reminders_count") is None:
+if section(
+    "collections.reminders", ("reminders_count", "reminder_success_rate", "cost_per_reminder"), "reminders_count"
+):
     funnel = collection.reminder_funnel(view.ledger, period, view.filters, activity.settings)
     if not funnel.empty:
         st.markdown(f"**{t('collections.funnel')}**")
@@ -122,25 +135,20 @@ if activity.missing("reminders_count") is None:
         )
 
 # -- payment plans ---------------------------------------------------------------------------------
-st.subheader(t("collections.plans"))
-cards(("plan_compliance_rate", "amount_in_plans"))
-if activity.missing("plan_compliance_rate") is None:
-    plans = collection.plan_list(view.ledger, period.end, view.filters)
-    if not plans.empty:
-        table(
-            plans,
-            {
-                "customer_id": (t("collections.col.customer"), text),
-                "plans": (t("collections.col.plans"), text),
-                "planned": (t("collections.col.planned"), fmt.money),
-                "paid": (t("collections.col.plan_paid"), fmt.money),
-                "remaining": (t("collections.col.remaining"), fmt.money),
-            },
-        )
+if section("collections.plans", ("plan_compliance_rate", "amount_in_plans"), "plan_compliance_rate"):
+    table(
+        collection.plan_list(view.ledger, period.end, view.filters),
+        {
+            "customer_id": (t("collections.col.customer"), text),
+            "plans": (t("collections.col.plans"), text),
+            "planned": (t("collections.col.planned"), fmt.money),
+            "paid": (t("collections.col.plan_paid"), fmt.money),
+            "remaining": (t("collections.col.remaining"), fmt.money),
+        },
+    )
     installments = collection.plan_installments(view.ledger, period, view.filters, activity.settings)
     if not installments.empty:
         st.markdown(f"**{t('collections.installments')}**")
-        kept = {True: t("collections.kept"), False: t("collections.missed")}
         table(
             installments,
             {
@@ -148,14 +156,16 @@ if activity.missing("plan_compliance_rate") is None:
                 "customer_id": (t("collections.col.customer"), text),
                 "due_date": (t("collections.col.due"), fmt.date),
                 "amount": (t("collections.col.amount"), fmt.money),
-                "paid_in_full": (t("collections.col.state"), lambda v: kept[bool(v)]),
+                "paid_in_full": (t("collections.col.state"), either(t("collections.kept"), t("collections.missed"))),
             },
         )
 
 # -- promises to pay ------------------------------------------------------------------------------------
-st.subheader(t("collections.promises"))
-cards(("promises_open_count", "promises_open_amount", "promise_kept_rate", "broken_promises_amount"))
-if activity.missing("promise_kept_rate") is None:
+if section(
+    "collections.promises",
+    ("promises_open_count", "promises_open_amount", "promise_kept_rate", "broken_promises_amount"),
+    "promise_kept_rate",
+):
     st.caption(t("promises.rule", day=fmt.date(period.end)))
     st.page_link("app_pages/worklist.py", label=t("page.worklist"), icon=":material/handshake:")
 

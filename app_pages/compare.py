@@ -23,8 +23,7 @@ from ui.audit_downloads import audit_buttons
 
 CUSTOM = "custom"
 
-view = context.page_view("page.compare")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.compare")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -14,8 +14,7 @@ from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
 from ui.grids import column_widths, fixed_columns, show_table
 
-view = context.page_view("page.customers")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.customers")
 
 period = view.period
 st.caption(t("customers.caption", start=fmt.date(period.start), end=fmt.date(period.end)))

@@ -14,8 +14,7 @@ from kpi.text.formatting import is_missing
 from kpi.text.untrusted import spreadsheet_text
 from ui import context
 
-view = context.page_view("page.forecast")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.forecast")
 currency = view.preferences.currency
 
 

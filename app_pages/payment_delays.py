@@ -13,10 +13,10 @@ from kpi.exports.d441_pdf import d441_pdf
 from kpi.metrics.d441 import COLUMNS, REFERENCE_TERMS, D441Table, d441_table, default_fiscal_start
 from kpi.text.untrusted import markdown_text
 from ui import context
+from ui.choices import choice
 from ui.downloads import download_buttons, file_header
 
-view = context.page_view("page.payment_delays")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.payment_delays")
 
 closing = view.period.end
 left, right = st.columns(2)
@@ -27,13 +27,7 @@ fiscal_start = left.date_input(
     format="DD/MM/YYYY",
     key="d441_fiscal_start",
 )
-reference_terms = right.radio(
-    t("d441.terms_used"),
-    REFERENCE_TERMS,
-    format_func=lambda terms: t(f"d441.terms.{terms}"),
-    horizontal=True,
-    key="d441_terms",
-)
+reference_terms = choice(right, t, "d441.terms_used", REFERENCE_TERMS, "d441.terms", key="d441_terms")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

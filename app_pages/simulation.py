@@ -34,8 +34,7 @@ from kpi.store.ledger import Ledger
 from kpi.text.untrusted import markdown_text
 from ui import context
 
-view = context.page_view("page.simulation")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.simulation")
 st.caption(t("simulation.caption", start=fmt.date(view.period.start), end=fmt.date(view.period.end)))
 
 activities = view.ledger.activities()

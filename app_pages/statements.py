@@ -32,10 +32,10 @@ from kpi.metrics.settings import CompanySettings, LetterSettings, parse_rate
 from kpi.metrics.statement import Statement, overdue_customers, statement
 from kpi.text.untrusted import markdown_text, spreadsheet_text
 from ui import context
+from ui.choices import choice
 from ui.downloads import download_buttons, file_header
 
-view = context.page_view("page.statements")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.statements")
 
 as_of = view.period.end
 matching = view.filters.matching
@@ -113,13 +113,7 @@ download_buttons(
 st.subheader(t("statements_page.letter"))
 letters = LetterSettings.from_settings(stored)
 stage_column, penalties_column, rate_column = st.columns([2, 1, 1])
-stage = stage_column.radio(
-    t("statements_page.stage"),
-    LETTER_STAGES,
-    format_func=lambda s: t(f"letter.stage.{s}"),
-    horizontal=True,
-    key="statements_stage",
-)
+stage = choice(stage_column, t, "statements_page.stage", LETTER_STAGES, "letter.stage", key="statements_stage")
 penalties = penalties_column.checkbox(
     t("statements_page.penalties"),
     value=stage == FORMAL_NOTICE,

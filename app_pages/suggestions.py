@@ -10,8 +10,7 @@ from kpi.metrics.suggestions import REASONS, Suggestion, Suggestions, accept, su
 from kpi.text.untrusted import markdown_text
 from ui import context
 
-view = context.page_view("page.suggestions")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.suggestions")
 
 as_of = view.period.end
 DONE_KEY = "suggestions_done"

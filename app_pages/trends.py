@@ -16,8 +16,7 @@ from kpi.present.charts import (
 )
 from ui import context
 
-view = context.page_view("page.trends")
-t = view.t
+view, t, _ = context.page("page.trends")
 
 MONTH_CHOICES = (6, 12, 24, 36)
 months = (

@@ -18,8 +18,7 @@ from ui.downloads import download_buttons, file_header
 from ui.grids import column_widths, fixed_columns
 from ui.promises import promises_section
 
-view = context.page_view("page.worklist")
-t, fmt = view.t, view.fmt
+view, t, fmt = context.page("page.worklist")
 
 as_of = view.period.end
 

@@ -195,20 +195,28 @@ def test_no_turnover_gives_no_share(worked_ledger):
     assert table.to_json()["issued"]["share_of_sales"]["total_overdue"] is None
 
 
+def side_json(counts: tuple, amounts: tuple, shares: tuple) -> dict:
+    """One side of the D441 JSON with nothing excluded, on contractual terms: the count and amount of each column
+    (not due, 1–30, 31–60, 61–90, 91+, total overdue) and the share of sales of each column but « not due »."""
+    columns = ("not_due", "1_30", "31_60", "61_90", "91_plus", "total_overdue")
+    return {
+        **{
+            key: {"count": count, "amount": amount} for key, count, amount in zip(columns, counts, amounts, strict=True)
+        },
+        "share_of_sales": dict(zip(columns[1:], shares, strict=True)),
+        "excluded": {"count": 0, "amount": 0.0},
+        "reference_terms": "contractual",
+    }
+
+
 def test_the_cli_json():
     result = json.loads(run("d441", *map(str, WORKED_FILES), *DATES, "--format", "json"))
     assert result == {
-        "issued": {
-            "not_due": {"count": 3, "amount": 5500.0},
-            "1_30": {"count": 2, "amount": 800.0},
-            "31_60": {"count": 2, "amount": 750.0},
-            "61_90": {"count": 0, "amount": 0.0},
-            "91_plus": {"count": 0, "amount": 0.0},
-            "total_overdue": {"count": 4, "amount": 1550.0},
-            "share_of_sales": {"1_30": 5.9, "31_60": 5.54, "61_90": 0.0, "91_plus": 0.0, "total_overdue": 11.44},
-            "excluded": {"count": 0, "amount": 0.0},
-            "reference_terms": "contractual",
-        },
+        "issued": side_json(
+            counts=(3, 2, 2, 0, 0, 4),
+            amounts=(5500.0, 800.0, 750.0, 0.0, 0.0, 1550.0),
+            shares=(5.9, 5.54, 0.0, 0.0, 11.44),
+        ),
         "received": None,
     }
 
@@ -233,6 +241,12 @@ def table_row(text: str, label: str) -> list[str]:
     return re.split(r"\s{2,}", line[len(label) :].strip())
 
 
+def french(*figures: str) -> list[str]:
+    """Figures as French text prints them, written here with plain spaces: a narrow no-break space between
+    thousands (5 500,00), a no-break space before the unit (€, %)."""
+    return [re.sub(r" (?=[€%])", "\xa0", figure).replace(" ", "\u202f") for figure in figures]
+
+
 def test_the_cli_table_in_french():
     text = run("d441", *map(str, WORKED_FILES), *DATES, "--lang", "fr")
     lines = text.splitlines()
@@ -243,22 +257,12 @@ def test_the_cli_table_in_french():
     assert lines[6].split()[:3] == ["0", "jour", "(indicatif)"] and lines[6].endswith("Total (1 jour et plus)")
     # The number of invoices in the not-due and total columns only, as the model table gives it.
     assert table_row(text, "Nombre de factures concernées") == ["3", "4"]
-    assert table_row(text, "Montant total des factures concernées (TTC)") == [
-        "5\u202f500,00\xa0€",
-        "800,00\xa0€",
-        "750,00\xa0€",
-        "0,00\xa0€",
-        "0,00\xa0€",
-        "1\u202f550,00\xa0€",
-    ]
-    assert table_row(text, "Pourcentage du chiffre d'affaires de l'exercice (TTC)") == [
-        "40,59\xa0%",
-        "5,90\xa0%",
-        "5,54\xa0%",
-        "0,00\xa0%",
-        "0,00\xa0%",
-        "11,44\xa0%",
-    ]
+    assert table_row(text, "Montant total des factures concernées (TTC)") == french(
+        "5 500,00 €", "800,00 €", "750,00 €", "0,00 €", "0,00 €", "1 550,00 €"
+    )
+    assert table_row(text, "Pourcentage du chiffre d'affaires de l'exercice (TTC)") == french(
+        "40,59 %", "5,90 %", "5,54 %", "0,00 %", "0,00 %", "11,44 %"
+    )
     assert table_row(text, "Nombre des factures exclues") == ["0"]
     assert "Délais de paiement utilisés pour le calcul des retards de paiement : ☒ Délais contractuels" in text
     assert "☐ Délais légaux" in text
@@ -434,17 +438,11 @@ def test_a_fiscal_year_is_twelve_months_by_default(closing, start):
 # 1 200 + 600 + 240 + 2 400 + 900 + 300.
 SUPPLIER_FEC = Path(__file__).parent / "data" / "d441" / "123456789FEC20251231.txt"
 FEC_DATES = ["--closing", "2025-12-31", "--fiscal-start", "2025-01-01"]
-RECEIVED = {
-    "not_due": {"count": 1, "amount": 1200.0},
-    "1_30": {"count": 1, "amount": 600.0},
-    "31_60": {"count": 1, "amount": 240.0},
-    "61_90": {"count": 1, "amount": 2400.0},
-    "91_plus": {"count": 2, "amount": 1200.0},
-    "total_overdue": {"count": 5, "amount": 4440.0},
-    "share_of_sales": {"1_30": 8.4, "31_60": 3.36, "61_90": 33.61, "91_plus": 16.81, "total_overdue": 62.18},
-    "excluded": {"count": 0, "amount": 0.0},
-    "reference_terms": "contractual",
-}
+RECEIVED = side_json(
+    counts=(1, 1, 1, 1, 2, 5),
+    amounts=(1200.0, 600.0, 240.0, 2400.0, 1200.0, 4440.0),
+    shares=(8.4, 3.36, 33.61, 16.81, 62.18),
+)
 
 
 @pytest.fixture(scope="module")

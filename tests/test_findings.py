@@ -8,7 +8,7 @@ finding that appears where the data does not support it fails too.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from ledgers import ledger_from_rows
@@ -236,12 +236,15 @@ def test_a_customer_rated_d_is_an_alert():
 
 
 def test_terms_beyond_the_lme_cap_are_a_warning():
-    # Issued in March: F1 1 000 due 75 days later, F2 500 due 60 days later (the cap itself: allowed). F3,
-    # issued in April with 90 days, is not of the period.
+    # Issued in March: F1 1 000 due 75 days later (15/05), F2 500 due 60 days later (01/05, the cap itself:
+    # allowed). F3, issued in April with 90 days, is not of the period.
     documents = [
-        invoice("F1", "C1", date(2026, 3, 1), 1000, due=date(2026, 5, 15)),
-        invoice("F2", "C1", date(2026, 3, 2), 500, due=date(2026, 5, 1)),
-        invoice("F3", "C1", date(2026, 4, 1), 700, due=date(2026, 6, 30)),
+        invoice(number, "C1", issued, amount, due=issued + timedelta(days=days))
+        for number, issued, amount, days in [
+            ("F1", date(2026, 3, 1), 1000, 75),
+            ("F2", date(2026, 3, 2), 500, 60),
+            ("F3", date(2026, 4, 1), 700, 90),
+        ]
     ]
     found = keyed(findings(documents))
     # Closing AR 1 500 all current: ADD 0; CEI (0 + 1 500 − 1 500) / (0 + 1 500 − 1 500) undefined.

@@ -40,6 +40,14 @@ def line(
     )
 
 
+def customer_entry(journal, number, day, other, debit="0,00", credit="0,00", aux="", piece="", letter=""):
+    """A two-line entry: the 411 line (debit or credit, the customer, the letter) and its counterpart on `other`."""
+    return [
+        line(journal, number, day, "411000", debit, credit, aux=aux, piece=piece, letter=letter),
+        line(journal, number, day, other, credit, debit, piece=piece),
+    ]
+
+
 def write(tmp_path, *lines, encoding="iso-8859-15"):
     path = tmp_path / "123456789FEC20241231.txt"
     path.write_bytes(("\r\n".join([HEADER, *lines]) + "\r\n").encode(encoding))
@@ -278,19 +286,13 @@ def test_a_411_credit_against_a_loss_account_is_a_writeoff(tmp_path, account):
 def test_writeoffs_lettered_and_unlettered(tmp_path):
     rows = [
         # C1 pays 100.00 for 100.01; the cent is written off and lettered with both.
-        line("VE", 1, "20240110", "411000", "100,01", aux="C1", piece="F1", letter="A"),
-        line("VE", 1, "20240110", "706000", credit="100,01", piece="F1"),
-        line("BQ", 2, "20240201", "411000", credit="100,00", aux="C1", piece="VIR", letter="A"),
-        line("BQ", 2, "20240201", "512000", "100,00", piece="VIR"),
-        line("OD", 3, "20240202", "411000", credit="0,01", aux="C1", piece="ECART", letter="A"),
-        line("OD", 3, "20240202", "658000", "0,01", piece="ECART"),
+        *customer_entry("VE", 1, "20240110", "706000", debit="100,01", aux="C1", piece="F1", letter="A"),
+        *customer_entry("BQ", 2, "20240201", "512000", credit="100,00", aux="C1", piece="VIR", letter="A"),
+        *customer_entry("OD", 3, "20240202", "658000", credit="0,01", aux="C1", piece="ECART", letter="A"),
         # C2 pays 56.04 for 56.05; the cent is written off against 678, nothing lettered.
-        line("VE", 4, "20240110", "411000", "56,05", aux="C2", piece="F2"),
-        line("VE", 4, "20240110", "706000", credit="56,05", piece="F2"),
-        line("BQ", 5, "20240201", "411000", credit="56,04", aux="C2", piece="VIR2"),
-        line("BQ", 5, "20240201", "512000", "56,04", piece="VIR2"),
-        line("OD", 6, "20240203", "411000", credit="0,01", aux="C2", piece="ECART2"),  # row 12
-        line("OD", 6, "20240203", "678000", "0,01", piece="ECART2"),
+        *customer_entry("VE", 4, "20240110", "706000", debit="56,05", aux="C2", piece="F2"),
+        *customer_entry("BQ", 5, "20240201", "512000", credit="56,04", aux="C2", piece="VIR2"),
+        *customer_entry("OD", 6, "20240203", "678000", credit="0,01", aux="C2", piece="ECART2"),  # its 411 line: row 12
     ]
     result = read_files([write(tmp_path, *rows)])
     writeoffs = [(s["document_id"], s["amount"]) for s in settlements_of(result) if s["kind"] == "writeoff"]
@@ -396,10 +398,8 @@ def test_detailed_opening_balances_keep_their_own_days(tmp_path):
 def test_settlement_ids_are_unique_and_the_same_on_every_import(tmp_path):
     rows = [
         *entries(),
-        line("VE", 20, "20240115", "411000", "80,00", aux="C1", piece="F5", letter="AC"),
-        line("VE", 20, "20240115", "706000", credit="80,00", piece="F5"),
-        line("VE", 21, "20240116", "411000", credit="100,00", aux="C1", piece="AV5", letter="AC"),
-        line("VE", 21, "20240116", "709000", "100,00", piece="AV5"),
+        *customer_entry("VE", 20, "20240115", "706000", debit="80,00", aux="C1", piece="F5", letter="AC"),
+        *customer_entry("VE", 21, "20240116", "709000", credit="100,00", aux="C1", piece="AV5", letter="AC"),
     ]
     first = read_files([write(tmp_path, *rows)]).ledger.settlements
     again = read_files([write(tmp_path, *rows)]).ledger.settlements

@@ -80,12 +80,13 @@ def current_view() -> View:
     return st.session_state[VIEW_KEY]
 
 
-def page_view(title_key: str) -> View:
-    """The view a page draws, under the page's title; a page of an empty workspace says where to import, and stops."""
+def page(title_key: str) -> tuple[View, Translator, Formatter]:
+    """The view a page draws, under the page's title, with its translator and formatter (`view, t, fmt =
+    context.page(...)`); a page of an empty workspace says where to import, and stops."""
     view = current_view()
     st.title(view.t(title_key))
     stop_unless_data(view)
-    return view
+    return view, view.t, view.fmt
 
 
 def stop_unless_data(view: View) -> None:

@@ -8,17 +8,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kpi.cli.common import (
-    add_as_of,
     add_choice,
-    add_files,
+    add_files_at,
     add_filters,
     add_table_output,
-    check_table_output,
     edges,
     emit_csv,
     emit_text,
-    filters_of,
-    open_sources,
+    open_table_sources,
     write_output,
 )
 from kpi.cli.tables import AMOUNT, LABEL, table_text
@@ -34,8 +31,7 @@ DESCRIPTION = "Outstanding amounts by age bucket at the end of a day."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_files(parser)
-    add_as_of(parser, "the day whose closing balance is aged (YYYY-MM-DD)", required=True)
+    add_files_at(parser, "the day whose closing balance is aged (YYYY-MM-DD)")
     add_choice(parser, "--by", ("customer", "document"), "customer", "one row per customer (default) or per document")
     parser.add_argument(
         "--buckets",
@@ -52,9 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: Output) -> None:
-    check_table_output(args)
-    ledger = open_sources(args)
-    filters = filters_of(args, ledger)
+    ledger, filters = open_table_sources(args)
     balance = aged_balance_records(ledger, args.as_of, args.buckets, args.basis, args.by, filters)
     from kpi.exports.aged_balance import ExportHeader, aged_balance_csv, aged_balance_xlsx
 

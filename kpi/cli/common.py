@@ -159,6 +159,12 @@ def add_as_of(parser: argparse.ArgumentParser, what: str, required: bool = False
     parser.add_argument("--as-of", dest="as_of", type=iso_date, required=required, metavar="D", help=what)
 
 
+def add_files_at(parser: argparse.ArgumentParser, what: str) -> None:
+    """The files to read and the day they are looked at (--as-of, required); `what` is that day's help."""
+    add_files(parser)
+    add_as_of(parser, what, required=True)
+
+
 def add_choice(
     parser: argparse.ArgumentParser,
     option: str,
@@ -184,6 +190,13 @@ def check_table_output(args: argparse.Namespace) -> None:
     """A workbook is a file: --format xlsx needs -o."""
     if args.format == "xlsx" and args.output is None:
         raise UsageError(Message("cli.xlsx_needs_output"))
+
+
+def open_table_sources(args: argparse.Namespace) -> tuple[Ledger, Filters]:
+    """A table command's start: -o checked (a workbook needs it), then its ledger opened and its filters read."""
+    check_table_output(args)
+    ledger = open_sources(args)
+    return ledger, filters_of(args, ledger)
 
 
 def default_language(environ: Mapping[str, str] | None = None) -> str:

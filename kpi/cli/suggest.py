@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from kpi.cli.common import add_as_of, add_files, add_table_output, emit_json, emit_text, open_sources
-from kpi.cli.tables import AMOUNT, LABEL, table_lines
+from kpi.cli.common import add_files_at, add_table_output, emit_json, emit_text, open_sources
+from kpi.cli.tables import AMOUNT, LABEL, titled_table
 from kpi.cli.terminal import Output
 from kpi.metrics.suggestions import suggestions
 
@@ -25,8 +25,7 @@ DESCRIPTION = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_files(parser)
-    add_as_of(parser, "the day at the end of which open items are looked at (YYYY-MM-DD)", required=True)
+    add_files_at(parser, "the day at the end of which open items are looked at (YYYY-MM-DD)")
     add_table_output(
         parser, ("json", "table"), "table (default) or json (a list of objects: id, source_id, document_id, amount…)"
     )
@@ -42,7 +41,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
 
 def suggestions_text(rows: Suggestions, lang: str) -> str:
     """The suggestions as aligned text: what they are first, then one line per suggestion, by reason."""
-    from kpi.text.formatting import format_date, format_value, label_colon
+    from kpi.text.formatting import Formatter, format_date, label_colon
     from kpi.text.i18n import translate
 
     said = label_colon(lang)
@@ -50,14 +49,8 @@ def suggestions_text(rows: Suggestions, lang: str) -> str:
         translate("suggestions.title", lang),
         f"{translate('suggestions.as_of', lang)}{said}{format_date(rows.as_of, lang)}",
         translate("suggestions.rule", lang),
-        "",
     ]
-    if not rows.rows:
-        return "\n".join([*lines, translate("suggestions.empty", lang)])
-
-    def money(value: object) -> str:
-        return format_value(value, "money", lang)
-
+    money = Formatter(lang).money
     titles = ("reason", "customer", "source", "source_date", "source_amount", "invoice", "due_date", "outstanding")
     table: list[list[object]] = [[translate(f"suggestions.column.{name}", lang) for name in (*titles, "id")]]
     for row in rows.rows:
@@ -75,4 +68,4 @@ def suggestions_text(rows: Suggestions, lang: str) -> str:
             ]
         )
     columns = [LABEL, LABEL, LABEL, LABEL, AMOUNT, LABEL, LABEL, AMOUNT, LABEL]
-    return "\n".join(line.rstrip() for line in [*lines, *table_lines(table, columns)])
+    return titled_table(lines, table, columns, translate("suggestions.empty", lang))

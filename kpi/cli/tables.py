@@ -46,3 +46,13 @@ def table_lines(rows: Sequence[Sequence[object]], columns: Sequence[Column], gap
 def table_text(rows: Sequence[Sequence[object]], columns: Sequence[Column], gap: str = GAP) -> str:
     """`table_lines` joined by line ends, without a final one."""
     return "\n".join(table_lines(rows, columns, gap))
+
+
+def titled_table(
+    heading: Sequence[str], rows: Sequence[Sequence[object]], columns: Sequence[Column], empty: str
+) -> str:
+    """A command's text: its heading lines and a blank line, then the table (its first row the titles) with each
+    line's trailing spaces trimmed; or, when no row stands under the titles, the heading and the `empty` sentence."""
+    if len(rows) <= 1:
+        return "\n".join([*heading, "", empty])
+    return "\n".join(line.rstrip() for line in [*heading, "", *table_lines(rows, columns)])

@@ -7,19 +7,16 @@ import argparse
 from typing import TYPE_CHECKING
 
 from kpi.cli.common import (
-    add_as_of,
-    add_files,
+    add_files_at,
     add_filters,
     add_table_output,
-    check_table_output,
     emit_csv,
     emit_json,
     emit_text,
-    filters_of,
-    open_sources,
+    open_table_sources,
     write_output,
 )
-from kpi.cli.tables import AMOUNT, LABEL, table_lines
+from kpi.cli.tables import AMOUNT, LABEL, titled_table
 from kpi.cli.terminal import Output
 from kpi.metrics.settings import STAGES
 from kpi.metrics.worklist import worklist
@@ -29,12 +26,19 @@ if TYPE_CHECKING:
 
 NAME = "worklist"
 HELP = "the customers to chase at a date (« À relancer »), broken promises first, then highest priority first"
-DESCRIPTION = "Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue × age weight (1–30 days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5, D ×2), with the next reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice at 60, agency at 90 once a formal notice was sent, unless the workspace's settings say otherwise) and the last one sent. Invoices under an open dispute (disputes log) are shown but not chased. Customers with a promise to pay broken at D (promises log: not covered by their cash by the promised date + the grace days) about the debt chased now come first; each row gives the customer's last promise (promised date, amount, kept/broken/open)."
+DESCRIPTION = (
+    "Every customer with overdue receivables at D, ranked by priority = Σ undisputed overdue × age weight (1–30"
+    " days ×1, 31–60 ×2, 61–90 ×3, over 90 ×4) × risk factor (rating A ×1, B ×1.25, C ×1.5, D ×2), with the next"
+    " reminder the schedule calls for (R1 at 8 days, R2 at 22, R3 at 40, formal notice at 60, agency at 90 once a"
+    " formal notice was sent, unless the workspace's settings say otherwise) and the last one sent. Invoices"
+    " under an open dispute (disputes log) are shown but not chased. Customers with a promise to pay broken at D"
+    " (promises log: not covered by their cash by the promised date + the grace days) about the debt chased now"
+    " come first; each row gives the customer's last promise (promised date, amount, kept/broken/open)."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_files(parser)
-    add_as_of(parser, "the day at the end of which receivables are looked at (YYYY-MM-DD)", required=True)
+    add_files_at(parser, "the day at the end of which receivables are looked at (YYYY-MM-DD)")
     add_filters(parser)
     add_table_output(
         parser,
@@ -44,9 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: Output) -> None:
-    check_table_output(args)
-    ledger = open_sources(args)
-    filters = filters_of(args, ledger)
+    ledger, filters = open_table_sources(args)
     rows = worklist(ledger, args.as_of, filters)
     if args.format == "json":
         emit_json(args, rows.to_json(), out)
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace, out: Output) -> None:
 def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> str:
     """The worklist as aligned text: what it is and its rules first, then one line per customer."""
     from kpi.exports.worklist import COLUMNS, action_text, promise_status_text, stage_text
-    from kpi.text.formatting import format_date, format_value, label_colon
+    from kpi.text.formatting import Formatter, format_date, label_colon
     from kpi.text.i18n import translate
 
     said = label_colon(lang)
@@ -82,14 +84,8 @@ def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> 
         translate("worklist.rule", lang),
         translate("worklist.schedule", lang, **dict(zip(STAGES, rows.settings.stage_days()))),
         translate("worklist.promise_rule", lang),
-        "",
     ]
-    if not rows.rows:
-        return "\n".join([*lines, translate("worklist.empty", lang)])
-
-    def money(value: object) -> str:
-        return format_value(value, "money", lang)
-
+    money = Formatter(lang).money
     # The files' columns, with the chased amount left out and the dates said within the action and the reminder.
     folded = (
         "chased",
@@ -131,4 +127,4 @@ def worklist_text(rows: Worklist, lang: str, filtered: tuple[str, ...] = ()) -> 
             ]
         )
     columns = [AMOUNT, LABEL, LABEL, LABEL, AMOUNT, AMOUNT, AMOUNT, AMOUNT, LABEL, AMOUNT, LABEL, LABEL]
-    return "\n".join(line.rstrip() for line in [*lines, *table_lines(table, columns)])
+    return titled_table(lines, table, columns, translate("worklist.empty", lang))

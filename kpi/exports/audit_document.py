@@ -326,12 +326,22 @@ def _findings(audit: AuditReport) -> tuple[Block, ...]:
     return (Findings(columns, items, t("audit.no_findings")),)
 
 
+def _kpi_column(audit: AuditReport, width_cm: float, wrap: bool = False) -> Column:
+    """The column naming the KPI in each table of KPIs: as wide in every spreadsheet sheet (34 characters)."""
+    return Column(audit.t("audit.col.kpi"), wrap=wrap, width_cm=width_cm, width_chars=34)
+
+
+def _kpi_and_value(audit: AuditReport, kpi_cm: float, value_cm: float, value_chars: int) -> tuple[Column, Column]:
+    """The two columns a table of KPI values opens with: the KPI, then its value."""
+    value = Column(audit.t("audit.col.value"), numeric=True, width_cm=value_cm, width_chars=value_chars)
+    return _kpi_column(audit, kpi_cm), value
+
+
 def _kpis(audit: AuditReport) -> tuple[Block, ...]:
     t, cells = audit.t, _Cells(audit)
     headline = Table(
         columns=(
-            Column(t("audit.col.kpi"), width_cm=4.6, width_chars=34),
-            Column(t("audit.col.value"), numeric=True, width_cm=2.9, width_chars=16),
+            *_kpi_and_value(audit, kpi_cm=4.6, value_cm=2.9, value_chars=16),
             Column(t("audit.col.previous"), numeric=True, width_cm=2.9, width_chars=16),
             Column(t("audit.col.change"), numeric=True, width_cm=2.6, width_chars=16),
             Column(t("audit.col.unit"), detail=True, width_chars=16),
@@ -381,8 +391,7 @@ def _activity(audit: AuditReport) -> tuple[Block, ...]:
     t, cells = audit.t, _Cells(audit)
     kpis = Table(
         columns=(
-            Column(t("audit.col.kpi"), width_cm=6, width_chars=34),
-            Column(t("audit.col.value"), numeric=True, width_cm=5, width_chars=18),
+            *_kpi_and_value(audit, kpi_cm=6, value_cm=5, value_chars=18),
             Column(t("audit.col.unit"), detail=True, width_chars=18),
             Column(t("audit.col.definition"), wrap=True, width_chars=90),
             Column(t("audit.col.notes"), detail=True, width_chars=45),
@@ -530,7 +539,7 @@ def _definitions(audit: AuditReport) -> tuple[Block, ...]:
     t, cells = audit.t, _Cells(audit)
     table = Table(
         columns=(
-            Column(t("audit.col.kpi"), wrap=True, width_cm=6, width_chars=34),
+            _kpi_column(audit, width_cm=6, wrap=True),
             Column(t("audit.col.definition"), wrap=True, width_chars=110),
             Column(t("audit.col.unit"), wrap=True, width_cm=3, width_chars=12),
         ),

@@ -244,6 +244,12 @@ def _not_positive(reader: FieldReader, name: str, amounts: pa.Array, message: Me
     return _first(reader, pc.less_equal(amounts, pa.scalar(Decimal(0), amounts.type)), name, message, amounts)
 
 
+def _before(reader: FieldReader, name: str, dates: pa.Array, earliest: pa.Array, message: Message) -> bool:
+    """Refuses the first date of column `name` before its row's `earliest` (a resolution, a promised day): True when
+    one was found."""
+    return _first(reader, pc.less(dates, earliest), name, message, pc.cast(dates, pa.string()))
+
+
 def _customer(reader: FieldReader, mapping: ColumnMapping) -> pa.Array | None:
     """The customer column: its code when the log has one, else its name."""
     return reader.required_text("customer_id" if mapping.has("customer_id") else "customer_name")
@@ -294,13 +300,7 @@ def _disputes(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> 
         return None
     resolved = resolved if resolved is not None else pa.nulls(n, pa.date32())
     amount = amount if amount is not None else pa.nulls(n, MONEY)
-    if _first(
-        reader,
-        pc.less(resolved, opened),
-        "resolved_date",
-        Message("activity.resolved_before_opened"),
-        pc.cast(resolved, pa.string()),
-    ):
+    if _before(reader, "resolved_date", resolved, opened, Message("activity.resolved_before_opened")):
         return None
     _not_negative(reader, "disputed_amount", amount, Message("activity.negative_disputed_amount"))
     return pa.table(
@@ -379,12 +379,8 @@ def _promises(table: TextTable, mapping: ColumnMapping, reader: FieldReader) -> 
     amount = reader.amounts("promised_amount", required=True)
     if customer is None or made is None or promised is None or amount is None:
         return None
-    if _not_positive(reader, "promised_amount", amount, Message("activity.promise_not_positive")) or _first(
-        reader,
-        pc.less(promised, made),
-        "promised_date",
-        Message("activity.promised_before_promise"),
-        pc.cast(promised, pa.string()),
+    if _not_positive(reader, "promised_amount", amount, Message("activity.promise_not_positive")) or _before(
+        reader, "promised_date", promised, made, Message("activity.promised_before_promise")
     ):
         return None
     document = _text_or_null(reader.text("document_id"), table.num_rows)

@@ -254,12 +254,9 @@ def reminder_funnel(
     ledger: Ledger, period: Period, filters: Filters = Filters(), settings: ActivitySettings | None = None
 ) -> pd.DataFrame:
     """Escalation steps R1 → R2 → … → formal_notice → agency_legal: reminders, those paid, paid share (reminder_funnel.sql)."""
-    settings = settings or activity_settings(ledger)
-    return ledger.frame(
-        "SELECT step, reminders, paid_reminders, paid_share, cost"
-        " FROM reminder_funnel($start, $end, $window, $customers, $activities)",
-        {"start": period.start, "end": period.end, "window": settings.reminder_window_days, **filters.params()},
-    )
+    window = (settings or activity_settings(ledger)).reminder_window_days
+    funnel = _period_table(ledger, "reminder_funnel", period, filters, window=window)
+    return funnel[["step", "reminders", "paid_reminders", "paid_share", "cost"]]
 
 
 def reminders_by_channel(ledger: Ledger, period: Period, filters: Filters = Filters()) -> pd.DataFrame:
@@ -314,11 +311,13 @@ def write_offs_by_activity(ledger: Ledger, period: Period, filters: Filters = Fi
     return frame
 
 
-def _period_table(ledger: Ledger, macro: str, period: Period, filters: Filters) -> pd.DataFrame:
-    """Every column of one of our table macros taking ($start, $end, $customers, $activities)."""
+def _period_table(ledger: Ledger, macro: str, period: Period, filters: Filters, **settings: int) -> pd.DataFrame:
+    """Every column of one of our table macros taking ($start, $end, the settings named here in their order,
+    $customers, $activities)."""
+    named = "".join(f"${name}, " for name in settings)
     return ledger.frame(
-        f"SELECT * FROM {macro}($start, $end, $customers, $activities)",
-        {"start": period.start, "end": period.end, **filters.params()},
+        f"SELECT * FROM {macro}($start, $end, {named}$customers, $activities)",
+        {"start": period.start, "end": period.end, **settings, **filters.params()},
     )
 
 

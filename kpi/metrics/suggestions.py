@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from kpi.model.figures import json_money
+from kpi.model.figures import json_record
 from kpi.store.ledger import Ledger
 from kpi.text.errors import ConflictingSuggestions, SuggestionNotFound
 
@@ -47,22 +47,8 @@ class Suggestion:
     date: date  # the day the match takes effect: the payment's date; a credit note's, the later issue date
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "reason": self.reason,
-            "customer_id": self.customer_id,
-            "customer_name": self.customer_name,
-            "source_kind": self.source_kind,
-            "source_id": self.source_id,
-            "source_date": self.source_date.isoformat(),
-            "source_amount": json_money(self.source_amount),
-            "reference": self.reference,
-            "document_id": self.document_id,
-            "due_date": self.due_date.isoformat(),
-            "outstanding": json_money(self.outstanding),
-            "amount": json_money(self.amount),
-            "date": self.date.isoformat(),
-        }
+        """Every field in its order: money in euros to the cent as a number, days as YYYY-MM-DD."""
+        return json_record(self)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from typing import Any
 
 from kpi.metrics.collection import activity_settings
 from kpi.metrics.settings import STAGES, WorklistSettings
-from kpi.model.figures import json_date, json_money
+from kpi.model.figures import json_record
 from kpi.model.filters import Filters
 from kpi.store.ledger import Ledger
 
@@ -81,25 +81,8 @@ class WorklistRow:
     last_promise_status: str | None = None  # kept, broken or open at D
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "customer_id": self.customer_id,
-            "customer_name": self.customer_name,
-            "overdue": json_money(self.overdue),
-            "disputed": json_money(self.disputed),
-            "chased": json_money(self.chased),
-            "oldest_days_past_due": self.oldest_days_past_due,
-            "chased_days_past_due": self.chased_days_past_due,
-            "rating": self.rating,
-            "priority": json_money(self.priority),
-            "next_action": self.next_action,
-            "next_action_date": json_date(self.next_action_date),
-            "last_reminder_date": json_date(self.last_reminder_date),
-            "last_reminder_stage": self.last_reminder_stage,
-            "broken_promises": self.broken_promises,
-            "last_promise_date": json_date(self.last_promise_date),
-            "last_promise_amount": None if self.last_promise_amount is None else json_money(self.last_promise_amount),
-            "last_promise_status": self.last_promise_status,
-        }
+        """Every field in its order: money in euros to the cent as a number, days as YYYY-MM-DD."""
+        return json_record(self)
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,20 @@ from kpi.model.names import ACTIVITY_TABLES, SUPPLIER_TABLES
 
 MONEY = pa.decimal128(18, 2)
 
+# The fields several tables share, declared once: the customer, the day, the amount in euros (all required).
+_CUSTOMER_ID = pa.field("customer_id", pa.string(), nullable=False)
+_DATE = pa.field("date", pa.date32(), nullable=False)
+_AMOUNT = pa.field("amount", MONEY, nullable=False)
+
 DOCUMENTS_SCHEMA = pa.schema(
     [
         pa.field("document_id", pa.string(), nullable=False),
-        pa.field("customer_id", pa.string(), nullable=False),
+        _CUSTOMER_ID,
         pa.field("customer_name", pa.string(), nullable=False),
         pa.field("activity", pa.string(), nullable=False),
         pa.field("issue_date", pa.date32(), nullable=False),
         pa.field("due_date", pa.date32(), nullable=False),
-        pa.field("amount", MONEY, nullable=False),
+        _AMOUNT,
         # True when the source had no due date and it was derived from payment terms.
         pa.field("due_date_derived", pa.bool_(), nullable=False),
     ]
@@ -29,9 +34,9 @@ SETTLEMENTS_SCHEMA = pa.schema(
         pa.field("settlement_id", pa.string(), nullable=False),
         # null = unapplied cash or write-off (non lettré)
         pa.field("document_id", pa.string(), nullable=True),
-        pa.field("customer_id", pa.string(), nullable=False),
-        pa.field("date", pa.date32(), nullable=False),
-        pa.field("amount", MONEY, nullable=False),
+        _CUSTOMER_ID,
+        _DATE,
+        _AMOUNT,
         pa.field("kind", pa.string(), nullable=False),  # one of SETTLEMENT_KINDS
         # For a `credit` only: the credit note applied to document_id (imputation d'avoir).
         pa.field("source_document_id", pa.string(), nullable=True),
@@ -57,7 +62,7 @@ REMINDERS_SCHEMA = pa.schema(
         pa.field("reminder_id", pa.string(), nullable=False),
         pa.field("customer_id", pa.string(), nullable=True),  # null when the document gives it
         pa.field("document_id", pa.string(), nullable=True),  # null = the customer's whole balance
-        pa.field("date", pa.date32(), nullable=False),
+        _DATE,
         pa.field("channel", pa.string(), nullable=False),  # one of REMINDER_CHANNELS
         pa.field("stage", pa.string(), nullable=True),  # R1, R2, R3…
         pa.field("cost", MONEY, nullable=True),
@@ -68,17 +73,17 @@ PAYMENT_PLANS_SCHEMA = pa.schema(
     [
         pa.field("installment_id", pa.string(), nullable=False),
         pa.field("plan_id", pa.string(), nullable=False),
-        pa.field("customer_id", pa.string(), nullable=False),
+        _CUSTOMER_ID,
         pa.field("due_date", pa.date32(), nullable=False),
-        pa.field("amount", MONEY, nullable=False),
+        _AMOUNT,
     ]
 )
 
 COLLECTION_COSTS_SCHEMA = pa.schema(
     [
         pa.field("cost_id", pa.string(), nullable=False),
-        pa.field("date", pa.date32(), nullable=False),
-        pa.field("amount", MONEY, nullable=False),
+        _DATE,
+        _AMOUNT,
         pa.field("category", pa.string(), nullable=False),  # staff, agency, legal, insurance, other
     ]
 )
@@ -87,11 +92,11 @@ COLLECTION_COSTS_SCHEMA = pa.schema(
 PROMISES_SCHEMA = pa.schema(
     [
         pa.field("promise_id", pa.string(), nullable=False),
-        pa.field("customer_id", pa.string(), nullable=False),
+        _CUSTOMER_ID,
         pa.field("document_id", pa.string(), nullable=True),  # null = about the customer's balance
         pa.field("promise_date", pa.date32(), nullable=False),
         pa.field("promised_date", pa.date32(), nullable=False),
-        pa.field("amount", MONEY, nullable=False),
+        _AMOUNT,
     ]
 )
 

@@ -57,6 +57,18 @@ def parquet(columns: dict) -> bytes:
     return buffer.getvalue()
 
 
+def two_invoices_parquet(first_issue_date: str, second_issue_date: str) -> bytes:
+    """A Parquet file of two invoices of C1, F-001 (10.00) and F-002 (20.00), issued on these days (as text)."""
+    return parquet(
+        {
+            "document_id": ["F-001", "F-002"],
+            "customer_id": ["C1", "C1"],
+            "issue_date": [first_issue_date, second_issue_date],
+            "amount": ["10.00", "20.00"],
+        }
+    )
+
+
 def zip_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -77,159 +89,139 @@ CREDIT_DOCUMENTS = (
 )
 CREDIT_SETTLEMENTS = b"settlement_id,document_id,customer_id,date,amount,kind,source_document_id\n"
 
-# case -> (files {name: bytes}, expected {message, row, column, value}, options)
+
+def invoice_list(*rows: str, header: str = HEADER) -> dict[str, bytes]:
+    """A case's one file, the invoice list factures.csv of these rows."""
+    return {"factures.csv": invoices(*rows, header=header)}
+
+
+def payment(row: str, header: str = PAYMENTS_HEADER) -> dict[str, bytes]:
+    """An invoice list of GOOD_ROW (F-001, C1, 1 200,00) and a payments file of one row."""
+    return {"factures.csv": invoices(GOOD_ROW), "reglements.csv": invoices(row, header=header)}
+
+
+def credits(*settlements: bytes) -> dict[str, bytes]:
+    """The canonical CREDIT_DOCUMENTS (invoices and credit notes of C1 and C2) and a settlements file of these rows."""
+    return {"documents.csv": CREDIT_DOCUMENTS, "settlements.csv": CREDIT_SETTLEMENTS + b"".join(settlements)}
+
+
+def refused(message: str, row: int | None = None, column: str | None = None, value: str | None = None) -> dict:
+    """What a case must produce: the message (a part of it), then where it points (row, column, value) as far as
+    it says."""
+    where = {"row": row, "column": column, "value": value}
+    return {"message": message, **{key: part for key, part in where.items() if part is not None}}
+
+
+def case(files: dict[str, bytes], expected: dict, **options: str) -> tuple[dict[str, bytes], dict, dict]:
+    """A case: its files {name: bytes}, what it must produce, and the options it is read with."""
+    return files, expected, options
+
+
+def second_row_refused(row: str, message: str, column: str, value: str | None = None) -> tuple:
+    """A case: an invoice list of GOOD_ROW and this row, refused at the second one (the file's row 3) in `column`,
+    with the value the message quotes when there is one."""
+    return case(invoice_list(GOOD_ROW, row), refused(message, 3, column, value))
+
+
+def settlement_refused(settlement: bytes, message: str, column: str, value: str | None = None) -> tuple:
+    """A case: the canonical CREDIT_DOCUMENTS and one settlement, refused at it (the file's row 2) in `column`."""
+    return case(credits(settlement), refused(message, 2, column, value))
+
+
 CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
-    "amount_letters": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;12,5x")},
-        {"message": "montant illisible", "row": 3, "column": "Montant TTC", "value": "12,5x"},
-        {},
+    "amount_letters": second_row_refused(
+        "F-002;C1;Martin;Services;16/01/2024;15/02/2024;12,5x", "montant illisible", "Montant TTC", "12,5x"
     ),
-    "amount_three_decimals": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;;12,345")},
-        {"message": "plus de deux décimales", "row": 3, "column": "Montant TTC"},
-        {},
+    "amount_three_decimals": second_row_refused(
+        "F-002;C1;Martin;Services;16/01/2024;;12,345", "plus de deux décimales", "Montant TTC"
     ),
-    "amount_mixed_marks": (
-        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;1.50", "F-002;C1;M;S;16/01/2024;;2,50")},
-        {"message": "mélange la virgule et le point", "row": 3, "column": "Montant TTC"},
-        {},
+    "amount_mixed_marks": case(
+        invoice_list("F-001;C1;M;S;15/01/2024;;1.50", "F-002;C1;M;S;16/01/2024;;2,50"),
+        refused("mélange la virgule et le point", row=3, column="Montant TTC"),
     ),
-    "amount_ambiguous_mark": (
-        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;1,234", "F-002;C1;M;S;16/01/2024;;2,500")},
-        {"message": "séparateur décimal ambigu", "row": 2, "column": "Montant TTC"},
-        {},
+    "amount_ambiguous_mark": case(
+        invoice_list("F-001;C1;M;S;15/01/2024;;1,234", "F-002;C1;M;S;16/01/2024;;2,500"),
+        refused("séparateur décimal ambigu", row=2, column="Montant TTC"),
     ),
-    "amount_empty": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;Martin;Services;16/01/2024;15/02/2024;")},
-        {"message": "montant TTC manquant", "row": 3, "column": "Montant TTC"},
-        {},
+    "amount_empty": second_row_refused(
+        "F-002;C1;Martin;Services;16/01/2024;15/02/2024;", "montant TTC manquant", "Montant TTC"
     ),
-    "amount_too_big": (
-        {"factures.csv": invoices("F-001;C1;M;S;15/01/2024;;99999999999999999,00")},
-        {"message": "montant trop grand", "row": 2, "column": "Montant TTC"},
-        {},
+    "amount_too_big": case(
+        invoice_list("F-001;C1;M;S;15/01/2024;;99999999999999999,00"),
+        refused("montant trop grand", row=2, column="Montant TTC"),
     ),
-    "amount_bad_grouping": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;12 34,50")},
-        {"message": "montant illisible", "row": 3, "value": "12 34,50"},
-        {},
+    "amount_bad_grouping": case(
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;12 34,50"),
+        refused("montant illisible", row=3, value="12 34,50"),
     ),
-    "amount_two_signs": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;--12,50")},
-        {"message": "montant illisible", "row": 3, "column": "Montant TTC"},
-        {},
+    "amount_two_signs": second_row_refused("F-002;C1;M;S;16/01/2024;;--12,50", "montant illisible", "Montant TTC"),
+    "date_unreadable": second_row_refused(
+        "F-002;C1;M;S;le 16 janvier;;10,00", "date illisible", "Date facture", "le 16 janvier"
     ),
-    "date_unreadable": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;le 16 janvier;;10,00")},
-        {"message": "date illisible", "row": 3, "column": "Date facture", "value": "le 16 janvier"},
-        {},
+    "date_impossible": second_row_refused("F-002;C1;M;S;30/02/2024;;10,00", "date impossible", "Date facture"),
+    "date_ambiguous": case(
+        invoice_list("F-001;C1;M;S;03/04/2024;;10,00", "F-002;C1;M;S;05/06/2024;;10,00"),
+        refused("--dayfirst", row=2, column="Date facture", value="03/04/2024"),
     ),
-    "date_impossible": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;30/02/2024;;10,00")},
-        {"message": "date impossible", "row": 3, "column": "Date facture"},
-        {},
+    "date_order_inconsistent": case(
+        invoice_list("F-001;C1;M;S;13/01/2024;;10,00", "F-002;C1;M;S;01/13/2024;;10,00"),
+        refused("ordre jour/mois incohérent", row=3, column="Date facture"),
     ),
-    "date_ambiguous": (
-        {"factures.csv": invoices("F-001;C1;M;S;03/04/2024;;10,00", "F-002;C1;M;S;05/06/2024;;10,00")},
-        {"message": "--dayfirst", "row": 2, "column": "Date facture", "value": "03/04/2024"},
-        {},
+    "date_year_implausible": second_row_refused(
+        "F-002;C1;M;S;16/01/0024;;10,00", "année invraisemblable", "Date facture"
     ),
-    "date_order_inconsistent": (
-        {"factures.csv": invoices("F-001;C1;M;S;13/01/2024;;10,00", "F-002;C1;M;S;01/13/2024;;10,00")},
-        {"message": "ordre jour/mois incohérent", "row": 3, "column": "Date facture"},
-        {},
+    "date_issue_missing": second_row_refused("F-002;C1;M;S;;;10,00", "date de facture manquant", "Date facture"),
+    "date_due_impossible": second_row_refused(
+        "F-002;C1;M;S;16/01/2024;32/01/2024;10,00", "date impossible", "Date échéance"
     ),
-    "date_year_implausible": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/0024;;10,00")},
-        {"message": "année invraisemblable", "row": 3, "column": "Date facture"},
-        {},
+    "column_amount_missing": case(
+        invoice_list(
+            "F-001;C1;M;S;15/01/2024;;x",
+            header="N° facture;Code client;Client;Activité;Date facture;Date échéance;Commentaire",
+        ),
+        refused("colonne obligatoire absente : montant TTC"),
     ),
-    "date_issue_missing": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;;;10,00")},
-        {"message": "date de facture manquant", "row": 3, "column": "Date facture"},
-        {},
+    "column_only_ht": case(
+        invoice_list("F-001;C1;15/01/2024;100,00", header="N° facture;Code client;Date facture;Montant HT"),
+        refused("« Montant HT » n'est pas un montant TTC"),
     ),
-    "date_due_impossible": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;32/01/2024;10,00")},
-        {"message": "date impossible", "row": 3, "column": "Date échéance"},
-        {},
+    "column_document_missing": case(
+        invoice_list("C1;M;15/01/2024;100,00", header="Code client;Client;Date facture;Montant TTC"),
+        refused("colonne obligatoire absente : numéro de facture"),
     ),
-    "column_amount_missing": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;M;S;15/01/2024;;x",
-                header="N° facture;Code client;Client;Activité;Date facture;Date échéance;Commentaire",
-            )
-        },
-        {"message": "colonne obligatoire absente : montant TTC"},
-        {},
+    "column_customer_missing": case(
+        invoice_list("F-001;15/01/2024;100,00", header="N° facture;Date facture;Montant TTC"),
+        refused("colonne obligatoire absente : code ou nom du client"),
     ),
-    "column_only_ht": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;15/01/2024;100,00", header="N° facture;Code client;Date facture;Montant HT"
-            )
-        },
-        {"message": "« Montant HT » n'est pas un montant TTC"},
-        {},
+    "document_id_empty": second_row_refused(";C1;M;S;16/01/2024;;10,00", "numéro de facture manquant", "N° facture"),
+    "customer_empty": second_row_refused("F-002;;M;S;16/01/2024;;10,00", "code client manquant", "Code client"),
+    "duplicate_different_content": case(
+        invoice_list(GOOD_ROW, "F-001;C1;Boulangerie Martin;Services;15/01/2024;14/02/2024;1 250,00"),
+        refused("« F-001 » en double avec un contenu différent", row=3),
     ),
-    "column_document_missing": (
-        {"factures.csv": invoices("C1;M;15/01/2024;100,00", header="Code client;Client;Date facture;Montant TTC")},
-        {"message": "colonne obligatoire absente : numéro de facture"},
-        {},
+    "paid_amount_without_date": case(
+        invoice_list(
+            "F-001;C1;M;15/01/2024;100,00;;40,00",
+            header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
+        ),
+        refused("montant réglé sans date de règlement", row=2),
     ),
-    "column_customer_missing": (
-        {"factures.csv": invoices("F-001;15/01/2024;100,00", header="N° facture;Date facture;Montant TTC")},
-        {"message": "colonne obligatoire absente : code ou nom du client"},
-        {},
+    "paid_amount_negative": case(
+        invoice_list(
+            "F-001;C1;M;15/01/2024;100,00;20/01/2024;-40,00",
+            header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
+        ),
+        refused("montant réglé négatif", row=2, column="Montant réglé"),
     ),
-    "document_id_empty": (
-        {"factures.csv": invoices(GOOD_ROW, ";C1;M;S;16/01/2024;;10,00")},
-        {"message": "numéro de facture manquant", "row": 3, "column": "N° facture"},
-        {},
+    "currency_mixed_in_file": case(
+        invoice_list(
+            "F-001;C1;15/01/2024;100,00;EUR",
+            "F-002;C1;16/01/2024;50,00;USD",
+            header="N° facture;Code client;Date facture;Montant TTC;Devise",
+        ),
+        refused("devises mélangées", row=3, column="Devise", value="USD"),
     ),
-    "customer_empty": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;;M;S;16/01/2024;;10,00")},
-        {"message": "code client manquant", "row": 3, "column": "Code client"},
-        {},
-    ),
-    "duplicate_different_content": (
-        {"factures.csv": invoices(GOOD_ROW, "F-001;C1;Boulangerie Martin;Services;15/01/2024;14/02/2024;1 250,00")},
-        {"message": "« F-001 » en double avec un contenu différent", "row": 3},
-        {},
-    ),
-    "paid_amount_without_date": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;M;15/01/2024;100,00;;40,00",
-                header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
-            )
-        },
-        {"message": "montant réglé sans date de règlement", "row": 2},
-        {},
-    ),
-    "paid_amount_negative": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;M;15/01/2024;100,00;20/01/2024;-40,00",
-                header="N° facture;Code client;Client;Date facture;Montant TTC;Date règlement;Montant réglé",
-            )
-        },
-        {"message": "montant réglé négatif", "row": 2, "column": "Montant réglé"},
-        {},
-    ),
-    "currency_mixed_in_file": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;15/01/2024;100,00;EUR",
-                "F-002;C1;16/01/2024;50,00;USD",
-                header="N° facture;Code client;Date facture;Montant TTC;Devise",
-            )
-        },
-        {"message": "devises mélangées", "row": 3, "column": "Devise", "value": "USD"},
-        {},
-    ),
-    "currency_mixed_between_files": (
+    "currency_mixed_between_files": case(
         {
             "factures_eur.csv": invoices(
                 "F-001;C1;15/01/2024;100,00;EUR", header="N° facture;Code client;Date facture;Montant TTC;Devise"
@@ -238,236 +230,129 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 "F-002;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;Montant TTC;Devise"
             ),
         },
-        {"message": "devises mélangées entre fichiers"},
-        {},
+        refused("devises mélangées entre fichiers"),
     ),
-    "currency_not_workspace": (
-        {
-            "factures.csv": invoices(
-                "F-001;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;Montant TTC;Devise"
-            )
-        },
-        {"message": "alors que l'espace de travail est en EUR"},
-        {"currency": "EUR"},
+    "currency_not_workspace": case(
+        invoice_list("F-001;C1;15/01/2024;100,00;USD", header="N° facture;Code client;Date facture;Montant TTC;Devise"),
+        refused("alors que l'espace de travail est en EUR"),
+        currency="EUR",
     ),
-    "payment_unknown_invoice": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-999;20/01/2024;100,00", header=PAYMENTS_HEADER),
-        },
-        {"message": "facture inconnue « F-999 »", "row": 2, "column": "N° facture"},
-        {},
+    "payment_unknown_invoice": case(
+        payment("F-999;20/01/2024;100,00"), refused("facture inconnue « F-999 »", row=2, column="N° facture")
     ),
-    "payment_long_before_invoice": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;01/12/2023;100,00", header=PAYMENTS_HEADER),
-        },
-        {
-            "message": "plus de 7 jours avant la facture « F-001 »",
-            "row": 2,
-            "column": "Date règlement",
-            "value": "01/12/2023",
-        },
-        {},
+    "payment_long_before_invoice": case(
+        payment("F-001;01/12/2023;100,00"),
+        refused("plus de 7 jours avant la facture « F-001 »", row=2, column="Date règlement", value="01/12/2023"),
     ),
-    "payment_wrong_customer": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;C2;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
-        },
-        {"message": "alors que la facture est au client « C1 »", "row": 2, "column": "Code client"},
-        {},
+    "payment_wrong_customer": case(
+        payment("F-001;C2;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
+        refused("alors que la facture est au client « C1 »", row=2, column="Code client"),
     ),
-    "payment_negative": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;20/01/2024;-100,00", header=PAYMENTS_HEADER),
-        },
-        {"message": "montant de règlement négatif", "row": 2, "column": "Montant réglé"},
-        {},
+    "payment_negative": case(
+        payment("F-001;20/01/2024;-100,00"), refused("montant de règlement négatif", row=2, column="Montant réglé")
     ),
-    "payment_without_reference": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices(";;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER),
-        },
-        {"message": "ni client", "row": 2},
-        {},
+    "payment_without_reference": case(
+        payment(";;20/01/2024;100,00", header=PAYMENTS_WITH_CUSTOMER), refused("ni client", row=2)
     ),
-    "payment_unknown_kind": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;20/01/2024;100,00;ristourne", header=PAYMENTS_HEADER + ";Type"),
-        },
-        {"message": "type de règlement inconnu", "row": 2, "column": "Type", "value": "ristourne"},
-        {},
+    "payment_unknown_kind": case(
+        payment("F-001;20/01/2024;100,00;ristourne", header=PAYMENTS_HEADER + ";Type"),
+        refused("type de règlement inconnu", row=2, column="Type", value="ristourne"),
     ),
-    "payment_unreadable_date": (
-        {
-            "factures.csv": invoices(GOOD_ROW),
-            "reglements.csv": invoices("F-001;20/13/2024;100,00", header=PAYMENTS_HEADER),
-        },
-        {"message": "date impossible", "row": 2, "column": "Date règlement"},
-        {},
+    "payment_unreadable_date": case(
+        payment("F-001;20/13/2024;100,00"), refused("date impossible", row=2, column="Date règlement")
     ),
-    "duplicate_across_files": (
+    "duplicate_across_files": case(
         {
             "factures_janvier.csv": invoices(GOOD_ROW),
             "factures_fevrier.csv": invoices("F-001;C1;Boulangerie Martin;Services;15/02/2024;;99,00"),
         },
-        {"message": "en double avec un contenu différent"},
-        {},
+        refused("en double avec un contenu différent"),
     ),
-    "canonical_settlement_unknown_document": (
+    "canonical_settlement_unknown_document": case(
         {
             "documents.csv": b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
             b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n",
             "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
             b"P-1,F-002,C1,2024-01-20,100.00,cash\n",
         },
-        {"message": "facture inconnue « F-002 »", "row": 2},
-        {},
+        refused("facture inconnue « F-002 »", row=2),
     ),
-    "canonical_bad_kind": (
+    "canonical_bad_kind": case(
         {
             "documents.csv": b"document_id,customer_id,customer_name,activity,issue_date,due_date,amount\n"
             b"F-001,C1,Martin,Services,2024-01-15,2024-02-14,100.00\n",
             "settlements.csv": b"settlement_id,document_id,customer_id,date,amount,kind\n"
             b"P-1,F-001,C1,2024-01-20,100.00,refund\n",
         },
-        {"message": "type de règlement inconnu", "row": 2, "column": "kind", "value": "refund"},
-        {},
+        refused("type de règlement inconnu", row=2, column="kind", value="refund"),
     ),
-    "canonical_credit_source_not_credit_note": (
-        {
-            "documents.csv": CREDIT_DOCUMENTS,
-            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,F-002\n",
-        },
-        {"message": "« F-002 » n'est pas un avoir", "row": 2, "column": "source_document_id", "value": "F-002"},
-        {},
+    "canonical_credit_source_not_credit_note": settlement_refused(
+        b"C-1,F-001,C1,2024-01-25,40.00,credit,F-002\n", "« F-002 » n'est pas un avoir", "source_document_id", "F-002"
     ),
-    "canonical_credit_other_customer": (
-        {
-            "documents.csv": CREDIT_DOCUMENTS,
-            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,40.00,credit,A-002\n",
-        },
-        {
-            "message": "l'avoir « A-002 » est au client « C2 » alors que l'imputation est au client « C1 »",
-            "row": 2,
-            "column": "source_document_id",
-            "value": "A-002",
-        },
-        {},
+    "canonical_credit_other_customer": settlement_refused(
+        b"C-1,F-001,C1,2024-01-25,40.00,credit,A-002\n",
+        "l'avoir « A-002 » est au client « C2 » alors que l'imputation est au client « C1 »",
+        "source_document_id",
+        "A-002",
     ),
-    "canonical_credit_target_credit_note": (
-        {
-            "documents.csv": CREDIT_DOCUMENTS,
-            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,A-003,C1,2024-01-25,5.00,credit,A-001\n",
-        },
-        {
-            "message": "imputation d'avoir sur « A-003 », qui n'est pas une facture",
-            "row": 2,
-            "column": "document_id",
-            "value": "A-003",
-        },
-        {},
+    "canonical_credit_target_credit_note": settlement_refused(
+        b"C-1,A-003,C1,2024-01-25,5.00,credit,A-001\n",
+        "imputation d'avoir sur « A-003 », qui n'est pas une facture",
+        "document_id",
+        "A-003",
     ),
-    "canonical_credit_over_applied": (
-        {
-            "documents.csv": CREDIT_DOCUMENTS,
-            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,30.00,credit,A-001\n"
-            b"C-2,F-002,C1,2024-01-26,20.00,credit,A-001\n",
-        },
-        {
-            "message": "Σ 50,00 imputé pour un avoir de 40,00",
-            "row": 3,
-            "column": "source_document_id",
-            "value": "A-001",
-        },
-        {},
+    "canonical_credit_over_applied": case(
+        credits(b"C-1,F-001,C1,2024-01-25,30.00,credit,A-001\n", b"C-2,F-002,C1,2024-01-26,20.00,credit,A-001\n"),
+        refused("Σ 50,00 imputé pour un avoir de 40,00", row=3, column="source_document_id", value="A-001"),
     ),
-    "canonical_credit_unknown_source": (
-        {
-            "documents.csv": CREDIT_DOCUMENTS,
-            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,A-999\n",
-        },
-        {
-            "message": "imputation d'un avoir inconnu « A-999 »",
-            "row": 2,
-            "column": "source_document_id",
-            "value": "A-999",
-        },
-        {},
+    "canonical_credit_unknown_source": settlement_refused(
+        b"C-1,F-001,C1,2024-01-25,10.00,credit,A-999\n",
+        "imputation d'un avoir inconnu « A-999 »",
+        "source_document_id",
+        "A-999",
     ),
-    "canonical_credit_without_source": (
-        {
-            "documents.csv": CREDIT_DOCUMENTS,
-            "settlements.csv": CREDIT_SETTLEMENTS + b"C-1,F-001,C1,2024-01-25,10.00,credit,\n",
-        },
-        {"message": "imputation d'avoir (credit) sans l'avoir imputé", "row": 2, "column": "source_document_id"},
-        {},
+    "canonical_credit_without_source": settlement_refused(
+        b"C-1,F-001,C1,2024-01-25,10.00,credit,\n",
+        "imputation d'avoir (credit) sans l'avoir imputé",
+        "source_document_id",
     ),
-    "invoice_list_applies_to_on_invoice": (
-        {
-            "factures.csv": invoices(
-                GOOD_ROW + ";",
-                "F-002;C1;Boulangerie Martin;Services;16/01/2024;15/02/2024;50,00;F-001",
-                header=HEADER + ";Facture d'origine",
-            )
-        },
-        {
-            "message": "seul un avoir (montant négatif) s'impute sur une facture",
-            "row": 3,
-            "column": "Facture d'origine",
-            "value": "F-001",
-        },
-        {},
+    "invoice_list_applies_to_on_invoice": case(
+        invoice_list(
+            GOOD_ROW + ";",
+            "F-002;C1;Boulangerie Martin;Services;16/01/2024;15/02/2024;50,00;F-001",
+            header=HEADER + ";Facture d'origine",
+        ),
+        refused(
+            "seul un avoir (montant négatif) s'impute sur une facture", row=3, column="Facture d'origine", value="F-001"
+        ),
     ),
-    "invoice_list_credit_note_other_customer": (
-        {
-            "factures.csv": invoices(
-                GOOD_ROW + ";",
-                "AV-001;C2;Dupont;Services;20/01/2024;;-50,00;F-001",
-                header=HEADER + ";Facture d'origine",
-            )
-        },
-        {
-            "message": "un avoir s'impute sur une facture du même client",
-            "row": 3,
-            "column": "Facture d'origine",
-            "value": "F-001",
-        },
-        {},
+    "invoice_list_credit_note_other_customer": case(
+        invoice_list(
+            GOOD_ROW + ";",
+            "AV-001;C2;Dupont;Services;20/01/2024;;-50,00;F-001",
+            header=HEADER + ";Facture d'origine",
+        ),
+        refused("un avoir s'impute sur une facture du même client", row=3, column="Facture d'origine", value="F-001"),
     ),
-    "invoice_list_credit_note_names_a_credit_note": (
-        {
-            "factures.csv": invoices(
-                GOOD_ROW + ";",
-                "AV-001;C1;Boulangerie Martin;Services;20/01/2024;;-50,00;AV-002",
-                "AV-002;C1;Boulangerie Martin;Services;21/01/2024;;-20,00;",
-                header=HEADER + ";Facture d'origine",
-            )
-        },
-        {"message": "qui est un avoir (montant -20,00)", "row": 3, "column": "Facture d'origine", "value": "AV-002"},
-        {},
+    "invoice_list_credit_note_names_a_credit_note": case(
+        invoice_list(
+            GOOD_ROW + ";",
+            "AV-001;C1;Boulangerie Martin;Services;20/01/2024;;-50,00;AV-002",
+            "AV-002;C1;Boulangerie Martin;Services;21/01/2024;;-20,00;",
+            header=HEADER + ";Facture d'origine",
+        ),
+        refused("qui est un avoir (montant -20,00)", row=3, column="Facture d'origine", value="AV-002"),
     ),
-    "csv_field_count": (
-        {"factures.csv": invoices(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;10;50")},
-        {"message": "8 champs au lieu de 7", "row": 3},
-        {},
+    "csv_field_count": case(
+        invoice_list(GOOD_ROW, "F-002;C1;M;S;16/01/2024;;10;50"), refused("8 champs au lieu de 7", row=3)
     ),
-    "csv_empty": ({"factures.csv": b""}, {"message": "fichier vide"}, {}),
-    "csv_one_column": ({"factures.csv": b"Factures de janvier\nF-001\n"}, {"message": "une seule colonne"}, {}),
-    "csv_utf16": ({"factures.csv": HEADER.encode("utf-16") + b"\n\x00"}, {"message": "UTF-16"}, {}),
-    "csv_is_a_workbook": ({"factures.csv": zip_bytes()}, {"message": "classeur Excel"}, {}),
-    "xls_legacy": ({"factures.xls": b"\xd0\xcf\x11\xe0" + b"\x00" * 60}, {"message": ".xls"}, {}),
-    "xlsx_damaged": (
-        {"factures.xlsx": b"PK\x03\x04 this is not a workbook"},
-        {"message": "classeur XLSX illisible"},
-        {},
-    ),
-    "xlsx_amount_text": (
+    "csv_empty": case({"factures.csv": b""}, refused("fichier vide")),
+    "csv_one_column": case({"factures.csv": b"Factures de janvier\nF-001\n"}, refused("une seule colonne")),
+    "csv_utf16": case({"factures.csv": HEADER.encode("utf-16") + b"\n\x00"}, refused("UTF-16")),
+    "csv_is_a_workbook": case({"factures.csv": zip_bytes()}, refused("classeur Excel")),
+    "xls_legacy": case({"factures.xls": b"\xd0\xcf\x11\xe0" + b"\x00" * 60}, refused(".xls")),
+    "xlsx_damaged": case({"factures.xlsx": b"PK\x03\x04 this is not a workbook"}, refused("classeur XLSX illisible")),
+    "xlsx_amount_text": case(
         {
             "factures.xlsx": xlsx(
                 [
@@ -479,74 +364,57 @@ CASES: dict[str, tuple[dict[str, bytes], dict, dict]] = {
                 ]
             )
         },
-        {"message": "montant illisible", "row": 5, "column": "Montant TTC", "value": "cent euros"},
-        {},
+        refused("montant illisible", row=5, column="Montant TTC", value="cent euros"),
     ),
-    "xlsx_sheet_missing": (
+    "xlsx_sheet_missing": case(
         {
             "factures.xlsx": xlsx(
                 [["N° facture", "Client", "Date facture", "Montant TTC"], ["F-001", "Martin", "15/01/2024", 100.5]]
             )
         },
-        {"message": "feuille « Factures » introuvable"},
-        {"sheet": "Factures"},
+        refused("feuille « Factures » introuvable"),
+        sheet="Factures",
     ),
-    "xlsx_float_cents": (
+    "xlsx_float_cents": case(
         {
             "factures.xlsx": xlsx(
                 [["N° facture", "Client", "Date facture", "Montant TTC"], ["F-001", "Martin", "15/01/2024", 100.125]]
             )
         },
-        {"message": "plus de deux décimales", "row": 2, "column": "Montant TTC"},
-        {},
+        refused("plus de deux décimales", row=2, column="Montant TTC"),
     ),
-    "parquet_bad_date": (
-        {
-            "factures.parquet": parquet(
-                {
-                    "document_id": ["F-001", "F-002"],
-                    "customer_id": ["C1", "C1"],
-                    "issue_date": ["2024-01-15", "2024-13-01"],
-                    "amount": ["10.00", "20.00"],
-                }
-            )
-        },
-        {"message": "date impossible", "row": 2, "column": "issue_date"},
-        {},
+    "parquet_bad_date": case(
+        {"factures.parquet": two_invoices_parquet("2024-01-15", "2024-13-01")},
+        refused("date impossible", row=2, column="issue_date"),
     ),
-    "fec_bad_amount": (
+    "fec_bad_amount": case(
         {"FEC.txt": fec(FEC_SALE[0].format(d="1200,0O"), FEC_SALE[1], FEC_SALE[2].format(date="20240115"))},
-        {"message": "montant illisible", "row": 2, "column": "Debit", "value": "1200,0O"},
-        {},
+        refused("montant illisible", row=2, column="Debit", value="1200,0O"),
     ),
-    "fec_bad_date": (
+    "fec_bad_date": case(
         {"FEC.txt": fec(FEC_SALE[0].format(d="1200,00"), FEC_SALE[1], FEC_SALE[2].format(date="2024011"))},
-        {"message": "attendu une date FEC AAAAMMJJ", "row": 4, "column": "EcritureDate"},
-        {},
+        refused("attendu une date FEC AAAAMMJJ", row=4, column="EcritureDate"),
     ),
-    "fec_missing_entry_number": (
+    "fec_missing_entry_number": case(
         {
             "FEC.txt": fec(
                 "VE\t20240115\t411000\t1200,00\t0,00", header="JournalCode\tEcritureDate\tCompteNum\tDebit\tCredit"
             )
         },
-        {"message": "obligatoire(s) absente(s) : EcritureNum"},
-        {},
+        refused("obligatoire(s) absente(s) : EcritureNum"),
     ),
-    "mapping_header_absent": (
-        {"factures.csv": invoices(GOOD_ROW)},
-        {"message": "colonne « Montant » de la correspondance absente du fichier"},
-        {"mapping": "mapping.json"},
+    "mapping_header_absent": case(
+        invoice_list(GOOD_ROW),
+        refused("colonne « Montant » de la correspondance absente du fichier"),
+        mapping="mapping.json",
     ),
-    "mapping_unknown_field": (
-        {"factures.csv": invoices(GOOD_ROW)},
-        {"message": "champ « montant » inconnu"},
-        {"mapping": "mapping_field.json"},
+    "mapping_unknown_field": case(
+        invoice_list(GOOD_ROW), refused("champ « montant » inconnu"), mapping="mapping_field.json"
     ),
-    "terms_unreadable": (
-        {"factures.csv": invoices(GOOD_ROW)},
+    "terms_unreadable": case(
+        invoice_list(GOOD_ROW),
         {"exception": "ValueError", "message": "conditions de paiement « 30 jours net »"},
-        {"terms": "30 jours net"},
+        terms="30 jours net",
     ),
 }
 
