@@ -23,6 +23,7 @@ from kpi.model.figures import json_money
 from kpi.model.filters import Filters
 from kpi.store.ledger import Ledger
 from kpi.text.errors import InvalidValue
+from kpi.text.messages import Message
 
 # The decree's columns: « 0 jour (indicatif) » (not yet due), the four brackets of days past due, and
 # « Total (1 jour et plus) ». The keys are those of the JSON.
@@ -130,9 +131,7 @@ def d441_table(
     """The D441-6 table at the end of `closing`, in the filters' matching mode: the invoices issued (of the customers
     and activities the filters keep) and, when the data has supplier lines, the invoices received (all of them)."""
     if fiscal_start > closing:
-        raise InvalidValue(
-            f"the fiscal year starts ({fiscal_start.isoformat()}) after its closing date ({closing.isoformat()})"
-        )
+        raise InvalidValue(Message("d441.fiscal_year_reversed", start=fiscal_start, closing=closing))
     if reference_terms not in REFERENCE_TERMS:
         raise ValueError(f"reference terms must be one of {', '.join(REFERENCE_TERMS)}, got {reference_terms!r}")
     params = {"closing": closing, "fiscal_start": fiscal_start, **filters.params()}
