@@ -54,6 +54,7 @@ from kpi.model.filters import MATCHING_SETTING, Filters
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger
 from kpi.store.workspace import Workspace
+from kpi.text.errors import InvalidValue
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 CLOSING = date(2026, 3, 31)
@@ -627,3 +628,12 @@ def test_the_import_report_counts_the_supplier_rows_beside_the_customer_ones():
     report = read_files([SUPPLIER_FEC]).report
     assert "lignes lues : 31 ; importées : 2 clients (411) et 9 fournisseurs (401)" in report.to_text("fr")
     assert "rows read: 31; imported: 2 customer (411) and 9 supplier (401) rows" in report.to_text("en")
+
+
+def test_the_engine_refuses_a_fiscal_year_that_starts_after_its_closing_in_both_languages(worked_ledger):
+    with pytest.raises(InvalidValue) as refused:
+        d441_table(worked_ledger, date(2026, 3, 31), date(2026, 4, 1))
+    assert refused.value.render("fr").startswith(
+        "l'exercice commence le 01/04/2026, après sa date de clôture (31/03/2026)"
+    )
+    assert refused.value.render("en").startswith("the financial year starts on 01/04/2026, after its closing date")
