@@ -8,7 +8,7 @@ from functools import partial
 
 import streamlit as st
 
-from kpi.exports.header import FileHeader
+from kpi.exports.header import MIME_TYPES, FileHeader
 from kpi.exports.letter import (
     check_template,
     default_template,
@@ -180,7 +180,7 @@ if figures.invoices:
         t("statements_page.download_letter"),
         data=partial(letter_pdf, figures, company, header, template),
         file_name=letter_file_name(figures, view.lang),
-        mime="application/pdf",
+        mime=MIME_TYPES["pdf"],
         icon=":material/mail:",
         on_click=partial(_record, [figures]),
         key="letter_download",
@@ -232,7 +232,7 @@ if overdue:
             t(label),
             data=data,
             file_name=f"{stem}-{as_of.isoformat()}.zip",
-            mime="application/zip",
+            mime=MIME_TYPES["zip"],
             icon=":material/folder_zip:",
             on_click=on_click,
             key=key,

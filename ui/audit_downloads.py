@@ -11,7 +11,8 @@ from functools import partial
 import streamlit as st
 
 from kpi.analysis.audit import AuditReport, build_audit
-from kpi.exports.audit import MIME_TYPES, audit_file_name, write_audit
+from kpi.exports.audit import audit_file_name, write_audit
+from kpi.exports.header import MIME_TYPES
 from kpi.model.filters import Filters
 from kpi.model.periods import Period
 from kpi.store.ledger import Ledger

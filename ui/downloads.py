@@ -7,15 +7,9 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from kpi.exports.aged_balance import describe_filters
-from kpi.exports.header import FileHeader
+from kpi.exports.header import MIME_TYPES, FileHeader
 from ui.context import View
 
-MIME_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv",
-    "pdf": "application/pdf",
-    "html": "text/html",
-}
 ICONS = {"xlsx": "table_view", "csv": "download", "pdf": "picture_as_pdf", "html": "html"}
 
 

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
-    "MIME_TYPES",
     "audit_file_name",
     "audit_html",
     "audit_pdf",
@@ -36,11 +35,6 @@ __all__ = [
 ]
 
 FORMATS = ("xlsx", "html", "pdf")
-MIME_TYPES = {
-    "pdf": "application/pdf",
-    "html": "text/html",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 CLIENT_SLUG_LENGTH = 40
 
 

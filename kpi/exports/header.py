@@ -9,6 +9,15 @@ from typing import Any
 
 from kpi.text.untrusted import WORKBOOK_OPTIONS, TextCells
 
+# The media type of each file the product writes, by suffix: what a browser is told it downloads.
+MIME_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "zip": "application/zip",
+}
+
 
 @dataclass(frozen=True)
 class FileHeader:

@@ -18,11 +18,10 @@ its own: it shows in the imports list, can be removed like any other, and the fu
 from __future__ import annotations
 
 import csv
-import tempfile
+import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpi.metrics.settings import LetterSettings
@@ -203,20 +202,13 @@ def letter_from_statement(
 def record_letter(workspace: Workspace, letter: Letter) -> StoredImport:
     """The letter's line in the workspace's reminders log (customer, date, channel letter or formal notice, stage),
     stored as an import of its own, named after the letter. The same letter recorded twice is one import."""
-    with tempfile.TemporaryDirectory(prefix="encours-letter-") as folder:
-        path = Path(folder) / log_file_name(letter)
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["N° client", "Date relance", "Canal", "Niveau"])
-            writer.writerow(
-                [
-                    letter.customer_id,
-                    letter.as_of.strftime("%d/%m/%Y"),
-                    LOG_CHANNEL[letter.stage],
-                    LOG_STAGE[letter.stage],
-                ]
-            )
-        return workspace.import_files([path])
+    line = io.StringIO(newline="")
+    writer = csv.writer(line, delimiter=";")
+    writer.writerow(["N° client", "Date relance", "Canal", "Niveau"])
+    writer.writerow(
+        [letter.customer_id, letter.as_of.strftime("%d/%m/%Y"), LOG_CHANNEL[letter.stage], LOG_STAGE[letter.stage]]
+    )
+    return workspace.import_text(log_file_name(letter), line.getvalue())
 
 
 def log_file_name(letter: Letter) -> str:

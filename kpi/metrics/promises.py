@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpi.metrics.collection import activity_settings
@@ -105,7 +103,4 @@ class NewPromise:
 def add_promise(workspace: Workspace, promise: NewPromise, stem: str = "promise") -> StoredImport:
     """Store one promise as an import of its own (listed, and removable, like any other import); read and checked
     by the promises importer, so a bad value is refused with the same message as in a file."""
-    with tempfile.TemporaryDirectory(prefix="encours-promise-") as folder:
-        path = Path(folder) / promise.file_name(stem)
-        path.write_text(promise.log_text(), encoding="utf-8")
-        return workspace.import_files([path], layout="promises", dayfirst=False)
+    return workspace.import_text(promise.file_name(stem), promise.log_text(), layout="promises", dayfirst=False)

@@ -298,6 +298,16 @@ class Workspace:
                 self._remove_unborn(unborn)
             raise
 
+    def import_text(self, name: str, text: str, **options: Any) -> StoredImport:
+        """`text` imported as one file called `name` (a line typed in the app, a letter's log line): read and checked
+        by the importers like any file, listed and removable like any import, its name the import's source."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="encours-text-") as folder:
+            path = Path(folder) / name
+            path.write_text(text, encoding="utf-8")
+            return self.import_files([path], **options)
+
     def remove_import(self, import_id: int) -> None:
         with self._write() as connection, _transaction(connection):
             found = connection.execute(
