@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi.importers import ImportFailed
+from kpi.importers import ImportFailed, ImportReport
 from kpi.importers.inspection import display_preview
 from kpi.store import sandbox
 from kpi.store.workspace import DEMO_WORKSPACE, Workspace, default_home, list_workspaces
@@ -56,25 +56,28 @@ def _signature(paths: list[Path], options: dict, target: Workspace) -> tuple:
     return files, tuple(sorted(options.items())), str(target.path), tuple(mappings)
 
 
-def _in_child(task: str, paths: list[Path], options: dict, target: Workspace):
-    """An inspection or a dry run, read in a child process under a memory and time limit (kpi.store.sandbox),
-    so that no file can take the server down; kept for this session until the files or options change."""
-    key = (task, _signature(paths, options, target))
+def _dry_run(paths: list[Path], options: dict, target: Workspace) -> sandbox.DryRun | Exception:
+    """How the files are read and what importing them would give, in one child process under a memory and time limit
+    (kpi.store.sandbox), so that no file can take the server down; kept for this session until the files, the
+    options or the saved mappings change (a rerun reads nothing again)."""
+    key = _signature(paths, options, target)
     held = st.session_state.setdefault("data_dry_runs", {})
     if key not in held:
-        run = sandbox.run_inspect if task == "inspect" else sandbox.run_check
-        # One set of files at a time: what was read of other files goes, the other task's result on these
-        # stays (clearing it made every rerun read the files twice, an inspection and a check in turn).
-        for stale in [other for other in held if other[1] != key[1]]:
-            del held[stale]
+        held.clear()  # what was read of other files, or with other options, goes
         try:
-            held[key] = ("ok", run(paths, {"mappings_dir": target.mappings_dir, **options}))
-        except Exception as error:
-            held[key] = ("error", error)
-    outcome, value = held[key]
-    if outcome == "error":
-        raise value
-    return value
+            held[key] = sandbox.run_dry_run(paths, {"mappings_dir": target.mappings_dir, **options})
+        except Exception as error:  # the child stopped at its limit, or a bug: said under « validation » below
+            held[key] = error
+    return held[key]
+
+
+def _report(looked: sandbox.DryRun | Exception) -> ImportReport:
+    """The dry run's report, or its refusal (an ImportFailed) or the child's failure raised."""
+    if isinstance(looked, Exception):
+        raise looked
+    if isinstance(looked.report, Exception):
+        raise looked.report
+    return looked.report
 
 
 if done := st.session_state.pop(DONE_KEY, None):
@@ -206,11 +209,11 @@ day_order = order_column.radio(
 options = {"terms": f"{int(terms)}", "dayfirst": DAY_ORDERS[day_order]}
 
 # -- how each file is read: layout and mapping, correctable ------------------------------------------
-try:
-    with st.spinner(t("data.inspecting")):
-        inspection = _in_child("inspect", paths, options, target)
-except Exception as error:  # the dry run below still says what is wrong, row by row
-    context.log.warning("inspection failed: %s", error)
+with st.spinner(t("data.inspecting")):
+    looked = _dry_run(paths, options, target)
+inspection = None if isinstance(looked, Exception) else looked.inspection
+if isinstance(inspection, Exception):  # the dry run below still says what is wrong, row by row
+    context.log.warning("inspection failed: %s", inspection)
     inspection = None
 for found in getattr(inspection, "files", ()):
     name = getattr(found, "file", "?")
@@ -259,8 +262,7 @@ for found in getattr(inspection, "files", ()):
 # -- validation: a dry run of the import ----------------------------------------------------------------
 st.subheader(t("data.validation"))
 try:
-    with st.spinner(t("data.validating")):
-        report = _in_child("check", paths, options, target)
+    report = _report(looked)
 except ImportFailed as error:
     st.error(t("data.errors_block", count=len(error.issues)))
     if any(issue.remedy == "day_order" or DAY_ORDER_MESSAGE.search(issue.render(t.lang)) for issue in error.issues):

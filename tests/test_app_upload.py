@@ -113,11 +113,11 @@ def test_month_first_reads_the_dates_the_other_way(worked):
 
 
 def test_files_in_the_uploader_are_read_once_whatever_the_reruns(demo_home, monkeypatch):
-    """The inspection and the dry run of the same files are kept side by side: a rerun reads nothing again."""
+    """The inspection and the dry run of the same files are read in one child and kept: a rerun reads nothing again."""
     from kpi.store import sandbox
 
     calls = []
-    for name in ("run_inspect", "run_check"):
+    for name in ("run_inspect", "run_read", "run_dry_run"):
         original = getattr(sandbox, name)
         monkeypatch.setattr(
             sandbox,
@@ -133,7 +133,7 @@ def test_files_in_the_uploader_are_read_once_whatever_the_reruns(demo_home, monk
     app.run()
     assert_clean(app)
     first = sorted(calls)
-    assert first == ["run_check", "run_inspect"]
+    assert first == ["run_dry_run"]  # the inspection and the dry run, in one child
     for _ in range(3):
         app.run()
     assert_clean(app)

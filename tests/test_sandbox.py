@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sample_files import DATA, MATCHING_FILES, WORKED_FILES
 
-from kpi.importers import ImportFailed, read_files
+from kpi.importers import ImportFailed, inspect_files, read_files
 from kpi.store import sandbox
 from kpi.store.workspace import DATABASE_NAME, Workspace
 from kpi.text.errors import (
@@ -46,7 +46,26 @@ def test_a_read_in_a_child_returns_exactly_what_read_files_returns():
     assert there.ledger.settlements.equals(here.ledger.settlements)
     assert there.report == here.report  # every file report, its Decimal figures and its warnings
     assert there.report.warnings and all(type(w).__name__ == "ImportIssue" for w in there.report.warnings)
-    assert sandbox.run_check(WORKED_FILES) == here.report
+
+
+def test_a_dry_run_in_one_child_says_how_each_file_is_read_and_what_importing_it_would_give():
+    here = inspect_files(WORKED_FILES)
+    looked = sandbox.run_dry_run(WORKED_FILES)
+    assert looked.report == read_files(WORKED_FILES).report
+    assert [(f.file, f.layout, f.mapping) for f in looked.inspection.files] == [
+        (f.file, f.layout, f.mapping) for f in here.files
+    ]
+    assert [f.layout for f in looked.inspection.files] == ["canonical-documents", "canonical-settlements"]
+
+
+def test_a_refused_dry_run_still_says_how_each_file_is_read():
+    bad = sorted((BAD / "amount_letters").iterdir())
+    with pytest.raises(ImportFailed) as here:
+        read_files(bad)
+    looked = sandbox.run_dry_run(bad)
+    assert isinstance(looked.report, ImportFailed)
+    assert looked.report.issues == here.value.issues and looked.report.issues
+    assert [f.file for f in looked.inspection.files] == [p.name for p in bad]
 
 
 def test_a_refused_file_raises_import_failed_with_the_same_issues():
@@ -105,7 +124,7 @@ def test_the_memory_budget_stops_a_file_too_big_for_it_and_names_it(tmp_path):
     assert "énorme.csv" in str(error.value) and "600 Mo" in str(error.value)
     assert not (tmp_path / "ws").exists()  # nothing was stored, no workspace left
     # The default budget reads it: the limit is what stopped it, not the file.
-    assert sandbox.run_check([huge]).files[0].rows_imported == 600_000
+    assert sandbox.run_dry_run([huge]).report.files[0].rows_imported == 600_000
 
 
 def test_a_bug_in_the_child_is_not_disguised_as_a_users_error():
@@ -179,4 +198,4 @@ def test_the_default_budget_grows_with_the_files():
         + sandbox.MEMORY_PER_INPUT_MB * -(-size // 1_000_000)
     )
     # One path given as a string, not a list of paths.
-    assert sandbox.run_check(str(WORKED_FILES[0])).files[0].amount_imported == Decimal("14050.00")
+    assert sandbox.run_dry_run(str(WORKED_FILES[0])).report.files[0].amount_imported == Decimal("14050.00")

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -94,11 +95,24 @@ class _ChildRead(Generic[R]):
 run_read: _ChildRead[ImportResult] = _ChildRead(
     "read", "`read_files(paths, **options)` in a child: the canonical ledger and its report, or ImportFailed."
 )
-run_check: _ChildRead[ImportReport] = _ChildRead(
-    "check", "The dry run of an import: the report `read_files` would give, without bringing the rows back."
-)
 run_inspect: _ChildRead[InspectResult] = _ChildRead(
     "inspect", "`inspect_files(paths, **options)` in a child: how each file would be read."
+)
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What a page shows of files before importing them, read in one child: how each file is read (or why that could
+    not be said: an error, kept for the log) and the import's report (or its refusal, an ImportFailed)."""
+
+    inspection: InspectResult | Exception
+    report: ImportReport | EncoursError
+
+
+run_dry_run: _ChildRead[DryRun] = _ChildRead(
+    "dry_run",
+    "The inspection and the dry run of the same files in one child: one interpreter started for both. A file that "
+    "runs the child out of memory or time stops both (ImportAborted), as a refusal found by the importers does not.",
 )
 
 
@@ -321,14 +335,43 @@ def _inspect(paths: list[Path], options: dict[str, Any]) -> InspectResult:
     return inspect_files(paths, **options)
 
 
+def _dry_run(paths: list[Path], options: dict[str, Any]) -> DryRun:
+    inspection: InspectResult | Exception
+    try:
+        inspection = _inspect(paths, options)
+    except Exception as error:
+        if isinstance(error, MemoryError) or any(sign in str(error).lower() for sign in MEMORY_SIGNS):
+            raise  # the child's limit, said as such
+        # The report below still says what is wrong, row by row; the inspection's traceback is for the log.
+        inspection = ChildCrashed(traceback.format_exc())
+    report: ImportReport | EncoursError
+    try:
+        report = _check(paths, options)
+    except EncoursError as refused:
+        if any(issue.key == "table.out_of_memory" for issue in getattr(refused, "issues", ())):
+            raise  # said as the memory limit, as a read in a child of its own says it
+        report = refused
+    return DryRun(inspection, report)
+
+
 def _import(workspace_path: Path, paths: list[Path], options: dict[str, Any]) -> StoredImport:
     from kpi.store.workspace import Workspace
 
     return Workspace(workspace_path).import_files(paths, **options)
 
 
-TASKS: dict[str, Callable[..., object]] = {"read": _read, "check": _check, "inspect": _inspect, "import": _import}
+TASKS: dict[str, Callable[..., object]] = {
+    "read": _read,
+    "check": _check,
+    "inspect": _inspect,
+    "dry_run": _dry_run,
+    "import": _import,
+}
 
 
 if __name__ == "__main__":
-    sys.exit(serve(Path(sys.argv[1]), int(sys.argv[2])))
+    # Served by the module under its own name, not as __main__: the classes it returns (DryRun, ChildCrashed) are
+    # pickled by their module's name, which the parent must be able to import.
+    from kpi.store import sandbox
+
+    sys.exit(sandbox.serve(Path(sys.argv[1]), int(sys.argv[2])))
