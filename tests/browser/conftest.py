@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_check import CHROMIUM_ARGS, chromium_path
+from journey import new_context
 from server import ROOT, running_app
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -51,7 +52,7 @@ def new_page(browser):
     contexts = []
 
     def open_page():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
+        context = new_context(browser, viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(60_000)
