@@ -8,6 +8,7 @@ temporary directory is the test's, and a disconnected session may come back for 
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -23,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-hostile-serv
 TOP = (MARKUP, MARKDOWN_LINK, MARKDOWN_IMAGE)
 NAMES = tuple(name for name in PRINTABLE_NAMES if name not in TOP) + TOP
 VIEW = "ws=hostile&from=2026-03-01&to=2026-03-31"
+VIEW_IN_URL = re.compile(r"ws=hostile&.*from=2026-03-01&to=2026-03-31")  # the app writes its whole view
 OUTSIDE = "127.0.0.1:1"
 
 
@@ -53,6 +55,13 @@ def _open(page: Page, url: str) -> None:
     page.goto(url)
     settle(page)
     expect(page.locator("h1").first).to_be_visible()
+
+
+def _go_to(page: Page, title: str) -> None:
+    """Another page of the same session, by the sidebar (a page load would be a new session, seconds more):
+    the view, and so the hostile workspace, stays."""
+    go_to(page, title)
+    expect(page).to_have_url(VIEW_IN_URL)
 
 
 def _pick_row(page: Page, grid_index: int, row: int) -> None:
@@ -93,8 +102,8 @@ def test_the_customers_header_shows_each_name_as_text(hostile_server, new_page, 
     url, _ = hostile_server
     page = new_page()
     requested = _watch_outside_requests(page)
-    _open(page, f"{url}/?{VIEW}")  # not a page's URL first: Streamlit's pages/ dialog on a first request
-    _open(page, f"{url}/clients?{VIEW}")
+    _open(page, f"{url}/?{VIEW}")
+    _go_to(page, "Clients")
     for row, name in enumerate(reversed(TOP)):
         _pick_row(page, 0, row)
         # One st.header: the customer (st.subheader draws h3).
@@ -108,7 +117,7 @@ def test_the_aged_balance_drill_down_shows_each_name_as_text(hostile_server, new
     page = new_page()
     requested = _watch_outside_requests(page)
     _open(page, f"{url}/?{VIEW}")
-    _open(page, f"{url}/balance-agee?{VIEW}")
+    _go_to(page, "Balance âgée")
     headings = page.locator('[data-testid="stMarkdownContainer"] strong')
     for row, name in enumerate(reversed(TOP)):
         _pick_row(page, 0, 2 + row)  # below the Total and % rows
@@ -125,8 +134,9 @@ def test_no_page_fetches_or_links_outside(hostile_server, new_page):
     page = new_page()
     requested = _watch_outside_requests(page)
     _open(page, f"{url}/?{VIEW}")
-    for path in ("synthese", "balance-agee", "clients", "recouvrement", "prevision", "simulation", "donnees"):
-        _open(page, f"{url}/{path}?{VIEW}")
+    _assert_nothing_from_outside(page, requested)
+    for title in ("Balance âgée", "Clients", "Recouvrement", "Prévision", "Simulation", "Données", "Synthèse"):
+        _go_to(page, title)
         _assert_nothing_from_outside(page, requested)
 
 
