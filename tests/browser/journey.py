@@ -52,10 +52,12 @@ def new_context(browser: Browser, **options) -> BrowserContext:
     return context
 
 
-def settle(page: Page) -> None:
-    """Wait until the run the last action started has ended and no other follows (pages from new_context())."""
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_function(RUN_STARTED, timeout=RUN_START_MS, polling=50)
+def settle(page: Page, *, run: bool = True) -> None:
+    """Wait until the run the last action started has ended and no other follows (pages from new_context());
+    `run=False` when the action changed nothing the app sees (no run to wait for)."""
+    if run:
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_function(RUN_STARTED, timeout=RUN_START_MS, polling=50)
     page.wait_for_function(IDLE, arg=QUIET_MS, timeout=90_000, polling=50)  # and notes the runs seen
 
 
@@ -128,6 +130,9 @@ def upload_worked_example(page: Page) -> None:
 def set_period(page: Page, start: str, end: str) -> None:
     """Type a range into the sidebar's date input (dd/mm/yyyy each): its day, month and year segments."""
     field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInputField"]')
+    shown = re.compile(f"from={_iso(start)}.*to={_iso(end)}")
+    # The period already shown, typed again, asks for no run.
+    changes = shown.search(page.url) is None
     for side, value in (("start", start), ("end", end)):
         day, month, year = value.split("/")
         # Focus, not click: a click opens the calendar, which would take the keys.
@@ -135,8 +140,14 @@ def set_period(page: Page, start: str, end: str) -> None:
         page.keyboard.type(day + month + year, delay=30)
     # The field commits its value when it loses focus.
     page.locator('[data-testid="stMain"] h1').first.click()
-    settle(page)
-    expect(page).to_have_url(re.compile(f"from={_iso(start)}.*to={_iso(end)}"), timeout=30_000)
+    settle(page, run=changes)
+    expect(page).to_have_url(shown, timeout=30_000)
+
+
+def session_folders(temp: Path) -> list[Path]:
+    """The sessions' folders a server keeps in its temporary directory `temp` (ui/session_files.py)."""
+    root = temp / "encours-sessions"
+    return sorted(root.iterdir()) if root.is_dir() else []
 
 
 def _iso(day_month_year: str) -> str:

@@ -6,6 +6,7 @@ import calendar
 import contextlib
 import io
 import re
+import time
 
 import openpyxl
 import pytest
@@ -16,6 +17,7 @@ from journey import (
     metric_values,
     open_app,
     screenshot,
+    session_folders,
     set_period,
     settle,
     text,
@@ -29,11 +31,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-app-server")
 
 
 def test_worked_example_from_upload_to_xlsx_and_english_seen_by_its_session_only(
-    app_server, new_page, artifacts, tmp_path
+    app_server, app_temp, new_page, artifacts, tmp_path
 ):
-    """The worked example uploaded in one browser, exported and read in English; then another browser, which never
-    sees that upload, types a period whose URL, copied into a third browser, reproduces its view. (Three sessions
-    and one upload, where separate tests took five and two.)"""
+    """The worked example uploaded in one browser, exported and read in English, in one session folder that goes
+    when the tab closes; another browser never sees that upload and types a period whose URL, copied into a third
+    browser, reproduces its view. (Three sessions and one upload, where separate tests took six and three.)"""
+    folders_before = set(session_folders(app_temp))
     page = new_page()
     open_app(page, app_server)
     demo_dso = metric_value(page, "DSO")
@@ -85,6 +88,13 @@ def test_worked_example_from_upload_to_xlsx_and_english_seen_by_its_session_only
     assert "lang=en" in page.url
     screenshot(page, artifacts, "08-overview-english")
 
+    # A session folder is one per session, whatever its reruns (an upload and eight pages by now); the upload's
+    # copies went once imported.
+    [folder] = set(session_folders(app_temp)) - folders_before
+    assert (folder / "workspace" / "ledger.duckdb").is_file()
+    assert not (folder / "uploads").exists()
+    assert not list(app_temp.glob("encours-upload-*"))
+
     # Two browser sessions never see each other's uploads: another browser, opened while the first session holds
     # its trial workspace, sees the demo as the first saw it before its upload.
     second = new_page()
@@ -107,6 +117,14 @@ def test_worked_example_from_upload_to_xlsx_and_english_seen_by_its_session_only
     # A new session's first run reruns once for the URL's view: on a loaded machine, more than 5 s.
     expect(third.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=60_000)
     assert metric_values(third) == values
+
+    # The first tab closes: after the 2 s reconnection window (conftest.py's app_server), its session has ended and
+    # its folder is gone.
+    page.context.close()
+    deadline = time.monotonic() + 30
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not folder.exists()
 
 
 def test_a_page_url_opens_that_page_without_a_not_found_dialog(app_server, new_page):
