@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from server import running_app
 
 # One worker runs this module and tests/browser/test_journeys.py (pytest.ini: --dist loadgroup), so that they share
-# one app server (conftest.py's app_server) instead of one a worker.
+# one app server (conftest.py's app_server) instead of one a worker; the fresh-server tests go their own way.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-app-server")]
 
 LEGACY_PAGE_NAMES = ("activity headlines", "context", "session files", "app")
@@ -32,6 +32,8 @@ def fresh_server(tmp_path):
     return start
 
 
+# A server of its own each, not the shared one: a worker of its own may run them, next to the shared server's tests.
+@pytest.mark.xdist_group("browser-fresh-servers")
 @pytest.mark.parametrize(("path", "title"), [("/", "Synthèse"), ("/balance-agee?lang=en", "Aged balance")])
 def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_server, new_page, path, title):
     with fresh_server() as url:
