@@ -10,9 +10,11 @@ from journey import choose_language, choose_preset, new_context, settle
 from playwright.sync_api import expect
 from server import running_app
 
-# One worker runs this module and tests/browser/test_journeys.py (pytest.ini: --dist loadgroup), so that they share
-# one app server (conftest.py's app_server) instead of one a worker; the fresh-server tests go their own way.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-app-server")]
+pytestmark = pytest.mark.browser
+# One worker runs the tests of the shared app server (conftest.py's app_server) here and in
+# tests/browser/test_journeys.py (pytest.ini: --dist loadgroup), so that they share one server instead of one a
+# worker; the fresh-server tests, each with a server of its own, may run on another worker meanwhile.
+SHARED_SERVER = pytest.mark.xdist_group("browser-app-server")
 
 LEGACY_PAGE_NAMES = ("activity headlines", "context", "session files", "app")
 # Every card's label and value, and whether its text is wider than the box that shows it.
@@ -32,7 +34,6 @@ def fresh_server(tmp_path):
     return start
 
 
-# A server of its own each, not the shared one: a worker of its own may run them, next to the shared server's tests.
 @pytest.mark.xdist_group("browser-fresh-servers")
 @pytest.mark.parametrize(("path", "title"), [("/", "Synthèse"), ("/balance-agee?lang=en", "Aged balance")])
 def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_server, new_page, path, title):
@@ -59,6 +60,7 @@ def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_s
         assert outside == []  # the favicon and every font and script are the server's own
 
 
+@SHARED_SERVER
 def test_a_preset_never_runs_past_the_data(app_server, new_page):
     """The date field Chromium draws ends on the data's last day. Every preset, and a custom period past the data
     warned on the pages using it, are checked without a browser (tests/test_app_periods.py): the same server-side
@@ -78,6 +80,7 @@ def test_a_preset_never_runs_past_the_data(app_server, new_page):
 WIDE, NARROW = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
 
 
+@SHARED_SERVER
 def test_no_card_label_or_value_is_cut(app_server, browser):
     """Each view at both widths without a page load: the width changes only the browser's layout (Streamlit's
     columns stack by CSS), the period and language change by the sidebar as a user changes them."""
@@ -136,6 +139,7 @@ def _french_only_fragments() -> set[str]:
     return {piece for piece in fragments["fr"] if piece not in english}
 
 
+@SHARED_SERVER
 def test_the_english_ui_shows_no_french_after_an_import_error(app_server, new_page):
     from server import ROOT
 
