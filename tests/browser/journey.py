@@ -41,7 +41,8 @@ IDLE = """quiet => {
 }"""
 QUIET_MS = 300
 # How long an action's run may take to start (a click reaches the server, on a loaded machine); past it, the action
-# asked for no run (a click on a grid that did not listen yet).
+# asked for no run (a click on a grid that did not listen yet), or a busy page drew the run's start and end at once:
+# settle() then waits for the idle state only, as the fixed-sleep settle() before it did.
 RUN_START_MS = 5_000
 
 
