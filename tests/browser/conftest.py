@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_check import CHROMIUM_ARGS, chromium_path
+from journey import new_context
 from server import ROOT, running_app
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -19,8 +20,18 @@ CHROMIUM = str(chromium_path())
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """The base URL of a running app; its process is stopped (by its own id) after the session."""
+def app_temp(tmp_path_factory) -> Path:
+    """The app server's temporary directory (its TMPDIR), where its sessions keep their folders."""
+    return tmp_path_factory.mktemp("server-temp")
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, app_temp):
+    """The base URL of a running app; its process is stopped (by its own id) after the session.
+
+    A disconnected session may come back for 2 s only (`server.disconnectedSessionTTL`), so that a session's end,
+    and its folder's removal, come quickly once its tab closes.
+    """
     home = tmp_path_factory.mktemp("encours-home")
     # KPI-SPEC's matching example, as a second workspace: credit notes applied and unapplied credits.
     from kpi.store.workspace import Workspace
@@ -31,7 +42,13 @@ def app_server(tmp_path_factory):
             ROOT / "tests" / "data" / "matching" / "settlements.csv",
         ]
     )
-    with running_app(home, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+    with running_app(
+        home,
+        tmp_path_factory.mktemp("server") / "streamlit.log",
+        "--server.disconnectedSessionTTL",
+        "2",
+        env={"TMPDIR": str(app_temp)},
+    ) as url:
         yield url
 
 
@@ -51,7 +68,7 @@ def new_page(browser):
     contexts = []
 
     def open_page():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
+        context = new_context(browser, viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(60_000)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from journey import settle
+from journey import choose_language, choose_preset, new_context, settle
 from playwright.sync_api import expect
 from server import running_app
 
-# One worker runs this module and tests/browser/test_journeys.py (pytest.ini: --dist loadgroup), so that they share
-# one app server (conftest.py's app_server) instead of one a worker.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-app-server")]
+pytestmark = pytest.mark.browser
+# One worker runs the tests of the shared app server (conftest.py's app_server) here and in
+# tests/browser/test_journeys.py (pytest.ini: --dist loadgroup), so that they share one server instead of one a
+# worker; the fresh-server tests, each with a server of its own, may run on another worker meanwhile.
+SHARED_SERVER = pytest.mark.xdist_group("browser-app-server")
 
 LEGACY_PAGE_NAMES = ("activity headlines", "context", "session files", "app")
 # Every card's label and value, and whether its text is wider than the box that shows it.
@@ -32,6 +34,7 @@ def fresh_server(tmp_path):
     return start
 
 
+@pytest.mark.xdist_group("browser-fresh-servers")
 @pytest.mark.parametrize(("path", "title"), [("/", "Synthèse"), ("/balance-agee?lang=en", "Aged balance")])
 def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_server, new_page, path, title):
     with fresh_server() as url:
@@ -57,6 +60,7 @@ def test_the_first_request_after_a_server_start_draws_the_page_asked_for(fresh_s
         assert outside == []  # the favicon and every font and script are the server's own
 
 
+@SHARED_SERVER
 def test_a_preset_never_runs_past_the_data(app_server, new_page):
     """The date field Chromium draws ends on the data's last day. Every preset, and a custom period past the data
     warned on the pages using it, are checked without a browser (tests/test_app_periods.py): the same server-side
@@ -71,22 +75,48 @@ def test_a_preset_never_runs_past_the_data(app_server, new_page):
     assert page.get_by_text("dépasse la fin des données").count() == 0
 
 
-@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
-def test_no_card_label_or_value_is_cut(app_server, browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+# The views whose cards are checked, in one session: the app as it opens (`/`), on the last 12 months
+# (`/?period=last_12_months`), then in English on the period it opens on (`/?lang=en`), each at both sizes.
+WIDE, NARROW = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
+
+
+@SHARED_SERVER
+def test_no_card_label_or_value_is_cut(app_server, browser):
+    """Each view at both widths without a page load: the width changes only the browser's layout (Streamlit's
+    columns stack by CSS), the period and language change by the sidebar as a user changes them."""
+    context = new_context(browser, viewport=WIDE, locale="fr-FR")
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)
-        for path in ("/", "/?period=last_12_months", "/?lang=en"):
-            page.goto(app_server + path)
-            settle(page)
-            page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 14")
-            cards = page.evaluate(CUT_TEXT)
-            assert len(cards) >= 14 * 2, cards
-            assert [card["text"] for card in cards if card["cut"]] == [], path
-            assert not any(card["text"].endswith("…") for card in cards)
+        page.goto(app_server + "/")
+        settle(page)
+        opening = re.search(r"period=.*", page.url).group()  # the demo opens on its last complete month
+        _assert_no_card_cut(page, "/")
+        choose_preset(page, "Période", "12 derniers mois")
+        expect(page).to_have_url(re.compile(r"period=last_12_months"))
+        _assert_no_card_cut(page, "/?period=last_12_months")
+        choose_language(page, "English")
+        choose_preset(page, "Period", "Last complete month")
+        expect(page).to_have_url(re.compile(r"lang=en&" + re.escape(opening)))
+        _assert_no_card_cut(page, "/?lang=en")
     finally:
         context.close()
+
+
+def _assert_no_card_cut(page, view: str) -> None:
+    for size in (WIDE, NARROW):
+        page.set_viewport_size(size)
+        page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetricValue\"]').length >= 14")
+        cards = page.evaluate(CUT_TEXT)
+        assert len(cards) >= 14 * 2, cards
+        assert [card["text"] for card in cards if card["cut"]] == [], (view, size)
+        assert not any(card["text"].endswith("…") for card in cards), (view, size)
+    # Wide again for the next change, the sidebar Streamlit folded at the narrow width open again.
+    page.set_viewport_size(WIDE)
+    expand = page.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.is_visible():
+        expand.click()
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible()
 
 
 def _french_only_fragments() -> set[str]:
@@ -109,6 +139,7 @@ def _french_only_fragments() -> set[str]:
     return {piece for piece in fragments["fr"] if piece not in english}
 
 
+@SHARED_SERVER
 def test_the_english_ui_shows_no_french_after_an_import_error(app_server, new_page):
     from server import ROOT
 

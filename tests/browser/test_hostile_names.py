@@ -1,18 +1,19 @@
-"""Names from the data are text in a real browser, and a session's temporary folder goes when the session does.
+"""Names from the data are text in a real browser.
 
 A server of its own: its data home holds a workspace whose largest customers are named
-`<b>…<img src=…>`, `[pay](http://127.0.0.1:1/)` and `![x](http://127.0.0.1:1/x.png)`; its
-temporary directory is the test's, and a disconnected session may come back for 2 s only
-(`server.disconnectedSessionTTL`), so that its end comes quickly.
+`<b>…<img src=…>`, `[pay](http://127.0.0.1:1/)` and `![x](http://127.0.0.1:1/x.png)`.
+(A session's temporary folder, one per session and gone when its tab closes, is checked by
+tests/browser/test_journeys.py's upload journey, on the shared server.)
 """
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from hostile_names import MARKDOWN_IMAGE, MARKDOWN_LINK, MARKUP, PRINTABLE_NAMES, write_hostile_files
-from journey import go_to, screenshot, settle, upload_worked_example
+from journey import go_to, screenshot, settle
 from playwright.sync_api import Page, expect
 from server import running_app
 
@@ -23,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-hostile-serv
 TOP = (MARKUP, MARKDOWN_LINK, MARKDOWN_IMAGE)
 NAMES = tuple(name for name in PRINTABLE_NAMES if name not in TOP) + TOP
 VIEW = "ws=hostile&from=2026-03-01&to=2026-03-31"
+VIEW_IN_URL = re.compile(r"ws=hostile&.*from=2026-03-01&to=2026-03-31")  # the app writes its whole view
 OUTSIDE = "127.0.0.1:1"
 
 
@@ -32,15 +34,8 @@ def hostile_server(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("hostile-server")
     Workspace(root / "home" / "hostile").import_files(write_hostile_files(root / "files", NAMES))
-    (root / "temp").mkdir()
-    with running_app(
-        root / "home",
-        root / "streamlit.log",
-        "--server.disconnectedSessionTTL",
-        "2",
-        env={"TMPDIR": str(root / "temp")},
-    ) as url:
-        yield url, root / "temp"
+    with running_app(root / "home", root / "streamlit.log") as url:
+        yield url
 
 
 def _watch_outside_requests(page: Page) -> list[str]:
@@ -53,6 +48,13 @@ def _open(page: Page, url: str) -> None:
     page.goto(url)
     settle(page)
     expect(page.locator("h1").first).to_be_visible()
+
+
+def _go_to(page: Page, title: str) -> None:
+    """Another page of the same session, by the sidebar (a page load would be a new session, seconds more):
+    the view, and so the hostile workspace, stays."""
+    go_to(page, title)
+    expect(page).to_have_url(VIEW_IN_URL)
 
 
 def _pick_row(page: Page, grid_index: int, row: int) -> None:
@@ -89,12 +91,7 @@ def _shown_when_drawn(locator, expected: list[str], after: int = 0, seconds: flo
 # and its rerun draws that customer alone), rather than one page and two loads of the app per row.
 
 
-def test_the_customers_header_shows_each_name_as_text(hostile_server, new_page, artifacts):
-    url, _ = hostile_server
-    page = new_page()
-    requested = _watch_outside_requests(page)
-    _open(page, f"{url}/?{VIEW}")  # not a page's URL first: Streamlit's pages/ dialog on a first request
-    _open(page, f"{url}/clients?{VIEW}")
+def _customers_header_shows_each_name_as_text(page: Page, requested: list[str], artifacts) -> None:
     for row, name in enumerate(reversed(TOP)):
         _pick_row(page, 0, row)
         # One st.header: the customer (st.subheader draws h3).
@@ -103,12 +100,7 @@ def test_the_customers_header_shows_each_name_as_text(hostile_server, new_page, 
         screenshot(page, artifacts, f"hostile-customers-{row}")
 
 
-def test_the_aged_balance_drill_down_shows_each_name_as_text(hostile_server, new_page, artifacts):
-    url, _ = hostile_server
-    page = new_page()
-    requested = _watch_outside_requests(page)
-    _open(page, f"{url}/?{VIEW}")
-    _open(page, f"{url}/balance-agee?{VIEW}")
+def _aged_balance_drill_down_shows_each_name_as_text(page: Page, requested: list[str], artifacts) -> None:
     headings = page.locator('[data-testid="stMarkdownContainer"] strong')
     for row, name in enumerate(reversed(TOP)):
         _pick_row(page, 0, 2 + row)  # below the Total and % rows
@@ -120,35 +112,23 @@ def test_the_aged_balance_drill_down_shows_each_name_as_text(hostile_server, new
         screenshot(page, artifacts, f"hostile-aged-balance-{row}")
 
 
-def test_no_page_fetches_or_links_outside(hostile_server, new_page):
-    url, _ = hostile_server
+# What each page shows of the names, past its first drawing.
+NAMES_SHOWN = {
+    "Balance âgée": _aged_balance_drill_down_shows_each_name_as_text,
+    "Clients": _customers_header_shows_each_name_as_text,
+}
+
+
+def test_names_are_text_and_no_page_fetches_or_links_outside(hostile_server, new_page, artifacts):
+    """Every page of one session, reached by the sidebar (a page load would be a new session, seconds more each):
+    nothing fetched or linked outside, first as it is drawn, then in the customers' header and the aged balance's
+    drill-down, which show each hostile name as text."""
     page = new_page()
     requested = _watch_outside_requests(page)
-    _open(page, f"{url}/?{VIEW}")
-    for path in ("synthese", "balance-agee", "clients", "recouvrement", "prevision", "simulation", "donnees"):
-        _open(page, f"{url}/{path}?{VIEW}")
+    _open(page, f"{hostile_server}/?{VIEW}")
+    _assert_nothing_from_outside(page, requested)
+    for title in ("Balance âgée", "Clients", "Recouvrement", "Prévision", "Simulation", "Données", "Synthèse"):
+        _go_to(page, title)
         _assert_nothing_from_outside(page, requested)
-
-
-def _session_folders(temp):
-    root = temp / "encours-sessions"
-    return sorted(root.iterdir()) if root.is_dir() else []
-
-
-def test_a_session_folder_is_one_per_session_and_goes_when_the_tab_closes(hostile_server, new_page):
-    url, temp = hostile_server
-    before = set(_session_folders(temp))
-    page = new_page()
-    _open(page, f"{url}/?{VIEW}")
-    upload_worked_example(page)
-    for title in ("Synthèse", "Données", "Clients", "Données"):  # reruns of the same session (a reload is another)
-        go_to(page, title)
-    [folder] = set(_session_folders(temp)) - before  # one for the session, whatever the reruns
-    assert (folder / "workspace" / "ledger.duckdb").is_file()
-    assert not (folder / "uploads").exists()  # the copies went once imported
-    assert not list(temp.glob("encours-upload-*"))
-    page.context.close()  # the tab closes: after the 2 s reconnection window, the session has ended
-    deadline = time.monotonic() + 30
-    while folder.exists() and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert not folder.exists()
+        if title in NAMES_SHOWN:
+            NAMES_SHOWN[title](page, requested, artifacts)

@@ -6,15 +6,18 @@ import calendar
 import contextlib
 import io
 import re
+import time
 
 import openpyxl
 import pytest
 from journey import (
+    choose_language,
     go_to,
     metric_value,
     metric_values,
     open_app,
     screenshot,
+    session_folders,
     set_period,
     settle,
     text,
@@ -27,15 +30,23 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-app-server")]
 
 
-def test_worked_example_from_upload_to_xlsx_and_english(app_server, new_page, artifacts, tmp_path):
+def test_worked_example_from_upload_to_xlsx_and_english_seen_by_its_session_only(
+    app_server, app_temp, new_page, artifacts, tmp_path
+):
+    """The worked example uploaded in one browser, exported and read in English, in one session folder that goes
+    when the tab closes; another browser never sees that upload and types a period whose URL, copied into a third
+    browser, reproduces its view. (Three sessions and one upload, where separate tests took six and three.)"""
+    folders_before = set(session_folders(app_temp))
     page = new_page()
     open_app(page, app_server)
+    demo_dso = metric_value(page, "DSO")
     screenshot(page, artifacts, "01-overview-demo")
 
     upload_worked_example(page)
     screenshot(page, artifacts, "02-data-after-import")
 
     go_to(page, "Synthèse")
+    assert metric_value(page, "DSO") == "33,0 j"  # the import opens its data's last month: March 2026
     set_period(page, "01/03/2026", "31/03/2026")
     assert "from=2026-03-01" in page.url and "to=2026-03-31" in page.url
     assert metric_value(page, "DSO") == "33,0 j"
@@ -70,26 +81,22 @@ def test_worked_example_from_upload_to_xlsx_and_english(app_server, new_page, ar
     go_to(page, "Paramètres")
     screenshot(page, artifacts, "07-settings")
 
-    page.locator('[data-testid="stSidebar"] [data-testid="stButtonGroup"]').get_by_text("English", exact=True).click()
-    settle(page)
+    choose_language(page, "English")
     expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
     go_to(page, "Overview")
     assert metric_value(page, "DSO") == "33.0 d"
     assert "lang=en" in page.url
     screenshot(page, artifacts, "08-overview-english")
 
+    # A session folder is one per session, whatever its reruns (an upload and eight pages by now); the upload's
+    # copies went once imported.
+    [folder] = set(session_folders(app_temp)) - folders_before
+    assert (folder / "workspace" / "ledger.duckdb").is_file()
+    assert not (folder / "uploads").exists()
+    assert not list(app_temp.glob("encours-upload-*"))
 
-def test_two_browser_sessions_never_see_each_others_uploads(app_server, new_page):
-    first = new_page()
-    open_app(first, app_server)
-    demo_dso = metric_value(first, "DSO")
-
-    upload_worked_example(first)
-    go_to(first, "Synthèse")
-    assert metric_value(first, "DSO") == "33,0 j"
-
-    # Another browser, opened once the first session holds its trial workspace (one page load, not two: the
-    # demo's DSO was read in the first session before its upload).
+    # Two browser sessions never see each other's uploads: another browser, opened while the first session holds
+    # its trial workspace, sees the demo as the first saw it before its upload.
     second = new_page()
     open_app(second, app_server)
     assert metric_value(second, "DSO") == demo_dso
@@ -100,19 +107,24 @@ def test_two_browser_sessions_never_see_each_others_uploads(app_server, new_page
     second.keyboard.press("Escape")
     assert second.get_by_text("Boulangerie Martin").count() == 0
 
-
-def test_a_copied_url_reproduces_the_view(app_server, new_page):
-    first = new_page()
-    open_app(first, app_server)
-    set_period(first, "01/01/2026", "31/03/2026")
-    url, values = first.url, metric_values(first)
+    # A copied URL reproduces the view: the second browser's typed period, opened in a third.
+    set_period(second, "01/01/2026", "31/03/2026")
+    url, values = second.url, metric_values(second)
     assert "from=2026-01-01" in url
-    second = new_page()
-    second.goto(url)
-    settle(second)
+    third = new_page()
+    third.goto(url)
+    settle(third)
     # A new session's first run reruns once for the URL's view: on a loaded machine, more than 5 s.
-    expect(second.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=60_000)
-    assert metric_values(second) == values
+    expect(third.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=60_000)
+    assert metric_values(third) == values
+
+    # The first tab closes: after the 2 s reconnection window (conftest.py's app_server), its session has ended and
+    # its folder is gone.
+    page.context.close()
+    deadline = time.monotonic() + 30
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not folder.exists()
 
 
 def test_a_page_url_opens_that_page_without_a_not_found_dialog(app_server, new_page):
@@ -163,9 +175,10 @@ def test_the_aged_balance_drill_down_says_what_settled_each_document(app_server,
     """examples/matching at 31/03/2026: Menuiserie Roux's F-101 was settled by the credit note A-101
     (400 € on 20/02) then by P-101 (600 € on 15/03); the notice offers the oldest-first reading."""
     page = new_page()
-    open_app(page, app_server)  # not the server's very first request (Streamlit's pages/ dialog)
-    page.goto(f"{app_server}/balance-agee?ws=matching&from=2026-03-01&to=2026-03-31")
-    settle(page)
+    # The view by its URL, the page by the sidebar: one session (and not a page's URL as the server's very first
+    # request, Streamlit's pages/ dialog: tests/browser/test_first_view.py checks that).
+    open_app(page, f"{app_server}/?ws=matching&from=2026-03-01&to=2026-03-31")
+    go_to(page, "Balance âgée")
     expect(page.get_by_text("soit 21,7 % de l'encours brut")).to_be_visible()
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
