@@ -44,7 +44,10 @@ st.set_page_config(page_title="Encours", page_icon=str(style.FAVICON), layout="w
 
 sidebar = context.sidebar_state({key: st.query_params.get_all(key) for key in st.query_params})
 # The language widget reports a click before this run starts: read it first, every label depends on it.
+shown_in = sidebar.lang
 sidebar.lang = st.session_state.get(context.widget_key_of("sb_lang")) or sidebar.lang
+if sidebar.lang != shown_in:
+    context.keep_choices_across_languages()
 t = Translator(sidebar.lang)
 st.html(style.style_sheet(t))
 

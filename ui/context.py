@@ -148,6 +148,25 @@ def current_sidebar() -> SidebarState:
     return st.session_state[SIDEBAR_KEY]
 
 
+def keep_choices_across_languages() -> None:
+    """After a switch of language, every keyed choice keeps the option it showed, not its old label.
+
+    Streamlit sends a selectbox's, a radio's or a multiselect's value back as the label it showed (its format_func):
+    once the labels are in the other language, the old label matches no option and would come back as a bare string
+    (« Démonstration » taken for a workspace's folder). Called before any widget is drawn in the new language, this
+    reads each keyed value as the option it stood for (through the labels of the run that drew it) and sets it back
+    as that option. Booleans are left alone: buttons refuse to be set, and checkboxes and toggles have no labels.
+    """
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        if _plain_choice(value) or (isinstance(value, list) and value and all(_plain_choice(item) for item in value)):
+            st.session_state[key] = value
+
+
+def _plain_choice(value: object) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
 def widget_key(name: str) -> str:
     """The key of a sidebar widget for this run (`sb_period`, then `sb_period~1` after a redraw)."""
     st.session_state.setdefault(DRAWN_KEY, set()).add(name)

@@ -204,3 +204,29 @@ def test_the_aged_balance_drill_down_says_what_settled_each_document(app_server,
     settle(page)
     expect(page).to_have_url(re.compile("imputation=oldest"), timeout=30_000)
     expect(page.get_by_text("Imputation des avoirs : Imputation au plus ancien")).to_be_visible()
+
+
+def test_a_choice_keeps_its_option_when_the_language_changes(app_server, new_page):
+    """Streamlit sends a choice back as the label it showed: after a switch of language the old label matches no
+    option. The radio keeps « Délais légaux » as « Statutory terms » and back, and the workspace stays the demo (its
+    label « Démonstration » was once taken for a folder's name)."""
+    page = new_page()
+    open_app(page, app_server)
+    go_to(page, "Délais de paiement")
+    terms = page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first
+    terms.get_by_text("Délais légaux", exact=True).click()
+    settle(page)
+
+    def checked() -> list[str]:
+        return terms.locator('input[type="radio"]:checked').evaluate_all(
+            "inputs => inputs.map(i => i.closest('label').innerText.trim())"
+        )
+
+    assert checked() == ["Délais légaux"]
+    choose_language(page, "English")
+    assert checked() == ["Statutory terms"]
+    choose_language(page, "Français")
+    assert checked() == ["Délais légaux"]
+    expect(page.get_by_role("heading", name="Délais de paiement", exact=True)).to_be_visible()
+    assert page.locator('[data-testid="stAlert"]').filter(has_text="mal passé").count() == 0
+    assert "ws=demo" in page.url
