@@ -81,10 +81,40 @@ def choose_language(page: Page, name: str) -> None:
     settle(page)
 
 
+def open_sidebar(page: Page) -> None:
+    """The sidebar shown and still: Streamlit may fold it (a narrow window) and open it again by itself once the
+    window is wide, sliding it in; a click during the slide can miss."""
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for _ in range(3):
+        with contextlib.suppress(AssertionError):
+            expect(nav).to_be_visible(timeout=3_000)
+            break
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.locator('[data-testid="stExpandSidebarButton"]').click(timeout=3_000)
+    expect(nav).to_be_visible()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    where = None
+    for _ in range(40):
+        now = sidebar.bounding_box()
+        if now is not None and now == where:
+            return
+        where = now
+        page.wait_for_timeout(100)
+
+
 def choose_preset(page: Page, label: str, name: str) -> None:
     """The sidebar's period selector (`label`, « Période » in French) set to a preset shown as `name`."""
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label).click()
-    page.get_by_role("option", name=name, exact=True).click()
+    selector = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
+    option = page.get_by_role("option", name=name, exact=True)
+    # A click while the sidebar still moves (it opens again after a narrow window is widened) may open the list and
+    # lose it at once: then open it again.
+    for _ in range(3):
+        selector.click()
+        with contextlib.suppress(AssertionError):
+            expect(option).to_be_visible(timeout=10_000)
+            break
+        page.keyboard.press("Escape")
+    option.click()
     settle(page)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from journey import choose_language, choose_preset, new_context, settle
+from journey import choose_language, choose_preset, new_context, open_sidebar, settle
 from playwright.sync_api import expect
 from server import running_app
 
@@ -113,10 +113,7 @@ def _assert_no_card_cut(page, view: str) -> None:
         assert not any(card["text"].endswith("…") for card in cards), (view, size)
     # Wide again for the next change, the sidebar Streamlit folded at the narrow width open again.
     page.set_viewport_size(WIDE)
-    expand = page.locator('[data-testid="stExpandSidebarButton"]')
-    if expand.is_visible():
-        expand.click()
-    expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible()
+    open_sidebar(page)
 
 
 def _french_only_fragments() -> set[str]:
