@@ -123,6 +123,10 @@ def test_the_memory_budget_stops_a_file_too_big_for_it_and_names_it(tmp_path):
     assert error.value.reason == "memory" and error.value.files == ("énorme.csv",)
     assert "énorme.csv" in str(error.value) and "600 Mo" in str(error.value)
     assert not (tmp_path / "ws").exists()  # nothing was stored, no workspace left
+    # The page's dry run (inspection and check in one child) stops at the same limit, said the same way.
+    with pytest.raises(ImportAborted) as error:
+        sandbox.run_dry_run([WORKED_FILES[0], huge], memory_mb=600)
+    assert error.value.reason == "memory" and error.value.files == ("énorme.csv",)
     # The default budget reads it: the limit is what stopped it, not the file.
     assert sandbox.run_dry_run([huge]).report.files[0].rows_imported == 600_000
 

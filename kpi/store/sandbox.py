@@ -284,18 +284,28 @@ def _perform(folder: Path) -> tuple[str, Any]:
     try:
         return "ok", TASKS[task](*arguments)
     except ImportFailed as refused:
-        if any(issue.key == "table.out_of_memory" for issue in refused.issues):
+        if short := _short_of_memory(refused):
             # A reader short of memory under our own limit: the limit is what the user should hear of.
-            return "memory", tuple(i.file for i in refused.issues if i.key == "table.out_of_memory")
+            return "memory", short
         return "refused", [*refused.issues, *refused.warnings]
     except EncoursError as error:
         return "error", error
     except (MemoryError, duckdb.OutOfMemoryException):
         return "memory", None
     except Exception as error:
-        if any(sign in str(error).lower() for sign in MEMORY_SIGNS):
+        if _says_memory(error):
             return "memory", None
         return "bug", traceback.format_exc()
+
+
+def _short_of_memory(refused: EncoursError) -> tuple[str, ...]:
+    """The files a refusal says a reader ran short of memory on (under our limit), if any."""
+    return tuple(i.file for i in getattr(refused, "issues", ()) if i.key == "table.out_of_memory")
+
+
+def _says_memory(error: BaseException) -> bool:
+    """An error that is the child's memory limit speaking (Python's, DuckDB's, Arrow's words)."""
+    return isinstance(error, MemoryError) or any(sign in str(error).lower() for sign in MEMORY_SIGNS)
 
 
 def _say_which_file(progress: Path) -> None:
@@ -340,7 +350,7 @@ def _dry_run(paths: list[Path], options: dict[str, Any]) -> DryRun:
     try:
         inspection = _inspect(paths, options)
     except Exception as error:
-        if isinstance(error, MemoryError) or any(sign in str(error).lower() for sign in MEMORY_SIGNS):
+        if _says_memory(error):
             raise  # the child's limit, said as such
         # The report below still says what is wrong, row by row; the inspection's traceback is for the log.
         inspection = ChildCrashed(traceback.format_exc())
@@ -348,7 +358,7 @@ def _dry_run(paths: list[Path], options: dict[str, Any]) -> DryRun:
     try:
         report = _check(paths, options)
     except EncoursError as refused:
-        if any(issue.key == "table.out_of_memory" for issue in getattr(refused, "issues", ())):
+        if _short_of_memory(refused):
             raise  # said as the memory limit, as a read in a child of its own says it
         report = refused
     return DryRun(inspection, report)
@@ -362,7 +372,6 @@ def _import(workspace_path: Path, paths: list[Path], options: dict[str, Any]) ->
 
 TASKS: dict[str, Callable[..., object]] = {
     "read": _read,
-    "check": _check,
     "inspect": _inspect,
     "dry_run": _dry_run,
     "import": _import,
